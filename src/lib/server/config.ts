@@ -1,0 +1,107 @@
+/**
+ * Configuration from environment variables, validated once at start-up.
+ * A wrong value stops the app with one line naming the variable and what is expected.
+ */
+
+export interface Config {
+	/** postgres://… when set; otherwise the embedded PGlite database in `dataDir`. */
+	databaseUrl: string | null;
+	dataDir: string;
+	databasePoolMax: number;
+	/** Public origin (adapter-node's ORIGIN), used for printed links; null when unset. */
+	origin: string | null;
+	host: string;
+	port: number;
+	sessionIdleMinutes: number;
+	sessionMaxHours: number;
+	/** Failed sign-ins allowed per account or address before each further try is delayed. */
+	signinFreeAttempts: number;
+	logLevel: 'debug' | 'info' | 'warn' | 'error';
+	/** Where the quick-exit control sends a reporter (a neutral page, opened in place of ours). */
+	quickExitUrl: string;
+}
+
+export class ConfigError extends Error {
+	constructor(
+		readonly variable: string,
+		readonly expected: string,
+		readonly got: string
+	) {
+		super(`Configuration error: ${variable} must be ${expected} (got "${got}")`);
+		this.name = 'ConfigError';
+	}
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+	const v = env[name];
+	return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+	const v = text(env, name);
+	if (v === undefined) return fallback;
+	if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+		throw new ConfigError(name, `a whole number from ${min} to ${max}`, v);
+	}
+	return Number(v);
+}
+
+function url(env: Env, name: string, protocols: string[], what: string): string | null {
+	const v = text(env, name);
+	if (v === undefined) return null;
+	let parsed: URL;
+	try {
+		parsed = new URL(v);
+	} catch {
+		throw new ConfigError(name, what, redact(v));
+	}
+	if (!protocols.includes(parsed.protocol)) throw new ConfigError(name, what, redact(v));
+	return v;
+}
+
+/** Never echo a password from a connection string. */
+function redact(v: string): string {
+	return v.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/** Reads and validates the configuration; throws ConfigError on the first bad variable. */
+export function loadConfig(env: Env): Config {
+	const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
+	if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+		throw new ConfigError('LOG_LEVEL', 'one of debug, info, warn, error', logLevel);
+	}
+	return {
+		databaseUrl: url(
+			env,
+			'DATABASE_URL',
+			['postgres:', 'postgresql:'],
+			'a PostgreSQL URL like postgres://user:password@host:5432/dbname, or unset for the embedded database'
+		),
+		dataDir: text(env, 'DATA_DIR') ?? './data',
+		databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1, 500),
+		origin: url(env, 'ORIGIN', ['http:', 'https:'], 'the public URL of the site, like https://qingfeng.example.org'),
+		host: text(env, 'HOST') ?? '0.0.0.0',
+		port: int(env, 'PORT', 3000, 1, 65535),
+		sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+		sessionMaxHours: int(env, 'SESSION_MAX_HOURS', 12, 1, 24 * 30),
+		signinFreeAttempts: int(env, 'SIGNIN_FREE_ATTEMPTS', 5, 1, 100),
+		logLevel: logLevel as Config['logLevel'],
+		quickExitUrl:
+			url(env, 'QUICK_EXIT_URL', ['http:', 'https:'], 'a neutral web page URL like https://www.weather.com.cn/') ??
+			'https://www.weather.com.cn/'
+	};
+}
+
+let current: Config | null = null;
+
+/** The configuration loaded at start-up (see hooks.server.ts `init`). */
+export function config(): Config {
+	if (!current) current = loadConfig(process.env);
+	return current;
+}
+
+export function setConfig(c: Config): void {
+	current = c;
+}

@@ -1,0 +1,114 @@
+/**
+ * Opens the database: PostgreSQL through postgres.js when DATABASE_URL is set, otherwise embedded PGlite
+ * in DATA_DIR. Everything above this file sees one Drizzle `Db` type and the same code path.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+	db: Db;
+	kind: 'pglite' | 'postgres';
+	/** Answers true when a trivial query succeeds (for /healthz). */
+	ping(): Promise<boolean>;
+	close(): Promise<void>;
+}
+
+export interface OpenOptions {
+	databaseUrl: string | null;
+	/** Folder for PGlite; 'memory://' keeps it in memory (tests). */
+	dataDir: string;
+	poolMax?: number;
+	migrationsFolder?: string;
+	migrate?: boolean;
+}
+
+export const defaultMigrationsFolder = path.resolve(process.cwd(), 'drizzle');
+
+/** Arbitrary fixed key: only one app server at a time applies migrations to a shared PostgreSQL. */
+const MIGRATION_LOCK = 7_311_020_415;
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+	const migrationsFolder = opts.migrationsFolder ?? defaultMigrationsFolder;
+	let database: Database;
+	if (opts.databaseUrl) {
+		const { default: postgres } = await import('postgres');
+		const { drizzle } = await import('drizzle-orm/postgres-js');
+		const client = postgres(opts.databaseUrl, {
+			max: opts.poolMax ?? 10,
+			idle_timeout: 60,
+			connect_timeout: 10,
+			max_lifetime: 60 * 30,
+			onnotice: () => {}
+		});
+		const db = drizzle({ client, schema }) as unknown as Db;
+		database = {
+			db,
+			kind: 'postgres',
+			ping: () => ping(db),
+			close: () => client.end({ timeout: 5 })
+		};
+		if (opts.migrate !== false) {
+			const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+			// One dedicated connection holds the advisory lock while migrating.
+			const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+			try {
+				await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
+				await migrate(drizzle({ client: migrator, schema }), { migrationsFolder });
+			} finally {
+				await migrator.end({ timeout: 5 });
+			}
+		}
+	} else {
+		const { PGlite } = await import('@electric-sql/pglite');
+		const { drizzle } = await import('drizzle-orm/pglite');
+		let dataDir = opts.dataDir;
+		if (!dataDir.startsWith('memory://')) {
+			dataDir = path.resolve(dataDir);
+			mkdirSync(dataDir, { recursive: true });
+		}
+		const client = await PGlite.create(dataDir);
+		const db = drizzle({ client, schema }) as unknown as Db;
+		database = {
+			db,
+			kind: 'pglite',
+			ping: () => ping(db),
+			close: () => client.close()
+		};
+		if (opts.migrate !== false) {
+			const { migrate } = await import('drizzle-orm/pglite/migrator');
+			await migrate(db as never, { migrationsFolder });
+		}
+	}
+	return database;
+}
+
+async function ping(db: Db): Promise<boolean> {
+	try {
+		await db.execute(sql`select 1`);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+let current: Database | null = null;
+
+/** The app's database, opened in hooks.server.ts `init`. */
+export function database(): Database {
+	if (!current) throw new Error('Database not opened yet');
+	return current;
+}
+
+export function db(): Db {
+	return database().db;
+}
+
+export function setDatabase(d: Database | null): void {
+	current = d;
+}

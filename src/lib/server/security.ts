@@ -1,0 +1,52 @@
+import type { Handle } from '@sveltejs/kit';
+
+/** Features the app never uses are denied to every page. */
+export const PERMISSIONS_POLICY = [
+	'accelerometer=()',
+	'autoplay=()',
+	'browsing-topics=()',
+	'camera=()',
+	'display-capture=()',
+	'encrypted-media=()',
+	'fullscreen=()',
+	'geolocation=()',
+	'gyroscope=()',
+	'hid=()',
+	'magnetometer=()',
+	'microphone=()',
+	'midi=()',
+	'payment=()',
+	'picture-in-picture=()',
+	'publickey-credentials-get=()',
+	'screen-wake-lock=()',
+	'serial=()',
+	'usb=()',
+	'xr-spatial-tracking=()'
+].join(', ');
+
+/**
+ * Security headers on every response SvelteKit renders (CSP itself comes from `kit.csp`).
+ * Everything rendered here is dynamic, so nothing is cached by browsers or proxies.
+ */
+export const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const h = response.headers;
+	const set = (name: string, value: string) => {
+		// Responses from fetch() or redirects can have immutable headers: copy only when needed.
+		try {
+			h.set(name, value);
+		} catch {
+			/* immutable: headers were set by whoever built the response */
+		}
+	};
+	set('referrer-policy', 'no-referrer');
+	set('x-content-type-options', 'nosniff');
+	set('x-frame-options', 'DENY');
+	set('cross-origin-opener-policy', 'same-origin');
+	set('cross-origin-resource-policy', 'same-origin');
+	set('permissions-policy', PERMISSIONS_POLICY);
+	if (!h.has('cache-control') || !/immutable/.test(h.get('cache-control') ?? '')) {
+		set('cache-control', 'no-store');
+	}
+	return response;
+};
