@@ -9,6 +9,8 @@ declare global {
 		interface Locals {
 			user: StaffUser | null;
 			session: Session | null;
+			/** Set by sign-out: the response tells the browser to clear this origin's data. */
+			clearSiteData?: boolean;
 		}
 	}
 }

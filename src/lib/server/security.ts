@@ -45,6 +45,7 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 	set('cross-origin-opener-policy', 'same-origin');
 	set('cross-origin-resource-policy', 'same-origin');
 	set('permissions-policy', PERMISSIONS_POLICY);
+	if (event.locals.clearSiteData) set('clear-site-data', '"cache", "cookies", "storage"');
 	if (!h.has('cache-control') || !/immutable/.test(h.get('cache-control') ?? '')) {
 		set('cache-control', 'no-store');
 	}

@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every check the project has, in order, with streamed output and one summary.
+ *
+ *   1. check      svelte-check (zero errors and warnings)            counts as one test
+ *   2. unit       vitest: unit and database tests (PGlite, and PostgreSQL when TEST_DATABASE_URL is set)
+ *   3. build      vite build (the production build the browser tests run)  counts as one test
+ *   4. e2e        browser and process tests on PGlite
+ *   5. e2e (pg)   the same on PostgreSQL, when TEST_DATABASE_URL is set
+ *
+ * A failed step does not stop later ones (except that the end-to-end steps need a build). The last line
+ * is always `N passed, N failed` (plus `, N skipped` when tests were skipped); the exit status is non-zero
+ * when anything failed or when no test ran at all.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'qf-test-'));
+const vitestBin = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
+const viteBin = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+const npmCmd = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** @typedef {{ name: string, passed: number, failed: number, skipped: number, seconds: number, note?: string }} StepResult */
+/** @type {StepResult[]} */
+const results = [];
+
+let interrupted = false;
+/** @type {import('node:child_process').ChildProcess | null} */
+let current = null;
+for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+	process.on(sig, () => {
+		interrupted = true;
+		// The child shares our process group for Ctrl-C; a SIGTERM sent to us alone is passed on.
+		if (current && current.exitCode === null) current.kill(sig);
+	});
+}
+
+function banner(text) {
+	const line = '─'.repeat(Math.max(10, 72 - text.length - 4));
+	process.stdout.write(`\n── ${text} ${line}\n`);
+}
+
+/**
+ * Runs a command with inherited stdio; resolves with its exit code (or 1 when it could not start or died
+ * by a signal).
+ * @param {string} cmd @param {string[]} args @param {Record<string, string | undefined>} [env]
+ * @returns {Promise<number>}
+ */
+function run(cmd, args, env = {}) {
+	return new Promise((resolve) => {
+		const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+		current = child;
+		child.on('error', (e) => {
+			process.stderr.write(`Could not run ${cmd}: ${e.message}\n`);
+			resolve(1);
+		});
+		child.on('exit', (code, signal) => {
+			current = null;
+			resolve(code ?? (signal ? 1 : 0));
+		});
+	});
+}
+
+/** A step that is one test: passed when the command exits 0. */
+async function simpleStep(name, cmd, args, env) {
+	banner(name);
+	const t0 = Date.now();
+	const code = await run(cmd, args, env);
+	const r = { name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, seconds: (Date.now() - t0) / 1000 };
+	if (code !== 0) r.note = `exit code ${code}`;
+	results.push(r);
+	return code === 0;
+}
+
+/**
+ * A vitest run; counts come from its JSON report. A run that exits non-zero without a failed test
+ * (a file that failed to load, an unhandled error, a crash) still counts as one failure.
+ */
+async function vitestStep(name, args, env) {
+	banner(name);
+	const t0 = Date.now();
+	const out = path.join(tmp, `${name.replace(/[^a-z0-9]+/gi, '-')}.json`);
+	const code = await run(
+		process.execPath,
+		[vitestBin, 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile=${out}`],
+		env
+	);
+	const r = { name, passed: 0, failed: 0, skipped: 0, seconds: (Date.now() - t0) / 1000 };
+	let report = null;
+	try {
+		report = JSON.parse(readFileSync(out, 'utf8'));
+	} catch {
+		/* no report: counted below */
+	}
+	if (report) {
+		r.passed = report.numPassedTests ?? 0;
+		r.failed = report.numFailedTests ?? 0;
+		r.skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+		const brokenFiles = (report.testResults ?? []).filter(
+			(f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0
+		).length;
+		if (brokenFiles > 0) {
+			r.failed += brokenFiles;
+			r.note = `${brokenFiles} test file(s) failed to run`;
+		}
+	}
+	if (code !== 0 && r.failed === 0) {
+		r.failed = 1;
+		r.note = report ? `vitest exited with code ${code}` : `vitest exited with code ${code} and wrote no report`;
+	}
+	results.push(r);
+	return code === 0;
+}
+
+function chromiumHint() {
+	const exe = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+	if (existsSync(exe)) return null;
+	return (
+		`Chromium not found at ${exe}: the end-to-end tests need it. Install Debian's package with ` +
+		'`apt-get install -y chromium` (as root), or set CHROMIUM_PATH to a Chromium executable.'
+	);
+}
+
+async function e2eStep(name, env) {
+	const hint = chromiumHint();
+	if (hint) process.stderr.write(`\n${hint}\n`);
+	await vitestStep(name, ['--config', 'tests/e2e/vitest.config.ts'], env);
+	const r = results[results.length - 1];
+	if (hint && r.failed === 0) {
+		// Never let a missing browser pass quietly.
+		r.failed = 1;
+		r.note = 'Chromium is missing';
+	}
+}
+
+const started = Date.now();
+const pgUrl = process.env.TEST_DATABASE_URL?.trim() || '';
+
+await simpleStep('check', npmCmd, ['run', '--silent', 'check']);
+if (!interrupted) await vitestStep('unit', []);
+let built = false;
+if (!interrupted) built = await simpleStep('build', process.execPath, [viteBin, 'build']);
+const e2eSteps = [{ name: 'e2e (PGlite)', env: { E2E_DB: 'pglite' } }];
+if (pgUrl) e2eSteps.push({ name: 'e2e (PostgreSQL)', env: { E2E_DB: 'postgres', TEST_DATABASE_URL: pgUrl } });
+for (const s of e2eSteps) {
+	if (interrupted) break;
+	if (!built) {
+		results.push({ name: s.name, passed: 0, failed: 1, skipped: 0, seconds: 0, note: 'not run: the build failed' });
+		continue;
+	}
+	await e2eStep(s.name, s.env);
+}
+if (interrupted) results.push({ name: 'interrupted', passed: 0, failed: 1, skipped: 0, seconds: 0, note: 'stopped by a signal' });
+
+rmSync(tmp, { recursive: true, force: true });
+
+const total = results.reduce(
+	(a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
+	{ passed: 0, failed: 0, skipped: 0 }
+);
+const minutes = (Date.now() - started) / 60000;
+banner(`summary (${minutes.toFixed(1)} min${pgUrl ? '' : '; set TEST_DATABASE_URL to run on PostgreSQL too'})`);
+const width = Math.max(...results.map((r) => r.name.length));
+for (const r of results) {
+	const status = r.failed > 0 ? 'FAIL' : 'ok  ';
+	const counts = `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
+	process.stdout.write(
+		`${status} ${r.name.padEnd(width)}  ${counts}  (${r.seconds.toFixed(0)} s)${r.note ? `  ${r.note}` : ''}\n`
+	);
+}
+const ran = total.passed + total.failed;
+if (ran === 0) process.stdout.write('No tests ran.\n');
+process.stdout.write(
+	`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}\n`
+);
+process.exitCode = total.failed > 0 || ran === 0 ? 1 : 0;

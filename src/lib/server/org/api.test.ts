@@ -1,0 +1,90 @@
+import { beforeAll, expect, it } from 'vitest';
+import { describeDb } from '../db/testing';
+import { routingApi, unitsApi } from './api';
+import { generateDemo } from './demo';
+import { loadDemo } from './store';
+
+const demo = generateDemo();
+const p = (s: string) => new URLSearchParams(s);
+const cityName = demo.units.find((u) => u.id === 'sf-c01')!.name;
+
+describeDb('public API v1', (get) => {
+	beforeAll(async () => {
+		await loadDemo(get().db, demo);
+	});
+
+	it('GET /units?q=gxq answers 200 with 高新区 first, as id, name, level and region path only', async () => {
+		const r = await unitsApi(get().db, p('q=gxq'));
+		expect(r.status).toBe(200);
+		const body = r.body as Record<string, unknown>[];
+		expect(body[0]).toEqual({ id: 'sf-c01-k01', name: '高新区', level: 'county', regionPath: `示范省/${cityName}/高新区` });
+		for (const hit of body) expect(Object.keys(hit).sort()).toEqual(['id', 'level', 'name', 'regionPath']);
+	});
+
+	it('GET /units honours limit and answers an empty list when nothing matches', async () => {
+		expect(((await unitsApi(get().db, p('q=示范&limit=3'))).body as unknown[]).length).toBe(3);
+		expect(await unitsApi(get().db, p('q=zzzzzz'))).toEqual({ status: 200, body: [] });
+	});
+
+	it.each([
+		['missing q', '', 'q'],
+		['blank q', 'q=%20%20', 'q'],
+		['q over 50 characters', `q=${'高'.repeat(51)}`, 'q'],
+		['repeated q', 'q=a&q=b', 'q'],
+		['limit 0', 'q=gxq&limit=0', 'limit'],
+		['limit 51', 'q=gxq&limit=51', 'limit'],
+		['limit not a number', 'q=gxq&limit=ten', 'limit']
+	])('GET /units with %s answers 400 naming the parameter', async (_name, query, field) => {
+		const r = await unitsApi(get().db, p(query));
+		expect(r.status).toBe(400);
+		const err = (r.body as { error: { code: string; field: string; message: { zh: string; en: string } } }).error;
+		expect(err.code).toBe('invalid_parameter');
+		expect(err.field).toBe(field);
+		expect(err.message.zh).toContain(field);
+		expect(err.message.en).toContain(field);
+	});
+
+	it('GET /routing for a county top leader names the city organ and explains why, without staff', async () => {
+		const r = await routingApi(get().db, p('unit=sf-c01-k01&position=top_leader&kind=public_tip&escalate=0'));
+		expect(r.status).toBe(200);
+		const body = r.body as Record<string, unknown>;
+		expect(body.organ).toEqual({ id: 'o-sf-c01', name: `${cityName}纪委监委`, level: 'city' });
+		expect(body.unit).toEqual({ id: 'sf-c01-k01', name: '高新区', level: 'county', regionPath: `示范省/${cityName}/高新区` });
+		expect(body.deliverable).toBe(true);
+		expect(Object.keys(body).sort()).toEqual(['deliverable', 'escalate', 'explanation', 'kind', 'organ', 'position', 'unit']);
+		const explanation = body.explanation as { zh: string; en: string };
+		expect(explanation.zh).toContain('一把手');
+		expect(explanation.en).toContain('top leader');
+		const text = JSON.stringify(body);
+		for (const u of demo.users) {
+			expect(text).not.toContain(u.id);
+			expect(text).not.toContain(u.username);
+		}
+	});
+
+	it('GET /routing with escalate=1 goes one level further up; escalate defaults to 0', async () => {
+		const up = await routingApi(get().db, p('unit=sf-c01-k01-d01&position=team_member&kind=member_tip&escalate=1'));
+		expect((up.body as { organ: { id: string } }).organ.id).toBe('o-sf-c01');
+		const plain = await routingApi(get().db, p('unit=sf-c01-k01-d01&position=team_member&kind=member_tip'));
+		expect((plain.body as { organ: { id: string }; escalate: boolean }).organ.id).toBe('o-sf-c01-k01');
+		expect((plain.body as { escalate: boolean }).escalate).toBe(false);
+	});
+
+	it.each([
+		['missing unit', 'position=top_leader&kind=public_tip', 'invalid_parameter', 'unit'],
+		['malformed unit', 'unit=%3Cscript%3E&position=top_leader&kind=public_tip', 'invalid_parameter', 'unit'],
+		['unknown unit', 'unit=no-such-unit&position=top_leader&kind=public_tip', 'unknown_unit', 'unit'],
+		['missing position', 'unit=sf&kind=public_tip', 'invalid_parameter', 'position'],
+		['unknown position', 'unit=sf&position=boss&kind=public_tip', 'invalid_parameter', 'position'],
+		['unknown kind', 'unit=sf&position=top_leader&kind=rumour', 'invalid_parameter', 'kind'],
+		['escalate=yes', 'unit=sf&position=top_leader&kind=public_tip&escalate=yes', 'invalid_parameter', 'escalate'],
+		['repeated kind', 'unit=sf&position=top_leader&kind=public_tip&kind=peer_report', 'invalid_parameter', 'kind']
+	])('GET /routing with %s answers 400 with code %s for %s', async (_name, query, code, field) => {
+		const r = await routingApi(get().db, p(query));
+		expect(r.status).toBe(400);
+		const err = (r.body as { error: { code: string; field: string; message: { zh: string; en: string } } }).error;
+		expect([err.code, err.field]).toEqual([code, field]);
+		expect(err.message.zh.length).toBeGreaterThan(0);
+		expect(err.message.en.length).toBeGreaterThan(0);
+	});
+});

@@ -1,0 +1,242 @@
+/**
+ * Deterministic demo directory: the fictional province 示范省 with cities, counties (one of them a 高新区),
+ * townships, their departments, leadership posts, discipline organs at every level, some stationed teams,
+ * demo staff and a few conflict declarations. Same seed and size -> byte-identical output. All names
+ * are invented; post holders are shown only as "某" placeholders.
+ *
+ * The organ tree is topped by a central placeholder organ (中央纪委国家监委（示意）) so that reports about the
+ * province's own top leader still go one level up. In a real deployment that organ stands for "outside
+ * this system" and its staff would refer the reporter on.
+ */
+import type { AdminLevel, Organ, OrgData, OrgUnit, StaffMember, StaffRole } from './types';
+
+/** mulberry32: tiny seeded PRNG, good enough for demo data (never for secrets). */
+export function mulberry32(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+export interface DemoUser {
+	id: string;
+	username: string;
+	displayName: string;
+}
+
+export interface DemoDataset extends OrgData {
+	users: DemoUser[];
+}
+
+export interface DemoOptions {
+	seed?: number;
+	/** Approximate number of units; omitted -> the small demo province (about 300 units). */
+	units?: number;
+}
+
+export const DEMO_SEED = 20_240_601;
+export const CENTRAL_ORGAN_ID = 'o-central';
+export const PROVINCE_UNIT_ID = 'sf';
+
+const PLACE_CHARS = Array.from('青清白东南西北云松石金银玉长平安宁新兴丰永龙凤桃柳梅河湖山川林泉溪阳明华德顺康福');
+const SURNAMES = Array.from('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾');
+
+const PROVINCE_DEPTS = ['省委办公厅', '省政府办公厅', '省发展和改革委员会', '省教育厅', '省财政厅', '省交通运输厅', '省自然资源厅', '省卫生健康委员会', '省公安厅', '省水利厅'];
+const PROVINCE_TEAM_DEPTS = [3, 4, 5, 7, 8];
+const CITY_DEPTS = ['委办公室', '政府办公室', '发展和改革委员会', '教育局', '财政局', '交通运输局', '自然资源和规划局', '卫生健康委员会'];
+const COUNTY_DEPTS = ['委办公室', '政府办公室', '发展和改革局', '教育局', '财政局', '交通运输局', '自然资源局', '卫生健康局'];
+const TOWNSHIP_SUBUNITS = ['卫生院', '中心学校', '财政所'];
+const TOWNSHIP_SUFFIXES = ['镇', '乡', '街道'];
+
+interface Shape {
+	cities: number;
+	countiesPerCity: number;
+	townshipsPerCounty: number;
+	subunitsPerTownship: number;
+	membersPerPost: number;
+}
+
+function shapeFor(units: number | undefined): Shape {
+	if (units === undefined) {
+		return { cities: 4, countiesPerCity: 3, townshipsPerCounty: 3, subunitsPerTownship: 2, membersPerPost: 2 };
+	}
+	// Per township: itself, its 纪委 unit and subunits; per county: itself, depts, 纪委监委 unit, townships.
+	const sub = 3;
+	const perTownship = 2 + sub;
+	const townships = 12;
+	const perCounty = 2 + COUNTY_DEPTS.length + townships * perTownship;
+	const counties = 12;
+	const perCity = 2 + CITY_DEPTS.length + counties * perCounty;
+	const cities = Math.max(1, Math.round((units - 2 - PROVINCE_DEPTS.length) / perCity));
+	return { cities, countiesPerCity: counties, townshipsPerCounty: townships, subunitsPerTownship: sub, membersPerPost: 1 };
+}
+
+function pad(n: number): string {
+	return String(n).padStart(2, '0');
+}
+
+export function generateDemo(opts: DemoOptions = {}): DemoDataset {
+	const rand = mulberry32(opts.seed ?? DEMO_SEED);
+	const shape = shapeFor(opts.units);
+	const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
+	const data: DemoDataset = { units: [], organs: [], jurisdiction: [], staff: [], conflicts: [], posts: [], users: [] };
+
+	const uuid = (): string => {
+		const b: number[] = [];
+		for (let i = 0; i < 16; i++) b.push(Math.floor(rand() * 256));
+		b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+		b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+		const h = b.map((x) => x.toString(16).padStart(2, '0')).join('');
+		return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+	};
+
+	const placeName = (used: Set<string>, suffix: string): string => {
+		for (let i = 0; i < 50; i++) {
+			const n = pick(PLACE_CHARS) + pick(PLACE_CHARS);
+			if (n[0] !== n[1] && !used.has(n)) {
+				used.add(n);
+				return n + suffix;
+			}
+		}
+		let k = 1;
+		while (used.has(`新${k}`)) k++;
+		used.add(`新${k}`);
+		return `新${k}${suffix}`;
+	};
+
+	const addUnit = (id: string, parent: OrgUnit | null, name: string, level: AdminLevel, posts: boolean): OrgUnit => {
+		const u: OrgUnit = { id, parentId: parent?.id ?? null, name, level, regionPath: parent ? `${parent.regionPath}/${name}` : name };
+		data.units.push(u);
+		if (posts) {
+			data.posts.push({ unitId: id, position: 'top_leader', title: '主要负责人', holderName: rand() < 0.5 ? `${pick(SURNAMES)}某` : null });
+			for (let i = 0; i < shape.membersPerPost; i++) {
+				data.posts.push({ unitId: id, position: 'team_member', title: '领导班子成员', holderName: rand() < 0.3 ? `${pick(SURNAMES)}某` : null });
+			}
+		}
+		return u;
+	};
+
+	let staffSeq = 0;
+	const addStaff = (organ: Organ, roles: StaffRole[], keyed: boolean): StaffMember[] => {
+		const out: StaffMember[] = [];
+		for (const role of roles) {
+			staffSeq++;
+			const id = uuid();
+			data.users.push({ id, username: `demo-${staffSeq}`, displayName: `演示人员${staffSeq}（${organ.name}）` });
+			const s: StaffMember = { id, organId: organ.id, role, hasKey: keyed };
+			data.staff.push(s);
+			out.push(s);
+		}
+		return out;
+	};
+
+	const addOrgan = (o: Organ, jurisdiction: string[]): Organ => {
+		data.organs.push(o);
+		for (const unitId of jurisdiction) data.jurisdiction.push({ organId: o.id, unitId });
+		return o;
+	};
+
+	/** A region (province/city/county/township) with its own unit, its departments and its commission. */
+	const region = (
+		id: string,
+		parent: OrgUnit | null,
+		name: string,
+		level: AdminLevel,
+		parentOrgan: Organ,
+		depts: string[],
+		deptName: (d: string) => string,
+		organName: string
+	) => {
+		const unit = addUnit(id, parent, name, level, true);
+		const deptUnits = depts.map((d, i) => addUnit(`${id}-d${pad(i + 1)}`, unit, deptName(d), level, true));
+		const organUnit = addUnit(`${id}-jw`, unit, organName, level, true);
+		const organ = addOrgan(
+			{ id: `o-${id}`, name: organName, kind: 'commission', level, unitId: organUnit.id, hostUnitId: null, parentOrganId: parentOrgan.id },
+			[unit.id, ...deptUnits.map((d) => d.id), organUnit.id]
+		);
+		return { unit, deptUnits, organ };
+	};
+
+	const team = (host: OrgUnit, commission: Organ) => {
+		const t = addOrgan(
+			{
+				id: `o-${host.id}-pz`,
+				name: `${commission.name}驻${host.name}纪检监察组`,
+				kind: 'stationed_team',
+				level: host.level,
+				unitId: null,
+				hostUnitId: host.id,
+				parentOrganId: commission.id
+			},
+			[host.id]
+		);
+		addStaff(t, ['head', 'inspector'], true);
+		return t;
+	};
+
+	const central = addOrgan(
+		{ id: CENTRAL_ORGAN_ID, name: '中央纪委国家监委（示意）', kind: 'commission', level: 'central', unitId: null, hostUnitId: null, parentOrganId: null },
+		[]
+	);
+	addStaff(central, ['head', 'inspector'], true);
+
+	const prov = region(PROVINCE_UNIT_ID, null, '示范省', 'province', central, PROVINCE_DEPTS, (d) => `示范${d}`, '示范省纪委监委');
+	addStaff(prov.organ, ['head', 'inspector', 'inspector', 'inspector', 'admin'], true);
+	for (const i of PROVINCE_TEAM_DEPTS) {
+		const host = prov.deptUnits[i];
+		if (host) team(host, prov.organ);
+	}
+
+	const cityNames = new Set<string>();
+	for (let c = 1; c <= shape.cities; c++) {
+		const cityName = placeName(cityNames, '市');
+		const city = region(`sf-c${pad(c)}`, prov.unit, cityName, 'city', prov.organ, CITY_DEPTS, (d) => cityName + d, `${cityName}纪委监委`);
+		addStaff(city.organ, ['head', 'inspector', 'inspector', 'admin'], true);
+		for (const i of [3, 4]) {
+			const host = city.deptUnits[i];
+			if (host) team(host, city.organ);
+		}
+		const countyNames = new Set<string>();
+		for (let k = 1; k <= shape.countiesPerCity; k++) {
+			const countyName = c === 1 && k === 1 ? '高新区' : placeName(countyNames, rand() < 0.7 ? '县' : '区');
+			const countyId = `sf-c${pad(c)}-k${pad(k)}`;
+			const county = region(countyId, city.unit, countyName, 'county', city.organ, COUNTY_DEPTS, (d) => countyName + d, `${countyName}纪委监委`);
+			const countyStaff = addStaff(county.organ, rand() < 0.5 ? ['head', 'inspector'] : ['head', 'inspector', 'inspector'], true);
+			if (rand() < 0.3) {
+				const host = county.deptUnits[3 + Math.floor(rand() * 5)];
+				if (host) team(host, county.organ);
+			}
+			// Conflict declarations: sometimes one inspector; in the first county, every receiver for its
+			// 财政局 (so reports about it fall back to the city organ).
+			if (c === 1 && k === 1) {
+				const host = county.deptUnits[4];
+				if (host) {
+					for (const s of countyStaff) data.conflicts.push({ staffId: s.id, unitId: host.id, reason: '近亲属在该单位领导班子任职' });
+				}
+			} else if (rand() < 0.4) {
+				const s = countyStaff[1];
+				const target = pick(county.deptUnits);
+				if (s) data.conflicts.push({ staffId: s.id, unitId: target.id, reason: '曾在该单位任职' });
+			}
+			const townNames = new Set<string>();
+			for (let t = 1; t <= shape.townshipsPerCounty; t++) {
+				const suffix = pick(TOWNSHIP_SUFFIXES);
+				const townName = placeName(townNames, suffix);
+				const townId = `${countyId}-t${pad(t)}`;
+				const organName = suffix === '街道' ? `${townName}纪工委` : `${townName}纪委`;
+				const town = region(townId, county.unit, townName, 'township', county.organ, [], (d) => d, organName);
+				const subs = TOWNSHIP_SUBUNITS.slice(0, shape.subunitsPerTownship).map((s, i) =>
+					addUnit(`${townId}-s${pad(i + 1)}`, town.unit, townName + s, 'township', true)
+				);
+				for (const s of subs) data.jurisdiction.push({ organId: town.organ.id, unitId: s.id });
+				// About one township in ten has nobody with a key yet (reports fall back to the county).
+				addStaff(town.organ, rand() < 0.5 ? ['head'] : ['head', 'inspector'], rand() >= 0.1);
+			}
+		}
+	}
+	return data;
+}

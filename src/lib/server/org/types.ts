@@ -1,0 +1,144 @@
+/**
+ * Organization directory: the shapes routing works on. Pure data, no database, no framework, so the
+ * routing function can be tested exhaustively and the same snapshot can come from the database, an
+ * import file or the demo generator.
+ */
+
+/** Administrative levels, from the top. The order matters: index 0 is the highest. */
+export const ADMIN_LEVELS = ['central', 'province', 'city', 'county', 'township'] as const;
+export type AdminLevel = (typeof ADMIN_LEVELS)[number];
+
+/** Position of the person a report is about (taxonomy.json `positions`). */
+export const POSITION_KINDS = ['top_leader', 'team_member', 'other_staff'] as const;
+export type PositionKind = (typeof POSITION_KINDS)[number];
+
+/** Report kinds (taxonomy.json `reportKinds`). */
+export const REPORT_KINDS = [
+	'public_tip',
+	'member_tip',
+	'peer_report',
+	'interference_record',
+	'criticism_suggestion'
+] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+export const ORGAN_KINDS = ['commission', 'stationed_team'] as const;
+/** commission: 纪委监委 (or 乡镇纪委) of a level; stationed_team: 派驻纪检监察组 in a unit. */
+export type OrganKind = (typeof ORGAN_KINDS)[number];
+
+export const STAFF_ROLES = ['inspector', 'head', 'admin'] as const;
+/** inspector: handles reports; head: organ head/supervisor; admin: keeps the directory, receives no reports. */
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Leadership posts are top leader or team member; "other staff" has no post of its own. */
+export const POST_POSITIONS = ['top_leader', 'team_member'] as const;
+export type PostPosition = (typeof POST_POSITIONS)[number];
+
+export interface OrgUnit {
+	id: string;
+	parentId: string | null;
+	name: string;
+	level: AdminLevel;
+	/** Human-readable path of names from the top, e.g. "示范省/青山市/高新区". */
+	regionPath: string;
+}
+
+export interface Organ {
+	id: string;
+	name: string;
+	kind: OrganKind;
+	level: AdminLevel;
+	/**
+	 * The directory unit that IS this organ (its own head and members), when the directory has one.
+	 * Reports about that unit go to the parent organ.
+	 */
+	unitId: string | null;
+	/** For a stationed team: the unit it is stationed in. Null for commissions. */
+	hostUnitId: string | null;
+	parentOrganId: string | null;
+}
+
+export interface StaffMember {
+	/** staff_user id. */
+	id: string;
+	organId: string;
+	role: StaffRole;
+	/** True when the staff member has a published public key reports can be sealed to. */
+	hasKey: boolean;
+}
+
+export interface ConflictDeclaration {
+	staffId: string;
+	unitId: string;
+	reason: string;
+}
+
+export interface LeadershipPost {
+	unitId: string;
+	position: PostPosition;
+	title: string;
+	holderName: string | null;
+}
+
+/** Plain, serializable form of a directory (demo generator, import/export, loader). */
+export interface OrgData {
+	units: OrgUnit[];
+	organs: Organ[];
+	/** Which organ supervises which unit. */
+	jurisdiction: { organId: string; unitId: string }[];
+	staff: StaffMember[];
+	conflicts: ConflictDeclaration[];
+	posts: LeadershipPost[];
+}
+
+/**
+ * Indexed, read-only view routing needs. It may be the whole directory or only the slice around one
+ * unit (the unit, its ancestors, the organs above them, their staff and the unit's conflicts).
+ */
+export interface OrgSnapshot {
+	units: ReadonlyMap<string, OrgUnit>;
+	organs: ReadonlyMap<string, Organ>;
+	/** unit id -> organs whose jurisdiction includes it. */
+	organsByUnit: ReadonlyMap<string, readonly string[]>;
+	/** unit id -> the organ that unit is (Organ.unitId inverted). */
+	organByOwnUnit: ReadonlyMap<string, string>;
+	/** organ id -> its staff. */
+	staffByOrgan: ReadonlyMap<string, readonly StaffMember[]>;
+	/** unit id -> staff ids that declared a conflict for it. */
+	conflictsByUnit: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export function makeSnapshot(data: Omit<OrgData, 'posts'> & { posts?: unknown }): OrgSnapshot {
+	const units = new Map(data.units.map((u) => [u.id, u] as const));
+	const organs = new Map(data.organs.map((o) => [o.id, o] as const));
+	const organsByUnit = new Map<string, string[]>();
+	for (const j of data.jurisdiction) {
+		const list = organsByUnit.get(j.unitId);
+		if (list) {
+			if (!list.includes(j.organId)) list.push(j.organId);
+		} else organsByUnit.set(j.unitId, [j.organId]);
+	}
+	for (const list of organsByUnit.values()) list.sort();
+	const organByOwnUnit = new Map<string, string>();
+	for (const o of [...data.organs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+		if (o.unitId !== null && !organByOwnUnit.has(o.unitId)) organByOwnUnit.set(o.unitId, o.id);
+	}
+	const staffByOrgan = new Map<string, StaffMember[]>();
+	for (const s of data.staff) {
+		const list = staffByOrgan.get(s.organId);
+		if (list) list.push(s);
+		else staffByOrgan.set(s.organId, [s]);
+	}
+	for (const list of staffByOrgan.values()) list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	const conflictsByUnit = new Map<string, Set<string>>();
+	for (const c of data.conflicts) {
+		const set = conflictsByUnit.get(c.unitId);
+		if (set) set.add(c.staffId);
+		else conflictsByUnit.set(c.unitId, new Set([c.staffId]));
+	}
+	return { units, organs, organsByUnit, organByOwnUnit, staffByOrgan, conflictsByUnit };
+}
+
+export function levelIndex(level: AdminLevel): number {
+	return ADMIN_LEVELS.indexOf(level);
+}

@@ -1,0 +1,60 @@
+import { error, fail } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { db } from '$lib/server/db';
+import {
+	createInvitation,
+	disableStaffUser,
+	listStaffUsers,
+	normalizeDisplayName,
+	normalizeUsername
+} from '$lib/server/auth/accounts';
+import { publicBaseUrl } from '$lib/server/auth/setup';
+import { config } from '$lib/server/config';
+import type { Actions, PageServerLoad } from './$types';
+
+function requireAdmin(locals: App.Locals) {
+	if (!locals.user?.isAdmin || !locals.session?.twoFactorVerified) error(403, 'Administrators only');
+	return locals.user;
+}
+
+export const load: PageServerLoad = async ({ locals }) => {
+	requireAdmin(locals);
+	const users = await listStaffUsers(db());
+	return {
+		users: users.map((u) => ({
+			id: u.id,
+			username: u.username,
+			displayName: u.displayName,
+			isAdmin: u.isAdmin,
+			disabled: u.disabledAt !== null,
+			hasTotp: u.totpKey !== null
+		}))
+	};
+};
+
+export const actions: Actions = {
+	invite: async ({ locals, request, url }) => {
+		const admin = requireAdmin(locals);
+		const form = await request.formData();
+		const username = normalizeUsername(form.get('username'));
+		if (!username) return fail(400, { inviteError: m.staff_username_invalid() });
+		const displayName = normalizeDisplayName(form.get('displayName'));
+		if (!displayName) return fail(400, { inviteError: m.staff_display_name_invalid() });
+		const made = await createInvitation(db(), {
+			username,
+			displayName,
+			isAdmin: form.get('isAdmin') === 'on',
+			createdBy: admin.id
+		});
+		if (!made.ok) return fail(409, { inviteError: m.staff_username_taken() });
+		const base = config().origin ? publicBaseUrl(config()) : url.origin;
+		return { inviteLink: `${base}/staff/invite?token=${made.token}` };
+	},
+	disable: async ({ locals, request }) => {
+		const admin = requireAdmin(locals);
+		const id = String((await request.formData()).get('userId') ?? '');
+		if (!/^[0-9a-f-]{36}$/.test(id) || id === admin.id) return fail(400, { disableError: m.staff_invalid_request() });
+		await disableStaffUser(db(), id);
+		return { disabled: id };
+	}
+};

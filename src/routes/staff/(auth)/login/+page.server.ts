@@ -1,0 +1,36 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { localizeHref } from '$lib/paraglide/runtime';
+import { db } from '$lib/server/db';
+import { findUserByUsername, normalizeUsername } from '$lib/server/auth/accounts';
+import { nextStepPath, startSession } from '$lib/server/auth/flow';
+import { parseAuthKey, verifyAuthKey } from '$lib/server/auth/password';
+import { signinFailed, signinWait } from '$lib/server/auth/throttle';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.user && locals.session?.twoFactorVerified) redirect(303, localizeHref('/staff'));
+	return { signedOut: url.searchParams.has('signedout') };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const form = await event.request.formData();
+		const rawUsername = String(form.get('username') ?? '').slice(0, 128);
+		const username = normalizeUsername(rawUsername) ?? rawUsername.trim().toLowerCase();
+		const authKey = parseAuthKey(form.get('authKey'));
+		if (!authKey) return fail(400, { username: rawUsername, message: m.staff_js_required() });
+
+		const user = normalizeUsername(rawUsername) ? await findUserByUsername(db(), username) : null;
+		const wait = signinWait(event, user, username);
+		if (wait > 0) return fail(429, { username: rawUsername, message: m.staff_throttled({ seconds: wait }) });
+
+		const ok = await verifyAuthKey(authKey, user?.authHash ?? null);
+		if (!ok || !user || user.disabledAt) {
+			await signinFailed(event, user, username);
+			return fail(400, { username: rawUsername, message: m.staff_bad_credentials() });
+		}
+		await startSession(event, user, false);
+		redirect(303, localizeHref(nextStepPath(user)));
+	}
+};

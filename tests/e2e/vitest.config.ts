@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * End-to-end tests against the production build (`node build`) in Debian's Chromium.
+ * A plain config: the SvelteKit and Paraglide plugins are not needed to drive a built server.
+ * Two files at a time: each starts a server and a browser, and the CI machines have two cores.
+ */
+export default defineConfig({
+	root: fileURLToPath(new URL('../..', import.meta.url)),
+	test: {
+		include: ['tests/e2e/**/*.e2e.ts'],
+		environment: 'node',
+		testTimeout: 120_000,
+		hookTimeout: 120_000,
+		teardownTimeout: 60_000,
+		pool: 'forks',
+		maxWorkers: 2,
+		fileParallelism: true,
+		// A flaky browser test is a bug to fix, not to retry away.
+		retry: 0
+	}
+});
