@@ -3,7 +3,7 @@ import { describeDb } from '../db/testing';
 import { staffUser } from '../db/schema';
 import { generateDemo } from './demo';
 import { exportOrg, importOrg, type ImportResult } from './io';
-import { loadOrgData, replaceOrgData } from './store';
+import { DEMO_AUTH_HASH, loadOrgData, replaceOrgData } from './store';
 
 const demo = generateDemo({ seed: 5 });
 
@@ -80,6 +80,15 @@ describeDb('org import/export', (get) => {
 		const r = await importOrg(get().db, text, 'csv');
 		expect(where(r)).toEqual([`${staffLine} username`, `${n - 2} type`, `${n - 1} null`]);
 		expect(await loadOrgData(get().db)).toEqual(before);
+	});
+
+	it('refuses demo accounts as staff of an imported directory', async () => {
+		const { db } = get();
+		await db.insert(staffUser).values({ username: 'demo-x', displayName: 'demo', authSalt: new Uint8Array(16), authParams: { m: 1, t: 1, p: 1 }, authHash: DEMO_AUTH_HASH });
+		const text = csv + 'staff,,,,,,,,o-sf,demo-x,inspector,true,,,,\n';
+		const r = await importOrg(db, text, 'csv');
+		expect(!r.ok && r.errors).toEqual([{ line: csv.split('\n').length, field: 'username', message: '"demo-x" is a demo account and cannot be imported' }]);
+		expect(await loadOrgData(db)).toEqual(before);
 	});
 
 	it('JSON errors name the line of the record and the field', async () => {

@@ -111,8 +111,9 @@ export function routeReport(snap: OrgSnapshot, req: RoutingRequest): RoutingResu
 	let base: Organ;
 	if (selfOrgan) {
 		rules.push('organ_self_to_parent');
-		zh.push(`${q(unit.name)}就是纪检监察机关${q(selfOrgan.name)}本身。关于机关自身负责人和工作人员的举报，交给它的上级机关办理，该机关内部的人看不到。`);
-		en.push(`${unit.name} is the discipline organ ${selfOrgan.name} itself. Reports about an organ's own head or members go to its parent organ, so nobody inside that organ receives them.`);
+		const same = unit.name === selfOrgan.name;
+		zh.push(`${q(unit.name)}${same ? '' : `就是${q(selfOrgan.name)}，`}是纪检监察机关本身。关于机关自身负责人和工作人员的举报，交给它的上级机关办理，该机关内部的人看不到。`);
+		en.push(`${unit.name} is ${same ? 'itself a discipline organ' : `the discipline organ ${selfOrgan.name}`}. Reports about an organ's own head or members go to its parent organ, so nobody inside that organ receives them.`);
 		base = up(selfOrgan);
 	} else {
 		const team = stationedTeam(snap, unit);

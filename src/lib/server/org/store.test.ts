@@ -17,8 +17,8 @@ describeDb('org store', (get) => {
 		await loadDemo(db, demo);
 		const back = await loadOrgData(db);
 		const sortBy = <T>(list: T[], key: (t: T) => string) => [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-		expect(back.units).toEqual(sortBy(demo.units, (u) => u.id));
-		expect(back.organs).toEqual(sortBy(demo.organs, (o) => o.id));
+		expect(sortBy(back.units, (u) => u.id)).toEqual(sortBy(demo.units, (u) => u.id));
+		expect(sortBy(back.organs, (o) => o.id)).toEqual(sortBy(demo.organs, (o) => o.id));
 		expect(back.jurisdiction.length).toBe(demo.jurisdiction.length);
 		expect(sortBy(back.staff, (s) => s.id)).toEqual(sortBy(demo.staff, (s) => s.id));
 		expect(back.conflicts.length).toBe(demo.conflicts.length);
