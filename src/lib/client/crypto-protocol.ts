@@ -1,0 +1,398 @@
+/**
+ * The message protocol of the client-side crypto worker, as a pure module: `createCryptoProtocol(post)`
+ * returns a handler that takes one request message at a time and answers through `post`. The worker
+ * (crypto.worker.ts) only wires it to `self.onmessage` / `self.postMessage`; unit tests drive the very
+ * same handler in Node without a Worker.
+ *
+ * Requests (main thread → worker), each with a numeric `id` chosen by the caller:
+ *   deriveKey          Argon2id(secret, salt, params, length)            → { key }
+ *   deriveReceiptKeys  receipt secret text + KDF spec bytes (27)         → { authKey, unwrapKey }
+ *   passwordWrapKey    32-byte key, password, Argon2 params              → { wrapped } (99 bytes, P format)
+ *   passwordUnwrapKey  password-wrapped key (99 bytes), password         → { key }
+ *   encryptAttachment  report key + File/Blob (+ name, type)             → { stream: Blob, chunks }
+ *   decryptAttachment  report key + stored stream as a Blob              → { name, type, data: Blob }
+ *   cancel             stops the job with the same `id` (no answer of its own; the job answers CANCELLED)
+ *
+ * Answers (worker → main thread), zero or more `progress` then exactly one `result` or `error`:
+ *   { id, type: 'progress', progress }   { id, type: 'result', op, result }   { id, type: 'error', error }
+ *
+ * Progress:
+ *   - Argon2id runs as one uninterruptible WASM call, so there is no true fraction to report. A derivation
+ *     sends { stage: 'kdf', state: 'started', estimateMs } and { stage: 'kdf', state: 'done', elapsedMs }.
+ *     estimateMs is the measured time of the previous derivation with the same parameters in this worker
+ *     (null for the first one); a UI may animate elapsed / estimate, capped below 100 %, until 'done'.
+ *     'done' closes the stage even when the step right after Argon2id fails (a wrong password: the
+ *     DECRYPT_FAILED error follows); input that is refused before Argon2id starts sends no kdf event.
+ *   - Attachments send { stage: 'encrypt' | 'decrypt', done, total } in bytes: first { 0, total }, then one
+ *     event per slice read from the Blob (1 MiB by default), the last with done === total. For encryption
+ *     the bytes are those of the file; for decryption those of the stored stream.
+ *
+ * Errors carry a typed code: the crypto core's codes (BAD_CHECKSUM, DECRYPT_FAILED, TRUNCATED, …) with
+ * the core's class name, or a worker code (CANCELLED, BAD_REQUEST, READ_FAILED, INTERNAL).
+ *
+ * Cancellation: a `cancel` message aborts the job at its next checkpoint: between slices for attachments;
+ * for Argon2id, when the running WASM call returns (its output is then zeroed and discarded).
+ */
+import { CryptoError, type CryptoErrorCode } from '../crypto/errors';
+import { deriveKey, type Argon2Params } from '../crypto/kdf';
+import { checkParams, decodeKdfSpec, deriveFromSpec, passwordUnwrapKey, passwordWrapKey, passwordWrappedSpec } from '../crypto/kdf-spec';
+import { KEY_LENGTH } from '../crypto/keys';
+import { parseReceiptSecret } from '../crypto/receipt';
+import { utf8 } from '../crypto/encoding';
+import { createAttachmentDecryptor, createAttachmentEncryptor, CHUNK_SIZE } from '../crypto/attachment';
+
+/* ------------------------------------------------------------------ types */
+
+/** Default bytes read from a Blob per step (and per progress event): 16 chunks of 64 KiB. */
+export const DEFAULT_READ_SIZE = 16 * CHUNK_SIZE;
+/** Largest accepted read size (the worker holds one slice at a time). */
+export const MAX_READ_SIZE = 64 * 1024 * 1024;
+
+/** Codes the worker adds to the crypto core's. */
+export type WorkerErrorCode =
+	/** The caller cancelled the job. */
+	| 'CANCELLED'
+	/** The message is not a well-formed request (unknown op, wrong field types, duplicate id). */
+	| 'BAD_REQUEST'
+	/** Reading the File/Blob failed (e.g. the file changed or vanished on disk). */
+	| 'READ_FAILED'
+	/** Anything unexpected inside the worker. */
+	| 'INTERNAL'
+	/** The Worker itself failed to load or crashed (raised by the client, never sent by the protocol). */
+	| 'WORKER_FAILED'
+	/** The client was terminated while the job ran (raised by the client). */
+	| 'TERMINATED';
+
+/** Which class an error had (crypto core) or that it comes from the worker layer. */
+export type ErrorClassName = 'CryptoError' | 'CryptoFormatError' | 'CryptoAuthError' | 'DirectoryError' | 'CryptoWorkerError';
+
+/** An error as it travels in a message (plain data, structured-clone safe). */
+export interface WireError {
+	name: ErrorClassName;
+	code: CryptoErrorCode | WorkerErrorCode;
+	message: string;
+}
+
+/** Argon2id stage events (see the module comment for what they mean). */
+export type KdfProgress =
+	| { stage: 'kdf'; state: 'started'; estimateMs: number | null }
+	| { stage: 'kdf'; state: 'done'; elapsedMs: number };
+
+/** Byte progress of an attachment job. */
+export interface BytesProgress {
+	stage: 'encrypt' | 'decrypt';
+	done: number;
+	total: number;
+}
+
+export type CryptoProgress = KdfProgress | BytesProgress;
+
+/** Request bodies by operation (without `id` and `op`). */
+export interface RequestBodies {
+	deriveKey: { secret: string | Uint8Array; salt: Uint8Array; params: Argon2Params; length: number };
+	deriveReceiptKeys: { secret: string; kdfSpec: Uint8Array };
+	passwordWrapKey: { key: Uint8Array; password: string; params: Argon2Params };
+	passwordUnwrapKey: { wrapped: Uint8Array; password: string };
+	encryptAttachment: { reportKey: Uint8Array; file: Blob; name: string; type: string; readSize?: number };
+	decryptAttachment: { reportKey: Uint8Array; stream: Blob; readSize?: number };
+}
+
+/** Results by operation. */
+export interface ResultBodies {
+	deriveKey: { key: Uint8Array };
+	deriveReceiptKeys: { authKey: Uint8Array; unwrapKey: Uint8Array };
+	passwordWrapKey: { wrapped: Uint8Array };
+	passwordUnwrapKey: { key: Uint8Array };
+	/** The stored stream (header and all chunks) and its chunk count. */
+	encryptAttachment: { stream: Blob; chunks: number };
+	/** The file, its name and type as they were encrypted. */
+	decryptAttachment: { name: string; type: string; data: Blob };
+}
+
+export type CryptoOp = keyof RequestBodies;
+
+export type CryptoRequest =
+	| { [O in CryptoOp]: { id: number; op: O } & RequestBodies[O] }[CryptoOp]
+	| { id: number; op: 'cancel' };
+
+export type CryptoResponse =
+	| { id: number; type: 'progress'; progress: CryptoProgress }
+	| { [O in CryptoOp]: { id: number; type: 'result'; op: O; result: ResultBodies[O] } }[CryptoOp]
+	| { id: number; type: 'error'; error: WireError };
+
+/** Sends an answer; `transfer` lists buffers that may be moved rather than copied. */
+export type Post = (message: CryptoResponse, transfer: ArrayBuffer[]) => void;
+
+export interface ProtocolOptions {
+	/** Milliseconds clock (default `performance.now`); injectable for tests. */
+	now?: () => number;
+}
+
+export interface CryptoProtocol {
+	/** Handles one incoming message; resolves once the job has answered (never rejects). */
+	handle(message: unknown): Promise<void>;
+	/** Ids of the jobs running now. */
+	readonly active: ReadonlySet<number>;
+}
+
+/** A worker-layer failure with a typed code (the client rethrows these as `CryptoWorkerError`). */
+export class WorkerProtocolError extends Error {
+	readonly code: WorkerErrorCode;
+	constructor(code: WorkerErrorCode, message: string) {
+		super(`${code}: ${message}`);
+		this.name = 'CryptoWorkerError';
+		this.code = code;
+	}
+}
+
+/* ------------------------------------------------------------------ validation */
+
+const OPS: ReadonlySet<string> = new Set<CryptoOp>([
+	'deriveKey',
+	'deriveReceiptKeys',
+	'passwordWrapKey',
+	'passwordUnwrapKey',
+	'encryptAttachment',
+	'decryptAttachment'
+]);
+
+function bad(why: string): WorkerProtocolError {
+	return new WorkerProtocolError('BAD_REQUEST', why);
+}
+
+type Fields = Record<string, unknown>;
+
+function bytes(m: Fields, name: string): Uint8Array {
+	const v = m[name];
+	if (!(v instanceof Uint8Array)) throw bad(`${name} must be a Uint8Array`);
+	return v;
+}
+
+function text(m: Fields, name: string): string {
+	const v = m[name];
+	if (typeof v !== 'string') throw bad(`${name} must be a string`);
+	return v;
+}
+
+function blob(m: Fields, name: string): Blob {
+	const v = m[name];
+	if (typeof Blob === 'undefined' || !(v instanceof Blob)) throw bad(`${name} must be a Blob`);
+	return v;
+}
+
+function params(m: Fields, name: string): Argon2Params {
+	const v = m[name];
+	if (typeof v !== 'object' || v === null) throw bad(`${name} must be Argon2 parameters`);
+	const { m: mem, t, p } = v as Fields;
+	if (typeof mem !== 'number' || typeof t !== 'number' || typeof p !== 'number') throw bad(`${name} must have numeric m, t, p`);
+	const out = { m: mem, t, p };
+	checkParams(out); // typed CryptoFormatError('MALFORMED') for out-of-range values
+	return out;
+}
+
+function readSize(m: Fields): number {
+	const v = m.readSize;
+	if (v === undefined) return DEFAULT_READ_SIZE;
+	if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_READ_SIZE) throw bad('readSize out of range');
+	return v;
+}
+
+/* ------------------------------------------------------------------ errors */
+
+const CRYPTO_CLASSES: ReadonlySet<string> = new Set(['CryptoError', 'CryptoFormatError', 'CryptoAuthError', 'DirectoryError']);
+
+/** Turns anything thrown into a typed wire error (unknown throwables become INTERNAL). */
+export function toWireError(e: unknown): WireError {
+	if (e instanceof CryptoError) {
+		const name = (CRYPTO_CLASSES.has(e.name) ? e.name : 'CryptoError') as ErrorClassName;
+		return { name, code: e.code, message: e.message };
+	}
+	if (e instanceof WorkerProtocolError) return { name: 'CryptoWorkerError', code: e.code, message: e.message };
+	const message = e instanceof Error ? e.message : String(e);
+	return { name: 'CryptoWorkerError', code: 'INTERNAL', message: `INTERNAL: ${message}` };
+}
+
+/* ------------------------------------------------------------------ transfer */
+
+/** Buffers that belong to exactly these views (safe to move to the other side). */
+function ownBuffers(...views: Uint8Array[]): ArrayBuffer[] {
+	const out = new Set<ArrayBuffer>();
+	for (const v of views) {
+		if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) out.add(v.buffer);
+	}
+	return [...out];
+}
+
+/* ------------------------------------------------------------------ handler */
+
+interface Job {
+	id: number;
+	signal: AbortSignal;
+	progress(p: CryptoProgress): void;
+}
+
+function checkCancelled(job: Job): void {
+	if (job.signal.aborted) throw new WorkerProtocolError('CANCELLED', 'cancelled by the caller');
+}
+
+async function readSlice(file: Blob, from: number, to: number): Promise<Uint8Array> {
+	try {
+		return new Uint8Array(await file.slice(from, to).arrayBuffer());
+	} catch (e) {
+		throw new WorkerProtocolError('READ_FAILED', `reading bytes ${from}–${to}: ${e instanceof Error ? e.message : String(e)}`);
+	}
+}
+
+/**
+ * Creates the handler. State per handler: the running jobs (for `cancel`) and the last measured time of
+ * each Argon2 parameter set (for `estimateMs`).
+ */
+export function createCryptoProtocol(post: Post, options: ProtocolOptions = {}): CryptoProtocol {
+	const now = options.now ?? (() => performance.now());
+	const jobs = new Map<number, AbortController>();
+	const measured = new Map<string, number>();
+
+	/** Runs an Argon2id derivation between 'started' and 'done' events. */
+	async function kdf(job: Job, p: Argon2Params, run: () => Promise<Uint8Array>): Promise<Uint8Array> {
+		const key = `${p.m}/${p.t}/${p.p}`;
+		job.progress({ stage: 'kdf', state: 'started', estimateMs: measured.get(key) ?? null });
+		const t0 = now();
+		let out: Uint8Array;
+		try {
+			out = await run();
+		} finally {
+			// 'done' ends the stage whether the step after Argon2id (e.g. opening a wrapped key) succeeded
+			// or not; the result or error follows. A cancelled job gets no 'done'.
+			const elapsedMs = now() - t0;
+			measured.set(key, elapsedMs);
+			if (!job.signal.aborted) job.progress({ stage: 'kdf', state: 'done', elapsedMs });
+		}
+		if (job.signal.aborted) {
+			out.fill(0);
+			checkCancelled(job);
+		}
+		return out;
+	}
+
+	async function run(op: CryptoOp, m: Fields, job: Job): Promise<{ result: ResultBodies[CryptoOp]; transfer: ArrayBuffer[] }> {
+		switch (op) {
+			case 'deriveKey': {
+				const secret = typeof m.secret === 'string' ? m.secret : bytes(m, 'secret');
+				const salt = bytes(m, 'salt');
+				const p = params(m, 'params');
+				const length = m.length;
+				if (typeof length !== 'number' || !Number.isInteger(length) || length < 4 || length > 1024) throw bad('length out of range');
+				const key = await kdf(job, p, () => deriveKey(secret, salt, p, length));
+				return { result: { key }, transfer: ownBuffers(key) };
+			}
+			case 'deriveReceiptKeys': {
+				// Checked before any Argon2id: a typo costs nothing (BAD_CHECKSUM, BAD_LENGTH, MALFORMED).
+				const secret = parseReceiptSecret(text(m, 'secret'));
+				const spec = decodeKdfSpec(bytes(m, 'kdfSpec'));
+				const out = await kdf(job, spec, () => deriveFromSpec(utf8(secret), spec, 2 * KEY_LENGTH));
+				const authKey = out.slice(0, KEY_LENGTH);
+				const unwrapKey = out.slice(KEY_LENGTH);
+				out.fill(0);
+				return { result: { authKey, unwrapKey }, transfer: ownBuffers(authKey, unwrapKey) };
+			}
+			case 'passwordWrapKey': {
+				const key = bytes(m, 'key');
+				const password = text(m, 'password');
+				const p = params(m, 'params');
+				const wrapped = await kdf(job, p, () => passwordWrapKey(key, password, p));
+				return { result: { wrapped }, transfer: ownBuffers(wrapped) };
+			}
+			case 'passwordUnwrapKey': {
+				const wrapped = bytes(m, 'wrapped');
+				const password = text(m, 'password');
+				const spec = passwordWrappedSpec(wrapped); // format errors before any Argon2id
+				const key = await kdf(job, spec, () => passwordUnwrapKey(wrapped, password));
+				return { result: { key }, transfer: ownBuffers(key) };
+			}
+			case 'encryptAttachment': {
+				const reportKey = bytes(m, 'reportKey');
+				const file = blob(m, 'file');
+				const name = text(m, 'name');
+				const type = text(m, 'type');
+				const step = readSize(m);
+				const total = file.size;
+				const enc = createAttachmentEncryptor(reportKey, { name, type, size: total });
+				const pieces: Uint8Array[] = [];
+				job.progress({ stage: 'encrypt', done: 0, total });
+				for (let at = 0; at < total; ) {
+					checkCancelled(job);
+					const slice = await readSlice(file, at, Math.min(total, at + step));
+					checkCancelled(job);
+					if (slice.length === 0) throw new WorkerProtocolError('READ_FAILED', 'the file is shorter than its declared size');
+					pieces.push(...enc.push(slice));
+					at += slice.length;
+					job.progress({ stage: 'encrypt', done: at, total });
+				}
+				pieces.push(...enc.finish());
+				const stream = new Blob(pieces as BlobPart[], { type: 'application/octet-stream' });
+				if (stream.size !== enc.layout.ciphertextLength) throw new WorkerProtocolError('INTERNAL', 'stream length mismatch');
+				return { result: { stream, chunks: enc.layout.chunks }, transfer: [] };
+			}
+			case 'decryptAttachment': {
+				const reportKey = bytes(m, 'reportKey');
+				const stream = blob(m, 'stream');
+				const step = readSize(m);
+				const total = stream.size;
+				const dec = createAttachmentDecryptor(reportKey);
+				const pieces: Uint8Array[] = [];
+				job.progress({ stage: 'decrypt', done: 0, total });
+				for (let at = 0; at < total; ) {
+					checkCancelled(job);
+					const slice = await readSlice(stream, at, Math.min(total, at + step));
+					checkCancelled(job);
+					if (slice.length === 0) throw new WorkerProtocolError('READ_FAILED', 'the stream is shorter than its size');
+					pieces.push(...dec.push(slice));
+					at += slice.length;
+					job.progress({ stage: 'decrypt', done: at, total });
+				}
+				pieces.push(...dec.finish());
+				const info = dec.info;
+				if (!info) throw new WorkerProtocolError('INTERNAL', 'decryptor finished without a header');
+				const data = new Blob(pieces as BlobPart[], { type: info.type });
+				return { result: { name: info.name, type: info.type, data }, transfer: [] };
+			}
+		}
+	}
+
+	async function handle(message: unknown): Promise<void> {
+		const m = (typeof message === 'object' && message !== null ? message : {}) as Fields;
+		const id = typeof m.id === 'number' && Number.isSafeInteger(m.id) ? m.id : -1;
+		const fail = (e: unknown) => post({ id, type: 'error', error: toWireError(e) }, []);
+		if (id < 0) return fail(bad('a request needs a non-negative integer id'));
+		if (m.op === 'cancel') {
+			jobs.get(id)?.abort();
+			return;
+		}
+		if (typeof m.op !== 'string' || !OPS.has(m.op)) return fail(bad(`unknown op ${JSON.stringify(m.op)}`));
+		if (jobs.has(id)) return fail(bad(`id ${id} is already running`));
+		const op = m.op as CryptoOp;
+		const controller = new AbortController();
+		jobs.set(id, controller);
+		const job: Job = {
+			id,
+			signal: controller.signal,
+			progress: (progress) => post({ id, type: 'progress', progress }, [])
+		};
+		try {
+			const { result, transfer } = await run(op, m, job);
+			checkCancelled(job);
+			post({ id, type: 'result', op, result } as CryptoResponse, transfer);
+		} catch (e) {
+			fail(e);
+		} finally {
+			jobs.delete(id);
+		}
+	}
+
+	return {
+		handle,
+		get active() {
+			return new Set(jobs.keys());
+		}
+	};
+}
