@@ -24,6 +24,9 @@ export const PERMISSIONS_POLICY = [
 	'xr-spatial-tracking=()'
 ].join(', ');
 
+/** CSP for responses that are not pages (JSON, file downloads): nothing may be loaded or framed. */
+export const NON_PAGE_CSP = "default-src 'none'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'none'";
+
 /**
  * Security headers on every response SvelteKit renders (CSP itself comes from `kit.csp`).
  * Everything rendered here is dynamic, so nothing is cached by browsers or proxies.
@@ -45,6 +48,8 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 	set('cross-origin-opener-policy', 'same-origin');
 	set('cross-origin-resource-policy', 'same-origin');
 	set('permissions-policy', PERMISSIONS_POLICY);
+	// Pages get their CSP from `kit.csp`; anything else (JSON API answers, downloads) may load nothing at all.
+	if (!h.has('content-security-policy')) set('content-security-policy', NON_PAGE_CSP);
 	if (event.locals.clearSiteData) set('clear-site-data', '"cache", "cookies", "storage"');
 	if (!h.has('cache-control') || !/immutable/.test(h.get('cache-control') ?? '')) {
 		set('cache-control', 'no-store');

@@ -1,0 +1,371 @@
+/**
+ * Directory administration, one row at a time (the admin UI): reading a unit with everything that
+ * decides where its reports go, listing organs with their jurisdiction and staff, and changing staff
+ * membership and conflict declarations, and renaming or moving a unit (keeping its pinyin, search rows,
+ * region paths and ancestor ids in step). Organs and jurisdiction change through the all-or-nothing
+ * import (io.ts).
+ */
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/index';
+import {
+	disciplineOrgan,
+	leadershipPost,
+	organJurisdiction,
+	organStaff,
+	orgUnit,
+	orgUnitSearch,
+	staffConflict,
+	staffUser
+} from '../db/schema';
+import { routeReport, type Explanation } from './routing';
+import { pinyinFields } from './search';
+import { loadRoutingSnapshot } from './store';
+import {
+	levelIndex,
+	POSITION_KINDS,
+	STAFF_ROLES,
+	type AdminLevel,
+	type OrganKind,
+	type PositionKind,
+	type PostPosition,
+	type ReportKind,
+	type StaffRole
+} from './types';
+
+export interface UnitRow {
+	id: string;
+	name: string;
+	level: AdminLevel;
+	regionPath: string;
+}
+
+export interface OrganRef {
+	id: string;
+	name: string;
+	kind: OrganKind;
+	level: AdminLevel;
+}
+
+export interface UnitDetail {
+	unit: UnitRow & { parentId: string | null };
+	/** Ancestors, top first. */
+	ancestors: UnitRow[];
+	children: UnitRow[];
+	posts: { position: PostPosition; title: string; holderName: string | null }[];
+	/** Organs whose jurisdiction lists the unit, teams stationed in it, and the organ the unit is. */
+	organs: (OrganRef & { relation: 'jurisdiction' | 'stationed_here' | 'is_organ' })[];
+	conflicts: { staffId: string; username: string; displayName: string; reason: string }[];
+}
+
+const unitCols = { id: orgUnit.id, name: orgUnit.name, level: orgUnit.level, regionPath: orgUnit.regionPath };
+const organCols = { id: disciplineOrgan.id, name: disciplineOrgan.name, kind: disciplineOrgan.kind, level: disciplineOrgan.level };
+
+/** Units directly below `parentId` (null: the top of the tree), by name. */
+export async function listChildUnits(db: Db, parentId: string | null, limit = 500): Promise<UnitRow[]> {
+	const rows = await db
+		.select(unitCols)
+		.from(orgUnit)
+		.where(parentId === null ? isNull(orgUnit.parentId) : eq(orgUnit.parentId, parentId))
+		.orderBy(asc(orgUnit.id))
+		.limit(limit);
+	return rows as UnitRow[];
+}
+
+/** One unit and everything the admin needs to see about it; null when the id is unknown. */
+export async function getUnitDetail(db: Db, id: string): Promise<UnitDetail | null> {
+	const [u] = await db
+		.select({ ...unitCols, parentId: orgUnit.parentId, ancestorIds: orgUnit.ancestorIds })
+		.from(orgUnit)
+		.where(eq(orgUnit.id, id));
+	if (!u) return null;
+	const [ancestorRows, children, posts, byJurisdiction, hosted, own, conflicts] = await Promise.all([
+		u.ancestorIds.length > 0 ? db.select(unitCols).from(orgUnit).where(inArray(orgUnit.id, u.ancestorIds)) : Promise.resolve([]),
+		listChildUnits(db, u.id),
+		db
+			.select({ position: leadershipPost.position, title: leadershipPost.title, holderName: leadershipPost.holderName })
+			.from(leadershipPost)
+			.where(eq(leadershipPost.unitId, u.id))
+			.orderBy(asc(leadershipPost.id)),
+		db
+			.select(organCols)
+			.from(organJurisdiction)
+			.innerJoin(disciplineOrgan, eq(disciplineOrgan.id, organJurisdiction.organId))
+			.where(eq(organJurisdiction.unitId, u.id))
+			.orderBy(asc(disciplineOrgan.id)),
+		db.select(organCols).from(disciplineOrgan).where(eq(disciplineOrgan.hostUnitId, u.id)).orderBy(asc(disciplineOrgan.id)),
+		db.select(organCols).from(disciplineOrgan).where(eq(disciplineOrgan.unitId, u.id)),
+		db
+			.select({ staffId: staffConflict.staffId, username: staffUser.username, displayName: staffUser.displayName, reason: staffConflict.reason })
+			.from(staffConflict)
+			.innerJoin(staffUser, eq(staffUser.id, staffConflict.staffId))
+			.where(eq(staffConflict.unitId, u.id))
+			.orderBy(asc(staffUser.username))
+	]);
+	const order = new Map(u.ancestorIds.map((a, i) => [a, i] as const));
+	const ancestors = (ancestorRows as UnitRow[]).sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+	return {
+		unit: { id: u.id, name: u.name, level: u.level as AdminLevel, regionPath: u.regionPath, parentId: u.parentId },
+		ancestors,
+		children,
+		posts: posts as UnitDetail['posts'],
+		organs: [
+			...own.map((o) => ({ ...(o as OrganRef), relation: 'is_organ' as const })),
+			...hosted.map((o) => ({ ...(o as OrganRef), relation: 'stationed_here' as const })),
+			...byJurisdiction.map((o) => ({ ...(o as OrganRef), relation: 'jurisdiction' as const }))
+		],
+		conflicts
+	};
+}
+
+export interface RoutingPreview {
+	position: PositionKind;
+	organ: OrganRef | null;
+	explanation: Explanation;
+	/** How many staff the report key would be sealed to (admins may see this; reporters never do). */
+	recipients: number;
+	warnings: string[];
+}
+
+/** Where a report of `kind` about each position in the unit would go, and why (what reporters are shown). */
+export async function previewRouting(db: Db, unitId: string, kind: ReportKind = 'public_tip'): Promise<RoutingPreview[]> {
+	const snap = await loadRoutingSnapshot(db, unitId);
+	return POSITION_KINDS.map((position) => {
+		const r = routeReport(snap, { unitId, position, kind, escalate: false });
+		if (r.status !== 'routed') return { position, organ: null, explanation: r.explanation, recipients: 0, warnings: r.status === 'no_organ' ? r.warnings.map((w) => w.code) : [] };
+		return {
+			position,
+			organ: { id: r.organ.id, name: r.organ.name, kind: r.organ.kind, level: r.organ.level },
+			explanation: r.explanation,
+			recipients: r.recipients.length,
+			warnings: r.warnings.map((w) => w.code)
+		};
+	});
+}
+
+export interface OrganListing extends OrganRef {
+	parentOrganId: string | null;
+	jurisdictionCount: number;
+	/** The first units of the jurisdiction, by id. */
+	jurisdiction: { id: string; name: string }[];
+	members: { staffId: string; username: string; displayName: string; role: StaffRole; hasKey: boolean; disabled: boolean }[];
+}
+
+/** Every organ with (the start of) its jurisdiction and all its members, in id order. */
+export async function listOrgans(db: Db, jurisdictionSample = 12): Promise<OrganListing[]> {
+	const [organs, counts, sample, members] = await Promise.all([
+		db.select({ ...organCols, parentOrganId: disciplineOrgan.parentOrganId }).from(disciplineOrgan).orderBy(asc(disciplineOrgan.id)),
+		db
+			.select({ organId: organJurisdiction.organId, n: sql<number>`count(*)::int` })
+			.from(organJurisdiction)
+			.groupBy(organJurisdiction.organId),
+		db.execute(sql`
+			select organ_id, unit_id, name from (
+				select j.organ_id, j.unit_id, u.name, row_number() over (partition by j.organ_id order by j.unit_id) as rn
+				from organ_jurisdiction j join org_unit u on u.id = j.unit_id
+			) s where rn <= ${jurisdictionSample} order by organ_id, unit_id`),
+		db
+			.select({
+				organId: organStaff.organId,
+				staffId: organStaff.staffId,
+				username: staffUser.username,
+				displayName: staffUser.displayName,
+				role: organStaff.role,
+				hasKey: organStaff.hasKey,
+				disabledAt: staffUser.disabledAt
+			})
+			.from(organStaff)
+			.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
+			.orderBy(asc(organStaff.organId), asc(staffUser.username))
+	]);
+	const countOf = new Map(counts.map((c) => [c.organId, Number(c.n)] as const));
+	const sampleOf = new Map<string, { id: string; name: string }[]>();
+	const sampleRows = (Array.isArray(sample) ? sample : (sample as { rows: unknown[] }).rows) as { organ_id: string; unit_id: string; name: string }[];
+	for (const r of sampleRows) {
+		const list = sampleOf.get(r.organ_id) ?? [];
+		list.push({ id: r.unit_id, name: r.name });
+		sampleOf.set(r.organ_id, list);
+	}
+	const membersOf = new Map<string, OrganListing['members']>();
+	for (const m of members) {
+		const list = membersOf.get(m.organId) ?? [];
+		list.push({ staffId: m.staffId, username: m.username, displayName: m.displayName, role: m.role as StaffRole, hasKey: m.hasKey, disabled: m.disabledAt !== null });
+		membersOf.set(m.organId, list);
+	}
+	return organs.map((o) => ({
+		id: o.id,
+		name: o.name,
+		kind: o.kind as OrganKind,
+		level: o.level as AdminLevel,
+		parentOrganId: o.parentOrganId,
+		jurisdictionCount: countOf.get(o.id) ?? 0,
+		jurisdiction: sampleOf.get(o.id) ?? [],
+		members: membersOf.get(o.id) ?? []
+	}));
+}
+
+/** Active staff accounts (for the membership and conflict forms), by username. */
+export async function listActiveStaff(db: Db): Promise<{ id: string; username: string; displayName: string }[]> {
+	return db
+		.select({ id: staffUser.id, username: staffUser.username, displayName: staffUser.displayName })
+		.from(staffUser)
+		.where(isNull(staffUser.disabledAt))
+		.orderBy(asc(staffUser.username));
+}
+
+export type AdminChangeError = 'unknown_staff' | 'unknown_organ' | 'unknown_unit' | 'invalid_role' | 'invalid_reason' | 'not_found';
+export type AdminChange = { ok: true } | { ok: false; error: AdminChangeError };
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ID_RE = /^[A-Za-z0-9_.:-]{1,100}$/;
+/** Longest conflict reason kept (characters). */
+export const MAX_REASON_LENGTH = 500;
+
+async function activeStaffExists(db: Db, staffId: string): Promise<boolean> {
+	if (!UUID_RE.test(staffId)) return false;
+	const [row] = await db.select({ id: staffUser.id }).from(staffUser).where(and(eq(staffUser.id, staffId), isNull(staffUser.disabledAt)));
+	return row !== undefined;
+}
+
+/** Adds a staff member to an organ with a role, or changes the role and key flag of an existing membership. */
+export async function setMembership(
+	db: Db,
+	m: { staffId: string; organId: string; role: string; hasKey: boolean }
+): Promise<AdminChange> {
+	if (!(STAFF_ROLES as readonly string[]).includes(m.role)) return { ok: false, error: 'invalid_role' };
+	if (!(await activeStaffExists(db, m.staffId))) return { ok: false, error: 'unknown_staff' };
+	if (!ID_RE.test(m.organId)) return { ok: false, error: 'unknown_organ' };
+	const [organ] = await db.select({ id: disciplineOrgan.id }).from(disciplineOrgan).where(eq(disciplineOrgan.id, m.organId));
+	if (!organ) return { ok: false, error: 'unknown_organ' };
+	await db
+		.insert(organStaff)
+		.values({ staffId: m.staffId, organId: m.organId, role: m.role, hasKey: m.hasKey })
+		.onConflictDoUpdate({ target: [organStaff.staffId, organStaff.organId], set: { role: m.role, hasKey: m.hasKey } });
+	return { ok: true };
+}
+
+export async function removeMembership(db: Db, m: { staffId: string; organId: string }): Promise<AdminChange> {
+	if (!UUID_RE.test(m.staffId) || !ID_RE.test(m.organId)) return { ok: false, error: 'not_found' };
+	const gone = await db
+		.delete(organStaff)
+		.where(and(eq(organStaff.staffId, m.staffId), eq(organStaff.organId, m.organId)))
+		.returning({ id: organStaff.staffId });
+	return gone.length > 0 ? { ok: true } : { ok: false, error: 'not_found' };
+}
+
+/** Normalizes a conflict reason: trimmed, inner whitespace runs collapsed; null when empty or too long. */
+export function normalizeReason(raw: unknown): string | null {
+	if (typeof raw !== 'string') return null;
+	const s = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
+	return s.length === 0 || Array.from(s).length > MAX_REASON_LENGTH ? null : s;
+}
+
+/** Declares (or updates the reason of) a staff member's conflict for a unit. */
+export async function declareConflict(db: Db, c: { staffId: string; unitId: string; reason: string }): Promise<AdminChange> {
+	const reason = normalizeReason(c.reason);
+	if (reason === null) return { ok: false, error: 'invalid_reason' };
+	if (!(await activeStaffExists(db, c.staffId))) return { ok: false, error: 'unknown_staff' };
+	if (!ID_RE.test(c.unitId)) return { ok: false, error: 'unknown_unit' };
+	const [unit] = await db.select({ id: orgUnit.id }).from(orgUnit).where(eq(orgUnit.id, c.unitId));
+	if (!unit) return { ok: false, error: 'unknown_unit' };
+	await db
+		.insert(staffConflict)
+		.values({ staffId: c.staffId, unitId: c.unitId, reason })
+		.onConflictDoUpdate({ target: [staffConflict.staffId, staffConflict.unitId], set: { reason } });
+	return { ok: true };
+}
+
+export async function removeConflict(db: Db, c: { staffId: string; unitId: string }): Promise<AdminChange> {
+	if (!UUID_RE.test(c.staffId) || !ID_RE.test(c.unitId)) return { ok: false, error: 'not_found' };
+	const gone = await db
+		.delete(staffConflict)
+		.where(and(eq(staffConflict.staffId, c.staffId), eq(staffConflict.unitId, c.unitId)))
+		.returning({ id: staffConflict.id });
+	return gone.length > 0 ? { ok: true } : { ok: false, error: 'not_found' };
+}
+
+export type UnitEditError = 'unknown_unit' | 'unknown_parent' | 'invalid_name' | 'cycle' | 'level_above_parent';
+export type UnitEdit = { ok: true } | { ok: false; error: UnitEditError };
+
+/** Longest unit name accepted (characters). */
+export const MAX_UNIT_NAME_LENGTH = 100;
+
+/** Normalizes a unit name: NFC, whitespace runs collapsed, trimmed; null when empty, too long or with control characters. */
+export function normalizeUnitName(raw: unknown): string | null {
+	if (typeof raw !== 'string') return null;
+	const s = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
+	if (s.length === 0 || Array.from(s).length > MAX_UNIT_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(s)) return null;
+	return s;
+}
+
+/**
+ * Renames and/or moves a unit, keeping the derived data in step in one transaction: its pinyin columns
+ * and search rows (when renamed), and the region path and ancestor ids of the unit and every unit below
+ * it. A unit cannot move below itself or one of its descendants, nor below a unit of a lower level.
+ * `parentId: null` makes it a top unit; leaving `parentId` out keeps the parent.
+ */
+export async function updateUnit(db: Db, id: string, change: { name?: string; parentId?: string | null }): Promise<UnitEdit> {
+	let name: string | undefined;
+	if (change.name !== undefined) {
+		const n = normalizeUnitName(change.name);
+		if (n === null) return { ok: false, error: 'invalid_name' };
+		name = n;
+	}
+	return db.transaction(async (tx) => {
+		const t = tx as unknown as Db;
+		const [unit] = await t
+			.select({ id: orgUnit.id, name: orgUnit.name, level: orgUnit.level, parentId: orgUnit.parentId })
+			.from(orgUnit)
+			.where(eq(orgUnit.id, id))
+			.for('update');
+		if (!unit) return { ok: false, error: 'unknown_unit' } as const;
+		const parentId = change.parentId === undefined ? unit.parentId : change.parentId;
+		let parent: { id: string; level: string; regionPath: string; ancestorIds: string[] } | null = null;
+		if (parentId !== null) {
+			if (!ID_RE.test(parentId)) return { ok: false, error: 'unknown_parent' } as const;
+			const [p] = await t
+				.select({ id: orgUnit.id, level: orgUnit.level, regionPath: orgUnit.regionPath, ancestorIds: orgUnit.ancestorIds })
+				.from(orgUnit)
+				.where(eq(orgUnit.id, parentId));
+			if (!p) return { ok: false, error: 'unknown_parent' } as const;
+			if (p.id === unit.id || p.ancestorIds.includes(unit.id)) return { ok: false, error: 'cycle' } as const;
+			if (levelIndex(p.level as AdminLevel) > levelIndex(unit.level as AdminLevel)) return { ok: false, error: 'level_above_parent' } as const;
+			parent = p;
+		}
+		const newName = name ?? unit.name;
+		if (name !== undefined && name !== unit.name) {
+			await t.update(orgUnit).set({ name, ...pinyinFields(name) }).where(eq(orgUnit.id, unit.id));
+			await t.delete(orgUnitSearch).where(eq(orgUnitSearch.unitId, unit.id));
+			await t.execute(sql`
+				insert into org_unit_search (unit_id, pos, name_key, pinyin_key, initials_key)
+				select u.id, g.k, substr(u.name, g.k),
+					array_to_string((string_to_array(u.pinyin_full, ' '))[g.k:], ''),
+					substr(u.pinyin_initials, g.k)
+				from org_unit u cross join lateral generate_series(1, char_length(u.name)) as g(k)
+				where u.id = ${unit.id}`);
+		}
+		// The subtree (the unit and everything below it), then its paths recomputed top-down.
+		const subtree = await t
+			.select({ id: orgUnit.id, parentId: orgUnit.parentId, name: orgUnit.name })
+			.from(orgUnit)
+			.where(sql`${orgUnit.id} = ${unit.id} or ${unit.id} = any(${orgUnit.ancestorIds})`);
+		const childrenOf = new Map<string, { id: string; name: string }[]>();
+		for (const r of subtree) {
+			if (r.id === unit.id || r.parentId === null) continue;
+			const list = childrenOf.get(r.parentId) ?? [];
+			list.push(r);
+			childrenOf.set(r.parentId, list);
+		}
+		const updates: { id: string; regionPath: string; ancestorIds: string[] }[] = [];
+		const walk = (nodeId: string, nodeName: string, ancestors: string[], parentPath: string | null) => {
+			const regionPath = parentPath === null ? nodeName : `${parentPath}/${nodeName}`;
+			updates.push({ id: nodeId, regionPath, ancestorIds: ancestors });
+			for (const c of childrenOf.get(nodeId) ?? []) walk(c.id, c.name, [...ancestors, nodeId], regionPath);
+		};
+		walk(unit.id, newName, parent ? [...parent.ancestorIds, parent.id] : [], parent ? parent.regionPath : null);
+		await t.update(orgUnit).set({ parentId }).where(eq(orgUnit.id, unit.id));
+		for (const u of updates) {
+			await t.update(orgUnit).set({ regionPath: u.regionPath, ancestorIds: u.ancestorIds }).where(eq(orgUnit.id, u.id));
+		}
+		return { ok: true } as const;
+	});
+}

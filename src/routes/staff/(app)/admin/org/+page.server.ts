@@ -1,0 +1,38 @@
+import { fail } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
+import { db } from '$lib/server/db';
+import { listChildUnits } from '$lib/server/org/admin';
+import { formatOf, importOrg } from '$lib/server/org/io';
+import { searchUnits } from '$lib/server/org/search';
+import { requireAdmin } from './guard';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Largest import file accepted through the browser (the CLI takes any size). */
+const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	requireAdmin(locals);
+	const raw = url.searchParams.get('q') ?? '';
+	// Same bounds as the public search API; control characters never occur in names.
+	const q = raw.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 50);
+	return {
+		q,
+		hits: q ? await searchUnits(db(), q, 50) : null,
+		top: await listChildUnits(db(), null)
+	};
+};
+
+export const actions: Actions = {
+	import: async ({ locals, request }) => {
+		requireAdmin(locals);
+		const form = await request.formData();
+		const file = form.get('file');
+		if (!(file instanceof File) || file.size === 0) return fail(400, { importError: m.org_import_no_file() });
+		const format = formatOf(file.name);
+		if (!format) return fail(400, { importError: m.org_import_bad_format() });
+		if (file.size > MAX_IMPORT_BYTES) return fail(400, { importError: m.org_import_too_large() });
+		const result = await importOrg(db(), await file.text(), format);
+		if (!result.ok) return fail(400, { importErrors: result.errors, fileName: file.name });
+		return { imported: result.counts };
+	}
+};
