@@ -2,48 +2,11 @@
  * Public API v1 end to end: `GET /api/v1/units` and `GET /api/v1/routing` over HTTP against the production
  * build, with the demo province (示范省) loaded into the server's own database by `scripts/demo.ts`.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSecurityHeaders, releaseStorage, root, startServer, type Server } from './harness';
+import { expectSecurityHeaders, type Server } from './harness';
+import { startWithDemo } from './demo';
 
 let server: Server;
-
-/** Runs `scripts/demo.ts` against the storage of a stopped server (same DATA_DIR / DATABASE_URL). */
-function loadDemoInto(stopped: Server): Promise<void> {
-	const env: Record<string, string> = {};
-	for (const [k, v] of Object.entries(process.env)) {
-		if (v !== undefined && !k.startsWith('VITEST') && !k.startsWith('__VITEST') && k !== 'NODE_OPTIONS') env[k] = v;
-	}
-	delete env.DATABASE_URL;
-	delete env.DATA_DIR;
-	Object.assign(env, stopped.env, { NODE_ENV: 'production' });
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/demo.ts'], {
-			cwd: root,
-			env,
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
-		let out = '';
-		child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-		child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
-		child.once('error', reject);
-		child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`scripts/demo.ts exited with ${code}:\n${out}`))));
-	});
-}
-
-/** A server whose database holds the demo province. */
-async function startWithDemo(): Promise<Server> {
-	const first = await startServer({ keepStorage: true });
-	try {
-		await first.stop();
-		await loadDemoInto(first);
-		return await startServer({ reuse: first });
-	} catch (e) {
-		await releaseStorage(first);
-		throw e;
-	}
-}
 
 interface ApiErrorBody {
 	error: { code: string; field?: string; message: { zh: string; en: string } };

@@ -4,23 +4,19 @@
  * its people go and why, declares a conflict for a staff member, exports the directory as CSV, and an
  * import of a broken file shows line-numbered errors and changes nothing. axe passes on every page.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import {
 	expectNoAxeViolations,
 	launchBrowser,
-	releaseStorage,
-	root,
-	startServer,
 	type Browser,
 	type BrowserContext,
 	type Page,
 	type Server
 } from './harness';
+import { startWithDemo } from './demo';
 
 const PASSWORD = 'a long admin password 清风 2026';
 const step = () => Math.floor(Date.now() / 30_000);
@@ -40,28 +36,6 @@ function nextCode(): string {
 	return generateHOTP(totpKey, BigInt(s), 6);
 }
 
-/** Runs `scripts/demo.ts` against the storage of a stopped server (same DATA_DIR / DATABASE_URL). */
-function loadDemoInto(stopped: Server): Promise<void> {
-	const env: Record<string, string> = {};
-	for (const [k, v] of Object.entries(process.env)) {
-		if (v !== undefined && !k.startsWith('VITEST') && !k.startsWith('__VITEST') && k !== 'NODE_OPTIONS') env[k] = v;
-	}
-	delete env.DATABASE_URL;
-	delete env.DATA_DIR;
-	Object.assign(env, stopped.env, { NODE_ENV: 'production' });
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/demo.ts'], {
-			cwd: root,
-			env,
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
-		let out = '';
-		child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-		child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
-		child.once('error', reject);
-		child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`scripts/demo.ts exited with ${code}:\n${out}`))));
-	});
-}
 
 /** Forms stay disabled until the page is interactive; wait for that. */
 async function interactive(p: Page): Promise<void> {
@@ -69,15 +43,7 @@ async function interactive(p: Page): Promise<void> {
 }
 
 beforeAll(async () => {
-	const first = await startServer({ keepStorage: true });
-	try {
-		await first.stop();
-		await loadDemoInto(first);
-		server = await startServer({ reuse: first });
-	} catch (e) {
-		await releaseStorage(first);
-		throw e;
-	}
+	server = await startWithDemo();
 	browser = await launchBrowser();
 	context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', acceptDownloads: true });
 	page = await context.newPage();

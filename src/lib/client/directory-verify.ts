@@ -1,0 +1,105 @@
+/**
+ * Reporter side of the key directory: checks what GET /api/v1/directory served before anything is
+ * sealed to it. Pure (no fetch, no globals): the caller passes the parsed JSON and the time.
+ *
+ * - The root public key is taken from the answer only if the caller has no pinned one; with a pinned
+ *   key (e.g. shipped with the page or compared by a person), any other served key is refused.
+ * - The fingerprint is recomputed here; the served one must agree (it is only there for display).
+ * - A revocation list, if served, must be signed by the same root key, or the whole answer is refused.
+ * - Each entry must verify against the root key (signature, validity period, revocations, organ);
+ *   entries that do not are returned in `rejected` and must never be encrypted to.
+ */
+import { decodeBase64 } from '@oslojs/encoding';
+import { CryptoError, DirectoryError } from '../crypto/errors';
+import {
+	rootFingerprint,
+	sameRootKey,
+	verifyDirectoryEntries,
+	verifyRevocationList,
+	type DirectoryEntry,
+	type Revocations
+} from '../crypto/directory';
+
+export interface VerifiedDirectory {
+	rootPublicKey: Uint8Array;
+	fingerprint: string;
+	/** Entries whose signature, period, organ and revocation status all check out: the only ones to seal to. */
+	valid: DirectoryEntry[];
+	/** Refused entries (index into the served list) with the typed reason. */
+	rejected: { index: number; error: CryptoError }[];
+}
+
+/** Why a served directory was refused as a whole. */
+export class DirectoryAnswerError extends Error {
+	constructor(
+		readonly code: 'MALFORMED' | 'ROOT_MISMATCH' | 'FINGERPRINT_MISMATCH' | 'BAD_REVOCATIONS',
+		message: string
+	) {
+		super(`${code}: ${message}`);
+		this.name = 'DirectoryAnswerError';
+	}
+}
+
+function bytesOf(value: unknown, what: string): Uint8Array {
+	if (typeof value !== 'string' || value.length > 8192) throw new DirectoryAnswerError('MALFORMED', `${what} is not base64`);
+	try {
+		return decodeBase64(value);
+	} catch {
+		throw new DirectoryAnswerError('MALFORMED', `${what} is not base64`);
+	}
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export interface VerifyServedOptions {
+	/** The organ the reporter's report goes to; entries for any other organ are refused. */
+	organId: string;
+	/** Time of the check (Date or ms since the epoch). */
+	now: Date | number;
+	/** A root public key the page already trusts; the served one must be the same. */
+	pinnedRootPublicKey?: Uint8Array;
+}
+
+/** Verifies a served directory answer; throws `DirectoryAnswerError` if the answer cannot be trusted at all. */
+export function verifyServedDirectory(answer: unknown, options: VerifyServedOptions): VerifiedDirectory {
+	if (!isRecord(answer) || !isRecord(answer.root) || !Array.isArray(answer.entries)) {
+		throw new DirectoryAnswerError('MALFORMED', 'not a directory answer');
+	}
+	const served = bytesOf(answer.root.publicKey, 'root.publicKey');
+	if (served.length !== 32) throw new DirectoryAnswerError('MALFORMED', 'root public key must be 32 bytes');
+	if (options.pinnedRootPublicKey && !sameRootKey(served, options.pinnedRootPublicKey)) {
+		throw new DirectoryAnswerError('ROOT_MISMATCH', 'the served root key is not the trusted one');
+	}
+	const rootPublicKey = options.pinnedRootPublicKey ?? served;
+	const fingerprint = rootFingerprint(rootPublicKey);
+	if (answer.root.fingerprint !== fingerprint) throw new DirectoryAnswerError('FINGERPRINT_MISMATCH', 'served fingerprint does not match the root key');
+	let revocations: Revocations | undefined;
+	if (answer.revocations !== null && answer.revocations !== undefined) {
+		try {
+			revocations = verifyRevocationList(bytesOf(answer.revocations, 'revocations'), rootPublicKey);
+		} catch (e) {
+			if (e instanceof DirectoryAnswerError || e instanceof CryptoError) throw new DirectoryAnswerError('BAD_REVOCATIONS', String((e as Error).message));
+			throw e;
+		}
+	}
+	const raw: Uint8Array[] = [];
+	const undecodable: { index: number; error: CryptoError }[] = [];
+	answer.entries.forEach((e, index) => {
+		try {
+			raw.push(bytesOf(e, `entries[${index}]`));
+		} catch {
+			raw.push(new Uint8Array(0)); // refused below as malformed, keeping indexes aligned
+			undecodable.push({ index, error: new DirectoryError('UNSIGNED', 'entry is not base64') });
+		}
+	});
+	const { valid, rejected } = verifyDirectoryEntries(raw, rootPublicKey, { now: options.now, organId: options.organId, revocations });
+	const bad = new Set(undecodable.map((u) => u.index));
+	return {
+		rootPublicKey,
+		fingerprint,
+		valid,
+		rejected: [...undecodable, ...rejected.filter((r) => !bad.has(r.index))].sort((a, b) => a.index - b.index)
+	};
+}

@@ -1,0 +1,85 @@
+/**
+ * Signed key-directory entries: the admin's browser signs an entry with the root key; the server checks
+ * it against the active root key (signature, validity, organ, the staff member's enrolled key) before
+ * storing it, and serves the signed bytes unchanged. Reporters' browsers verify them again themselves.
+ */
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { CryptoError } from '$lib/crypto/errors';
+import { verifyDirectoryEntry, type DirectoryEntry } from '$lib/crypto/directory';
+import type { Db } from '$lib/server/db';
+import { directoryEntry, disciplineOrgan, staffUser } from '$lib/server/db/schema';
+import { getActiveRootKey } from './root-key';
+import { getStaffKey } from './staff-keys';
+
+/** Roles a directory entry may carry: the organ roles that receive reports (admins do not). */
+export const DIRECTORY_ROLES = ['inspector', 'head'] as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export type StoreEntryResult =
+	| { ok: true; entry: DirectoryEntry }
+	| {
+			ok: false;
+			reason: 'no_root' | 'bad_entry' | 'bad_signature' | 'not_valid_now' | 'bad_role' | 'unknown_staff' | 'not_enrolled' | 'key_mismatch' | 'unknown_organ' | 'duplicate';
+	  };
+
+/** Checks a signed entry and stores it. */
+export async function storeDirectoryEntry(db: Db, signed: Uint8Array, now = new Date()): Promise<StoreEntryResult> {
+	const root = await getActiveRootKey(db);
+	if (!root) return { ok: false, reason: 'no_root' };
+	let entry: DirectoryEntry;
+	try {
+		entry = verifyDirectoryEntry(signed, root.publicKey, { now });
+	} catch (e) {
+		if (!(e instanceof CryptoError)) throw e;
+		if (e.code === 'BAD_SIGNATURE' || e.code === 'UNSIGNED') return { ok: false, reason: 'bad_signature' };
+		if (e.code === 'EXPIRED' || e.code === 'NOT_YET_VALID') return { ok: false, reason: 'not_valid_now' };
+		return { ok: false, reason: 'bad_entry' };
+	}
+	if (!(DIRECTORY_ROLES as readonly string[]).includes(entry.role)) return { ok: false, reason: 'bad_role' };
+	if (!UUID.test(entry.staffId)) return { ok: false, reason: 'unknown_staff' };
+	const [user] = await db.select({ id: staffUser.id }).from(staffUser).where(eq(staffUser.id, entry.staffId));
+	if (!user) return { ok: false, reason: 'unknown_staff' };
+	const key = await getStaffKey(db, entry.staffId);
+	if (!key) return { ok: false, reason: 'not_enrolled' };
+	if (Buffer.compare(Buffer.from(key.publicKey), Buffer.from(entry.publicKey)) !== 0) return { ok: false, reason: 'key_mismatch' };
+	const [organ] = await db.select({ id: disciplineOrgan.id }).from(disciplineOrgan).where(eq(disciplineOrgan.id, entry.organId));
+	if (!organ) return { ok: false, reason: 'unknown_organ' };
+	const rows = await db
+		.insert(directoryEntry)
+		.values({
+			entryId: entry.entryId,
+			staffId: entry.staffId,
+			organId: entry.organId,
+			role: entry.role,
+			publicKey: entry.publicKey,
+			notBefore: new Date(entry.notBefore * 1000),
+			notAfter: new Date(entry.notAfter * 1000),
+			rootKeyId: root.id,
+			signed
+		})
+		.onConflictDoNothing()
+		.returning({ id: directoryEntry.entryId });
+	return rows.length === 1 ? { ok: true, entry } : { ok: false, reason: 'duplicate' };
+}
+
+/** The signed entries of an organ under the active root key that have not expired, oldest first. */
+export async function signedEntriesForOrgan(db: Db, organId: string, now = new Date()): Promise<Uint8Array[]> {
+	const root = await getActiveRootKey(db);
+	if (!root) return [];
+	const rows = await db
+		.select({ signed: directoryEntry.signed })
+		.from(directoryEntry)
+		.where(and(eq(directoryEntry.organId, organId), eq(directoryEntry.rootKeyId, root.id), gt(directoryEntry.notAfter, now)))
+		.orderBy(asc(directoryEntry.createdAt), asc(directoryEntry.entryId));
+	return rows.map((r) => r.signed);
+}
+
+/** Entries of one staff member (for the staff's own key page). */
+export async function entriesForStaff(db: Db, staffId: string) {
+	return db
+		.select({ organId: directoryEntry.organId, role: directoryEntry.role, notAfter: directoryEntry.notAfter })
+		.from(directoryEntry)
+		.where(eq(directoryEntry.staffId, staffId))
+		.orderBy(asc(directoryEntry.createdAt));
+}

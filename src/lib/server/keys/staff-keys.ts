@@ -1,0 +1,92 @@
+/**
+ * Staff key bundles: what a staff member's browser uploads at enrolment (public key, password wrap,
+ * recovery wrap), and the re-wraps after recovery or a password change. Formats are checked with the
+ * crypto core's parsers; the server never sees a secret key, a password or a recovery key.
+ */
+import { eq } from 'drizzle-orm';
+import { CryptoError } from '$lib/crypto/errors';
+import { encodeKdfSpec, passwordWrappedSpec } from '$lib/crypto/kdf-spec';
+import { WRAPPED_KEY_LENGTH } from '$lib/crypto/keys';
+import { checkHeader, expectLength, Kind } from '$lib/crypto/format';
+import { isProductionParams } from '$lib/crypto/kdf';
+import type { Db } from '$lib/server/db';
+import { staffKey } from '$lib/server/db/schema';
+
+export type StaffKeyRow = typeof staffKey.$inferSelect;
+
+export type BundleProblem = 'bad_public_key' | 'bad_password_wrap' | 'weak_kdf' | 'bad_recovery_wrap';
+
+export interface BundleInput {
+	publicKey: Uint8Array;
+	passwordWrapped: Uint8Array;
+	recoveryWrapped: Uint8Array;
+}
+
+/** Options: tests may accept the core's cheap test parameters; the app never does. */
+export interface BundleOptions {
+	allowWeakKdf?: boolean;
+}
+
+/** Checks the three fields; returns the KDF spec bytes of the password wrap, or what is wrong. */
+export function checkBundle(input: BundleInput, opts: BundleOptions = {}): { ok: true; kdfSpec: Uint8Array } | { ok: false; reason: BundleProblem } {
+	if (!(input.publicKey instanceof Uint8Array) || input.publicKey.length !== 32) return { ok: false, reason: 'bad_public_key' };
+	let kdfSpec: Uint8Array;
+	try {
+		const spec = passwordWrappedSpec(input.passwordWrapped);
+		if (!opts.allowWeakKdf && !isProductionParams(spec)) return { ok: false, reason: 'weak_kdf' };
+		kdfSpec = encodeKdfSpec(spec);
+	} catch (e) {
+		if (e instanceof CryptoError) return { ok: false, reason: 'bad_password_wrap' };
+		throw e;
+	}
+	try {
+		checkHeader(input.recoveryWrapped, Kind.wrappedKey, 'recovery wrap');
+		expectLength(input.recoveryWrapped, WRAPPED_KEY_LENGTH, 'recovery wrap');
+	} catch (e) {
+		if (e instanceof CryptoError) return { ok: false, reason: 'bad_recovery_wrap' };
+		throw e;
+	}
+	return { ok: true, kdfSpec };
+}
+
+export async function getStaffKey(db: Db, staffId: string): Promise<StaffKeyRow | null> {
+	const [row] = await db.select().from(staffKey).where(eq(staffKey.staffId, staffId));
+	return row ?? null;
+}
+
+export type EnrolResult = { ok: true; row: StaffKeyRow } | { ok: false; reason: BundleProblem | 'already_enrolled' | 'key_in_use' };
+
+/** Stores a first bundle. A staff member enrols once; later changes are re-wraps of the same key. */
+export async function enrolStaffKey(db: Db, staffId: string, input: BundleInput, opts: BundleOptions = {}): Promise<EnrolResult> {
+	const checked = checkBundle(input, opts);
+	if (!checked.ok) return checked;
+	if (await getStaffKey(db, staffId)) return { ok: false, reason: 'already_enrolled' };
+	const rows = await db
+		.insert(staffKey)
+		.values({ staffId, ...input, kdfSpec: checked.kdfSpec })
+		.onConflictDoNothing()
+		.returning();
+	const row = rows[0];
+	if (row) return { ok: true, row };
+	return (await getStaffKey(db, staffId)) ? { ok: false, reason: 'already_enrolled' } : { ok: false, reason: 'key_in_use' };
+}
+
+export type RewrapResult = { ok: true; row: StaffKeyRow } | { ok: false; reason: BundleProblem | 'not_enrolled' | 'different_key' };
+
+/**
+ * Replaces the wraps of an enrolled key (after recovery or a password change). The public key must be
+ * the stored one: a re-wrap never swaps the key itself.
+ */
+export async function rewrapStaffKey(db: Db, staffId: string, input: BundleInput, opts: BundleOptions = {}, now = new Date()): Promise<RewrapResult> {
+	const checked = checkBundle(input, opts);
+	if (!checked.ok) return checked;
+	const current = await getStaffKey(db, staffId);
+	if (!current) return { ok: false, reason: 'not_enrolled' };
+	if (Buffer.compare(Buffer.from(current.publicKey), Buffer.from(input.publicKey)) !== 0) return { ok: false, reason: 'different_key' };
+	const [row] = await db
+		.update(staffKey)
+		.set({ passwordWrapped: input.passwordWrapped, recoveryWrapped: input.recoveryWrapped, kdfSpec: checked.kdfSpec, rotatedAt: now })
+		.where(eq(staffKey.staffId, staffId))
+		.returning();
+	return row ? { ok: true, row } : { ok: false, reason: 'not_enrolled' };
+}

@@ -1,0 +1,316 @@
+/**
+ * Key management end to end, in Chromium against the production build: a staff member (the first
+ * admin) enrols a key and gets the recovery key, the admin generates the root signing key and signs a
+ * directory entry in the browser, the key is unlocked after signing out and in, the directory endpoint
+ * serves the signed entry and the reporter-side verifier refuses a tampered one in the browser, and
+ * after a password reset the key is recovered with the recovery key.
+ *
+ * There is no organ editor or password-reset feature in the app yet, so the test writes those two
+ * things into the stopped server's database itself (an organ; a new sign-in salt and auth-key hash).
+ */
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { eq } from 'drizzle-orm';
+import { generateHOTP } from '@oslojs/otp';
+import { decodeBase32IgnorePadding, decodeBase64 } from '@oslojs/encoding';
+import { deriveKey } from '../../src/lib/crypto/kdf';
+import { rootFingerprint, verifyDirectoryEntries } from '../../src/lib/crypto/directory';
+import { openDatabase } from '../../src/lib/server/db/index';
+import { disciplineOrgan, staffUser } from '../../src/lib/server/db/schema';
+import { AUTH_KEY_PARAMS, hashAuthKey } from '../../src/lib/server/auth/password';
+import { expectNoAxeViolations, launchBrowser, releaseStorage, root, startServer, type Browser, type BrowserContext, type Page, type Server } from './harness';
+
+const PASSWORD = 'correct horse battery staple 清风';
+const NEW_PASSWORD = 'a brand new password 清风 2';
+const ORGAN = 'o-keys-test';
+
+let server: Server;
+let browser: Browser;
+let totpKey: Uint8Array;
+let usedStep = 0;
+let recoveryKey = '';
+let verifierBundle = '';
+
+/* ------------------------------------------------------------------ helpers (first admin + TOTP as in auth.e2e.ts) */
+
+const step = () => Math.floor(Date.now() / 30_000);
+
+/** A TOTP code for a time step not used before, waiting for the next window if needed. */
+async function nextCode(): Promise<string> {
+	while (step() <= usedStep) await new Promise((r) => setTimeout(r, 500));
+	usedStep = step();
+	return generateHOTP(totpKey, BigInt(usedStep), 6);
+}
+
+async function desk(): Promise<{ context: BrowserContext; page: Page }> {
+	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+	return { context, page: await context.newPage() };
+}
+
+async function interactive(page: Page): Promise<void> {
+	await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
+}
+
+async function createFirstAdmin(): Promise<void> {
+	const { context, page } = await desk();
+	await page.goto(server.setupLink()!);
+	await interactive(page);
+	await page.getByLabel('用户名').fill('admin');
+	await page.getByLabel('姓名').fill('王管理');
+	await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+	await page.getByLabel('再次输入密码').fill(PASSWORD);
+	await page.getByRole('button', { name: '创建管理员' }).click();
+	await page.waitForURL(/\/staff\/2fa\/setup$/, { timeout: 60_000 });
+	totpKey = decodeBase32IgnorePadding((await page.getByTestId('totp-manual-key').textContent())!.replace(/\s/g, ''));
+	await page.getByLabel('验证码').fill(await nextCode());
+	await page.getByRole('button', { name: '验证' }).click();
+	await page.getByTestId('recovery-codes').waitFor();
+	await page.getByRole('link', { name: '我已妥善保存，继续' }).click();
+	await page.waitForURL(/\/staff$/);
+	await context.close();
+}
+
+async function signIn(page: Page, password: string): Promise<void> {
+	await page.goto(`${server.url}/staff/login`);
+	await interactive(page);
+	await page.getByLabel('用户名').fill('admin');
+	await page.getByLabel('密码', { exact: true }).fill(password);
+	await page.getByRole('button', { name: '登录' }).click();
+	await page.waitForURL(/\/staff\/login\/totp$/, { timeout: 60_000 });
+	await page.getByLabel('验证码').fill(await nextCode());
+	await page.getByRole('button', { name: '验证' }).click();
+	await page.waitForURL(/\/staff$/);
+}
+
+async function signOut(page: Page): Promise<void> {
+	await page.getByRole('button', { name: '退出登录' }).click();
+	await page.waitForURL(/\/staff\/login\?signedout=1$/);
+}
+
+/** Stops the server, changes its database directly, and starts it again on the same storage. */
+async function withStoppedServer(change: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<void>): Promise<void> {
+	const previous = server;
+	await previous.stop();
+	const d = await openDatabase({ databaseUrl: previous.databaseUrl, dataDir: previous.dataDir ?? '', poolMax: 1 });
+	try {
+		await change(d.db);
+	} finally {
+		await d.close();
+	}
+	server = await startServer({ reuse: previous, keepStorage: true });
+}
+
+async function openKeys(page: Page): Promise<void> {
+	await page.goto(`${server.url}/staff/keys`);
+	await page.getByRole('heading', { level: 1, name: '我的加密密钥' }).waitFor();
+	await page.waitForFunction(() => !document.querySelector('main form button[type="submit"][disabled]'));
+}
+
+async function unlock(page: Page, password: string): Promise<void> {
+	const form = page.locator('section', { has: page.getByRole('heading', { name: '解锁私钥' }) });
+	await form.getByLabel('登录密码').fill(password);
+	await form.getByRole('button', { name: '解锁' }).click();
+}
+
+/* ------------------------------------------------------------------ tests */
+
+beforeAll(async () => {
+	const bundled = await build({
+		stdin: {
+			contents: `import { verifyServedDirectory } from './src/lib/client/directory-verify.ts'; globalThis.__qfDirectory = { verifyServedDirectory };`,
+			resolveDir: root,
+			loader: 'ts'
+		},
+		bundle: true,
+		format: 'esm',
+		platform: 'browser',
+		target: 'es2022',
+		write: false,
+		logLevel: 'silent'
+	});
+	verifierBundle = bundled.outputFiles[0]!.text;
+	[server, browser] = await Promise.all([startServer({ keepStorage: true }), launchBrowser()]);
+});
+
+afterAll(async () => {
+	await browser?.close();
+	if (server) {
+		await server.stop();
+		await releaseStorage(server);
+	}
+});
+
+describe('staff keys and the signed directory', () => {
+	it('sets up the first admin and an organ', async () => {
+		await createFirstAdmin();
+		await withStoppedServer(async (db) => {
+			await db.insert(disciplineOrgan).values({ id: ORGAN, name: '测试市纪委监委', kind: 'commission', level: 'city' });
+		});
+	}, 240_000);
+
+	it('enrols a staff key in the browser, generates the root key and signs a directory entry', async () => {
+		const { context, page } = await desk();
+		const posted: string[] = [];
+		page.on('request', (r) => {
+			if (r.method() === 'POST') posted.push(r.postData() ?? '');
+		});
+		await signIn(page, PASSWORD);
+		await page.getByTestId('keys-prompt').click();
+		await page.waitForURL(/\/staff\/keys$/);
+		await interactive(page);
+		await expectNoAxeViolations(page);
+		await page.getByLabel('登录密码').fill(PASSWORD);
+		await page.getByRole('button', { name: '生成并上传我的密钥' }).click();
+		await page.getByTestId('recovery-key').waitFor({ timeout: 60_000 });
+		recoveryKey = (await page.getByTestId('recovery-key').textContent())!.trim();
+		expect(recoveryKey).toMatch(/^([0-9A-Z]{4}-){13}[0-9A-Z]{4}$/);
+		await expectNoAxeViolations(page);
+		await page.getByRole('button', { name: '我已妥善保存' }).click();
+		await expect(page.getByTestId('key-status').textContent()).resolves.toContain('已解锁');
+		// Neither the password nor the recovery key left the browser; the wraps did.
+		const enrolPost = posted.find((p) => p.includes('passwordWrapped'));
+		expect(enrolPost).toBeTruthy();
+		for (const p of posted) {
+			expect(p.includes('correct horse') || p.includes(encodeURIComponent(PASSWORD))).toBe(false);
+			expect(p.includes(recoveryKey) || p.includes(recoveryKey.replace(/-/g, ''))).toBe(false);
+		}
+
+		await page.goto(`${server.url}/staff/admin/keys`);
+		await interactive(page);
+		await expectNoAxeViolations(page);
+		await page.getByLabel('登录密码').fill(PASSWORD);
+		await page.getByRole('button', { name: '生成根签名密钥' }).click();
+		await page.getByTestId('root-backup').waitFor({ timeout: 60_000 });
+		const backup = (await page.getByTestId('root-backup').textContent())!.trim();
+		expect(backup).toMatch(/^([0-9A-Z]{4}-){13}[0-9A-Z]{4}$/);
+		expect(posted.some((p) => p.includes(backup))).toBe(false);
+		await page.getByRole('button', { name: '我已妥善保存' }).click();
+		const fingerprint = (await page.getByTestId('root-fingerprint').textContent())!.trim();
+		expect(fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
+
+		await page.getByLabel('工作人员').selectOption({ index: 1 });
+		await page.getByLabel('纪检监察机关').selectOption(ORGAN);
+		await page.getByLabel('角色').selectOption('inspector');
+		await page.getByLabel('登录密码').fill(PASSWORD);
+		await page.getByRole('button', { name: '用根密钥签名并发布' }).click();
+		await page.getByTestId('sign-done').waitFor({ timeout: 60_000 });
+		await expect(page.getByTestId('published-entries').textContent()).resolves.toContain(ORGAN);
+		await expectNoAxeViolations(page);
+		await context.close();
+	}, 240_000);
+
+	it('forgets the key on sign-out and unlocks it again after signing in', async () => {
+		const { context, page } = await desk();
+		await signIn(page, PASSWORD);
+		await openKeys(page);
+		await unlock(page, PASSWORD);
+		await page.getByText('私钥已解锁').waitFor({ timeout: 60_000 });
+		// Nothing about the key is kept in web storage.
+		const stored = await page.evaluate(() =>
+			[localStorage, sessionStorage].flatMap((s) => Object.keys(s).map((k) => `${k}=${s.getItem(k)}`))
+		);
+		// (Other parts of the app may keep small settings there; nothing key-sized or key-named.)
+		expect(stored.filter((kv) => /key|secret|wrap/i.test(kv) || /[A-Za-z0-9+/=_-]{40,}/.test(kv)), JSON.stringify(stored)).toEqual([]);
+		expect(await page.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
+		await signOut(page);
+		await signIn(page, PASSWORD);
+		await openKeys(page);
+		await expect(page.getByTestId('key-status').textContent()).resolves.toContain('已锁定');
+		await unlock(page, 'not my password');
+		await page.getByTestId('keys-error').waitFor({ timeout: 60_000 });
+		await unlock(page, PASSWORD);
+		await page.getByText('私钥已解锁').waitFor({ timeout: 60_000 });
+		await page.getByRole('button', { name: '锁定' }).click();
+		await page.getByText('私钥已锁定。').waitFor();
+		await context.close();
+	}, 240_000);
+
+	it('serves signed entries, and the reporter side refuses a tampered one in the browser', async () => {
+		const res = await fetch(`${server.url}/api/v1/directory?organ=${ORGAN}`);
+		expect(res.status).toBe(200);
+		expect(res.headers.get('set-cookie')).toBeNull();
+		expect(res.headers.get('cache-control')).toMatch(/no-store/);
+		const body = (await res.json()) as { root: { publicKey: string; fingerprint: string }; entries: string[] };
+		expect(body.entries).toHaveLength(1);
+		const rootKey = decodeBase64(body.root.publicKey);
+		expect(body.root.fingerprint).toBe(rootFingerprint(rootKey));
+		expect(verifyDirectoryEntries(body.entries.map(decodeBase64), rootKey, { now: Date.now(), organId: ORGAN }).valid).toHaveLength(1);
+		expect((await fetch(`${server.url}/api/v1/directory?organ=nope`)).status).toBe(400);
+
+		const { context, page } = await desk();
+		const origin = new URL(server.url).origin;
+		await page.route(`${origin}/__keys_e2e__/verify.js`, (route) =>
+			route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: verifierBundle })
+		);
+		await page.goto(`${server.url}/`);
+		await page.evaluate(
+			(src) =>
+				new Promise<void>((resolve, reject) => {
+					const s = document.createElement('script');
+					s.type = 'module';
+					s.src = src;
+					s.onload = () => resolve();
+					s.onerror = () => reject(new Error('verifier did not load'));
+					document.head.append(s);
+				}),
+			`${origin}/__keys_e2e__/verify.js`
+		);
+		const check = (organ: string) =>
+			page.evaluate(async (organ) => {
+				const answer = await (await fetch(`/api/v1/directory?organ=${organ}`)).json();
+				const v = (globalThis as unknown as { __qfDirectory: { verifyServedDirectory: (a: unknown, o: unknown) => { valid: unknown[]; rejected: { error: { code: string } }[]; fingerprint: string } } }).__qfDirectory;
+				const r = v.verifyServedDirectory(answer, { organId: organ, now: Date.now() });
+				return { valid: r.valid.length, rejected: r.rejected.map((x) => x.error.code), fingerprint: r.fingerprint };
+			}, organ);
+		expect(await check(ORGAN)).toEqual({ valid: 1, rejected: [], fingerprint: body.root.fingerprint });
+
+		// A server (or anyone on the way) that changes one byte of a served entry is caught.
+		await page.route(`${origin}/api/v1/directory?*`, async (route) => {
+			const response = await route.fetch();
+			const json = (await response.json()) as { entries: string[] };
+			json.entries = json.entries.map((e) => {
+				const bytes = Buffer.from(e, 'base64');
+				bytes[bytes.length - 70] = bytes[bytes.length - 70]! ^ 0x01; // a byte of the public key
+				return bytes.toString('base64');
+			});
+			await route.fulfill({ response, json });
+		});
+		expect(await check(ORGAN)).toEqual({ valid: 0, rejected: ['BAD_SIGNATURE'], fingerprint: body.root.fingerprint });
+		await context.close();
+	}, 240_000);
+
+	it('recovers the key with the recovery key after a password reset', async () => {
+		await withStoppedServer(async (db) => {
+			const salt = new Uint8Array(randomBytes(16));
+			const authKey = await deriveKey(NEW_PASSWORD, salt, AUTH_KEY_PARAMS, 32);
+			await db.update(staffUser).set({ authSalt: salt, authHash: await hashAuthKey(authKey) }).where(eq(staffUser.username, 'admin'));
+		});
+		const { context, page } = await desk();
+		await signIn(page, NEW_PASSWORD);
+		await openKeys(page);
+		// The key is still wrapped under the old password.
+		await unlock(page, NEW_PASSWORD);
+		await page.getByText('若密码已被重置，请使用恢复密钥').waitFor({ timeout: 60_000 });
+
+		const form = page.locator('section', { has: page.getByRole('heading', { name: '用恢复密钥找回' }) });
+		await form.getByLabel('恢复密钥').fill(recoveryKey.toLowerCase().replace(/-/g, ' '));
+		await form.getByLabel('登录密码').fill(NEW_PASSWORD);
+		await form.getByRole('button', { name: '找回私钥' }).click();
+		await page.getByTestId('recovery-key').waitFor({ timeout: 60_000 });
+		const renewed = (await page.getByTestId('recovery-key').textContent())!.trim();
+		expect(renewed).not.toBe(recoveryKey);
+		await page.getByRole('button', { name: '我已妥善保存' }).click();
+		await expect(page.getByTestId('key-status').textContent()).resolves.toContain('已解锁');
+		await expectNoAxeViolations(page);
+
+		await signOut(page);
+		await signIn(page, NEW_PASSWORD);
+		await openKeys(page);
+		await unlock(page, NEW_PASSWORD);
+		await page.getByText('私钥已解锁').waitFor({ timeout: 60_000 });
+		await expect(page.getByTestId('my-entries').textContent()).resolves.toContain(ORGAN);
+		await context.close();
+	}, 240_000);
+});

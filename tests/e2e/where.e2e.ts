@@ -1,0 +1,88 @@
+/**
+ * The reporter-side routing preview (/where) on a 360 px phone, with the demo province loaded: find a unit
+ * by pinyin initials, choose the post of the person concerned, and read where the report goes and why —
+ * in zh-CN and en, with no cookie, no other origin, nothing stored, and no serious accessibility issue.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoAxeViolations, expectNoHorizontalScroll, launchBrowser, newPhonePage, type Browser, type Server } from './harness';
+import { startWithDemo } from './demo';
+
+let server: Server;
+let browser: Browser;
+
+beforeAll(async () => {
+	server = await startWithDemo();
+	browser = await launchBrowser();
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+});
+
+describe('where will my report go (/where)', () => {
+	it('finds 高新区 by "gxq" and shows that a top-leader report goes to the city commission, and why', async () => {
+		const { context, page, requests } = await newPhonePage(browser);
+		await page.goto(`${server.url}/`);
+		await page.getByRole('link', { name: '先查一查：举报会交给谁' }).click();
+		await page.waitForURL(/\/where$/);
+		await page.getByLabel('单位名称（可输入拼音或首字母，如 gxq）').fill('gxq');
+		await page.getByRole('button', { name: '查找单位' }).click();
+		const hit = page.getByRole('list').getByRole('link', { name: /高新区/ }).first();
+		await hit.waitFor();
+		const path = (await page.locator('.hits .path').first().textContent())!;
+		const city = path.split('/')[1]!;
+		await hit.click();
+		await page.getByText(/所选单位：.*高新区/).waitFor();
+		await page.getByLabel('一把手（主要负责人）').check();
+		await page.getByRole('button', { name: '查看去向' }).click();
+		const answer = page.getByTestId('routing-answer');
+		await answer.waitFor();
+		expect(await answer.getByRole('heading').textContent()).toBe(`这份举报将交给：${city}纪委监委`);
+		const why = (await answer.locator('p').first().textContent())!;
+		expect(why).toContain('一把手');
+		expect(why).toContain(`${city}纪委监委`);
+
+		await expectNoAxeViolations(page);
+		await expectNoHorizontalScroll(page);
+		expect(await context.cookies()).toEqual([]);
+		const origin = new URL(server.url).origin;
+		expect(requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
+		expect(await page.evaluate(() => localStorage.length)).toBe(0);
+		await context.close();
+	});
+
+	it('answers in English, and escalation goes one level further up', async () => {
+		const { context, page } = await newPhonePage(browser, { locale: 'en' });
+		await page.goto(`${server.url}/en/where?q=gxq`);
+		const hit = page.getByRole('list').getByRole('link', { name: /高新区/ }).first();
+		await hit.click();
+		await page.getByLabel('Member of the leadership team').check();
+		await page.getByRole('button', { name: 'Show where it goes' }).click();
+		const plain = (await page.getByTestId('routing-answer').getByRole('heading').textContent())!;
+		expect(plain).toMatch(/^This report will go to: /);
+
+		await page.getByLabel('I want it to go straight to the next level up').check();
+		await page.getByRole('button', { name: 'Show where it goes' }).click();
+		await page.waitForURL(/escalate=1/);
+		const up = (await page.getByTestId('routing-answer').getByRole('heading').textContent())!;
+		expect(up).toMatch(/^This report will go to: /);
+		expect(up).not.toBe(plain);
+		expect(await page.getByTestId('routing-answer').locator('p').first().textContent()).toMatch(/\S{10,}/);
+		await expectNoAxeViolations(page);
+		await context.close();
+	});
+
+	it('says clearly when nothing matches and when the unit is unknown, without a server error', async () => {
+		const none = await fetch(`${server.url}/where?q=zzzzzzzz`);
+		expect(none.status).toBe(200);
+		expect(await none.text()).toContain('没有找到这个单位');
+		const unknown = await fetch(`${server.url}/where?unit=no-such-unit&position=top_leader`);
+		expect(unknown.status).toBe(200);
+		expect(unknown.headers.get('set-cookie')).toBeNull();
+		expect(await unknown.text()).toMatch(/class="error"/);
+		const nul = await fetch(`${server.url}/where?q=%00`);
+		expect(nul.status).toBe(200);
+		expect(await nul.text()).toMatch(/class="error"/);
+	});
+});
