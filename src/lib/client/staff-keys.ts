@@ -68,6 +68,19 @@ export async function recoverInBrowser(
 	return { bundle: { ...renewed.bundle, passwordWrapped }, keyPair, recoveryKey: renewed.recoveryKey };
 }
 
+/**
+ * Password change: opens the key with the current password (worker) and wraps it under the new one;
+ * the public key and the recovery wrap stay as they are. Wrong current password → DECRYPT_FAILED.
+ */
+export async function rewrapPasswordInBrowser(bundle: StaffKeyBundle, currentPassword: string, newPassword: string): Promise<StaffKeyBundle> {
+	const keyPair = await unlockInBrowser(bundle, currentPassword);
+	try {
+		return { ...bundle, passwordWrapped: await cryptoWorker().passwordWrapKey(keyPair.secretKey, newPassword, STAFF_KDF) };
+	} finally {
+		keyPair.secretKey.fill(0);
+	}
+}
+
 /** Generates the organization root key and wraps its seed under the admin's password. */
 export async function generateRootInBrowser(password: string): Promise<{ publicKey: Uint8Array; passwordWrapped: Uint8Array; fingerprint: string; backup: string }> {
 	const root = generateRootKey();
