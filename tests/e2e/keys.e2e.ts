@@ -3,27 +3,25 @@
  * admin) enrols a key and gets the recovery key, the admin generates the root signing key and signs a
  * directory entry in the browser, the key is unlocked after signing out and in, the directory endpoint
  * serves the signed entry and the reporter-side verifier refuses a tampered one in the browser, and
- * after a password reset the key is recovered with the recovery key.
+ * after an admin-issued password reset (a second admin makes the link in the admin UI) the key is
+ * recovered with the recovery key.
  *
- * There is no organ editor or password-reset feature in the app yet, so the test writes those two
- * things into the stopped server's database itself (an organ; a new sign-in salt and auth-key hash).
+ * There is no organ editor in the app yet, so the test writes an organ into the stopped server's
+ * database itself.
  */
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
-import { eq } from 'drizzle-orm';
 import { generateHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding, decodeBase64 } from '@oslojs/encoding';
-import { deriveKey } from '../../src/lib/crypto/kdf';
 import { rootFingerprint, verifyDirectoryEntries } from '../../src/lib/crypto/directory';
 import { openDatabase } from '../../src/lib/server/db/index';
-import { disciplineOrgan, staffUser } from '../../src/lib/server/db/schema';
-import { AUTH_KEY_PARAMS, hashAuthKey } from '../../src/lib/server/auth/password';
+import { disciplineOrgan } from '../../src/lib/server/db/schema';
 import { expectNoAxeViolations, launchBrowser, releaseStorage, root, startServer, type Browser, type BrowserContext, type Page, type Server } from './harness';
 
 const PASSWORD = 'correct horse battery staple 清风';
 const NEW_PASSWORD = 'a brand new password 清风 2';
+const SECOND_PASSWORD = 'the second admin password 9';
 const ORGAN = 'o-keys-test';
 
 let server: Server;
@@ -72,12 +70,16 @@ async function createFirstAdmin(): Promise<void> {
 	await context.close();
 }
 
-async function signIn(page: Page, password: string): Promise<void> {
+async function submitPassword(page: Page, username: string, password: string): Promise<void> {
 	await page.goto(`${server.url}/staff/login`);
 	await interactive(page);
-	await page.getByLabel('用户名').fill('admin');
+	await page.getByLabel('用户名').fill(username);
 	await page.getByLabel('密码', { exact: true }).fill(password);
 	await page.getByRole('button', { name: '登录' }).click();
+}
+
+async function signIn(page: Page, password: string): Promise<void> {
+	await submitPassword(page, 'admin', password);
 	await page.waitForURL(/\/staff\/login\/totp$/, { timeout: 60_000 });
 	await page.getByLabel('验证码').fill(await nextCode());
 	await page.getByRole('button', { name: '验证' }).click();
@@ -281,12 +283,73 @@ describe('staff keys and the signed directory', () => {
 		await context.close();
 	}, 240_000);
 
-	it('recovers the key with the recovery key after a password reset', async () => {
-		await withStoppedServer(async (db) => {
-			const salt = new Uint8Array(randomBytes(16));
-			const authKey = await deriveKey(NEW_PASSWORD, salt, AUTH_KEY_PARAMS, 32);
-			await db.update(staffUser).set({ authSalt: salt, authHash: await hashAuthKey(authKey) }).where(eq(staffUser.username, 'admin'));
+	it('resets the password with a link made in the admin UI by another admin', async () => {
+		// The first admin invites a second admin (an admin cannot reset their own password).
+		const first = await desk();
+		await signIn(first.page, PASSWORD);
+		await first.page.goto(`${server.url}/staff/admin/users`);
+		await interactive(first.page);
+		await first.page.getByLabel('用户名').fill('zhao.admin');
+		await first.page.getByLabel('姓名').fill('赵管理');
+		await first.page.getByLabel('管理员').check();
+		await first.page.getByRole('button', { name: '创建邀请链接' }).click();
+		const invite = (await first.page.getByTestId('invite-link').textContent())!.trim();
+		const own = first.page.getByRole('row').filter({ hasText: '王管理' });
+		expect(await own.getByRole('button', { name: /重置密码/ }).count()).toBe(0);
+
+		const second = await desk();
+		await second.page.goto(invite);
+		await interactive(second.page);
+		await second.page.getByLabel('密码', { exact: true }).fill(SECOND_PASSWORD);
+		await second.page.getByLabel('再次输入密码').fill(SECOND_PASSWORD);
+		await second.page.getByRole('button', { name: '登录' }).click();
+		await second.page.waitForURL(/\/staff\/2fa\/setup$/, { timeout: 60_000 });
+		const secondKey = decodeBase32IgnorePadding((await second.page.getByTestId('totp-manual-key').textContent())!.replace(/\s/g, ''));
+		await second.page.getByLabel('验证码').fill(generateHOTP(secondKey, BigInt(step()), 6));
+		await second.page.getByRole('button', { name: '验证' }).click();
+		await second.page.getByTestId('recovery-codes').waitFor();
+		await second.page.getByRole('link', { name: '我已妥善保存，继续' }).click();
+		await second.page.waitForURL(/\/staff$/);
+
+		// The second admin makes the reset link for the first one.
+		await second.page.goto(`${server.url}/staff/admin/users`);
+		await interactive(second.page);
+		await second.page.waitForFunction(() => !document.querySelector('main form button[type="submit"][disabled]'));
+		await second.page.getByRole('row').filter({ hasText: '王管理' }).getByRole('button', { name: /重置密码/ }).click();
+		const link = (await second.page.getByTestId('reset-link').textContent())!.trim();
+		expect(link).toMatch(/\/staff\/reset\?token=/);
+		await expectNoAxeViolations(second.page);
+		await second.context.close();
+
+		// The staff member opens it and sets a new password; the password itself is never posted.
+		const { context, page } = await desk();
+		const posted: string[] = [];
+		page.on('request', (r) => {
+			if (r.method() === 'POST') posted.push(r.postData() ?? '');
 		});
+		await page.goto(link);
+		await interactive(page);
+		await expectNoAxeViolations(page);
+		expect(await page.getByLabel('用户名').inputValue()).toBe('admin');
+		await page.getByLabel('密码', { exact: true }).fill(NEW_PASSWORD);
+		await page.getByLabel('再次输入密码').fill(NEW_PASSWORD);
+		await page.getByRole('button', { name: '设置新密码' }).click();
+		await page.waitForURL(/\/staff\/login\?reset=1$/, { timeout: 60_000 });
+		await page.getByText('密码已重置').waitFor();
+		expect(posted.some((p) => p.includes('brand new') || p.includes(encodeURIComponent(NEW_PASSWORD)))).toBe(false);
+
+		// The link works once; the first admin's existing session has ended; the old password no longer signs in.
+		await page.goto(link);
+		await page.getByText('密码重置链接无效或已过期。').waitFor();
+		await first.page.goto(`${server.url}/staff`);
+		await first.page.waitForURL(/\/staff\/login$/);
+		await first.context.close();
+		await submitPassword(page, 'admin', PASSWORD);
+		await page.getByText('用户名或密码不正确。').waitFor({ timeout: 60_000 });
+		await context.close();
+	}, 240_000);
+
+	it('recovers the key with the recovery key after the password reset', async () => {
 		const { context, page } = await desk();
 		await signIn(page, NEW_PASSWORD);
 		await openKeys(page);

@@ -5,9 +5,9 @@
 import { hmac } from '@oslojs/crypto/hmac';
 import { sha256, SHA256 } from '@oslojs/crypto/sha2';
 import { encodeBase64urlNoPadding } from '@oslojs/encoding';
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
-import { staffInvitation, staffUser, type KdfParams } from '$lib/server/db/schema';
+import { staffInvitation, staffSession, staffUser, type KdfParams } from '$lib/server/db/schema';
 import { AUTH_KEY_PARAMS, AUTH_SALT_BYTES, hashAuthKey } from './password';
 import { invalidateUserSessions, type StaffUser } from './session';
 import { instanceSecret } from './instance-secret';
@@ -121,7 +121,9 @@ export async function findInvitation(db: Db, token: string | null, now = new Dat
 	const [inv] = await db
 		.select()
 		.from(staffInvitation)
-		.where(and(eq(staffInvitation.tokenHash, hashToken(token)), gt(staffInvitation.expiresAt, now)));
+		.where(
+			and(eq(staffInvitation.tokenHash, hashToken(token)), gt(staffInvitation.expiresAt, now), isNull(staffInvitation.resetUserId))
+		);
 	return inv ?? null;
 }
 
@@ -129,7 +131,90 @@ export async function findInvitation(db: Db, token: string | null, now = new Dat
 export async function consumeInvitation(db: Db, token: string): Promise<boolean> {
 	const rows = await db
 		.delete(staffInvitation)
-		.where(eq(staffInvitation.tokenHash, hashToken(token)))
+		.where(and(eq(staffInvitation.tokenHash, hashToken(token)), isNull(staffInvitation.resetUserId)))
 		.returning({ u: staffInvitation.username });
 	return rows.length === 1;
+}
+
+function newToken(): string {
+	const bytes = new Uint8Array(24);
+	crypto.getRandomValues(bytes);
+	return encodeBase64urlNoPadding(bytes);
+}
+
+/**
+ * Creates a one-time password-reset link for an existing, active account (only the token's hash is
+ * stored, in staff_invitation with reset_user_id set). Disabled or unknown accounts get none.
+ */
+export async function createPasswordReset(
+	db: Db,
+	input: { userId: string; createdBy: string },
+	now = new Date()
+): Promise<{ ok: true; token: string } | { ok: false; reason: 'unknown_user' }> {
+	const [user] = await db.select().from(staffUser).where(eq(staffUser.id, input.userId));
+	if (!user || user.disabledAt) return { ok: false, reason: 'unknown_user' };
+	const token = newToken();
+	await db.insert(staffInvitation).values({
+		tokenHash: hashToken(token),
+		username: user.username,
+		displayName: user.displayName,
+		isAdmin: user.isAdmin,
+		createdBy: input.createdBy,
+		resetUserId: user.id,
+		expiresAt: new Date(now.getTime() + INVITATION_HOURS * 3_600_000)
+	});
+	return { ok: true, token };
+}
+
+/** The account a live reset link is for (disabled accounts' links do not work). */
+export async function findPasswordReset(db: Db, token: string | null, now = new Date()): Promise<StaffUser | null> {
+	if (!token || token.length > 64) return null;
+	const [row] = await db
+		.select({ user: staffUser })
+		.from(staffInvitation)
+		.innerJoin(staffUser, eq(staffUser.id, staffInvitation.resetUserId))
+		.where(
+			and(eq(staffInvitation.tokenHash, hashToken(token)), gt(staffInvitation.expiresAt, now), isNotNull(staffInvitation.resetUserId))
+		);
+	return row && !row.user.disabledAt ? row.user : null;
+}
+
+/**
+ * Accepts a reset link: in one transaction consumes the token and sets the account's new sign-in
+ * salt, parameters and auth-key hash, clears its failed sign-ins and ends all its sessions. TOTP,
+ * recovery codes and the staff key (still wrapped under the old password) are left as they are.
+ */
+export async function acceptPasswordReset(
+	db: Db,
+	token: string,
+	input: { authSalt: Uint8Array; authKey: Uint8Array },
+	now = new Date()
+): Promise<{ ok: true; user: StaffUser } | { ok: false }> {
+	if (!token || token.length > 64) return { ok: false };
+	const authHash = await hashAuthKey(input.authKey);
+	const refused = new Error('reset refused');
+	try {
+		return await db.transaction(async (tx) => {
+			const rows = await tx
+				.delete(staffInvitation)
+				.where(
+					and(eq(staffInvitation.tokenHash, hashToken(token)), gt(staffInvitation.expiresAt, now), isNotNull(staffInvitation.resetUserId))
+				)
+				.returning({ userId: staffInvitation.resetUserId });
+			const userId = rows[0]?.userId;
+			if (rows.length !== 1 || !userId) return { ok: false as const };
+			const updated = await tx
+				.update(staffUser)
+				.set({ authSalt: input.authSalt, authParams: AUTH_KEY_PARAMS, authHash, failedSignins: 0, lastFailedAt: null })
+				.where(and(eq(staffUser.id, userId), isNull(staffUser.disabledAt)))
+				.returning();
+			const user = updated[0];
+			if (!user) throw refused; // disabled meanwhile: undo the consumption too
+			await tx.delete(staffSession).where(eq(staffSession.userId, userId));
+			return { ok: true as const, user };
+		});
+	} catch (e) {
+		if (e === refused) return { ok: false };
+		throw e;
+	}
 }

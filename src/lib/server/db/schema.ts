@@ -78,6 +78,8 @@ export const staffInvitation = pgTable('staff_invitation', {
 	displayName: text('display_name').notNull(),
 	isAdmin: boolean('is_admin').notNull().default(false),
 	createdBy: uuid('created_by').references(() => staffUser.id, { onDelete: 'set null' }),
+	/** Set on a password-reset link: the existing account whose sign-in password it replaces. */
+	resetUserId: uuid('reset_user_id').references(() => staffUser.id, { onDelete: 'cascade' }),
 	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`)
 });

@@ -10,7 +10,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.user && locals.session?.twoFactorVerified) redirect(303, localizeHref('/staff'));
-	return { signedOut: url.searchParams.has('signedout') };
+	return { signedOut: url.searchParams.has('signedout'), passwordReset: url.searchParams.has('reset') };
 };
 
 export const actions: Actions = {

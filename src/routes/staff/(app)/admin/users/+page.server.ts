@@ -3,6 +3,7 @@ import { m } from '$lib/paraglide/messages';
 import { db } from '$lib/server/db';
 import {
 	createInvitation,
+	createPasswordReset,
 	disableStaffUser,
 	listStaffUsers,
 	normalizeDisplayName,
@@ -49,6 +50,16 @@ export const actions: Actions = {
 		if (!made.ok) return fail(409, { inviteError: m.staff_username_taken() });
 		const base = config().origin ? publicBaseUrl(config()) : url.origin;
 		return { inviteLink: `${base}/staff/invite?token=${made.token}` };
+	},
+	reset: async ({ locals, request, url }) => {
+		const admin = requireAdmin(locals);
+		const id = String((await request.formData()).get('userId') ?? '');
+		if (!/^[0-9a-f-]{36}$/.test(id) || id === admin.id) return fail(400, { resetError: m.staff_invalid_request() });
+		const made = await createPasswordReset(db(), { userId: id, createdBy: admin.id });
+		if (!made.ok) return fail(400, { resetError: m.staff_invalid_request() });
+		const users = await listStaffUsers(db());
+		const base = config().origin ? publicBaseUrl(config()) : url.origin;
+		return { resetLink: `${base}/staff/reset?token=${made.token}`, resetFor: users.find((u) => u.id === id)?.username ?? '' };
 	},
 	disable: async ({ locals, request }) => {
 		const admin = requireAdmin(locals);

@@ -1,0 +1,2 @@
+ALTER TABLE "staff_invitation" ADD COLUMN "reset_user_id" uuid;--> statement-breakpoint
+ALTER TABLE "staff_invitation" ADD CONSTRAINT "staff_invitation_reset_user_id_staff_user_id_fk" FOREIGN KEY ("reset_user_id") REFERENCES "public"."staff_user"("id") ON DELETE cascade ON UPDATE no action;
