@@ -7,12 +7,15 @@ import { log, setLogLevel } from '$lib/server/log';
 import { securityHeaders } from '$lib/server/security';
 import { sessionHandle } from '$lib/server/auth/handle';
 import { announceFirstRun } from '$lib/server/auth/setup';
+import { jobsEnabled, startJobs, type JobRunner } from '$lib/server/jobs';
 
 /** Start-up: validate configuration, open and migrate the database, announce first-run setup. */
 export const init: ServerInit = async () => {
 	let cfg;
+	let jobsOn;
 	try {
 		cfg = loadConfig(process.env);
+		jobsOn = jobsEnabled(process.env);
 	} catch (e) {
 		if (e instanceof ConfigError) {
 			console.error(e.message);
@@ -26,11 +29,15 @@ export const init: ServerInit = async () => {
 	setDatabase(db);
 	log('info', 'database_ready', { kind: db.kind });
 	await announceFirstRun(db.db, cfg);
+	// Background jobs (pg-boss on PostgreSQL, an in-process timer on PGlite; JOBS=off disables them).
+	const jobs: JobRunner = await startJobs({ config: cfg, database: db, log, enabled: jobsOn });
 
 	let closing = false;
 	process.on('sveltekit:shutdown' as never, async () => {
 		if (closing) return;
 		closing = true;
+		// Jobs first: running ones finish (or time out) while the database is still open.
+		await jobs.stop().catch((e: unknown) => log('error', 'shutdown', { phase: 'stopping_jobs', error: e instanceof Error ? e.name : 'unknown' }));
 		log('info', 'shutdown', { phase: 'closing_database' });
 		await database().close();
 		setDatabase(null);

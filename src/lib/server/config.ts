@@ -19,6 +19,24 @@ export interface Config {
 	logLevel: 'debug' | 'info' | 'warn' | 'error';
 	/** Where the quick-exit control sends a reporter (a neutral page, opened in place of ours). */
 	quickExitUrl: string;
+	/** Proof-of-work difficulty in leading zero bits before any load increase. */
+	powDifficulty: number;
+	/** Challenges per minute above which the difficulty rises (+1 bit per doubling, at most +8). */
+	powFreePerMinute: number;
+	/** Files per report or per follow-up message. */
+	maxFiles: number;
+	/** Largest stored stream of one file, in bytes. */
+	maxFileBytes: number;
+	/** Largest sum of the files of one submission, in bytes. */
+	maxReportBytes: number;
+	/** Intakes (uploads) one address may open per hour. */
+	intakePerHour: number;
+	/** Receipt look-ups (spec and open) one address may make per 10 minutes. */
+	receiptPer10Min: number;
+	/** Public figures below this count are shown as "fewer than". */
+	statsMinCount: number;
+	/** IANA time zone for received dates (a date, never a time, is stored). */
+	timezone: string;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +64,19 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 		throw new ConfigError(name, `a whole number from ${min} to ${max}`, v);
 	}
 	return Number(v);
+}
+
+const MIB = 1024 * 1024;
+
+function timeZone(env: Env, name: string, fallback: string): string {
+	const v = text(env, name);
+	if (v === undefined) return fallback;
+	try {
+		new Intl.DateTimeFormat('en-CA', { timeZone: v });
+	} catch {
+		throw new ConfigError(name, 'an IANA time zone like Asia/Shanghai', v);
+	}
+	return v;
 }
 
 function url(env: Env, name: string, protocols: string[], what: string): string | null {
@@ -90,7 +121,16 @@ export function loadConfig(env: Env): Config {
 		logLevel: logLevel as Config['logLevel'],
 		quickExitUrl:
 			url(env, 'QUICK_EXIT_URL', ['http:', 'https:'], 'a neutral web page URL like https://www.weather.com.cn/') ??
-			'https://www.weather.com.cn/'
+			'https://www.weather.com.cn/',
+		powDifficulty: int(env, 'POW_DIFFICULTY', 16, 0, 32),
+		powFreePerMinute: int(env, 'POW_FREE_PER_MINUTE', 600, 1, 1_000_000),
+		maxFiles: int(env, 'MAX_FILES', 10, 0, 100),
+		maxFileBytes: int(env, 'MAX_FILE_BYTES', 25 * MIB, 1024, 1024 * MIB),
+		maxReportBytes: int(env, 'MAX_REPORT_BYTES', 60 * MIB, 1024, 4096 * MIB),
+		intakePerHour: int(env, 'INTAKE_PER_HOUR', 30, 1, 100_000),
+		receiptPer10Min: int(env, 'RECEIPT_PER_10MIN', 30, 1, 100_000),
+		statsMinCount: int(env, 'STATS_MIN_COUNT', 5, 1, 1000),
+		timezone: timeZone(env, 'TIMEZONE', 'Asia/Shanghai')
 	};
 }
 

@@ -3,11 +3,13 @@
  * it against the active root key (signature, validity, organ, the staff member's enrolled key) before
  * storing it, and serves the signed bytes unchanged. Reporters' browsers verify them again themselves.
  */
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
 import { CryptoError } from '$lib/crypto/errors';
-import { verifyDirectoryEntry, type DirectoryEntry } from '$lib/crypto/directory';
+import { toHex } from '$lib/crypto/encoding';
+import { verifyDirectoryEntry, verifyRevocationList, type DirectoryEntry, type Revocations } from '$lib/crypto/directory';
 import type { Db } from '$lib/server/db';
 import { directoryEntry, disciplineOrgan, staffUser } from '$lib/server/db/schema';
+import { latestRevocationList } from './revocations';
 import { getActiveRootKey } from './root-key';
 import { getStaffKey } from './staff-keys';
 
@@ -63,16 +65,19 @@ export async function storeDirectoryEntry(db: Db, signed: Uint8Array, now = new 
 	return rows.length === 1 ? { ok: true, entry } : { ok: false, reason: 'duplicate' };
 }
 
-/** The signed entries of an organ under the active root key that have not expired, oldest first. */
-export async function signedEntriesForOrgan(db: Db, organId: string, now = new Date()): Promise<Uint8Array[]> {
+/**
+ * The signed entries of an organ under the active root key that have not expired, oldest first, leaving
+ * out those of the staff in `excludeStaff` (staff conflicted for the unit a report is about).
+ */
+export async function signedEntriesForOrgan(db: Db, organId: string, now = new Date(), excludeStaff: ReadonlySet<string> = new Set()): Promise<Uint8Array[]> {
 	const root = await getActiveRootKey(db);
 	if (!root) return [];
 	const rows = await db
-		.select({ signed: directoryEntry.signed })
+		.select({ signed: directoryEntry.signed, staffId: directoryEntry.staffId })
 		.from(directoryEntry)
 		.where(and(eq(directoryEntry.organId, organId), eq(directoryEntry.rootKeyId, root.id), gt(directoryEntry.notAfter, now)))
 		.orderBy(asc(directoryEntry.createdAt), asc(directoryEntry.entryId));
-	return rows.map((r) => r.signed);
+	return rows.filter((r) => !excludeStaff.has(r.staffId)).map((r) => r.signed);
 }
 
 /** Entries of one staff member (for the staff's own key page). */
@@ -82,4 +87,58 @@ export async function entriesForStaff(db: Db, staffId: string) {
 		.from(directoryEntry)
 		.where(eq(directoryEntry.staffId, staffId))
 		.orderBy(asc(directoryEntry.createdAt));
+}
+
+/** A directory entry that may receive reports now (see {@link validEntriesForOrgans}). */
+export interface ValidEntry {
+	entryId: Uint8Array;
+	staffId: string;
+	organId: string;
+	publicKey: Uint8Array;
+}
+
+const revocationCache = new WeakMap<Uint8Array, Revocations>();
+
+/**
+ * The revocations of the newest root-signed list, or none. The list was verified when stored; it is
+ * verified again here (once per list) so a row written behind the server's back cannot revoke or
+ * un-revoke anything.
+ */
+export async function currentRevocations(db: Db, rootPublicKey: Uint8Array): Promise<Revocations> {
+	const latest = await latestRevocationList(db);
+	if (!latest) return { entryIds: new Set(), publicKeys: new Set() };
+	const known = revocationCache.get(latest.signed);
+	if (known) return known;
+	const parsed = verifyRevocationList(latest.signed, rootPublicKey);
+	revocationCache.set(latest.signed, parsed);
+	return parsed;
+}
+
+/**
+ * Entries of the given organs that a report may be sealed to at `now`: signed under the active root key,
+ * notBefore ≤ now < notAfter, not revoked (by entry id or public key) by the newest revocation list,
+ * and held by a staff member whose account is active. Ordered by organ, staff, entry.
+ */
+export async function validEntriesForOrgans(db: Db, organIds: readonly string[], now = new Date()): Promise<ValidEntry[]> {
+	if (organIds.length === 0) return [];
+	const root = await getActiveRootKey(db);
+	if (!root) return [];
+	const [rows, revoked] = await Promise.all([
+		db
+			.select({ entryId: directoryEntry.entryId, staffId: directoryEntry.staffId, organId: directoryEntry.organId, publicKey: directoryEntry.publicKey })
+			.from(directoryEntry)
+			.innerJoin(staffUser, eq(staffUser.id, directoryEntry.staffId))
+			.where(
+				and(
+					inArray(directoryEntry.organId, [...organIds]),
+					eq(directoryEntry.rootKeyId, root.id),
+					lte(directoryEntry.notBefore, now),
+					gt(directoryEntry.notAfter, now),
+					isNull(staffUser.disabledAt)
+				)
+			)
+			.orderBy(asc(directoryEntry.organId), asc(directoryEntry.staffId), asc(directoryEntry.entryId)),
+		currentRevocations(db, root.publicKey)
+	]);
+	return rows.filter((r) => !revoked.entryIds.has(toHex(r.entryId)) && !revoked.publicKeys.has(toHex(r.publicKey)));
 }

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
+import { validEntriesForOrgans } from '../keys/directory';
+import { getActiveRootKey } from '../keys/root-key';
 import {
 	disciplineOrgan,
 	leadershipPost,
@@ -26,18 +28,32 @@ export const DEMO_AUTH_HASH = '!demo-no-login';
 /**
  * Everything routing may look at for one unit: the unit and its ancestors, the jurisdiction rows that
  * cover them, the organ the unit itself is, every organ above those, their active staff, and the staff
- * who declared a conflict for the unit. One round trip.
+ * who declared a conflict for the unit. One round trip for the slice, one for the keys.
+ *
+ * `hasKey` of each member comes from the signed key directory once the organization has a root key: a
+ * member is keyed when they hold a valid, unrevoked entry for that organ under the active root key at
+ * `now` (the same entries the reporter's browser seals to). The organ_staff.has_key column counts only
+ * while no root key exists yet (a fresh demo directory can be previewed); it is ignored afterwards.
  */
-export async function loadRoutingSnapshot(db: Db, unitId: string): Promise<OrgSnapshot> {
+export async function loadRoutingSnapshot(db: Db, unitId: string, now = new Date()): Promise<OrgSnapshot> {
 	// org_routing_slice (drizzle/0001_org.sql) is PL/pgSQL so its plan is cached per session; it uses index
 	// lookups only (ancestor ids are materialized by the writer), never a recursive scan.
-	const [row] = rowsOf<{ data: string | null }>(await db.execute(sql`select org_routing_slice(${unitId}) as data`));
+	const [[row], root] = await Promise.all([
+		db.execute(sql`select org_routing_slice(${unitId}) as data`).then((r) => rowsOf<{ data: string | null }>(r)),
+		getActiveRootKey(db)
+	]);
 	const data = JSON.parse(row?.data ?? '{}') as Omit<OrgData, 'posts'>;
+	let staff = data.staff ?? [];
+	if (root) {
+		const organIds = [...new Set(staff.map((s) => s.organId))];
+		const keyed = new Set((await validEntriesForOrgans(db, organIds, now)).map((e) => `${e.organId}\u0000${e.staffId}`));
+		staff = staff.map((s) => ({ ...s, hasKey: keyed.has(`${s.organId}\u0000${s.id}`) }));
+	}
 	return makeSnapshot({
 		units: data.units ?? [],
 		organs: data.organs ?? [],
 		jurisdiction: data.jurisdiction ?? [],
-		staff: data.staff ?? [],
+		staff,
 		conflicts: data.conflicts ?? []
 	});
 }

@@ -1,0 +1,447 @@
+/**
+ * Coming back with the receipt (docs/reporting.md §4): parse what the reporter typed or pasted, derive
+ * the keys in the crypto worker, prove work, open the report, and keep a session in memory only.
+ *
+ *   const { locator, secret } = parseReceiptInput(pasted);          // typed errors before any request
+ *   const session = await openReceipt(locator, secret, { onProgress, signal });
+ *   session.report.content.description; session.report.messages;
+ *   const { name, type, blob } = await session.downloadFile(session.report.files[0].id);
+ *   await session.sendMessage('新的情况…', [file]);
+ *   session.close();                                               // zeroes the keys
+ *
+ * The session holds the token (30 minutes), the report key and the receipt's auth key in memory, never
+ * in storage. When the token expires, the next call proves work again and renews it with the auth key.
+ */
+import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
+import { decryptContent, encryptContent } from '../../crypto/content';
+import { fromUtf8, normalizeCrockford, utf8 } from '../../crypto/encoding';
+import { CryptoError, CryptoFormatError } from '../../crypto/errors';
+import { unwrapKey } from '../../crypto/keys';
+import { formatLocator, parseLocator, parseReceiptSecret, LOCATOR_LENGTH, SECRET_LENGTH, receiptCheckChar, SECRET_RANDOM_CHARS } from '../../crypto/receipt';
+import { cryptoWorker, type KdfProgress } from '../crypto-client';
+import { ReportError, throwIfAborted } from './errors';
+import { cryptoFailure, encryptFiles, openIntake, uploadParts, type AttachedFile, type ReporterCrypto } from './files';
+import { requestJson, send, errorFromResponse, type FetchLike, type RetryOptions } from './http';
+import { solve, type PowProgress, type PowSolver } from './pow';
+import type { ReportContent } from './submit';
+
+/* ------------------------------------------------------------------ parsing */
+
+export interface ReceiptInput {
+	/** Canonical locator (10 characters). */
+	locator: string;
+	/** Canonical secret (12 characters, check character verified). */
+	secret: string;
+}
+
+function receiptError(e: unknown, part: 'locator' | 'secret'): ReportError {
+	if (e instanceof CryptoFormatError && e.code === 'BAD_CHECKSUM') return new ReportError('receipt_typo', 'the secret has a typo', { part, cause: e });
+	return new ReportError('receipt_malformed', `the ${part} cannot be read`, { part, cause: e });
+}
+
+/** Canonical characters of a token, or null if it holds a character outside Crockford base32 (e.g. U). */
+function canonicalToken(token: string): string | null {
+	try {
+		return normalizeCrockford(token);
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Reads a receipt. With two arguments, they are the locator and the secret fields. With one, it is a
+ * paste holding both, in either order, with or without labels ("查询码：ABCDE-12345 查询密码：…"),
+ * spaces or dashes anywhere, lower case, full-width characters and O/0, I/L/1 confusions. Throws
+ * `ReportError` `receipt_malformed` or `receipt_typo` (the secret's check character), with `part`.
+ */
+export function parseReceiptInput(text: string, secretText?: string): ReceiptInput {
+	if (secretText !== undefined) {
+		let locator: string;
+		try {
+			locator = parseLocator(text);
+		} catch (e) {
+			throw receiptError(e, 'locator');
+		}
+		try {
+			return { locator, secret: parseReceiptSecret(secretText) };
+		} catch (e) {
+			throw receiptError(e, 'secret');
+		}
+	}
+	// Tokens: runs of letters and digits, dashes/dots/underscores inside a printed group kept together.
+	const folded = text.normalize('NFKC').toUpperCase();
+	const tokens = folded.split(/[^0-9A-Z\-_.]+/).map((t) => t.replace(/^[-_.]+|[-_.]+$/g, '')).filter((t) => t.length > 0);
+	const canon = tokens.map(canonicalToken);
+	// The secret: a run of consecutive tokens with 12 characters and a valid check character.
+	const runs = (want: number): { from: number; to: number; text: string }[] => {
+		const out: { from: number; to: number; text: string }[] = [];
+		for (let i = 0; i < canon.length; i++) {
+			let acc = '';
+			for (let j = i; j < canon.length; j++) {
+				const c = canon[j];
+				if (c === null || c === undefined) break;
+				acc += c;
+				if (acc.length === want) out.push({ from: i, to: j + 1, text: acc });
+				if (acc.length >= want) break;
+			}
+		}
+		return out;
+	};
+	const whole = canon.every((c) => c !== null) ? canon.join('') : '';
+	if (whole.length === LOCATOR_LENGTH + SECRET_LENGTH) {
+		const a = { locator: whole.slice(0, LOCATOR_LENGTH), secret: whole.slice(LOCATOR_LENGTH) };
+		const b = { locator: whole.slice(SECRET_LENGTH), secret: whole.slice(0, SECRET_LENGTH) };
+		for (const cand of [a, b]) {
+			if (receiptCheckChar(cand.secret.slice(0, SECRET_RANDOM_CHARS)) === cand.secret[SECRET_RANDOM_CHARS]) return cand;
+		}
+		throw new ReportError('receipt_typo', 'the secret has a typo', { part: 'secret' });
+	}
+	const secrets = runs(SECRET_LENGTH).filter((r) => receiptCheckChar(r.text.slice(0, SECRET_RANDOM_CHARS)) === r.text[SECRET_RANDOM_CHARS]);
+	const locators = runs(LOCATOR_LENGTH);
+	for (const s of [...secrets].reverse()) {
+		// Prefer a locator right before the secret, then right after, then any other, fewest tokens first.
+		const free = locators.filter((l) => l.to <= s.from || l.from >= s.to);
+		// Random locators almost always hold a real digit (97.6 %); words in labels and notes rarely do.
+		const digit = (l: { from: number; to: number }) => tokens.slice(l.from, l.to).some((t) => /[0-9]/.test(t));
+		const score = (l: { from: number; to: number }) =>
+			(digit(l) ? 0 : 1000) + (l.to === s.from ? 0 : l.from === s.to ? 1 : 2) * 100 + (l.to - l.from);
+		const best = free.sort((x, y) => score(x) - score(y))[0];
+		if (best) return { locator: best.text, secret: s.text };
+	}
+	if (secrets.length === 0 && runs(SECRET_LENGTH).length > 0) throw new ReportError('receipt_typo', 'the secret has a typo', { part: 'secret' });
+	if (secrets.length === 0) throw new ReportError('receipt_malformed', 'no receipt secret found', { part: 'secret' });
+	throw new ReportError('receipt_malformed', 'no locator found', { part: 'locator' });
+}
+
+/* ------------------------------------------------------------------ the report as the reporter sees it */
+
+export type ReportStatus = 'received' | 'accepted' | 'handling' | 'concluded' | 'transferred';
+
+export interface FileRef {
+	id: string;
+	/** Stored (encrypted, padded) size. */
+	bytes: number;
+}
+
+export interface FollowUpMessage {
+	id: number;
+	author: 'reporter' | 'staff';
+	sentOn: string;
+	/** The decrypted text, or null if this message could not be decrypted (`error` says why). */
+	text: string | null;
+	error: 'decrypt_failed' | null;
+	files: FileRef[];
+}
+
+export interface FollowUpReport {
+	/** Formatted XXXXX-XXXXX. */
+	locator: string;
+	receivedOn: string;
+	realName: boolean;
+	status: ReportStatus;
+	deadlines: { what: 'acceptance_notice' | 'result_feedback'; due: string }[];
+	/** The report as submitted (docs/reporting.md §6). */
+	content: ReportContent;
+	files: FileRef[];
+	messages: FollowUpMessage[];
+}
+
+interface ReportView {
+	locator: string;
+	receivedOn: string;
+	realName: boolean;
+	status: ReportStatus;
+	deadlines: { what: 'acceptance_notice' | 'result_feedback'; due: string }[];
+	content: string;
+	wrappedKey: string;
+	files: FileRef[];
+	messages: { id: number; author: 'reporter' | 'staff'; sentOn: string; body: string; files: FileRef[] }[];
+}
+
+function isView(v: unknown): v is ReportView {
+	const r = v as Partial<ReportView> | null;
+	return !!r && typeof r.content === 'string' && typeof r.wrappedKey === 'string' && Array.isArray(r.files) && Array.isArray(r.messages);
+}
+
+function b64(text: string): Uint8Array {
+	try {
+		return decodeBase64(text);
+	} catch (e) {
+		throw new ReportError('server', 'bad base64 in the answer', { cause: e });
+	}
+}
+
+function decryptView(view: ReportView, reportKey: Uint8Array): FollowUpReport {
+	let content: ReportContent;
+	try {
+		content = JSON.parse(fromUtf8(decryptContent(reportKey, b64(view.content)))) as ReportContent;
+	} catch (e) {
+		throw new ReportError('decrypt_failed', 'the report content does not decrypt', { cause: e });
+	}
+	const messages = view.messages.map((m): FollowUpMessage => {
+		try {
+			const body = JSON.parse(fromUtf8(decryptContent(reportKey, b64(m.body)))) as { text?: unknown };
+			return { id: m.id, author: m.author, sentOn: m.sentOn, text: typeof body.text === 'string' ? body.text : '', error: null, files: m.files ?? [] };
+		} catch {
+			return { id: m.id, author: m.author, sentOn: m.sentOn, text: null, error: 'decrypt_failed', files: m.files ?? [] };
+		}
+	});
+	return {
+		locator: formatLocator(view.locator),
+		receivedOn: view.receivedOn,
+		realName: view.realName,
+		status: view.status,
+		deadlines: view.deadlines ?? [],
+		content,
+		files: view.files,
+		messages
+	};
+}
+
+/* ------------------------------------------------------------------ opening */
+
+export type OpenProgress =
+	| { phase: 'preparing' }
+	| { phase: 'deriving'; kdf: KdfProgress }
+	| { phase: 'pow'; hashes: number; expected: number }
+	| { phase: 'opening' };
+
+export interface FollowUpOptions {
+	fetch?: FetchLike;
+	signal?: AbortSignal;
+	/** The crypto worker (default: the page's shared one). */
+	crypto?: ReporterCrypto;
+	/** Proof-of-work solver (default: Web Workers). */
+	powSolver?: PowSolver;
+	/** Upload retry policy for message attachments. */
+	retry?: RetryOptions;
+}
+
+export type MessageProgress =
+	| { phase: 'encrypting'; done: number; total: number; file: number }
+	| { phase: 'uploading'; done: number; total: number }
+	| { phase: 'sending' };
+
+export interface FollowUpSession {
+	/** The report, decrypted (updated by `refresh` and `sendMessage`). */
+	readonly report: FollowUpReport;
+	/** Fetches the report again (new status, staff replies). */
+	refresh(options?: { signal?: AbortSignal }): Promise<FollowUpReport>;
+	/** Downloads and decrypts a file of the report or of a message. */
+	downloadFile(fileId: string, options?: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }): Promise<{ name: string; type: string; blob: Blob }>;
+	/** Sends a message (text and files, images stripped) to the staff handling the report. */
+	sendMessage(text: string, files?: AttachedFile[], options?: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void }): Promise<{ id: number; sentOn: string }>;
+	/** Forgets the token and zeroes the keys. Further calls fail with `closed`. */
+	close(): void;
+	readonly closed: boolean;
+}
+
+async function login(
+	locator: string,
+	authKey: Uint8Array,
+	options: FollowUpOptions,
+	onPow?: (p: PowProgress) => void
+): Promise<{ token: string; view: ReportView }> {
+	const net = { fetch: options.fetch, signal: options.signal };
+	for (let attempt = 0; ; attempt++) {
+		const pow = await solve('receipt', { ...net, solver: options.powSolver, onProgress: onPow });
+		try {
+			const a = await requestJson<{ token?: unknown; report?: unknown }>('/api/v1/receipt/open', {
+				...net,
+				method: 'POST',
+				json: { locator, authKey: encodeBase64(authKey), pow }
+			});
+			if (typeof a.token !== 'string' || !isView(a.report)) throw new ReportError('server', 'not a receipt answer');
+			return { token: a.token, view: a.report };
+		} catch (e) {
+			if (attempt === 0 && e instanceof ReportError && e.code === 'pow_failed') continue;
+			throw e;
+		}
+	}
+}
+
+/**
+ * Opens a report with its receipt. Errors: `receipt_malformed` / `receipt_typo` (before any request),
+ * `receipt_not_recognised` (wrong locator or secret: the server cannot tell which), `rate_limited`,
+ * `decrypt_failed`, `network`, `cancelled`.
+ */
+export async function openReceipt(
+	locatorText: string,
+	secretText: string,
+	options: FollowUpOptions & { onProgress?: (p: OpenProgress) => void } = {}
+): Promise<FollowUpSession> {
+	const { locator, secret } = parseReceiptInput(locatorText, secretText);
+	const crypto = options.crypto ?? cryptoWorker();
+	const net = { fetch: options.fetch, signal: options.signal };
+	const progress = (p: OpenProgress) => options.onProgress?.(p);
+	progress({ phase: 'preparing' });
+	const spec = await requestJson<{ kdfSpec?: unknown }>('/api/v1/receipt/spec', { ...net, method: 'POST', json: { locator } });
+	if (typeof spec.kdfSpec !== 'string') throw new ReportError('server', 'not a spec answer');
+	let keys: { authKey: Uint8Array; unwrapKey: Uint8Array };
+	try {
+		keys = await crypto.deriveReceiptKeys(secret, b64(spec.kdfSpec), {
+			signal: options.signal,
+			onProgress: (p) => 'state' in p && progress({ phase: 'deriving', kdf: p })
+		});
+	} catch (e) {
+		if (e instanceof CryptoFormatError) throw new ReportError('server', 'the server sent an unusable KDF spec', { cause: e });
+		cryptoFailure(e);
+	}
+	const authKey = keys.authKey;
+	let opened: { token: string; view: ReportView };
+	let reportKey: Uint8Array;
+	try {
+		opened = await login(locator, authKey, options, (p) => progress({ phase: 'pow', ...p }));
+		progress({ phase: 'opening' });
+		try {
+			reportKey = unwrapKey(b64(opened.view.wrappedKey), keys.unwrapKey);
+		} catch (e) {
+			if (e instanceof CryptoError) throw new ReportError('decrypt_failed', 'the report key does not unwrap with this receipt', { cause: e });
+			throw e;
+		}
+	} catch (e) {
+		authKey.fill(0);
+		throw e;
+	} finally {
+		keys.unwrapKey.fill(0);
+	}
+	let report: FollowUpReport;
+	try {
+		report = decryptView(opened.view, reportKey);
+	} catch (e) {
+		authKey.fill(0);
+		reportKey.fill(0);
+		throw e;
+	}
+	return new Session(locator, opened.token, reportKey, authKey, report, { ...options, crypto });
+}
+
+class Session implements FollowUpSession {
+	private isClosed = false;
+
+	constructor(
+		private readonly locator: string,
+		private token: string,
+		private readonly reportKey: Uint8Array,
+		private readonly authKey: Uint8Array,
+		public report: FollowUpReport,
+		private readonly options: FollowUpOptions & { crypto: ReporterCrypto }
+	) {}
+
+	get closed(): boolean {
+		return this.isClosed;
+	}
+
+	private check(signal?: AbortSignal): void {
+		if (this.isClosed) throw new ReportError('closed', 'the session was closed');
+		throwIfAborted(signal);
+	}
+
+	/** Runs `fn` with the token; on `session_expired`, logs in again once (new PoW) and retries. */
+	private async authed<T>(signal: AbortSignal | undefined, fn: (token: string) => Promise<T>): Promise<T> {
+		this.check(signal);
+		try {
+			return await fn(this.token);
+		} catch (e) {
+			if (!(e instanceof ReportError && e.code === 'session_expired')) throw e;
+			this.check(signal);
+			const { token, view } = await login(this.locator, this.authKey, { ...this.options, signal });
+			this.check(signal);
+			this.token = token;
+			this.report = decryptView(view, this.reportKey);
+			return fn(this.token);
+		}
+	}
+
+	async refresh(options: { signal?: AbortSignal } = {}): Promise<FollowUpReport> {
+		const view = await this.authed(options.signal, (token) =>
+			requestJson<unknown>('/api/v1/receipt/report', { fetch: this.options.fetch, signal: options.signal, token })
+		);
+		if (!isView(view)) throw new ReportError('server', 'not a report view');
+		this.check();
+		this.report = decryptView(view, this.reportKey);
+		return this.report;
+	}
+
+	async downloadFile(
+		fileId: string,
+		options: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}
+	): Promise<{ name: string; type: string; blob: Blob }> {
+		const stream = await this.authed(options.signal, async (token) => {
+			const res = await send(`/api/v1/receipt/files/${encodeURIComponent(fileId)}`, { fetch: this.options.fetch, signal: options.signal, token });
+			if (!res.ok) throw await errorFromResponse(res);
+			try {
+				return await res.blob();
+			} catch (e) {
+				throw new ReportError('network', 'download interrupted', { cause: e });
+			}
+		});
+		this.check(options.signal);
+		try {
+			const r = await this.options.crypto.decryptAttachment(this.reportKey, stream, {
+				signal: options.signal,
+				onProgress: (p) => 'done' in p && options.onProgress?.({ done: p.done, total: p.total })
+			});
+			return { name: r.name, type: r.type, blob: r.data };
+		} catch (e) {
+			if (e instanceof CryptoError) throw new ReportError('decrypt_failed', 'the file does not decrypt', { cause: e });
+			cryptoFailure(e);
+		}
+	}
+
+	async sendMessage(
+		text: string,
+		files: AttachedFile[] = [],
+		options: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void } = {}
+	): Promise<{ id: number; sentOn: string }> {
+		this.check(options.signal);
+		const signal = options.signal;
+		const net = { fetch: this.options.fetch, signal };
+		let body: Uint8Array;
+		try {
+			body = encryptContent(this.reportKey, utf8(JSON.stringify({ text })));
+		} catch (e) {
+			if (e instanceof CryptoError && e.code === 'TOO_LARGE') throw new ReportError('content_too_large', 'the message is too long', { cause: e });
+			throw e;
+		}
+		const encrypted = await encryptFiles(this.options.crypto, this.reportKey, files, {
+			signal,
+			onProgress: (p) => options.onProgress?.({ phase: 'encrypting', ...p })
+		});
+		const streams = encrypted.map((f) => f.stream);
+		const answer = await this.authed(signal, async (token) => {
+			let intake: string | null = null;
+			if (streams.length > 0) {
+				const opened = await openIntake(streams, { token }, net);
+				await uploadParts(opened, streams, new Set(), {
+					...net,
+					token,
+					retry: this.options.retry,
+					onProgress: (p) => options.onProgress?.({ phase: 'uploading', ...p })
+				});
+				intake = opened.id;
+			}
+			options.onProgress?.({ phase: 'sending' });
+			return requestJson<{ id?: unknown; sentOn?: unknown }>('/api/v1/receipt/messages', {
+				...net,
+				method: 'POST',
+				json: { body: encodeBase64(body), intake },
+				token
+			});
+		});
+		if (typeof answer.id !== 'number' || typeof answer.sentOn !== 'string') throw new ReportError('server', 'not a message answer');
+		try {
+			await this.refresh({ signal });
+		} catch {
+			// the message is sent; a failed refresh only delays showing it
+		}
+		return { id: answer.id, sentOn: answer.sentOn };
+	}
+
+	close(): void {
+		this.isClosed = true;
+		this.token = '';
+		this.reportKey.fill(0);
+		this.authKey.fill(0);
+	}
+}

@@ -1,0 +1,78 @@
+import { expect, it } from 'vitest';
+import nacl from 'tweetnacl';
+import { rootKeyFromSeed, TEST_ONLY_CHEAP_KDF, unlockWithPassword, verifyDirectoryEntries, passwordUnwrapKey } from '$lib/crypto';
+import { describeDb } from '$lib/server/db/testing';
+import { disciplineOrgan } from '$lib/server/db/schema';
+import { getActiveRootKey } from '$lib/server/keys/root-key';
+import { getStaffKey } from '$lib/server/keys/staff-keys';
+import { signedEntriesForOrgan } from '$lib/server/keys/directory';
+import { generateDemo } from './demo';
+import { DemoKeysError, keyDemoOrgans } from './demo-keys';
+import { loadDemo } from './store';
+
+const NOW = new Date('2026-11-27T10:00:00Z');
+const cheap = { kdfParams: TEST_ONLY_CHEAP_KDF, now: NOW };
+
+describeDb('keyed demo', (get) => {
+	const demo = generateDemo();
+	const receivers = (organId: string) => demo.staff.filter((s) => s.organId === organId && (s.role === 'inspector' || s.role === 'head'));
+
+	it('refuses before the demo is loaded, or for organs that do not exist', async () => {
+		const { db } = get();
+		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], ...cheap })).rejects.toMatchObject({ code: 'unknown_organ' });
+		await loadDemo(db, demo);
+		await expect(keyDemoOrgans(db, { organIds: ['o-nowhere'], ...cheap })).rejects.toBeInstanceOf(DemoKeysError);
+		expect(await getActiveRootKey(db)).toBeNull();
+	});
+
+	it('creates a root key and real key bundles and signed entries for the demo inspectors and heads', async () => {
+		const { db } = get();
+		const organIds = ['o-sf-c01', 'o-sf-c01-k02'];
+		const keyed = await keyDemoOrgans(db, { organIds, password: 'pw', ...cheap });
+		expect(keyed.created).toEqual({ rootKey: true, bundles: keyed.staff.length, entries: keyed.staff.length });
+
+		const root = (await getActiveRootKey(db))!;
+		expect(root.publicKey).toEqual(keyed.rootPublicKey);
+		expect(rootKeyFromSeed(keyed.rootSeed).publicKey).toEqual(root.publicKey);
+		expect(await passwordUnwrapKey(root.passwordWrapped, 'pw')).toEqual(keyed.rootSeed);
+
+		const expected = organIds.flatMap(receivers);
+		expect(expected.length).toBeGreaterThanOrEqual(4);
+		expect(keyed.staff.map((s) => `${s.organId}/${s.staffId}/${s.role}`).sort()).toEqual(expected.map((s) => `${s.organId}/${s.id}/${s.role}`).sort());
+		for (const s of keyed.staff) {
+			expect(demo.users.find((u) => u.id === s.staffId)?.username).toBe(s.username);
+			expect(nacl.box.keyPair.fromSecretKey(s.secretKey).publicKey).toEqual(s.publicKey);
+			const bundle = (await getStaffKey(db, s.staffId))!;
+			expect(bundle.publicKey).toEqual(s.publicKey);
+			expect((await unlockWithPassword(bundle, 'pw')).secretKey).toEqual(s.secretKey);
+		}
+		for (const organId of organIds) {
+			const signed = await signedEntriesForOrgan(db, organId, NOW);
+			const { valid, rejected } = verifyDirectoryEntries(signed, root.publicKey, { now: NOW, organId });
+			expect(rejected).toEqual([]);
+			expect(valid.map((e) => e.staffId).sort()).toEqual(receivers(organId).map((s) => s.id).sort());
+			for (const e of valid) expect(e.notAfter - e.notBefore).toBe(365 * 86_400 + 300);
+		}
+		// Other organs get nothing.
+		expect(await signedEntriesForOrgan(db, 'o-sf-c02', NOW)).toEqual([]);
+	});
+
+	it('is repeatable with the same password and adds organs under the same root', async () => {
+		const { db } = get();
+		const before = await keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'pw', ...cheap });
+		expect(before.created).toEqual({ rootKey: false, bundles: 0, entries: 0 });
+		const more = await keyDemoOrgans(db, { organIds: ['o-sf-c01', 'o-sf-c01-k03'], password: 'pw', ...cheap });
+		expect(more.rootSeed).toEqual(before.rootSeed);
+		expect(more.created).toMatchObject({ rootKey: false, entries: receivers('o-sf-c01-k03').length });
+		const same = more.staff.find((s) => s.staffId === before.staff[0]!.staffId)!;
+		expect(same.secretKey).toEqual(before.staff[0]!.secretKey);
+		expect(await signedEntriesForOrgan(db, 'o-sf-c01', NOW)).toHaveLength(receivers('o-sf-c01').length);
+	});
+
+	it('refuses a wrong password and a database with non-demo organization data', async () => {
+		const { db } = get();
+		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'wrong', ...cheap })).rejects.toMatchObject({ code: 'root_password' });
+		await db.insert(disciplineOrgan).values({ id: 'o-real', name: '真实机关', kind: 'commission', level: 'city' });
+		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'pw', ...cheap })).rejects.toMatchObject({ code: 'not_demo_database' });
+	});
+});

@@ -1,0 +1,210 @@
+/**
+ * Real keys for the demo directory, for end-to-end tests and for trying the encrypted flow without going
+ * through the admin and enrolment pages for every demo account.
+ *
+ * `keyDemoOrgans` does on the server what the browsers would do: it creates the organization root key
+ * (if there is none yet) with its seed wrapped under `password`, creates an X25519 key bundle for every
+ * demo inspector and head of the given organs (secret key wrapped under the same password and a fresh
+ * recovery key, which is thrown away), enrols the bundles and publishes root-signed directory entries
+ * valid for a year, all through the same server functions the pages use (createRootKey, enrolStaffKey,
+ * storeDirectoryEntry). It returns the root seed and the staff secret keys: the caller holds secrets the
+ * real system never lets out of a browser, which is what a test needs and why this is demo-only.
+ *
+ * Demo-only, by construction: refused when the database holds any organization data that is not the
+ * demo (`npm run demo`), when an organ asked for is not a demo organ, or when an active root key exists
+ * that `password` does not open. Only demo accounts (placeholder credentials) are keyed. Running it again
+ * with the same password is harmless: existing keys are opened with the password and reused, and an
+ * entry is only signed where the staff member has no current one for that organ.
+ */
+import { and, eq, gt, inArray } from 'drizzle-orm';
+import { CryptoError } from '$lib/crypto/errors';
+import { newEntryId, rootFingerprint, rootKeyFromSeed, signDirectoryEntry, SIGN_SEED_LENGTH } from '$lib/crypto/directory';
+import { isProductionParams, STAFF_KDF, type Argon2Params } from '$lib/crypto/kdf';
+import { passwordUnwrapKey, passwordWrapKey } from '$lib/crypto/kdf-spec';
+import { randomBytes } from '$lib/crypto/random';
+import { createStaffKeys, unlockWithPassword } from '$lib/crypto/staff-keys';
+import type { Db } from '../db/index';
+import { directoryEntry, disciplineOrgan, organStaff, staffUser } from '../db/schema';
+import { storeDirectoryEntry } from '../keys/directory';
+import { createRootKey, getActiveRootKey } from '../keys/root-key';
+import { enrolStaffKey, getStaffKey } from '../keys/staff-keys';
+import { DEMO_AUTH_HASH, hasNonDemoOrgData } from './store';
+
+/** The password the demo keys are wrapped under unless another is given. */
+export const DEMO_KEY_PASSWORD = 'qingfeng-demo-keys';
+
+/** Validity of the directory entries created here. */
+export const DEMO_ENTRY_DAYS = 365;
+
+export interface KeyDemoOptions {
+	organIds: string[];
+	/** Wraps the root seed and every staff secret key (default DEMO_KEY_PASSWORD). */
+	password?: string;
+	/** Argon2id parameters of the password wraps (default STAFF_KDF, what browsers use). Cheaper ones
+	 *  (TEST_ONLY_CHEAP_KDF) make tests faster; the server accepts them only from this tool. */
+	kdfParams?: Argon2Params;
+	/** Seed of a root key to create (default: random). Ignored when a root key already exists. */
+	rootSeed?: Uint8Array;
+	now?: Date;
+}
+
+export interface KeyedStaff {
+	staffId: string;
+	organId: string;
+	role: 'inspector' | 'head';
+	username: string;
+	publicKey: Uint8Array;
+	secretKey: Uint8Array;
+}
+
+export interface KeyedDemo {
+	rootSeed: Uint8Array;
+	rootPublicKey: Uint8Array;
+	fingerprint: string;
+	staff: KeyedStaff[];
+	/** How many key bundles and directory entries this call created (0 on a repeated run). */
+	created: { rootKey: boolean; bundles: number; entries: number };
+}
+
+export class DemoKeysError extends Error {
+	constructor(
+		readonly code: 'not_demo_database' | 'unknown_organ' | 'not_demo_organ' | 'root_password' | 'staff_password' | 'store_failed',
+		message: string
+	) {
+		super(message);
+		this.name = 'DemoKeysError';
+	}
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+}
+
+/** The root seed: creates the root key, or opens the existing one with the password. */
+async function demoRoot(db: Db, password: string, params: Argon2Params, seedIn: Uint8Array | undefined): Promise<{ seed: Uint8Array; created: boolean }> {
+	const existing = await getActiveRootKey(db);
+	if (existing) {
+		let seed: Uint8Array;
+		try {
+			seed = await passwordUnwrapKey(existing.passwordWrapped, password);
+		} catch (e) {
+			if (e instanceof CryptoError) {
+				throw new DemoKeysError('root_password', 'An active root key exists and this password does not open it; demo keys can only be added under the root key they created.');
+			}
+			throw e;
+		}
+		if (!sameBytes(rootKeyFromSeed(seed).publicKey, existing.publicKey)) throw new DemoKeysError('root_password', 'The stored root key does not match its wrapped seed.');
+		return { seed, created: false };
+	}
+	const seed = seedIn ? seedIn.slice() : randomBytes(SIGN_SEED_LENGTH);
+	const root = rootKeyFromSeed(seed);
+	const passwordWrapped = await passwordWrapKey(seed, password, params);
+	const r = await createRootKey(db, { publicKey: root.publicKey, passwordWrapped, createdBy: null }, { allowWeakKdf: !isProductionParams(params) });
+	if (!r.ok) throw new DemoKeysError('store_failed', `Could not store the root key: ${r.reason}`);
+	return { seed, created: true };
+}
+
+export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<KeyedDemo> {
+	const password = opts.password ?? DEMO_KEY_PASSWORD;
+	const params = opts.kdfParams ?? STAFF_KDF;
+	const weak = { allowWeakKdf: !isProductionParams(params) };
+	const now = opts.now ?? new Date();
+	const organIds = [...new Set(opts.organIds)];
+
+	if (await hasNonDemoOrgData(db)) {
+		throw new DemoKeysError('not_demo_database', 'This database holds organization data that is not the demo; demo keys are refused here.');
+	}
+	const organs = organIds.length === 0 ? [] : await db.select({ id: disciplineOrgan.id, isDemo: disciplineOrgan.isDemo }).from(disciplineOrgan).where(inArray(disciplineOrgan.id, organIds));
+	for (const id of organIds) {
+		const o = organs.find((x) => x.id === id);
+		if (!o) throw new DemoKeysError('unknown_organ', `There is no organ ${id} (load the demo first: npm run demo).`);
+		if (!o.isDemo) throw new DemoKeysError('not_demo_organ', `Organ ${id} is not part of the demo.`);
+	}
+
+	const { seed, created: rootCreated } = await demoRoot(db, password, params, opts.rootSeed);
+	const root = rootKeyFromSeed(seed);
+	const activeRoot = (await getActiveRootKey(db))!;
+
+	const members =
+		organIds.length === 0
+			? []
+			: await db
+					.select({ staffId: organStaff.staffId, organId: organStaff.organId, role: organStaff.role, username: staffUser.username })
+					.from(organStaff)
+					.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
+					.where(and(inArray(organStaff.organId, organIds), inArray(organStaff.role, ['inspector', 'head']), eq(staffUser.authHash, DEMO_AUTH_HASH)))
+					.orderBy(organStaff.organId, staffUser.username);
+
+	const nowS = Math.floor(now.getTime() / 1000);
+	const staff: KeyedStaff[] = [];
+	let bundles = 0;
+	let entries = 0;
+	const keyPairs = new Map<string, { publicKey: Uint8Array; secretKey: Uint8Array }>();
+	for (const m of members) {
+		let pair = keyPairs.get(m.staffId);
+		if (!pair) {
+			const stored = await getStaffKey(db, m.staffId);
+			if (stored) {
+				try {
+					pair = await unlockWithPassword(stored, password);
+				} catch (e) {
+					if (e instanceof CryptoError) throw new DemoKeysError('staff_password', `The key of demo account ${m.username} exists and this password does not open it.`);
+					throw e;
+				}
+			} else {
+				const made = await createStaffKeys(password, params);
+				const r = await enrolStaffKey(db, m.staffId, made.bundle, weak);
+				if (!r.ok) throw new DemoKeysError('store_failed', `Could not enrol the key of ${m.username}: ${r.reason}`);
+				pair = made.keyPair;
+				bundles++;
+			}
+			keyPairs.set(m.staffId, pair);
+		}
+		const kp = pair;
+		const current = await db
+			.select({ publicKey: directoryEntry.publicKey })
+			.from(directoryEntry)
+			.where(
+				and(
+					eq(directoryEntry.staffId, m.staffId),
+					eq(directoryEntry.organId, m.organId),
+					eq(directoryEntry.rootKeyId, activeRoot.id),
+					eq(directoryEntry.role, m.role),
+					gt(directoryEntry.notAfter, now)
+				)
+			);
+		if (!current.some((c) => sameBytes(c.publicKey, kp.publicKey))) {
+			const signed = signDirectoryEntry(
+				{
+					entryId: newEntryId(),
+					staffId: m.staffId,
+					organId: m.organId,
+					role: m.role,
+					publicKey: kp.publicKey,
+					notBefore: nowS - 300,
+					notAfter: nowS + DEMO_ENTRY_DAYS * 86_400
+				},
+				root.secretKey
+			);
+			const r = await storeDirectoryEntry(db, signed, now);
+			if (!r.ok) throw new DemoKeysError('store_failed', `Could not store the directory entry of ${m.username} for ${m.organId}: ${r.reason}`);
+			entries++;
+		}
+		staff.push({
+			staffId: m.staffId,
+			organId: m.organId,
+			role: m.role as KeyedStaff['role'],
+			username: m.username,
+			publicKey: kp.publicKey.slice(),
+			secretKey: kp.secretKey.slice()
+		});
+	}
+	root.secretKey.fill(0);
+	return {
+		rootSeed: seed,
+		rootPublicKey: root.publicKey,
+		fingerprint: rootFingerprint(root.publicKey),
+		staff,
+		created: { rootKey: rootCreated, bundles, entries }
+	};
+}

@@ -1,0 +1,172 @@
+/**
+ * Coming back with the receipt (docs/reporting.md §4): the KDF spec for a locator (a stable fake one for
+ * locators that do not exist), opening with the auth key, short-lived HMAC-signed tokens, the report as the
+ * reporter sees it, and file downloads. An unknown locator and a wrong secret get the same answer, after
+ * the same work, as far as the server can make it.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { encodeKdfSpec } from '$lib/crypto/kdf-spec';
+import { RECEIPT_KDF } from '$lib/crypto/kdf';
+import { receiptAuthHash } from '$lib/crypto/receipt';
+import { addWorkingDays } from '$lib/server/calendar';
+import type { Db } from '$lib/server/db';
+import { attachment, report, reportMessage } from '$lib/server/db/schema';
+import { FailureLimiter } from '$lib/server/ratelimit';
+import { fail, fromBase64Url, toBase64, toBase64Url, type ApiResult } from './http';
+import { spendPow, verifyPow } from './pow';
+import { mac, serverKey } from './secrets';
+import { databaseStorage } from './storage';
+
+/** Token lifetime. */
+export const TOKEN_SECONDS = 30 * 60;
+/** Working days within which a real-name reporter is told whether the report was accepted, and of the result. */
+export const REAL_NAME_NOTICE_WORKING_DAYS = 15;
+const LOCATOR = /^[0-9A-HJKMNP-TV-Z]{10}$/;
+
+/** The KDF spec for a locator; for an unknown one a fake with salt = HMAC(key, locator), stable forever. */
+export async function receiptSpec(db: Db, locator: string): Promise<Uint8Array> {
+	const [row] = LOCATOR.test(locator) ? await db.select({ kdfSpec: report.kdfSpec }).from(report).where(eq(report.locator, locator)) : [];
+	if (row) return row.kdfSpec;
+	const salt = mac(await serverKey(db, 'receipt-salt'), new TextEncoder().encode(locator)).slice(0, 16);
+	return encodeKdfSpec({ ...RECEIPT_KDF, salt });
+}
+
+/* ---------------------------------------------------------------- tokens */
+
+const TOKEN_VERSION = 1;
+
+function uuidBytes(id: string): Uint8Array {
+	return new Uint8Array(Buffer.from(id.replace(/-/g, ''), 'hex'));
+}
+
+function uuidText(b: Uint8Array): string {
+	const h = Buffer.from(b).toString('hex');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** `base64url(1 | report id (16) | expiry (u32 BE, Unix s)) . base64url(HMAC-SHA-256(key, payload))`. */
+export async function issueToken(db: Db, reportId: string, now = new Date()): Promise<string> {
+	const payload = new Uint8Array(21);
+	payload[0] = TOKEN_VERSION;
+	payload.set(uuidBytes(reportId), 1);
+	new DataView(payload.buffer).setUint32(17, Math.floor(now.getTime() / 1000) + TOKEN_SECONDS);
+	return `${toBase64Url(payload)}.${toBase64Url(mac(await serverKey(db, 'receipt-token'), payload))}`;
+}
+
+/** The report id of a valid, unexpired token, else null. */
+export async function verifyToken(db: Db, token: string | null, now = new Date()): Promise<string | null> {
+	if (token === null) return null;
+	const [p, t, ...rest] = token.split('.');
+	if (rest.length > 0 || p === undefined || t === undefined) return null;
+	const payload = fromBase64Url(p, 21);
+	const tag = fromBase64Url(t, 32);
+	if (!payload || !tag || payload.length !== 21 || tag.length !== 32 || payload[0] !== TOKEN_VERSION) return null;
+	if (!timingSafeEqual(tag, mac(await serverKey(db, 'receipt-token'), payload))) return null;
+	if (new DataView(payload.buffer, payload.byteOffset).getUint32(17) * 1000 <= now.getTime()) return null;
+	return uuidText(payload.subarray(1, 17));
+}
+
+/* ---------------------------------------------------------------- opening */
+
+/** A fixed hash no auth key matches in practice, compared against when the locator does not exist. */
+const DUMMY_HASH = new Uint8Array(32).fill(0xa5);
+
+export interface OpenInput {
+	locator: string;
+	authKey: Uint8Array;
+	pow?: unknown;
+}
+
+/**
+ * Opens a report with its locator and auth key. The proof of work is spent whatever the outcome, so each
+ * guess costs one. Wrong secret and unknown locator: the same 403, after the same hash and comparison.
+ * Failures per locator back off exponentially in `limiter` (in memory, keyed by an HMAC of the locator).
+ */
+export async function openReceipt(db: Db, input: OpenInput, limiter: FailureLimiter, now = new Date()): Promise<ApiResult & { headers?: Record<string, string> }> {
+	const pow = await verifyPow(db, input.pow, 'receipt', now);
+	if (!pow.ok) return fail(400, pow.code, 'pow');
+	const limitKey = `locator:${Buffer.from(mac(await serverKey(db, 'receipt-backoff'), new TextEncoder().encode(input.locator))).toString('base64')}`;
+	const wait = limiter.wait(limitKey);
+	if (wait > 0) return { ...fail(429, 'rate_limited'), headers: { 'retry-after': String(wait) } };
+	if (!(await spendPow(db, pow))) return fail(400, 'pow_replayed', 'pow');
+	const [row] = await db.select({ id: report.id, authHash: report.authHash }).from(report).where(eq(report.locator, input.locator));
+	const presented = receiptAuthHash(input.authKey);
+	const stored = row?.authHash ?? DUMMY_HASH;
+	const match = timingSafeEqual(presented, stored.length === 32 ? stored : DUMMY_HASH) && row !== undefined;
+	if (!match) {
+		limiter.fail(limitKey);
+		return fail(403, 'receipt_not_recognised');
+	}
+	limiter.reset(limitKey);
+	const view = await reportView(db, row.id);
+	return { status: 200, body: { token: await issueToken(db, row.id, now), report: view } };
+}
+
+/* ---------------------------------------------------------------- the report as the reporter sees it */
+
+export interface FileView {
+	id: string;
+	bytes: number;
+}
+
+export interface ReportView {
+	locator: string;
+	receivedOn: string;
+	realName: boolean;
+	status: string;
+	deadlines: { what: 'acceptance_notice' | 'result_feedback'; due: string }[];
+	content: string;
+	wrappedKey: string;
+	files: FileView[];
+	messages: { id: number; author: string; sentOn: string; body: string; files: FileView[] }[];
+}
+
+/** Deadlines the reporter is promised: real-name reports only (2020 rules). */
+export function reporterDeadlines(r: { realName: boolean; receivedOn: string; concludedOn: string | null }): ReportView['deadlines'] {
+	if (!r.realName) return [];
+	const out: ReportView['deadlines'] = [{ what: 'acceptance_notice', due: addWorkingDays(r.receivedOn, REAL_NAME_NOTICE_WORKING_DAYS) }];
+	if (r.concludedOn) out.push({ what: 'result_feedback', due: addWorkingDays(r.concludedOn, REAL_NAME_NOTICE_WORKING_DAYS) });
+	return out;
+}
+
+export async function reportView(db: Db, reportId: string): Promise<ReportView | null> {
+	const [r] = await db.select().from(report).where(eq(report.id, reportId));
+	if (!r) return null;
+	const [messages, files] = await Promise.all([
+		db.select().from(reportMessage).where(eq(reportMessage.reportId, reportId)).orderBy(asc(reportMessage.id)),
+		db
+			.select({ id: attachment.id, bytes: attachment.bytes, messageId: attachment.messageId, fileNo: attachment.fileNo })
+			.from(attachment)
+			.where(and(eq(attachment.reportId, reportId), isNull(attachment.intakeId)))
+			.orderBy(asc(attachment.messageId), asc(attachment.fileNo))
+	]);
+	const filesOf = (messageId: number | null) => files.filter((f) => f.messageId === messageId).map((f) => ({ id: f.id, bytes: f.bytes }));
+	return {
+		locator: r.locator,
+		receivedOn: r.receivedOn,
+		realName: r.realName,
+		status: r.publicStatus,
+		deadlines: reporterDeadlines(r),
+		content: toBase64(r.content),
+		wrappedKey: toBase64(r.receiptWrapped),
+		files: filesOf(null),
+		messages: messages.map((m) => ({ id: m.id, author: m.author, sentOn: m.sentOn, body: toBase64(m.body), files: filesOf(m.id) }))
+	};
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A committed file of the report, streamed part by part, or null. */
+export async function reportFile(db: Db, reportId: string, fileId: string): Promise<{ bytes: number; stream: AsyncIterable<Uint8Array> } | null> {
+	if (!UUID.test(fileId)) return null;
+	const [f] = await db
+		.select({ id: attachment.id, bytes: attachment.bytes, parts: attachment.parts })
+		.from(attachment)
+		.where(and(eq(attachment.id, fileId), eq(attachment.reportId, reportId), isNull(attachment.intakeId)));
+	if (!f) return null;
+	return { bytes: f.bytes, stream: databaseStorage(db).readFile(f.id, f.parts) };
+}
+
+/** 401 for a missing, expired or forged token. */
+export const tokenInvalid = (): ApiResult => fail(401, 'token_invalid');

@@ -1,0 +1,354 @@
+/**
+ * Staging and committing encrypted uploads (docs/reporting.md §2–3). An intake announces the files of one
+ * submission; their parts arrive one by one (idempotent PUTs); the commit checks everything and writes the
+ * report, its key wraps and the files in one transaction, deleting the intake in the same transaction, so
+ * either the whole report is stored or nothing is (architecture invariant 6), and no upload time stays
+ * linked to a report (invariant 3).
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import * as v from 'valibot';
+import { ATTACHMENT_HEADER_LENGTH, CHUNK_CIPHERTEXT_SIZE, CHUNK_SIZE } from '$lib/crypto/attachment';
+import { CONTENT_OVERHEAD } from '$lib/crypto/content';
+import { CryptoError } from '$lib/crypto/errors';
+import { FORMAT_VERSION, Kind } from '$lib/crypto/format';
+import { decodeKdfSpec } from '$lib/crypto/kdf-spec';
+import { isProductionParams } from '$lib/crypto/kdf';
+import { TAG_LENGTH, WRAPPED_KEY_LENGTH } from '$lib/crypto/keys';
+import { attachmentBucket, isContentBucket, MAX_CONTENT_BUCKET } from '$lib/crypto/padding';
+import { SEALED_KEY_LENGTH } from '$lib/crypto/seal';
+import type { Db } from '$lib/server/db';
+import { attachment, intake, report, reportKeyWrap, reportMessage } from '$lib/server/db/schema';
+import { routeReport } from '$lib/server/org/routing';
+import { loadRoutingSnapshot } from '$lib/server/org/store';
+import { POSITION_KINDS, REPORT_KINDS } from '$lib/server/org/types';
+import { dateIn } from './dates';
+import { base64Bytes, check, fail, fromBase64Url, toBase64Url, type ApiResult } from './http';
+import { spendPow, verifyPow } from './pow';
+import { computeRecipients } from './recipients';
+import { databaseStorage } from './storage';
+
+/** Bytes per uploaded part (the last part of a file is shorter). */
+export const PART_SIZE = 1024 * 1024;
+/** Seconds an intake stays open. */
+export const INTAKE_LIFETIME_SECONDS = 3600;
+/** Intake ids are 16 random bytes. */
+export const INTAKE_ID_LENGTH = 16;
+/** Largest content ciphertext (the largest bucket plus overhead). */
+export const MAX_CONTENT_BYTES = MAX_CONTENT_BUCKET + CONTENT_OVERHEAD;
+/** Most wraps one report may carry (far above any organ's staff). */
+export const MAX_WRAPS = 1000;
+
+/** Report categories: the six disciplines, the seven kinds of official misconduct, and three more. */
+export const CATEGORIES = [
+	'political',
+	'organizational',
+	'integrity',
+	'mass',
+	'work',
+	'life',
+	'corruption_bribery',
+	'abuse_of_power',
+	'dereliction',
+	'rent_seeking',
+	'benefit_transfer',
+	'favouritism',
+	'waste_state_assets',
+	'appointments',
+	'four_styles',
+	'other'
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface IntakeSettings {
+	maxFiles: number;
+	maxFileBytes: number;
+	maxReportBytes: number;
+	timezone: string;
+}
+
+/** Raised inside a transaction to roll it back with a 4xx answer. */
+class Refusal extends Error {
+	constructor(readonly result: ApiResult) {
+		super('refused');
+	}
+}
+
+/** True if `n` is the length of an attachment stream (header, padded bucket, one tag per 64 KiB chunk). */
+export function isAttachmentStreamLength(n: number): boolean {
+	if (!Number.isSafeInteger(n)) return false;
+	const body = n - ATTACHMENT_HEADER_LENGTH;
+	if (body <= 0) return false;
+	const chunks = Math.ceil(body / CHUNK_CIPHERTEXT_SIZE);
+	const padded = body - chunks * TAG_LENGTH;
+	return padded > 0 && Math.ceil(padded / CHUNK_SIZE) === chunks && attachmentBucket(padded) === padded;
+}
+
+/** Number of parts of a file of `bytes` bytes, and the length of part `i`. */
+export function partCount(bytes: number): number {
+	return Math.ceil(bytes / PART_SIZE);
+}
+export function partLength(bytes: number, i: number): number {
+	return Math.min(PART_SIZE, bytes - i * PART_SIZE);
+}
+
+export const IntakeBody = v.object({
+	pow: v.optional(v.unknown()),
+	files: v.pipe(v.array(v.object({ bytes: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)) })), v.maxLength(1000))
+});
+export type IntakeBody = v.InferOutput<typeof IntakeBody>;
+
+/**
+ * Opens an intake. `reportId` is set for follow-up uploads (authorised by a receipt token); otherwise the
+ * body must carry a solved intake challenge, spent in the same transaction that creates the intake.
+ */
+export async function createIntake(db: Db, body: IntakeBody, settings: IntakeSettings, reportId: string | null, now = new Date()): Promise<ApiResult> {
+	const files = body.files;
+	if (files.length > settings.maxFiles) return fail(400, 'too_many_files', 'files', { max: settings.maxFiles });
+	let total = 0;
+	for (const [i, f] of files.entries()) {
+		if (f.bytes > settings.maxFileBytes) return fail(413, 'file_too_large', `files[${i}].bytes`, { max: settings.maxFileBytes });
+		if (!isAttachmentStreamLength(f.bytes)) return fail(400, 'invalid_field', `files[${i}].bytes`);
+		total += f.bytes;
+	}
+	if (total > settings.maxReportBytes) return fail(413, 'report_too_large', 'files', { max: settings.maxReportBytes });
+
+	let pow: { id: Uint8Array; expiresAt: Date } | null = null;
+	if (reportId === null) {
+		const checked = await verifyPow(db, body.pow, 'intake', now);
+		if (!checked.ok) return fail(400, checked.code, 'pow');
+		pow = checked;
+	}
+	const id = new Uint8Array(randomBytes(INTAKE_ID_LENGTH));
+	const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + INTAKE_LIFETIME_SECONDS * 1000);
+	try {
+		await db.transaction(async (tx) => {
+			if (pow && !(await spendPow(tx as unknown as Db, pow))) throw new Refusal(fail(400, 'pow_replayed', 'pow'));
+			await tx.insert(intake).values({ id, reportId, expiresAt, files: files.length });
+			if (files.length > 0) {
+				await tx.insert(attachment).values(files.map((f, fileNo) => ({ intakeId: id, fileNo, bytes: f.bytes, parts: partCount(f.bytes) })));
+			}
+		});
+	} catch (e) {
+		if (e instanceof Refusal) return e.result;
+		throw e;
+	}
+	return { status: 201, body: { intake: toBase64Url(id), partSize: PART_SIZE, expiresAt: expiresAt.getTime() / 1000 } };
+}
+
+const INDEX = /^\d{1,6}$/;
+
+/** Where a part goes and how long it must be, or the refusal. */
+export async function locatePart(
+	db: Db,
+	intakeText: string,
+	fileText: string,
+	partText: string,
+	now = new Date()
+): Promise<{ ok: true; intakeId: Uint8Array; attachmentId: string; idx: number; length: number } | { ok: false; result: ApiResult }> {
+	const intakeId = fromBase64Url(intakeText, INTAKE_ID_LENGTH);
+	if (!intakeId || intakeId.length !== INTAKE_ID_LENGTH) return { ok: false, result: fail(404, 'unknown_intake') };
+	if (!INDEX.test(fileText) || !INDEX.test(partText)) return { ok: false, result: fail(400, 'bad_part') };
+	const [row] = await db
+		.select({ id: attachment.id, bytes: attachment.bytes, parts: attachment.parts })
+		.from(intake)
+		.leftJoin(attachment, and(eq(attachment.intakeId, intake.id), eq(attachment.fileNo, Number(fileText))))
+		.where(and(eq(intake.id, intakeId), gt(intake.expiresAt, now)));
+	if (!row) return { ok: false, result: fail(404, 'unknown_intake') };
+	const idx = Number(partText);
+	if (row.id === null || row.parts === null || row.bytes === null || idx >= row.parts) return { ok: false, result: fail(400, 'bad_part') };
+	return { ok: true, intakeId, attachmentId: row.id, idx, length: partLength(row.bytes, idx) };
+}
+
+/**
+ * Stores one part (replacing an earlier upload of it). The intake row is share-locked meanwhile, so a
+ * part never lands in a file whose commit is under way.
+ */
+export async function putPart(db: Db, target: { intakeId: Uint8Array; attachmentId: string; idx: number; length: number }, data: Uint8Array, now = new Date()): Promise<ApiResult> {
+	if (data.length !== target.length) return fail(400, 'bad_part', 'body', { expected: target.length });
+	try {
+		await db.transaction(async (tx) => {
+			const [open] = await tx
+				.select({ id: intake.id })
+				.from(intake)
+				.where(and(eq(intake.id, target.intakeId), gt(intake.expiresAt, now)))
+				.for('share');
+			if (!open) throw new Refusal(fail(404, 'unknown_intake'));
+			await databaseStorage(tx as unknown as Db).putPart(target.attachmentId, target.idx, data);
+		});
+	} catch (e) {
+		if (e instanceof Refusal) return e.result;
+		throw e;
+	}
+	return { status: 204, body: null };
+}
+
+/**
+ * Inside a transaction: locks the intake (open, unexpired, of `reportId` or of none), checks that every
+ * part of every file arrived with its exact length, links the files to the report (and message), and
+ * deletes the intake. Throws {@link Refusal}.
+ */
+async function consumeIntake(tx: Db, intakeId: Uint8Array, reportId: string | null, link: { reportId: string; messageId: number | null }, now: Date): Promise<void> {
+	const [open] = await tx
+		.select({ id: intake.id })
+		.from(intake)
+		.where(and(eq(intake.id, intakeId), gt(intake.expiresAt, now), reportId === null ? isNull(intake.reportId) : eq(intake.reportId, reportId)))
+		.for('update');
+	if (!open) throw new Refusal(fail(404, 'unknown_intake', 'intake'));
+	const files = await tx.select({ id: attachment.id, fileNo: attachment.fileNo, bytes: attachment.bytes, parts: attachment.parts }).from(attachment).where(eq(attachment.intakeId, intakeId));
+	const present = await databaseStorage(tx).partLengths(files.map((f) => f.id));
+	const missing: { file: number; part: number }[] = [];
+	for (const f of files.sort((a, b) => a.fileNo - b.fileNo)) {
+		const have = present.get(f.id);
+		for (let i = 0; i < f.parts; i++) if (have?.get(i) !== partLength(f.bytes, i)) missing.push({ file: f.fileNo, part: i });
+	}
+	if (missing.length > 0) throw new Refusal(fail(409, 'incomplete_upload', 'intake', { missing: missing.slice(0, 100) }));
+	await tx.update(attachment).set({ reportId: link.reportId, messageId: link.messageId, intakeId: null }).where(eq(attachment.intakeId, intakeId));
+	await tx.delete(intake).where(eq(intake.id, intakeId));
+}
+
+const ID = /^[A-Za-z0-9_.:-]{1,100}$/;
+const LOCATOR = /^[0-9A-HJKMNP-TV-Z]{10}$/;
+
+export const ReportBody = v.object({
+	v: v.literal(1),
+	intake: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/)),
+	routing: v.object({
+		unit: v.pipe(v.string(), v.regex(ID)),
+		position: v.picklist(POSITION_KINDS),
+		kind: v.picklist(REPORT_KINDS),
+		category: v.picklist(CATEGORIES),
+		escalate: v.boolean(),
+		realName: v.boolean()
+	}),
+	organ: v.pipe(v.string(), v.regex(ID)),
+	content: base64Bytes({ max: MAX_CONTENT_BYTES }),
+	wraps: v.pipe(
+		v.array(v.object({ entryId: base64Bytes({ exact: 16, max: 16 }), sealed: base64Bytes({ exact: SEALED_KEY_LENGTH, max: SEALED_KEY_LENGTH }) })),
+		v.maxLength(MAX_WRAPS)
+	),
+	receipt: v.object({
+		locator: v.pipe(v.string(), v.regex(LOCATOR)),
+		kdfSpec: base64Bytes({ exact: 27, max: 27 }),
+		authHash: base64Bytes({ exact: 32, max: 32 }),
+		wrappedKey: base64Bytes({ exact: WRAPPED_KEY_LENGTH, max: WRAPPED_KEY_LENGTH })
+	})
+});
+export type ReportBody = v.InferOutput<typeof ReportBody>;
+
+/** True if `blob` is framed as format `kind`. */
+function framed(blob: Uint8Array, kind: number): boolean {
+	return blob[0] === FORMAT_VERSION && blob[1] === kind;
+}
+
+/** True if `blob` is a content ciphertext of a bucketed length. */
+export function isContentCiphertext(blob: Uint8Array): boolean {
+	return framed(blob, Kind.content) && isContentBucket(blob.length - CONTENT_OVERHEAD);
+}
+
+/** Checks a parsed JSON value against the report schema, the version first. */
+export function parseReportBody(value: unknown): { ok: true; value: ReportBody } | { ok: false; result: ApiResult } {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, result: fail(400, 'invalid_field', 'body') };
+	if ((value as { v?: unknown }).v !== 1) return { ok: false, result: fail(400, 'unsupported_version', 'v') };
+	return check(ReportBody, value);
+}
+
+/** Commits a report (docs/reporting.md §3): every check first, then one transaction. */
+export async function commitReport(db: Db, body: ReportBody, settings: IntakeSettings, now = new Date()): Promise<ApiResult> {
+	if (!isContentCiphertext(body.content)) return fail(400, 'bad_content', 'content');
+	for (const [i, w] of body.wraps.entries()) {
+		if (!framed(w.sealed, Kind.sealedKey)) return fail(400, 'invalid_field', `wraps[${i}].sealed`);
+	}
+	if (!framed(body.receipt.wrappedKey, Kind.wrappedKey)) return fail(400, 'invalid_field', 'receipt.wrappedKey');
+	try {
+		if (!isProductionParams(decodeKdfSpec(body.receipt.kdfSpec))) return fail(400, 'weak_kdf', 'receipt.kdfSpec');
+	} catch (e) {
+		if (e instanceof CryptoError) return fail(400, 'invalid_field', 'receipt.kdfSpec');
+		throw e;
+	}
+	const intakeId = fromBase64Url(body.intake, INTAKE_ID_LENGTH);
+	if (!intakeId || intakeId.length !== INTAKE_ID_LENGTH) return fail(400, 'invalid_field', 'intake');
+
+	const r = body.routing;
+	const routed = routeReport(await loadRoutingSnapshot(db, r.unit, now), { unitId: r.unit, position: r.position, kind: r.kind, escalate: r.escalate });
+	if (routed.status === 'unknown_unit') return fail(400, 'unknown_unit', 'routing.unit');
+	if (routed.status === 'no_organ') return fail(409, 'no_receiving_organ', 'routing.unit');
+	if (routed.organ.id !== body.organ) return fail(409, 'routing_changed', 'organ', { organ: routed.organ.id });
+
+	const recipients = await computeRecipients(db, routed.organ.id, r.unit, now);
+	if (recipients.size === 0) return fail(409, 'no_recipients', 'organ');
+	const wraps: { staffId: string; entryId: Uint8Array; sealed: Uint8Array }[] = [];
+	const covered = new Set<string>();
+	for (const w of body.wraps) {
+		const hex = Buffer.from(w.entryId).toString('hex');
+		const who = [...recipients.values()].find((x) => x.entries.has(hex));
+		if (!who || covered.has(who.staffId)) return fail(409, 'recipients_changed', 'wraps');
+		covered.add(who.staffId);
+		wraps.push({ staffId: who.staffId, entryId: w.entryId, sealed: w.sealed });
+	}
+	if (covered.size !== recipients.size) return fail(409, 'recipients_changed', 'wraps');
+
+	const [taken] = await db.select({ id: report.id }).from(report).where(eq(report.locator, body.receipt.locator));
+	if (taken) return fail(409, 'locator_taken', 'receipt.locator');
+
+	const receivedOn = dateIn(settings.timezone, now);
+	try {
+		await db.transaction(async (tx) => {
+			const [row] = await tx
+				.insert(report)
+				.values({
+					locator: body.receipt.locator,
+					unitId: r.unit,
+					position: r.position,
+					kind: r.kind,
+					category: r.category,
+					realName: r.realName,
+					escalate: r.escalate,
+					organId: routed.organ.id,
+					receivedOn,
+					content: body.content,
+					contentBytes: body.content.length,
+					kdfSpec: body.receipt.kdfSpec,
+					authHash: body.receipt.authHash,
+					receiptWrapped: body.receipt.wrappedKey
+				})
+				.onConflictDoNothing({ target: report.locator })
+				.returning({ id: report.id });
+			if (!row) throw new Refusal(fail(409, 'locator_taken', 'receipt.locator'));
+			await tx.insert(reportKeyWrap).values(wraps.map((w) => ({ reportId: row.id, ...w })));
+			await consumeIntake(tx as unknown as Db, intakeId, null, { reportId: row.id, messageId: null }, now);
+		});
+	} catch (e) {
+		if (e instanceof Refusal) return e.result;
+		throw e;
+	}
+	return { status: 201, body: { locator: body.receipt.locator, receivedOn } };
+}
+
+export const MessageBody = v.object({
+	body: base64Bytes({ max: MAX_CONTENT_BYTES }),
+	intake: v.nullable(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/)))
+});
+export type MessageBody = v.InferOutput<typeof MessageBody>;
+
+/** Adds a reporter's message (and the files of an intake opened with the same token) to a report. */
+export async function addReporterMessage(db: Db, reportId: string, body: MessageBody, settings: IntakeSettings, now = new Date()): Promise<ApiResult> {
+	if (!isContentCiphertext(body.body)) return fail(400, 'bad_content', 'body');
+	let intakeId: Uint8Array | null = null;
+	if (body.intake !== null) {
+		intakeId = fromBase64Url(body.intake, INTAKE_ID_LENGTH);
+		if (!intakeId || intakeId.length !== INTAKE_ID_LENGTH) return fail(400, 'invalid_field', 'intake');
+	}
+	const sentOn = dateIn(settings.timezone, now);
+	try {
+		const id = await db.transaction(async (tx) => {
+			const [row] = await tx.insert(reportMessage).values({ reportId, author: 'reporter', sentOn, body: body.body }).returning({ id: reportMessage.id });
+			if (intakeId) await consumeIntake(tx as unknown as Db, intakeId, reportId, { reportId, messageId: row!.id }, now);
+			return row!.id;
+		});
+		return { status: 201, body: { id, sentOn } };
+	} catch (e) {
+		if (e instanceof Refusal) return e.result;
+		throw e;
+	}
+}

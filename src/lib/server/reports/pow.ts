@@ -1,0 +1,154 @@
+/**
+ * Proof of work for submissions and receipt log-ins (docs/reporting.md §1): server-issued, HMAC-tagged,
+ * single-use, expiring challenges.
+ *
+ * Challenge (39 bytes, base64url on the wire):
+ *   version (1) = 1 | purpose (1: 1 intake, 2 receipt) | difficulty (1) | expiresAt (u32 BE, Unix s) | id (16) | tag (16)
+ *   tag = HMAC-SHA-256(key("pow"), all preceding bytes)[0..16]
+ * Solution: an integer 0 ≤ nonce < 2^53 with SHA-256(challenge bytes | u64be(nonce)) starting with at
+ * least `difficulty` zero bits. Spent ids are kept in pow_spent until they expire.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { lt } from 'drizzle-orm';
+import type { Db } from '$lib/server/db';
+import { powSpent } from '$lib/server/db/schema';
+import { fromBase64Url, toBase64Url } from './http';
+import { mac, serverKey } from './secrets';
+
+export const POW_PURPOSES = { intake: 1, receipt: 2 } as const;
+export type PowPurpose = keyof typeof POW_PURPOSES;
+
+export const CHALLENGE_LENGTH = 39;
+const SIGNED_LENGTH = 23;
+const VERSION = 1;
+/** Seconds a challenge stays valid. */
+export const POW_LIFETIME_SECONDS = 600;
+/** Most bits load may add to the configured difficulty. */
+export const MAX_EXTRA_BITS = 8;
+
+/**
+ * Challenges issued per minute, in memory. The difficulty rises one bit per doubling of the busier of the
+ * current and the previous minute above the free rate, and falls back as soon as a quiet minute passes.
+ */
+export class PowLoad {
+	private minute = -1;
+	private current = 0;
+	private previous = 0;
+
+	private roll(nowMs: number): void {
+		const m = Math.floor(nowMs / 60_000);
+		if (m === this.minute) return;
+		this.previous = m === this.minute + 1 ? this.current : 0;
+		this.current = 0;
+		this.minute = m;
+	}
+
+	/** Records one issued challenge. */
+	count(nowMs: number): void {
+		this.roll(nowMs);
+		this.current++;
+	}
+
+	/** Extra bits for the current load. */
+	extraBits(nowMs: number, freePerMinute: number): number {
+		this.roll(nowMs);
+		const rate = Math.max(this.current, this.previous);
+		if (rate <= freePerMinute) return 0;
+		return Math.min(MAX_EXTRA_BITS, Math.ceil(Math.log2(rate / freePerMinute)));
+	}
+}
+
+const load = new PowLoad();
+
+export interface PowSettings {
+	/** Base difficulty in bits (config POW_DIFFICULTY). */
+	difficulty: number;
+	/** Config POW_FREE_PER_MINUTE. */
+	freePerMinute: number;
+	/** The load counter (tests pass their own). */
+	load?: PowLoad;
+}
+
+export interface Challenge {
+	challenge: string;
+	difficulty: number;
+	expiresAt: number;
+}
+
+/** Issues a challenge for `purpose`. */
+export async function issueChallenge(db: Db, purpose: PowPurpose, settings: PowSettings, now = new Date()): Promise<Challenge> {
+	const counter = settings.load ?? load;
+	const difficulty = Math.min(32, settings.difficulty + counter.extraBits(now.getTime(), settings.freePerMinute));
+	counter.count(now.getTime());
+	const expiresAt = Math.floor(now.getTime() / 1000) + POW_LIFETIME_SECONDS;
+	const bytes = new Uint8Array(CHALLENGE_LENGTH);
+	const view = new DataView(bytes.buffer);
+	bytes[0] = VERSION;
+	bytes[1] = POW_PURPOSES[purpose];
+	bytes[2] = difficulty;
+	view.setUint32(3, expiresAt);
+	bytes.set(randomBytes(16), 7);
+	bytes.set(mac(await serverKey(db, 'pow'), bytes.subarray(0, SIGNED_LENGTH)).subarray(0, 16), SIGNED_LENGTH);
+	return { challenge: toBase64Url(bytes), difficulty, expiresAt };
+}
+
+/** SHA-256(challenge | u64be(nonce)). */
+export function powHash(challenge: Uint8Array, nonce: number): Uint8Array {
+	const n = Buffer.alloc(8);
+	n.writeUInt32BE(Math.floor(nonce / 2 ** 32), 0);
+	n.writeUInt32BE(nonce >>> 0, 4);
+	return createHash('sha256').update(challenge).update(n).digest();
+}
+
+/** Number of leading zero bits. */
+export function leadingZeroBits(h: Uint8Array): number {
+	let bits = 0;
+	for (const b of h) {
+		if (b === 0) {
+			bits += 8;
+			continue;
+		}
+		return bits + Math.clz32(b) - 24;
+	}
+	return bits;
+}
+
+/** Finds a nonce (tests and tools; browsers have their own solver in a worker). */
+export function solvePow(challenge: string, difficulty: number): number {
+	const bytes = fromBase64Url(challenge, CHALLENGE_LENGTH);
+	if (!bytes) throw new Error('malformed challenge');
+	for (let nonce = 0; ; nonce++) if (leadingZeroBits(powHash(bytes, nonce)) >= difficulty) return nonce;
+}
+
+export type PowCheck = { ok: true; id: Uint8Array; expiresAt: Date } | { ok: false; code: 'pow_required' | 'pow_invalid' | 'pow_expired' };
+
+/**
+ * Checks a solution without recording it: format, tag, purpose, expiry and the work. The caller spends it
+ * with {@link spendPow} in the transaction that acts on it.
+ */
+export async function verifyPow(db: Db, pow: unknown, purpose: PowPurpose, now = new Date()): Promise<PowCheck> {
+	if (pow === undefined || pow === null) return { ok: false, code: 'pow_required' };
+	if (typeof pow !== 'object') return { ok: false, code: 'pow_invalid' };
+	const { challenge, nonce } = pow as { challenge?: unknown; nonce?: unknown };
+	const bytes = fromBase64Url(challenge, CHALLENGE_LENGTH);
+	if (!bytes || bytes.length !== CHALLENGE_LENGTH || bytes[0] !== VERSION) return { ok: false, code: 'pow_invalid' };
+	if (typeof nonce !== 'number' || !Number.isSafeInteger(nonce) || nonce < 0) return { ok: false, code: 'pow_invalid' };
+	const tag = mac(await serverKey(db, 'pow'), bytes.subarray(0, SIGNED_LENGTH)).subarray(0, 16);
+	if (!timingSafeEqual(tag, bytes.subarray(SIGNED_LENGTH))) return { ok: false, code: 'pow_invalid' };
+	if (bytes[1] !== POW_PURPOSES[purpose]) return { ok: false, code: 'pow_invalid' };
+	const expiresAt = new DataView(bytes.buffer, bytes.byteOffset).getUint32(3);
+	if (expiresAt * 1000 <= now.getTime()) return { ok: false, code: 'pow_expired' };
+	if (leadingZeroBits(powHash(bytes, nonce)) < bytes[2]!) return { ok: false, code: 'pow_invalid' };
+	return { ok: true, id: bytes.slice(7, SIGNED_LENGTH), expiresAt: new Date(expiresAt * 1000) };
+}
+
+/** Records a challenge id as used; false when it already was (a replay). */
+export async function spendPow(db: Db, check: { id: Uint8Array; expiresAt: Date }): Promise<boolean> {
+	const rows = await db.insert(powSpent).values({ id: check.id, expiresAt: check.expiresAt }).onConflictDoNothing().returning({ id: powSpent.id });
+	return rows.length === 1;
+}
+
+/** Deletes spent ids whose challenges have expired; returns how many. */
+export async function purgeSpent(db: Db, now: Date): Promise<number> {
+	return (await db.delete(powSpent).where(lt(powSpent.expiresAt, now)).returning({ id: powSpent.id })).length;
+}

@@ -1,0 +1,239 @@
+/**
+ * Test helpers for the reporter's API: a small directory with real staff keys under a real root key, and
+ * a reporter's browser in Node (src/lib/crypto) that encrypts, seals and uploads like the client does.
+ */
+import { sql } from 'drizzle-orm';
+import {
+	createStaffKeys,
+	encodeBase64,
+	encryptAttachment,
+	encryptContent,
+	generateLocator,
+	generateReportKey,
+	generateRootKey,
+	newEntryId,
+	passwordWrapKey,
+	sealKey,
+	signDirectoryEntry,
+	TEST_ONLY_CHEAP_KDF,
+	utf8,
+	type BoxKeyPair,
+	type NewReceipt,
+	type RootKeyPair
+} from '$lib/crypto';
+import type { Db } from '$lib/server/db';
+import { staffUser } from '$lib/server/db/schema';
+import { enrolStaffKey } from '$lib/server/keys/staff-keys';
+import { createRootKey } from '$lib/server/keys/root-key';
+import { storeDirectoryEntry } from '$lib/server/keys/directory';
+import { replaceOrgData } from '$lib/server/org/store';
+import { rowsOf } from '$lib/server/org/sql';
+import type { Ctx, Limits, ReportSettings } from './api';
+import { intakeApi, newLimits, partApi, powApi } from './api';
+import { PART_SIZE } from './intake';
+import { solvePow } from './pow';
+
+export const SETTINGS: ReportSettings = {
+	powDifficulty: 4,
+	powFreePerMinute: 100_000,
+	maxFiles: 3,
+	maxFileBytes: 3 * 1024 * 1024,
+	maxReportBytes: 4 * 1024 * 1024,
+	intakePerHour: 1000,
+	receiptPer10Min: 1000,
+	statsMinCount: 2,
+	timezone: 'Asia/Shanghai'
+};
+
+/** Friday 2026-11-27 10:00 in Shanghai. */
+export const NOW = new Date('2026-11-27T02:00:00Z');
+
+export interface Staff {
+	id: string;
+	keyPair: BoxKeyPair;
+	entryId: Uint8Array;
+}
+
+export interface World {
+	root: RootKeyPair;
+	alice: Staff;
+	bob: Staff;
+	carol: Staff;
+	/** Keyed but without a directory entry of its own organ (o-county). */
+	dave: string;
+	limits: Limits;
+	ctx(over?: Partial<Ctx>): Ctx;
+}
+
+const s = (d: Date) => Math.floor(d.getTime() / 1000);
+
+/**
+ * Units: province u-prov > city u-city > counties u-k1, u-k2, each with a commission (o-prov > o-city >
+ * o-k1, o-k2). Staff: alice and bob inspect in o-city, carol heads o-prov, dave inspects in o-k1 without a
+ * key. Bob has declared a conflict for u-k2. A top leader of u-k1 goes to o-city (alice, bob); of u-k2 to
+ * o-city without bob.
+ */
+export async function buildWorld(db: Db): Promise<World> {
+	const users = await db
+		.insert(staffUser)
+		.values(['alice', 'bob', 'carol', 'dave'].map((u) => ({ username: u, displayName: u, authSalt: new Uint8Array(16), authParams: { m: 64, t: 1, p: 1 }, authHash: '!' })))
+		.returning({ id: staffUser.id });
+	const [aliceId, bobId, carolId, daveId] = users.map((u) => u.id) as [string, string, string, string];
+	const unit = (id: string, parentId: string | null, name: string, level: 'province' | 'city' | 'county', regionPath: string) => ({ id, parentId, name, level, regionPath });
+	const organ = (id: string, name: string, level: 'central' | 'province' | 'city' | 'county', parentOrganId: string | null) => ({
+		id,
+		name,
+		kind: 'commission' as const,
+		level,
+		unitId: null,
+		hostUnitId: null,
+		parentOrganId
+	});
+	await replaceOrgData(
+		db,
+		{
+			units: [
+				unit('u-prov', null, '示范省', 'province', '示范省'),
+				unit('u-city', 'u-prov', '青山市', 'city', '示范省/青山市'),
+				unit('u-k1', 'u-city', '东区', 'county', '示范省/青山市/东区'),
+				unit('u-k2', 'u-city', '西区', 'county', '示范省/青山市/西区')
+			],
+			organs: [
+				organ('o-top', '中央（演示）', 'central', null),
+				organ('o-prov', '示范省纪委监委', 'province', 'o-top'),
+				organ('o-city', '青山市纪委监委', 'city', 'o-prov'),
+				organ('o-k1', '东区纪委监委', 'county', 'o-city'),
+				organ('o-k2', '西区纪委监委', 'county', 'o-city')
+			],
+			jurisdiction: [
+				{ organId: 'o-prov', unitId: 'u-prov' },
+				{ organId: 'o-city', unitId: 'u-city' },
+				{ organId: 'o-k1', unitId: 'u-k1' },
+				{ organId: 'o-k2', unitId: 'u-k2' }
+			],
+			staff: [
+				{ id: aliceId, organId: 'o-city', role: 'inspector', hasKey: false },
+				{ id: bobId, organId: 'o-city', role: 'inspector', hasKey: false },
+				{ id: carolId, organId: 'o-prov', role: 'head', hasKey: false },
+				{ id: daveId, organId: 'o-k1', role: 'inspector', hasKey: true }
+			],
+			conflicts: [{ staffId: bobId, unitId: 'u-k2', reason: '曾任职' }],
+			posts: []
+		},
+		{ demo: false }
+	);
+	const root = generateRootKey();
+	const created = await createRootKey(db, { publicKey: root.publicKey, passwordWrapped: await passwordWrapKey(root.seed, 'root pw', TEST_ONLY_CHEAP_KDF), createdBy: null }, { allowWeakKdf: true });
+	if (!created.ok) throw new Error(created.reason);
+	const keyed = async (id: string, organId: string, role: string): Promise<Staff> => {
+		const keys = await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF);
+		const enrolled = await enrolStaffKey(db, id, keys.bundle, { allowWeakKdf: true });
+		if (!enrolled.ok) throw new Error(enrolled.reason);
+		const entryId = newEntryId();
+		const signed = signDirectoryEntry({ entryId, staffId: id, organId, role, publicKey: keys.keyPair.publicKey, notBefore: s(NOW) - 86_400, notAfter: s(NOW) + 86_400 * 365 }, root.secretKey);
+		const stored = await storeDirectoryEntry(db, signed, NOW);
+		if (!stored.ok) throw new Error(stored.reason);
+		return { id, keyPair: keys.keyPair, entryId };
+	};
+	const alice = await keyed(aliceId, 'o-city', 'inspector');
+	const bob = await keyed(bobId, 'o-city', 'inspector');
+	const carol = await keyed(carolId, 'o-prov', 'head');
+	const limits = newLimits();
+	return { root, alice, bob, carol, dave: daveId, limits, ctx: (over = {}) => ({ db, settings: SETTINGS, address: 'addr:192.0.2.1', now: NOW, limits, ...over }) };
+}
+
+/** A JSON request. */
+export function jsonRequest(path: string, body: unknown, headers: Record<string, string> = {}): Request {
+	return new Request(`http://localhost${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: typeof body === 'string' ? body : JSON.stringify(body)
+	});
+}
+
+/** A PUT of raw bytes. */
+export function partRequest(data: Uint8Array, headers: Record<string, string> = {}): Request {
+	return new Request('http://localhost/part', { method: 'PUT', headers: { 'content-type': 'application/octet-stream', ...headers }, body: data.slice() });
+}
+
+/** A solved challenge for `purpose`, issued through the API. */
+export async function solved(ctx: Ctx, purpose: 'intake' | 'receipt', powApi: (c: Ctx, r: Request) => Promise<{ status: number; body: unknown }>): Promise<{ challenge: string; nonce: number }> {
+	const r = await powApi(ctx, jsonRequest('/api/v1/pow', { purpose }));
+	const c = r.body as { challenge: string; difficulty: number };
+	return { challenge: c.challenge, nonce: solvePow(c.challenge, c.difficulty) };
+}
+
+/** What the reporter's browser prepares for one report. */
+export interface Draft {
+	reportKey: Uint8Array;
+	files: Uint8Array[];
+	body: (intake: string, over?: Record<string, unknown>) => Record<string, unknown>;
+	locator: string;
+}
+
+/**
+ * Encrypts content and files under a fresh report key, seals it to `recipients` and wraps it for the
+ * receipt. `receipt` is a receipt made once per test file (RECEIPT_KDF is slow); its key material is
+ * re-wrapped for each draft's report key by the caller passing `wrapFor`.
+ */
+export function draft(opts: {
+	recipients: { entryId: Uint8Array; publicKey: Uint8Array }[];
+	receipt: Pick<NewReceipt, 'kdfSpec' | 'authHash'> & { wrappedFor: (reportKey: Uint8Array) => Uint8Array };
+	files?: Uint8Array[];
+	unit?: string;
+	position?: string;
+	realName?: boolean;
+	category?: string;
+	text?: string;
+}): Draft {
+	const reportKey = generateReportKey();
+	const content = encryptContent(reportKey, utf8(JSON.stringify({ v: 1, description: opts.text ?? 'canary-7f3a 清风' })));
+	const files = (opts.files ?? []).map((data, i) => encryptAttachment(reportKey, data, { name: `evidence-${i}.bin`, type: 'application/octet-stream' }));
+	const locator = generateLocator();
+	const wrappedKey = opts.receipt.wrappedFor(reportKey);
+	return {
+		reportKey,
+		files,
+		locator,
+		body: (intake, over = {}) => ({
+			v: 1,
+			intake,
+			routing: { unit: opts.unit ?? 'u-k1', position: opts.position ?? 'top_leader', kind: 'public_tip', category: opts.category ?? 'integrity', escalate: false, realName: opts.realName ?? false },
+			organ: 'o-city',
+			content: encodeBase64(content),
+			wraps: opts.recipients.map((r) => ({ entryId: encodeBase64(r.entryId), sealed: encodeBase64(sealKey(reportKey, r.publicKey)) })),
+			receipt: { locator, kdfSpec: encodeBase64(opts.receipt.kdfSpec), authHash: encodeBase64(opts.receipt.authHash), wrappedKey: encodeBase64(wrappedKey) },
+			...over
+		})
+	};
+}
+
+/** Row counts of every report table. */
+export async function counts(db: Db): Promise<Record<string, number>> {
+	const [row] = rowsOf<Record<string, number>>(
+		await db.execute(sql`select
+			(select count(*)::int from report) as report,
+			(select count(*)::int from report_key_wrap) as wraps,
+			(select count(*)::int from report_message) as messages,
+			(select count(*)::int from intake) as intakes,
+			(select count(*)::int from attachment) as attachments,
+			(select count(*)::int from attachment_part) as parts,
+			(select count(*)::int from pow_spent) as pow`)
+	);
+	return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
+}
+
+/** Opens an intake (with a solved challenge, or with a follow-up token) and uploads every part of `files`. */
+export async function uploadAll(ctx: Ctx, files: Uint8Array[], token?: string): Promise<string> {
+	const body = token ? { files: files.map((f) => ({ bytes: f.length })) } : { pow: await solved(ctx, 'intake', powApi), files: files.map((f) => ({ bytes: f.length })) };
+	const r = await intakeApi(ctx, jsonRequest('/api/v1/intake', body, token ? { authorization: `Bearer ${token}` } : {}));
+	if (r.status !== 201) throw new Error(`intake: ${JSON.stringify(r.body)}`);
+	const id = (r.body as { intake: string }).intake;
+	for (const [n, f] of files.entries()) {
+		for (let i = 0; i * PART_SIZE < f.length; i++) {
+			const p = await partApi(ctx, partRequest(f.subarray(i * PART_SIZE, (i + 1) * PART_SIZE)), { intake: id, n: String(n), i: String(i) });
+			if (p.status !== 204) throw new Error(`part: ${JSON.stringify(p.body)}`);
+		}
+	}
+	return id;
+}

@@ -1,0 +1,140 @@
+/**
+ * Outcomes of a report (taxonomy.json `fourForms` and `outcomes`), with codes for the Chinese terms, and the
+ * check of an outcome against the action that records it.
+ */
+import type { Label } from './vocabulary';
+
+export const FOUR_FORMS = {
+	form1: { zh: '第一种形态：批评和自我批评、约谈函询、诫勉', en: 'Form 1: criticism, reminder talks, inquiries, admonishment' },
+	form2: { zh: '第二种形态：党纪轻处分、组织调整', en: 'Form 2: light party sanctions, organizational adjustment' },
+	form3: { zh: '第三种形态：党纪重处分、重大职务调整', en: 'Form 3: heavy party sanctions, major demotion' },
+	form4: { zh: '第四种形态：严重违纪涉嫌违法立案审查', en: 'Form 4: serious violations, suspected crime, investigated' }
+} as const satisfies Record<string, Label>;
+export type FourForm = keyof typeof FOUR_FORMS;
+
+/**
+ * Measures of the first form. Not in taxonomy.json: the usual terms of practice (谈话提醒、批评教育、责令检查、
+ * 诫勉), kept optional on the outcome.
+ */
+export const FIRST_FORM_MEASURES = {
+	reminder_talk: { zh: '谈话提醒', en: 'Reminder talk' },
+	criticism: { zh: '批评教育', en: 'Criticism and education' },
+	written_self_criticism: { zh: '责令检查', en: 'Ordered to make a self-criticism' },
+	admonishment: { zh: '诫勉', en: 'Admonishment' }
+} as const satisfies Record<string, Label>;
+export type FirstFormMeasure = keyof typeof FIRST_FORM_MEASURES;
+
+/** taxonomy.json outcomes.partySanctions */
+export const PARTY_SANCTIONS = {
+	warning: { zh: '警告', en: 'Warning' },
+	serious_warning: { zh: '严重警告', en: 'Serious warning' },
+	removal_from_party_posts: { zh: '撤销党内职务', en: 'Removal from party posts' },
+	probation: { zh: '留党察看', en: 'Probation within the party' },
+	expulsion: { zh: '开除党籍', en: 'Expulsion from the party' }
+} as const satisfies Record<string, Label>;
+export type PartySanction = keyof typeof PARTY_SANCTIONS;
+
+/** taxonomy.json outcomes.governmentSanctions */
+export const GOVERNMENT_SANCTIONS = {
+	warning: { zh: '警告', en: 'Warning' },
+	demerit: { zh: '记过', en: 'Demerit' },
+	major_demerit: { zh: '记大过', en: 'Major demerit' },
+	demotion: { zh: '降级', en: 'Demotion in grade' },
+	dismissal: { zh: '撤职', en: 'Dismissal from post' },
+	expulsion: { zh: '开除', en: 'Expulsion from public office' }
+} as const satisfies Record<string, Label>;
+export type GovernmentSanction = keyof typeof GOVERNMENT_SANCTIONS;
+
+/** taxonomy.json outcomes.organizationalHandling */
+export const ORGANIZATIONAL_HANDLING = {
+	suspension_for_inspection: { zh: '停职检查', en: 'Suspension for self-examination' },
+	job_adjustment: { zh: '调整职务', en: 'Reassignment' },
+	ordered_resignation: { zh: '责令辞职', en: 'Ordered to resign' },
+	removal_from_office: { zh: '免职', en: 'Removal from office' },
+	demotion_in_post: { zh: '降职', en: 'Demotion in post' }
+} as const satisfies Record<string, Label>;
+export type OrganizationalHandling = keyof typeof ORGANIZATIONAL_HANDLING;
+
+/** Kinds of outcome; `cleared` and the referrals mirror taxonomy.json outcomes.other. */
+export const OUTCOME_KINDS = {
+	closed: { zh: '予以了结', en: 'Closed' },
+	cleared: { zh: '了结澄清（查无实据，澄清正名）', en: 'Closed and cleared (unfounded; name cleared)' },
+	handled: { zh: '依规依纪依法处理', en: 'Dealt with (one of the four forms)' }
+} as const satisfies Record<string, Label>;
+
+export const OTHER_OUTCOME_LABELS = {
+	procuratorate: { zh: '移送检察机关', en: 'Referred to the procuratorate' },
+	false_accusation_referral: { zh: '诬告陷害线索移送', en: 'Knowingly false accusation referred' }
+} as const satisfies Record<string, Label>;
+
+export type Outcome =
+	| { readonly kind: 'closed' }
+	| { readonly kind: 'cleared'; readonly falseAccusationReferral?: boolean }
+	| {
+			readonly kind: 'handled';
+			readonly form: FourForm;
+			readonly measure?: FirstFormMeasure;
+			readonly party?: PartySanction;
+			readonly government?: GovernmentSanction;
+			readonly organizational?: readonly OrganizationalHandling[];
+			readonly procuratorate?: boolean;
+	  };
+
+/**
+ * Which outcomes an action accepts:
+ * - close: 予以了结 or 了结澄清 (request_close, approved by a head);
+ * - first_form: a first-form measure after an inquiry or a verification (remind, criticise, admonish);
+ * - final: the conclusion after review (审理): 了结澄清 or any of the four forms with its sanctions.
+ */
+export type OutcomeRule = 'close' | 'first_form' | 'final';
+
+const has = (table: object, key: unknown): boolean => typeof key === 'string' && Object.prototype.hasOwnProperty.call(table, key);
+
+function onlyKeys(o: Record<string, unknown>, allowed: readonly string[]): boolean {
+	return Object.keys(o).every((k) => allowed.includes(k));
+}
+
+/** Structural check of an outcome coming from a form (any shape accepted as input). */
+export function isOutcome(value: unknown): value is Outcome {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+	const o = value as Record<string, unknown>;
+	switch (o.kind) {
+		case 'closed':
+			return onlyKeys(o, ['kind']);
+		case 'cleared':
+			return onlyKeys(o, ['kind', 'falseAccusationReferral']) && (o.falseAccusationReferral === undefined || typeof o.falseAccusationReferral === 'boolean');
+		case 'handled': {
+			if (!onlyKeys(o, ['kind', 'form', 'measure', 'party', 'government', 'organizational', 'procuratorate'])) return false;
+			if (!has(FOUR_FORMS, o.form)) return false;
+			if (o.measure !== undefined && !has(FIRST_FORM_MEASURES, o.measure)) return false;
+			if (o.party !== undefined && !has(PARTY_SANCTIONS, o.party)) return false;
+			if (o.government !== undefined && !has(GOVERNMENT_SANCTIONS, o.government)) return false;
+			if (o.procuratorate !== undefined && typeof o.procuratorate !== 'boolean') return false;
+			if (o.organizational !== undefined) {
+				const list = o.organizational;
+				if (!Array.isArray(list) || list.length === 0) return false;
+				if (!list.every((x) => has(ORGANIZATIONAL_HANDLING, x))) return false;
+				if (new Set(list).size !== list.length) return false;
+			}
+			const sanctioned = o.party !== undefined || o.government !== undefined || o.organizational !== undefined || o.procuratorate === true;
+			if (o.form === 'form1') return !sanctioned; // the first form carries no sanction
+			return sanctioned && o.measure === undefined; // forms 2–4 carry at least one sanction or referral
+		}
+		default:
+			return false;
+	}
+}
+
+/** null when `value` is an outcome the rule accepts. */
+export function checkOutcome(value: unknown, rule: OutcomeRule): 'needs_outcome' | 'bad_outcome' | null {
+	if (value === undefined || value === null) return 'needs_outcome';
+	if (!isOutcome(value)) return 'bad_outcome';
+	switch (rule) {
+		case 'close':
+			return value.kind === 'closed' || value.kind === 'cleared' ? null : 'bad_outcome';
+		case 'first_form':
+			return value.kind === 'handled' && value.form === 'form1' ? null : 'bad_outcome';
+		case 'final':
+			return value.kind === 'cleared' || value.kind === 'handled' ? null : 'bad_outcome';
+	}
+}

@@ -1,0 +1,6 @@
+import { intakeApi } from '$lib/server/reports/api';
+import { context, respond, source } from '$lib/server/reports/endpoint';
+import type { RequestHandler } from './$types';
+
+/** Opens an intake for encrypted files (docs/reporting.md §2). */
+export const POST: RequestHandler = async (event) => respond(await intakeApi(context(event), source(event)));

@@ -1,0 +1,6 @@
+import { partApi } from '$lib/server/reports/api';
+import { context, respond, source } from '$lib/server/reports/endpoint';
+import type { RequestHandler } from './$types';
+
+/** Uploads one part of one file of an intake (docs/reporting.md §2). Idempotent. */
+export const PUT: RequestHandler = async (event) => respond(await partApi(context(event), source(event), event.params));

@@ -1,0 +1,9 @@
+import { receiptFileApi } from '$lib/server/reports/api';
+import { context, download, respond } from '$lib/server/reports/endpoint';
+import type { RequestHandler } from './$types';
+
+/** One stored (encrypted) file of the report (Bearer token; docs/reporting.md §4). */
+export const GET: RequestHandler = async (event) => {
+	const r = await receiptFileApi(context(event), event.request, event.params.id);
+	return 'stream' in r ? download(r) : respond(r);
+};

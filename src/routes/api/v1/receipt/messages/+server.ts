@@ -1,0 +1,6 @@
+import { receiptMessagesApi } from '$lib/server/reports/api';
+import { context, respond, source } from '$lib/server/reports/endpoint';
+import type { RequestHandler } from './$types';
+
+/** The reporter adds a message, with the files of an intake (Bearer token; docs/reporting.md §4). */
+export const POST: RequestHandler = async (event) => respond(await receiptMessagesApi(context(event), source(event)));

@@ -1,0 +1,6 @@
+import { receiptOpenApi } from '$lib/server/reports/api';
+import { context, respond, source } from '$lib/server/reports/endpoint';
+import type { RequestHandler } from './$types';
+
+/** Opens a report with its locator and receipt auth key (docs/reporting.md §4). */
+export const POST: RequestHandler = async (event) => respond(await receiptOpenApi(context(event), source(event)));
