@@ -8,6 +8,8 @@
  * The output file holds the root seed and every staff secret key (base64): it is written with mode
  * 0600 and is meant for tests and for trying the app, never for a real deployment. --test-kdf wraps the
  * keys with the cheap test parameters instead of the browsers' Argon2id cost (faster; tests only).
+ * --signin also gives the keyed accounts a real sign-in (password = the key password) and a TOTP secret,
+ * written to the file (`signin` per staff member; see keyDemoOrgans).
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +19,7 @@ import { loadConfig, ConfigError } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db/index';
 import { DEMO_KEY_PASSWORD, DemoKeysError, keyDemoOrgans } from '../src/lib/server/org/demo-keys';
 
-const USAGE = 'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] --out <file.json> [--password <pw>] [--test-kdf]';
+const USAGE = 'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] --out <file.json> [--password <pw>] [--test-kdf] [--signin]';
 
 function usage(message: string): never {
 	console.error(`${message}\n${USAGE}`);
@@ -29,7 +31,7 @@ export interface DemoKeysFile {
 	password: string;
 	kdf: 'staff' | 'test-only-cheap';
 	root: { seed: string; publicKey: string; fingerprint: string };
-	staff: { staffId: string; organId: string; role: string; username: string; publicKey: string; secretKey: string }[];
+	staff: { staffId: string; organId: string; role: string; username: string; publicKey: string; secretKey: string; signin?: { password: string; totpKey: string; totpBase32: string } }[];
 }
 
 async function main(): Promise<void> {
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
 	let out: string | undefined;
 	let password = DEMO_KEY_PASSWORD;
 	let cheap = false;
+	let signin = false;
 	for (let i = 0; i < args.length; i++) {
 		const a = args[i]!;
 		const value = () => {
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
 		else if (a === '--out') out = value();
 		else if (a === '--password') password = value();
 		else if (a === '--test-kdf') cheap = true;
+		else if (a === '--signin') signin = true;
 		else usage(`Unknown argument: ${a}`);
 	}
 	if (organIds.length === 0) usage('Give at least one --organ');
@@ -65,7 +69,7 @@ async function main(): Promise<void> {
 	const database = await openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolMax: 2 });
 	try {
 		const started = performance.now();
-		const keyed = await keyDemoOrgans(database.db, { organIds, password, kdfParams: cheap ? TEST_ONLY_CHEAP_KDF : undefined });
+		const keyed = await keyDemoOrgans(database.db, { organIds, password, kdfParams: cheap ? TEST_ONLY_CHEAP_KDF : undefined, signin });
 		const file: DemoKeysFile = {
 			password,
 			kdf: cheap ? 'test-only-cheap' : 'staff',
@@ -76,7 +80,8 @@ async function main(): Promise<void> {
 				role: s.role,
 				username: s.username,
 				publicKey: encodeBase64(s.publicKey),
-				secretKey: encodeBase64(s.secretKey)
+				secretKey: encodeBase64(s.secretKey),
+				...(s.signin ? { signin: { password: s.signin.password, totpKey: encodeBase64(s.signin.totpKey), totpBase32: s.signin.totpBase32 } } : {})
 			}))
 		};
 		const target = path.resolve(out);

@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { decodeBase64 } from '@oslojs/encoding';
+import { generateHOTP } from '@oslojs/otp';
 import type { DemoKeysFile } from '../../scripts/demo-keys';
 import { loadDemoInto } from './demo';
 import { releaseStorage, root, startServer, type Server } from './harness';
@@ -55,6 +56,10 @@ export interface KeyedDemoStaff {
 	username: string;
 	publicKey: Uint8Array;
 	secretKey: Uint8Array;
+	/** With `signin: true`: the account's sign-in password and enrolled TOTP secret (use totpCode()). */
+	password?: string;
+	totpKey?: Uint8Array;
+	totpBase32?: string;
 }
 
 export interface KeyedDemoKeys {
@@ -73,6 +78,8 @@ export interface KeyedDemoOptions {
 	password?: string;
 	/** Wrap with the cheap test-only Argon2id parameters (faster; browsers then unlock instantly). */
 	testKdf?: boolean;
+	/** Give the keyed staff a real password sign-in (the key password) and an enrolled TOTP secret. */
+	signin?: boolean;
 	/** Extra environment for the restarted server. */
 	env?: Record<string, string>;
 }
@@ -93,6 +100,7 @@ export async function keyDemoInto(stopped: Server, opts: KeyedDemoOptions = {}):
 	for (const id of opts.organIds ?? KEYED_DEMO_ORGANS) args.push('--organ', id);
 	if (opts.password !== undefined) args.push('--password', opts.password);
 	if (opts.testKdf) args.push('--test-kdf');
+	if (opts.signin) args.push('--signin');
 	try {
 		await new Promise<void>((resolve, reject) => {
 			const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -115,7 +123,8 @@ export async function keyDemoInto(stopped: Server, opts: KeyedDemoOptions = {}):
 				role: s.role as KeyedDemoStaff['role'],
 				username: s.username,
 				publicKey: decodeBase64(s.publicKey),
-				secretKey: decodeBase64(s.secretKey)
+				secretKey: decodeBase64(s.secretKey),
+				...(s.signin ? { password: s.signin.password, totpKey: decodeBase64(s.signin.totpKey), totpBase32: s.signin.totpBase32 } : {})
 			}))
 		};
 	} finally {
@@ -136,4 +145,9 @@ export async function startWithKeyedDemo(opts: KeyedDemoOptions = {}): Promise<{
 		await releaseStorage(first);
 		throw e;
 	}
+}
+
+/** The current TOTP code for a keyed staff member's secret (`signin: true`), optionally `stepOffset` steps away. */
+export function totpCode(totpKey: Uint8Array, now = Date.now(), stepOffset = 0): string {
+	return generateHOTP(totpKey, BigInt(Math.floor(now / 1000 / 30) + stepOffset), 6);
 }

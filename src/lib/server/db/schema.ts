@@ -373,10 +373,32 @@ export const report = pgTable(
 		/** Receipt KDF spec (format K), hash of the receipt auth key, report key wrapped for the receipt (format W). */
 		kdfSpec: bytea('kdf_spec').notNull(),
 		authHash: bytea('auth_hash').notNull(),
-		receiptWrapped: bytea('receipt_wrapped').notNull()
+		receiptWrapped: bytea('receipt_wrapped').notNull(),
+		// Back office (issue 6, migration 0005; docs/backoffice.md): the workflow case state.
+		/** A state of src/lib/server/workflow. */
+		state: text('state').notNull().default('received'),
+		/** Assigned handler (work distribution only). */
+		handlerId: uuid('handler_id'),
+		/** Earliest open deadline (kept by the writer for fast inbox filters). */
+		nextDueOn: date('next_due_on', { mode: 'string' }),
+		nextDueCode: text('next_due_code'),
+		/** talk_inquiry | preliminary_verification | hold_pending | close | to_investigation. */
+		disposition: text('disposition'),
+		/** closed | cleared | handled:form1..4 (the full outcome object is in caseData). */
+		outcome: text('outcome'),
+		/** The rest of the workflow CaseState: organReceivedOn, flags, referredTo, outcome. */
+		caseData: jsonb('case_data').notNull().default(sql`'{}'::jsonb`)
 	},
 	(t) => [
 		index('report_organ_received_idx').on(t.organId, t.receivedOn),
+		index('report_inbox_received_idx').on(t.organId, t.receivedOn.desc(), t.id),
+		index('report_inbox_due_idx').on(t.organId, t.nextDueOn, t.id),
+		index('report_inbox_unit_idx').on(t.organId, t.unitId, t.receivedOn.desc(), t.id),
+		index('report_handler_due_idx').on(t.handlerId, t.nextDueOn),
+		index('report_next_due_idx').on(t.nextDueOn),
+		index('report_organ_category_idx').on(t.organId, t.category),
+		index('report_organ_state_idx').on(t.organId, t.state),
+		index('report_unit_idx').on(t.unitId),
 		index('report_received_category_idx').on(t.receivedOn, t.category),
 		index('report_concluded_idx').on(t.concludedOn),
 		check('report_public_status_check', sql`${t.publicStatus} in ${REPORT_STATUSES_SQL}`),
@@ -396,9 +418,15 @@ export const reportKeyWrap = pgTable(
 			.references(() => staffUser.id, { onDelete: 'cascade' }),
 		/** The directory entry whose public key it was sealed to. */
 		entryId: bytea('entry_id').notNull(),
-		sealed: bytea('sealed').notNull()
+		sealed: bytea('sealed').notNull(),
+		/** Null: sealed by the reporter's browser or applied from an approved transfer; set: an explicit grant. */
+		grantedBy: uuid('granted_by')
 	},
-	(t) => [primaryKey({ columns: [t.reportId, t.staffId] }), index('report_key_wrap_staff_idx').on(t.staffId)]
+	(t) => [
+		primaryKey({ columns: [t.reportId, t.staffId] }),
+		index('report_key_wrap_staff_idx').on(t.staffId),
+		index('report_key_wrap_granted_idx').on(t.staffId).where(sql`${t.grantedBy} is not null`)
+	]
 );
 
 /** Messages between the reporter and the staff: content ciphertexts under the report key, dated only. */
@@ -475,4 +503,160 @@ export const powSpent = pgTable(
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
 	},
 	(t) => [index('pow_spent_expires_idx').on(t.expiresAt)]
+);
+
+// ────────────────────────────────────────────────────────────────────────────────────────────────────
+// The back office (issue 6): the case state of a report (workflow), deadlines, the timeline, pending
+// approvals, internal notes, links, the hash-chained audit log, the holiday calendar and in-app notices.
+// src/lib/server/backoffice/* reads and writes these; docs/backoffice.md is the contract. Notes and event
+// notes are ciphertexts under the report key (the server never sees their text).
+// ────────────────────────────────────────────────────────────────────────────────────────────────────
+import { bigint } from 'drizzle-orm/pg-core';
+
+/** Deadlines of a report: open while met_on is null. */
+export const reportDeadline = pgTable(
+	'report_deadline',
+	{
+		reportId: uuid('report_id')
+			.notNull()
+			.references(() => report.id, { onDelete: 'cascade' }),
+		code: text('code').notNull(),
+		dueOn: date('due_on', { mode: 'string' }).notNull(),
+		startedOn: date('started_on', { mode: 'string' }).notNull(),
+		metOn: date('met_on', { mode: 'string' })
+	},
+	(t) => [primaryKey({ columns: [t.reportId, t.code, t.startedOn] })]
+);
+
+/** The timeline of a report: one row per workflow action. */
+export const reportEvent = pgTable(
+	'report_event',
+	{
+		id: serial('id').primaryKey(),
+		reportId: uuid('report_id')
+			.notNull()
+			.references(() => report.id, { onDelete: 'cascade' }),
+		at: timestamp('at', { withTimezone: true, precision: 3 }).notNull(),
+		actorId: uuid('actor_id').references(() => staffUser.id, { onDelete: 'set null' }),
+		action: text('action').notNull(),
+		fromState: text('from_state'),
+		toState: text('to_state'),
+		organId: text('organ_id').notNull(),
+		/** Rationale note: content ciphertext under the report key. */
+		note: bytea('note'),
+		outcome: jsonb('outcome'),
+		details: jsonb('details').notNull().default(sql`'{}'::jsonb`)
+	},
+	(t) => [index('report_event_report_idx').on(t.reportId, t.id)]
+);
+
+/** A request waiting for a head's approval (close, send up/down/out). */
+export const reportPending = pgTable('report_pending', {
+	reportId: uuid('report_id')
+		.primaryKey()
+		.references(() => report.id, { onDelete: 'cascade' }),
+	action: text('action').notNull(),
+	requestedBy: uuid('requested_by').notNull(),
+	requestedAt: timestamp('requested_at', { withTimezone: true, precision: 3 }).notNull(),
+	requestedOn: date('requested_on', { mode: 'string' }).notNull(),
+	returnTo: text('return_to').notNull(),
+	/** Receiving organ id (up/down) or agency name (out). */
+	target: text('target'),
+	outcome: jsonb('outcome'),
+	note: bytea('note').notNull(),
+	noteId: text('note_id').notNull(),
+	/** [{ entryId: b64, sealed: b64 }] for the target organ's recipients, sealed by the requester's browser. */
+	wraps: jsonb('wraps').$type<{ entryId: string; sealed: string }[]>()
+});
+
+/** Internal notes (staff only), ciphertext under the report key. */
+export const reportNote = pgTable(
+	'report_note',
+	{
+		id: serial('id').primaryKey(),
+		reportId: uuid('report_id')
+			.notNull()
+			.references(() => report.id, { onDelete: 'cascade' }),
+		authorId: uuid('author_id').references(() => staffUser.id, { onDelete: 'set null' }),
+		at: timestamp('at', { withTimezone: true, precision: 3 }).notNull(),
+		body: bytea('body').notNull()
+	},
+	(t) => [index('report_note_report_idx').on(t.reportId, t.id)]
+);
+
+/** Duplicate / related links between reports (written in both directions). */
+export const reportLink = pgTable(
+	'report_link',
+	{
+		reportId: uuid('report_id')
+			.notNull()
+			.references(() => report.id, { onDelete: 'cascade' }),
+		otherId: uuid('other_id')
+			.notNull()
+			.references(() => report.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull(),
+		createdBy: uuid('created_by').references(() => staffUser.id, { onDelete: 'set null' }),
+		at: timestamp('at', { withTimezone: true, precision: 3 }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.reportId, t.otherId] }), check('report_link_kind_check', sql`${t.kind} in ('duplicate', 'related')`)]
+);
+
+/** The append-only, hash-chained audit log (src/lib/server/audit/chain.ts). */
+export const auditLog = pgTable(
+	'audit_log',
+	{
+		seq: bigint('seq', { mode: 'bigint' }).primaryKey(),
+		at: timestamp('at', { withTimezone: true, precision: 3 }).notNull(),
+		actor: text('actor').notNull(),
+		action: text('action').notNull(),
+		reportId: uuid('report_id'),
+		organId: text('organ_id'),
+		details: jsonb('details').notNull(),
+		prevHash: bytea('prev_hash').notNull(),
+		hash: bytea('hash').notNull()
+	},
+	(t) => [
+		index('audit_log_report_idx').on(t.reportId, t.seq),
+		index('audit_log_actor_idx').on(t.actor, t.seq),
+		index('audit_log_organ_idx').on(t.organId, t.seq)
+	]
+);
+
+/** The last verified count and head of the audit chain (single row, id = 1). */
+export const auditAnchor = pgTable('audit_anchor', {
+	id: integer('id').primaryKey(),
+	count: bigint('count', { mode: 'bigint' }).notNull(),
+	head: bytea('head').notNull()
+});
+
+/** The working-day calendar (admin-editable; seeded with the shipped years). */
+export const holiday = pgTable(
+	'holiday',
+	{
+		day: date('day', { mode: 'string' }).primaryKey(),
+		kind: text('kind').notNull(),
+		name: text('name').notNull(),
+		provisional: boolean('provisional').notNull().default(false)
+	},
+	(t) => [check('holiday_kind_check', sql`${t.kind} in ('holiday', 'workday')`)]
+);
+
+/** In-app notices for staff (deadline reminders, approval requests, assignments). */
+export const staffNotice = pgTable(
+	'staff_notice',
+	{
+		id: serial('id').primaryKey(),
+		staffId: uuid('staff_id')
+			.notNull()
+			.references(() => staffUser.id, { onDelete: 'cascade' }),
+		reportId: uuid('report_id').references(() => report.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull(),
+		createdOn: date('created_on', { mode: 'string' }).notNull(),
+		seen: boolean('seen').notNull().default(false),
+		details: jsonb('details').notNull().default(sql`'{}'::jsonb`)
+	},
+	(t) => [
+		uniqueIndex('staff_notice_once_idx').on(t.staffId, t.reportId, t.kind, t.createdOn),
+		index('staff_notice_staff_idx').on(t.staffId, t.seen, t.id)
+	]
 );

@@ -11,6 +11,8 @@ import type { Config } from '$lib/server/config';
 import { ConfigError } from '$lib/server/config';
 import type { Database } from '$lib/server/db';
 import { cleanupExpired } from '$lib/server/reports/cleanup';
+// Registers 'deadline-reminders' (due-soon and overdue notices for staff).
+import '$lib/server/backoffice/reminders';
 import { registerJob, registeredJobs, type JobDefinition, type Log } from './registry';
 import { startTimerRunner, type JobRunner } from './timer';
 

@@ -7,8 +7,15 @@ import { getActiveRootKey } from '$lib/server/keys/root-key';
 import { getStaffKey } from '$lib/server/keys/staff-keys';
 import { signedEntriesForOrgan } from '$lib/server/keys/directory';
 import { generateDemo } from './demo';
-import { DemoKeysError, keyDemoOrgans } from './demo-keys';
-import { loadDemo } from './store';
+import { base32, DemoKeysError, keyDemoOrgans } from './demo-keys';
+import { DEMO_AUTH_HASH, loadDemo } from './store';
+import { eq } from 'drizzle-orm';
+import { generateHOTP } from '@oslojs/otp';
+import { deriveKey } from '$lib/crypto/kdf';
+import { staffUser } from '$lib/server/db/schema';
+import { signinSalt } from '$lib/server/auth/accounts';
+import { AUTH_KEY_BYTES, verifyAuthKey } from '$lib/server/auth/password';
+import { verifyTotp } from '$lib/server/auth/totp';
 
 const NOW = new Date('2026-11-27T10:00:00Z');
 const cheap = { kdfParams: TEST_ONLY_CHEAP_KDF, now: NOW };
@@ -74,5 +81,42 @@ describeDb('keyed demo', (get) => {
 		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'wrong', ...cheap })).rejects.toMatchObject({ code: 'root_password' });
 		await db.insert(disciplineOrgan).values({ id: 'o-real', name: '真实机关', kind: 'commission', level: 'city' });
 		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'pw', ...cheap })).rejects.toMatchObject({ code: 'not_demo_database' });
+	});
+});
+
+describeDb('keyed demo with sign-in', (get) => {
+	const demo = generateDemo();
+
+	it('gives the keyed staff a real password sign-in and an enrolled TOTP secret, stable across runs', async () => {
+		const { db } = get();
+		await loadDemo(db, demo);
+		const keyed = await keyDemoOrgans(db, { organIds: ['o-sf-c01-k02'], password: 'pw', signin: true, ...cheap });
+		expect(keyed.staff.length).toBeGreaterThanOrEqual(2);
+		for (const s of keyed.staff) {
+			const signin = s.signin!;
+			expect(signin).toMatchObject({ username: s.username, password: 'pw' });
+			expect(signin.totpKey).toHaveLength(20);
+			expect(signin.totpBase32).toMatch(/^[A-Z2-7]{32}$/);
+			// What the browser does: fetch the salt, derive the auth key from the password; the server verifies it.
+			const { salt, params } = await signinSalt(db, s.username);
+			const authKey = await deriveKey('pw', salt, params, AUTH_KEY_BYTES);
+			const [user] = await db.select().from(staffUser).where(eq(staffUser.id, s.staffId));
+			expect(user!.authHash).not.toBe(DEMO_AUTH_HASH);
+			expect(await verifyAuthKey(authKey, user!.authHash)).toBe(true);
+			expect(await verifyAuthKey(await deriveKey('wrong', salt, params, AUTH_KEY_BYTES), user!.authHash)).toBe(false);
+			// The TOTP secret is the enrolled one: a code from it verifies.
+			const now = Date.now();
+			const code = generateHOTP(signin.totpKey, BigInt(Math.floor(now / 1000 / 30)), 6);
+			expect(verifyTotp(user!.totpKey!, code, null, now)).not.toBeNull();
+		}
+		// Again (with or without signin): the same accounts, keys and TOTP secrets; nothing new is created.
+		const again = await keyDemoOrgans(db, { organIds: ['o-sf-c01-k02'], password: 'pw', signin: true, ...cheap });
+		expect(again.created).toEqual({ rootKey: false, bundles: 0, entries: 0 });
+		expect(again.staff.map((s) => [s.staffId, s.signin!.totpBase32])).toEqual(keyed.staff.map((s) => [s.staffId, s.signin!.totpBase32]));
+		const plain = await keyDemoOrgans(db, { organIds: ['o-sf-c01-k02'], password: 'pw', ...cheap });
+		expect(plain.staff.map((s) => s.staffId)).toEqual(keyed.staff.map((s) => s.staffId));
+		expect(plain.staff.every((s) => s.signin === undefined)).toBe(true);
+		// base32 of the RFC 4648 test vector.
+		expect(base32(new TextEncoder().encode('foobar'))).toBe('MZXW6YTBOI');
 	});
 });

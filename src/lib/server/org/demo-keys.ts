@@ -15,8 +15,16 @@
  * that `password` does not open. Only demo accounts (placeholder credentials) are keyed. Running it again
  * with the same password is harmless: existing keys are opened with the password and reused, and an
  * entry is only signed where the staff member has no current one for that organ.
+ *
+ * `signin: true` also gives each keyed account a real sign-in: the auth key the browser would derive from
+ * `password` (Argon2id with a fresh sign-in salt and the same parameters as the key wraps, like
+ * src/lib/client/auth-key.ts) is hashed and stored as the server does at enrolment, and a TOTP secret is
+ * enrolled; both are returned so tests can sign in through the real pages. An account that already got
+ * a demo sign-in is recognised on a later run by its password opening it (the placeholder hash is gone),
+ * and keeps its TOTP secret.
  */
 import { and, eq, gt, inArray } from 'drizzle-orm';
+import { deriveKey } from '$lib/crypto/kdf';
 import { CryptoError } from '$lib/crypto/errors';
 import { newEntryId, rootFingerprint, rootKeyFromSeed, signDirectoryEntry, SIGN_SEED_LENGTH } from '$lib/crypto/directory';
 import { isProductionParams, STAFF_KDF, type Argon2Params } from '$lib/crypto/kdf';
@@ -28,6 +36,8 @@ import { directoryEntry, disciplineOrgan, organStaff, staffUser } from '../db/sc
 import { storeDirectoryEntry } from '../keys/directory';
 import { createRootKey, getActiveRootKey } from '../keys/root-key';
 import { enrolStaffKey, getStaffKey } from '../keys/staff-keys';
+import { AUTH_KEY_BYTES, AUTH_SALT_BYTES, hashAuthKey, verifyAuthKey } from '../auth/password';
+import { newTotpKey } from '../auth/totp';
 import { DEMO_AUTH_HASH, hasNonDemoOrgData } from './store';
 
 /** The password the demo keys are wrapped under unless another is given. */
@@ -46,6 +56,17 @@ export interface KeyDemoOptions {
 	/** Seed of a root key to create (default: random). Ignored when a root key already exists. */
 	rootSeed?: Uint8Array;
 	now?: Date;
+	/** Also give the keyed staff a real password sign-in (password = `password`) and an enrolled TOTP secret. */
+	signin?: boolean;
+}
+
+/** A demo account's sign-in, when keyed with `signin: true`. */
+export interface DemoSignin {
+	username: string;
+	password: string;
+	/** The enrolled TOTP secret (20 bytes) and its base32 form (RFC 4648, no padding). */
+	totpKey: Uint8Array;
+	totpBase32: string;
 }
 
 export interface KeyedStaff {
@@ -55,6 +76,8 @@ export interface KeyedStaff {
 	username: string;
 	publicKey: Uint8Array;
 	secretKey: Uint8Array;
+	/** Present with `signin: true`. */
+	signin?: DemoSignin;
 }
 
 export interface KeyedDemo {
@@ -74,6 +97,47 @@ export class DemoKeysError extends Error {
 		super(message);
 		this.name = 'DemoKeysError';
 	}
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 4648 base32 without padding (what authenticator apps take). */
+export function base32(bytes: Uint8Array): string {
+	let out = '';
+	let bits = 0;
+	let value = 0;
+	for (const b of bytes) {
+		value = (value << 8) | b;
+		bits += 8;
+		while (bits >= 5) {
+			out += BASE32[(value >>> (bits - 5)) & 31];
+			bits -= 5;
+		}
+	}
+	if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+	return out;
+}
+
+/** Is this account's sign-in the demo sign-in for `password` (set by an earlier run with `signin`)? */
+async function hasDemoSignin(user: { authHash: string; authSalt: Uint8Array; authParams: Argon2Params }, password: string): Promise<boolean> {
+	if (!user.authHash.startsWith('$argon2id$')) return false;
+	const authKey = await deriveKey(password, user.authSalt, user.authParams, AUTH_KEY_BYTES);
+	return verifyAuthKey(authKey, user.authHash);
+}
+
+/** Sets a real sign-in (auth key from `password`) and a TOTP secret, unless the account already has the demo sign-in. */
+async function demoSignin(db: Db, staffId: string, username: string, password: string, params: Argon2Params): Promise<DemoSignin> {
+	const [user] = await db.select().from(staffUser).where(eq(staffUser.id, staffId));
+	if (!user) throw new DemoKeysError('store_failed', `No account ${username}.`);
+	if (user.authHash !== DEMO_AUTH_HASH && user.totpKey && (await hasDemoSignin(user, password))) {
+		return { username, password, totpKey: user.totpKey.slice(), totpBase32: base32(user.totpKey) };
+	}
+	const authSalt = randomBytes(AUTH_SALT_BYTES);
+	const authKey = await deriveKey(password, authSalt, params, AUTH_KEY_BYTES);
+	const authHash = await hashAuthKey(authKey);
+	const totpKey = newTotpKey();
+	await db.update(staffUser).set({ authSalt, authParams: { m: params.m, t: params.t, p: params.p }, authHash, totpKey, totpLastStep: null, failedSignins: 0 }).where(eq(staffUser.id, staffId));
+	return { username, password, totpKey, totpBase32: base32(totpKey) };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -125,21 +189,41 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 	const root = rootKeyFromSeed(seed);
 	const activeRoot = (await getActiveRootKey(db))!;
 
-	const members =
+	const candidates =
 		organIds.length === 0
 			? []
 			: await db
-					.select({ staffId: organStaff.staffId, organId: organStaff.organId, role: organStaff.role, username: staffUser.username })
+					.select({
+						staffId: organStaff.staffId,
+						organId: organStaff.organId,
+						role: organStaff.role,
+						username: staffUser.username,
+						authHash: staffUser.authHash,
+						authSalt: staffUser.authSalt,
+						authParams: staffUser.authParams,
+						totpKey: staffUser.totpKey
+					})
 					.from(organStaff)
 					.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
-					.where(and(inArray(organStaff.organId, organIds), inArray(organStaff.role, ['inspector', 'head']), eq(staffUser.authHash, DEMO_AUTH_HASH)))
+					.where(
+						and(
+							inArray(organStaff.organId, organIds),
+							inArray(organStaff.role, ['inspector', 'head'])
+						)
+					)
 					.orderBy(organStaff.organId, staffUser.username);
+	// Only placeholder credentials, or a demo sign-in that an earlier run made with this password.
+	const members: typeof candidates = [];
+	for (const c of candidates) {
+		if (c.authHash === DEMO_AUTH_HASH || (c.totpKey && (await hasDemoSignin(c, password)))) members.push(c);
+	}
 
 	const nowS = Math.floor(now.getTime() / 1000);
 	const staff: KeyedStaff[] = [];
 	let bundles = 0;
 	let entries = 0;
 	const keyPairs = new Map<string, { publicKey: Uint8Array; secretKey: Uint8Array }>();
+	const signins = new Map<string, DemoSignin>();
 	for (const m of members) {
 		let pair = keyPairs.get(m.staffId);
 		if (!pair) {
@@ -190,13 +274,19 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 			if (!r.ok) throw new DemoKeysError('store_failed', `Could not store the directory entry of ${m.username} for ${m.organId}: ${r.reason}`);
 			entries++;
 		}
+		let signin: DemoSignin | undefined;
+		if (opts.signin) {
+			signin = signins.get(m.staffId) ?? (await demoSignin(db, m.staffId, m.username, password, params));
+			signins.set(m.staffId, signin);
+		}
 		staff.push({
 			staffId: m.staffId,
 			organId: m.organId,
 			role: m.role as KeyedStaff['role'],
 			username: m.username,
 			publicKey: kp.publicKey.slice(),
-			secretKey: kp.secretKey.slice()
+			secretKey: kp.secretKey.slice(),
+			...(signin ? { signin } : {})
 		});
 	}
 	root.secretKey.fill(0);

@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { asc, eq } from 'drizzle-orm';
 import { rootFingerprint } from '$lib/crypto/directory';
 import { db } from '$lib/server/db';
+import { auditAdmin } from '$lib/server/audit/log';
 import { directoryEntry, disciplineOrgan, staffKey, staffUser } from '$lib/server/db/schema';
 import { storeDirectoryEntry } from '$lib/server/keys/directory';
 import { createRootKey, getActiveRootKey } from '$lib/server/keys/root-key';
@@ -47,14 +48,16 @@ export const actions: Actions = {
 		const passwordWrapped = fromBase64(form.get('passwordWrapped'));
 		if (!publicKey || !passwordWrapped) return fail(400, { reason: 'malformed' });
 		const r = await createRootKey(db(), { publicKey, passwordWrapped, createdBy: admin.id });
+		if (r.ok) await auditAdmin(db(), admin, 'keys.root_create', { fingerprint: r.fingerprint });
 		return r.ok ? { fingerprint: r.fingerprint } : fail(400, { reason: r.reason });
 	},
 	sign: async ({ locals, request }) => {
-		requireAdmin(locals);
+		const admin = requireAdmin(locals);
 		const form = await request.formData();
 		const signed = fromBase64(form.get('signed'));
 		if (!signed) return fail(400, { reason: 'malformed' });
 		const r = await storeDirectoryEntry(db(), signed);
+		if (r.ok) await auditAdmin(db(), admin, 'keys.entry_sign', { bytes: signed.length });
 		return r.ok ? { signed: true } : fail(400, { reason: r.reason });
 	}
 };

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { db } from '$lib/server/db';
+import { auditAdmin } from '$lib/server/audit/log';
 import { listChildUnits } from '$lib/server/org/admin';
 import { formatOf, importOrg } from '$lib/server/org/io';
 import { searchUnits } from '$lib/server/org/search';
@@ -24,7 +25,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 export const actions: Actions = {
 	import: async ({ locals, request }) => {
-		requireAdmin(locals);
+		const admin = requireAdmin(locals);
 		const form = await request.formData();
 		const file = form.get('file');
 		if (!(file instanceof File) || file.size === 0) return fail(400, { importError: m.org_import_no_file() });
@@ -33,6 +34,7 @@ export const actions: Actions = {
 		if (file.size > MAX_IMPORT_BYTES) return fail(400, { importError: m.org_import_too_large() });
 		const result = await importOrg(db(), await file.text(), format);
 		if (!result.ok) return fail(400, { importErrors: result.errors, fileName: file.name });
+		await auditAdmin(db(), admin, 'org.import', { format, counts: result.counts as unknown as Record<string, number> });
 		return { imported: result.counts };
 	}
 };

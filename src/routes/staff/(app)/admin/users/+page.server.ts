@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { db } from '$lib/server/db';
+import { auditAdmin } from '$lib/server/audit/log';
 import {
 	createInvitation,
 	createPasswordReset,
@@ -33,6 +34,9 @@ export const load: PageServerLoad = async ({ locals }) => {
 	};
 };
 
+/** A canonical UUID: anything else never reaches the uuid column (PostgreSQL would refuse it with an error, a 500). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export const actions: Actions = {
 	invite: async ({ locals, request, url }) => {
 		const admin = requireAdmin(locals);
@@ -48,15 +52,17 @@ export const actions: Actions = {
 			createdBy: admin.id
 		});
 		if (!made.ok) return fail(409, { inviteError: m.staff_username_taken() });
+		await auditAdmin(db(), admin, 'users.invite', { username, isAdmin: form.get('isAdmin') === 'on' });
 		const base = config().origin ? publicBaseUrl(config()) : url.origin;
 		return { inviteLink: `${base}/staff/invite?token=${made.token}` };
 	},
 	reset: async ({ locals, request, url }) => {
 		const admin = requireAdmin(locals);
 		const id = String((await request.formData()).get('userId') ?? '');
-		if (!/^[0-9a-f-]{36}$/.test(id) || id === admin.id) return fail(400, { resetError: m.staff_invalid_request() });
+		if (!UUID.test(id) || id === admin.id) return fail(400, { resetError: m.staff_invalid_request() });
 		const made = await createPasswordReset(db(), { userId: id, createdBy: admin.id });
 		if (!made.ok) return fail(400, { resetError: m.staff_invalid_request() });
+		await auditAdmin(db(), admin, 'users.password_reset', { userId: id });
 		const users = await listStaffUsers(db());
 		const base = config().origin ? publicBaseUrl(config()) : url.origin;
 		return { resetLink: `${base}/staff/reset?token=${made.token}`, resetFor: users.find((u) => u.id === id)?.username ?? '' };
@@ -64,8 +70,9 @@ export const actions: Actions = {
 	disable: async ({ locals, request }) => {
 		const admin = requireAdmin(locals);
 		const id = String((await request.formData()).get('userId') ?? '');
-		if (!/^[0-9a-f-]{36}$/.test(id) || id === admin.id) return fail(400, { disableError: m.staff_invalid_request() });
+		if (!UUID.test(id) || id === admin.id) return fail(400, { disableError: m.staff_invalid_request() });
 		await disableStaffUser(db(), id);
+		await auditAdmin(db(), admin, 'users.disable', { userId: id });
 		return { disabled: id };
 	}
 };

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { db } from '$lib/server/db';
+import { auditAdmin } from '$lib/server/audit/log';
 import { listActiveStaff, listOrgans, removeMembership, setMembership, type AdminChangeError } from '$lib/server/org/admin';
 import { STAFF_ROLES } from '$lib/server/org/types';
 import { requireAdmin } from '../guard';
@@ -24,22 +25,21 @@ const changeMessage = (e: AdminChangeError): string =>
 
 export const actions: Actions = {
 	add: async ({ locals, request }) => {
-		requireAdmin(locals);
+		const admin = requireAdmin(locals);
 		const form = await request.formData();
-		const r = await setMembership(db(), {
-			staffId: String(form.get('staffId') ?? ''),
-			organId: String(form.get('organId') ?? ''),
-			role: String(form.get('role') ?? ''),
-			hasKey: form.get('hasKey') === 'on'
-		});
+		const change = { staffId: String(form.get('staffId') ?? ''), organId: String(form.get('organId') ?? ''), role: String(form.get('role') ?? ''), hasKey: form.get('hasKey') === 'on' };
+		const r = await setMembership(db(), change);
 		if (!r.ok) return fail(400, { addError: changeMessage(r.error) });
+		await auditAdmin(db(), admin, 'org.membership_set', change);
 		return { added: true };
 	},
 	remove: async ({ locals, request }) => {
-		requireAdmin(locals);
+		const admin = requireAdmin(locals);
 		const form = await request.formData();
-		const r = await removeMembership(db(), { staffId: String(form.get('staffId') ?? ''), organId: String(form.get('organId') ?? '') });
+		const change = { staffId: String(form.get('staffId') ?? ''), organId: String(form.get('organId') ?? '') };
+		const r = await removeMembership(db(), change);
 		if (!r.ok) return fail(400, { removeError: changeMessage(r.error) });
+		await auditAdmin(db(), admin, 'org.membership_remove', change);
 		return { removed: true };
 	}
 };

@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
+import { auditAdmin } from '$lib/server/audit/log';
 import {
 	declareConflict,
 	getUnitDetail,
@@ -49,15 +50,16 @@ const editMessage = (e: UnitEditError): string =>
 
 export const actions: Actions = {
 	edit: async ({ locals, params, request }) => {
-		requireAdmin(locals);
+		const admin = requireAdmin(locals);
 		const form = await request.formData();
 		const parent = String(form.get('parentId') ?? '').trim();
 		const r = await updateUnit(db(), params.id, { name: String(form.get('name') ?? ''), parentId: parent === '' ? null : parent });
 		if (!r.ok) return fail(400, { editError: editMessage(r.error) });
+		await auditAdmin(db(), admin, 'org.unit_edit', { unitId: params.id, parentId: parent === '' ? null : parent });
 		return { edited: true };
 	},
 	declare: async ({ locals, params, request }) => {
-		requireAdmin(locals);
+		const admin = requireAdmin(locals);
 		const form = await request.formData();
 		const r = await declareConflict(db(), {
 			staffId: String(form.get('staffId') ?? ''),
@@ -65,13 +67,15 @@ export const actions: Actions = {
 			reason: String(form.get('reason') ?? '')
 		});
 		if (!r.ok) return fail(400, { conflictError: changeMessage(r.error) });
+		await auditAdmin(db(), admin, 'org.conflict_declare', { staffId: String(form.get('staffId') ?? ''), unitId: params.id });
 		return { declared: true };
 	},
 	remove: async ({ locals, params, request }) => {
-		requireAdmin(locals);
+		const admin = requireAdmin(locals);
 		const form = await request.formData();
 		const r = await removeConflict(db(), { staffId: String(form.get('staffId') ?? ''), unitId: params.id });
 		if (!r.ok) return fail(400, { removeError: changeMessage(r.error) });
+		await auditAdmin(db(), admin, 'org.conflict_remove', { staffId: String(form.get('staffId') ?? ''), unitId: params.id });
 		return { removed: true };
 	}
 };

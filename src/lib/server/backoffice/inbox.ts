@@ -1,0 +1,253 @@
+/**
+ * The inbox (`GET /staff/api/inbox`, docs/backoffice.md): the reports the caller may see (access.ts's
+ * rule, as SQL), filtered on clear fields only, keyset-paginated on (received_on desc, id) or
+ * (next_due_on asc nulls last, id), with counts per filter. The scope is driven by the holding organ
+ * (report_inbox_* indexes) plus the few reports granted to the caller.
+ */
+import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { addWorkingDays, isDateString } from '$lib/server/calendar';
+import type { Db } from '$lib/server/db';
+import { organStaff, orgUnit, report, reportKeyWrap, staffConflict, staffUser } from '$lib/server/db/schema';
+import { POSITION_KINDS, REPORT_KINDS } from '$lib/server/org/types';
+import { CATEGORIES } from '$lib/server/reports/intake';
+import { PUBLIC_STATUSES, STATE_INFO, WORKFLOW_STATES, type Stage, type WorkflowState } from '$lib/server/workflow';
+import { loadCalendar, todayOf } from './case';
+import { b64, fail, isUuid, type Answer, type StaffCtx } from './http';
+
+const STAGES: readonly Stage[] = ['intake', 'approval', 'elsewhere', 'closed', 'handling', 'investigation', 'after'];
+
+export interface InboxQuery {
+	stage?: Stage;
+	state?: WorkflowState;
+	status?: string;
+	category?: string;
+	kind?: string;
+	position?: string;
+	unit?: string;
+	realName?: boolean;
+	due?: 'soon' | 'overdue';
+	assigned?: 'me' | 'none';
+	sort: 'date' | 'deadline';
+	after?: { key: string | null; id: string };
+	limit: number;
+	/** Compute the counts (default: on the first page only). */
+	counts: boolean;
+}
+
+/** Parses the query string; null with the bad field's name. */
+export function parseInboxQuery(params: URLSearchParams): { ok: true; value: InboxQuery } | { ok: false; field: string } {
+	const out: InboxQuery = { sort: 'date', limit: 50, counts: true };
+	const known = new Set(['stage', 'state', 'status', 'category', 'kind', 'position', 'unit', 'realName', 'due', 'assigned', 'sort', 'after', 'limit', 'counts']);
+	for (const k of params.keys()) if (!known.has(k)) return { ok: false, field: k };
+	const get = (k: string) => {
+		const all = params.getAll(k);
+		return all.length === 0 || all[all.length - 1] === '' ? undefined : all[all.length - 1];
+	};
+	const pick = <T extends string>(k: string, list: readonly T[]): T | undefined | null => {
+		const v = get(k);
+		if (v === undefined) return undefined;
+		return (list as readonly string[]).includes(v) ? (v as T) : null;
+	};
+	const fields: [keyof InboxQuery, readonly string[]][] = [
+		['stage', STAGES],
+		['state', WORKFLOW_STATES],
+		['status', PUBLIC_STATUSES],
+		['category', CATEGORIES],
+		['kind', REPORT_KINDS],
+		['position', POSITION_KINDS],
+		['due', ['soon', 'overdue']],
+		['assigned', ['me', 'none']],
+		['sort', ['date', 'deadline']]
+	];
+	for (const [k, list] of fields) {
+		const v = pick(k, list);
+		if (v === null) return { ok: false, field: k };
+		if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+	}
+	const unit = get('unit');
+	if (unit !== undefined) {
+		if (unit.length > 100) return { ok: false, field: 'unit' };
+		out.unit = unit;
+	}
+	const rn = get('realName');
+	if (rn !== undefined) {
+		if (rn !== '1' && rn !== '0') return { ok: false, field: 'realName' };
+		out.realName = rn === '1';
+	}
+	const limit = get('limit');
+	if (limit !== undefined) {
+		if (!/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > 100) return { ok: false, field: 'limit' };
+		out.limit = Number(limit);
+	}
+	const after = get('after');
+	if (after !== undefined) {
+		const c = decodeCursor(after);
+		if (!c) return { ok: false, field: 'after' };
+		out.after = c;
+		out.counts = false;
+	}
+	const counts = get('counts');
+	if (counts !== undefined) {
+		if (counts !== '1' && counts !== '0') return { ok: false, field: 'counts' };
+		out.counts = counts === '1';
+	}
+	return { ok: true, value: out };
+}
+
+function encodeCursor(key: string | null, id: string): string {
+	return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+}
+
+function decodeCursor(s: string): { key: string | null; id: string } | null {
+	if (s.length > 200 || !/^[A-Za-z0-9_-]+$/.test(s)) return null;
+	try {
+		const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+		if (!Array.isArray(v) || v.length !== 2) return null;
+		const [key, id] = v as unknown[];
+		if (!isUuid(id)) return null;
+		if (key !== null && !isDateString(key)) return null;
+		return { key: key as string | null, id };
+	} catch {
+		return null;
+	}
+}
+
+/** GET /staff/api/inbox. */
+export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Answer> {
+	const parsed = parseInboxQuery(params);
+	if (!parsed.ok) return fail(400, 'invalid_field', parsed.field);
+	const q = parsed.value;
+	const db = ctx.db;
+	const me = ctx.user.id;
+	const [members, granted, conflicts, calendar] = await Promise.all([
+		db.select({ organId: organStaff.organId }).from(organStaff).where(and(eq(organStaff.staffId, me), inArray(organStaff.role, ['inspector', 'head']))),
+		db.select({ reportId: reportKeyWrap.reportId }).from(reportKeyWrap).where(and(eq(reportKeyWrap.staffId, me), sql`${reportKeyWrap.grantedBy} is not null`)),
+		db.select({ unitId: staffConflict.unitId }).from(staffConflict).where(eq(staffConflict.staffId, me)),
+		loadCalendar(db)
+	]);
+	const organs = members.map((m) => m.organId);
+	const grantedIds = granted.map((g) => g.reportId);
+	const empty = { items: [], next: null, counts: q.counts ? { total: 0, overdue: 0, dueSoon: 0, unassigned: 0, mine: 0, byState: {} } : null };
+	if (organs.length === 0 && grantedIds.length === 0) return { status: 200, body: empty };
+
+	const today = todayOf(ctx.now);
+	const soon = addWorkingDays(today, 2, calendar);
+	const scope = or(organs.length ? inArray(report.organId, organs) : undefined, grantedIds.length ? inArray(report.id, grantedIds) : undefined) as SQL;
+	// Filters that the counts keep (everything but due, assigned and state/stage).
+	// access.ts's rule, in a form the planner estimates well: within `scope` (organs where the caller is
+	// inspector or head, or reports whose wrap was granted to them) "visible" is "holds a wrap and declared no
+	// conflict for the unit". The list joins the caller's wrap (it returns it); the counts semi-join it.
+	const noConflict = conflicts.length ? [notInArray(report.unitId, conflicts.map((c) => c.unitId))] : [];
+	const base: SQL[] = [scope, ...noConflict];
+	const countBase: SQL[] = [scope, sql`${report.id} in (select report_id from ${reportKeyWrap} where staff_id = ${me})`, ...noConflict];
+	const both = (c: SQL) => {
+		base.push(c);
+		countBase.push(c);
+	};
+	if (q.status) both(eq(report.publicStatus, q.status));
+	if (q.category) both(eq(report.category, q.category));
+	if (q.kind) both(eq(report.kind, q.kind));
+	if (q.position) both(eq(report.position, q.position));
+	if (q.unit) both(eq(report.unitId, q.unit));
+	if (q.realName !== undefined) both(eq(report.realName, q.realName));
+	const overdueCond = sql`${report.nextDueOn} < ${today}`;
+	const soonCond = sql`${report.nextDueOn} >= ${today} and ${report.nextDueOn} <= ${soon}`;
+	const narrow: SQL[] = [];
+	if (q.stage) narrow.push(inArray(report.state, WORKFLOW_STATES.filter((s) => STATE_INFO[s].stage === q.stage) as string[]));
+	if (q.state) narrow.push(eq(report.state, q.state));
+	if (q.due === 'overdue') narrow.push(overdueCond);
+	if (q.due === 'soon') narrow.push(soonCond);
+	if (q.assigned === 'me') narrow.push(eq(report.handlerId, me));
+	if (q.assigned === 'none') narrow.push(isNull(report.handlerId));
+
+	const page: SQL[] = [];
+	if (q.after) {
+		const { key, id } = q.after;
+		if (q.sort === 'date') {
+			if (key === null) return fail(400, 'invalid_field', 'after');
+			page.push(or(lt(report.receivedOn, key), and(eq(report.receivedOn, key), gt(report.id, id))) as SQL);
+		} else if (key === null) {
+			page.push(and(isNull(report.nextDueOn), gt(report.id, id)) as SQL);
+		} else {
+			page.push(or(gt(report.nextDueOn, key), and(eq(report.nextDueOn, key), gt(report.id, id)), isNull(report.nextDueOn)) as SQL);
+		}
+	}
+	const order = q.sort === 'date' ? [desc(report.receivedOn), asc(report.id)] : [sql`${report.nextDueOn} asc nulls last`, asc(report.id)];
+
+	const [rows, stateRows] = await Promise.all([
+		db
+			.select({
+				id: report.id,
+				locator: report.locator,
+				receivedOn: report.receivedOn,
+				unitId: report.unitId,
+				unitName: orgUnit.name,
+				regionPath: orgUnit.regionPath,
+				position: report.position,
+				kind: report.kind,
+				category: report.category,
+				realName: report.realName,
+				state: report.state,
+				publicStatus: report.publicStatus,
+				handlerId: report.handlerId,
+				handlerName: staffUser.displayName,
+				nextDueOn: report.nextDueOn,
+				nextDueCode: report.nextDueCode,
+				content: report.content,
+				sealed: reportKeyWrap.sealed
+			})
+			.from(report)
+			.innerJoin(reportKeyWrap, and(eq(reportKeyWrap.reportId, report.id), eq(reportKeyWrap.staffId, me)))
+			.leftJoin(orgUnit, eq(orgUnit.id, report.unitId))
+			.leftJoin(staffUser, eq(staffUser.id, report.handlerId))
+			.where(and(...base, ...narrow, ...page))
+			.orderBy(...order)
+			.limit(q.limit + 1),
+		// One pass over the scope for every count (grouped by state; summed below); first page only.
+		!q.counts
+			? Promise.resolve([])
+			: db
+			.select({
+				state: report.state,
+				n: sql<number>`count(*)`.mapWith(Number),
+				total: sql<number>`count(*) filter (where ${narrow.length ? and(...narrow) : sql`true`})`.mapWith(Number),
+				overdue: sql<number>`count(*) filter (where ${overdueCond})`.mapWith(Number),
+				dueSoon: sql<number>`count(*) filter (where ${soonCond})`.mapWith(Number),
+				unassigned: sql<number>`count(*) filter (where ${report.handlerId} is null)`.mapWith(Number),
+				mine: sql<number>`count(*) filter (where ${report.handlerId} = ${me})`.mapWith(Number)
+			})
+			.from(report)
+			.where(and(...countBase))
+			.groupBy(report.state)
+	]);
+	const more = rows.length > q.limit;
+	const items = rows.slice(0, q.limit).map((r) => ({
+		id: r.id,
+		locator: r.locator,
+		receivedOn: r.receivedOn,
+		unit: r.unitName !== null ? { id: r.unitId, name: r.unitName, regionPath: r.regionPath } : null,
+		position: r.position,
+		kind: r.kind,
+		category: r.category,
+		realName: r.realName,
+		state: r.state,
+		publicStatus: r.publicStatus,
+		handler: r.handlerId ? { id: r.handlerId, displayName: r.handlerName ?? '' } : null,
+		nextDue: r.nextDueOn ? { code: r.nextDueCode, due: r.nextDueOn } : null,
+		overdue: r.nextDueOn !== null && r.nextDueOn < today,
+		content: b64(r.content),
+		sealed: b64(r.sealed)
+	}));
+	const last = items[items.length - 1];
+	const next = more && last ? encodeCursor(q.sort === 'date' ? last.receivedOn : (last.nextDue?.due ?? null), last.id) : null;
+	const counts = { total: 0, overdue: 0, dueSoon: 0, unassigned: 0, mine: 0, byState: {} as Record<string, number> };
+	for (const s of stateRows) {
+		counts.total += s.total;
+		counts.overdue += s.overdue;
+		counts.dueSoon += s.dueSoon;
+		counts.unassigned += s.unassigned;
+		counts.mine += s.mine;
+		counts.byState[s.state] = s.n;
+	}
+	return { status: 200, body: { items, next, counts: q.counts ? counts : null } };
+}

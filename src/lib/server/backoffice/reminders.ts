@@ -1,0 +1,13 @@
+/**
+ * Registers the deadline reminder job (docs/backoffice.md): hourly, on pg-boss (PostgreSQL) or the timer
+ * runner (PGlite). Imported once by src/lib/server/jobs/index.ts.
+ */
+import { registerJob } from '$lib/server/jobs/registry';
+import { raiseDeadlineNotices } from './notices';
+
+export const DEADLINE_REMINDERS_JOB = 'deadline-reminders';
+
+registerJob(DEADLINE_REMINDERS_JOB, '0 * * * *', async (db, now) => {
+	const { raised } = await raiseDeadlineNotices(db, now);
+	return { raised };
+});

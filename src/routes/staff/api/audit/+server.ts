@@ -1,0 +1,6 @@
+import { readAudit } from '$lib/server/backoffice/audit';
+import { staffEndpoint } from '$lib/server/backoffice/endpoint';
+import type { RequestHandler } from './$types';
+
+/** The audit log: admins all entries, organ heads their organs' entries. */
+export const GET: RequestHandler = (event) => staffEndpoint(event, (ctx) => readAudit(ctx, event.url.searchParams));

@@ -1,0 +1,6 @@
+import { staffEndpoint } from '$lib/server/backoffice/endpoint';
+import { deleteHoliday } from '$lib/server/backoffice/holidays';
+import type { RequestHandler } from './$types';
+
+/** Removes a day from the calendar (admins). */
+export const DELETE: RequestHandler = (event) => staffEndpoint(event, (ctx) => deleteHoliday(ctx, event.params.day));

@@ -1,0 +1,6 @@
+import { staffEndpoint } from '$lib/server/backoffice/endpoint';
+import { inbox } from '$lib/server/backoffice/inbox';
+import type { RequestHandler } from './$types';
+
+/** The caller's inbox: filters, keyset pagination, counts (docs/backoffice.md). */
+export const GET: RequestHandler = (event) => staffEndpoint(event, (ctx) => inbox(ctx, event.url.searchParams));

@@ -1,0 +1,6 @@
+import { openCase } from '$lib/server/backoffice/case';
+import { staffEndpoint } from '$lib/server/backoffice/endpoint';
+import type { RequestHandler } from './$types';
+
+/** The case view (audited as report.open); 404 unless the caller may see the report. */
+export const GET: RequestHandler = (event) => staffEndpoint(event, (ctx) => openCase(ctx, event.params.id));

@@ -1,0 +1,6 @@
+import { recordExport } from '$lib/server/backoffice/case';
+import { SMALL_BODY, withBody } from '$lib/server/backoffice/endpoint';
+import type { RequestHandler } from './$types';
+
+/** Records a print or export of the case in the audit log. */
+export const POST: RequestHandler = (event) => withBody(event, SMALL_BODY, (ctx, body) => recordExport(ctx, event.params.id, body), true);
