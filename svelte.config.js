@@ -1,5 +1,18 @@
+import { createHash } from 'node:crypto';
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/**
+ * SvelteKit's route announcer (the live region it adds after hydration, .svelte-kit/generated/root.svelte)
+ * carries this style attribute. Without an allowance every page logs a CSP violation (and the announcer
+ * loses its visually-hidden style). `style-src-attr` allows exactly this attribute value, nothing else:
+ * our own markup never uses style attributes (tests/e2e/public.e2e.ts fails on any CSP violation).
+ */
+const ANNOUNCER_STYLE =
+	'position: absolute; left: 0; top: 0; clip: rect(0 0 0 0); clip-path: inset(50%); overflow: hidden; white-space: nowrap; width: 1px; height: 1px';
+const announcerHash = /** @type {`sha256-${string}`} */ (
+	`sha256-${createHash('sha256').update(ANNOUNCER_STYLE).digest('base64')}`
+);
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
@@ -15,6 +28,7 @@ const config = {
 				// hash-wasm compiles its embedded Argon2id module: needs wasm-unsafe-eval, nothing more.
 				'script-src': ['self', 'wasm-unsafe-eval'],
 				'style-src': ['self'],
+				'style-src-attr': ['unsafe-hashes', announcerHash],
 				'img-src': ['self', 'data:', 'blob:'],
 				'font-src': ['self'],
 				'connect-src': ['self'],

@@ -1,6 +1,116 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
+
+/*
+ * PWA (issue 5): an installable public shell that works offline for reading, and nothing more.
+ *
+ * generateSW rather than injectManifest: the worker needs no code of ours beyond what Workbox generates
+ * (precache + one network-only navigation route with an offline fallback), so there is no hand-written
+ * worker to keep correct. What it may hold is decided here, at build time, by `publicShell()`:
+ * - the client chunks and CSS reachable from the public route nodes (the Vite client manifest, followed
+ *   from the nodes of routes under `(public)` and the root layout/error), never a chunk only staff pages
+ *   reach, never a worker (the crypto workers load on demand, online);
+ * - the HTML of /guide and /offline (and /en/…), fetched from the server when the worker installs:
+ *   they are ordinary dynamic pages, so they keep their CSP and security headers (a prerendered page
+ *   would be served by adapter-node's static handler without them), and the cached copy carries them;
+ * - the icons, the favicon and the web manifest.
+ * Nothing is cached at run time: navigations go to the network and, when that fails, get the cached
+ * offline page of their language; /staff and /api requests are never touched by the worker.
+ */
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+const svelteKitOut = path.join(root, '.svelte-kit', 'output');
+
+/** Colours of the manifest come from the stylesheet, so they cannot drift apart. */
+function cssColour(name: string): string {
+	const css = readFileSync(path.join(root, 'src', 'app.css'), 'utf8');
+	const m = new RegExp(`--${name}:\\s*(#[0-9a-fA-F]{3,8})`).exec(css);
+	if (!m?.[1]) throw new Error(`src/app.css has no --${name} colour`);
+	return m[1];
+}
+/** App name and description from the zh-CN messages (the base locale, which the manifest declares). */
+const zh = JSON.parse(readFileSync(path.join(root, 'messages', 'zh-CN.json'), 'utf8')) as Record<string, string>;
+
+/** Pages cached as HTML when the worker installs: readable offline. */
+export const OFFLINE_PAGES = ['/guide', '/offline', '/en/guide', '/en/offline'];
+/** Files of static/ the shell needs. */
+const STATIC_SHELL = /^(icons\/[\w-]+\.png|favicon\.svg)$/;
+
+interface ViteChunk {
+	file: string;
+	isEntry?: boolean;
+	imports?: string[];
+	dynamicImports?: string[];
+	css?: string[];
+	assets?: string[];
+}
+interface KitRoute {
+	id: string;
+	page: { layouts: (number | undefined)[]; errors: (number | undefined)[]; leaf: number } | null;
+}
+
+const NODE_PREFIX = '.svelte-kit/generated/client-optimized/nodes/';
+
+/** The build files (relative to the client output) reachable from the public pages. */
+export async function publicClientFiles(outDir = svelteKitOut): Promise<Set<string>> {
+	const vite = JSON.parse(readFileSync(path.join(outDir, 'client', '.vite', 'manifest.json'), 'utf8')) as Record<
+		string,
+		ViteChunk
+	>;
+	const serverManifest = pathToFileURL(path.join(outDir, 'server', 'manifest-full.js')).href;
+	const { manifest } = (await import(/* @vite-ignore */ `${serverManifest}?t=${Date.now()}`)) as {
+		manifest: { _: { routes: KitRoute[] } };
+	};
+	const nodes = new Set<number>([0, 1]); // root layout and root error page
+	for (const route of manifest._.routes) {
+		if (!route.page || !(route.id === '/(public)' || route.id.startsWith('/(public)/'))) continue;
+		for (const n of [...route.page.layouts, ...route.page.errors, route.page.leaf]) if (typeof n === 'number') nodes.add(n);
+	}
+	const files = new Set<string>();
+	const seen = new Set<string>();
+	/** Entries: static imports only (their dynamic imports are every route node, staff ones included). */
+	const walk = (key: string, dynamic: boolean) => {
+		if (seen.has(`${dynamic}:${key}`)) return;
+		const chunk = vite[key];
+		if (!chunk) throw new Error(`Vite manifest has no ${key}`);
+		seen.add(`${dynamic}:${key}`);
+		files.add(chunk.file);
+		for (const f of [...(chunk.css ?? []), ...(chunk.assets ?? [])]) files.add(f);
+		for (const k of chunk.imports ?? []) walk(k, dynamic);
+		if (dynamic) for (const k of chunk.dynamicImports ?? []) walk(k, dynamic);
+	};
+	// Every route node is an entry of the client build too; the start entries are the other two.
+	for (const [key, chunk] of Object.entries(vite)) if (chunk.isEntry && !key.includes(NODE_PREFIX)) walk(key, false);
+	// A node without client code (only a server load, e.g. a redirect) has no entry of its own.
+	for (const n of nodes) if (vite[`${NODE_PREFIX}${n}.js`]) walk(`${NODE_PREFIX}${n}.js`, true);
+	return files;
+}
+
+type Entry = { url: string; revision: string | null; size: number };
+
+/** Workbox manifest transform: keep only the public shell, add the offline pages. */
+async function publicShell(entries: Entry[]): Promise<{ manifest: Entry[]; warnings: string[] }> {
+	const reachable = await publicClientFiles();
+	const kept: Entry[] = [];
+	for (const e of entries) {
+		if (!e.url.startsWith('client/')) continue; // prerendered/… : nothing is prerendered
+		const url = e.url.slice('client/'.length);
+		if (reachable.has(url) || STATIC_SHELL.test(url)) kept.push({ ...e, url });
+	}
+	// The pages change whenever client code or messages do, and those change the Vite manifest.
+	const revision = createHash('sha256')
+		.update(readFileSync(path.join(svelteKitOut, 'client', '.vite', 'manifest.json')))
+		.digest('hex')
+		.slice(0, 16);
+	for (const url of OFFLINE_PAGES) kept.push({ url, revision, size: 0 });
+	return { manifest: kept, warnings: [] };
+}
 
 export default defineConfig({
 	plugins: [
@@ -10,7 +120,66 @@ export default defineConfig({
 			// Locale comes from the URL only: no cookie, no storage (reporters must carry nothing away).
 			strategy: ['url', 'baseLocale']
 		}),
-		sveltekit()
+		sveltekit(),
+		SvelteKitPWA({
+			strategies: 'generateSW',
+			registerType: 'prompt',
+			injectRegister: false, // src/lib/components/pwa/UpdatePrompt.svelte imports virtual:pwa-register
+			filename: 'sw.js',
+			// Absolute: SvelteKit's relative asset paths would make pages under /en/ register /en/sw.js.
+			base: '/',
+			scope: '/',
+			manifestFilename: 'manifest.webmanifest',
+			includeManifestIcons: false, // the transform keeps the icons from the build output
+			manifest: {
+				id: '/',
+				name: zh.app_name,
+				short_name: zh.app_name,
+				description: zh.app_tagline,
+				lang: 'zh-CN',
+				dir: 'ltr',
+				start_url: '/',
+				scope: '/',
+				display: 'standalone',
+				orientation: 'portrait',
+				theme_color: cssColour('qf-green'),
+				background_color: cssColour('qf-bg'),
+				categories: ['government', 'utilities'],
+				icons: [
+					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+					{ src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' }
+				]
+			},
+			workbox: {
+				navigateFallback: null, // not an SPA: pages come from the network, /offline only on failure
+				cleanupOutdatedCaches: true,
+				clientsClaim: true,
+				skipWaiting: false, // registerType 'prompt': the reporter decides when to reload
+				sourcemap: false,
+				manifestTransforms: [publicShell],
+				runtimeCaching: [
+					// Serialised into sw.js: these functions must not use anything from this file.
+					{
+						urlPattern: ({ request, url }) =>
+							request.mode === 'navigate' &&
+							(url.pathname === '/en' || url.pathname.startsWith('/en/')) &&
+							!/^\/en\/(staff|api)(\/|$)/.test(url.pathname),
+						handler: 'NetworkOnly',
+						options: { precacheFallback: { fallbackURL: '/en/offline' } }
+					},
+					{
+						urlPattern: ({ request, url }) =>
+							request.mode === 'navigate' &&
+							!(url.pathname === '/en' || url.pathname.startsWith('/en/')) &&
+							!/^\/(staff|api)(\/|$)/.test(url.pathname),
+						handler: 'NetworkOnly',
+						options: { precacheFallback: { fallbackURL: '/offline' } }
+					}
+				]
+			},
+			devOptions: { enabled: false }
+		})
 	],
 	test: {
 		include: ['src/**/*.{test,spec}.ts', 'tests/unit/**/*.test.ts'],

@@ -21,41 +21,17 @@ import {
 const SHUTDOWN_DONE = '"event":"shutdown","phase":"done"';
 
 /**
- * Everything a page could have left behind on the device. SvelteKit's client router keeps the scroll
- * offset of each history entry of the tab in sessionStorage (`sveltekit:scroll`), and component snapshots
- * in `sveltekit:snapshot`; both die with the tab. Scroll offsets say nothing about a report, so they are
- * tolerated, but only as bare numbers; a snapshot (which could hold typed text) or any other key fails.
+ * Everything a page could have left behind on the device. Strict: SvelteKit's client router keeps the
+ * scroll offsets (`sveltekit:scroll`) and component snapshots (`sveltekit:snapshot`) of the tab's history in
+ * sessionStorage; the public layout removes both after every navigation and whenever the page is hidden or
+ * left, so no key at all may remain on a public page.
  */
 async function webStorage(page: Page): Promise<{ local: string[]; session: string[]; idb: string[] }> {
-	const raw = await page.evaluate(async () => ({
+	return page.evaluate(async () => ({
 		local: Object.keys(localStorage),
-		session: Object.entries(sessionStorage),
+		session: Object.entries(sessionStorage).map(([key, value]) => `${key}=${value}`),
 		idb: (await indexedDB.databases()).map((d) => d.name ?? '?')
 	}));
-	const session: string[] = [];
-	for (const [key, value] of raw.session) {
-		if (key === 'sveltekit:scroll' && onlyScrollOffsets(value)) continue;
-		if (key === 'sveltekit:snapshot' && value === '{}') continue;
-		session.push(`${key}=${value}`);
-	}
-	return { local: raw.local, session, idb: raw.idb };
-}
-
-function onlyScrollOffsets(json: string): boolean {
-	try {
-		const v: unknown = JSON.parse(json);
-		if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-		return Object.entries(v).every(
-			([k, p]) =>
-				/^-?\d+$/.test(k) &&
-				typeof p === 'object' &&
-				p !== null &&
-				Object.keys(p).sort().join(',') === 'x,y' &&
-				Object.values(p).every((n) => typeof n === 'number')
-		);
-	} catch {
-		return false;
-	}
 }
 
 function foreignRequests(requests: string[], server: Server): string[] {
