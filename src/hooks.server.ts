@@ -2,9 +2,9 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { ConfigError, loadConfig, setConfig } from '$lib/server/config';
-import { openDatabase, setDatabase, database } from '$lib/server/db';
+import { databaseFailure, openDatabase, setDatabase, database } from '$lib/server/db';
 import { log, setLogLevel } from '$lib/server/log';
-import { securityHeaders } from '$lib/server/security';
+import { formBodies, securityHeaders } from '$lib/server/security';
 import { sessionHandle } from '$lib/server/auth/handle';
 import { announceFirstRun } from '$lib/server/auth/setup';
 import { jobsEnabled, startJobs, type JobRunner } from '$lib/server/jobs';
@@ -53,10 +53,57 @@ const i18n: Handle = ({ event, resolve }) =>
 		});
 	});
 
-export const handle: Handle = sequence(securityHeaders, i18n, sessionHandle);
+/**
+ * The database down, restarting or out of space is not a bug of the request: the answer is 503 (507 when
+ * the storage is full) with Retry-After and the API's error shape, instead of a 500. handleError marks the
+ * event (errors thrown by endpoints and loads are caught by SvelteKit before they reach this hook); errors
+ * thrown by later hooks (the staff session lookup) arrive here directly. The postgres.js pool reconnects by
+ * itself on the next query, so the app recovers once the database is back without a restart.
+ */
+const UNAVAILABLE_MESSAGES = {
+	unavailable: { zh: '服务暂时不可用，请稍后重试。', en: 'The service is temporarily unavailable. Try again shortly.' },
+	storage_full: { zh: '服务器存储空间已满，请稍后重试。', en: 'The server is out of storage space. Try again later.' }
+} as const;
+const databaseDown = new WeakMap<object, 'unavailable' | 'storage_full'>();
+
+function unavailableResponse(event: Parameters<Handle>[0]['event'], kind: 'unavailable' | 'storage_full'): Response {
+	const status = kind === 'storage_full' ? 507 : 503;
+	const headers = { 'retry-after': kind === 'storage_full' ? '60' : '5', 'cache-control': 'no-store' };
+	if (event.url.pathname.startsWith('/api/') || (event.request.headers.get('accept') ?? '').includes('application/json')) {
+		return new Response(JSON.stringify({ error: { code: kind, message: UNAVAILABLE_MESSAGES[kind] } }), {
+			status,
+			headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }
+		});
+	}
+	const m = UNAVAILABLE_MESSAGES[kind];
+	return new Response(`${m.zh}\n${m.en}\n`, { status, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+const databaseUnavailable: Handle = async ({ event, resolve }) => {
+	let response: Response;
+	try {
+		response = await resolve(event);
+	} catch (e) {
+		const kind = databaseFailure(e);
+		if (!kind) throw e;
+		log('warn', 'database_unavailable', { kind, route: event.route.id ?? 'unknown' });
+		return unavailableResponse(event, kind);
+	}
+	const kind = databaseDown.get(event.locals);
+	return kind && response.status >= 500 ? unavailableResponse(event, kind) : response;
+};
+
+export const handle: Handle = sequence(securityHeaders, databaseUnavailable, i18n, formBodies, sessionHandle);
 
 /** Unexpected errors: logged without personal data, answered generically. */
 export const handleError: HandleServerError = ({ error, event, status }) => {
+	const down = status >= 500 ? databaseFailure(error) : null;
+	if (down) {
+		// Answered as 503/507 by the databaseUnavailable hook; logged here once, without a stack.
+		databaseDown.set(event.locals, down);
+		log('warn', 'database_unavailable', { kind: down, route: event.route.id ?? 'unknown' });
+		return { message: 'Service unavailable' };
+	}
 	if (status >= 500) {
 		log('error', 'unhandled_error', {
 			route: event.route.id ?? 'unknown',

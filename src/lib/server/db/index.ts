@@ -112,3 +112,43 @@ export function db(): Db {
 export function setDatabase(d: Database | null): void {
 	current = d;
 }
+
+/* ------------------------------------------------------------------ database failures */
+
+/** postgres.js / Node socket codes of a connection that failed or was lost. */
+const CONNECTION_CODES = new Set([
+	'CONNECTION_CLOSED',
+	'CONNECTION_ENDED',
+	'CONNECTION_DESTROYED',
+	'CONNECT_TIMEOUT',
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENOTFOUND',
+	'EAI_AGAIN'
+]);
+/** SQLSTATE classes and codes: 08 connection exception, 57P01–57P03 shutdown / starting up, 53300 too many connections. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** 53100 disk_full, 53200 out_of_memory (both: the server cannot store right now). */
+const STORAGE_SQLSTATES = new Set(['53100']);
+
+/**
+ * Classifies an error thrown by a query: `unavailable` when the database cannot be reached (down,
+ * restarting, connection lost), `storage_full` when it is out of disk space, null for anything else.
+ * Follows `cause` (Drizzle wraps driver errors) a few levels deep.
+ */
+export function databaseFailure(e: unknown): 'unavailable' | 'storage_full' | null {
+	for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
+		const err = e as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown };
+		const code = typeof err.code === 'string' ? err.code : '';
+		if (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return 'unavailable';
+		if (STORAGE_SQLSTATES.has(code) || code === 'ENOSPC') return 'storage_full';
+		const message = typeof err.message === 'string' ? err.message : '';
+		if (/No space left on device|ENOSPC/i.test(message)) return 'storage_full';
+		e = err.cause;
+	}
+	return null;
+}

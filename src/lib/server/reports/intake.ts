@@ -6,7 +6,7 @@
  * linked to a report (invariant 3).
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import * as v from 'valibot';
 import { ATTACHMENT_HEADER_LENGTH, CHUNK_CIPHERTEXT_SIZE, CHUNK_SIZE } from '$lib/crypto/attachment';
 import { CONTENT_OVERHEAD } from '$lib/crypto/content';
@@ -20,11 +20,12 @@ import { SEALED_KEY_LENGTH } from '$lib/crypto/seal';
 import type { Db } from '$lib/server/db';
 import { attachment, intake, report, reportKeyWrap, reportMessage } from '$lib/server/db/schema';
 import { routeReport } from '$lib/server/org/routing';
+import { rowsOf } from '$lib/server/org/sql';
 import { loadRoutingSnapshot } from '$lib/server/org/store';
 import { POSITION_KINDS, REPORT_KINDS } from '$lib/server/org/types';
 import { dateIn } from './dates';
 import { base64Bytes, check, fail, fromBase64Url, toBase64Url, type ApiResult } from './http';
-import { spendPow, verifyPow } from './pow';
+import { verifyPow } from './pow';
 import { computeRecipients } from './recipients';
 import { databaseStorage } from './storage';
 
@@ -121,18 +122,26 @@ export async function createIntake(db: Db, body: IntakeBody, settings: IntakeSet
 	}
 	const id = new Uint8Array(randomBytes(INTAKE_ID_LENGTH));
 	const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + INTAKE_LIFETIME_SECONDS * 1000);
-	try {
-		await db.transaction(async (tx) => {
-			if (pow && !(await spendPow(tx as unknown as Db, pow))) throw new Refusal(fail(400, 'pow_replayed', 'pow'));
-			await tx.insert(intake).values({ id, reportId, expiresAt, files: files.length });
-			if (files.length > 0) {
-				await tx.insert(attachment).values(files.map((f, fileNo) => ({ intakeId: id, fileNo, bytes: f.bytes, parts: partCount(f.bytes) })));
-			}
-		});
-	} catch (e) {
-		if (e instanceof Refusal) return e.result;
-		throw e;
-	}
+	// One statement (one round trip, one commit, atomic): spend the challenge; only if it was unspent, create
+	// the intake and its files. Same effect as spendPow + two inserts in a transaction.
+	const made = rowsOf<{ made: number }>(
+		await db.execute(sql`
+			with ${pow ? sql`spent as (insert into pow_spent (id, expires_at) values (${pow.id}, ${pow.expiresAt.toISOString()}::timestamptz) on conflict do nothing returning id),` : sql``}
+			made as (
+				insert into intake (id, report_id, expires_at, files)
+				select ${id}::bytea, ${reportId}::uuid, ${expiresAt.toISOString()}::timestamptz, ${files.length}::int
+				${pow ? sql`where exists (select 1 from spent)` : sql``}
+				returning id
+			),
+			staged as (
+				insert into attachment (intake_id, file_no, bytes, parts)
+				select made.id, f.file_no, f.bytes, f.parts
+				from made cross join unnest(${`{${files.map((_, i) => i).join(',')}}`}::int[], ${`{${files.map((f) => f.bytes).join(',')}}`}::int[], ${`{${files.map((f) => partCount(f.bytes)).join(',')}}`}::int[]) as f(file_no, bytes, parts)
+				returning 1
+			)
+			select count(*)::int as made from made`)
+	);
+	if (pow && made[0]?.made !== 1) return fail(400, 'pow_replayed', 'pow');
 	return { status: 201, body: { intake: toBase64Url(id), partSize: PART_SIZE, expiresAt: expiresAt.getTime() / 1000 } };
 }
 
@@ -166,6 +175,11 @@ export async function locatePart(
  */
 export async function putPart(db: Db, target: { intakeId: Uint8Array; attachmentId: string; idx: number; length: number }, data: Uint8Array, now = new Date()): Promise<ApiResult> {
 	if (data.length !== target.length) return fail(400, 'bad_part', 'body', { expected: target.length });
+	const storage = databaseStorage(db);
+	if (storage.putPartIfOpen) {
+		const stored = await storage.putPartIfOpen(target.intakeId, now, target.attachmentId, target.idx, data);
+		return stored ? { status: 204, body: null } : fail(404, 'unknown_intake');
+	}
 	try {
 		await db.transaction(async (tx) => {
 			const [open] = await tx
@@ -189,13 +203,15 @@ export async function putPart(db: Db, target: { intakeId: Uint8Array; attachment
  * deletes the intake. Throws {@link Refusal}.
  */
 async function consumeIntake(tx: Db, intakeId: Uint8Array, reportId: string | null, link: { reportId: string; messageId: number | null }, now: Date): Promise<void> {
-	const [open] = await tx
-		.select({ id: intake.id })
+	// The intake row locked and its files read in one query (a left join: an intake may have no files).
+	const rows = await tx
+		.select({ id: attachment.id, fileNo: attachment.fileNo, bytes: attachment.bytes, parts: attachment.parts })
 		.from(intake)
+		.leftJoin(attachment, eq(attachment.intakeId, intake.id))
 		.where(and(eq(intake.id, intakeId), gt(intake.expiresAt, now), reportId === null ? isNull(intake.reportId) : eq(intake.reportId, reportId)))
-		.for('update');
-	if (!open) throw new Refusal(fail(404, 'unknown_intake', 'intake'));
-	const files = await tx.select({ id: attachment.id, fileNo: attachment.fileNo, bytes: attachment.bytes, parts: attachment.parts }).from(attachment).where(eq(attachment.intakeId, intakeId));
+		.for('update', { of: intake });
+	if (rows.length === 0) throw new Refusal(fail(404, 'unknown_intake', 'intake'));
+	const files = rows.filter((f): f is { id: string; fileNo: number; bytes: number; parts: number } => f.id !== null);
 	const present = await databaseStorage(tx).partLengths(files.map((f) => f.id));
 	const missing: { file: number; part: number }[] = [];
 	for (const f of files.sort((a, b) => a.fileNo - b.fileNo)) {
@@ -203,7 +219,7 @@ async function consumeIntake(tx: Db, intakeId: Uint8Array, reportId: string | nu
 		for (let i = 0; i < f.parts; i++) if (have?.get(i) !== partLength(f.bytes, i)) missing.push({ file: f.fileNo, part: i });
 	}
 	if (missing.length > 0) throw new Refusal(fail(409, 'incomplete_upload', 'intake', { missing: missing.slice(0, 100) }));
-	await tx.update(attachment).set({ reportId: link.reportId, messageId: link.messageId, intakeId: null }).where(eq(attachment.intakeId, intakeId));
+	if (files.length > 0) await tx.update(attachment).set({ reportId: link.reportId, messageId: link.messageId, intakeId: null }).where(eq(attachment.intakeId, intakeId));
 	await tx.delete(intake).where(eq(intake.id, intakeId));
 }
 
@@ -270,27 +286,30 @@ export async function commitReport(db: Db, body: ReportBody, settings: IntakeSet
 	if (!intakeId || intakeId.length !== INTAKE_ID_LENGTH) return fail(400, 'invalid_field', 'intake');
 
 	const r = body.routing;
-	const routed = routeReport(await loadRoutingSnapshot(db, r.unit, now), { unitId: r.unit, position: r.position, kind: r.kind, escalate: r.escalate });
+	// The recipients of the organ the client names are looked up alongside the routing (one wait instead of
+	// two); they are used only when routing chooses that same organ.
+	const [snapshot, claimedRecipients] = await Promise.all([loadRoutingSnapshot(db, r.unit, now), computeRecipients(db, body.organ, r.unit, now)]);
+	const routed = routeReport(snapshot, { unitId: r.unit, position: r.position, kind: r.kind, escalate: r.escalate });
 	if (routed.status === 'unknown_unit') return fail(400, 'unknown_unit', 'routing.unit');
 	if (routed.status === 'no_organ') return fail(409, 'no_receiving_organ', 'routing.unit');
 	if (routed.organ.id !== body.organ) return fail(409, 'routing_changed', 'organ', { organ: routed.organ.id });
 
-	const recipients = await computeRecipients(db, routed.organ.id, r.unit, now);
+	const recipients = claimedRecipients;
 	if (recipients.size === 0) return fail(409, 'no_recipients', 'organ');
 	const wraps: { staffId: string; entryId: Uint8Array; sealed: Uint8Array }[] = [];
 	const covered = new Set<string>();
+	const byEntry = new Map<string, string>();
+	for (const x of recipients.values()) for (const hex of x.entries.keys()) byEntry.set(hex, x.staffId);
 	for (const w of body.wraps) {
-		const hex = Buffer.from(w.entryId).toString('hex');
-		const who = [...recipients.values()].find((x) => x.entries.has(hex));
+		const staffId = byEntry.get(Buffer.from(w.entryId).toString('hex'));
+		const who = staffId === undefined ? undefined : recipients.get(staffId);
 		if (!who || covered.has(who.staffId)) return fail(409, 'recipients_changed', 'wraps');
 		covered.add(who.staffId);
 		wraps.push({ staffId: who.staffId, entryId: w.entryId, sealed: w.sealed });
 	}
 	if (covered.size !== recipients.size) return fail(409, 'recipients_changed', 'wraps');
 
-	const [taken] = await db.select({ id: report.id }).from(report).where(eq(report.locator, body.receipt.locator));
-	if (taken) return fail(409, 'locator_taken', 'receipt.locator');
-
+	// A taken locator is found by the insert below (on conflict do nothing → locator_taken), not by a query first.
 	const receivedOn = dateIn(settings.timezone, now);
 	try {
 		await db.transaction(async (tx) => {

@@ -7,6 +7,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
 import { attachmentPart } from '$lib/server/db/schema';
+import { rowsOf } from '$lib/server/org/sql';
 
 export interface AttachmentStorage {
 	/** Stores (or replaces) part `idx` of an attachment. */
@@ -17,6 +18,13 @@ export interface AttachmentStorage {
 	readFile(attachmentId: string, parts: number): AsyncIterable<Uint8Array>;
 	/** Deletes every part of these attachments; returns how many parts went. */
 	deleteFiles(attachmentIds: readonly string[]): Promise<number>;
+	/**
+	 * Stores part `idx` only while the intake is open (unexpired at `now`), holding a share lock on the
+	 * intake row meanwhile, so a part never lands in a file whose commit is under way. Optional: a store
+	 * without it gets the same guarantee from a transaction around {@link putPart} (intake.ts).
+	 * Returns false when the intake is not open.
+	 */
+	putPartIfOpen?(intakeId: Uint8Array, now: Date, attachmentId: string, idx: number, data: Uint8Array): Promise<boolean>;
 }
 
 /** Parts as rows of attachment_part in the app's database. */
@@ -54,6 +62,16 @@ export function databaseStorage(db: Db): AttachmentStorage {
 				yield row.data;
 			}
 		},
+		async putPartIfOpen(intakeId, now, attachmentId, idx, data) {
+			// One statement (one round trip, one commit): the share lock, the check and the upsert.
+			const rows = await db.execute(sql`
+				with open as (select id from intake where id = ${intakeId} and expires_at > ${now.toISOString()}::timestamptz for share)
+				insert into attachment_part (attachment_id, idx, data)
+				select ${attachmentId}::uuid, ${idx}::int, ${data}::bytea from open
+				on conflict (attachment_id, idx) do update set data = excluded.data
+				returning idx`);
+			return rowsOf(rows).length === 1;
+		},
 		async deleteFiles(attachmentIds) {
 			if (attachmentIds.length === 0) return 0;
 			const rows = await db.delete(attachmentPart).where(inArray(attachmentPart.attachmentId, [...attachmentIds])).returning({ idx: attachmentPart.idx });
@@ -61,3 +79,4 @@ export function databaseStorage(db: Db): AttachmentStorage {
 		}
 	};
 }
+

@@ -1,0 +1,296 @@
+/**
+ * `npm run bench:intake`: report intake through the real endpoints of the production build, side by side
+ * with the ceiling of this machine (the same rows inserted straight into the database).
+ *
+ * PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; a fresh database is
+ * created and dropped): the keyed demo province is loaded so reports have real recipients, then
+ *  - intake: BENCH_CONCURRENCY clients in BENCH_WORKERS worker threads submit BENCH_REPORTS reports, each
+ *    POST /api/v1/pow → solve → POST /api/v1/intake → PUT one part (the attachment) → POST /api/v1/reports;
+ *    everything encrypted (content bucket, one attachment of BENCH_ATTACHMENT_KB, wraps, receipt) is made
+ *    before the timed window; the proof of work is solved per request inside it;
+ *  - raw insert: the same rows (pow_spent, intake, attachment, attachment_part, report, report_key_wrap,
+ *    then the commit's update and delete) written by postgres.js, one transaction per report, at the same
+ *    concurrency, with a pool as large as the server's (DATABASE_POOL_MAX).
+ * Rounds alternate intake and raw (BENCH_ROUNDS) so drift on a shared machine hits both; the best round of
+ * each is compared. Then the same intake run on PGlite (BENCH_PGLITE_REPORTS, in-process raw inserts into
+ * the same data folder for its ceiling). Prints reports/s, p50/p99 latency, the server's RSS, and the last
+ * line `intake_vs_raw_insert=<ratio>` (PostgreSQL). Never fails on time: figures are for reading.
+ *
+ * Knobs: BENCH_DB=postgres|pglite|both (default both), BENCH_REPORTS (4000), BENCH_CONCURRENCY (32),
+ * BENCH_WORKERS (2), BENCH_POW_BITS (8), BENCH_POOL_MAX (10), BENCH_ROUNDS (2), BENCH_ATTACHMENT_KB (30),
+ * BENCH_PGLITE_REPORTS (600), BENCH_PGLITE_CONCURRENCY (8), QF_BUILD_DIR (a private copy of build/).
+ */
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { decodeBase64 } from '@oslojs/encoding';
+import { startWithKeyedDemo } from '../e2e/keyed-demo';
+import type { Server } from '../e2e/harness';
+import { DEMO_TARGET, fetchRecipients, prepareReports, processMemory, runClients, summarize, type PreparedReport, type Recipient, type WorkerResult } from './intake-lib';
+
+const DB = process.env.BENCH_DB ?? 'both';
+const REPORTS = Number(process.env.BENCH_REPORTS ?? 4000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const POW_BITS = Number(process.env.BENCH_POW_BITS ?? 8);
+const POOL_MAX = Number(process.env.BENCH_POOL_MAX ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ATTACHMENT = Number(process.env.BENCH_ATTACHMENT_KB ?? 30) * 1024;
+const PGLITE_REPORTS = Number(process.env.BENCH_PGLITE_REPORTS ?? 600);
+const PGLITE_CONCURRENCY = Number(process.env.BENCH_PGLITE_CONCURRENCY ?? 8);
+const WARMUP = 200;
+
+const serverEnv = (): Record<string, string> => ({
+	POW_DIFFICULTY: String(POW_BITS),
+	// The load-based raise (+1 bit per doubling above the free rate) would measure the PoW, not the intake.
+	POW_FREE_PER_MINUTE: '1000000',
+	INTAKE_PER_HOUR: '100000',
+	RECEIPT_PER_10MIN: '100000',
+	DATABASE_POOL_MAX: String(POOL_MAX),
+	LOG_LEVEL: 'warn'
+});
+
+interface RunFigures {
+	label: string;
+	reports: number;
+	failed: number;
+	perSecond: number;
+	p50: number;
+	p99: number;
+	errors: Map<string, number>;
+}
+
+const f1 = (n: number) => n.toFixed(1);
+
+function intakeFigures(label: string, results: WorkerResult[], wallMs: number): RunFigures {
+	const outcomes = results.flatMap((r) => r.outcomes);
+	const ok = outcomes.filter((o) => o.ok);
+	const errors = new Map<string, number>();
+	for (const o of outcomes) if (!o.ok) errors.set(`${o.stage}: ${o.error}`, (errors.get(`${o.stage}: ${o.error}`) ?? 0) + 1);
+	const s = summarize(ok.map((o) => o.ms));
+	return { label, reports: ok.length, failed: outcomes.length - ok.length, perSecond: ok.length / (wallMs / 1000), p50: s.p50, p99: s.p99, errors };
+}
+
+function print(f: RunFigures): void {
+	console.log(
+		`  ${f.label.padEnd(34)} ${String(f.reports).padStart(6)} reports  ${f1(f.perSecond).padStart(7)} reports/s  p50 ${f1(f.p50).padStart(6)} ms  p99 ${f1(f.p99).padStart(6)} ms` +
+			(f.failed ? `  FAILED ${f.failed}` : '')
+	);
+	for (const [k, n] of f.errors) console.log(`      ${n} × ${k}`);
+}
+
+/** Samples the server's RSS while `run` goes. */
+async function withRss<T>(pid: number, run: () => Promise<T>): Promise<{ value: T; maxRssKb: number }> {
+	let maxRssKb = 0;
+	const timer = setInterval(() => {
+		const m = processMemory(pid);
+		if (m) maxRssKb = Math.max(maxRssKb, m.rssKb);
+	}, 100);
+	try {
+		const value = await run();
+		const m = processMemory(pid);
+		if (m) maxRssKb = Math.max(maxRssKb, m.rssKb);
+		return { value, maxRssKb };
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+async function intakeRun(server: Server, recipients: Recipient[], count: number, concurrency: number, seed: number, label: string): Promise<{ figures: RunFigures; maxRssKb: number }> {
+	const { value, maxRssKb } = await withRss(server.pid, async () => {
+		const { results, wallMs } = await runClients({
+			base: server.url,
+			workers: WORKERS,
+			concurrency,
+			count,
+			seed,
+			prepare: { target: DEMO_TARGET, recipients, mix: { sizes: [[ATTACHMENT, 1]] }, keyPool: 64 }
+		});
+		return intakeFigures(label, results, wallMs);
+	});
+	return { figures: value, maxRssKb };
+}
+
+/* ------------------------------------------------------------------ raw inserts */
+
+interface RawRow {
+	powId: Buffer;
+	intakeId: Buffer;
+	expiresAt: Date;
+	part: Buffer;
+	locator: string;
+	content: Buffer;
+	kdfSpec: Buffer;
+	authHash: Buffer;
+	receiptWrapped: Buffer;
+	wraps: { staffId: string; entryId: Buffer; sealed: Buffer }[];
+}
+
+function rawRows(recipients: Recipient[], count: number, seed: number): RawRow[] {
+	const prepared: PreparedReport[] = prepareReports({ target: DEMO_TARGET, recipients, count, mix: { sizes: [[ATTACHMENT, 1]] }, keyPool: 64, seed });
+	const byEntry = new Map(recipients.map((r) => [r.entryId, r.staffId]));
+	return prepared.map((p) => {
+		const c = p.commit as { content: string; wraps: { entryId: string; sealed: string }[]; receipt: { kdfSpec: string; authHash: string; wrappedKey: string } };
+		return {
+			powId: randomBytes(16),
+			intakeId: randomBytes(16),
+			expiresAt: new Date(Date.now() + 3600_000),
+			part: p.attachment!,
+			locator: p.locator,
+			content: Buffer.from(decodeBase64(c.content)),
+			kdfSpec: Buffer.from(decodeBase64(c.receipt.kdfSpec)),
+			authHash: Buffer.from(decodeBase64(c.receipt.authHash)),
+			receiptWrapped: Buffer.from(decodeBase64(c.receipt.wrappedKey)),
+			wraps: c.wraps.map((w) => ({ staffId: byEntry.get(w.entryId)!, entryId: Buffer.from(decodeBase64(w.entryId)), sealed: Buffer.from(decodeBase64(w.sealed)) }))
+		};
+	});
+}
+
+const receivedOn = new Date().toISOString().slice(0, 10);
+
+/** The statements of one report, for a driver that runs `q(text, params)` inside a transaction. */
+async function insertReport(q: (text: string, params: unknown[]) => Promise<{ id: string }[]>, r: RawRow): Promise<void> {
+	await q('insert into pow_spent (id, expires_at) values ($1, $2)', [r.powId, r.expiresAt]);
+	await q('insert into intake (id, report_id, expires_at, files) values ($1, null, $2, 1)', [r.intakeId, r.expiresAt]);
+	const [a] = await q('insert into attachment (intake_id, file_no, bytes, parts) values ($1, 0, $2, 1) returning id', [r.intakeId, r.part.length]);
+	await q('insert into attachment_part (attachment_id, idx, data) values ($1, 0, $2)', [a!.id, r.part]);
+	const [rep] = await q(
+		`insert into report (locator, unit_id, position, kind, category, real_name, escalate, organ_id, received_on, content, content_bytes, kdf_spec, auth_hash, receipt_wrapped)
+		 values ($1, $2, $3, $4, $5, false, false, $6, $7, $8, $9, $10, $11, $12) returning id`,
+		[r.locator, DEMO_TARGET.unit, DEMO_TARGET.position, DEMO_TARGET.kind, DEMO_TARGET.category, DEMO_TARGET.organ, receivedOn, r.content, r.content.length, r.kdfSpec, r.authHash, r.receiptWrapped]
+	);
+	const values: unknown[] = [];
+	const tuples = r.wraps.map((w, i) => {
+		values.push(rep!.id, w.staffId, w.entryId, w.sealed);
+		return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
+	});
+	await q(`insert into report_key_wrap (report_id, staff_id, entry_id, sealed) values ${tuples.join(', ')}`, values);
+	await q('update attachment set report_id = $1, intake_id = null where intake_id = $2', [rep!.id, r.intakeId]);
+	await q('delete from intake where id = $1', [r.intakeId]);
+}
+
+async function rawRun(
+	label: string,
+	rows: RawRow[],
+	concurrency: number,
+	transaction: (fn: (q: (text: string, params: unknown[]) => Promise<{ id: string }[]>) => Promise<void>) => Promise<void>
+): Promise<RunFigures> {
+	const ms: number[] = [];
+	let next = 0;
+	const t0 = performance.now();
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			for (;;) {
+				const i = next++;
+				if (i >= rows.length) return;
+				const s = performance.now();
+				await transaction((q) => insertReport(q, rows[i]!));
+				ms.push(performance.now() - s);
+			}
+		})
+	);
+	const wall = performance.now() - t0;
+	const s = summarize(ms);
+	return { label, reports: rows.length, failed: 0, perSecond: rows.length / (wall / 1000), p50: s.p50, p99: s.p99, errors: new Map() };
+}
+
+/* ------------------------------------------------------------------ main */
+
+async function machine(): Promise<string> {
+	const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+	return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`;
+}
+
+async function postgresBench(): Promise<number> {
+	process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
+	process.env.E2E_DB = 'postgres';
+	const { default: postgres } = await import('postgres');
+	const { server, keys } = await startWithKeyedDemo({ testKdf: true, env: serverEnv() });
+	const sql = postgres(server.databaseUrl!, { max: POOL_MAX, onnotice: () => {} });
+	try {
+		const [{ version }] = (await sql`select current_setting('server_version') as version`) as unknown as [{ version: string }];
+		const recipients = await fetchRecipients(server.url, DEMO_TARGET, keys.rootPublicKey);
+		console.log(`\nPostgreSQL ${version}: production build (node build), DATABASE_POOL_MAX=${POOL_MAX}, POW_DIFFICULTY=${POW_BITS} bits (POW_FREE_PER_MINUTE raised so load adds none)`);
+		console.log(`  ${REPORTS} reports per round, ${CONCURRENCY} concurrent clients in ${WORKERS} worker threads; ${recipients.length} recipients per report (wraps);`);
+		console.log(`  content ${ATTACHMENT / 1024} KiB attachment (1 part) + content bucket; server, clients and PostgreSQL share the same ${os.cpus().length} cores.`);
+		await intakeRun(server, recipients, WARMUP, CONCURRENCY, 1, 'warm-up');
+		const intakes: RunFigures[] = [];
+		const raws: RunFigures[] = [];
+		let maxRss = 0;
+		for (let round = 1; round <= ROUNDS; round++) {
+			const run = await intakeRun(server, recipients, REPORTS, CONCURRENCY, 10 + round, `intake (HTTP), round ${round}`);
+			maxRss = Math.max(maxRss, run.maxRssKb);
+			intakes.push(run.figures);
+			print(run.figures);
+			const rows = rawRows(recipients, REPORTS, 20 + round);
+			const raw = await rawRun(`raw insert (postgres.js), round ${round}`, rows, CONCURRENCY, (fn) =>
+				sql.begin((tx) => fn((text, params) => tx.unsafe(text, params as never[]) as unknown as Promise<{ id: string }[]>)).then(() => {})
+			);
+			raws.push(raw);
+			print(raw);
+		}
+		const mem = processMemory(server.pid);
+		const bestIntake = intakes.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+		const bestRaw = raws.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+		const ratio = bestIntake.perSecond / bestRaw.perSecond;
+		console.log(
+			`  server RSS: max sampled ${(maxRss / 1024).toFixed(0)} MiB during the runs; VmRSS ${((mem?.rssKb ?? NaN) / 1024).toFixed(0)} MiB, VmHWM ${((mem?.hwmKb ?? NaN) / 1024).toFixed(0)} MiB at the end`
+		);
+		console.log(`  best: intake ${f1(bestIntake.perSecond)} reports/s (p50 ${f1(bestIntake.p50)} ms, p99 ${f1(bestIntake.p99)} ms) vs raw ${f1(bestRaw.perSecond)} reports/s`);
+		const [{ n }] = (await sql`select count(*)::int as n from report`) as unknown as [{ n: number }];
+		console.log(`  reports stored in the bench database: ${n}`);
+		return ratio;
+	} finally {
+		await sql.end({ timeout: 5 });
+		await server.stop();
+	}
+}
+
+async function pgliteBench(): Promise<void> {
+	process.env.E2E_DB = 'pglite';
+	const { server, keys } = await startWithKeyedDemo({ testKdf: true, env: serverEnv() });
+	let stopped = false;
+	try {
+		const recipients = await fetchRecipients(server.url, DEMO_TARGET, keys.rootPublicKey);
+		console.log(`\nPGlite (embedded, in the server process): ${PGLITE_REPORTS} reports, ${PGLITE_CONCURRENCY} concurrent clients, same payloads`);
+		await intakeRun(server, recipients, 50, PGLITE_CONCURRENCY, 2, 'warm-up');
+		const run = await intakeRun(server, recipients, PGLITE_REPORTS, PGLITE_CONCURRENCY, 31, 'intake (HTTP)');
+		print(run.figures);
+		const mem = processMemory(server.pid);
+		console.log(`  server RSS: max sampled ${(run.maxRssKb / 1024).toFixed(0)} MiB; VmHWM ${((mem?.hwmKb ?? NaN) / 1024).toFixed(0)} MiB`);
+		// Ceiling: the same statements into the same data folder by PGlite in this process (the server stopped).
+		process.kill(server.pid, 'SIGTERM');
+		await server.exited;
+		stopped = true;
+		const { PGlite } = await import('@electric-sql/pglite');
+		const pg = await PGlite.create(server.dataDir!);
+		try {
+			const rows = rawRows(recipients, PGLITE_REPORTS, 32);
+			const raw = await rawRun('raw insert (PGlite, in-process)', rows, PGLITE_CONCURRENCY, (fn) =>
+				pg.transaction((tx) => fn(async (text, params) => (await tx.query<{ id: string }>(text, params)).rows)).then(() => {})
+			);
+			print(raw);
+			console.log(`  intake_vs_raw_insert (PGlite, for the record) = ${(run.figures.perSecond / raw.perSecond).toFixed(2)}`);
+		} finally {
+			await pg.close();
+		}
+	} finally {
+		if (!stopped) await server.stop();
+		else await server.stop(); // removes the data folder
+	}
+}
+
+async function main(): Promise<void> {
+	console.log(`Intake benchmark on ${await machine()}`);
+	let ratio: number | null = null;
+	if (DB === 'postgres' || DB === 'both') ratio = await postgresBench();
+	if (DB === 'pglite' || DB === 'both') await pgliteBench();
+	if (ratio !== null) console.log(`intake_vs_raw_insert=${ratio.toFixed(2)}`);
+}
+
+main().then(
+	() => process.exit(0),
+	(e) => {
+		console.error(e);
+		process.exit(1);
+	}
+);
