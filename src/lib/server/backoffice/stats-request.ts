@@ -1,0 +1,80 @@
+/**
+ * The statistics request shared by the page (/staff/stats), the JSON (/staff/api/stats) and the CSV
+ * (/staff/api/stats.csv): who asks, which organ (within their jurisdiction) and which period.
+ *   organ: an organ id at or below the member's roots (default: their first root)
+ *   from, to: YYYY-MM-DD, received dates, inclusive (default: the last 12 months including this one)
+ */
+import { isDateString } from '$lib/server/calendar';
+import { config } from '$lib/server/config';
+import type { Db } from '$lib/server/db';
+import { dateIn, monthBefore } from '$lib/server/reports/dates';
+import { backofficeStats, childOrgans, organInJurisdiction, statsAccess, type BackofficeStats, type OrganRef, type StatsAccess, type StatsQuery } from './stats';
+
+export type StatsRequest =
+	| { ok: false; status: 403 | 400; code: 'forbidden' | 'invalid_field'; field?: string }
+	| {
+			ok: true;
+			access: StatsAccess;
+			organ: OrganRef & { path: OrganRef[] };
+			query: StatsQuery;
+	  };
+
+const MAX_SPAN_DAYS = 3700;
+
+/** Resolves the request; 403 for members without statistics or an organ outside their jurisdiction. */
+export async function statsRequest(db: Db, user: { id: string; isAdmin: boolean }, params: URLSearchParams, now = new Date()): Promise<StatsRequest> {
+	const access = await statsAccess(db, user);
+	if (!access || access.roots.length === 0) return { ok: false, status: 403, code: 'forbidden' };
+	const cfg = config();
+	const today = dateIn(cfg.timezone, now);
+	const organId = params.get('organ') || access.roots[0]!.id;
+	if (organId.length > 100) return { ok: false, status: 400, code: 'invalid_field', field: 'organ' };
+	const organ = await organInJurisdiction(db, access, organId);
+	if (!organ) return { ok: false, status: 403, code: 'forbidden' };
+	const from = params.get('from') || `${monthBefore(today, 11)}-01`;
+	const to = params.get('to') || today;
+	if (!isDateString(from)) return { ok: false, status: 400, code: 'invalid_field', field: 'from' };
+	if (!isDateString(to) || to < from) return { ok: false, status: 400, code: 'invalid_field', field: 'to' };
+	if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_SPAN_DAYS) return { ok: false, status: 400, code: 'invalid_field', field: 'to' };
+	return {
+		ok: true,
+		access,
+		organ,
+		query: { organIds: [organ.id], from, to, today, minCount: cfg.statsMinCount, topUnits: 20 }
+	};
+}
+
+export interface StatsPageData {
+	access: StatsAccess;
+	organ: OrganRef & { path: OrganRef[] };
+	children: OrganRef[];
+	stats: BackofficeStats;
+}
+
+/**
+ * Figures computed in the last few minutes, per database and query (aggregates only, never content): the
+ * page and the CSV it links to show the same numbers, and a province-wide view (seconds at a million
+ * reports, see the benchmark) is computed once per few minutes rather than per click. Access is checked
+ * before the cache is consulted.
+ */
+const CACHE_MS = 5 * 60_000;
+const CACHE_MAX = 100;
+const cache = new WeakMap<Db, Map<string, { at: number; value: Promise<BackofficeStats> }>>();
+
+export function cachedStats(db: Db, query: StatsQuery, now = Date.now()): Promise<BackofficeStats> {
+	let map = cache.get(db);
+	if (!map) cache.set(db, (map = new Map()));
+	const key = JSON.stringify([query.organIds, query.from, query.to, query.today, query.minCount, query.topUnits]);
+	const hit = map.get(key);
+	if (hit && now - hit.at < CACHE_MS) return hit.value;
+	const value = backofficeStats(db, query);
+	map.set(key, { at: now, value });
+	value.catch(() => map.delete(key));
+	for (const [k, v] of map) if (k !== key && (map.size > CACHE_MAX || now - v.at >= CACHE_MS)) map.delete(k);
+	return value;
+}
+
+export async function statsPageData(db: Db, req: Extract<StatsRequest, { ok: true }>): Promise<StatsPageData> {
+	const [stats, children] = await Promise.all([cachedStats(db, req.query), childOrgans(db, req.organ.id)]);
+	return { access: req.access, organ: req.organ, children, stats };
+}
