@@ -1,0 +1,155 @@
+/**
+ * Browser-side crypto of the back office (issue 6): opening a report with the staff member's unlocked
+ * key, decrypting its content, messages and notes, encrypting notes and replies, and re-sealing the
+ * report key for other staff (transfer up or down, grants) after verifying the signed directory.
+ *
+ * Pure functions: no fetch, no globals. The pages pass the keyring's keypair (`withSecretKey`), the
+ * served JSON and the time. Nothing here keeps a key: callers zero the report key when done (`forget`).
+ */
+import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
+import { decryptContent, encryptContent } from '../../crypto/content';
+import { fromUtf8, utf8 } from '../../crypto/encoding';
+import { openSealedKey, sealKey, type BoxKeyPair } from '../../crypto/seal';
+import type { DirectoryEntry } from '../../crypto/directory';
+import { verifyServedDirectory } from '../directory-verify';
+
+/** The plaintext of a report (docs/reporting.md §6), as far as the back office reads it. */
+export interface StaffReportContent {
+	v: number;
+	unit?: { id?: string; name?: string; regionPath?: string };
+	position?: string;
+	kind?: string;
+	category?: string;
+	person?: { name?: string; post?: string };
+	description?: string;
+	interference?: { matter?: string; when?: string; how?: string; howDetail?: string; othersWhoKnew?: string } | null;
+	identity?: { name?: string; contact?: string; unitOrAddress?: string } | null;
+	files?: { index: number; name?: string; type?: string; bytes?: number; metadataRemoved?: string[] }[];
+	submittedFrom?: string;
+}
+
+/** A decryption that failed (wrong key, tampered or malformed): shown as such, never thrown at the page. */
+export class StaffDecryptError extends Error {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super(message, options);
+		this.name = 'StaffDecryptError';
+	}
+}
+
+function bytes(b64: string, what: string): Uint8Array {
+	try {
+		return decodeBase64(b64);
+	} catch (e) {
+		throw new StaffDecryptError(`${what}: not base64`, { cause: e });
+	}
+}
+
+/** Opens the caller's own wrap of a report key (format S, base64) with the unlocked keypair. */
+export function openReportKey(sealed: string, pair: BoxKeyPair): Uint8Array {
+	try {
+		return openSealedKey(bytes(sealed, 'wrap'), pair);
+	} catch (e) {
+		if (e instanceof StaffDecryptError) throw e;
+		throw new StaffDecryptError('the report key does not open with this key', { cause: e });
+	}
+}
+
+/** Decrypts a content-format ciphertext (base64) holding JSON. */
+export function decryptJson<T>(reportKey: Uint8Array, b64: string): T {
+	try {
+		return JSON.parse(fromUtf8(decryptContent(reportKey, bytes(b64, 'content')))) as T;
+	} catch (e) {
+		if (e instanceof StaffDecryptError) throw e;
+		throw new StaffDecryptError('does not decrypt', { cause: e });
+	}
+}
+
+/** Encrypts a JSON value in the content format (padded), base64 for the wire. */
+export function encryptJson(reportKey: Uint8Array, value: unknown): string {
+	return encodeBase64(encryptContent(reportKey, utf8(JSON.stringify(value))));
+}
+
+/** The report's content. */
+export function decryptReportContent(reportKey: Uint8Array, content: string): StaffReportContent {
+	const c = decryptJson<StaffReportContent>(reportKey, content);
+	if (!c || typeof c !== 'object') throw new StaffDecryptError('content is not an object');
+	return c;
+}
+
+/** A message, a note or a rationale: plaintext `{ text }` (docs/reporting.md §4). */
+export function decryptText(reportKey: Uint8Array, body: string): string {
+	const v = decryptJson<{ text?: unknown }>(reportKey, body);
+	return v && typeof v.text === 'string' ? v.text : '';
+}
+
+export function encryptText(reportKey: Uint8Array, text: string): string {
+	return encryptJson(reportKey, { text });
+}
+
+/** Title and snippet for the inbox: the person reported and the first line of the description. */
+export function summarize(content: StaffReportContent, maxSnippet = 80): { person: string; snippet: string } {
+	const name = content.person?.name?.trim() ?? '';
+	const post = content.person?.post?.trim() ?? '';
+	const person = [name, post].filter(Boolean).join(' · ');
+	const first = (content.description ?? '').split(/\r?\n/).find((l) => l.trim().length > 0)?.trim() ?? '';
+	const chars = Array.from(first);
+	const snippet = chars.length > maxSnippet ? `${chars.slice(0, maxSnippet).join('')}…` : first;
+	return { person, snippet };
+}
+
+export interface Wrap {
+	entryId: string;
+	sealed: string;
+}
+
+export interface ResealResult {
+	/** Root fingerprint of the verified directory (show it). */
+	fingerprint: string;
+	/** Staff members the key was sealed to (one wrap each). */
+	recipients: number;
+	/** Served entries that failed verification (never sealed to). */
+	rejected: number;
+	wraps: (Wrap & { staffId: string })[];
+}
+
+/** One valid entry per staff member (a renewed entry overlapping the old one has the same key). */
+function perStaff(entries: DirectoryEntry[]): DirectoryEntry[] {
+	const seen = new Map<string, DirectoryEntry>();
+	for (const e of entries) if (!seen.has(e.staffId)) seen.set(e.staffId, e);
+	return [...seen.values()];
+}
+
+/**
+ * Verifies a served directory answer (GET /api/v1/directory?organ=&unit=) for `organId` and seals the
+ * report key to each valid recipient. Throws DirectoryAnswerError when the answer cannot be trusted.
+ */
+export function resealForOrgan(
+	reportKey: Uint8Array,
+	answer: unknown,
+	options: { organId: string; now: Date | number; pinnedRootPublicKey?: Uint8Array; only?: (e: DirectoryEntry) => boolean }
+): ResealResult {
+	const verified = verifyServedDirectory(answer, { organId: options.organId, now: options.now, pinnedRootPublicKey: options.pinnedRootPublicKey });
+	const chosen = perStaff(verified.valid.filter((e) => (options.only ? options.only(e) : true)));
+	return {
+		fingerprint: verified.fingerprint,
+		recipients: chosen.length,
+		rejected: verified.rejected.length,
+		wraps: chosen.map((e) => ({ staffId: e.staffId, entryId: encodeBase64(e.entryId), sealed: encodeBase64(sealKey(reportKey, e.publicKey)) }))
+	};
+}
+
+/** Seals the report key to one colleague's verified entry (a grant); null when they have none. */
+export function sealForColleague(
+	reportKey: Uint8Array,
+	answer: unknown,
+	options: { organId: string; staffId: string; now: Date | number; pinnedRootPublicKey?: Uint8Array }
+): { fingerprint: string; wrap: Wrap } | null {
+	const r = resealForOrgan(reportKey, answer, { ...options, only: (e) => e.staffId === options.staffId });
+	const w = r.wraps[0];
+	return w ? { fingerprint: r.fingerprint, wrap: { entryId: w.entryId, sealed: w.sealed } } : null;
+}
+
+/** Zeroes a report key (call when the page lets go of it). */
+export function forget(key: Uint8Array | null | undefined): void {
+	key?.fill(0);
+}

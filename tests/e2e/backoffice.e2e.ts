@@ -1,0 +1,370 @@
+/**
+ * The back office's full cycle in Chromium against the production build (issue 6, "the full cycle in the
+ * browser"), then the canary check of architecture invariant 1 over the whole cycle:
+ *
+ * 1. A reporter submits a real-name interference record through /report about the 一把手 of 平长镇卫生院
+ *    (routed to 丰泉区纪委监委, o-sf-c01-k03), with a photo and a text file; a unique canary string is typed
+ *    into every field, the file names and the text file's contents.
+ * 2. One of that organ's inspectors declared a conflict for the unit (written into the stopped server's
+ *    database before the report): they do not see it in the inbox and get 404 on its URL; so does an
+ *    inspector of another organ (北泉市纪委监委, o-sf-c01, before the transfer).
+ * 3. The other inspector signs in (password + TOTP), unlocks the key, sees the decrypted title in the inbox,
+ *    opens the report (content, reporter identity, attachments decrypted in the browser), registers it,
+ *    writes an internal note, and asks to send it up to 北泉市纪委监委 (the browser verifies that organ's
+ *    signed directory and re-seals the report key; rationale encrypted).
+ * 4. The organ head approves. The report leaves the organ: the inspector now gets 404.
+ * 5. An inspector of 北泉市纪委监委 sees it, decrypts it and replies to the reporter.
+ * 6. The reporter, with the receipt at /follow-up, sees "transferred" and the reply.
+ * 7. The receiving inspector registers the transferred report and accepts it; the print view decrypts it
+ *    and records the export.
+ * 8. The server is stopped; no form of the canary is in the database dump, the raw data folder (PGlite) or
+ *    the server's output, while the report's clear locator is (positive control).
+ *
+ * (The workflow allows asking to send a report up only from 已登记, before acceptance — docs/workflow.md —
+ * so acceptance happens at the receiving organ.) Run with E2E_DB=postgres for PostgreSQL.
+ */
+import { mkdtempSync, readFileSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/lib/server/db/index';
+import { staffConflict } from '../../src/lib/server/db/schema';
+import { dumpStorage, findCanary } from './dump';
+import { loadDemoInto } from './demo';
+import { expectNoAxeViolations, launchBrowser, newPhonePage, releaseStorage, root, startServer, type Browser, type BrowserContext, type Page, type Server } from './harness';
+import { keyDemoInto, totpCode, type KeyedDemoKeys, type KeyedDemoStaff } from './keyed-demo';
+
+const UNIT = { id: 'sf-c01-k03-t02-s01', name: '平长镇卫生院' };
+const ORGAN = 'o-sf-c01-k03';
+const UPPER = 'o-sf-c01';
+const CANARY = `QFCANARY${randomBytes(6).toString('hex').toUpperCase()}`;
+const PLAIN_JPG = path.join(root, 'tests', 'fixtures', 'plain.jpg');
+
+let server: Server;
+let browser: Browser;
+let keys: KeyedDemoKeys;
+let tmp: string;
+let inspector: KeyedDemoStaff;
+let conflicted: KeyedDemoStaff;
+let head: KeyedDemoStaff;
+let upper: KeyedDemoStaff;
+let receipt: { locator: string; secret: string };
+let reportUrl = '';
+
+const canon = (locator: string) => locator.replace(/[^0-9A-Z]/gi, '').toUpperCase();
+
+/* ------------------------------------------------------------------ staff helpers */
+
+const usedStep = new Map<string, number>();
+/** A TOTP code for a time step this account has not used yet (codes cannot be replayed). */
+async function nextCode(s: KeyedDemoStaff): Promise<string> {
+	const step = () => Math.floor(Date.now() / 30_000);
+	const last = usedStep.get(s.staffId) ?? 0;
+	while (step() <= last) await new Promise((r) => setTimeout(r, 500));
+	usedStep.set(s.staffId, step());
+	return totpCode(s.totpKey!, Date.now());
+}
+
+async function desk(): Promise<{ context: BrowserContext; page: Page }> {
+	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+	return { context, page: await context.newPage() };
+}
+
+async function signIn(s: KeyedDemoStaff): Promise<{ context: BrowserContext; page: Page }> {
+	const d = await desk();
+	const { page } = d;
+	await page.goto(`${server.url}/staff/login`);
+	await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
+	await page.getByLabel('用户名').fill(s.username);
+	await page.getByLabel('密码', { exact: true }).fill(s.password!);
+	await page.getByRole('button', { name: '登录' }).click();
+	await page.waitForURL(/\/staff\/login\/totp$/, { timeout: 60_000 });
+	await page.getByLabel('验证码').fill(await nextCode(s));
+	await page.getByRole('button', { name: '验证' }).click();
+	await page.waitForURL(/\/staff(\?.*)?$/, { timeout: 60_000 });
+	await page.getByTestId('welcome').waitFor();
+	return d;
+}
+
+async function unlock(page: Page, s: KeyedDemoStaff): Promise<void> {
+	const box = page.getByTestId('unlock');
+	await box.locator('button[type="submit"]:not([disabled])').waitFor();
+	await box.getByLabel('登录密码').fill(s.password!);
+	await box.getByRole('button', { name: '解锁' }).click();
+	await box.getByTestId('key-status').waitFor({ timeout: 60_000 });
+}
+
+function inboxItem(page: Page) {
+	return page.locator(`[data-testid="inbox-item"][data-locator="${canon(receipt.locator)}"], [data-testid="inbox-item"][data-locator="${receipt.locator}"]`);
+}
+
+async function act(page: Page, action: string, fill?: () => Promise<void>): Promise<void> {
+	const form = page.getByTestId('action-form');
+	await form.getByTestId('action-select').selectOption(action);
+	await fill?.();
+	await form.getByRole('button').click();
+	await page.getByTestId('action-done').waitFor({ timeout: 60_000 });
+}
+
+async function expectHidden(s: KeyedDemoStaff): Promise<void> {
+	const { context, page } = await signIn(s);
+	try {
+		await page.getByTestId('inbox').or(page.getByTestId('inbox-empty')).first().waitFor();
+		expect(await inboxItem(page).count(), `${s.username} must not see the report in the inbox`).toBe(0);
+		const res = await page.goto(reportUrl);
+		expect(res?.status(), `${s.username} must get 404 on the report`).toBe(404);
+		const api = await page.request.get(`${server.url}/staff/api/reports/${reportUrl.split('/').pop()}`);
+		expect(api.status()).toBe(404);
+	} finally {
+		await context.close();
+	}
+}
+
+/* ------------------------------------------------------------------ setup */
+
+beforeAll(async () => {
+	tmp = mkdtempSync(path.join(os.tmpdir(), 'qf-bo-'));
+	const env = { POW_DIFFICULTY: '8' };
+	const first = await startServer({ keepStorage: true, env });
+	try {
+		await first.stop();
+		await loadDemoInto(first);
+		keys = await keyDemoInto(first, { signin: true, testKdf: true });
+		const of = (organ: string, role: string) => keys.staff.filter((s) => s.organId === organ && s.role === role).sort((a, b) => a.staffId.localeCompare(b.staffId));
+		[inspector, conflicted] = of(ORGAN, 'inspector') as [KeyedDemoStaff, KeyedDemoStaff];
+		head = of(ORGAN, 'head')[0]!;
+		upper = of(UPPER, 'inspector')[0]!;
+		for (const s of [inspector, conflicted, head, upper]) expect(s?.password, 'keyed demo staff with sign-in').toBeTruthy();
+		// The second inspector declares a conflict for the unit: the directory leaves them out for it.
+		const d = await openDatabase({ databaseUrl: first.databaseUrl, dataDir: first.dataDir ?? '', poolMax: 1 });
+		try {
+			await d.db.insert(staffConflict).values({ staffId: conflicted.staffId, unitId: UNIT.id, reason: '近亲属在该单位任职（测试）' });
+		} finally {
+			await d.close();
+		}
+		server = await startServer({ reuse: first, keepStorage: true, env });
+	} catch (e) {
+		await releaseStorage(first);
+		throw e;
+	}
+	browser = await launchBrowser();
+}, 300_000);
+
+afterAll(async () => {
+	await browser?.close();
+	if (server) {
+		await server.stop();
+		await releaseStorage(server);
+	}
+	if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/* ------------------------------------------------------------------ the cycle */
+
+describe('back office: the full cycle', () => {
+	it('a reporter submits a real-name report with canaries in every field and file', async () => {
+		const textFile = path.join(tmp, `${CANARY}-evidence.txt`);
+		writeFileSync(textFile, `证据 ${CANARY}-filecontents 转账记录`);
+		const photo = path.join(tmp, `${CANARY}-photo.jpg`);
+		copyFileSync(PLAIN_JPG, photo);
+		const { context, page } = await newPhonePage(browser);
+		try {
+			await page.goto(`${server.url}/report`);
+			await page.locator('#unit-q:enabled').waitFor();
+			await page.getByLabel('单位名称（可输入拼音或首字母，如 gxq）').fill(UNIT.name);
+			await page.locator('.hits .hit').filter({ has: page.locator('.name', { hasText: new RegExp(`^${UNIT.name}$`) }) }).first().click();
+			await page.getByTestId('unit-selected').waitFor();
+			await page.getByRole('radio', { name: '一把手（主要负责人）' }).check();
+			await page.locator('#person-name').fill(`${CANARY}-person`);
+			await page.locator('#person-post').fill(`${CANARY}-post`);
+			await page.getByRole('radio', { name: /^领导干部插手干预重大事项记录/ }).check();
+			await page.getByRole('radio', { name: '工程项目', exact: true }).check();
+			await page.getByRole('radio', { name: '打招呼', exact: true }).check();
+			await page.locator('#i-when').fill(`${CANARY}-when`);
+			await page.locator('#i-detail').fill(`${CANARY}-detail`);
+			await page.locator('#i-others').fill(`${CANARY}-others`);
+			await page.getByRole('button', { name: '下一步' }).click();
+			await page.getByRole('heading', { name: /步骤 2\/3/ }).waitFor();
+			await page.getByRole('radio', { name: /^廉洁纪律/ }).check();
+			await page.getByLabel('具体情况').fill(`${CANARY}-description 院长在设备采购中收受回扣。\n第二段。`);
+			await page.locator('#files-input').setInputFiles([photo, textFile]);
+			await page.getByTestId('attachment').filter({ hasText: `${CANARY}-evidence.txt` }).waitFor();
+			await page.getByRole('button', { name: '下一步' }).click();
+			await page.getByRole('heading', { name: /步骤 3\/3/ }).waitFor();
+			await page.getByRole('radio', { name: /^实名提交/ }).check();
+			await page.getByLabel('您的姓名', { exact: true }).fill(`${CANARY}-reportername`);
+			await page.getByLabel('联系方式（手机号等）', { exact: true }).fill(`${CANARY}-contact`);
+			await page.getByLabel('工作单位或住址（可不填）', { exact: true }).fill(`${CANARY}-address`);
+			await page.getByTestId('recipients').waitFor({ timeout: 60_000 });
+			expect(await page.getByTestId('routing-preview').textContent()).toContain('丰泉区纪委监委');
+			await page.getByRole('button', { name: '加密并提交' }).click();
+			const card = page.getByTestId('receipt');
+			await card.waitFor({ timeout: 120_000 });
+			receipt = {
+				locator: (await card.getByTestId('receipt-locator').textContent())!.trim(),
+				secret: (await card.getByTestId('receipt-secret').textContent())!.trim()
+			};
+			expect(receipt.locator).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+		} finally {
+			await context.close();
+		}
+	}, 300_000);
+
+	it('the inspector unlocks, decrypts, registers, notes and asks to send the report up', async () => {
+		const { context, page } = await signIn(inspector);
+		try {
+			const item = inboxItem(page);
+			await item.waitFor();
+			expect(await item.getByTestId('inbox-title').textContent()).toContain('解锁后显示');
+			await expectNoAxeViolations(page);
+			await unlock(page, inspector);
+			await expect.poll(() => item.getByTestId('inbox-title').textContent()).toContain(`${CANARY}-person`);
+			expect(await item.getByTestId('inbox-title').textContent()).toContain(`${CANARY}-description`);
+			// Filters: real-name reports of this kind and position still list it; anonymous ones do not.
+			await page.goto(`${server.url}/staff?realName=1&kind=interference_record&position=top_leader&sort=deadline`);
+			await inboxItem(page).waitFor();
+			await page.goto(`${server.url}/staff?realName=0`);
+			await page.getByTestId('inbox').or(page.getByTestId('inbox-empty')).first().waitFor();
+			expect(await inboxItem(page).count()).toBe(0);
+			// A full page load forgot the key (memory only): unlock again, then open the report in-app.
+			await page.goto(`${server.url}/staff`);
+			await unlock(page, inspector);
+			await inboxItem(page).getByRole('link').click();
+			await page.waitForURL(/\/staff\/reports\/[0-9a-f-]+$/);
+			reportUrl = page.url();
+			await page.getByTestId('report-content').waitFor();
+			expect(await page.getByTestId('report-person').textContent()).toBe(`${CANARY}-person`);
+			expect(await page.getByTestId('report-description').textContent()).toContain(`${CANARY}-description`);
+			expect(await page.getByTestId('reporter-identity').textContent()).toContain(`${CANARY}-reportername`);
+			expect(await page.getByTestId('report-state').textContent()).toBe('已接收');
+			await expectNoAxeViolations(page);
+
+			// Attachments: decrypted in the worker; the photo previews from a blob: URL, the text file downloads.
+			const photoRow = page.getByTestId('attachment').filter({ hasText: `${CANARY}-photo.jpg` });
+			await photoRow.getByRole('button', { name: '预览' }).click();
+			const img = photoRow.getByTestId('attachment-preview');
+			await img.waitFor({ timeout: 60_000 });
+			expect(await img.getAttribute('src')).toMatch(/^blob:/);
+			await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+			const textRow = page.getByTestId('attachment').filter({ hasText: `${CANARY}-evidence.txt` });
+			const [download] = await Promise.all([page.waitForEvent('download'), textRow.getByRole('button', { name: '下载' }).click()]);
+			expect(download.suggestedFilename()).toBe(`${CANARY}-evidence.txt`);
+			expect(readFileSync((await download.path())!, 'utf8')).toContain(`${CANARY}-filecontents`);
+
+			await act(page, 'register');
+			expect(await page.getByTestId('report-state').textContent()).toBe('已登记');
+			// Registration starts the 15-working-day acceptance notice for a real-name report.
+			expect(await page.getByTestId('deadlines').textContent()).toMatch(/告知实名举报人受理情况：\d{4}-\d{2}-\d{2} 到期 · 剩 \d+ 个工作日/);
+
+			await page.getByTestId('note').fill(`${CANARY}-note 内部备注：需核查采购合同。`);
+			await page.getByRole('button', { name: '保存备注' }).click();
+			await page.getByTestId('notes').getByText(`${CANARY}-note`).waitFor({ timeout: 60_000 });
+
+			await act(page, 'request_report_up', async () => {
+				await page.getByTestId('target-organ').selectOption(UPPER);
+				await expect.poll(() => page.getByTestId('target-recipients').textContent(), { timeout: 60_000 }).toMatch(/为 [1-9]\d* 名接收人加密/);
+				await page.getByTestId('action-note').fill(`${CANARY}-rationale 涉及一把手，按规定报送上一级机关。`);
+			});
+			expect(await page.getByTestId('report-state').textContent()).toBe('拟上报上级机关（待审批）');
+			expect(await page.getByTestId('pending').textContent()).toContain(`${CANARY}-rationale`);
+			await expectNoAxeViolations(page);
+		} finally {
+			await context.close();
+		}
+	}, 300_000);
+
+	it('a conflicted inspector of the organ and another organ’s inspector neither list nor open it', async () => {
+		await expectHidden(conflicted);
+		await expectHidden(upper);
+	}, 300_000);
+
+	it('the organ head approves the transfer; the report leaves the organ', async () => {
+		const { context, page } = await signIn(head);
+		try {
+			await page.getByTestId('notices').waitFor();
+			await unlock(page, head);
+			await inboxItem(page).getByRole('link').click();
+			await page.getByTestId('pending').waitFor();
+			expect(await page.getByTestId('pending').textContent()).toContain(`${CANARY}-rationale`);
+			await act(page, 'approve');
+			expect(await page.getByTestId('report-state').textContent()).toBe('已上报上级机关（待其登记）');
+		} finally {
+			await context.close();
+		}
+		await expectHidden(inspector);
+	}, 300_000);
+
+	it('the upper organ’s inspector reads it and replies to the reporter', async () => {
+		const { context, page } = await signIn(upper);
+		try {
+			await inboxItem(page).waitFor();
+			await unlock(page, upper);
+			await inboxItem(page).getByRole('link').click();
+			await page.getByTestId('report-content').waitFor();
+			expect(await page.getByTestId('report-description').textContent()).toContain(`${CANARY}-description`);
+			const timeline = await page.getByTestId('timeline').textContent();
+			expect(timeline).toContain(`${CANARY}-rationale`); // the rationale note travels with the re-sealed key
+			await page.getByTestId('reply').fill(`${CANARY}-reply 您的举报已收到，正在办理。`);
+			await page.getByRole('button', { name: '加密并发送' }).click();
+			await page.getByTestId('conversation').getByText(`${CANARY}-reply`).waitFor({ timeout: 60_000 });
+			await expectNoAxeViolations(page);
+		} finally {
+			await context.close();
+		}
+	}, 300_000);
+
+	it('the reporter sees "transferred" and the reply', async () => {
+		const { context, page } = await newPhonePage(browser);
+		try {
+			await page.goto(`${server.url}/follow-up`);
+			await page.locator('#locator:enabled').waitFor();
+			await page.getByLabel('查询码', { exact: true }).fill(receipt.locator);
+			await page.getByLabel('查询密码', { exact: true }).fill(receipt.secret);
+			await page.getByRole('button', { name: '查询', exact: true }).click();
+			await page.getByTestId('status').waitFor({ timeout: 90_000 });
+			expect(await page.getByTestId('status').textContent()).toContain('已转交');
+			expect(await page.getByTestId('conversation').textContent()).toContain(`${CANARY}-reply`);
+			expect(await page.content()).not.toMatch(/演示人员|demo-\d/); // no staff named
+		} finally {
+			await context.close();
+		}
+	}, 300_000);
+
+	it('the receiving inspector registers and accepts it, and prints it', async () => {
+		const { context, page } = await signIn(upper);
+		try {
+			await unlock(page, upper);
+			await inboxItem(page).getByRole('link').click();
+			await page.getByTestId('report-content').waitFor();
+			await act(page, 'register_transfer');
+			await act(page, 'accept');
+			expect(await page.getByTestId('report-state').textContent()).toBe('已受理');
+			await page.getByTestId('print-link').click();
+			await page.getByTestId('print-person').waitFor();
+			expect(await page.getByTestId('print-description').textContent()).toContain(`${CANARY}-description`);
+			await page.evaluate(() => {
+				window.print = () => void (document.body.dataset.printed = '1');
+			});
+			const exported = page.waitForResponse((r) => r.url().endsWith('/export') && r.request().method() === 'POST');
+			await page.getByTestId('print-button').click();
+			expect((await exported).status()).toBe(204);
+			await page.waitForFunction(() => document.body.dataset.printed === '1');
+		} finally {
+			await context.close();
+		}
+	}, 300_000);
+
+	it('after the cycle, no form of the canary is stored or logged; the clear locator is', async () => {
+		await server.stop();
+		const dump = await dumpStorage(server);
+		expect(dump.tables).toBeGreaterThan(10);
+		expect(dump.sql, 'positive control: the clear locator is in the dump').toContain(canon(receipt.locator));
+		expect(findCanary(dump.sql, CANARY), 'canary in the database dump').toEqual([]);
+		expect(findCanary(dump.files, CANARY), 'canary in the data folder').toEqual([]);
+		expect(findCanary(server.output(), CANARY), 'canary in the server output').toEqual([]);
+		for (const part of ['reply', 'note', 'rationale', 'person', 'filecontents', 'reportername']) {
+			expect(dump.sql.includes(`${CANARY}-${part}`)).toBe(false);
+		}
+	}, 300_000);
+});
