@@ -23,6 +23,8 @@ export interface Config {
 	powDifficulty: number;
 	/** Challenges per minute above which the difficulty rises (+1 bit per doubling, at most +8). */
 	powFreePerMinute: number;
+	/** Seconds over which challenges are counted for that (default 60; shorter only for tests and tuning). */
+	powWindowSeconds: number;
 	/** Files per report or per follow-up message. */
 	maxFiles: number;
 	/** Largest stored stream of one file, in bytes. */
@@ -124,6 +126,7 @@ export function loadConfig(env: Env): Config {
 			'https://www.weather.com.cn/',
 		powDifficulty: int(env, 'POW_DIFFICULTY', 16, 0, 32),
 		powFreePerMinute: int(env, 'POW_FREE_PER_MINUTE', 600, 1, 1_000_000),
+		powWindowSeconds: int(env, 'POW_WINDOW_SECONDS', 60, 1, 3600),
 		maxFiles: int(env, 'MAX_FILES', 10, 0, 100),
 		maxFileBytes: int(env, 'MAX_FILE_BYTES', 25 * MIB, 1024, 1024 * MIB),
 		maxReportBytes: int(env, 'MAX_REPORT_BYTES', 60 * MIB, 1024, 4096 * MIB),

@@ -1,4 +1,4 @@
-import type { Handle } from '@sveltejs/kit';
+import { error, type Handle } from '@sveltejs/kit';
 
 /** Features the app never uses are denied to every page. */
 export const PERMISSIONS_POLICY = [
@@ -55,4 +55,37 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 		set('cache-control', 'no-store');
 	}
 	return response;
+};
+
+/**
+ * Form actions read their body with `request.formData()`, which throws a TypeError on a body that is not
+ * form data (another content type, a multipart body without or with a broken boundary); SvelteKit would
+ * answer that with a 500. Here such a body becomes a 415 or 400 instead, for every action at once; so does
+ * a POST to `?/default`, which SvelteKit also answers with a 500.
+ * Runs after the i18n handle, which may replace `event.request`.
+ */
+export const formBodies: Handle = ({ event, resolve }) => {
+	const request = event.request;
+	if (request.method === 'POST') {
+		// SvelteKit throws a plain Error (a 500) for `?/default`, the reserved name of the unnamed action.
+		if (event.url.searchParams.has('/default')) {
+			return new Response('No form action with this name.\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		}
+		const formData = request.formData.bind(request);
+		Object.defineProperty(request, 'formData', {
+			configurable: true,
+			value: async () => {
+				const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+				if (type !== 'multipart/form-data' && type !== 'application/x-www-form-urlencoded') {
+					error(415, 'Expected form data (application/x-www-form-urlencoded or multipart/form-data)');
+				}
+				try {
+					return await formData();
+				} catch {
+					error(400, 'Malformed form data');
+				}
+			}
+		});
+	}
+	return resolve(event);
 };

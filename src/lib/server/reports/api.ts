@@ -17,7 +17,8 @@ import { publicStats } from './stats';
 export type ReportSettings = Pick<
 	Config,
 	'powDifficulty' | 'powFreePerMinute' | 'maxFiles' | 'maxFileBytes' | 'maxReportBytes' | 'intakePerHour' | 'receiptPer10Min' | 'statsMinCount' | 'timezone'
->;
+> &
+	Partial<Pick<Config, 'powWindowSeconds'>>;
 
 export interface Limits {
 	intake: WindowLimiter;
@@ -56,7 +57,7 @@ const SMALL_BODY_CAP = 16 * 1024;
 export async function powApi(ctx: Ctx, source: Request | BodySource): Promise<Answer> {
 	const body = await handleJson(source, v.object({ purpose: v.picklist(['intake', 'receipt']) }), SMALL_BODY_CAP);
 	if (!body.ok) return body.result;
-	const c = await issueChallenge(ctx.db, body.value.purpose, { difficulty: ctx.settings.powDifficulty, freePerMinute: ctx.settings.powFreePerMinute }, ctx.now);
+	const c = await issueChallenge(ctx.db, body.value.purpose, { difficulty: ctx.settings.powDifficulty, freePerMinute: ctx.settings.powFreePerMinute, windowMs: (ctx.settings.powWindowSeconds ?? 60) * 1000 }, ctx.now);
 	return { status: 200, body: c };
 }
 

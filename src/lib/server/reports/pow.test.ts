@@ -24,6 +24,18 @@ describe('PowLoad', () => {
 		expect(load.extraBits(t + 180_000, 10)).toBe(8);
 	});
 
+	it('counts in a shorter window when configured (POW_WINDOW_SECONDS), with the free rate scaled to it', () => {
+		const load = new PowLoad();
+		const w = 5_000; // 60 per minute = 5 per 5-second window
+		const t = NOW.getTime() - (NOW.getTime() % w);
+		for (let i = 0; i < 5; i++) load.count(t, w);
+		expect(load.extraBits(t, 60, w)).toBe(0);
+		for (let i = 0; i < 15; i++) load.count(t + 1_000, w);
+		expect(load.extraBits(t + 1_000, 60, w)).toBe(2); // 20 = 4 × free
+		expect(load.extraBits(t + w, 60, w)).toBe(2); // the next window remembers the busy one
+		expect(load.extraBits(t + 2 * w, 60, w)).toBe(0); // a quiet window later it is back
+	});
+
 	it('counts leading zero bits', () => {
 		expect(leadingZeroBits(new Uint8Array([0, 0, 0x10]))).toBe(19);
 		expect(leadingZeroBits(new Uint8Array([0x80]))).toBe(0);

@@ -27,34 +27,36 @@ export const POW_LIFETIME_SECONDS = 600;
 export const MAX_EXTRA_BITS = 8;
 
 /**
- * Challenges issued per minute, in memory. The difficulty rises one bit per doubling of the busier of the
- * current and the previous minute above the free rate, and falls back as soon as a quiet minute passes.
+ * Challenges issued per window (a minute unless config POW_WINDOW_SECONDS says otherwise), in memory. The
+ * difficulty rises one bit per doubling of the busier of the current and the previous window above the free
+ * rate, and falls back as soon as a quiet window passes.
  */
 export class PowLoad {
-	private minute = -1;
+	private window = -1;
 	private current = 0;
 	private previous = 0;
 
-	private roll(nowMs: number): void {
-		const m = Math.floor(nowMs / 60_000);
-		if (m === this.minute) return;
-		this.previous = m === this.minute + 1 ? this.current : 0;
+	private roll(nowMs: number, windowMs: number): void {
+		const w = Math.floor(nowMs / windowMs);
+		if (w === this.window) return;
+		this.previous = w === this.window + 1 ? this.current : 0;
 		this.current = 0;
-		this.minute = m;
+		this.window = w;
 	}
 
 	/** Records one issued challenge. */
-	count(nowMs: number): void {
-		this.roll(nowMs);
+	count(nowMs: number, windowMs = 60_000): void {
+		this.roll(nowMs, windowMs);
 		this.current++;
 	}
 
-	/** Extra bits for the current load. */
-	extraBits(nowMs: number, freePerMinute: number): number {
-		this.roll(nowMs);
+	/** Extra bits for the current load (`freePerMinute` scaled to the window). */
+	extraBits(nowMs: number, freePerMinute: number, windowMs = 60_000): number {
+		this.roll(nowMs, windowMs);
 		const rate = Math.max(this.current, this.previous);
-		if (rate <= freePerMinute) return 0;
-		return Math.min(MAX_EXTRA_BITS, Math.ceil(Math.log2(rate / freePerMinute)));
+		const free = (freePerMinute * windowMs) / 60_000;
+		if (rate <= free) return 0;
+		return Math.min(MAX_EXTRA_BITS, Math.ceil(Math.log2(rate / free)));
 	}
 }
 
@@ -65,6 +67,8 @@ export interface PowSettings {
 	difficulty: number;
 	/** Config POW_FREE_PER_MINUTE. */
 	freePerMinute: number;
+	/** Length of the load window in ms (config POW_WINDOW_SECONDS; default a minute). */
+	windowMs?: number;
 	/** The load counter (tests pass their own). */
 	load?: PowLoad;
 }
@@ -78,8 +82,8 @@ export interface Challenge {
 /** Issues a challenge for `purpose`. */
 export async function issueChallenge(db: Db, purpose: PowPurpose, settings: PowSettings, now = new Date()): Promise<Challenge> {
 	const counter = settings.load ?? load;
-	const difficulty = Math.min(32, settings.difficulty + counter.extraBits(now.getTime(), settings.freePerMinute));
-	counter.count(now.getTime());
+	const difficulty = Math.min(32, settings.difficulty + counter.extraBits(now.getTime(), settings.freePerMinute, settings.windowMs));
+	counter.count(now.getTime(), settings.windowMs);
 	const expiresAt = Math.floor(now.getTime() / 1000) + POW_LIFETIME_SECONDS;
 	const bytes = new Uint8Array(CHALLENGE_LENGTH);
 	const view = new DataView(bytes.buffer);
