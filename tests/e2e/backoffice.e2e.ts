@@ -17,8 +17,13 @@
  * 6. The reporter, with the receipt at /follow-up, sees "transferred" and the reply.
  * 7. The receiving inspector registers the transferred report and accepts it; the print view decrypts it
  *    and records the export.
- * 8. The server is stopped; no form of the canary is in the database dump, the raw data folder (PGlite) or
- *    the server's output, while the report's clear locator is (positive control).
+ * 8. The receiving inspector works it through: dispatch, 初步核实 (encrypted rationale), the verification
+ *    report, then asks to close it (予以了结, picked in the outcome picker; rationale encrypted).
+ * 9. A head of 北泉市纪委监委 approves the close request: the report is 已办结 with the outcome; the result
+ *    feedback deadline starts. The inspector records the feedback to the real-name reporter (encrypted).
+ * 10. The reporter at /follow-up sees 已办结 and the reply.
+ * 11. The server is stopped; no form of the canary is in the database dump, the raw data folder (PGlite) or
+ *     the server's output, while the report's clear locator is (positive control).
  *
  * (The workflow allows asking to send a report up only from 已登记, before acceptance — docs/workflow.md —
  * so acceptance happens at the receiving organ.) Run with E2E_DB=postgres for PostgreSQL.
@@ -49,6 +54,7 @@ let inspector: KeyedDemoStaff;
 let conflicted: KeyedDemoStaff;
 let head: KeyedDemoStaff;
 let upper: KeyedDemoStaff;
+let upperHead: KeyedDemoStaff;
 let receipt: { locator: string; secret: string };
 let reportUrl = '';
 
@@ -135,7 +141,8 @@ beforeAll(async () => {
 		[inspector, conflicted] = of(ORGAN, 'inspector') as [KeyedDemoStaff, KeyedDemoStaff];
 		head = of(ORGAN, 'head')[0]!;
 		upper = of(UPPER, 'inspector')[0]!;
-		for (const s of [inspector, conflicted, head, upper]) expect(s?.password, 'keyed demo staff with sign-in').toBeTruthy();
+		upperHead = of(UPPER, 'head')[0]!;
+		for (const s of [inspector, conflicted, head, upper, upperHead]) expect(s?.password, 'keyed demo staff with sign-in').toBeTruthy();
 		// The second inspector declares a conflict for the unit: the directory leaves them out for it.
 		const d = await openDatabase({ databaseUrl: first.databaseUrl, dataDir: first.dataDir ?? '', poolMax: 1 });
 		try {
@@ -355,6 +362,97 @@ describe('back office: the full cycle', () => {
 		}
 	}, 300_000);
 
+	it('the receiving inspector dispatches, verifies and asks to close it with an outcome', async () => {
+		const { context, page } = await signIn(upper);
+		try {
+			await unlock(page, upper);
+			await inboxItem(page).getByRole('link').click();
+			await page.getByTestId('report-content').waitFor();
+			await act(page, 'dispatch');
+			expect(await page.getByTestId('report-state').textContent()).toBe('已分办，待处置');
+			await act(page, 'start_verification', async () => {
+				await page.getByTestId('action-note').fill(`${CANARY}-verifynote 线索具体，可查性强，开展初步核实。`);
+			});
+			expect(await page.getByTestId('report-state').textContent()).toBe('初步核实中');
+			expect(await page.getByTestId('deadlines').textContent()).toContain('初步核实');
+			await act(page, 'report_verification', async () => {
+				await page.getByTestId('action-note').fill(`${CANARY}-verifyreport 初核报告：反映问题查无实据。`);
+			});
+			expect(await page.getByTestId('report-state').textContent()).toBe('初核已报告，待研判');
+			await act(page, 'request_close', async () => {
+				const picker = page.getByTestId('outcome-picker');
+				await picker.waitFor();
+				await picker.getByRole('radio', { name: '予以了结', exact: true }).check();
+				await page.getByTestId('action-note').fill(`${CANARY}-closenote 经初核，拟予以了结。`);
+			});
+			expect(await page.getByTestId('report-state').textContent()).toBe('拟予以了结（待审批）');
+			const pending = page.getByTestId('pending');
+			expect(await pending.textContent()).toContain(`${CANARY}-closenote`);
+			expect(await pending.textContent()).toContain('予以了结');
+			// Only a head (other than the requester) decides the request: the inspector is offered no approve.
+			expect(await page.getByTestId('action-select').locator('option[value="approve"]').count()).toBe(0);
+			const timeline = await page.getByTestId('timeline').textContent();
+			expect(timeline).toContain(`${CANARY}-verifynote`);
+			expect(timeline).toContain(`${CANARY}-verifyreport`);
+			await expectNoAxeViolations(page);
+		} finally {
+			await context.close();
+		}
+	}, 300_000);
+
+	it('a head of the upper organ approves the close; the inspector feeds the result back', async () => {
+		{
+			const { context, page } = await signIn(upperHead);
+			try {
+				await unlock(page, upperHead);
+				await inboxItem(page).getByRole('link').click();
+				await page.getByTestId('pending').waitFor();
+				expect(await page.getByTestId('pending').textContent()).toContain(`${CANARY}-closenote`);
+				await act(page, 'approve');
+				expect(await page.getByTestId('report-state').textContent()).toBe('已办结');
+				expect(await page.locator('dd', { hasText: /^予以了结$/ }).count(), 'the outcome among the clear fields').toBe(1);
+				expect(await page.getByTestId('deadlines').textContent()).toMatch(/向实名举报人反馈处理结果：\d{4}-\d{2}-\d{2} 到期/);
+			} finally {
+				await context.close();
+			}
+		}
+		const { context, page } = await signIn(upper);
+		try {
+			await unlock(page, upper);
+			await inboxItem(page).getByRole('link').click();
+			await page.getByTestId('report-content').waitFor();
+			expect(await page.getByTestId('report-state').textContent()).toBe('已办结');
+			await act(page, 'give_feedback', async () => {
+				await page.getByTestId('action-note').fill(`${CANARY}-feedback 已电话反馈举报人处理结果。`);
+			});
+			expect(await page.getByTestId('report-state').textContent()).toBe('已办结');
+			// Done once: feedback is no longer offered, and its deadline is met.
+			expect(await page.getByTestId('action-select').locator('option[value="give_feedback"]').count()).toBe(0);
+			expect(await page.getByTestId('deadlines').textContent()).toMatch(/向实名举报人反馈处理结果：\d{4}-\d{2}-\d{2} 到期 · \d{4}-\d{2}-\d{2} 已办/);
+			expect(await page.getByTestId('timeline').textContent()).toContain(`${CANARY}-feedback`);
+			await expectNoAxeViolations(page);
+		} finally {
+			await context.close();
+		}
+	}, 300_000);
+
+	it('the reporter sees "concluded"', async () => {
+		const { context, page } = await newPhonePage(browser);
+		try {
+			await page.goto(`${server.url}/follow-up`);
+			await page.locator('#locator:enabled').waitFor();
+			await page.getByLabel('查询码', { exact: true }).fill(receipt.locator);
+			await page.getByLabel('查询密码', { exact: true }).fill(receipt.secret);
+			await page.getByRole('button', { name: '查询', exact: true }).click();
+			await page.getByTestId('status').waitFor({ timeout: 90_000 });
+			expect(await page.getByTestId('status').textContent()).toContain('已办结');
+			expect(await page.getByTestId('conversation').textContent()).toContain(`${CANARY}-reply`);
+			expect(await page.content()).not.toMatch(/演示人员|demo-\d/);
+		} finally {
+			await context.close();
+		}
+	}, 300_000);
+
 	it('after the cycle, no form of the canary is stored or logged; the clear locator is', async () => {
 		await server.stop();
 		const dump = await dumpStorage(server);
@@ -363,7 +461,7 @@ describe('back office: the full cycle', () => {
 		expect(findCanary(dump.sql, CANARY), 'canary in the database dump').toEqual([]);
 		expect(findCanary(dump.files, CANARY), 'canary in the data folder').toEqual([]);
 		expect(findCanary(server.output(), CANARY), 'canary in the server output').toEqual([]);
-		for (const part of ['reply', 'note', 'rationale', 'person', 'filecontents', 'reportername']) {
+		for (const part of ['reply', 'note', 'rationale', 'person', 'filecontents', 'reportername', 'verifynote', 'verifyreport', 'closenote', 'feedback']) {
 			expect(dump.sql.includes(`${CANARY}-${part}`)).toBe(false);
 		}
 	}, 300_000);
