@@ -49,7 +49,7 @@ class Proxy {
 	}
 }
 
-describe.runIf(process.env.E2E_DB === 'postgres')('the database goes away and comes back (PostgreSQL through a proxy)', () => {
+describe('the database goes away and comes back (PostgreSQL through a proxy)', () => {
 	let server: Server;
 	let proxy: Proxy;
 	let client: HttpClient;

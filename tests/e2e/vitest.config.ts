@@ -10,6 +10,9 @@ export default defineConfig({
 	root: fileURLToPath(new URL('../..', import.meta.url)),
 	test: {
 		include: ['tests/e2e/**/*.e2e.ts'],
+		// The database-outage test needs a database server to take away: it belongs to the PostgreSQL pass only
+		// (left out of the PGlite pass rather than counted as skipped).
+		exclude: process.env.E2E_DB === 'postgres' ? [] : ['tests/e2e/faults-db-down.e2e.ts'],
 		environment: 'node',
 		testTimeout: 120_000,
 		hookTimeout: 120_000,
