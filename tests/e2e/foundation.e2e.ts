@@ -43,6 +43,23 @@ function foreignRequests(requests: string[], server: Server): string[] {
 	});
 }
 
+
+/**
+ * Reloads; if the page was itself navigating at that moment (Chromium then aborts our reload with
+ * net::ERR_ABORTED), waits for that navigation to settle and reloads again (at most twice more).
+ */
+async function reloadWhenSettled(page: Page): Promise<void> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			await page.reload({ waitUntil: 'networkidle' });
+			return;
+		} catch (e) {
+			if (attempt >= 2 || !String(e).includes('ERR_ABORTED')) throw e;
+			await page.waitForLoadState('networkidle');
+		}
+	}
+}
+
 describe('public home page', () => {
 	let server: Server;
 	let browser: Browser;
@@ -84,7 +101,7 @@ describe('public home page', () => {
 			await page.locator('a.brand').click();
 			await page.waitForLoadState('networkidle');
 			await page.goBack({ waitUntil: 'networkidle' });
-			await page.reload({ waitUntil: 'networkidle' });
+			await reloadWhenSettled(page);
 
 			expect(await context.cookies()).toEqual([]);
 			expect(await webStorage(page)).toEqual({ local: [], session: [], idb: [] });
