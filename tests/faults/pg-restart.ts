@@ -4,7 +4,11 @@
  * else uses the cluster:
  *
  *   flock /tmp/qf-pg.lock npx tsx tests/faults/pg-restart.ts
- *   (FAULT_REPORTS=1500 FAULT_CONCURRENCY=16 FAULT_DOWN_SECONDS=4 PG_CLUSTER="15 main" TEST_DATABASE_URL=…)
+ *   (FAULT_REPORTS=1500 FAULT_CONCURRENCY=16 FAULT_DOWN_SECONDS=4 FAULT_MAX_ANSWER_MS=5000 PG_CLUSTER="15 main" TEST_DATABASE_URL=…)
+ *
+ * A second cluster keeps the shared one out of it: `pg_createcluster 15 fault --port 5433`, trust in its
+ * pg_hba.conf, `createdb -h 127.0.0.1 -p 5433 -U postgres test`, then PG_CLUSTER="15 fault"
+ * TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5433/test.
  *
  * What it does: the keyed demo on a fresh PostgreSQL database; clients (tests/bench/intake-lib.ts) submit;
  * after a third of them are acknowledged the cluster is stopped (`pg_ctlcluster --skip-systemctl-redirect
@@ -26,6 +30,8 @@ import { solvePowSync } from '../../src/lib/client/report/pow-core';
 const REPORTS = Number(process.env.FAULT_REPORTS ?? 1500);
 const CONCURRENCY = Number(process.env.FAULT_CONCURRENCY ?? 16);
 const DOWN_SECONDS = Number(process.env.FAULT_DOWN_SECONDS ?? 4);
+/** Longest acceptable wait for the 503 while the database is down. */
+const MAX_ANSWER_MS = Number(process.env.FAULT_MAX_ANSWER_MS ?? 5000);
 const [PG_VERSION, PG_NAME] = (process.env.PG_CLUSTER ?? '15 main').split(' ') as [string, string];
 
 function pgctl(action: 'stop' | 'start'): void {
@@ -50,6 +56,8 @@ function ensureUp(): void {
 }
 
 interface Probe {
+	/** Milliseconds until the answer. */
+	ms: number;
 	status: number;
 	retryAfter: string | null;
 	code: string | null;
@@ -59,20 +67,24 @@ interface Probe {
 /** One request to each kind of endpoint that needs the database. */
 async function probe(client: HttpClient): Promise<Probe[]> {
 	const out: Probe[] = [];
+	let t = performance.now();
 	const record = (a: { status: number; headers: Record<string, unknown>; body: Buffer }) => {
 		const e = parseJson(a as never).error as { code?: string; message?: { zh?: string; en?: string } } | undefined;
-		out.push({ status: a.status, retryAfter: (a.headers['retry-after'] as string | undefined) ?? null, code: e?.code ?? null, hasMessage: Boolean(e?.message?.zh && e?.message?.en) });
+		const ms = performance.now() - t;
+		t = performance.now();
+		out.push({ ms, status: a.status, retryAfter: (a.headers['retry-after'] as string | undefined) ?? null, code: e?.code ?? null, hasMessage: Boolean(e?.message?.zh && e?.message?.en) });
 	};
 	try {
 		// An intake with a solved challenge (issuing a challenge needs no database; spending it does).
 		const pow = await client.json('POST', '/api/v1/pow', { purpose: 'intake' });
 		const { challenge, difficulty } = parseJson(pow) as { challenge: string; difficulty: number };
 		const nonce = solvePowSync(new Uint8Array(Buffer.from(challenge, 'base64url')), difficulty);
+		t = performance.now();
 		record(await client.json('POST', '/api/v1/intake', { pow: { challenge, nonce }, files: [] }));
 		record(await client.request('GET', '/api/v1/stats/public', null, { accept: 'application/json' }));
 		record(await client.json('POST', '/api/v1/receipt/spec', { locator: '0123456789' }));
 	} catch (e) {
-		out.push({ status: -1, retryAfter: null, code: `network ${(e as Error).message}`, hasMessage: false });
+		out.push({ ms: performance.now() - t, status: -1, retryAfter: null, code: `network ${(e as Error).message}`, hasMessage: false });
 	}
 	return out;
 }
@@ -157,6 +169,10 @@ async function main(): Promise<number> {
 		const byStatus = new Map<string, number>();
 		for (const p of downProbes) byStatus.set(`${p.status} ${p.code ?? ''}`, (byStatus.get(`${p.status} ${p.code ?? ''}`) ?? 0) + 1);
 		console.log(`  probes while down: ${[...byStatus].map(([k, n]) => `${n} × ${k}`).join(', ')}`);
+		const waits = downProbes.map((p) => p.ms).sort((a, b) => a - b);
+		const maxWait = waits.at(-1) ?? 0;
+		console.log(`  time to the answer while down: median ${(waits[Math.floor(waits.length / 2)] ?? 0).toFixed(0)} ms, max ${maxWait.toFixed(0)} ms`);
+		if (maxWait > MAX_ANSWER_MS) failures.push(`an answer while down took ${maxWait.toFixed(0)} ms (more than ${MAX_ANSWER_MS} ms)`);
 		const bad = downProbes.filter((p) => !(p.status === 503 && p.code === 'unavailable' && p.retryAfter && p.hasMessage));
 		if (downProbes.length === 0) failures.push('no probe ran while the database was down');
 		if (bad.length) failures.push(`answers while down that were not 503 unavailable with Retry-After: ${JSON.stringify(bad.slice(0, 5))}`);

@@ -44,6 +44,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 			idle_timeout: 60,
 			connect_timeout: 10,
 			max_lifetime: 60 * 30,
+			// postgres.js waits (0.5–1) × min(3^n / 100, 20) s before its n-th reconnect, so while the database
+			// is down a request could wait tens of seconds for its 503. Capped at 1 s: requests during an
+			// outage are refused within about a second and the pool is back within a second of the database.
+			backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
 			onnotice: () => {}
 		});
 		const db = drizzle({ client, schema }) as unknown as Db;
