@@ -13,6 +13,7 @@
  *
  * Only relative imports of pure modules (src/lib/crypto, the PoW core), so this runs under tsx and vitest.
  */
+import { INLINE_MAX_BYTES } from '../../src/lib/reporting-limits';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -256,8 +257,12 @@ export interface Outcome {
 	ms: number;
 }
 
-/** PoW → intake → parts → commit through the real endpoints. Never retries (the fault tests count what broke). */
-export async function submitOne(client: HttpClient, r: PreparedReport, partSizeHint = 1024 * 1024): Promise<Outcome> {
+/**
+ * One submission through the real endpoints, as the browser makes it (src/lib/client/report/submit.ts):
+ * PoW → commit with the file inline when the encrypted file is at most `inlineMaxBytes`, otherwise
+ * PoW → intake → parts → commit. Never retries (the fault tests count what broke).
+ */
+export async function submitOne(client: HttpClient, r: PreparedReport, partSizeHint = 1024 * 1024, inlineMaxBytes = INLINE_MAX_BYTES): Promise<Outcome> {
 	const t0 = performance.now();
 	let stage: Stage = 'pow';
 	const done = (ok: boolean, error?: string): Outcome => ({ locator: r.locator, ok, stage, error, ms: performance.now() - t0 });
@@ -266,6 +271,13 @@ export async function submitOne(client: HttpClient, r: PreparedReport, partSizeH
 		if (pow.status !== 200) return done(false, errorCode(pow));
 		const { challenge, difficulty } = parseJson(pow) as { challenge: string; difficulty: number };
 		const nonce = solvePowSync(new Uint8Array(Buffer.from(challenge, 'base64url')), difficulty);
+		if ((r.attachment?.length ?? 0) <= inlineMaxBytes) {
+			stage = 'commit';
+			const files = r.attachment ? [r.attachment.toString('base64')] : [];
+			const commit = await client.json('POST', '/api/v1/reports', { ...r.commit, pow: { challenge, nonce }, files });
+			if (commit.status !== 201) return done(false, errorCode(commit));
+			return done(true);
+		}
 		stage = 'intake';
 		const files = r.attachment ? [{ bytes: r.attachment.length }] : [];
 		const intake = await client.json('POST', '/api/v1/intake', { pow: { challenge, nonce }, files });

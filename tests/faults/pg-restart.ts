@@ -129,7 +129,7 @@ async function main(): Promise<number> {
 				count: REPORTS,
 				seed: 11,
 				pauseAfterFailureMs: 500,
-				prepare: { target: DEMO_TARGET, recipients, mix: { sizes: [[0, 75], [30 * 1024, 25]] }, keyPool: 32 }
+				prepare: { target: DEMO_TARGET, recipients, mix: { sizes: [[0, 65], [30 * 1024, 25], [400 * 1024, 10]] }, keyPool: 32 }
 			},
 			async (_elapsed, progress) => {
 				while (progress().acknowledged < REPORTS / 3 && progress().finished < REPORTS) await new Promise((r) => setTimeout(r, 20));

@@ -33,6 +33,8 @@ export interface Config {
 	maxReportBytes: number;
 	/** Intakes (uploads) one address may open per hour. */
 	intakePerHour: number;
+	/** ms a report commit may reuse the routing and recipients it read for the same unit and organ. */
+	routingCacheMs: number;
 	/** Receipt look-ups (spec and open) one address may make per 10 minutes. */
 	receiptPer10Min: number;
 	/** Public figures below this count are shown as "fewer than". */
@@ -131,6 +133,7 @@ export function loadConfig(env: Env): Config {
 		maxFileBytes: int(env, 'MAX_FILE_BYTES', 25 * MIB, 1024, 1024 * MIB),
 		maxReportBytes: int(env, 'MAX_REPORT_BYTES', 60 * MIB, 1024, 4096 * MIB),
 		intakePerHour: int(env, 'INTAKE_PER_HOUR', 30, 1, 100_000),
+		routingCacheMs: int(env, 'ROUTING_CACHE_MS', 1000, 0, 60_000),
 		receiptPer10Min: int(env, 'RECEIPT_PER_10MIN', 30, 1, 100_000),
 		statsMinCount: int(env, 'STATS_MIN_COUNT', 5, 1, 1000),
 		timezone: timeZone(env, 'TIMEZONE', 'Asia/Shanghai')

@@ -8,7 +8,9 @@
  * Order of work: routing check → signed directory, verified (refuse with no valid entry) → new report
  * key → metadata stripped from images → files encrypted in the crypto worker → content JSON encrypted →
  * report key sealed to every valid entry → receipt (Argon2id in the worker) → proof of work → intake →
- * parts uploaded (retry with backoff, resumable) → commit. A 409 routing_changed / recipients_changed
+ * parts uploaded (retry with backoff, resumable) → commit. Reports whose files total at most
+ * INLINE_MAX_BYTES skip the intake: the proof of work and the files go inline in the commit (one request;
+ * a retry of it is recognised by the server, so a lost answer does not make a second report). A 409 routing_changed / recipients_changed
  * re-fetches routing and directory and re-seals once (the root key must stay the one the reporter saw);
  * locator_taken makes a new receipt; an expired intake or incomplete upload is redone once.
  *
@@ -32,7 +34,10 @@ import type { KdfProgress } from '../crypto-client';
 import { ReportError, throwIfAborted } from './errors';
 import { requestJson, type FetchLike, type RetryOptions } from './http';
 import { cryptoFailure, encryptFiles, openIntake, uploadParts, type AttachedFile, type EncryptedFile, type FileManifest, type Intake, type ReporterCrypto } from './files';
-import type { PowProgress, PowSolver } from './pow';
+import { solve, type PowProgress, type PowSolution, type PowSolver } from './pow';
+import { INLINE_MAX_BYTES } from '../../reporting-limits';
+
+export { INLINE_MAX_BYTES };
 
 /* ------------------------------------------------------------------ types */
 
@@ -164,6 +169,8 @@ export interface SubmitOptions extends PrepareOptions {
 	retry?: RetryOptions;
 	/** FOR TESTS ONLY: Argon2id parameters of the receipt (the real server refuses anything below RECEIPT_KDF). */
 	receiptKdf?: Argon2Params;
+	/** Largest total of encrypted file bytes sent inline in the commit (default INLINE_MAX_BYTES; -1: always an intake). */
+	inlineMaxBytes?: number;
 }
 
 /* ------------------------------------------------------------------ routing and recipients */
@@ -253,6 +260,9 @@ export class Submission {
 	private wraps: { entryId: string; sealed: string }[] | undefined;
 	private receipt: Receipt | undefined;
 	private intake: Intake | undefined;
+	/** The solved challenge of an inline commit: kept for a retry, so a commit whose answer was lost is recognised. */
+	private inlinePow: PowSolution | undefined;
+	private inlineFiles: string[] | undefined;
 	/** Local time (ms) the intake was opened: the server's `expiresAt` is on the server's clock. */
 	private intakeOpenedAt = 0;
 	private readonly sent = new Set<string>();
@@ -300,6 +310,7 @@ export class Submission {
 		this.reportKey = null;
 		this.files = undefined;
 		this.content = undefined;
+		this.inlineFiles = undefined;
 	}
 
 	private async steps(signal: AbortSignal | undefined, onProgress: ((p: SubmitProgress) => void) | undefined): Promise<SubmitResult> {
@@ -324,30 +335,41 @@ export class Submission {
 		this.wraps ??= this.seal(reportKey, this.prepared);
 		this.receipt ??= await this.newReceipt(crypto, reportKey, signal, progress);
 
-		const budget = { recipients: 1, locator: 3, intake: 1, incomplete: 1 };
+		const budget = { recipients: 1, locator: 3, intake: 1, incomplete: 1, pow: 1 };
+		const fileBytes = files.reduce((n, f) => n + f.stream.size, 0);
+		const inline = fileBytes <= (o.inlineMaxBytes ?? INLINE_MAX_BYTES);
 		for (;;) {
 			throwIfAborted(signal);
-			const now = o.now?.() ?? Date.now();
-			if (!this.intake || now - this.intakeOpenedAt > INTAKE_REUSE_MS) {
-				this.sent.clear();
-				this.intakeOpenedAt = now;
-				this.intake = await openIntake(
-					files.map((f) => f.stream),
-					{ solver: o.powSolver, onPow: (p: PowProgress) => progress({ phase: 'pow', ...p }) },
-					net
-				);
+			let source: Record<string, unknown>;
+			if (inline) {
+				// One request: the proof of work and the files travel with the commit.
+				this.inlinePow ??= await solve('intake', { ...net, solver: o.powSolver, onProgress: (p: PowProgress) => progress({ phase: 'pow', ...p }) });
+				this.inlineFiles ??= await Promise.all(files.map(async (f) => encodeBase64(new Uint8Array(await f.stream.arrayBuffer()))));
+				source = { pow: this.inlinePow, files: this.inlineFiles };
+			} else {
+				const now = o.now?.() ?? Date.now();
+				if (!this.intake || now - this.intakeOpenedAt > INTAKE_REUSE_MS) {
+					this.sent.clear();
+					this.intakeOpenedAt = now;
+					this.intake = await openIntake(
+						files.map((f) => f.stream),
+						{ solver: o.powSolver, onPow: (p: PowProgress) => progress({ phase: 'pow', ...p }) },
+						net
+					);
+				}
+				await uploadParts(this.intake, files.map((f) => f.stream), this.sent, {
+					...net,
+					retry: o.retry,
+					onProgress: (p) => progress({ phase: 'uploading', ...p })
+				});
+				source = { intake: this.intake.id };
 			}
-			await uploadParts(this.intake, files.map((f) => f.stream), this.sent, {
-				...net,
-				retry: o.retry,
-				onProgress: (p) => progress({ phase: 'uploading', ...p })
-			});
 			progress({ phase: 'committing' });
 			try {
 				const answer = await requestJson<{ locator?: unknown; receivedOn?: unknown }>('/api/v1/reports', {
 					...net,
 					method: 'POST',
-					json: this.commitBody()
+					json: this.commitBody(source)
 				});
 				if (typeof answer.receivedOn !== 'string') throw new ReportError('server', 'not a commit answer');
 				const r = this.receipt;
@@ -376,6 +398,11 @@ export class Submission {
 				}
 				if (code === 'locator_taken' && budget.locator-- > 0) {
 					this.receipt = await this.newReceipt(crypto, reportKey, signal, progress);
+					this.inlinePow = undefined; // spent by the refused commit
+					continue;
+				}
+				if (inline && e.code === 'pow_failed' && budget.pow-- > 0) {
+					this.inlinePow = undefined; // expired (a long pause) or refused: solve a fresh one
 					continue;
 				}
 				if (code === 'unknown_intake' && budget.intake-- > 0) {
@@ -440,13 +467,14 @@ export class Submission {
 		return receipt;
 	}
 
-	private commitBody(): unknown {
+	/** The commit; `source` is `{ intake }` or, inline, `{ pow, files }`. */
+	private commitBody(source: Record<string, unknown>): unknown {
 		const c = this.input.routing;
 		const p = this.prepared as PreparedRecipients;
 		const r = this.receipt as Receipt;
 		return {
 			v: 1,
-			intake: (this.intake as Intake).id,
+			...source,
 			routing: { unit: c.unit, position: c.position, kind: c.kind, category: c.category, escalate: c.escalate, realName: c.realName },
 			organ: p.organ.id,
 			content: encodeBase64(this.content as Uint8Array),

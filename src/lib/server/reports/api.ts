@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import type { Config } from '$lib/server/config';
 import type { Db } from '$lib/server/db';
 import { FailureLimiter } from '$lib/server/ratelimit';
-import { addReporterMessage, commitReport, createIntake, IntakeBody, locatePart, MAX_CONTENT_BYTES, MessageBody, parseReportBody, putPart, type IntakeSettings } from './intake';
+import { addReporterMessage, commitReport, createIntake, INLINE_MAX_BYTES, IntakeBody, locatePart, MAX_CONTENT_BYTES, MessageBody, parseReportBody, putPart, type IntakeSettings } from './intake';
 import { base64Bytes, bearer, check, fail, handleJson, rateLimited, readBody, toBase64, type ApiResult, type BodySource } from './http';
 import { openReceipt, receiptSpec, reportFile, reportView, tokenInvalid, verifyToken } from './followup';
 import { WindowLimiter } from './limits';
@@ -18,7 +18,7 @@ export type ReportSettings = Pick<
 	Config,
 	'powDifficulty' | 'powFreePerMinute' | 'maxFiles' | 'maxFileBytes' | 'maxReportBytes' | 'intakePerHour' | 'receiptPer10Min' | 'statsMinCount' | 'timezone'
 > &
-	Partial<Pick<Config, 'powWindowSeconds'>>;
+	Partial<Pick<Config, 'powWindowSeconds' | 'routingCacheMs'>>;
 
 export interface Limits {
 	intake: WindowLimiter;
@@ -47,10 +47,24 @@ export interface Ctx {
 
 export type Answer = ApiResult & { headers?: Record<string, string> };
 
-const intakeSettings = (s: ReportSettings): IntakeSettings => ({ maxFiles: s.maxFiles, maxFileBytes: s.maxFileBytes, maxReportBytes: s.maxReportBytes, timezone: s.timezone });
+const intakeSettings = (s: ReportSettings): IntakeSettings => ({
+	maxFiles: s.maxFiles,
+	maxFileBytes: s.maxFileBytes,
+	maxReportBytes: s.maxReportBytes,
+	timezone: s.timezone,
+	routingCacheMs: s.routingCacheMs ?? 0
+});
 
-/** Largest JSON body of a report commit: the largest content in base64, wraps, receipt, with room. */
-const REPORT_BODY_CAP = Math.ceil(MAX_CONTENT_BYTES / 3) * 4 + 512 * 1024;
+/** Largest JSON body of a report commit: the largest content and inline files in base64, wraps, receipt, with room. */
+const REPORT_BODY_CAP = Math.ceil(MAX_CONTENT_BYTES / 3) * 4 + Math.ceil(INLINE_MAX_BYTES / 3) * 4 + 512 * 1024;
+
+/** The per-address submission limit, asked only once a submission's proof of work checked out. */
+function intakeAdmission(ctx: Ctx): () => Answer | null {
+	return () => {
+		const wait = (ctx.limits ?? processLimits).intake.take(ctx.address, ctx.settings.intakePerHour);
+		return wait > 0 ? rateLimited(wait) : null;
+	};
+}
 const SMALL_BODY_CAP = 16 * 1024;
 
 /** POST /api/v1/pow */
@@ -71,9 +85,7 @@ export async function intakeApi(ctx: Ctx, source: Request | BodySource): Promise
 	}
 	const body = await handleJson(source, IntakeBody, SMALL_BODY_CAP);
 	if (!body.ok) return body.result;
-	const wait = (ctx.limits ?? processLimits).intake.take(ctx.address, ctx.settings.intakePerHour);
-	if (wait > 0) return rateLimited(wait);
-	return createIntake(ctx.db, body.value, intakeSettings(ctx.settings), reportId, ctx.now);
+	return createIntake(ctx.db, body.value, intakeSettings(ctx.settings), reportId, ctx.now, intakeAdmission(ctx));
 }
 
 /** PUT /api/v1/intake/{intake}/files/{n}/parts/{i} */
@@ -94,7 +106,7 @@ export async function reportsApi(ctx: Ctx, source: Request | BodySource): Promis
 	if (!raw.ok) return raw.result;
 	const body = parseReportBody(raw.value);
 	if (!body.ok) return body.result;
-	return commitReport(ctx.db, body.value, intakeSettings(ctx.settings), ctx.now);
+	return commitReport(ctx.db, body.value, intakeSettings(ctx.settings), ctx.now, intakeAdmission(ctx));
 }
 
 const Locator = v.pipe(v.string(), v.regex(/^[0-9A-HJKMNP-TV-Z]{10}$/));

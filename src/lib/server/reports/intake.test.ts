@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import {
 	attachmentLayout,
 	decryptAttachment,
@@ -20,12 +20,12 @@ import {
 	wrapKey
 } from '$lib/crypto';
 import { describeDb } from '$lib/server/db/testing';
-import { intake as intakeTable, report, reportKeyWrap } from '$lib/server/db/schema';
+import { intake as intakeTable, report, reportKeyWrap, staffConflict } from '$lib/server/db/schema';
 import { storeRevocationList } from '$lib/server/keys/revocations';
 import { newLimits, intakeApi, partApi, powApi, reportsApi, type Ctx } from './api';
 import { isAttachmentStreamLength, PART_SIZE } from './intake';
 import { databaseStorage } from './storage';
-import { buildWorld, counts, draft, jsonRequest, NOW, partRequest, SETTINGS, solved, type World } from './testing';
+import { buildWorld, counts, draft, jsonRequest, NOW, partRequest, SETTINGS, solved, wrongNonce, type World } from './testing';
 
 describe('isAttachmentStreamLength', () => {
 	it('accepts exactly the lengths the attachment format produces', () => {
@@ -111,7 +111,7 @@ describeDb('intake and commit', (get) => {
 			[{ pow, files: 'none' }, 400, 'invalid_field', 'files'],
 			[{ pow }, 400, 'invalid_field', 'files'],
 			[{ files: [] }, 400, 'pow_required', 'pow'],
-			[{ pow: { challenge: pow.challenge, nonce: pow.nonce + 1e9 }, files: [] }, 400, 'pow_invalid', 'pow'],
+			[{ pow: { challenge: pow.challenge, nonce: wrongNonce(pow.challenge, pow.nonce + 1e9) }, files: [] }, 400, 'pow_invalid', 'pow'],
 			['{"pow":', 400, 'invalid_json']
 		];
 		for (const [body, status, code, field] of cases) {
@@ -219,8 +219,16 @@ describeDb('intake and commit', (get) => {
 			expect(stored.equals(d.files[i]!)).toBe(true);
 			expect(Buffer.from(decryptAttachment(d.reportKey, new Uint8Array(stored)).data).equals([fileA, fileB][i]!)).toBe(true);
 		}
-		// The intake is gone: neither a second commit nor more parts.
-		expect(errorOf(await reportsApi(ctx(), jsonRequest('/api/v1/reports', d.body(id))))).toMatchObject({ status: 409, code: 'locator_taken' });
+		// The same commit again (a retry after a lost answer) is answered as before and stores nothing more;
+		// the same locator with another receipt is refused.
+		const stored = await counts(db);
+		const again = await reportsApi(ctx(), jsonRequest('/api/v1/reports', d.body(id)));
+		expect(again).toMatchObject({ status: 201, body: { locator: d.locator, receivedOn: (r.body as { receivedOn: string }).receivedOn } });
+		expect(await counts(db)).toEqual(stored);
+		const otherReceipt = d.body(id) as { receipt: Record<string, unknown> };
+		otherReceipt.receipt = { ...otherReceipt.receipt, authHash: Buffer.alloc(32, 7).toString('base64') };
+		expect(errorOf(await reportsApi(ctx(), jsonRequest('/api/v1/reports', otherReceipt)))).toMatchObject({ status: 409, code: 'locator_taken' });
+		// The intake is gone: neither another report nor more parts.
 		const fresh = draft({ recipients: recipients(), receipt });
 		expect(errorOf(await reportsApi(ctx(), jsonRequest('/api/v1/reports', fresh.body(id))))).toMatchObject({ status: 404, code: 'unknown_intake' });
 		expect(errorOf(await partApi(ctx(), partRequest(d.files[1]!), { intake: id, n: '1', i: '0' }))).toMatchObject({ status: 404, code: 'unknown_intake' });
@@ -278,7 +286,8 @@ describeDb('intake and commit', (get) => {
 		const first = draft({ recipients: recipients(), receipt });
 		expect((await reportsApi(ctx(), jsonRequest('/api/v1/reports', first.body(await upload([]))))).status).toBe(201);
 		const afterFirst = await counts(db);
-		expect(errorOf(await reportsApi(ctx(), jsonRequest('/api/v1/reports', { ...good, receipt: { ...base.receipt, locator: first.locator } })))).toMatchObject({
+		const takenBy = { ...base.receipt, locator: first.locator, authHash: Buffer.alloc(32, 9).toString('base64') };
+		expect(errorOf(await reportsApi(ctx(), jsonRequest('/api/v1/reports', { ...good, receipt: takenBy })))).toMatchObject({
 			status: 409,
 			code: 'locator_taken',
 			field: 'receipt.locator'
@@ -299,6 +308,113 @@ describeDb('intake and commit', (get) => {
 		expect(await counts(db)).toEqual(before);
 		expect((await partApi(ctx(), partRequest(d.files[0]!.subarray(PART_SIZE)), { intake: id, n: '0', i: '1' })).status).toBe(204);
 		expect((await reportsApi(ctx(), jsonRequest('/api/v1/reports', d.body(id)))).status).toBe(201);
+	});
+
+	/** A report body with its files inline and a solved challenge, instead of an intake. */
+	async function inlineBody(d: ReturnType<typeof draft>, over: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+		return { ...d.body('unused'), intake: undefined, pow: await solved(ctx(), 'intake', powApi), files: d.files.map((f) => encodeBase64(f)), ...over };
+	}
+
+	it('commits a small report in one request: files inline with the proof of work, the same rows without an intake', async () => {
+		const { db } = get();
+		const fileA = new Uint8Array(30 * 1024).map((_, i) => (i * 7) & 255);
+		const fileB = utf8('a second, tiny file');
+		const d = draft({ recipients: recipients(), receipt, files: [fileA, fileB] });
+		const before = await counts(db);
+		const body = await inlineBody(d);
+		const r = await reportsApi(ctx(), jsonRequest('/api/v1/reports', body));
+		expect(r.status, JSON.stringify(r.body)).toBe(201);
+		expect(r.body).toEqual({ locator: d.locator, receivedOn: '2026-11-27' });
+		const after = await counts(db);
+		expect(after).toEqual({ ...before, report: before.report! + 1, wraps: before.wraps! + 2, attachments: before.attachments! + 2, parts: before.parts! + 2, pow: before.pow! + 1 });
+		const [row] = await db.select().from(report).where(eq(report.locator, d.locator));
+		const wraps = await db.select().from(reportKeyWrap).where(eq(reportKeyWrap.reportId, row!.id));
+		expect(wraps.map((w) => w.staffId).sort()).toEqual([world.alice.id, world.bob.id].sort());
+		expect(openSealedKey(wraps.find((w) => w.staffId === world.alice.id)!.sealed, world.alice.keyPair)).toEqual(d.reportKey);
+		const files = await db.query.attachment.findMany({ where: (a, { eq: e }) => e(a.reportId, row!.id), orderBy: (a, { asc }) => [asc(a.fileNo)] });
+		expect(files.map((f) => [f.fileNo, f.bytes, f.parts, f.intakeId, f.messageId])).toEqual(d.files.map((f, i) => [i, f.length, 1, null, null]));
+		for (const [i, f] of files.entries()) {
+			const chunks: Uint8Array[] = [];
+			for await (const c of databaseStorage(db).readFile(f.id, f.parts)) chunks.push(c);
+			expect(Buffer.from(decryptAttachment(d.reportKey, new Uint8Array(Buffer.concat(chunks))).data).equals([fileA, fileB][i]!)).toBe(true);
+		}
+		// A retry after a lost answer (the same body, its challenge already spent) is answered as before.
+		expect(await reportsApi(ctx(), jsonRequest('/api/v1/reports', body))).toMatchObject({ status: 201, body: { locator: d.locator, receivedOn: '2026-11-27' } });
+		expect(await counts(db)).toEqual(after);
+		// The challenge cannot carry another report, and the locator cannot be taken by another receipt.
+		const other = draft({ recipients: recipients(), receipt });
+		expect(errorOf(await reportsApi(ctx(), jsonRequest('/api/v1/reports', { ...(await inlineBody(other)), pow: body.pow })))).toMatchObject({ status: 400, code: 'pow_replayed', field: 'pow' });
+		const taken = { ...(other.body('x').receipt as Record<string, string>), locator: d.locator, authHash: Buffer.alloc(32, 3).toString('base64') };
+		expect(errorOf(await reportsApi(ctx(), jsonRequest('/api/v1/reports', await inlineBody(other, { receipt: taken }))))).toMatchObject({ status: 409, code: 'locator_taken' });
+		// A text-only report: no files at all.
+		const textOnly = draft({ recipients: recipients(), receipt });
+		expect((await reportsApi(ctx(), jsonRequest('/api/v1/reports', await inlineBody(textOnly)))).status).toBe(201);
+	});
+
+	it('refuses a malformed inline submission with a clear 4xx and stores nothing', async () => {
+		const { db } = get();
+		const small = draft({ recipients: recipients(), receipt, files: [utf8('x')] });
+		const big = draft({ recipients: recipients(), receipt, files: [1, 2, 3].map(() => new Uint8Array(100 * 1024)) });
+		const pow = await solved(ctx(), 'intake', powApi);
+		const good = { ...small.body('x'), intake: undefined, pow, files: small.files.map((f) => encodeBase64(f)) };
+		const notAStream = new Uint8Array(small.files[0]!);
+		notAStream[1] = 0x43; // framed as content, not attachment
+		const cases: [string, unknown, number, string, string][] = [
+			['no proof of work', { ...good, pow: undefined }, 400, 'pow_required', 'pow'],
+			['a wrong nonce', { ...good, pow: { ...pow, nonce: wrongNonce(pow.challenge, pow.nonce) } }, 400, 'pow_invalid', 'pow'],
+			['an intake and inline files', { ...good, intake: 'AAAAAAAAAAAAAAAAAAAAAA' }, 400, 'invalid_field', 'files'],
+			['neither an intake nor files', { ...good, files: undefined }, 400, 'invalid_field', 'intake'],
+			['files that are not base64', { ...good, files: ['***'] }, 400, 'invalid_field', 'files[0]'],
+			['a stream of a length the format never produces', { ...good, files: [encodeBase64(small.files[0]!.subarray(1))] }, 400, 'invalid_field', 'files[0]'],
+			['a stream framed as something else', { ...good, files: [encodeBase64(notAStream)] }, 400, 'invalid_field', 'files[0]'],
+			['more files than allowed', { ...good, files: Array(4).fill(encodeBase64(small.files[0]!)) }, 400, 'too_many_files', 'files'],
+			['more inline bytes than a single request may carry', { ...big.body('x'), intake: undefined, pow, files: big.files.map((f) => encodeBase64(f)) }, 413, 'report_too_large', 'files']
+		];
+		const before = await counts(db);
+		for (const [name, body, status, code, field] of cases) {
+			const r = await reportsApi(ctx(), jsonRequest('/api/v1/reports', body));
+			expect(errorOf(r), name).toMatchObject({ status, code, field });
+		}
+		expect(await counts(db)).toEqual(before);
+		expect((await reportsApi(ctx(), jsonRequest('/api/v1/reports', good))).status).toBe(201);
+	});
+
+	it('counts a submission against the address limit only once its proof of work checked out', async () => {
+		const limits = newLimits();
+		const limited = (over: Partial<Ctx> = {}) => ctx({ limits, settings: { ...ctx().settings, intakePerHour: 1 }, ...over });
+		// Many submissions without valid work: refused for the work, never for the limit.
+		for (let i = 0; i < 5; i++) {
+			const d = draft({ recipients: recipients(), receipt });
+			expect(errorOf(await reportsApi(limited(), jsonRequest('/api/v1/reports', { ...d.body('x'), intake: undefined, files: [], pow: { challenge: 'AAAA', nonce: 1 } })))).toMatchObject({ status: 400, code: 'pow_invalid' });
+			expect(errorOf(await intakeApi(limited(), jsonRequest('/api/v1/intake', { files: [] })))).toMatchObject({ status: 400, code: 'pow_required' });
+		}
+		// The first submission with work goes through; the next is over the limit (one per hour here).
+		const first = draft({ recipients: recipients(), receipt });
+		expect((await reportsApi(limited(), jsonRequest('/api/v1/reports', await inlineBody(first)))).status).toBe(201);
+		const second = draft({ recipients: recipients(), receipt });
+		const r = await reportsApi(limited(), jsonRequest('/api/v1/reports', await inlineBody(second)));
+		expect(r.status).toBe(429);
+		expect(errorOf(await intakeApi(limited(), jsonRequest('/api/v1/intake', { pow: await solved(ctx(), 'intake', powApi), files: [] })))).toMatchObject({ status: 429 });
+	});
+
+	it('with a routing cache, a directory change reaches commits at most the cache time late', async () => {
+		const { db } = get();
+		const cached = (ms: number) => ctx({ settings: { ...ctx().settings, routingCacheMs: ms } });
+		const both = async () => jsonRequest('/api/v1/reports', await inlineBody(draft({ recipients: recipients(), receipt })));
+		expect((await reportsApi(cached(60_000), await both())).status).toBe(201);
+		// Bob declares a conflict for u-k1: a commit that reads the directory refuses a wrap for him at once ...
+		await db.insert(staffConflict).values({ staffId: world.bob.id, unitId: 'u-k1', reason: 'test' });
+		try {
+			expect(errorOf(await reportsApi(ctx(), await both()))).toMatchObject({ status: 409, code: 'recipients_changed' });
+			// ... a commit within the cache time still uses what was read before it ...
+			const stale = await reportsApi(cached(60_000), await both());
+			expect(stale.status, JSON.stringify(stale.body)).toBe(201);
+			// ... and one after the cache time has the change.
+			await new Promise((r) => setTimeout(r, 60));
+			expect(errorOf(await reportsApi(cached(40), await both()))).toMatchObject({ status: 409, code: 'recipients_changed' });
+		} finally {
+			await db.delete(staffConflict).where(and(eq(staffConflict.staffId, world.bob.id), eq(staffConflict.unitId, 'u-k1')));
+		}
 	});
 
 	it('seals to the organ minus conflicted staff, and follows revocations', async () => {

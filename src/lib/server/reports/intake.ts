@@ -5,8 +5,8 @@
  * either the whole report is stored or nothing is (architecture invariant 6), and no upload time stays
  * linked to a report (invariant 3).
  */
-import { randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import * as v from 'valibot';
 import { ATTACHMENT_HEADER_LENGTH, CHUNK_CIPHERTEXT_SIZE, CHUNK_SIZE } from '$lib/crypto/attachment';
 import { CONTENT_OVERHEAD } from '$lib/crypto/content';
@@ -18,15 +18,16 @@ import { TAG_LENGTH, WRAPPED_KEY_LENGTH } from '$lib/crypto/keys';
 import { attachmentBucket, isContentBucket, MAX_CONTENT_BUCKET } from '$lib/crypto/padding';
 import { SEALED_KEY_LENGTH } from '$lib/crypto/seal';
 import type { Db } from '$lib/server/db';
+import { INLINE_MAX_BYTES } from '$lib/reporting-limits';
 import { attachment, intake, report, reportKeyWrap, reportMessage } from '$lib/server/db/schema';
 import { routeReport } from '$lib/server/org/routing';
 import { rowsOf } from '$lib/server/org/sql';
 import { loadRoutingSnapshot } from '$lib/server/org/store';
-import { POSITION_KINDS, REPORT_KINDS } from '$lib/server/org/types';
+import { POSITION_KINDS, REPORT_KINDS, type OrgSnapshot } from '$lib/server/org/types';
 import { dateIn } from './dates';
 import { base64Bytes, check, fail, fromBase64Url, toBase64Url, type ApiResult } from './http';
 import { verifyPow } from './pow';
-import { computeRecipients } from './recipients';
+import { computeRecipients, type Recipient } from './recipients';
 import { databaseStorage } from './storage';
 
 /** Bytes per uploaded part (the last part of a file is shorter). */
@@ -39,6 +40,8 @@ export const INTAKE_ID_LENGTH = 16;
 export const MAX_CONTENT_BYTES = MAX_CONTENT_BUCKET + CONTENT_OVERHEAD;
 /** Most wraps one report may carry (far above any organ's staff). */
 export const MAX_WRAPS = 1000;
+/** Most stored bytes a report may carry inline in its commit (see $lib/reporting-limits). */
+export { INLINE_MAX_BYTES };
 
 /** Report categories: the six disciplines, the seven kinds of official misconduct, and three more. */
 export const CATEGORIES = [
@@ -66,6 +69,25 @@ export interface IntakeSettings {
 	maxFileBytes: number;
 	maxReportBytes: number;
 	timezone: string;
+	/**
+	 * How long (ms) a commit may reuse the routing and the recipients it computed for the same unit and
+	 * organ (config ROUTING_CACHE_MS; 0 or absent: every commit reads them). A directory change (a
+	 * revoked key, a declared conflict) reaches commits at most this late.
+	 */
+	routingCacheMs?: number;
+}
+
+/** Checks the sizes of the files of a submission; null when they are acceptable. */
+function checkFileSizes(sizes: readonly number[], settings: IntakeSettings, field: (i: number) => string, max = settings.maxReportBytes): ApiResult | null {
+	if (sizes.length > settings.maxFiles) return fail(400, 'too_many_files', 'files', { max: settings.maxFiles });
+	let total = 0;
+	for (const [i, bytes] of sizes.entries()) {
+		if (bytes > settings.maxFileBytes) return fail(413, 'file_too_large', field(i), { max: settings.maxFileBytes });
+		if (!isAttachmentStreamLength(bytes)) return fail(400, 'invalid_field', field(i));
+		total += bytes;
+	}
+	if (total > max) return fail(413, 'report_too_large', 'files', { max });
+	return null;
 }
 
 /** Raised inside a transaction to roll it back with a 4xx answer. */
@@ -103,16 +125,21 @@ export type IntakeBody = v.InferOutput<typeof IntakeBody>;
  * Opens an intake. `reportId` is set for follow-up uploads (authorised by a receipt token); otherwise the
  * body must carry a solved intake challenge, spent in the same transaction that creates the intake.
  */
-export async function createIntake(db: Db, body: IntakeBody, settings: IntakeSettings, reportId: string | null, now = new Date()): Promise<ApiResult> {
+export async function createIntake(
+	db: Db,
+	body: IntakeBody,
+	settings: IntakeSettings,
+	reportId: string | null,
+	now = new Date(),
+	admit?: () => ApiResult | null
+): Promise<ApiResult> {
 	const files = body.files;
-	if (files.length > settings.maxFiles) return fail(400, 'too_many_files', 'files', { max: settings.maxFiles });
-	let total = 0;
-	for (const [i, f] of files.entries()) {
-		if (f.bytes > settings.maxFileBytes) return fail(413, 'file_too_large', `files[${i}].bytes`, { max: settings.maxFileBytes });
-		if (!isAttachmentStreamLength(f.bytes)) return fail(400, 'invalid_field', `files[${i}].bytes`);
-		total += f.bytes;
-	}
-	if (total > settings.maxReportBytes) return fail(413, 'report_too_large', 'files', { max: settings.maxReportBytes });
+	const sizes = checkFileSizes(
+		files.map((f) => f.bytes),
+		settings,
+		(i) => `files[${i}].bytes`
+	);
+	if (sizes) return sizes;
 
 	let pow: { id: Uint8Array; expiresAt: Date } | null = null;
 	if (reportId === null) {
@@ -120,6 +147,10 @@ export async function createIntake(db: Db, body: IntakeBody, settings: IntakeSet
 		if (!checked.ok) return fail(400, checked.code, 'pow');
 		pow = checked;
 	}
+	// The caller's rate limit counts only submissions that got this far (a valid proof of work when one is
+	// needed), so requests without work cannot use up an address's allowance.
+	const refused = admit?.();
+	if (refused) return refused;
 	const id = new Uint8Array(randomBytes(INTAKE_ID_LENGTH));
 	const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + INTAKE_LIFETIME_SECONDS * 1000);
 	// One statement (one round trip, one commit, atomic): spend the challenge; only if it was unspent, create
@@ -228,7 +259,12 @@ const LOCATOR = /^[0-9A-HJKMNP-TV-Z]{10}$/;
 
 export const ReportBody = v.object({
 	v: v.literal(1),
-	intake: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/)),
+	/** The intake whose files the report takes; absent when the files come inline (`pow` and `files`). */
+	intake: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/))),
+	/** A solved intake challenge: required with inline files, refused with an intake. */
+	pow: v.optional(v.unknown()),
+	/** Inline files: each a whole stored stream (format A), together at most INLINE_MAX_BYTES. */
+	files: v.optional(v.pipe(v.array(base64Bytes({ max: INLINE_MAX_BYTES })), v.maxLength(100))),
 	routing: v.object({
 		unit: v.pipe(v.string(), v.regex(ID)),
 		position: v.picklist(POSITION_KINDS),
@@ -269,8 +305,49 @@ export function parseReportBody(value: unknown): { ok: true; value: ReportBody }
 	return check(ReportBody, value);
 }
 
-/** Commits a report (docs/reporting.md §3): every check first, then one transaction. */
-export async function commitReport(db: Db, body: ReportBody, settings: IntakeSettings, now = new Date()): Promise<ApiResult> {
+type RoutingAndRecipients = [OrgSnapshot, Map<string, Recipient>];
+const routingCache = new WeakMap<Db, Map<string, { at: number; value: Promise<RoutingAndRecipients> }>>();
+
+/**
+ * The routing snapshot of `unit` and the recipients of `organ` for it, read together (one wait), reused
+ * for `cacheMs` by later commits to the same unit and organ. Concurrent commits share one read.
+ */
+function routingAndRecipients(db: Db, unit: string, organ: string, now: Date, cacheMs: number): Promise<RoutingAndRecipients> {
+	const read = () => Promise.all([loadRoutingSnapshot(db, unit, now), computeRecipients(db, organ, unit, now)]);
+	if (!(cacheMs > 0)) return read();
+	let cache = routingCache.get(db);
+	if (!cache) routingCache.set(db, (cache = new Map()));
+	const key = `${unit}\u0000${organ}`;
+	const t = Date.now();
+	const hit = cache.get(key);
+	if (hit && t - hit.at < cacheMs) return hit.value;
+	if (cache.size > 10_000) {
+		for (const [k, e] of cache) if (t - e.at >= cacheMs) cache.delete(k);
+		if (cache.size > 10_000) cache.clear();
+	}
+	const value = read();
+	const entry = { at: t, value };
+	cache.set(key, entry);
+	value.catch(() => cache.get(key) === entry && cache.delete(key));
+	return value;
+}
+
+/**
+ * When a commit finds its locator taken: the same report committed before (a retry after a lost answer:
+ * same locator and the same receipt auth hash) is answered as a success again; anything else is null.
+ */
+async function sameReportStored(db: Db, receipt: ReportBody['receipt']): Promise<ApiResult | null> {
+	const [row] = await db.select({ authHash: report.authHash, receivedOn: report.receivedOn }).from(report).where(eq(report.locator, receipt.locator));
+	if (!row || row.authHash.length !== receipt.authHash.length || !timingSafeEqual(row.authHash, receipt.authHash)) return null;
+	return { status: 201, body: { locator: receipt.locator, receivedOn: row.receivedOn } };
+}
+
+/**
+ * Commits a report (docs/reporting.md §3): every check first, then one transaction. The files come from
+ * an intake, or inline with a proof of work (`admit` is then asked, after the work is checked, whether the
+ * caller's rate limit lets it through). Idempotent: committing the same report again answers 201 again.
+ */
+export async function commitReport(db: Db, body: ReportBody, settings: IntakeSettings, now = new Date(), admit?: () => ApiResult | null): Promise<ApiResult> {
 	if (!isContentCiphertext(body.content)) return fail(400, 'bad_content', 'content');
 	for (const [i, w] of body.wraps.entries()) {
 		if (!framed(w.sealed, Kind.sealedKey)) return fail(400, 'invalid_field', `wraps[${i}].sealed`);
@@ -282,13 +359,28 @@ export async function commitReport(db: Db, body: ReportBody, settings: IntakeSet
 		if (e instanceof CryptoError) return fail(400, 'invalid_field', 'receipt.kdfSpec');
 		throw e;
 	}
-	const intakeId = fromBase64Url(body.intake, INTAKE_ID_LENGTH);
-	if (!intakeId || intakeId.length !== INTAKE_ID_LENGTH) return fail(400, 'invalid_field', 'intake');
+	let intakeId: Uint8Array | null = null;
+	if (body.intake !== undefined) {
+		if (body.files !== undefined) return fail(400, 'invalid_field', 'files');
+		if (body.pow !== undefined) return fail(400, 'invalid_field', 'pow');
+		intakeId = fromBase64Url(body.intake, INTAKE_ID_LENGTH);
+		if (!intakeId || intakeId.length !== INTAKE_ID_LENGTH) return fail(400, 'invalid_field', 'intake');
+	} else {
+		if (body.files === undefined) return fail(400, 'invalid_field', 'intake');
+		const sizes = checkFileSizes(
+			body.files.map((f) => f.length),
+			settings,
+			(i) => `files[${i}]`,
+			Math.min(INLINE_MAX_BYTES, settings.maxReportBytes)
+		);
+		if (sizes) return sizes;
+		for (const [i, f] of body.files.entries()) if (!framed(f, Kind.attachment)) return fail(400, 'invalid_field', `files[${i}]`);
+	}
 
 	const r = body.routing;
 	// The recipients of the organ the client names are looked up alongside the routing (one wait instead of
 	// two); they are used only when routing chooses that same organ.
-	const [snapshot, claimedRecipients] = await Promise.all([loadRoutingSnapshot(db, r.unit, now), computeRecipients(db, body.organ, r.unit, now)]);
+	const [snapshot, claimedRecipients] = await routingAndRecipients(db, r.unit, body.organ, now, settings.routingCacheMs ?? 0);
 	const routed = routeReport(snapshot, { unitId: r.unit, position: r.position, kind: r.kind, escalate: r.escalate });
 	if (routed.status === 'unknown_unit') return fail(400, 'unknown_unit', 'routing.unit');
 	if (routed.status === 'no_organ') return fail(409, 'no_receiving_organ', 'routing.unit');
@@ -309,39 +401,107 @@ export async function commitReport(db: Db, body: ReportBody, settings: IntakeSet
 	}
 	if (covered.size !== recipients.size) return fail(409, 'recipients_changed', 'wraps');
 
-	// A taken locator is found by the insert below (on conflict do nothing → locator_taken), not by a query first.
 	const receivedOn = dateIn(settings.timezone, now);
+	const row = {
+		locator: body.receipt.locator,
+		unitId: r.unit,
+		position: r.position,
+		kind: r.kind,
+		category: r.category,
+		realName: r.realName,
+		escalate: r.escalate,
+		organId: routed.organ.id,
+		receivedOn,
+		content: body.content,
+		contentBytes: body.content.length,
+		kdfSpec: body.receipt.kdfSpec,
+		authHash: body.receipt.authHash,
+		receiptWrapped: body.receipt.wrappedKey
+	};
+	const created: ApiResult = { status: 201, body: { locator: body.receipt.locator, receivedOn } };
+
+	if (intakeId === null) {
+		const pow = await verifyPow(db, body.pow, 'intake', now);
+		if (!pow.ok) return (await sameReportStored(db, body.receipt)) ?? fail(400, pow.code, 'pow');
+		const refused = admit?.();
+		if (refused) return refused;
+		const stored = await insertInline(db, row, wraps, body.files ?? [], pow);
+		if (stored.reportId !== null) return created;
+		const again = await sameReportStored(db, body.receipt);
+		if (again) return again;
+		return stored.spent ? fail(409, 'locator_taken', 'receipt.locator') : fail(400, 'pow_replayed', 'pow');
+	}
+
+	// A taken locator is found by the insert below (on conflict do nothing → locator_taken), not by a query first.
 	try {
 		await db.transaction(async (tx) => {
-			const [row] = await tx
-				.insert(report)
-				.values({
-					locator: body.receipt.locator,
-					unitId: r.unit,
-					position: r.position,
-					kind: r.kind,
-					category: r.category,
-					realName: r.realName,
-					escalate: r.escalate,
-					organId: routed.organ.id,
-					receivedOn,
-					content: body.content,
-					contentBytes: body.content.length,
-					kdfSpec: body.receipt.kdfSpec,
-					authHash: body.receipt.authHash,
-					receiptWrapped: body.receipt.wrappedKey
-				})
-				.onConflictDoNothing({ target: report.locator })
-				.returning({ id: report.id });
-			if (!row) throw new Refusal(fail(409, 'locator_taken', 'receipt.locator'));
-			await tx.insert(reportKeyWrap).values(wraps.map((w) => ({ reportId: row.id, ...w })));
-			await consumeIntake(tx as unknown as Db, intakeId, null, { reportId: row.id, messageId: null }, now);
+			const [inserted] = await tx.insert(report).values(row).onConflictDoNothing({ target: report.locator }).returning({ id: report.id });
+			if (!inserted) throw new Refusal(fail(409, 'locator_taken', 'receipt.locator'));
+			await tx.insert(reportKeyWrap).values(wraps.map((w) => ({ reportId: inserted.id, ...w })));
+			await consumeIntake(tx as unknown as Db, intakeId, null, { reportId: inserted.id, messageId: null }, now);
 		});
 	} catch (e) {
-		if (e instanceof Refusal) return e.result;
+		if (e instanceof Refusal) {
+			if ((e.result.body as { error?: { code?: string } }).error?.code === 'locator_taken') return (await sameReportStored(db, body.receipt)) ?? e.result;
+			return e.result;
+		}
 		throw e;
 	}
-	return { status: 201, body: { locator: body.receipt.locator, receivedOn } };
+	return created;
+}
+
+/**
+ * The inline commit as one statement (one round trip, one commit, atomic): spend the challenge; only if it
+ * was unspent, insert the report (unless its locator is taken), its key wraps, its files and their single
+ * parts. Same rows as the intake path, without the intake.
+ */
+async function insertInline(
+	db: Db,
+	row: typeof report.$inferInsert,
+	wraps: { staffId: string; entryId: Uint8Array; sealed: Uint8Array }[],
+	files: Uint8Array[],
+	pow: { id: Uint8Array; expiresAt: Date }
+): Promise<{ reportId: string | null; spent: boolean }> {
+	const values = (rows: SQL[]) => sql.join(rows, sql`, `);
+	const wrapRows = values(wraps.map((w) => sql`(${w.staffId}::uuid, ${w.entryId}::bytea, ${w.sealed}::bytea)`));
+	const fileRows = values(files.map((f, i) => sql`(${i}::int, ${f.length}::int, ${f}::bytea)`));
+	const result = rowsOf<{ id: string | null; spent: boolean }>(
+		await db.execute(sql`
+			with spent as (
+				insert into pow_spent (id, expires_at) values (${pow.id}::bytea, ${pow.expiresAt.toISOString()}::timestamptz)
+				on conflict do nothing returning id
+			),
+			r as (
+				insert into report (locator, unit_id, position, kind, category, real_name, escalate, organ_id, received_on, content, content_bytes, kdf_spec, auth_hash, receipt_wrapped)
+				select ${row.locator}, ${row.unitId}, ${row.position}, ${row.kind}, ${row.category}, ${row.realName}::boolean, ${row.escalate}::boolean, ${row.organId},
+					${row.receivedOn}::date, ${row.content}::bytea, ${row.contentBytes}::int, ${row.kdfSpec}::bytea, ${row.authHash}::bytea, ${row.receiptWrapped}::bytea
+				where exists (select 1 from spent)
+				on conflict (locator) do nothing
+				returning id
+			),
+			w as (
+				insert into report_key_wrap (report_id, staff_id, entry_id, sealed)
+				select r.id, x.staff_id, x.entry_id, x.sealed from r cross join (values ${wrapRows}) as x(staff_id, entry_id, sealed)
+				returning 1
+			)${
+				files.length === 0
+					? sql``
+					: sql`,
+			f as (select * from (values ${fileRows}) as f(file_no, bytes, data)),
+			a as (
+				insert into attachment (report_id, file_no, bytes, parts)
+				select r.id, f.file_no, f.bytes, 1 from r cross join f
+				returning id, file_no
+			),
+			p as (
+				insert into attachment_part (attachment_id, idx, data)
+				select a.id, 0, f.data from a join f on f.file_no = a.file_no
+				returning 1
+			)`
+			}
+			select (select id from r)::text as id, exists (select 1 from spent) as spent`)
+	);
+	return { reportId: result[0]?.id ?? null, spent: Boolean(result[0]?.spent) };
 }
 
 export const MessageBody = v.object({

@@ -31,7 +31,8 @@ import { rowsOf } from '$lib/server/org/sql';
 import type { Ctx, Limits, ReportSettings } from './api';
 import { intakeApi, newLimits, partApi, powApi } from './api';
 import { PART_SIZE } from './intake';
-import { solvePow } from './pow';
+import { fromBase64Url } from './http';
+import { CHALLENGE_LENGTH, leadingZeroBits, powHash, solvePow } from './pow';
 
 export const SETTINGS: ReportSettings = {
 	powDifficulty: 4,
@@ -161,6 +162,15 @@ export async function solved(ctx: Ctx, purpose: 'intake' | 'receipt', powApi: (c
 	const r = await powApi(ctx, jsonRequest('/api/v1/pow', { purpose }));
 	const c = r.body as { challenge: string; difficulty: number };
 	return { challenge: c.challenge, nonce: solvePow(c.challenge, c.difficulty) };
+}
+
+/** A nonce above `from` that does NOT solve the challenge (a random one would, once in 2^difficulty). */
+export function wrongNonce(challenge: string, from: number): number {
+	const bytes = fromBase64Url(challenge, CHALLENGE_LENGTH)!;
+	const difficulty = bytes[2]!;
+	let n = from + 1;
+	while (leadingZeroBits(powHash(bytes, n)) >= difficulty) n++;
+	return n;
 }
 
 /** What the reporter's browser prepares for one report. */

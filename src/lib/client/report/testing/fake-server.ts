@@ -114,6 +114,8 @@ export class FakeServer {
 	now = Math.floor(Date.now() / 1000);
 	/** Locators reported as taken on the next commits. */
 	readonly takenLocators = new Set<string>();
+	/** Commits that carried their files inline (no intake). */
+	inlineCommits = 0;
 	/** Extra entries served but not signed correctly (must be refused by the client). */
 	servedGarbage: string[] = [];
 	private nextMessage = 1;
@@ -361,15 +363,36 @@ export class FakeServer {
 		if (got.length !== expected.length || got.some((g, i) => g !== expected[i])) return err(409, 'recipients_changed', 'wraps');
 		const sealed = wraps.map((w) => b64(w.sealed));
 		if (sealed.some((s) => !s || s.length !== SEALED_KEY_LENGTH)) return err(400, 'invalid_field', 'wraps');
-		if (this.takenLocators.has(locator) || this.reports.some((r) => r.locator === locator)) {
-			this.takenLocators.delete(locator);
-			return err(409, 'locator_taken', 'receipt.locator');
+		// The same report again (a retry after a lost answer) is answered as the first time.
+		const same = this.reports.find((r) => r.locator === locator);
+		if (same && bytesEqual(same.authHash, authHash) && !this.takenLocators.has(locator)) return json(201, { locator, receivedOn: same.receivedOn });
+		let streams: Uint8Array[];
+		if (o.intake === undefined) {
+			// Inline: the proof of work and the files come with the commit.
+			if (!Array.isArray(o.files)) return err(400, 'invalid_field', 'intake');
+			const inline = (o.files as unknown[]).map((f) => b64(f));
+			if (inline.some((f) => !f || f[1] !== 0x41)) return err(400, 'invalid_field', 'files');
+			this.inlineCommits++;
+			if (this.takenLocators.has(locator) || same) {
+				this.takenLocators.delete(locator);
+				this.checkPow(o.pow, 1); // spent, as the real server's one statement does
+				return err(409, 'locator_taken', 'receipt.locator');
+			}
+			const bad = this.checkPow(o.pow, 1);
+			if (bad) return bad;
+			streams = inline as Uint8Array[];
+		} else {
+			if (this.takenLocators.has(locator) || same) {
+				this.takenLocators.delete(locator);
+				return err(409, 'locator_taken', 'receipt.locator');
+			}
+			const intake = typeof o.intake === 'string' ? this.liveIntake(o.intake) : null;
+			if (!intake || intake.reportId !== null) return err(404, 'unknown_intake', 'intake');
+			const assembled = this.assemble(intake);
+			if ('missing' in assembled) return err(409, 'incomplete_upload', 'intake', { missing: assembled.missing });
+			intake.committed = true;
+			streams = assembled.files;
 		}
-		const intake = typeof o.intake === 'string' ? this.liveIntake(o.intake) : null;
-		if (!intake || intake.reportId !== null) return err(404, 'unknown_intake', 'intake');
-		const assembled = this.assemble(intake);
-		if ('missing' in assembled) return err(409, 'incomplete_upload', 'intake', { missing: assembled.missing });
-		intake.committed = true;
 		const report: StoredReport = {
 			id: this.reports.length + 1,
 			locator,
@@ -382,7 +405,7 @@ export class FakeServer {
 			authHash,
 			wrappedKey,
 			status: 'received',
-			files: assembled.files.map((stream) => ({ id: crypto.randomUUID(), stream })),
+			files: streams.map((stream) => ({ id: crypto.randomUUID(), stream })),
 			messages: []
 		};
 		this.reports.push(report);
