@@ -13,6 +13,7 @@ import { generateHOTP } from '@oslojs/otp';
 import fc from 'fast-check';
 import nacl from 'tweetnacl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encryptAttachment } from '../../src/lib/crypto/attachment';
 import { encryptContent } from '../../src/lib/crypto/content';
 import { encodeKdfSpec } from '../../src/lib/crypto/kdf-spec';
 import { RECEIPT_KDF } from '../../src/lib/crypto/kdf';
@@ -235,6 +236,13 @@ describe('fuzzing the public API (never 5xx, nothing stored, still answering)', 
 				}))
 		));
 	it('POST /api/v1/reports', () => fuzz('POST /api/v1/reports', jsonRequest('/api/v1/reports', reportTemplate())));
+	it('POST /api/v1/reports (files inline)', async () => {
+		// The one-request form: a solved-looking challenge and an attachment stream instead of an intake.
+		const rest = { ...(reportTemplate() as Record<string, unknown>), intake: undefined };
+		const stream = encryptAttachment(nacl.randomBytes(32), nacl.randomBytes(3000), { name: 'a.jpg', type: 'image/jpeg' });
+		const template = { ...rest, pow: { challenge: await challenge('intake'), nonce: 0 }, files: [b64(stream)] };
+		await fuzz('POST /api/v1/reports (inline)', jsonRequest('/api/v1/reports', template));
+	});
 	it('POST /api/v1/receipt/spec', () => fuzz('POST /api/v1/receipt/spec', jsonRequest('/api/v1/receipt/spec', { locator: 'ABCDE12345' })));
 	it('POST /api/v1/receipt/open', async () => {
 		const template = { locator: 'ABCDE12345', authKey: b64(nacl.randomBytes(32)), pow: { challenge: await challenge('receipt'), nonce: 0 } };
