@@ -15,8 +15,13 @@
  * public figures (src/lib/server/reports/stats.ts): a single report at a small unit should not stand out
  * in a table passed around. Totals and breakdowns over the whole scope are exact.
  *
- * Everything is SQL aggregates over the report table (a few queries run concurrently); see the benchmark
- * tests/bench/backoffice.ts for figures at 1,000,000 reports.
+ * Everything is SQL aggregates (a few queries run concurrently). For an organ below the province level
+ * they count the report table; for the central and provincial organs (whose subtrees hold every report)
+ * they read the roll-ups of migration 0006 instead — report_stats_month (per scope organ, month and
+ * dimension) and report_stats_unit (per holding organ, unit, month and running due day), kept by triggers
+ * in every writer's transaction — plus the report table for the parts of the first and last month that the
+ * period cuts. Same figures either way (stats-rollup.test.ts compares them over random data); see the
+ * benchmark tests/bench/backoffice.ts for figures at 1,000,000 reports.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
@@ -233,9 +238,121 @@ export async function baseRegion(db: Db, organIds: readonly string[]): Promise<{
 	return { depth: c.length, id: c.length ? (c[c.length - 1] ?? null) : null };
 }
 
+/**
+ * Per unit (≤ one row per unit, from `perUnit`: unit_id, n, overdue), then rolled up to the region one
+ * level below the base region: the top units and every region.
+ */
+function placesSql(q: StatsQuery, base: { depth: number; id: string | null }, perUnit: SQL): SQL {
+	const top = Math.max(1, Math.min(q.topUnits ?? 20, 200));
+	return sql`with ${scopeCte(q)},
+		per_unit as (${perUnit}),
+		placed as (
+			select p.unit_id, p.n, p.overdue, u.name, u.region_path,
+				coalesce(case when u.id is null then null
+					when ${base.id === null ? sql`true` : sql`(u.ancestor_ids || u.id)[${base.depth}] = ${base.id}`}
+					then (u.ancestor_ids || u.id)[${base.depth + 1}] end, p.unit_id) as region_id
+			from per_unit p left join org_unit u on u.id = p.unit_id)
+		select 'unit' as what, unit_id as id, name, region_path, n, overdue, 0 as units from (
+			select * from placed order by n desc, unit_id collate "C" limit ${top}) t
+		union all
+		select 'region', x.region_id, coalesce(ru.name, x.region_id), coalesce(ru.region_path, x.region_id), x.n, x.overdue, x.units from (
+			select region_id, sum(n)::int as n, sum(overdue)::int as overdue, count(*)::int as units from placed group by region_id) x
+			left join org_unit ru on ru.id = x.region_id`;
+}
+
+/** Organ levels whose subtrees report_stats_month rolls up (migration 0006): the province-wide views. */
+export const ROLLUP_LEVELS: readonly string[] = ['central', 'province'];
+
+/**
+ * How a query over the roll-ups splits its period: whole months [fromMonth, toMonth] (yyyymm) from the
+ * roll-ups, and the parts of the first and last month that the period cuts (and in which reports were
+ * received outside it) from the report table.
+ */
+export interface RollupPlan {
+	fromMonth: number;
+	toMonth: number;
+	edges: { from: string; to: string }[];
+}
+
+const ym = (d: string) => Number(d.slice(0, 4)) * 100 + Number(d.slice(5, 7));
+const lastDay = (m: number) => new Date(Date.UTC(Math.floor(m / 100), m % 100, 0)).getUTCDate();
+const dayOf = (m: number, d: number) => `${String(Math.floor(m / 100)).padStart(4, '0')}-${String(m % 100).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+const nextMonth = (m: number) => (m % 100 === 12 ? m + 89 : m + 1);
+const prevMonth = (m: number) => (m % 100 === 1 ? m - 89 : m - 1);
+
+/**
+ * The roll-up plan for `q`, or null when the statistics must be counted from the report table: some organ
+ * is below the rolled-up levels (a city or a county reads few enough rows), or one organ lies below
+ * another. Rebuilds report_stats_month first if the organ tree changed since it was built.
+ */
+export async function rollupPlan(db: Db, q: StatsQuery): Promise<RollupPlan | null> {
+	if (q.organIds.length === 0) return null;
+	const organs = rowsOf<{ id: string; level: string; ancestor_ids: string[] | null }>(
+		await db.execute(sql`select id, level, ancestor_ids from discipline_organ where id in ${sqlList(q.organIds)}`)
+	);
+	const ids = new Set(q.organIds);
+	if (organs.length !== ids.size || organs.some((o) => !ROLLUP_LEVELS.includes(o.level) || (o.ancestor_ids ?? []).some((a) => ids.has(a)))) return null;
+	const [state] = rowsOf<{ stale: boolean }>(await db.execute(sql`select stale from report_stats_state where id = 1`));
+	if (!state) return null;
+	if (state.stale) await db.transaction(async (tx) => void (await tx.execute(sql`select report_stats_rebuild()`)));
+
+	const first = ym(q.from);
+	const last = ym(q.to);
+	const fromDay = Number(q.from.slice(8, 10));
+	const toDay = Number(q.to.slice(8, 10));
+	const cutFirst = fromDay > 1;
+	const cutLast = toDay < lastDay(last);
+	// Days of the cut months that hold reports: a month cut only where it has none is whole.
+	const days = cutFirst || cutLast
+		? rowsOf<{ month: number; day: string }>(
+				await db.execute(sql`select month, value as day from report_stats_month
+					where scope_id in ${sqlList(q.organIds)} and dim = 'day' and month in (${first}, ${last})
+					group by month, value having sum(n) <> 0`)
+			)
+		: [];
+	const outside = (m: number) =>
+		days.some((d) => Number(d.month) === m && ((m === first && Number(d.day) < fromDay) || (m === last && Number(d.day) > toDay)));
+	const edges: { from: string; to: string }[] = [];
+	let fromMonth = first;
+	let toMonth = last;
+	if (first === last) {
+		if ((cutFirst || cutLast) && outside(first)) return { fromMonth: first, toMonth: prevMonth(first), edges: [{ from: q.from, to: q.to }] };
+		return { fromMonth, toMonth, edges };
+	}
+	if (cutFirst && outside(first)) {
+		edges.push({ from: q.from, to: dayOf(first, lastDay(first)) });
+		fromMonth = nextMonth(first);
+	}
+	if (cutLast && outside(last)) {
+		edges.push({ from: dayOf(last, 1), to: q.to });
+		toMonth = prevMonth(last);
+	}
+	return { fromMonth, toMonth, edges };
+}
+
+/** Per-unit counts (unit_id, n, overdue) of a roll-up plan: whole months from report_stats_unit, the cut edges from report. */
+function rollupPerUnit(q: StatsQuery, plan: RollupPlan): SQL {
+	const parts: SQL[] = [];
+	if (plan.fromMonth <= plan.toMonth)
+		parts.push(sql`select s.unit_id, s.n, case when s.due < ${q.today} then s.n else 0 end as overdue from report_stats_unit s
+			where s.organ_id in (select id from scope) and s.month between ${plan.fromMonth} and ${plan.toMonth}`);
+	for (const e of plan.edges)
+		parts.push(sql`select r.unit_id, 1 as n, case when ${OVERDUE(q.today)} then 1 else 0 end as overdue from report r
+			where ${inScope({ ...q, from: e.from, to: e.to })}`);
+	if (parts.length === 0) return sql`select null::text as unit_id, 0 as n, 0 as overdue where false`;
+	return sql`select unit_id, sum(n)::int as n, sum(overdue)::int as overdue from (${sql.join(parts, sql` union all `)}) x
+		group by unit_id having sum(n) > 0`;
+}
+
+/** The roll-up query of a plan's whole months: (month, dim, value, n) for every dimension but `day`. */
+function rollupMonthSql(q: StatsQuery, plan: RollupPlan): SQL {
+	return sql`select month, dim, value, sum(n)::int as n from report_stats_month
+		where scope_id in ${sqlList(q.organIds)} and month between ${plan.fromMonth} and ${plan.toMonth} and dim <> 'day'
+		group by month, dim, value having sum(n) <> 0`;
+}
+
 /** The statistics queries themselves (the benchmark EXPLAINs them one by one). */
 export function statsSql(q: StatsQuery, base: { depth: number; id: string | null }): { dims: SQL; handling: SQL; deadlines: SQL; places: SQL } {
-	const top = Math.max(1, Math.min(q.topUnits ?? 20, 200));
 	const scope = scopeCte(q);
 	const where = inScope(q);
 	const overdue = OVERDUE(q.today);
@@ -258,77 +375,167 @@ export function statsSql(q: StatsQuery, base: { depth: number; id: string | null
 		from report_deadline d join report r on r.id = d.report_id
 		where ${where} and d.met_on is not null`;
 
-	// Per unit (≤ one row per unit), then rolled up to the region one level below the base region.
-	const places = sql`with ${scope},
-		per_unit as (
-			select r.unit_id, count(*)::int as n, count(*) filter (where ${overdue})::int as overdue
-			from report r where ${where} group by r.unit_id),
-		placed as (
-			select p.unit_id, p.n, p.overdue, u.name, u.region_path,
-				coalesce(case when u.id is null then null
-					when ${base.id === null ? sql`true` : sql`(u.ancestor_ids || u.id)[${base.depth}] = ${base.id}`}
-					then (u.ancestor_ids || u.id)[${base.depth + 1}] end, p.unit_id) as region_id
-			from per_unit p left join org_unit u on u.id = p.unit_id)
-		select 'unit' as what, unit_id as id, name, region_path, n, overdue, 0 as units from (
-			select * from placed order by n desc, unit_id collate "C" limit ${top}) t
-		union all
-		select 'region', x.region_id, coalesce(ru.name, x.region_id), coalesce(ru.region_path, x.region_id), x.n, x.overdue, x.units from (
-			select region_id, sum(n)::int as n, sum(overdue)::int as overdue, count(*)::int as units from placed group by region_id) x
-			left join org_unit ru on ru.id = x.region_id`;
+	const places = placesSql(q, base, sql`select r.unit_id, count(*)::int as n, count(*) filter (where ${overdue})::int as overdue
+			from report r where ${where} group by r.unit_id`);
 	return { dims, handling, deadlines, places };
 }
 
-export async function backofficeStats(db: Db, q: StatsQuery): Promise<BackofficeStats> {
-	const base = await baseRegion(db, q.organIds);
-	const queries = statsSql(q, base);
-	// Each query in its own short transaction with a larger work_mem, so grouping a province's ~100,000
-	// units hashes in memory instead of sorting on disk; the four run concurrently on the pool.
-	const run = (query: SQL) =>
-		db.transaction(async (tx) => {
-			await tx.execute(sql.raw(`set local work_mem = '${STATS_WORK_MEM}'`));
-			return tx.execute(query);
-		});
-	const [dimRows, handlingRows, deadlineRows, placeRows] = await Promise.all([
-		run(queries.dims),
-		run(queries.handling),
-		run(queries.deadlines),
-		run(queries.places)
-	]).then((rs) => rs.map((r) => rowsOf<Record<string, unknown>>(r) ?? []));
+/** Marginal counts gathered from the report table and/or the roll-ups, before they become BackofficeStats. */
+interface Tally {
+	months: Map<string, number>;
+	category: Map<string, number>;
+	position: Map<string, number>;
+	kind: Map<string, number>;
+	state: Map<string, number>;
+	disposition: Map<string, number>;
+	outcome: Map<string, number>;
+	/** concluded_on − received_on → reports. */
+	days: Map<number, number>;
+	overdue: number;
+	met: number;
+	late: number;
+}
 
-	const sum = (rows: Record<string, unknown>[] | undefined, col: string): Bucket[] => {
-		const acc = new Map<string, number>();
-		for (const r of rows ?? []) {
-			const key = (r[col] as string | null) ?? '';
-			acc.set(key, (acc.get(key) ?? 0) + Number(r.n));
+const add = <K>(m: Map<K, number>, k: K, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+const monthKey = (yyyymm: number) => `${String(Math.floor(yyyymm / 100)).padStart(4, '0')}-${String(yyyymm % 100).padStart(2, '0')}`;
+
+/** Adds the rows of statsSql's dims, handling and deadlines queries. */
+function tallyReportRows(t: Tally, dimRows: Record<string, unknown>[], handlingRows: Record<string, unknown>[], deadlineRows: Record<string, unknown>[]): void {
+	for (const r of dimRows) {
+		const n = Number(r.n);
+		// Months come back as yyyymm integers (cheaper than formatting a million dates in SQL).
+		add(t.months, monthKey(Number(r.ym)), n);
+		add(t.category, (r.category as string | null) ?? '', n);
+		add(t.position, (r.position as string | null) ?? '', n);
+		add(t.kind, (r.kind as string | null) ?? '', n);
+	}
+	for (const r of handlingRows) {
+		const n = Number(r.n);
+		add(t.state, (r.state as string | null) ?? '', n);
+		add(t.disposition, (r.disposition as string | null) ?? '', n);
+		add(t.outcome, (r.outcome as string | null) ?? '', n);
+		if (r.overdue === true || r.overdue === 't') t.overdue += n;
+		if (r.days !== null && r.days !== undefined) add(t.days, Number(r.days), n);
+	}
+	t.met += Number(deadlineRows[0]?.met ?? 0);
+	t.late += Number(deadlineRows[0]?.late ?? 0);
+}
+
+/** Adds the rows of rollupMonthSql (month, dim, value, n). */
+function tallyRollupRows(t: Tally, rows: Record<string, unknown>[], today: string): void {
+	for (const r of rows) {
+		const n = Number(r.n);
+		const value = r.value as string;
+		switch (r.dim) {
+			case 'state':
+				add(t.state, value, n);
+				add(t.months, monthKey(Number(r.month)), n); // every report has exactly one state
+				break;
+			case 'category':
+			case 'position':
+			case 'kind':
+			case 'disposition':
+			case 'outcome':
+				add(t[r.dim], value, n);
+				break;
+			case 'days':
+				add(t.days, Number(value), n);
+				break;
+			case 'due':
+				if (value < today) t.overdue += n;
+				break;
+			case 'met':
+				t.met += n;
+				break;
+			case 'late':
+				t.late += n;
+				break;
 		}
-		return [...acc].map(([key, n]) => ({ key, n })).sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+	}
+}
+
+export interface StatsOptions {
+	/** 'auto' (default): the roll-ups where rollupPlan allows; 'report': always count the report table. */
+	source?: 'auto' | 'report';
+}
+
+export async function backofficeStats(db: Db, q: StatsQuery, opts: StatsOptions = {}): Promise<BackofficeStats> {
+	const [base, plan] = await Promise.all([baseRegion(db, q.organIds), opts.source === 'report' ? null : rollupPlan(db, q)]);
+	// Each query in its own short transaction with a larger work_mem, so grouping a province's ~100,000
+	// units hashes in memory instead of sorting on disk; the queries run concurrently on the pool.
+	// `hashOnly` (the roll-up places, whose scope is every organ of the province): hash joins, never a nested
+	// loop of index probes per organ, which the planner picks when a month range looks selective (the
+	// 12-month places query took 1.4 s that way, 1.0 s with hash joins on a busier machine).
+	const run = (query: SQL, hashOnly = false) =>
+		db
+			.transaction(async (tx) => {
+				await tx.execute(sql.raw(`set local work_mem = '${STATS_WORK_MEM}'`));
+				if (hashOnly) await tx.execute(sql`set local enable_nestloop = off`);
+				return tx.execute(query);
+			})
+			.then((r) => rowsOf<Record<string, unknown>>(r) ?? []);
+	const t: Tally = {
+		months: new Map(),
+		category: new Map(),
+		position: new Map(),
+		kind: new Map(),
+		state: new Map(),
+		disposition: new Map(),
+		outcome: new Map(),
+		days: new Map(),
+		overdue: 0,
+		met: 0,
+		late: 0
 	};
+	let placeRows: Record<string, unknown>[];
+	if (!plan) {
+		const queries = statsSql(q, base);
+		const [dimRows, handlingRows, deadlineRows, places] = await Promise.all([run(queries.dims), run(queries.handling), run(queries.deadlines), run(queries.places)]);
+		tallyReportRows(t, dimRows, handlingRows, deadlineRows);
+		placeRows = places;
+	} else {
+		// Whole months from the roll-ups; the cut parts of the first and last month from the report table.
+		const edgeQueries = plan.edges.map((e) => statsSql({ ...q, from: e.from, to: e.to }, base));
+		const [monthRows, places, ...edgeRows] = await Promise.all([
+			plan.fromMonth <= plan.toMonth ? run(rollupMonthSql(q, plan)) : Promise.resolve([]),
+			run(placesSql(q, base, rollupPerUnit(q, plan)), true),
+			...edgeQueries.flatMap((e) => [run(e.dims), run(e.handling), run(e.deadlines)])
+		]);
+		tallyRollupRows(t, monthRows, q.today);
+		for (let i = 0; i < edgeQueries.length; i++) tallyReportRows(t, edgeRows[3 * i]!, edgeRows[3 * i + 1]!, edgeRows[3 * i + 2]!);
+		placeRows = places;
+	}
+	return finish(q, t, placeRows);
+}
+
+/** The queries of the roll-up path (the benchmark times them one by one): months, places, and the cut edges' report queries. */
+export function rollupSql(q: StatsQuery, base: { depth: number; id: string | null }, plan: RollupPlan): Record<string, SQL> {
+	const out: Record<string, SQL> = { 'roll-up months': rollupMonthSql(q, plan), 'roll-up places': placesSql(q, base, rollupPerUnit(q, plan)) };
+	plan.edges.forEach((e, i) => {
+		const edge = statsSql({ ...q, from: e.from, to: e.to }, base);
+		out[`edge ${i + 1} (${e.from}..${e.to}) dims`] = edge.dims;
+		out[`edge ${i + 1} handling`] = edge.handling;
+		out[`edge ${i + 1} deadlines`] = edge.deadlines;
+	});
+	return out;
+}
+
+function finish(q: StatsQuery, t: Tally, placeRows: Record<string, unknown>[]): BackofficeStats {
+	const buckets = (m: Map<string, number>): Bucket[] =>
+		[...m]
+			.filter(([, n]) => n !== 0)
+			.map(([key, n]) => ({ key, n }))
+			.sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 	let total = 0;
 	let open = 0;
-	let overdueN = 0;
-	let concluded = 0;
-	const days = new Map<number, number>();
-	for (const r of handlingRows ?? []) {
-		const n = Number(r.n);
+	for (const [state, n] of t.state) {
 		total += n;
-		if (!FINISHED_STATES.includes(r.state as WorkflowState)) open += n;
-		if (r.overdue === true || r.overdue === 't') overdueN += n;
-		if (r.days !== null && r.days !== undefined) {
-			concluded += n;
-			days.set(Number(r.days), (days.get(Number(r.days)) ?? 0) + n);
-		}
+		if (!FINISHED_STATES.includes(state as WorkflowState)) open += n;
 	}
-	// Months come back as yyyymm integers (cheaper than formatting a million dates in SQL).
-	const months = new Map<string, number>();
-	for (const r of dimRows ?? []) {
-		const ym = Number(r.ym);
-		const key = `${String(Math.floor(ym / 100)).padStart(4, '0')}-${String(ym % 100).padStart(2, '0')}`;
-		months.set(key, (months.get(key) ?? 0) + Number(r.n));
-	}
-	const byMonth = monthsBetween(q.from, q.to).map((key) => ({ key, n: months.get(key) ?? 0 }));
-	const med = medianOf(days);
-	const met = Number(deadlineRows?.[0]?.met ?? 0);
-	const late = Number(deadlineRows?.[0]?.late ?? 0);
+	let concluded = 0;
+	for (const n of t.days.values()) concluded += n;
+	const byMonth = monthsBetween(q.from, q.to).map((key) => ({ key, n: t.months.get(key) ?? 0 }));
+	const med = medianOf(t.days);
 	const shown = (n: number) => (n >= q.minCount ? n : null);
 	const place = (r: Record<string, unknown>): PlaceCount => {
 		const n = shown(Number(r.n));
@@ -340,7 +547,7 @@ export async function backofficeStats(db: Db, q: StatsQuery): Promise<Backoffice
 			overdue: n === null ? null : Number(r.overdue)
 		};
 	};
-	const regionRows = (placeRows ?? []).filter((r) => r.what === 'region');
+	const regionRows = placeRows.filter((r) => r.what === 'region');
 	return {
 		from: q.from,
 		to: q.to,
@@ -348,24 +555,24 @@ export async function backofficeStats(db: Db, q: StatsQuery): Promise<Backoffice
 		minCount: q.minCount,
 		total,
 		open,
-		overdue: overdueN,
-		overdueRate: open > 0 ? overdueN / open : null,
+		overdue: t.overdue,
+		overdueRate: open > 0 ? t.overdue / open : null,
 		concluded,
-		deadlinesMet: met,
-		deadlinesMetLate: late,
-		lateRate: met > 0 ? late / met : null,
+		deadlinesMet: t.met,
+		deadlinesMetLate: t.late,
+		lateRate: t.met > 0 ? t.late / t.met : null,
 		medianDaysToConclusion: med,
 		byMonth,
-		byCategory: sum(dimRows, 'category'),
-		byPosition: sum(dimRows, 'position'),
-		byKind: sum(dimRows, 'kind'),
-		byDisposition: sum(handlingRows, 'disposition'),
-		byOutcome: sum(handlingRows, 'outcome'),
-		byState: sum(handlingRows, 'state'),
+		byCategory: buckets(t.category),
+		byPosition: buckets(t.position),
+		byKind: buckets(t.kind),
+		byDisposition: buckets(t.disposition),
+		byOutcome: buckets(t.outcome),
+		byState: buckets(t.state),
 		regions: regionRows
 			.map(place)
 			.sort((a, b) => (b.n ?? -1) - (a.n ?? -1) || (a.regionPath < b.regionPath ? -1 : a.regionPath > b.regionPath ? 1 : 0)),
-		topUnits: (placeRows ?? [])
+		topUnits: placeRows
 			.filter((r) => r.what === 'unit')
 			.sort((a, b) => Number(b.n) - Number(a.n) || ((a.id as string) < (b.id as string) ? -1 : 1))
 			.map(place)
@@ -391,11 +598,15 @@ export function medianOf(counts: ReadonlyMap<number, number>): number | null {
 }
 
 /** Every unit with reports in scope (for the CSV), most reports first; counts below minCount withheld. */
-export async function unitCounts(db: Db, q: StatsQuery): Promise<PlaceCount[]> {
+export async function unitCounts(db: Db, q: StatsQuery, opts: StatsOptions = {}): Promise<PlaceCount[]> {
+	const plan = opts.source === 'report' ? null : await rollupPlan(db, q);
+	const perUnit = plan
+		? rollupPerUnit(q, plan)
+		: sql`select r.unit_id, count(*)::int as n, count(*) filter (where ${OVERDUE(q.today)})::int as overdue
+				from report r where ${inScope(q)} group by r.unit_id`;
 	const rows = rowsOf<Record<string, unknown>>(
 		await db.execute(sql`with ${scopeCte(q)},
-			per_unit as (select r.unit_id, count(*)::int as n, count(*) filter (where ${OVERDUE(q.today)})::int as overdue
-				from report r where ${inScope(q)} group by r.unit_id)
+			per_unit as (${perUnit})
 			select p.unit_id as id, u.name, u.region_path, p.n, p.overdue from per_unit p left join org_unit u on u.id = p.unit_id
 			order by p.n desc, p.unit_id collate "C"`)
 	);
