@@ -45,13 +45,17 @@ export const init: ServerInit = async () => {
 	});
 };
 
-const i18n: Handle = ({ event, resolve }) =>
-	paraglideMiddleware(event.request, ({ request, locale }) => {
+const i18n: Handle = ({ event, resolve }) => {
+	// The JSON API answers in both languages at once ({ zh, en }) and renders no page: it needs no locale, and
+	// the middleware would clone every request (bodies of up to a few hundred kilobytes for a report).
+	if (event.url.pathname.startsWith('/api/')) return resolve(event);
+	return paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
 		return resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
 		});
 	});
+};
 
 /**
  * The database down, restarting or out of space is not a bug of the request: the answer is 503 (507 when

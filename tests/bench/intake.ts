@@ -21,6 +21,7 @@
  * BENCH_PGLITE_REPORTS (600), BENCH_PGLITE_CONCURRENCY (8), QF_BUILD_DIR (a private copy of build/).
  */
 import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { decodeBase64 } from '@oslojs/encoding';
 import { startWithKeyedDemo } from '../e2e/keyed-demo';
@@ -62,6 +63,8 @@ interface RunFigures {
 	p50: number;
 	p99: number;
 	errors: Map<string, number>;
+	/** CPU ms per report: the app server, PostgreSQL, this process (the clients' threads, or the raw driver; for intake runs it includes preparing the payloads). */
+	cpu?: { server: number | null; postgres: number; bench: number };
 }
 
 const f1 = (n: number) => n.toFixed(1);
@@ -83,7 +86,8 @@ function intakeFigures(label: string, results: WorkerResult[], wallMs: number): 
 function print(f: RunFigures): void {
 	console.log(
 		`  ${f.label.padEnd(34)} ${String(f.reports).padStart(6)} reports  ${f1(f.perSecond).padStart(7)} reports/s  p50 ${f1(f.p50).padStart(6)} ms  p99 ${f1(f.p99).padStart(6)} ms` +
-			(f.failed ? `  FAILED ${f.failed}` : '')
+			(f.failed ? `  FAILED ${f.failed}` : '') +
+			(f.cpu ? `  CPU/report: ${f.cpu.server === null ? '' : `server ${f.cpu.server.toFixed(2)} ms, `}PostgreSQL ${f.cpu.postgres.toFixed(2)} ms` : '')
 	);
 	for (const [k, n] of f.errors) console.log(`      ${n} × ${k}`);
 }
@@ -105,7 +109,51 @@ async function withRss<T>(pid: number, run: () => Promise<T>): Promise<{ value: 
 	}
 }
 
+/** CPU time (ms) used so far by a process, from /proc/<pid>/stat (utime + stime, at 100 ticks per second). */
+function cpuMs(pid: number): number {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return 0;
+	}
+}
+
+/** CPU time (ms) used so far by every PostgreSQL process of the machine (backends come and go: a lower bound). */
+function postgresCpuMs(): number {
+	let total = 0;
+	for (const d of readdirSync('/proc')) {
+		if (!/^\d+$/.test(d)) continue;
+		try {
+			if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(Number(d));
+		} catch {
+			/* gone */
+		}
+	}
+	return total;
+}
+
+/** Runs `fn` and adds the CPU per report of the app server (when given), PostgreSQL and this process to its figures. */
+async function withCpu<T extends { figures: RunFigures }>(serverPid: number | null, fn: () => Promise<T>): Promise<T> {
+	const s0 = serverPid === null ? 0 : cpuMs(serverPid);
+	const p0 = postgresCpuMs();
+	const b0 = process.cpuUsage();
+	const out = await fn();
+	const n = Math.max(1, out.figures.reports);
+	const b = process.cpuUsage(b0);
+	out.figures.cpu = {
+		server: serverPid === null ? null : (cpuMs(serverPid) - s0) / n,
+		postgres: (postgresCpuMs() - p0) / n,
+		bench: (b.user + b.system) / 1000 / n
+	};
+	return out;
+}
+
 async function intakeRun(server: Server, recipients: Recipient[], count: number, concurrency: number, seed: number, label: string): Promise<{ figures: RunFigures; maxRssKb: number }> {
+	return withCpu(server.pid, () => intakeRunInner(server, recipients, count, concurrency, seed, label));
+}
+
+async function intakeRunInner(server: Server, recipients: Recipient[], count: number, concurrency: number, seed: number, label: string): Promise<{ figures: RunFigures; maxRssKb: number }> {
 	const { value, maxRssKb } = await withRss(server.pid, async () => {
 		const { results, wallMs } = await runClients({
 			base: server.url,
@@ -253,18 +301,24 @@ async function postgresBench(): Promise<number> {
 			maxRss = Math.max(maxRss, run.maxRssKb);
 			intakes.push(run.figures);
 			print(run.figures);
-			const raw = await rawRun(`raw insert, transaction, round ${round}`, rawRows(recipients, REPORTS, 20 + round), CONCURRENCY, (fn) =>
-				sql.begin((tx) => fn((text, params) => tx.unsafe(text, params as never[]) as unknown as Promise<{ id: string }[]>)).then(() => {})
-			);
+			const rowsTx = rawRows(recipients, REPORTS, 20 + round);
+			const { figures: raw } = await withCpu(null, async () => ({
+				figures: await rawRun(`raw insert, transaction, round ${round}`, rowsTx, CONCURRENCY, (fn) =>
+					sql.begin((tx) => fn((text, params) => tx.unsafe(text, params as never[]) as unknown as Promise<{ id: string }[]>)).then(() => {})
+				)
+			}));
 			raws.push(raw);
 			print(raw);
-			const one = await rawRun(
-				`raw insert, one statement, round ${round}`,
-				rawRows(recipients, REPORTS, 40 + round),
-				CONCURRENCY,
-				(fn) => fn((text, params) => sql.unsafe(text, params as never[]) as unknown as Promise<{ id: string }[]>),
-				insertReportOneStatement
-			);
+			const rowsOne = rawRows(recipients, REPORTS, 40 + round);
+			const { figures: one } = await withCpu(null, async () => ({
+				figures: await rawRun(
+					`raw insert, one statement, round ${round}`,
+					rowsOne,
+					CONCURRENCY,
+					(fn) => fn((text, params) => sql.unsafe(text, params as never[]) as unknown as Promise<{ id: string }[]>),
+					insertReportOneStatement
+				)
+			}));
 			raws.push(one);
 			print(one);
 		}

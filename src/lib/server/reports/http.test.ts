@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
@@ -94,5 +95,22 @@ describe('encodings', () => {
 		const r = (h?: string) => new Request('http://x/', h === undefined ? {} : { headers: { authorization: h } });
 		expect(bearer(r('Bearer abc.DEF-_'))).toBe('abc.DEF-_');
 		for (const bad of [undefined, 'Basic abc', 'Bearer', 'Bearer a b', 'bearer abc', `Bearer ${'a'.repeat(600)}`]) expect(bearer(r(bad))).toBeNull();
+	});
+});
+
+describe('base64Bytes', () => {
+	// The strict grammar of padded base64, as a reference for the faster check base64Bytes uses.
+	const grammar = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+	const schema = base64Bytes({ max: 1000 });
+	it('accepts exactly padded base64 (property test against the grammar)', () => {
+		const alphabet = fc.constantFrom(...'ABCxyz019+/=-_ \n'.split(''));
+		fc.assert(
+			fc.property(fc.array(alphabet, { maxLength: 24 }).map((a) => a.join('')), (s) => {
+				const ok = v.safeParse(schema, s).success;
+				expect(ok).toBe(grammar.test(s) && s.length > 0);
+			}),
+			{ numRuns: 5000 }
+		);
+		for (const bytes of [1, 2, 3, 4, 100]) expect(v.safeParse(schema, Buffer.alloc(bytes, 7).toString('base64')).success).toBe(true);
 	});
 });

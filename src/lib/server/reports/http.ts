@@ -182,7 +182,9 @@ export function base64Bytes(opts: { exact?: number; max: number }) {
 	return v.pipe(
 		v.string(),
 		v.maxLength(Math.ceil(opts.max / 3) * 4),
-		v.regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/),
+		// Standard base64 with padding: whole quads, `=` only as the last one or two characters. (Two simple
+		// checks: the grouped regex this replaces was a tenth of the server's CPU on inline commits.)
+		v.check((s) => s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s)),
 		v.transform((s) => new Uint8Array(Buffer.from(s, 'base64'))),
 		v.check((b) => (opts.exact === undefined ? b.length > 0 : b.length === opts.exact))
 	);
