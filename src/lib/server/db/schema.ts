@@ -84,6 +84,17 @@ export const staffInvitation = pgTable('staff_invitation', {
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`)
 });
 
+/**
+ * First-run setup links (only the token's SHA-256 is kept). Every app server that starts while there is no
+ * administrator adds one and prints its link; creating the first administrator deletes them all in the same
+ * transaction, so the links work once in total, whichever server printed them (src/lib/server/auth/setup.ts).
+ */
+export const setupToken = pgTable('setup_token', {
+	tokenHash: bytea('token_hash').primaryKey(),
+	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`)
+});
+
 // ────────────────────────────────────────────────────────────────────────────────────────────────────
 // Organization directory and routing (issue 4): units, leadership posts, discipline organs, their
 // jurisdictions, staff membership and conflict declarations. Routing itself is the pure function in
