@@ -7,7 +7,7 @@
  * With PGlite, stop the server first (one process at a time).
  */
 import { loadConfig, ConfigError } from '../src/lib/server/config';
-import { openDatabase } from '../src/lib/server/db/index';
+import { openForTool } from '../src/lib/server/db/tool';
 import { verifyAuditLog } from '../src/lib/server/audit/log';
 
 const USAGE = 'Usage: npm run audit:verify -- [--anchor <count>:<64 hex digits>]';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 		if (e instanceof ConfigError) usage(e.message);
 		throw e;
 	}
-	const database = await openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolMax: 2 });
+	const database = await openForTool(cfg);
 	try {
 		const r = await verifyAuditLog(database.db, { anchor });
 		if (r.ok) {

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { encodeBase64 } from '@oslojs/encoding';
 import { TEST_ONLY_CHEAP_KDF } from '../src/lib/crypto/kdf';
 import { loadConfig, ConfigError } from '../src/lib/server/config';
-import { openDatabase } from '../src/lib/server/db/index';
+import { openForTool } from '../src/lib/server/db/tool';
 import { DEMO_KEY_PASSWORD, DemoKeysError, keyDemoOrgans } from '../src/lib/server/org/demo-keys';
 
 const USAGE = 'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] --out <file.json> [--password <pw>] [--test-kdf] [--signin]';
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
 		if (e instanceof ConfigError) usage(e.message);
 		throw e;
 	}
-	const database = await openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolMax: 2 });
+	const database = await openForTool(cfg);
 	try {
 		const started = performance.now();
 		const keyed = await keyDemoOrgans(database.db, { organIds, password, kdfParams: cheap ? TEST_ONLY_CHEAP_KDF : undefined, signin });

@@ -6,7 +6,7 @@
  * never sign in.
  */
 import { loadConfig, ConfigError } from '../src/lib/server/config';
-import { openDatabase } from '../src/lib/server/db/index';
+import { openForTool } from '../src/lib/server/db/tool';
 import { DEMO_SEED, generateDemo } from '../src/lib/server/org/demo';
 import { loadDemo, OrgDataExistsError } from '../src/lib/server/org/store';
 
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
 		if (e instanceof ConfigError) usage(e.message);
 		throw e;
 	}
-	const database = await openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolMax: 2 });
+	const database = await openForTool(cfg);
 	try {
 		const data = generateDemo({ seed, units });
 		const started = performance.now();

@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig, ConfigError } from '../src/lib/server/config';
-import { openDatabase } from '../src/lib/server/db/index';
+import { openForTool } from '../src/lib/server/db/tool';
 import { exportOrg, formatOf, importOrg } from '../src/lib/server/org/io';
 
 function usage(message: string): never {
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 		if (e instanceof ConfigError) usage(e.message);
 		throw e;
 	}
-	const database = await openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolMax: 2 });
+	const database = await openForTool(cfg);
 	try {
 		if (command === 'export') {
 			const out = await exportOrg(database.db, format);
