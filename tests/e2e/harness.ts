@@ -37,6 +37,9 @@ export interface StartOptions {
 	db?: DbKind;
 	/** PGlite: use this data folder (created if missing). The caller owns it: stop() leaves it in place. */
 	dataDir?: string;
+	/** PostgreSQL: use this existing database, e.g. another running server's (`server.databaseUrl`), to run
+	 *  several servers on one database. The caller (or that server) owns it: stop() leaves it in place. */
+	databaseUrl?: string;
 	/** Use the storage (data folder or PostgreSQL database) of an earlier, stopped server started with
 	 *  `keepStorage: true`. Cleaning it up becomes this server's job (unless `keepStorage` is set again). */
 	reuse?: Server;
@@ -265,6 +268,8 @@ export async function startServer(opts: StartOptions = {}): Promise<Server> {
 		storage = prev;
 	} else if (opts.dataDir) {
 		storage = pgliteStorage(opts.dataDir);
+	} else if (opts.databaseUrl) {
+		storage = { db: 'postgres', dataDir: null, databaseUrl: opts.databaseUrl, destroy: async () => {} };
 	} else {
 		storage = (opts.db ?? defaultDb()) === 'postgres' ? await postgresStorage() : pgliteStorage();
 	}
