@@ -3,6 +3,8 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { ConfigError, loadConfig, setConfig } from '$lib/server/config';
 import { databaseFailure, openDatabase, setDatabase, database } from '$lib/server/db';
+import { DataDirInUse } from '$lib/server/db/pglite-owner';
+import { postgresGuardProblem } from '$lib/server/db/postgres-guard';
 import { log, setLogLevel } from '$lib/server/log';
 import { formBodies, securityHeaders } from '$lib/server/security';
 import { sessionHandle } from '$lib/server/auth/handle';
@@ -25,7 +27,27 @@ export const init: ServerInit = async () => {
 	}
 	setConfig(cfg);
 	setLogLevel(cfg.logLevel);
-	const db = await openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolMax: cfg.databasePoolMax });
+	const guardProblem = cfg.databaseUrl ? postgresGuardProblem() : null;
+	if (guardProblem) {
+		console.error(guardProblem);
+		process.exit(1);
+	}
+	let db;
+	try {
+		db = await openDatabase({
+			databaseUrl: cfg.databaseUrl,
+			dataDir: cfg.dataDir,
+			poolMax: cfg.databasePoolMax,
+			prepare: cfg.databasePrepare,
+			migrationUrl: cfg.databaseDirectUrl
+		});
+	} catch (e) {
+		if (e instanceof DataDirInUse) {
+			console.error(`Start-up refused: ${e.message}`);
+			process.exit(1);
+		}
+		throw e;
+	}
 	setDatabase(db);
 	log('info', 'database_ready', { kind: db.kind });
 	await announceFirstRun(db.db, cfg);

@@ -8,6 +8,10 @@ export interface Config {
 	databaseUrl: string | null;
 	dataDir: string;
 	databasePoolMax: number;
+	/** postgres.js prepared statements (off for PgBouncer's transaction pooling before 1.21). */
+	databasePrepare: boolean;
+	/** A URL that reaches PostgreSQL without transaction pooling, for migrations and backups; null = databaseUrl. */
+	databaseDirectUrl: string | null;
 	/** Public origin (adapter-node's ORIGIN), used for printed links; null when unset. */
 	origin: string | null;
 	host: string;
@@ -96,6 +100,15 @@ function url(env: Env, name: string, protocols: string[], what: string): string 
 	return v;
 }
 
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+	const v = text(env, name);
+	if (v === undefined) return fallback;
+	const l = v.toLowerCase();
+	if (['on', '1', 'true', 'yes'].includes(l)) return true;
+	if (['off', '0', 'false', 'no'].includes(l)) return false;
+	throw new ConfigError(name, 'on or off', v);
+}
+
 /** Never echo a password from a connection string. */
 function redact(v: string): string {
 	return v.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
@@ -116,6 +129,13 @@ export function loadConfig(env: Env): Config {
 		),
 		dataDir: text(env, 'DATA_DIR') ?? './data',
 		databasePoolMax: int(env, 'DATABASE_POOL_MAX', 10, 1, 500),
+		databasePrepare: onOff(env, 'DATABASE_PREPARE', true),
+		databaseDirectUrl: url(
+			env,
+			'DATABASE_DIRECT_URL',
+			['postgres:', 'postgresql:'],
+			'a PostgreSQL URL like postgres://user:password@host:5432/dbname that bypasses transaction pooling, or unset'
+		),
 		origin: url(env, 'ORIGIN', ['http:', 'https:'], 'the public URL of the site, like https://qingfeng.example.org'),
 		host: text(env, 'HOST') ?? '0.0.0.0',
 		port: int(env, 'PORT', 3000, 1, 65535),

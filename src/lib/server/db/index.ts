@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as schema from './schema';
+import { claimDataDir, type DataDirClaim } from './pglite-owner';
+import { pgliteBackup } from './pglite-backup';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -26,6 +28,14 @@ export interface OpenOptions {
 	poolMax?: number;
 	migrationsFolder?: string;
 	migrate?: boolean;
+	/** PostgreSQL: use prepared statements (default true; false for PgBouncer transaction pooling before 1.21). */
+	prepare?: boolean;
+	/** PostgreSQL: where migrations connect (they hold a session advisory lock); default `databaseUrl`. */
+	migrationUrl?: string | null;
+	/** PostgreSQL: the connections' application_name, as pg_stat_activity shows it (default `qingfeng`). */
+	applicationName?: string;
+	/** PGlite: the caller has already claimed the data folder (claimDataDir) and releases it after close. */
+	holdsClaim?: boolean;
 }
 
 export const defaultMigrationsFolder = path.resolve(process.cwd(), 'drizzle');
@@ -48,7 +58,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 			// is down a request could wait tens of seconds for its 503. Capped at 1 s: requests during an
 			// outage are refused within about a second and the pool is back within a second of the database.
 			backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
-			onnotice: () => {}
+			onnotice: () => {},
+			prepare: opts.prepare ?? true,
+			connection: { application_name: opts.applicationName ?? 'qingfeng' }
 		});
 		const db = drizzle({ client, schema }) as unknown as Db;
 		database = {
@@ -59,8 +71,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 		};
 		if (opts.migrate !== false) {
 			const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-			// One dedicated connection holds the advisory lock while migrating.
-			const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+			// One dedicated connection holds the advisory lock while migrating: a session lock, so not through
+			// a transaction-pooling PgBouncer (DATABASE_DIRECT_URL, docs/operations.md).
+			const migrator = postgres(opts.migrationUrl ?? opts.databaseUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'qingfeng-migrate' } });
 			try {
 				await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
 				await migrate(drizzle({ client: migrator, schema }), { migrationsFolder });
@@ -72,17 +85,41 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 		const { PGlite } = await import('@electric-sql/pglite');
 		const { drizzle } = await import('drizzle-orm/pglite');
 		let dataDir = opts.dataDir;
+		let claim: DataDirClaim | null = null;
+		let client: import('@electric-sql/pglite').PGlite | null = null;
 		if (!dataDir.startsWith('memory://')) {
 			dataDir = path.resolve(dataDir);
 			mkdirSync(dataDir, { recursive: true });
 		}
-		const client = await PGlite.create(dataDir);
-		const db = drizzle({ client, schema }) as unknown as Db;
+		if (!dataDir.startsWith('memory://') && !opts.holdsClaim) {
+			// One process per data folder; the holder also answers `npm run backup` (./pglite-owner.ts).
+			claim = await claimDataDir(dataDir, {
+				backup: async () => {
+					if (!client) throw new Error('the database is not open');
+					return pgliteBackup(client);
+				}
+			});
+		}
+		try {
+			client = await PGlite.create(dataDir);
+		} catch (e) {
+			await claim?.release();
+			throw e;
+		}
+		const opened = client;
+		const db = drizzle({ client: opened, schema }) as unknown as Db;
 		database = {
 			db,
 			kind: 'pglite',
 			ping: () => ping(db),
-			close: () => client.close()
+			close: async () => {
+				try {
+					await opened.close();
+				} finally {
+					client = null;
+					await claim?.release();
+				}
+			}
 		};
 		if (opts.migrate !== false) {
 			const { migrate } = await import('drizzle-orm/pglite/migrator');
