@@ -55,7 +55,16 @@ describeDb('startJobs', (get, backend) => {
 			while (!lines.some((l) => l.event === 'job_done' || l.event === 'job_failed') && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
 			const done = lines.find((l) => l.event === 'job_done');
 			expect(done, JSON.stringify(lines)).toBeDefined();
-			expect(done!.fields).toEqual({ job: 'cleanup-expired', runner: runner.kind, ms: expect.any(Number), intakes: 1, attachments: 0, parts: 0, powSpent: 1 });
+			expect(done!.fields).toEqual({
+				job: 'cleanup-expired',
+				runner: runner.kind,
+				...(backend === 'postgres' ? { run: expect.stringMatching(/^[0-9a-f-]{36}$/) } : {}),
+				ms: expect.any(Number),
+				intakes: 1,
+				attachments: 0,
+				parts: 0,
+				powSpent: 1
+			});
 			expect((await d.db.select({ id: intake.id }).from(intake)).map((r) => r.id)).toEqual([liveId]);
 			expect(await d.db.select().from(powSpent)).toEqual([]);
 		} finally {

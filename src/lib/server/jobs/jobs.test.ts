@@ -79,7 +79,7 @@ describe('job registry', () => {
 	});
 
 	it('logs only counts', async () => {
-		expect(countsOf({ uploads: 3, pow: 0, ok: true, name: 'someone', nested: { a: 1 }, big: Infinity, event: 5, 'bad key': 1 })).toEqual({ uploads: 3, pow: 0, ok: true });
+		expect(countsOf({ uploads: 3, pow: 0, ok: true, name: 'someone', nested: { a: 1 }, big: Infinity, event: 5, run: 7, 'bad key': 1 })).toEqual({ uploads: 3, pow: 0, ok: true });
 		expect(countsOf(null)).toEqual({});
 		const { log, lines } = capture();
 		const def = defineJob('counting', '* * * * *', async () => ({ deleted: 2, who: 'secret' }));
@@ -225,8 +225,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('pg-boss runner [postgres]', () 
 			await until(async () => (await probeRows(d.db, 'probe')) === 2);
 			await until(() => lines.filter((l) => l.event === 'job_done').length === 2);
 			expect(lines.filter((l) => l.event === 'job_done').map((l) => l.fields)).toEqual([
-				{ job: 'probe', runner: 'pg-boss', ms: expect.any(Number), runs: 1 },
-				{ job: 'probe', runner: 'pg-boss', ms: expect.any(Number), runs: 2 }
+				{ job: 'probe', runner: 'pg-boss', run: id, ms: expect.any(Number), runs: 1 },
+				{ job: 'probe', runner: 'pg-boss', run: expect.stringMatching(/^[0-9a-f-]{36}$/), ms: expect.any(Number), runs: 2 }
 			]);
 			// Its own small pool.
 			const [conns] = rowsOf<{ n: number }>(

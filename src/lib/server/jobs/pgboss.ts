@@ -41,7 +41,7 @@ export async function startPgBossRunner(opts: PgBossRunnerOptions): Promise<JobR
 			await boss.createQueue(def.name, { name: def.name, policy: 'singleton', retryLimit: 2, retryDelay: 60, expireInSeconds: def.timeoutSeconds });
 			await boss.schedule(def.name, def.cron, {}, { tz: def.timeZone });
 			await boss.work(def.name, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5, batchSize: 1 }, async (batch) => {
-				for (const _job of batch) await runJob(def, db, log, 'pg-boss');
+				for (const job of batch) await runJob(def, db, log, 'pg-boss', new Date(), job.id);
 			});
 		}
 		// A schedule this release does not know is left alone (during a rolling upgrade another server may

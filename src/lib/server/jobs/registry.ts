@@ -65,7 +65,7 @@ export function registeredJobs(): JobDefinition[] {
 	return [...registry.values()];
 }
 
-const RESERVED = new Set(['t', 'level', 'event', 'job', 'runner', 'ms', 'error']);
+const RESERVED = new Set(['t', 'level', 'event', 'job', 'runner', 'run', 'ms', 'error']);
 
 /** The loggable part of a handler's answer: finite numbers and booleans under plain keys. */
 export function countsOf(result: unknown): Record<string, number | boolean> {
@@ -81,16 +81,18 @@ export function countsOf(result: unknown): Record<string, number | boolean> {
 /**
  * Runs a job once and writes one log line: `job_done` with the duration and counts, or `job_failed`
  * with the error (as the app's error hook logs it: class and message, cut short). Rethrows a failure so
- * pg-boss can retry.
+ * pg-boss can retry. `runId` (pg-boss: the job's id in its job table) goes into the line as `run`, so a
+ * run can be matched across the logs of several servers.
  */
-export async function runJob(def: JobDefinition, db: Db, log: Log, runner: 'pg-boss' | 'timer', now = new Date()): Promise<Record<string, number | boolean>> {
+export async function runJob(def: JobDefinition, db: Db, log: Log, runner: 'pg-boss' | 'timer', now = new Date(), runId?: string): Promise<Record<string, number | boolean>> {
 	const started = performance.now();
+	const id = runId ? { run: runId } : {};
 	try {
 		const counts = countsOf(await def.handler(db, now));
-		log('info', 'job_done', { job: def.name, runner, ms: Math.round(performance.now() - started), ...counts });
+		log('info', 'job_done', { job: def.name, runner, ...id, ms: Math.round(performance.now() - started), ...counts });
 		return counts;
 	} catch (e) {
-		log('error', 'job_failed', { job: def.name, runner, ms: Math.round(performance.now() - started), error: errorText(e) });
+		log('error', 'job_failed', { job: def.name, runner, ...id, ms: Math.round(performance.now() - started), error: errorText(e) });
 		throw e;
 	}
 }
