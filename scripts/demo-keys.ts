@@ -1,25 +1,54 @@
 /**
- * `npm run demo:keys -- --organ <id> [--organ <id> …] --out <file.json> [--password <pw>] [--test-kdf]`:
+ * `npm run demo:keys -- --organ <id> [--organ <id> …] [--signin] [--out <file.json>] [--password <pw>] [--test-kdf]`:
  * gives the demo staff (inspectors and heads) of the given organs real keys and signed directory entries,
  * creating the root key if there is none (src/lib/server/org/demo-keys.ts), in the database the app
- * uses (DATABASE_URL, else PGlite in DATA_DIR). Load the demo first (`npm run demo`), with the server
- * stopped when it runs on PGlite.
+ * uses (DATABASE_URL, else PGlite in DATA_DIR). Load the demo first (`npm run demo`). On PGlite stop the
+ * server first (the tool refuses while a server holds the data folder); on PostgreSQL it may run.
  *
- * The output file holds the root seed and every staff secret key (base64): it is written with mode
- * 0600 and is meant for tests and for trying the app, never for a real deployment. --test-kdf wraps the
- * keys with the cheap test parameters instead of the browsers' Argon2id cost (faster; tests only).
- * --signin also gives the keyed accounts a real sign-in (password = the key password) and a TOTP secret,
- * written to the file (`signin` per staff member; see keyDemoOrgans).
+ * The secrets file holds the root seed and every staff secret key (base64): it is written with mode 0600,
+ * by default to demo-secrets/demo-keys.json (a git-ignored folder, mode 0700), and is meant for tests and
+ * for trying the app, never for a real deployment. --test-kdf wraps the keys with the cheap test parameters
+ * instead of the browsers' Argon2id cost (faster; tests only). --signin also gives the keyed accounts a
+ * real sign-in (password = the key password) and a TOTP secret, written to the file (`signin` per staff
+ * member; see keyDemoOrgans) and printed, with how to get codes.
+ *
+ * `npm run demo:keys -- --totp <username> [--out <file.json>]` prints the current TOTP code of a demo
+ * account from the secrets file (no database needed).
  */
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { encodeBase64 } from '@oslojs/encoding';
+import { fileURLToPath } from 'node:url';
+import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
+import { generateHOTP } from '@oslojs/otp';
+import { inArray } from 'drizzle-orm';
 import { TEST_ONLY_CHEAP_KDF } from '../src/lib/crypto/kdf';
 import { loadConfig, ConfigError } from '../src/lib/server/config';
 import { openForTool } from '../src/lib/server/db/tool';
+import { disciplineOrgan } from '../src/lib/server/db/schema';
+import { publicBaseUrl } from '../src/lib/server/auth/setup';
 import { DEMO_KEY_PASSWORD, DemoKeysError, keyDemoOrgans } from '../src/lib/server/org/demo-keys';
 
-const USAGE = 'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] --out <file.json> [--password <pw>] [--test-kdf] [--signin]';
+const USAGE =
+	'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] [--signin] [--out <file.json>] [--password <pw>] [--test-kdf]\n' +
+	'       npm run demo:keys -- --totp <username> [--out <file.json>]';
+
+/** Where the secrets go unless --out says otherwise: a git-ignored folder at the repository root. */
+export const DEMO_SECRETS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'demo-secrets', 'demo-keys.json');
+
+/** TOTP as the server checks it (src/lib/server/auth/totp.ts): SHA-1, 6 digits, 30 s steps. */
+function totpNow(key: Uint8Array, now = Date.now()): { code: string; secondsLeft: number } {
+	return { code: generateHOTP(key, BigInt(Math.floor(now / 30_000)), 6), secondsLeft: 30 - Math.floor((now / 1000) % 30) };
+}
+
+/** `--totp <username>`: the current code of a demo account, from the secrets file. */
+function printTotp(file: string, username: string): void {
+	if (!existsSync(file)) usage(`No secrets file at ${file}: run npm run demo:keys -- --organ <id> --signin first (or give --out).`);
+	const keys = JSON.parse(readFileSync(file, 'utf8')) as DemoKeysFile;
+	const s = keys.staff.find((x) => x.username === username);
+	if (!s?.signin) usage(`${username} has no demo sign-in in ${file} (keyed with --signin: ${keys.staff.filter((x) => x.signin).map((x) => x.username).join(', ') || 'none'}).`);
+	const { code, secondsLeft } = totpNow(decodeBase64(s.signin.totpKey));
+	console.log(`${code}  (TOTP code of ${username}, valid for ${secondsLeft} more seconds; each code signs in once)`);
+}
 
 function usage(message: string): never {
 	console.error(`${message}\n${USAGE}`);
@@ -41,6 +70,7 @@ async function main(): Promise<void> {
 	let password = DEMO_KEY_PASSWORD;
 	let cheap = false;
 	let signin = false;
+	let totpFor: string | undefined;
 	for (let i = 0; i < args.length; i++) {
 		const a = args[i]!;
 		const value = () => {
@@ -53,10 +83,15 @@ async function main(): Promise<void> {
 		else if (a === '--password') password = value();
 		else if (a === '--test-kdf') cheap = true;
 		else if (a === '--signin') signin = true;
+		else if (a === '--totp') totpFor = value();
 		else usage(`Unknown argument: ${a}`);
 	}
+	const target = path.resolve(out ?? DEMO_SECRETS_FILE);
+	if (totpFor !== undefined) {
+		printTotp(target, totpFor);
+		return;
+	}
 	if (organIds.length === 0) usage('Give at least one --organ');
-	if (!out) usage('Give --out <file.json>');
 	if (password.length === 0) usage('--password must not be empty');
 
 	let cfg;
@@ -84,7 +119,10 @@ async function main(): Promise<void> {
 				...(s.signin ? { signin: { password: s.signin.password, totpKey: encodeBase64(s.signin.totpKey), totpBase32: s.signin.totpBase32 } } : {})
 			}))
 		};
-		const target = path.resolve(out);
+		if (!out) {
+			mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+			chmodSync(path.dirname(target), 0o700);
+		}
 		writeFileSync(target, JSON.stringify(file, null, '\t') + '\n', { mode: 0o600 });
 		chmodSync(target, 0o600); // also when the file existed before
 		const where = database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${cfg.dataDir}`;
@@ -95,6 +133,24 @@ async function main(): Promise<void> {
 				`${keyed.created.bundles} new key bundles, ${keyed.created.entries} new directory entries.`
 		);
 		console.log(`Secret keys written to ${target} (mode 0600): for tests and trials only.`);
+		const organs = await database.db.select({ id: disciplineOrgan.id, name: disciplineOrgan.name }).from(disciplineOrgan).where(inArray(disciplineOrgan.id, organIds));
+		const organName = new Map(organs.map((o) => [o.id, o.name]));
+		if (!signin) {
+			console.log('The demo accounts keep placeholder passwords and cannot sign in: run again with --signin to give them a password and TOTP.');
+			return;
+		}
+		const base = publicBaseUrl(cfg);
+		console.log('');
+		console.log(`Staff sign-in at ${base}/staff/login: user name below, password ${password} (the same password unlocks the key), then a TOTP code.`);
+		for (const id of organIds) {
+			console.log(`  ${organName.get(id) ?? id} (${id})`);
+			for (const s of keyed.staff.filter((x) => x.organId === id)) {
+				console.log(`    ${s.username.padEnd(12)} ${s.role.padEnd(9)} TOTP secret ${s.signin!.totpBase32}`);
+			}
+		}
+		const example = keyed.staff[0]?.username ?? '<username>';
+		console.log(`TOTP codes: add a secret to an authenticator app (base32, SHA-1, 6 digits, 30 s), or print the current code:`);
+		console.log(`  npm run demo:keys -- --totp ${example}${out ? ` --out ${out}` : ''}`);
 	} catch (e) {
 		if (e instanceof DemoKeysError) {
 			console.error(`Refused: ${e.message}`);
