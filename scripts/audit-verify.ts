@@ -4,7 +4,7 @@
  * entries in seq order in batches, and checks the anchor row the writer keeps (and, if given, an anchor
  * noted elsewhere: the count and head hash printed by an earlier run). Prints
  * `audit chain OK: N entries, head <hex>` and exits 0, or names the first broken entry and exits 1.
- * With PGlite, stop the server first (one process at a time).
+ * With PGlite, stop the server first: the tool refuses while a server holds the data folder.
  */
 import { loadConfig, ConfigError } from '../src/lib/server/config';
 import { openForTool } from '../src/lib/server/db/tool';
