@@ -90,7 +90,7 @@ describe(`backup and restore [${process.env.E2E_DB === 'postgres' ? 'postgres' :
 		expect(sent.map((s) => s.locator)).toEqual([expect.stringMatching(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/), expect.stringMatching(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/)]);
 		message = { text: '补充材料：另有一张收据。', file: { name: '收据.pdf', type: 'application/pdf', data: bytesOf(9_000, 3) } };
 		const followUp = await openAsReporter(server.url, sent[0]!.locator, sent[0]!.secret);
-		await followUp.sendMessage(message.text, [{ file: new Blob([message.file.data]), name: message.file.name, type: message.file.type }]);
+		await followUp.sendMessage(message.text, [{ file: new Blob([message.file.data as BlobPart]), name: message.file.name, type: message.file.type }]);
 		followUp.close();
 
 		const inspector = staffOf(CITY, 'inspector')[0]!;

@@ -139,7 +139,7 @@ async function pgliteDb(client: PGlite): Promise<Db> {
 /** Opens a backup tarball in memory (nothing written to disk) and reads its contents: the backup's check. */
 async function contentsOfTarball(tarball: Uint8Array): Promise<Contents> {
 	const { PGlite } = await import('@electric-sql/pglite');
-	const client = await PGlite.create({ loadDataDir: new File([tarball], 'backup.tar.gz', { type: 'application/x-gzip' }) });
+	const client = await PGlite.create({ loadDataDir: new File([tarball as BlobPart], 'backup.tar.gz', { type: 'application/x-gzip' }) });
 	try {
 		return await contentsOf(await pgliteDb(client));
 	} finally {

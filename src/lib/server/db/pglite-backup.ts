@@ -31,7 +31,7 @@ export async function pgliteBackup(client: PGlite): Promise<Uint8Array> {
  */
 export async function pgliteRestore(dataDir: string, tarball: Uint8Array): Promise<void> {
 	const { PGlite } = await import('@electric-sql/pglite');
-	const file = new File([tarball], 'backup.tar.gz', { type: 'application/x-gzip' });
+	const file = new File([tarball as BlobPart], 'backup.tar.gz', { type: 'application/x-gzip' });
 	const client = await PGlite.create(dataDir, { loadDataDir: file });
 	try {
 		await client.query('select 1');

@@ -86,7 +86,7 @@ export function countsOf(result: unknown): Record<string, number | boolean> {
  */
 export async function runJob(def: JobDefinition, db: Db, log: Log, runner: 'pg-boss' | 'timer', now = new Date(), runId?: string): Promise<Record<string, number | boolean>> {
 	const started = performance.now();
-	const id = runId ? { run: runId } : {};
+	const id: Record<string, string> = runId ? { run: runId } : {};
 	try {
 		const counts = countsOf(await def.handler(db, now));
 		log('info', 'job_done', { job: def.name, runner, ...id, ms: Math.round(performance.now() - started), ...counts });
