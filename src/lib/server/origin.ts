@@ -14,8 +14,8 @@
  *   `event.request` are corrected to `http:` first, so loads, actions, cookies and links all see the truth.
  * A form post (form content types; POST, PUT, PATCH, DELETE) whose Origin is not that origin is refused,
  * in every mode, with a page in the reader's language (JSON for API clients, an ActionResult for
- * SvelteKit's enhanced forms) and one warning line naming ORIGIN. The log holds the two origins (the site's
- * own, as the server and as the browser saw it), never a client address or a user agent.
+ * SvelteKit's enhanced forms) and one warning line naming ORIGIN. The log holds the site's origin and the
+ * origin the post came from (reduced to scheme, host and port), never a client address or a user agent.
  */
 import { dev } from '$app/environment';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
