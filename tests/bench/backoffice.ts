@@ -334,12 +334,11 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 	await statsRound('');
 	// Side by side: the covering index proposed for the migration (index-only scans; the heap holds the
 	// ciphertext columns, which in production are kilobytes per row, not the 16 bytes generated here).
-	let t = performance.now();
+	const t = performance.now();
 	await client.unsafe(PROPOSED_INDEX);
 	await client.unsafe(`vacuum analyze report`);
 	console.log(`\nCreated the proposed covering index (${secs(t)}; ${((await client.unsafe(`select pg_size_pretty(pg_relation_size('bench_report_stats_cover_idx')) as s`)) as unknown as [{ s: string }])[0].s})`);
 	await statsRound(' +cover idx');
-	t = performance.now();
 	await client.unsafe(`drop index bench_report_stats_cover_idx`);
 	for (const r of rows.filter((x) => x.label.endsWith(' +cover idx'))) {
 		const before = rows.find((x) => x.label === r.label.replace(' +cover idx', ''));

@@ -9,7 +9,6 @@
  * There is no organ editor in the app yet, so the test writes an organ into the stopped server's
  * database itself.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import { generateHOTP } from '@oslojs/otp';

@@ -33,9 +33,9 @@ let keys: KeyedDemoKeys;
 let today: string;
 let from: string;
 /** What was inserted (clear fields), to count independently of the server. */
-let rows: { organId: string; unitId: string; receivedOn: string; category: string; state: string; kind: string }[] = [];
+const rows: { organId: string; unitId: string; receivedOn: string; category: string; state: string; kind: string }[] = [];
 /** Organ id → its ancestor organ ids. */
-let organAncestors = new Map<string, string[]>();
+const organAncestors = new Map<string, string[]>();
 
 function addDays(day: string, n: number): string {
 	const d = new Date(`${day}T00:00:00Z`);

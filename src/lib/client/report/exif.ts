@@ -205,7 +205,7 @@ export function inspectExif(t: Uint8Array): ExifSummary {
 			const at = off + 2 + 12 * i;
 			entries.push({ tag: u16(at), type: u16(at + 2), at });
 		}
-		let next = 0;
+		let next: number;
 		try {
 			next = u32(off + 2 + 12 * n);
 		} catch {

@@ -49,7 +49,6 @@ import {
 	type CaseState,
 	type OpenDeadline,
 	type Outcome,
-	type PendingRequest,
 	type RefusalReason,
 	type WorkflowState
 } from '$lib/server/workflow';

@@ -6,7 +6,6 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { addWorkingDays, isDateString } from '$lib/server/calendar';
-import type { Db } from '$lib/server/db';
 import { organStaff, orgUnit, report, reportKeyWrap, staffConflict, staffUser } from '$lib/server/db/schema';
 import { POSITION_KINDS, REPORT_KINDS } from '$lib/server/org/types';
 import { CATEGORIES } from '$lib/server/reports/intake';

@@ -293,6 +293,7 @@ export const MAX_UNIT_NAME_LENGTH = 100;
 export function normalizeUnitName(raw: unknown): string | null {
 	if (typeof raw !== 'string') return null;
 	const s = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
+	// eslint-disable-next-line no-control-regex -- finding control characters is the point
 	if (s.length === 0 || Array.from(s).length > MAX_UNIT_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(s)) return null;
 	return s;
 }

@@ -42,6 +42,7 @@ function param<T>(params: URLSearchParams, name: string, p: Param<T>, fallback?:
 
 const Q: Param<string> = {
 	// Control characters (NUL above all, which PostgreSQL text refuses) are never part of a unit name.
+	// eslint-disable-next-line no-control-regex -- finding control characters is the point
 	schema: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(50), v.regex(/^[^\u0000-\u001f\u007f]*$/)),
 	message: {
 		zh: '请用参数 q 提供搜索词：单位名称的一部分、拼音或拼音首字母，1 到 50 个字符，不含控制字符。',

@@ -14,7 +14,6 @@ import {
 	EDGES,
 	newCase,
 	PUBLIC_STATUS_LABELS,
-	PUBLIC_STATUSES,
 	publicRank,
 	REASON_LABELS,
 	STATE_INFO,
