@@ -70,7 +70,13 @@ async function simpleStep(name, cmd, args, env) {
 	banner(name);
 	const t0 = Date.now();
 	const code = await run(cmd, args, env);
-	const r = { name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, seconds: (Date.now() - t0) / 1000 };
+	const r = {
+		name,
+		passed: code === 0 ? 1 : 0,
+		failed: code === 0 ? 0 : 1,
+		skipped: 0,
+		seconds: (Date.now() - t0) / 1000
+	};
 	if (code !== 0) r.note = `exit code ${code}`;
 	results.push(r);
 	return code === 0;
@@ -154,7 +160,8 @@ for (const s of e2eSteps) {
 	}
 	await e2eStep(s.name, s.env);
 }
-if (interrupted) results.push({ name: 'interrupted', passed: 0, failed: 1, skipped: 0, seconds: 0, note: 'stopped by a signal' });
+if (interrupted)
+	results.push({ name: 'interrupted', passed: 0, failed: 1, skipped: 0, seconds: 0, note: 'stopped by a signal' });
 
 rmSync(tmp, { recursive: true, force: true });
 

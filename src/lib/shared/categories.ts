@@ -41,4 +41,3 @@ const labels: Record<string, () => string> = {
 export function categoryLabel(code: string): string {
 	return labels[code]?.() ?? code;
 }
-

@@ -50,8 +50,6 @@ const SUMMARY: Record<string, () => string> = {
 	median_days: m.stats_median_days
 };
 
-
-
 export function dimensionLabel(dimension: Dimension, key: string): string {
 	switch (dimension) {
 		case 'summary':

@@ -30,7 +30,12 @@ interface Param<T> {
 }
 
 /** Reads one query parameter; a repeated parameter is refused rather than guessed at. */
-function param<T>(params: URLSearchParams, name: string, p: Param<T>, fallback?: string): { ok: true; value: T } | { ok: false; result: ApiResult } {
+function param<T>(
+	params: URLSearchParams,
+	name: string,
+	p: Param<T>,
+	fallback?: string
+): { ok: true; value: T } | { ok: false; result: ApiResult } {
 	const all = params.getAll(name);
 	const bad = () => ({ ok: false as const, result: fail(400, 'invalid_parameter', p.message, name) });
 	if (all.length > 1) return bad();
@@ -75,7 +80,10 @@ const KIND: Param<(typeof REPORT_KINDS)[number]> = {
 	}
 };
 const ESCALATE: Param<boolean> = {
-	schema: v.pipe(v.picklist(['0', '1']), v.transform((s) => s === '1')),
+	schema: v.pipe(
+		v.picklist(['0', '1']),
+		v.transform((s) => s === '1')
+	),
 	message: { zh: '参数 escalate 必须是 0 或 1。', en: 'Parameter escalate must be 0 or 1.' }
 };
 
@@ -102,7 +110,12 @@ export async function routingApi(db: Db, params: URLSearchParams): Promise<ApiRe
 	if (!escalate.ok) return escalate.result;
 
 	const snapshot = await loadRoutingSnapshot(db, unit.value);
-	const r = routeReport(snapshot, { unitId: unit.value, position: position.value, kind: kind.value, escalate: escalate.value });
+	const r = routeReport(snapshot, {
+		unitId: unit.value,
+		position: position.value,
+		kind: kind.value,
+		escalate: escalate.value
+	});
 	if (r.status === 'unknown_unit') return fail(400, 'unknown_unit', r.explanation, 'unit');
 	if (r.status === 'no_organ') return fail(409, 'no_receiving_organ', r.explanation);
 	const u = snapshot.units.get(r.unitId);
