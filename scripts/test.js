@@ -3,10 +3,11 @@
  * `npm test`: every check the project has, in order, with streamed output and one summary.
  *
  *   1. check      svelte-check (zero errors and warnings)            counts as one test
- *   2. unit       vitest: unit and database tests (PGlite, and PostgreSQL when TEST_DATABASE_URL is set)
- *   3. build      vite build (the production build the browser tests run)  counts as one test
- *   4. e2e        browser and process tests on PGlite
- *   5. e2e (pg)   the same on PostgreSQL, when TEST_DATABASE_URL is set
+ *   2. lint       Prettier and ESLint (zero warnings; the layer rules)  counts as one test
+ *   3. unit       vitest: unit and database tests (PGlite, and PostgreSQL when TEST_DATABASE_URL is set)
+ *   4. build      vite build (the production build the browser tests run)  counts as one test
+ *   5. e2e        browser and process tests on PGlite
+ *   6. e2e (pg)   the same on PostgreSQL, when TEST_DATABASE_URL is set
  *
  * A failed step does not stop later ones (except that the end-to-end steps need a build). The last line
  * is always `N passed, N failed` (plus `, N skipped` when tests were skipped); the exit status is non-zero
@@ -147,6 +148,7 @@ const started = Date.now();
 const pgUrl = process.env.TEST_DATABASE_URL?.trim() || '';
 
 await simpleStep('check', npmCmd, ['run', '--silent', 'check']);
+if (!interrupted) await simpleStep('lint', npmCmd, ['run', '--silent', 'lint']);
 if (!interrupted) await vitestStep('unit', []);
 let built = false;
 if (!interrupted) built = await simpleStep('build', process.execPath, [viteBin, 'build']);
