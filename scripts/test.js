@@ -9,6 +9,10 @@
  *   5. e2e        browser and process tests on PGlite
  *   6. e2e (pg)   the same on PostgreSQL, when TEST_DATABASE_URL is set
  *
+ * First, the Debian packages the end-to-end tests need (Chromium, nginx, openssl) are installed when they
+ * are missing and the process may (root, apt-get: scripts/system-packages.js); otherwise a missing browser
+ * fails the end-to-end steps with a hint.
+ *
  * A failed step does not stop later ones (except that the end-to-end steps need a build). The last line
  * is always `N passed, N failed` (plus `, N skipped` when tests were skipped); the exit status is non-zero
  * when anything failed or when no test ran at all.
@@ -18,6 +22,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installDebianPackages, planSystemPackages, thisMachine } from './system-packages.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'qf-test-'));
@@ -128,7 +133,7 @@ function chromiumHint() {
 	if (existsSync(exe)) return null;
 	return (
 		`Chromium not found at ${exe}: the end-to-end tests need it. Install Debian's package with ` +
-		'`apt-get install -y chromium` (as root), or set CHROMIUM_PATH to a Chromium executable.'
+		'`apt-get install -y chromium fonts-noto-cjk` (as root), or set CHROMIUM_PATH to a Chromium executable.'
 	);
 }
 
@@ -144,9 +149,26 @@ async function e2eStep(name, env) {
 	}
 }
 
+/** Installs what the end-to-end tests need from Debian when it is missing and we may; says what is left. */
+function systemPackages() {
+	const plan = planSystemPackages(thisMachine());
+	if (plan.install.length > 0) {
+		process.stdout.write(
+			`Installing ${plan.install.join(' ')} from Debian for the end-to-end tests (missing ${plan.missing.join(', ')}).\n`
+		);
+		if (!installDebianPackages(plan.install)) process.stderr.write('apt-get failed: see its messages above.\n');
+	}
+	if (plan.left.length > 0) {
+		process.stdout.write(
+			`Not installing ${plan.left.join(', ')} (${plan.refusal}): the end-to-end tests that need it will fail.\n`
+		);
+	}
+}
+
 const started = Date.now();
 const pgUrl = process.env.TEST_DATABASE_URL?.trim() || '';
 
+systemPackages();
 await simpleStep('check', npmCmd, ['run', '--silent', 'check']);
 if (!interrupted) await simpleStep('lint', npmCmd, ['run', '--silent', 'lint']);
 if (!interrupted) await vitestStep('unit', []);
