@@ -19,7 +19,8 @@ import { loadConfig, ConfigError } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db/index';
 import { DEMO_KEY_PASSWORD, DemoKeysError, keyDemoOrgans } from '../src/lib/server/org/demo-keys';
 
-const USAGE = 'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] --out <file.json> [--password <pw>] [--test-kdf] [--signin]';
+const USAGE =
+	'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] --out <file.json> [--password <pw>] [--test-kdf] [--signin]';
 
 function usage(message: string): never {
 	console.error(`${message}\n${USAGE}`);
@@ -31,7 +32,15 @@ export interface DemoKeysFile {
 	password: string;
 	kdf: 'staff' | 'test-only-cheap';
 	root: { seed: string; publicKey: string; fingerprint: string };
-	staff: { staffId: string; organId: string; role: string; username: string; publicKey: string; secretKey: string; signin?: { password: string; totpKey: string; totpBase32: string } }[];
+	staff: {
+		staffId: string;
+		organId: string;
+		role: string;
+		username: string;
+		publicKey: string;
+		secretKey: string;
+		signin?: { password: string; totpKey: string; totpBase32: string };
+	}[];
 }
 
 async function main(): Promise<void> {
@@ -69,11 +78,20 @@ async function main(): Promise<void> {
 	const database = await openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolMax: 2 });
 	try {
 		const started = performance.now();
-		const keyed = await keyDemoOrgans(database.db, { organIds, password, kdfParams: cheap ? TEST_ONLY_CHEAP_KDF : undefined, signin });
+		const keyed = await keyDemoOrgans(database.db, {
+			organIds,
+			password,
+			kdfParams: cheap ? TEST_ONLY_CHEAP_KDF : undefined,
+			signin
+		});
 		const file: DemoKeysFile = {
 			password,
 			kdf: cheap ? 'test-only-cheap' : 'staff',
-			root: { seed: encodeBase64(keyed.rootSeed), publicKey: encodeBase64(keyed.rootPublicKey), fingerprint: keyed.fingerprint },
+			root: {
+				seed: encodeBase64(keyed.rootSeed),
+				publicKey: encodeBase64(keyed.rootPublicKey),
+				fingerprint: keyed.fingerprint
+			},
 			staff: keyed.staff.map((s) => ({
 				staffId: s.staffId,
 				organId: s.organId,
@@ -81,7 +99,15 @@ async function main(): Promise<void> {
 				username: s.username,
 				publicKey: encodeBase64(s.publicKey),
 				secretKey: encodeBase64(s.secretKey),
-				...(s.signin ? { signin: { password: s.signin.password, totpKey: encodeBase64(s.signin.totpKey), totpBase32: s.signin.totpBase32 } } : {})
+				...(s.signin
+					? {
+							signin: {
+								password: s.signin.password,
+								totpKey: encodeBase64(s.signin.totpKey),
+								totpBase32: s.signin.totpBase32
+							}
+						}
+					: {})
 			}))
 		};
 		const target = path.resolve(out);

@@ -38,7 +38,11 @@ export const init: ServerInit = async () => {
 		if (closing) return;
 		closing = true;
 		// Jobs first: running ones finish (or time out) while the database is still open.
-		await jobs.stop().catch((e: unknown) => log('error', 'shutdown', { phase: 'stopping_jobs', error: e instanceof Error ? e.name : 'unknown' }));
+		await jobs
+			.stop()
+			.catch((e: unknown) =>
+				log('error', 'shutdown', { phase: 'stopping_jobs', error: e instanceof Error ? e.name : 'unknown' })
+			);
 		log('info', 'shutdown', { phase: 'closing_database' });
 		await database().close();
 		setDatabase(null);
@@ -74,14 +78,20 @@ const databaseDown = new WeakMap<object, 'unavailable' | 'storage_full'>();
 function unavailableResponse(event: Parameters<Handle>[0]['event'], kind: 'unavailable' | 'storage_full'): Response {
 	const status = kind === 'storage_full' ? 507 : 503;
 	const headers = { 'retry-after': kind === 'storage_full' ? '60' : '5', 'cache-control': 'no-store' };
-	if (event.url.pathname.startsWith('/api/') || (event.request.headers.get('accept') ?? '').includes('application/json')) {
+	if (
+		event.url.pathname.startsWith('/api/') ||
+		(event.request.headers.get('accept') ?? '').includes('application/json')
+	) {
 		return new Response(JSON.stringify({ error: { code: kind, message: UNAVAILABLE_MESSAGES[kind] } }), {
 			status,
 			headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }
 		});
 	}
 	const m = UNAVAILABLE_MESSAGES[kind];
-	return new Response(`${m.zh}\n${m.en}\n`, { status, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' } });
+	return new Response(`${m.zh}\n${m.en}\n`, {
+		status,
+		headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }
+	});
 }
 
 const databaseUnavailable: Handle = async ({ event, resolve }) => {

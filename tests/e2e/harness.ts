@@ -21,7 +21,10 @@ export type { Browser, BrowserContext, Page, Response };
 /** The repository root (this file is tests/e2e/harness.ts). */
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** QF_BUILD_DIR: run a private copy of the build (long benchmarks copy build/ so rebuilds don't disturb them). */
-const buildEntry = path.join(process.env.QF_BUILD_DIR ? path.resolve(root, process.env.QF_BUILD_DIR) : path.join(root, 'build'), 'index.js');
+const buildEntry = path.join(
+	process.env.QF_BUILD_DIR ? path.resolve(root, process.env.QF_BUILD_DIR) : path.join(root, 'build'),
+	'index.js'
+);
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;

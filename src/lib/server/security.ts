@@ -26,7 +26,8 @@ export const PERMISSIONS_POLICY = [
 ].join(', ');
 
 /** CSP for responses that are not pages (JSON, file downloads): nothing may be loaded or framed. */
-export const NON_PAGE_CSP = "default-src 'none'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'none'";
+export const NON_PAGE_CSP =
+	"default-src 'none'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /**
  * HSTS for an https origin: two years, subdomains included (what hstspreload.org asks for); `preload`
@@ -80,7 +81,10 @@ export const formBodies: Handle = ({ event, resolve }) => {
 	if (request.method === 'POST') {
 		// SvelteKit throws a plain Error (a 500) for `?/default`, the reserved name of the unnamed action.
 		if (event.url.searchParams.has('/default')) {
-			return new Response('No form action with this name.\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+			return new Response('No form action with this name.\n', {
+				status: 404,
+				headers: { 'content-type': 'text/plain; charset=utf-8' }
+			});
 		}
 		const formData = request.formData.bind(request);
 		Object.defineProperty(request, 'formData', {

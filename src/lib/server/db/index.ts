@@ -148,7 +148,8 @@ export function databaseFailure(e: unknown): 'unavailable' | 'storage_full' | nu
 	for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
 		const err = e as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown };
 		const code = typeof err.code === 'string' ? err.code : '';
-		if (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return 'unavailable';
+		if (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))
+			return 'unavailable';
 		if (STORAGE_SQLSTATES.has(code) || code === 'ENOSPC') return 'storage_full';
 		const message = typeof err.message === 'string' ? err.message : '';
 		if (/No space left on device|ENOSPC/i.test(message)) return 'storage_full';

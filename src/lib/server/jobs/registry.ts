@@ -41,7 +41,8 @@ export function defineJob(name: string, cron: string, handler: JobHandler, opts:
 	const timeZone = opts.timeZone ?? CHINA_TIME_ZONE;
 	new Intl.DateTimeFormat('en-US', { timeZone }); // RangeError for an unknown zone
 	const timeoutSeconds = opts.timeoutSeconds ?? 600;
-	if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 86_400) throw new Error('timeoutSeconds must be 1 to 86400');
+	if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 86_400)
+		throw new Error('timeoutSeconds must be 1 to 86400');
 	return { name, cron: cron.trim().split(/\s+/).join(' '), schedule, handler, timeZone, timeoutSeconds };
 }
 
@@ -83,14 +84,25 @@ export function countsOf(result: unknown): Record<string, number | boolean> {
  * with the error (as the app's error hook logs it: class and message, cut short). Rethrows a failure so
  * pg-boss can retry.
  */
-export async function runJob(def: JobDefinition, db: Db, log: Log, runner: 'pg-boss' | 'timer', now = new Date()): Promise<Record<string, number | boolean>> {
+export async function runJob(
+	def: JobDefinition,
+	db: Db,
+	log: Log,
+	runner: 'pg-boss' | 'timer',
+	now = new Date()
+): Promise<Record<string, number | boolean>> {
 	const started = performance.now();
 	try {
 		const counts = countsOf(await def.handler(db, now));
 		log('info', 'job_done', { job: def.name, runner, ms: Math.round(performance.now() - started), ...counts });
 		return counts;
 	} catch (e) {
-		log('error', 'job_failed', { job: def.name, runner, ms: Math.round(performance.now() - started), error: errorText(e) });
+		log('error', 'job_failed', {
+			job: def.name,
+			runner,
+			ms: Math.round(performance.now() - started),
+			error: errorText(e)
+		});
 		throw e;
 	}
 }

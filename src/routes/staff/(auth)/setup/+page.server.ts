@@ -24,7 +24,8 @@ export const actions: Actions = {
 		const input = readAccountForm(form);
 		if (!input.ok) return fail(400, input);
 		const created = await createStaffUser(db(), { ...input, isAdmin: true });
-		if (!created.ok) return fail(409, { message: m.staff_username_taken(), username: input.username, displayName: input.displayName });
+		if (!created.ok)
+			return fail(409, { message: m.staff_username_taken(), username: input.username, displayName: input.displayName });
 		consumeSetupToken();
 		await startSession(event, created.user, false);
 		redirect(303, localizeHref('/staff/2fa/setup'));
