@@ -113,7 +113,14 @@ const databaseUnavailable: Handle = async ({ event, resolve }) => {
  * requestOrigin is the first to act on a request: it fixes the URL's scheme and refuses cross-site form
  * posts before anything else reads the request (src/lib/server/origin.ts).
  */
-export const handle: Handle = sequence(securityHeaders, requestOrigin, databaseUnavailable, i18n, formBodies, sessionHandle);
+export const handle: Handle = sequence(
+	securityHeaders,
+	requestOrigin,
+	databaseUnavailable,
+	i18n,
+	formBodies,
+	sessionHandle
+);
 
 /** Unexpected errors: logged without personal data, answered generically. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

@@ -157,7 +157,12 @@ export async function startWithKeyedDemo(
 		await first.stop();
 		await loadDemoInto(first);
 		const keys = await keyDemoInto(first, opts);
-		const server = await startServer({ reuse: first, env: opts.env, origin: opts.origin, keepStorage: opts.keepStorage });
+		const server = await startServer({
+			reuse: first,
+			env: opts.env,
+			origin: opts.origin,
+			keepStorage: opts.keepStorage
+		});
 		return { server, keys };
 	} catch (e) {
 		await releaseStorage(first);

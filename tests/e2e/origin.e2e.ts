@@ -35,7 +35,9 @@ function ownAddress(): string {
 	for (const list of Object.values(os.networkInterfaces())) {
 		for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
 	}
-	throw new Error('This test needs a network interface with a non-loopback IPv4 address (the "own address" case of issue 12).');
+	throw new Error(
+		'This test needs a network interface with a non-loopback IPv4 address (the "own address" case of issue 12).'
+	);
 }
 
 /** Forms stay disabled until the page is interactive (their script derives keys). */
@@ -91,7 +93,9 @@ describe('npm start without ORIGIN', () => {
 
 		// Plain http: the cookie without __Host- and without Secure.
 		const cookies = await context.cookies();
-		expect(cookies.map((c) => ({ name: c.name, secure: c.secure, domain: c.domain }))).toEqual([{ name: 'qf_session', secure: false, domain: 'localhost' }]);
+		expect(cookies.map((c) => ({ name: c.name, secure: c.secure, domain: c.domain }))).toEqual([
+			{ name: 'qf_session', secure: false, domain: 'localhost' }
+		]);
 		await context.close();
 	});
 
@@ -132,7 +136,10 @@ describe('npm start without ORIGIN', () => {
 			})
 		);
 		const before = refusals(local).length;
-		for (const [path, lang, heading] of [['/', 'zh-CN', '提交未被接受'], ['/en', 'en', 'Form not accepted']] as const) {
+		for (const [path, lang, heading] of [
+			['/', 'zh-CN', '提交未被接受'],
+			['/en', 'en', 'Form not accepted']
+		] as const) {
 			await page.goto(`http://elsewhere.test${path}`);
 			const answer = page.waitForResponse((r) => r.url().includes('/staff/login') && r.request().method() === 'POST');
 			await page.getByRole('button', { name: 'go' }).click();
@@ -145,7 +152,11 @@ describe('npm start without ORIGIN', () => {
 		const logged = refusals(local).slice(before);
 		expect(logged).toHaveLength(2);
 		for (const line of logged) {
-			expect(line).toMatchObject({ level: 'warn', expected: `http://localhost:${local.port}`, received: 'http://elsewhere.test' });
+			expect(line).toMatchObject({
+				level: 'warn',
+				expected: `http://localhost:${local.port}`,
+				received: 'http://elsewhere.test'
+			});
 			expect(String(line.hint)).toContain('ORIGIN');
 		}
 		await context.close();
@@ -154,19 +165,29 @@ describe('npm start without ORIGIN', () => {
 	it('refuses every cross-site form post it is probed with, and accepts the same origin', async () => {
 		const site = `http://localhost:${local.port}`;
 		const post = (headers: Record<string, string>, path = '/staff/login') =>
-			fetch(site + path, { method: 'POST', headers: { 'content-type': FORM, ...headers }, body: 'username=admin&authKey=x', redirect: 'manual' });
+			fetch(site + path, {
+				method: 'POST',
+				headers: { 'content-type': FORM, ...headers },
+				body: 'username=admin&authKey=x',
+				redirect: 'manual'
+			});
 		const before = refusals(local).length;
 
 		const foreign = await post({ origin: 'https://evil.example', accept: 'text/html' });
 		expect(foreign.status).toBe(403);
 		expect(await foreign.text()).toContain('<h1>提交未被接受</h1>');
 		// Same host, other scheme or port; no Origin at all: all refused.
-		for (const origin of [`https://localhost:${local.port}`, `http://localhost:${local.port + 1}`]) expect((await post({ origin })).status, origin).toBe(403);
+		for (const origin of [`https://localhost:${local.port}`, `http://localhost:${local.port + 1}`])
+			expect((await post({ origin })).status, origin).toBe(403);
 		expect((await post({})).status).toBe(403);
 		const json = await post({ origin: 'https://evil.example' }, '/api/v1/pow');
 		expect(json.status).toBe(403);
 		expect(((await json.json()) as { error: { code: string } }).error.code).toBe('bad_origin');
-		const action = await post({ origin: 'https://evil.example', accept: 'application/json', 'x-sveltekit-action': 'true' });
+		const action = await post({
+			origin: 'https://evil.example',
+			accept: 'application/json',
+			'x-sveltekit-action': 'true'
+		});
 		expect(((await action.json()) as { type: string }).type).toBe('error');
 
 		// The same origin reaches the action (which refuses the junk key with its own 400).
@@ -182,7 +203,8 @@ describe('npm start without ORIGIN', () => {
 			expect(res.headers.get('strict-transport-security'), path).toBeNull();
 		}
 		const out = local.output();
-		for (const needle of ['127.0.0.1', '::1', ownAddress(), 'Chrome', 'Mozilla', 'node-fetch', 'undici']) expect(out, needle).not.toContain(needle);
+		for (const needle of ['127.0.0.1', '::1', ownAddress(), 'Chrome', 'Mozilla', 'node-fetch', 'undici'])
+			expect(out, needle).not.toContain(needle);
 	});
 });
 
@@ -208,7 +230,10 @@ describe('a wrong ORIGIN (https for a plain-http server)', () => {
 
 		const logged = refusals(misconfigured);
 		expect(logged).toHaveLength(1);
-		expect(logged[0]).toMatchObject({ expected: `https://127.0.0.1:${misconfigured.port}`, received: `http://127.0.0.1:${misconfigured.port}` });
+		expect(logged[0]).toMatchObject({
+			expected: `https://127.0.0.1:${misconfigured.port}`,
+			received: `http://127.0.0.1:${misconfigured.port}`
+		});
 		expect(String(logged[0]!.hint)).toContain('ORIGIN must be the address people open');
 
 		// Nothing was created: the link still opens the set-up form.

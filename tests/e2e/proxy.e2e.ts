@@ -18,7 +18,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { dumpStorage, findCanary } from './dump';
-import { freePort, launchBrowser, releaseStorage, root, startServer, type Browser, type BrowserContext, type Page, type Server } from './harness';
+import {
+	freePort,
+	launchBrowser,
+	releaseStorage,
+	root,
+	startServer,
+	type Browser,
+	type BrowserContext,
+	type Page,
+	type Server
+} from './harness';
 import { startWithKeyedDemo, totpCode, type KeyedDemoKeys } from './keyed-demo';
 
 const run = promisify(execFile);
@@ -61,7 +71,25 @@ async function selfSignedCertificate(dir: string): Promise<{ cert: string; key: 
 	const cert = path.join(dir, 'cert.pem');
 	const key = path.join(dir, 'key.pem');
 	try {
-		await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert]);
+		await run('openssl', [
+			'req',
+			'-x509',
+			'-newkey',
+			'ec',
+			'-pkeyopt',
+			'ec_paramgen_curve:prime256v1',
+			'-nodes',
+			'-days',
+			'1',
+			'-subj',
+			'/CN=127.0.0.1',
+			'-addext',
+			'subjectAltName=IP:127.0.0.1',
+			'-keyout',
+			key,
+			'-out',
+			cert
+		]);
 	} catch (e) {
 		throw new Error('openssl is needed for the proxy test (apt-get install -y openssl)', { cause: e });
 	}
@@ -101,7 +129,11 @@ http {
 }
 `;
 	writeFileSync(path.join(dir, 'nginx.conf'), conf);
-	const child: ChildProcess = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const child: ChildProcess = spawn(
+		NGINX,
+		['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')],
+		{ stdio: ['ignore', 'pipe', 'pipe'] }
+	);
 	let out = '';
 	child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
 	child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -110,7 +142,8 @@ http {
 	const url = `https://127.0.0.1:${httpsPort}`;
 	const deadline = Date.now() + 15_000;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}):\n${out}\n${readIf(path.join(dir, 'error.log'))}`);
+		if (child.exitCode !== null)
+			throw new Error(`nginx exited (${child.exitCode}):\n${out}\n${readIf(path.join(dir, 'error.log'))}`);
 		try {
 			await get(`${url}/healthz`);
 			break;
@@ -143,7 +176,10 @@ interface Answer {
 }
 
 /** An https request that trusts only the test's certificate, optionally from a given loopback address. */
-function get(url: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string; from?: string } = {}): Promise<Answer> {
+function get(
+	url: string,
+	opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string; from?: string } = {}
+): Promise<Answer> {
 	return new Promise((resolve, reject) => {
 		const u = new URL(url);
 		const req = https.request(
@@ -160,7 +196,9 @@ function get(url: string, opts: { method?: string; headers?: Record<string, stri
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+				res.on('end', () =>
+					resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })
+				);
 				res.on('error', reject);
 			}
 		);
@@ -218,7 +256,9 @@ function desk(): Promise<BrowserContext> {
 
 /** The protocol the page's own document came over ('h2' for HTTP/2). */
 function protocolOf(page: Page): Promise<string> {
-	return page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol);
+	return page.evaluate(
+		() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol
+	);
 }
 
 /* ------------------------------------------------------------------ the documented deployment */
@@ -238,7 +278,14 @@ describe('behind nginx as deploy/ describes it (ORIGIN https)', () => {
 	});
 
 	it('takes a report through the reporter’s pages over HTTP/2', async () => {
-		const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', ignoreHTTPSErrors: true });
+		const context = await browser.newContext({
+			viewport: { width: 360, height: 740 },
+			deviceScaleFactor: 2,
+			isMobile: true,
+			hasTouch: true,
+			locale: 'zh-CN',
+			ignoreHTTPSErrors: true
+		});
 		const page = await context.newPage();
 		try {
 			const first = await page.goto(`${proxy.url}/report`);
@@ -246,7 +293,11 @@ describe('behind nginx as deploy/ describes it (ORIGIN https)', () => {
 			expect(await protocolOf(page)).toBe('h2');
 			await page.locator('#unit-q:enabled').waitFor();
 			await page.getByLabel('单位名称（可输入拼音或首字母，如 gxq）').fill('银清县');
-			await page.locator('.hits .hit').filter({ has: page.locator('.name', { hasText: /^银清县$/ }) }).first().click();
+			await page
+				.locator('.hits .hit')
+				.filter({ has: page.locator('.name', { hasText: /^银清县$/ }) })
+				.first()
+				.click();
 			await page.getByTestId('unit-selected').waitFor();
 			await page.getByRole('radio', { name: '一把手（主要负责人）' }).check();
 			await page.getByRole('button', { name: '下一步' }).click();
@@ -278,9 +329,9 @@ describe('behind nginx as deploy/ describes it (ORIGIN https)', () => {
 		await page.getByRole('button', { name: '验证' }).click();
 		await page.waitForURL((u) => u.pathname.startsWith('/staff') && !u.pathname.startsWith('/staff/login'));
 		const cookies = await context.cookies();
-		expect(cookies.map((c) => ({ name: c.name, secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite, path: c.path }))).toEqual([
-			{ name: '__Host-qf_session', secure: true, httpOnly: true, sameSite: 'Strict', path: '/' }
-		]);
+		expect(
+			cookies.map((c) => ({ name: c.name, secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite, path: c.path }))
+		).toEqual([{ name: '__Host-qf_session', secure: true, httpOnly: true, sameSite: 'Strict', path: '/' }]);
 		expect(await protocolOf(page)).toBe('h2');
 		await context.close();
 	});
@@ -289,7 +340,12 @@ describe('behind nginx as deploy/ describes it (ORIGIN https)', () => {
 		const limit = 3 * 1024 * 1024; // client_max_body_size in the site (tests/unit/deploy.test.ts ties it to the app)
 		expect(readFileSync(SITE, 'utf8')).toMatch(/^\s*client_max_body_size 3m;$/m);
 		const post = (size: number) =>
-			get(`${proxy.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(size, 0x20), from: CLIENT_B });
+			get(`${proxy.url}/api/v1/reports`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: Buffer.alloc(size, 0x20),
+				from: CLIENT_B
+			});
 		const fits = await post(limit);
 		expect(fits.status).toBe(413);
 		expect(JSON.parse(fits.body)).toMatchObject({ error: { code: 'body_too_large' } }); // the app's answer
@@ -300,7 +356,12 @@ describe('behind nginx as deploy/ describes it (ORIGIN https)', () => {
 
 	it('gives the in-memory rate limiter the address nginx saw, and nothing a client claims', async () => {
 		const spec = (from: string, headers: Record<string, string> = {}) =>
-			get(`${proxy.url}/api/v1/receipt/spec`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ locator: '0000000000' }), from });
+			get(`${proxy.url}/api/v1/receipt/spec`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...headers },
+				body: JSON.stringify({ locator: '0000000000' }),
+				from
+			});
 		// RECEIPT_PER_10MIN=3 per address.
 		for (let i = 0; i < 3; i++) expect((await spec(CLIENT_A)).status).toBe(200);
 		expect((await spec(CLIENT_A)).status).toBe(429);
@@ -312,9 +373,27 @@ describe('behind nginx as deploy/ describes it (ORIGIN https)', () => {
 
 	it('keeps no client address in the app’s logs, the database or nginx’s logs', async () => {
 		// A few more ways for an address to end up in a log: a refused form post, a 404, a bad body.
-		expect((await get(`${proxy.url}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, body: 'a=1', from: CLIENT_A })).status).toBe(403);
+		expect(
+			(
+				await get(`${proxy.url}/staff/login`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+					body: 'a=1',
+					from: CLIENT_A
+				})
+			).status
+		).toBe(403);
 		expect((await get(`${proxy.url}/no-such-page`, { from: CLIENT_A })).status).toBe(404);
-		expect((await get(`${proxy.url}/api/v1/pow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{', from: CLIENT_B })).status).toBe(400);
+		expect(
+			(
+				await get(`${proxy.url}/api/v1/pow`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: '{',
+					from: CLIENT_B
+				})
+			).status
+		).toBe(400);
 		await proxy.stop();
 		await app.stop();
 		const dump = await dumpStorage(app);
@@ -340,7 +419,11 @@ describe('behind nginx without ORIGIN (PROTOCOL_HEADER, HOST_HEADER)', () => {
 		await proxy.stop();
 		await app.stop();
 		// The same storage (still without an administrator), now as a proxy deployment without ORIGIN.
-		bare = await startServer({ reuse: app, origin: false, env: { ...DOCUMENTED_ENV, PROTOCOL_HEADER: 'x-forwarded-proto', HOST_HEADER: 'x-forwarded-host', JOBS: 'off' } });
+		bare = await startServer({
+			reuse: app,
+			origin: false,
+			env: { ...DOCUMENTED_ENV, PROTOCOL_HEADER: 'x-forwarded-proto', HOST_HEADER: 'x-forwarded-host', JOBS: 'off' }
+		});
 		bareProxy = await startNginx(path.join(tmp, 'nginx-b'), bare.port, await freePort());
 		site = bareProxy.url;
 	});
@@ -369,7 +452,9 @@ describe('behind nginx without ORIGIN (PROTOCOL_HEADER, HOST_HEADER)', () => {
 		await page.waitForURL(`${site}/staff`);
 		await expect(page.getByTestId('welcome').textContent()).resolves.toContain('代理管理员');
 		const cookies = await context.cookies();
-		expect(cookies.map((c) => ({ name: c.name, secure: c.secure }))).toEqual([{ name: '__Host-qf_session', secure: true }]);
+		expect(cookies.map((c) => ({ name: c.name, secure: c.secure }))).toEqual([
+			{ name: '__Host-qf_session', secure: true }
+		]);
 		expect(await protocolOf(page)).toBe('h2');
 		await context.close();
 	});
@@ -377,11 +462,19 @@ describe('behind nginx without ORIGIN (PROTOCOL_HEADER, HOST_HEADER)', () => {
 	it('still refuses cross-site form posts, also from its own host over http', async () => {
 		const before = bare.output().split('"event":"form_post_refused"').length;
 		for (const origin of ['https://evil.example', `http://127.0.0.1:${new URL(site).port}`]) {
-			const res = await get(`${site}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin }, body: 'a=1' });
+			const res = await get(`${site}/staff/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+				body: 'a=1'
+			});
 			expect(res.status, origin).toBe(403);
 			expect(res.body).toContain('<h1>提交未被接受</h1>');
 		}
-		const same = await get(`${site}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: site, accept: 'text/html' }, body: 'a=1' });
+		const same = await get(`${site}/staff/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: site, accept: 'text/html' },
+			body: 'a=1'
+		});
 		expect(same.status).toBe(400); // reached the action, which wants an auth key
 		expect(bare.output().split('"event":"form_post_refused"').length - before).toBe(2);
 	});
@@ -398,4 +491,3 @@ describe('behind nginx without ORIGIN (PROTOCOL_HEADER, HOST_HEADER)', () => {
 		expect(direct.status).toBe(400);
 	});
 });
-

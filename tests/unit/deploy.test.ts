@@ -29,7 +29,11 @@ describe('the nginx site', () => {
 	it('accepts the largest body any of the app’s endpoints reads', () => {
 		const sizes = [...site.matchAll(/^\s*client_max_body_size\s+(\S+);/gm)].map((m) => bytes(m[1]!));
 		expect(sizes).toHaveLength(1);
-		for (const [what, limit] of [['report in one request', REPORT_BODY_CAP], ['attachment part', PART_SIZE], ['staff reply', BIG_BODY]] as const) {
+		for (const [what, limit] of [
+			['report in one request', REPORT_BODY_CAP],
+			['attachment part', PART_SIZE],
+			['staff reply', BIG_BODY]
+		] as const) {
 			expect(sizes[0], what).toBeGreaterThanOrEqual(limit);
 		}
 	});
@@ -39,7 +43,9 @@ describe('the nginx site', () => {
 		expect(servers).toHaveLength(2);
 		for (const s of servers) expect(s).toMatch(/^\s*access_log off;$/m);
 		expect([...site.matchAll(/^\s*access_log\s+(.*);$/gm)].map((m) => m[1])).toEqual(['off', 'off']);
-		expect([...site.matchAll(/^\s*error_log\s+(.*);$/gm)].map((m) => m[1])).toEqual(['/var/log/nginx/qingfeng.error.log emerg']);
+		expect([...site.matchAll(/^\s*error_log\s+(.*);$/gm)].map((m) => m[1])).toEqual([
+			'/var/log/nginx/qingfeng.error.log emerg'
+		]);
 	});
 
 	it('proxies to the address the env file makes the app listen on, with the headers it reads', () => {
@@ -58,7 +64,13 @@ describe('the systemd unit', () => {
 		expect(unit).toMatch(/^User=qingfeng$/m);
 		expect(unit).toMatch(/^EnvironmentFile=\/etc\/qingfeng\/qingfeng\.env$/m);
 		expect(unit).toMatch(/^Restart=on-failure$/m);
-		for (const option of ['NoNewPrivileges=true', 'ProtectSystem=strict', 'ProtectHome=true', 'PrivateTmp=true', 'CapabilityBoundingSet=']) {
+		for (const option of [
+			'NoNewPrivileges=true',
+			'ProtectSystem=strict',
+			'ProtectHome=true',
+			'PrivateTmp=true',
+			'CapabilityBoundingSet='
+		]) {
 			expect(unit.split('\n'), option).toContain(option);
 		}
 	});

@@ -106,7 +106,8 @@ function url(env: Env, name: string, protocols: string[], what: string): string 
 function headerName(env: Env, name: string): string | null {
 	const v = text(env, name);
 	if (v === undefined) return null;
-	if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v)) throw new ConfigError(name, 'an HTTP header name like x-forwarded-proto', v);
+	if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v))
+		throw new ConfigError(name, 'an HTTP header name like x-forwarded-proto', v);
 	return v.toLowerCase();
 }
 

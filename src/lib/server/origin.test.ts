@@ -14,7 +14,11 @@ const FORM = 'application/x-www-form-urlencoded';
  * A request as adapter-node hands it over: its URL is ORIGIN, or built from the proxy headers, or (with
  * neither) `https://<Host>` whatever the connection was.
  */
-function adapterRequest(settings: OriginSettings, path: string, init: { method?: string; headers?: Record<string, string>; body?: BodyInit } = {}): Request {
+function adapterRequest(
+	settings: OriginSettings,
+	path: string,
+	init: { method?: string; headers?: Record<string, string>; body?: BodyInit } = {}
+): Request {
 	const headers = new Headers(init.headers);
 	let base = settings.origin;
 	if (!base) {
@@ -35,11 +39,16 @@ interface Outcome {
 async function run(settings: OriginSettings, request: Request, correct = true): Promise<Outcome> {
 	const event = { request, url: new URL(request.url) } as unknown as RequestEvent;
 	let seen: Outcome['seen'] = null;
-	const response = await originHandle(() => settings, correct)({
+	const response = await originHandle(
+		() => settings,
+		correct
+	)({
 		event,
 		resolve: async (e) => {
 			const isForm = (e.request.headers.get('content-type') ?? '').startsWith(FORM);
-			const fields = isForm ? Object.fromEntries([...(await e.request.formData()).entries()].map(([k, v]) => [k, String(v)])) : null;
+			const fields = isForm
+				? Object.fromEntries([...(await e.request.formData()).entries()].map(([k, v]) => [k, String(v)]))
+				: null;
 			seen = { url: e.url.href, requestUrl: e.request.url, fields };
 			return new Response('ok');
 		}
@@ -77,9 +86,12 @@ describe('plainHttpOrigin: the origin the browser used when adapter-node guessed
 	it('uses HOST_HEADER and PORT_HEADER like adapter-node when the protocol header is missing', () => {
 		const s = { ...PROXY, portHeader: 'x-forwarded-port' };
 		expect(plainHttpOrigin(new Headers({ host: '127.0.0.1:3000' }), s)).toBe('http://127.0.0.1:3000');
-		expect(plainHttpOrigin(new Headers({ host: '127.0.0.1:3000', 'x-forwarded-host': 'q.example', 'x-forwarded-port': '8080' }), s)).toBe(
-			'http://q.example:8080'
-		);
+		expect(
+			plainHttpOrigin(
+				new Headers({ host: '127.0.0.1:3000', 'x-forwarded-host': 'q.example', 'x-forwarded-port': '8080' }),
+				s
+			)
+		).toBe('http://q.example:8080');
 	});
 
 	it('is null without any host', () => {
@@ -89,24 +101,49 @@ describe('plainHttpOrigin: the origin the browser used when adapter-node guessed
 
 describe('isCrossSiteFormPost: SvelteKit’s rule', () => {
 	const site = 'http://localhost:3000';
-	const post = (headers: Record<string, string>, method = 'POST') => new Request(`${site}/staff/login`, { method, headers, body: 'a=1' });
+	const post = (headers: Record<string, string>, method = 'POST') =>
+		new Request(`${site}/staff/login`, { method, headers, body: 'a=1' });
 
 	it('refuses form posts whose Origin is missing or another origin, for every form content type and write method', () => {
-		for (const type of [FORM, 'multipart/form-data; boundary=x', 'text/plain;charset=UTF-8', 'application/x-sveltekit-formdata', 'Application/X-WWW-Form-Urlencoded']) {
+		for (const type of [
+			FORM,
+			'multipart/form-data; boundary=x',
+			'text/plain;charset=UTF-8',
+			'application/x-sveltekit-formdata',
+			'Application/X-WWW-Form-Urlencoded'
+		]) {
 			for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-				expect(isCrossSiteFormPost(post({ 'content-type': type, origin: 'https://evil.example' }, method), site), `${method} ${type}`).toBe(true);
-				expect(isCrossSiteFormPost(post({ 'content-type': type }, method), site), `${method} ${type} without Origin`).toBe(true);
-				expect(isCrossSiteFormPost(post({ 'content-type': type, origin: 'https://localhost:3000' }, method), site), 'other scheme').toBe(true);
-				expect(isCrossSiteFormPost(post({ 'content-type': type, origin: 'http://localhost:3001' }, method), site), 'other port').toBe(true);
-				expect(isCrossSiteFormPost(post({ 'content-type': type, origin: 'null' }, method), site), 'opaque origin').toBe(true);
+				expect(
+					isCrossSiteFormPost(post({ 'content-type': type, origin: 'https://evil.example' }, method), site),
+					`${method} ${type}`
+				).toBe(true);
+				expect(
+					isCrossSiteFormPost(post({ 'content-type': type }, method), site),
+					`${method} ${type} without Origin`
+				).toBe(true);
+				expect(
+					isCrossSiteFormPost(post({ 'content-type': type, origin: 'https://localhost:3000' }, method), site),
+					'other scheme'
+				).toBe(true);
+				expect(
+					isCrossSiteFormPost(post({ 'content-type': type, origin: 'http://localhost:3001' }, method), site),
+					'other port'
+				).toBe(true);
+				expect(isCrossSiteFormPost(post({ 'content-type': type, origin: 'null' }, method), site), 'opaque origin').toBe(
+					true
+				);
 				expect(isCrossSiteFormPost(post({ 'content-type': type, origin: site }, method), site)).toBe(false);
 			}
 		}
 	});
 
 	it('leaves reads and non-form bodies to their endpoints', () => {
-		expect(isCrossSiteFormPost(new Request(`${site}/`, { headers: { origin: 'https://evil.example' } }), site)).toBe(false);
-		expect(isCrossSiteFormPost(post({ 'content-type': 'application/json', origin: 'https://evil.example' }), site)).toBe(false);
+		expect(isCrossSiteFormPost(new Request(`${site}/`, { headers: { origin: 'https://evil.example' } }), site)).toBe(
+			false
+		);
+		expect(
+			isCrossSiteFormPost(post({ 'content-type': 'application/json', origin: 'https://evil.example' }), site)
+		).toBe(false);
 	});
 });
 
@@ -129,7 +166,10 @@ describe('the origin handle in each mode', () => {
 	});
 
 	it('local mode: a GET is corrected too (loads and links see http)', async () => {
-		const out = await run(LOCAL, adapterRequest(LOCAL, '/staff/setup?token=t', { headers: { host: 'localhost:3000' } }));
+		const out = await run(
+			LOCAL,
+			adapterRequest(LOCAL, '/staff/setup?token=t', { headers: { host: 'localhost:3000' } })
+		);
 		expect(out.seen?.url).toBe('http://localhost:3000/staff/setup?token=t');
 	});
 
@@ -144,25 +184,61 @@ describe('the origin handle in each mode', () => {
 	});
 
 	it('ORIGIN set: exactly that origin, whatever the Host header says; nothing is corrected', async () => {
-		const ok = await run(PUBLIC, adapterRequest(PUBLIC, '/staff/login', { method: 'POST', headers: { host: '127.0.0.1:3000', 'content-type': FORM, origin: PUBLIC.origin! }, body: 'a=1' }));
+		const ok = await run(
+			PUBLIC,
+			adapterRequest(PUBLIC, '/staff/login', {
+				method: 'POST',
+				headers: { host: '127.0.0.1:3000', 'content-type': FORM, origin: PUBLIC.origin! },
+				body: 'a=1'
+			})
+		);
 		expect(ok.status).toBe(200);
 		expect(ok.seen?.url).toBe('https://jubao.example.gov.cn/staff/login');
 		for (const origin of ['http://jubao.example.gov.cn', 'http://127.0.0.1:3000', 'https://evil.example']) {
-			const out = await run(PUBLIC, adapterRequest(PUBLIC, '/staff/login', { method: 'POST', headers: { host: '127.0.0.1:3000', 'content-type': FORM, origin }, body: 'a=1' }));
+			const out = await run(
+				PUBLIC,
+				adapterRequest(PUBLIC, '/staff/login', {
+					method: 'POST',
+					headers: { host: '127.0.0.1:3000', 'content-type': FORM, origin },
+					body: 'a=1'
+				})
+			);
 			expect(out.status, origin).toBe(403);
 		}
 	});
 
 	it('behind a proxy (PROTOCOL_HEADER): the derived origin; a direct request without the header is plain http', async () => {
-		const viaProxy = { host: '127.0.0.1:3000', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'q.example', 'content-type': FORM };
-		const ok = await run(PROXY, adapterRequest(PROXY, '/staff/login', { method: 'POST', headers: { ...viaProxy, origin: 'https://q.example' }, body: 'a=1' }));
+		const viaProxy = {
+			host: '127.0.0.1:3000',
+			'x-forwarded-proto': 'https',
+			'x-forwarded-host': 'q.example',
+			'content-type': FORM
+		};
+		const ok = await run(
+			PROXY,
+			adapterRequest(PROXY, '/staff/login', {
+				method: 'POST',
+				headers: { ...viaProxy, origin: 'https://q.example' },
+				body: 'a=1'
+			})
+		);
 		expect(ok.status).toBe(200);
 		expect(ok.seen?.url).toBe('https://q.example/staff/login');
-		const foreign = await run(PROXY, adapterRequest(PROXY, '/staff/login', { method: 'POST', headers: { ...viaProxy, origin: 'http://q.example' }, body: 'a=1' }));
+		const foreign = await run(
+			PROXY,
+			adapterRequest(PROXY, '/staff/login', {
+				method: 'POST',
+				headers: { ...viaProxy, origin: 'http://q.example' },
+				body: 'a=1'
+			})
+		);
 		expect(foreign.status).toBe(403);
 
 		const direct = { host: '127.0.0.1:3000', 'content-type': FORM, origin: 'http://127.0.0.1:3000' };
-		const local = await run(PROXY, adapterRequest(PROXY, '/staff/login', { method: 'POST', headers: direct, body: 'a=1' }));
+		const local = await run(
+			PROXY,
+			adapterRequest(PROXY, '/staff/login', { method: 'POST', headers: direct, body: 'a=1' })
+		);
 		expect(local.status).toBe(200);
 		expect(local.seen?.url).toBe('http://127.0.0.1:3000/staff/login');
 	});
@@ -175,7 +251,20 @@ describe('the origin handle in each mode', () => {
 
 describe('a refused form post', () => {
 	const refused = (path: string, headers: Record<string, string> = {}) =>
-		run(LOCAL, adapterRequest(LOCAL, path, { method: 'POST', headers: { host: 'localhost:3000', 'content-type': FORM, origin: 'https://evil.example', 'user-agent': 'UA-CANARY/1.0', ...headers }, body: 'a=1' }));
+		run(
+			LOCAL,
+			adapterRequest(LOCAL, path, {
+				method: 'POST',
+				headers: {
+					host: 'localhost:3000',
+					'content-type': FORM,
+					origin: 'https://evil.example',
+					'user-agent': 'UA-CANARY/1.0',
+					...headers
+				},
+				body: 'a=1'
+			})
+		);
 
 	it('gets a page in the reader’s language: Chinese by default', async () => {
 		const { response } = await refused('/staff/login', { accept: 'text/html,application/xhtml+xml' });
@@ -206,7 +295,10 @@ describe('a refused form post', () => {
 	});
 
 	it('gets the API’s error shape, in both languages, under /api and for JSON clients', async () => {
-		for (const [path, accept] of [['/api/v1/pow', '*/*'], ['/staff/login', 'application/json']] as const) {
+		for (const [path, accept] of [
+			['/api/v1/pow', '*/*'],
+			['/staff/login', 'application/json']
+		] as const) {
 			const { response } = await refused(path, { accept });
 			expect(response.status).toBe(403);
 			const body = (await response.json()) as { error: { code: string; message: { zh: string; en: string } } };
@@ -232,8 +324,22 @@ describe('a refused form post', () => {
 	});
 
 	it('logs a missing or malformed Origin as such, never its text', async () => {
-		await run(LOCAL, adapterRequest(LOCAL, '/staff/login', { method: 'POST', headers: { host: 'localhost:3000', 'content-type': FORM }, body: 'a=1' }));
-		await run(LOCAL, adapterRequest(LOCAL, '/staff/login', { method: 'POST', headers: { host: 'localhost:3000', 'content-type': FORM, origin: 'not a url zhangsan-13800138000' }, body: 'a=1' }));
+		await run(
+			LOCAL,
+			adapterRequest(LOCAL, '/staff/login', {
+				method: 'POST',
+				headers: { host: 'localhost:3000', 'content-type': FORM },
+				body: 'a=1'
+			})
+		);
+		await run(
+			LOCAL,
+			adapterRequest(LOCAL, '/staff/login', {
+				method: 'POST',
+				headers: { host: 'localhost:3000', 'content-type': FORM, origin: 'not a url zhangsan-13800138000' },
+				body: 'a=1'
+			})
+		);
 		expect(warnings().map((l) => l.received)).toEqual(['none', 'invalid']);
 		expect(JSON.stringify(warnings())).not.toContain('zhangsan');
 	});
@@ -241,8 +347,16 @@ describe('a refused form post', () => {
 
 describe('the proxy header settings', () => {
 	it('are read lower-cased like adapter-node, and a malformed name stops start-up', () => {
-		const cfg = loadConfig({ PROTOCOL_HEADER: 'X-Forwarded-Proto', HOST_HEADER: 'X-Forwarded-Host', PORT_HEADER: 'X-Forwarded-Port' });
-		expect([cfg.protocolHeader, cfg.hostHeader, cfg.portHeader]).toEqual(['x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port']);
+		const cfg = loadConfig({
+			PROTOCOL_HEADER: 'X-Forwarded-Proto',
+			HOST_HEADER: 'X-Forwarded-Host',
+			PORT_HEADER: 'X-Forwarded-Port'
+		});
+		expect([cfg.protocolHeader, cfg.hostHeader, cfg.portHeader]).toEqual([
+			'x-forwarded-proto',
+			'x-forwarded-host',
+			'x-forwarded-port'
+		]);
 		expect(loadConfig({}).protocolHeader).toBeNull();
 		expect(() => loadConfig({ PROTOCOL_HEADER: 'x-forwarded-proto: https' })).toThrow(
 			'Configuration error: PROTOCOL_HEADER must be an HTTP header name like x-forwarded-proto (got "x-forwarded-proto: https")'
@@ -252,7 +366,9 @@ describe('the proxy header settings', () => {
 
 describe('printed links', () => {
 	it('use ORIGIN, or the plain-http address of this machine', () => {
-		expect(publicBaseUrl({ origin: 'https://jubao.example.gov.cn/', host: '0.0.0.0', port: 3000 })).toBe('https://jubao.example.gov.cn');
+		expect(publicBaseUrl({ origin: 'https://jubao.example.gov.cn/', host: '0.0.0.0', port: 3000 })).toBe(
+			'https://jubao.example.gov.cn'
+		);
 		expect(publicBaseUrl({ origin: null, host: '0.0.0.0', port: 3000 })).toBe('http://localhost:3000');
 		expect(publicBaseUrl({ origin: null, host: '::', port: 3000 })).toBe('http://localhost:3000');
 		expect(publicBaseUrl({ origin: null, host: '192.0.2.7', port: 8080 })).toBe('http://192.0.2.7:8080');

@@ -55,7 +55,12 @@ function moveTo(url: URL, origin: string): void {
 }
 
 /** Content types a browser form can send without a preflight, and SvelteKit's binary form format. */
-const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain', 'application/x-sveltekit-formdata']);
+const FORM_TYPES = new Set([
+	'application/x-www-form-urlencoded',
+	'multipart/form-data',
+	'text/plain',
+	'application/x-sveltekit-formdata'
+]);
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -85,13 +90,17 @@ function describeOrigin(raw: string | null): string {
 export function refusal(event: Pick<RequestEvent, 'request' | 'url'>): Response {
 	const locale: Locale = extractLocaleFromUrl(event.url) ?? baseLocale;
 	const headers = { 'cache-control': 'no-store' };
-	const text = (l: Locale) => `${m.origin_refused_body({}, { locale: l })} ${m.origin_refused_admin({}, { locale: l })}`;
+	const text = (l: Locale) =>
+		`${m.origin_refused_body({}, { locale: l })} ${m.origin_refused_admin({}, { locale: l })}`;
 	if (event.request.headers.get('x-sveltekit-action') === 'true') {
 		// What `use:enhance` expects: the page then shows this message (SvelteKit's error page) instead of nothing.
 		return Response.json({ type: 'error', error: { message: text(locale) } }, { status: 403, headers });
 	}
 	const accept = event.request.headers.get('accept') ?? '';
-	if (event.url.pathname.startsWith('/api/') || (accept.includes('application/json') && !accept.includes('text/html'))) {
+	if (
+		event.url.pathname.startsWith('/api/') ||
+		(accept.includes('application/json') && !accept.includes('text/html'))
+	) {
 		const message = { zh: text('zh-CN'), en: text('en') };
 		return Response.json({ error: { code: 'bad_origin', message } }, { status: 403, headers });
 	}

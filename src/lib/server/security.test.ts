@@ -83,11 +83,18 @@ describe('formBodies and the reserved action name', () => {
 describe('securityHeaders and HSTS', () => {
 	const headersFor = async (url: string) => {
 		const event = { request: new Request(url), url: new URL(url), locals: {} } as unknown as RequestEvent;
-		return (await securityHeaders({ event, resolve: async () => new Response('<p>ok</p>', { headers: { 'content-type': 'text/html' } }) })).headers;
+		return (
+			await securityHeaders({
+				event,
+				resolve: async () => new Response('<p>ok</p>', { headers: { 'content-type': 'text/html' } })
+			})
+		).headers;
 	};
 
 	it('sends Strict-Transport-Security when the origin is https', async () => {
-		expect((await headersFor('https://jubao.example.gov.cn/staff/login')).get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
+		expect((await headersFor('https://jubao.example.gov.cn/staff/login')).get('strict-transport-security')).toBe(
+			'max-age=63072000; includeSubDomains'
+		);
 	});
 
 	it('never sends it over plain http', async () => {
@@ -100,6 +107,8 @@ describe('securityHeaders and HSTS', () => {
 		expect(strictTransportSecurity(true)).toBe('max-age=63072000; includeSubDomains; preload');
 		expect(loadConfig({}).hstsPreload).toBe(false);
 		expect(loadConfig({ HSTS_PRELOAD: 'on' }).hstsPreload).toBe(true);
-		expect(() => loadConfig({ HSTS_PRELOAD: 'maybe' })).toThrow('Configuration error: HSTS_PRELOAD must be on or off (got "maybe")');
+		expect(() => loadConfig({ HSTS_PRELOAD: 'maybe' })).toThrow(
+			'Configuration error: HSTS_PRELOAD must be on or off (got "maybe")'
+		);
 	});
 });

@@ -25,7 +25,8 @@ export async function hasAdmin(db: Db): Promise<boolean> {
  */
 export function publicBaseUrl(cfg: Pick<Config, 'origin' | 'host' | 'port'>): string {
 	if (cfg.origin) return cfg.origin.replace(/\/$/, '');
-	const host = cfg.host === '0.0.0.0' || cfg.host === '::' ? 'localhost' : cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
+	const host =
+		cfg.host === '0.0.0.0' || cfg.host === '::' ? 'localhost' : cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
 	return `http://${host}:${cfg.port}`;
 }
 
