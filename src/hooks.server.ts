@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, setConfig } from '$lib/server/config';
 import { databaseFailure, openDatabase, setDatabase, database } from '$lib/server/db';
 import { log, setLogLevel } from '$lib/server/log';
 import { formBodies, securityHeaders } from '$lib/server/security';
+import { requestOrigin } from '$lib/server/origin';
 import { sessionHandle } from '$lib/server/auth/handle';
 import { announceFirstRun } from '$lib/server/auth/setup';
 import { jobsEnabled, startJobs, type JobRunner } from '$lib/server/jobs';
@@ -107,7 +108,19 @@ const databaseUnavailable: Handle = async ({ event, resolve }) => {
 	return kind && response.status >= 500 ? unavailableResponse(event, kind) : response;
 };
 
-export const handle: Handle = sequence(securityHeaders, databaseUnavailable, i18n, formBodies, sessionHandle);
+/**
+ * securityHeaders wraps everything (it only acts on the response, so refusals get the headers too);
+ * requestOrigin is the first to act on a request: it fixes the URL's scheme and refuses cross-site form
+ * posts before anything else reads the request (src/lib/server/origin.ts).
+ */
+export const handle: Handle = sequence(
+	securityHeaders,
+	requestOrigin,
+	databaseUnavailable,
+	i18n,
+	formBodies,
+	sessionHandle
+);
 
 /** Unexpected errors: logged without personal data, answered generically. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

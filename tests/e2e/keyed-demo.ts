@@ -23,7 +23,7 @@ import { decodeBase64 } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import type { DemoKeysFile } from '../../scripts/demo-keys';
 import { loadDemoInto } from './demo';
-import { releaseStorage, root, startServer, type Server } from './harness';
+import { releaseStorage, root, startServer, type Server, type StartOptions } from './harness';
 
 export const KEYED_DEMO_ORGANS = ['o-sf-c01', 'o-sf-c01-k01', 'o-sf-c01-k02', 'o-sf-c01-k03'] as const;
 
@@ -90,6 +90,10 @@ export interface KeyedDemoOptions {
 	signin?: boolean;
 	/** Extra environment for the restarted server. */
 	env?: Record<string, string>;
+	/** ORIGIN of the restarted server (see StartOptions.origin). */
+	origin?: StartOptions['origin'];
+	/** The restarted server keeps its storage when stopped (to dump it; then `releaseStorage`). */
+	keepStorage?: boolean;
 }
 
 /** Runs `scripts/demo-keys.ts` against the storage of a stopped server; returns the parsed key file. */
@@ -153,7 +157,12 @@ export async function startWithKeyedDemo(
 		await first.stop();
 		await loadDemoInto(first);
 		const keys = await keyDemoInto(first, opts);
-		const server = await startServer({ reuse: first, env: opts.env });
+		const server = await startServer({
+			reuse: first,
+			env: opts.env,
+			origin: opts.origin,
+			keepStorage: opts.keepStorage
+		});
 		return { server, keys };
 	} catch (e) {
 		await releaseStorage(first);

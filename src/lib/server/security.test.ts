@@ -1,6 +1,7 @@
 import { isHttpError, type RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
-import { formBodies } from './security';
+import { loadConfig } from './config';
+import { formBodies, securityHeaders, strictTransportSecurity } from './security';
 
 /** Runs the handle with a resolve that reads the form the way every action does; the outcome. */
 async function readForm(init: RequestInit): Promise<{ status: number } | { fields: Record<string, string> }> {
@@ -76,5 +77,38 @@ describe('formBodies and the reserved action name', () => {
 		});
 		expect(resolved).toBe(false);
 		expect(res.status).toBe(404);
+	});
+});
+
+describe('securityHeaders and HSTS', () => {
+	const headersFor = async (url: string) => {
+		const event = { request: new Request(url), url: new URL(url), locals: {} } as unknown as RequestEvent;
+		return (
+			await securityHeaders({
+				event,
+				resolve: async () => new Response('<p>ok</p>', { headers: { 'content-type': 'text/html' } })
+			})
+		).headers;
+	};
+
+	it('sends Strict-Transport-Security when the origin is https', async () => {
+		expect((await headersFor('https://jubao.example.gov.cn/staff/login')).get('strict-transport-security')).toBe(
+			'max-age=63072000; includeSubDomains'
+		);
+	});
+
+	it('never sends it over plain http', async () => {
+		expect((await headersFor('http://localhost:3000/')).has('strict-transport-security')).toBe(false);
+		expect((await headersFor('http://192.0.2.7:3000/staff/login')).has('strict-transport-security')).toBe(false);
+	});
+
+	it('adds preload only when asked to (HSTS_PRELOAD)', () => {
+		expect(strictTransportSecurity(false)).toBe('max-age=63072000; includeSubDomains');
+		expect(strictTransportSecurity(true)).toBe('max-age=63072000; includeSubDomains; preload');
+		expect(loadConfig({}).hstsPreload).toBe(false);
+		expect(loadConfig({ HSTS_PRELOAD: 'on' }).hstsPreload).toBe(true);
+		expect(() => loadConfig({ HSTS_PRELOAD: 'maybe' })).toThrow(
+			'Configuration error: HSTS_PRELOAD must be on or off (got "maybe")'
+		);
 	});
 });

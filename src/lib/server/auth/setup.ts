@@ -19,9 +19,14 @@ export async function hasAdmin(db: Db): Promise<boolean> {
 	return (row?.n ?? 0) > 0;
 }
 
+/**
+ * The base of printed links: ORIGIN, or else the plain-http address of this server as seen from the same
+ * machine (`node build` speaks only http; src/lib/server/origin.ts makes such a request's URL http too).
+ */
 export function publicBaseUrl(cfg: Pick<Config, 'origin' | 'host' | 'port'>): string {
 	if (cfg.origin) return cfg.origin.replace(/\/$/, '');
-	const host = cfg.host === '0.0.0.0' || cfg.host === '::' ? 'localhost' : cfg.host;
+	const host =
+		cfg.host === '0.0.0.0' || cfg.host === '::' ? 'localhost' : cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
 	return `http://${host}:${cfg.port}`;
 }
 

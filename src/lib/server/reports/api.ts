@@ -87,7 +87,7 @@ const intakeSettings = (s: ReportSettings): IntakeSettings => ({
 });
 
 /** Largest JSON body of a report commit: the largest content and inline files in base64, wraps, receipt, with room. */
-const REPORT_BODY_CAP = Math.ceil(MAX_CONTENT_BYTES / 3) * 4 + Math.ceil(INLINE_MAX_BYTES / 3) * 4 + 512 * 1024;
+export const REPORT_BODY_CAP = Math.ceil(MAX_CONTENT_BYTES / 3) * 4 + Math.ceil(INLINE_MAX_BYTES / 3) * 4 + 512 * 1024;
 
 /** The per-address submission limit, asked only once a submission's proof of work checked out. */
 function intakeAdmission(ctx: Ctx): () => Answer | null {
