@@ -20,6 +20,11 @@ const config = {
 	compilerOptions: { runes: true },
 	kit: {
 		adapter: adapter({ precompress: true }),
+		// SvelteKit's own origin check runs before any hook and compares with adapter-node's guess of the
+		// URL (https when neither ORIGIN nor PROTOCOL_HEADER is set), refusing every form post of a plain
+		// `npm start`. The same rule, against the URL the browser really used, runs first in the hooks
+		// instead (src/lib/server/origin.ts); '*' is how SvelteKit 2 turns its check off.
+		csrf: { trustedOrigins: ['*'] },
 		// Strict CSP: SvelteKit adds hashes for its own inline bootstrap script.
 		csp: {
 			mode: 'hash',

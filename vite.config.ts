@@ -70,7 +70,8 @@ export async function publicClientFiles(outDir = svelteKitOut): Promise<Set<stri
 	const nodes = new Set<number>([0, 1]); // root layout and root error page
 	for (const route of manifest._.routes) {
 		if (!route.page || !(route.id === '/(public)' || route.id.startsWith('/(public)/'))) continue;
-		for (const n of [...route.page.layouts, ...route.page.errors, route.page.leaf]) if (typeof n === 'number') nodes.add(n);
+		for (const n of [...route.page.layouts, ...route.page.errors, route.page.leaf])
+			if (typeof n === 'number') nodes.add(n);
 	}
 	const files = new Set<string>();
 	const seen = new Set<string>();

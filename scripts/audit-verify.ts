@@ -51,7 +51,9 @@ async function main(): Promise<void> {
 		if (r.ok) {
 			console.log(`audit chain OK: ${r.count} entries, head ${r.head}`);
 		} else {
-			console.error(`audit chain BROKEN at entry seq ${r.firstBad} (position ${r.index}): ${r.reason}: ${REASONS[r.reason] ?? r.reason}`);
+			console.error(
+				`audit chain BROKEN at entry seq ${r.firstBad} (position ${r.index}): ${r.reason}: ${REASONS[r.reason] ?? r.reason}`
+			);
 			process.exitCode = 1;
 		}
 	} finally {

@@ -31,7 +31,11 @@ async function main(): Promise<void> {
 	// The backup holds hashes and wrapped keys: only its owner may read it (also pg_dump's file).
 	process.umask(0o077);
 	try {
-		const { lines } = await backupDatabase({ databaseUrl: cfg.databaseDirectUrl ?? cfg.databaseUrl, dataDir: cfg.dataDir }, files[0]!, { force: args.includes('--force') });
+		const { lines } = await backupDatabase(
+			{ databaseUrl: cfg.databaseDirectUrl ?? cfg.databaseUrl, dataDir: cfg.dataDir },
+			files[0]!,
+			{ force: args.includes('--force') }
+		);
 		for (const l of lines) console.log(l);
 	} catch (e) {
 		if (e instanceof BackupRefused || e instanceof DataDirInUse || e instanceof PgToolError) {

@@ -33,19 +33,36 @@ const USAGE =
 	'       npm run demo:keys -- --totp <username> [--out <file.json>]';
 
 /** Where the secrets go unless --out says otherwise: a git-ignored folder at the repository root. */
-export const DEMO_SECRETS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'demo-secrets', 'demo-keys.json');
+export const DEMO_SECRETS_FILE = path.join(
+	path.dirname(fileURLToPath(import.meta.url)),
+	'..',
+	'demo-secrets',
+	'demo-keys.json'
+);
 
 /** TOTP as the server checks it (src/lib/server/auth/totp.ts): SHA-1, 6 digits, 30 s steps. */
 function totpNow(key: Uint8Array, now = Date.now()): { code: string; secondsLeft: number } {
-	return { code: generateHOTP(key, BigInt(Math.floor(now / 30_000)), 6), secondsLeft: 30 - Math.floor((now / 1000) % 30) };
+	return {
+		code: generateHOTP(key, BigInt(Math.floor(now / 30_000)), 6),
+		secondsLeft: 30 - Math.floor((now / 1000) % 30)
+	};
 }
 
 /** `--totp <username>`: the current code of a demo account, from the secrets file. */
 function printTotp(file: string, username: string): void {
-	if (!existsSync(file)) usage(`No secrets file at ${file}: run npm run demo:keys -- --organ <id> --signin first (or give --out).`);
+	if (!existsSync(file))
+		usage(`No secrets file at ${file}: run npm run demo:keys -- --organ <id> --signin first (or give --out).`);
 	const keys = JSON.parse(readFileSync(file, 'utf8')) as DemoKeysFile;
 	const s = keys.staff.find((x) => x.username === username);
-	if (!s?.signin) usage(`${username} has no demo sign-in in ${file} (keyed with --signin: ${keys.staff.filter((x) => x.signin).map((x) => x.username).join(', ') || 'none'}).`);
+	if (!s?.signin)
+		usage(
+			`${username} has no demo sign-in in ${file} (keyed with --signin: ${
+				keys.staff
+					.filter((x) => x.signin)
+					.map((x) => x.username)
+					.join(', ') || 'none'
+			}).`
+		);
 	const { code, secondsLeft } = totpNow(decodeBase64(s.signin.totpKey));
 	console.log(`${code}  (TOTP code of ${username}, valid for ${secondsLeft} more seconds; each code signs in once)`);
 }
@@ -60,7 +77,15 @@ export interface DemoKeysFile {
 	password: string;
 	kdf: 'staff' | 'test-only-cheap';
 	root: { seed: string; publicKey: string; fingerprint: string };
-	staff: { staffId: string; organId: string; role: string; username: string; publicKey: string; secretKey: string; signin?: { password: string; totpKey: string; totpBase32: string } }[];
+	staff: {
+		staffId: string;
+		organId: string;
+		role: string;
+		username: string;
+		publicKey: string;
+		secretKey: string;
+		signin?: { password: string; totpKey: string; totpBase32: string };
+	}[];
 }
 
 async function main(): Promise<void> {
@@ -104,11 +129,20 @@ async function main(): Promise<void> {
 	const database = await openForTool(cfg);
 	try {
 		const started = performance.now();
-		const keyed = await keyDemoOrgans(database.db, { organIds, password, kdfParams: cheap ? TEST_ONLY_CHEAP_KDF : undefined, signin });
+		const keyed = await keyDemoOrgans(database.db, {
+			organIds,
+			password,
+			kdfParams: cheap ? TEST_ONLY_CHEAP_KDF : undefined,
+			signin
+		});
 		const file: DemoKeysFile = {
 			password,
 			kdf: cheap ? 'test-only-cheap' : 'staff',
-			root: { seed: encodeBase64(keyed.rootSeed), publicKey: encodeBase64(keyed.rootPublicKey), fingerprint: keyed.fingerprint },
+			root: {
+				seed: encodeBase64(keyed.rootSeed),
+				publicKey: encodeBase64(keyed.rootPublicKey),
+				fingerprint: keyed.fingerprint
+			},
 			staff: keyed.staff.map((s) => ({
 				staffId: s.staffId,
 				organId: s.organId,
@@ -116,7 +150,15 @@ async function main(): Promise<void> {
 				username: s.username,
 				publicKey: encodeBase64(s.publicKey),
 				secretKey: encodeBase64(s.secretKey),
-				...(s.signin ? { signin: { password: s.signin.password, totpKey: encodeBase64(s.signin.totpKey), totpBase32: s.signin.totpBase32 } } : {})
+				...(s.signin
+					? {
+							signin: {
+								password: s.signin.password,
+								totpKey: encodeBase64(s.signin.totpKey),
+								totpBase32: s.signin.totpBase32
+							}
+						}
+					: {})
 			}))
 		};
 		if (!out) {
@@ -133,15 +175,22 @@ async function main(): Promise<void> {
 				`${keyed.created.bundles} new key bundles, ${keyed.created.entries} new directory entries.`
 		);
 		console.log(`Secret keys written to ${target} (mode 0600): for tests and trials only.`);
-		const organs = await database.db.select({ id: disciplineOrgan.id, name: disciplineOrgan.name }).from(disciplineOrgan).where(inArray(disciplineOrgan.id, organIds));
+		const organs = await database.db
+			.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
+			.from(disciplineOrgan)
+			.where(inArray(disciplineOrgan.id, organIds));
 		const organName = new Map(organs.map((o) => [o.id, o.name]));
 		if (!signin) {
-			console.log('The demo accounts keep placeholder passwords and cannot sign in: run again with --signin to give them a password and TOTP.');
+			console.log(
+				'The demo accounts keep placeholder passwords and cannot sign in: run again with --signin to give them a password and TOTP.'
+			);
 			return;
 		}
 		const base = publicBaseUrl(cfg);
 		console.log('');
-		console.log(`Staff sign-in at ${base}/staff/login: user name below, password ${password} (the same password unlocks the key), then a TOTP code.`);
+		console.log(
+			`Staff sign-in at ${base}/staff/login: user name below, password ${password} (the same password unlocks the key), then a TOTP code.`
+		);
 		for (const id of organIds) {
 			console.log(`  ${organName.get(id) ?? id} (${id})`);
 			for (const s of keyed.staff.filter((x) => x.organId === id)) {
@@ -149,7 +198,9 @@ async function main(): Promise<void> {
 			}
 		}
 		const example = keyed.staff[0]?.username ?? '<username>';
-		console.log(`TOTP codes: add a secret to an authenticator app (base32, SHA-1, 6 digits, 30 s), or print the current code:`);
+		console.log(
+			`TOTP codes: add a secret to an authenticator app (base32, SHA-1, 6 digits, 30 s), or print the current code:`
+		);
 		console.log(`  npm run demo:keys -- --totp ${example}${out ? ` --out ${out}` : ''}`);
 	} catch (e) {
 		if (e instanceof DemoKeysError) {

@@ -58,10 +58,14 @@ try {
 			`<!doctype html><html><head><style>html,body{margin:0;background:transparent}svg{display:block}</style></head>` +
 				`<body>${svg(icon.size, icon.radius, icon.scale)}</body></html>`
 		);
-		const png = await page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: icon.size, height: icon.size } });
+		const png = await page.screenshot({
+			omitBackground: true,
+			clip: { x: 0, y: 0, width: icon.size, height: icon.size }
+		});
 		await page.close();
 		const { width, height } = pngSize(png);
-		if (width !== icon.size || height !== icon.size) throw new Error(`${icon.file}: ${width}x${height}, expected ${icon.size}`);
+		if (width !== icon.size || height !== icon.size)
+			throw new Error(`${icon.file}: ${width}x${height}, expected ${icon.size}`);
 		writeFileSync(path.join(outDir, icon.file), png);
 		console.log(`${icon.file}: ${width}x${height}, ${png.length} bytes`);
 	}

@@ -11,13 +11,16 @@ import { openForTool } from '../src/lib/server/db/tool';
 import { exportOrg, formatOf, importOrg } from '../src/lib/server/org/io';
 
 function usage(message: string): never {
-	console.error(`${message}\nUsage: npm run org -- import FILE.csv|FILE.json\n       npm run org -- export FILE.csv|FILE.json|-`);
+	console.error(
+		`${message}\nUsage: npm run org -- import FILE.csv|FILE.json\n       npm run org -- export FILE.csv|FILE.json|-`
+	);
 	process.exit(2);
 }
 
 async function main(): Promise<void> {
 	const [command, file, ...rest] = process.argv.slice(2);
-	if ((command !== 'import' && command !== 'export') || !file || rest.length > 0) usage('Expected a command and one file.');
+	if ((command !== 'import' && command !== 'export') || !file || rest.length > 0)
+		usage('Expected a command and one file.');
 	const format = file === '-' && command === 'export' ? 'json' : formatOf(file);
 	if (!format) usage(`Cannot tell the format of "${file}": use a .csv or .json file.`);
 	let text = '';
@@ -54,7 +57,9 @@ async function main(): Promise<void> {
 			return;
 		}
 		const c = result.counts;
-		console.log(`Imported ${file}: ${c.unit} units, ${c.organ} organs, ${c.jurisdiction} jurisdictions, ${c.staff} memberships, ${c.conflict} conflicts, ${c.post} posts.`);
+		console.log(
+			`Imported ${file}: ${c.unit} units, ${c.organ} organs, ${c.jurisdiction} jurisdictions, ${c.staff} memberships, ${c.conflict} conflicts, ${c.post} posts.`
+		);
 	} finally {
 		await database.close();
 	}

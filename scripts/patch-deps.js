@@ -34,7 +34,9 @@ for (const dir of ['src', 'cjs/src', 'cf/src']) {
 	const text = readFileSync(file, 'utf8');
 	if (text.includes(MARK)) continue;
 	if (!text.includes(ORIGINAL)) {
-		console.error(`patch-deps: ${file} does not have the expected nextWrite(); check whether this postgres.js version still needs the guard`);
+		console.error(
+			`patch-deps: ${file} does not have the expected nextWrite(); check whether this postgres.js version still needs the guard`
+		);
 		failed = true;
 		continue;
 	}

@@ -30,7 +30,11 @@ async function main(): Promise<void> {
 	}
 	process.umask(0o077);
 	try {
-		const { lines, contents } = await restoreDatabase({ databaseUrl: cfg.databaseDirectUrl ?? cfg.databaseUrl, dataDir: cfg.dataDir }, files[0]!, { force: args.includes('--force') });
+		const { lines, contents } = await restoreDatabase(
+			{ databaseUrl: cfg.databaseDirectUrl ?? cfg.databaseUrl, dataDir: cfg.dataDir },
+			files[0]!,
+			{ force: args.includes('--force') }
+		);
 		for (const l of lines) console.log(l);
 		if (!contents.auditOk) {
 			console.error('The restored audit chain does not verify: see `npm run audit:verify`.');

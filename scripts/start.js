@@ -11,7 +11,17 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const buildEntry = path.join(root, 'build', 'index.js');
-const sources = ['src', 'messages', 'drizzle', 'static', 'project.inlang/settings.json', 'package.json', 'package-lock.json', 'svelte.config.js', 'vite.config.ts'];
+const sources = [
+	'src',
+	'messages',
+	'drizzle',
+	'static',
+	'project.inlang/settings.json',
+	'package.json',
+	'package-lock.json',
+	'svelte.config.js',
+	'vite.config.ts'
+];
 /** Generated or cached inside the source folders: never a reason to rebuild. */
 const ignored = new Set([path.join(root, 'src', 'lib', 'paraglide'), path.join(root, 'project.inlang', 'cache')]);
 
@@ -70,7 +80,12 @@ async function exitLike({ code, signal }) {
 const reason = needsBuild();
 if (reason) {
 	console.log(`Building Qingfeng (${reason})…`);
-	const result = await runNode([path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);
+	const result = await runNode([
+		path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+		'build',
+		'--logLevel',
+		'warn'
+	]);
 	if (result.code !== 0 || !existsSync(buildEntry)) {
 		console.error(result.signal ? 'Build interrupted.' : 'The build failed; see the messages above.');
 		await exitLike(result.signal ? result : { code: result.code || 1, signal: null });

@@ -3,10 +3,15 @@
  * `npm test`: every check the project has, in order, with streamed output and one summary.
  *
  *   1. check      svelte-check (zero errors and warnings)            counts as one test
- *   2. unit       vitest: unit and database tests (PGlite, and PostgreSQL when TEST_DATABASE_URL is set)
- *   3. build      vite build (the production build the browser tests run)  counts as one test
- *   4. e2e        browser and process tests on PGlite
- *   5. e2e (pg)   the same on PostgreSQL, when TEST_DATABASE_URL is set
+ *   2. lint       Prettier and ESLint (zero warnings; the layer rules)  counts as one test
+ *   3. unit       vitest: unit and database tests (PGlite, and PostgreSQL when TEST_DATABASE_URL is set)
+ *   4. build      vite build (the production build the browser tests run)  counts as one test
+ *   5. e2e        browser and process tests on PGlite
+ *   6. e2e (pg)   the same on PostgreSQL, when TEST_DATABASE_URL is set
+ *
+ * First, the Debian packages the end-to-end tests need (Chromium, nginx, openssl) are installed when they
+ * are missing and the process may (root, apt-get: scripts/system-packages.js); otherwise a missing browser
+ * fails the end-to-end steps with a hint.
  *
  * A failed step does not stop later ones (except that the end-to-end steps need a build). The last line
  * is always `N passed, N failed` (plus `, N skipped` when tests were skipped); the exit status is non-zero
@@ -17,6 +22,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installDebianPackages, planSystemPackages, thisMachine } from './system-packages.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'qf-test-'));
@@ -70,7 +76,13 @@ async function simpleStep(name, cmd, args, env) {
 	banner(name);
 	const t0 = Date.now();
 	const code = await run(cmd, args, env);
-	const r = { name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, seconds: (Date.now() - t0) / 1000 };
+	const r = {
+		name,
+		passed: code === 0 ? 1 : 0,
+		failed: code === 0 ? 0 : 1,
+		skipped: 0,
+		seconds: (Date.now() - t0) / 1000
+	};
 	if (code !== 0) r.note = `exit code ${code}`;
 	results.push(r);
 	return code === 0;
@@ -121,7 +133,7 @@ function chromiumHint() {
 	if (existsSync(exe)) return null;
 	return (
 		`Chromium not found at ${exe}: the end-to-end tests need it. Install Debian's package with ` +
-		'`apt-get install -y chromium` (as root), or set CHROMIUM_PATH to a Chromium executable.'
+		'`apt-get install -y chromium fonts-noto-cjk` (as root), or set CHROMIUM_PATH to a Chromium executable.'
 	);
 }
 
@@ -137,10 +149,28 @@ async function e2eStep(name, env) {
 	}
 }
 
+/** Installs what the end-to-end tests need from Debian when it is missing and we may; says what is left. */
+function systemPackages() {
+	const plan = planSystemPackages(thisMachine());
+	if (plan.install.length > 0) {
+		process.stdout.write(
+			`Installing ${plan.install.join(' ')} from Debian for the end-to-end tests (missing ${plan.missing.join(', ')}).\n`
+		);
+		if (!installDebianPackages(plan.install)) process.stderr.write('apt-get failed: see its messages above.\n');
+	}
+	if (plan.left.length > 0) {
+		process.stdout.write(
+			`Not installing ${plan.left.join(', ')} (${plan.refusal}): the end-to-end tests that need it will fail.\n`
+		);
+	}
+}
+
 const started = Date.now();
 const pgUrl = process.env.TEST_DATABASE_URL?.trim() || '';
 
+systemPackages();
 await simpleStep('check', npmCmd, ['run', '--silent', 'check']);
+if (!interrupted) await simpleStep('lint', npmCmd, ['run', '--silent', 'lint']);
 if (!interrupted) await vitestStep('unit', []);
 let built = false;
 if (!interrupted) built = await simpleStep('build', process.execPath, [viteBin, 'build']);
@@ -154,7 +184,8 @@ for (const s of e2eSteps) {
 	}
 	await e2eStep(s.name, s.env);
 }
-if (interrupted) results.push({ name: 'interrupted', passed: 0, failed: 1, skipped: 0, seconds: 0, note: 'stopped by a signal' });
+if (interrupted)
+	results.push({ name: 'interrupted', passed: 0, failed: 1, skipped: 0, seconds: 0, note: 'stopped by a signal' });
 
 rmSync(tmp, { recursive: true, force: true });
 

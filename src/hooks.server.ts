@@ -7,6 +7,7 @@ import { DataDirInUse } from '$lib/server/db/pglite-owner';
 import { postgresGuardProblem } from '$lib/server/db/postgres-guard';
 import { log, setLogLevel } from '$lib/server/log';
 import { formBodies, securityHeaders } from '$lib/server/security';
+import { requestOrigin } from '$lib/server/origin';
 import { sessionHandle } from '$lib/server/auth/handle';
 import { announceFirstRun } from '$lib/server/auth/setup';
 import { jobsEnabled, startJobs, type JobRunner } from '$lib/server/jobs';
@@ -59,7 +60,11 @@ export const init: ServerInit = async () => {
 		if (closing) return;
 		closing = true;
 		// Jobs first: running ones finish (or time out) while the database is still open.
-		await jobs.stop().catch((e: unknown) => log('error', 'shutdown', { phase: 'stopping_jobs', error: e instanceof Error ? e.name : 'unknown' }));
+		await jobs
+			.stop()
+			.catch((e: unknown) =>
+				log('error', 'shutdown', { phase: 'stopping_jobs', error: e instanceof Error ? e.name : 'unknown' })
+			);
 		log('info', 'shutdown', { phase: 'closing_database' });
 		await database().close();
 		setDatabase(null);
@@ -95,14 +100,20 @@ const databaseDown = new WeakMap<object, 'unavailable' | 'storage_full'>();
 function unavailableResponse(event: Parameters<Handle>[0]['event'], kind: 'unavailable' | 'storage_full'): Response {
 	const status = kind === 'storage_full' ? 507 : 503;
 	const headers = { 'retry-after': kind === 'storage_full' ? '60' : '5', 'cache-control': 'no-store' };
-	if (event.url.pathname.startsWith('/api/') || (event.request.headers.get('accept') ?? '').includes('application/json')) {
+	if (
+		event.url.pathname.startsWith('/api/') ||
+		(event.request.headers.get('accept') ?? '').includes('application/json')
+	) {
 		return new Response(JSON.stringify({ error: { code: kind, message: UNAVAILABLE_MESSAGES[kind] } }), {
 			status,
 			headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }
 		});
 	}
 	const m = UNAVAILABLE_MESSAGES[kind];
-	return new Response(`${m.zh}\n${m.en}\n`, { status, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' } });
+	return new Response(`${m.zh}\n${m.en}\n`, {
+		status,
+		headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }
+	});
 }
 
 const databaseUnavailable: Handle = async ({ event, resolve }) => {
@@ -119,7 +130,19 @@ const databaseUnavailable: Handle = async ({ event, resolve }) => {
 	return kind && response.status >= 500 ? unavailableResponse(event, kind) : response;
 };
 
-export const handle: Handle = sequence(securityHeaders, databaseUnavailable, i18n, formBodies, sessionHandle);
+/**
+ * securityHeaders wraps everything (it only acts on the response, so refusals get the headers too);
+ * requestOrigin is the first to act on a request: it fixes the URL's scheme and refuses cross-site form
+ * posts before anything else reads the request (src/lib/server/origin.ts).
+ */
+export const handle: Handle = sequence(
+	securityHeaders,
+	requestOrigin,
+	databaseUnavailable,
+	i18n,
+	formBodies,
+	sessionHandle
+);
 
 /** Unexpected errors: logged without personal data, answered generically. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

@@ -25,7 +25,15 @@ import * as schema from '../../src/lib/server/db/schema';
 import { generateDemo } from '../../src/lib/server/org/demo';
 import { loadDemo } from '../../src/lib/server/org/store';
 import { inbox } from '../../src/lib/server/backoffice/inbox';
-import { backofficeStats, baseRegion, rollupPlan, rollupSql, STATS_WORK_MEM, statsSql, type StatsQuery } from '../../src/lib/server/backoffice/stats';
+import {
+	backofficeStats,
+	baseRegion,
+	rollupPlan,
+	rollupSql,
+	STATS_WORK_MEM,
+	statsSql,
+	type StatsQuery
+} from '../../src/lib/server/backoffice/stats';
 import { todayOf } from '../../src/lib/server/backoffice/case';
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 1_000_000);
@@ -61,7 +69,8 @@ class Capture {
 }
 
 async function main(): Promise<void> {
-	const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+	const baseUrl =
+		process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 	const name = REUSE ?? `qf_bench_${randomBytes(5).toString('hex')}`;
 	if (!/^qf_bench_[0-9a-f]+$/.test(name)) throw new Error('BENCH_REUSE must name a qf_bench_… database');
 	const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
@@ -91,7 +100,9 @@ async function load(db: Db, client: postgres.Sql): Promise<void> {
 	let t0 = performance.now();
 	const data = generateDemo({ units: UNITS });
 	await loadDemo(db, data, { force: true });
-	console.log(`Directory: ${data.units.length} units, ${data.organs.length} organs, ${data.staff.length} staff (generated and loaded in ${secs(t0)})`);
+	console.log(
+		`Directory: ${data.units.length} units, ${data.organs.length} organs, ${data.staff.length} staff (generated and loaded in ${secs(t0)})`
+	);
 
 	// One row per unit with the organs a report about it may go to (a simple stand-in for routing: the
 	// unit's commission; a stationed team when there is one, for 70 % of the non-top-leader reports; the
@@ -112,7 +123,9 @@ async function load(db: Db, client: postgres.Sql): Promise<void> {
 		select distinct on (organ_id) organ_id, staff_id from organ_staff where role = 'inspector' order by organ_id, staff_id`);
 	await client.unsafe(`create unique index on bench_inspector (organ_id)`);
 	await client.unsafe(`analyze bench_unit; analyze bench_inspector`);
-	const [{ n: units }] = (await client.unsafe(`select count(*)::int as n from bench_unit`)) as unknown as [{ n: number }];
+	const [{ n: units }] = (await client.unsafe(`select count(*)::int as n from bench_unit`)) as unknown as [
+		{ n: number }
+	];
 
 	const BATCH = 250_000;
 	for (let start = 1; start <= REPORTS; start += BATCH) {
@@ -169,14 +182,18 @@ async function load(db: Db, client: postgres.Sql): Promise<void> {
 	await client.unsafe(`insert into report_deadline (report_id, code, due_on, started_on, met_on)
 		select id, 'acceptance_notice', received_on + 21, received_on, least('${TODAY}'::date, received_on + 3 + floor(random() * 25)::int)
 		from report where real_name and state not in ('received', 'registered', 'duplicate')`);
-	const [{ n: deadlines }] = (await client.unsafe(`select count(*)::int as n from report_deadline`)) as unknown as [{ n: number }];
+	const [{ n: deadlines }] = (await client.unsafe(`select count(*)::int as n from report_deadline`)) as unknown as [
+		{ n: number }
+	];
 	console.log(`Deadlines: ${deadlines.toLocaleString('en')} rows (${secs(t0)})`);
 
 	// The holding organ's inspectors and heads each hold a wrap (what the reporter's browser seals).
 	t0 = performance.now();
 	await client.unsafe(`insert into report_key_wrap (report_id, staff_id, entry_id, sealed)
 		select r.id, m.staff_id, '\\x00'::bytea, '\\x03'::bytea from report r join organ_staff m on m.organ_id = r.organ_id and m.role in ('inspector', 'head')`);
-	const [{ n: wraps }] = (await client.unsafe(`select count(*)::int as n from report_key_wrap`)) as unknown as [{ n: number }];
+	const [{ n: wraps }] = (await client.unsafe(`select count(*)::int as n from report_key_wrap`)) as unknown as [
+		{ n: number }
+	];
 	console.log(`Key wraps: ${wraps.toLocaleString('en')} rows (${secs(t0)})`);
 
 	t0 = performance.now();
@@ -184,7 +201,9 @@ async function load(db: Db, client: postgres.Sql): Promise<void> {
 	await client.unsafe(`vacuum analyze report_deadline`);
 	await client.unsafe(`vacuum analyze report_key_wrap`);
 	await client.unsafe(`analyze`);
-	const [{ size }] = (await client.unsafe(`select pg_size_pretty(pg_total_relation_size('report')) as size`)) as unknown as [{ size: string }];
+	const [{ size }] = (await client.unsafe(
+		`select pg_size_pretty(pg_total_relation_size('report')) as size`
+	)) as unknown as [{ size: string }];
 	console.log(`VACUUM ANALYZE (${secs(t0)}); report table with indexes: ${size}`);
 }
 
@@ -197,7 +216,12 @@ interface Row {
 	note?: string;
 }
 
-async function explainLast(client: postgres.Sql, capture: Capture, label: string, run: () => Promise<unknown>): Promise<void> {
+async function explainLast(
+	client: postgres.Sql,
+	capture: Capture,
+	label: string,
+	run: () => Promise<unknown>
+): Promise<void> {
 	capture.queries = [];
 	capture.on = true;
 	await run();
@@ -219,7 +243,10 @@ async function explainLast(client: postgres.Sql, capture: Capture, label: string
 	if (!worst) return;
 	console.log(`\nEXPLAIN of the slowest query of "${label}" (${worst.ms.toFixed(1)} ms with EXPLAIN ANALYZE):`);
 	console.log(`  ${worst.query.replace(/\s+/g, ' ').slice(0, 300)}…`);
-	for (const line of worst.plan.filter((l) => /(Scan|Join|Aggregate|Sort|Gather|Hash|Execution Time|Planning Time|rows=)/.test(l)).slice(0, 18)) console.log(`  ${line}`);
+	for (const line of worst.plan
+		.filter((l) => /(Scan|Join|Aggregate|Sort|Gather|Hash|Execution Time|Planning Time|rows=)/.test(l))
+		.slice(0, 18))
+		console.log(`  ${line}`);
 }
 
 async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
@@ -236,16 +263,29 @@ async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]
 async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<void> {
 	// A reused database may have been migrated (roll-ups built) after its last ANALYZE.
 	await client.unsafe(`analyze report_stats_month; analyze report_stats_unit`);
-	const [{ rollup }] = (await client.unsafe(`select (select count(*) from report_stats_month)::int || ' month rows, ' || (select count(*) from report_stats_unit)::int || ' unit rows' as rollup`)) as unknown as [{ rollup: string }];
+	const [{ rollup }] = (await client.unsafe(
+		`select (select count(*) from report_stats_month)::int || ' month rows, ' || (select count(*) from report_stats_unit)::int || ' unit rows' as rollup`
+	)) as unknown as [{ rollup: string }];
 	console.log(`Statistics roll-ups (migration 0006, kept by triggers during the load): ${rollup}`);
 	// The organ holding the most reports, and one of its inspectors.
-	const [top] = (await client.unsafe(`select r.organ_id, o.name, count(*)::int as n from report r join discipline_organ o on o.id = r.organ_id
+	const [top] =
+		(await client.unsafe(`select r.organ_id, o.name, count(*)::int as n from report r join discipline_organ o on o.id = r.organ_id
 		group by r.organ_id, o.name order by n desc limit 1`)) as unknown as [{ organ_id: string; name: string; n: number }];
-	const [insp] = (await client.unsafe(`select u.* from organ_staff m join staff_user u on u.id = m.staff_id
-		where m.organ_id = $1 and m.role = 'inspector' order by u.id limit 1`, [top.organ_id])) as unknown as [Record<string, unknown>];
-	const [busyUnit] = (await client.unsafe(`select unit_id from report where organ_id = $1 group by unit_id order by count(*) desc limit 1`, [top.organ_id])) as unknown as [{ unit_id: string }];
-	const [{ n: visible }] = (await client.unsafe(`select count(*)::int as n from report_key_wrap where staff_id = $1`, [insp.id as string])) as unknown as [{ n: number }];
-	console.log(`\nInbox of an inspector of ${top.name} (${top.organ_id}): ${top.n.toLocaleString('en')} reports held, ${visible.toLocaleString('en')} visible to them`);
+	const [insp] = (await client.unsafe(
+		`select u.* from organ_staff m join staff_user u on u.id = m.staff_id
+		where m.organ_id = $1 and m.role = 'inspector' order by u.id limit 1`,
+		[top.organ_id]
+	)) as unknown as [Record<string, unknown>];
+	const [busyUnit] = (await client.unsafe(
+		`select unit_id from report where organ_id = $1 group by unit_id order by count(*) desc limit 1`,
+		[top.organ_id]
+	)) as unknown as [{ unit_id: string }];
+	const [{ n: visible }] = (await client.unsafe(`select count(*)::int as n from report_key_wrap where staff_id = $1`, [
+		insp.id as string
+	])) as unknown as [{ n: number }];
+	console.log(
+		`\nInbox of an inspector of ${top.name} (${top.organ_id}): ${top.n.toLocaleString('en')} reports held, ${visible.toLocaleString('en')} visible to them`
+	);
 	const user = {
 		id: insp.id,
 		username: insp.username,
@@ -280,22 +320,33 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 	const explain: [string, () => Promise<unknown>][] = [];
 	for (const [label, params] of ONLY === 'stats' ? [] : filters) {
 		const call = async () => {
-			const r = (await inbox(ctx, new URLSearchParams(params))) as { status: number; body: { items: unknown[]; counts: { total: number } | null } };
+			const r = (await inbox(ctx, new URLSearchParams(params))) as {
+				status: number;
+				body: { items: unknown[]; counts: { total: number } | null };
+			};
 			if (r.status !== 200) throw new Error(`inbox ${label}: ${r.status} ${JSON.stringify(r.body)}`);
 			return r;
 		};
 		const r = await call();
 		const p = percentiles(await timed(RUNS, call));
-		rows.push({ label: `inbox ${label}`, ...p, target: INBOX_TARGET, note: `${r.body.items.length} items, ${r.body.counts ? `total ${r.body.counts.total.toLocaleString('en')}` : 'no counts (not the first page)'}` });
+		rows.push({
+			label: `inbox ${label}`,
+			...p,
+			target: INBOX_TARGET,
+			note: `${r.body.items.length} items, ${r.body.counts ? `total ${r.body.counts.total.toLocaleString('en')}` : 'no counts (not the first page)'}`
+		});
 		if (p.p95 >= INBOX_TARGET && explain.length < 3) explain.push([`inbox ${label}`, call]);
 	}
 
 	// Statistics: the province commission (everything below it), the busiest organ's subtree, a county.
-	const [county] = (await client.unsafe(`select r.organ_id, o.name from report r join discipline_organ o on o.id = r.organ_id
-		where o.level = 'county' and o.kind = 'commission' group by r.organ_id, o.name order by count(*) desc limit 1`)) as unknown as [{ organ_id: string; name: string }];
-	const [city] = (await client.unsafe(`select id as organ_id, name from discipline_organ where level = 'city' and kind = 'commission' order by id limit 1`)) as unknown as [
-		{ organ_id: string; name: string }
-	];
+	const [county] =
+		(await client.unsafe(`select r.organ_id, o.name from report r join discipline_organ o on o.id = r.organ_id
+		where o.level = 'county' and o.kind = 'commission' group by r.organ_id, o.name order by count(*) desc limit 1`)) as unknown as [
+			{ organ_id: string; name: string }
+		];
+	const [city] = (await client.unsafe(
+		`select id as organ_id, name from discipline_organ where level = 'city' and kind = 'commission' order by id limit 1`
+	)) as unknown as [{ organ_id: string; name: string }];
 	const from = `${Number(TODAY.slice(0, 4)) - 3}${TODAY.slice(4, 8)}01`;
 	const scopes: [string, string, string, string][] = [
 		['province, 3 years', 'o-sf', from, TODAY],
@@ -309,7 +360,12 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 			const call = () => backofficeStats(db, q);
 			const s = await call();
 			const p = percentiles(await timed(STATS_RUNS, call));
-			rows.push({ label: `stats ${label}${suffix}`, ...p, target: STATS_TARGET, note: `${s.total.toLocaleString('en')} reports, ${s.unitCount.toLocaleString('en')} units, ${s.regions.length} regions` });
+			rows.push({
+				label: `stats ${label}${suffix}`,
+				...p,
+				target: STATS_TARGET,
+				note: `${s.total.toLocaleString('en')} reports, ${s.unitCount.toLocaleString('en')} units, ${s.regions.length} regions`
+			});
 			if (label.startsWith('province')) {
 				// Each statistics query on its own, to show which one costs what.
 				const base = await baseRegion(db, q.organIds);
@@ -318,11 +374,15 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 				const parts = plan ? rollupSql(q, base, plan) : statsSql(q, base);
 				const alone: string[] = [];
 				for (const [name, part] of Object.entries(parts) as [string, SQL][]) {
-					const pp = percentiles(await timed(3, () => db.transaction(async (tx) => {
-						await tx.execute(sql.raw(`set local work_mem = '${STATS_WORK_MEM}'`));
-						if (plan && name === 'roll-up places') await tx.execute(sql`set local enable_nestloop = off`); // as backofficeStats runs it
-						return tx.execute(part);
-					})));
+					const pp = percentiles(
+						await timed(3, () =>
+							db.transaction(async (tx) => {
+								await tx.execute(sql.raw(`set local work_mem = '${STATS_WORK_MEM}'`));
+								if (plan && name === 'roll-up places') await tx.execute(sql`set local enable_nestloop = off`); // as backofficeStats runs it
+								return tx.execute(part);
+							})
+						)
+					);
 					alone.push(`${name} ${pp.median.toFixed(0)} ms`);
 				}
 				console.log(`  stats ${label}${suffix}, each query alone (median of 3): ${alone.join(', ')}`);
@@ -334,12 +394,13 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 	await statsRound('');
 	// Side by side: the covering index proposed for the migration (index-only scans; the heap holds the
 	// ciphertext columns, which in production are kilobytes per row, not the 16 bytes generated here).
-	let t = performance.now();
+	const t = performance.now();
 	await client.unsafe(PROPOSED_INDEX);
 	await client.unsafe(`vacuum analyze report`);
-	console.log(`\nCreated the proposed covering index (${secs(t)}; ${((await client.unsafe(`select pg_size_pretty(pg_relation_size('bench_report_stats_cover_idx')) as s`)) as unknown as [{ s: string }])[0].s})`);
+	console.log(
+		`\nCreated the proposed covering index (${secs(t)}; ${((await client.unsafe(`select pg_size_pretty(pg_relation_size('bench_report_stats_cover_idx')) as s`)) as unknown as [{ s: string }])[0].s})`
+	);
 	await statsRound(' +cover idx');
-	t = performance.now();
 	await client.unsafe(`drop index bench_report_stats_cover_idx`);
 	for (const r of rows.filter((x) => x.label.endsWith(' +cover idx'))) {
 		const before = rows.find((x) => x.label === r.label.replace(' +cover idx', ''));
@@ -349,13 +410,29 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 	await report(rows, client, capture, explain);
 }
 
-async function report(rows: Row[], client: postgres.Sql, capture: Capture, explain: [string, () => Promise<unknown>][]): Promise<void> {
-	console.log(`\n${'query'.padEnd(58)}${'median'.padStart(8)}${'p95'.padStart(8)}${'max'.padStart(8)}  target    result`);
+async function report(
+	rows: Row[],
+	client: postgres.Sql,
+	capture: Capture,
+	explain: [string, () => Promise<unknown>][]
+): Promise<void> {
+	console.log(
+		`\n${'query'.padEnd(58)}${'median'.padStart(8)}${'p95'.padStart(8)}${'max'.padStart(8)}  target    result`
+	);
 	for (const r of rows) {
 		const ok = r.p95 < r.target;
-		console.log(`${r.label.padEnd(58)}${f(r.median)}${f(r.p95)}${f(r.max)}  p95<${String(r.target).padEnd(5)}${ok ? 'OK    ' : 'MISSED'}  ${r.note ?? ''}`);
+		console.log(
+			`${r.label.padEnd(58)}${f(r.median)}${f(r.p95)}${f(r.max)}  p95<${String(r.target).padEnd(5)}${ok ? 'OK    ' : 'MISSED'}  ${r.note ?? ''}`
+		);
 	}
-	console.log(`(milliseconds; inbox ${RUNS} runs, statistics ${STATS_RUNS} runs, each after 3 warm-up runs; server time of the handler functions, no HTTP; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores)`);
+	console.log(
+		`(milliseconds; inbox ${RUNS} runs, statistics ${STATS_RUNS} runs, each after 3 warm-up runs; server time of the handler functions, no HTTP; load average ${(
+			await import('node:os')
+		)
+			.loadavg()
+			.map((x) => x.toFixed(1))
+			.join(' ')} on ${(await import('node:os')).cpus().length} cores)`
+	);
 
 	for (const [label, run] of explain) await explainLast(client, capture, label, run);
 }

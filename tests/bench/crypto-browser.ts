@@ -20,7 +20,11 @@ import { bundleCryptoWorker, openCryptoPage, WORKER_PATH } from '../e2e/crypto-p
 import { launchBrowser, newPhonePage, startServer } from '../e2e/harness';
 
 type PageGlobals = {
-	__qfCrypto: { CryptoWorkerClient: typeof CryptoWorkerClient; deriveKey: typeof deriveKey; encryptAttachment: typeof encryptAttachment };
+	__qfCrypto: {
+		CryptoWorkerClient: typeof CryptoWorkerClient;
+		deriveKey: typeof deriveKey;
+		encryptAttachment: typeof encryptAttachment;
+	};
 	__qfClient?: CryptoWorkerClient;
 };
 
@@ -101,7 +105,10 @@ async function main(): Promise<void> {
 					const dec: number[] = [];
 					for (let i = 0; i < runs; i++) {
 						let t0 = performance.now();
-						const { stream } = await g.__qfClient!.encryptAttachment(key, file, { name: 'bench.bin', type: 'application/octet-stream' });
+						const { stream } = await g.__qfClient!.encryptAttachment(key, file, {
+							name: 'bench.bin',
+							type: 'application/octet-stream'
+						});
 						enc.push(performance.now() - t0);
 						t0 = performance.now();
 						const back = await g.__qfClient!.decryptAttachment(key, stream);
@@ -126,7 +133,9 @@ async function main(): Promise<void> {
 			console.log(line);
 		};
 
-		say(`Chromium ${browser.version()}, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}`);
+		say(
+			`Chromium ${browser.version()}, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}`
+		);
 		say(`load average before: ${loadBefore}`);
 
 		// Warm-up: WASM compile and the first 64 MiB allocation (reported, not counted).
@@ -149,18 +158,28 @@ async function main(): Promise<void> {
 						`(${fmt(r.outer)}), ${median(r.inner).toFixed(0)} ms inside the worker (${fmt(r.inner)})`
 				);
 			}
-			say(`[${label}] Argon2id RECEIPT_KDF on the page's main thread (same WASM): median ${median(main.outer).toFixed(0)} ms (${fmt(main.outer)})`);
+			say(
+				`[${label}] Argon2id RECEIPT_KDF on the page's main thread (same WASM): median ${median(main.outer).toFixed(0)} ms (${fmt(main.outer)})`
+			);
 			medians[`worker${rate}`] = median(receipt.outer);
 			medians[`main${rate}`] = median(main.outer);
 			const mib = rate === 1 ? FILE_MIB : Math.max(1, FILE_MIB / 2);
 			const a = await attachment(mib, rate === 1 ? FILE_RUNS : Math.max(1, FILE_RUNS - 1));
 			const mbps = (ms: number) => a.size / 1e6 / (ms / 1000);
-			say(`[${label}] attachment encrypt in worker, ${mib} MiB Blob: median ${mbps(median(a.enc)).toFixed(1)} MB/s (runs ${a.enc.map((ms) => mbps(ms).toFixed(1)).join(', ')})`);
-			say(`[${label}] attachment encrypt, core whole-buffer on the main thread (reference): median ${mbps(median(a.core)).toFixed(1)} MB/s (runs ${a.core.map((ms) => mbps(ms).toFixed(1)).join(', ')})`);
-			say(`[${label}] attachment decrypt in worker, ${mib} MiB Blob: median ${mbps(median(a.dec)).toFixed(1)} MB/s (runs ${a.dec.map((ms) => mbps(ms).toFixed(1)).join(', ')})`);
+			say(
+				`[${label}] attachment encrypt in worker, ${mib} MiB Blob: median ${mbps(median(a.enc)).toFixed(1)} MB/s (runs ${a.enc.map((ms) => mbps(ms).toFixed(1)).join(', ')})`
+			);
+			say(
+				`[${label}] attachment encrypt, core whole-buffer on the main thread (reference): median ${mbps(median(a.core)).toFixed(1)} MB/s (runs ${a.core.map((ms) => mbps(ms).toFixed(1)).join(', ')})`
+			);
+			say(
+				`[${label}] attachment decrypt in worker, ${mib} MiB Blob: median ${mbps(median(a.dec)).toFixed(1)} MB/s (runs ${a.dec.map((ms) => mbps(ms).toFixed(1)).join(', ')})`
+			);
 		}
 		const ratio = (a: string, b: string) => ((medians[a] ?? NaN) / (medians[b] ?? NaN)).toFixed(2);
-		say(`slowdown under 4x throttling: main thread ${ratio('main4', 'main1')}x, worker ${ratio('worker4', 'worker1')}x`);
+		say(
+			`slowdown under 4x throttling: main thread ${ratio('main4', 'main1')}x, worker ${ratio('worker4', 'worker1')}x`
+		);
 		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 		say(`load average after: ${load()}`);
 	} finally {

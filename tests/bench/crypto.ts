@@ -6,7 +6,13 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import os from 'node:os';
 import nacl from 'tweetnacl';
-import { CHUNK_SIZE, attachmentLayout, createAttachmentEncryptor, decryptAttachment, encryptAttachment } from '../../src/lib/crypto/attachment';
+import {
+	CHUNK_SIZE,
+	attachmentLayout,
+	createAttachmentEncryptor,
+	decryptAttachment,
+	encryptAttachment
+} from '../../src/lib/crypto/attachment';
 import { RECEIPT_KDF, deriveKey } from '../../src/lib/crypto/kdf';
 
 const SIZE = 32 * 1024 * 1024;
@@ -26,7 +32,6 @@ function time(fn: () => void): number {
 	fn();
 	return performance.now() - t;
 }
-
 
 function rawSecretbox(data: Uint8Array): void {
 	const nonce = new Uint8Array(24);
@@ -92,9 +97,13 @@ function nodeChachaOpen(): void {
 }
 
 console.log(`crypto bench: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
-console.log(`input ${SIZE / 1024 / 1024} MiB, chunk ${CHUNK_SIZE / 1024} KiB, median of ${RUNS} interleaved rounds, MB = 10^6 bytes of plaintext`);
+console.log(
+	`input ${SIZE / 1024 / 1024} MiB, chunk ${CHUNK_SIZE / 1024} KiB, median of ${RUNS} interleaved rounds, MB = 10^6 bytes of plaintext`
+);
 const layout = attachmentLayout({ ...meta, size: SIZE });
-console.log(`attachment stored size ${layout.ciphertextLength} bytes (${layout.chunks} chunks, padded stream ${layout.streamLength} bytes, +${(((layout.ciphertextLength - SIZE) / SIZE) * 100).toFixed(2)} %)`);
+console.log(
+	`attachment stored size ${layout.ciphertextLength} bytes (${layout.chunks} chunks, padded stream ${layout.streamLength} bytes, +${(((layout.ciphertextLength - SIZE) / SIZE) * 100).toFixed(2)} %)`
+);
 
 const stored = encryptAttachment(key, input, meta);
 
@@ -139,5 +148,7 @@ for (let i = 0; i < RUNS; i++) {
 console.log(
 	`argon2id m=${RECEIPT_KDF.m} KiB t=${RECEIPT_KDF.t} p=${RECEIPT_KDF.p} (RECEIPT_KDF = STAFF_KDF), hash-wasm in Node: median ${median(argon).toFixed(0)} ms (runs: ${argon.map((x) => x.toFixed(0)).join(', ')} ms)`
 );
-console.log(`per-round ratios (streaming encrypt / raw secretbox): ${ratios.map((r) => r.toFixed(3)).join(', ')}; ratio of medians ${(ours / raw).toFixed(3)}`);
+console.log(
+	`per-round ratios (streaming encrypt / raw secretbox): ${ratios.map((r) => r.toFixed(3)).join(', ')}; ratio of medians ${(ours / raw).toFixed(3)}`
+);
 console.log(`attachment_vs_raw_secretbox=${median(ratios).toFixed(3)}`);

@@ -48,17 +48,29 @@ export class HttpClient {
 		this.agent = new http.Agent({ keepAlive: true, maxSockets });
 	}
 
-	request(method: string, path: string, body?: Buffer | string | null, headers: Record<string, string> = {}, timeoutMs = 60_000): Promise<HttpAnswer> {
+	request(
+		method: string,
+		path: string,
+		body?: Buffer | string | null,
+		headers: Record<string, string> = {},
+		timeoutMs = 60_000
+	): Promise<HttpAnswer> {
 		const url = new URL(path, this.base);
 		const data = body === undefined || body === null ? null : typeof body === 'string' ? Buffer.from(body) : body;
 		return new Promise((resolve, reject) => {
 			const req = http.request(
 				url,
-				{ method, agent: this.agent, headers: { ...headers, ...(data ? { 'content-length': String(data.length) } : {}) } },
+				{
+					method,
+					agent: this.agent,
+					headers: { ...headers, ...(data ? { 'content-length': String(data.length) } : {}) }
+				},
 				(res) => {
 					const chunks: Buffer[] = [];
 					res.on('data', (c: Buffer) => chunks.push(c));
-					res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+					res.on('end', () =>
+						resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) })
+					);
 					res.on('error', reject);
 				}
 			);
@@ -107,13 +119,25 @@ export interface Target {
 }
 
 /** The demo target of the benchmark: 银清县 (一把手) → 北泉市纪委监委, a keyed organ (tests/e2e/keyed-demo.ts). */
-export const DEMO_TARGET: Target = { unit: 'sf-c01-k02', position: 'top_leader', kind: 'public_tip', category: 'integrity', organ: 'o-sf-c01' };
+export const DEMO_TARGET: Target = {
+	unit: 'sf-c01-k02',
+	position: 'top_leader',
+	kind: 'public_tip',
+	category: 'integrity',
+	organ: 'o-sf-c01'
+};
 
 /** The verified recipients of a target, as a reporter's browser computes them. */
 export async function fetchRecipients(base: string, target: Target, rootPublicKey: Uint8Array): Promise<Recipient[]> {
-	const res = await fetch(`${base}/api/v1/directory?organ=${encodeURIComponent(target.organ)}&unit=${encodeURIComponent(target.unit)}`);
+	const res = await fetch(
+		`${base}/api/v1/directory?organ=${encodeURIComponent(target.organ)}&unit=${encodeURIComponent(target.unit)}`
+	);
 	if (res.status !== 200) throw new Error(`directory: ${res.status}`);
-	const verified = verifyServedDirectory(await res.json(), { organId: target.organ, now: Date.now(), pinnedRootPublicKey: rootPublicKey });
+	const verified = verifyServedDirectory(await res.json(), {
+		organId: target.organ,
+		now: Date.now(),
+		pinnedRootPublicKey: rootPublicKey
+	});
 	if (verified.valid.length === 0) throw new Error('directory: no valid recipients');
 	const seen = new Set<string>();
 	const out: Recipient[] = [];
@@ -160,7 +184,9 @@ export function attachmentPlaintext(bytes: number, seed: number): Uint8Array {
 function contentJson(locator: string, target: Target, files: number, attachmentBytes: number): Uint8Array {
 	const description =
 		`金丝雀-${locator} ` +
-		'去年下半年在县城老旧小区改造项目招标中，该负责人多次授意评标委员会向特定施工企业倾斜，并通过其亲属控制的劳务公司收取所谓咨询费。'.repeat(6);
+		'去年下半年在县城老旧小区改造项目招标中，该负责人多次授意评标委员会向特定施工企业倾斜，并通过其亲属控制的劳务公司收取所谓咨询费。'.repeat(
+			6
+		);
 	return utf8(
 		JSON.stringify({
 			v: 1,
@@ -172,7 +198,17 @@ function contentJson(locator: string, target: Target, files: number, attachmentB
 			description,
 			interference: null,
 			identity: null,
-			files: files ? [{ index: 0, name: 'scan.jpg', type: 'image/jpeg', bytes: attachmentBytes, metadataRemoved: ['gps', 'camera'] }] : [],
+			files: files
+				? [
+						{
+							index: 0,
+							name: 'scan.jpg',
+							type: 'image/jpeg',
+							bytes: attachmentBytes,
+							metadataRemoved: ['gps', 'camera']
+						}
+					]
+				: [],
 			submittedFrom: 'web'
 		})
 	);
@@ -196,14 +232,20 @@ export function prepareReports(o: PrepareOptions): PreparedReport[] {
 	const pool: { key: Uint8Array; wraps: { entryId: string; sealed: string }[] }[] = [];
 	for (let i = 0; i < Math.max(1, o.keyPool); i++) {
 		const key = generateReportKey();
-		pool.push({ key, wraps: o.recipients.map((r) => ({ entryId: r.entryId, sealed: encodeBase64(sealKey(key, decodeBase64(r.publicKey))) })) });
+		pool.push({
+			key,
+			wraps: o.recipients.map((r) => ({
+				entryId: r.entryId,
+				sealed: encodeBase64(sealKey(key, decodeBase64(r.publicKey)))
+			}))
+		});
 	}
 	const totalWeight = o.mix.sizes.reduce((a, [, w]) => a + w, 0);
 	const out: PreparedReport[] = [];
 	for (let n = 0; n < o.count; n++) {
 		const { key, wraps } = pool[n % pool.length]!;
 		// Deterministic mix: report n gets the size whose weight band n falls in.
-		let pick = ((n * 7919) % 1000) / 1000 * totalWeight;
+		let pick = (((n * 7919) % 1000) / 1000) * totalWeight;
 		let plainBytes = 0;
 		for (const [size, w] of o.mix.sizes) {
 			if (pick < w) {
@@ -214,7 +256,12 @@ export function prepareReports(o: PrepareOptions): PreparedReport[] {
 		}
 		const locator = generateLocator();
 		const seed = o.seed * 1_000_003 + n;
-		const attachment = plainBytes > 0 ? Buffer.from(encryptAttachment(key, attachmentPlaintext(plainBytes, seed), { name: 'scan.jpg', type: 'image/jpeg' })) : null;
+		const attachment =
+			plainBytes > 0
+				? Buffer.from(
+						encryptAttachment(key, attachmentPlaintext(plainBytes, seed), { name: 'scan.jpg', type: 'image/jpeg' })
+					)
+				: null;
 		const content = encryptContent(key, contentJson(locator, o.target, attachment ? 1 : 0, plainBytes));
 		const authKey = randomBytes(32);
 		const kek = randomBytes(32);
@@ -227,7 +274,14 @@ export function prepareReports(o: PrepareOptions): PreparedReport[] {
 			attachmentSeed: seed,
 			commit: {
 				v: 1,
-				routing: { unit: o.target.unit, position: o.target.position, kind: o.target.kind, category: o.target.category, escalate: false, realName: false },
+				routing: {
+					unit: o.target.unit,
+					position: o.target.position,
+					kind: o.target.kind,
+					category: o.target.category,
+					escalate: false,
+					realName: false
+				},
 				organ: o.target.organ,
 				content: encodeBase64(content),
 				wraps,
@@ -262,10 +316,21 @@ export interface Outcome {
  * PoW → commit with the file inline when the encrypted file is at most `inlineMaxBytes`, otherwise
  * PoW → intake → parts → commit. Never retries (the fault tests count what broke).
  */
-export async function submitOne(client: HttpClient, r: PreparedReport, partSizeHint = 1024 * 1024, inlineMaxBytes = INLINE_MAX_BYTES): Promise<Outcome> {
+export async function submitOne(
+	client: HttpClient,
+	r: PreparedReport,
+	partSizeHint = 1024 * 1024,
+	inlineMaxBytes = INLINE_MAX_BYTES
+): Promise<Outcome> {
 	const t0 = performance.now();
 	let stage: Stage = 'pow';
-	const done = (ok: boolean, error?: string): Outcome => ({ locator: r.locator, ok, stage, error, ms: performance.now() - t0 });
+	const done = (ok: boolean, error?: string): Outcome => ({
+		locator: r.locator,
+		ok,
+		stage,
+		error,
+		ms: performance.now() - t0
+	});
 	try {
 		const pow = await client.json('POST', '/api/v1/pow', { purpose: 'intake' });
 		if (pow.status !== 200) return done(false, errorCode(pow));
@@ -288,7 +353,9 @@ export async function submitOne(client: HttpClient, r: PreparedReport, partSizeH
 			const size = partSize || partSizeHint;
 			for (let i = 0; i * size < r.attachment.length; i++) {
 				const part = r.attachment.subarray(i * size, Math.min(r.attachment.length, (i + 1) * size));
-				const put = await client.request('PUT', `/api/v1/intake/${id}/files/0/parts/${i}`, part, { 'content-type': 'application/octet-stream' });
+				const put = await client.request('PUT', `/api/v1/intake/${id}/files/0/parts/${i}`, part, {
+					'content-type': 'application/octet-stream'
+				});
 				if (put.status !== 204) return done(false, errorCode(put));
 			}
 		}
@@ -318,18 +385,30 @@ export interface WorkerJob {
 export interface WorkerResult {
 	outcomes: Outcome[];
 	/** Receipts of every report the worker tried to commit (sent the commit request for): locator → keys. */
-	receipts: { locator: string; authKey: string; unwrapKey: string; attachmentPlainBytes: number; attachmentSeed: number; acknowledged: boolean; commitSent: boolean }[];
+	receipts: {
+		locator: string;
+		authKey: string;
+		unwrapKey: string;
+		attachmentPlainBytes: number;
+		attachmentSeed: number;
+		acknowledged: boolean;
+		commitSent: boolean;
+	}[];
 	startedAt: number;
 	endedAt: number;
 }
 
 /** Runs `job` in a worker thread; resolves when it has prepared its reports, `go()` starts the timed run. */
-export async function spawnClientWorker(job: WorkerJob): Promise<{ go(): Promise<WorkerResult>; terminate(): Promise<number> }> {
+export async function spawnClientWorker(
+	job: WorkerJob
+): Promise<{ go(): Promise<WorkerResult>; terminate(): Promise<number> }> {
 	// Worker threads do not inherit tsx's (or vitest's) loader: the .mjs entry registers tsx for the worker.
 	const worker = new Worker(new URL('./intake-worker.mjs', import.meta.url), { workerData: job });
 	const ready = new Promise<void>((resolve, reject) => {
 		worker.once('error', reject);
-		worker.once('message', (m: { type: string }) => (m.type === 'ready' ? resolve() : reject(new Error(`unexpected ${m.type}`))));
+		worker.once('message', (m: { type: string }) =>
+			m.type === 'ready' ? resolve() : reject(new Error(`unexpected ${m.type}`))
+		);
 	});
 	await ready;
 	return {
@@ -345,7 +424,16 @@ export async function spawnClientWorker(job: WorkerJob): Promise<{ go(): Promise
 
 /** Splits `count` reports over `workers` worker threads and runs them at `concurrency` in total. */
 export async function runClients(
-	o: { base: string; workers: number; concurrency: number; count: number; prepare: Omit<PrepareOptions, 'count' | 'seed'>; seed: number; pauseAfterFailureMs?: number; stopOnFailure?: boolean },
+	o: {
+		base: string;
+		workers: number;
+		concurrency: number;
+		count: number;
+		prepare: Omit<PrepareOptions, 'count' | 'seed'>;
+		seed: number;
+		pauseAfterFailureMs?: number;
+		stopOnFailure?: boolean;
+	},
 	during?: (elapsed: () => number, progress: () => { finished: number; acknowledged: number }) => Promise<void>
 ): Promise<{ results: WorkerResult[]; wallMs: number; prepareMs: number }> {
 	const p0 = performance.now();
@@ -368,7 +456,11 @@ export async function runClients(
 	const prepareMs = performance.now() - p0;
 	const t0 = performance.now();
 	const running = Promise.all(spawned.map((s) => s.go()));
-	if (during) await during(() => performance.now() - t0, () => ({ finished: Atomics.load(counters, 0), acknowledged: Atomics.load(counters, 1) }));
+	if (during)
+		await during(
+			() => performance.now() - t0,
+			() => ({ finished: Atomics.load(counters, 0), acknowledged: Atomics.load(counters, 1) })
+		);
 	const results = await running;
 	const wallMs = performance.now() - t0;
 	await Promise.all(spawned.map((s) => s.terminate()));
@@ -392,9 +484,16 @@ export async function openAndVerify(client: HttpClient, r: WorkerResult['receipt
 	if (pow.status !== 200) return bad(`pow ${errorCode(pow)}`);
 	const { challenge, difficulty } = parseJson(pow) as { challenge: string; difficulty: number };
 	const nonce = solvePowSync(new Uint8Array(Buffer.from(challenge, 'base64url')), difficulty);
-	const open = await client.json('POST', '/api/v1/receipt/open', { locator: r.locator, authKey: r.authKey, pow: { challenge, nonce } });
+	const open = await client.json('POST', '/api/v1/receipt/open', {
+		locator: r.locator,
+		authKey: r.authKey,
+		pow: { challenge, nonce }
+	});
 	if (open.status !== 200) return bad(`open ${errorCode(open)}`);
-	const { token, report } = parseJson(open) as { token: string; report: { content: string; wrappedKey: string; files: { id: string; bytes: number }[] } };
+	const { token, report } = parseJson(open) as {
+		token: string;
+		report: { content: string; wrappedKey: string; files: { id: string; bytes: number }[] };
+	};
 	let key: Uint8Array;
 	try {
 		key = unwrapKey(decodeBase64(report.wrappedKey), decodeBase64(r.unwrapKey));
@@ -406,13 +505,16 @@ export async function openAndVerify(client: HttpClient, r: WorkerResult['receipt
 	const want = r.attachmentPlainBytes > 0 ? 1 : 0;
 	if (report.files.length !== want) return bad(`files: ${report.files.length}, expected ${want}`);
 	for (const f of report.files) {
-		const file = await client.request('GET', `/api/v1/receipt/files/${f.id}`, null, { authorization: `Bearer ${token}` });
+		const file = await client.request('GET', `/api/v1/receipt/files/${f.id}`, null, {
+			authorization: `Bearer ${token}`
+		});
 		if (file.status !== 200) return bad(`file ${errorCode(file)}`);
 		if (file.body.length !== f.bytes) return bad(`file length ${file.body.length} != ${f.bytes}`);
 		try {
 			const plain = decryptAttachment(key, new Uint8Array(file.body));
 			const expected = attachmentPlaintext(r.attachmentPlainBytes, r.attachmentSeed);
-			if (plain.data.length !== expected.length || !Buffer.from(plain.data).equals(Buffer.from(expected))) return bad('file bytes differ');
+			if (plain.data.length !== expected.length || !Buffer.from(plain.data).equals(Buffer.from(expected)))
+				return bad('file bytes differ');
 		} catch (e) {
 			return bad(`decrypt file: ${(e as Error).message}`);
 		}

@@ -29,7 +29,17 @@ import { encryptAttachment } from '../../src/lib/crypto/attachment';
 import { generateReportKey } from '../../src/lib/crypto/keys';
 import { INLINE_MAX_BYTES } from '../../src/lib/reporting-limits';
 import type { Server } from '../e2e/harness';
-import { DEMO_TARGET, fetchRecipients, prepareReports, processMemory, runClients, summarize, type PreparedReport, type Recipient, type WorkerResult } from './intake-lib';
+import {
+	DEMO_TARGET,
+	fetchRecipients,
+	prepareReports,
+	processMemory,
+	runClients,
+	summarize,
+	type PreparedReport,
+	type Recipient,
+	type WorkerResult
+} from './intake-lib';
 
 const DB = process.env.BENCH_DB ?? 'both';
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 4000);
@@ -71,23 +81,35 @@ const f1 = (n: number) => n.toFixed(1);
 
 /** Stored length of the benchmark's attachment (padded bucket, header, tags). */
 function attachmentStreamBytes(): number {
-	return encryptAttachment(generateReportKey(), new Uint8Array(ATTACHMENT), { name: 'scan.jpg', type: 'image/jpeg' }).length;
+	return encryptAttachment(generateReportKey(), new Uint8Array(ATTACHMENT), { name: 'scan.jpg', type: 'image/jpeg' })
+		.length;
 }
 
 function intakeFigures(label: string, results: WorkerResult[], wallMs: number): RunFigures {
 	const outcomes = results.flatMap((r) => r.outcomes);
 	const ok = outcomes.filter((o) => o.ok);
 	const errors = new Map<string, number>();
-	for (const o of outcomes) if (!o.ok) errors.set(`${o.stage}: ${o.error}`, (errors.get(`${o.stage}: ${o.error}`) ?? 0) + 1);
+	for (const o of outcomes)
+		if (!o.ok) errors.set(`${o.stage}: ${o.error}`, (errors.get(`${o.stage}: ${o.error}`) ?? 0) + 1);
 	const s = summarize(ok.map((o) => o.ms));
-	return { label, reports: ok.length, failed: outcomes.length - ok.length, perSecond: ok.length / (wallMs / 1000), p50: s.p50, p99: s.p99, errors };
+	return {
+		label,
+		reports: ok.length,
+		failed: outcomes.length - ok.length,
+		perSecond: ok.length / (wallMs / 1000),
+		p50: s.p50,
+		p99: s.p99,
+		errors
+	};
 }
 
 function print(f: RunFigures): void {
 	console.log(
 		`  ${f.label.padEnd(34)} ${String(f.reports).padStart(6)} reports  ${f1(f.perSecond).padStart(7)} reports/s  p50 ${f1(f.p50).padStart(6)} ms  p99 ${f1(f.p99).padStart(6)} ms` +
 			(f.failed ? `  FAILED ${f.failed}` : '') +
-			(f.cpu ? `  CPU/report: ${f.cpu.server === null ? '' : `server ${f.cpu.server.toFixed(2)} ms, `}PostgreSQL ${f.cpu.postgres.toFixed(2)} ms` : '')
+			(f.cpu
+				? `  CPU/report: ${f.cpu.server === null ? '' : `server ${f.cpu.server.toFixed(2)} ms, `}PostgreSQL ${f.cpu.postgres.toFixed(2)} ms`
+				: '')
 	);
 	for (const [k, n] of f.errors) console.log(`      ${n} × ${k}`);
 }
@@ -149,11 +171,25 @@ async function withCpu<T extends { figures: RunFigures }>(serverPid: number | nu
 	return out;
 }
 
-async function intakeRun(server: Server, recipients: Recipient[], count: number, concurrency: number, seed: number, label: string): Promise<{ figures: RunFigures; maxRssKb: number }> {
+async function intakeRun(
+	server: Server,
+	recipients: Recipient[],
+	count: number,
+	concurrency: number,
+	seed: number,
+	label: string
+): Promise<{ figures: RunFigures; maxRssKb: number }> {
 	return withCpu(server.pid, () => intakeRunInner(server, recipients, count, concurrency, seed, label));
 }
 
-async function intakeRunInner(server: Server, recipients: Recipient[], count: number, concurrency: number, seed: number, label: string): Promise<{ figures: RunFigures; maxRssKb: number }> {
+async function intakeRunInner(
+	server: Server,
+	recipients: Recipient[],
+	count: number,
+	concurrency: number,
+	seed: number,
+	label: string
+): Promise<{ figures: RunFigures; maxRssKb: number }> {
 	const { value, maxRssKb } = await withRss(server.pid, async () => {
 		const { results, wallMs } = await runClients({
 			base: server.url,
@@ -183,10 +219,21 @@ interface RawRow {
 }
 
 function rawRows(recipients: Recipient[], count: number, seed: number): RawRow[] {
-	const prepared: PreparedReport[] = prepareReports({ target: DEMO_TARGET, recipients, count, mix: { sizes: [[ATTACHMENT, 1]] }, keyPool: 64, seed });
+	const prepared: PreparedReport[] = prepareReports({
+		target: DEMO_TARGET,
+		recipients,
+		count,
+		mix: { sizes: [[ATTACHMENT, 1]] },
+		keyPool: 64,
+		seed
+	});
 	const byEntry = new Map(recipients.map((r) => [r.entryId, r.staffId]));
 	return prepared.map((p) => {
-		const c = p.commit as { content: string; wraps: { entryId: string; sealed: string }[]; receipt: { kdfSpec: string; authHash: string; wrappedKey: string } };
+		const c = p.commit as {
+			content: string;
+			wraps: { entryId: string; sealed: string }[];
+			receipt: { kdfSpec: string; authHash: string; wrappedKey: string };
+		};
 		return {
 			powId: randomBytes(16),
 			expiresAt: new Date(Date.now() + 3600_000),
@@ -196,7 +243,11 @@ function rawRows(recipients: Recipient[], count: number, seed: number): RawRow[]
 			kdfSpec: Buffer.from(decodeBase64(c.receipt.kdfSpec)),
 			authHash: Buffer.from(decodeBase64(c.receipt.authHash)),
 			receiptWrapped: Buffer.from(decodeBase64(c.receipt.wrappedKey)),
-			wraps: c.wraps.map((w) => ({ staffId: byEntry.get(w.entryId)!, entryId: Buffer.from(decodeBase64(w.entryId)), sealed: Buffer.from(decodeBase64(w.sealed)) }))
+			wraps: c.wraps.map((w) => ({
+				staffId: byEntry.get(w.entryId)!,
+				entryId: Buffer.from(decodeBase64(w.entryId)),
+				sealed: Buffer.from(decodeBase64(w.sealed))
+			}))
 		};
 	});
 }
@@ -214,7 +265,20 @@ async function insertReport(q: Query, r: RawRow): Promise<void> {
 	const [rep] = await q(
 		`insert into report (locator, unit_id, position, kind, category, real_name, escalate, organ_id, received_on, content, content_bytes, kdf_spec, auth_hash, receipt_wrapped)
 		 values ($1, $2, $3, $4, $5, false, false, $6, $7, $8, $9, $10, $11, $12) returning id`,
-		[r.locator, DEMO_TARGET.unit, DEMO_TARGET.position, DEMO_TARGET.kind, DEMO_TARGET.category, DEMO_TARGET.organ, receivedOn, r.content, r.content.length, r.kdfSpec, r.authHash, r.receiptWrapped]
+		[
+			r.locator,
+			DEMO_TARGET.unit,
+			DEMO_TARGET.position,
+			DEMO_TARGET.kind,
+			DEMO_TARGET.category,
+			DEMO_TARGET.organ,
+			receivedOn,
+			r.content,
+			r.content.length,
+			r.kdfSpec,
+			r.authHash,
+			r.receiptWrapped
+		]
 	);
 	const values: unknown[] = [];
 	const tuples = r.wraps.map((w, i) => {
@@ -222,13 +286,33 @@ async function insertReport(q: Query, r: RawRow): Promise<void> {
 		return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
 	});
 	await q(`insert into report_key_wrap (report_id, staff_id, entry_id, sealed) values ${tuples.join(', ')}`, values);
-	const [a] = await q('insert into attachment (report_id, file_no, bytes, parts) values ($1, 0, $2, 1) returning id', [rep!.id, r.part.length]);
+	const [a] = await q('insert into attachment (report_id, file_no, bytes, parts) values ($1, 0, $2, 1) returning id', [
+		rep!.id,
+		r.part.length
+	]);
 	await q('insert into attachment_part (attachment_id, idx, data) values ($1, 0, $2)', [a!.id, r.part]);
 }
 
 /** The same rows as one statement (one round trip, no explicit transaction): the fastest raw way. */
 async function insertReportOneStatement(q: Query, r: RawRow): Promise<void> {
-	const params: unknown[] = [r.powId, r.expiresAt, r.locator, DEMO_TARGET.unit, DEMO_TARGET.position, DEMO_TARGET.kind, DEMO_TARGET.category, DEMO_TARGET.organ, receivedOn, r.content, r.content.length, r.kdfSpec, r.authHash, r.receiptWrapped, r.part.length, r.part];
+	const params: unknown[] = [
+		r.powId,
+		r.expiresAt,
+		r.locator,
+		DEMO_TARGET.unit,
+		DEMO_TARGET.position,
+		DEMO_TARGET.kind,
+		DEMO_TARGET.category,
+		DEMO_TARGET.organ,
+		receivedOn,
+		r.content,
+		r.content.length,
+		r.kdfSpec,
+		r.authHash,
+		r.receiptWrapped,
+		r.part.length,
+		r.part
+	];
 	const tuples = r.wraps.map((w) => {
 		params.push(w.staffId, w.entryId, w.sealed);
 		const n = params.length;
@@ -268,7 +352,15 @@ async function rawRun(
 	);
 	const wall = performance.now() - t0;
 	const s = summarize(ms);
-	return { label, reports: rows.length, failed: 0, perSecond: rows.length / (wall / 1000), p50: s.p50, p99: s.p99, errors: new Map() };
+	return {
+		label,
+		reports: rows.length,
+		failed: 0,
+		perSecond: rows.length / (wall / 1000),
+		p50: s.p50,
+		p99: s.p99,
+		errors: new Map()
+	};
 }
 
 /* ------------------------------------------------------------------ main */
@@ -285,10 +377,16 @@ async function postgresBench(): Promise<number> {
 	const { server, keys } = await startWithKeyedDemo({ testKdf: true, env: serverEnv() });
 	const sql = postgres(server.databaseUrl!, { max: POOL_MAX, onnotice: () => {} });
 	try {
-		const [{ version }] = (await sql`select current_setting('server_version') as version`) as unknown as [{ version: string }];
+		const [{ version }] = (await sql`select current_setting('server_version') as version`) as unknown as [
+			{ version: string }
+		];
 		const recipients = await fetchRecipients(server.url, DEMO_TARGET, keys.rootPublicKey);
-		console.log(`\nPostgreSQL ${version}: production build (node build), DATABASE_POOL_MAX=${POOL_MAX}, POW_DIFFICULTY=${POW_BITS} bits (POW_FREE_PER_MINUTE raised so load adds none)`);
-		console.log(`  ${REPORTS} reports per round, ${CONCURRENCY} concurrent clients in ${WORKERS} worker threads; ${recipients.length} recipients per report (wraps);`);
+		console.log(
+			`\nPostgreSQL ${version}: production build (node build), DATABASE_POOL_MAX=${POOL_MAX}, POW_DIFFICULTY=${POW_BITS} bits (POW_FREE_PER_MINUTE raised so load adds none)`
+		);
+		console.log(
+			`  ${REPORTS} reports per round, ${CONCURRENCY} concurrent clients in ${WORKERS} worker threads; ${recipients.length} recipients per report (wraps);`
+		);
 		console.log(
 			`  content bucket + ${ATTACHMENT / 1024} KiB attachment (encrypted ${attachmentStreamBytes()} bytes: ${attachmentStreamBytes() <= INLINE_MAX_BYTES ? 'sent inline with the commit, as the browser does, 2 requests per report' : 'sent through an intake, 4 requests per report'}); server, clients and PostgreSQL share the same ${os.cpus().length} cores.`
 		);
@@ -297,14 +395,25 @@ async function postgresBench(): Promise<number> {
 		const raws: RunFigures[] = [];
 		let maxRss = 0;
 		for (let round = 1; round <= ROUNDS; round++) {
-			const run = await intakeRun(server, recipients, REPORTS, CONCURRENCY, 10 + round, `intake (HTTP), round ${round}`);
+			const run = await intakeRun(
+				server,
+				recipients,
+				REPORTS,
+				CONCURRENCY,
+				10 + round,
+				`intake (HTTP), round ${round}`
+			);
 			maxRss = Math.max(maxRss, run.maxRssKb);
 			intakes.push(run.figures);
 			print(run.figures);
 			const rowsTx = rawRows(recipients, REPORTS, 20 + round);
 			const { figures: raw } = await withCpu(null, async () => ({
 				figures: await rawRun(`raw insert, transaction, round ${round}`, rowsTx, CONCURRENCY, (fn) =>
-					sql.begin((tx) => fn((text, params) => tx.unsafe(text, params as never[]) as unknown as Promise<{ id: string }[]>)).then(() => {})
+					sql
+						.begin((tx) =>
+							fn((text, params) => tx.unsafe(text, params as never[]) as unknown as Promise<{ id: string }[]>)
+						)
+						.then(() => {})
 				)
 			}));
 			raws.push(raw);
@@ -347,12 +456,16 @@ async function pgliteBench(): Promise<void> {
 	let stopped = false;
 	try {
 		const recipients = await fetchRecipients(server.url, DEMO_TARGET, keys.rootPublicKey);
-		console.log(`\nPGlite (embedded, in the server process): ${PGLITE_REPORTS} reports, ${PGLITE_CONCURRENCY} concurrent clients, same payloads`);
+		console.log(
+			`\nPGlite (embedded, in the server process): ${PGLITE_REPORTS} reports, ${PGLITE_CONCURRENCY} concurrent clients, same payloads`
+		);
 		await intakeRun(server, recipients, 50, PGLITE_CONCURRENCY, 2, 'warm-up');
 		const run = await intakeRun(server, recipients, PGLITE_REPORTS, PGLITE_CONCURRENCY, 31, 'intake (HTTP)');
 		print(run.figures);
 		const mem = processMemory(server.pid);
-		console.log(`  server RSS: max sampled ${(run.maxRssKb / 1024).toFixed(0)} MiB; VmHWM ${((mem?.hwmKb ?? NaN) / 1024).toFixed(0)} MiB`);
+		console.log(
+			`  server RSS: max sampled ${(run.maxRssKb / 1024).toFixed(0)} MiB; VmHWM ${((mem?.hwmKb ?? NaN) / 1024).toFixed(0)} MiB`
+		);
 		// Ceiling: the same statements into the same data folder by PGlite in this process (the server stopped).
 		process.kill(server.pid, 'SIGTERM');
 		await server.exited;
@@ -360,8 +473,14 @@ async function pgliteBench(): Promise<void> {
 		const { PGlite } = await import('@electric-sql/pglite');
 		const pg = await PGlite.create(server.dataDir!);
 		try {
-			const tx = await rawRun('raw insert, transaction (PGlite in-process)', rawRows(recipients, PGLITE_REPORTS, 32), PGLITE_CONCURRENCY, (fn) =>
-				pg.transaction((t) => fn(async (text, params) => (await t.query<{ id: string }>(text, params)).rows)).then(() => {})
+			const tx = await rawRun(
+				'raw insert, transaction (PGlite in-process)',
+				rawRows(recipients, PGLITE_REPORTS, 32),
+				PGLITE_CONCURRENCY,
+				(fn) =>
+					pg
+						.transaction((t) => fn(async (text, params) => (await t.query<{ id: string }>(text, params)).rows))
+						.then(() => {})
 			);
 			print(tx);
 			const one = await rawRun(

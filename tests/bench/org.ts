@@ -52,7 +52,12 @@ async function main(): Promise<void> {
 				queries.push(py.pinyinInitials.slice(start, start + len + 1));
 				break;
 			case 1:
-				queries.push(py.pinyinFull.split(' ').slice(start, start + len).join(''));
+				queries.push(
+					py.pinyinFull
+						.split(' ')
+						.slice(start, start + len)
+						.join('')
+				);
 				break;
 			case 2:
 				queries.push(chars.slice(start, start + len).join(''));
@@ -92,8 +97,12 @@ async function main(): Promise<void> {
 
 	const s = stats(searchMs);
 	const r = stats(routeMs);
-	console.log(`Unit search  (${searchMs.length} requests, ${(hits / queries.length).toFixed(1)} hits avg): median ${fmt(s.median)} ms  p95 ${fmt(s.p95)} ms  max ${fmt(s.max)} ms  (target p95 < 20 ms) ${s.p95 < 20 ? 'OK' : 'MISSED'}`);
-	console.log(`Routing      (${routeMs.length} requests):               median ${fmt(r.median)} ms  p95 ${fmt(r.p95)} ms  max ${fmt(r.max)} ms  (target p95 < 5 ms) ${r.p95 < 5 ? 'OK' : 'MISSED'}`);
+	console.log(
+		`Unit search  (${searchMs.length} requests, ${(hits / queries.length).toFixed(1)} hits avg): median ${fmt(s.median)} ms  p95 ${fmt(s.p95)} ms  max ${fmt(s.max)} ms  (target p95 < 20 ms) ${s.p95 < 20 ? 'OK' : 'MISSED'}`
+	);
+	console.log(
+		`Routing      (${routeMs.length} requests):               median ${fmt(r.median)} ms  p95 ${fmt(r.p95)} ms  max ${fmt(r.max)} ms  (target p95 < 5 ms) ${r.p95 < 5 ? 'OK' : 'MISSED'}`
+	);
 	await database.close();
 }
 

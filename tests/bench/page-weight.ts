@@ -56,7 +56,12 @@ async function weigh(server: Server, pathname: string): Promise<Row[]> {
 			const url = res.url();
 			const type = res.request().resourceType();
 			const ct = res.headers()['content-type'] ?? '';
-			const kind = type === 'script' || /javascript/.test(ct) ? 'js' : type === 'stylesheet' || /text\/css/.test(ct) ? 'css' : null;
+			const kind =
+				type === 'script' || /javascript/.test(ct)
+					? 'js'
+					: type === 'stylesheet' || /text\/css/.test(ct)
+						? 'css'
+						: null;
 			if (!kind || /\.worker/.test(url)) return;
 			pending.push(
 				(async () => {
@@ -101,14 +106,18 @@ function printTable(pathname: string, rows: Row[]): { js: number; css: number } 
 	console.log(
 		`total CSS ${kb(css)} kB wire, ${kb(sum('css', 'raw'))} kB raw, ${kb(sum('css', 'gzip'))} kB gzip-9 (${rows.filter((r) => r.kind === 'css').length} files)`
 	);
-	console.log(`JS + CSS  ${kb(js + css)} kB on the wire — target ≤ ${TARGET_KB} kB: ${js + css <= TARGET_KB * 1000 ? 'met' : 'NOT met'}`);
+	console.log(
+		`JS + CSS  ${kb(js + css)} kB on the wire — target ≤ ${TARGET_KB} kB: ${js + css <= TARGET_KB * 1000 ? 'met' : 'NOT met'}`
+	);
 	return { js, css };
 }
 
 /** What the service worker downloads once, on the first visit, to precache the public shell. */
 async function precacheWeight(server: Server): Promise<void> {
 	const sw = readFileSync(path.join(root, 'build', 'client', 'sw.js'), 'utf8');
-	const urls = [...(/precacheAndRoute\((\[[\s\S]*?\])\s*,/.exec(sw)?.[1] ?? '').matchAll(/url:"([^"]+)"/g)].map((m) => m[1]!);
+	const urls = [...(/precacheAndRoute\((\[[\s\S]*?\])\s*,/.exec(sw)?.[1] ?? '').matchAll(/url:"([^"]+)"/g)].map(
+		(m) => m[1]!
+	);
 	let wire = 0;
 	let raw = 0;
 	for (const u of urls) {
@@ -152,8 +161,17 @@ async function runLighthouse(server: Server): Promise<void> {
 				const lost = cat.auditRefs
 					.filter((ref) => ref.weight > 0)
 					.map((ref) => audits[ref.id]!)
-					.filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'notApplicable');
-				for (const a of lost) console.log(`  ${id}: ${a.id} (${Math.round((a.score ?? 0) * 100)}) ${a.title}${a.displayValue ? ' — ' + a.displayValue : ''}`);
+					.filter(
+						(a) =>
+							a.score !== null &&
+							a.score < 1 &&
+							a.scoreDisplayMode !== 'informative' &&
+							a.scoreDisplayMode !== 'notApplicable'
+					);
+				for (const a of lost)
+					console.log(
+						`  ${id}: ${a.id} (${Math.round((a.score ?? 0) * 100)}) ${a.title}${a.displayValue ? ' — ' + a.displayValue : ''}`
+					);
 			}
 		}
 	} finally {

@@ -23,7 +23,15 @@ import path from 'node:path';
 import { freePort, root, type Server } from '../e2e/harness';
 import { loadDemoInto } from '../e2e/demo';
 import { keyDemoInto } from '../e2e/keyed-demo';
-import { limitSequence, openAttempt, randomLocator, statusRuns, submitRealReport, timeGuesses, timingReport } from '../security/receipt';
+import {
+	limitSequence,
+	openAttempt,
+	randomLocator,
+	statusRuns,
+	submitRealReport,
+	timeGuesses,
+	timingReport
+} from '../security/receipt';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -44,14 +52,19 @@ interface Running {
 function storageEnv(): { env: Record<string, string>; drop: () => Promise<void> } {
 	if (!PG) {
 		mkdirSync(path.join(root, 'tests', '.tmp'), { recursive: true });
-		const dir = mkdtempSync(path.join(existsSync(path.join(root, 'tests', '.tmp')) ? path.join(root, 'tests', '.tmp') : os.tmpdir(), 'bench-receipt-'));
+		const dir = mkdtempSync(
+			path.join(
+				existsSync(path.join(root, 'tests', '.tmp')) ? path.join(root, 'tests', '.tmp') : os.tmpdir(),
+				'bench-receipt-'
+			)
+		);
 		return { env: { DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 	}
 	const base = new URL(process.env.TEST_DATABASE_URL!);
 	const name = `qf_bench_receipt_${randomBytes(4).toString('hex')}`;
 	const url = new URL(base.toString());
 	url.pathname = `/${name}`;
-	const admin = async <T,>(fn: (sql: import('postgres').Sql) => Promise<T>) => {
+	const admin = async <T>(fn: (sql: import('postgres').Sql) => Promise<T>) => {
 		const { default: postgres } = await import('postgres');
 		const sql = postgres(base.toString(), { max: 1, onnotice: () => {} });
 		try {
@@ -80,10 +93,21 @@ async function start(storage: Record<string, string>, extra: Record<string, stri
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	const env: Record<string, string> = {};
-	for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !['DATABASE_URL', 'DATA_DIR', 'TEST_DATABASE_URL', 'PORT', 'HOST', 'ORIGIN'].includes(k)) env[k] = v;
-	Object.assign(env, { NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, JOBS: 'off' }, storage, extra);
+	for (const [k, v] of Object.entries(process.env))
+		if (v !== undefined && !['DATABASE_URL', 'DATA_DIR', 'TEST_DATABASE_URL', 'PORT', 'HOST', 'ORIGIN'].includes(k))
+			env[k] = v;
+	Object.assign(
+		env,
+		{ NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ORIGIN: url, JOBS: 'off' },
+		storage,
+		extra
+	);
 	delete env.__CREATE;
-	const child = spawn(process.execPath, [path.join(BUILD, 'index.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [path.join(BUILD, 'index.js')], {
+		cwd: root,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
 	let out = '';
 	await new Promise<void>((resolve, reject) => {
 		const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
@@ -112,7 +136,8 @@ async function start(storage: Record<string, string>, extra: Record<string, stri
 }
 
 async function main(): Promise<void> {
-	if (!existsSync(path.join(BUILD, 'index.js'))) throw new Error(`No production build at ${BUILD}: run npm run build first.`);
+	if (!existsSync(path.join(BUILD, 'index.js')))
+		throw new Error(`No production build at ${BUILD}: run npm run build first.`);
 	const storage = storageEnv();
 	if (storage.env.__CREATE) await createDb(storage.env.__CREATE);
 	const { __CREATE: _unused, ...storageOnly } = storage.env;
@@ -124,13 +149,21 @@ async function main(): Promise<void> {
 		await keyDemoInto(stopped, { testKdf: true });
 		const env = { POW_DIFFICULTY: '4', POW_FREE_PER_MINUTE: '1000000', RECEIPT_PER_10MIN: '100000' };
 		let server = await start(storageOnly, env);
-		console.log(`receipt guessing benchmark: ${PG ? 'PostgreSQL' : 'PGlite'}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, build ${BUILD}`);
+		console.log(
+			`receipt guessing benchmark: ${PG ? 'PostgreSQL' : 'PGlite'}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os
+				.loadavg()
+				.map((l) => l.toFixed(2))
+				.join(' ')}, build ${BUILD}`
+		);
 		const real = await submitRealReport(server.url);
 		console.log(`a real report was submitted through the client code: locator ${real.locator}`);
 
 		const seq = await limitSequence(server.url, real, 10);
-		console.log(`1. per-locator backoff, 10 wrong guesses each, alternating:\n   existing: ${statusRuns(seq.existing)} (Retry-After ${seq.existing.map((a) => a.retryAfter ?? '-').join(',')})\n   missing:  ${statusRuns(seq.missing)} (Retry-After ${seq.missing.map((a) => a.retryAfter ?? '-').join(',')})\n   same statuses: ${JSON.stringify(seq.existing.map((a) => a.status)) === JSON.stringify(seq.missing.map((a) => a.status))}; same bodies: ${seq.existing.every((a, i) => a.body === seq.missing[i]!.body)}`);
-		for (let i = 0; i < 30 && (await openAttempt(server.url, real.locator, real.authKey)).status !== 200; i++) await new Promise((r) => setTimeout(r, 1000));
+		console.log(
+			`1. per-locator backoff, 10 wrong guesses each, alternating:\n   existing: ${statusRuns(seq.existing)} (Retry-After ${seq.existing.map((a) => a.retryAfter ?? '-').join(',')})\n   missing:  ${statusRuns(seq.missing)} (Retry-After ${seq.missing.map((a) => a.retryAfter ?? '-').join(',')})\n   same statuses: ${JSON.stringify(seq.existing.map((a) => a.status)) === JSON.stringify(seq.missing.map((a) => a.status))}; same bodies: ${seq.existing.every((a, i) => a.body === seq.missing[i]!.body)}`
+		);
+		for (let i = 0; i < 30 && (await openAttempt(server.url, real.locator, real.authKey)).status !== 200; i++)
+			await new Promise((r) => setTimeout(r, 1000));
 
 		const t0 = Date.now();
 		let last = 0;
@@ -143,10 +176,19 @@ async function main(): Promise<void> {
 			}
 		});
 		const answers = new Map<string, number>();
-		for (const a of [...run.existing, ...run.missing]) answers.set(`${a.status} ${a.body}`, (answers.get(`${a.status} ${a.body}`) ?? 0) + 1);
-		console.log(`2. ${GUESSES} wrong guesses against the real locator and ${GUESSES} against missing ones (fresh each), each with its own proof of work, in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${run.resets} right-key openings in between:`);
+		for (const a of [...run.existing, ...run.missing])
+			answers.set(`${a.status} ${a.body}`, (answers.get(`${a.status} ${a.body}`) ?? 0) + 1);
+		console.log(
+			`2. ${GUESSES} wrong guesses against the real locator and ${GUESSES} against missing ones (fresh each), each with its own proof of work, in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${run.resets} right-key openings in between:`
+		);
 		for (const [a, n] of answers) console.log(`   ${n} × ${a}`);
-		console.log(timingReport('   open (client-side time of the POST /api/v1/receipt/open request)', run.existing.map((a) => a.ms), run.missing.map((a) => a.ms)).text.replace(/\n/g, '\n   '));
+		console.log(
+			timingReport(
+				'   open (client-side time of the POST /api/v1/receipt/open request)',
+				run.existing.map((a) => a.ms),
+				run.missing.map((a) => a.ms)
+			).text.replace(/\n/g, '\n   ')
+		);
 		console.log(
 			timingReport(
 				'   open, leaving out the real-locator guesses sent right after a right-key opening',
@@ -154,14 +196,25 @@ async function main(): Promise<void> {
 				run.missing.map((a) => a.ms)
 			).text.replace(/\n/g, '\n   ')
 		);
-		console.log(timingReport('   spec (POST /api/v1/receipt/spec, every 4th step)', run.spec.existing, run.spec.missing).text.replace(/\n/g, '\n   '));
+		console.log(
+			timingReport(
+				'   spec (POST /api/v1/receipt/spec, every 4th step)',
+				run.spec.existing,
+				run.spec.missing
+			).text.replace(/\n/g, '\n   ')
+		);
 		await server.stop();
 
 		server = await start(storageOnly, { POW_DIFFICULTY: '4', POW_FREE_PER_MINUTE: '1000000' });
 		const attempts = [];
-		for (let i = 0; i < 36; i++) attempts.push(await openAttempt(server.url, i === 35 ? real.locator : randomLocator(real.locator), randomBytes(32)));
+		for (let i = 0; i < 36; i++)
+			attempts.push(
+				await openAttempt(server.url, i === 35 ? real.locator : randomLocator(real.locator), randomBytes(32))
+			);
 		const first = attempts.findIndex((a) => a.status === 429) + 1;
-		console.log(`3. default address limit (RECEIPT_PER_10MIN=30), 36 guesses: ${statusRuns(attempts)}; first 429 at guess ${first} (Retry-After ${attempts[first - 1]?.retryAfter} s); the real locator at guess 36: ${attempts[35]!.status}`);
+		console.log(
+			`3. default address limit (RECEIPT_PER_10MIN=30), 36 guesses: ${statusRuns(attempts)}; first 429 at guess ${first} (Retry-After ${attempts[first - 1]?.retryAfter} s); the real locator at guess 36: ${attempts[35]!.status}`
+		);
 		await server.stop();
 	} finally {
 		await storage.drop();

@@ -8,7 +8,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countRows, cpuMs, pool, postJson, solvedPow, withStorage } from '../security/lib';
-import { limitSequence, openAttempt, randomLocator, statusRuns, submitRealReport, timeGuesses, timingReport, type RealReceipt } from '../security/receipt';
+import {
+	limitSequence,
+	openAttempt,
+	randomLocator,
+	statusRuns,
+	submitRealReport,
+	timeGuesses,
+	timingReport,
+	type RealReceipt
+} from '../security/receipt';
 import { loadDemoInto } from './demo';
 import { releaseStorage, startServer, type Server } from './harness';
 import { keyDemoInto } from './keyed-demo';
@@ -28,7 +37,10 @@ afterAll(async () => {
 
 describe('flood: submissions without a valid proof of work', () => {
 	it(`are refused cheaply: server CPU per refused request vs a valid intake (${backend})`, async () => {
-		const server = await startServer({ keepStorage: true, env: { POW_DIFFICULTY: '8', POW_FREE_PER_MINUTE: '1000000', INTAKE_PER_HOUR: '100000', JOBS: 'off' } });
+		const server = await startServer({
+			keepStorage: true,
+			env: { POW_DIFFICULTY: '8', POW_FREE_PER_MINUTE: '1000000', INTAKE_PER_HOUR: '100000', JOBS: 'off' }
+		});
 		servers.push(server);
 		const url = `${server.url}/api/v1/intake`;
 		const post = async (body: string) => {
@@ -37,18 +49,25 @@ describe('flood: submissions without a valid proof of work', () => {
 		};
 
 		// Valid intakes: a challenge each, solved here, then the intake (server CPU covers both requests).
-		await Promise.all([0, 1, 2, 3].map(async () => post(JSON.stringify({ pow: (await solvedPow(server.url, 'intake')).pow, files: [] }))));
+		await Promise.all(
+			[0, 1, 2, 3].map(async () =>
+				post(JSON.stringify({ pow: (await solvedPow(server.url, 'intake')).pow, files: [] }))
+			)
+		);
 		const pows = await pool(Array.from({ length: VALID }), 4, () => solvedPow(server.url, 'intake')); // solved before the clock starts
 		const challengesCpu0 = cpuMs(server.pid);
-		let t0 = performance.now();
 		const moreChallenges = await pool(Array.from({ length: VALID }), 4, async () => {
-			const res = await fetch(`${server.url}/api/v1/pow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"purpose":"intake"}' });
+			const res = await fetch(`${server.url}/api/v1/pow`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: '{"purpose":"intake"}'
+			});
 			return res.text();
 		});
 		const challengeMs = (cpuMs(server.pid) - challengesCpu0) / VALID;
 		expect(moreChallenges).toHaveLength(VALID);
 		let cpu0 = cpuMs(server.pid);
-		t0 = performance.now();
+		let t0 = performance.now();
 		const valid = await pool(pows, 4, (p) => post(JSON.stringify({ pow: p.pow, files: [] })));
 		const validMs = (cpuMs(server.pid) - cpu0) / VALID;
 		const validWall = performance.now() - t0;
@@ -56,7 +75,13 @@ describe('flood: submissions without a valid proof of work', () => {
 
 		// Refused: one genuine challenge and nonces that do not solve it (the cheapest flood: no work at all),
 		// a forged challenge, and no proof of work at all.
-		const { challenge, difficulty } = (await (await fetch(`${server.url}/api/v1/pow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"purpose":"intake"}' })).json()) as { challenge: string; difficulty: number };
+		const { challenge, difficulty } = (await (
+			await fetch(`${server.url}/api/v1/pow`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: '{"purpose":"intake"}'
+			})
+		).json()) as { challenge: string; difficulty: number };
 		const bytes = Buffer.from(challenge, 'base64url');
 		const solves = (nonce: number) => {
 			const n = Buffer.alloc(8);
@@ -79,8 +104,12 @@ describe('flood: submissions without a valid proof of work', () => {
 		const forged = Buffer.from(challenge, 'base64url');
 		forged[30] = forged[30]! ^ 1;
 		const kinds = {
-			'wrong nonce on a genuine challenge': nonces.map((nonce) => JSON.stringify({ pow: { challenge, nonce }, files: [] })),
-			'forged challenge': Array.from({ length: Math.floor(REFUSED * 0.2) }, (_, i) => JSON.stringify({ pow: { challenge: forged.toString('base64url'), nonce: i }, files: [] })),
+			'wrong nonce on a genuine challenge': nonces.map((nonce) =>
+				JSON.stringify({ pow: { challenge, nonce }, files: [] })
+			),
+			'forged challenge': Array.from({ length: Math.floor(REFUSED * 0.2) }, (_, i) =>
+				JSON.stringify({ pow: { challenge: forged.toString('base64url'), nonce: i }, files: [] })
+			),
 			'no proof of work': Array.from({ length: Math.floor(REFUSED * 0.2) }, () => JSON.stringify({ files: [] }))
 		};
 		await pool(kinds['no proof of work'].slice(0, 500), 8, post); // warm-up
@@ -97,9 +126,14 @@ describe('flood: submissions without a valid proof of work', () => {
 				const key = `${a.status} ${(JSON.parse(a.text) as { error?: { code?: string } }).error?.code ?? ''}`;
 				statuses.set(key, (statuses.get(key) ?? 0) + 1);
 			}
-			expect([...statuses.keys()].every((k) => k.startsWith('400 pow_')), `${kind}: ${[...statuses.entries()].join(', ')}`).toBe(true);
+			expect(
+				[...statuses.keys()].every((k) => k.startsWith('400 pow_')),
+				`${kind}: ${[...statuses.entries()].join(', ')}`
+			).toBe(true);
 			perKind[kind] = cpu / bodies.length;
-			lines.push(`  ${kind}: ${bodies.length} requests, ${[...statuses.entries()].map(([k, n]) => `${k}×${n}`).join(' ')}, server CPU ${(cpu / bodies.length).toFixed(3)} ms/request (${cpu.toFixed(0)} ms in all), ${(bodies.length / (wall / 1000)).toFixed(0)} requests/s`);
+			lines.push(
+				`  ${kind}: ${bodies.length} requests, ${[...statuses.entries()].map(([k, n]) => `${k}×${n}`).join(' ')}, server CPU ${(cpu / bodies.length).toFixed(3)} ms/request (${cpu.toFixed(0)} ms in all), ${(bodies.length / (wall / 1000)).toFixed(0)} requests/s`
+			);
 		}
 		console.log(
 			[
@@ -121,7 +155,9 @@ describe('flood: submissions without a valid proof of work', () => {
 	}, 300_000);
 
 	it('raises the difficulty under load and lowers it again afterwards (POW_WINDOW_SECONDS=5, 60 free per minute)', async () => {
-		const server = await startServer({ env: { POW_DIFFICULTY: '4', POW_FREE_PER_MINUTE: '60', POW_WINDOW_SECONDS: '5', JOBS: 'off' } });
+		const server = await startServer({
+			env: { POW_DIFFICULTY: '4', POW_FREE_PER_MINUTE: '60', POW_WINDOW_SECONDS: '5', JOBS: 'off' }
+		});
 		servers.push(server);
 		const challenge = async () => {
 			const r = await postJson(`${server.url}/api/v1/pow`, { purpose: 'intake' });
@@ -172,23 +208,40 @@ describe('receipt guessing', () => {
 		await first.stop();
 		await loadDemoInto(first);
 		await keyDemoInto(first, { testKdf: true });
-		server = await startServer({ reuse: first, keepStorage: true, env: { POW_DIFFICULTY: '4', POW_FREE_PER_MINUTE: '1000000', RECEIPT_PER_10MIN: '100000', JOBS: 'off' } });
+		server = await startServer({
+			reuse: first,
+			keepStorage: true,
+			env: { POW_DIFFICULTY: '4', POW_FREE_PER_MINUTE: '1000000', RECEIPT_PER_10MIN: '100000', JOBS: 'off' }
+		});
 		servers.push(server);
 		real = await submitRealReport(server.url);
 
 		// No proof of work, or a reused one: refused before anything is looked up.
-		const noPow = await postJson(`${server.url}/api/v1/receipt/open`, { locator: real.locator, authKey: Buffer.from(randomBytes(32)).toString('base64') });
+		const noPow = await postJson(`${server.url}/api/v1/receipt/open`, {
+			locator: real.locator,
+			authKey: Buffer.from(randomBytes(32)).toString('base64')
+		});
 		expect(noPow.status).toBe(400);
 		expect(JSON.parse(noPow.text).error.code).toBe('pow_required');
 		const { pow } = await solvedPow(server.url, 'receipt');
-		const once = await postJson(`${server.url}/api/v1/receipt/open`, { locator: randomLocator(real.locator), authKey: Buffer.from(randomBytes(32)).toString('base64'), pow });
-		const twice = await postJson(`${server.url}/api/v1/receipt/open`, { locator: randomLocator(real.locator), authKey: Buffer.from(randomBytes(32)).toString('base64'), pow });
+		const once = await postJson(`${server.url}/api/v1/receipt/open`, {
+			locator: randomLocator(real.locator),
+			authKey: Buffer.from(randomBytes(32)).toString('base64'),
+			pow
+		});
+		const twice = await postJson(`${server.url}/api/v1/receipt/open`, {
+			locator: randomLocator(real.locator),
+			authKey: Buffer.from(randomBytes(32)).toString('base64'),
+			pow
+		});
 		expect(once.status).toBe(403);
 		expect([twice.status, JSON.parse(twice.text).error.code]).toEqual([400, 'pow_replayed']);
 
 		// Where the per-locator backoff bites: the same statuses and bodies for the real and a made-up locator.
 		const seq = await limitSequence(server.url, real, 10);
-		console.log(`receipt guessing, per-locator backoff (${backend}): existing ${statusRuns(seq.existing)}; missing ${statusRuns(seq.missing)}; Retry-After ${seq.existing.map((a) => a.retryAfter ?? '-').join(',')} / ${seq.missing.map((a) => a.retryAfter ?? '-').join(',')}`);
+		console.log(
+			`receipt guessing, per-locator backoff (${backend}): existing ${statusRuns(seq.existing)}; missing ${statusRuns(seq.missing)}; Retry-After ${seq.existing.map((a) => a.retryAfter ?? '-').join(',')} / ${seq.missing.map((a) => a.retryAfter ?? '-').join(',')}`
+		);
 		expect(seq.existing.map((a) => a.status)).toEqual(seq.missing.map((a) => a.status));
 		expect(seq.existing.map((a) => a.body)).toEqual(seq.missing.map((a) => a.body));
 		expect(seq.existing.slice(0, 5).every((a) => a.status === 403)).toBe(true);
@@ -204,7 +257,11 @@ describe('receipt guessing', () => {
 
 		const run = await timeGuesses(server.url, real, GUESSES);
 		const bodies = new Set([...run.existing, ...run.missing].map((a) => `${a.status} ${a.body}`));
-		const open = timingReport(`receipt open, ${GUESSES} wrong guesses each (${backend}; ${run.resets} right-key openings kept the real locator out of backoff)`, run.existing.map((a) => a.ms), run.missing.map((a) => a.ms));
+		const open = timingReport(
+			`receipt open, ${GUESSES} wrong guesses each (${backend}; ${run.resets} right-key openings kept the real locator out of backoff)`,
+			run.existing.map((a) => a.ms),
+			run.missing.map((a) => a.ms)
+		);
 		const spec = timingReport('receipt spec look-up', run.spec.existing, run.spec.missing);
 		console.log(`${open.text}\n${spec.text}\n  answers: ${[...bodies].join(' | ')}`);
 		expect([...bodies]).toHaveLength(1);
@@ -218,14 +275,24 @@ describe('receipt guessing', () => {
 
 	it('is limited per address: with the default RECEIPT_PER_10MIN (30) the 31st look-up gets 429', async () => {
 		await server.stop();
-		const limited = await startServer({ reuse: server, env: { POW_DIFFICULTY: '4', POW_FREE_PER_MINUTE: '1000000', JOBS: 'off' } });
+		const limited = await startServer({
+			reuse: server,
+			env: { POW_DIFFICULTY: '4', POW_FREE_PER_MINUTE: '1000000', JOBS: 'off' }
+		});
 		servers.push(limited);
 		const attempts = [];
-		for (let i = 0; i < 36; i++) attempts.push(await openAttempt(limited.url, i === 35 ? real.locator : randomLocator(real.locator), randomBytes(32)));
+		for (let i = 0; i < 36; i++)
+			attempts.push(
+				await openAttempt(limited.url, i === 35 ? real.locator : randomLocator(real.locator), randomBytes(32))
+			);
 		const first429 = attempts.findIndex((a) => a.status === 429) + 1;
-		console.log(`receipt guessing, default address limit (RECEIPT_PER_10MIN=30): ${statusRuns(attempts)}; first 429 at attempt ${first429}, Retry-After ${attempts[first429 - 1]?.retryAfter} s; the real locator at attempt 36: ${attempts[35]!.status}`);
+		console.log(
+			`receipt guessing, default address limit (RECEIPT_PER_10MIN=30): ${statusRuns(attempts)}; first 429 at attempt ${first429}, Retry-After ${attempts[first429 - 1]?.retryAfter} s; the real locator at attempt 36: ${attempts[35]!.status}`
+		);
 		expect(attempts.slice(0, 30).every((a) => a.status === 403)).toBe(true);
-		expect(attempts.slice(30).every((a) => a.status === 429 && JSON.parse(a.body).error.code === 'rate_limited')).toBe(true);
+		expect(attempts.slice(30).every((a) => a.status === 429 && JSON.parse(a.body).error.code === 'rate_limited')).toBe(
+			true
+		);
 		expect(new Set(attempts.slice(30).map((a) => a.body)).size).toBe(1);
 	}, 120_000);
 });

@@ -129,7 +129,15 @@ describe('GET /api/v1/routing', () => {
 		expect(r.explanation.zh).toContain(r.organ.name);
 		expect(r.explanation.en).toContain('top leader');
 		expect(r.explanation.en).toContain(r.organ.name);
-		expect(Object.keys(r).sort()).toEqual(['deliverable', 'escalate', 'explanation', 'kind', 'organ', 'position', 'unit']);
+		expect(Object.keys(r).sort()).toEqual([
+			'deliverable',
+			'escalate',
+			'explanation',
+			'kind',
+			'organ',
+			'position',
+			'unit'
+		]);
 		expect(JSON.stringify(r)).not.toMatch(/demo-\d/);
 	});
 
@@ -210,12 +218,17 @@ describe('malformed queries never cause a server error', () => {
 		expect([200, 400]).toContain(res.status);
 		expectPublicApiHeaders(res);
 	});
-	it.each(['limit=%00', 'limit=1e1', 'limit=0x10', 'limit=%EF%BC%91', 'q[]=gxq', '&&&', 'q=gxq&limit=99999999999999999999'])(
-		'units?%s',
-		async (qs) => {
-			const { res } = await get(`/api/v1/units?${qs}`);
-			expect([200, 400]).toContain(res.status);
-			expectPublicApiHeaders(res);
-		}
-	);
+	it.each([
+		'limit=%00',
+		'limit=1e1',
+		'limit=0x10',
+		'limit=%EF%BC%91',
+		'q[]=gxq',
+		'&&&',
+		'q=gxq&limit=99999999999999999999'
+	])('units?%s', async (qs) => {
+		const { res } = await get(`/api/v1/units?${qs}`);
+		expect([200, 400]).toContain(res.status);
+		expectPublicApiHeaders(res);
+	});
 });

@@ -177,7 +177,10 @@ describe('staff sign-in', () => {
 		expect(await context.cookies()).toHaveLength(0);
 
 		// The old token is dead on the server, not just forgotten by the browser.
-		const replay = await fetch(`${server.url}/staff`, { headers: { cookie: `qf_session=${full}` }, redirect: 'manual' });
+		const replay = await fetch(`${server.url}/staff`, {
+			headers: { cookie: `qf_session=${full}` },
+			redirect: 'manual'
+		});
 		expect(replay.status).toBe(303);
 		expect(replay.headers.get('location')).toBe('/staff/login');
 		await context.close();
@@ -215,7 +218,9 @@ describe('staff sign-in', () => {
 		await colleague.page.getByLabel('再次输入密码').fill('another long password 123');
 		await colleague.page.getByRole('button', { name: '登录' }).click();
 		await colleague.page.waitForURL(/\/staff\/2fa\/setup$/, { timeout: 60_000 });
-		const key = decodeBase32IgnorePadding((await colleague.page.getByTestId('totp-manual-key').textContent())!.replace(/\s/g, ''));
+		const key = decodeBase32IgnorePadding(
+			(await colleague.page.getByTestId('totp-manual-key').textContent())!.replace(/\s/g, '')
+		);
 		await colleague.page.getByLabel('验证码').fill(generateHOTP(key, BigInt(step()), 6));
 		await colleague.page.getByRole('button', { name: '验证' }).click();
 		await colleague.page.getByTestId('recovery-codes').waitFor();

@@ -37,7 +37,18 @@ import { openDatabase } from '../../src/lib/server/db/index';
 import { staffConflict } from '../../src/lib/server/db/schema';
 import { dumpStorage, findCanary } from './dump';
 import { loadDemoInto } from './demo';
-import { expectNoAxeViolations, launchBrowser, newPhonePage, releaseStorage, root, startServer, type Browser, type BrowserContext, type Page, type Server } from './harness';
+import {
+	expectNoAxeViolations,
+	launchBrowser,
+	newPhonePage,
+	releaseStorage,
+	root,
+	startServer,
+	type Browser,
+	type BrowserContext,
+	type Page,
+	type Server
+} from './harness';
 import { keyDemoInto, totpCode, type KeyedDemoKeys, type KeyedDemoStaff } from './keyed-demo';
 
 const UNIT = { id: 'sf-c01-k03-t02-s01', name: '平长镇卫生院' };
@@ -102,7 +113,9 @@ async function unlock(page: Page, s: KeyedDemoStaff): Promise<void> {
 }
 
 function inboxItem(page: Page) {
-	return page.locator(`[data-testid="inbox-item"][data-locator="${canon(receipt.locator)}"], [data-testid="inbox-item"][data-locator="${receipt.locator}"]`);
+	return page.locator(
+		`[data-testid="inbox-item"][data-locator="${canon(receipt.locator)}"], [data-testid="inbox-item"][data-locator="${receipt.locator}"]`
+	);
 }
 
 async function act(page: Page, action: string, fill?: () => Promise<void>): Promise<void> {
@@ -137,16 +150,22 @@ beforeAll(async () => {
 		await first.stop();
 		await loadDemoInto(first);
 		keys = await keyDemoInto(first, { signin: true, testKdf: true });
-		const of = (organ: string, role: string) => keys.staff.filter((s) => s.organId === organ && s.role === role).sort((a, b) => a.staffId.localeCompare(b.staffId));
+		const of = (organ: string, role: string) =>
+			keys.staff
+				.filter((s) => s.organId === organ && s.role === role)
+				.sort((a, b) => a.staffId.localeCompare(b.staffId));
 		[inspector, conflicted] = of(ORGAN, 'inspector') as [KeyedDemoStaff, KeyedDemoStaff];
 		head = of(ORGAN, 'head')[0]!;
 		upper = of(UPPER, 'inspector')[0]!;
 		upperHead = of(UPPER, 'head')[0]!;
-		for (const s of [inspector, conflicted, head, upper, upperHead]) expect(s?.password, 'keyed demo staff with sign-in').toBeTruthy();
+		for (const s of [inspector, conflicted, head, upper, upperHead])
+			expect(s?.password, 'keyed demo staff with sign-in').toBeTruthy();
 		// The second inspector declares a conflict for the unit: the directory leaves them out for it.
 		const d = await openDatabase({ databaseUrl: first.databaseUrl, dataDir: first.dataDir ?? '', poolMax: 1 });
 		try {
-			await d.db.insert(staffConflict).values({ staffId: conflicted.staffId, unitId: UNIT.id, reason: '近亲属在该单位任职（测试）' });
+			await d.db
+				.insert(staffConflict)
+				.values({ staffId: conflicted.staffId, unitId: UNIT.id, reason: '近亲属在该单位任职（测试）' });
 		} finally {
 			await d.close();
 		}
@@ -180,7 +199,11 @@ describe('back office: the full cycle', () => {
 			await page.goto(`${server.url}/report`);
 			await page.locator('#unit-q:enabled').waitFor();
 			await page.getByLabel('单位名称（可输入拼音或首字母，如 gxq）').fill(UNIT.name);
-			await page.locator('.hits .hit').filter({ has: page.locator('.name', { hasText: new RegExp(`^${UNIT.name}$`) }) }).first().click();
+			await page
+				.locator('.hits .hit')
+				.filter({ has: page.locator('.name', { hasText: new RegExp(`^${UNIT.name}$`) }) })
+				.first()
+				.click();
 			await page.getByTestId('unit-selected').waitFor();
 			await page.getByRole('radio', { name: '一把手（主要负责人）' }).check();
 			await page.locator('#person-name').fill(`${CANARY}-person`);
@@ -196,7 +219,10 @@ describe('back office: the full cycle', () => {
 			await page.getByRole('radio', { name: /^廉洁纪律/ }).check();
 			await page.getByLabel('具体情况').fill(`${CANARY}-description 院长在设备采购中收受回扣。\n第二段。`);
 			await page.locator('#files-input').setInputFiles([photo, textFile]);
-			await page.getByTestId('attachment').filter({ hasText: `${CANARY}-evidence.txt` }).waitFor();
+			await page
+				.getByTestId('attachment')
+				.filter({ hasText: `${CANARY}-evidence.txt` })
+				.waitFor();
 			await page.getByRole('button', { name: '下一步' }).click();
 			await page.getByRole('heading', { name: /步骤 3\/3/ }).waitFor();
 			await page.getByRole('radio', { name: /^实名提交/ }).check();
@@ -255,14 +281,19 @@ describe('back office: the full cycle', () => {
 			expect(await img.getAttribute('src')).toMatch(/^blob:/);
 			await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
 			const textRow = page.getByTestId('attachment').filter({ hasText: `${CANARY}-evidence.txt` });
-			const [download] = await Promise.all([page.waitForEvent('download'), textRow.getByRole('button', { name: '下载' }).click()]);
+			const [download] = await Promise.all([
+				page.waitForEvent('download'),
+				textRow.getByRole('button', { name: '下载' }).click()
+			]);
 			expect(download.suggestedFilename()).toBe(`${CANARY}-evidence.txt`);
 			expect(readFileSync((await download.path())!, 'utf8')).toContain(`${CANARY}-filecontents`);
 
 			await act(page, 'register');
 			expect(await page.getByTestId('report-state').textContent()).toBe('已登记');
 			// Registration starts the 15-working-day acceptance notice for a real-name report.
-			expect(await page.getByTestId('deadlines').textContent()).toMatch(/告知实名举报人受理情况：\d{4}-\d{2}-\d{2} 到期 · 剩 \d+ 个工作日/);
+			expect(await page.getByTestId('deadlines').textContent()).toMatch(
+				/告知实名举报人受理情况：\d{4}-\d{2}-\d{2} 到期 · 剩 \d+ 个工作日/
+			);
 
 			await page.getByTestId('note').fill(`${CANARY}-note 内部备注：需核查采购合同。`);
 			await page.getByRole('button', { name: '保存备注' }).click();
@@ -270,7 +301,9 @@ describe('back office: the full cycle', () => {
 
 			await act(page, 'request_report_up', async () => {
 				await page.getByTestId('target-organ').selectOption(UPPER);
-				await expect.poll(() => page.getByTestId('target-recipients').textContent(), { timeout: 60_000 }).toMatch(/为 [1-9]\d* 名接收人加密/);
+				await expect
+					.poll(() => page.getByTestId('target-recipients').textContent(), { timeout: 60_000 })
+					.toMatch(/为 [1-9]\d* 名接收人加密/);
 				await page.getByTestId('action-note').fill(`${CANARY}-rationale 涉及一把手，按规定报送上一级机关。`);
 			});
 			expect(await page.getByTestId('report-state').textContent()).toBe('拟上报上级机关（待审批）');
@@ -410,8 +443,12 @@ describe('back office: the full cycle', () => {
 				expect(await page.getByTestId('pending').textContent()).toContain(`${CANARY}-closenote`);
 				await act(page, 'approve');
 				expect(await page.getByTestId('report-state').textContent()).toBe('已办结');
-				expect(await page.locator('dd', { hasText: /^予以了结$/ }).count(), 'the outcome among the clear fields').toBe(1);
-				expect(await page.getByTestId('deadlines').textContent()).toMatch(/向实名举报人反馈处理结果：\d{4}-\d{2}-\d{2} 到期/);
+				expect(await page.locator('dd', { hasText: /^予以了结$/ }).count(), 'the outcome among the clear fields').toBe(
+					1
+				);
+				expect(await page.getByTestId('deadlines').textContent()).toMatch(
+					/向实名举报人反馈处理结果：\d{4}-\d{2}-\d{2} 到期/
+				);
 			} finally {
 				await context.close();
 			}
@@ -428,7 +465,9 @@ describe('back office: the full cycle', () => {
 			expect(await page.getByTestId('report-state').textContent()).toBe('已办结');
 			// Done once: feedback is no longer offered, and its deadline is met.
 			expect(await page.getByTestId('action-select').locator('option[value="give_feedback"]').count()).toBe(0);
-			expect(await page.getByTestId('deadlines').textContent()).toMatch(/向实名举报人反馈处理结果：\d{4}-\d{2}-\d{2} 到期 · \d{4}-\d{2}-\d{2} 已办/);
+			expect(await page.getByTestId('deadlines').textContent()).toMatch(
+				/向实名举报人反馈处理结果：\d{4}-\d{2}-\d{2} 到期 · \d{4}-\d{2}-\d{2} 已办/
+			);
 			expect(await page.getByTestId('timeline').textContent()).toContain(`${CANARY}-feedback`);
 			await expectNoAxeViolations(page);
 		} finally {
@@ -461,7 +500,18 @@ describe('back office: the full cycle', () => {
 		expect(findCanary(dump.sql, CANARY), 'canary in the database dump').toEqual([]);
 		expect(findCanary(dump.files, CANARY), 'canary in the data folder').toEqual([]);
 		expect(findCanary(server.output(), CANARY), 'canary in the server output').toEqual([]);
-		for (const part of ['reply', 'note', 'rationale', 'person', 'filecontents', 'reportername', 'verifynote', 'verifyreport', 'closenote', 'feedback']) {
+		for (const part of [
+			'reply',
+			'note',
+			'rationale',
+			'person',
+			'filecontents',
+			'reportername',
+			'verifynote',
+			'verifyreport',
+			'closenote',
+			'feedback'
+		]) {
 			expect(dump.sql.includes(`${CANARY}-${part}`)).toBe(false);
 		}
 	}, 300_000);

@@ -34,10 +34,17 @@ let server: Server;
 let restored: Server | null = null;
 let keys: KeyedDemoKeys;
 let storage: { dataDir: string | null; databaseUrl: string | null };
-const file = path.join(root, 'tests', '.tmp', `backup-${randomBytes(6).toString('hex')}${process.env.E2E_DB === 'postgres' ? '.pgdump' : '.tar.gz'}`);
+const file = path.join(
+	root,
+	'tests',
+	'.tmp',
+	`backup-${randomBytes(6).toString('hex')}${process.env.E2E_DB === 'postgres' ? '.pgdump' : '.tar.gz'}`
+);
 
 const staffOf = (organ: string, role: 'inspector' | 'head') =>
-	keys.staff.filter((s) => s.organId === organ && s.role === role).sort((a, b) => a.staffId.localeCompare(b.staffId)) as KeyedDemoStaff[];
+	keys.staff
+		.filter((s) => s.organId === organ && s.role === role)
+		.sort((a, b) => a.staffId.localeCompare(b.staffId)) as KeyedDemoStaff[];
 
 interface Sent {
 	locator: string;
@@ -79,18 +86,46 @@ afterAll(async () => {
 describe(`backup and restore [${process.env.E2E_DB === 'postgres' ? 'postgres' : 'pglite'}]`, () => {
 	it('a reporter submits reports with files and a message; an inspector decrypts and replies', async () => {
 		const reports = [
-			{ unit: KEYED_UNITS.countyDepartment.unitId, position: 'top_leader' as const, intake: false, files: [{ name: '转账记录.pdf', type: 'application/pdf', data: bytesOf(40_000, 1) }, { name: '说明.txt', type: 'text/plain', data: new TextEncoder().encode('证据说明：第一笔转账。') }] },
-			{ unit: KEYED_UNITS.countyDepartment.unitId, position: 'team_member' as const, intake: true, files: [{ name: '录音.m4a', type: 'audio/mp4', data: bytesOf(1_500_000, 2) }] }
+			{
+				unit: KEYED_UNITS.countyDepartment.unitId,
+				position: 'top_leader' as const,
+				intake: false,
+				files: [
+					{ name: '转账记录.pdf', type: 'application/pdf', data: bytesOf(40_000, 1) },
+					{ name: '说明.txt', type: 'text/plain', data: new TextEncoder().encode('证据说明：第一笔转账。') }
+				]
+			},
+			{
+				unit: KEYED_UNITS.countyDepartment.unitId,
+				position: 'team_member' as const,
+				intake: true,
+				files: [{ name: '录音.m4a', type: 'audio/mp4', data: bytesOf(1_500_000, 2) }]
+			}
 		];
 		for (const [i, r] of reports.entries()) {
 			const description = `备份测试第${i + 1}份举报 ${randomBytes(4).toString('hex')}`;
-			const result = await submitAsReporter(server.url, { unit: r.unit, position: r.position, person: `测试对象${i + 1}`, description, files: r.files, intake: r.intake });
+			const result = await submitAsReporter(server.url, {
+				unit: r.unit,
+				position: r.position,
+				person: `测试对象${i + 1}`,
+				description,
+				files: r.files,
+				intake: r.intake
+			});
 			sent.push({ locator: result.locator, secret: result.secret, description, files: r.files });
 		}
-		expect(sent.map((s) => s.locator)).toEqual([expect.stringMatching(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/), expect.stringMatching(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/)]);
-		message = { text: '补充材料：另有一张收据。', file: { name: '收据.pdf', type: 'application/pdf', data: bytesOf(9_000, 3) } };
+		expect(sent.map((s) => s.locator)).toEqual([
+			expect.stringMatching(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/),
+			expect.stringMatching(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/)
+		]);
+		message = {
+			text: '补充材料：另有一张收据。',
+			file: { name: '收据.pdf', type: 'application/pdf', data: bytesOf(9_000, 3) }
+		};
 		const followUp = await openAsReporter(server.url, sent[0]!.locator, sent[0]!.secret);
-		await followUp.sendMessage(message.text, [{ file: new Blob([message.file.data as BlobPart]), name: message.file.name, type: message.file.type }]);
+		await followUp.sendMessage(message.text, [
+			{ file: new Blob([message.file.data as BlobPart]), name: message.file.name, type: message.file.type }
+		]);
 		followUp.close();
 
 		const inspector = staffOf(CITY, 'inspector')[0]!;
@@ -101,7 +136,10 @@ describe(`backup and restore [${process.env.E2E_DB === 'postgres' ? 'postgres' :
 		expect(r.content.description).toBe(sent[0]!.description);
 		expect(r.view.report.files).toHaveLength(2);
 		const f0 = await oldSession.file(r, r.view.report.files[0]!.id);
-		expect({ name: f0.name, data: Buffer.from(f0.data) }).toEqual({ name: '转账记录.pdf', data: Buffer.from(sent[0]!.files[0]!.data) });
+		expect({ name: f0.name, data: Buffer.from(f0.data) }).toEqual({
+			name: '转账记录.pdf',
+			data: Buffer.from(sent[0]!.files[0]!.data)
+		});
 		expect(oldSession.texts(r)).toEqual([{ author: 'reporter', text: message.text }]);
 		await oldSession.reply(r, REPLY);
 	}, 120_000);
@@ -111,9 +149,14 @@ describe(`backup and restore [${process.env.E2E_DB === 'postgres' ? 'postgres' :
 		expect(out.stderr).toBe('');
 		expect(out.code).toBe(0);
 		const lines = out.stdout.trim().split('\n');
-		const where = storage.dataDir ? `PGlite data folder ${storage.dataDir}, online, made by the running process ${server.pid}` : 'PostgreSQL postgres://';
+		const where = storage.dataDir
+			? `PGlite data folder ${storage.dataDir}, online, made by the running process ${server.pid}`
+			: 'PostgreSQL postgres://';
 		expect(lines[0]).toContain(where);
-		const m = /^It holds 2 reports, 4 attachments, 2 messages, (\d+) staff accounts, (\d+) units; audit chain OK: (\d+) entries, head ([0-9a-f]{64})\.$/.exec(lines[1]!);
+		const m =
+			/^It holds 2 reports, 4 attachments, 2 messages, (\d+) staff accounts, (\d+) units; audit chain OK: (\d+) entries, head ([0-9a-f]{64})\.$/.exec(
+				lines[1]!
+			);
 		expect(m, lines[1]).not.toBeNull();
 		backupCount = m![3]!;
 		backupHead = m![4]!;
@@ -121,11 +164,19 @@ describe(`backup and restore [${process.env.E2E_DB === 'postgres' ? 'postgres' :
 		// The backup refuses to overwrite the file it wrote.
 		const again = await runScript('backup', [file], storageEnv(storage));
 		expect(again.code).toBe(1);
-		expect(again.stderr).toBe(`Backup refused: ${file} already exists: choose a new file name, or add --force to replace it.\n`);
+		expect(again.stderr).toBe(
+			`Backup refused: ${file} already exists: choose a new file name, or add --force to replace it.\n`
+		);
 	}, 120_000);
 
 	it('a report submitted after the backup, then the storage is wiped', async () => {
-		const late = await submitAsReporter(server.url, { unit: KEYED_UNITS.county.unitId, position: 'top_leader', person: '较晚的对象', description: '备份之后提交的举报', files: [] });
+		const late = await submitAsReporter(server.url, {
+			unit: KEYED_UNITS.county.unitId,
+			position: 'top_leader',
+			person: '较晚的对象',
+			description: '备份之后提交的举报',
+			files: []
+		});
 		sent.push({ locator: late.locator, secret: late.secret, description: '备份之后提交的举报', files: [] });
 		expect((await server.stop()).code).toBe(0);
 		if (storage.dataDir) expect(existsSync(storage.dataDir)).toBe(false);
@@ -148,7 +199,9 @@ describe(`backup and restore [${process.env.E2E_DB === 'postgres' ? 'postgres' :
 
 		const twice = await runScript('restore', [file], storageEnv(storage));
 		expect(twice.code).toBe(1);
-		expect(twice.stderr).toMatch(/^Restore refused: .* already holds (a database with )?2 reports, 4 attachments, 2 messages, .* Add --force to replace it/);
+		expect(twice.stderr).toMatch(
+			/^Restore refused: .* already holds (a database with )?2 reports, 4 attachments, 2 messages, .* Add --force to replace it/
+		);
 
 		const verify = await runScript('audit-verify', ['--anchor', `${backupCount}:${backupHead}`], storageEnv(storage));
 		expect(verify.stderr).toBe('');
@@ -157,7 +210,9 @@ describe(`backup and restore [${process.env.E2E_DB === 'postgres' ? 'postgres' :
 	}, 120_000);
 
 	it('on the restored database, staff decrypt every report and file and the reporter reads the reply', async () => {
-		restored = await startServer(storage.dataDir ? { dataDir: storage.dataDir, env: ENV } : { databaseUrl: storage.databaseUrl!, env: ENV });
+		restored = await startServer(
+			storage.dataDir ? { dataDir: storage.dataDir, env: ENV } : { databaseUrl: storage.databaseUrl!, env: ENV }
+		);
 		// The session from before the backup was ended by the restore.
 		await expect(oldSession.on(restored.url).json('/staff/api/inbox')).rejects.toMatchObject({ status: 401 });
 
@@ -170,14 +225,19 @@ describe(`backup and restore [${process.env.E2E_DB === 'postgres' ? 'postgres' :
 			const r = await who.open(id!);
 			expect(r.content.description).toBe(s.description);
 			const files = await Promise.all(r.view.report.files.map((f) => who.file(r, f.id)));
-			expect(files.map((f) => ({ name: f.name, type: f.type, data: Buffer.from(f.data) }))).toEqual(s.files.map((f) => ({ name: f.name, type: f.type, data: Buffer.from(f.data) })));
+			expect(files.map((f) => ({ name: f.name, type: f.type, data: Buffer.from(f.data) }))).toEqual(
+				s.files.map((f) => ({ name: f.name, type: f.type, data: Buffer.from(f.data) }))
+			);
 			if (i === 0) {
 				expect(who.texts(r)).toEqual([
 					{ author: 'reporter', text: message.text },
 					{ author: 'staff', text: REPLY }
 				]);
 				const messageFile = await who.file(r, r.view.messages[0]!.files[0]!.id);
-				expect({ name: messageFile.name, data: Buffer.from(messageFile.data) }).toEqual({ name: message.file.name, data: Buffer.from(message.file.data) });
+				expect({ name: messageFile.name, data: Buffer.from(messageFile.data) }).toEqual({
+					name: message.file.name,
+					data: Buffer.from(message.file.data)
+				});
 			}
 		}
 		// Submitted after the backup: not there, for staff nor for its reporter.

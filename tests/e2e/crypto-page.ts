@@ -29,7 +29,10 @@ export interface Bundles {
 	client: string;
 }
 
-async function bundle(options: { entryPoints?: string[]; stdin?: { contents: string; resolveDir: string; loader: 'ts' } }): Promise<string> {
+async function bundle(options: {
+	entryPoints?: string[];
+	stdin?: { contents: string; resolveDir: string; loader: 'ts' };
+}): Promise<string> {
 	const result = await build({
 		...options,
 		bundle: true,

@@ -14,7 +14,16 @@ import vectors from '../../src/lib/crypto/vectors/v1.json';
 import type { CryptoWorkerClient, CryptoWorkerError, CryptoProgress } from '../../src/lib/client/crypto-client';
 import type { CryptoAuthError, CryptoError } from '../../src/lib/crypto/errors';
 import { bundleCryptoWorker, openCryptoPage, WORKER_PATH, type Bundles } from './crypto-page';
-import { launchBrowser, newPhonePage, parseCsp, startServer, type Browser, type BrowserContext, type Page, type Server } from './harness';
+import {
+	launchBrowser,
+	newPhonePage,
+	parseCsp,
+	startServer,
+	type Browser,
+	type BrowserContext,
+	type Page,
+	type Server
+} from './harness';
 
 /** What the page entry exposes (see crypto-page.ts). */
 interface PageCrypto {
@@ -91,7 +100,8 @@ describe('client crypto worker in Chromium', () => {
 				const dec = await client.decryptAttachment(key, enc.stream, { onProgress: (p) => decEvents.push(p) });
 				const back = new Uint8Array(await dec.data.arrayBuffer());
 				let firstDifference = back.length === data.length ? -1 : Math.min(back.length, data.length);
-				for (let i = 0; i < Math.min(back.length, data.length) && firstDifference < 0; i++) if (back[i] !== data[i]) firstDifference = i;
+				for (let i = 0; i < Math.min(back.length, data.length) && firstDifference < 0; i++)
+					if (back[i] !== data[i]) firstDifference = i;
 				const stream = new Uint8Array(await enc.stream.arrayBuffer());
 				let bin = '';
 				for (let i = 0; i < stream.length; i += 0x8000) bin += String.fromCharCode(...stream.subarray(i, i + 0x8000));
@@ -111,10 +121,22 @@ describe('client crypto worker in Chromium', () => {
 			{ size: FILE_SIZE, name: FILE_NAME, type: FILE_TYPE, keyHex: REPORT_KEY }
 		);
 		const layout = attachmentLayout({ name: FILE_NAME, type: FILE_TYPE, size: FILE_SIZE });
-		expect(out.encEvents).toEqual([0, MiB, 2 * MiB, 3 * MiB, FILE_SIZE].map((done) => ({ stage: 'encrypt', done, total: FILE_SIZE })));
+		expect(out.encEvents).toEqual(
+			[0, MiB, 2 * MiB, 3 * MiB, FILE_SIZE].map((done) => ({ stage: 'encrypt', done, total: FILE_SIZE }))
+		);
 		const stored = layout.ciphertextLength;
-		expect(out.decEvents).toEqual([0, MiB, 2 * MiB, 3 * MiB, stored].map((done) => ({ stage: 'decrypt', done, total: stored })));
-		expect(out).toMatchObject({ chunks: layout.chunks, name: FILE_NAME, type: FILE_TYPE, blobType: FILE_TYPE, size: FILE_SIZE, firstDifference: -1, keyUnchanged: true });
+		expect(out.decEvents).toEqual(
+			[0, MiB, 2 * MiB, 3 * MiB, stored].map((done) => ({ stage: 'decrypt', done, total: stored }))
+		);
+		expect(out).toMatchObject({
+			chunks: layout.chunks,
+			name: FILE_NAME,
+			type: FILE_TYPE,
+			blobType: FILE_TYPE,
+			size: FILE_SIZE,
+			firstDifference: -1,
+			keyUnchanged: true
+		});
 
 		// Cross-environment: the stream Chromium made opens in Node with the core, to the same bytes.
 		const stream = new Uint8Array(Buffer.from(out.streamB64, 'base64'));
@@ -138,9 +160,18 @@ describe('client crypto worker in Chromium', () => {
 					const bytes = (h: string) => new Uint8Array(h.match(/../g)!.map((x) => parseInt(x, 16)));
 					const events1: CryptoProgress[] = [];
 					const events2: CryptoProgress[] = [];
-					const k1 = await g.__qfClient!.deriveReceiptKeys('abcd efgh jkm2', bytes(specHex), { onProgress: (p) => events1.push(p) });
-					const k2 = await g.__qfClient!.deriveReceiptKeys('ABCD-EFGH-JKM2', bytes(spec2Hex), { onProgress: (p) => events2.push(p) });
-					return { k1: [hex(k1.authKey), hex(k1.unwrapKey)], k2: [hex(k2.authKey), hex(k2.unwrapKey)], events1, events2 };
+					const k1 = await g.__qfClient!.deriveReceiptKeys('abcd efgh jkm2', bytes(specHex), {
+						onProgress: (p) => events1.push(p)
+					});
+					const k2 = await g.__qfClient!.deriveReceiptKeys('ABCD-EFGH-JKM2', bytes(spec2Hex), {
+						onProgress: (p) => events2.push(p)
+					});
+					return {
+						k1: [hex(k1.authKey), hex(k1.unwrapKey)],
+						k2: [hex(k2.authKey), hex(k2.unwrapKey)],
+						events1,
+						events2
+					};
 				},
 				{ specHex: vectors.receipt.kdfSpec, spec2Hex: toHex(spec2) }
 			),
@@ -165,7 +196,9 @@ describe('client crypto worker in Chromium', () => {
 
 	it('unwraps the staff password-wrapped key vector (STAFF_KDF) and refuses a wrong password as CryptoAuthError DECRYPT_FAILED', async () => {
 		const wrappedHex = vectors.passwordWrappedKey.output;
-		expect(toHex(await passwordUnwrapKey(fromHex(wrappedHex), vectors.passwordWrappedKey.password))).toBe(vectors.passwordWrappedKey.key);
+		expect(toHex(await passwordUnwrapKey(fromHex(wrappedHex), vectors.passwordWrappedKey.password))).toBe(
+			vectors.passwordWrappedKey.key
+		);
 		const out = await page.evaluate(
 			async ({ wrappedHex, password }) => {
 				const g = globalThis as unknown as PageGlobals;
@@ -186,7 +219,10 @@ describe('client crypto worker in Chromium', () => {
 		);
 		const params = fromHex(wrappedHex).subarray(2, 11);
 		expect(toHex(params)).toBe(toHex(encodeKdfSpec({ ...STAFF_KDF, salt: new Uint8Array(16) }).subarray(2, 11)));
-		expect(out).toEqual({ key: vectors.passwordWrappedKey.key, wrong: { authError: true, cryptoError: true, code: 'DECRYPT_FAILED' } });
+		expect(out).toEqual({
+			key: vectors.passwordWrappedKey.key,
+			wrong: { authError: true, cryptoError: true, code: 'DECRYPT_FAILED' }
+		});
 	});
 
 	it('cancels an encryption after its first slice with CANCELLED, and the same worker serves the next job', async () => {
@@ -209,7 +245,10 @@ describe('client crypto worker in Chromium', () => {
 					() => 'resolved',
 					(e: unknown) => (e instanceof g.__qfCrypto.CryptoWorkerError ? e.code : String(e))
 				);
-			const next = await client.encryptAttachment(key, new Blob([new Uint8Array(1000)]), { name: 'after.txt', type: 'text/plain' });
+			const next = await client.encryptAttachment(key, new Blob([new Uint8Array(1000)]), {
+				name: 'after.txt',
+				type: 'text/plain'
+			});
 			const back = await client.decryptAttachment(key, next.stream);
 			return { cancelled, events, after: [back.name, back.data.size], busy: client.busy };
 		});

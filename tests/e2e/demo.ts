@@ -16,16 +16,22 @@ export function loadDemoInto(stopped: Server): Promise<void> {
 	delete env.DATA_DIR;
 	Object.assign(env, stopped.env, { NODE_ENV: 'production' });
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/demo.ts'], {
-			cwd: root,
-			env,
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
+		const child = spawn(
+			process.execPath,
+			[path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/demo.ts'],
+			{
+				cwd: root,
+				env,
+				stdio: ['ignore', 'pipe', 'pipe']
+			}
+		);
 		let out = '';
 		child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
 		child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
 		child.once('error', reject);
-		child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`scripts/demo.ts exited with ${code}:\n${out}`))));
+		child.once('close', (code) =>
+			code === 0 ? resolve() : reject(new Error(`scripts/demo.ts exited with ${code}:\n${out}`))
+		);
 	});
 }
 

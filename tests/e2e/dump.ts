@@ -47,7 +47,9 @@ export async function dumpStorage(server: Server): Promise<StorageDump> {
 		const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
 		let rows: string;
 		try {
-			rows = await rowsDump({ query: async <T,>(text: string) => ({ rows: (await sql.unsafe(text)) as unknown as T[] }) });
+			rows = await rowsDump({
+				query: async <T>(text: string) => ({ rows: (await sql.unsafe(text)) as unknown as T[] })
+			});
 		} finally {
 			await sql.end({ timeout: 5 });
 		}
@@ -59,7 +61,7 @@ export async function dumpStorage(server: Server): Promise<StorageDump> {
 	const db = await PGlite.create({ dataDir: dir });
 	let rows: string;
 	try {
-		rows = await rowsDump({ query: async <T,>(text: string) => ({ rows: (await db.query<T>(text)).rows }) });
+		rows = await rowsDump({ query: async <T>(text: string) => ({ rows: (await db.query<T>(text)).rows }) });
 	} finally {
 		await db.close();
 	}
@@ -98,7 +100,10 @@ export function canaryForms(canary: string): { label: string; bytes: Buffer }[] 
 		const stable = b64.slice(start, b64.length - 4);
 		if (stable.length >= 8) {
 			forms.push({ label: `base64+${k}`, bytes: Buffer.from(stable, 'latin1') });
-			forms.push({ label: `base64url+${k}`, bytes: Buffer.from(stable.replaceAll('+', '-').replaceAll('/', '_'), 'latin1') });
+			forms.push({
+				label: `base64url+${k}`,
+				bytes: Buffer.from(stable.replaceAll('+', '-').replaceAll('/', '_'), 'latin1')
+			});
 		}
 	}
 	return forms;

@@ -81,7 +81,11 @@ describe('the database goes away and comes back (PostgreSQL through a proxy)', (
 	] as const;
 
 	it('answers 503 unavailable with Retry-After while down, and recovers without a restart', async () => {
-		for (const [method, path, body] of calls) expect((await client.request(method, path, body, body ? { 'content-type': 'application/json' } : {})).status, path).toBe(200);
+		for (const [method, path, body] of calls)
+			expect(
+				(await client.request(method, path, body, body ? { 'content-type': 'application/json' } : {})).status,
+				path
+			).toBe(200);
 
 		await proxy.down();
 		for (let round = 0; round < 3; round++) {
@@ -111,7 +115,11 @@ describe('the database goes away and comes back (PostgreSQL through a proxy)', (
 			expect(Date.now() - started, 'recovered within 20 s').toBeLessThan(20_000);
 			await new Promise((r) => setTimeout(r, 200));
 		}
-		for (const [method, path, body] of calls) expect((await client.request(method, path, body, body ? { 'content-type': 'application/json' } : {})).status, path).toBe(200);
+		for (const [method, path, body] of calls)
+			expect(
+				(await client.request(method, path, body, body ? { 'content-type': 'application/json' } : {})).status,
+				path
+			).toBe(200);
 		expect((await client.request('GET', '/healthz')).status).toBe(200);
 	});
 });

@@ -43,7 +43,6 @@ function foreignRequests(requests: string[], server: Server): string[] {
 	});
 }
 
-
 /**
  * Reloads; if the page was itself navigating at that moment (Chromium then aborts our reload with
  * net::ERR_ABORTED), waits for that navigation to settle and reloads again (at most twice more).

@@ -21,7 +21,10 @@ export type { Browser, BrowserContext, Page, Response };
 /** The repository root (this file is tests/e2e/harness.ts). */
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** QF_BUILD_DIR: run a private copy of the build (long benchmarks copy build/ so rebuilds don't disturb them). */
-const buildEntry = path.join(process.env.QF_BUILD_DIR ? path.resolve(root, process.env.QF_BUILD_DIR) : path.join(root, 'build'), 'index.js');
+const buildEntry = path.join(
+	process.env.QF_BUILD_DIR ? path.resolve(root, process.env.QF_BUILD_DIR) : path.join(root, 'build'),
+	'index.js'
+);
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
@@ -45,6 +48,11 @@ export interface StartOptions {
 	reuse?: Server;
 	/** stop() leaves the data folder / database in place, so a later server can `reuse` it. */
 	keepStorage?: boolean;
+	/**
+	 * ORIGIN: by default `http://127.0.0.1:<port>`; a function of the server's port gives another value;
+	 * `false` starts without ORIGIN, as a bare `npm start` does (tests/e2e/origin.e2e.ts, proxy.e2e.ts).
+	 */
+	origin?: false | ((port: number) => string);
 }
 
 export interface Server {
@@ -57,7 +65,7 @@ export interface Server {
 	/** Sends `signal` (default SIGTERM), waits up to 20 s, then SIGKILL; cleans up the storage unless kept. */
 	stop(signal?: NodeJS.Signals): Promise<ExitStatus>;
 	exited: Promise<ExitStatus>;
-	/** The variables the harness gave this server (PORT, HOST, ORIGIN, DATA_DIR or DATABASE_URL, plus opts.env). */
+	/** The variables the harness gave this server (PORT, HOST, ORIGIN unless `origin: false`, DATA_DIR or DATABASE_URL, plus opts.env). */
 	env: Record<string, string>;
 	db: DbKind;
 	/** PGlite data folder, or null on PostgreSQL. */
@@ -276,7 +284,8 @@ export async function startServer(opts: StartOptions = {}): Promise<Server> {
 
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1', ORIGIN: url };
+	const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1' };
+	if (opts.origin !== false) env.ORIGIN = opts.origin ? opts.origin(port) : url;
 	if (storage.databaseUrl) env.DATABASE_URL = storage.databaseUrl;
 	else if (storage.dataDir) env.DATA_DIR = storage.dataDir;
 	Object.assign(env, opts.env ?? {});

@@ -30,7 +30,9 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 describe('keyed demo', () => {
 	it('keys every demo inspector and head of the keyed organs under one root key', () => {
 		const demo = generateDemo();
-		const expected = demo.staff.filter((s) => (KEYED_DEMO_ORGANS as readonly string[]).includes(s.organId) && s.role !== 'admin');
+		const expected = demo.staff.filter(
+			(s) => (KEYED_DEMO_ORGANS as readonly string[]).includes(s.organId) && s.role !== 'admin'
+		);
 		expect(keys.staff.map((s) => s.staffId).sort()).toEqual(expected.map((s) => s.id).sort());
 		expect(keys.kdf).toBe('staff');
 		expect(rootKeyFromSeed(keys.rootSeed).publicKey).toEqual(keys.rootPublicKey);
@@ -42,7 +44,11 @@ describe('keyed demo', () => {
 		for (const organId of KEYED_DEMO_ORGANS) {
 			const res = await fetch(`${server.url}/api/v1/directory?organ=${encodeURIComponent(organId)}`);
 			expect(res.status, organId).toBe(200);
-			const verified = verifyServedDirectory(await res.json(), { organId, now: Date.now(), pinnedRootPublicKey: keys.rootPublicKey });
+			const verified = verifyServedDirectory(await res.json(), {
+				organId,
+				now: Date.now(),
+				pinnedRootPublicKey: keys.rootPublicKey
+			});
 			expect(verified.rejected, organId).toEqual([]);
 			expect(verified.fingerprint).toBe(keys.fingerprint);
 			const mine = keys.staff.filter((s) => s.organId === organId);
@@ -54,7 +60,9 @@ describe('keyed demo', () => {
 			for (const e of verified.valid) {
 				const reportKey = nacl.randomBytes(32);
 				const s = mine.find((m) => m.staffId === e.staffId)!;
-				expect(openSealedKey(sealKey(reportKey, e.publicKey), { publicKey: s.publicKey, secretKey: s.secretKey })).toEqual(reportKey);
+				expect(
+					openSealedKey(sealKey(reportKey, e.publicKey), { publicKey: s.publicKey, secretKey: s.secretKey })
+				).toEqual(reportKey);
 			}
 		}
 	});
@@ -62,7 +70,11 @@ describe('keyed demo', () => {
 	it('leaves other organs without entries', async () => {
 		const res = await fetch(`${server.url}/api/v1/directory?organ=o-sf-c02`);
 		expect(res.status).toBe(200);
-		const verified = verifyServedDirectory(await res.json(), { organId: 'o-sf-c02', now: Date.now(), pinnedRootPublicKey: keys.rootPublicKey });
+		const verified = verifyServedDirectory(await res.json(), {
+			organId: 'o-sf-c02',
+			now: Date.now(),
+			pinnedRootPublicKey: keys.rootPublicKey
+		});
 		expect(verified.valid).toEqual([]);
 	});
 

@@ -23,7 +23,7 @@ import { decodeBase64 } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import type { DemoKeysFile } from '../../scripts/demo-keys';
 import { loadDemoInto } from './demo';
-import { releaseStorage, root, startServer, type Server } from './harness';
+import { releaseStorage, root, startServer, type Server, type StartOptions } from './harness';
 
 export const KEYED_DEMO_ORGANS = ['o-sf-c01', 'o-sf-c01-k01', 'o-sf-c01-k02', 'o-sf-c01-k03'] as const;
 
@@ -34,11 +34,19 @@ export const KEYED_DEMO_ORGANS = ['o-sf-c01', 'o-sf-c01-k01', 'o-sf-c01-k02', 'o
  */
 export const KEYED_UNITS = {
 	/** 银清县教育局 (county department): 一把手 → 北泉市纪委监委, team member → 银清县纪委监委. */
-	countyDepartment: { unitId: 'sf-c01-k02-d04', name: '银清县教育局', routes: { top_leader: 'o-sf-c01', team_member: 'o-sf-c01-k02' } },
+	countyDepartment: {
+		unitId: 'sf-c01-k02-d04',
+		name: '银清县教育局',
+		routes: { top_leader: 'o-sf-c01', team_member: 'o-sf-c01-k02' }
+	},
 	/** 银清县 (the county itself): 一把手 → 北泉市纪委监委, team member → 银清县纪委监委. */
 	county: { unitId: 'sf-c01-k02', name: '银清县', routes: { top_leader: 'o-sf-c01', team_member: 'o-sf-c01-k02' } },
 	/** 高新区财政局: every 高新区 staff member declared a conflict, so team members fall back to 北泉市纪委监委. */
-	conflicted: { unitId: 'sf-c01-k01-d05', name: '高新区财政局', routes: { top_leader: 'o-sf-c01', team_member: 'o-sf-c01' } },
+	conflicted: {
+		unitId: 'sf-c01-k01-d05',
+		name: '高新区财政局',
+		routes: { top_leader: 'o-sf-c01', team_member: 'o-sf-c01' }
+	},
 	/** 清银乡 (township): 一把手 → 银清县纪委监委. */
 	township: { unitId: 'sf-c01-k02-t01', name: '清银乡', routes: { top_leader: 'o-sf-c01-k02' } },
 	/** 平长镇卫生院 (a township unit in 丰泉区): 一把手 → 丰泉区纪委监委. */
@@ -82,6 +90,10 @@ export interface KeyedDemoOptions {
 	signin?: boolean;
 	/** Extra environment for the restarted server. */
 	env?: Record<string, string>;
+	/** ORIGIN of the restarted server (see StartOptions.origin). */
+	origin?: StartOptions['origin'];
+	/** The restarted server keeps its storage when stopped (to dump it; then `releaseStorage`). */
+	keepStorage?: boolean;
 }
 
 /** Runs `scripts/demo-keys.ts` against the storage of a stopped server; returns the parsed key file. */
@@ -108,7 +120,9 @@ export async function keyDemoInto(stopped: Server, opts: KeyedDemoOptions = {}):
 			child.stdout.on('data', (c: Buffer) => (log += c.toString('utf8')));
 			child.stderr.on('data', (c: Buffer) => (log += c.toString('utf8')));
 			child.once('error', reject);
-			child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`scripts/demo-keys.ts exited with ${code}:\n${log}`))));
+			child.once('close', (code) =>
+				code === 0 ? resolve() : reject(new Error(`scripts/demo-keys.ts exited with ${code}:\n${log}`))
+			);
 		});
 		const file = JSON.parse(readFileSync(out, 'utf8')) as DemoKeysFile;
 		return {
@@ -124,7 +138,9 @@ export async function keyDemoInto(stopped: Server, opts: KeyedDemoOptions = {}):
 				username: s.username,
 				publicKey: decodeBase64(s.publicKey),
 				secretKey: decodeBase64(s.secretKey),
-				...(s.signin ? { password: s.signin.password, totpKey: decodeBase64(s.signin.totpKey), totpBase32: s.signin.totpBase32 } : {})
+				...(s.signin
+					? { password: s.signin.password, totpKey: decodeBase64(s.signin.totpKey), totpBase32: s.signin.totpBase32 }
+					: {})
 			}))
 		};
 	} finally {
@@ -133,13 +149,20 @@ export async function keyDemoInto(stopped: Server, opts: KeyedDemoOptions = {}):
 }
 
 /** Starts a server on a fresh database holding the demo province with keys for `organIds`. */
-export async function startWithKeyedDemo(opts: KeyedDemoOptions = {}): Promise<{ server: Server; keys: KeyedDemoKeys }> {
+export async function startWithKeyedDemo(
+	opts: KeyedDemoOptions = {}
+): Promise<{ server: Server; keys: KeyedDemoKeys }> {
 	const first = await startServer({ keepStorage: true });
 	try {
 		await first.stop();
 		await loadDemoInto(first);
 		const keys = await keyDemoInto(first, opts);
-		const server = await startServer({ reuse: first, env: opts.env });
+		const server = await startServer({
+			reuse: first,
+			env: opts.env,
+			origin: opts.origin,
+			keepStorage: opts.keepStorage
+		});
 		return { server, keys };
 	} catch (e) {
 		await releaseStorage(first);

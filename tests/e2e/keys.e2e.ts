@@ -9,7 +9,6 @@
  * There is no organ editor in the app yet, so the test writes an organ into the stopped server's
  * database itself.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import { generateHOTP } from '@oslojs/otp';
@@ -17,7 +16,17 @@ import { decodeBase32IgnorePadding, decodeBase64 } from '@oslojs/encoding';
 import { rootFingerprint, verifyDirectoryEntries } from '../../src/lib/crypto/directory';
 import { openDatabase } from '../../src/lib/server/db/index';
 import { disciplineOrgan } from '../../src/lib/server/db/schema';
-import { expectNoAxeViolations, launchBrowser, releaseStorage, root, startServer, type Browser, type BrowserContext, type Page, type Server } from './harness';
+import {
+	expectNoAxeViolations,
+	launchBrowser,
+	releaseStorage,
+	root,
+	startServer,
+	type Browser,
+	type BrowserContext,
+	type Page,
+	type Server
+} from './harness';
 
 const PASSWORD = 'correct horse battery staple 清风';
 const NEW_PASSWORD = 'a brand new password 清风 2';
@@ -92,7 +101,9 @@ async function signOut(page: Page): Promise<void> {
 }
 
 /** Stops the server, changes its database directly, and starts it again on the same storage. */
-async function withStoppedServer(change: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<void>): Promise<void> {
+async function withStoppedServer(
+	change: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<void>
+): Promise<void> {
 	const previous = server;
 	await previous.stop();
 	const d = await openDatabase({ databaseUrl: previous.databaseUrl, dataDir: previous.dataDir ?? '', poolMax: 1 });
@@ -214,7 +225,10 @@ describe('staff keys and the signed directory', () => {
 			[localStorage, sessionStorage].flatMap((s) => Object.keys(s).map((k) => `${k}=${s.getItem(k)}`))
 		);
 		// (Other parts of the app may keep small settings there; nothing key-sized or key-named.)
-		expect(stored.filter((kv) => /key|secret|wrap/i.test(kv) || /[A-Za-z0-9+/=_-]{40,}/.test(kv)), JSON.stringify(stored)).toEqual([]);
+		expect(
+			stored.filter((kv) => /key|secret|wrap/i.test(kv) || /[A-Za-z0-9+/=_-]{40,}/.test(kv)),
+			JSON.stringify(stored)
+		).toEqual([]);
 		expect(await page.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
 		await signOut(page);
 		await signIn(page, PASSWORD);
@@ -238,7 +252,9 @@ describe('staff keys and the signed directory', () => {
 		expect(body.entries).toHaveLength(1);
 		const rootKey = decodeBase64(body.root.publicKey);
 		expect(body.root.fingerprint).toBe(rootFingerprint(rootKey));
-		expect(verifyDirectoryEntries(body.entries.map(decodeBase64), rootKey, { now: Date.now(), organId: ORGAN }).valid).toHaveLength(1);
+		expect(
+			verifyDirectoryEntries(body.entries.map(decodeBase64), rootKey, { now: Date.now(), organId: ORGAN }).valid
+		).toHaveLength(1);
 		expect((await fetch(`${server.url}/api/v1/directory?organ=nope`)).status).toBe(400);
 
 		const { context, page } = await desk();
@@ -262,7 +278,16 @@ describe('staff keys and the signed directory', () => {
 		const check = (organ: string) =>
 			page.evaluate(async (organ) => {
 				const answer = await (await fetch(`/api/v1/directory?organ=${organ}`)).json();
-				const v = (globalThis as unknown as { __qfDirectory: { verifyServedDirectory: (a: unknown, o: unknown) => { valid: unknown[]; rejected: { error: { code: string } }[]; fingerprint: string } } }).__qfDirectory;
+				const v = (
+					globalThis as unknown as {
+						__qfDirectory: {
+							verifyServedDirectory: (
+								a: unknown,
+								o: unknown
+							) => { valid: unknown[]; rejected: { error: { code: string } }[]; fingerprint: string };
+						};
+					}
+				).__qfDirectory;
 				const r = v.verifyServedDirectory(answer, { organId: organ, now: Date.now() });
 				return { valid: r.valid.length, rejected: r.rejected.map((x) => x.error.code), fingerprint: r.fingerprint };
 			}, organ);
@@ -304,7 +329,9 @@ describe('staff keys and the signed directory', () => {
 		await second.page.getByLabel('再次输入密码').fill(SECOND_PASSWORD);
 		await second.page.getByRole('button', { name: '登录' }).click();
 		await second.page.waitForURL(/\/staff\/2fa\/setup$/, { timeout: 60_000 });
-		const secondKey = decodeBase32IgnorePadding((await second.page.getByTestId('totp-manual-key').textContent())!.replace(/\s/g, ''));
+		const secondKey = decodeBase32IgnorePadding(
+			(await second.page.getByTestId('totp-manual-key').textContent())!.replace(/\s/g, '')
+		);
 		await second.page.getByLabel('验证码').fill(generateHOTP(secondKey, BigInt(step()), 6));
 		await second.page.getByRole('button', { name: '验证' }).click();
 		await second.page.getByTestId('recovery-codes').waitFor();
@@ -315,7 +342,11 @@ describe('staff keys and the signed directory', () => {
 		await second.page.goto(`${server.url}/staff/admin/users`);
 		await interactive(second.page);
 		await second.page.waitForFunction(() => !document.querySelector('main form button[type="submit"][disabled]'));
-		await second.page.getByRole('row').filter({ hasText: '王管理' }).getByRole('button', { name: /重置密码/ }).click();
+		await second.page
+			.getByRole('row')
+			.filter({ hasText: '王管理' })
+			.getByRole('button', { name: /重置密码/ })
+			.click();
 		const link = (await second.page.getByTestId('reset-link').textContent())!.trim();
 		expect(link).toMatch(/\/staff\/reset\?token=/);
 		await expectNoAxeViolations(second.page);

@@ -36,7 +36,6 @@ function nextCode(): string {
 	return generateHOTP(totpKey, BigInt(s), 6);
 }
 
-
 /** Forms stay disabled until the page is interactive; wait for that. */
 async function interactive(p: Page): Promise<void> {
 	await p.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
@@ -45,7 +44,11 @@ async function interactive(p: Page): Promise<void> {
 beforeAll(async () => {
 	server = await startWithDemo();
 	browser = await launchBrowser();
-	context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', acceptDownloads: true });
+	context = await browser.newContext({
+		viewport: { width: 1280, height: 800 },
+		locale: 'zh-CN',
+		acceptDownloads: true
+	});
 	page = await context.newPage();
 });
 
@@ -110,7 +113,9 @@ describe('organization directory admin', () => {
 		expect(topText).toMatch(/将交给「[^」]+市纪委监委」/);
 		expect(topText).toContain('原因：');
 		expect(topText).toContain('一把手由上一级监督');
-		const member = (await preview.filter({ has: page.getByRole('heading', { name: '领导班子成员', exact: true }) }).textContent()) ?? '';
+		const member =
+			(await preview.filter({ has: page.getByRole('heading', { name: '领导班子成员', exact: true }) }).textContent()) ??
+			'';
 		expect(member).toMatch(/将交给「[^」]*高新区[^」]*」/);
 
 		await page.getByRole('heading', { name: '领导职务' }).waitFor();
@@ -147,9 +152,13 @@ describe('organization directory admin', () => {
 		expect(file.suggestedFilename()).toBe('qingfeng-org.csv');
 		const csv = await readFile((await file.path())!, 'utf8');
 		const lines = csv.trim().split('\n');
-		expect(lines[0]).toBe('type,id,parent,name,level,kind,unit,host_unit,organ,username,role,has_key,reason,position,title,holder_name');
+		expect(lines[0]).toBe(
+			'type,id,parent,name,level,kind,unit,host_unit,organ,username,role,has_key,reason,position,title,holder_name'
+		);
 		expect(lines.some((l) => l.startsWith('unit,') && l.includes(',高新区,county,'))).toBe(true);
-		expect(lines.some((l) => l.startsWith('conflict,') && l.includes(username) && l.includes('曾在该单位任职（端到端测试）'))).toBe(true);
+		expect(
+			lines.some((l) => l.startsWith('conflict,') && l.includes(username) && l.includes('曾在该单位任职（端到端测试）'))
+		).toBe(true);
 		expect(lines.length).toBeGreaterThan(300);
 
 		await page.goBack();
@@ -162,7 +171,8 @@ describe('organization directory admin', () => {
 	it('refuses a broken import with every error line-numbered, and changes nothing', async () => {
 		await page.goto(`${server.url}/staff/admin/org`);
 		await interactive(page);
-		const header = 'type,id,parent,name,level,kind,unit,host_unit,organ,username,role,has_key,reason,position,title,holder_name';
+		const header =
+			'type,id,parent,name,level,kind,unit,host_unit,organ,username,role,has_key,reason,position,title,holder_name';
 		const broken = [
 			header,
 			'unit,x1,,测试省,province,,,,,,,,,,,',
@@ -170,7 +180,9 @@ describe('organization directory admin', () => {
 			'unit,x1,,重复,province,,,,,,,,,,,',
 			'unit,x3,,坏级别,galaxy,,,,,,,,,,,'
 		].join('\n');
-		await page.getByLabel('目录文件（.csv 或 .json）').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from(broken) });
+		await page
+			.getByLabel('目录文件（.csv 或 .json）')
+			.setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from(broken) });
 		await page.getByRole('button', { name: '导入并替换目录' }).click();
 		const errors = page.getByTestId('import-errors').getByRole('listitem');
 		await errors.first().waitFor();
@@ -217,7 +229,10 @@ describe('organization directory admin', () => {
 
 		await page.goto(`${server.url}/en/staff/admin/org/units/sf-c01-k01`);
 		await interactive(page);
-		const top = page.getByTestId('routing-preview').getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Top leader', exact: true }) });
+		const top = page
+			.getByTestId('routing-preview')
+			.getByRole('listitem')
+			.filter({ has: page.getByRole('heading', { name: 'Top leader', exact: true }) });
 		const text = (await top.textContent()) ?? '';
 		expect(text).toMatch(/Goes to \S+市纪委监委/);
 		expect(text).toContain('The person reported is the top leader of 高新区');

@@ -10,7 +10,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
-import { expectNoAxeViolations, launchBrowser, releaseStorage, startServer, type Browser, type BrowserContext, type Page, type Server } from './harness';
+import {
+	expectNoAxeViolations,
+	launchBrowser,
+	releaseStorage,
+	startServer,
+	type Browser,
+	type BrowserContext,
+	type Page,
+	type Server
+} from './harness';
 
 const PASSWORD = 'correct horse battery staple 清风';
 const NEW_PASSWORD = 'a brand new password 清风 2';
@@ -137,7 +146,9 @@ describe('password change', () => {
 		expect(await errorText(page)).toBe('两次输入的密码不一致。');
 		// Too short: the browser does not even submit (minlength), and the page script refuses it too.
 		await changePassword(page, PASSWORD, 'short');
-		const blocked = await page.getByLabel('新密码', { exact: true }).evaluate((el) => !(el as HTMLInputElement).checkValidity());
+		const blocked = await page
+			.getByLabel('新密码', { exact: true })
+			.evaluate((el) => !(el as HTMLInputElement).checkValidity());
 		if (!blocked) expect(await errorText(page)).toBe('密码至少需要 12 个字符。');
 
 		await openKeys(page);
@@ -161,7 +172,12 @@ describe('password change', () => {
 		expect(changePost).toBeTruthy();
 		for (const p of posted) {
 			for (const secret of [PASSWORD, NEW_PASSWORD]) {
-				expect(p.includes(secret) || p.includes(encodeURIComponent(secret)) || p.includes('correct horse') || p.includes('brand new')).toBe(false);
+				expect(
+					p.includes(secret) ||
+						p.includes(encodeURIComponent(secret)) ||
+						p.includes('correct horse') ||
+						p.includes('brand new')
+				).toBe(false);
 			}
 		}
 		// The session that made the change goes on.

@@ -26,7 +26,13 @@ function run(ms: number): Promise<{ code: number | null; stdout: string; stderr:
 			new Promise((resolve) => {
 				const child = spawn(process.execPath, [path.join(dir, 'build', 'index.js')], {
 					cwd: root,
-					env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: NOWHERE },
+					env: {
+						PATH: process.env.PATH ?? '',
+						NODE_ENV: 'production',
+						PORT: String(port),
+						HOST: '127.0.0.1',
+						DATABASE_URL: NOWHERE
+					},
 					stdio: ['ignore', 'pipe', 'pipe']
 				});
 				let stdout = '';
@@ -53,7 +59,10 @@ beforeAll(() => {
 	// Undo scripts/patch-deps.js: the guard block becomes the original two lines again.
 	for (const f of files) {
 		const text = readFileSync(f, 'utf8');
-		const unpatched = text.replace(/ {4}if \(socket === null\) \{ \/\* qingfeng: null-socket guard \*\/\n(?: {6}.*\n){3} {4}\}\n/, '');
+		const unpatched = text.replace(
+			/ {4}if \(socket === null\) \{ \/\* qingfeng: null-socket guard \*\/\n(?: {6}.*\n){3} {4}\}\n/,
+			''
+		);
 		expect(unpatched).not.toContain(MARK);
 		writeFileSync(f, unpatched);
 	}

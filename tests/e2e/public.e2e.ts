@@ -34,7 +34,12 @@ const PAGES = [
 /* ------------------------------------------------------------------ seeding the public figures */
 
 const TZ = 'Asia/Shanghai'; // the server's default TIMEZONE
-const today = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const today = new Intl.DateTimeFormat('en-CA', {
+	timeZone: TZ,
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit'
+}).format(new Date());
 const thisMonth = today.slice(0, 7);
 const lastMonthDay = (() => {
 	const [y, m] = thisMonth.split('-').map(Number) as [number, number];
@@ -44,7 +49,8 @@ const lastMonthDay = (() => {
 /** Report rows as the intake would store them (clear metadata only; dummy ciphertext). */
 function seedRows(): { category: string; receivedOn: string; concludedOn: string | null }[] {
 	const rows: { category: string; receivedOn: string; concludedOn: string | null }[] = [];
-	for (let i = 0; i < 7; i++) rows.push({ category: 'integrity', receivedOn: today, concludedOn: i < 6 ? today : null });
+	for (let i = 0; i < 7; i++)
+		rows.push({ category: 'integrity', receivedOn: today, concludedOn: i < 6 ? today : null });
 	for (let i = 0; i < 2; i++) rows.push({ category: 'mass', receivedOn: today, concludedOn: null });
 	for (let i = 0; i < 3; i++) rows.push({ category: 'work', receivedOn: lastMonthDay, concludedOn: null });
 	return rows;
@@ -119,7 +125,10 @@ async function expectNothingStored(page: Page): Promise<void> {
 	const state = await deviceState(page);
 	expect({ local: state.local, session: state.session, idb: state.idb }).toEqual({ local: [], session: [], idb: [] });
 	const precache = precacheUrls();
-	expect(state.cache.filter((p) => !precache.has(p)), 'Cache Storage holds only precache entries').toEqual([]);
+	expect(
+		state.cache.filter((p) => !precache.has(p)),
+		'Cache Storage holds only precache entries'
+	).toEqual([]);
 }
 
 /** Resolves once a service worker is active for the page (fails after 20 s instead of hanging). */
@@ -237,7 +246,12 @@ describe('home page', () => {
 
 	it('shows the public figures of GET /api/v1/stats/public, small counts as "少于 5"', async () => {
 		const api = (await (await fetch(server.url + '/api/v1/stats/public')).json()) as {
-			months: { month: string; received: number | null; concluded: number | null; byCategory: Record<string, number | null> }[];
+			months: {
+				month: string;
+				received: number | null;
+				concluded: number | null;
+				byCategory: Record<string, number | null>;
+			}[];
 			minCount: number;
 		};
 		expect(api.minCount).toBe(5);
@@ -297,14 +311,60 @@ describe('guide', () => {
 				// 6 disciplines + 7 kinds of misconduct + four styles + appointments + other.
 				expect(await page.locator('#what dt').count()).toBe(16);
 				if (lang === 'zh-CN') {
-					for (const word of ['政治纪律', '组织纪律', '廉洁纪律', '群众纪律', '工作纪律', '生活纪律', '贪污贿赂', '滥用职权', '四风问题', '选人用人问题', '12380']) {
+					for (const word of [
+						'政治纪律',
+						'组织纪律',
+						'廉洁纪律',
+						'群众纪律',
+						'工作纪律',
+						'生活纪律',
+						'贪污贿赂',
+						'滥用职权',
+						'四风问题',
+						'选人用人问题',
+						'12380'
+					]) {
 						expect(text).toContain(word);
 					}
-					for (const word of ['5 个工作日', '15 个工作日内告诉您是否受理', '办结后 15 个工作日内', '单位电脑', '单位 Wi-Fi', '去掉这些信息', 'PDF', '回执', '快速离开', '无痕', '错告', '诬告陷害', '保密', '回避', '打击报复']) {
+					for (const word of [
+						'5 个工作日',
+						'15 个工作日内告诉您是否受理',
+						'办结后 15 个工作日内',
+						'单位电脑',
+						'单位 Wi-Fi',
+						'去掉这些信息',
+						'PDF',
+						'回执',
+						'快速离开',
+						'无痕',
+						'错告',
+						'诬告陷害',
+						'保密',
+						'回避',
+						'打击报复'
+					]) {
 						expect(text, word).toContain(word);
 					}
 				} else {
-					for (const word of ['Political discipline', 'Integrity discipline', 'Abuse of power', 'four bad work styles', '12380', '5 working days', '15 working days', 'work Wi-Fi', 'PDF', 'receipt', 'Quick exit', 'private (incognito) window', 'honest mistake', 'false accusation', 'Confidentiality', 'Recusal', 'retaliation']) {
+					for (const word of [
+						'Political discipline',
+						'Integrity discipline',
+						'Abuse of power',
+						'four bad work styles',
+						'12380',
+						'5 working days',
+						'15 working days',
+						'work Wi-Fi',
+						'PDF',
+						'receipt',
+						'Quick exit',
+						'private (incognito) window',
+						'honest mistake',
+						'false accusation',
+						'Confidentiality',
+						'Recusal',
+						'retaliation'
+					]) {
 						expect(text, word).toContain(word);
 					}
 				}

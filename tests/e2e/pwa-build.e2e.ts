@@ -91,7 +91,8 @@ describe('service worker precache (build/client/sw.js)', () => {
 			expect(url, url).not.toMatch(/(^|\/)api\//);
 			expect(url, url).not.toMatch(/(^|\/)staff(\/|$)/);
 			expect(url, url).not.toMatch(/\.worker/);
-			if (!url.startsWith('/')) expect(existsSync(path.join(clientDir, url)), `${url} exists in build/client`).toBe(true);
+			if (!url.startsWith('/'))
+				expect(existsSync(path.join(clientDir, url)), `${url} exists in build/client`).toBe(true);
 		}
 	});
 
@@ -99,12 +100,25 @@ describe('service worker precache (build/client/sw.js)', () => {
 		const publicNodes = nodesOf(isPublic);
 		const staffNodes = nodesOf(isStaff);
 		// The public routes of issue 5 are all there.
-		for (const id of ['/(public)', '/(public)/guide', '/(public)/offline', '/(public)/report', '/(public)/follow-up', '/(public)/where']) {
-			expect(routes.some((r) => r.id === id && r.page), `route ${id}`).toBe(true);
+		for (const id of [
+			'/(public)',
+			'/(public)/guide',
+			'/(public)/offline',
+			'/(public)/report',
+			'/(public)/follow-up',
+			'/(public)/where'
+		]) {
+			expect(
+				routes.some((r) => r.id === id && r.page),
+				`route ${id}`
+			).toBe(true);
 		}
 		const publicFiles = reach([0, 1, ...publicNodes], true);
 		const staffOnly = [...reach(staffNodes)].filter((f) => !publicFiles.has(f));
-		expect(staffOnly.length, 'the staff pages have chunks of their own (else this test proves nothing)').toBeGreaterThan(0);
+		expect(
+			staffOnly.length,
+			'the staff pages have chunks of their own (else this test proves nothing)'
+		).toBeGreaterThan(0);
 		const urls = new Set(precache.map((e) => e.url));
 		expect(staffOnly.filter((f) => urls.has(f))).toEqual([]);
 		const appFiles = precache.map((e) => e.url).filter((u) => u.startsWith('_app/'));
@@ -126,13 +140,21 @@ describe('service worker precache (build/client/sw.js)', () => {
 			expect(entry!.revision, `${page} has a revision (re-fetched when the build changes)`).toMatch(/^[0-9a-f]{8,}$/);
 		}
 		expect(urls).toContain('manifest.webmanifest');
-		for (const icon of ['icons/icon-192.png', 'icons/icon-512.png', 'icons/maskable-512.png']) expect(urls).toContain(icon);
+		for (const icon of ['icons/icon-192.png', 'icons/icon-512.png', 'icons/maskable-512.png'])
+			expect(urls).toContain(icon);
 		// Dynamic pages are not cached: the home page (live figures), the report and follow-up pages.
 		for (const page of ['/', '/en', '/report', '/follow-up', '/where']) expect(urls).not.toContain(page);
 	});
 
 	it('has no runtime caching: only network-only navigation routes with the offline fallback, never for /staff or /api', () => {
-		for (const strategy of ['CacheFirst', 'NetworkFirst', 'StaleWhileRevalidate', 'CacheOnly', 'ExpirationPlugin', 'CacheableResponsePlugin']) {
+		for (const strategy of [
+			'CacheFirst',
+			'NetworkFirst',
+			'StaleWhileRevalidate',
+			'CacheOnly',
+			'ExpirationPlugin',
+			'CacheableResponsePlugin'
+		]) {
 			expect(sw, `sw.js uses ${strategy}`).not.toContain(strategy);
 		}
 		// No SPA fallback that would answer every navigation from the cache.
@@ -155,9 +177,14 @@ describe('service worker precache (build/client/sw.js)', () => {
 	});
 
 	it('evaluates the route matchers: navigations to public pages fall back, /staff and /api are left alone', () => {
-		const matchers = [...sw.matchAll(/registerRoute\((\(\{request:\w+,url:\w+\}\)=>[\s\S]*?),new \w+\.NetworkOnly\(\{plugins:\[new \w+\.PrecacheFallbackPlugin\(\{fallbackURL:"([^"]+)"\}\)\]\}\),"GET"\)/g)].map(
-			(m) => ({ match: new Function(`return ${m[1]}`)() as (o: { request: { mode: string }; url: URL }) => boolean, fallback: m[2]! })
-		);
+		const matchers = [
+			...sw.matchAll(
+				/registerRoute\((\(\{request:\w+,url:\w+\}\)=>[\s\S]*?),new \w+\.NetworkOnly\(\{plugins:\[new \w+\.PrecacheFallbackPlugin\(\{fallbackURL:"([^"]+)"\}\)\]\}\),"GET"\)/g
+			)
+		].map((m) => ({
+			match: new Function(`return ${m[1]}`)() as (o: { request: { mode: string }; url: URL }) => boolean,
+			fallback: m[2]!
+		}));
 		expect(matchers).toHaveLength(2);
 		const fallbackFor = (pathname: string, mode = 'navigate') => {
 			const url = new URL(pathname, 'https://example.test');
@@ -168,7 +195,8 @@ describe('service worker precache (build/client/sw.js)', () => {
 		expect(fallbackFor('/follow-up')).toBe('/offline');
 		expect(fallbackFor('/en')).toBe('/en/offline');
 		expect(fallbackFor('/en/report')).toBe('/en/offline');
-		for (const p of ['/staff', '/staff/login', '/en/staff/login', '/api/v1/stats/public', '/en/api/v1/pow']) expect(fallbackFor(p), p).toBeNull();
+		for (const p of ['/staff', '/staff/login', '/en/staff/login', '/api/v1/stats/public', '/en/api/v1/pow'])
+			expect(fallbackFor(p), p).toBeNull();
 		expect(fallbackFor('/api/v1/pow', 'cors')).toBeNull();
 		expect(fallbackFor('/report', 'cors')).toBeNull();
 	});

@@ -108,7 +108,9 @@ describe('web manifest', () => {
 			{ sizes: '512x512', purpose: 'maskable' }
 		];
 		for (const w of want) {
-			const icon = manifest.icons.find((i) => i.sizes === w.sizes && (i.purpose ?? 'any').split(' ').includes(w.purpose));
+			const icon = manifest.icons.find(
+				(i) => i.sizes === w.sizes && (i.purpose ?? 'any').split(' ').includes(w.purpose)
+			);
 			expect(icon, `${w.purpose} icon ${w.sizes}`).toBeDefined();
 			expect(icon!.type).toBe('image/png');
 			const r = await fetch(new URL(icon!.src, server.url + '/manifest.webmanifest'));
@@ -249,7 +251,9 @@ describe('service worker', () => {
 			// offline page too (not on SvelteKit's error page).
 			await page.goto(server.url + '/guide', { waitUntil: 'load' });
 			await page.locator('a.brand').click();
-			await expect.poll(() => page.locator('h1').innerText(), { message: 'brand link offline' }).toBe('您现在没有网络连接');
+			await expect
+				.poll(() => page.locator('h1').innerText(), { message: 'brand link offline' })
+				.toBe('您现在没有网络连接');
 			expect(page.url()).toBe(server.url + '/');
 
 			// Staff pages are never answered by the worker: offline they simply fail.

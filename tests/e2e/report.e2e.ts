@@ -219,13 +219,21 @@ describe('/report and /follow-up on a phone', () => {
 
 			// Saving the receipt happens on the device: a text file and a picture, no request.
 			const before = requests.length;
-			const [text] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '保存为文本文件' }).click()]);
+			const [text] = await Promise.all([
+				page.waitForEvent('download'),
+				page.getByRole('button', { name: '保存为文本文件' }).click()
+			]);
 			const saved = readFileSync((await text.path())!, 'utf8');
 			expect(saved).toContain(receipt.locator);
 			expect(saved).toContain(receipt.secret);
-			const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '保存为图片' }).click()]);
+			const [png] = await Promise.all([
+				page.waitForEvent('download'),
+				page.getByRole('button', { name: '保存为图片' }).click()
+			]);
 			expect(png.suggestedFilename()).toBe('receipt.png');
-			expect([...readFileSync((await png.path())!).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+			expect([...readFileSync((await png.path())!).subarray(0, 8)]).toEqual([
+				0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a
+			]);
 			expect(requests.slice(before).filter((u) => !u.startsWith('blob:'))).toEqual([]);
 
 			// Printing shows the receipt only.
@@ -448,7 +456,9 @@ describe('/report and /follow-up on a phone', () => {
 			await page.getByRole('button', { name: 'Open', exact: true }).click();
 			await page.getByTestId('status').waitFor({ timeout: 90_000 });
 			expect(await page.getByTestId('status').textContent()).toBe('Received');
-			expect(await page.getByTestId('report-text').textContent()).toBe('The deputy director told the tender committee whom to pick.');
+			expect(await page.getByTestId('report-text').textContent()).toBe(
+				'The deputy director told the tender committee whom to pick.'
+			);
 			expect(await page.getByTestId('report-summary').textContent()).toContain('Construction project');
 			await checkPage(page);
 			await expectNothingStored(context, page);

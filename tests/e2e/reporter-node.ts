@@ -29,9 +29,20 @@ export async function submitAsReporter(
 	const { crypto } = inProcessCrypto();
 	return submitReport(
 		{
-			routing: { unit: opts.unit, position: opts.position, kind: 'public_tip', category: 'integrity', escalate: false, realName: false },
+			routing: {
+				unit: opts.unit,
+				position: opts.position,
+				kind: 'public_tip',
+				category: 'integrity',
+				escalate: false,
+				realName: false
+			},
 			details: { person: { name: opts.person, post: '局长' }, description: opts.description },
-			files: opts.files.map((f) => ({ file: new Blob([f.data as BlobPart], { type: f.type }), name: f.name, type: f.type }))
+			files: opts.files.map((f) => ({
+				file: new Blob([f.data as BlobPart], { type: f.type }),
+				name: f.name,
+				type: f.type
+			}))
 		},
 		{ ...net(base), crypto, inlineMaxBytes: opts.intake ? -1 : undefined }
 	);

@@ -21,11 +21,15 @@ export function runScript(name: string, args: string[], env: Record<string, stri
 	for (const k of ['DATABASE_URL', 'DATA_DIR', 'TEST_DATABASE_URL', 'E2E_DB']) delete full[k];
 	Object.assign(full, { NODE_ENV: 'production' }, env);
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), `scripts/${name}.ts`, ...args], {
-			cwd: root,
-			env: full,
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
+		const child = spawn(
+			process.execPath,
+			[path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), `scripts/${name}.ts`, ...args],
+			{
+				cwd: root,
+				env: full,
+				stdio: ['ignore', 'pipe', 'pipe']
+			}
+		);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

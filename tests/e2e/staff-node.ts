@@ -8,7 +8,13 @@
 import { decryptAttachment } from '../../src/lib/crypto/attachment';
 import { deriveKey } from '../../src/lib/crypto/kdf';
 import { staffBlob, staffJson, type FetchLike } from '../../src/lib/client/staff/api';
-import { decryptReportContent, decryptText, encryptText, openReportKey, type StaffReportContent } from '../../src/lib/client/staff/report-crypto';
+import {
+	decryptReportContent,
+	decryptText,
+	encryptText,
+	openReportKey,
+	type StaffReportContent
+} from '../../src/lib/client/staff/report-crypto';
 import { totpCode, type KeyedDemoStaff } from './keyed-demo';
 
 /** Last TOTP step used per account: a code cannot be replayed, so a second sign-in waits for the next step. */
@@ -39,7 +45,14 @@ export interface OpenedReport {
 
 /** The parts of GET /staff/api/reports/{id} these tests read (docs/backoffice.md). */
 export interface StaffReportView {
-	report: { id: string; locator: string; state: string; content: string; sealed: string; files: { id: string; bytes: number }[] };
+	report: {
+		id: string;
+		locator: string;
+		state: string;
+		content: string;
+		sealed: string;
+		files: { id: string; bytes: number }[];
+	};
 	messages: { id: number; author: 'reporter' | 'staff'; body: string; files: { id: string; bytes: number }[] }[];
 }
 
@@ -52,13 +65,24 @@ export class StaffSession {
 
 	/** Signs in with password and TOTP on the server at `base`; throws with the status when refused. */
 	static async signIn(base: string, s: KeyedDemoStaff): Promise<StaffSession> {
-		const saltRes = await fetch(`${base}/staff/login/salt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: s.username }) });
+		const saltRes = await fetch(`${base}/staff/login/salt`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ username: s.username })
+		});
 		if (saltRes.status !== 200) throw new Error(`salt: ${saltRes.status}`);
 		const { salt, params } = (await saltRes.json()) as { salt: string; params: { m: number; t: number; p: number } };
-		const authKey = Buffer.from(await deriveKey(s.password!, Buffer.from(salt, 'base64'), params, 32)).toString('base64');
+		const authKey = Buffer.from(await deriveKey(s.password!, Buffer.from(salt, 'base64'), params, 32)).toString(
+			'base64'
+		);
 		const form = (fields: Record<string, string>, cookie?: string) => ({
 			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: base, ...(cookie ? { cookie } : {}) },
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				accept: 'text/html',
+				origin: base,
+				...(cookie ? { cookie } : {})
+			},
 			body: new URLSearchParams(fields),
 			redirect: 'manual' as const
 		});
@@ -78,7 +102,10 @@ export class StaffSession {
 
 	/** fetch() on this server with the session cookie (and the Origin header, as a browser sends it). */
 	readonly fetcher: FetchLike = (input, init) =>
-		fetch(`${this.base}${input}`, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie: this.cookie, origin: this.base } });
+		fetch(`${this.base}${input}`, {
+			...init,
+			headers: { ...(init?.headers as Record<string, string>), cookie: this.cookie, origin: this.base }
+		});
 
 	json<T>(path: string, options: { method?: 'GET' | 'POST' | 'DELETE'; json?: unknown } = {}): Promise<T> {
 		return staffJson<T>(path, { ...options, fetch: this.fetcher });
@@ -94,8 +121,17 @@ export class StaffSession {
 	/** Opens a report (audited `report.open`) and decrypts its content with the staff member's own key. */
 	async open(id: string): Promise<OpenedReport> {
 		const view = await this.json<StaffReportView>(`/staff/api/reports/${id}`);
-		const reportKey = openReportKey(view.report.sealed, { publicKey: this.staff.publicKey, secretKey: this.staff.secretKey });
-		return { id, locator: view.report.locator, reportKey, content: decryptReportContent(reportKey, view.report.content), view };
+		const reportKey = openReportKey(view.report.sealed, {
+			publicKey: this.staff.publicKey,
+			secretKey: this.staff.secretKey
+		});
+		return {
+			id,
+			locator: view.report.locator,
+			reportKey,
+			content: decryptReportContent(reportKey, view.report.content),
+			view
+		};
 	}
 
 	/** Downloads a stored file (audited `report.file`) and decrypts it. */

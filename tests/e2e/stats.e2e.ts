@@ -16,15 +16,46 @@ import { rowsOf } from '../../src/lib/server/org/sql';
 import { dateIn, monthBefore } from '../../src/lib/server/reports/dates';
 import { sql } from 'drizzle-orm';
 import { loadDemoInto } from './demo';
-import { expectNoAxeViolations, launchBrowser, releaseStorage, startServer, type Browser, type BrowserContext, type Page, type Server } from './harness';
+import {
+	expectNoAxeViolations,
+	launchBrowser,
+	releaseStorage,
+	startServer,
+	type Browser,
+	type BrowserContext,
+	type Page,
+	type Server
+} from './harness';
 import { keyDemoInto, totpCode, type KeyedDemoKeys, type KeyedDemoStaff } from './keyed-demo';
 
 const CITY = 'o-sf-c01';
 const COUNTY = 'o-sf-c01-k02';
-const CATS = ['integrity', 'integrity', 'integrity', 'four_styles', 'four_styles', 'work', 'mass', 'corruption_bribery', 'abuse_of_power', 'life'];
+const CATS = [
+	'integrity',
+	'integrity',
+	'integrity',
+	'four_styles',
+	'four_styles',
+	'work',
+	'mass',
+	'corruption_bribery',
+	'abuse_of_power',
+	'life'
+];
 const KINDS = ['public_tip', 'public_tip', 'public_tip', 'member_tip', 'peer_report', 'criticism_suggestion'];
 const POSITIONS = ['top_leader', 'team_member', 'team_member', 'other_staff', 'other_staff'];
-const STATES = ['received', 'registered', 'accepted', 'inquiry', 'verification', 'hold_pending', 'concluded', 'concluded', 'concluded', 'no_substance'];
+const STATES = [
+	'received',
+	'registered',
+	'accepted',
+	'inquiry',
+	'verification',
+	'hold_pending',
+	'concluded',
+	'concluded',
+	'concluded',
+	'no_substance'
+];
 const OUTCOMES = ['closed', 'cleared', 'handled:form1', 'handled:form1', 'handled:form2'];
 
 let server: Server;
@@ -33,9 +64,10 @@ let keys: KeyedDemoKeys;
 let today: string;
 let from: string;
 /** What was inserted (clear fields), to count independently of the server. */
-let rows: { organId: string; unitId: string; receivedOn: string; category: string; state: string; kind: string }[] = [];
+const rows: { organId: string; unitId: string; receivedOn: string; category: string; state: string; kind: string }[] =
+	[];
 /** Organ id → its ancestor organ ids. */
-let organAncestors = new Map<string, string[]>();
+const organAncestors = new Map<string, string[]>();
 
 function addDays(day: string, n: number): string {
 	const d = new Date(`${day}T00:00:00Z`);
@@ -52,7 +84,9 @@ async function seedReports(stopped: Server): Promise<void> {
 				join organ_jurisdiction j on j.unit_id = u.id join discipline_organ o on o.id = j.organ_id and o.kind = 'commission'
 				group by u.id order by u.id`)
 		);
-		for (const o of rowsOf<{ id: string; ancestor_ids: string[] }>(await d.db.execute(sql`select id, ancestor_ids from discipline_organ`))) {
+		for (const o of rowsOf<{ id: string; ancestor_ids: string[] }>(
+			await d.db.execute(sql`select id, ancestor_ids from discipline_organ`)
+		)) {
 			organAncestors.set(o.id, o.ancestor_ids);
 		}
 		const rand = mulberry32(4242);
@@ -85,7 +119,16 @@ async function seedReports(stopped: Server): Promise<void> {
 				publicStatus: state === 'concluded' || state === 'no_substance' ? 'concluded' : 'handling',
 				concludedOn,
 				state,
-				disposition: state === 'inquiry' ? 'talk_inquiry' : state === 'verification' ? 'preliminary_verification' : state === 'hold_pending' ? 'hold_pending' : state === 'concluded' ? 'close' : null,
+				disposition:
+					state === 'inquiry'
+						? 'talk_inquiry'
+						: state === 'verification'
+							? 'preliminary_verification'
+							: state === 'hold_pending'
+								? 'hold_pending'
+								: state === 'concluded'
+									? 'close'
+									: null,
 				outcome: state === 'concluded' ? pick(OUTCOMES) : null,
 				nextDueOn: open && state !== 'hold_pending' ? addDays(receivedOn, 10 + Math.floor(rand() * 40)) : null,
 				content: new Uint8Array([1, 2, 3]),
@@ -102,7 +145,9 @@ async function seedReports(stopped: Server): Promise<void> {
 }
 
 const inScope = (organ: string) => (r: { organId: string; receivedOn: string }) =>
-	(r.organId === organ || (organAncestors.get(r.organId) ?? []).includes(organ)) && r.receivedOn >= from && r.receivedOn <= today;
+	(r.organId === organ || (organAncestors.get(r.organId) ?? []).includes(organ)) &&
+	r.receivedOn >= from &&
+	r.receivedOn <= today;
 
 beforeAll(async () => {
 	today = dateIn('Asia/Shanghai', new Date());
@@ -131,7 +176,11 @@ afterAll(async () => {
 
 const usedStep = new Map<string, number>();
 async function signIn(s: KeyedDemoStaff): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
+	const context = await browser.newContext({
+		viewport: { width: 1280, height: 900 },
+		locale: 'zh-CN',
+		acceptDownloads: true
+	});
 	const page = await context.newPage();
 	const problems: string[] = [];
 	page.on('console', (m) => {
@@ -142,8 +191,14 @@ async function signIn(s: KeyedDemoStaff): Promise<{ context: BrowserContext; pag
 	try {
 		await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
 	} catch (e) {
-		const main = await page.locator('main').innerText().catch(() => '');
-		throw new Error(`sign-in form never became ready at ${page.url()}: ${JSON.stringify(problems)} ${main.slice(0, 300)}\n${server.output().slice(-2000)}`, { cause: e });
+		const main = await page
+			.locator('main')
+			.innerText()
+			.catch(() => '');
+		throw new Error(
+			`sign-in form never became ready at ${page.url()}: ${JSON.stringify(problems)} ${main.slice(0, 300)}\n${server.output().slice(-2000)}`,
+			{ cause: e }
+		);
 	}
 	await page.getByLabel('用户名').fill(s.username);
 	await page.getByLabel('密码', { exact: true }).fill(s.password!);
@@ -159,13 +214,18 @@ async function signIn(s: KeyedDemoStaff): Promise<{ context: BrowserContext; pag
 }
 
 const staffOf = (organ: string, role: 'head' | 'inspector') => {
-	const s = keys.staff.filter((k) => k.organId === organ && k.role === role).sort((a, b) => a.staffId.localeCompare(b.staffId))[0];
+	const s = keys.staff
+		.filter((k) => k.organId === organ && k.role === role)
+		.sort((a, b) => a.staffId.localeCompare(b.staffId))[0];
 	expect(s?.password, `a keyed ${role} of ${organ} with sign-in`).toBeTruthy();
 	return s!;
 };
 
 /** A chart's keys and values as drawn (the canvas's data) and as listed in its data table. */
-async function chartData(page: Page, id: string): Promise<{ keys: string[]; values: (number | null)[]; table: Map<string, string> }> {
+async function chartData(
+	page: Page,
+	id: string
+): Promise<{ keys: string[]; values: (number | null)[]; table: Map<string, string> }> {
 	const canvas = page.getByTestId(`chart-${id}`);
 	const keys = JSON.parse((await canvas.getAttribute('data-labels'))!) as string[];
 	const values = JSON.parse((await canvas.getAttribute('data-values'))!) as (number | null)[];
@@ -212,14 +272,19 @@ describe('statistics page', () => {
 			const mine = rows.filter(inScope(CITY));
 			expect(mine.length).toBeGreaterThan(300);
 			expect(rows.filter((r) => !inScope(CITY)(r)).length).toBeGreaterThan(50); // others exist and are left out
-			const summary = async (key: string) => (await page.getByTestId('stats-summary').locator(`[data-key="${key}"] dd`).innerText()).trim();
+			const summary = async (key: string) =>
+				(await page.getByTestId('stats-summary').locator(`[data-key="${key}"] dd`).innerText()).trim();
 			expect(Number(await summary('total'))).toBe(mine.length);
 			const month = await chartData(page, 'month');
 			const expectedMonths = countBy(mine, (r) => r.receivedOn.slice(0, 7));
 			expect(month.keys.length).toBe(12);
-			expect(Object.fromEntries(month.keys.map((k, i) => [k, month.values[i]]).filter(([, v]) => v !== 0))).toEqual(expectedMonths);
+			expect(Object.fromEntries(month.keys.map((k, i) => [k, month.values[i]]).filter(([, v]) => v !== 0))).toEqual(
+				expectedMonths
+			);
 			const category = await chartData(page, 'category');
-			expect(Object.fromEntries(category.keys.map((k, i) => [k, category.values[i]]))).toEqual(countBy(mine, (r) => r.category));
+			expect(Object.fromEntries(category.keys.map((k, i) => [k, category.values[i]]))).toEqual(
+				countBy(mine, (r) => r.category)
+			);
 			const kind = await chartData(page, 'kind');
 			expect(Object.fromEntries(kind.keys.map((k, i) => [k, kind.values[i]]))).toEqual(countBy(mine, (r) => r.kind));
 			expect(Number(await summary('concluded'))).toBe(mine.filter((r) => r.state === 'concluded').length);
@@ -251,15 +316,31 @@ describe('statistics page', () => {
 			const parsed = Papa.parse<string[]>(raw.slice(1), { skipEmptyLines: true }).data;
 			expect(parsed[0]).toEqual(['section', 'key', 'label', 'count', 'overdue']);
 			const section = (name: string) => parsed.filter((r) => r[0] === name);
-			const dimOf: Record<string, string> = { month: 'month', category: 'category', position: 'position', kind: 'kind', disposition: 'disposition', outcome: 'outcome', region: 'region' };
+			const dimOf: Record<string, string> = {
+				month: 'month',
+				category: 'category',
+				position: 'position',
+				kind: 'kind',
+				disposition: 'disposition',
+				outcome: 'outcome',
+				region: 'region'
+			};
 			for (const [chart, sec] of Object.entries(dimOf)) {
 				const c = charts[chart]!;
 				const csvRows = section(sec);
-				expect(csvRows.map((r) => r[1]), `CSV ${sec} keys`).toEqual(c.keys);
-				expect(csvRows.map((r) => r[3]), `CSV ${sec} counts`).toEqual(c.values.map((v) => (v === null ? '<5' : String(v))));
+				expect(
+					csvRows.map((r) => r[1]),
+					`CSV ${sec} keys`
+				).toEqual(c.keys);
+				expect(
+					csvRows.map((r) => r[3]),
+					`CSV ${sec} counts`
+				).toEqual(c.values.map((v) => (v === null ? '<5' : String(v))));
 			}
 			const units = section('unit');
-			expect(units.slice(0, charts.units!.keys.length).map((r) => [r[1], r[3]])).toEqual(charts.units!.keys.map((k, i) => [k, String(charts.units!.values[i])]));
+			expect(units.slice(0, charts.units!.keys.length).map((r) => [r[1], r[3]])).toEqual(
+				charts.units!.keys.map((k, i) => [k, String(charts.units!.values[i])])
+			);
 			const shown = units.filter((r) => r[3] !== '<5').reduce((a, r) => a + Number(r[3]), 0);
 			const hidden = units.filter((r) => r[3] === '<5').length;
 			expect(shown + hidden).toBeLessThanOrEqual(mine.length);
@@ -272,9 +353,13 @@ describe('statistics page', () => {
 			expect(section('scope').find((r) => r[1] === 'organ')?.[2]).toBe('北泉市纪委监委');
 
 			// Drilling down to a county: its own figures.
-			await page.goto(`${server.url}/staff/stats?organ=${COUNTY}&from=${from}&to=${today}`, { waitUntil: 'networkidle' });
+			await page.goto(`${server.url}/staff/stats?organ=${COUNTY}&from=${from}&to=${today}`, {
+				waitUntil: 'networkidle'
+			});
 			expect(Number(await summary('total'))).toBe(rows.filter(inScope(COUNTY)).length);
-			expect(await page.getByRole('navigation', { name: '机关层级' }).getByRole('link', { name: '北泉市纪委监委' }).count()).toBe(1);
+			expect(
+				await page.getByRole('navigation', { name: '机关层级' }).getByRole('link', { name: '北泉市纪委监委' }).count()
+			).toBe(1);
 			expect(problems).toEqual([]);
 		} finally {
 			await context.close();
@@ -288,7 +373,9 @@ describe('statistics page', () => {
 			const ok = await page.goto(`${server.url}/staff/stats`, { waitUntil: 'networkidle' });
 			expect(ok?.status()).toBe(200);
 			expect(await page.getByTestId('stats-organ-name').innerText()).toBe('银清县纪委监委');
-			expect(Number(await page.getByTestId('stats-summary').locator('[data-key="total"] dd').innerText())).toBe(rows.filter(inScope(COUNTY)).length);
+			expect(Number(await page.getByTestId('stats-summary').locator('[data-key="total"] dd').innerText())).toBe(
+				rows.filter(inScope(COUNTY)).length
+			);
 			// The city above is outside the jurisdiction: page, JSON and CSV refuse.
 			expect((await page.goto(`${server.url}/staff/stats?organ=${CITY}`))?.status()).toBe(403);
 			expect((await context.request.get(`${server.url}/staff/api/stats.csv?organ=${CITY}`)).status()).toBe(403);

@@ -44,7 +44,9 @@ if (process.env.E2E_DB === 'postgres') {
 		sql = postgres(a.databaseUrl!, { max: 1, onnotice: () => {} });
 		// Every job every minute, so scheduled runs happen while the test runs (pg-boss reads its schedules
 		// from this table at each cron check, on whichever server does the check).
-		schedulesChangedAt = (await sql`update pgboss.schedule set cron = '* * * * *' where name = any(${JOBS}) returning now() as at`)[0]!.at as Date;
+		schedulesChangedAt = (
+			await sql`update pgboss.schedule set cron = '* * * * *' where name = any(${JOBS}) returning now() as at`
+		)[0]!.at as Date;
 	}, 180_000);
 
 	afterAll(async () => {
@@ -56,8 +58,16 @@ if (process.env.E2E_DB === 'postgres') {
 	describe('two servers on one PostgreSQL database', () => {
 		it('a report submitted through one server is handled through the other', async () => {
 			const description = `两台服务器测试 ${randomBytes(4).toString('hex')}`;
-			const receipt = await submitAsReporter(a.url, { unit: KEYED_UNITS.countyDepartment.unitId, position: 'top_leader', person: '测试对象', description, files: [] });
-			const inspector = (keys.staff.filter((s) => s.organId === CITY && s.role === 'inspector') as KeyedDemoStaff[])[0]!;
+			const receipt = await submitAsReporter(a.url, {
+				unit: KEYED_UNITS.countyDepartment.unitId,
+				position: 'top_leader',
+				person: '测试对象',
+				description,
+				files: []
+			});
+			const inspector = (
+				keys.staff.filter((s) => s.organId === CITY && s.role === 'inspector') as KeyedDemoStaff[]
+			)[0]!;
 			const onB = await StaffSession.signIn(b!.url, inspector);
 			const id = await onB.findReport(receipt.locator);
 			expect(id).not.toBeNull();
@@ -76,7 +86,10 @@ if (process.env.E2E_DB === 'postgres') {
 
 		it('the setup links of both servers work on either, and once in total', async () => {
 			const links = [a.setupLink(), b!.setupLink()];
-			expect(links).toEqual([expect.stringContaining('/staff/setup?token='), expect.stringContaining('/staff/setup?token=')]);
+			expect(links).toEqual([
+				expect.stringContaining('/staff/setup?token='),
+				expect.stringContaining('/staff/setup?token=')
+			]);
 			const [tokenA, tokenB] = links.map((l) => new URL(l!).searchParams.get('token')!) as [string, string];
 			expect(tokenA).not.toBe(tokenB);
 			// A's link on B's pages and B's on A's: both show the form.
@@ -92,7 +105,13 @@ if (process.env.E2E_DB === 'postgres') {
 				fetch(`${server.url}/staff/setup`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: server.url },
-					body: new URLSearchParams({ token, username, displayName: username, salt: randomBytes(16).toString('base64'), authKey: randomBytes(32).toString('base64') }),
+					body: new URLSearchParams({
+						token,
+						username,
+						displayName: username,
+						salt: randomBytes(16).toString('base64'),
+						authKey: randomBytes(32).toString('base64')
+					}),
 					redirect: 'manual'
 				});
 			// The same moment, each server with the other's link.
@@ -107,7 +126,9 @@ if (process.env.E2E_DB === 'postgres') {
 			expect(await sql`select count(*)::int as n from setup_token`).toEqual([{ n: 0 }]);
 			for (const server of [a, b!]) {
 				for (const token of [tokenA, tokenB]) {
-					expect(await (await fetch(`${server.url}/staff/setup?token=${token}`)).text()).toContain(zh.staff_setup_done_already);
+					expect(await (await fetch(`${server.url}/staff/setup?token=${token}`)).text()).toContain(
+						zh.staff_setup_done_already
+					);
 					expect((await create(server, token, 'admin.late')).status).toBe(403);
 				}
 			}
@@ -117,7 +138,10 @@ if (process.env.E2E_DB === 'postgres') {
 		it('each scheduled job runs once, on one of the two servers', async () => {
 			for (const s of [a, b!]) expect(s.output()).toMatch(/"event":"jobs_started","runner":"pg-boss","jobs":2/);
 			type Row = { id: string; name: string; state: string };
-			const since = () => sql<Row[]>`select id::text, name, state from pgboss.job where name = any(${JOBS}) and created_on >= ${schedulesChangedAt}`;
+			const since = () =>
+				sql<
+					Row[]
+				>`select id::text, name, state from pgboss.job where name = any(${JOBS}) and created_on >= ${schedulesChangedAt}`;
 			// Wait (pg-boss checks its cron schedules every 30 s) until each job has a completed scheduled run.
 			const end = Date.now() + 150_000;
 			let rows: Row[] = [];
@@ -127,7 +151,10 @@ if (process.env.E2E_DB === 'postgres') {
 				await new Promise((r) => setTimeout(r, 1000));
 			}
 			const completed = rows.filter((r) => r.state === 'completed');
-			expect(JOBS.filter((j) => !completed.some((r) => r.name === j)), 'jobs without a scheduled run').toEqual([]);
+			expect(
+				JOBS.filter((j) => !completed.some((r) => r.name === j)),
+				'jobs without a scheduled run'
+			).toEqual([]);
 			await new Promise((r) => setTimeout(r, 500)); // the job_done line is written as the handler returns
 			const runs = new Map<string, string[]>();
 			for (const [label, s] of [
@@ -141,7 +168,10 @@ if (process.env.E2E_DB === 'postgres') {
 			}
 			// No run appears twice (in one server's log or in both), and every completed job has its one run.
 			expect([...runs.entries()].filter(([, where]) => where.length > 1)).toEqual([]);
-			for (const r of completed) expect(runs.get(r.id), `pg-boss job ${r.name} ${r.id}`).toEqual([expect.stringMatching(new RegExp(`^[AB]:${r.name}$`))]);
+			for (const r of completed)
+				expect(runs.get(r.id), `pg-boss job ${r.name} ${r.id}`).toEqual([
+					expect.stringMatching(new RegExp(`^[AB]:${r.name}$`))
+				]);
 			// One send per job and minute, whichever server's cron check made it.
 			const sends = await sql<{ key: string; slot: Date; n: number }[]>`
 				select singleton_key as key, singleton_on as slot, count(*)::int as n from pgboss.job

@@ -4,7 +4,14 @@
  * in zh-CN and en, with no cookie, no other origin, nothing stored, and no serious accessibility issue.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, expectNoHorizontalScroll, launchBrowser, newPhonePage, type Browser, type Server } from './harness';
+import {
+	expectNoAxeViolations,
+	expectNoHorizontalScroll,
+	launchBrowser,
+	newPhonePage,
+	type Browser,
+	type Server
+} from './harness';
 import { startWithDemo } from './demo';
 
 let server: Server;
@@ -28,7 +35,10 @@ describe('where will my report go (/where)', () => {
 		await page.waitForURL(/\/where$/);
 		await page.getByLabel('单位名称（可输入拼音或首字母，如 gxq）').fill('gxq');
 		await page.getByRole('button', { name: '查找单位' }).click();
-		const hit = page.getByRole('list').getByRole('link', { name: /高新区/ }).first();
+		const hit = page
+			.getByRole('list')
+			.getByRole('link', { name: /高新区/ })
+			.first();
 		await hit.waitFor();
 		const path = (await page.locator('.hits .path').first().textContent())!;
 		const city = path.split('/')[1]!;
@@ -55,7 +65,10 @@ describe('where will my report go (/where)', () => {
 	it('answers in English, and escalation goes one level further up', async () => {
 		const { context, page } = await newPhonePage(browser, { locale: 'en' });
 		await page.goto(`${server.url}/en/where?q=gxq`);
-		const hit = page.getByRole('list').getByRole('link', { name: /高新区/ }).first();
+		const hit = page
+			.getByRole('list')
+			.getByRole('link', { name: /高新区/ })
+			.first();
 		await hit.click();
 		await page.getByLabel('Member of the leadership team').check();
 		await page.getByRole('button', { name: 'Show where it goes' }).click();

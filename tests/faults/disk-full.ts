@@ -19,25 +19,58 @@ import os from 'node:os';
 import path from 'node:path';
 import { root, startServer, type Server } from '../e2e/harness';
 import { startWithKeyedDemo } from '../e2e/keyed-demo';
-import { DEMO_TARGET, fetchRecipients, HttpClient, openAndVerify, pool, prepareReports, submitOne, type Outcome, type PreparedReport } from '../bench/intake-lib';
+import {
+	DEMO_TARGET,
+	fetchRecipients,
+	HttpClient,
+	openAndVerify,
+	pool,
+	prepareReports,
+	submitOne,
+	type Outcome,
+	type PreparedReport
+} from '../bench/intake-lib';
 
 const HEADROOM_MB = Number(process.env.FAULT_HEADROOM_MB ?? 3);
 const ATTACHMENT_KB = Number(process.env.FAULT_ATTACHMENT_KB ?? 300);
-const ENV = { POW_DIFFICULTY: '8', POW_FREE_PER_MINUTE: '1000000', INTAKE_PER_HOUR: '100000', RECEIPT_PER_10MIN: '100000', JOBS: 'off', LOG_LEVEL: 'warn' };
+const ENV = {
+	POW_DIFFICULTY: '8',
+	POW_FREE_PER_MINUTE: '1000000',
+	INTAKE_PER_HOUR: '100000',
+	RECEIPT_PER_10MIN: '100000',
+	JOBS: 'off',
+	LOG_LEVEL: 'warn'
+};
 
 function duBytes(dir: string): number {
 	return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
 }
 
-function inspect(dataDir: string): Promise<{ before: Record<string, number> & { locators: string[] }; cleaned: Record<string, number>; after: Record<string, number> }> {
-	const args = [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'tests/faults/inspect-db.ts', '--data-dir', dataDir, '--cleanup'];
+function inspect(dataDir: string): Promise<{
+	before: Record<string, number> & { locators: string[] };
+	cleaned: Record<string, number>;
+	after: Record<string, number>;
+}> {
+	const args = [
+		path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+		'tests/faults/inspect-db.ts',
+		'--data-dir',
+		dataDir,
+		'--cleanup'
+	];
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, args, {
+			cwd: root,
+			env: { ...process.env, NODE_OPTIONS: '' },
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (c: Buffer) => (out += c));
 		child.stderr.on('data', (c: Buffer) => (err += c));
-		child.once('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(err))));
+		child.once('close', (code) =>
+			code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(err))
+		);
 	});
 }
 
@@ -61,7 +94,9 @@ async function main(): Promise<number> {
 			execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${tmpfsMb}m`, 'tmpfs', mount]);
 			mounted = true;
 		} catch (e) {
-			console.error(`mount -t tmpfs failed (${(e as Error).message.split('\n')[0]}): this script needs root and permission to mount.`);
+			console.error(
+				`mount -t tmpfs failed (${(e as Error).message.split('\n')[0]}): this script needs root and permission to mount.`
+			);
 			await seed.stop();
 			return 2;
 		}
@@ -77,10 +112,19 @@ async function main(): Promise<number> {
 		const filler = path.join(mount, 'filler');
 		writeFileSync(filler, Buffer.alloc(Math.max(0, free - HEADROOM_MB * 2 ** 20)));
 		const left = statfsSync(mount);
-		console.log(`PGlite data folder ${(size / 2 ** 20).toFixed(1)} MiB on a ${tmpfsMb} MiB tmpfs; filler leaves ${((left.bavail * left.bsize) / 2 ** 20).toFixed(1)} MiB free; reports with a ${ATTACHMENT_KB} KiB attachment`);
+		console.log(
+			`PGlite data folder ${(size / 2 ** 20).toFixed(1)} MiB on a ${tmpfsMb} MiB tmpfs; filler leaves ${((left.bavail * left.bsize) / 2 ** 20).toFixed(1)} MiB free; reports with a ${ATTACHMENT_KB} KiB attachment`
+		);
 
 		// 2. Submit until the storage refuses (or 200 reports).
-		const reports: PreparedReport[] = prepareReports({ target: DEMO_TARGET, recipients, count: 260, mix: { sizes: [[ATTACHMENT_KB * 1024, 1]] }, keyPool: 4, seed: 5 });
+		const reports: PreparedReport[] = prepareReports({
+			target: DEMO_TARGET,
+			recipients,
+			count: 260,
+			mix: { sizes: [[ATTACHMENT_KB * 1024, 1]] },
+			keyPool: 4,
+			seed: 5
+		});
 		const outcomes: Outcome[] = [];
 		const acknowledged: PreparedReport[] = [];
 		const lost: PreparedReport[] = [];
@@ -98,11 +142,15 @@ async function main(): Promise<number> {
 				if (o.stage === 'commit') lost.push(r);
 			}
 		}
-		console.log(`  while full: ${acknowledged.length} acknowledged, then refusals: ${[...statusOf].map(([k, n]) => `${n} × ${k}`).join('; ') || 'none'}`);
-		if (refusals === 0) failures.push('the storage never filled up (raise FAULT_ATTACHMENT_KB or lower FAULT_HEADROOM_MB)');
+		console.log(
+			`  while full: ${acknowledged.length} acknowledged, then refusals: ${[...statusOf].map(([k, n]) => `${n} × ${k}`).join('; ') || 'none'}`
+		);
+		if (refusals === 0)
+			failures.push('the storage never filled up (raise FAULT_ATTACHMENT_KB or lower FAULT_HEADROOM_MB)');
 		for (const o of outcomes) {
 			if (o.ok) continue;
-			if (!/^(507 storage_full|503 unavailable)$/.test(o.error ?? '')) failures.push(`refused without a clear 507/503: ${o.stage}: ${o.error} after ${o.ms.toFixed(0)} ms`);
+			if (!/^(507 storage_full|503 unavailable)$/.test(o.error ?? ''))
+				failures.push(`refused without a clear 507/503: ${o.stage}: ${o.error} after ${o.ms.toFixed(0)} ms`);
 		}
 
 		// 3. Free the space: the same app must accept submissions again.
@@ -119,15 +167,42 @@ async function main(): Promise<number> {
 				recovered++;
 			} else if (o.stage === 'commit') lost.push(r);
 		}
-		console.log(`  after freeing the space (no restart): ${recovered}/10 acknowledged${recovered < 10 ? ` (failures: ${after.filter((o) => !o.ok).map((o) => `${o.stage}: ${o.error}`).join('; ')})` : ''}`);
+		console.log(
+			`  after freeing the space (no restart): ${recovered}/10 acknowledged${
+				recovered < 10
+					? ` (failures: ${after
+							.filter((o) => !o.ok)
+							.map((o) => `${o.stage}: ${o.error}`)
+							.join('; ')})`
+					: ''
+			}`
+		);
 		if (recovered < 10) failures.push(`the app did not recover after the space was freed: ${recovered}/10`);
 
 		// 4. Every acknowledged receipt opens complete; lost answers open complete or not at all.
-		const toReceipt = (r: PreparedReport, ack: boolean) => ({ locator: r.locator, authKey: r.authKey, unwrapKey: r.unwrapKey, attachmentPlainBytes: r.attachmentPlainBytes, attachmentSeed: r.attachmentSeed, acknowledged: ack, commitSent: true });
-		const checks = await pool(acknowledged.map((r) => toReceipt(r, true)), 4, (r) => openAndVerify(client, r));
-		const lostChecks = await pool(lost.map((r) => toReceipt(r, false)), 4, (r) => openAndVerify(client, r));
+		const toReceipt = (r: PreparedReport, ack: boolean) => ({
+			locator: r.locator,
+			authKey: r.authKey,
+			unwrapKey: r.unwrapKey,
+			attachmentPlainBytes: r.attachmentPlainBytes,
+			attachmentSeed: r.attachmentSeed,
+			acknowledged: ack,
+			commitSent: true
+		});
+		const checks = await pool(
+			acknowledged.map((r) => toReceipt(r, true)),
+			4,
+			(r) => openAndVerify(client, r)
+		);
+		const lostChecks = await pool(
+			lost.map((r) => toReceipt(r, false)),
+			4,
+			(r) => openAndVerify(client, r)
+		);
 		for (const c of checks) if (!c.ok) failures.push(`acknowledged ${c.locator} does not open: ${c.why}`);
-		for (const c of lostChecks) if (!c.ok && c.why !== 'open 403 receipt_not_recognised') failures.push(`refused commit ${c.locator} half there: ${c.why}`);
+		for (const c of lostChecks)
+			if (!c.ok && c.why !== 'open 403 receipt_not_recognised')
+				failures.push(`refused commit ${c.locator} half there: ${c.why}`);
 		const lostStored = new Set(lostChecks.filter((c) => c.ok).map((c) => c.locator));
 		client.close();
 
@@ -140,8 +215,10 @@ async function main(): Promise<number> {
 		const missing = [...ack].filter((l) => !seen.before.locators.includes(l));
 		if (extra.length) failures.push(`stored without a receipt: ${extra.length}`);
 		if (missing.length) failures.push(`acknowledged but missing: ${missing.length}`);
-		if (seen.before.incompleteCommittedFiles || seen.before.reportsWithoutWraps) failures.push(`incomplete committed reports: ${JSON.stringify(seen.before)}`);
-		if (seen.after.stagedIntakes || seen.after.stagedFiles || seen.after.stagedParts) failures.push(`left after cleanup: ${JSON.stringify(seen.after)}`);
+		if (seen.before.incompleteCommittedFiles || seen.before.reportsWithoutWraps)
+			failures.push(`incomplete committed reports: ${JSON.stringify(seen.before)}`);
+		if (seen.after.stagedIntakes || seen.after.stagedFiles || seen.after.stagedParts)
+			failures.push(`left after cleanup: ${JSON.stringify(seen.after)}`);
 		console.log(
 			`  COUNTS acknowledged=${ack.size} opened=${checks.filter((c) => c.ok).length} stored=${seen.before.reports} refused=${refusals} ` +
 				`staged_before_cleanup=${seen.before.stagedIntakes}/${seen.before.stagedFiles}/${seen.before.stagedParts} (intakes/files/parts) ` +

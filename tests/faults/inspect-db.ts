@@ -29,7 +29,9 @@ export interface Inspection {
 
 async function inspect(db: Parameters<typeof cleanupExpired>[0]): Promise<Inspection> {
 	const one = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await db.execute(q))[0]!;
-	const locators = rowsOf<{ locator: string }>(await db.execute(sql`select locator from report order by locator`)).map((r) => r.locator);
+	const locators = rowsOf<{ locator: string }>(await db.execute(sql`select locator from report order by locator`)).map(
+		(r) => r.locator
+	);
 	const c = await one<Record<string, number>>(sql`select
 		(select count(*)::int from report r where not exists (select 1 from report_key_wrap w where w.report_id = r.id)) as "reportsWithoutWraps",
 		(select count(*)::int from attachment where report_id is not null) as "committedFiles",
@@ -52,7 +54,12 @@ async function inspect(db: Parameters<typeof cleanupExpired>[0]): Promise<Inspec
 }
 
 async function main(): Promise<void> {
-	const database = await openDatabase({ databaseUrl: arg('--database-url'), dataDir: arg('--data-dir') ?? 'memory://', migrate: false, poolMax: 2 });
+	const database = await openDatabase({
+		databaseUrl: arg('--database-url'),
+		dataDir: arg('--data-dir') ?? 'memory://',
+		migrate: false,
+		poolMax: 2
+	});
 	try {
 		const before = await inspect(database.db);
 		let cleaned = null;

@@ -26,7 +26,15 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, startServer, type Server } from '../e2e/harness';
 import { startWithKeyedDemo } from '../e2e/keyed-demo';
-import { DEMO_TARGET, fetchRecipients, HttpClient, openAndVerify, pool, runClients, type WorkerResult } from '../bench/intake-lib';
+import {
+	DEMO_TARGET,
+	fetchRecipients,
+	HttpClient,
+	openAndVerify,
+	pool,
+	runClients,
+	type WorkerResult
+} from '../bench/intake-lib';
 
 export interface KillFaultOptions {
 	reports: number;
@@ -69,13 +77,24 @@ const SERVER_ENV = {
 	LOG_LEVEL: 'warn'
 };
 
-function inspectStorage(server: Server, cleanup: boolean): Promise<{ before: Inspection; cleaned: { intakes: number; attachments: number; parts: number } | null; after: Inspection | null }> {
+function inspectStorage(
+	server: Server,
+	cleanup: boolean
+): Promise<{
+	before: Inspection;
+	cleaned: { intakes: number; attachments: number; parts: number } | null;
+	after: Inspection | null;
+}> {
 	const args = [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'tests/faults/inspect-db.ts'];
 	if (server.databaseUrl) args.push('--database-url', server.databaseUrl);
 	else args.push('--data-dir', server.dataDir!);
 	if (cleanup) args.push('--cleanup');
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, args, {
+			cwd: root,
+			env: { ...process.env, NODE_OPTIONS: '' },
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -106,7 +125,9 @@ export async function runKillFault(o: KillFaultOptions): Promise<KillFaultResult
 	let killed = false;
 	try {
 		const recipients = await fetchRecipients(first.url, DEMO_TARGET, keys.rootPublicKey);
-		log(`server on ${first.db}, ${recipients.length} recipients; ${o.reports} reports, ${o.concurrency} clients, kill -9 after ${o.killAt} acknowledged`);
+		log(
+			`server on ${first.db}, ${recipients.length} recipients; ${o.reports} reports, ${o.concurrency} clients, kill -9 after ${o.killAt} acknowledged`
+		);
 		let killedAfterMs = 0;
 		let downMs = 0;
 		const { results } = await runClients(
@@ -117,17 +138,34 @@ export async function runKillFault(o: KillFaultOptions): Promise<KillFaultResult
 				count: o.reports,
 				seed: 7,
 				pauseAfterFailureMs: 300,
-				prepare: { target: DEMO_TARGET, recipients, mix: { sizes: [[0, 75], [30 * 1024, 20], [1200 * 1024, 5]] }, keyPool: 32 }
+				prepare: {
+					target: DEMO_TARGET,
+					recipients,
+					mix: {
+						sizes: [
+							[0, 75],
+							[30 * 1024, 20],
+							[1200 * 1024, 5]
+						]
+					},
+					keyPool: 32
+				}
 			},
 			async (elapsed, progress) => {
-				while (progress().acknowledged < o.killAt && progress().finished < o.reports) await new Promise((r) => setTimeout(r, 20));
+				while (progress().acknowledged < o.killAt && progress().finished < o.reports)
+					await new Promise((r) => setTimeout(r, 20));
 				killedAfterMs = elapsed();
 				process.kill(first.pid, 'SIGKILL');
 				killed = true;
 				await first.exited;
-				log(`  SIGKILL at ${(killedAfterMs / 1000).toFixed(1)} s with ${progress().acknowledged} acknowledged; restarting on the same storage and port`);
+				log(
+					`  SIGKILL at ${(killedAfterMs / 1000).toFixed(1)} s with ${progress().acknowledged} acknowledged; restarting on the same storage and port`
+				);
 				const t = performance.now();
-				current = await startServer({ reuse: first, env: { ...SERVER_ENV, PORT: String(first.port), ORIGIN: first.url } });
+				current = await startServer({
+					reuse: first,
+					env: { ...SERVER_ENV, PORT: String(first.port), ORIGIN: first.url }
+				});
 				downMs = performance.now() - t;
 				log(`  back after ${(downMs / 1000).toFixed(1)} s`);
 			}
@@ -136,7 +174,9 @@ export async function runKillFault(o: KillFaultOptions): Promise<KillFaultResult
 		const acknowledged = receipts.filter((r) => r.acknowledged);
 		const lost = receipts.filter((r) => !r.acknowledged && r.commitSent);
 		const failedBeforeCommit = receipts.filter((r) => !r.acknowledged && !r.commitSent).length;
-		log(`  submitted ${receipts.length}: acknowledged ${acknowledged.length}, answer lost at commit ${lost.length}, failed before commit ${failedBeforeCommit}`);
+		log(
+			`  submitted ${receipts.length}: acknowledged ${acknowledged.length}, answer lost at commit ${lost.length}, failed before commit ${failedBeforeCommit}`
+		);
 
 		// Every acknowledged receipt opens a complete report; lost answers open complete or not at all.
 		const client = new HttpClient(first.url, 16);
@@ -149,7 +189,9 @@ export async function runKillFault(o: KillFaultOptions): Promise<KillFaultResult
 			else if (c.why !== 'open 403 receipt_not_recognised') openFailures.push(`${c.locator} (answer lost): ${c.why}`);
 		}
 		client.close();
-		log(`  opened ${checks.length - openFailures.length}/${acknowledged.length} acknowledged receipts (content and files decrypted and compared); ${lostStored.size}/${lost.length} lost-answer commits are stored and open complete`);
+		log(
+			`  opened ${checks.length - openFailures.length}/${acknowledged.length} acknowledged receipts (content and files decrypted and compared); ${lostStored.size}/${lost.length} lost-answer commits are stored and open complete`
+		);
 
 		// Storage: stop gracefully (the storage stays), look inside, run the cleanup job, look again.
 		process.kill(current.pid, 'SIGTERM');
@@ -176,15 +218,30 @@ export async function runKillFault(o: KillFaultOptions): Promise<KillFaultResult
 			incompleteCommittedFiles: before.incompleteCommittedFiles,
 			staged: { intakes: before.stagedIntakes, files: before.stagedFiles, parts: before.stagedParts },
 			cleaned: inspection.cleaned!,
-			afterCleanup: { intakes: after.stagedIntakes, files: after.stagedFiles, parts: after.stagedParts, reports: after.reports },
+			afterCleanup: {
+				intakes: after.stagedIntakes,
+				files: after.stagedFiles,
+				parts: after.stagedParts,
+				reports: after.reports
+			},
 			killedAfterMs,
 			downMs
 		};
-		log(`  stored ${result.stored} reports (acknowledged ${acknowledged.length} + answer lost but committed ${lostStored.size}); stored without a receipt: ${storedWithoutReceipt.length}; acknowledged missing: ${acknowledgedMissing.length}`);
-		log(`  committed files ${before.committedFiles}, incomplete ${before.incompleteCommittedFiles}; reports without wraps ${before.reportsWithoutWraps}`);
-		log(`  staged before cleanup: ${before.stagedIntakes} intakes, ${before.stagedFiles} files, ${before.stagedParts} parts; cleaned: ${result.cleaned.intakes} intakes, ${result.cleaned.attachments} files, ${result.cleaned.parts} parts`);
-		log(`  after cleanup: ${after.stagedIntakes} intakes, ${after.stagedFiles} files, ${after.stagedParts} parts staged; ${after.reports} reports`);
-		log(`  COUNTS acknowledged=${result.acknowledged} stored=${result.stored} answer_lost_stored=${result.answerLostStored} cleaned_parts=${result.cleaned.parts} cleaned_intakes=${result.cleaned.intakes}`);
+		log(
+			`  stored ${result.stored} reports (acknowledged ${acknowledged.length} + answer lost but committed ${lostStored.size}); stored without a receipt: ${storedWithoutReceipt.length}; acknowledged missing: ${acknowledgedMissing.length}`
+		);
+		log(
+			`  committed files ${before.committedFiles}, incomplete ${before.incompleteCommittedFiles}; reports without wraps ${before.reportsWithoutWraps}`
+		);
+		log(
+			`  staged before cleanup: ${before.stagedIntakes} intakes, ${before.stagedFiles} files, ${before.stagedParts} parts; cleaned: ${result.cleaned.intakes} intakes, ${result.cleaned.attachments} files, ${result.cleaned.parts} parts`
+		);
+		log(
+			`  after cleanup: ${after.stagedIntakes} intakes, ${after.stagedFiles} files, ${after.stagedParts} parts staged; ${after.reports} reports`
+		);
+		log(
+			`  COUNTS acknowledged=${result.acknowledged} stored=${result.stored} answer_lost_stored=${result.answerLostStored} cleaned_parts=${result.cleaned.parts} cleaned_intakes=${result.cleaned.intakes}`
+		);
 		return result;
 	} finally {
 		// Removes the storage (the killed server's storage moved to its successor at restart).
@@ -197,15 +254,20 @@ export async function runKillFault(o: KillFaultOptions): Promise<KillFaultResult
 export function killFaultFailures(r: KillFaultResult): string[] {
 	const f: string[] = [];
 	if (r.acknowledged === 0) f.push('nothing was acknowledged');
-	if (r.openFailures.length) f.push(`receipts that did not open complete: ${r.openFailures.slice(0, 5).join('; ')} (${r.openFailures.length})`);
+	if (r.openFailures.length)
+		f.push(`receipts that did not open complete: ${r.openFailures.slice(0, 5).join('; ')} (${r.openFailures.length})`);
 	if (r.acknowledgedMissing.length) f.push(`acknowledged but not stored: ${r.acknowledgedMissing.length}`);
 	if (r.storedWithoutReceipt.length) f.push(`stored without a receipt: ${r.storedWithoutReceipt.length}`);
-	if (r.stored !== r.acknowledged + r.answerLostStored) f.push(`stored ${r.stored} != acknowledged ${r.acknowledged} + lost-answer stored ${r.answerLostStored}`);
+	if (r.stored !== r.acknowledged + r.answerLostStored)
+		f.push(`stored ${r.stored} != acknowledged ${r.acknowledged} + lost-answer stored ${r.answerLostStored}`);
 	if (r.reportsWithoutWraps) f.push(`reports without wraps: ${r.reportsWithoutWraps}`);
 	if (r.incompleteCommittedFiles) f.push(`committed files with missing parts: ${r.incompleteCommittedFiles}`);
-	if (r.afterCleanup.intakes || r.afterCleanup.files || r.afterCleanup.parts) f.push(`left after cleanup: ${JSON.stringify(r.afterCleanup)}`);
-	if (r.afterCleanup.reports !== r.stored) f.push(`cleanup touched committed reports: ${r.stored} → ${r.afterCleanup.reports}`);
-	if (r.cleaned.intakes !== r.staged.intakes || r.cleaned.parts !== r.staged.parts) f.push(`cleanup removed ${JSON.stringify(r.cleaned)} of ${JSON.stringify(r.staged)}`);
+	if (r.afterCleanup.intakes || r.afterCleanup.files || r.afterCleanup.parts)
+		f.push(`left after cleanup: ${JSON.stringify(r.afterCleanup)}`);
+	if (r.afterCleanup.reports !== r.stored)
+		f.push(`cleanup touched committed reports: ${r.stored} → ${r.afterCleanup.reports}`);
+	if (r.cleaned.intakes !== r.staged.intakes || r.cleaned.parts !== r.staged.parts)
+		f.push(`cleanup removed ${JSON.stringify(r.cleaned)} of ${JSON.stringify(r.staged)}`);
 	return f;
 }
 

@@ -24,7 +24,16 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { root, type Server } from '../e2e/harness';
 import { startWithKeyedDemo } from '../e2e/keyed-demo';
-import { DEMO_TARGET, fetchRecipients, HttpClient, openAndVerify, parseJson, pool, runClients, type WorkerResult } from '../bench/intake-lib';
+import {
+	DEMO_TARGET,
+	fetchRecipients,
+	HttpClient,
+	openAndVerify,
+	parseJson,
+	pool,
+	runClients,
+	type WorkerResult
+} from '../bench/intake-lib';
 import { solvePowSync } from '../../src/lib/client/report/pow-core';
 
 const REPORTS = Number(process.env.FAULT_REPORTS ?? 1500);
@@ -72,7 +81,13 @@ async function probe(client: HttpClient): Promise<Probe[]> {
 		const e = parseJson(a as never).error as { code?: string; message?: { zh?: string; en?: string } } | undefined;
 		const ms = performance.now() - t;
 		t = performance.now();
-		out.push({ ms, status: a.status, retryAfter: (a.headers['retry-after'] as string | undefined) ?? null, code: e?.code ?? null, hasMessage: Boolean(e?.message?.zh && e?.message?.en) });
+		out.push({
+			ms,
+			status: a.status,
+			retryAfter: (a.headers['retry-after'] as string | undefined) ?? null,
+			code: e?.code ?? null,
+			hasMessage: Boolean(e?.message?.zh && e?.message?.en)
+		});
 	};
 	try {
 		// An intake with a solved challenge (issuing a challenge needs no database; spending it does).
@@ -84,20 +99,39 @@ async function probe(client: HttpClient): Promise<Probe[]> {
 		record(await client.request('GET', '/api/v1/stats/public', null, { accept: 'application/json' }));
 		record(await client.json('POST', '/api/v1/receipt/spec', { locator: '0123456789' }));
 	} catch (e) {
-		out.push({ ms: performance.now() - t, status: -1, retryAfter: null, code: `network ${(e as Error).message}`, hasMessage: false });
+		out.push({
+			ms: performance.now() - t,
+			status: -1,
+			retryAfter: null,
+			code: `network ${(e as Error).message}`,
+			hasMessage: false
+		});
 	}
 	return out;
 }
 
-function inspect(server: Server): Promise<{ before: { reports: number; locators: string[]; incompleteCommittedFiles: number; reportsWithoutWraps: number } }> {
-	const args = [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'tests/faults/inspect-db.ts', '--database-url', server.databaseUrl!];
+function inspect(server: Server): Promise<{
+	before: { reports: number; locators: string[]; incompleteCommittedFiles: number; reportsWithoutWraps: number };
+}> {
+	const args = [
+		path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+		'tests/faults/inspect-db.ts',
+		'--database-url',
+		server.databaseUrl!
+	];
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, args, {
+			cwd: root,
+			env: { ...process.env, NODE_OPTIONS: '' },
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (c: Buffer) => (out += c));
 		child.stderr.on('data', (c: Buffer) => (err += c));
-		child.once('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(err))));
+		child.once('close', (code) =>
+			code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(err))
+		);
 	});
 }
 
@@ -105,21 +139,31 @@ async function main(): Promise<number> {
 	process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 	process.env.E2E_DB = 'postgres';
 	ensureUp();
-	const env = { POW_DIFFICULTY: '8', POW_FREE_PER_MINUTE: '1000000', INTAKE_PER_HOUR: '100000', RECEIPT_PER_10MIN: '100000', LOG_LEVEL: 'warn' };
+	const env = {
+		POW_DIFFICULTY: '8',
+		POW_FREE_PER_MINUTE: '1000000',
+		INTAKE_PER_HOUR: '100000',
+		RECEIPT_PER_10MIN: '100000',
+		LOG_LEVEL: 'warn'
+	};
 	const { server, keys } = await startWithKeyedDemo({ testKdf: true, env });
 	const failures: string[] = [];
 	let finished = false;
 	void server.exited.then((status) => {
 		if (finished) return;
 		failures.push(`the app server exited during the run (${JSON.stringify(status)})`);
-		console.error(`  the app server EXITED (${JSON.stringify(status)}); its last output:\n${server.output().split('\n').slice(-25).join('\n')}`);
+		console.error(
+			`  the app server EXITED (${JSON.stringify(status)}); its last output:\n${server.output().split('\n').slice(-25).join('\n')}`
+		);
 	});
 	const downProbes: Probe[] = [];
 	let recoveredAfterMs = NaN;
 	let outageMs = 0;
 	try {
 		const recipients = await fetchRecipients(server.url, DEMO_TARGET, keys.rootPublicKey);
-		console.log(`PostgreSQL restart: ${REPORTS} reports, ${CONCURRENCY} clients, cluster ${PG_VERSION}/${PG_NAME} down for ${DOWN_SECONDS} s after ${Math.floor(REPORTS / 3)} acknowledged`);
+		console.log(
+			`PostgreSQL restart: ${REPORTS} reports, ${CONCURRENCY} clients, cluster ${PG_VERSION}/${PG_NAME} down for ${DOWN_SECONDS} s after ${Math.floor(REPORTS / 3)} acknowledged`
+		);
 		const prober = new HttpClient(server.url, 4);
 		const { results } = await runClients(
 			{
@@ -129,10 +173,22 @@ async function main(): Promise<number> {
 				count: REPORTS,
 				seed: 11,
 				pauseAfterFailureMs: 500,
-				prepare: { target: DEMO_TARGET, recipients, mix: { sizes: [[0, 65], [30 * 1024, 25], [400 * 1024, 10]] }, keyPool: 32 }
+				prepare: {
+					target: DEMO_TARGET,
+					recipients,
+					mix: {
+						sizes: [
+							[0, 65],
+							[30 * 1024, 25],
+							[400 * 1024, 10]
+						]
+					},
+					keyPool: 32
+				}
 			},
 			async (_elapsed, progress) => {
-				while (progress().acknowledged < REPORTS / 3 && progress().finished < REPORTS) await new Promise((r) => setTimeout(r, 20));
+				while (progress().acknowledged < REPORTS / 3 && progress().finished < REPORTS)
+					await new Promise((r) => setTimeout(r, 20));
 				const t0 = performance.now();
 				try {
 					pgctl('stop');
@@ -158,31 +214,46 @@ async function main(): Promise<number> {
 					await new Promise((r) => setTimeout(r, 200));
 				}
 				recoveredAfterMs = performance.now() - t1;
-				console.log(`  the app answers again ${(recoveredAfterMs / 1000).toFixed(1)} s after the cluster started (no app restart)`);
+				console.log(
+					`  the app answers again ${(recoveredAfterMs / 1000).toFixed(1)} s after the cluster started (no app restart)`
+				);
 			}
 		);
 		prober.close();
 
-		if (server.output() && failures.some((f) => f.startsWith('the app server exited'))) throw new Error('the app server died during the outage (see its output above)');
+		if (server.output() && failures.some((f) => f.startsWith('the app server exited')))
+			throw new Error('the app server died during the outage (see its output above)');
 
 		// What the probes saw while the database was down.
 		const byStatus = new Map<string, number>();
-		for (const p of downProbes) byStatus.set(`${p.status} ${p.code ?? ''}`, (byStatus.get(`${p.status} ${p.code ?? ''}`) ?? 0) + 1);
+		for (const p of downProbes)
+			byStatus.set(`${p.status} ${p.code ?? ''}`, (byStatus.get(`${p.status} ${p.code ?? ''}`) ?? 0) + 1);
 		console.log(`  probes while down: ${[...byStatus].map(([k, n]) => `${n} × ${k}`).join(', ')}`);
 		const waits = downProbes.map((p) => p.ms).sort((a, b) => a - b);
 		const maxWait = waits.at(-1) ?? 0;
-		console.log(`  time to the answer while down: median ${(waits[Math.floor(waits.length / 2)] ?? 0).toFixed(0)} ms, max ${maxWait.toFixed(0)} ms`);
-		if (maxWait > MAX_ANSWER_MS) failures.push(`an answer while down took ${maxWait.toFixed(0)} ms (more than ${MAX_ANSWER_MS} ms)`);
-		const bad = downProbes.filter((p) => !(p.status === 503 && p.code === 'unavailable' && p.retryAfter && p.hasMessage));
+		console.log(
+			`  time to the answer while down: median ${(waits[Math.floor(waits.length / 2)] ?? 0).toFixed(0)} ms, max ${maxWait.toFixed(0)} ms`
+		);
+		if (maxWait > MAX_ANSWER_MS)
+			failures.push(`an answer while down took ${maxWait.toFixed(0)} ms (more than ${MAX_ANSWER_MS} ms)`);
+		const bad = downProbes.filter(
+			(p) => !(p.status === 503 && p.code === 'unavailable' && p.retryAfter && p.hasMessage)
+		);
 		if (downProbes.length === 0) failures.push('no probe ran while the database was down');
-		if (bad.length) failures.push(`answers while down that were not 503 unavailable with Retry-After: ${JSON.stringify(bad.slice(0, 5))}`);
+		if (bad.length)
+			failures.push(
+				`answers while down that were not 503 unavailable with Retry-After: ${JSON.stringify(bad.slice(0, 5))}`
+			);
 
 		// What the clients saw.
 		const outcomes = results.flatMap((r: WorkerResult) => r.outcomes);
 		const errors = new Map<string, number>();
-		for (const o of outcomes) if (!o.ok) errors.set(`${o.stage}: ${o.error}`, (errors.get(`${o.stage}: ${o.error}`) ?? 0) + 1);
+		for (const o of outcomes)
+			if (!o.ok) errors.set(`${o.stage}: ${o.error}`, (errors.get(`${o.stage}: ${o.error}`) ?? 0) + 1);
 		console.log(`  client failures: ${[...errors].map(([k, n]) => `${n} × ${k}`).join('; ') || 'none'}`);
-		const fiveHundreds = outcomes.filter((o) => !o.ok && /^5\d\d/.test(o.error ?? '') && !/^503 unavailable/.test(o.error ?? ''));
+		const fiveHundreds = outcomes.filter(
+			(o) => !o.ok && /^5\d\d/.test(o.error ?? '') && !/^503 unavailable/.test(o.error ?? '')
+		);
 		if (fiveHundreds.length) failures.push(`clients got ${fiveHundreds.length} 5xx answers other than 503 unavailable`);
 
 		const receipts = results.flatMap((r: WorkerResult) => r.receipts);
@@ -194,7 +265,8 @@ async function main(): Promise<number> {
 		client.close();
 		const lostStored = new Set(lostChecks.filter((c) => c.ok).map((c) => c.locator));
 		for (const c of checks) if (!c.ok) failures.push(`acknowledged ${c.locator} does not open: ${c.why}`);
-		for (const c of lostChecks) if (!c.ok && c.why !== 'open 403 receipt_not_recognised') failures.push(`lost-answer ${c.locator}: ${c.why}`);
+		for (const c of lostChecks)
+			if (!c.ok && c.why !== 'open 403 receipt_not_recognised') failures.push(`lost-answer ${c.locator}: ${c.why}`);
 		const db = (await inspect(server)).before;
 		const ack = new Set(acknowledged.map((r) => r.locator));
 		const stored = new Set(db.locators);
@@ -202,7 +274,8 @@ async function main(): Promise<number> {
 		const extra = db.locators.filter((l) => !ack.has(l) && !lostStored.has(l));
 		if (missing.length) failures.push(`acknowledged but not stored: ${missing.length}`);
 		if (extra.length) failures.push(`stored without a receipt: ${extra.length}`);
-		if (db.incompleteCommittedFiles || db.reportsWithoutWraps) failures.push(`incomplete committed reports: ${JSON.stringify(db)}`);
+		if (db.incompleteCommittedFiles || db.reportsWithoutWraps)
+			failures.push(`incomplete committed reports: ${JSON.stringify(db)}`);
 		console.log(
 			`  COUNTS submitted=${receipts.length} acknowledged=${acknowledged.length} opened=${checks.filter((c) => c.ok).length} ` +
 				`answer_lost=${lost.length} answer_lost_stored=${lostStored.size} stored=${db.reports} lost_acknowledged=${missing.length} ` +

@@ -24,19 +24,23 @@ export async function openStorage(server: Pick<Server, 'databaseUrl' | 'dataDir'
 		const { default: postgres } = await import('postgres');
 		const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
 		return {
-			query: async <T,>(text: string, params: unknown[] = []) => (await sql.unsafe(text, params as never[])) as unknown as T[],
+			query: async <T>(text: string, params: unknown[] = []) =>
+				(await sql.unsafe(text, params as never[])) as unknown as T[],
 			close: () => sql.end({ timeout: 5 })
 		};
 	}
 	const { PGlite } = await import('@electric-sql/pglite');
 	const db = await PGlite.create({ dataDir: server.dataDir! });
 	return {
-		query: async <T,>(text: string, params: unknown[] = []) => (await db.query<T>(text, params)).rows,
+		query: async <T>(text: string, params: unknown[] = []) => (await db.query<T>(text, params)).rows,
 		close: () => db.close()
 	};
 }
 
-export async function withStorage<T>(server: Pick<Server, 'databaseUrl' | 'dataDir'>, fn: (s: Storage) => Promise<T>): Promise<T> {
+export async function withStorage<T>(
+	server: Pick<Server, 'databaseUrl' | 'dataDir'>,
+	fn: (s: Storage) => Promise<T>
+): Promise<T> {
 	const s = await openStorage(server);
 	try {
 		return await fn(s);
@@ -52,7 +56,9 @@ export async function countRows(s: Storage): Promise<Record<string, number>> {
 	);
 	const out: Record<string, number> = {};
 	for (const t of tables) {
-		const [row] = await s.query<{ n: string | number }>(`select count(*)::int as n from "public"."${t.name.replaceAll('"', '""')}"`);
+		const [row] = await s.query<{ n: string | number }>(
+			`select count(*)::int as n from "public"."${t.name.replaceAll('"', '""')}"`
+		);
 		out[t.name] = Number(row!.n);
 	}
 	return out;
@@ -91,7 +97,12 @@ export async function insertSession(s: Storage, userId: string, twoFactorVerifie
 	const id = base32(randomBytes(15));
 	const secret = base32(randomBytes(20));
 	const hash = createHash('sha256').update(secret, 'utf8').digest();
-	await s.query('insert into staff_session (id, user_id, secret_hash, two_factor_verified) values ($1, $2, $3, $4)', [id, userId, hash, twoFactorVerified]);
+	await s.query('insert into staff_session (id, user_id, secret_hash, two_factor_verified) values ($1, $2, $3, $4)', [
+		id,
+		userId,
+		hash,
+		twoFactorVerified
+	]);
 	return `${id}.${secret}`;
 }
 
@@ -118,13 +129,24 @@ export function solvePow(challenge: string, difficulty: number): number {
 	}
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
-	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export async function postJson(
+	url: string,
+	body: unknown,
+	headers: Record<string, string> = {}
+): Promise<{ status: number; text: string; headers: Headers }> {
+	const res = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: JSON.stringify(body)
+	});
 	return { status: res.status, text: await res.text(), headers: res.headers };
 }
 
 /** A fresh challenge for `purpose`, solved. */
-export async function solvedPow(base: string, purpose: 'intake' | 'receipt'): Promise<{ pow: { challenge: string; nonce: number }; difficulty: number }> {
+export async function solvedPow(
+	base: string,
+	purpose: 'intake' | 'receipt'
+): Promise<{ pow: { challenge: string; nonce: number }; difficulty: number }> {
 	const r = await postJson(`${base}/api/v1/pow`, { purpose });
 	if (r.status !== 200) throw new Error(`POST /api/v1/pow answered ${r.status}: ${r.text}`);
 	const c = JSON.parse(r.text) as { challenge: string; difficulty: number };
@@ -134,7 +156,11 @@ export async function solvedPow(base: string, purpose: 'intake' | 'receipt'): Pr
 /* ------------------------------------------------------------------ load */
 
 /** Runs `fn` over `items` with at most `concurrency` in flight; results in input order. */
-export async function pool<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+	items: readonly T[],
+	concurrency: number,
+	fn: (item: T, index: number) => Promise<R>
+): Promise<R[]> {
 	const out = new Array<R>(items.length);
 	let next = 0;
 	const worker = async () => {
@@ -171,7 +197,13 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 export function summary(xs: readonly number[]): { n: number; p10: number; median: number; p90: number; mean: number } {
 	const s = [...xs].sort((a, b) => a - b);
-	return { n: s.length, p10: quantile(s, 0.1), median: quantile(s, 0.5), p90: quantile(s, 0.9), mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length) };
+	return {
+		n: s.length,
+		p10: quantile(s, 0.1),
+		median: quantile(s, 0.5),
+		p90: quantile(s, 0.9),
+		mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length)
+	};
 }
 
 /** Two-sample Kolmogorov–Smirnov statistic D and its asymptotic p-value. */
@@ -199,7 +231,7 @@ export function mannWhitney(a: readonly number[], b: readonly number[]): { u: nu
 	const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((p, q) => p.v - q.v);
 	const ranks = new Array<number>(all.length);
 	let tieTerm = 0;
-	for (let i = 0; i < all.length; ) {
+	for (let i = 0; i < all.length;) {
 		let j = i;
 		while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j++;
 		const r = (i + j) / 2 + 1;
@@ -229,7 +261,15 @@ function erfc(x: number): number {
 		Math.exp(
 			-x * x -
 				1.26551223 +
-				t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+				t *
+					(1.00002368 +
+						t *
+							(0.37409196 +
+								t *
+									(0.09678418 +
+										t *
+											(-0.18628806 +
+												t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
 		);
 	return x >= 0 ? y : 2 - y;
 }

@@ -25,16 +25,31 @@ export async function submitRealReport(base: string): Promise<RealReceipt> {
 	const unit = KEYED_UNITS.countyDepartment;
 	const result = await submitReport(
 		{
-			routing: { unit: unit.unitId, position: 'top_leader', kind: 'public_tip', category: 'integrity', escalate: false, realName: false },
+			routing: {
+				unit: unit.unitId,
+				position: 'top_leader',
+				kind: 'public_tip',
+				category: 'integrity',
+				escalate: false,
+				realName: false
+			},
 			details: { person: { name: '测试', post: '局长' }, description: 'receipt-guessing test report' },
 			files: []
 		},
-		{ fetch: (url: string, init?: RequestInit) => fetch(`${base}${url}`, init), crypto, powSolver: syncSolver, retry: { wait: async () => {} } }
+		{
+			fetch: (url: string, init?: RequestInit) => fetch(`${base}${url}`, init),
+			crypto,
+			powSolver: syncSolver,
+			retry: { wait: async () => {} }
+		}
 	);
 	const locator = result.locator.replace(/-/g, '');
 	const spec = await postJson(`${base}/api/v1/receipt/spec`, { locator });
 	if (spec.status !== 200) throw new Error(`spec answered ${spec.status}: ${spec.text}`);
-	const keys = await deriveReceiptKeys(result.secret, decodeKdfSpec(new Uint8Array(Buffer.from((JSON.parse(spec.text) as { kdfSpec: string }).kdfSpec, 'base64'))));
+	const keys = await deriveReceiptKeys(
+		result.secret,
+		decodeKdfSpec(new Uint8Array(Buffer.from((JSON.parse(spec.text) as { kdfSpec: string }).kdfSpec, 'base64')))
+	);
 	return { locator, secret: result.secret, authKey: keys.authKey };
 }
 
@@ -62,7 +77,11 @@ export async function openAttempt(base: string, locator: string, authKey: Uint8A
 	const { pow } = await solvedPow(base, 'receipt');
 	const body = JSON.stringify({ locator, authKey: Buffer.from(authKey).toString('base64'), pow });
 	const t0 = performance.now();
-	const res = await fetch(`${base}/api/v1/receipt/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+	const res = await fetch(`${base}/api/v1/receipt/open`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body
+	});
 	const text = await res.text();
 	const ms = performance.now() - t0;
 	return { status: res.status, body: text, retryAfter: res.headers.get('retry-after'), ms };
@@ -82,7 +101,12 @@ export interface GuessingResult {
  * right auth key opens the report once (the only thing that clears a locator's backoff; untimed). Guesses
  * against missing locators use a fresh locator each time, so they are never in backoff either.
  */
-export async function timeGuesses(base: string, real: RealReceipt, attempts: number, opts: { resetEvery?: number; onProgress?: (done: number) => void } = {}): Promise<GuessingResult> {
+export async function timeGuesses(
+	base: string,
+	real: RealReceipt,
+	attempts: number,
+	opts: { resetEvery?: number; onProgress?: (done: number) => void } = {}
+): Promise<GuessingResult> {
 	const resetEvery = opts.resetEvery ?? 4;
 	const order = [...Array(attempts).fill(true), ...Array(attempts).fill(false)] as boolean[];
 	for (let i = order.length - 1; i > 0; i--) {
@@ -118,7 +142,11 @@ export async function timeGuesses(base: string, real: RealReceipt, attempts: num
 }
 
 /** Wrong guesses against one real and one missing locator, alternating, with no reset: where the limits bite. */
-export async function limitSequence(base: string, real: RealReceipt, attempts: number): Promise<{ existing: Attempt[]; missing: Attempt[] }> {
+export async function limitSequence(
+	base: string,
+	real: RealReceipt,
+	attempts: number
+): Promise<{ existing: Attempt[]; missing: Attempt[] }> {
 	const missingLocator = randomLocator(real.locator);
 	const out = { existing: [] as Attempt[], missing: [] as Attempt[] };
 	for (let i = 0; i < attempts; i++) {
@@ -145,12 +173,17 @@ export function statusRuns(xs: Attempt[]): string {
 	return runs.join(' ');
 }
 
-export function timingReport(label: string, a: number[], b: number[]): { text: string; ks: { d: number; p: number }; mw: { u: number; z: number; p: number } } {
+export function timingReport(
+	label: string,
+	a: number[],
+	b: number[]
+): { text: string; ks: { d: number; p: number }; mw: { u: number; z: number; p: number } } {
 	const sa = summary(a);
 	const sb = summary(b);
 	const ks = ksTest(a, b);
 	const mw = mannWhitney(a, b);
-	const f = (s: ReturnType<typeof summary>) => `n=${s.n} p10=${s.p10.toFixed(3)} median=${s.median.toFixed(3)} p90=${s.p90.toFixed(3)} mean=${s.mean.toFixed(3)} ms`;
+	const f = (s: ReturnType<typeof summary>) =>
+		`n=${s.n} p10=${s.p10.toFixed(3)} median=${s.median.toFixed(3)} p90=${s.p90.toFixed(3)} mean=${s.mean.toFixed(3)} ms`;
 	const text = [
 		`${label}:`,
 		`  existing locator: ${f(sa)}`,

@@ -17,8 +17,12 @@ describe('canary forms (positive controls for the canary test)', () => {
 		for (let k = 0; k < 3; k++) {
 			for (const tail of [0, 1, 2]) {
 				const bytes = Buffer.concat([Buffer.alloc(k, 0x41), utf8, Buffer.alloc(tail, 0x5a)]);
-				expect(findCanary(`{"x":"${bytes.toString('base64')}"}`, CANARY), `base64 at ${k}/${tail}`).toContain(`base64+${k}`);
-				expect(findCanary(bytes.toString('base64url'), CANARY), `base64url at ${k}/${tail}`).toContain(`base64url+${k}`);
+				expect(findCanary(`{"x":"${bytes.toString('base64')}"}`, CANARY), `base64 at ${k}/${tail}`).toContain(
+					`base64+${k}`
+				);
+				expect(findCanary(bytes.toString('base64url'), CANARY), `base64url at ${k}/${tail}`).toContain(
+					`base64url+${k}`
+				);
 			}
 		}
 	});

@@ -13,7 +13,12 @@ function kdfWorker(): Worker {
 	return worker;
 }
 
-export function deriveInWorker(secret: string, salt: Uint8Array, params: Argon2Params, length = 32): Promise<Uint8Array> {
+export function deriveInWorker(
+	secret: string,
+	salt: Uint8Array,
+	params: Argon2Params,
+	length = 32
+): Promise<Uint8Array> {
 	const w = kdfWorker();
 	const id = nextId++;
 	return new Promise((resolve, reject) => {

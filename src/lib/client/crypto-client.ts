@@ -13,7 +13,13 @@
  *
  * Inputs are copied to the worker (the caller's key buffers stay usable); results are moved back.
  */
-import { CryptoAuthError, CryptoError, CryptoFormatError, DirectoryError, type CryptoErrorCode } from '../crypto/errors';
+import {
+	CryptoAuthError,
+	CryptoError,
+	CryptoFormatError,
+	DirectoryError,
+	type CryptoErrorCode
+} from '../crypto/errors';
 import type { Argon2Params } from '../crypto/kdf';
 import type {
 	CryptoOp,
@@ -174,18 +180,45 @@ export class CryptoWorkerClient {
 	}
 
 	/** Argon2id(secret, salt, params) → `length` bytes. */
-	async deriveKey(secret: string | Uint8Array, salt: Uint8Array, params: Argon2Params, length = 32, options?: JobOptions): Promise<Uint8Array> {
-		return (await this.request('deriveKey', { secret, salt, params: { m: params.m, t: params.t, p: params.p }, length }, options)).key;
+	async deriveKey(
+		secret: string | Uint8Array,
+		salt: Uint8Array,
+		params: Argon2Params,
+		length = 32,
+		options?: JobOptions
+	): Promise<Uint8Array> {
+		return (
+			await this.request(
+				'deriveKey',
+				{ secret, salt, params: { m: params.m, t: params.t, p: params.p }, length },
+				options
+			)
+		).key;
 	}
 
 	/** The receipt's auth key and unwrap key from the typed secret and the report's KDF spec (27 bytes). */
-	deriveReceiptKeys(secret: string, kdfSpec: Uint8Array, options?: JobOptions): Promise<ResultBodies['deriveReceiptKeys']> {
+	deriveReceiptKeys(
+		secret: string,
+		kdfSpec: Uint8Array,
+		options?: JobOptions
+	): Promise<ResultBodies['deriveReceiptKeys']> {
 		return this.request('deriveReceiptKeys', { secret, kdfSpec }, options);
 	}
 
 	/** Wraps a 32-byte secret under a password (P format, fresh salt and nonce). */
-	async passwordWrapKey(key: Uint8Array, password: string, params: Argon2Params, options?: JobOptions): Promise<Uint8Array> {
-		return (await this.request('passwordWrapKey', { key, password, params: { m: params.m, t: params.t, p: params.p } }, options)).wrapped;
+	async passwordWrapKey(
+		key: Uint8Array,
+		password: string,
+		params: Argon2Params,
+		options?: JobOptions
+	): Promise<Uint8Array> {
+		return (
+			await this.request(
+				'passwordWrapKey',
+				{ key, password, params: { m: params.m, t: params.t, p: params.p } },
+				options
+			)
+		).wrapped;
 	}
 
 	/** Unwraps a password-wrapped key; a wrong password is `CryptoAuthError('DECRYPT_FAILED')`. */
@@ -208,7 +241,11 @@ export class CryptoWorkerClient {
 	}
 
 	/** Decrypts a stored stream (as a Blob); resolves with the file, its name and type. */
-	decryptAttachment(reportKey: Uint8Array, stream: Blob, options: AttachmentJobOptions = {}): Promise<ResultBodies['decryptAttachment']> {
+	decryptAttachment(
+		reportKey: Uint8Array,
+		stream: Blob,
+		options: AttachmentJobOptions = {}
+	): Promise<ResultBodies['decryptAttachment']> {
 		return this.request('decryptAttachment', { reportKey, stream, readSize: options.readSize }, options);
 	}
 

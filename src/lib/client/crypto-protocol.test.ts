@@ -29,7 +29,9 @@ function recorder(options?: ProtocolOptions) {
 	const messages: CryptoResponse[] = [];
 	const protocol = createCryptoProtocol((m) => messages.push(m), options);
 	const progress = (id: number) =>
-		messages.filter((m): m is Extract<CryptoResponse, { type: 'progress' }> => m.id === id && m.type === 'progress').map((m) => m.progress);
+		messages
+			.filter((m): m is Extract<CryptoResponse, { type: 'progress' }> => m.id === id && m.type === 'progress')
+			.map((m) => m.progress);
 	const final = (id: number) => {
 		const out = messages.filter((m) => m.id === id && m.type !== 'progress');
 		expect(out).toHaveLength(1);
@@ -69,7 +71,14 @@ class InProcessWorker implements WorkerLike {
 describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 	it('derives a key with Argon2id equal to the core, between started and done events', async () => {
 		const r = recorder({ now: ticking(5) });
-		await r.protocol.handle({ id: 1, op: 'deriveKey', secret: 'pass 清风', salt, params: TEST_ONLY_CHEAP_KDF, length: 32 });
+		await r.protocol.handle({
+			id: 1,
+			op: 'deriveKey',
+			secret: 'pass 清风',
+			salt,
+			params: TEST_ONLY_CHEAP_KDF,
+			length: 32
+		});
 		const res = r.final(1);
 		expect(res.type).toBe('result');
 		const expected = await deriveKey('pass 清风', salt, TEST_ONLY_CHEAP_KDF, 32);
@@ -92,7 +101,12 @@ describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 
 	it('derives the receipt test vector (RECEIPT_KDF, 64 MiB) byte for byte', async () => {
 		const r = recorder();
-		await r.protocol.handle({ id: 9, op: 'deriveReceiptKeys', secret: 'abcd-efgh-jkm2', kdfSpec: fromHex(vectors.receipt.kdfSpec) });
+		await r.protocol.handle({
+			id: 9,
+			op: 'deriveReceiptKeys',
+			secret: 'abcd-efgh-jkm2',
+			kdfSpec: fromHex(vectors.receipt.kdfSpec)
+		});
 		const res = r.final(9);
 		if (res.type !== 'result' || res.op !== 'deriveReceiptKeys') throw new Error(`unexpected ${JSON.stringify(res)}`);
 		expect(toHex(res.result.authKey)).toBe(vectors.receipt.authKey);
@@ -104,7 +118,11 @@ describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 		const r = recorder();
 		const spec = encodeKdfSpec({ ...TEST_ONLY_CHEAP_KDF, salt });
 		await r.protocol.handle({ id: 4, op: 'deriveReceiptKeys', secret: 'ABCD-EFGH-JKM3', kdfSpec: spec });
-		expect(r.final(4)).toEqual({ id: 4, type: 'error', error: { name: 'CryptoFormatError', code: 'BAD_CHECKSUM', message: expect.any(String) } });
+		expect(r.final(4)).toEqual({
+			id: 4,
+			type: 'error',
+			error: { name: 'CryptoFormatError', code: 'BAD_CHECKSUM', message: expect.any(String) }
+		});
 		expect(r.progress(4)).toEqual([]);
 	});
 
@@ -114,33 +132,54 @@ describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 		await r.protocol.handle({ id: 5, op: 'deriveReceiptKeys', secret: 'ABCD-EFGH-JKM2', kdfSpec: encodeKdfSpec(spec) });
 		const res = r.final(5);
 		const core = await deriveReceiptKeys('ABCD-EFGH-JKM2', spec);
-		expect(res.type === 'result' && res.op === 'deriveReceiptKeys' && [toHex(res.result.authKey), toHex(res.result.unwrapKey)]).toEqual([
-			toHex(core.authKey),
-			toHex(core.unwrapKey)
-		]);
+		expect(
+			res.type === 'result' &&
+				res.op === 'deriveReceiptKeys' && [toHex(res.result.authKey), toHex(res.result.unwrapKey)]
+		).toEqual([toHex(core.authKey), toHex(core.unwrapKey)]);
 	});
 
 	it('wraps under a password and unwraps again; a wrong password is DECRYPT_FAILED from CryptoAuthError', async () => {
 		const r = recorder();
 		const key = pseudoRandomBytes(32, 11);
-		await r.protocol.handle({ id: 1, op: 'passwordWrapKey', key, password: 'correct horse', params: TEST_ONLY_CHEAP_KDF });
+		await r.protocol.handle({
+			id: 1,
+			op: 'passwordWrapKey',
+			key,
+			password: 'correct horse',
+			params: TEST_ONLY_CHEAP_KDF
+		});
 		const wrapped = r.final(1);
 		if (wrapped.type !== 'result' || wrapped.op !== 'passwordWrapKey') throw new Error('no wrap');
 		expect(wrapped.result.wrapped).toHaveLength(99);
 		expect(toHex(await passwordUnwrapKey(wrapped.result.wrapped, 'correct horse'))).toBe(toHex(key));
 
-		await r.protocol.handle({ id: 2, op: 'passwordUnwrapKey', wrapped: wrapped.result.wrapped, password: 'correct horse' });
+		await r.protocol.handle({
+			id: 2,
+			op: 'passwordUnwrapKey',
+			wrapped: wrapped.result.wrapped,
+			password: 'correct horse'
+		});
 		const opened = r.final(2);
 		expect(opened.type === 'result' && opened.op === 'passwordUnwrapKey' && toHex(opened.result.key)).toBe(toHex(key));
 
-		await r.protocol.handle({ id: 3, op: 'passwordUnwrapKey', wrapped: wrapped.result.wrapped, password: 'wrong horse' });
+		await r.protocol.handle({
+			id: 3,
+			op: 'passwordUnwrapKey',
+			wrapped: wrapped.result.wrapped,
+			password: 'wrong horse'
+		});
 		expect(r.final(3)).toMatchObject({ type: 'error', error: { name: 'CryptoAuthError', code: 'DECRYPT_FAILED' } });
 		expect(r.progress(3).map((p) => p.stage === 'kdf' && p.state)).toEqual(['started', 'done']);
 	});
 
 	it('refuses a password-wrapped key of the wrong length with BAD_LENGTH and no Argon2id', async () => {
 		const r = recorder();
-		await r.protocol.handle({ id: 1, op: 'passwordUnwrapKey', wrapped: fromHex(vectors.passwordWrappedKey.output).slice(0, 98), password: 'x' });
+		await r.protocol.handle({
+			id: 1,
+			op: 'passwordUnwrapKey',
+			wrapped: fromHex(vectors.passwordWrappedKey.output).slice(0, 98),
+			password: 'x'
+		});
 		expect(r.final(1)).toMatchObject({ type: 'error', error: { name: 'CryptoFormatError', code: 'BAD_LENGTH' } });
 		expect(r.progress(1)).toEqual([]);
 	});
@@ -149,7 +188,15 @@ describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 		const r = recorder();
 		const data = pseudoRandomBytes(3 * CHUNK_SIZE + 1234, 21);
 		const readSize = CHUNK_SIZE; // 4 slices
-		await r.protocol.handle({ id: 7, op: 'encryptAttachment', reportKey, file: blobOf(data), name: '证据.pdf', type: 'application/pdf', readSize });
+		await r.protocol.handle({
+			id: 7,
+			op: 'encryptAttachment',
+			reportKey,
+			file: blobOf(data),
+			name: '证据.pdf',
+			type: 'application/pdf',
+			readSize
+		});
 		const res = r.final(7);
 		if (res.type !== 'result' || res.op !== 'encryptAttachment') throw new Error(JSON.stringify(res));
 		const layout = attachmentLayout({ name: '证据.pdf', type: 'application/pdf', size: data.length });
@@ -175,7 +222,11 @@ describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 		await r.protocol.handle({ id: 8, op: 'decryptAttachment', reportKey, stream: blobOf(stream) });
 		const res = r.final(8);
 		if (res.type !== 'result' || res.op !== 'decryptAttachment') throw new Error(JSON.stringify(res));
-		expect([res.result.name, res.result.type, res.result.data.type]).toEqual(['a.bin', 'application/octet-stream', 'application/octet-stream']);
+		expect([res.result.name, res.result.type, res.result.data.type]).toEqual([
+			'a.bin',
+			'application/octet-stream',
+			'application/octet-stream'
+		]);
 		expect(Buffer.from(await res.result.data.arrayBuffer()).equals(Buffer.from(data))).toBe(true);
 		const dones = r.progress(8).map((p) => (p.stage === 'decrypt' ? p.done : -1));
 		expect(dones).toEqual([0, DEFAULT_READ_SIZE, 2 * DEFAULT_READ_SIZE, stream.length]);
@@ -189,7 +240,10 @@ describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 		expect(r.progress(1)).toEqual([{ stage: 'encrypt', done: 0, total: 0 }]);
 		await r.protocol.handle({ id: 2, op: 'decryptAttachment', reportKey, stream: enc.result.stream });
 		const dec = r.final(2);
-		expect(dec.type === 'result' && dec.op === 'decryptAttachment' && [dec.result.name, dec.result.data.size]).toEqual(['empty', 0]);
+		expect(dec.type === 'result' && dec.op === 'decryptAttachment' && [dec.result.name, dec.result.data.size]).toEqual([
+			'empty',
+			0
+		]);
 	});
 
 	it('surfaces tampering, truncation and a wrong key as typed CryptoAuthError codes', async () => {
@@ -201,8 +255,18 @@ describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 		expect(layout.chunks).toBe(4);
 		const lastChunkStart = 18 + (layout.chunks - 1) * (CHUNK_SIZE + 16);
 		await r.protocol.handle({ id: 1, op: 'decryptAttachment', reportKey, stream: blobOf(flipped) });
-		await r.protocol.handle({ id: 2, op: 'decryptAttachment', reportKey, stream: blobOf(stream.subarray(0, lastChunkStart)) });
-		await r.protocol.handle({ id: 3, op: 'decryptAttachment', reportKey: pseudoRandomBytes(32, 99), stream: blobOf(stream) });
+		await r.protocol.handle({
+			id: 2,
+			op: 'decryptAttachment',
+			reportKey,
+			stream: blobOf(stream.subarray(0, lastChunkStart))
+		});
+		await r.protocol.handle({
+			id: 3,
+			op: 'decryptAttachment',
+			reportKey: pseudoRandomBytes(32, 99),
+			stream: blobOf(stream)
+		});
 		await r.protocol.handle({ id: 4, op: 'decryptAttachment', reportKey, stream: blobOf(stream, new Uint8Array([0])) });
 		expect([1, 2, 3, 4].map((id) => r.final(id))).toMatchObject([
 			{ type: 'error', error: { name: 'CryptoAuthError', code: 'DECRYPT_FAILED' } },
@@ -218,7 +282,14 @@ describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 		await r.protocol.handle({ id: 1, op: 'launchMissiles' });
 		await r.protocol.handle({ id: 2, op: 'encryptAttachment', reportKey, file: 'not a blob', name: 'x', type: '' });
 		await r.protocol.handle({ id: 3, op: 'deriveKey', secret: 'x', salt, params: { m: 64, t: 0, p: 1 }, length: 32 });
-		await r.protocol.handle({ id: 4, op: 'encryptAttachment', reportKey: new Uint8Array(31), file: blobOf(), name: 'x', type: '' });
+		await r.protocol.handle({
+			id: 4,
+			op: 'encryptAttachment',
+			reportKey: new Uint8Array(31),
+			file: blobOf(),
+			name: 'x',
+			type: ''
+		});
 		await r.protocol.handle({ id: 5, op: 'decryptAttachment', reportKey, stream: blobOf(), readSize: 0 });
 		expect(r.messages).toMatchObject([
 			{ id: -1, type: 'error', error: { name: 'CryptoWorkerError', code: 'BAD_REQUEST' } },
@@ -233,10 +304,19 @@ describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 
 	it('rejects a second job with an id that is still running', async () => {
 		const r = recorder();
-		const first = r.protocol.handle({ id: 1, op: 'deriveKey', secret: 'x', salt, params: TEST_ONLY_CHEAP_KDF, length: 32 });
+		const first = r.protocol.handle({
+			id: 1,
+			op: 'deriveKey',
+			secret: 'x',
+			salt,
+			params: TEST_ONLY_CHEAP_KDF,
+			length: 32
+		});
 		await r.protocol.handle({ id: 1, op: 'deriveKey', secret: 'y', salt, params: TEST_ONLY_CHEAP_KDF, length: 32 });
 		await first;
-		expect(r.messages.filter((m) => m.type !== 'progress').map((m) => (m.type === 'error' ? m.error.code : m.type))).toEqual(['BAD_REQUEST', 'result']);
+		expect(
+			r.messages.filter((m) => m.type !== 'progress').map((m) => (m.type === 'error' ? m.error.code : m.type))
+		).toEqual(['BAD_REQUEST', 'result']);
 	});
 
 	it('stops an encryption at the next slice when cancelled, answering CANCELLED', async () => {
@@ -244,19 +324,41 @@ describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 		const protocol = createCryptoProtocol((m) => {
 			messages.push(m);
 			// Cancel as soon as the second slice has been reported.
-			if (m.type === 'progress' && m.progress.stage === 'encrypt' && m.progress.done === 2 * CHUNK_SIZE) void protocol.handle({ id: 5, op: 'cancel' });
+			if (m.type === 'progress' && m.progress.stage === 'encrypt' && m.progress.done === 2 * CHUNK_SIZE)
+				void protocol.handle({ id: 5, op: 'cancel' });
 		});
 		const data = blobOf(pseudoRandomBytes(10 * CHUNK_SIZE, 5));
-		await protocol.handle({ id: 5, op: 'encryptAttachment', reportKey, file: data, name: 'big', type: '', readSize: CHUNK_SIZE });
-		const progress = messages.filter((m) => m.type === 'progress').map((m) => (m.type === 'progress' && m.progress.stage === 'encrypt' ? m.progress.done : -1));
+		await protocol.handle({
+			id: 5,
+			op: 'encryptAttachment',
+			reportKey,
+			file: data,
+			name: 'big',
+			type: '',
+			readSize: CHUNK_SIZE
+		});
+		const progress = messages
+			.filter((m) => m.type === 'progress')
+			.map((m) => (m.type === 'progress' && m.progress.stage === 'encrypt' ? m.progress.done : -1));
 		expect(progress).toEqual([0, CHUNK_SIZE, 2 * CHUNK_SIZE]);
-		expect(messages.at(-1)).toMatchObject({ id: 5, type: 'error', error: { name: 'CryptoWorkerError', code: 'CANCELLED' } });
+		expect(messages.at(-1)).toMatchObject({
+			id: 5,
+			type: 'error',
+			error: { name: 'CryptoWorkerError', code: 'CANCELLED' }
+		});
 		expect(protocol.active.size).toBe(0);
 	});
 
 	it('discards a derivation cancelled while Argon2id runs (no done event, CANCELLED)', async () => {
 		const r = recorder();
-		const job = r.protocol.handle({ id: 6, op: 'deriveKey', secret: 'x', salt, params: TEST_ONLY_CHEAP_KDF, length: 32 });
+		const job = r.protocol.handle({
+			id: 6,
+			op: 'deriveKey',
+			secret: 'x',
+			salt,
+			params: TEST_ONLY_CHEAP_KDF,
+			length: 32
+		});
 		await r.protocol.handle({ id: 6, op: 'cancel' });
 		await job;
 		expect(r.progress(6)).toEqual([{ stage: 'kdf', state: 'started', estimateMs: null }]);
@@ -270,7 +372,14 @@ describe('crypto worker protocol (the handler crypto.worker.ts runs)', () => {
 				return { arrayBuffer: () => Promise.reject(new Error('file vanished')) } as unknown as Blob;
 			}
 		}
-		await r.protocol.handle({ id: 1, op: 'encryptAttachment', reportKey, file: new BrokenBlob([new Uint8Array(10)]), name: 'x', type: '' });
+		await r.protocol.handle({
+			id: 1,
+			op: 'encryptAttachment',
+			reportKey,
+			file: new BrokenBlob([new Uint8Array(10)]),
+			name: 'x',
+			type: ''
+		});
 		expect(r.final(1)).toMatchObject({ type: 'error', error: { name: 'CryptoWorkerError', code: 'READ_FAILED' } });
 	});
 });
@@ -282,7 +391,10 @@ describe('crypto worker client over the protocol (structured-cloned, in process)
 		const data = pseudoRandomBytes(5 * CHUNK_SIZE, 41);
 		const file = new File([data as BlobPart], 'photo.jpg', { type: 'image/jpeg' });
 		const events: CryptoProgress[] = [];
-		const enc = await client.encryptAttachment(reportKey, file, { readSize: 2 * CHUNK_SIZE, onProgress: (p) => events.push(p) });
+		const enc = await client.encryptAttachment(reportKey, file, {
+			readSize: 2 * CHUNK_SIZE,
+			onProgress: (p) => events.push(p)
+		});
 		expect(events).toEqual([0, 2, 4, 5].map((n) => ({ stage: 'encrypt', done: n * CHUNK_SIZE, total: data.length })));
 		const dec = await client.decryptAttachment(reportKey, enc.stream);
 		expect([dec.name, dec.type]).toEqual(['photo.jpg', 'image/jpeg']);
@@ -297,7 +409,10 @@ describe('crypto worker client over the protocol (structured-cloned, in process)
 		const bad = wrapped.slice();
 		bad[0] = 2;
 		await expect(client.passwordUnwrapKey(bad, 'x')).rejects.toSatisfy(
-			(e: unknown) => e instanceof CryptoFormatError && e.code === 'UNSUPPORTED_VERSION' && !e.message.startsWith('UNSUPPORTED_VERSION: UNSUPPORTED_VERSION')
+			(e: unknown) =>
+				e instanceof CryptoFormatError &&
+				e.code === 'UNSUPPORTED_VERSION' &&
+				!e.message.startsWith('UNSUPPORTED_VERSION: UNSUPPORTED_VERSION')
 		);
 		const stream = encryptAttachment(reportKey, new Uint8Array(10), { name: 'x', type: '' });
 		await expect(client.decryptAttachment(pseudoRandomBytes(32, 1), blobOf(stream))).rejects.toSatisfy(
@@ -317,9 +432,9 @@ describe('crypto worker client over the protocol (structured-cloned, in process)
 		});
 		await expect(job).rejects.toSatisfy((e: unknown) => e instanceof CryptoWorkerError && e.code === 'CANCELLED');
 		expect(worker.posted.at(-1)).toEqual({ id: 1, op: 'cancel' });
-		await expect(client.deriveKey('x', salt, TEST_ONLY_CHEAP_KDF, 32, { signal: AbortSignal.abort() })).rejects.toSatisfy(
-			(e: unknown) => e instanceof CryptoWorkerError && e.code === 'CANCELLED'
-		);
+		await expect(
+			client.deriveKey('x', salt, TEST_ONLY_CHEAP_KDF, 32, { signal: AbortSignal.abort() })
+		).rejects.toSatisfy((e: unknown) => e instanceof CryptoWorkerError && e.code === 'CANCELLED');
 	});
 
 	it('rejects running jobs with TERMINATED and starts a fresh worker on the next call', async () => {

@@ -35,7 +35,14 @@
  */
 import { CryptoError, type CryptoErrorCode } from '../crypto/errors';
 import { deriveKey, type Argon2Params } from '../crypto/kdf';
-import { checkParams, decodeKdfSpec, deriveFromSpec, passwordUnwrapKey, passwordWrapKey, passwordWrappedSpec } from '../crypto/kdf-spec';
+import {
+	checkParams,
+	decodeKdfSpec,
+	deriveFromSpec,
+	passwordUnwrapKey,
+	passwordWrapKey,
+	passwordWrappedSpec
+} from '../crypto/kdf-spec';
 import { KEY_LENGTH } from '../crypto/keys';
 import { parseReceiptSecret } from '../crypto/receipt';
 import { utf8 } from '../crypto/encoding';
@@ -64,7 +71,8 @@ export type WorkerErrorCode =
 	| 'TERMINATED';
 
 /** Which class an error had (crypto core) or that it comes from the worker layer. */
-export type ErrorClassName = 'CryptoError' | 'CryptoFormatError' | 'CryptoAuthError' | 'DirectoryError' | 'CryptoWorkerError';
+export type ErrorClassName =
+	'CryptoError' | 'CryptoFormatError' | 'CryptoAuthError' | 'DirectoryError' | 'CryptoWorkerError';
 
 /** An error as it travels in a message (plain data, structured-clone safe). */
 export interface WireError {
@@ -75,8 +83,7 @@ export interface WireError {
 
 /** Argon2id stage events (see the module comment for what they mean). */
 export type KdfProgress =
-	| { stage: 'kdf'; state: 'started'; estimateMs: number | null }
-	| { stage: 'kdf'; state: 'done'; elapsedMs: number };
+	{ stage: 'kdf'; state: 'started'; estimateMs: number | null } | { stage: 'kdf'; state: 'done'; elapsedMs: number };
 
 /** Byte progress of an attachment job. */
 export interface BytesProgress {
@@ -112,8 +119,7 @@ export interface ResultBodies {
 export type CryptoOp = keyof RequestBodies;
 
 export type CryptoRequest =
-	| { [O in CryptoOp]: { id: number; op: O } & RequestBodies[O] }[CryptoOp]
-	| { id: number; op: 'cancel' };
+	{ [O in CryptoOp]: { id: number; op: O } & RequestBodies[O] }[CryptoOp] | { id: number; op: 'cancel' };
 
 export type CryptoResponse =
 	| { id: number; type: 'progress'; progress: CryptoProgress }
@@ -184,7 +190,8 @@ function params(m: Fields, name: string): Argon2Params {
 	const v = m[name];
 	if (typeof v !== 'object' || v === null) throw bad(`${name} must be Argon2 parameters`);
 	const { m: mem, t, p } = v as Fields;
-	if (typeof mem !== 'number' || typeof t !== 'number' || typeof p !== 'number') throw bad(`${name} must have numeric m, t, p`);
+	if (typeof mem !== 'number' || typeof t !== 'number' || typeof p !== 'number')
+		throw bad(`${name} must have numeric m, t, p`);
 	const out = { m: mem, t, p };
 	checkParams(out); // typed CryptoFormatError('MALFORMED') for out-of-range values
 	return out;
@@ -199,7 +206,12 @@ function readSize(m: Fields): number {
 
 /* ------------------------------------------------------------------ errors */
 
-const CRYPTO_CLASSES: ReadonlySet<string> = new Set(['CryptoError', 'CryptoFormatError', 'CryptoAuthError', 'DirectoryError']);
+const CRYPTO_CLASSES: ReadonlySet<string> = new Set([
+	'CryptoError',
+	'CryptoFormatError',
+	'CryptoAuthError',
+	'DirectoryError'
+]);
 
 /** Turns anything thrown into a typed wire error (unknown throwables become INTERNAL). */
 export function toWireError(e: unknown): WireError {
@@ -218,7 +230,8 @@ export function toWireError(e: unknown): WireError {
 function ownBuffers(...views: Uint8Array[]): ArrayBuffer[] {
 	const out = new Set<ArrayBuffer>();
 	for (const v of views) {
-		if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) out.add(v.buffer);
+		if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength)
+			out.add(v.buffer);
 	}
 	return [...out];
 }
@@ -239,7 +252,10 @@ async function readSlice(file: Blob, from: number, to: number): Promise<Uint8Arr
 	try {
 		return new Uint8Array(await file.slice(from, to).arrayBuffer());
 	} catch (e) {
-		throw new WorkerProtocolError('READ_FAILED', `reading bytes ${from}–${to}: ${e instanceof Error ? e.message : String(e)}`);
+		throw new WorkerProtocolError(
+			'READ_FAILED',
+			`reading bytes ${from}–${to}: ${e instanceof Error ? e.message : String(e)}`
+		);
 	}
 }
 
@@ -274,14 +290,19 @@ export function createCryptoProtocol(post: Post, options: ProtocolOptions = {}):
 		return out;
 	}
 
-	async function run(op: CryptoOp, m: Fields, job: Job): Promise<{ result: ResultBodies[CryptoOp]; transfer: ArrayBuffer[] }> {
+	async function run(
+		op: CryptoOp,
+		m: Fields,
+		job: Job
+	): Promise<{ result: ResultBodies[CryptoOp]; transfer: ArrayBuffer[] }> {
 		switch (op) {
 			case 'deriveKey': {
 				const secret = typeof m.secret === 'string' ? m.secret : bytes(m, 'secret');
 				const salt = bytes(m, 'salt');
 				const p = params(m, 'params');
 				const length = m.length;
-				if (typeof length !== 'number' || !Number.isInteger(length) || length < 4 || length > 1024) throw bad('length out of range');
+				if (typeof length !== 'number' || !Number.isInteger(length) || length < 4 || length > 1024)
+					throw bad('length out of range');
 				const key = await kdf(job, p, () => deriveKey(secret, salt, p, length));
 				return { result: { key }, transfer: ownBuffers(key) };
 			}
@@ -319,18 +340,20 @@ export function createCryptoProtocol(post: Post, options: ProtocolOptions = {}):
 				const enc = createAttachmentEncryptor(reportKey, { name, type, size: total });
 				const pieces: Uint8Array[] = [];
 				job.progress({ stage: 'encrypt', done: 0, total });
-				for (let at = 0; at < total; ) {
+				for (let at = 0; at < total;) {
 					checkCancelled(job);
 					const slice = await readSlice(file, at, Math.min(total, at + step));
 					checkCancelled(job);
-					if (slice.length === 0) throw new WorkerProtocolError('READ_FAILED', 'the file is shorter than its declared size');
+					if (slice.length === 0)
+						throw new WorkerProtocolError('READ_FAILED', 'the file is shorter than its declared size');
 					pieces.push(...enc.push(slice));
 					at += slice.length;
 					job.progress({ stage: 'encrypt', done: at, total });
 				}
 				pieces.push(...enc.finish());
 				const stream = new Blob(pieces as BlobPart[], { type: 'application/octet-stream' });
-				if (stream.size !== enc.layout.ciphertextLength) throw new WorkerProtocolError('INTERNAL', 'stream length mismatch');
+				if (stream.size !== enc.layout.ciphertextLength)
+					throw new WorkerProtocolError('INTERNAL', 'stream length mismatch');
 				return { result: { stream, chunks: enc.layout.chunks }, transfer: [] };
 			}
 			case 'decryptAttachment': {
@@ -341,7 +364,7 @@ export function createCryptoProtocol(post: Post, options: ProtocolOptions = {}):
 				const dec = createAttachmentDecryptor(reportKey);
 				const pieces: Uint8Array[] = [];
 				job.progress({ stage: 'decrypt', done: 0, total });
-				for (let at = 0; at < total; ) {
+				for (let at = 0; at < total;) {
 					checkCancelled(job);
 					const slice = await readSlice(stream, at, Math.min(total, at + step));
 					checkCancelled(job);

@@ -41,7 +41,8 @@ export class DirectoryAnswerError extends Error {
 }
 
 function bytesOf(value: unknown, what: string): Uint8Array {
-	if (typeof value !== 'string' || value.length > 8192) throw new DirectoryAnswerError('MALFORMED', `${what} is not base64`);
+	if (typeof value !== 'string' || value.length > 8192)
+		throw new DirectoryAnswerError('MALFORMED', `${what} is not base64`);
 	try {
 		return decodeBase64(value);
 	} catch {
@@ -74,13 +75,15 @@ export function verifyServedDirectory(answer: unknown, options: VerifyServedOpti
 	}
 	const rootPublicKey = options.pinnedRootPublicKey ?? served;
 	const fingerprint = rootFingerprint(rootPublicKey);
-	if (answer.root.fingerprint !== fingerprint) throw new DirectoryAnswerError('FINGERPRINT_MISMATCH', 'served fingerprint does not match the root key');
+	if (answer.root.fingerprint !== fingerprint)
+		throw new DirectoryAnswerError('FINGERPRINT_MISMATCH', 'served fingerprint does not match the root key');
 	let revocations: Revocations | undefined;
 	if (answer.revocations !== null && answer.revocations !== undefined) {
 		try {
 			revocations = verifyRevocationList(bytesOf(answer.revocations, 'revocations'), rootPublicKey);
 		} catch (e) {
-			if (e instanceof DirectoryAnswerError || e instanceof CryptoError) throw new DirectoryAnswerError('BAD_REVOCATIONS', String((e as Error).message));
+			if (e instanceof DirectoryAnswerError || e instanceof CryptoError)
+				throw new DirectoryAnswerError('BAD_REVOCATIONS', String((e as Error).message));
 			throw e;
 		}
 	}
@@ -94,7 +97,11 @@ export function verifyServedDirectory(answer: unknown, options: VerifyServedOpti
 			undecodable.push({ index, error: new DirectoryError('UNSIGNED', 'entry is not base64') });
 		}
 	});
-	const { valid, rejected } = verifyDirectoryEntries(raw, rootPublicKey, { now: options.now, organId: options.organId, revocations });
+	const { valid, rejected } = verifyDirectoryEntries(raw, rootPublicKey, {
+		now: options.now,
+		organId: options.organId,
+		revocations
+	});
 	const bad = new Set(undecodable.map((u) => u.index));
 	return {
 		rootPublicKey,

@@ -55,7 +55,10 @@ function watchActivity(on: boolean): void {
 }
 
 /** Holds a keypair (copies it; the caller may wipe its own buffers). Replaces any key held before. */
-export function unlockKeyring(pair: { publicKey: Uint8Array; secretKey: Uint8Array }, options: { idleMs?: number } = {}): void {
+export function unlockKeyring(
+	pair: { publicKey: Uint8Array; secretKey: Uint8Array },
+	options: { idleMs?: number } = {}
+): void {
 	if (held) held.secretKey.fill(0);
 	held = { publicKey: pair.publicKey.slice(), secretKey: pair.secretKey.slice() };
 	idleMs = options.idleMs ?? DEFAULT_IDLE_MS;

@@ -8,7 +8,14 @@ import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import { CryptoFormatError } from '../crypto/errors';
 import { bytesEqual } from '../crypto/encoding';
 import { STAFF_KDF } from '../crypto/kdf';
-import { generateRecoveryKey, recoveryWrapKey, rewrapForNewRecoveryKey, unlockWithRecoveryKey, formatRecoveryKey, type StaffKeyBundle } from '../crypto/staff-keys';
+import {
+	generateRecoveryKey,
+	recoveryWrapKey,
+	rewrapForNewRecoveryKey,
+	unlockWithRecoveryKey,
+	formatRecoveryKey,
+	type StaffKeyBundle
+} from '../crypto/staff-keys';
 import { generateRootKey, rootFingerprint, rootKeyFromSeed, type RootKeyPair } from '../crypto/directory';
 import type { BoxKeyPair } from '../crypto/seal';
 import { cryptoWorker } from './crypto-client';
@@ -21,22 +28,33 @@ export interface WireBundle {
 }
 
 export function toWire(b: StaffKeyBundle): WireBundle {
-	return { publicKey: encodeBase64(b.publicKey), passwordWrapped: encodeBase64(b.passwordWrapped), recoveryWrapped: encodeBase64(b.recoveryWrapped) };
+	return {
+		publicKey: encodeBase64(b.publicKey),
+		passwordWrapped: encodeBase64(b.passwordWrapped),
+		recoveryWrapped: encodeBase64(b.recoveryWrapped)
+	};
 }
 
 export function fromWire(w: WireBundle): StaffKeyBundle {
-	return { publicKey: decodeBase64(w.publicKey), passwordWrapped: decodeBase64(w.passwordWrapped), recoveryWrapped: decodeBase64(w.recoveryWrapped) };
+	return {
+		publicKey: decodeBase64(w.publicKey),
+		passwordWrapped: decodeBase64(w.passwordWrapped),
+		recoveryWrapped: decodeBase64(w.recoveryWrapped)
+	};
 }
 
 function pairFrom(secretKey: Uint8Array, publicKey: Uint8Array): BoxKeyPair {
 	const pair = nacl.box.keyPair.fromSecretKey(secretKey);
 	secretKey.fill(0);
-	if (!bytesEqual(pair.publicKey, publicKey)) throw new CryptoFormatError('KEY_MISMATCH', 'unwrapped key does not match the public key');
+	if (!bytesEqual(pair.publicKey, publicKey))
+		throw new CryptoFormatError('KEY_MISMATCH', 'unwrapped key does not match the public key');
 	return pair;
 }
 
 /** Creates a keypair, wraps it under the password (worker) and a new recovery key. */
-export async function enrolInBrowser(password: string): Promise<{ bundle: StaffKeyBundle; keyPair: BoxKeyPair; recoveryKey: string }> {
+export async function enrolInBrowser(
+	password: string
+): Promise<{ bundle: StaffKeyBundle; keyPair: BoxKeyPair; recoveryKey: string }> {
 	const keyPair = nacl.box.keyPair();
 	const recovery = generateRecoveryKey();
 	const bundle: StaffKeyBundle = {
@@ -72,31 +90,50 @@ export async function recoverInBrowser(
  * Password change: opens the key with the current password (worker) and wraps it under the new one;
  * the public key and the recovery wrap stay as they are. Wrong current password → DECRYPT_FAILED.
  */
-export async function rewrapPasswordInBrowser(bundle: StaffKeyBundle, currentPassword: string, newPassword: string): Promise<StaffKeyBundle> {
+export async function rewrapPasswordInBrowser(
+	bundle: StaffKeyBundle,
+	currentPassword: string,
+	newPassword: string
+): Promise<StaffKeyBundle> {
 	const keyPair = await unlockInBrowser(bundle, currentPassword);
 	try {
-		return { ...bundle, passwordWrapped: await cryptoWorker().passwordWrapKey(keyPair.secretKey, newPassword, STAFF_KDF) };
+		return {
+			...bundle,
+			passwordWrapped: await cryptoWorker().passwordWrapKey(keyPair.secretKey, newPassword, STAFF_KDF)
+		};
 	} finally {
 		keyPair.secretKey.fill(0);
 	}
 }
 
 /** Generates the organization root key and wraps its seed under the admin's password. */
-export async function generateRootInBrowser(password: string): Promise<{ publicKey: Uint8Array; passwordWrapped: Uint8Array; fingerprint: string; backup: string }> {
+export async function generateRootInBrowser(
+	password: string
+): Promise<{ publicKey: Uint8Array; passwordWrapped: Uint8Array; fingerprint: string; backup: string }> {
 	const root = generateRootKey();
 	const passwordWrapped = await cryptoWorker().passwordWrapKey(root.seed, password, STAFF_KDF);
-	const out = { publicKey: root.publicKey, passwordWrapped, fingerprint: rootFingerprint(root.publicKey), backup: formatRecoveryKey(root.seed) };
+	const out = {
+		publicKey: root.publicKey,
+		passwordWrapped,
+		fingerprint: rootFingerprint(root.publicKey),
+		backup: formatRecoveryKey(root.seed)
+	};
 	root.seed.fill(0);
 	root.secretKey.fill(0);
 	return out;
 }
 
 /** Unlocks the root key with the admin's password; checks it is the published root key. */
-export async function unlockRootInBrowser(publicKey: Uint8Array, passwordWrapped: Uint8Array, password: string): Promise<RootKeyPair> {
+export async function unlockRootInBrowser(
+	publicKey: Uint8Array,
+	passwordWrapped: Uint8Array,
+	password: string
+): Promise<RootKeyPair> {
 	const seed = await cryptoWorker().passwordUnwrapKey(passwordWrapped, password);
 	const root = rootKeyFromSeed(seed);
 	seed.fill(0);
-	if (!bytesEqual(root.publicKey, publicKey)) throw new CryptoFormatError('KEY_MISMATCH', 'unwrapped root key does not match the published one');
+	if (!bytesEqual(root.publicKey, publicKey))
+		throw new CryptoFormatError('KEY_MISMATCH', 'unwrapped root key does not match the published one');
 	return root;
 }
 

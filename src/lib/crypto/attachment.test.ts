@@ -46,7 +46,19 @@ function cut(data: Uint8Array, cuts: number[]): Uint8Array[] {
 
 describe('attachment round trips', () => {
 	it('round-trips the edge sizes around chunk and bucket boundaries', () => {
-		for (const size of [0, 1, 1000, 1024, CHUNK_SIZE - 40, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE, MiB - 30, MiB, MiB + 1]) {
+		for (const size of [
+			0,
+			1,
+			1000,
+			1024,
+			CHUNK_SIZE - 40,
+			CHUNK_SIZE,
+			CHUNK_SIZE + 1,
+			2 * CHUNK_SIZE,
+			MiB - 30,
+			MiB,
+			MiB + 1
+		]) {
 			const data = pseudoRandomBytes(size, size + 1);
 			const stream = encryptAttachment(KEY, data, META);
 			const layout = attachmentLayout({ ...META, size });
@@ -60,13 +72,18 @@ describe('attachment round trips', () => {
 
 	it('property: decrypt(encrypt(x)) == x for files of 0 bytes to 4 MiB', () => {
 		fc.assert(
-			fc.property(fc.integer({ min: 0, max: 4 * MiB }), fc.integer(), fc.string({ maxLength: 40 }), (size, seed, name) => {
-				const data = pseudoRandomBytes(size, seed);
-				const out = decryptAttachment(KEY, encryptAttachment(KEY, data, { name, type: 'image/jpeg' }));
-				expect(out.name).toBe(name);
-				expect(out.data.length).toBe(size);
-				expect(bytesEqual(out.data, data)).toBe(true);
-			}),
+			fc.property(
+				fc.integer({ min: 0, max: 4 * MiB }),
+				fc.integer(),
+				fc.string({ maxLength: 40 }),
+				(size, seed, name) => {
+					const data = pseudoRandomBytes(size, seed);
+					const out = decryptAttachment(KEY, encryptAttachment(KEY, data, { name, type: 'image/jpeg' }));
+					expect(out.name).toBe(name);
+					expect(out.data.length).toBe(size);
+					expect(bytesEqual(out.data, data)).toBe(true);
+				}
+			),
 			{ numRuns: 20 }
 		);
 	});
@@ -104,7 +121,9 @@ describe('attachment round trips', () => {
 		const progress: number[] = [];
 		const source = cut(data, [10, 70_000, 200_000]);
 		const stored: Uint8Array[] = [];
-		for await (const piece of encryptAttachmentStream(KEY, { ...META, size: data.length }, source, (p) => progress.push(p.done))) {
+		for await (const piece of encryptAttachmentStream(KEY, { ...META, size: data.length }, source, (p) =>
+			progress.push(p.done)
+		)) {
 			stored.push(piece);
 		}
 		expect(progress.at(-1)).toBe(data.length);
@@ -118,7 +137,10 @@ describe('attachment round trips', () => {
 	it('stores only bucket-rounded sizes', () => {
 		// 1.5 MB: Padmé step 32 KiB above 1 MiB, so 1_475_000 … 1_507_328 bytes of stream share one size.
 		const a = encryptAttachment(KEY, new Uint8Array(1_480_000), { name: 'a', type: '' });
-		const b = encryptAttachment(KEY, new Uint8Array(1_500_000), { name: 'a much longer file name.docx', type: 'application/msword' });
+		const b = encryptAttachment(KEY, new Uint8Array(1_500_000), {
+			name: 'a much longer file name.docx',
+			type: 'application/msword'
+		});
 		expect(a.length).toBe(b.length);
 		expect(attachmentBucket(1_500_000 + 12)).toBe(1_507_328);
 		const small = [1, 500, 900].map((n) => encryptAttachment(KEY, new Uint8Array(n), { name: 'x', type: '' }).length);
@@ -162,7 +184,12 @@ describe('attachment tampering fails with a typed error', () => {
 		fc.assert(
 			fc.property(sized, fc.nat(), (size, pos) => {
 				const stream = encryptAttachment(KEY, pseudoRandomBytes(size, size), META);
-				expectCryptoError(() => decryptAttachment(KEY, stream.subarray(0, pos % stream.length)), 'TRUNCATED', 'DECRYPT_FAILED', 'BAD_LENGTH');
+				expectCryptoError(
+					() => decryptAttachment(KEY, stream.subarray(0, pos % stream.length)),
+					'TRUNCATED',
+					'DECRYPT_FAILED',
+					'BAD_LENGTH'
+				);
 			}),
 			{ numRuns: 100 }
 		);

@@ -101,7 +101,11 @@ function decodeInnerHeader(p: Uint8Array): { info: AttachmentInfo; length: numbe
 	const length = 11 + nameLength + typeLength;
 	if (length > p.length) throw bad('type length');
 	return {
-		info: { size, name: fromUtf8(p.subarray(10, 10 + nameLength)), type: fromUtf8(p.subarray(11 + nameLength, length)) },
+		info: {
+			size,
+			name: fromUtf8(p.subarray(10, 10 + nameLength)),
+			type: fromUtf8(p.subarray(11 + nameLength, length))
+		},
 		length
 	};
 }
@@ -243,7 +247,10 @@ export class AttachmentEncryptor {
 		const out: Uint8Array[] = [];
 		this.start(out);
 		if (this.fileBytes !== this.info.size) {
-			throw new CryptoFormatError('INVALID_ARGUMENT', `attachment: ${this.fileBytes} bytes pushed, ${this.info.size} declared`);
+			throw new CryptoFormatError(
+				'INVALID_ARGUMENT',
+				`attachment: ${this.fileBytes} bytes pushed, ${this.info.size} declared`
+			);
 		}
 		while (this.index < this.layout.chunks) {
 			this.work.fill(0, ZERO_BYTES + this.fill, ZERO_BYTES + this.chunkLength(this.index));
@@ -261,7 +268,10 @@ export function createAttachmentEncryptor(reportKey: Uint8Array, info: Attachmen
 }
 
 function decryptFailed(index: number): CryptoAuthError {
-	return new CryptoAuthError('DECRYPT_FAILED', `attachment chunk ${index}: wrong key, tampered, reordered, dropped or from another file`);
+	return new CryptoAuthError(
+		'DECRYPT_FAILED',
+		`attachment chunk ${index}: wrong key, tampered, reordered, dropped or from another file`
+	);
 }
 
 /**
@@ -328,7 +338,9 @@ export class AttachmentDecryptor {
 			if (!p) throw decryptFailed(0);
 			const { info, length } = decodeInnerHeader(p);
 			const layout = layoutFor(length, info.size);
-			const consistent = final ? layout.chunks === 1 && p.length === layout.streamLength : layout.chunks > 1 && p.length === CHUNK_SIZE;
+			const consistent = final
+				? layout.chunks === 1 && p.length === layout.streamLength
+				: layout.chunks > 1 && p.length === CHUNK_SIZE;
 			if (!consistent) throw new CryptoFormatError('MALFORMED', 'attachment: declared size does not match the chunks');
 			this.info = info;
 			this.layout = layout;
@@ -395,7 +407,8 @@ export class AttachmentDecryptor {
 				this.pendingLength = 0;
 				this.unit(this.pending.subarray(0, length), out);
 			}
-			if (!this.done || this.pendingLength > 0) throw new CryptoAuthError('TRUNCATED', 'attachment: stream ended before the final chunk');
+			if (!this.done || this.pendingLength > 0)
+				throw new CryptoAuthError('TRUNCATED', 'attachment: stream ended before the final chunk');
 			return out;
 		});
 	}
@@ -407,7 +420,12 @@ export function createAttachmentDecryptor(reportKey: Uint8Array): AttachmentDecr
 }
 
 /** Encrypts a whole file with an explicit file id (test vectors); use `encryptAttachment`. */
-export function encryptAttachmentWithFileId(reportKey: Uint8Array, data: Uint8Array, meta: AttachmentMeta, fileId: Uint8Array): Uint8Array {
+export function encryptAttachmentWithFileId(
+	reportKey: Uint8Array,
+	data: Uint8Array,
+	meta: AttachmentMeta,
+	fileId: Uint8Array
+): Uint8Array {
 	const enc = new AttachmentEncryptor(reportKey, { name: meta.name, type: meta.type, size: data.length }, fileId);
 	const out = new Uint8Array(enc.layout.ciphertextLength);
 	let at = 0;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CONTENT_OVERHEAD, MAX_CONTENT_LENGTH, contentCiphertextLength, decryptContent, encryptContent } from './content';
+import {
+	CONTENT_OVERHEAD,
+	MAX_CONTENT_LENGTH,
+	contentCiphertextLength,
+	decryptContent,
+	encryptContent
+} from './content';
 import { bytesEqual, fromUtf8, utf8 } from './encoding';
 import { generateReportKey } from './keys';
 import { expectCryptoError, pseudoRandomBytes } from './test-helpers';

@@ -60,4 +60,3 @@ export function decryptContent(reportKey: Uint8Array, blob: Uint8Array): Uint8Ar
 	}
 	return padded.slice(4, 4 + length);
 }
-

@@ -60,13 +60,24 @@ describe('signed key directory', () => {
 		const signed = signDirectoryEntry(e, root.secretKey);
 		const code = (fn: () => unknown, c: string) => expect(expectCryptoError(fn)).toMatchObject({ code: c });
 		code(() => verifyDirectoryEntry(encodeDirectoryEntry(e), root.publicKey, { now: NOW }), 'UNSIGNED');
-		code(() => verifyDirectoryEntry(signDirectoryEntry(e, generateRootKey().secretKey), root.publicKey, { now: NOW }), 'BAD_SIGNATURE');
+		code(
+			() => verifyDirectoryEntry(signDirectoryEntry(e, generateRootKey().secretKey), root.publicKey, { now: NOW }),
+			'BAD_SIGNATURE'
+		);
 		code(() => verifyDirectoryEntry(signed, root.publicKey, { now: (T0 + YEAR) * 1000 }), 'EXPIRED');
 		code(() => verifyDirectoryEntry(signed, root.publicKey, { now: new Date((T0 - 1) * 1000) }), 'NOT_YET_VALID');
-		code(() => verifyDirectoryEntry(signed, root.publicKey, { now: NOW, revocations: revocationsFrom([e.entryId]) }), 'REVOKED');
-		code(() => verifyDirectoryEntry(signed, root.publicKey, { now: NOW, revocations: revocationsFrom([], [e.publicKey]) }), 'REVOKED');
+		code(
+			() => verifyDirectoryEntry(signed, root.publicKey, { now: NOW, revocations: revocationsFrom([e.entryId]) }),
+			'REVOKED'
+		);
+		code(
+			() => verifyDirectoryEntry(signed, root.publicKey, { now: NOW, revocations: revocationsFrom([], [e.publicKey]) }),
+			'REVOKED'
+		);
 		code(() => verifyDirectoryEntry(signed, root.publicKey, { now: NOW, organId: 'organ-8' }), 'WRONG_ORGAN');
-		expect(expectCryptoError(() => verifyDirectoryEntry(signed, generateRootKey().publicKey, { now: NOW }))).toBeInstanceOf(DirectoryError);
+		expect(
+			expectCryptoError(() => verifyDirectoryEntry(signed, generateRootKey().publicKey, { now: NOW }))
+		).toBeInstanceOf(DirectoryError);
 	});
 
 	it('a server that swaps in its own key is caught', () => {
@@ -92,10 +103,22 @@ describe('signed key directory', () => {
 
 	it('malformed entries: version, kind, lengths, empty strings, bad period', () => {
 		const signed = signDirectoryEntry(entry(), root.secretKey);
-		expectCryptoError(() => verifyDirectoryEntry(new Uint8Array([2, ...signed.subarray(1)]), root.publicKey, { now: NOW }), 'UNSUPPORTED_VERSION');
-		expectCryptoError(() => verifyDirectoryEntry(new Uint8Array([1, 0x52, ...signed.subarray(2)]), root.publicKey, { now: NOW }), 'WRONG_KIND');
-		expectCryptoError(() => verifyDirectoryEntry(signed.subarray(0, signed.length - 1), root.publicKey, { now: NOW }), 'BAD_LENGTH');
-		expectCryptoError(() => verifyDirectoryEntry(new Uint8Array([...signed, 0]), root.publicKey, { now: NOW }), 'BAD_LENGTH');
+		expectCryptoError(
+			() => verifyDirectoryEntry(new Uint8Array([2, ...signed.subarray(1)]), root.publicKey, { now: NOW }),
+			'UNSUPPORTED_VERSION'
+		);
+		expectCryptoError(
+			() => verifyDirectoryEntry(new Uint8Array([1, 0x52, ...signed.subarray(2)]), root.publicKey, { now: NOW }),
+			'WRONG_KIND'
+		);
+		expectCryptoError(
+			() => verifyDirectoryEntry(signed.subarray(0, signed.length - 1), root.publicKey, { now: NOW }),
+			'BAD_LENGTH'
+		);
+		expectCryptoError(
+			() => verifyDirectoryEntry(new Uint8Array([...signed, 0]), root.publicKey, { now: NOW }),
+			'BAD_LENGTH'
+		);
 		expectCryptoError(() => verifyDirectoryEntry(signed.subarray(0, 20), root.publicKey, { now: NOW }), 'BAD_LENGTH');
 		expectCryptoError(() => encodeDirectoryEntry(entry({ staffId: '' })), 'INVALID_ARGUMENT');
 		expectCryptoError(() => encodeDirectoryEntry(entry({ notAfter: T0 })), 'INVALID_ARGUMENT');
@@ -109,7 +132,9 @@ describe('signed key directory', () => {
 		const good = signDirectoryEntry(entry(), root.secretKey);
 		const expired = signDirectoryEntry(entry({ notAfter: T0 + 1 }), root.secretKey);
 		const forged = signDirectoryEntry(entry(), nacl.sign.keyPair().secretKey);
-		const { valid, rejected } = verifyDirectoryEntries([good, expired, forged, new Uint8Array(3)], root.publicKey, { now: NOW });
+		const { valid, rejected } = verifyDirectoryEntries([good, expired, forged, new Uint8Array(3)], root.publicKey, {
+			now: NOW
+		});
 		expect(valid.length).toBe(1);
 		expect(rejected.map((r) => [r.index, r.error.code])).toEqual([
 			[1, 'EXPIRED'],
@@ -128,8 +153,17 @@ describe('signed key directory', () => {
 			() => verifyDirectoryEntry(signDirectoryEntry(e, root.secretKey), root.publicKey, { now: NOW, revocations: rev }),
 			'REVOKED'
 		);
-		expectCryptoError(() => verifyDirectoryEntry(signDirectoryEntry(entry({ publicKey: k }), root.secretKey), root.publicKey, { now: NOW, revocations: rev }), 'REVOKED');
-		expect(verifyDirectoryEntry(signDirectoryEntry(entry(), root.secretKey), root.publicKey, { now: NOW, revocations: rev })).toBeTruthy();
+		expectCryptoError(
+			() =>
+				verifyDirectoryEntry(signDirectoryEntry(entry({ publicKey: k }), root.secretKey), root.publicKey, {
+					now: NOW,
+					revocations: rev
+				}),
+			'REVOKED'
+		);
+		expect(
+			verifyDirectoryEntry(signDirectoryEntry(entry(), root.secretKey), root.publicKey, { now: NOW, revocations: rev })
+		).toBeTruthy();
 		expectCryptoError(() => verifyRevocationList(list, generateRootKey().publicKey), 'BAD_SIGNATURE');
 		expectCryptoError(() => verifyRevocationList(list.subarray(0, list.length - 64), root.publicKey), 'UNSIGNED');
 		expectCryptoError(() => verifyRevocationList(list.subarray(0, list.length - 1), root.publicKey), 'BAD_LENGTH');

@@ -75,7 +75,8 @@ export interface DirectoryEntry {
 
 function encodeString(s: string, what: string): Uint8Array {
 	const b = utf8(s);
-	if (b.length < 1 || b.length > 255) throw new CryptoFormatError('INVALID_ARGUMENT', `${what} must be 1–255 UTF-8 bytes`);
+	if (b.length < 1 || b.length > 255)
+		throw new CryptoFormatError('INVALID_ARGUMENT', `${what} must be 1–255 UTF-8 bytes`);
 	return b;
 }
 
@@ -89,7 +90,8 @@ function readString(r: ByteReader, what: string): string {
 export function encodeDirectoryEntry(entry: DirectoryEntry): Uint8Array {
 	expectLength(entry.entryId, ENTRY_ID_LENGTH, 'entry id');
 	expectLength(entry.publicKey, 32, 'entry public key');
-	if (!(entry.notBefore < entry.notAfter)) throw new CryptoFormatError('INVALID_ARGUMENT', 'notBefore must precede notAfter');
+	if (!(entry.notBefore < entry.notAfter))
+		throw new CryptoFormatError('INVALID_ARGUMENT', 'notBefore must precede notAfter');
 	const staff = encodeString(entry.staffId, 'staffId');
 	const organ = encodeString(entry.organId, 'organId');
 	const role = encodeString(entry.role, 'role');
@@ -154,7 +156,10 @@ export interface Revocations {
 }
 
 /** Builds a revocation set from raw ids and keys (e.g. a list the caller already trusts). */
-export function revocationsFrom(entryIds: Iterable<Uint8Array> = [], publicKeys: Iterable<Uint8Array> = []): Revocations {
+export function revocationsFrom(
+	entryIds: Iterable<Uint8Array> = [],
+	publicKeys: Iterable<Uint8Array> = []
+): Revocations {
 	return { entryIds: new Set([...entryIds].map(toHex)), publicKeys: new Set([...publicKeys].map(toHex)) };
 }
 
@@ -177,11 +182,16 @@ function nowSeconds(now: Date | number): number {
  * if malformed, and `DirectoryError` with `UNSIGNED`, `BAD_SIGNATURE`, `NOT_YET_VALID`, `EXPIRED`,
  * `REVOKED` or `WRONG_ORGAN`.
  */
-export function verifyDirectoryEntry(bytes: Uint8Array, rootPublicKey: Uint8Array, options: VerifyOptions): DirectoryEntry {
+export function verifyDirectoryEntry(
+	bytes: Uint8Array,
+	rootPublicKey: Uint8Array,
+	options: VerifyOptions
+): DirectoryEntry {
 	expectLength(rootPublicKey, SIGN_PUBLIC_KEY_LENGTH, 'root public key');
 	const { entry, body, signature } = parseDirectoryEntry(bytes);
 	if (!signature) throw new DirectoryError('UNSIGNED', 'directory entry has no signature');
-	if (!nacl.sign.detached.verify(body, signature, rootPublicKey)) throw new DirectoryError('BAD_SIGNATURE', 'directory entry: signature does not verify');
+	if (!nacl.sign.detached.verify(body, signature, rootPublicKey))
+		throw new DirectoryError('BAD_SIGNATURE', 'directory entry: signature does not verify');
 	const now = nowSeconds(options.now);
 	if (now < entry.notBefore) throw new DirectoryError('NOT_YET_VALID', 'directory entry is not valid yet');
 	if (now >= entry.notAfter) throw new DirectoryError('EXPIRED', 'directory entry has expired');
@@ -189,7 +199,8 @@ export function verifyDirectoryEntry(bytes: Uint8Array, rootPublicKey: Uint8Arra
 	if (rev && (rev.entryIds.has(toHex(entry.entryId)) || rev.publicKeys.has(toHex(entry.publicKey)))) {
 		throw new DirectoryError('REVOKED', 'directory entry has been revoked');
 	}
-	if (options.organId !== undefined && entry.organId !== options.organId) throw new DirectoryError('WRONG_ORGAN', 'directory entry is for another organ');
+	if (options.organId !== undefined && entry.organId !== options.organId)
+		throw new DirectoryError('WRONG_ORGAN', 'directory entry is for another organ');
 	return entry;
 }
 
@@ -259,7 +270,8 @@ export function verifyRevocationList(bytes: Uint8Array, rootPublicKey: Uint8Arra
 	if (r.remaining === 0) throw new DirectoryError('UNSIGNED', 'revocation list has no signature');
 	const signature = r.raw(SIGNATURE_LENGTH);
 	r.end();
-	if (!nacl.sign.detached.verify(body, signature, rootPublicKey)) throw new DirectoryError('BAD_SIGNATURE', 'revocation list: signature does not verify');
+	if (!nacl.sign.detached.verify(body, signature, rootPublicKey))
+		throw new DirectoryError('BAD_SIGNATURE', 'revocation list: signature does not verify');
 	return { issuedAt, ...revocationsFrom(ids, keys) };
 }
 

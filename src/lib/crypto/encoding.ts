@@ -81,7 +81,17 @@ export function normalizeCrockford(text: string): string {
 	const folded = text.normalize('NFKC').toUpperCase();
 	let out = '';
 	for (const ch of folded) {
-		if (ch === ' ' || ch === '-' || ch === '_' || ch === '.' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\u3000') continue;
+		if (
+			ch === ' ' ||
+			ch === '-' ||
+			ch === '_' ||
+			ch === '.' ||
+			ch === '\t' ||
+			ch === '\n' ||
+			ch === '\r' ||
+			ch === '\u3000'
+		)
+			continue;
 		const v = CROCKFORD_DECODE[ch];
 		if (v === undefined) throw new CryptoFormatError('MALFORMED', `character not allowed: ${JSON.stringify(ch)}`);
 		out += CROCKFORD_ALPHABET[v];

@@ -73,7 +73,8 @@ export class ByteWriter {
 		return this;
 	}
 	u64(v: number): this {
-		if (!Number.isSafeInteger(v) || v < 0 || v > MAX_U64) throw new CryptoFormatError('INVALID_ARGUMENT', `u64 out of range: ${v}`);
+		if (!Number.isSafeInteger(v) || v < 0 || v > MAX_U64)
+			throw new CryptoFormatError('INVALID_ARGUMENT', `u64 out of range: ${v}`);
 		this.view.setUint32(this.at, Math.floor(v / 2 ** 32));
 		this.view.setUint32(this.at + 4, v >>> 0);
 		this.at += 8;
@@ -146,6 +147,7 @@ export class ByteReader {
 	}
 	/** Throws `CryptoFormatError('BAD_LENGTH')` if bytes are left over. */
 	end(): void {
-		if (this.at !== this.bytes.length) throw new CryptoFormatError('BAD_LENGTH', `${this.what}: ${this.remaining} trailing bytes`);
+		if (this.at !== this.bytes.length)
+			throw new CryptoFormatError('BAD_LENGTH', `${this.what}: ${this.remaining} trailing bytes`);
 	}
 }

@@ -7,7 +7,8 @@ import vectors from './vectors/v1.json';
 import { fromHex, toHex } from './encoding';
 import { parseDirectoryEntry } from './directory';
 
-const ed25519 = (hex: string) => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: encodeBase64urlNoPadding(fromHex(hex)) }, format: 'jwk' });
+const ed25519 = (hex: string) =>
+	createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: encodeBase64urlNoPadding(fromHex(hex)) }, format: 'jwk' });
 
 describe('interoperability with node:crypto', () => {
 	it('sub-keys are HMAC-SHA-512 truncated to 32 bytes', () => {
@@ -22,7 +23,9 @@ describe('interoperability with node:crypto', () => {
 	});
 
 	it('X25519 public keys match', () => {
-		expect(toHex(nacl.box.keyPair.fromSecretKey(fromHex(vectors.sealedKey.recipientSecretKey)).publicKey)).toBe(vectors.sealedKey.recipientPublicKey);
+		expect(toHex(nacl.box.keyPair.fromSecretKey(fromHex(vectors.sealedKey.recipientSecretKey)).publicKey)).toBe(
+			vectors.sealedKey.recipientPublicKey
+		);
 		// RFC 7748 §6.1 Alice
 		const alice = nacl.scalarMult.base(fromHex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a'));
 		expect(toHex(alice)).toBe('8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a');

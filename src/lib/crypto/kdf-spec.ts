@@ -33,9 +33,12 @@ const MAX_PASSES = 64;
 /** Throws `CryptoFormatError('MALFORMED')` unless the parameters are ones Argon2id and this client accept. */
 export function checkParams(params: Argon2Params): void {
 	const { m, t, p } = params;
-	if (!Number.isInteger(p) || p < 1 || p > 255) throw new CryptoFormatError('MALFORMED', 'kdf: parallelism out of range');
-	if (!Number.isInteger(t) || t < 1 || t > MAX_PASSES) throw new CryptoFormatError('MALFORMED', 'kdf: passes out of range');
-	if (!Number.isInteger(m) || m < 8 * p || m > MAX_MEMORY_KIB) throw new CryptoFormatError('MALFORMED', 'kdf: memory out of range');
+	if (!Number.isInteger(p) || p < 1 || p > 255)
+		throw new CryptoFormatError('MALFORMED', 'kdf: parallelism out of range');
+	if (!Number.isInteger(t) || t < 1 || t > MAX_PASSES)
+		throw new CryptoFormatError('MALFORMED', 'kdf: passes out of range');
+	if (!Number.isInteger(m) || m < 8 * p || m > MAX_MEMORY_KIB)
+		throw new CryptoFormatError('MALFORMED', 'kdf: memory out of range');
 }
 
 /** A fresh spec with a random salt. */
@@ -77,7 +80,12 @@ export function deriveFromSpec(secret: string | Uint8Array, spec: KdfSpec, lengt
 }
 
 /** Wraps with an explicit spec and nonce (test vectors; use `passwordWrapKey`). */
-export async function passwordWrapKeyWith(key: Uint8Array, password: string, spec: KdfSpec, nonce: Uint8Array): Promise<Uint8Array> {
+export async function passwordWrapKeyWith(
+	key: Uint8Array,
+	password: string,
+	spec: KdfSpec,
+	nonce: Uint8Array
+): Promise<Uint8Array> {
 	checkKey(key);
 	expectLength(nonce, NONCE_LENGTH, 'nonce');
 	const kek = await deriveFromSpec(password, spec, KEY_LENGTH);

@@ -47,7 +47,10 @@ export function wrapKeyWithNonce(key: Uint8Array, kek: Uint8Array, nonce: Uint8A
 	checkKey(key);
 	checkKey(kek, 'key-encryption key');
 	expectLength(nonce, NONCE_LENGTH, 'nonce');
-	return new ByteWriter(WRAPPED_KEY_LENGTH).header(Kind.wrappedKey).raw(nonce).raw(nacl.secretbox(key, nonce, kek)).bytes;
+	return new ByteWriter(WRAPPED_KEY_LENGTH)
+		.header(Kind.wrappedKey)
+		.raw(nonce)
+		.raw(nacl.secretbox(key, nonce, kek)).bytes;
 }
 
 /** Wraps a 32-byte key under a key-encryption key with a random nonce. */

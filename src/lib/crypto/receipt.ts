@@ -48,7 +48,8 @@ export function formatLocator(locator: string): string {
 /** Parses a typed locator into its canonical form; `CryptoFormatError` if it cannot be one. */
 export function parseLocator(text: string): string {
 	const canonical = normalizeCrockford(text);
-	if (canonical.length !== LOCATOR_LENGTH) throw new CryptoFormatError('BAD_LENGTH', `locator must have ${LOCATOR_LENGTH} characters`);
+	if (canonical.length !== LOCATOR_LENGTH)
+		throw new CryptoFormatError('BAD_LENGTH', `locator must have ${LOCATOR_LENGTH} characters`);
 	return canonical;
 }
 
@@ -76,9 +77,11 @@ export function formatReceiptSecret(secret: string): string {
  */
 export function parseReceiptSecret(text: string): string {
 	const canonical = normalizeCrockford(text);
-	if (canonical.length !== SECRET_LENGTH) throw new CryptoFormatError('BAD_LENGTH', `receipt secret must have ${SECRET_LENGTH} characters`);
+	if (canonical.length !== SECRET_LENGTH)
+		throw new CryptoFormatError('BAD_LENGTH', `receipt secret must have ${SECRET_LENGTH} characters`);
 	const part = canonical.slice(0, SECRET_RANDOM_CHARS);
-	if (receiptCheckChar(part) !== canonical[SECRET_RANDOM_CHARS]) throw new CryptoFormatError('BAD_CHECKSUM', 'receipt secret: check character does not match');
+	if (receiptCheckChar(part) !== canonical[SECRET_RANDOM_CHARS])
+		throw new CryptoFormatError('BAD_CHECKSUM', 'receipt secret: check character does not match');
 	return canonical;
 }
 

@@ -22,7 +22,10 @@ describe('sealed report keys', () => {
 	it('refuses the wrong recipient, a mismatched keypair, and bad framing', () => {
 		const sealed = sealKey(generateReportKey(), alice.publicKey);
 		expect(expectCryptoError(() => openSealedKey(sealed, bob), 'DECRYPT_FAILED')).toBeInstanceOf(CryptoAuthError);
-		expectCryptoError(() => openSealedKey(sealed, { publicKey: bob.publicKey, secretKey: alice.secretKey }), 'KEY_MISMATCH');
+		expectCryptoError(
+			() => openSealedKey(sealed, { publicKey: bob.publicKey, secretKey: alice.secretKey }),
+			'KEY_MISMATCH'
+		);
 		expectCryptoError(() => openSealedKey(sealed.subarray(0, 81), alice), 'BAD_LENGTH');
 		const v = sealed.slice();
 		v[0] = 0;

@@ -32,11 +32,17 @@ export function generateBoxKeyPair(): BoxKeyPair {
 }
 
 function sealNonce(ephemeralPublicKey: Uint8Array, recipientPublicKey: Uint8Array): Uint8Array {
-	return nacl.hash(concatBytes(new Uint8Array([FORMAT_VERSION, Kind.sealedKey]), ephemeralPublicKey, recipientPublicKey)).subarray(0, NONCE_LENGTH);
+	return nacl
+		.hash(concatBytes(new Uint8Array([FORMAT_VERSION, Kind.sealedKey]), ephemeralPublicKey, recipientPublicKey))
+		.subarray(0, NONCE_LENGTH);
 }
 
 /** Seals with an explicit ephemeral secret key (test vectors only; use `sealKey`). */
-export function sealKeyWithEphemeral(key: Uint8Array, recipientPublicKey: Uint8Array, ephemeralSecretKey: Uint8Array): Uint8Array {
+export function sealKeyWithEphemeral(
+	key: Uint8Array,
+	recipientPublicKey: Uint8Array,
+	ephemeralSecretKey: Uint8Array
+): Uint8Array {
 	checkKey(key);
 	expectLength(recipientPublicKey, BOX_KEY_LENGTH, 'recipient public key');
 	expectLength(ephemeralSecretKey, BOX_KEY_LENGTH, 'ephemeral secret key');
@@ -69,7 +75,12 @@ export function openSealedKey(sealed: Uint8Array, recipient: BoxKeyPair): Uint8A
 		throw new CryptoFormatError('KEY_MISMATCH', 'recipient public key does not belong to the secret key');
 	}
 	const eph = sealed.subarray(HEADER_LENGTH, HEADER_LENGTH + BOX_KEY_LENGTH);
-	const key = nacl.box.open(sealed.subarray(HEADER_LENGTH + BOX_KEY_LENGTH), sealNonce(eph, recipient.publicKey), eph, recipient.secretKey);
+	const key = nacl.box.open(
+		sealed.subarray(HEADER_LENGTH + BOX_KEY_LENGTH),
+		sealNonce(eph, recipient.publicKey),
+		eph,
+		recipient.secretKey
+	);
 	if (!key) throw new CryptoAuthError('DECRYPT_FAILED', 'sealed key: not sealed to this key, or tampered');
 	return key;
 }

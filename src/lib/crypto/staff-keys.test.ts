@@ -43,7 +43,9 @@ describe('staff keys', () => {
 		const next = await rewrapForPassword(bundle, recovered, 'new', CHEAP);
 		expect((await unlockWithPassword(next, 'new')).publicKey).toEqual(bundle.publicKey);
 		await expectCryptoErrorAsync(() => unlockWithPassword(next, 'old'), 'DECRYPT_FAILED');
-		expect(passwordWrappedSpec(next.passwordWrapped).salt).not.toEqual(passwordWrappedSpec(bundle.passwordWrapped).salt);
+		expect(passwordWrappedSpec(next.passwordWrapped).salt).not.toEqual(
+			passwordWrappedSpec(bundle.passwordWrapped).salt
+		);
 		const fresh = rewrapForNewRecoveryKey(next, recovered);
 		expectCryptoError(() => unlockWithRecoveryKey(fresh.bundle, recoveryKey), 'DECRYPT_FAILED');
 		expect(unlockWithRecoveryKey(fresh.bundle, fresh.recoveryKey).secretKey).toEqual(keyPair.secretKey);
@@ -52,7 +54,10 @@ describe('staff keys', () => {
 	it('a bundle whose public key was swapped is refused', async () => {
 		const a = await createStaffKeys('pw', CHEAP);
 		const b = await createStaffKeys('pw', CHEAP);
-		await expectCryptoErrorAsync(() => unlockWithPassword({ ...a.bundle, publicKey: b.bundle.publicKey }, 'pw'), 'KEY_MISMATCH');
+		await expectCryptoErrorAsync(
+			() => unlockWithPassword({ ...a.bundle, publicKey: b.bundle.publicKey }, 'pw'),
+			'KEY_MISMATCH'
+		);
 	});
 
 	it('recovery key text: checksum catches typos, forgives case and separators', () => {
@@ -64,7 +69,8 @@ describe('staff keys', () => {
 		expectCryptoError(() => parseRecoveryKey(chars.join('')), 'BAD_CHECKSUM', 'MALFORMED');
 		const swapped = text.replaceAll('-', '').split('');
 		[swapped[3], swapped[4]] = [swapped[4] as string, swapped[3] as string];
-		if (swapped.join('') !== text.replaceAll('-', '')) expectCryptoError(() => parseRecoveryKey(swapped.join('')), 'BAD_CHECKSUM', 'MALFORMED');
+		if (swapped.join('') !== text.replaceAll('-', ''))
+			expectCryptoError(() => parseRecoveryKey(swapped.join('')), 'BAD_CHECKSUM', 'MALFORMED');
 		expectCryptoError(() => parseRecoveryKey(text.slice(0, -1)), 'BAD_LENGTH');
 	});
 

@@ -47,10 +47,12 @@ export function formatRecoveryKey(key: Uint8Array): string {
  */
 export function parseRecoveryKey(text: string): Uint8Array {
 	const canonical = normalizeCrockford(text);
-	if (canonical.length !== RECOVERY_KEY_CHARS) throw new CryptoFormatError('BAD_LENGTH', `recovery key must have ${RECOVERY_KEY_CHARS} characters`);
+	if (canonical.length !== RECOVERY_KEY_CHARS)
+		throw new CryptoFormatError('BAD_LENGTH', `recovery key must have ${RECOVERY_KEY_CHARS} characters`);
 	const bytes = decodeCrockford(canonical, KEY_LENGTH + RECOVERY_CHECK_BYTES);
 	const key = bytes.slice(0, KEY_LENGTH);
-	if (!bytesEqual(recoveryCheck(key), bytes.subarray(KEY_LENGTH))) throw new CryptoFormatError('BAD_CHECKSUM', 'recovery key: checksum does not match');
+	if (!bytesEqual(recoveryCheck(key), bytes.subarray(KEY_LENGTH)))
+		throw new CryptoFormatError('BAD_CHECKSUM', 'recovery key: checksum does not match');
 	return key;
 }
 
@@ -124,10 +126,16 @@ export async function rewrapForPassword(
 }
 
 /** Replaces the recovery key (e.g. after it was used): returns the new bundle and the text to print. */
-export function rewrapForNewRecoveryKey(bundle: StaffKeyBundle, keyPair: BoxKeyPair): { bundle: StaffKeyBundle; recoveryKey: string } {
+export function rewrapForNewRecoveryKey(
+	bundle: StaffKeyBundle,
+	keyPair: BoxKeyPair
+): { bundle: StaffKeyBundle; recoveryKey: string } {
 	keyPairFor(keyPair.secretKey, bundle.publicKey);
 	const recovery = generateRecoveryKey();
-	const out = { bundle: { ...bundle, recoveryWrapped: recoveryWrapKey(keyPair.secretKey, recovery.key) }, recoveryKey: recovery.text };
+	const out = {
+		bundle: { ...bundle, recoveryWrapped: recoveryWrapKey(keyPair.secretKey, recovery.key) },
+		recoveryKey: recovery.text
+	};
 	recovery.key.fill(0);
 	return out;
 }

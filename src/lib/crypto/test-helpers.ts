@@ -28,7 +28,10 @@ export function expectCryptoError(fn: () => unknown, ...codes: CryptoErrorCode[]
 }
 
 /** Async variant of `expectCryptoError`. */
-export async function expectCryptoErrorAsync(fn: () => Promise<unknown>, ...codes: CryptoErrorCode[]): Promise<CryptoError> {
+export async function expectCryptoErrorAsync(
+	fn: () => Promise<unknown>,
+	...codes: CryptoErrorCode[]
+): Promise<CryptoError> {
 	try {
 		await fn();
 	} catch (e) {

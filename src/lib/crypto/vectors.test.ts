@@ -19,13 +19,24 @@ describe('fixed test vectors (vectors/v1.json, docs/crypto.md)', () => {
 		const reportKey = fromHex(vectors.content.reportKey);
 		expect(fromUtf8(decryptContent(reportKey, fromHex(vectors.content.output)))).toBe(vectors.content.plaintextUtf8);
 		const att = decryptAttachment(reportKey, fromHex(vectors.attachment.output));
-		expect([att.name, att.type, fromUtf8(att.data)]).toEqual([vectors.attachment.name, vectors.attachment.type, vectors.attachment.dataUtf8]);
-		expect(toHex(unwrapKey(fromHex(vectors.wrappedKey.output), fromHex(vectors.wrappedKey.kek)))).toBe(vectors.wrappedKey.key);
-		const recipient = { publicKey: fromHex(vectors.sealedKey.recipientPublicKey), secretKey: fromHex(vectors.sealedKey.recipientSecretKey) };
+		expect([att.name, att.type, fromUtf8(att.data)]).toEqual([
+			vectors.attachment.name,
+			vectors.attachment.type,
+			vectors.attachment.dataUtf8
+		]);
+		expect(toHex(unwrapKey(fromHex(vectors.wrappedKey.output), fromHex(vectors.wrappedKey.kek)))).toBe(
+			vectors.wrappedKey.key
+		);
+		const recipient = {
+			publicKey: fromHex(vectors.sealedKey.recipientPublicKey),
+			secretKey: fromHex(vectors.sealedKey.recipientSecretKey)
+		};
 		expect(toHex(openSealedKey(fromHex(vectors.sealedKey.output), recipient))).toBe(vectors.sealedKey.key);
 		const pw = await passwordUnwrapKey(fromHex(vectors.passwordWrappedKey.output), vectors.passwordWrappedKey.password);
 		expect(toHex(pw)).toBe(vectors.passwordWrappedKey.key);
-		expect(toHex(parseRecoveryKey(vectors.recoveryKey.text.toLowerCase().replaceAll('-', ' ')))).toBe(vectors.recoveryKey.key);
+		expect(toHex(parseRecoveryKey(vectors.recoveryKey.text.toLowerCase().replaceAll('-', ' ')))).toBe(
+			vectors.recoveryKey.key
+		);
 		const root = fromHex(vectors.rootKey.publicKey);
 		const entry = verifyDirectoryEntry(fromHex(vectors.directoryEntry.output), root, { now: Date.UTC(2026, 5, 1) });
 		expect(entry.organId).toBe(vectors.directoryEntry.organId);

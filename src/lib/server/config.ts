@@ -14,6 +14,12 @@ export interface Config {
 	databaseDirectUrl: string | null;
 	/** Public origin (adapter-node's ORIGIN), used for printed links; null when unset. */
 	origin: string | null;
+	/** adapter-node's PROTOCOL_HEADER, HOST_HEADER, PORT_HEADER (lower case); null when unset. */
+	protocolHeader: string | null;
+	hostHeader: string | null;
+	portHeader: string | null;
+	/** HSTS_PRELOAD: add `preload` to Strict-Transport-Security (sent only when the origin is https). */
+	hstsPreload: boolean;
 	host: string;
 	port: number;
 	sessionIdleMinutes: number;
@@ -100,13 +106,22 @@ function url(env: Env, name: string, protocols: string[], what: string): string 
 	return v;
 }
 
-function onOff(env: Env, name: string, fallback: boolean): boolean {
+/** An HTTP header name (RFC 9110 token), lower-cased as adapter-node reads it; null when unset. */
+function headerName(env: Env, name: string): string | null {
 	const v = text(env, name);
-	if (v === undefined) return fallback;
-	const l = v.toLowerCase();
-	if (['on', '1', 'true', 'yes'].includes(l)) return true;
-	if (['off', '0', 'false', 'no'].includes(l)) return false;
-	throw new ConfigError(name, 'on or off', v);
+	if (v === undefined) return null;
+	if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v))
+		throw new ConfigError(name, 'an HTTP header name like x-forwarded-proto', v);
+	return v.toLowerCase();
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+	const raw = text(env, name);
+	if (raw === undefined) return fallback;
+	const v = raw.toLowerCase();
+	if (v === 'on' || v === '1' || v === 'true' || v === 'yes') return true;
+	if (v === 'off' || v === '0' || v === 'false' || v === 'no') return false;
+	throw new ConfigError(name, 'on or off', raw);
 }
 
 /** Never echo a password from a connection string. */
@@ -137,6 +152,10 @@ export function loadConfig(env: Env): Config {
 			'a PostgreSQL URL like postgres://user:password@host:5432/dbname that bypasses transaction pooling, or unset'
 		),
 		origin: url(env, 'ORIGIN', ['http:', 'https:'], 'the public URL of the site, like https://qingfeng.example.org'),
+		protocolHeader: headerName(env, 'PROTOCOL_HEADER'),
+		hostHeader: headerName(env, 'HOST_HEADER'),
+		portHeader: headerName(env, 'PORT_HEADER'),
+		hstsPreload: onOff(env, 'HSTS_PRELOAD', false),
 		host: text(env, 'HOST') ?? '0.0.0.0',
 		port: int(env, 'PORT', 3000, 1, 65535),
 		sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),

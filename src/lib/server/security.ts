@@ -1,4 +1,5 @@
 import { error, type Handle } from '@sveltejs/kit';
+import { config } from '$lib/server/config';
 
 /** Features the app never uses are denied to every page. */
 export const PERMISSIONS_POLICY = [
@@ -25,7 +26,16 @@ export const PERMISSIONS_POLICY = [
 ].join(', ');
 
 /** CSP for responses that are not pages (JSON, file downloads): nothing may be loaded or framed. */
-export const NON_PAGE_CSP = "default-src 'none'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'none'";
+export const NON_PAGE_CSP =
+	"default-src 'none'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'none'";
+
+/**
+ * HSTS for an https origin: two years, subdomains included (what hstspreload.org asks for); `preload`
+ * only when the operator asks for it (HSTS_PRELOAD, docs/operations.md "Deploying behind HTTPS").
+ */
+export function strictTransportSecurity(preload: boolean): string {
+	return `max-age=63072000; includeSubDomains${preload ? '; preload' : ''}`;
+}
 
 /**
  * Security headers on every response SvelteKit renders (CSP itself comes from `kit.csp`).
@@ -48,6 +58,8 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 	set('cross-origin-opener-policy', 'same-origin');
 	set('cross-origin-resource-policy', 'same-origin');
 	set('permissions-policy', PERMISSIONS_POLICY);
+	// Only when the origin is https (ORIGIN, or the proxy's protocol header): over plain http, never.
+	if (event.url.protocol === 'https:') set('strict-transport-security', strictTransportSecurity(config().hstsPreload));
 	// Pages get their CSP from `kit.csp`; anything else (JSON API answers, downloads) may load nothing at all.
 	if (!h.has('content-security-policy')) set('content-security-policy', NON_PAGE_CSP);
 	if (event.locals.clearSiteData) set('clear-site-data', '"cache", "cookies", "storage"');
@@ -69,7 +81,10 @@ export const formBodies: Handle = ({ event, resolve }) => {
 	if (request.method === 'POST') {
 		// SvelteKit throws a plain Error (a 500) for `?/default`, the reserved name of the unnamed action.
 		if (event.url.searchParams.has('/default')) {
-			return new Response('No form action with this name.\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+			return new Response('No form action with this name.\n', {
+				status: 404,
+				headers: { 'content-type': 'text/plain; charset=utf-8' }
+			});
 		}
 		const formData = request.formData.bind(request);
 		Object.defineProperty(request, 'formData', {

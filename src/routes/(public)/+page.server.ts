@@ -3,7 +3,7 @@ import { config } from '$lib/server/config';
 import { db } from '$lib/server/db';
 import { log } from '$lib/server/log';
 import { publicStats } from '$lib/server/reports/stats';
-import { CATEGORY_ORDER } from '$lib/components/categories';
+import { CATEGORY_ORDER } from '$lib/shared/categories';
 import type { StatsView } from '$lib/components/PublicStats.svelte';
 import type { PageServerLoad } from './$types';
 

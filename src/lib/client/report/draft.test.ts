@@ -86,10 +86,23 @@ describe('encrypted draft', () => {
 
 	it('refuses an empty passphrase and reports missing storage', async () => {
 		const { options } = setup();
-		await expect(saveDraft('', { a: 1 }, options)).rejects.toMatchObject({ code: 'invalid_input', field: 'passphrase' });
-		await expect(saveDraft('p', { a: 1 }, { ...options, storage: undefined })).rejects.toMatchObject({ code: 'storage_unavailable' });
-		const full: DraftStorage = { getItem: () => null, removeItem: () => {}, setItem: () => { throw new Error('QuotaExceededError'); } };
-		await expect(saveDraft('p', { a: 1 }, { ...options, storage: full })).rejects.toMatchObject({ code: 'storage_unavailable' });
+		await expect(saveDraft('', { a: 1 }, options)).rejects.toMatchObject({
+			code: 'invalid_input',
+			field: 'passphrase'
+		});
+		await expect(saveDraft('p', { a: 1 }, { ...options, storage: undefined })).rejects.toMatchObject({
+			code: 'storage_unavailable'
+		});
+		const full: DraftStorage = {
+			getItem: () => null,
+			removeItem: () => {},
+			setItem: () => {
+				throw new Error('QuotaExceededError');
+			}
+		};
+		await expect(saveDraft('p', { a: 1 }, { ...options, storage: full })).rejects.toMatchObject({
+			code: 'storage_unavailable'
+		});
 		expect(hasDraft()).toBe(false);
 	});
 });

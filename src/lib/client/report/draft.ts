@@ -62,7 +62,8 @@ function serialize(draft: unknown): string {
 
 /** Encrypts the draft under the passphrase and stores it (replacing any previous draft). */
 export async function saveDraft<T>(passphrase: string, draft: T, options: DraftOptions = {}): Promise<void> {
-	if (passphrase.length === 0) throw new ReportError('invalid_input', 'a draft needs a passphrase', { field: 'passphrase' });
+	if (passphrase.length === 0)
+		throw new ReportError('invalid_input', 'a draft needs a passphrase', { field: 'passphrase' });
 	const storage = storageOf(options);
 	const crypto = options.crypto ?? cryptoWorker();
 	const key = generateReportKey();
@@ -71,7 +72,8 @@ export async function saveDraft<T>(passphrase: string, draft: T, options: DraftO
 			try {
 				return encryptContent(key, utf8(serialize(draft)));
 			} catch (e) {
-				if (e instanceof CryptoError && e.code === 'TOO_LARGE') throw new ReportError('content_too_large', 'the draft is too long', { cause: e });
+				if (e instanceof CryptoError && e.code === 'TOO_LARGE')
+					throw new ReportError('content_too_large', 'the draft is too long', { cause: e });
 				throw e;
 			}
 		})();
@@ -85,7 +87,10 @@ export async function saveDraft<T>(passphrase: string, draft: T, options: DraftO
 			cryptoFailure(e);
 		}
 		try {
-			storage.setItem(DRAFT_STORAGE_KEY, JSON.stringify({ v: 1, wrapped: encodeBase64(wrapped), body: encodeBase64(body) }));
+			storage.setItem(
+				DRAFT_STORAGE_KEY,
+				JSON.stringify({ v: 1, wrapped: encodeBase64(wrapped), body: encodeBase64(body) })
+			);
 		} catch (e) {
 			throw new ReportError('storage_unavailable', 'the draft could not be stored', { cause: e });
 		}
@@ -139,13 +144,15 @@ export async function loadDraft<T = unknown>(passphrase: string, options: DraftO
 		});
 	} catch (e) {
 		if (e instanceof CryptoAuthError) throw new ReportError('draft_wrong_passphrase', 'wrong passphrase', { cause: e });
-		if (e instanceof CryptoError) throw new ReportError('draft_corrupt', 'the stored draft cannot be read', { cause: e });
+		if (e instanceof CryptoError)
+			throw new ReportError('draft_corrupt', 'the stored draft cannot be read', { cause: e });
 		cryptoFailure(e);
 	}
 	try {
 		return JSON.parse(fromUtf8(decryptContent(key, body))) as T;
 	} catch (e) {
-		if (e instanceof CryptoAuthError) throw new ReportError('draft_wrong_passphrase', 'wrong passphrase or tampered draft', { cause: e });
+		if (e instanceof CryptoAuthError)
+			throw new ReportError('draft_wrong_passphrase', 'wrong passphrase or tampered draft', { cause: e });
 		throw new ReportError('draft_corrupt', 'the stored draft cannot be read', { cause: e });
 	} finally {
 		key.fill(0);

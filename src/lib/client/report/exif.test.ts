@@ -15,9 +15,18 @@ import {
 	ASCII,
 	SHORT
 } from '../../../../tests/fixtures/exif-builder';
-import { canStrip, detectImageFormat, inspectExif, metadataWarning, stripFileMetadata, stripImageMetadata, type StripResult } from './exif';
+import {
+	canStrip,
+	detectImageFormat,
+	inspectExif,
+	metadataWarning,
+	stripFileMetadata,
+	stripImageMetadata,
+	type StripResult
+} from './exif';
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../../tests/fixtures/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+	new Uint8Array(readFileSync(new URL(`../../../../tests/fixtures/${name}`, import.meta.url)));
 const gpsJpg = fixture('gps.jpg');
 const plainJpg = fixture('plain.jpg');
 const plainPng = fixture('plain.png');
@@ -58,7 +67,18 @@ describe('JPEG', () => {
 		expect(r.format).toBe('jpeg');
 		expect(r.removed).toEqual(['gps', 'camera', 'datetime', 'software', 'comment', 'thumbnail', 'xmp', 'exif']);
 		expect(r.orientation).toBeNull();
-		for (const canary of ['QingfengTestCam', 'CANARY-7731', '2026:11:20', 'PhoneOS', 'back door', 'county office', 'GPSLatitude', 'BODY-SERIAL', 'Exif', 'ns.adobe.com']) {
+		for (const canary of [
+			'QingfengTestCam',
+			'CANARY-7731',
+			'2026:11:20',
+			'PhoneOS',
+			'back door',
+			'county office',
+			'GPSLatitude',
+			'BODY-SERIAL',
+			'Exif',
+			'ns.adobe.com'
+		]) {
 			expect(has(r.data, canary), canary).toBe(false);
 		}
 	});
@@ -109,7 +129,10 @@ describe('JPEG', () => {
 
 	it('drops a JFIF thumbnail, APP13 IPTC, MPF and data after EOI', () => {
 		const { rest } = split(plainJpg);
-		const jfifThumb = jpegSegment(0xe0, concat(ascii('JFIF\0'), new Uint8Array([1, 1, 0, 0, 1, 0, 1, 2, 2]), new Uint8Array(12).fill(0x77)));
+		const jfifThumb = jpegSegment(
+			0xe0,
+			concat(ascii('JFIF\0'), new Uint8Array([1, 1, 0, 0, 1, 0, 1, 2, 2]), new Uint8Array(12).fill(0x77))
+		);
 		const iptc = jpegSegment(0xed, concat(ascii('Photoshop 3.0\0'), ascii('8BIM'), new Uint8Array(8)));
 		const mpf = jpegSegment(0xe2, concat(ascii('MPF\0'), new Uint8Array(16)));
 		const app5 = jpegSegment(0xe5, ascii('vendor stuff'));
@@ -170,7 +193,18 @@ describe('PNG', () => {
 	it('drops tEXt, iTXt, zTXt, eXIf, tIME and a trailer; keeps IHDR, IDAT, IEND byte for byte', () => {
 		expect(detectImageFormat(withMeta)).toBe('png');
 		const r = ok(stripImageMetadata(withMeta));
-		expect(r.removed).toEqual(['gps', 'camera', 'datetime', 'software', 'author', 'comment', 'xmp', 'text', 'exif', 'embedded_data']);
+		expect(r.removed).toEqual([
+			'gps',
+			'camera',
+			'datetime',
+			'software',
+			'author',
+			'comment',
+			'xmp',
+			'text',
+			'exif',
+			'embedded_data'
+		]);
 		expect(Buffer.from(r.data).equals(Buffer.from(plainPng))).toBe(true);
 		expect(pngTypes(r.data)).toEqual(pngTypes(plainPng));
 		expect(pngTypes(r.data)).not.toContain('tEXt');
@@ -178,7 +212,9 @@ describe('PNG', () => {
 	});
 
 	it('refuses a PNG whose first chunk is not IHDR or whose chunk runs past the end', () => {
-		expect(stripImageMetadata(concat(plainPng.subarray(0, 8), pngChunk('tEXt', ascii('a\0b')))).error).toBe('unreadable_image');
+		expect(stripImageMetadata(concat(plainPng.subarray(0, 8), pngChunk('tEXt', ascii('a\0b')))).error).toBe(
+			'unreadable_image'
+		);
 		expect(stripImageMetadata(withMeta.subarray(0, 60)).error).toBe('unreadable_image');
 	});
 });
@@ -196,7 +232,12 @@ describe('WebP', () => {
 		}
 		const head = (chunks[0] as Uint8Array).slice();
 		head[8] = (head[8] as number) | 0x08 | 0x04;
-		const input = webpFile(head, ...chunks.slice(1), riffChunk('EXIF', concat(ascii('Exif\0\0'), phoneExif())), riffChunk('XMP ', ascii('<x:xmpmeta>odd</x:xmpmeta>')));
+		const input = webpFile(
+			head,
+			...chunks.slice(1),
+			riffChunk('EXIF', concat(ascii('Exif\0\0'), phoneExif())),
+			riffChunk('XMP ', ascii('<x:xmpmeta>odd</x:xmpmeta>'))
+		);
 		const r = ok(stripImageMetadata(input));
 		expect(r.format).toBe('webp');
 		expect(r.removed).toEqual(['gps', 'camera', 'datetime', 'software', 'comment', 'xmp', 'exif']);
@@ -237,10 +278,21 @@ describe('Exif reader', () => {
 
 describe('types and warnings', () => {
 	it('warns for documents, video, audio and unknown types, not for stripped images or plain text', () => {
-		for (const t of ['application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/msword', 'video/mp4', 'audio/mpeg', 'image/heic', 'image/gif', 'application/zip', '']) {
+		for (const t of [
+			'application/pdf',
+			'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+			'application/msword',
+			'video/mp4',
+			'audio/mpeg',
+			'image/heic',
+			'image/gif',
+			'application/zip',
+			''
+		]) {
 			expect(metadataWarning(t), t).toBe(true);
 		}
-		for (const t of ['image/jpeg', 'image/png', 'image/webp', 'IMAGE/JPEG', 'text/plain; charset=utf-8']) expect(metadataWarning(t), t).toBe(false);
+		for (const t of ['image/jpeg', 'image/png', 'image/webp', 'IMAGE/JPEG', 'text/plain; charset=utf-8'])
+			expect(metadataWarning(t), t).toBe(false);
 		expect(canStrip('image/jpeg')).toBe(true);
 		expect(canStrip('application/pdf')).toBe(false);
 	});
@@ -260,7 +312,12 @@ describe('types and warnings', () => {
 
 describe('never throws (fast-check)', () => {
 	it('on random bytes, with or without an image signature', () => {
-		const prefixes = [new Uint8Array(0), new Uint8Array([0xff, 0xd8, 0xff]), plainPng.subarray(0, 8), ascii('RIFF\x10\0\0\0WEBPVP8X')];
+		const prefixes = [
+			new Uint8Array(0),
+			new Uint8Array([0xff, 0xd8, 0xff]),
+			plainPng.subarray(0, 8),
+			ascii('RIFF\x10\0\0\0WEBPVP8X')
+		];
 		fc.assert(
 			fc.property(fc.constantFrom(...prefixes), fc.uint8Array({ maxLength: 600 }), (prefix, body) => {
 				const r = stripImageMetadata(concat(prefix, body));

@@ -93,7 +93,18 @@ export function metadataWarning(type: string): boolean {
 /** Detects the image format from the first bytes. */
 export function detectImageFormat(b: Uint8Array): ImageFormat | null {
 	if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
-	if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) return 'png';
+	if (
+		b.length >= 8 &&
+		b[0] === 0x89 &&
+		b[1] === 0x50 &&
+		b[2] === 0x4e &&
+		b[3] === 0x47 &&
+		b[4] === 0x0d &&
+		b[5] === 0x0a &&
+		b[6] === 0x1a &&
+		b[7] === 0x0a
+	)
+		return 'png';
 	if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return 'webp';
 	return null;
 }
@@ -191,8 +202,16 @@ export function inspectExif(t: Uint8Array): ExifSummary {
 	const u32 = (o: number): number => {
 		if (o < 0 || o + 4 > t.length) throw new Unreadable();
 		return le
-			? ((t[o] as number) | ((t[o + 1] as number) << 8) | ((t[o + 2] as number) << 16) | ((t[o + 3] as number) << 24)) >>> 0
-			: (((t[o] as number) << 24) | ((t[o + 1] as number) << 16) | ((t[o + 2] as number) << 8) | (t[o + 3] as number)) >>> 0;
+			? ((t[o] as number) |
+					((t[o + 1] as number) << 8) |
+					((t[o + 2] as number) << 16) |
+					((t[o + 3] as number) << 24)) >>>
+					0
+			: (((t[o] as number) << 24) |
+					((t[o + 1] as number) << 16) |
+					((t[o + 2] as number) << 8) |
+					(t[o + 3] as number)) >>>
+					0;
 	};
 	const seen = new Set<number>();
 	/** Returns the entries (tag, entry offset) of the IFD at `off`, and the next-IFD pointer. */
@@ -205,7 +224,7 @@ export function inspectExif(t: Uint8Array): ExifSummary {
 			const at = off + 2 + 12 * i;
 			entries.push({ tag: u16(at), type: u16(at + 2), at });
 		}
-		let next = 0;
+		let next: number;
 		try {
 			next = u32(off + 2 + 12 * n);
 		} catch {
@@ -397,7 +416,9 @@ const PNG_TEXT_KEYWORDS: [RegExp, MetadataCode][] = [
 ];
 
 function u32be(b: Uint8Array, o: number): number {
-	return (((b[o] as number) << 24) | ((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number)) >>> 0;
+	return (
+		(((b[o] as number) << 24) | ((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number)) >>> 0
+	);
 }
 
 function stripPng(b: Uint8Array): { data: Uint8Array; codes: Set<MetadataCode> } {
@@ -454,7 +475,9 @@ function stripPng(b: Uint8Array): { data: Uint8Array; codes: Set<MetadataCode> }
 const WEBP_KNOWN = new Set(['VP8X', 'ICCP', 'ANIM', 'ANMF', 'ALPH', 'VP8 ', 'VP8L']);
 
 function u32le(b: Uint8Array, o: number): number {
-	return ((b[o] as number) | ((b[o + 1] as number) << 8) | ((b[o + 2] as number) << 16) | ((b[o + 3] as number) << 24)) >>> 0;
+	return (
+		((b[o] as number) | ((b[o + 1] as number) << 8) | ((b[o + 2] as number) << 16) | ((b[o + 3] as number) << 24)) >>> 0
+	);
 }
 
 function stripWebp(b: Uint8Array): { data: Uint8Array; codes: Set<MetadataCode> } {

@@ -11,7 +11,10 @@ import { requestJson, send, errorFromResponse, withRetry, type FetchLike, type R
 import { solve, type PowSolution, type PowSolver, type PowProgress } from './pow';
 
 /** The crypto worker operations this library uses (a `CryptoWorkerClient`, or a stand-in in tests). */
-export type ReporterCrypto = Pick<CryptoWorkerClient, 'encryptAttachment' | 'decryptAttachment' | 'deriveReceiptKeys' | 'passwordWrapKey' | 'passwordUnwrapKey'>;
+export type ReporterCrypto = Pick<
+	CryptoWorkerClient,
+	'encryptAttachment' | 'decryptAttachment' | 'deriveReceiptKeys' | 'passwordWrapKey' | 'passwordUnwrapKey'
+>;
 
 /** A file the reporter attached. */
 export interface AttachedFile {
@@ -49,8 +52,10 @@ export interface EncryptedFile {
 /** Rethrows worker/crypto failures as ReportError. */
 export function cryptoFailure(e: unknown): never {
 	if (e instanceof ReportError) throw e;
-	if (e instanceof CryptoWorkerError && e.code === 'CANCELLED') throw new ReportError('cancelled', 'cancelled by the caller', { cause: e });
-	if (e instanceof CryptoError && e.code === 'TOO_LARGE') throw new ReportError('file_too_large', e.message, { cause: e });
+	if (e instanceof CryptoWorkerError && e.code === 'CANCELLED')
+		throw new ReportError('cancelled', 'cancelled by the caller', { cause: e });
+	if (e instanceof CryptoError && e.code === 'TOO_LARGE')
+		throw new ReportError('file_too_large', e.message, { cause: e });
 	throw new ReportError('crypto_failed', e instanceof Error ? e.message : 'crypto worker failed', { cause: e });
 }
 
@@ -131,7 +136,11 @@ export async function encryptFiles(
 			cryptoFailure(e);
 		}
 		before += p.data.size;
-		out.push({ manifest: { index, name, type, bytes: p.data.size, metadataRemoved: p.removed }, metadataKept: p.kept, stream });
+		out.push({
+			manifest: { index, name, type, bytes: p.data.size, metadataRemoved: p.removed },
+			metadataKept: p.kept,
+			stream
+		});
 	}
 	options.onProgress?.({ done: total, total, file: files.length - 1 });
 	return out;
@@ -168,7 +177,12 @@ export async function openIntake(
 				json: pow ? { pow, files } : { files },
 				token: 'token' in auth ? auth.token : undefined
 			});
-			if (typeof a.intake !== 'string' || typeof a.partSize !== 'number' || !(a.partSize > 0) || typeof a.expiresAt !== 'number') {
+			if (
+				typeof a.intake !== 'string' ||
+				typeof a.partSize !== 'number' ||
+				!(a.partSize > 0) ||
+				typeof a.expiresAt !== 'number'
+			) {
 				throw new ReportError('server', 'not an intake answer');
 			}
 			return { id: a.intake, partSize: a.partSize, expiresAt: a.expiresAt };
@@ -192,7 +206,11 @@ export async function uploadParts(
 	intake: Intake,
 	streams: Blob[],
 	sent: Set<string>,
-	options: NetOptions & { token?: string; retry?: RetryOptions; onProgress?: (p: { done: number; total: number }) => void }
+	options: NetOptions & {
+		token?: string;
+		retry?: RetryOptions;
+		onProgress?: (p: { done: number; total: number }) => void;
+	}
 ): Promise<void> {
 	const total = streams.reduce((a, s) => a + s.size, 0);
 	let done = 0;

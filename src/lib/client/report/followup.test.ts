@@ -12,7 +12,8 @@ import { openReceipt, parseReceiptInput, type OpenProgress } from './followup';
 import { syncSolver } from './pow';
 import { ReportError } from './errors';
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../../tests/fixtures/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+	new Uint8Array(readFileSync(new URL(`../../../../tests/fixtures/${name}`, import.meta.url)));
 
 describe('parseReceiptInput', () => {
 	const locator = 'ABCDE12345';
@@ -61,7 +62,10 @@ describe('parseReceiptInput', () => {
 		for (let i = 0; i < 200; i++) {
 			const s = generateReceiptSecret();
 			expect(receiptCheckChar(s.slice(0, 11))).toBe(s[11]);
-			expect(parseReceiptInput(`K7Q2M-9XW3P ${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`.toLowerCase())).toEqual({ locator: 'K7Q2M9XW3P', secret: s });
+			expect(parseReceiptInput(`K7Q2M-9XW3P ${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`.toLowerCase())).toEqual({
+				locator: 'K7Q2M9XW3P',
+				secret: s
+			});
 		}
 	});
 });
@@ -72,13 +76,28 @@ async function submitted(options: { files?: ReportInput['files'] } = {}) {
 	const common = { fetch: server.fetch, crypto, powSolver: syncSolver, retry: { wait: async () => {} } };
 	const receipt = await submitReport(
 		{
-			routing: { unit: 'sf-c01-k01', position: 'team_member', kind: 'interference_record', category: 'appointments', escalate: false, realName: false },
+			routing: {
+				unit: 'sf-c01-k01',
+				position: 'team_member',
+				kind: 'interference_record',
+				category: 'appointments',
+				escalate: false,
+				realName: false
+			},
 			details: {
 				person: { name: '赵某', post: '副县长' },
 				description: '打招呼干预干部选拔',
-				interference: { matter: 'cadre_selection', when: '2026年10月', how: 'greeting', howDetail: '电话', othersWhoKnew: '' }
+				interference: {
+					matter: 'cadre_selection',
+					when: '2026年10月',
+					how: 'greeting',
+					howDetail: '电话',
+					othersWhoKnew: ''
+				}
 			},
-			files: options.files ?? [{ file: new File([fixture('gps.jpg') as BlobPart], 'photo.jpg', { type: 'image/jpeg' }) }]
+			files: options.files ?? [
+				{ file: new File([fixture('gps.jpg') as BlobPart], 'photo.jpg', { type: 'image/jpeg' }) }
+			]
 		},
 		{ ...common, receiptKdf: TEST_ONLY_CHEAP_KDF }
 	);
@@ -93,9 +112,21 @@ describe('openReceipt and the follow-up session', () => {
 		server.staffReply(stored, staffKey, '已收到，请补充时间。');
 		const events: OpenProgress[] = [];
 		const before = server.requests.length;
-		const session = await openReceipt(receipt.locator.toLowerCase(), receipt.secret.replace(/-/g, ' '), { ...common, onProgress: (p) => events.push(p) });
-		expect(server.requests.slice(before).map((r) => r.path)).toEqual(['/api/v1/receipt/spec', '/api/v1/pow', '/api/v1/receipt/open']);
-		expect(events.map((e) => e.phase).filter((p, i, a) => p !== a[i - 1])).toEqual(['preparing', 'deriving', 'pow', 'opening']);
+		const session = await openReceipt(receipt.locator.toLowerCase(), receipt.secret.replace(/-/g, ' '), {
+			...common,
+			onProgress: (p) => events.push(p)
+		});
+		expect(server.requests.slice(before).map((r) => r.path)).toEqual([
+			'/api/v1/receipt/spec',
+			'/api/v1/pow',
+			'/api/v1/receipt/open'
+		]);
+		expect(events.map((e) => e.phase).filter((p, i, a) => p !== a[i - 1])).toEqual([
+			'preparing',
+			'deriving',
+			'pow',
+			'opening'
+		]);
 		expect(worker.ops.at(-1)).toBe('deriveReceiptKeys');
 		const r = session.report;
 		expect(r.locator).toBe(receipt.locator);
@@ -103,7 +134,9 @@ describe('openReceipt and the follow-up session', () => {
 		expect(r.content.description).toBe('打招呼干预干部选拔');
 		expect(r.content.interference?.matter).toBe('cadre_selection');
 		expect(r.content.files[0]?.metadataRemoved).toContain('gps');
-		expect(r.messages).toEqual([{ id: 1, author: 'staff', sentOn: '2026-11-27', text: '已收到，请补充时间。', error: null, files: [] }]);
+		expect(r.messages).toEqual([
+			{ id: 1, author: 'staff', sentOn: '2026-11-27', text: '已收到，请补充时间。', error: null, files: [] }
+		]);
 
 		const file = await session.downloadFile((r.files[0] as { id: string }).id);
 		expect(file.name).toBe('photo.jpg');
@@ -116,9 +149,13 @@ describe('openReceipt and the follow-up session', () => {
 		const { server, common, receipt, stored } = await submitted({ files: [] });
 		const session = await openReceipt(receipt.locator, receipt.secret, common);
 		const phases: string[] = [];
-		const sent = await session.sendMessage('补充：时间是10月3日', [{ file: new File([fixture('gps.jpg') as BlobPart], 'more.jpg', { type: 'image/jpeg' }) }], {
-			onProgress: (p) => phases.push(p.phase)
-		});
+		const sent = await session.sendMessage(
+			'补充：时间是10月3日',
+			[{ file: new File([fixture('gps.jpg') as BlobPart], 'more.jpg', { type: 'image/jpeg' }) }],
+			{
+				onProgress: (p) => phases.push(p.phase)
+			}
+		);
 		expect(sent).toEqual({ id: 1, sentOn: '2026-11-27' });
 		expect(phases.filter((p, i, a) => p !== a[i - 1])).toEqual(['encrypting', 'uploading', 'sending']);
 		const intakeReq = server.requests.filter((r) => r.path === '/api/v1/intake').at(-1);
@@ -131,10 +168,12 @@ describe('openReceipt and the follow-up session', () => {
 		expect(f.name).toBe('more.jpg');
 		expect(Buffer.from(f.data).equals(Buffer.from(fixture('plain.jpg')))).toBe(true);
 		// the session refreshed itself
-		expect(session.report.messages.map((x) => [x.author, x.text, x.files.length])).toEqual([['reporter', '补充：时间是10月3日', 1]]);
+		expect(session.report.messages.map((x) => [x.author, x.text, x.files.length])).toEqual([
+			['reporter', '补充：时间是10月3日', 1]
+		]);
 		// a text-only message sends no intake
 		await session.sendMessage('再补充一句');
-		expect((server.requests.filter((r) => r.path === '/api/v1/receipt/messages').length)).toBe(2);
+		expect(server.requests.filter((r) => r.path === '/api/v1/receipt/messages').length).toBe(2);
 		expect(stored.messages[1]?.files).toEqual([]);
 	});
 
@@ -145,7 +184,12 @@ describe('openReceipt and the follow-up session', () => {
 		const before = server.requests.length;
 		const report = await session.refresh();
 		expect(report.status).toBe('received');
-		expect(server.requests.slice(before).map((r) => r.path)).toEqual(['/api/v1/receipt/report', '/api/v1/pow', '/api/v1/receipt/open', '/api/v1/receipt/report']);
+		expect(server.requests.slice(before).map((r) => r.path)).toEqual([
+			'/api/v1/receipt/report',
+			'/api/v1/pow',
+			'/api/v1/receipt/open',
+			'/api/v1/receipt/report'
+		]);
 	});
 
 	it('close() zeroes the keys and ends the session', async () => {
@@ -163,8 +207,13 @@ describe('openReceipt and the follow-up session', () => {
 	it('a wrong secret and an unknown locator get the same receipt_not_recognised; a typo costs no request', async () => {
 		const { server, common, receipt } = await submitted({ files: [] });
 		const other = generateReceiptSecret();
-		await expect(openReceipt(receipt.locator, other, common)).rejects.toMatchObject({ code: 'receipt_not_recognised', status: 403 });
-		await expect(openReceipt('ZZZZZ-ZZZZZ', receipt.secret, common)).rejects.toMatchObject({ code: 'receipt_not_recognised' });
+		await expect(openReceipt(receipt.locator, other, common)).rejects.toMatchObject({
+			code: 'receipt_not_recognised',
+			status: 403
+		});
+		await expect(openReceipt('ZZZZZ-ZZZZZ', receipt.secret, common)).rejects.toMatchObject({
+			code: 'receipt_not_recognised'
+		});
 		const before = server.requests.length;
 		const typo = receipt.secret.slice(0, -1) + (receipt.secret.endsWith('0') ? '1' : '0');
 		await expect(openReceipt(receipt.locator, typo, common)).rejects.toMatchObject({ code: 'receipt_typo' });
@@ -180,7 +229,9 @@ describe('openReceipt and the follow-up session', () => {
 		flip((stored.files[0] as { stream: Uint8Array }).stream, 100);
 		const session = await openReceipt(receipt.locator, receipt.secret, common);
 		expect(session.report.messages[0]).toMatchObject({ text: null, error: 'decrypt_failed' });
-		await expect(session.downloadFile((session.report.files[0] as { id: string }).id)).rejects.toMatchObject({ code: 'decrypt_failed' });
+		await expect(session.downloadFile((session.report.files[0] as { id: string }).id)).rejects.toMatchObject({
+			code: 'decrypt_failed'
+		});
 		expect((await session.refresh()).status).toBe('received');
 	});
 });

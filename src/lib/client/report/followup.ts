@@ -17,7 +17,15 @@ import { decryptContent, encryptContent } from '../../crypto/content';
 import { fromUtf8, normalizeCrockford, utf8 } from '../../crypto/encoding';
 import { CryptoError, CryptoFormatError } from '../../crypto/errors';
 import { unwrapKey } from '../../crypto/keys';
-import { formatLocator, parseLocator, parseReceiptSecret, LOCATOR_LENGTH, SECRET_LENGTH, receiptCheckChar, SECRET_RANDOM_CHARS } from '../../crypto/receipt';
+import {
+	formatLocator,
+	parseLocator,
+	parseReceiptSecret,
+	LOCATOR_LENGTH,
+	SECRET_LENGTH,
+	receiptCheckChar,
+	SECRET_RANDOM_CHARS
+} from '../../crypto/receipt';
 import { cryptoWorker, type KdfProgress } from '../crypto-client';
 import { ReportError, throwIfAborted } from './errors';
 import { cryptoFailure, encryptFiles, openIntake, uploadParts, type AttachedFile, type ReporterCrypto } from './files';
@@ -35,7 +43,8 @@ export interface ReceiptInput {
 }
 
 function receiptError(e: unknown, part: 'locator' | 'secret'): ReportError {
-	if (e instanceof CryptoFormatError && e.code === 'BAD_CHECKSUM') return new ReportError('receipt_typo', 'the secret has a typo', { part, cause: e });
+	if (e instanceof CryptoFormatError && e.code === 'BAD_CHECKSUM')
+		return new ReportError('receipt_typo', 'the secret has a typo', { part, cause: e });
 	return new ReportError('receipt_malformed', `the ${part} cannot be read`, { part, cause: e });
 }
 
@@ -70,7 +79,10 @@ export function parseReceiptInput(text: string, secretText?: string): ReceiptInp
 	}
 	// Tokens: runs of letters and digits, dashes/dots/underscores inside a printed group kept together.
 	const folded = text.normalize('NFKC').toUpperCase();
-	const tokens = folded.split(/[^0-9A-Z\-_.]+/).map((t) => t.replace(/^[-_.]+|[-_.]+$/g, '')).filter((t) => t.length > 0);
+	const tokens = folded
+		.split(/[^0-9A-Z\-_.]+/)
+		.map((t) => t.replace(/^[-_.]+|[-_.]+$/g, ''))
+		.filter((t) => t.length > 0);
 	const canon = tokens.map(canonicalToken);
 	// The secret: a run of consecutive tokens with 12 characters and a valid check character.
 	const runs = (want: number): { from: number; to: number; text: string }[] => {
@@ -96,7 +108,9 @@ export function parseReceiptInput(text: string, secretText?: string): ReceiptInp
 		}
 		throw new ReportError('receipt_typo', 'the secret has a typo', { part: 'secret' });
 	}
-	const secrets = runs(SECRET_LENGTH).filter((r) => receiptCheckChar(r.text.slice(0, SECRET_RANDOM_CHARS)) === r.text[SECRET_RANDOM_CHARS]);
+	const secrets = runs(SECRET_LENGTH).filter(
+		(r) => receiptCheckChar(r.text.slice(0, SECRET_RANDOM_CHARS)) === r.text[SECRET_RANDOM_CHARS]
+	);
 	const locators = runs(LOCATOR_LENGTH);
 	for (const s of [...secrets].reverse()) {
 		// Prefer a locator right before the secret, then right after, then any other, fewest tokens first.
@@ -108,7 +122,8 @@ export function parseReceiptInput(text: string, secretText?: string): ReceiptInp
 		const best = free.sort((x, y) => score(x) - score(y))[0];
 		if (best) return { locator: best.text, secret: s.text };
 	}
-	if (secrets.length === 0 && runs(SECRET_LENGTH).length > 0) throw new ReportError('receipt_typo', 'the secret has a typo', { part: 'secret' });
+	if (secrets.length === 0 && runs(SECRET_LENGTH).length > 0)
+		throw new ReportError('receipt_typo', 'the secret has a typo', { part: 'secret' });
 	if (secrets.length === 0) throw new ReportError('receipt_malformed', 'no receipt secret found', { part: 'secret' });
 	throw new ReportError('receipt_malformed', 'no locator found', { part: 'locator' });
 }
@@ -160,7 +175,13 @@ interface ReportView {
 
 function isView(v: unknown): v is ReportView {
 	const r = v as Partial<ReportView> | null;
-	return !!r && typeof r.content === 'string' && typeof r.wrappedKey === 'string' && Array.isArray(r.files) && Array.isArray(r.messages);
+	return (
+		!!r &&
+		typeof r.content === 'string' &&
+		typeof r.wrappedKey === 'string' &&
+		Array.isArray(r.files) &&
+		Array.isArray(r.messages)
+	);
 }
 
 function b64(text: string): Uint8Array {
@@ -181,9 +202,23 @@ function decryptView(view: ReportView, reportKey: Uint8Array): FollowUpReport {
 	const messages = view.messages.map((m): FollowUpMessage => {
 		try {
 			const body = JSON.parse(fromUtf8(decryptContent(reportKey, b64(m.body)))) as { text?: unknown };
-			return { id: m.id, author: m.author, sentOn: m.sentOn, text: typeof body.text === 'string' ? body.text : '', error: null, files: m.files ?? [] };
+			return {
+				id: m.id,
+				author: m.author,
+				sentOn: m.sentOn,
+				text: typeof body.text === 'string' ? body.text : '',
+				error: null,
+				files: m.files ?? []
+			};
 		} catch {
-			return { id: m.id, author: m.author, sentOn: m.sentOn, text: null, error: 'decrypt_failed', files: m.files ?? [] };
+			return {
+				id: m.id,
+				author: m.author,
+				sentOn: m.sentOn,
+				text: null,
+				error: 'decrypt_failed',
+				files: m.files ?? []
+			};
 		}
 	});
 	return {
@@ -228,9 +263,16 @@ export interface FollowUpSession {
 	/** Fetches the report again (new status, staff replies). */
 	refresh(options?: { signal?: AbortSignal }): Promise<FollowUpReport>;
 	/** Downloads and decrypts a file of the report or of a message. */
-	downloadFile(fileId: string, options?: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }): Promise<{ name: string; type: string; blob: Blob }>;
+	downloadFile(
+		fileId: string,
+		options?: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }
+	): Promise<{ name: string; type: string; blob: Blob }>;
 	/** Sends a message (text and files, images stripped) to the staff handling the report. */
-	sendMessage(text: string, files?: AttachedFile[], options?: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void }): Promise<{ id: number; sentOn: string }>;
+	sendMessage(
+		text: string,
+		files?: AttachedFile[],
+		options?: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void }
+	): Promise<{ id: number; sentOn: string }>;
 	/** Forgets the token and zeroes the keys. Further calls fail with `closed`. */
 	close(): void;
 	readonly closed: boolean;
@@ -275,7 +317,11 @@ export async function openReceipt(
 	const net = { fetch: options.fetch, signal: options.signal };
 	const progress = (p: OpenProgress) => options.onProgress?.(p);
 	progress({ phase: 'preparing' });
-	const spec = await requestJson<{ kdfSpec?: unknown }>('/api/v1/receipt/spec', { ...net, method: 'POST', json: { locator } });
+	const spec = await requestJson<{ kdfSpec?: unknown }>('/api/v1/receipt/spec', {
+		...net,
+		method: 'POST',
+		json: { locator }
+	});
 	if (typeof spec.kdfSpec !== 'string') throw new ReportError('server', 'not a spec answer');
 	let keys: { authKey: Uint8Array; unwrapKey: Uint8Array };
 	try {
@@ -284,7 +330,8 @@ export async function openReceipt(
 			onProgress: (p) => 'state' in p && progress({ phase: 'deriving', kdf: p })
 		});
 	} catch (e) {
-		if (e instanceof CryptoFormatError) throw new ReportError('server', 'the server sent an unusable KDF spec', { cause: e });
+		if (e instanceof CryptoFormatError)
+			throw new ReportError('server', 'the server sent an unusable KDF spec', { cause: e });
 		cryptoFailure(e);
 	}
 	const authKey = keys.authKey;
@@ -296,7 +343,8 @@ export async function openReceipt(
 		try {
 			reportKey = unwrapKey(b64(opened.view.wrappedKey), keys.unwrapKey);
 		} catch (e) {
-			if (e instanceof CryptoError) throw new ReportError('decrypt_failed', 'the report key does not unwrap with this receipt', { cause: e });
+			if (e instanceof CryptoError)
+				throw new ReportError('decrypt_failed', 'the report key does not unwrap with this receipt', { cause: e });
 			throw e;
 		}
 	} catch (e) {
@@ -368,7 +416,11 @@ class Session implements FollowUpSession {
 		options: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}
 	): Promise<{ name: string; type: string; blob: Blob }> {
 		const stream = await this.authed(options.signal, async (token) => {
-			const res = await send(`/api/v1/receipt/files/${encodeURIComponent(fileId)}`, { fetch: this.options.fetch, signal: options.signal, token });
+			const res = await send(`/api/v1/receipt/files/${encodeURIComponent(fileId)}`, {
+				fetch: this.options.fetch,
+				signal: options.signal,
+				token
+			});
 			if (!res.ok) throw await errorFromResponse(res);
 			try {
 				return await res.blob();
@@ -401,7 +453,8 @@ class Session implements FollowUpSession {
 		try {
 			body = encryptContent(this.reportKey, utf8(JSON.stringify({ text })));
 		} catch (e) {
-			if (e instanceof CryptoError && e.code === 'TOO_LARGE') throw new ReportError('content_too_large', 'the message is too long', { cause: e });
+			if (e instanceof CryptoError && e.code === 'TOO_LARGE')
+				throw new ReportError('content_too_large', 'the message is too long', { cause: e });
 			throw e;
 		}
 		const encrypted = await encryptFiles(this.options.crypto, this.reportKey, files, {
@@ -429,7 +482,8 @@ class Session implements FollowUpSession {
 				token
 			});
 		});
-		if (typeof answer.id !== 'number' || typeof answer.sentOn !== 'string') throw new ReportError('server', 'not a message answer');
+		if (typeof answer.id !== 'number' || typeof answer.sentOn !== 'string')
+			throw new ReportError('server', 'not a message answer');
 		try {
 			await this.refresh({ signal });
 		} catch {

@@ -69,7 +69,10 @@ export async function errorFromResponse(res: Response): Promise<ReportError> {
 			if (typeof e.field === 'string') field = e.field;
 			if (typeof e.message === 'object' && e.message !== null) {
 				const m = e.message as Record<string, unknown>;
-				serverMessage = { zh: typeof m.zh === 'string' ? m.zh : undefined, en: typeof m.en === 'string' ? m.en : undefined };
+				serverMessage = {
+					zh: typeof m.zh === 'string' ? m.zh : undefined,
+					en: typeof m.en === 'string' ? m.en : undefined
+				};
 			}
 		}
 	} catch {

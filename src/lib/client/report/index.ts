@@ -35,7 +35,15 @@ export {
 	type FollowUpOptions,
 	type ReportStatus
 } from './followup';
-export { saveDraft, loadDraft, hasDraft, deleteDraft, DRAFT_STORAGE_KEY, type DraftOptions, type DraftStorage } from './draft';
+export {
+	saveDraft,
+	loadDraft,
+	hasDraft,
+	deleteDraft,
+	DRAFT_STORAGE_KEY,
+	type DraftOptions,
+	type DraftStorage
+} from './draft';
 export {
 	stripImageMetadata,
 	stripFileMetadata,
@@ -48,5 +56,14 @@ export {
 	type StripResult,
 	type ImageFormat
 } from './exif';
-export { solve, fetchChallenge, solveChallenge, workerSolver, syncSolver, type PowSolver, type PowProgress, type PowSolution } from './pow';
+export {
+	solve,
+	fetchChallenge,
+	solveChallenge,
+	workerSolver,
+	syncSolver,
+	type PowSolver,
+	type PowProgress,
+	type PowSolution
+} from './pow';
 export type { AttachedFile, FileManifest, ReporterCrypto } from './files';

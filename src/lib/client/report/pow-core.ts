@@ -38,20 +38,28 @@ export function readChallenge(bytes: Uint8Array): ChallengeInfo | null {
 	if (bytes.length !== CHALLENGE_LENGTH || bytes[0] !== 1) return null;
 	const p = bytes[1];
 	const purpose: PowPurpose | null = p === 1 ? 'intake' : p === 2 ? 'receipt' : null;
-	const expiresAt = (((bytes[3] as number) << 24) | ((bytes[4] as number) << 16) | ((bytes[5] as number) << 8) | (bytes[6] as number)) >>> 0;
+	const expiresAt =
+		(((bytes[3] as number) << 24) |
+			((bytes[4] as number) << 16) |
+			((bytes[5] as number) << 8) |
+			(bytes[6] as number)) >>>
+		0;
 	return { version: 1, purpose, difficulty: bytes[2] as number, expiresAt };
 }
 
 const K = new Int32Array([
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+	0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+	0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+	0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
 ]);
 
-const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+const IV = new Int32Array([
+	0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
+]);
 
 /** One SHA-256 compression of `block` (16 big-endian words at `w[0..16]`, `w` has room for 64) into `h`. */
 function compress(h: Int32Array, w: Int32Array): void {
@@ -99,7 +107,11 @@ function compress(h: Int32Array, w: Int32Array): void {
 function loadWords(bytes: Uint8Array, at: number, w: Int32Array): void {
 	for (let i = 0; i < 16; i++) {
 		const o = at + 4 * i;
-		w[i] = ((bytes[o] as number) << 24) | ((bytes[o + 1] as number) << 16) | ((bytes[o + 2] as number) << 8) | (bytes[o + 3] as number);
+		w[i] =
+			((bytes[o] as number) << 24) |
+			((bytes[o + 1] as number) << 16) |
+			((bytes[o + 2] as number) << 8) |
+			(bytes[o + 3] as number);
 	}
 }
 
@@ -159,7 +171,8 @@ export class NonceHasher {
 		const tw = this.tailWords;
 		for (let i = this.firstWord; i <= this.lastWord; i++) {
 			const o = 4 * i;
-			tw[i] = ((t[o] as number) << 24) | ((t[o + 1] as number) << 16) | ((t[o + 2] as number) << 8) | (t[o + 3] as number);
+			tw[i] =
+				((t[o] as number) << 24) | ((t[o + 1] as number) << 16) | ((t[o + 2] as number) << 8) | (t[o + 3] as number);
 		}
 		this.state.set(this.mid);
 		const w = this.w;
@@ -215,7 +228,13 @@ export function expectedHashes(difficulty: number): number {
  * Searches nonces start, start + step, start + 2·step, … for at most `count` tries. Returns the nonce
  * found, or -1 with `tried` hashes done. Used in slices so a caller can report progress in between.
  */
-export function searchNonces(hasher: NonceHasher, difficulty: number, start: number, step: number, count: number): { nonce: number; tried: number } {
+export function searchNonces(
+	hasher: NonceHasher,
+	difficulty: number,
+	start: number,
+	step: number,
+	count: number
+): { nonce: number; tried: number } {
 	let nonce = start;
 	for (let i = 0; i < count; i++) {
 		if (nonce >= MAX_NONCE) return { nonce: -1, tried: i };
@@ -229,7 +248,7 @@ export function searchNonces(hasher: NonceHasher, difficulty: number, start: num
 export function solvePowSync(challenge: Uint8Array, difficulty: number, onProgress?: (hashes: number) => void): number {
 	const hasher = new NonceHasher(challenge);
 	let tried = 0;
-	for (let start = 0; start < MAX_NONCE; ) {
+	for (let start = 0; start < MAX_NONCE;) {
 		const r = searchNonces(hasher, difficulty, start, 1, 1 << 16);
 		tried += r.tried;
 		if (r.nonce >= 0) {
@@ -254,7 +273,10 @@ export interface PowRequest {
 }
 
 /** PoW worker → main thread. */
-export type PowResponse = { type: 'progress'; hashes: number } | { type: 'found'; nonce: number; hashes: number } | { type: 'error'; message: string };
+export type PowResponse =
+	| { type: 'progress'; hashes: number }
+	| { type: 'found'; nonce: number; hashes: number }
+	| { type: 'error'; message: string };
 
 /** Hashes between progress messages. */
 export const POW_SLICE = 1 << 16;

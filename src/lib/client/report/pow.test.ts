@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase64urlNoPadding } from '@oslojs/encoding';
 import fc from 'fast-check';
-import { NonceHasher, POW_SLICE, checkPow, leadingZeroBits, readChallenge, runPowRequest, searchNonces, solvePowSync, type PowResponse } from './pow-core';
+import {
+	NonceHasher,
+	POW_SLICE,
+	checkPow,
+	leadingZeroBits,
+	readChallenge,
+	runPowRequest,
+	searchNonces,
+	solvePowSync,
+	type PowResponse
+} from './pow-core';
 import { solveChallenge, syncSolver, workerSolver, type PowWorkerLike } from './pow';
 import { ReportError } from './errors';
 
@@ -47,9 +57,13 @@ export function makeChallenge(purpose: 1 | 2, difficulty: number, seed = 1): Uin
 describe('SHA-256 of challenge ‖ u64be(nonce)', () => {
 	it('equals @oslojs/crypto sha256 for prefixes of 0–200 bytes and nonces up to 2^53 − 1', () => {
 		fc.assert(
-			fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (prefix, nonce) => {
-				expect(new NonceHasher(prefix).digest(nonce)).toEqual(reference(prefix, nonce));
-			}),
+			fc.property(
+				fc.uint8Array({ maxLength: 200 }),
+				fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+				(prefix, nonce) => {
+					expect(new NonceHasher(prefix).digest(nonce)).toEqual(reference(prefix, nonce));
+				}
+			),
 			{ numRuns: 500 }
 		);
 	});
@@ -76,7 +90,12 @@ describe('solving', () => {
 	});
 
 	it('reads the clear fields of a challenge', () => {
-		expect(readChallenge(makeChallenge(2, 18))).toEqual({ version: 1, purpose: 'receipt', difficulty: 18, expiresAt: 1_900_000_000 });
+		expect(readChallenge(makeChallenge(2, 18))).toEqual({
+			version: 1,
+			purpose: 'receipt',
+			difficulty: 18,
+			expiresAt: 1_900_000_000
+		});
 		expect(readChallenge(new Uint8Array(38))).toBeNull();
 	});
 
@@ -105,7 +124,14 @@ describe('solving', () => {
 				made.push(this);
 			}
 			postMessage(message: unknown): void {
-				setTimeout(() => runPowRequest(message, (m) => !this.terminated && this.listeners.forEach((l) => l({ data: m } as unknown as Event))), 0);
+				setTimeout(
+					() =>
+						runPowRequest(
+							message,
+							(m) => !this.terminated && this.listeners.forEach((l) => l({ data: m } as unknown as Event))
+						),
+					0
+				);
 			}
 			addEventListener(type: string, l: (e: Event) => void): void {
 				if (type === 'message') this.listeners.push(l);
@@ -123,16 +149,28 @@ describe('solving', () => {
 		expect(seen.length).toBeGreaterThan(0);
 
 		const ctrl = new AbortController();
-		const never = workerSolver(() => ({ postMessage() {}, addEventListener() {}, terminate() {} }), 2)(c, 30, { signal: ctrl.signal });
+		const never = workerSolver(() => ({ postMessage() {}, addEventListener() {}, terminate() {} }), 2)(c, 30, {
+			signal: ctrl.signal
+		});
 		ctrl.abort();
 		await expect(never).rejects.toMatchObject({ code: 'cancelled' });
 	});
 
 	it('solveChallenge refuses another purpose, a foreign format and absurd difficulty', async () => {
-		const wire = (c: Uint8Array) => ({ challenge: encodeBase64urlNoPadding(c), difficulty: c[2] as number, expiresAt: 1 });
-		await expect(solveChallenge(wire(makeChallenge(2, 4)), 'intake', { solver: syncSolver })).rejects.toBeInstanceOf(ReportError);
-		await expect(solveChallenge(wire(makeChallenge(1, 41)), 'intake', { solver: syncSolver })).rejects.toMatchObject({ code: 'pow_failed' });
-		await expect(solveChallenge({ challenge: '!!', difficulty: 1, expiresAt: 1 }, 'intake', { solver: syncSolver })).rejects.toMatchObject({ code: 'pow_failed' });
+		const wire = (c: Uint8Array) => ({
+			challenge: encodeBase64urlNoPadding(c),
+			difficulty: c[2] as number,
+			expiresAt: 1
+		});
+		await expect(solveChallenge(wire(makeChallenge(2, 4)), 'intake', { solver: syncSolver })).rejects.toBeInstanceOf(
+			ReportError
+		);
+		await expect(solveChallenge(wire(makeChallenge(1, 41)), 'intake', { solver: syncSolver })).rejects.toMatchObject({
+			code: 'pow_failed'
+		});
+		await expect(
+			solveChallenge({ challenge: '!!', difficulty: 1, expiresAt: 1 }, 'intake', { solver: syncSolver })
+		).rejects.toMatchObject({ code: 'pow_failed' });
 		const sol = await solveChallenge(wire(makeChallenge(1, 10)), 'intake', { solver: syncSolver });
 		expect(checkPow(makeChallenge(1, 10), sol.nonce, 10)).toBe(true);
 	});
@@ -158,7 +196,9 @@ describe('speed (printed, not asserted)', () => {
 			}
 		}
 		const oslo = m / ((performance.now() - t) / 1000);
-		console.log(`PoW SHA-256 in Node ${process.version}: hand loop ${(fast / 1e6).toFixed(2)} M hashes/s, @oslojs/crypto ${(oslo / 1e6).toFixed(2)} M hashes/s (×${(fast / oslo).toFixed(1)})`);
+		console.log(
+			`PoW SHA-256 in Node ${process.version}: hand loop ${(fast / 1e6).toFixed(2)} M hashes/s, @oslojs/crypto ${(oslo / 1e6).toFixed(2)} M hashes/s (×${(fast / oslo).toFixed(1)})`
+		);
 		expect(fast).toBeGreaterThan(0);
 	});
 });

@@ -62,7 +62,10 @@ export function createPowWorker(): PowWorkerLike {
 export const MAX_DIFFICULTY = 40;
 
 function defaultWorkers(): number {
-	const n = typeof navigator !== 'undefined' && typeof navigator.hardwareConcurrency === 'number' ? navigator.hardwareConcurrency : 1;
+	const n =
+		typeof navigator !== 'undefined' && typeof navigator.hardwareConcurrency === 'number'
+			? navigator.hardwareConcurrency
+			: 1;
 	return Math.max(1, Math.min(4, n - 1 || 1));
 }
 
@@ -167,13 +170,17 @@ export async function solveChallenge(
 	const info = readChallenge(bytes);
 	if (!info || info.purpose !== purpose) throw new ReportError('pow_failed', 'unexpected challenge format or purpose');
 	const difficulty = Math.max(info.difficulty, c.difficulty);
-	if (difficulty > MAX_DIFFICULTY) throw new ReportError('pow_failed', `difficulty ${difficulty} is beyond what this client will do`);
+	if (difficulty > MAX_DIFFICULTY)
+		throw new ReportError('pow_failed', `difficulty ${difficulty} is beyond what this client will do`);
 	const nonce = await (options.solver ?? defaultSolver())(bytes, difficulty, options);
 	return { challenge: c.challenge, nonce };
 }
 
 /** Fetches a challenge for `purpose` and solves it: the `pow` field of the next request. */
-export async function solve(purpose: PowPurpose, options: SolveOptions & HttpOptions & { solver?: PowSolver } = {}): Promise<PowSolution> {
+export async function solve(
+	purpose: PowPurpose,
+	options: SolveOptions & HttpOptions & { solver?: PowSolver } = {}
+): Promise<PowSolution> {
 	const c = await fetchChallenge(purpose, options);
 	return solveChallenge(c, purpose, options);
 }

@@ -7,20 +7,42 @@ import { unwrapKey } from '../../crypto/keys';
 import { toHex } from '../../crypto/encoding';
 import { FakeServer } from './testing/fake-server';
 import { inProcessCrypto } from './testing/in-process';
-import { createSubmission, INLINE_MAX_BYTES, prepareRecipients, submitReport, type ReportInput, type RoutingChoice, type SubmitOptions, type SubmitProgress } from './submit';
+import {
+	createSubmission,
+	INLINE_MAX_BYTES,
+	prepareRecipients,
+	submitReport,
+	type ReportInput,
+	type RoutingChoice,
+	type SubmitOptions,
+	type SubmitProgress
+} from './submit';
 import { syncSolver } from './pow';
 import { ReportError } from './errors';
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../../../tests/fixtures/${name}`, import.meta.url)));
+const fixture = (name: string) =>
+	new Uint8Array(readFileSync(new URL(`../../../../tests/fixtures/${name}`, import.meta.url)));
 
 const CANARY = 'CANARY-清风-7f3a';
 
-const choice: RoutingChoice = { unit: 'sf-c01-k01', position: 'top_leader', kind: 'public_tip', category: 'integrity', escalate: false, realName: false };
+const choice: RoutingChoice = {
+	unit: 'sf-c01-k01',
+	position: 'top_leader',
+	kind: 'public_tip',
+	category: 'integrity',
+	escalate: false,
+	realName: false
+};
 
 function input(overrides: Partial<ReportInput> = {}): ReportInput {
 	return {
 		routing: choice,
-		details: { person: { name: `王某 ${CANARY}`, post: '局长' }, description: `收受礼金 ${CANARY}`, interference: null, identity: null },
+		details: {
+			person: { name: `王某 ${CANARY}`, post: '局长' },
+			description: `收受礼金 ${CANARY}`,
+			interference: null,
+			identity: null
+		},
 		files: [
 			{ file: new File([fixture('gps.jpg') as BlobPart], 'IMG_0042.jpg', { type: 'image/jpeg' }) },
 			{ file: new File([fixture('sample.pdf') as BlobPart], '会议纪要.pdf', { type: 'application/pdf' }) }
@@ -76,8 +98,12 @@ describe('prepareRecipients', () => {
 			body.root.fingerprint = '00000 00000 00000 00000 00000 00000';
 			return new Response(JSON.stringify(body), { status: 200 });
 		};
-		await expect(prepareRecipients(choice, { ...options, fetch: lying })).rejects.toMatchObject({ code: 'directory_untrusted' });
-		await expect(prepareRecipients(choice, { ...options, pinnedRootPublicKey: new Uint8Array(32).fill(9) })).rejects.toMatchObject({ code: 'root_changed' });
+		await expect(prepareRecipients(choice, { ...options, fetch: lying })).rejects.toMatchObject({
+			code: 'directory_untrusted'
+		});
+		await expect(
+			prepareRecipients(choice, { ...options, pinnedRootPublicKey: new Uint8Array(32).fill(9) })
+		).rejects.toMatchObject({ code: 'root_changed' });
 	});
 });
 
@@ -90,7 +116,11 @@ describe('submitReport against the in-memory server', () => {
 		expect(result.secret).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
 		expect(result.receivedOn).toBe('2026-11-27');
 		expect(result.files).toEqual([
-			{ name: 'IMG_0042.jpg', metadataRemoved: ['gps', 'camera', 'datetime', 'software', 'comment', 'thumbnail', 'xmp', 'exif'], metadataKept: false },
+			{
+				name: 'IMG_0042.jpg',
+				metadataRemoved: ['gps', 'camera', 'datetime', 'software', 'comment', 'thumbnail', 'xmp', 'exif'],
+				metadataKept: false
+			},
 			{ name: '会议纪要.pdf', metadataRemoved: [], metadataKept: true }
 		]);
 
@@ -104,15 +134,26 @@ describe('submitReport against the in-memory server', () => {
 
 		// the requests, in order, without cookies or credentials
 		const paths = server.requests.map((r) => `${r.method} ${r.path.replace(/intake\/[^/]+/, 'intake/…')}`);
-		expect(paths.slice(0, 5)).toEqual(['GET /api/v1/routing', 'GET /api/v1/directory', 'POST /api/v1/pow', 'POST /api/v1/intake', 'PUT /api/v1/intake/…/files/0/parts/0']);
+		expect(paths.slice(0, 5)).toEqual([
+			'GET /api/v1/routing',
+			'GET /api/v1/directory',
+			'POST /api/v1/pow',
+			'POST /api/v1/intake',
+			'PUT /api/v1/intake/…/files/0/parts/0'
+		]);
 		expect(paths.at(-1)).toBe('POST /api/v1/reports');
 		expect(server.requests.every((r) => r.credentials === 'omit' && !('cookie' in r.headers))).toBe(true);
 
 		// the server holds ciphertext only
 		const stored = server.reports[0];
 		if (!stored) throw new Error('nothing stored');
-		const everything = Buffer.concat([stored.content, ...stored.files.map((f) => f.stream), stored.wrappedKey, stored.kdfSpec].map((b) => Buffer.from(b)));
-		for (const canary of [CANARY, 'QingfengTestCam', 'IMG_0042', '会议纪要', 'Zhang San']) expect(everything.includes(Buffer.from(canary))).toBe(false);
+		const everything = Buffer.concat(
+			[stored.content, ...stored.files.map((f) => f.stream), stored.wrappedKey, stored.kdfSpec].map((b) =>
+				Buffer.from(b)
+			)
+		);
+		for (const canary of [CANARY, 'QingfengTestCam', 'IMG_0042', '会议纪要', 'Zhang San'])
+			expect(everything.includes(Buffer.from(canary))).toBe(false);
 		expect(stored.routing).toEqual({ ...choice });
 		expect(stored.wraps).toHaveLength(2);
 
@@ -130,8 +171,20 @@ describe('submitReport against the in-memory server', () => {
 				interference: null,
 				identity: null,
 				files: [
-					{ index: 0, name: 'IMG_0042.jpg', type: 'image/jpeg', bytes: fixture('plain.jpg').length, metadataRemoved: ['gps', 'camera', 'datetime', 'software', 'comment', 'thumbnail', 'xmp', 'exif'] },
-					{ index: 1, name: '会议纪要.pdf', type: 'application/pdf', bytes: fixture('sample.pdf').length, metadataRemoved: [] }
+					{
+						index: 0,
+						name: 'IMG_0042.jpg',
+						type: 'image/jpeg',
+						bytes: fixture('plain.jpg').length,
+						metadataRemoved: ['gps', 'camera', 'datetime', 'software', 'comment', 'thumbnail', 'xmp', 'exif']
+					},
+					{
+						index: 1,
+						name: '会议纪要.pdf',
+						type: 'application/pdf',
+						bytes: fixture('sample.pdf').length,
+						metadataRemoved: []
+					}
 				],
 				submittedFrom: 'web'
 			});
@@ -139,7 +192,9 @@ describe('submitReport against the in-memory server', () => {
 			expect(Buffer.from(opened.files[1]?.data ?? []).equals(Buffer.from(fixture('sample.pdf')))).toBe(true);
 		}
 		// staff of another organ got nothing
-		expect(() => server.staffOpen(stored, server.staff.find((s) => s.organ === 'o-sf-p01') as (typeof server.staff)[0])).toThrow();
+		expect(() =>
+			server.staffOpen(stored, server.staff.find((s) => s.organ === 'o-sf-p01') as (typeof server.staff)[0])
+		).toThrow();
 
 		// the receipt: the secret derives the auth key whose hash was stored, and the unwrap key opens the report key
 		const keys = await deriveReceiptKeys(result.secret, decodeKdfSpec(stored.kdfSpec));
@@ -160,15 +215,26 @@ describe('submitReport against the in-memory server', () => {
 		// and the test parameters are refused by it
 		const weak = setup();
 		weak.server.allowWeakKdf = false;
-		await expect(submitReport(input({ files: [] }), weak.options)).rejects.toMatchObject({ code: 'invalid_input', serverCode: 'weak_kdf' });
+		await expect(submitReport(input({ files: [] }), weak.options)).rejects.toMatchObject({
+			code: 'invalid_input',
+			serverCode: 'weak_kdf'
+		});
 	});
 
 	it('splits files into parts of partSize, retries a failed part with backoff and does not resend sent parts', async () => {
 		const delays: number[] = [];
 		const { server, options } = setup({ retry: { wait: async (ms) => void delays.push(ms) } });
 		server.partSize = 1024;
-		server.faults.push({ match: (r) => r.method === 'PUT' && r.path.endsWith('/files/0/parts/1'), fail: 'network', times: 2 });
-		server.faults.push({ match: (r) => r.method === 'PUT' && r.path.endsWith('/files/1/parts/0'), fail: 503, times: 1 });
+		server.faults.push({
+			match: (r) => r.method === 'PUT' && r.path.endsWith('/files/0/parts/1'),
+			fail: 'network',
+			times: 2
+		});
+		server.faults.push({
+			match: (r) => r.method === 'PUT' && r.path.endsWith('/files/1/parts/0'),
+			fail: 503,
+			times: 1
+		});
 		await submitReport(input(), options);
 		const stored = server.reports[0] as { files: { stream: Uint8Array }[] };
 		const parts = stored.files.reduce((a, f) => a + Math.ceil(f.stream.length / 1024), 0);
@@ -179,7 +245,11 @@ describe('submitReport against the in-memory server', () => {
 	it('gives up after 4 tries, and a resumed submission sends only the missing parts', async () => {
 		const { server, options } = setup();
 		server.partSize = 1024;
-		server.faults.push({ match: (r) => r.method === 'PUT' && r.path.endsWith('/files/0/parts/2'), fail: 'network', times: 4 });
+		server.faults.push({
+			match: (r) => r.method === 'PUT' && r.path.endsWith('/files/0/parts/2'),
+			fail: 'network',
+			times: 4
+		});
 		const s = createSubmission(input(), options);
 		await expect(s.run()).rejects.toMatchObject({ code: 'network' });
 		expect(server.reports).toHaveLength(0);
@@ -187,7 +257,9 @@ describe('submitReport against the in-memory server', () => {
 		expect(before).toBe(2 + 4); // parts 0 and 1, then four tries of part 2
 		const result = await s.run();
 		expect(result.receivedOn).toBe('2026-11-27');
-		const after = puts(server).slice(before).map((r) => r.path.replace(/.*files\//, ''));
+		const after = puts(server)
+			.slice(before)
+			.map((r) => r.path.replace(/.*files\//, ''));
 		expect(after[0]).toBe('0/parts/2');
 		expect(after).not.toContain('0/parts/0');
 		expect(after).not.toContain('0/parts/1');
@@ -199,14 +271,22 @@ describe('submitReport against the in-memory server', () => {
 		let clock = Date.now();
 		const { server, options } = setup({ now: () => clock });
 		server.partSize = 1024;
-		server.faults.push({ match: (r) => r.method === 'PUT' && r.path.endsWith('/files/0/parts/1'), fail: 'network', times: 4 });
+		server.faults.push({
+			match: (r) => r.method === 'PUT' && r.path.endsWith('/files/0/parts/1'),
+			fail: 'network',
+			times: 4
+		});
 		const s = createSubmission(input(), options);
 		await expect(s.run()).rejects.toMatchObject({ code: 'network' });
 		const before = puts(server).length;
 		clock += 51 * 60 * 1000;
 		await s.run();
 		expect(server.requests.filter((r) => r.path === '/api/v1/intake')).toHaveLength(2);
-		expect(puts(server).slice(before).map((r) => r.path.replace(/.*files\//, ''))[0]).toBe('0/parts/0');
+		expect(
+			puts(server)
+				.slice(before)
+				.map((r) => r.path.replace(/.*files\//, ''))[0]
+		).toBe('0/parts/0');
 	});
 
 	it('re-fetches and re-seals once on recipients_changed (a new staff member appeared)', async () => {
@@ -230,7 +310,9 @@ describe('submitReport against the in-memory server', () => {
 		expect(result.fingerprint).toBe(prepared.fingerprint);
 		const stored = server.reports[0] as NonNullable<(typeof server.reports)[0]>;
 		expect(stored.organ).toBe('o-sf-p01');
-		expect(() => server.staffOpen(stored, server.staff.find((s) => s.organ === 'o-sf-p01') as (typeof server.staff)[0])).not.toThrow();
+		expect(() =>
+			server.staffOpen(stored, server.staff.find((s) => s.organ === 'o-sf-p01') as (typeof server.staff)[0])
+		).not.toThrow();
 	});
 
 	it('refuses to re-seal if the root key changed since the preview', async () => {
@@ -239,8 +321,11 @@ describe('submitReport against the in-memory server', () => {
 		const other = new FakeServer();
 		server.addStaff('o-sf-c01');
 		// the directory is now served by another root
-		const swapped = async (url: string, init?: RequestInit) => (url.startsWith('/api/v1/directory') ? other.fetch(url, init) : server.fetch(url, init));
-		await expect(submitReport(input({ files: [] }), { ...options, prepared, fetch: swapped })).rejects.toMatchObject({ code: 'root_changed' });
+		const swapped = async (url: string, init?: RequestInit) =>
+			url.startsWith('/api/v1/directory') ? other.fetch(url, init) : server.fetch(url, init);
+		await expect(submitReport(input({ files: [] }), { ...options, prepared, fetch: swapped })).rejects.toMatchObject({
+			code: 'root_changed'
+		});
 		expect(server.reports).toHaveLength(0);
 	});
 
@@ -252,7 +337,12 @@ describe('submitReport against the in-memory server', () => {
 
 		const b = setup();
 		b.server.faults.push({ match: (r) => r.path === '/api/v1/reports', fail: 404, code: 'unknown_intake', times: 1 });
-		b.server.faults.push({ match: (r) => r.path === '/api/v1/reports', fail: 409, code: 'incomplete_upload', times: 1 });
+		b.server.faults.push({
+			match: (r) => r.path === '/api/v1/reports',
+			fail: 409,
+			code: 'incomplete_upload',
+			times: 1
+		});
 		await submitReport(input(), b.options);
 		expect(b.server.reports).toHaveLength(1);
 		expect(b.server.requests.filter((r) => r.path === '/api/v1/intake')).toHaveLength(2);
@@ -277,19 +367,33 @@ describe('submitReport against the in-memory server', () => {
 
 	it('checks identity against the real-name flag, and a preview for another choice', () => {
 		const { options } = setup();
-		expect(() => createSubmission(input({ routing: { ...choice, realName: true } }), options)).toThrow(expect.objectContaining({ code: 'invalid_input', field: 'identity' }));
+		expect(() => createSubmission(input({ routing: { ...choice, realName: true } }), options)).toThrow(
+			expect.objectContaining({ code: 'invalid_input', field: 'identity' })
+		);
 		const identity = { name: '李四', contact: '138…', unitOrAddress: '…' };
-		expect(() => createSubmission(input({ details: { ...input().details, identity } }), options)).toThrow(expect.objectContaining({ field: 'identity' }));
-		expect(() => createSubmission(input({ routing: { ...choice, realName: true }, details: { ...input().details, identity } }), options)).not.toThrow();
+		expect(() => createSubmission(input({ details: { ...input().details, identity } }), options)).toThrow(
+			expect.objectContaining({ field: 'identity' })
+		);
+		expect(() =>
+			createSubmission(
+				input({ routing: { ...choice, realName: true }, details: { ...input().details, identity } }),
+				options
+			)
+		).not.toThrow();
 	});
 
 	it('puts the identity inside the ciphertext for a real-name report', async () => {
 		const { server, options } = setup();
 		const identity = { name: `李四 ${CANARY}`, contact: '13800000000', unitOrAddress: '某街道' };
-		await submitReport(input({ routing: { ...choice, realName: true }, details: { ...input().details, identity }, files: [] }), options);
+		await submitReport(
+			input({ routing: { ...choice, realName: true }, details: { ...input().details, identity }, files: [] }),
+			options
+		);
 		const stored = server.reports[0] as NonNullable<(typeof server.reports)[0]>;
 		expect(stored.routing.realName).toBe(true);
-		expect((server.staffOpen(stored, server.staff[0] as (typeof server.staff)[0]).content as { identity: unknown }).identity).toEqual(identity);
+		expect(
+			(server.staffOpen(stored, server.staff[0] as (typeof server.staff)[0]).content as { identity: unknown }).identity
+		).toEqual(identity);
 		expect(Buffer.from(stored.content).includes(Buffer.from('13800000000'))).toBe(false);
 	});
 
@@ -304,7 +408,12 @@ describe('submitReport against the in-memory server', () => {
 		const { server, options } = setup();
 		const { stripImageMetadata } = await import('./exif');
 		const stripped = stripImageMetadata(fixture('gps.jpg'));
-		await submitReport(input({ files: [{ file: new Blob([fixture('gps.jpg') as BlobPart], { type: 'image/jpeg' }), name: 'a.jpg', stripped }] }), options);
+		await submitReport(
+			input({
+				files: [{ file: new Blob([fixture('gps.jpg') as BlobPart], { type: 'image/jpeg' }), name: 'a.jpg', stripped }]
+			}),
+			options
+		);
 		const stored = server.reports[0] as NonNullable<(typeof server.reports)[0]>;
 		const opened = server.staffOpen(stored, server.staff[0] as (typeof server.staff)[0]);
 		expect(Buffer.from(opened.files[0]?.data ?? []).equals(Buffer.from(stripped.data))).toBe(true);
@@ -318,7 +427,13 @@ describe('submitReport, small reports in one request', () => {
 		const paths = server.requests.map((r) => `${r.method} ${r.path}`);
 		expect(paths).toEqual(['GET /api/v1/routing', 'GET /api/v1/directory', 'POST /api/v1/pow', 'POST /api/v1/reports']);
 		expect(server.inlineCommits).toBe(1);
-		expect(events.map((e) => e.phase).filter((p, i, a) => p !== a[i - 1])).toEqual(['preparing', 'encrypting', 'deriving', 'pow', 'committing']);
+		expect(events.map((e) => e.phase).filter((p, i, a) => p !== a[i - 1])).toEqual([
+			'preparing',
+			'encrypting',
+			'deriving',
+			'pow',
+			'committing'
+		]);
 		const stored = server.reports[0]!;
 		expect(stored.locator).toBe(result.locator.replace('-', ''));
 		for (const staff of server.recipients('o-sf-c01', choice.unit)) {

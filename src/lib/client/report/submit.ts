@@ -26,14 +26,30 @@ import { utf8 } from '../../crypto/encoding';
 import { CryptoError } from '../../crypto/errors';
 import { RECEIPT_KDF, type Argon2Params } from '../../crypto/kdf';
 import { encodeKdfSpec, newKdfSpec } from '../../crypto/kdf-spec';
-import { formatLocator, formatReceiptSecret, generateLocator, generateReceiptSecret, receiptAuthHash } from '../../crypto/receipt';
+import {
+	formatLocator,
+	formatReceiptSecret,
+	generateLocator,
+	generateReceiptSecret,
+	receiptAuthHash
+} from '../../crypto/receipt';
 import type { DirectoryEntry } from '../../crypto/directory';
 import { DirectoryAnswerError, verifyServedDirectory } from '../directory-verify';
 import { cryptoWorker } from '../crypto-client';
 import type { KdfProgress } from '../crypto-client';
 import { ReportError, throwIfAborted } from './errors';
 import { requestJson, type FetchLike, type RetryOptions } from './http';
-import { cryptoFailure, encryptFiles, openIntake, uploadParts, type AttachedFile, type EncryptedFile, type FileManifest, type Intake, type ReporterCrypto } from './files';
+import {
+	cryptoFailure,
+	encryptFiles,
+	openIntake,
+	uploadParts,
+	type AttachedFile,
+	type EncryptedFile,
+	type FileManifest,
+	type Intake,
+	type ReporterCrypto
+} from './files';
 import { solve, type PowProgress, type PowSolution, type PowSolver } from './pow';
 import { INLINE_MAX_BYTES } from '../../reporting-limits';
 
@@ -194,10 +210,14 @@ export async function fetchRouting(choice: RoutingChoice, options: NetworkOption
  * (organ, fingerprint, number of recipients) and what `submitReport` seals to. Throws `not_deliverable`,
  * `no_recipients` (no entry passed verification), `directory_untrusted` or `root_changed`.
  */
-export async function prepareRecipients(choice: RoutingChoice, options: PrepareOptions = {}): Promise<PreparedRecipients> {
+export async function prepareRecipients(
+	choice: RoutingChoice,
+	options: PrepareOptions = {}
+): Promise<PreparedRecipients> {
 	const net = { fetch: options.fetch, signal: options.signal };
 	const routing = await fetchRouting(choice, net);
-	if (!routing.deliverable) throw new ReportError('not_deliverable', 'nobody can receive encrypted reports for this unit now');
+	if (!routing.deliverable)
+		throw new ReportError('not_deliverable', 'nobody can receive encrypted reports for this unit now');
 	const q = new URLSearchParams({ organ: routing.organ.id, unit: choice.unit });
 	const answer = await requestJson<unknown>(`/api/v1/directory?${q.toString()}`, net);
 	let verified;
@@ -209,7 +229,9 @@ export async function prepareRecipients(choice: RoutingChoice, options: PrepareO
 		});
 	} catch (e) {
 		if (e instanceof DirectoryAnswerError) {
-			throw new ReportError(e.code === 'ROOT_MISMATCH' ? 'root_changed' : 'directory_untrusted', e.message, { cause: e });
+			throw new ReportError(e.code === 'ROOT_MISMATCH' ? 'root_changed' : 'directory_untrusted', e.message, {
+				cause: e
+			});
 		}
 		throw e;
 	}
@@ -276,10 +298,16 @@ export class Submission {
 	) {
 		this.prepared = options.prepared;
 		const { realName } = input.routing;
-		if (realName && !input.details.identity) throw new ReportError('invalid_input', 'a real-name report needs the identity fields', { field: 'identity' });
-		if (!realName && input.details.identity) throw new ReportError('invalid_input', 'an anonymous report must not carry identity fields', { field: 'identity' });
+		if (realName && !input.details.identity)
+			throw new ReportError('invalid_input', 'a real-name report needs the identity fields', { field: 'identity' });
+		if (!realName && input.details.identity)
+			throw new ReportError('invalid_input', 'an anonymous report must not carry identity fields', {
+				field: 'identity'
+			});
 		if (this.prepared && !sameChoice(this.prepared.choice, input.routing)) {
-			throw new ReportError('invalid_input', 'the previewed recipients are for another routing choice', { field: 'routing' });
+			throw new ReportError('invalid_input', 'the previewed recipients are for another routing choice', {
+				field: 'routing'
+			});
 		}
 	}
 
@@ -290,7 +318,10 @@ export class Submission {
 		if (this.running) throw new ReportError('invalid_input', 'this submission is already running');
 		this.running = true;
 		try {
-			const result = await this.steps(overrides.signal ?? this.options.signal, overrides.onProgress ?? this.options.onProgress);
+			const result = await this.steps(
+				overrides.signal ?? this.options.signal,
+				overrides.onProgress ?? this.options.onProgress
+			);
 			this.result = result;
 			this.wipe();
 			return result;
@@ -313,7 +344,10 @@ export class Submission {
 		this.inlineFiles = undefined;
 	}
 
-	private async steps(signal: AbortSignal | undefined, onProgress: ((p: SubmitProgress) => void) | undefined): Promise<SubmitResult> {
+	private async steps(
+		signal: AbortSignal | undefined,
+		onProgress: ((p: SubmitProgress) => void) | undefined
+	): Promise<SubmitResult> {
 		const o = this.options;
 		const net = { fetch: o.fetch, signal };
 		const crypto = o.crypto ?? cryptoWorker();
@@ -343,8 +377,14 @@ export class Submission {
 			let source: Record<string, unknown>;
 			if (inline) {
 				// One request: the proof of work and the files travel with the commit.
-				this.inlinePow ??= await solve('intake', { ...net, solver: o.powSolver, onProgress: (p: PowProgress) => progress({ phase: 'pow', ...p }) });
-				this.inlineFiles ??= await Promise.all(files.map(async (f) => encodeBase64(new Uint8Array(await f.stream.arrayBuffer()))));
+				this.inlinePow ??= await solve('intake', {
+					...net,
+					solver: o.powSolver,
+					onProgress: (p: PowProgress) => progress({ phase: 'pow', ...p })
+				});
+				this.inlineFiles ??= await Promise.all(
+					files.map(async (f) => encodeBase64(new Uint8Array(await f.stream.arrayBuffer())))
+				);
 				source = { pow: this.inlinePow, files: this.inlineFiles };
 			} else {
 				const now = o.now?.() ?? Date.now();
@@ -357,11 +397,16 @@ export class Submission {
 						net
 					);
 				}
-				await uploadParts(this.intake, files.map((f) => f.stream), this.sent, {
-					...net,
-					retry: o.retry,
-					onProgress: (p) => progress({ phase: 'uploading', ...p })
-				});
+				await uploadParts(
+					this.intake,
+					files.map((f) => f.stream),
+					this.sent,
+					{
+						...net,
+						retry: o.retry,
+						onProgress: (p) => progress({ phase: 'uploading', ...p })
+					}
+				);
 				source = { intake: this.intake.id };
 			}
 			progress({ phase: 'committing' });
@@ -380,7 +425,11 @@ export class Submission {
 					receivedOn: answer.receivedOn,
 					fingerprint: p.fingerprint,
 					organ: p.organ,
-					files: files.map((f) => ({ name: f.manifest.name, metadataRemoved: f.manifest.metadataRemoved, metadataKept: f.metadataKept }))
+					files: files.map((f) => ({
+						name: f.manifest.name,
+						metadataRemoved: f.manifest.metadataRemoved,
+						metadataKept: f.metadataKept
+					}))
 				};
 			} catch (e) {
 				if (!(e instanceof ReportError)) throw e;
@@ -394,7 +443,11 @@ export class Submission {
 					continue;
 				}
 				if (code === 'routing_changed' || code === 'recipients_changed') {
-					throw new ReportError('recipients_changed', 'the server keeps refusing the recipients', { status: e.status, serverCode: code, cause: e });
+					throw new ReportError('recipients_changed', 'the server keeps refusing the recipients', {
+						status: e.status,
+						serverCode: code,
+						cause: e
+					});
 				}
 				if (code === 'locator_taken' && budget.locator-- > 0) {
 					this.receipt = await this.newReceipt(crypto, reportKey, signal, progress);
@@ -437,21 +490,33 @@ export class Submission {
 		try {
 			return encryptContent(reportKey, utf8(JSON.stringify(content)));
 		} catch (e) {
-			if (e instanceof CryptoError && e.code === 'TOO_LARGE') throw new ReportError('content_too_large', 'the report text is too long', { cause: e });
+			if (e instanceof CryptoError && e.code === 'TOO_LARGE')
+				throw new ReportError('content_too_large', 'the report text is too long', { cause: e });
 			throw e;
 		}
 	}
 
 	private seal(reportKey: Uint8Array, prepared: PreparedRecipients): { entryId: string; sealed: string }[] {
-		return prepared.recipients.map((entry) => ({ entryId: encodeBase64(entry.entryId), sealed: encodeBase64(sealKey(reportKey, entry.publicKey)) }));
+		return prepared.recipients.map((entry) => ({
+			entryId: encodeBase64(entry.entryId),
+			sealed: encodeBase64(sealKey(reportKey, entry.publicKey))
+		}));
 	}
 
-	private async newReceipt(crypto: ReporterCrypto, reportKey: Uint8Array, signal: AbortSignal | undefined, progress: (p: SubmitProgress) => void): Promise<Receipt> {
+	private async newReceipt(
+		crypto: ReporterCrypto,
+		reportKey: Uint8Array,
+		signal: AbortSignal | undefined,
+		progress: (p: SubmitProgress) => void
+	): Promise<Receipt> {
 		const secret = generateReceiptSecret();
 		const kdfSpec = encodeKdfSpec(newKdfSpec(this.options.receiptKdf ?? RECEIPT_KDF));
 		let keys: { authKey: Uint8Array; unwrapKey: Uint8Array };
 		try {
-			keys = await crypto.deriveReceiptKeys(secret, kdfSpec, { signal, onProgress: (p) => 'state' in p && progress({ phase: 'deriving', kdf: p }) });
+			keys = await crypto.deriveReceiptKeys(secret, kdfSpec, {
+				signal,
+				onProgress: (p) => 'state' in p && progress({ phase: 'deriving', kdf: p })
+			});
 		} catch (e) {
 			cryptoFailure(e);
 		}
@@ -475,11 +540,23 @@ export class Submission {
 		return {
 			v: 1,
 			...source,
-			routing: { unit: c.unit, position: c.position, kind: c.kind, category: c.category, escalate: c.escalate, realName: c.realName },
+			routing: {
+				unit: c.unit,
+				position: c.position,
+				kind: c.kind,
+				category: c.category,
+				escalate: c.escalate,
+				realName: c.realName
+			},
 			organ: p.organ.id,
 			content: encodeBase64(this.content as Uint8Array),
 			wraps: this.wraps,
-			receipt: { locator: r.locator, kdfSpec: encodeBase64(r.kdfSpec), authHash: encodeBase64(r.authHash), wrappedKey: encodeBase64(r.wrappedKey) }
+			receipt: {
+				locator: r.locator,
+				kdfSpec: encodeBase64(r.kdfSpec),
+				authHash: encodeBase64(r.authHash),
+				wrappedKey: encodeBase64(r.wrappedKey)
+			}
 		};
 	}
 }

@@ -63,7 +63,10 @@ export async function staffJson<T>(
 }
 
 /** GET a stored (encrypted) file stream as a Blob. */
-export async function staffBlob(path: string, options: { signal?: AbortSignal; fetch?: FetchLike } = {}): Promise<Blob> {
+export async function staffBlob(
+	path: string,
+	options: { signal?: AbortSignal; fetch?: FetchLike } = {}
+): Promise<Blob> {
 	const f = options.fetch ?? fetch;
 	let res: Response;
 	try {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { deadlineStatus } from './deadlines';
 
 // Spring Festival 2026: 2026-02-16 … 02-23 off (weekdays 16–20 and 23), Saturday 2026-02-28 a make-up workday.
-const cal = { holidays: ['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-23'], workdays: ['2026-02-14', '2026-02-28'] };
+const cal = {
+	holidays: ['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-23'],
+	workdays: ['2026-02-14', '2026-02-28']
+};
 
 describe('deadlineStatus', () => {
 	it('counts working days left across a holiday and a make-up workday', () => {

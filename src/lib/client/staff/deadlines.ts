@@ -35,10 +35,7 @@ export function makeWorkingDay(cal: CalendarLists): (date: string) => boolean {
 	};
 }
 
-export type DeadlineStatus =
-	| { kind: 'left'; days: number }
-	| { kind: 'today' }
-	| { kind: 'overdue'; days: number };
+export type DeadlineStatus = { kind: 'left'; days: number } | { kind: 'today' } | { kind: 'overdue'; days: number };
 
 /**
  * Where `today` stands against a due date: working days left after today up to and including `due`;

@@ -27,7 +27,16 @@ const c = staff('s-c');
 
 function entry(s: { id: string; pair: nacl.BoxKeyPair }, over: Record<string, unknown> = {}, key = root.secretKey) {
 	return signDirectoryEntry(
-		{ entryId: newEntryId(), staffId: s.id, organId: 'o-up', role: 'inspector', publicKey: s.pair.publicKey, notBefore: NOW / 1000 - 10, notAfter: NOW / 1000 + 1000, ...over },
+		{
+			entryId: newEntryId(),
+			staffId: s.id,
+			organId: 'o-up',
+			role: 'inspector',
+			publicKey: s.pair.publicKey,
+			notBefore: NOW / 1000 - 10,
+			notAfter: NOW / 1000 + 1000,
+			...over
+		},
 		key
 	);
 }
@@ -77,13 +86,19 @@ describe('back-office report crypto', () => {
 
 	it('summarizes by the person and the first non-empty line', () => {
 		expect(summarize(content)).toEqual({ person: '张某 · 县长', snippet: '第一行：收受现金。' });
-		expect(summarize({ v: 1, description: 'x'.repeat(100) }, 10)).toEqual({ person: '', snippet: `${'x'.repeat(10)}…` });
+		expect(summarize({ v: 1, description: 'x'.repeat(100) }, 10)).toEqual({
+			person: '',
+			snippet: `${'x'.repeat(10)}…`
+		});
 	});
 
 	it('re-seals to every verified recipient once, skipping bad entries, and to one colleague for a grant', () => {
 		const k = nacl.randomBytes(32);
 		const forged = entry(c, {}, generateRootKey().secretKey);
-		const r = resealForOrgan(k, answer([entry(a), entry(a), entry(b), forged, entry(c, { organId: 'o-other' })]), { organId: 'o-up', now: NOW });
+		const r = resealForOrgan(k, answer([entry(a), entry(a), entry(b), forged, entry(c, { organId: 'o-other' })]), {
+			organId: 'o-up',
+			now: NOW
+		});
 		expect(r.fingerprint).toBe(rootFingerprint(root.publicKey));
 		expect(r.recipients).toBe(2);
 		expect(r.rejected).toBe(2);
@@ -99,6 +114,8 @@ describe('back-office report crypto', () => {
 		expect(Array.from(openSealedKey(decodeBase64(g!.wrap.sealed), b.pair))).toEqual(Array.from(k));
 		expect(sealForColleague(k, answer([entry(a)]), { organId: 'o-up', staffId: 's-b', now: NOW })).toBeNull();
 		const other = generateRootKey();
-		expect(() => resealForOrgan(k, answer([entry(a)]), { organId: 'o-up', now: NOW, pinnedRootPublicKey: other.publicKey })).toThrow(DirectoryAnswerError);
+		expect(() =>
+			resealForOrgan(k, answer([entry(a)]), { organId: 'o-up', now: NOW, pinnedRootPublicKey: other.publicKey })
+		).toThrow(DirectoryAnswerError);
 	});
 });

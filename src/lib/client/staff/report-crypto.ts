@@ -91,7 +91,11 @@ export function summarize(content: StaffReportContent, maxSnippet = 80): { perso
 	const name = content.person?.name?.trim() ?? '';
 	const post = content.person?.post?.trim() ?? '';
 	const person = [name, post].filter(Boolean).join(' · ');
-	const first = (content.description ?? '').split(/\r?\n/).find((l) => l.trim().length > 0)?.trim() ?? '';
+	const first =
+		(content.description ?? '')
+			.split(/\r?\n/)
+			.find((l) => l.trim().length > 0)
+			?.trim() ?? '';
 	const chars = Array.from(first);
 	const snippet = chars.length > maxSnippet ? `${chars.slice(0, maxSnippet).join('')}…` : first;
 	return { person, snippet };
@@ -126,15 +130,28 @@ function perStaff(entries: DirectoryEntry[]): DirectoryEntry[] {
 export function resealForOrgan(
 	reportKey: Uint8Array,
 	answer: unknown,
-	options: { organId: string; now: Date | number; pinnedRootPublicKey?: Uint8Array; only?: (e: DirectoryEntry) => boolean }
+	options: {
+		organId: string;
+		now: Date | number;
+		pinnedRootPublicKey?: Uint8Array;
+		only?: (e: DirectoryEntry) => boolean;
+	}
 ): ResealResult {
-	const verified = verifyServedDirectory(answer, { organId: options.organId, now: options.now, pinnedRootPublicKey: options.pinnedRootPublicKey });
+	const verified = verifyServedDirectory(answer, {
+		organId: options.organId,
+		now: options.now,
+		pinnedRootPublicKey: options.pinnedRootPublicKey
+	});
 	const chosen = perStaff(verified.valid.filter((e) => (options.only ? options.only(e) : true)));
 	return {
 		fingerprint: verified.fingerprint,
 		recipients: chosen.length,
 		rejected: verified.rejected.length,
-		wraps: chosen.map((e) => ({ staffId: e.staffId, entryId: encodeBase64(e.entryId), sealed: encodeBase64(sealKey(reportKey, e.publicKey)) }))
+		wraps: chosen.map((e) => ({
+			staffId: e.staffId,
+			entryId: encodeBase64(e.entryId),
+			sealed: encodeBase64(sealKey(reportKey, e.publicKey))
+		}))
 	};
 }
 

@@ -18,8 +18,19 @@ import {
 	type SubmitProgress
 } from '$lib/client/report/submit';
 import type { AttachedFile } from '$lib/client/report/files';
-import { openReceipt, parseReceiptInput, type FollowUpReport, type FollowUpSession as LibSession, type OpenProgress } from '$lib/client/report/followup';
-import { deleteDraft as libDeleteDraft, hasDraft, loadDraft, saveDraft as libSaveDraft } from '$lib/client/report/draft';
+import {
+	openReceipt,
+	parseReceiptInput,
+	type FollowUpReport,
+	type FollowUpSession as LibSession,
+	type OpenProgress
+} from '$lib/client/report/followup';
+import {
+	deleteDraft as libDeleteDraft,
+	hasDraft,
+	loadDraft,
+	saveDraft as libSaveDraft
+} from '$lib/client/report/draft';
 
 export { ReportError, isReportError };
 
@@ -50,7 +61,12 @@ export function fetchRouting(
 	q: { unit: string; position: PositionCode; kind: KindCode; escalate: boolean },
 	signal?: AbortSignal
 ): Promise<RoutingAnswer> {
-	const params = new URLSearchParams({ unit: q.unit, position: q.position, kind: q.kind, escalate: q.escalate ? '1' : '0' });
+	const params = new URLSearchParams({
+		unit: q.unit,
+		position: q.position,
+		kind: q.kind,
+		escalate: q.escalate ? '1' : '0'
+	});
 	return requestJson<RoutingAnswer>(`/api/v1/routing?${params}`, { signal });
 }
 
@@ -81,7 +97,10 @@ function warningKind(type: string, name: string): PickedFile['warning'] {
 	const t = type.toLowerCase();
 	const ext = name.toLowerCase().split('.').pop() ?? '';
 	if (t === 'application/pdf' || ext === 'pdf') return 'pdf';
-	if (/word|excel|powerpoint|officedocument|opendocument|msword|ms-excel|rtf/.test(t) || /^(docx?|xlsx?|pptx?|odt|ods|odp|rtf|wps|et)$/.test(ext))
+	if (
+		/word|excel|powerpoint|officedocument|opendocument|msword|ms-excel|rtf/.test(t) ||
+		/^(docx?|xlsx?|pptx?|odt|ods|odp|rtf|wps|et)$/.test(ext)
+	)
 		return 'office';
 	return 'other';
 }
@@ -93,9 +112,21 @@ export async function prepareAttachment(
 	if (canStrip(file.type)) {
 		const r = await stripFileMetadata(file);
 		if (r.error) return { data: file, type: file.type, removed: [], warning: 'unreadable', strip: r };
-		return { data: new Blob([r.data as BlobPart], { type: file.type }), type: file.type, removed: r.removed, warning: null, strip: r };
+		return {
+			data: new Blob([r.data as BlobPart], { type: file.type }),
+			type: file.type,
+			removed: r.removed,
+			warning: null,
+			strip: r
+		};
 	}
-	return { data: file, type: file.type || 'application/octet-stream', removed: [], warning: warningKind(file.type, file.name), strip: null };
+	return {
+		data: file,
+		type: file.type || 'application/octet-stream',
+		removed: [],
+		warning: warningKind(file.type, file.name),
+		strip: null
+	};
 }
 
 /** Display label of a removed-metadata code. */
@@ -127,7 +158,13 @@ export interface ReportForm {
 	personName: string;
 	personPost: string;
 	kind: KindCode;
-	interference: { matter: MatterCode | null; when: string; how: HowCode | null; howDetail: string; othersWhoKnew: string };
+	interference: {
+		matter: MatterCode | null;
+		when: string;
+		how: HowCode | null;
+		howDetail: string;
+		othersWhoKnew: string;
+	};
 	category: CategoryCode | null;
 	description: string;
 	files: PickedFile[];
@@ -184,7 +221,13 @@ export interface FollowUpView {
 	deadlines: { what: string; due: string }[];
 	report: ReportContent | null;
 	files: { id: string; bytes: number; name?: string }[];
-	messages: { id: string | number; author: 'reporter' | 'staff'; sentOn: string; text: string; files: { id: string; bytes: number; name?: string }[] }[];
+	messages: {
+		id: string | number;
+		author: 'reporter' | 'staff';
+		sentOn: string;
+		text: string;
+		files: { id: string; bytes: number; name?: string }[];
+	}[];
 }
 export interface FollowUpSession {
 	view: FollowUpView;
@@ -227,10 +270,20 @@ function inputOf(form: ReportForm): ReportInput {
 			description: form.description,
 			interference:
 				form.kind === 'interference_record' && i.matter && i.how
-					? { matter: i.matter, when: i.when.trim(), how: i.how, howDetail: i.howDetail.trim(), othersWhoKnew: i.othersWhoKnew.trim() }
+					? {
+							matter: i.matter,
+							when: i.when.trim(),
+							how: i.how,
+							howDetail: i.howDetail.trim(),
+							othersWhoKnew: i.othersWhoKnew.trim()
+						}
 					: null,
 			identity: form.realName
-				? { name: form.identity.name.trim(), contact: form.identity.contact.trim(), unitOrAddress: form.identity.unitOrAddress.trim() }
+				? {
+						name: form.identity.name.trim(),
+						contact: form.identity.contact.trim(),
+						unitOrAddress: form.identity.unitOrAddress.trim()
+					}
 				: null
 		},
 		files
@@ -289,7 +342,11 @@ export async function sendReport(
 	const input = inputOf(form);
 	// The preview must match the current choice (category and real-name flag do not change routing).
 	const c = recipients.prepared.choice;
-	const same = c.unit === input.routing.unit && c.position === input.routing.position && c.kind === input.routing.kind && c.escalate === input.routing.escalate;
+	const same =
+		c.unit === input.routing.unit &&
+		c.position === input.routing.position &&
+		c.kind === input.routing.kind &&
+		c.escalate === input.routing.escalate;
 	const prepared = same ? { ...recipients.prepared, choice: input.routing } : undefined;
 	try {
 		const r = await submitReport(input, { prepared, signal: opts.signal, onProgress });
@@ -329,7 +386,13 @@ function toView(r: FollowUpReport): FollowUpView {
 		deadlines: r.deadlines,
 		report: r.content,
 		files: r.files.map((f, i) => ({ id: f.id, bytes: f.bytes, name: manifest.find((x) => x.index === i)?.name })),
-		messages: r.messages.map((msg) => ({ id: msg.id, author: msg.author, sentOn: msg.sentOn, text: msg.text ?? '', files: msg.files }))
+		messages: r.messages.map((msg) => ({
+			id: msg.id,
+			author: msg.author,
+			sentOn: msg.sentOn,
+			text: msg.text ?? '',
+			files: msg.files
+		}))
 	};
 }
 

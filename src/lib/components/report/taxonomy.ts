@@ -22,8 +22,16 @@ export const KINDS: Choice<KindCode>[] = [
 	{ code: 'public_tip', label: m.report_kind_public_tip, hint: m.report_kind_public_tip_hint },
 	{ code: 'member_tip', label: m.report_kind_member_tip, hint: m.report_kind_member_tip_hint },
 	{ code: 'peer_report', label: m.report_kind_peer_report, hint: m.report_kind_peer_report_hint },
-	{ code: 'interference_record', label: m.report_kind_interference_record, hint: m.report_kind_interference_record_hint },
-	{ code: 'criticism_suggestion', label: m.report_kind_criticism_suggestion, hint: m.report_kind_criticism_suggestion_hint }
+	{
+		code: 'interference_record',
+		label: m.report_kind_interference_record,
+		hint: m.report_kind_interference_record_hint
+	},
+	{
+		code: 'criticism_suggestion',
+		label: m.report_kind_criticism_suggestion,
+		hint: m.report_kind_criticism_suggestion_hint
+	}
 ];
 
 export type MatterCode = 'cadre_selection' | 'project' | 'discipline_enforcement' | 'judicial' | 'other';
@@ -76,13 +84,25 @@ export const CATEGORY_GROUPS: { label: Msg; items: Choice<CategoryCode>[] }[] = 
 	{
 		label: m.report_category_group_misconduct,
 		items: [
-			{ code: 'corruption_bribery', label: m.report_category_corruption_bribery, hint: m.report_category_corruption_bribery_hint },
+			{
+				code: 'corruption_bribery',
+				label: m.report_category_corruption_bribery,
+				hint: m.report_category_corruption_bribery_hint
+			},
 			{ code: 'abuse_of_power', label: m.report_category_abuse_of_power, hint: m.report_category_abuse_of_power_hint },
 			{ code: 'dereliction', label: m.report_category_dereliction, hint: m.report_category_dereliction_hint },
 			{ code: 'rent_seeking', label: m.report_category_rent_seeking, hint: m.report_category_rent_seeking_hint },
-			{ code: 'benefit_transfer', label: m.report_category_benefit_transfer, hint: m.report_category_benefit_transfer_hint },
+			{
+				code: 'benefit_transfer',
+				label: m.report_category_benefit_transfer,
+				hint: m.report_category_benefit_transfer_hint
+			},
 			{ code: 'favouritism', label: m.report_category_favouritism, hint: m.report_category_favouritism_hint },
-			{ code: 'waste_state_assets', label: m.report_category_waste_state_assets, hint: m.report_category_waste_state_assets_hint }
+			{
+				code: 'waste_state_assets',
+				label: m.report_category_waste_state_assets,
+				hint: m.report_category_waste_state_assets_hint
+			}
 		]
 	},
 	{

@@ -59,10 +59,12 @@ export function outcomeText(o: unknown, labels: WorkflowLabels): string {
 		if (typeof x.measure === 'string') parts.push(pick(labels.outcome.measures, x.measure));
 		if (typeof x.party === 'string') parts.push(pick(labels.outcome.party, x.party));
 		if (typeof x.government === 'string') parts.push(pick(labels.outcome.government, x.government));
-		if (Array.isArray(x.organizational)) for (const k of x.organizational) parts.push(pick(labels.outcome.organizational, String(k)));
+		if (Array.isArray(x.organizational))
+			for (const k of x.organizational) parts.push(pick(labels.outcome.organizational, String(k)));
 		if (x.procuratorate === true) parts.push(pick(labels.outcome.other, 'procuratorate'));
 	}
-	if (x.kind === 'cleared' && x.falseAccusationReferral === true) parts.push(pick(labels.outcome.other, 'false_accusation_referral'));
+	if (x.kind === 'cleared' && x.falseAccusationReferral === true)
+		parts.push(pick(labels.outcome.other, 'false_accusation_referral'));
 	return parts.filter(Boolean).join('；');
 }
 

@@ -20,7 +20,14 @@ export interface InboxItem {
 export interface InboxAnswer {
 	items: InboxItem[];
 	next: string | null;
-	counts: { total: number; overdue: number; dueSoon: number; unassigned: number; mine: number; byState: Record<string, number> };
+	counts: {
+		total: number;
+		overdue: number;
+		dueSoon: number;
+		unassigned: number;
+		mine: number;
+		byState: Record<string, number>;
+	};
 }
 
 export interface Person {
@@ -59,11 +66,35 @@ export interface ReportView {
 	};
 	messages: { id: number; author: 'reporter' | 'staff'; sentOn: string; body: string; files: FileRef[] }[];
 	notes: { id: number; author: Person | null; at: string; body: string }[];
-	events: { id: number; at: string; actor: Person | null; action: string; fromState: string | null; toState: string | null; organId: string | null; note: string | null; outcome: unknown }[];
+	events: {
+		id: number;
+		at: string;
+		actor: Person | null;
+		action: string;
+		fromState: string | null;
+		toState: string | null;
+		organId: string | null;
+		note: string | null;
+		outcome: unknown;
+	}[];
 	deadlines: { code: string; startedOn: string; dueOn: string; metOn: string | null }[];
-	pending: { action: string; requestedBy: Person; requestedAt: string; target: string | null; outcome: unknown; note: string | null; wraps: number } | null;
+	pending: {
+		action: string;
+		requestedBy: Person;
+		requestedAt: string;
+		target: string | null;
+		outcome: unknown;
+		note: string | null;
+		wraps: number;
+	} | null;
 	links: { id: string; locator: string; kind: string }[];
-	allowedActions: { action: string; label: { zh: string; en: string }; to: string | null; requires: string[]; outcome: string | null }[];
+	allowedActions: {
+		action: string;
+		label: { zh: string; en: string };
+		to: string | null;
+		requires: string[];
+		outcome: string | null;
+	}[];
 	organStaff: { id: string; displayName: string; role: string; canSee: boolean }[];
 	grants: { staffId: string; displayName: string; grantedBy: Person | null }[];
 	role: 'inspector' | 'head' | null;

@@ -39,11 +39,24 @@ export async function computeVectors(): Promise<Record<string, Record<string, st
 		notBefore: 1_767_225_600, // 2026-01-01T00:00:00Z
 		notAfter: 1_798_761_600 // 2027-01-01T00:00:00Z
 	};
-	const attachment = encryptAttachmentWithFileId(reportKey, utf8('hello, attachment'), { name: '证据.txt', type: 'text/plain' }, fill(0x66, 16));
-	const attachmentMulti = encryptAttachmentWithFileId(reportKey, multi, { name: 'scan.pdf', type: 'application/pdf' }, fill(0x67, 16));
+	const attachment = encryptAttachmentWithFileId(
+		reportKey,
+		utf8('hello, attachment'),
+		{ name: '证据.txt', type: 'text/plain' },
+		fill(0x66, 16)
+	);
+	const attachmentMulti = encryptAttachmentWithFileId(
+		reportKey,
+		multi,
+		{ name: 'scan.pdf', type: 'application/pdf' },
+		fill(0x67, 16)
+	);
 	const contentBlob = encryptContentWithNonce(reportKey, content, seq(0x40, 24));
 	return {
-		crockford: { input: '00443214c74254b635cf84653a56d7c675be77df', output: encodeCrockford(fromHex('00443214c74254b635cf84653a56d7c675be77df')) },
+		crockford: {
+			input: '00443214c74254b635cf84653a56d7c675be77df',
+			output: encodeCrockford(fromHex('00443214c74254b635cf84653a56d7c675be77df'))
+		},
 		subkey: { key: toHex(reportKey), label: 'content', output: toHex(subkey(reportKey, 'content')) },
 		content: {
 			reportKey: toHex(reportKey),
@@ -53,7 +66,12 @@ export async function computeVectors(): Promise<Record<string, Record<string, st
 			output: toHex(contentBlob),
 			outputSha256: toHex(sha256(contentBlob))
 		},
-		wrappedKey: { key: toHex(fill(0x11, 32)), kek: toHex(fill(0x22, 32)), nonce: toHex(fill(0x33, 24)), output: toHex(wrapKeyWithNonce(fill(0x11, 32), fill(0x22, 32), fill(0x33, 24))) },
+		wrappedKey: {
+			key: toHex(fill(0x11, 32)),
+			kek: toHex(fill(0x22, 32)),
+			nonce: toHex(fill(0x33, 24)),
+			output: toHex(wrapKeyWithNonce(fill(0x11, 32), fill(0x22, 32), fill(0x33, 24)))
+		},
 		sealedKey: {
 			key: toHex(fill(0x11, 32)),
 			recipientSecretKey: toHex(recipientSecret),
@@ -61,7 +79,12 @@ export async function computeVectors(): Promise<Record<string, Record<string, st
 			ephemeralSecretKey: toHex(fill(0x55, 32)),
 			output: toHex(sealKeyWithEphemeral(fill(0x11, 32), entry.publicKey, fill(0x55, 32)))
 		},
-		chunkNonce: { fileId: toHex(fill(0x66, 16)), index: '5', final: 'true', output: toHex(chunkNonce(fill(0x66, 16), 5, true)) },
+		chunkNonce: {
+			fileId: toHex(fill(0x66, 16)),
+			index: '5',
+			final: 'true',
+			output: toHex(chunkNonce(fill(0x66, 16), 5, true))
+		},
 		attachment: {
 			reportKey: toHex(reportKey),
 			fileId: toHex(fill(0x66, 16)),
@@ -111,7 +134,9 @@ export async function computeVectors(): Promise<Record<string, Record<string, st
 			issuedAt: '1780000000',
 			entryIds: toHex(fill(0xdd, 16)),
 			publicKeys: '',
-			output: toHex(signRevocationList({ issuedAt: 1_780_000_000, entryIds: [fill(0xdd, 16)], publicKeys: [] }, root.secretKey))
+			output: toHex(
+				signRevocationList({ issuedAt: 1_780_000_000, entryIds: [fill(0xdd, 16)], publicKeys: [] }, root.secretKey)
+			)
 		}
 	};
 }

@@ -85,17 +85,29 @@ describe('the entry format', () => {
 	});
 
 	it('null and empty string, and field boundaries, encode differently', () => {
-		const base = { seq: 1, at: '2026-01-01T00:00:00.000Z', actor: 'a', action: 'x', reportId: null, organId: 'o', details: null, prevHash: ZERO_HASH };
+		const base = {
+			seq: 1,
+			at: '2026-01-01T00:00:00.000Z',
+			actor: 'a',
+			action: 'x',
+			reportId: null,
+			organId: 'o',
+			details: null,
+			prevHash: ZERO_HASH
+		};
 		expect(() => computeHash({ ...base, reportId: '' })).toThrow(AuditFormatError); // empty ids are refused, not confused with null
 		const h1 = computeHash({ ...base, actor: 'ab', action: 'c' });
 		const h2 = computeHash({ ...base, actor: 'a', action: 'bc' });
 		expect(h1).not.toBe(h2);
-		expect(computeHash({ ...base, reportId: null, organId: 'o' })).not.toBe(computeHash({ ...base, reportId: 'o', organId: null }));
+		expect(computeHash({ ...base, reportId: null, organId: 'o' })).not.toBe(
+			computeHash({ ...base, reportId: 'o', organId: null })
+		);
 	});
 
 	it('canonical JSON sorts keys at every depth and refuses what is not JSON', () => {
 		expect(canonicalJson({ b: [1, { y: 2, x: 'é"' }], a: -0 })).toBe('{"a":0,"b":[1,{"x":"é\\"","y":2}]}');
 		expect(canonicalJson(JSON.parse('{"__proto__":1,"a":true}'))).toBe('{"__proto__":1,"a":true}');
+		// eslint-disable-next-line no-sparse-arrays -- an array with a hole is one of the values refused
 		for (const bad of [NaN, Infinity, undefined, new Date(0), 1n, () => 1, [1, , 2], new Map()]) {
 			expect(() => canonicalJson(bad), String(bad)).toThrow(AuditFormatError);
 		}
@@ -105,7 +117,15 @@ describe('the entry format', () => {
 		expect(normalizeAt(new Date('2026-02-13T09:30:00Z'))).toBe('2026-02-13T09:30:00.000Z');
 		expect(normalizeAt('2026-02-13T17:30:00+08:00')).toBe('2026-02-13T09:30:00.000Z');
 		expect(normalizeAt('2026-02-13T09:30:00.120000Z')).toBe('2026-02-13T09:30:00.120Z');
-		for (const bad of ['2026-02-13', '2026-02-13T09:30:00.1234Z', '2026-02-31T00:00:00Z', '2026-02-31T08:00:00+08:00', '2026-02-13T24:00:00Z', 'yesterday', 12]) {
+		for (const bad of [
+			'2026-02-13',
+			'2026-02-13T09:30:00.1234Z',
+			'2026-02-31T00:00:00Z',
+			'2026-02-31T08:00:00+08:00',
+			'2026-02-13T24:00:00Z',
+			'yesterday',
+			12
+		]) {
 			expect(() => normalizeAt(bad), String(bad)).toThrow(AuditFormatError);
 		}
 	});
@@ -162,7 +182,12 @@ describe('verifying', () => {
 			for (const [name, change, reason] of tamper) {
 				const c = chain(N);
 				c[k] = change(c[k] as AuditEntry);
-				expect(verifyChainSync(c), `${name} of row ${k + 1}`).toEqual({ ok: false, firstBad: BigInt(k + 1), index: k, reason });
+				expect(verifyChainSync(c), `${name} of row ${k + 1}`).toEqual({
+					ok: false,
+					firstBad: BigInt(k + 1),
+					index: k,
+					reason
+				});
 			}
 			const up = chain(N);
 			up[k] = { ...(up[k] as AuditEntry), seq: BigInt(k + 1 + 5) };
@@ -187,7 +212,9 @@ describe('verifying', () => {
 	it('detects two rows swapped, in content or in order', () => {
 		const c = chain(N);
 		const [i, j] = [3, 6];
-		const swapped = c.map((e, n) => (n === i ? { ...(c[j] as AuditEntry), seq: e.seq } : n === j ? { ...(c[i] as AuditEntry), seq: e.seq } : e));
+		const swapped = c.map((e, n) =>
+			n === i ? { ...(c[j] as AuditEntry), seq: e.seq } : n === j ? { ...(c[i] as AuditEntry), seq: e.seq } : e
+		);
 		expect(verifyChainSync(swapped)).toEqual({ ok: false, firstBad: BigInt(i + 1), index: i, reason: 'prev_mismatch' });
 		const reordered = [...c];
 		reordered[i] = c[j] as AuditEntry;
@@ -202,7 +229,12 @@ describe('verifying', () => {
 
 	it('detects a deleted first or middle row', () => {
 		const c = chain(N);
-		expect(verifyChainSync([...c.slice(0, 4), ...c.slice(5)])).toEqual({ ok: false, firstBad: 6n, index: 4, reason: 'seq_gap' });
+		expect(verifyChainSync([...c.slice(0, 4), ...c.slice(5)])).toEqual({
+			ok: false,
+			firstBad: 6n,
+			index: 4,
+			reason: 'seq_gap'
+		});
 		expect(verifyChainSync(c.slice(1))).toEqual({ ok: false, firstBad: 2n, index: 0, reason: 'seq_gap' });
 		// deleted and the rest renumbered: the next row no longer links
 		const renumbered = [...c.slice(0, 4), ...c.slice(5).map((e) => ({ ...e, seq: BigInt(e.seq) - 1n }))];
@@ -214,7 +246,12 @@ describe('verifying', () => {
 		const anchor = { count: N, head: (c[N - 1] as AuditEntry).hash };
 		expect(verifyChainSync(c, { anchor }).ok).toBe(true);
 		expect(verifyChainSync(c.slice(0, -1))).toMatchObject({ ok: true, count: N - 1 }); // without an anchor it cannot be seen
-		expect(verifyChainSync(c.slice(0, -1), { anchor })).toEqual({ ok: false, firstBad: BigInt(N), index: N - 1, reason: 'truncated' });
+		expect(verifyChainSync(c.slice(0, -1), { anchor })).toEqual({
+			ok: false,
+			firstBad: BigInt(N),
+			index: N - 1,
+			reason: 'truncated'
+		});
 		expect(verifyChainSync([], { anchor })).toEqual({ ok: false, firstBad: 1n, index: 0, reason: 'truncated' });
 		// entries appended after the anchor are fine
 		const longer = [...c, nextEntry(c[N - 1] as AuditEntry, fields(N))];
@@ -227,16 +264,31 @@ describe('verifying', () => {
 		const prev = c[k] as AuditEntry;
 		// 1) with a seq that is already taken
 		const dup = nextEntry(c[k - 1] as AuditEntry, fields(99));
-		expect(verifyChainSync([...c.slice(0, k + 1), dup, ...c.slice(k + 1)])).toEqual({ ok: false, firstBad: 5n, index: k + 1, reason: 'seq_order' });
+		expect(verifyChainSync([...c.slice(0, k + 1), dup, ...c.slice(k + 1)])).toEqual({
+			ok: false,
+			firstBad: 5n,
+			index: k + 1,
+			reason: 'seq_order'
+		});
 		// 2) well formed and linked, the later rows renumbered but not re-hashed
 		const inserted = nextEntry(prev, fields(99));
 		const shifted = c.slice(k + 1).map((e) => ({ ...e, seq: BigInt(e.seq) + 1n }));
-		expect(verifyChainSync([...c.slice(0, k + 1), inserted, ...shifted])).toEqual({ ok: false, firstBad: 7n, index: k + 2, reason: 'prev_mismatch' });
+		expect(verifyChainSync([...c.slice(0, k + 1), inserted, ...shifted])).toEqual({
+			ok: false,
+			firstBad: 7n,
+			index: k + 2,
+			reason: 'prev_mismatch'
+		});
 		// 3) everything after it re-hashed: only the anchor catches it
 		const forged = rechain([...c.slice(0, k + 1), inserted, ...shifted], k + 1);
 		expect(verifyChainSync(forged).ok).toBe(true);
 		const anchor = { count: N, head: (c[N - 1] as AuditEntry).hash };
-		expect(verifyChainSync(forged, { anchor })).toEqual({ ok: false, firstBad: BigInt(N), index: N - 1, reason: 'anchor_mismatch' });
+		expect(verifyChainSync(forged, { anchor })).toEqual({
+			ok: false,
+			firstBad: BigInt(N),
+			index: N - 1,
+			reason: 'anchor_mismatch'
+		});
 	});
 
 	it('the streaming verifier stops at the first failure and keeps reporting it', () => {
@@ -254,7 +306,9 @@ describe('verifying', () => {
 describe('random chains (fast-check)', () => {
 	const json = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>;
 	const row = fc.record({
-		at: fc.integer({ min: Date.parse('2025-01-01T00:00:00Z'), max: Date.parse('2027-12-31T00:00:00Z') }).map((t) => new Date(t).toISOString()),
+		at: fc
+			.integer({ min: Date.parse('2025-01-01T00:00:00Z'), max: Date.parse('2027-12-31T00:00:00Z') })
+			.map((t) => new Date(t).toISOString()),
 		actor: fc.oneof(fc.constant('system'), fc.uuid()),
 		action: fc.constantFrom('report.open', 'workflow.approve', 'report.grant', 'admin.staff.create'),
 		reportId: fc.option(fc.uuid(), { nil: null }),
@@ -281,7 +335,11 @@ describe('random chains (fast-check)', () => {
 		fc.assert(
 			fc.property(cleanRows, (rows) => {
 				const c = build(rows);
-				const trip = c.map((e) => ({ ...e, details: JSON.parse(JSON.stringify(e.details)) as Json, at: new Date(String(e.at)) }));
+				const trip = c.map((e) => ({
+					...e,
+					details: JSON.parse(JSON.stringify(e.details)) as Json,
+					at: new Date(String(e.at))
+				}));
 				const r = verifyChainSync(trip);
 				expect(r).toEqual({ ok: true, count: c.length, head: c[c.length - 1]?.hash, lastSeq: BigInt(c.length) });
 			}),
@@ -291,35 +349,53 @@ describe('random chains (fast-check)', () => {
 
 	it('any single change to a row is found at that row; any single deletion at the next', () => {
 		fc.assert(
-			fc.property(cleanRows, fc.nat(), fc.constantFrom('at', 'actor', 'action', 'reportId', 'organId', 'details', 'prevHash', 'hash'), fc.nat(), (rows, at, field, pos) => {
-				const c = build(rows);
-				const k = at % c.length;
-				const e = c[k] as AuditEntry;
-				const changed: AuditEntry =
-					field === 'at' ? { ...e, at: new Date(Date.parse(String(e.at)) + 1).toISOString() }
-					: field === 'actor' ? { ...e, actor: `${e.actor}!` }
-					: field === 'action' ? { ...e, action: `${e.action}.x` }
-					: field === 'reportId' ? { ...e, reportId: e.reportId === null ? 'r' : null }
-					: field === 'organId' ? { ...e, organId: e.organId === null ? 'o' : `${e.organId}o` }
-					: field === 'details' ? { ...e, details: { ...(e.details as Record<string, Json>), not_generated: 1 } }
-					: field === 'prevHash' ? { ...e, prevHash: createHash('sha256').update(e.prevHash).digest('hex') }
-					: { ...e, hash: createHash('sha256').update(e.hash).digest('hex') };
-				const t = [...c];
-				t[k] = changed;
-				const r = verifyChainSync(t);
-				expect(r).toEqual({ ok: false, firstBad: BigInt(k + 1), index: k, reason: field === 'prevHash' ? 'prev_mismatch' : 'hash_mismatch' });
-				if (c.length > 1) {
-					const d = pos % c.length;
-					const without = c.filter((_, n) => n !== d);
-					const anchor = { count: c.length, head: c[c.length - 1]?.hash as string };
-					const rd = verifyChainSync(without, { anchor });
-					expect(rd.ok).toBe(false);
-					if (!rd.ok) {
-						expect(rd.firstBad).toBe(BigInt(d + 2 <= c.length ? d + 2 : c.length));
-						expect(rd.reason).toBe(d === c.length - 1 ? 'truncated' : 'seq_gap');
+			fc.property(
+				cleanRows,
+				fc.nat(),
+				fc.constantFrom('at', 'actor', 'action', 'reportId', 'organId', 'details', 'prevHash', 'hash'),
+				fc.nat(),
+				(rows, at, field, pos) => {
+					const c = build(rows);
+					const k = at % c.length;
+					const e = c[k] as AuditEntry;
+					const changed: AuditEntry =
+						field === 'at'
+							? { ...e, at: new Date(Date.parse(String(e.at)) + 1).toISOString() }
+							: field === 'actor'
+								? { ...e, actor: `${e.actor}!` }
+								: field === 'action'
+									? { ...e, action: `${e.action}.x` }
+									: field === 'reportId'
+										? { ...e, reportId: e.reportId === null ? 'r' : null }
+										: field === 'organId'
+											? { ...e, organId: e.organId === null ? 'o' : `${e.organId}o` }
+											: field === 'details'
+												? { ...e, details: { ...(e.details as Record<string, Json>), not_generated: 1 } }
+												: field === 'prevHash'
+													? { ...e, prevHash: createHash('sha256').update(e.prevHash).digest('hex') }
+													: { ...e, hash: createHash('sha256').update(e.hash).digest('hex') };
+					const t = [...c];
+					t[k] = changed;
+					const r = verifyChainSync(t);
+					expect(r).toEqual({
+						ok: false,
+						firstBad: BigInt(k + 1),
+						index: k,
+						reason: field === 'prevHash' ? 'prev_mismatch' : 'hash_mismatch'
+					});
+					if (c.length > 1) {
+						const d = pos % c.length;
+						const without = c.filter((_, n) => n !== d);
+						const anchor = { count: c.length, head: c[c.length - 1]?.hash as string };
+						const rd = verifyChainSync(without, { anchor });
+						expect(rd.ok).toBe(false);
+						if (!rd.ok) {
+							expect(rd.firstBad).toBe(BigInt(d + 2 <= c.length ? d + 2 : c.length));
+							expect(rd.reason).toBe(d === c.length - 1 ? 'truncated' : 'seq_gap');
+						}
 					}
 				}
-			}),
+			),
 			{ numRuns: 300 }
 		);
 	});

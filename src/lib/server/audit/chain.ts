@@ -158,7 +158,14 @@ export function normalizeAt(at: unknown): string {
 		// The written fields must be a real date and time (no 31 February, no 24:00), whatever the offset.
 		const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
 		const wall = new Date(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s));
-		if (wall.getUTCFullYear() !== y || wall.getUTCMonth() !== (mo as number) - 1 || wall.getUTCDate() !== d || wall.getUTCHours() !== h || wall.getUTCMinutes() !== mi || wall.getUTCSeconds() !== s) {
+		if (
+			wall.getUTCFullYear() !== y ||
+			wall.getUTCMonth() !== (mo as number) - 1 ||
+			wall.getUTCDate() !== d ||
+			wall.getUTCHours() !== h ||
+			wall.getUTCMinutes() !== mi ||
+			wall.getUTCSeconds() !== s
+		) {
 			throw new AuditFormatError(`at: not a real instant: ${at}`);
 		}
 		ms = Date.parse(at);
@@ -232,17 +239,39 @@ export function computeHash(entry: Omit<AuditEntry, 'hash'>): string {
 
 /** Keys that must never appear in details (a tripwire for plaintext or reporter data, not a proof). */
 const FORBIDDEN_DETAIL_KEYS = new Set(
-	['plaintext', 'content', 'body', 'text', 'message', 'subject', 'title', 'ip', 'ipaddress', 'remoteaddress', 'useragent', 'email', 'phone', 'reporter', 'reportername', 'contact', 'password', 'secret', 'receipt'].map((k) => k.toLowerCase())
+	[
+		'plaintext',
+		'content',
+		'body',
+		'text',
+		'message',
+		'subject',
+		'title',
+		'ip',
+		'ipaddress',
+		'remoteaddress',
+		'useragent',
+		'email',
+		'phone',
+		'reporter',
+		'reportername',
+		'contact',
+		'password',
+		'secret',
+		'receipt'
+	].map((k) => k.toLowerCase())
 );
 export const MAX_DETAILS_BYTES = 8192;
 
 function checkDetails(value: Json, depth = 0): void {
 	if (depth > 6) throw new AuditFormatError('details: nested too deep');
-	if (typeof value === 'string' && value.includes('\u0000')) throw new AuditFormatError('details: NUL cannot be stored');
+	if (typeof value === 'string' && value.includes('\u0000'))
+		throw new AuditFormatError('details: NUL cannot be stored');
 	if (Array.isArray(value)) for (const v of value as readonly Json[]) checkDetails(v, depth + 1);
 	else if (typeof value === 'object' && value !== null) {
 		for (const [k, v] of Object.entries(value)) {
-			if (FORBIDDEN_DETAIL_KEYS.has(k.toLowerCase())) throw new AuditFormatError(`details: key "${k}" is not allowed in the audit log`);
+			if (FORBIDDEN_DETAIL_KEYS.has(k.toLowerCase()))
+				throw new AuditFormatError(`details: key "${k}" is not allowed in the audit log`);
 			if (k.includes('\u0000')) throw new AuditFormatError('details: NUL cannot be stored');
 			checkDetails(v, depth + 1);
 		}
@@ -253,13 +282,23 @@ function checkDetails(value: Json, depth = 0): void {
  * The entry that follows `head` (null for the first entry of the log). Also refuses details that cannot be
  * stored (NUL), are too large, or carry a key from the forbidden list.
  */
-export function nextEntry(head: { readonly seq: bigint | number | string; readonly hash: string } | null, fields: AuditFields, options: { readonly genesis?: string; readonly firstSeq?: bigint | number } = {}): AuditEntry {
-	for (const [name, v] of [['actor', fields.actor], ['action', fields.action], ['reportId', fields.reportId], ['organId', fields.organId]] as const) {
+export function nextEntry(
+	head: { readonly seq: bigint | number | string; readonly hash: string } | null,
+	fields: AuditFields,
+	options: { readonly genesis?: string; readonly firstSeq?: bigint | number } = {}
+): AuditEntry {
+	for (const [name, v] of [
+		['actor', fields.actor],
+		['action', fields.action],
+		['reportId', fields.reportId],
+		['organId', fields.organId]
+	] as const) {
 		if (typeof v === 'string' && v.includes('\u0000')) throw new AuditFormatError(`${name}: NUL cannot be stored`);
 	}
 	checkDetails(fields.details);
 	const json = canonicalJson(fields.details);
-	if (encoder.encode(json).length > MAX_DETAILS_BYTES) throw new AuditFormatError(`details: more than ${MAX_DETAILS_BYTES} bytes`);
+	if (encoder.encode(json).length > MAX_DETAILS_BYTES)
+		throw new AuditFormatError(`details: more than ${MAX_DETAILS_BYTES} bytes`);
 	const seq = head ? normalizeSeq(head.seq) + 1n : normalizeSeq(options.firstSeq ?? FIRST_SEQ);
 	const prevHash = head ? head.hash : (options.genesis ?? ZERO_HASH);
 	const base = {
@@ -303,7 +342,8 @@ export class ChainVerifier {
 		if (this.failure) return this.failure;
 		const index = this.index;
 		const expected = this.lastSeq === null ? this.firstSeq : this.lastSeq + 1n;
-		const fail = (firstBad: bigint, reason: ChainFailureReason): Failure => (this.failure = { ok: false, firstBad, index, reason });
+		const fail = (firstBad: bigint, reason: ChainFailureReason): Failure =>
+			(this.failure = { ok: false, firstBad, index, reason });
 
 		let seq: bigint;
 		try {
@@ -313,7 +353,11 @@ export class ChainVerifier {
 		}
 		if (seq < expected) return fail(seq, 'seq_order');
 		if (seq > expected) return fail(seq, 'seq_gap');
-		if (entry.prevHash !== this.lastHash) return fail(seq, typeof entry.prevHash === 'string' && HEX64.test(entry.prevHash) ? 'prev_mismatch' : 'malformed');
+		if (entry.prevHash !== this.lastHash)
+			return fail(
+				seq,
+				typeof entry.prevHash === 'string' && HEX64.test(entry.prevHash) ? 'prev_mismatch' : 'malformed'
+			);
 		let hash: string;
 		try {
 			hash = computeHash(entry);
@@ -321,7 +365,8 @@ export class ChainVerifier {
 			return fail(seq, 'malformed');
 		}
 		if (hash !== entry.hash) return fail(seq, 'hash_mismatch');
-		if (this.anchorSeq !== null && seq === this.anchorSeq && hash !== this.anchorHead) return fail(seq, 'anchor_mismatch');
+		if (this.anchorSeq !== null && seq === this.anchorSeq && hash !== this.anchorHead)
+			return fail(seq, 'anchor_mismatch');
 
 		this.index++;
 		this.lastSeq = seq;
@@ -348,7 +393,10 @@ export function verifyChainSync(entries: Iterable<AuditEntry>, options: VerifyOp
 }
 
 /** Verifies entries given in seq order, from an iterable or an async iterable (a database cursor). */
-export async function verifyChain(entries: Iterable<AuditEntry> | AsyncIterable<AuditEntry>, options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyChain(
+	entries: Iterable<AuditEntry> | AsyncIterable<AuditEntry>,
+	options: VerifyOptions = {}
+): Promise<VerifyResult> {
 	const v = new ChainVerifier(options);
 	for await (const e of entries) if (v.push(e)) break;
 	return v.finish();

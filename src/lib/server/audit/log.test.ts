@@ -33,18 +33,41 @@ async function tampered(db: Db, tamper: (tx: Db) => Promise<void>, anchor?: { co
 
 async function fill(db: Db, n: number): Promise<void> {
 	for (let i = 0; i < n; i++) {
-		await appendAuditTx(db, { actor: '00000000-0000-4000-8000-00000000000' + (i % 10), action: i % 2 ? 'report.open' : 'workflow.register', reportId: null, organId: 'o-city', details: { i, list: [1, 'two'] } });
+		await appendAuditTx(db, {
+			actor: '00000000-0000-4000-8000-00000000000' + (i % 10),
+			action: i % 2 ? 'report.open' : 'workflow.register',
+			reportId: null,
+			organId: 'o-city',
+			details: { i, list: [1, 'two'] }
+		});
 	}
 }
 
-function runVerify(env: Record<string, string>, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+function runVerify(
+	env: Record<string, string>,
+	args: string[] = []
+): Promise<{ code: number; stdout: string; stderr: string }> {
 	const root = process.cwd();
 	const clean: Record<string, string> = {};
-	for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('VITEST') && !k.startsWith('__VITEST') && k !== 'NODE_OPTIONS' && k !== 'DATABASE_URL' && k !== 'DATA_DIR') clean[k] = v;
+	for (const [k, v] of Object.entries(process.env))
+		if (
+			v !== undefined &&
+			!k.startsWith('VITEST') &&
+			!k.startsWith('__VITEST') &&
+			k !== 'NODE_OPTIONS' &&
+			k !== 'DATABASE_URL' &&
+			k !== 'DATA_DIR'
+		)
+			clean[k] = v;
 	return new Promise((resolve) => {
-		execFile(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/audit-verify.ts', ...args], { cwd: root, env: { ...clean, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
-			resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-		});
+		execFile(
+			process.execPath,
+			[path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/audit-verify.ts', ...args],
+			{ cwd: root, env: { ...clean, ...env }, timeout: 120_000 },
+			(err, stdout, stderr) => {
+				resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+			}
+		);
 	});
 }
 
@@ -53,10 +76,20 @@ describeDb('audit log', (get, backend) => {
 		const { db } = get();
 		expect(await verifyAuditLog(db)).toMatchObject({ ok: true, count: 0 });
 		await fill(db, 5);
-		await Promise.all(Array.from({ length: 12 }, (_, i) => appendAuditTx(db, { actor: 'system', action: 'test.parallel', reportId: null, organId: null, details: { i } })));
+		await Promise.all(
+			Array.from({ length: 12 }, (_, i) =>
+				appendAuditTx(db, { actor: 'system', action: 'test.parallel', reportId: null, organId: null, details: { i } })
+			)
+		);
 		try {
 			await db.transaction(async (tx) => {
-				await appendAuditTx(tx as unknown as Db, { actor: 'system', action: 'test.rolled_back', reportId: null, organId: null, details: {} }).catch(() => {});
+				await appendAuditTx(tx as unknown as Db, {
+					actor: 'system',
+					action: 'test.rolled_back',
+					reportId: null,
+					organId: null,
+					details: {}
+				}).catch(() => {});
 				throw new Rollback();
 			});
 		} catch (e) {
@@ -67,8 +100,14 @@ describeDb('audit log', (get, backend) => {
 		await auditAdmin(db, 'system', 'admin.calendar.edit', { body: 'plaintext' });
 		const r = await verifyAuditLog(db);
 		expect(r).toMatchObject({ ok: true, count: 19 });
-		const rows = (await db.execute(sql`select seq::int as seq, action, details from audit_log order by seq`)) as unknown;
-		const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { seq: number; action: string; details: unknown }[];
+		const rows = (await db.execute(
+			sql`select seq::int as seq, action, details from audit_log order by seq`
+		)) as unknown;
+		const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as {
+			seq: number;
+			action: string;
+			details: unknown;
+		}[];
 		expect(list.map((x) => x.seq)).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
 		expect(list.some((x) => x.action === 'test.rolled_back')).toBe(false);
 		expect(list[17]!.action).toBe('admin.users.disable');
@@ -81,9 +120,24 @@ describeDb('audit log', (get, backend) => {
 		if (!good.ok) throw new Error('chain should verify');
 		const n = good.count;
 
-		expect(await tampered(db, async (tx) => void (await tx.execute(sql`update audit_log set details = '{"i": 99}' where seq = 3`)))).toMatchObject({ ok: false, firstBad: 3n, reason: 'hash_mismatch' });
-		expect(await tampered(db, async (tx) => void (await tx.execute(sql`update audit_log set action = 'report.export' where seq = 4`)))).toMatchObject({ ok: false, firstBad: 4n, reason: 'hash_mismatch' });
-		expect(await tampered(db, async (tx) => void (await tx.execute(sql`update audit_log set at = at + interval '1 second' where seq = 2`)))).toMatchObject({ ok: false, firstBad: 2n });
+		expect(
+			await tampered(
+				db,
+				async (tx) => void (await tx.execute(sql`update audit_log set details = '{"i": 99}' where seq = 3`))
+			)
+		).toMatchObject({ ok: false, firstBad: 3n, reason: 'hash_mismatch' });
+		expect(
+			await tampered(
+				db,
+				async (tx) => void (await tx.execute(sql`update audit_log set action = 'report.export' where seq = 4`))
+			)
+		).toMatchObject({ ok: false, firstBad: 4n, reason: 'hash_mismatch' });
+		expect(
+			await tampered(
+				db,
+				async (tx) => void (await tx.execute(sql`update audit_log set at = at + interval '1 second' where seq = 2`))
+			)
+		).toMatchObject({ ok: false, firstBad: 2n });
 		// Reorder: rows 2 and 3 swap places (their seq numbers swapped).
 		expect(
 			await tampered(db, async (tx) => {
@@ -93,9 +147,13 @@ describeDb('audit log', (get, backend) => {
 			})
 		).toMatchObject({ ok: false, firstBad: 2n, reason: 'prev_mismatch' });
 		// Deletion in the middle.
-		expect(await tampered(db, async (tx) => void (await tx.execute(sql`delete from audit_log where seq = 5`)))).toMatchObject({ ok: false, firstBad: 6n, reason: 'seq_gap' });
+		expect(
+			await tampered(db, async (tx) => void (await tx.execute(sql`delete from audit_log where seq = 5`)))
+		).toMatchObject({ ok: false, firstBad: 6n, reason: 'seq_gap' });
 		// Deletion of the last entry: the anchor row counts one more.
-		expect(await tampered(db, async (tx) => void (await tx.execute(sql`delete from audit_log where seq = ${n}`)))).toMatchObject({ ok: false, firstBad: BigInt(n), reason: 'truncated' });
+		expect(
+			await tampered(db, async (tx) => void (await tx.execute(sql`delete from audit_log where seq = ${n}`)))
+		).toMatchObject({ ok: false, firstBad: BigInt(n), reason: 'truncated' });
 		// Deleting the anchor row too: detected (entries without an anchor).
 		expect(
 			await tampered(db, async (tx) => {
@@ -106,14 +164,21 @@ describeDb('audit log', (get, backend) => {
 		// Cutting the end and rewriting the anchor row to match: only an anchor kept elsewhere catches it.
 		const cut = async (tx: Db) => {
 			await tx.execute(sql`delete from audit_log where seq = ${n}`);
-			await tx.execute(sql`update audit_anchor set count = ${n - 1}, head = (select hash from audit_log where seq = ${n - 1})`);
+			await tx.execute(
+				sql`update audit_anchor set count = ${n - 1}, head = (select hash from audit_log where seq = ${n - 1})`
+			);
 		};
 		expect(await tampered(db, cut)).toMatchObject({ ok: true, count: n - 1 });
-		expect(await tampered(db, cut, { count: BigInt(n), head: good.head })).toMatchObject({ ok: false, reason: 'truncated' });
+		expect(await tampered(db, cut, { count: BigInt(n), head: good.head })).toMatchObject({
+			ok: false,
+			reason: 'truncated'
+		});
 		// An entry inserted behind the writer's back (anchor not updated) is refused.
 		expect(
 			await tampered(db, async (tx) => {
-				await tx.execute(sql`insert into audit_log (seq, at, actor, action, details, prev_hash, hash) select seq + 1, at, actor, action, details, hash, hash from audit_log where seq = ${n}`);
+				await tx.execute(
+					sql`insert into audit_log (seq, at, actor, action, details, prev_hash, hash) select seq + 1, at, actor, action, details, hash, hash from audit_log where seq = ${n}`
+				);
 			})
 		).toMatchObject({ ok: false });
 		expect(await verifyAuditLog(db)).toMatchObject({ ok: true, count: n });

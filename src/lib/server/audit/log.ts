@@ -8,7 +8,15 @@
 import { asc, desc, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/index';
 import { auditAnchor, auditLog } from '../db/schema';
-import { ChainVerifier, nextEntry, type AuditEntry, type AuditFields, type ChainAnchor, type Json, type VerifyResult } from './chain';
+import {
+	ChainVerifier,
+	nextEntry,
+	type AuditEntry,
+	type AuditFields,
+	type ChainAnchor,
+	type Json,
+	type VerifyResult
+} from './chain';
 
 /** Arbitrary fixed key of the advisory lock that serializes appends. */
 export const AUDIT_LOCK = 7_311_020_416;
@@ -25,8 +33,15 @@ export type Queryable = Pick<Db, 'execute' | 'select' | 'insert' | 'update' | 'd
  */
 export async function appendAudit(tx: Queryable, fields: Omit<AuditFields, 'at'> & { at?: Date }): Promise<AuditEntry> {
 	await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
-	const [head] = await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
-	const entry = nextEntry(head ? { seq: head.seq, hash: hex(head.hash) } : null, { ...fields, at: fields.at ?? new Date() });
+	const [head] = await tx
+		.select({ seq: auditLog.seq, hash: auditLog.hash })
+		.from(auditLog)
+		.orderBy(desc(auditLog.seq))
+		.limit(1);
+	const entry = nextEntry(head ? { seq: head.seq, hash: hex(head.hash) } : null, {
+		...fields,
+		at: fields.at ?? new Date()
+	});
 	await tx.insert(auditLog).values({
 		seq: BigInt(entry.seq),
 		at: new Date(entry.at as string),
@@ -54,13 +69,25 @@ export async function appendAuditTx(db: Db, fields: Omit<AuditFields, 'at'> & { 
  * An admin action (directory, keys, users, calendar): `admin.<action>`. Never throws into the caller's
  * action because of the details' shape: a details object the chain refuses is replaced by its keys.
  */
-export async function auditAdmin(db: Db, actor: string | { id: string } | null | undefined, action: string, details: Record<string, Json> = {}): Promise<void> {
+export async function auditAdmin(
+	db: Db,
+	actor: string | { id: string } | null | undefined,
+	action: string,
+	details: Record<string, Json> = {}
+): Promise<void> {
 	const actorId = typeof actor === 'string' ? actor : (actor?.id ?? 'system');
 	const code = action.startsWith('admin.') ? action : `admin.${action}`;
 	try {
 		await appendAuditTx(db, { actor: actorId, action: code, reportId: null, organId: null, details });
 	} catch (e) {
-		if (e instanceof TypeError) await appendAuditTx(db, { actor: actorId, action: code, reportId: null, organId: null, details: { refusedDetails: Object.keys(details).slice(0, 20) } });
+		if (e instanceof TypeError)
+			await appendAuditTx(db, {
+				actor: actorId,
+				action: code,
+				reportId: null,
+				organId: null,
+				details: { refusedDetails: Object.keys(details).slice(0, 20) }
+			});
 		else throw e;
 	}
 }
@@ -102,10 +129,15 @@ export async function storedAnchor(db: Db): Promise<ChainAnchor | null> {
  * Re-computes the chain in seq order and checks it against the stored anchor row and, if given, an anchor
  * kept elsewhere. A missing anchor row with entries present, or a log shorter than the anchor, fails.
  */
-export async function verifyAuditLog(db: Db, opts: { anchor?: ChainAnchor } = {}): Promise<VerifyResult & { anchorRow: ChainAnchor | null }> {
+export async function verifyAuditLog(
+	db: Db,
+	opts: { anchor?: ChainAnchor } = {}
+): Promise<VerifyResult & { anchorRow: ChainAnchor | null }> {
 	const anchorRow = await storedAnchor(db);
 	const anchors = [anchorRow, opts.anchor ?? null].filter((a): a is ChainAnchor => a !== null);
-	const verifiers = (anchors.length ? anchors : [undefined]).map((anchor) => new ChainVerifier(anchor ? { anchor } : {}));
+	const verifiers = (anchors.length ? anchors : [undefined]).map(
+		(anchor) => new ChainVerifier(anchor ? { anchor } : {})
+	);
 	for await (const e of readAuditLog(db)) {
 		let failed = false;
 		for (const v of verifiers) if (v.push(e)) failed = true;
@@ -116,10 +148,17 @@ export async function verifyAuditLog(db: Db, opts: { anchor?: ChainAnchor } = {}
 	if (bad) return { ...bad, anchorRow };
 	const ok = results[0]!;
 	// Entries present but no anchor row: the anchor was deleted (or the log was written around the writer).
-	if (ok.ok && ok.count > 0 && !anchorRow) return { ok: false, firstBad: 1n, index: 0, reason: 'anchor_mismatch', anchorRow };
+	if (ok.ok && ok.count > 0 && !anchorRow)
+		return { ok: false, firstBad: 1n, index: 0, reason: 'anchor_mismatch', anchorRow };
 	// The anchor must be the head: entries after it were not written by the writer.
 	if (ok.ok && anchorRow && BigInt(ok.count) !== BigInt(anchorRow.count)) {
-		return { ok: false, firstBad: BigInt(anchorRow.count) + 1n, index: Number(anchorRow.count), reason: 'anchor_mismatch', anchorRow };
+		return {
+			ok: false,
+			firstBad: BigInt(anchorRow.count) + 1n,
+			index: Number(anchorRow.count),
+			reason: 'anchor_mismatch',
+			anchorRow
+		};
 	}
 	return { ...ok, anchorRow };
 }

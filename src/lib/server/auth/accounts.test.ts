@@ -57,7 +57,12 @@ describeDb('staff accounts', (get) => {
 
 	it('makes invitation links that work once and expire', async () => {
 		const admin = (await signinSalt(get().db, 'alice')) && (await get().db.query.staffUser.findFirst())!;
-		const made = await createInvitation(get().db, { username: 'bob', displayName: 'Bob', isAdmin: false, createdBy: admin.id });
+		const made = await createInvitation(get().db, {
+			username: 'bob',
+			displayName: 'Bob',
+			isAdmin: false,
+			createdBy: admin.id
+		});
 		expect(made.ok).toBe(true);
 		if (!made.ok) return;
 		expect(await findInvitation(get().db, made.token)).not.toBeNull();
@@ -66,7 +71,12 @@ describeDb('staff accounts', (get) => {
 		expect(await consumeInvitation(get().db, made.token)).toBe(true);
 		expect(await consumeInvitation(get().db, made.token)).toBe(false);
 		expect(await findInvitation(get().db, made.token)).toBeNull();
-		const taken = await createInvitation(get().db, { username: 'alice', displayName: 'A', isAdmin: false, createdBy: admin.id });
+		const taken = await createInvitation(get().db, {
+			username: 'alice',
+			displayName: 'A',
+			isAdmin: false,
+			createdBy: admin.id
+		});
 		expect(taken).toEqual({ ok: false, reason: 'username_taken' });
 	});
 

@@ -122,7 +122,11 @@ export async function findInvitation(db: Db, token: string | null, now = new Dat
 		.select()
 		.from(staffInvitation)
 		.where(
-			and(eq(staffInvitation.tokenHash, hashToken(token)), gt(staffInvitation.expiresAt, now), isNull(staffInvitation.resetUserId))
+			and(
+				eq(staffInvitation.tokenHash, hashToken(token)),
+				gt(staffInvitation.expiresAt, now),
+				isNull(staffInvitation.resetUserId)
+			)
 		);
 	return inv ?? null;
 }
@@ -174,7 +178,11 @@ export async function findPasswordReset(db: Db, token: string | null, now = new 
 		.from(staffInvitation)
 		.innerJoin(staffUser, eq(staffUser.id, staffInvitation.resetUserId))
 		.where(
-			and(eq(staffInvitation.tokenHash, hashToken(token)), gt(staffInvitation.expiresAt, now), isNotNull(staffInvitation.resetUserId))
+			and(
+				eq(staffInvitation.tokenHash, hashToken(token)),
+				gt(staffInvitation.expiresAt, now),
+				isNotNull(staffInvitation.resetUserId)
+			)
 		);
 	return row && !row.user.disabledAt ? row.user : null;
 }
@@ -198,7 +206,11 @@ export async function acceptPasswordReset(
 			const rows = await tx
 				.delete(staffInvitation)
 				.where(
-					and(eq(staffInvitation.tokenHash, hashToken(token)), gt(staffInvitation.expiresAt, now), isNotNull(staffInvitation.resetUserId))
+					and(
+						eq(staffInvitation.tokenHash, hashToken(token)),
+						gt(staffInvitation.expiresAt, now),
+						isNotNull(staffInvitation.resetUserId)
+					)
 				)
 				.returning({ userId: staffInvitation.resetUserId });
 			const userId = rows[0]?.userId;

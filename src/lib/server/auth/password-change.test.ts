@@ -17,11 +17,24 @@ const newSalt = new Uint8Array(16).fill(7);
 describeDb('password change', (get) => {
 	it('changes the auth key without a staff key, keeping only the current session', async () => {
 		const { db } = get();
-		const r = await createStaffUser(db, { username: 'nokey', displayName: 'N', isAdmin: false, authSalt: new Uint8Array(16), authKey: oldKey });
+		const r = await createStaffUser(db, {
+			username: 'nokey',
+			displayName: 'N',
+			isAdmin: false,
+			authSalt: new Uint8Array(16),
+			authKey: oldKey
+		});
 		if (!r.ok) throw new Error('setup');
 		const a = await createSession(db, r.user.id, { twoFactorVerified: true });
 		const b = await createSession(db, r.user.id, { twoFactorVerified: true });
-		expect(await changePassword(db, r.user.id, { authSalt: newSalt, authKey: newKey, bundle: null, keepSessionId: a.session.id })).toEqual({ ok: true });
+		expect(
+			await changePassword(db, r.user.id, {
+				authSalt: newSalt,
+				authKey: newKey,
+				bundle: null,
+				keepSessionId: a.session.id
+			})
+		).toEqual({ ok: true });
 		const u = (await findUserByUsername(db, 'nokey'))!;
 		expect(u.authSalt).toEqual(newSalt);
 		expect(await verifyAuthKey(newKey, u.authHash)).toBe(true);
@@ -33,7 +46,13 @@ describeDb('password change', (get) => {
 
 	it('re-wraps an enrolled key in the same transaction, and changes nothing when the re-wrap is refused', async () => {
 		const { db } = get();
-		const r = await createStaffUser(db, { username: 'withkey', displayName: 'K', isAdmin: false, authSalt: new Uint8Array(16), authKey: oldKey });
+		const r = await createStaffUser(db, {
+			username: 'withkey',
+			displayName: 'K',
+			isAdmin: false,
+			authSalt: new Uint8Array(16),
+			authKey: oldKey
+		});
 		if (!r.ok) throw new Error('setup');
 		const id = r.user.id;
 		const keys = await createStaffKeys('old pw', TEST_ONLY_CHEAP_KDF);
@@ -48,25 +67,61 @@ describeDb('password change', (get) => {
 		};
 
 		// An enrolled key must be re-wrapped with the change.
-		expect(await changePassword(db, id, { authSalt: newSalt, authKey: newKey, bundle: null, keepSessionId: s.session.id }, weak)).toEqual({ ok: false, reason: 'key_required' });
+		expect(
+			await changePassword(
+				db,
+				id,
+				{ authSalt: newSalt, authKey: newKey, bundle: null, keepSessionId: s.session.id },
+				weak
+			)
+		).toEqual({ ok: false, reason: 'key_required' });
 		await unchanged();
 		// A re-wrap may not swap the key.
 		const stranger = await createStaffKeys('new pw', TEST_ONLY_CHEAP_KDF);
-		expect(await changePassword(db, id, { authSalt: newSalt, authKey: newKey, bundle: stranger.bundle, keepSessionId: s.session.id }, weak)).toEqual({ ok: false, reason: 'different_key' });
+		expect(
+			await changePassword(
+				db,
+				id,
+				{ authSalt: newSalt, authKey: newKey, bundle: stranger.bundle, keepSessionId: s.session.id },
+				weak
+			)
+		).toEqual({ ok: false, reason: 'different_key' });
 		await unchanged();
 		// Production refuses the cheap test parameters.
 		const rewrapped = await rewrapForPassword(keys.bundle, keys.keyPair, 'new pw', TEST_ONLY_CHEAP_KDF);
-		expect(await changePassword(db, id, { authSalt: newSalt, authKey: newKey, bundle: rewrapped, keepSessionId: s.session.id })).toEqual({ ok: false, reason: 'weak_kdf' });
+		expect(
+			await changePassword(db, id, {
+				authSalt: newSalt,
+				authKey: newKey,
+				bundle: rewrapped,
+				keepSessionId: s.session.id
+			})
+		).toEqual({ ok: false, reason: 'weak_kdf' });
 		await unchanged();
 
-		expect(await changePassword(db, id, { authSalt: newSalt, authKey: newKey, bundle: rewrapped, keepSessionId: s.session.id }, weak)).toEqual({ ok: true });
+		expect(
+			await changePassword(
+				db,
+				id,
+				{ authSalt: newSalt, authKey: newKey, bundle: rewrapped, keepSessionId: s.session.id },
+				weak
+			)
+		).toEqual({ ok: true });
 		const u = (await findUserByUsername(db, 'withkey'))!;
 		expect(await verifyAuthKey(newKey, u.authHash)).toBe(true);
 		const row = (await getStaffKey(db, id))!;
 		expect(row.publicKey).toEqual(keys.bundle.publicKey);
-		const pair = await unlockWithPassword({ publicKey: row.publicKey, passwordWrapped: row.passwordWrapped, recoveryWrapped: row.recoveryWrapped }, 'new pw');
+		const pair = await unlockWithPassword(
+			{ publicKey: row.publicKey, passwordWrapped: row.passwordWrapped, recoveryWrapped: row.recoveryWrapped },
+			'new pw'
+		);
 		expect(pair.publicKey).toEqual(keys.keyPair.publicKey);
-		await expect(unlockWithPassword({ publicKey: row.publicKey, passwordWrapped: row.passwordWrapped, recoveryWrapped: row.recoveryWrapped }, 'old pw')).rejects.toThrow();
+		await expect(
+			unlockWithPassword(
+				{ publicKey: row.publicKey, passwordWrapped: row.passwordWrapped, recoveryWrapped: row.recoveryWrapped },
+				'old pw'
+			)
+		).rejects.toThrow();
 		const left = await db.select().from(staffSession).where(eq(staffSession.userId, id));
 		expect(left.map((x) => x.id)).toEqual([s.session.id]);
 		expect(other.session.id).not.toBe(s.session.id);

@@ -9,7 +9,13 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
 import { staffSession, staffUser } from '$lib/server/db/schema';
-import { getStaffKey, rewrapStaffKey, type BundleInput, type BundleOptions, type BundleProblem } from '$lib/server/keys/staff-keys';
+import {
+	getStaffKey,
+	rewrapStaffKey,
+	type BundleInput,
+	type BundleOptions,
+	type BundleProblem
+} from '$lib/server/keys/staff-keys';
 import { AUTH_KEY_PARAMS, hashAuthKey } from './password';
 
 export type PasswordChangeProblem = BundleProblem | 'key_required' | 'not_enrolled' | 'different_key';
@@ -51,7 +57,9 @@ export async function changePassword(
 				.update(staffUser)
 				.set({ authSalt: input.authSalt, authParams: AUTH_KEY_PARAMS, authHash, failedSignins: 0, lastFailedAt: null })
 				.where(eq(staffUser.id, userId));
-			await tx.delete(staffSession).where(and(eq(staffSession.userId, userId), ne(staffSession.id, input.keepSessionId)));
+			await tx
+				.delete(staffSession)
+				.where(and(eq(staffSession.userId, userId), ne(staffSession.id, input.keepSessionId)));
 		});
 	} catch (e) {
 		if (e instanceof Refused) return { ok: false, reason: e.reason };

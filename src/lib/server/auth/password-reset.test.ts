@@ -23,8 +23,20 @@ describeDb('admin-issued password reset links', (get) => {
 	let bobId = '';
 
 	it('sets up two accounts', async () => {
-		const a = await createStaffUser(get().db, { username: 'admin', displayName: 'A', isAdmin: true, authSalt: new Uint8Array(16), authKey: oldKey });
-		const b = await createStaffUser(get().db, { username: 'bob', displayName: 'Bob', isAdmin: false, authSalt: new Uint8Array(16).fill(3), authKey: oldKey });
+		const a = await createStaffUser(get().db, {
+			username: 'admin',
+			displayName: 'A',
+			isAdmin: true,
+			authSalt: new Uint8Array(16),
+			authKey: oldKey
+		});
+		const b = await createStaffUser(get().db, {
+			username: 'bob',
+			displayName: 'Bob',
+			isAdmin: false,
+			authSalt: new Uint8Array(16).fill(3),
+			authKey: oldKey
+		});
 		if (!a.ok || !b.ok) throw new Error('setup');
 		adminId = a.user.id;
 		bobId = b.user.id;
@@ -32,7 +44,10 @@ describeDb('admin-issued password reset links', (get) => {
 
 	it('works once, sets the new hash, clears failures and ends every session; TOTP stays', async () => {
 		const db = get().db;
-		await db.update(staffUser).set({ failedSignins: 4, lastFailedAt: new Date(), totpKey: new Uint8Array(20).fill(5) }).where(eq(staffUser.id, bobId));
+		await db
+			.update(staffUser)
+			.set({ failedSignins: 4, lastFailedAt: new Date(), totpKey: new Uint8Array(20).fill(5) })
+			.where(eq(staffUser.id, bobId));
 		await createSession(db, bobId, { twoFactorVerified: true });
 		await createSession(db, bobId, { twoFactorVerified: false });
 		await createSession(db, adminId, { twoFactorVerified: true });
@@ -75,9 +90,14 @@ describeDb('admin-issued password reset links', (get) => {
 		const [bob] = await db.select().from(staffUser).where(eq(staffUser.id, bobId));
 		expect(await verifyAuthKey(newKey, bob!.authHash)).toBe(true);
 
-		expect(await createPasswordReset(db, { userId: '00000000-0000-0000-0000-000000000000', createdBy: adminId })).toEqual({ ok: false, reason: 'unknown_user' });
+		expect(
+			await createPasswordReset(db, { userId: '00000000-0000-0000-0000-000000000000', createdBy: adminId })
+		).toEqual({ ok: false, reason: 'unknown_user' });
 		await disableStaffUser(db, bobId);
-		expect(await createPasswordReset(db, { userId: bobId, createdBy: adminId })).toEqual({ ok: false, reason: 'unknown_user' });
+		expect(await createPasswordReset(db, { userId: bobId, createdBy: adminId })).toEqual({
+			ok: false,
+			reason: 'unknown_user'
+		});
 		// A link issued before the account was disabled no longer works.
 		expect(await findPasswordReset(db, made.token)).toBeNull();
 		expect((await acceptPasswordReset(db, made.token, { authSalt: newSalt, authKey: oldKey })).ok).toBe(false);

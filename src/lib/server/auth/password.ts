@@ -43,4 +43,3 @@ export function parseSalt(value: unknown): Uint8Array | null {
 	const bytes = Uint8Array.from(Buffer.from(value, 'base64'));
 	return bytes.length === AUTH_SALT_BYTES ? bytes : null;
 }
-

@@ -3,11 +3,23 @@ import { count, eq } from 'drizzle-orm';
 import type { Config } from '$lib/server/config';
 import { describeDb } from '$lib/server/db/testing';
 import { setupToken, staffUser } from '$lib/server/db/schema';
-import { announceFirstRun, checkSetupToken, createFirstAdmin, hasAdmin, issueSetupToken, SETUP_LINK_HOURS } from './setup';
+import {
+	announceFirstRun,
+	checkSetupToken,
+	createFirstAdmin,
+	hasAdmin,
+	issueSetupToken,
+	SETUP_LINK_HOURS
+} from './setup';
 import { createStaffUser } from './accounts';
 import { verifyAuthKey } from './password';
 
-const input = (username: string) => ({ username, displayName: username.toUpperCase(), authSalt: new Uint8Array(16).fill(3), authKey: new Uint8Array(32).fill(7) });
+const input = (username: string) => ({
+	username,
+	displayName: username.toUpperCase(),
+	authSalt: new Uint8Array(16).fill(3),
+	authKey: new Uint8Array(32).fill(7)
+});
 const cfg = { origin: 'https://qf.example.org', host: '0.0.0.0', port: 3000 } as Config;
 
 afterEach(() => {
@@ -23,13 +35,22 @@ describeDb('first-run setup tokens', (get) => {
 		await announceFirstRun(get().db, cfg);
 		const link = lines.find((l) => l.startsWith('Setup link: '))!;
 		expect(link).toMatch(/^Setup link: https:\/\/qf\.example\.org\/staff\/setup\?token=[A-Za-z0-9_-]{32}$/);
-		expect(lines.at(-1)).toBe(`(The link works once, on any of this site's servers, and expires in ${SETUP_LINK_HOURS} hours.)`);
+		expect(lines.at(-1)).toBe(
+			`(The link works once, on any of this site's servers, and expires in ${SETUP_LINK_HOURS} hours.)`
+		);
 		const token = new URL(link.slice('Setup link: '.length)).searchParams.get('token')!;
 		const [row] = await get().db.select().from(setupToken);
 		expect(Buffer.from(row!.tokenHash).toString('hex')).not.toContain(Buffer.from(token).toString('hex'));
 		expect(row!.tokenHash).toHaveLength(32);
 		expect(await checkSetupToken(get().db, token)).toBe(true);
-		for (const bad of [null, '', 'short', token + '!', token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'), 'x'.repeat(65)]) {
+		for (const bad of [
+			null,
+			'',
+			'short',
+			token + '!',
+			token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'),
+			'x'.repeat(65)
+		]) {
 			expect(await checkSetupToken(get().db, bad), String(bad)).toBe(false);
 		}
 		await get().db.delete(setupToken);
@@ -58,14 +79,19 @@ describeDb('first-run setup tokens', (get) => {
 		await get().db.delete(setupToken);
 	});
 
-	it('two servers\' links racing: exactly one creates the administrator, every link is spent', async () => {
+	it("two servers' links racing: exactly one creates the administrator, every link is spent", async () => {
 		const a = await issueSetupToken(get().db);
 		const b = await issueSetupToken(get().db);
 		const c = await issueSetupToken(get().db);
-		const results = await Promise.all([createFirstAdmin(get().db, a, input('admin.a')), createFirstAdmin(get().db, b, input('admin.b'))]);
+		const results = await Promise.all([
+			createFirstAdmin(get().db, a, input('admin.a')),
+			createFirstAdmin(get().db, b, input('admin.b'))
+		]);
 		const won = results.filter((r) => r.ok);
 		expect(won).toHaveLength(1);
-		expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: expect.stringMatching(/^(admin_exists|invalid)$/) }]);
+		expect(results.filter((r) => !r.ok)).toEqual([
+			{ ok: false, reason: expect.stringMatching(/^(admin_exists|invalid)$/) }
+		]);
 		const admins = await get().db.select().from(staffUser).where(eq(staffUser.isAdmin, true));
 		expect(admins.map((u) => u.username)).toEqual([won[0]!.ok ? won[0]!.user.username : '']);
 		expect(await verifyAuthKey(input('x').authKey, admins[0]!.authHash)).toBe(true);
@@ -77,11 +103,15 @@ describeDb('first-run setup tokens', (get) => {
 	});
 
 	it('with an administrator, start-up prints no link and removes leftover tokens', async () => {
-		await get().db.insert(setupToken).values({ tokenHash: new Uint8Array(32).fill(1), expiresAt: new Date(Date.now() + 3_600_000) });
+		await get()
+			.db.insert(setupToken)
+			.values({ tokenHash: new Uint8Array(32).fill(1), expiresAt: new Date(Date.now() + 3_600_000) });
 		const lines: string[] = [];
 		vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
 		await announceFirstRun(get().db, cfg);
-		expect(lines).toEqual(['Qingfeng is starting at https://qf.example.org/ (staff sign-in: https://qf.example.org/staff)']);
+		expect(lines).toEqual([
+			'Qingfeng is starting at https://qf.example.org/ (staff sign-in: https://qf.example.org/staff)'
+		]);
 		expect(await tokens()).toBe(0);
 	});
 });

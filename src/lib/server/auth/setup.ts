@@ -31,9 +31,14 @@ export async function hasAdmin(db: Queryable): Promise<boolean> {
 	return (row?.n ?? 0) > 0;
 }
 
+/**
+ * The base of printed links: ORIGIN, or else the plain-http address of this server as seen from the same
+ * machine (`node build` speaks only http; src/lib/server/origin.ts makes such a request's URL http too).
+ */
 export function publicBaseUrl(cfg: Pick<Config, 'origin' | 'host' | 'port'>): string {
 	if (cfg.origin) return cfg.origin.replace(/\/$/, '');
-	const host = cfg.host === '0.0.0.0' || cfg.host === '::' ? 'localhost' : cfg.host;
+	const host =
+		cfg.host === '0.0.0.0' || cfg.host === '::' ? 'localhost' : cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
 	return `http://${host}:${cfg.port}`;
 }
 
@@ -52,7 +57,9 @@ export async function issueSetupToken(db: Db, now = new Date()): Promise<string>
 	const bytes = new Uint8Array(24);
 	crypto.getRandomValues(bytes);
 	const token = encodeBase64urlNoPadding(bytes);
-	await db.insert(setupToken).values({ tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + SETUP_LINK_HOURS * 3_600_000) });
+	await db
+		.insert(setupToken)
+		.values({ tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + SETUP_LINK_HOURS * 3_600_000) });
 	return token;
 }
 
@@ -121,7 +128,14 @@ export async function createFirstAdmin(
 			}
 			const [user] = await tx
 				.insert(staffUser)
-				.values({ username: input.username, displayName: input.displayName, isAdmin: true, authSalt: input.authSalt, authParams: AUTH_KEY_PARAMS, authHash })
+				.values({
+					username: input.username,
+					displayName: input.displayName,
+					isAdmin: true,
+					authSalt: input.authSalt,
+					authParams: AUTH_KEY_PARAMS,
+					authHash
+				})
 				.onConflictDoNothing({ target: staffUser.username })
 				.returning();
 			if (!user) throw new Refused('username_taken');

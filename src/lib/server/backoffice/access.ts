@@ -33,7 +33,12 @@ export function visibleCondition(staffId: string) {
 export async function visibleReport(db: Db, staffId: string, reportId: unknown): Promise<Visible | null> {
 	if (!isUuid(reportId) || !isUuid(staffId)) return null;
 	const [row] = await db
-		.select({ report, sealed: reportKeyWrap.sealed, entryId: reportKeyWrap.entryId, grantedBy: reportKeyWrap.grantedBy })
+		.select({
+			report,
+			sealed: reportKeyWrap.sealed,
+			entryId: reportKeyWrap.entryId,
+			grantedBy: reportKeyWrap.grantedBy
+		})
 		.from(report)
 		.innerJoin(reportKeyWrap, and(eq(reportKeyWrap.reportId, report.id), eq(reportKeyWrap.staffId, staffId)))
 		.where(eq(report.id, reportId));
@@ -42,7 +47,13 @@ export async function visibleReport(db: Db, staffId: string, reportId: unknown):
 		db
 			.select({ role: organStaff.role })
 			.from(organStaff)
-			.where(and(eq(organStaff.staffId, staffId), eq(organStaff.organId, row.report.organId), inArray(organStaff.role, ['inspector', 'head']))),
+			.where(
+				and(
+					eq(organStaff.staffId, staffId),
+					eq(organStaff.organId, row.report.organId),
+					inArray(organStaff.role, ['inspector', 'head'])
+				)
+			),
 		db
 			.select({ id: staffConflict.id })
 			.from(staffConflict)
@@ -56,5 +67,8 @@ export async function visibleReport(db: Db, staffId: string, reportId: unknown):
 
 /** Organs where `staffId` is inspector or head (the inbox's scope), and those they head. */
 export async function membershipsOf(db: Db, staffId: string): Promise<{ organId: string; role: string }[]> {
-	return db.select({ organId: organStaff.organId, role: organStaff.role }).from(organStaff).where(eq(organStaff.staffId, staffId));
+	return db
+		.select({ organId: organStaff.organId, role: organStaff.role })
+		.from(organStaff)
+		.where(eq(organStaff.staffId, staffId));
 }

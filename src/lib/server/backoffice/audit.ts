@@ -15,9 +15,15 @@ export async function readAudit(ctx: StaffCtx, params: URLSearchParams): Promise
 	for (const k of params.keys()) if (!known.has(k)) return fail(400, 'invalid_field', k);
 	let scope: SQL | undefined;
 	if (!ctx.user.isAdmin) {
-		const heads = await ctx.db.select({ organId: organStaff.organId }).from(organStaff).where(and(eq(organStaff.staffId, ctx.user.id), eq(organStaff.role, 'head')));
+		const heads = await ctx.db
+			.select({ organId: organStaff.organId })
+			.from(organStaff)
+			.where(and(eq(organStaff.staffId, ctx.user.id), eq(organStaff.role, 'head')));
 		if (heads.length === 0) return forbidden();
-		scope = inArray(auditLog.organId, heads.map((h) => h.organId));
+		scope = inArray(
+			auditLog.organId,
+			heads.map((h) => h.organId)
+		);
 	}
 	const conds: (SQL | undefined)[] = [scope];
 	const reportId = params.get('report');
@@ -33,7 +39,11 @@ export async function readAudit(ctx: StaffCtx, params: URLSearchParams): Promise
 	const action = params.get('action');
 	if (action !== null && action !== '') {
 		if (!/^[a-z_.]{1,64}$/.test(action)) return fail(400, 'invalid_field', 'action');
-		conds.push(action.endsWith('.') ? like(auditLog.action, `${action}%`) : or(eq(auditLog.action, action), like(auditLog.action, `${action}.%`)));
+		conds.push(
+			action.endsWith('.')
+				? like(auditLog.action, `${action}%`)
+				: or(eq(auditLog.action, action), like(auditLog.action, `${action}.%`))
+		);
 	}
 	const after = params.get('after');
 	if (after !== null && after !== '') {
@@ -43,7 +53,8 @@ export async function readAudit(ctx: StaffCtx, params: URLSearchParams): Promise
 	const limitRaw = params.get('limit');
 	let limit = 100;
 	if (limitRaw !== null && limitRaw !== '') {
-		if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 500) return fail(400, 'invalid_field', 'limit');
+		if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 500)
+			return fail(400, 'invalid_field', 'limit');
 		limit = Number(limitRaw);
 	}
 	const rows = await ctx.db
@@ -56,7 +67,17 @@ export async function readAudit(ctx: StaffCtx, params: URLSearchParams): Promise
 	const more = rows.length > limit;
 	const items = rows.slice(0, limit).map(({ row, actorName }) => {
 		const e = entryOfRow(row);
-		return { seq: String(e.seq), at: row.at.toISOString(), actor: e.actor, actorName, action: e.action, reportId: e.reportId, organId: e.organId, details: e.details, hash: e.hash };
+		return {
+			seq: String(e.seq),
+			at: row.at.toISOString(),
+			actor: e.actor,
+			actorName,
+			action: e.action,
+			reportId: e.reportId,
+			organId: e.organId,
+			details: e.details,
+			hash: e.hash
+		};
 	});
 	return { status: 200, body: { items, next: more ? items[items.length - 1]!.seq : null } };
 }

@@ -9,7 +9,15 @@ import { beforeAll, expect, it } from 'vitest';
 import { encryptContent, openSealedKey, sealKey, utf8 } from '$lib/crypto';
 import type { StaffUser } from '$lib/server/auth/session';
 import type { Db } from '$lib/server/db';
-import { report, reportDeadline, reportEvent, reportKeyWrap, reportPending, staffNotice, staffUser } from '$lib/server/db/schema';
+import {
+	report,
+	reportDeadline,
+	reportEvent,
+	reportKeyWrap,
+	reportPending,
+	staffNotice,
+	staffUser
+} from '$lib/server/db/schema';
 import { describeDb } from '$lib/server/db/testing';
 import { registeredJobs } from '$lib/server/jobs/registry';
 import { reportView } from '$lib/server/reports/followup';
@@ -52,7 +60,10 @@ describeDb('back-office cases', (get) => {
 		expect((await act(w.alice, { action: 'accept' })).status).toBe(200);
 		expect((await act(w.alice, { action: 'dispatch' })).status).toBe(200);
 		// A disposition needs an encrypted rationale.
-		expect(await act(w.alice, { action: 'start_inquiry' })).toMatchObject({ status: 400, body: { error: { code: 'needs_note' } } });
+		expect(await act(w.alice, { action: 'start_inquiry' })).toMatchObject({
+			status: 400,
+			body: { error: { code: 'needs_note' } }
+		});
 		// Monday 30 Nov: inquiry_reply runs 15 working days → Monday 21 Dec.
 		const monday = new Date('2026-11-30T02:00:00Z');
 		a = await act(w.alice, { action: 'start_inquiry', note: note(r.reportKey) }, monday);
@@ -62,7 +73,11 @@ describeDb('back-office cases', (get) => {
 		expect(row!.disposition).toBe('talk_inquiry');
 		expect(row!.publicStatus).toBe('handling');
 		expect(row!.nextDueOn).toBe('2026-12-18'); // the acceptance notice is still the earliest
-		const deadlines = await db.select().from(reportDeadline).where(eq(reportDeadline.reportId, r.id)).orderBy(asc(reportDeadline.code));
+		const deadlines = await db
+			.select()
+			.from(reportDeadline)
+			.where(eq(reportDeadline.reportId, r.id))
+			.orderBy(asc(reportDeadline.code));
 		expect(deadlines.map((d) => [d.code, d.dueOn, d.metOn])).toEqual([
 			['acceptance_notice', '2026-12-18', null],
 			['inquiry_reply', '2026-12-21', null]
@@ -72,23 +87,56 @@ describeDb('back-office cases', (get) => {
 		expect((await act(w.alice, { action: 'notify_acceptance' })).status).toBe(409); // already_done
 		[row] = await db.select().from(report).where(eq(report.id, r.id));
 		expect(row!.nextDueOn).toBe('2026-12-21');
-		expect((await db.select().from(reportDeadline).where(and(eq(reportDeadline.reportId, r.id), eq(reportDeadline.code, 'acceptance_notice'))))[0]!.metOn).toBe('2026-11-27');
+		expect(
+			(
+				await db
+					.select()
+					.from(reportDeadline)
+					.where(and(eq(reportDeadline.reportId, r.id), eq(reportDeadline.code, 'acceptance_notice')))
+			)[0]!.metOn
+		).toBe('2026-11-27');
 
 		expect((await act(w.alice, { action: 'record_inquiry_reply', note: note(r.reportKey) })).status).toBe(200);
 		// Closing is a request; the requester cannot approve it, an inspector cannot either; the head can.
-		expect(await act(w.alice, { action: 'request_close', note: note(r.reportKey), outcome: { kind: 'handled', form: 'form2', party: 'warning' } })).toMatchObject({ status: 400, body: { error: { code: 'bad_outcome' } } });
-		expect((await act(w.alice, { action: 'request_close', note: note(r.reportKey), outcome: { kind: 'closed' } })).status).toBe(200);
+		expect(
+			await act(w.alice, {
+				action: 'request_close',
+				note: note(r.reportKey),
+				outcome: { kind: 'handled', form: 'form2', party: 'warning' }
+			})
+		).toMatchObject({ status: 400, body: { error: { code: 'bad_outcome' } } });
+		expect(
+			(await act(w.alice, { action: 'request_close', note: note(r.reportKey), outcome: { kind: 'closed' } })).status
+		).toBe(200);
 		expect(await db.select().from(reportPending).where(eq(reportPending.reportId, r.id))).toHaveLength(1);
-		expect(await act(w.alice, { action: 'approve' })).toMatchObject({ status: 403, body: { error: { code: 'forbidden_role' } } });
+		expect(await act(w.alice, { action: 'approve' })).toMatchObject({
+			status: 403,
+			body: { error: { code: 'forbidden_role' } }
+		});
 		// The head got an approval notice.
-		const notices = await db.select().from(staffNotice).where(and(eq(staffNotice.staffId, w.hank.id), eq(staffNotice.reportId, r.id)));
+		const notices = await db
+			.select()
+			.from(staffNotice)
+			.where(and(eq(staffNotice.staffId, w.hank.id), eq(staffNotice.reportId, r.id)));
 		expect(notices.map((n) => n.kind)).toEqual(['approval_requested']);
 		const approved = await act(w.hank, { action: 'approve' }, new Date('2026-12-01T02:00:00Z'));
 		expect(approved.status).toBe(200);
 		[row] = await db.select().from(report).where(eq(report.id, r.id));
-		expect(row).toMatchObject({ state: 'concluded', publicStatus: 'concluded', concludedOn: '2026-12-01', outcome: 'closed', disposition: 'close', nextDueCode: 'result_feedback', nextDueOn: '2026-12-22' });
+		expect(row).toMatchObject({
+			state: 'concluded',
+			publicStatus: 'concluded',
+			concludedOn: '2026-12-01',
+			outcome: 'closed',
+			disposition: 'close',
+			nextDueCode: 'result_feedback',
+			nextDueOn: '2026-12-22'
+		});
 		expect(await db.select().from(reportPending).where(eq(reportPending.reportId, r.id))).toHaveLength(0);
-		const events = await db.select().from(reportEvent).where(eq(reportEvent.reportId, r.id)).orderBy(asc(reportEvent.id));
+		const events = await db
+			.select()
+			.from(reportEvent)
+			.where(eq(reportEvent.reportId, r.id))
+			.orderBy(asc(reportEvent.id));
 		expect(events.map((e) => `${e.action}:${e.fromState}>${e.toState}`)).toEqual([
 			'register:received>registered',
 			'accept:registered>accepted',
@@ -102,8 +150,16 @@ describeDb('back-office cases', (get) => {
 		expect(events[3]!.note).not.toBeNull();
 		expect(events[7]!.outcome).toEqual({ kind: 'closed' });
 		// The view lists what the head may do now, and the reporter sees "concluded".
-		const view = (await openCase(ctx(w.hank), r.id)).body as { allowedActions: { action: string }[]; events: unknown[] };
-		expect(view.allowedActions.map((x) => x.action).sort()).toEqual(['clear_name', 'give_feedback', 'record_objection', 'refer_false_accusation']);
+		const view = (await openCase(ctx(w.hank), r.id)).body as {
+			allowedActions: { action: string }[];
+			events: unknown[];
+		};
+		expect(view.allowedActions.map((x) => x.action).sort()).toEqual([
+			'clear_name',
+			'give_feedback',
+			'record_objection',
+			'refer_false_accusation'
+		]);
 		expect((await reportView(db, r.id))!.status).toBe('concluded');
 		expect((await verifyAuditLog(db)).ok).toBe(true);
 	});
@@ -112,14 +168,35 @@ describeDb('back-office cases', (get) => {
 		const r = await storeReport(db, { recipients: [w.alice, w.hank], realName: false });
 		expect((await applyAction(ctx(w.alice), r.id, { action: 'register' })).status).toBe(200);
 		// A colleague of another organ is granted access before the transfer.
-		expect((await grant(ctx(w.alice), r.id, { staffId: w.olga.id, entryId: b64(w.olga.entryId!), sealed: b64(sealKey(r.reportKey, w.olga.keyPair!.publicKey)) })).status).toBe(201);
+		expect(
+			(
+				await grant(ctx(w.alice), r.id, {
+					staffId: w.olga.id,
+					entryId: b64(w.olga.entryId!),
+					sealed: b64(sealKey(r.reportKey, w.olga.keyPair!.publicKey))
+				})
+			).status
+		).toBe(201);
 
-		const wrapFor = (m: Member) => ({ entryId: b64(m.entryId!), sealed: b64(sealKey(r.reportKey, m.keyPair!.publicKey)) });
-		const up = (body: Record<string, unknown>) => applyAction(ctx(w.alice), r.id, { action: 'request_report_up', note: note(r.reportKey), ...body });
-		expect(await up({ targetOrgan: 'o-k1', wraps: [wrapFor(w.olga)] })).toMatchObject({ status: 400, body: { error: { code: 'bad_target_organ' } } });
-		expect(await up({ targetOrgan: 'o-prov' })).toMatchObject({ status: 400, body: { error: { code: 'needs_wraps' } } });
+		const wrapFor = (m: Member) => ({
+			entryId: b64(m.entryId!),
+			sealed: b64(sealKey(r.reportKey, m.keyPair!.publicKey))
+		});
+		const up = (body: Record<string, unknown>) =>
+			applyAction(ctx(w.alice), r.id, { action: 'request_report_up', note: note(r.reportKey), ...body });
+		expect(await up({ targetOrgan: 'o-k1', wraps: [wrapFor(w.olga)] })).toMatchObject({
+			status: 400,
+			body: { error: { code: 'bad_target_organ' } }
+		});
+		expect(await up({ targetOrgan: 'o-prov' })).toMatchObject({
+			status: 400,
+			body: { error: { code: 'needs_wraps' } }
+		});
 		// A wrap for someone who is not a recipient of the higher organ is refused.
-		expect(await up({ targetOrgan: 'o-prov', wraps: [wrapFor(w.gina), wrapFor(w.alice)] })).toMatchObject({ status: 400, body: { error: { code: 'bad_wraps' } } });
+		expect(await up({ targetOrgan: 'o-prov', wraps: [wrapFor(w.gina), wrapFor(w.alice)] })).toMatchObject({
+			status: 400,
+			body: { error: { code: 'bad_wraps' } }
+		});
 		expect((await up({ targetOrgan: 'o-prov', wraps: [wrapFor(w.gina), wrapFor(w.carol)] })).status).toBe(200);
 		expect((await db.select().from(report).where(eq(report.id, r.id)))[0]!.state).toBe('up_requested');
 
@@ -127,7 +204,12 @@ describeDb('back-office cases', (get) => {
 		const approved = await applyAction(ctx(w.hank), r.id, { action: 'approve' });
 		expect(approved.status).toBe(200);
 		const [row] = await db.select().from(report).where(eq(report.id, r.id));
-		expect(row).toMatchObject({ organId: 'o-prov', state: 'reported_up', publicStatus: 'transferred', handlerId: null });
+		expect(row).toMatchObject({
+			organId: 'o-prov',
+			state: 'reported_up',
+			publicStatus: 'transferred',
+			handlerId: null
+		});
 		const wraps = await db.select().from(reportKeyWrap).where(eq(reportKeyWrap.reportId, r.id));
 		expect(wraps.map((x) => x.staffId).sort()).toEqual([w.gina.id, w.carol.id, w.olga.id].sort());
 		const ginaWrap = wraps.find((x) => x.staffId === w.gina.id)!;
@@ -148,7 +230,14 @@ describeDb('back-office cases', (get) => {
 		const seen = await reportView(db, r.id);
 		expect(seen!.messages.map((m) => m.author)).toEqual(['staff']);
 		// The new holders got a notice.
-		expect((await db.select().from(staffNotice).where(and(eq(staffNotice.staffId, w.gina.id), eq(staffNotice.kind, 'transferred_in')))).length).toBe(1);
+		expect(
+			(
+				await db
+					.select()
+					.from(staffNotice)
+					.where(and(eq(staffNotice.staffId, w.gina.id), eq(staffNotice.kind, 'transferred_in')))
+			).length
+		).toBe(1);
 		expect((await verifyAuditLog(db)).ok).toBe(true);
 	});
 
@@ -156,12 +245,27 @@ describeDb('back-office cases', (get) => {
 		const r = await storeReport(db, { recipients: [w.alice, w.hank], realName: false });
 		await applyAction(ctx(w.alice), r.id, { action: 'register' });
 		const wrap = { entryId: b64(w.gina.entryId!), sealed: b64(sealKey(r.reportKey, w.gina.keyPair!.publicKey)) };
-		expect((await applyAction(ctx(w.alice), r.id, { action: 'request_report_up', note: note(r.reportKey), targetOrgan: 'o-prov', wraps: [wrap] })).status).toBe(200);
+		expect(
+			(
+				await applyAction(ctx(w.alice), r.id, {
+					action: 'request_report_up',
+					note: note(r.reportKey),
+					targetOrgan: 'o-prov',
+					wraps: [wrap]
+				})
+			).status
+		).toBe(200);
 		// gina's account is disabled after the request: her entry is no longer a valid recipient.
 		await db.update(staffUser).set({ disabledAt: NOW }).where(eq(staffUser.id, w.gina.id));
 		try {
-			expect(await applyAction(ctx(w.hank), r.id, { action: 'approve' })).toMatchObject({ status: 409, body: { error: { code: 'wraps_stale' } } });
-			expect((await db.select().from(report).where(eq(report.id, r.id)))[0]).toMatchObject({ organId: 'o-city', state: 'up_requested' });
+			expect(await applyAction(ctx(w.hank), r.id, { action: 'approve' })).toMatchObject({
+				status: 409,
+				body: { error: { code: 'wraps_stale' } }
+			});
+			expect((await db.select().from(report).where(eq(report.id, r.id)))[0]).toMatchObject({
+				organId: 'o-city',
+				state: 'up_requested'
+			});
 			// The requester withdraws.
 			expect((await applyAction(ctx(w.alice), r.id, { action: 'withdraw' })).status).toBe(200);
 			expect((await db.select().from(report).where(eq(report.id, r.id)))[0]!.state).toBe('registered');
@@ -174,20 +278,45 @@ describeDb('back-office cases', (get) => {
 		// A fresh organ scope: reports for o-k1 (olga), 7 of them, 3 assigned to olga, two with deadlines.
 		const ids: string[] = [];
 		for (let i = 0; i < 7; i++) {
-			const r = await storeReport(db, { organId: 'o-k1', unitId: 'u-k1', recipients: [w.olga], receivedOn: `2026-11-${String(10 + i).padStart(2, '0')}`, category: i % 2 ? 'integrity' : 'political', realName: i < 2 });
+			const r = await storeReport(db, {
+				organId: 'o-k1',
+				unitId: 'u-k1',
+				recipients: [w.olga],
+				receivedOn: `2026-11-${String(10 + i).padStart(2, '0')}`,
+				category: i % 2 ? 'integrity' : 'political',
+				realName: i < 2
+			});
 			ids.push(r.id);
 		}
 		await db.update(report).set({ handlerId: w.olga.id }).where(eq(report.id, ids[0]!));
 		await db.update(report).set({ handlerId: w.olga.id }).where(eq(report.id, ids[1]!));
 		await db.update(report).set({ handlerId: w.olga.id }).where(eq(report.id, ids[2]!));
-		await db.update(report).set({ nextDueOn: '2026-11-20', nextDueCode: 'acceptance_notice' }).where(eq(report.id, ids[3]!)); // overdue
-		await db.update(report).set({ nextDueOn: '2026-11-30', nextDueCode: 'acceptance_notice' }).where(eq(report.id, ids[4]!)); // due soon
+		await db
+			.update(report)
+			.set({ nextDueOn: '2026-11-20', nextDueCode: 'acceptance_notice' })
+			.where(eq(report.id, ids[3]!)); // overdue
+		await db
+			.update(report)
+			.set({ nextDueOn: '2026-11-30', nextDueCode: 'acceptance_notice' })
+			.where(eq(report.id, ids[4]!)); // due soon
 		// (olga also holds a grant on an earlier test's report about u-k2: the unit filter keeps this test to its own.)
-		const get = async (q: string) => (await inbox(ctx(w.olga), new URLSearchParams(`unit=u-k1&${q}`))).body as { items: { id: string; receivedOn: string; overdue: boolean }[]; next: string | null; counts: Record<string, unknown> };
+		const get = async (q: string) =>
+			(await inbox(ctx(w.olga), new URLSearchParams(`unit=u-k1&${q}`))).body as {
+				items: { id: string; receivedOn: string; overdue: boolean }[];
+				next: string | null;
+				counts: Record<string, unknown>;
+			};
 
 		const all = await get('limit=3');
 		expect(all.items.map((i) => i.receivedOn)).toEqual(['2026-11-16', '2026-11-15', '2026-11-14']);
-		expect(all.counts).toMatchObject({ total: 7, overdue: 1, dueSoon: 1, unassigned: 4, mine: 3, byState: { received: 7 } });
+		expect(all.counts).toMatchObject({
+			total: 7,
+			overdue: 1,
+			dueSoon: 1,
+			unassigned: 4,
+			mine: 3,
+			byState: { received: 7 }
+		});
 		const page2 = await get(`limit=3&after=${all.next}`);
 		expect(page2.items.map((i) => i.receivedOn)).toEqual(['2026-11-13', '2026-11-12', '2026-11-11']);
 		const page3 = await get(`limit=3&after=${page2.next}`);
@@ -212,21 +341,45 @@ describeDb('back-office cases', (get) => {
 
 	it('the reminder job raises due-soon and overdue notices once per day, for the handler or the organ', async () => {
 		expect(registeredJobs().find((j) => j.name === DEADLINE_REMINDERS_JOB)?.cron).toBe('0 * * * *');
-		const soon = await storeReport(db, { organId: 'o-k2', unitId: 'u-k2', recipients: [w.alice, w.hank], forcedWraps: [w.bob] });
+		const soon = await storeReport(db, {
+			organId: 'o-k2',
+			unitId: 'u-k2',
+			recipients: [w.alice, w.hank],
+			forcedWraps: [w.bob]
+		});
 		const late = await storeReport(db, { organId: 'o-city', unitId: 'u-k1', recipients: [w.alice, w.hank, w.bob] });
 		const later = await storeReport(db, { organId: 'o-city', unitId: 'u-k1', recipients: [w.alice, w.hank] });
 		// soon: held by o-k2 where nobody of ours is a member → no one is notified; late: handler bob; later: not due.
-		await db.update(report).set({ nextDueOn: '2026-12-01', nextDueCode: 'acceptance_notice' }).where(eq(report.id, soon.id));
-		await db.update(report).set({ nextDueOn: '2026-11-26', nextDueCode: 'forward_up', handlerId: w.bob.id }).where(eq(report.id, late.id));
-		await db.update(report).set({ nextDueOn: '2026-12-10', nextDueCode: 'acceptance_notice' }).where(eq(report.id, later.id));
+		await db
+			.update(report)
+			.set({ nextDueOn: '2026-12-01', nextDueCode: 'acceptance_notice' })
+			.where(eq(report.id, soon.id));
+		await db
+			.update(report)
+			.set({ nextDueOn: '2026-11-26', nextDueCode: 'forward_up', handlerId: w.bob.id })
+			.where(eq(report.id, late.id));
+		await db
+			.update(report)
+			.set({ nextDueOn: '2026-12-10', nextDueCode: 'acceptance_notice' })
+			.where(eq(report.id, later.id));
 		// And one unassigned due-soon report of o-city: alice and hank are told (bob is conflicted for u-k2).
-		const open = await storeReport(db, { organId: 'o-city', unitId: 'u-k2', recipients: [w.alice, w.hank], forcedWraps: [w.bob] });
-		await db.update(report).set({ nextDueOn: '2026-12-01', nextDueCode: 'acceptance_notice' }).where(eq(report.id, open.id));
+		const open = await storeReport(db, {
+			organId: 'o-city',
+			unitId: 'u-k2',
+			recipients: [w.alice, w.hank],
+			forcedWraps: [w.bob]
+		});
+		await db
+			.update(report)
+			.set({ nextDueOn: '2026-12-01', nextDueCode: 'acceptance_notice' })
+			.where(eq(report.id, open.id));
 
 		const mine = (id: string) => db.select().from(staffNotice).where(eq(staffNotice.reportId, id));
 		const first = await raiseDeadlineNotices(db, NOW);
 		expect(first.soon).toBe('2026-12-01');
-		expect((await mine(late.id)).map((n) => `${n.staffId === w.bob.id ? 'bob' : n.staffId}:${n.kind}`)).toEqual(['bob:overdue']);
+		expect((await mine(late.id)).map((n) => `${n.staffId === w.bob.id ? 'bob' : n.staffId}:${n.kind}`)).toEqual([
+			'bob:overdue'
+		]);
 		expect((await mine(open.id)).map((n) => n.staffId).sort()).toEqual([w.alice.id, w.hank.id].sort());
 		expect((await mine(open.id)).every((n) => n.kind === 'due_soon')).toBe(true);
 		expect(await mine(soon.id)).toHaveLength(0);
@@ -235,7 +388,9 @@ describeDb('back-office cases', (get) => {
 		expect((await raiseDeadlineNotices(db, new Date(NOW.getTime() + 3600_000))).raised).toBe(0);
 		expect((await raiseDeadlineNotices(db, new Date('2026-11-28T02:00:00Z'))).raised).toBeGreaterThanOrEqual(3);
 		// Through the API, bob sees his overdue notice.
-		const listed = (await listNotices(ctx(w.bob), new URLSearchParams('unseen=1'))).body as { items: { reportId: string; kind: string }[] };
+		const listed = (await listNotices(ctx(w.bob), new URLSearchParams('unseen=1'))).body as {
+			items: { reportId: string; kind: string }[];
+		};
 		expect(listed.items.some((i) => i.reportId === late.id && i.kind === 'overdue')).toBe(true);
 	});
 
@@ -247,7 +402,9 @@ describeDb('back-office cases', (get) => {
 		expect((await addNote(ctx(w.alice), r.id, { body: note(r.reportKey) })).status).toBe(201);
 		const { rowsOf } = await import('$lib/server/org/sql');
 		const { sql } = await import('drizzle-orm');
-		const actions = rowsOf<{ action: string }>(await db.execute(sql`select action from audit_log where report_id = ${r.id} order by seq`)).map((x) => x.action);
+		const actions = rowsOf<{ action: string }>(
+			await db.execute(sql`select action from audit_log where report_id = ${r.id} order by seq`)
+		).map((x) => x.action);
 		expect(actions).toEqual(['report.assign', 'report.note']);
 		expect((await verifyAuditLog(db)).ok).toBe(true);
 	});

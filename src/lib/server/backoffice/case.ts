@@ -12,7 +12,13 @@ import { Kind, FORMAT_VERSION } from '$lib/crypto/format';
 import { SEALED_KEY_LENGTH } from '$lib/crypto/seal';
 import { appendAudit, type Queryable } from '$lib/server/audit/log';
 import type { Json } from '$lib/server/audit/chain';
-import { calendarFrom, CHINA_TIME_ZONE, DEFAULT_CALENDAR, todayIn, type WorkingDayCalendar } from '$lib/server/calendar';
+import {
+	calendarFrom,
+	CHINA_TIME_ZONE,
+	DEFAULT_CALENDAR,
+	todayIn,
+	type WorkingDayCalendar
+} from '$lib/server/calendar';
 import type { Db } from '$lib/server/db';
 import {
 	attachment,
@@ -49,7 +55,6 @@ import {
 	type CaseState,
 	type OpenDeadline,
 	type Outcome,
-	type PendingRequest,
 	type RefusalReason,
 	type WorkflowState
 } from '$lib/server/workflow';
@@ -65,13 +70,22 @@ interface CaseData {
 	outcome?: Outcome | null;
 }
 
-const NO_FLAGS: CaseFlags = { acceptanceNotified: false, feedbackGiven: false, nameCleared: false, falseAccusationReferred: false };
+const NO_FLAGS: CaseFlags = {
+	acceptanceNotified: false,
+	feedbackGiven: false,
+	nameCleared: false,
+	falseAccusationReferred: false
+};
 
 type ReportRow = typeof report.$inferSelect;
 type PendingRow = typeof reportPending.$inferSelect;
 
 /** The workflow's CaseState from the stored rows. */
-export function caseStateOf(r: ReportRow, pending: PendingRow | null, open: { code: string; startedOn: string; dueOn: string }[]): CaseState {
+export function caseStateOf(
+	r: ReportRow,
+	pending: PendingRow | null,
+	open: { code: string; startedOn: string; dueOn: string }[]
+): CaseState {
 	const data = (r.caseData ?? {}) as CaseData;
 	return {
 		state: r.state as WorkflowState,
@@ -113,7 +127,9 @@ function outcomeCode(o: Outcome | null): string | null {
 	return o.kind === 'handled' ? `handled:${o.form}` : o.kind;
 }
 
-const DISPOSITION_OF: Partial<Record<ActionCode, string>> = Object.fromEntries(Object.entries(DISPOSITION_ACTIONS).map(([d, a]) => [a, d]));
+const DISPOSITION_OF: Partial<Record<ActionCode, string>> = Object.fromEntries(
+	Object.entries(DISPOSITION_ACTIONS).map(([d, a]) => [a, d])
+);
 
 const MOVE_ACTIONS = new Set<ActionCode>(['request_report_up', 'request_transfer_down']);
 
@@ -122,7 +138,10 @@ const MOVE_ACTIONS = new Set<ActionCode>(['request_report_up', 'request_transfer
 async function names(db: Db, ids: (string | null)[]): Promise<Map<string, string>> {
 	const list = [...new Set(ids.filter((x): x is string => typeof x === 'string'))];
 	if (list.length === 0) return new Map();
-	const rows = await db.select({ id: staffUser.id, displayName: staffUser.displayName }).from(staffUser).where(inArray(staffUser.id, list));
+	const rows = await db
+		.select({ id: staffUser.id, displayName: staffUser.displayName })
+		.from(staffUser)
+		.where(inArray(staffUser.id, list));
 	return new Map(rows.map((r) => [r.id, r.displayName]));
 }
 
@@ -138,55 +157,111 @@ function requiresOf(action: ActionCode, inputs: readonly string[], needsApproval
 }
 
 /** Staff ids who may see report `reportId` now (wrap, entitled, not conflicted), among `candidates`. */
-async function seersAmong(db: Db | Queryable, r: { id: string; organId: string; unitId: string }, candidates: string[]): Promise<Set<string>> {
+async function seersAmong(
+	db: Db | Queryable,
+	r: { id: string; organId: string; unitId: string },
+	candidates: string[]
+): Promise<Set<string>> {
 	if (candidates.length === 0) return new Set();
 	const q = db as Db;
 	const [wraps, members, conflicts] = await Promise.all([
-		q.select({ staffId: reportKeyWrap.staffId, grantedBy: reportKeyWrap.grantedBy }).from(reportKeyWrap).where(and(eq(reportKeyWrap.reportId, r.id), inArray(reportKeyWrap.staffId, candidates))),
-		q.select({ staffId: organStaff.staffId }).from(organStaff).where(and(eq(organStaff.organId, r.organId), inArray(organStaff.role, ['inspector', 'head']), inArray(organStaff.staffId, candidates))),
-		q.select({ staffId: staffConflict.staffId }).from(staffConflict).where(and(eq(staffConflict.unitId, r.unitId), inArray(staffConflict.staffId, candidates)))
+		q
+			.select({ staffId: reportKeyWrap.staffId, grantedBy: reportKeyWrap.grantedBy })
+			.from(reportKeyWrap)
+			.where(and(eq(reportKeyWrap.reportId, r.id), inArray(reportKeyWrap.staffId, candidates))),
+		q
+			.select({ staffId: organStaff.staffId })
+			.from(organStaff)
+			.where(
+				and(
+					eq(organStaff.organId, r.organId),
+					inArray(organStaff.role, ['inspector', 'head']),
+					inArray(organStaff.staffId, candidates)
+				)
+			),
+		q
+			.select({ staffId: staffConflict.staffId })
+			.from(staffConflict)
+			.where(and(eq(staffConflict.unitId, r.unitId), inArray(staffConflict.staffId, candidates)))
 	]);
 	const member = new Set(members.map((m) => m.staffId));
 	const conflicted = new Set(conflicts.map((c) => c.staffId));
-	return new Set(wraps.filter((w) => !conflicted.has(w.staffId) && (w.grantedBy !== null || member.has(w.staffId))).map((w) => w.staffId));
+	return new Set(
+		wraps
+			.filter((w) => !conflicted.has(w.staffId) && (w.grantedBy !== null || member.has(w.staffId)))
+			.map((w) => w.staffId)
+	);
 }
 
 export async function caseView(db: Db, vis: Visible, staffId: string): Promise<Record<string, unknown>> {
 	const r = vis.report;
-	const [organ, unit, files, messages, notes, events, deadlines, pendingRows, links, staff, grants] = await Promise.all([
-		db.select({ id: disciplineOrgan.id, name: disciplineOrgan.name }).from(disciplineOrgan).where(eq(disciplineOrgan.id, r.organId)),
-		db.select({ id: orgUnit.id, name: orgUnit.name, regionPath: orgUnit.regionPath }).from(orgUnit).where(eq(orgUnit.id, r.unitId)),
-		db
-			.select({ id: attachment.id, bytes: attachment.bytes, messageId: attachment.messageId })
-			.from(attachment)
-			.where(and(eq(attachment.reportId, r.id), isNull(attachment.intakeId)))
-			.orderBy(asc(attachment.messageId), asc(attachment.fileNo)),
-		db.select().from(reportMessage).where(eq(reportMessage.reportId, r.id)).orderBy(asc(reportMessage.id)),
-		db.select().from(reportNote).where(eq(reportNote.reportId, r.id)).orderBy(asc(reportNote.id)),
-		db.select().from(reportEvent).where(eq(reportEvent.reportId, r.id)).orderBy(asc(reportEvent.id)),
-		db.select().from(reportDeadline).where(eq(reportDeadline.reportId, r.id)).orderBy(asc(reportDeadline.startedOn), asc(reportDeadline.code)),
-		db.select().from(reportPending).where(eq(reportPending.reportId, r.id)),
-		db
-			.select({ id: report.id, locator: report.locator, kind: reportLink.kind })
-			.from(reportLink)
-			.innerJoin(report, eq(report.id, reportLink.otherId))
-			.where(eq(reportLink.reportId, r.id)),
-		db
-			.select({ id: organStaff.staffId, role: organStaff.role, displayName: staffUser.displayName })
-			.from(organStaff)
-			.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
-			.where(and(eq(organStaff.organId, r.organId), inArray(organStaff.role, ['inspector', 'head']), isNull(staffUser.disabledAt)))
-			.orderBy(asc(staffUser.displayName)),
-		db.select({ staffId: reportKeyWrap.staffId, grantedBy: reportKeyWrap.grantedBy }).from(reportKeyWrap).where(and(eq(reportKeyWrap.reportId, r.id), isNotNull(reportKeyWrap.grantedBy)))
-	]);
+	const [organ, unit, files, messages, notes, events, deadlines, pendingRows, links, staff, grants] = await Promise.all(
+		[
+			db
+				.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
+				.from(disciplineOrgan)
+				.where(eq(disciplineOrgan.id, r.organId)),
+			db
+				.select({ id: orgUnit.id, name: orgUnit.name, regionPath: orgUnit.regionPath })
+				.from(orgUnit)
+				.where(eq(orgUnit.id, r.unitId)),
+			db
+				.select({ id: attachment.id, bytes: attachment.bytes, messageId: attachment.messageId })
+				.from(attachment)
+				.where(and(eq(attachment.reportId, r.id), isNull(attachment.intakeId)))
+				.orderBy(asc(attachment.messageId), asc(attachment.fileNo)),
+			db.select().from(reportMessage).where(eq(reportMessage.reportId, r.id)).orderBy(asc(reportMessage.id)),
+			db.select().from(reportNote).where(eq(reportNote.reportId, r.id)).orderBy(asc(reportNote.id)),
+			db.select().from(reportEvent).where(eq(reportEvent.reportId, r.id)).orderBy(asc(reportEvent.id)),
+			db
+				.select()
+				.from(reportDeadline)
+				.where(eq(reportDeadline.reportId, r.id))
+				.orderBy(asc(reportDeadline.startedOn), asc(reportDeadline.code)),
+			db.select().from(reportPending).where(eq(reportPending.reportId, r.id)),
+			db
+				.select({ id: report.id, locator: report.locator, kind: reportLink.kind })
+				.from(reportLink)
+				.innerJoin(report, eq(report.id, reportLink.otherId))
+				.where(eq(reportLink.reportId, r.id)),
+			db
+				.select({ id: organStaff.staffId, role: organStaff.role, displayName: staffUser.displayName })
+				.from(organStaff)
+				.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
+				.where(
+					and(
+						eq(organStaff.organId, r.organId),
+						inArray(organStaff.role, ['inspector', 'head']),
+						isNull(staffUser.disabledAt)
+					)
+				)
+				.orderBy(asc(staffUser.displayName)),
+			db
+				.select({ staffId: reportKeyWrap.staffId, grantedBy: reportKeyWrap.grantedBy })
+				.from(reportKeyWrap)
+				.where(and(eq(reportKeyWrap.reportId, r.id), isNotNull(reportKeyWrap.grantedBy)))
+		]
+	);
 	const pending = pendingRows[0] ?? null;
 	const open = deadlines.filter((d) => d.metOn === null);
 	const cs = caseStateOf(r, pending, open);
-	const who = await names(db, [r.handlerId, pending?.requestedBy ?? null, ...notes.map((n) => n.authorId), ...events.map((e) => e.actorId), ...grants.flatMap((g) => [g.staffId, g.grantedBy])]);
+	const who = await names(db, [
+		r.handlerId,
+		pending?.requestedBy ?? null,
+		...notes.map((n) => n.authorId),
+		...events.map((e) => e.actorId),
+		...grants.flatMap((g) => [g.staffId, g.grantedBy])
+	]);
 	const person = (id: string | null) => (id ? { id, displayName: who.get(id) ?? '' } : null);
-	const filesOf = (messageId: number | null) => files.filter((f) => f.messageId === messageId).map((f) => ({ id: f.id, bytes: f.bytes }));
-	const seers = await seersAmong(db, r, staff.map((s) => s.id));
-	const allowed = vis.role && isWorkflowState(cs.state) ? allowedTransitions(cs, { actor: { id: staffId, role: vis.role } }) : [];
+	const filesOf = (messageId: number | null) =>
+		files.filter((f) => f.messageId === messageId).map((f) => ({ id: f.id, bytes: f.bytes }));
+	const seers = await seersAmong(
+		db,
+		r,
+		staff.map((s) => s.id)
+	);
+	const allowed =
+		vis.role && isWorkflowState(cs.state) ? allowedTransitions(cs, { actor: { id: staffId, role: vis.role } }) : [];
 	const data = (r.caseData ?? {}) as CaseData;
 	return {
 		report: {
@@ -213,7 +288,13 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<R
 			flags: cs.flags,
 			referredTo: cs.referredTo
 		},
-		messages: messages.map((m) => ({ id: m.id, author: m.author, sentOn: m.sentOn, body: b64(m.body), files: filesOf(m.id) })),
+		messages: messages.map((m) => ({
+			id: m.id,
+			author: m.author,
+			sentOn: m.sentOn,
+			body: b64(m.body),
+			files: filesOf(m.id)
+		})),
 		notes: notes.map((n) => ({ id: n.id, author: person(n.authorId), at: n.at.toISOString(), body: b64(n.body) })),
 		events: events.map((e) => ({
 			id: e.id,
@@ -239,9 +320,19 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<R
 				}
 			: null,
 		links: links.map((l) => ({ id: l.id, locator: l.locator, kind: l.kind })),
-		allowedActions: allowed.map((a) => ({ action: a.action, label: a.label, to: a.to, requires: requiresOf(a.action, a.inputs, a.needsApproval), outcome: a.outcome })),
+		allowedActions: allowed.map((a) => ({
+			action: a.action,
+			label: a.label,
+			to: a.to,
+			requires: requiresOf(a.action, a.inputs, a.needsApproval),
+			outcome: a.outcome
+		})),
 		organStaff: staff.map((s) => ({ id: s.id, displayName: s.displayName, role: s.role, canSee: seers.has(s.id) })),
-		grants: grants.map((g) => ({ staffId: g.staffId, displayName: who.get(g.staffId) ?? '', grantedBy: person(g.grantedBy) })),
+		grants: grants.map((g) => ({
+			staffId: g.staffId,
+			displayName: who.get(g.staffId) ?? '',
+			grantedBy: person(g.grantedBy)
+		})),
 		role: vis.role
 	};
 }
@@ -250,14 +341,26 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<R
 export async function openCase(ctx: StaffCtx, reportId: string): Promise<Answer> {
 	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
 	if (!vis) return notFound();
-	await ctx.db.transaction((tx) => appendAudit(tx as unknown as Queryable, { at: ctx.now, actor: ctx.user.id, action: 'report.open', reportId: vis.report.id, organId: vis.report.organId, details: {} }));
+	await ctx.db.transaction((tx) =>
+		appendAudit(tx as unknown as Queryable, {
+			at: ctx.now,
+			actor: ctx.user.id,
+			action: 'report.open',
+			reportId: vis.report.id,
+			organId: vis.report.organId,
+			details: {}
+		})
+	);
 	return { status: 200, body: await caseView(ctx.db, vis, ctx.user.id) };
 }
 
 /* ------------------------------------------------------------------ bodies */
 
 const ciphertext = base64Bytes({ max: MAX_CONTENT_BYTES });
-const Wrap = v.object({ entryId: base64Bytes({ exact: 16, max: 16 }), sealed: base64Bytes({ exact: SEALED_KEY_LENGTH, max: SEALED_KEY_LENGTH }) });
+const Wrap = v.object({
+	entryId: base64Bytes({ exact: 16, max: 16 }),
+	sealed: base64Bytes({ exact: SEALED_KEY_LENGTH, max: SEALED_KEY_LENGTH })
+});
 
 export const ActionBody = v.object({
 	action: v.pipe(v.string(), v.maxLength(64)),
@@ -269,12 +372,24 @@ export const ActionBody = v.object({
 });
 export type ActionBody = v.InferOutput<typeof ActionBody>;
 
-const isSealed = (b: Uint8Array) => b.length === SEALED_KEY_LENGTH && b[0] === FORMAT_VERSION && b[1] === Kind.sealedKey;
+const isSealed = (b: Uint8Array) =>
+	b.length === SEALED_KEY_LENGTH && b[0] === FORMAT_VERSION && b[1] === Kind.sealedKey;
 
 /** Status of a workflow refusal: 403 for the role, 409 for the case, 400 for the inputs. */
 function refusal(reason: RefusalReason): Answer {
 	if (reason === 'forbidden_role') return fail(403, reason);
-	if (['not_from_this_state', 'self_approval', 'not_requester', 'not_real_name', 'already_done', 'bad_case_state', 'unknown_state'].includes(reason)) return fail(409, reason);
+	if (
+		[
+			'not_from_this_state',
+			'self_approval',
+			'not_requester',
+			'not_real_name',
+			'already_done',
+			'bad_case_state',
+			'unknown_state'
+		].includes(reason)
+	)
+		return fail(409, reason);
 	return fail(400, reason);
 }
 
@@ -283,7 +398,15 @@ function hexOf(b: Uint8Array): string {
 }
 
 /** Checks transfer wraps against the target organ's current recipients; the valid ones by staff, or an error. */
-async function checkWraps(db: Db, target: string, unitId: string, wraps: { entryId: Uint8Array; sealed: Uint8Array }[], now: Date): Promise<{ ok: true; wraps: { staffId: string; entryId: Uint8Array; sealed: Uint8Array }[]; dropped: number } | { ok: false }> {
+async function checkWraps(
+	db: Db,
+	target: string,
+	unitId: string,
+	wraps: { entryId: Uint8Array; sealed: Uint8Array }[],
+	now: Date
+): Promise<
+	{ ok: true; wraps: { staffId: string; entryId: Uint8Array; sealed: Uint8Array }[]; dropped: number } | { ok: false }
+> {
 	const recipients = await computeRecipients(db, target, unitId, now);
 	const byEntry = new Map<string, string>();
 	for (const r of recipients.values()) for (const e of r.entries.keys()) byEntry.set(e, r.staffId);
@@ -304,7 +427,10 @@ async function checkWraps(db: Db, target: string, unitId: string, wraps: { entry
 
 /** True when `target` is above (up) or below (down) `organId` in the organ tree. */
 async function targetFits(db: Db, organId: string, target: string, direction: 'up' | 'down'): Promise<boolean> {
-	const rows = await db.select({ id: disciplineOrgan.id, ancestorIds: disciplineOrgan.ancestorIds }).from(disciplineOrgan).where(inArray(disciplineOrgan.id, [organId, target]));
+	const rows = await db
+		.select({ id: disciplineOrgan.id, ancestorIds: disciplineOrgan.ancestorIds })
+		.from(disciplineOrgan)
+		.where(inArray(disciplineOrgan.id, [organId, target]));
 	const current = rows.find((r) => r.id === organId);
 	const other = rows.find((r) => r.id === target);
 	if (!current || !other || organId === target) return false;
@@ -326,7 +452,10 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 	const r = vis.report;
 	const [pendingRows, openRows, calendar] = await Promise.all([
 		db.select().from(reportPending).where(eq(reportPending.reportId, r.id)),
-		db.select().from(reportDeadline).where(and(eq(reportDeadline.reportId, r.id), isNull(reportDeadline.metOn))),
+		db
+			.select()
+			.from(reportDeadline)
+			.where(and(eq(reportDeadline.reportId, r.id), isNull(reportDeadline.metOn))),
 		loadCalendar(db)
 	]);
 	const pending = pendingRows[0] ?? null;
@@ -334,15 +463,27 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 	const today = todayOf(ctx.now);
 	const action = body.action;
 	const isMoveRequest = MOVE_ACTIONS.has(action as ActionCode);
-	const target = isMoveRequest ? (body.targetOrgan ?? null) : action === 'request_transfer_out' ? (body.target ?? null) : null;
+	const target = isMoveRequest
+		? (body.targetOrgan ?? null)
+		: action === 'request_transfer_out'
+			? (body.target ?? null)
+			: null;
 	const noteId = body.note ? createHash('sha256').update(body.note).digest('hex').slice(0, 32) : null;
-	const result = applyTransition(cs, action, { actor: { id: ctx.user.id, role: vis.role }, today, noteId, outcome: body.outcome, target, calendar });
+	const result = applyTransition(cs, action, {
+		actor: { id: ctx.user.id, role: vis.role },
+		today,
+		noteId,
+		outcome: body.outcome,
+		target,
+		calendar
+	});
 	if (!result.ok) return refusal(result.reason);
 
 	// Transfers up/down: the target must be the higher/lower organ and the key sealed to its recipients.
 	let requestWraps: { entryId: string; sealed: string }[] | null = null;
 	if (isMoveRequest) {
-		if (!(await targetFits(db, r.organId, target as string, action === 'request_report_up' ? 'up' : 'down'))) return fail(400, 'bad_target_organ', 'targetOrgan');
+		if (!(await targetFits(db, r.organId, target as string, action === 'request_report_up' ? 'up' : 'down')))
+			return fail(400, 'bad_target_organ', 'targetOrgan');
 		if (!body.wraps || body.wraps.length === 0) return fail(400, 'needs_wraps', 'wraps');
 		const checked = await checkWraps(db, target as string, r.unitId, body.wraps, ctx.now);
 		if (!checked.ok || checked.dropped > 0 || checked.wraps.length === 0) return fail(400, 'bad_wraps', 'wraps');
@@ -351,7 +492,10 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 	let moveWraps: { staffId: string; entryId: Uint8Array; sealed: Uint8Array }[] | null = null;
 	const movesOrgan = result.next.organId !== r.organId;
 	if (movesOrgan) {
-		const stored = (pending?.wraps ?? []).map((w) => ({ entryId: new Uint8Array(Buffer.from(w.entryId, 'base64')), sealed: new Uint8Array(Buffer.from(w.sealed, 'base64')) }));
+		const stored = (pending?.wraps ?? []).map((w) => ({
+			entryId: new Uint8Array(Buffer.from(w.entryId, 'base64')),
+			sealed: new Uint8Array(Buffer.from(w.sealed, 'base64'))
+		}));
 		const checked = await checkWraps(db, result.next.organId, r.unitId, stored, ctx.now);
 		if (!checked.ok || checked.wraps.length === 0) return fail(409, 'wraps_stale');
 		moveWraps = checked.wraps;
@@ -361,8 +505,18 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 	const ev = result.event;
 	const endedCodes = new Set(result.deadlinesEnded.map((d) => `${d.code}|${d.startedOn}`));
 	const nextDue = [...next.deadlines].sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : 0))[0] ?? null;
-	const disposition = ev.action === 'approve' && pending?.action === 'request_close' ? 'close' : action !== 'request_close' ? (DISPOSITION_OF[ev.action] ?? null) : null;
-	const caseData: CaseData = { organReceivedOn: next.organReceivedOn, flags: next.flags, referredTo: next.referredTo, outcome: next.outcome };
+	const disposition =
+		ev.action === 'approve' && pending?.action === 'request_close'
+			? 'close'
+			: action !== 'request_close'
+				? (DISPOSITION_OF[ev.action] ?? null)
+				: null;
+	const caseData: CaseData = {
+		organReceivedOn: next.organReceivedOn,
+		flags: next.flags,
+		referredTo: next.referredTo,
+		outcome: next.outcome
+	};
 	const noteBytes = body.note ?? null;
 
 	await db.transaction(async (txRaw) => {
@@ -385,14 +539,26 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 		// Deadlines: those ended are met today; those started are inserted (a restart on the same day replaces).
 		for (const d of openRows) {
 			if (endedCodes.has(`${d.code}|${d.startedOn}`)) {
-				await tx.update(reportDeadline).set({ metOn: today }).where(and(eq(reportDeadline.reportId, r.id), eq(reportDeadline.code, d.code), eq(reportDeadline.startedOn, d.startedOn)));
+				await tx
+					.update(reportDeadline)
+					.set({ metOn: today })
+					.where(
+						and(
+							eq(reportDeadline.reportId, r.id),
+							eq(reportDeadline.code, d.code),
+							eq(reportDeadline.startedOn, d.startedOn)
+						)
+					);
 			}
 		}
 		for (const d of result.deadlinesStarted) {
 			await tx
 				.insert(reportDeadline)
 				.values({ reportId: r.id, code: d.code, dueOn: d.due, startedOn: d.startedOn, metOn: null })
-				.onConflictDoUpdate({ target: [reportDeadline.reportId, reportDeadline.code, reportDeadline.startedOn], set: { dueOn: d.due, metOn: null } });
+				.onConflictDoUpdate({
+					target: [reportDeadline.reportId, reportDeadline.code, reportDeadline.startedOn],
+					set: { dueOn: d.due, metOn: null }
+				});
 		}
 		// The pending request.
 		if (next.pending && !cs.pending) {
@@ -419,9 +585,19 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 				await tx
 					.insert(reportKeyWrap)
 					.values({ reportId: r.id, staffId: w.staffId, entryId: w.entryId, sealed: w.sealed, grantedBy: null })
-					.onConflictDoUpdate({ target: [reportKeyWrap.reportId, reportKeyWrap.staffId], set: { entryId: w.entryId, sealed: w.sealed, grantedBy: null } });
+					.onConflictDoUpdate({
+						target: [reportKeyWrap.reportId, reportKeyWrap.staffId],
+						set: { entryId: w.entryId, sealed: w.sealed, grantedBy: null }
+					});
 			}
-			await raiseNotices(tx, moveWraps.map((w) => w.staffId), r.id, 'transferred_in', today, { from: r.organId });
+			await raiseNotices(
+				tx,
+				moveWraps.map((w) => w.staffId),
+				r.id,
+				'transferred_in',
+				today,
+				{ from: r.organId }
+			);
 		}
 		await tx.insert(reportEvent).values({
 			reportId: r.id,
@@ -433,27 +609,63 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 			organId: r.organId,
 			note: noteBytes,
 			outcome: (ev.outcome as unknown as Record<string, unknown>) ?? null,
-			details: { target: ev.target, noteId: ev.noteId, started: result.deadlinesStarted.map((d) => d.code), ended: result.deadlinesEnded.map((d) => d.code) }
+			details: {
+				target: ev.target,
+				noteId: ev.noteId,
+				started: result.deadlinesStarted.map((d) => d.code),
+				ended: result.deadlinesEnded.map((d) => d.code)
+			}
 		});
 		if (next.pending && !cs.pending) {
 			const heads = await tx
 				.select({ staffId: organStaff.staffId })
 				.from(organStaff)
-				.where(and(eq(organStaff.organId, r.organId), eq(organStaff.role, 'head'), ne(organStaff.staffId, ctx.user.id)));
-			const seers = await seersAmong(tx, r, heads.map((h) => h.staffId));
+				.where(
+					and(eq(organStaff.organId, r.organId), eq(organStaff.role, 'head'), ne(organStaff.staffId, ctx.user.id))
+				);
+			const seers = await seersAmong(
+				tx,
+				r,
+				heads.map((h) => h.staffId)
+			);
 			await raiseNotices(tx, [...seers], r.id, 'approval_requested', today, { action: ev.action });
 		}
-		const details: Record<string, Json> = { from: ev.from, to: ev.to, noteId: ev.noteId, target: ev.target, outcome: outcomeCode(ev.outcome), started: result.deadlinesStarted.map((d) => `${d.code}:${d.due}`) };
+		const details: Record<string, Json> = {
+			from: ev.from,
+			to: ev.to,
+			noteId: ev.noteId,
+			target: ev.target,
+			outcome: outcomeCode(ev.outcome),
+			started: result.deadlinesStarted.map((d) => `${d.code}:${d.due}`)
+		};
 		if (moveWraps) details.recipients = moveWraps.map((w) => w.staffId);
-		await appendAudit(tx, { at: ctx.now, actor: ctx.user.id, action: `workflow.${ev.action}`, reportId: r.id, organId: r.organId, details });
+		await appendAudit(tx, {
+			at: ctx.now,
+			actor: ctx.user.id,
+			action: `workflow.${ev.action}`,
+			reportId: r.id,
+			organId: r.organId,
+			details
+		});
 	});
 	const after = await visibleReport(db, ctx.user.id, r.id);
-	if (!after) return { status: 200, body: { report: { id: r.id, state: next.state, organ: { id: next.organId } }, visible: false } };
+	if (!after)
+		return {
+			status: 200,
+			body: { report: { id: r.id, state: next.state, organ: { id: next.organId } }, visible: false }
+		};
 	return { status: 200, body: await caseView(db, after, ctx.user.id) };
 }
 
 /** Inserts notices once per staff × report × kind × day. */
-export async function raiseNotices(tx: Db, staffIds: string[], reportId: string, kind: string, createdOn: string, details: Record<string, unknown> = {}): Promise<number> {
+export async function raiseNotices(
+	tx: Db,
+	staffIds: string[],
+	reportId: string,
+	kind: string,
+	createdOn: string,
+	details: Record<string, unknown> = {}
+): Promise<number> {
 	if (staffIds.length === 0) return 0;
 	const rows = await tx
 		.insert(staffNotice)
@@ -484,7 +696,14 @@ export async function assign(ctx: StaffCtx, reportId: string, input: unknown): P
 		const tx = txRaw as unknown as Db;
 		await tx.update(report).set({ handlerId: staffId }).where(eq(report.id, r.id));
 		if (staffId && staffId !== ctx.user.id) await raiseNotices(tx, [staffId], r.id, 'assigned', todayOf(ctx.now));
-		await appendAudit(tx, { at: ctx.now, actor: ctx.user.id, action: 'report.assign', reportId: r.id, organId: r.organId, details: { handler: staffId, previous: r.handlerId } });
+		await appendAudit(tx, {
+			at: ctx.now,
+			actor: ctx.user.id,
+			action: 'report.assign',
+			reportId: r.id,
+			organId: r.organId,
+			details: { handler: staffId, previous: r.handlerId }
+		});
 	});
 	const after = await visibleReport(ctx.db, ctx.user.id, r.id);
 	return { status: 200, body: await caseView(ctx.db, after as Visible, ctx.user.id) };
@@ -507,19 +726,36 @@ export async function grant(ctx: StaffCtx, reportId: string, input: unknown): Pr
 	const staffId = parsed.value.staffId.toLowerCase();
 	if (!isSealed(sealed)) return fail(400, 'invalid_field', 'sealed');
 	const r = vis.report;
-	const [existing] = await ctx.db.select({ staffId: reportKeyWrap.staffId }).from(reportKeyWrap).where(and(eq(reportKeyWrap.reportId, r.id), eq(reportKeyWrap.staffId, staffId)));
+	const [existing] = await ctx.db
+		.select({ staffId: reportKeyWrap.staffId })
+		.from(reportKeyWrap)
+		.where(and(eq(reportKeyWrap.reportId, r.id), eq(reportKeyWrap.staffId, staffId)));
 	if (existing) return fail(409, 'already_granted', 'staffId');
-	const [entry] = await ctx.db.select({ organId: directoryEntry.organId, staffId: directoryEntry.staffId }).from(directoryEntry).where(eq(directoryEntry.entryId, entryId));
+	const [entry] = await ctx.db
+		.select({ organId: directoryEntry.organId, staffId: directoryEntry.staffId })
+		.from(directoryEntry)
+		.where(eq(directoryEntry.entryId, entryId));
 	if (!entry || entry.staffId !== staffId) return fail(400, 'bad_grant', 'entryId');
 	const valid = await validEntriesForOrgans(ctx.db, [entry.organId], ctx.now);
-	if (!valid.some((e) => e.staffId === staffId && Buffer.from(e.entryId).equals(Buffer.from(entryId)))) return fail(400, 'bad_grant', 'entryId');
-	const [conflict] = await ctx.db.select({ id: staffConflict.id }).from(staffConflict).where(and(eq(staffConflict.staffId, staffId), eq(staffConflict.unitId, r.unitId)));
+	if (!valid.some((e) => e.staffId === staffId && Buffer.from(e.entryId).equals(Buffer.from(entryId))))
+		return fail(400, 'bad_grant', 'entryId');
+	const [conflict] = await ctx.db
+		.select({ id: staffConflict.id })
+		.from(staffConflict)
+		.where(and(eq(staffConflict.staffId, staffId), eq(staffConflict.unitId, r.unitId)));
 	if (conflict) return fail(400, 'bad_grant', 'staffId');
 	await ctx.db.transaction(async (txRaw) => {
 		const tx = txRaw as unknown as Db;
 		await tx.insert(reportKeyWrap).values({ reportId: r.id, staffId, entryId, sealed, grantedBy: ctx.user.id });
 		await raiseNotices(tx, [staffId], r.id, 'granted', todayOf(ctx.now));
-		await appendAudit(tx, { at: ctx.now, actor: ctx.user.id, action: 'report.grant', reportId: r.id, organId: r.organId, details: { grantee: staffId, entryId: hexOf(entryId) } });
+		await appendAudit(tx, {
+			at: ctx.now,
+			actor: ctx.user.id,
+			action: 'report.grant',
+			reportId: r.id,
+			organId: r.organId,
+			details: { grantee: staffId, entryId: hexOf(entryId) }
+		});
 	});
 	return { status: 201, body: { ok: true } };
 }
@@ -534,13 +770,22 @@ export async function revoke(ctx: StaffCtx, reportId: string, staffIdRaw: string
 	const [w] = await ctx.db
 		.select({ grantedBy: reportKeyWrap.grantedBy })
 		.from(reportKeyWrap)
-		.where(and(eq(reportKeyWrap.reportId, r.id), eq(reportKeyWrap.staffId, staffIdRaw), isNotNull(reportKeyWrap.grantedBy)));
+		.where(
+			and(eq(reportKeyWrap.reportId, r.id), eq(reportKeyWrap.staffId, staffIdRaw), isNotNull(reportKeyWrap.grantedBy))
+		);
 	if (!w) return notFound();
 	if (vis.role !== 'head' && w.grantedBy !== ctx.user.id) return forbidden();
 	await ctx.db.transaction(async (txRaw) => {
 		const tx = txRaw as unknown as Db;
 		await tx.delete(reportKeyWrap).where(and(eq(reportKeyWrap.reportId, r.id), eq(reportKeyWrap.staffId, staffIdRaw)));
-		await appendAudit(tx, { at: ctx.now, actor: ctx.user.id, action: 'report.revoke', reportId: r.id, organId: r.organId, details: { grantee: staffIdRaw } });
+		await appendAudit(tx, {
+			at: ctx.now,
+			actor: ctx.user.id,
+			action: 'report.revoke',
+			reportId: r.id,
+			organId: r.organId,
+			details: { grantee: staffIdRaw }
+		});
 	});
 	return { status: 204, body: null };
 }
@@ -561,8 +806,18 @@ export async function reply(ctx: StaffCtx, reportId: string, input: unknown): Pr
 	const sentOn = todayOf(ctx.now);
 	const id = await ctx.db.transaction(async (txRaw) => {
 		const tx = txRaw as unknown as Db;
-		const [row] = await tx.insert(reportMessage).values({ reportId: r.id, author: 'staff', staffId: ctx.user.id, sentOn, body: parsed.value.body }).returning({ id: reportMessage.id });
-		await appendAudit(tx, { at: ctx.now, actor: ctx.user.id, action: 'report.reply', reportId: r.id, organId: r.organId, details: { messageId: row!.id } });
+		const [row] = await tx
+			.insert(reportMessage)
+			.values({ reportId: r.id, author: 'staff', staffId: ctx.user.id, sentOn, body: parsed.value.body })
+			.returning({ id: reportMessage.id });
+		await appendAudit(tx, {
+			at: ctx.now,
+			actor: ctx.user.id,
+			action: 'report.reply',
+			reportId: r.id,
+			organId: r.organId,
+			details: { messageId: row!.id }
+		});
 		return row!.id;
 	});
 	return { status: 201, body: { id, sentOn } };
@@ -578,14 +833,27 @@ export async function addNote(ctx: StaffCtx, reportId: string, input: unknown): 
 	const r = vis.report;
 	const out = await ctx.db.transaction(async (txRaw) => {
 		const tx = txRaw as unknown as Db;
-		const [row] = await tx.insert(reportNote).values({ reportId: r.id, authorId: ctx.user.id, at: ctx.now, body: parsed.value.body }).returning({ id: reportNote.id, at: reportNote.at });
-		await appendAudit(tx, { at: ctx.now, actor: ctx.user.id, action: 'report.note', reportId: r.id, organId: r.organId, details: { noteId: row!.id } });
+		const [row] = await tx
+			.insert(reportNote)
+			.values({ reportId: r.id, authorId: ctx.user.id, at: ctx.now, body: parsed.value.body })
+			.returning({ id: reportNote.id, at: reportNote.at });
+		await appendAudit(tx, {
+			at: ctx.now,
+			actor: ctx.user.id,
+			action: 'report.note',
+			reportId: r.id,
+			organId: r.organId,
+			details: { noteId: row!.id }
+		});
 		return row!;
 	});
 	return { status: 201, body: { id: out.id, at: out.at.toISOString() } };
 }
 
-const LinkBody = v.object({ other: v.pipe(v.string(), v.regex(/^[0-9A-Za-z]{6,20}$/)), kind: v.picklist(['duplicate', 'related']) });
+const LinkBody = v.object({
+	other: v.pipe(v.string(), v.regex(/^[0-9A-Za-z]{6,20}$/)),
+	kind: v.picklist(['duplicate', 'related'])
+});
 
 /** POST …/links `{ other: locator, kind }`: both reports must be visible to the caller. */
 export async function addLink(ctx: StaffCtx, reportId: string, input: unknown): Promise<Answer> {
@@ -595,7 +863,10 @@ export async function addLink(ctx: StaffCtx, reportId: string, input: unknown): 
 	if (!parsed.ok) return parsed.result;
 	if (!vis.role) return forbidden();
 	const r = vis.report;
-	const [o] = await ctx.db.select({ id: report.id }).from(report).where(eq(report.locator, parsed.value.other.toUpperCase()));
+	const [o] = await ctx.db
+		.select({ id: report.id })
+		.from(report)
+		.where(eq(report.locator, parsed.value.other.toUpperCase()));
 	const other = o && o.id !== r.id ? await visibleReport(ctx.db, ctx.user.id, o.id) : null;
 	if (!other) return fail(400, 'bad_link', 'other');
 	const kind = parsed.value.kind;
@@ -610,18 +881,38 @@ export async function addLink(ctx: StaffCtx, reportId: string, input: unknown): 
 				.values({ reportId: a, otherId: b, kind, createdBy: ctx.user.id, at: ctx.now })
 				.onConflictDoUpdate({ target: [reportLink.reportId, reportLink.otherId], set: { kind } });
 		}
-		await appendAudit(tx, { at: ctx.now, actor: ctx.user.id, action: 'report.link', reportId: r.id, organId: r.organId, details: { other: other.report.id, kind } });
+		await appendAudit(tx, {
+			at: ctx.now,
+			actor: ctx.user.id,
+			action: 'report.link',
+			reportId: r.id,
+			organId: r.organId,
+			details: { other: other.report.id, kind }
+		});
 	});
 	return { status: 201, body: { ok: true } };
 }
 
 /** GET …/files/{fileId}: the encrypted stream, audited as `report.file`. */
-export async function openFile(ctx: StaffCtx, reportId: string, fileId: string): Promise<Answer | { status: 200; bytes: number; stream: AsyncIterable<Uint8Array> }> {
+export async function openFile(
+	ctx: StaffCtx,
+	reportId: string,
+	fileId: string
+): Promise<Answer | { status: 200; bytes: number; stream: AsyncIterable<Uint8Array> }> {
 	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
 	if (!vis) return notFound();
 	const file = await reportFile(ctx.db, vis.report.id, fileId);
 	if (!file) return notFound();
-	await ctx.db.transaction((tx) => appendAudit(tx as unknown as Queryable, { at: ctx.now, actor: ctx.user.id, action: 'report.file', reportId: vis.report.id, organId: vis.report.organId, details: { fileId } }));
+	await ctx.db.transaction((tx) =>
+		appendAudit(tx as unknown as Queryable, {
+			at: ctx.now,
+			actor: ctx.user.id,
+			action: 'report.file',
+			reportId: vis.report.id,
+			organId: vis.report.organId,
+			details: { fileId }
+		})
+	);
 	return { status: 200, ...file };
 }
 
@@ -634,8 +925,14 @@ export async function recordExport(ctx: StaffCtx, reportId: string, input: unkno
 	const parsed = check(ExportBody, input ?? {});
 	if (!parsed.ok) return parsed.result;
 	await ctx.db.transaction((tx) =>
-		appendAudit(tx as unknown as Queryable, { at: ctx.now, actor: ctx.user.id, action: 'report.export', reportId: vis.report.id, organId: vis.report.organId, details: { kind: parsed.value.kind ?? 'print' } })
+		appendAudit(tx as unknown as Queryable, {
+			at: ctx.now,
+			actor: ctx.user.id,
+			action: 'report.export',
+			reportId: vis.report.id,
+			organId: vis.report.organId,
+			details: { kind: parsed.value.kind ?? 'print' }
+		})
 	);
 	return { status: 204, body: null };
 }
-

@@ -22,7 +22,10 @@ export async function listHolidays(ctx: StaffCtx, params: URLSearchParams): Prom
 		.from(holiday)
 		.where(year ? and(gte(holiday.day, `${year}-01-01`), lte(holiday.day, `${year}-12-31`)) : undefined)
 		.orderBy(asc(holiday.day));
-	return { status: 200, body: { items: rows.map((r) => ({ day: r.day, kind: r.kind, name: r.name, provisional: r.provisional })) } };
+	return {
+		status: 200,
+		body: { items: rows.map((r) => ({ day: r.day, kind: r.kind, name: r.name, provisional: r.provisional })) }
+	};
 }
 
 const HolidayBody = v.object({
@@ -45,8 +48,18 @@ export async function putHoliday(ctx: StaffCtx, input: unknown): Promise<Answer>
 		await tx
 			.insert(holiday)
 			.values({ day: b.day, kind: b.kind, name: b.name, provisional: b.provisional ?? false })
-			.onConflictDoUpdate({ target: holiday.day, set: { kind: b.kind, name: b.name, provisional: b.provisional ?? false } });
-		await appendAudit(tx, { at: ctx.now, actor: ctx.user.id, action: 'admin.calendar.put', reportId: null, organId: null, details: { day: b.day, kind: b.kind } });
+			.onConflictDoUpdate({
+				target: holiday.day,
+				set: { kind: b.kind, name: b.name, provisional: b.provisional ?? false }
+			});
+		await appendAudit(tx, {
+			at: ctx.now,
+			actor: ctx.user.id,
+			action: 'admin.calendar.put',
+			reportId: null,
+			organId: null,
+			details: { day: b.day, kind: b.kind }
+		});
 	});
 	return { status: 200, body: { day: b.day, kind: b.kind, name: b.name, provisional: b.provisional ?? false } };
 }
@@ -58,7 +71,15 @@ export async function deleteHoliday(ctx: StaffCtx, day: string): Promise<Answer>
 	const deleted = await ctx.db.transaction(async (txRaw) => {
 		const tx = txRaw as unknown as Db;
 		const rows = await tx.delete(holiday).where(eq(holiday.day, day)).returning({ day: holiday.day });
-		if (rows.length) await appendAudit(tx, { at: ctx.now, actor: ctx.user.id, action: 'admin.calendar.delete', reportId: null, organId: null, details: { day } });
+		if (rows.length)
+			await appendAudit(tx, {
+				at: ctx.now,
+				actor: ctx.user.id,
+				action: 'admin.calendar.delete',
+				reportId: null,
+				organId: null,
+				details: { day }
+			});
 		return rows.length;
 	});
 	return deleted ? { status: 204, body: null } : notFound();

@@ -17,13 +17,28 @@ export const MESSAGES = {
 	forbidden: { zh: '您无权执行此操作。', en: 'You may not do this.' },
 	bad_origin: { zh: '请求来源不对。', en: 'The request comes from another origin.' },
 	bad_staff: { zh: '这位工作人员不能承办或查看这份举报。', en: 'This staff member cannot handle or see this report.' },
-	bad_grant: { zh: '授权无效：密钥目录条目不属于这位工作人员、已失效，或此人须回避。', en: 'Invalid grant: the directory entry is not this member’s, no longer valid, or the member has a conflict.' },
+	bad_grant: {
+		zh: '授权无效：密钥目录条目不属于这位工作人员、已失效，或此人须回避。',
+		en: 'Invalid grant: the directory entry is not this member’s, no longer valid, or the member has a conflict.'
+	},
 	already_granted: { zh: '这位工作人员已经可以查看这份举报。', en: 'This staff member can already see this report.' },
 	bad_link: { zh: '找不到可关联的举报。', en: 'No report to link was found.' },
-	needs_wraps: { zh: '须附上为接收机关加密的报告密钥。', en: 'The report key sealed for the receiving organ is required.' },
-	bad_wraps: { zh: '报告密钥没有为接收机关的有效接收人加密。', en: 'The report key is not sealed for valid recipients of the receiving organ.' },
-	wraps_stale: { zh: '接收机关的接收人已变化，请撤回申请后重新提交。', en: 'The receiving organ’s recipients have changed. Withdraw the request and ask again.' },
-	bad_target_organ: { zh: '接收机关必须是本机关的上级或下级机关。', en: 'The receiving organ must be above or below the current organ.' }
+	needs_wraps: {
+		zh: '须附上为接收机关加密的报告密钥。',
+		en: 'The report key sealed for the receiving organ is required.'
+	},
+	bad_wraps: {
+		zh: '报告密钥没有为接收机关的有效接收人加密。',
+		en: 'The report key is not sealed for valid recipients of the receiving organ.'
+	},
+	wraps_stale: {
+		zh: '接收机关的接收人已变化，请撤回申请后重新提交。',
+		en: 'The receiving organ’s recipients have changed. Withdraw the request and ask again.'
+	},
+	bad_target_organ: {
+		zh: '接收机关必须是本机关的上级或下级机关。',
+		en: 'The receiving organ must be above or below the current organ.'
+	}
 } as const;
 
 export type ErrorCode = keyof typeof MESSAGES;

@@ -6,7 +6,6 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { addWorkingDays, isDateString } from '$lib/server/calendar';
-import type { Db } from '$lib/server/db';
 import { organStaff, orgUnit, report, reportKeyWrap, staffConflict, staffUser } from '$lib/server/db/schema';
 import { POSITION_KINDS, REPORT_KINDS } from '$lib/server/org/types';
 import { CATEGORIES } from '$lib/server/reports/intake';
@@ -35,9 +34,26 @@ export interface InboxQuery {
 }
 
 /** Parses the query string; null with the bad field's name. */
-export function parseInboxQuery(params: URLSearchParams): { ok: true; value: InboxQuery } | { ok: false; field: string } {
+export function parseInboxQuery(
+	params: URLSearchParams
+): { ok: true; value: InboxQuery } | { ok: false; field: string } {
 	const out: InboxQuery = { sort: 'date', limit: 50, counts: true };
-	const known = new Set(['stage', 'state', 'status', 'category', 'kind', 'position', 'unit', 'realName', 'due', 'assigned', 'sort', 'after', 'limit', 'counts']);
+	const known = new Set([
+		'stage',
+		'state',
+		'status',
+		'category',
+		'kind',
+		'position',
+		'unit',
+		'realName',
+		'due',
+		'assigned',
+		'sort',
+		'after',
+		'limit',
+		'counts'
+	]);
 	for (const k of params.keys()) if (!known.has(k)) return { ok: false, field: k };
 	const get = (k: string) => {
 		const all = params.getAll(k);
@@ -120,26 +136,50 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 	const db = ctx.db;
 	const me = ctx.user.id;
 	const [members, granted, conflicts, calendar] = await Promise.all([
-		db.select({ organId: organStaff.organId }).from(organStaff).where(and(eq(organStaff.staffId, me), inArray(organStaff.role, ['inspector', 'head']))),
-		db.select({ reportId: reportKeyWrap.reportId }).from(reportKeyWrap).where(and(eq(reportKeyWrap.staffId, me), sql`${reportKeyWrap.grantedBy} is not null`)),
+		db
+			.select({ organId: organStaff.organId })
+			.from(organStaff)
+			.where(and(eq(organStaff.staffId, me), inArray(organStaff.role, ['inspector', 'head']))),
+		db
+			.select({ reportId: reportKeyWrap.reportId })
+			.from(reportKeyWrap)
+			.where(and(eq(reportKeyWrap.staffId, me), sql`${reportKeyWrap.grantedBy} is not null`)),
 		db.select({ unitId: staffConflict.unitId }).from(staffConflict).where(eq(staffConflict.staffId, me)),
 		loadCalendar(db)
 	]);
 	const organs = members.map((m) => m.organId);
 	const grantedIds = granted.map((g) => g.reportId);
-	const empty = { items: [], next: null, counts: q.counts ? { total: 0, overdue: 0, dueSoon: 0, unassigned: 0, mine: 0, byState: {} } : null };
+	const empty = {
+		items: [],
+		next: null,
+		counts: q.counts ? { total: 0, overdue: 0, dueSoon: 0, unassigned: 0, mine: 0, byState: {} } : null
+	};
 	if (organs.length === 0 && grantedIds.length === 0) return { status: 200, body: empty };
 
 	const today = todayOf(ctx.now);
 	const soon = addWorkingDays(today, 2, calendar);
-	const scope = or(organs.length ? inArray(report.organId, organs) : undefined, grantedIds.length ? inArray(report.id, grantedIds) : undefined) as SQL;
+	const scope = or(
+		organs.length ? inArray(report.organId, organs) : undefined,
+		grantedIds.length ? inArray(report.id, grantedIds) : undefined
+	) as SQL;
 	// Filters that the counts keep (everything but due, assigned and state/stage).
 	// access.ts's rule, in a form the planner estimates well: within `scope` (organs where the caller is
 	// inspector or head, or reports whose wrap was granted to them) "visible" is "holds a wrap and declared no
 	// conflict for the unit". The list joins the caller's wrap (it returns it); the counts semi-join it.
-	const noConflict = conflicts.length ? [notInArray(report.unitId, conflicts.map((c) => c.unitId))] : [];
+	const noConflict = conflicts.length
+		? [
+				notInArray(
+					report.unitId,
+					conflicts.map((c) => c.unitId)
+				)
+			]
+		: [];
 	const base: SQL[] = [scope, ...noConflict];
-	const countBase: SQL[] = [scope, sql`${report.id} in (select report_id from ${reportKeyWrap} where staff_id = ${me})`, ...noConflict];
+	const countBase: SQL[] = [
+		scope,
+		sql`${report.id} in (select report_id from ${reportKeyWrap} where staff_id = ${me})`,
+		...noConflict
+	];
 	const both = (c: SQL) => {
 		base.push(c);
 		countBase.push(c);
@@ -153,7 +193,8 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 	const overdueCond = sql`${report.nextDueOn} < ${today}`;
 	const soonCond = sql`${report.nextDueOn} >= ${today} and ${report.nextDueOn} <= ${soon}`;
 	const narrow: SQL[] = [];
-	if (q.stage) narrow.push(inArray(report.state, WORKFLOW_STATES.filter((s) => STATE_INFO[s].stage === q.stage) as string[]));
+	if (q.stage)
+		narrow.push(inArray(report.state, WORKFLOW_STATES.filter((s) => STATE_INFO[s].stage === q.stage) as string[]));
 	if (q.state) narrow.push(eq(report.state, q.state));
 	if (q.due === 'overdue') narrow.push(overdueCond);
 	if (q.due === 'soon') narrow.push(soonCond);
@@ -169,10 +210,19 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 		} else if (key === null) {
 			page.push(and(isNull(report.nextDueOn), gt(report.id, id)) as SQL);
 		} else {
-			page.push(or(gt(report.nextDueOn, key), and(eq(report.nextDueOn, key), gt(report.id, id)), isNull(report.nextDueOn)) as SQL);
+			page.push(
+				or(
+					gt(report.nextDueOn, key),
+					and(eq(report.nextDueOn, key), gt(report.id, id)),
+					isNull(report.nextDueOn)
+				) as SQL
+			);
 		}
 	}
-	const order = q.sort === 'date' ? [desc(report.receivedOn), asc(report.id)] : [sql`${report.nextDueOn} asc nulls last`, asc(report.id)];
+	const order =
+		q.sort === 'date'
+			? [desc(report.receivedOn), asc(report.id)]
+			: [sql`${report.nextDueOn} asc nulls last`, asc(report.id)];
 
 	// The page: per holding organ (and once for the reports granted to the caller), walk that organ's
 	// report_inbox_* index in the page's order, checking the caller's wrap row by row (a correlated
@@ -184,12 +234,21 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 	const filters = [...base.slice(1), ...narrow, ...page]; // base without the scope: the conflicts and the filters
 	if (q.after && q.sort === 'date') filters.push(sql`${report.receivedOn} <= ${q.after.key}`); // an index bound for the walk
 	const holdsWrap = sql`(select true from ${reportKeyWrap} w where w.report_id = ${report.id} and w.staff_id = ${me})`;
-	const branchOrder = q.sort === 'date' ? sql`${report.receivedOn} desc, ${report.id} asc` : sql`${report.nextDueOn} asc nulls last, ${report.id} asc`;
+	const branchOrder =
+		q.sort === 'date'
+			? sql`${report.receivedOn} desc, ${report.id} asc`
+			: sql`${report.nextDueOn} asc nulls last, ${report.id} asc`;
 	const branch = (where: SQL) =>
 		sql`(select ${report.id} from ${report} where ${and(where, ...filters, sql`${holdsWrap}`)} order by ${branchOrder} limit ${n})`;
 	const branches = [
 		...organs.map((o) => branch(eq(report.organId, o))),
-		...(grantedIds.length ? [branch(and(inArray(report.id, grantedIds), organs.length ? notInArray(report.organId, organs) : undefined) as SQL)] : [])
+		...(grantedIds.length
+			? [
+					branch(
+						and(inArray(report.id, grantedIds), organs.length ? notInArray(report.organId, organs) : undefined) as SQL
+					)
+				]
+			: [])
 	];
 	const candidates = sql`${report.id} in (select id from (${sql.join(branches, sql` union all `)}) v)`;
 
@@ -263,7 +322,8 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 		sealed: b64(r.sealed)
 	}));
 	const last = items[items.length - 1];
-	const next = more && last ? encodeCursor(q.sort === 'date' ? last.receivedOn : (last.nextDue?.due ?? null), last.id) : null;
+	const next =
+		more && last ? encodeCursor(q.sort === 'date' ? last.receivedOn : (last.nextDue?.due ?? null), last.id) : null;
 	const counts = { total: 0, overdue: 0, dueSoon: 0, unassigned: 0, mine: 0, byState: {} as Record<string, number> };
 	for (const s of stateRows) {
 		counts.total += s.total;

@@ -26,7 +26,16 @@ import * as linksRoute from '../../../routes/staff/api/reports/[id]/links/+serve
 import * as messagesRoute from '../../../routes/staff/api/reports/[id]/messages/+server';
 import * as notesRoute from '../../../routes/staff/api/reports/[id]/notes/+server';
 import { b64 } from './http';
-import { buildBackofficeWorld, requestEvent, signIn, snapshot, storeReport, type BoWorld, type Member, type StoredReport } from './testing';
+import {
+	buildBackofficeWorld,
+	requestEvent,
+	signIn,
+	snapshot,
+	storeReport,
+	type BoWorld,
+	type Member,
+	type StoredReport
+} from './testing';
 
 const ROLES = ['inspector', 'head', 'admin', 'other', 'conflicted', 'grantee', 'no2fa', 'signedOut'] as const;
 type Role = (typeof ROLES)[number];
@@ -57,11 +66,52 @@ const ciphertext = (key: Uint8Array, text: string) => b64(encryptContent(key, ut
 const REPORT_READERS = { inspector: 200, head: 200, grantee: 200 } as const;
 
 const ENDPOINTS: Endpoint[] = [
-	{ name: 'GET inbox', method: 'GET', handler: inboxRoute.GET as Handler, path: () => '/staff/api/inbox', params: () => ({}), expect: { inspector: 200, head: 200, admin: 200, other: 200, conflicted: 200, grantee: 200 }, mutates: false },
-	{ name: 'GET notices', method: 'GET', handler: noticesRoute.GET as Handler, path: () => '/staff/api/notices', params: () => ({}), expect: { inspector: 200, head: 200, admin: 200, other: 200, conflicted: 200, grantee: 200 }, mutates: false },
-	{ name: 'POST notices/seen', method: 'POST', handler: seenRoute.POST as Handler, path: () => '/staff/api/notices/seen', params: () => ({}), body: () => ({ all: true }), expect: { inspector: 204, head: 204, admin: 204, other: 204, conflicted: 204, grantee: 204 }, mutates: false },
-	{ name: 'GET audit', method: 'GET', handler: auditRoute.GET as Handler, path: () => '/staff/api/audit', params: () => ({}), expect: { head: 200, admin: 200, inspector: 403, other: 403, conflicted: 403, grantee: 403 }, mutates: false },
-	{ name: 'GET holidays', method: 'GET', handler: holidaysRoute.GET as Handler, path: () => '/staff/api/holidays?year=2026', params: () => ({}), expect: { inspector: 200, head: 200, admin: 200, other: 200, conflicted: 200, grantee: 200 }, mutates: false },
+	{
+		name: 'GET inbox',
+		method: 'GET',
+		handler: inboxRoute.GET as Handler,
+		path: () => '/staff/api/inbox',
+		params: () => ({}),
+		expect: { inspector: 200, head: 200, admin: 200, other: 200, conflicted: 200, grantee: 200 },
+		mutates: false
+	},
+	{
+		name: 'GET notices',
+		method: 'GET',
+		handler: noticesRoute.GET as Handler,
+		path: () => '/staff/api/notices',
+		params: () => ({}),
+		expect: { inspector: 200, head: 200, admin: 200, other: 200, conflicted: 200, grantee: 200 },
+		mutates: false
+	},
+	{
+		name: 'POST notices/seen',
+		method: 'POST',
+		handler: seenRoute.POST as Handler,
+		path: () => '/staff/api/notices/seen',
+		params: () => ({}),
+		body: () => ({ all: true }),
+		expect: { inspector: 204, head: 204, admin: 204, other: 204, conflicted: 204, grantee: 204 },
+		mutates: false
+	},
+	{
+		name: 'GET audit',
+		method: 'GET',
+		handler: auditRoute.GET as Handler,
+		path: () => '/staff/api/audit',
+		params: () => ({}),
+		expect: { head: 200, admin: 200, inspector: 403, other: 403, conflicted: 403, grantee: 403 },
+		mutates: false
+	},
+	{
+		name: 'GET holidays',
+		method: 'GET',
+		handler: holidaysRoute.GET as Handler,
+		path: () => '/staff/api/holidays?year=2026',
+		params: () => ({}),
+		expect: { inspector: 200, head: 200, admin: 200, other: 200, conflicted: 200, grantee: 200 },
+		mutates: false
+	},
 	{
 		name: 'POST holidays',
 		method: 'POST',
@@ -81,7 +131,15 @@ const ENDPOINTS: Endpoint[] = [
 		expect: { admin: 204, inspector: 403, head: 403, other: 403, conflicted: 403, grantee: 403 },
 		mutates: true
 	},
-	{ name: 'GET report', method: 'GET', handler: reportRoute.GET as Handler, path: (c) => `/staff/api/reports/${c.report.id}`, params: (c) => ({ id: c.report.id }), expect: REPORT_READERS, mutates: false },
+	{
+		name: 'GET report',
+		method: 'GET',
+		handler: reportRoute.GET as Handler,
+		path: (c) => `/staff/api/reports/${c.report.id}`,
+		params: (c) => ({ id: c.report.id }),
+		expect: REPORT_READERS,
+		mutates: false
+	},
 	{
 		name: 'POST actions',
 		method: 'POST',
@@ -108,7 +166,11 @@ const ENDPOINTS: Endpoint[] = [
 		handler: grantsRoute.POST as Handler,
 		path: (c) => `/staff/api/reports/${c.report.id}/grants`,
 		params: (c) => ({ id: c.report.id }),
-		body: (c) => ({ staffId: c.w.carol.id, entryId: b64(c.w.carol.entryId!), sealed: b64(sealKey(c.report.reportKey, c.w.carol.keyPair!.publicKey)) }),
+		body: (c) => ({
+			staffId: c.w.carol.id,
+			entryId: b64(c.w.carol.entryId!),
+			sealed: b64(sealKey(c.report.reportKey, c.w.carol.keyPair!.publicKey))
+		}),
 		expect: { inspector: 201, head: 201, grantee: 403 },
 		mutates: true
 	},
@@ -200,11 +262,18 @@ describeDb('back-office authorization matrix', (get) => {
 	 */
 	async function cell(): Promise<Cell> {
 		const { db } = get();
-		const make = () => storeReport(db, { recipients: [w.alice, w.hank], forcedWraps: [w.bob, w.olga, w.adam], file: true });
+		const make = () =>
+			storeReport(db, { recipients: [w.alice, w.hank], forcedWraps: [w.bob, w.olga, w.adam], file: true });
 		const report = await make();
 		const other = await make();
 		for (const r of [report, other]) {
-			await db.insert(reportKeyWrap).values({ reportId: r.id, staffId: w.gina.id, entryId: w.gina.entryId!, sealed: sealKey(r.reportKey, w.gina.keyPair!.publicKey), grantedBy: w.hank.id });
+			await db.insert(reportKeyWrap).values({
+				reportId: r.id,
+				staffId: w.gina.id,
+				entryId: w.gina.entryId!,
+				sealed: sealKey(r.reportKey, w.gina.keyPair!.publicKey),
+				grantedBy: w.hank.id
+			});
 		}
 		return { report, other, w };
 	}
@@ -217,7 +286,13 @@ describeDb('back-office authorization matrix', (get) => {
 					const { db } = get();
 					const c = await cell();
 					const before = await snapshot(db);
-					const event = requestEvent({ method: e.method, path: e.path(c), params: e.params(c), locals: locals.get(role) as never, body: e.body?.(c) });
+					const event = requestEvent({
+						method: e.method,
+						path: e.path(c),
+						params: e.params(c),
+						locals: locals.get(role) as never,
+						body: e.body?.(c)
+					});
 					const res = await e.handler(event);
 					expect(res.status).toBe(status);
 					const after = await snapshot(db);
@@ -245,7 +320,14 @@ describeDb('back-office authorization matrix', (get) => {
 		const { db } = get();
 		const elsewhere = await storeReport(db, { organId: 'o-k1', unitId: 'u-k1', recipients: [w.olga] });
 		for (const id of [elsewhere.id, '00000000-0000-4000-8000-000000000000', 'not-a-uuid', "'; drop table report; --"]) {
-			const res = await (reportRoute.GET as Handler)(requestEvent({ method: 'GET', path: `/staff/api/reports/x`, params: { id }, locals: locals.get('inspector') as never }));
+			const res = await (reportRoute.GET as Handler)(
+				requestEvent({
+					method: 'GET',
+					path: `/staff/api/reports/x`,
+					params: { id },
+					locals: locals.get('inspector') as never
+				})
+			);
 			expect(res.status).toBe(404);
 		}
 	});
@@ -259,12 +341,32 @@ describeDb('back-office authorization matrix', (get) => {
 			[actionsRoute.POST as Handler, 'actions', { action: 'approve' }],
 			[actionsRoute.POST as Handler, 'actions', { action: 'no_such_action' }],
 			[actionsRoute.POST as Handler, 'actions', { action: 'register', note: 'not base64!' }],
-			[actionsRoute.POST as Handler, 'actions', { action: 'request_report_up', note: ciphertext(c.report.reportKey, 'x'), targetOrgan: 'o-prov' }],
+			[
+				actionsRoute.POST as Handler,
+				'actions',
+				{ action: 'request_report_up', note: ciphertext(c.report.reportKey, 'x'), targetOrgan: 'o-prov' }
+			],
 			[actionsRoute.POST as Handler, 'actions', [1, 2, 3]],
 			[assignRoute.POST as Handler, 'assign', { staffId: 'x' }],
 			[assignRoute.POST as Handler, 'assign', { staffId: w.olga.id }],
-			[grantsRoute.POST as Handler, 'grants', { staffId: w.bob.id, entryId: b64(w.bob.entryId!), sealed: b64(sealKey(c.report.reportKey, w.bob.keyPair!.publicKey)) }],
-			[grantsRoute.POST as Handler, 'grants', { staffId: w.olga.id, entryId: b64(w.carol.entryId!), sealed: b64(sealKey(c.report.reportKey, w.olga.keyPair!.publicKey)) }],
+			[
+				grantsRoute.POST as Handler,
+				'grants',
+				{
+					staffId: w.bob.id,
+					entryId: b64(w.bob.entryId!),
+					sealed: b64(sealKey(c.report.reportKey, w.bob.keyPair!.publicKey))
+				}
+			],
+			[
+				grantsRoute.POST as Handler,
+				'grants',
+				{
+					staffId: w.olga.id,
+					entryId: b64(w.carol.entryId!),
+					sealed: b64(sealKey(c.report.reportKey, w.olga.keyPair!.publicKey))
+				}
+			],
 			[messagesRoute.POST as Handler, 'messages', { body: b64(new Uint8Array(100)) }],
 			[notesRoute.POST as Handler, 'notes', {}],
 			[linksRoute.POST as Handler, 'links', { other: c.report.locator, kind: 'related' }],
@@ -272,23 +374,64 @@ describeDb('back-office authorization matrix', (get) => {
 			[linksRoute.POST as Handler, 'links', { other: c.other.locator, kind: 'friend' }]
 		];
 		for (const [handler, path, body] of bad) {
-			const res = await handler(requestEvent({ method: 'POST', path: `/staff/api/reports/${c.report.id}/${path}`, params: { id: c.report.id }, locals: locals.get('inspector') as never, body }));
+			const res = await handler(
+				requestEvent({
+					method: 'POST',
+					path: `/staff/api/reports/${c.report.id}/${path}`,
+					params: { id: c.report.id },
+					locals: locals.get('inspector') as never,
+					body
+				})
+			);
 			expect(res.status, `${path} ${JSON.stringify(body).slice(0, 80)}`).toBeGreaterThanOrEqual(400);
 			expect(res.status).toBeLessThan(500);
 		}
 		// Wrong content type, oversize body, cross-origin.
-		const ev = requestEvent({ method: 'POST', path: `/staff/api/reports/${c.report.id}/notes`, params: { id: c.report.id }, locals: locals.get('inspector') as never, body: '{}', headers: { 'content-type': 'text/plain' } });
+		const ev = requestEvent({
+			method: 'POST',
+			path: `/staff/api/reports/${c.report.id}/notes`,
+			params: { id: c.report.id },
+			locals: locals.get('inspector') as never,
+			body: '{}',
+			headers: { 'content-type': 'text/plain' }
+		});
 		expect((await (notesRoute.POST as Handler)(ev)).status).toBe(415);
-		const huge = requestEvent({ method: 'POST', path: `/staff/api/reports/${c.report.id}/assign`, params: { id: c.report.id }, locals: locals.get('inspector') as never, body: JSON.stringify({ staffId: 'x'.repeat(200_000) }) });
+		const huge = requestEvent({
+			method: 'POST',
+			path: `/staff/api/reports/${c.report.id}/assign`,
+			params: { id: c.report.id },
+			locals: locals.get('inspector') as never,
+			body: JSON.stringify({ staffId: 'x'.repeat(200_000) })
+		});
 		expect((await (assignRoute.POST as Handler)(huge)).status).toBe(413);
-		const cross = requestEvent({ method: 'POST', path: `/staff/api/reports/${c.report.id}/assign`, params: { id: c.report.id }, locals: locals.get('inspector') as never, body: { staffId: null }, headers: { origin: 'https://evil.example' } });
+		const cross = requestEvent({
+			method: 'POST',
+			path: `/staff/api/reports/${c.report.id}/assign`,
+			params: { id: c.report.id },
+			locals: locals.get('inspector') as never,
+			body: { staffId: null },
+			headers: { origin: 'https://evil.example' }
+		});
 		expect((await (assignRoute.POST as Handler)(cross)).status).toBe(403);
-		for (const q of ['state=nope', 'limit=0', 'limit=101', 'after=garbage', 'sort=random', 'realName=2', 'bogus=1', 'due=later']) {
-			const res = await (inboxRoute.GET as Handler)(requestEvent({ method: 'GET', path: `/staff/api/inbox?${q}`, locals: locals.get('inspector') as never }));
+		for (const q of [
+			'state=nope',
+			'limit=0',
+			'limit=101',
+			'after=garbage',
+			'sort=random',
+			'realName=2',
+			'bogus=1',
+			'due=later'
+		]) {
+			const res = await (inboxRoute.GET as Handler)(
+				requestEvent({ method: 'GET', path: `/staff/api/inbox?${q}`, locals: locals.get('inspector') as never })
+			);
 			expect(res.status, q).toBe(400);
 		}
 		for (const q of ['report=x', 'after=-1', 'limit=9999', 'action=DROP']) {
-			const res = await (auditRoute.GET as Handler)(requestEvent({ method: 'GET', path: `/staff/api/audit?${q}`, locals: locals.get('admin') as never }));
+			const res = await (auditRoute.GET as Handler)(
+				requestEvent({ method: 'GET', path: `/staff/api/audit?${q}`, locals: locals.get('admin') as never })
+			);
 			expect(res.status, q).toBe(400);
 		}
 		expect(await snapshot(db)).toBe(before);

@@ -16,7 +16,10 @@ import { loadCalendar, todayOf } from './case';
 import { fail, type Answer, type StaffCtx } from './http';
 
 /** Raises due_soon / overdue notices for `now`'s day; answers how many were new. */
-export async function raiseDeadlineNotices(db: Db, now: Date): Promise<{ raised: number; today: string; soon: string }> {
+export async function raiseDeadlineNotices(
+	db: Db,
+	now: Date
+): Promise<{ raised: number; today: string; soon: string }> {
 	const calendar = await loadCalendar(db);
 	const today = todayOf(now);
 	const soon = addWorkingDays(today, 2, calendar);
@@ -44,10 +47,22 @@ export async function listNotices(ctx: StaffCtx, params: URLSearchParams): Promi
 	const unseenOnly = params.get('unseen');
 	if (unseenOnly !== null && unseenOnly !== '1' && unseenOnly !== '0') return fail(400, 'invalid_field', 'unseen');
 	const me = ctx.user.id;
-	const cond = and(eq(staffNotice.staffId, me), or(isNull(staffNotice.reportId), visibleCondition(me)), unseenOnly === '1' ? eq(staffNotice.seen, false) : undefined);
+	const cond = and(
+		eq(staffNotice.staffId, me),
+		or(isNull(staffNotice.reportId), visibleCondition(me)),
+		unseenOnly === '1' ? eq(staffNotice.seen, false) : undefined
+	);
 	const [rows, [count]] = await Promise.all([
 		ctx.db
-			.select({ id: staffNotice.id, kind: staffNotice.kind, reportId: staffNotice.reportId, locator: report.locator, createdOn: staffNotice.createdOn, seen: staffNotice.seen, details: staffNotice.details })
+			.select({
+				id: staffNotice.id,
+				kind: staffNotice.kind,
+				reportId: staffNotice.reportId,
+				locator: report.locator,
+				createdOn: staffNotice.createdOn,
+				seen: staffNotice.seen,
+				details: staffNotice.details
+			})
 			.from(staffNotice)
 			.leftJoin(report, eq(report.id, staffNotice.reportId))
 			.where(cond)
@@ -57,19 +72,35 @@ export async function listNotices(ctx: StaffCtx, params: URLSearchParams): Promi
 			.select({ n: sql<number>`count(*)`.mapWith(Number) })
 			.from(staffNotice)
 			.leftJoin(report, eq(report.id, staffNotice.reportId))
-			.where(and(eq(staffNotice.staffId, me), eq(staffNotice.seen, false), or(isNull(staffNotice.reportId), visibleCondition(me))))
+			.where(
+				and(
+					eq(staffNotice.staffId, me),
+					eq(staffNotice.seen, false),
+					or(isNull(staffNotice.reportId), visibleCondition(me))
+				)
+			)
 	]);
 	return { status: 200, body: { items: rows, unseen: count?.n ?? 0 } };
 }
 
-const SeenBody = v.union([v.object({ ids: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2 ** 31 - 1))), v.maxLength(1000)) }), v.object({ all: v.literal(true) })]);
+const SeenBody = v.union([
+	v.object({
+		ids: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2 ** 31 - 1))), v.maxLength(1000))
+	}),
+	v.object({ all: v.literal(true) })
+]);
 
 /** POST /staff/api/notices/seen `{ ids }` or `{ all: true }`: only the caller's own notices change. */
 export async function markSeen(ctx: StaffCtx, input: unknown): Promise<Answer> {
 	const parsed = check(SeenBody, input);
 	if (!parsed.ok) return parsed.result;
 	const body = parsed.value;
-	const where = 'all' in body ? eq(staffNotice.staffId, ctx.user.id) : body.ids.length ? and(eq(staffNotice.staffId, ctx.user.id), inArray(staffNotice.id, body.ids)) : null;
+	const where =
+		'all' in body
+			? eq(staffNotice.staffId, ctx.user.id)
+			: body.ids.length
+				? and(eq(staffNotice.staffId, ctx.user.id), inArray(staffNotice.id, body.ids))
+				: null;
 	if (where) await ctx.db.update(staffNotice).set({ seen: true }).where(where);
 	return { status: 204, body: null };
 }

@@ -9,15 +9,7 @@
  */
 import type { BackofficeStats, Bucket, PlaceCount } from './stats';
 
-export type CsvDimension =
-	| 'summary'
-	| 'month'
-	| 'category'
-	| 'position'
-	| 'kind'
-	| 'disposition'
-	| 'outcome'
-	| 'state';
+export type CsvDimension = 'summary' | 'month' | 'category' | 'position' | 'kind' | 'disposition' | 'outcome' | 'state';
 
 export function csvCell(value: string | number | null | undefined): string {
 	if (value === null || value === undefined) return '';
@@ -63,7 +55,15 @@ export function statsCsv(
 	line('scope', 'today', s.today, null, null);
 	for (const [key, value] of summaryRows(s)) {
 		// Rates are pre-formatted strings of digits: written raw (they never start with a formula character).
-		lines.push([csvCell('summary'), csvCell(key), csvCell(opts.labels('summary', key)), value === null ? '' : String(value), ''].join(','));
+		lines.push(
+			[
+				csvCell('summary'),
+				csvCell(key),
+				csvCell(opts.labels('summary', key)),
+				value === null ? '' : String(value),
+				''
+			].join(',')
+		);
 	}
 	const dims: [CsvDimension, Bucket[]][] = [
 		['month', s.byMonth],

@@ -2,7 +2,7 @@
  * Labels of the statistics' dimensions (messages/stats; categories reuse the reporter guide's names and
  * workflow states the workflow vocabulary). Used by the page and by the CSV, so both say the same.
  */
-import { categoryLabel } from '$lib/components/categories';
+import { categoryLabel } from '$lib/shared/categories';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { STATE_INFO, isWorkflowState } from '$lib/server/workflow/vocabulary';
@@ -49,8 +49,6 @@ const SUMMARY: Record<string, () => string> = {
 	late_rate: m.stats_late_rate,
 	median_days: m.stats_median_days
 };
-
-
 
 export function dimensionLabel(dimension: Dimension, key: string): string {
 	switch (dimension) {

@@ -8,7 +8,16 @@ import { isDateString } from '$lib/server/calendar';
 import { config } from '$lib/server/config';
 import type { Db } from '$lib/server/db';
 import { dateIn, monthBefore } from '$lib/server/reports/dates';
-import { backofficeStats, childOrgans, organInJurisdiction, statsAccess, type BackofficeStats, type OrganRef, type StatsAccess, type StatsQuery } from './stats';
+import {
+	backofficeStats,
+	childOrgans,
+	organInJurisdiction,
+	statsAccess,
+	type BackofficeStats,
+	type OrganRef,
+	type StatsAccess,
+	type StatsQuery
+} from './stats';
 
 export type StatsRequest =
 	| { ok: false; status: 403 | 400; code: 'forbidden' | 'invalid_field'; field?: string }
@@ -22,7 +31,12 @@ export type StatsRequest =
 const MAX_SPAN_DAYS = 3700;
 
 /** Resolves the request; 403 for members without statistics or an organ outside their jurisdiction. */
-export async function statsRequest(db: Db, user: { id: string; isAdmin: boolean }, params: URLSearchParams, now = new Date()): Promise<StatsRequest> {
+export async function statsRequest(
+	db: Db,
+	user: { id: string; isAdmin: boolean },
+	params: URLSearchParams,
+	now = new Date()
+): Promise<StatsRequest> {
 	const access = await statsAccess(db, user);
 	if (!access || access.roots.length === 0) return { ok: false, status: 403, code: 'forbidden' };
 	const cfg = config();
@@ -35,7 +49,8 @@ export async function statsRequest(db: Db, user: { id: string; isAdmin: boolean 
 	const to = params.get('to') || today;
 	if (!isDateString(from)) return { ok: false, status: 400, code: 'invalid_field', field: 'from' };
 	if (!isDateString(to) || to < from) return { ok: false, status: 400, code: 'invalid_field', field: 'to' };
-	if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_SPAN_DAYS) return { ok: false, status: 400, code: 'invalid_field', field: 'to' };
+	if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_SPAN_DAYS)
+		return { ok: false, status: 400, code: 'invalid_field', field: 'to' };
 	return {
 		ok: true,
 		access,

@@ -31,7 +31,13 @@ const rand = rng(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const day = (base: string, plus: number) => new Date(Date.parse(base) + plus * 86_400_000).toISOString().slice(0, 10);
 
-const U = (id: string, parentId: string | null, level: OrgData['units'][number]['level'], path: string) => ({ id, parentId, name: id, level, regionPath: path });
+const U = (id: string, parentId: string | null, level: OrgData['units'][number]['level'], path: string) => ({
+	id,
+	parentId,
+	name: id,
+	level,
+	regionPath: path
+});
 const ORG: OrgData = {
 	units: [
 		U('cn', null, 'central', '中央'),
@@ -50,13 +56,69 @@ const ORG: OrgData = {
 		U('k2-jw', 'k2', 'county', '甲省/c2/k2/纪委')
 	],
 	organs: [
-		{ id: 'o-cn', name: '中央', kind: 'commission', level: 'central', unitId: null, hostUnitId: null, parentOrganId: null },
-		{ id: 'o-p', name: '甲省纪委', kind: 'commission', level: 'province', unitId: 'p-jw', hostUnitId: null, parentOrganId: 'o-cn' },
-		{ id: 'o-pt', name: '甲省驻厅组', kind: 'stationed_team', level: 'province', unitId: null, hostUnitId: 'p-d', parentOrganId: 'o-p' },
-		{ id: 'o-c1', name: 'c1纪委', kind: 'commission', level: 'city', unitId: 'c1-jw', hostUnitId: null, parentOrganId: 'o-p' },
-		{ id: 'o-k1', name: 'k1纪委', kind: 'commission', level: 'county', unitId: 'k1-jw', hostUnitId: null, parentOrganId: 'o-c1' },
-		{ id: 'o-c2', name: 'c2纪委', kind: 'commission', level: 'city', unitId: 'c2-jw', hostUnitId: null, parentOrganId: 'o-p' },
-		{ id: 'o-k2', name: 'k2纪委', kind: 'commission', level: 'county', unitId: 'k2-jw', hostUnitId: null, parentOrganId: 'o-c2' }
+		{
+			id: 'o-cn',
+			name: '中央',
+			kind: 'commission',
+			level: 'central',
+			unitId: null,
+			hostUnitId: null,
+			parentOrganId: null
+		},
+		{
+			id: 'o-p',
+			name: '甲省纪委',
+			kind: 'commission',
+			level: 'province',
+			unitId: 'p-jw',
+			hostUnitId: null,
+			parentOrganId: 'o-cn'
+		},
+		{
+			id: 'o-pt',
+			name: '甲省驻厅组',
+			kind: 'stationed_team',
+			level: 'province',
+			unitId: null,
+			hostUnitId: 'p-d',
+			parentOrganId: 'o-p'
+		},
+		{
+			id: 'o-c1',
+			name: 'c1纪委',
+			kind: 'commission',
+			level: 'city',
+			unitId: 'c1-jw',
+			hostUnitId: null,
+			parentOrganId: 'o-p'
+		},
+		{
+			id: 'o-k1',
+			name: 'k1纪委',
+			kind: 'commission',
+			level: 'county',
+			unitId: 'k1-jw',
+			hostUnitId: null,
+			parentOrganId: 'o-c1'
+		},
+		{
+			id: 'o-c2',
+			name: 'c2纪委',
+			kind: 'commission',
+			level: 'city',
+			unitId: 'c2-jw',
+			hostUnitId: null,
+			parentOrganId: 'o-p'
+		},
+		{
+			id: 'o-k2',
+			name: 'k2纪委',
+			kind: 'commission',
+			level: 'county',
+			unitId: 'k2-jw',
+			hostUnitId: null,
+			parentOrganId: 'o-c2'
+		}
 	],
 	jurisdiction: [],
 	staff: [],
@@ -126,13 +188,24 @@ describeDb('statistics roll-ups against direct counts', (get) => {
 				expect(await rollupPlan(db, q), `${label} ${organIds} plan`).not.toBeNull();
 				const [viaRollup, direct] = [await backofficeStats(db, q), await backofficeStats(db, q, { source: 'report' })];
 				expect(viaRollup, `${label} ${organIds} ${from}..${to}`).toEqual(direct);
-				expect(await unitCounts(db, q), `${label} units ${organIds} ${from}..${to}`).toEqual(await unitCounts(db, q, { source: 'report' }));
+				expect(await unitCounts(db, q), `${label} units ${organIds} ${from}..${to}`).toEqual(
+					await unitCounts(db, q, { source: 'report' })
+				);
 			}
 		}
 		// Below the rolled-up levels the report table is counted directly.
-		expect(await rollupPlan(get().db, { organIds: ['o-c1'], from: '2025-01-01', to: '2025-12-31', today: TODAY, minCount: 2 })).toBeNull();
+		expect(
+			await rollupPlan(get().db, {
+				organIds: ['o-c1'],
+				from: '2025-01-01',
+				to: '2025-12-31',
+				today: TODAY,
+				minCount: 2
+			})
+		).toBeNull();
 	};
-	const ids = async () => rowsOf<{ id: string }>(await get().db.execute(sql`select id from report order by locator`)).map((r) => r.id);
+	const ids = async () =>
+		rowsOf<{ id: string }>(await get().db.execute(sql`select id from report order by locator`)).map((r) => r.id);
 
 	it('random reports and deadlines, inserted in bulk and one by one', async () => {
 		const { db } = get();
@@ -146,8 +219,16 @@ describeDb('statistics roll-ups against direct counts', (get) => {
 		const deadlines = all.flatMap((id) =>
 			rand() < 0.6
 				? [
-						{ reportId: id, code: 'acceptance_notice', startedOn: '2025-01-01', dueOn: day('2025-01-01', Math.floor(rand() * 30)), metOn: rand() < 0.7 ? day('2025-01-01', Math.floor(rand() * 40)) : null },
-						...(rand() < 0.3 ? [{ reportId: id, code: 'verification', startedOn: '2025-02-01', dueOn: '2025-03-01', metOn: null }] : [])
+						{
+							reportId: id,
+							code: 'acceptance_notice',
+							startedOn: '2025-01-01',
+							dueOn: day('2025-01-01', Math.floor(rand() * 30)),
+							metOn: rand() < 0.7 ? day('2025-01-01', Math.floor(rand() * 40)) : null
+						},
+						...(rand() < 0.3
+							? [{ reportId: id, code: 'verification', startedOn: '2025-02-01', dueOn: '2025-03-01', metOn: null }]
+							: [])
 					]
 				: []
 		);
@@ -158,22 +239,54 @@ describeDb('statistics roll-ups against direct counts', (get) => {
 	it('workflow changes, transfers, deadlines met and deleted, reports deleted', async () => {
 		const { db } = get();
 		const all = await ids();
-		expect(rowsOf<{ stale: boolean }>(await db.execute(sql`select stale from report_stats_state`))[0]?.stale).toBe(false);
+		expect(rowsOf<{ stale: boolean }>(await db.execute(sql`select stale from report_stats_state`))[0]?.stale).toBe(
+			false
+		);
 		for (const id of all.slice(0, 60)) {
 			const r = rand();
-			if (r < 0.4) await db.update(report).set({ state: pick(WORKFLOW_STATES), disposition: pick(DISPOSITIONS), outcome: pick(OUTCOMES), nextDueOn: rand() < 0.5 ? day(TODAY, Math.floor(rand() * 20) - 10) : null }).where(eq(report.id, id));
-			else if (r < 0.6) await db.update(report).set({ organId: pick(ORGANS) }).where(eq(report.id, id)); // a transfer: deadlines move too
-			else if (r < 0.7) await db.update(report).set({ concludedOn: rand() < 0.5 ? TODAY : null, state: 'concluded' }).where(eq(report.id, id));
-			else if (r < 0.8) await db.update(report).set({ handlerId: null }).where(eq(report.id, id)); // nothing counted changes
+			if (r < 0.4)
+				await db
+					.update(report)
+					.set({
+						state: pick(WORKFLOW_STATES),
+						disposition: pick(DISPOSITIONS),
+						outcome: pick(OUTCOMES),
+						nextDueOn: rand() < 0.5 ? day(TODAY, Math.floor(rand() * 20) - 10) : null
+					})
+					.where(eq(report.id, id));
+			else if (r < 0.6)
+				await db
+					.update(report)
+					.set({ organId: pick(ORGANS) })
+					.where(eq(report.id, id)); // a transfer: deadlines move too
+			else if (r < 0.7)
+				await db
+					.update(report)
+					.set({ concludedOn: rand() < 0.5 ? TODAY : null, state: 'concluded' })
+					.where(eq(report.id, id));
+			else if (r < 0.8)
+				await db.update(report).set({ handlerId: null }).where(eq(report.id, id)); // nothing counted changes
 			else if (r < 0.9) await db.update(reportDeadline).set({ metOn: TODAY }).where(eq(reportDeadline.reportId, id));
 			else await db.delete(reportDeadline).where(eq(reportDeadline.reportId, id));
 		}
 		// One statement over many rows, a transaction with several statements, and deletions.
-		await db.update(report).set({ state: 'concluded' }).where(inArray(report.id, all.slice(60, 120)));
+		await db
+			.update(report)
+			.set({ state: 'concluded' })
+			.where(inArray(report.id, all.slice(60, 120)));
 		await db.transaction(async (tx) => {
-			await tx.update(report).set({ organId: 'o-k2' }).where(inArray(report.id, all.slice(120, 140)));
-			await tx.update(reportDeadline).set({ metOn: '2025-06-01' }).where(inArray(reportDeadline.reportId, all.slice(120, 140)));
-			await tx.update(report).set({ organId: 'o-pt', state: 'accepted' }).where(inArray(report.id, all.slice(130, 135)));
+			await tx
+				.update(report)
+				.set({ organId: 'o-k2' })
+				.where(inArray(report.id, all.slice(120, 140)));
+			await tx
+				.update(reportDeadline)
+				.set({ metOn: '2025-06-01' })
+				.where(inArray(reportDeadline.reportId, all.slice(120, 140)));
+			await tx
+				.update(report)
+				.set({ organId: 'o-pt', state: 'accepted' })
+				.where(inArray(report.id, all.slice(130, 135)));
 		});
 		await db.delete(report).where(inArray(report.id, all.slice(140, 160))); // their deadlines go by cascade
 		await compare('after changes');
@@ -182,10 +295,17 @@ describeDb('statistics roll-ups against direct counts', (get) => {
 	it('a change of the organ tree marks the month roll-up stale; it is rebuilt before use', async () => {
 		const { db } = get();
 		// o-k1 leaves the province and becomes a top organ of its own: its reports leave o-p's and o-cn's figures.
-		await db.update(disciplineOrgan).set({ parentOrganId: null, ancestorIds: [] }).where(eq(disciplineOrgan.id, 'o-k1'));
-		expect(rowsOf<{ stale: boolean }>(await db.execute(sql`select stale from report_stats_state`))[0]?.stale).toBe(true);
+		await db
+			.update(disciplineOrgan)
+			.set({ parentOrganId: null, ancestorIds: [] })
+			.where(eq(disciplineOrgan.id, 'o-k1'));
+		expect(rowsOf<{ stale: boolean }>(await db.execute(sql`select stale from report_stats_state`))[0]?.stale).toBe(
+			true
+		);
 		await compare('after the tree changed');
-		expect(rowsOf<{ stale: boolean }>(await db.execute(sql`select stale from report_stats_state`))[0]?.stale).toBe(false);
+		expect(rowsOf<{ stale: boolean }>(await db.execute(sql`select stale from report_stats_state`))[0]?.stale).toBe(
+			false
+		);
 		// A full reload of the directory, then more reports.
 		await replaceOrgData(db, ORG, { demo: false });
 		await db.execute(sql`select report_stats_rebuild()`);

@@ -3,7 +3,16 @@ import { describeDb } from '$lib/server/db/testing';
 import { report, reportDeadline, staffUser } from '$lib/server/db/schema';
 import { replaceOrgData } from '$lib/server/org/store';
 import type { OrgData } from '$lib/server/org/types';
-import { backofficeStats, medianOf, monthsBetween, organInJurisdiction, quantileClasses, statsAccess, unitCounts, type StatsQuery } from './stats';
+import {
+	backofficeStats,
+	medianOf,
+	monthsBetween,
+	organInJurisdiction,
+	quantileClasses,
+	statsAccess,
+	unitCounts,
+	type StatsQuery
+} from './stats';
 import { statsCsv, csvCell } from './stats-csv';
 
 /**
@@ -11,7 +20,13 @@ import { statsCsv, csvCell } from './stats-csv';
  * o-kt in its department k-d1) and k2 (o-k2). Every expected number below is counted by hand from the
  * report table in the comment.
  */
-const U = (id: string, parentId: string | null, name: string, level: OrgData['units'][number]['level'], path: string) => ({ id, parentId, name, level, regionPath: path });
+const U = (
+	id: string,
+	parentId: string | null,
+	name: string,
+	level: OrgData['units'][number]['level'],
+	path: string
+) => ({ id, parentId, name, level, regionPath: path });
 const ORG: OrgData = {
 	units: [
 		U('p', null, '甲省', 'province', '甲省'),
@@ -28,11 +43,51 @@ const ORG: OrgData = {
 		U('k2-jw', 'k2', '戊县纪委监委', 'county', '甲省/乙市/戊县/戊县纪委监委')
 	],
 	organs: [
-		{ id: 'o-p', name: '甲省纪委监委', kind: 'commission', level: 'province', unitId: 'p-jw', hostUnitId: null, parentOrganId: null },
-		{ id: 'o-c', name: '乙市纪委监委', kind: 'commission', level: 'city', unitId: 'c-jw', hostUnitId: null, parentOrganId: 'o-p' },
-		{ id: 'o-k', name: '丙县纪委监委', kind: 'commission', level: 'county', unitId: 'k-jw', hostUnitId: null, parentOrganId: 'o-c' },
-		{ id: 'o-kt', name: '丙县纪委监委驻教育局纪检监察组', kind: 'stationed_team', level: 'county', unitId: null, hostUnitId: 'k-d1', parentOrganId: 'o-k' },
-		{ id: 'o-k2', name: '戊县纪委监委', kind: 'commission', level: 'county', unitId: 'k2-jw', hostUnitId: null, parentOrganId: 'o-c' }
+		{
+			id: 'o-p',
+			name: '甲省纪委监委',
+			kind: 'commission',
+			level: 'province',
+			unitId: 'p-jw',
+			hostUnitId: null,
+			parentOrganId: null
+		},
+		{
+			id: 'o-c',
+			name: '乙市纪委监委',
+			kind: 'commission',
+			level: 'city',
+			unitId: 'c-jw',
+			hostUnitId: null,
+			parentOrganId: 'o-p'
+		},
+		{
+			id: 'o-k',
+			name: '丙县纪委监委',
+			kind: 'commission',
+			level: 'county',
+			unitId: 'k-jw',
+			hostUnitId: null,
+			parentOrganId: 'o-c'
+		},
+		{
+			id: 'o-kt',
+			name: '丙县纪委监委驻教育局纪检监察组',
+			kind: 'stationed_team',
+			level: 'county',
+			unitId: null,
+			hostUnitId: 'k-d1',
+			parentOrganId: 'o-k'
+		},
+		{
+			id: 'o-k2',
+			name: '戊县纪委监委',
+			kind: 'commission',
+			level: 'county',
+			unitId: 'k2-jw',
+			hostUnitId: null,
+			parentOrganId: 'o-c'
+		}
 	],
 	jurisdiction: [],
 	staff: [],
@@ -106,16 +161,113 @@ function row(r: {
  * R6 late (outside the period).
  */
 const REPORTS = [
-	row({ organ: 'o-k', unit: 'k-d1', on: '2026-01-10', cat: 'integrity', pos: 'team_member', kind: 'public_tip', state: 'verification', disp: 'preliminary_verification', due: '2026-06-01' }),
-	row({ organ: 'o-k', unit: 'k-d1', on: '2026-01-20', cat: 'integrity', pos: 'team_member', kind: 'public_tip', state: 'inquiry', disp: 'talk_inquiry', due: '2026-06-20' }),
-	row({ organ: 'o-k', unit: 'k-t1', on: '2026-02-05', cat: 'work', pos: 'top_leader', kind: 'member_tip', state: 'concluded', disp: 'to_investigation', outcome: 'handled:form2', concluded: '2026-03-07' }),
-	row({ organ: 'o-k', unit: 'k-d1', on: '2026-02-10', cat: 'integrity', pos: 'other_staff', kind: 'public_tip', state: 'no_substance' }),
-	row({ organ: 'o-kt', unit: 'k-d1', on: '2026-03-01', cat: 'life', pos: 'team_member', kind: 'public_tip', state: 'registered', due: '2026-03-08' }),
-	row({ organ: 'o-k', unit: 'k', on: '2025-12-31', cat: 'integrity', pos: 'top_leader', kind: 'public_tip', state: 'accepted', due: '2026-01-05' }),
-	row({ organ: 'o-c', unit: 'k', on: '2026-02-15', cat: 'integrity', pos: 'top_leader', kind: 'public_tip', state: 'concluded', disp: 'close', outcome: 'closed', concluded: '2026-02-25' }),
-	row({ organ: 'o-c', unit: 'c-d1', on: '2026-03-03', cat: 'mass', pos: 'team_member', kind: 'peer_report', state: 'accepted', due: '2026-06-14' }),
-	row({ organ: 'o-k2', unit: 'k2', on: '2026-04-01', cat: 'work', pos: 'team_member', kind: 'public_tip', state: 'received', due: '2026-06-15' }),
-	row({ organ: 'o-p', unit: 'c', on: '2026-05-05', cat: 'political', pos: 'top_leader', kind: 'public_tip', state: 'concluded', disp: 'close', outcome: 'cleared', concluded: '2026-05-25' })
+	row({
+		organ: 'o-k',
+		unit: 'k-d1',
+		on: '2026-01-10',
+		cat: 'integrity',
+		pos: 'team_member',
+		kind: 'public_tip',
+		state: 'verification',
+		disp: 'preliminary_verification',
+		due: '2026-06-01'
+	}),
+	row({
+		organ: 'o-k',
+		unit: 'k-d1',
+		on: '2026-01-20',
+		cat: 'integrity',
+		pos: 'team_member',
+		kind: 'public_tip',
+		state: 'inquiry',
+		disp: 'talk_inquiry',
+		due: '2026-06-20'
+	}),
+	row({
+		organ: 'o-k',
+		unit: 'k-t1',
+		on: '2026-02-05',
+		cat: 'work',
+		pos: 'top_leader',
+		kind: 'member_tip',
+		state: 'concluded',
+		disp: 'to_investigation',
+		outcome: 'handled:form2',
+		concluded: '2026-03-07'
+	}),
+	row({
+		organ: 'o-k',
+		unit: 'k-d1',
+		on: '2026-02-10',
+		cat: 'integrity',
+		pos: 'other_staff',
+		kind: 'public_tip',
+		state: 'no_substance'
+	}),
+	row({
+		organ: 'o-kt',
+		unit: 'k-d1',
+		on: '2026-03-01',
+		cat: 'life',
+		pos: 'team_member',
+		kind: 'public_tip',
+		state: 'registered',
+		due: '2026-03-08'
+	}),
+	row({
+		organ: 'o-k',
+		unit: 'k',
+		on: '2025-12-31',
+		cat: 'integrity',
+		pos: 'top_leader',
+		kind: 'public_tip',
+		state: 'accepted',
+		due: '2026-01-05'
+	}),
+	row({
+		organ: 'o-c',
+		unit: 'k',
+		on: '2026-02-15',
+		cat: 'integrity',
+		pos: 'top_leader',
+		kind: 'public_tip',
+		state: 'concluded',
+		disp: 'close',
+		outcome: 'closed',
+		concluded: '2026-02-25'
+	}),
+	row({
+		organ: 'o-c',
+		unit: 'c-d1',
+		on: '2026-03-03',
+		cat: 'mass',
+		pos: 'team_member',
+		kind: 'peer_report',
+		state: 'accepted',
+		due: '2026-06-14'
+	}),
+	row({
+		organ: 'o-k2',
+		unit: 'k2',
+		on: '2026-04-01',
+		cat: 'work',
+		pos: 'team_member',
+		kind: 'public_tip',
+		state: 'received',
+		due: '2026-06-15'
+	}),
+	row({
+		organ: 'o-p',
+		unit: 'c',
+		on: '2026-05-05',
+		cat: 'political',
+		pos: 'top_leader',
+		kind: 'public_tip',
+		state: 'concluded',
+		disp: 'close',
+		outcome: 'cleared',
+		concluded: '2026-05-25'
+	})
 ];
 
 const q = (organIds: string[], minCount = 2): StatsQuery => ({ organIds, ...PERIOD, today: TODAY, minCount });
@@ -127,9 +279,30 @@ describe('helpers', () => {
 		expect(monthsBetween('2026-03-01', '2026-03-31')).toEqual(['2026-03']);
 	});
 	it('medianOf a histogram: middle value, mean of the two middle ones for an even count', () => {
-		expect(medianOf(new Map([[10, 1], [30, 1]]))).toBe(20);
-		expect(medianOf(new Map([[5, 1], [1, 2]]))).toBe(1);
-		expect(medianOf(new Map([[3, 2], [8, 2]]))).toBe(5.5);
+		expect(
+			medianOf(
+				new Map([
+					[10, 1],
+					[30, 1]
+				])
+			)
+		).toBe(20);
+		expect(
+			medianOf(
+				new Map([
+					[5, 1],
+					[1, 2]
+				])
+			)
+		).toBe(1);
+		expect(
+			medianOf(
+				new Map([
+					[3, 2],
+					[8, 2]
+				])
+			)
+		).toBe(5.5);
 		expect(medianOf(new Map([[4, 0]]))).toBeNull();
 		expect(medianOf(new Map())).toBeNull();
 	});
@@ -166,14 +339,16 @@ describeDb('back-office statistics', (get) => {
 			authParams: { m: 1, t: 1, p: 1 },
 			authHash: 'x'
 		});
-		await db.insert(staffUser).values([
-			user(IDS.headP, 'head-p'),
-			user(IDS.headC, 'head-c'),
-			user(IDS.headK, 'head-k'),
-			user(IDS.inspK, 'insp-k'),
-			user(IDS.admin, 'admin', true),
-			user(IDS.headKandC, 'head-k-c')
-		]);
+		await db
+			.insert(staffUser)
+			.values([
+				user(IDS.headP, 'head-p'),
+				user(IDS.headC, 'head-c'),
+				user(IDS.headK, 'head-k'),
+				user(IDS.inspK, 'insp-k'),
+				user(IDS.admin, 'admin', true),
+				user(IDS.headKandC, 'head-k-c')
+			]);
 		const { organStaff } = await import('$lib/server/db/schema');
 		await db.insert(organStaff).values([
 			{ staffId: IDS.headP, organId: 'o-p', role: 'head' },
@@ -188,9 +363,21 @@ describeDb('back-office statistics', (get) => {
 		await db.insert(reportDeadline).values([
 			{ reportId: id(1), code: 'acceptance_notice', startedOn: '2026-01-10', dueOn: '2026-01-31', metOn: '2026-02-03' },
 			{ reportId: id(1), code: 'verification', startedOn: '2026-05-10', dueOn: '2026-06-01', metOn: null },
-			{ reportId: id(3), code: 'intake_after_transfer', startedOn: '2026-02-05', dueOn: '2026-02-12', metOn: '2026-02-10' },
+			{
+				reportId: id(3),
+				code: 'intake_after_transfer',
+				startedOn: '2026-02-05',
+				dueOn: '2026-02-12',
+				metOn: '2026-02-10'
+			},
 			{ reportId: id(7), code: 'acceptance_notice', startedOn: '2026-02-15', dueOn: '2026-03-01', metOn: '2026-02-20' },
-			{ reportId: id(10), code: 'acceptance_notice', startedOn: '2026-05-05', dueOn: '2026-05-10', metOn: '2026-05-12' },
+			{
+				reportId: id(10),
+				code: 'acceptance_notice',
+				startedOn: '2026-05-05',
+				dueOn: '2026-05-10',
+				metOn: '2026-05-12'
+			},
 			{ reportId: id(6), code: 'forward_up', startedOn: '2025-12-31', dueOn: '2026-01-05', metOn: '2026-01-09' }
 		]);
 	});
@@ -198,10 +385,16 @@ describeDb('back-office statistics', (get) => {
 	it('access: heads get their topmost organs, admins the top of the tree, inspectors nothing', async () => {
 		const { db } = get();
 		expect(await statsAccess(db, { id: IDS.inspK, isAdmin: false })).toBeNull();
-		expect(await statsAccess(db, { id: IDS.headK, isAdmin: false })).toEqual({ kind: 'head', roots: [{ id: 'o-k', name: '丙县纪委监委', level: 'county' }] });
+		expect(await statsAccess(db, { id: IDS.headK, isAdmin: false })).toEqual({
+			kind: 'head',
+			roots: [{ id: 'o-k', name: '丙县纪委监委', level: 'county' }]
+		});
 		// Heading o-c and o-k below it: o-c alone covers both.
 		expect((await statsAccess(db, { id: IDS.headKandC, isAdmin: false }))?.roots.map((r) => r.id)).toEqual(['o-c']);
-		expect(await statsAccess(db, { id: IDS.admin, isAdmin: true })).toEqual({ kind: 'admin', roots: [{ id: 'o-p', name: '甲省纪委监委', level: 'province' }] });
+		expect(await statsAccess(db, { id: IDS.admin, isAdmin: true })).toEqual({
+			kind: 'admin',
+			roots: [{ id: 'o-p', name: '甲省纪委监委', level: 'province' }]
+		});
 	});
 
 	it('jurisdiction: an organ is in scope only at or below the member’s roots', async () => {
@@ -211,7 +404,10 @@ describeDb('back-office statistics', (get) => {
 		expect(await organInJurisdiction(db, k, 'o-c')).toBeNull(); // the county head does not see the city
 		expect(await organInJurisdiction(db, k, 'o-k2')).toBeNull(); // nor the neighbouring county
 		expect(await organInJurisdiction(db, k, 'o-kt')).toMatchObject({ id: 'o-kt', path: [{ id: 'o-k' }] });
-		expect(await organInJurisdiction(db, c, 'o-kt')).toMatchObject({ id: 'o-kt', path: [{ id: 'o-c' }, { id: 'o-k' }] });
+		expect(await organInJurisdiction(db, c, 'o-kt')).toMatchObject({
+			id: 'o-kt',
+			path: [{ id: 'o-c' }, { id: 'o-k' }]
+		});
 		expect(await organInJurisdiction(db, c, 'o-p')).toBeNull();
 		expect(await organInJurisdiction(db, c, 'nope')).toBeNull();
 	});
@@ -240,7 +436,12 @@ describeDb('back-office statistics', (get) => {
 		expect(s.byCategory[0]).toEqual({ key: 'integrity', n: 3 });
 		expect(sortB(s.byPosition)).toEqual({ team_member: 3, top_leader: 1, other_staff: 1 });
 		expect(sortB(s.byKind)).toEqual({ public_tip: 4, member_tip: 1 });
-		expect(sortB(s.byDisposition)).toEqual({ '': 2, preliminary_verification: 1, talk_inquiry: 1, to_investigation: 1 });
+		expect(sortB(s.byDisposition)).toEqual({
+			'': 2,
+			preliminary_verification: 1,
+			talk_inquiry: 1,
+			to_investigation: 1
+		});
 		expect(sortB(s.byOutcome)).toEqual({ '': 4, 'handled:form2': 1 });
 		expect(sortB(s.byState)).toEqual({ verification: 1, inquiry: 1, concluded: 1, no_substance: 1, registered: 1 });
 		// Regions one level below 丙县: its department (4 reports, 2 overdue) and 丁镇 (1 report: withheld at min 2).
@@ -248,7 +449,9 @@ describeDb('back-office statistics', (get) => {
 			{ id: 'k-d1', name: '丙县教育局', regionPath: '甲省/乙市/丙县/丙县教育局', n: 4, overdue: 2 },
 			{ id: 'k-t1', name: '丁镇', regionPath: '甲省/乙市/丙县/丁镇', n: null, overdue: null }
 		]);
-		expect(s.topUnits).toEqual([{ id: 'k-d1', name: '丙县教育局', regionPath: '甲省/乙市/丙县/丙县教育局', n: 4, overdue: 2 }]);
+		expect(s.topUnits).toEqual([
+			{ id: 'k-d1', name: '丙县教育局', regionPath: '甲省/乙市/丙县/丙县教育局', n: 4, overdue: 2 }
+		]);
 		expect(s.unitCount).toBe(2);
 	});
 
@@ -296,7 +499,14 @@ describeDb('back-office statistics', (get) => {
 		expect(feb.overdue).toBe(0);
 		expect(feb.overdueRate).toBeNull(); // nothing open
 		const empty = await backofficeStats(db, { ...q(['o-k2']), from: '2027-01-01', to: '2027-01-31' });
-		expect(empty).toMatchObject({ total: 0, medianDaysToConclusion: null, lateRate: null, regions: [], topUnits: [], unitCount: 0 });
+		expect(empty).toMatchObject({
+			total: 0,
+			medianDaysToConclusion: null,
+			lateRate: null,
+			regions: [],
+			topUnits: [],
+			unitCount: 0
+		});
 	});
 
 	it('the CSV holds the same numbers, with a BOM and safe cells', async () => {

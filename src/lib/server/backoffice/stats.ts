@@ -70,12 +70,18 @@ export async function statsAccess(db: Db, user: { id: string; isAdmin: boolean }
 	if (heads.length === 0) return null;
 	// An organ below another headed organ is already covered: keep only the topmost.
 	const ids = new Set(heads.map((h) => h.id));
-	const roots = heads.filter((h) => !(h.ancestor_ids ?? []).some((a) => ids.has(a))).map(({ id, name, level }) => ({ id, name, level }));
+	const roots = heads
+		.filter((h) => !(h.ancestor_ids ?? []).some((a) => ids.has(a)))
+		.map(({ id, name, level }) => ({ id, name, level }));
 	return { kind: 'head', roots };
 }
 
 /** The organ `organId` if it lies in the access's jurisdiction (a root or below one), else null. */
-export async function organInJurisdiction(db: Db, access: StatsAccess, organId: string): Promise<(OrganRef & { path: OrganRef[] }) | null> {
+export async function organInJurisdiction(
+	db: Db,
+	access: StatsAccess,
+	organId: string
+): Promise<(OrganRef & { path: OrganRef[] }) | null> {
 	const [row] = rowsOf<OrganRef & { ancestor_ids: string[] }>(
 		await db.execute(sql`select id, name, level, ancestor_ids from discipline_organ where id = ${organId}`)
 	);
@@ -87,7 +93,9 @@ export async function organInJurisdiction(db: Db, access: StatsAccess, organId: 
 	// The breadcrumb from the member's root down to this organ.
 	const pathIds = chain.slice(at, -1);
 	const names = pathIds.length
-		? rowsOf<OrganRef>(await db.execute(sql`select id, name, level from discipline_organ where id in ${sqlList(pathIds)}`))
+		? rowsOf<OrganRef>(
+				await db.execute(sql`select id, name, level from discipline_organ where id in ${sqlList(pathIds)}`)
+			)
 		: [];
 	const byId = new Map(names.map((n) => [n.id, n]));
 	return {
@@ -276,7 +284,8 @@ export interface RollupPlan {
 
 const ym = (d: string) => Number(d.slice(0, 4)) * 100 + Number(d.slice(5, 7));
 const lastDay = (m: number) => new Date(Date.UTC(Math.floor(m / 100), m % 100, 0)).getUTCDate();
-const dayOf = (m: number, d: number) => `${String(Math.floor(m / 100)).padStart(4, '0')}-${String(m % 100).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+const dayOf = (m: number, d: number) =>
+	`${String(Math.floor(m / 100)).padStart(4, '0')}-${String(m % 100).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 const nextMonth = (m: number) => (m % 100 === 12 ? m + 89 : m + 1);
 const prevMonth = (m: number) => (m % 100 === 1 ? m - 89 : m - 1);
 
@@ -291,7 +300,11 @@ export async function rollupPlan(db: Db, q: StatsQuery): Promise<RollupPlan | nu
 		await db.execute(sql`select id, level, ancestor_ids from discipline_organ where id in ${sqlList(q.organIds)}`)
 	);
 	const ids = new Set(q.organIds);
-	if (organs.length !== ids.size || organs.some((o) => !ROLLUP_LEVELS.includes(o.level) || (o.ancestor_ids ?? []).some((a) => ids.has(a)))) return null;
+	if (
+		organs.length !== ids.size ||
+		organs.some((o) => !ROLLUP_LEVELS.includes(o.level) || (o.ancestor_ids ?? []).some((a) => ids.has(a)))
+	)
+		return null;
 	const [state] = rowsOf<{ stale: boolean }>(await db.execute(sql`select stale from report_stats_state where id = 1`));
 	if (!state) return null;
 	if (state.stale) await db.transaction(async (tx) => void (await tx.execute(sql`select report_stats_rebuild()`)));
@@ -303,20 +316,25 @@ export async function rollupPlan(db: Db, q: StatsQuery): Promise<RollupPlan | nu
 	const cutFirst = fromDay > 1;
 	const cutLast = toDay < lastDay(last);
 	// Days of the cut months that hold reports: a month cut only where it has none is whole.
-	const days = cutFirst || cutLast
-		? rowsOf<{ month: number; day: string }>(
-				await db.execute(sql`select month, value as day from report_stats_month
+	const days =
+		cutFirst || cutLast
+			? rowsOf<{ month: number; day: string }>(
+					await db.execute(sql`select month, value as day from report_stats_month
 					where scope_id in ${sqlList(q.organIds)} and dim = 'day' and month in (${first}, ${last})
 					group by month, value having sum(n) <> 0`)
-			)
-		: [];
+				)
+			: [];
 	const outside = (m: number) =>
-		days.some((d) => Number(d.month) === m && ((m === first && Number(d.day) < fromDay) || (m === last && Number(d.day) > toDay)));
+		days.some(
+			(d) =>
+				Number(d.month) === m && ((m === first && Number(d.day) < fromDay) || (m === last && Number(d.day) > toDay))
+		);
 	const edges: { from: string; to: string }[] = [];
 	let fromMonth = first;
 	let toMonth = last;
 	if (first === last) {
-		if ((cutFirst || cutLast) && outside(first)) return { fromMonth: first, toMonth: prevMonth(first), edges: [{ from: q.from, to: q.to }] };
+		if ((cutFirst || cutLast) && outside(first))
+			return { fromMonth: first, toMonth: prevMonth(first), edges: [{ from: q.from, to: q.to }] };
 		return { fromMonth, toMonth, edges };
 	}
 	if (cutFirst && outside(first)) {
@@ -352,7 +370,10 @@ function rollupMonthSql(q: StatsQuery, plan: RollupPlan): SQL {
 }
 
 /** The statistics queries themselves (the benchmark EXPLAINs them one by one). */
-export function statsSql(q: StatsQuery, base: { depth: number; id: string | null }): { dims: SQL; handling: SQL; deadlines: SQL; places: SQL } {
+export function statsSql(
+	q: StatsQuery,
+	base: { depth: number; id: string | null }
+): { dims: SQL; handling: SQL; deadlines: SQL; places: SQL } {
 	const scope = scopeCte(q);
 	const where = inScope(q);
 	const overdue = OVERDUE(q.today);
@@ -375,8 +396,12 @@ export function statsSql(q: StatsQuery, base: { depth: number; id: string | null
 		from report_deadline d join report r on r.id = d.report_id
 		where ${where} and d.met_on is not null`;
 
-	const places = placesSql(q, base, sql`select r.unit_id, count(*)::int as n, count(*) filter (where ${overdue})::int as overdue
-			from report r where ${where} group by r.unit_id`);
+	const places = placesSql(
+		q,
+		base,
+		sql`select r.unit_id, count(*)::int as n, count(*) filter (where ${overdue})::int as overdue
+			from report r where ${where} group by r.unit_id`
+	);
 	return { dims, handling, deadlines, places };
 }
 
@@ -397,10 +422,16 @@ interface Tally {
 }
 
 const add = <K>(m: Map<K, number>, k: K, n: number) => m.set(k, (m.get(k) ?? 0) + n);
-const monthKey = (yyyymm: number) => `${String(Math.floor(yyyymm / 100)).padStart(4, '0')}-${String(yyyymm % 100).padStart(2, '0')}`;
+const monthKey = (yyyymm: number) =>
+	`${String(Math.floor(yyyymm / 100)).padStart(4, '0')}-${String(yyyymm % 100).padStart(2, '0')}`;
 
 /** Adds the rows of statsSql's dims, handling and deadlines queries. */
-function tallyReportRows(t: Tally, dimRows: Record<string, unknown>[], handlingRows: Record<string, unknown>[], deadlineRows: Record<string, unknown>[]): void {
+function tallyReportRows(
+	t: Tally,
+	dimRows: Record<string, unknown>[],
+	handlingRows: Record<string, unknown>[],
+	deadlineRows: Record<string, unknown>[]
+): void {
 	for (const r of dimRows) {
 		const n = Number(r.n);
 		// Months come back as yyyymm integers (cheaper than formatting a million dates in SQL).
@@ -460,7 +491,10 @@ export interface StatsOptions {
 }
 
 export async function backofficeStats(db: Db, q: StatsQuery, opts: StatsOptions = {}): Promise<BackofficeStats> {
-	const [base, plan] = await Promise.all([baseRegion(db, q.organIds), opts.source === 'report' ? null : rollupPlan(db, q)]);
+	const [base, plan] = await Promise.all([
+		baseRegion(db, q.organIds),
+		opts.source === 'report' ? null : rollupPlan(db, q)
+	]);
 	// Each query in its own short transaction with a larger work_mem, so grouping a province's ~100,000
 	// units hashes in memory instead of sorting on disk; the queries run concurrently on the pool.
 	// `hashOnly` (the roll-up places, whose scope is every organ of the province): hash joins, never a nested
@@ -490,7 +524,12 @@ export async function backofficeStats(db: Db, q: StatsQuery, opts: StatsOptions 
 	let placeRows: Record<string, unknown>[];
 	if (!plan) {
 		const queries = statsSql(q, base);
-		const [dimRows, handlingRows, deadlineRows, places] = await Promise.all([run(queries.dims), run(queries.handling), run(queries.deadlines), run(queries.places)]);
+		const [dimRows, handlingRows, deadlineRows, places] = await Promise.all([
+			run(queries.dims),
+			run(queries.handling),
+			run(queries.deadlines),
+			run(queries.places)
+		]);
 		tallyReportRows(t, dimRows, handlingRows, deadlineRows);
 		placeRows = places;
 	} else {
@@ -502,15 +541,23 @@ export async function backofficeStats(db: Db, q: StatsQuery, opts: StatsOptions 
 			...edgeQueries.flatMap((e) => [run(e.dims), run(e.handling), run(e.deadlines)])
 		]);
 		tallyRollupRows(t, monthRows, q.today);
-		for (let i = 0; i < edgeQueries.length; i++) tallyReportRows(t, edgeRows[3 * i]!, edgeRows[3 * i + 1]!, edgeRows[3 * i + 2]!);
+		for (let i = 0; i < edgeQueries.length; i++)
+			tallyReportRows(t, edgeRows[3 * i]!, edgeRows[3 * i + 1]!, edgeRows[3 * i + 2]!);
 		placeRows = places;
 	}
 	return finish(q, t, placeRows);
 }
 
 /** The queries of the roll-up path (the benchmark times them one by one): months, places, and the cut edges' report queries. */
-export function rollupSql(q: StatsQuery, base: { depth: number; id: string | null }, plan: RollupPlan): Record<string, SQL> {
-	const out: Record<string, SQL> = { 'roll-up months': rollupMonthSql(q, plan), 'roll-up places': placesSql(q, base, rollupPerUnit(q, plan)) };
+export function rollupSql(
+	q: StatsQuery,
+	base: { depth: number; id: string | null },
+	plan: RollupPlan
+): Record<string, SQL> {
+	const out: Record<string, SQL> = {
+		'roll-up months': rollupMonthSql(q, plan),
+		'roll-up places': placesSql(q, base, rollupPerUnit(q, plan))
+	};
 	plan.edges.forEach((e, i) => {
 		const edge = statsSql({ ...q, from: e.from, to: e.to }, base);
 		out[`edge ${i + 1} (${e.from}..${e.to}) dims`] = edge.dims;
@@ -571,7 +618,9 @@ function finish(q: StatsQuery, t: Tally, placeRows: Record<string, unknown>[]): 
 		byState: buckets(t.state),
 		regions: regionRows
 			.map(place)
-			.sort((a, b) => (b.n ?? -1) - (a.n ?? -1) || (a.regionPath < b.regionPath ? -1 : a.regionPath > b.regionPath ? 1 : 0)),
+			.sort(
+				(a, b) => (b.n ?? -1) - (a.n ?? -1) || (a.regionPath < b.regionPath ? -1 : a.regionPath > b.regionPath ? 1 : 0)
+			),
 		topUnits: placeRows
 			.filter((r) => r.what === 'unit')
 			.sort((a, b) => Number(b.n) - Number(a.n) || ((a.id as string) < (b.id as string) ? -1 : 1))

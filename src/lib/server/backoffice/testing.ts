@@ -67,11 +67,31 @@ export async function buildBackofficeWorld(db: Db): Promise<BoWorld> {
 	const names = ['alice', 'bob', 'hank', 'adam', 'olga', 'gina', 'carol'];
 	const users = await db
 		.insert(staffUser)
-		.values(names.map((u) => ({ username: u, displayName: u.toUpperCase(), isAdmin: u === 'adam', authSalt: new Uint8Array(16), authParams: { m: 64, t: 1, p: 1 }, authHash: '!' })))
+		.values(
+			names.map((u) => ({
+				username: u,
+				displayName: u.toUpperCase(),
+				isAdmin: u === 'adam',
+				authSalt: new Uint8Array(16),
+				authParams: { m: 64, t: 1, p: 1 },
+				authHash: '!'
+			}))
+		)
 		.returning({ id: staffUser.id, username: staffUser.username });
 	const id = (u: string) => users.find((x) => x.username === u)!.id;
-	const unit = (uid: string, parentId: string | null, name: string, level: 'province' | 'city' | 'county', regionPath: string) => ({ id: uid, parentId, name, level, regionPath });
-	const organ = (oid: string, name: string, level: 'central' | 'province' | 'city' | 'county', parentOrganId: string | null) => ({ id: oid, name, kind: 'commission' as const, level, unitId: null, hostUnitId: null, parentOrganId });
+	const unit = (
+		uid: string,
+		parentId: string | null,
+		name: string,
+		level: 'province' | 'city' | 'county',
+		regionPath: string
+	) => ({ id: uid, parentId, name, level, regionPath });
+	const organ = (
+		oid: string,
+		name: string,
+		level: 'central' | 'province' | 'city' | 'county',
+		parentOrganId: string | null
+	) => ({ id: oid, name, kind: 'commission' as const, level, unitId: null, hostUnitId: null, parentOrganId });
 	await replaceOrgData(
 		db,
 		{
@@ -109,14 +129,33 @@ export async function buildBackofficeWorld(db: Db): Promise<BoWorld> {
 		{ demo: false }
 	);
 	const root = generateRootKey();
-	const created = await createRootKey(db, { publicKey: root.publicKey, passwordWrapped: await passwordWrapKey(root.seed, 'root pw', TEST_ONLY_CHEAP_KDF), createdBy: null }, { allowWeakKdf: true });
+	const created = await createRootKey(
+		db,
+		{
+			publicKey: root.publicKey,
+			passwordWrapped: await passwordWrapKey(root.seed, 'root pw', TEST_ONLY_CHEAP_KDF),
+			createdBy: null
+		},
+		{ allowWeakKdf: true }
+	);
 	if (!created.ok) throw new Error(created.reason);
 	const keyed = async (u: string, organId: string, role: string): Promise<Member> => {
 		const keys = await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF);
 		const enrolled = await enrolStaffKey(db, id(u), keys.bundle, { allowWeakKdf: true });
 		if (!enrolled.ok) throw new Error(enrolled.reason);
 		const entryId = newEntryId();
-		const signed = signDirectoryEntry({ entryId, staffId: id(u), organId, role, publicKey: keys.keyPair.publicKey, notBefore: s(NOW) - 86_400, notAfter: s(NOW) + 86_400 * 3650 }, root.secretKey);
+		const signed = signDirectoryEntry(
+			{
+				entryId,
+				staffId: id(u),
+				organId,
+				role,
+				publicKey: keys.keyPair.publicKey,
+				notBefore: s(NOW) - 86_400,
+				notAfter: s(NOW) + 86_400 * 3650
+			},
+			root.secretKey
+		);
 		const stored = await storeDirectoryEntry(db, signed, NOW);
 		if (!stored.ok) throw new Error(stored.reason);
 		return { id: id(u), username: u, keyPair: keys.keyPair, entryId };
@@ -147,7 +186,16 @@ export interface StoredReport {
  */
 export async function storeReport(
 	db: Db,
-	opts: { organId?: string; unitId?: string; realName?: boolean; receivedOn?: string; recipients: Member[]; forcedWraps?: Member[]; file?: boolean; category?: string }
+	opts: {
+		organId?: string;
+		unitId?: string;
+		realName?: boolean;
+		receivedOn?: string;
+		recipients: Member[];
+		forcedWraps?: Member[];
+		file?: boolean;
+		category?: string;
+	}
 ): Promise<StoredReport> {
 	const reportKey = generateReportKey();
 	const locator = generateLocator();
@@ -173,12 +221,17 @@ export async function storeReport(
 	const reportId = row!.id;
 	for (const m of [...opts.recipients, ...(opts.forcedWraps ?? [])]) {
 		const pk = m.keyPair?.publicKey ?? new Uint8Array(32).fill(7);
-		await db.insert(reportKeyWrap).values({ reportId, staffId: m.id, entryId: m.entryId ?? new Uint8Array(16), sealed: sealKey(reportKey, pk) });
+		await db
+			.insert(reportKeyWrap)
+			.values({ reportId, staffId: m.id, entryId: m.entryId ?? new Uint8Array(16), sealed: sealKey(reportKey, pk) });
 	}
 	let fileId: string | null = null;
 	if (opts.file) {
 		const data = new Uint8Array(4096).fill(9);
-		const [a] = await db.insert(attachment).values({ fileNo: 0, bytes: data.length, parts: 1, reportId }).returning({ id: attachment.id });
+		const [a] = await db
+			.insert(attachment)
+			.values({ fileNo: 0, bytes: data.length, parts: 1, reportId })
+			.returning({ id: attachment.id });
 		await db.insert(attachmentPart).values({ attachmentId: a!.id, idx: 0, data });
 		fileId = a!.id;
 	}
@@ -186,7 +239,11 @@ export async function storeReport(
 }
 
 /** A signed-in session (2FA verified unless told otherwise), as hooks would put it in locals. */
-export async function signIn(db: Db, userId: string, twoFactorVerified = true): Promise<{ user: StaffUser; session: Session }> {
+export async function signIn(
+	db: Db,
+	userId: string,
+	twoFactorVerified = true
+): Promise<{ user: StaffUser; session: Session }> {
 	const { token } = await createSession(db, userId, { twoFactorVerified });
 	const valid = await validateSessionToken(db, token, { idleMinutes: 60, maxHours: 12 });
 	if (!valid) throw new Error('session did not validate');

@@ -17,15 +17,38 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 /** A staff account with a session, two audit entries and a setup token: what a restore must bring back or drop. */
 async function seed(d: Database): Promise<void> {
-	const u = await createStaffUser(d.db, { username: 'wang.jian', displayName: '王检', isAdmin: true, authSalt: new Uint8Array(16).fill(1), authKey: new Uint8Array(32).fill(2) });
+	const u = await createStaffUser(d.db, {
+		username: 'wang.jian',
+		displayName: '王检',
+		isAdmin: true,
+		authSalt: new Uint8Array(16).fill(1),
+		authKey: new Uint8Array(32).fill(2)
+	});
 	if (!u.ok) throw new Error('seed');
 	await createSession(d.db, u.user.id, { twoFactorVerified: true });
-	await appendAuditTx(d.db, { actor: u.user.id, action: 'admin.test.one', reportId: null, organId: null, details: { n: 1 } });
-	await appendAuditTx(d.db, { actor: u.user.id, action: 'admin.test.two', reportId: null, organId: null, details: { n: 2 } });
+	await appendAuditTx(d.db, {
+		actor: u.user.id,
+		action: 'admin.test.one',
+		reportId: null,
+		organId: null,
+		details: { n: 1 }
+	});
+	await appendAuditTx(d.db, {
+		actor: u.user.id,
+		action: 'admin.test.two',
+		reportId: null,
+		organId: null,
+		details: { n: 2 }
+	});
 	await issueSetupToken(d.db);
 }
 
-const seeded = (c: Contents) => ({ reports: c.reports, staff: c.staff, auditEntries: c.auditEntries, auditOk: c.auditOk });
+const seeded = (c: Contents) => ({
+	reports: c.reports,
+	staff: c.staff,
+	auditEntries: c.auditEntries,
+	auditOk: c.auditOk
+});
 
 async function sessionsAndTokens(d: Database): Promise<[number, number]> {
 	const [s] = await d.db.select({ n: count() }).from(staffSession);
@@ -58,14 +81,22 @@ describe('PGlite backup and restore', () => {
 		const out = await backupDatabase({ databaseUrl: null, dataDir }, file);
 		expect(seeded(out.contents)).toEqual({ reports: 0, staff: 1, auditEntries: 2, auditOk: true });
 		head = /head ([0-9a-f]{64})/.exec(out.contents.audit)![1]!;
-		expect(out.lines[0]).toMatch(new RegExp(`^Backup written to ${file.replace(/[.]/g, '\\.')} \\([0-9.]+ (KiB|MiB), [0-9.]+ s\\): PGlite data folder ${dataDir}, online, made by the running process ${process.pid}\\.$`));
-		expect(out.lines[1]).toBe(`It holds 0 reports, 0 attachments, 0 messages, 1 staff accounts, 0 units; audit chain OK: 2 entries, head ${head}.`);
+		expect(out.lines[0]).toMatch(
+			new RegExp(
+				`^Backup written to ${file.replace(/[.]/g, '\\.')} \\([0-9.]+ (KiB|MiB), [0-9.]+ s\\): PGlite data folder ${dataDir}, online, made by the running process ${process.pid}\\.$`
+			)
+		);
+		expect(out.lines[1]).toBe(
+			`It holds 0 reports, 0 attachments, 0 messages, 1 staff accounts, 0 units; audit chain OK: 2 entries, head ${head}.`
+		);
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 		expect(readdirSync(base).filter((f) => f.includes('.partial-'))).toEqual([]);
 	}, 60_000);
 
 	it('refuses to overwrite a backup file unless forced', async () => {
-		await expect(backupDatabase({ databaseUrl: null, dataDir }, file)).rejects.toThrow(new BackupRefused(`${file} already exists: choose a new file name, or add --force to replace it.`));
+		await expect(backupDatabase({ databaseUrl: null, dataDir }, file)).rejects.toThrow(
+			new BackupRefused(`${file} already exists: choose a new file name, or add --force to replace it.`)
+		);
 		const again = await backupDatabase({ databaseUrl: null, dataDir }, file, { force: true });
 		expect(again.contents.audit).toContain(head);
 	}, 60_000);
@@ -106,14 +137,24 @@ describe('PGlite backup and restore', () => {
 		const stray = path.join(base, 'stray');
 		mkdirSync(stray);
 		writeFileSync(path.join(stray, 'notes.txt'), 'x');
-		await expect(restoreDatabase({ databaseUrl: null, dataDir: stray }, file)).rejects.toThrow(`${stray} (DATA_DIR) is not empty but holds no database: restore into an empty or new folder.`);
-		await expect(backupDatabase({ databaseUrl: null, dataDir: stray }, path.join(base, 'stray.tar.gz'))).rejects.toThrow(`There is no database in ${stray} (DATA_DIR): nothing to back up.`);
+		await expect(restoreDatabase({ databaseUrl: null, dataDir: stray }, file)).rejects.toThrow(
+			`${stray} (DATA_DIR) is not empty but holds no database: restore into an empty or new folder.`
+		);
+		await expect(
+			backupDatabase({ databaseUrl: null, dataDir: stray }, path.join(base, 'stray.tar.gz'))
+		).rejects.toThrow(`There is no database in ${stray} (DATA_DIR): nothing to back up.`);
 		const text = path.join(base, 'dump.sql');
 		writeFileSync(text, 'create table x ();');
-		await expect(restoreDatabase({ databaseUrl: null, dataDir: path.join(base, 'n1') }, text)).rejects.toThrow('is not a Qingfeng backup');
-		await expect(restoreDatabase({ databaseUrl: null, dataDir: path.join(base, 'n1') }, path.join(base, 'missing.tar.gz'))).rejects.toThrow('does not exist.');
+		await expect(restoreDatabase({ databaseUrl: null, dataDir: path.join(base, 'n1') }, text)).rejects.toThrow(
+			'is not a Qingfeng backup'
+		);
+		await expect(
+			restoreDatabase({ databaseUrl: null, dataDir: path.join(base, 'n1') }, path.join(base, 'missing.tar.gz'))
+		).rejects.toThrow('does not exist.');
 		// The kind of the file decides before anything connects anywhere.
-		await expect(restoreDatabase({ databaseUrl: 'postgres://nobody@127.0.0.1:1/none', dataDir: '' }, file)).rejects.toThrow(
+		await expect(
+			restoreDatabase({ databaseUrl: 'postgres://nobody@127.0.0.1:1/none', dataDir: '' }, file)
+		).rejects.toThrow(
 			`${file} is a PGlite backup (data folder): unset DATABASE_URL and set DATA_DIR to restore it. It cannot be restored into PostgreSQL.`
 		);
 	});
@@ -151,7 +192,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL backup and restore',
 			const out = await backupDatabase({ databaseUrl: source, dataDir: '' }, file);
 			expect(seeded(out.contents)).toEqual({ reports: 0, staff: 1, auditEntries: 2, auditOk: true });
 			head = /head ([0-9a-f]{64})/.exec(out.contents.audit)![1]!;
-			expect(out.lines[0]).toMatch(/\): PostgreSQL postgres:\/\/[^/]+\/qf_test_[0-9a-f]{12}, pg_dump custom format \(schema pgboss left out\)\.$/);
+			expect(out.lines[0]).toMatch(
+				/\): PostgreSQL postgres:\/\/[^/]+\/qf_test_[0-9a-f]{12}, pg_dump custom format \(schema pgboss left out\)\.$/
+			);
 			expect(statSync(file).mode & 0o777).toBe(0o600);
 			// The app's own connections are open: restoring under it is refused.
 			await expect(restoreDatabase({ databaseUrl: source, dataDir: '' }, file, { force: true })).rejects.toThrow(
@@ -163,12 +206,19 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL backup and restore',
 		const fresh = await newDatabase();
 		const restored = await restoreDatabase({ databaseUrl: fresh, dataDir: '' }, file);
 		expect(restored.contents.audit).toBe(`audit chain OK: 2 entries, head ${head}`);
-		expect(restored.lines[1]).toBe('1 staff sessions from the backup were ended: staff sign in again. Start the app servers (they apply newer migrations, if any).');
+		expect(restored.lines[1]).toBe(
+			'1 staff sessions from the backup were ended: staff sign in again. Start the app servers (they apply newer migrations, if any).'
+		);
 		const check = await openDatabase({ databaseUrl: fresh, dataDir: '', poolMax: 1 });
 		try {
 			expect(await sessionsAndTokens(check)).toEqual([0, 0]);
 			// The app's migrations find nothing to do on the restored database.
-			expect(seeded(await (await import('./backup')).contentsOf(check.db))).toEqual({ reports: 0, staff: 1, auditEntries: 2, auditOk: true });
+			expect(seeded(await (await import('./backup')).contentsOf(check.db))).toEqual({
+				reports: 0,
+				staff: 1,
+				auditEntries: 2,
+				auditOk: true
+			});
 		} finally {
 			await check.close();
 		}
@@ -176,7 +226,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL backup and restore',
 			/already holds 0 reports, 0 attachments, 0 messages, 1 staff accounts, 0 units\. Add --force to replace it, or restore into a new, empty database \(createdb\)\.$/
 		);
 		const forced = await restoreDatabase({ databaseUrl: fresh, dataDir: '' }, file, { force: true });
-		expect(forced.lines[0]).toBe('The existing data (0 reports, 0 attachments, 0 messages, 1 staff accounts, 0 units) is replaced in the same transaction as the restore.');
+		expect(forced.lines[0]).toBe(
+			'The existing data (0 reports, 0 attachments, 0 messages, 1 staff accounts, 0 units) is replaced in the same transaction as the restore.'
+		);
 		expect(forced.contents.audit).toBe(`audit chain OK: 2 entries, head ${head}`);
 	}, 120_000);
 

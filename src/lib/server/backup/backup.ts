@@ -19,7 +19,20 @@
  * sessions and setup links from the backup are deleted (everyone signs in again) and the audit chain of
  * the restored data is verified.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import {
+	closeSync,
+	existsSync,
+	mkdirSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	readSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+	chmodSync,
+	statSync
+} from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PGlite } from '@electric-sql/pglite';
@@ -68,7 +81,11 @@ function rowsOf<T>(result: unknown): T[] {
 
 /** True when the database has the app's tables (a migrated database). */
 async function hasAppTables(db: Db): Promise<boolean> {
-	const [row] = rowsOf<{ ok: boolean }>(await db.execute(sql`select to_regclass('public.report') is not null and to_regclass('public.staff_user') is not null as ok`));
+	const [row] = rowsOf<{ ok: boolean }>(
+		await db.execute(
+			sql`select to_regclass('public.report') is not null and to_regclass('public.staff_user') is not null as ok`
+		)
+	);
 	return row?.ok === true;
 }
 
@@ -84,7 +101,9 @@ export async function contentsOf(db: Db): Promise<Contents> {
 			(select count(*) from audit_log)::int as audit`)
 	);
 	const v = await verifyAuditLog(db);
-	const audit = v.ok ? `audit chain OK: ${v.count} entries, head ${v.head}` : `audit chain BROKEN at entry seq ${v.firstBad}: ${v.reason}`;
+	const audit = v.ok
+		? `audit chain OK: ${v.count} entries, head ${v.head}`
+		: `audit chain BROKEN at entry seq ${v.firstBad}: ${v.reason}`;
 	return {
 		reports: c!.reports!,
 		attachments: c!.attachments!,
@@ -139,7 +158,9 @@ async function pgliteDb(client: PGlite): Promise<Db> {
 /** Opens a backup tarball in memory (nothing written to disk) and reads its contents: the backup's check. */
 async function contentsOfTarball(tarball: Uint8Array): Promise<Contents> {
 	const { PGlite } = await import('@electric-sql/pglite');
-	const client = await PGlite.create({ loadDataDir: new File([tarball as BlobPart], 'backup.tar.gz', { type: 'application/x-gzip' }) });
+	const client = await PGlite.create({
+		loadDataDir: new File([tarball as BlobPart], 'backup.tar.gz', { type: 'application/x-gzip' })
+	});
 	try {
 		return await contentsOf(await pgliteDb(client));
 	} finally {
@@ -152,10 +173,14 @@ async function pgliteTarball(dataDir: string): Promise<{ tarball: Uint8Array; so
 	for (let attempt = 0; ; attempt++) {
 		const held = await askHolder(dataDir, 'backup');
 		if (held) {
-			if (!held.answer.ok) throw new Error(`the process holding ${dataDir} (pid ${held.answer.pid}) could not make the backup: ${held.answer.error}`);
+			if (!held.answer.ok)
+				throw new Error(
+					`the process holding ${dataDir} (pid ${held.answer.pid}) could not make the backup: ${held.answer.error}`
+				);
 			return { tarball: new Uint8Array(held.body), source: `online, made by the running process ${held.answer.pid}` };
 		}
-		if (!existsSync(path.join(dataDir, 'PG_VERSION'))) throw new BackupRefused(`There is no database in ${dataDir} (DATA_DIR): nothing to back up.`);
+		if (!existsSync(path.join(dataDir, 'PG_VERSION')))
+			throw new BackupRefused(`There is no database in ${dataDir} (DATA_DIR): nothing to back up.`);
 		let claim;
 		try {
 			claim = await claimDataDir(dataDir, {
@@ -185,7 +210,12 @@ async function pgliteTarball(dataDir: string): Promise<{ tarball: Uint8Array; so
 
 async function postgresClient(databaseUrl: string, applicationName: string) {
 	const { default: postgres } = await import('postgres');
-	return postgres(databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10, connection: { application_name: applicationName } });
+	return postgres(databaseUrl, {
+		max: 1,
+		onnotice: () => {},
+		connect_timeout: 10,
+		connection: { application_name: applicationName }
+	});
 }
 
 async function postgresDb(client: import('postgres').Sql): Promise<Db> {
@@ -200,13 +230,20 @@ async function pgDump(databaseUrl: string, file: string): Promise<Contents> {
 		const reserved = await client.reserve();
 		try {
 			await reserved`begin isolation level repeatable read, read only`;
-			const [{ snapshot }] = (await reserved`select pg_export_snapshot() as snapshot`) as unknown as [{ snapshot: string }];
+			const [{ snapshot }] = (await reserved`select pg_export_snapshot() as snapshot`) as unknown as [
+				{ snapshot: string }
+			];
 			// A reserved connection has no `options` of its own; drizzle reads the pool's (the same parsers).
 			const db = await postgresDb(Object.assign(reserved, { options: client.options }));
-			if (!(await hasAppTables(db))) throw new BackupRefused(`${redactUrl(databaseUrl)} has no Qingfeng tables: nothing to back up.`);
+			if (!(await hasAppTables(db)))
+				throw new BackupRefused(`${redactUrl(databaseUrl)} has no Qingfeng tables: nothing to back up.`);
 			const contents = await contentsOf(db);
 			const { url, env } = connectionFor(databaseUrl);
-			await runPgTool('pg_dump', ['--format=custom', `--snapshot=${snapshot}`, '--exclude-schema=pgboss', `--file=${file}`, `--dbname=${url}`], env);
+			await runPgTool(
+				'pg_dump',
+				['--format=custom', `--snapshot=${snapshot}`, '--exclude-schema=pgboss', `--file=${file}`, `--dbname=${url}`],
+				env
+			);
 			await reserved`commit`;
 			return contents;
 		} finally {
@@ -219,7 +256,11 @@ async function pgDump(databaseUrl: string, file: string): Promise<Contents> {
 
 /** Tables of the app's schemas (public, drizzle) as `schema.table`. */
 async function appTables(db: Db): Promise<string[]> {
-	const rows = rowsOf<{ t: string }>(await db.execute(sql`select schemaname || '.' || tablename as t from pg_tables where schemaname in ('public', 'drizzle') order by 1`));
+	const rows = rowsOf<{ t: string }>(
+		await db.execute(
+			sql`select schemaname || '.' || tablename as t from pg_tables where schemaname in ('public', 'drizzle') order by 1`
+		)
+	);
 	return rows.map((r) => r.t);
 }
 
@@ -242,8 +283,14 @@ async function runPgToolOutput(args: string[]): Promise<{ stdout: string }> {
 		let stderr = '';
 		child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
 		child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-		child.on('error', (e) => reject(new BackupRefused(`pg_restore could not start (${e.message}): install PostgreSQL's client tools.`)));
-		child.on('close', (code) => (code === 0 ? resolve({ stdout }) : reject(new BackupRefused(`pg_restore cannot read this archive:\n${stderr.trim()}`))));
+		child.on('error', (e) =>
+			reject(new BackupRefused(`pg_restore could not start (${e.message}): install PostgreSQL's client tools.`))
+		);
+		child.on('close', (code) =>
+			code === 0
+				? resolve({ stdout })
+				: reject(new BackupRefused(`pg_restore cannot read this archive:\n${stderr.trim()}`))
+		);
 	});
 }
 
@@ -251,8 +298,13 @@ async function runPgToolOutput(args: string[]): Promise<{ stdout: string }> {
 
 /** Sessions and setup links are not brought back: everyone signs in again, a new setup link comes at start-up. */
 async function forgetSessions(db: Db): Promise<number> {
-	const sessions = rowsOf<{ n: number }>(await db.execute(sql`with d as (delete from staff_session returning 1) select count(*)::int as n from d`))[0]?.n ?? 0;
-	const [t] = rowsOf<{ ok: boolean }>(await db.execute(sql`select to_regclass('public.setup_token') is not null as ok`));
+	const sessions =
+		rowsOf<{ n: number }>(
+			await db.execute(sql`with d as (delete from staff_session returning 1) select count(*)::int as n from d`)
+		)[0]?.n ?? 0;
+	const [t] = rowsOf<{ ok: boolean }>(
+		await db.execute(sql`select to_regclass('public.setup_token') is not null as ok`)
+	);
 	if (t?.ok) await db.execute(sql`delete from setup_token`);
 	return sessions;
 }
@@ -271,7 +323,8 @@ export interface Outcome {
  */
 export async function backupDatabase(target: Target, file: string, opts: { force?: boolean } = {}): Promise<Outcome> {
 	const out = path.resolve(file);
-	if (existsSync(out) && !opts.force) throw new BackupRefused(`${out} already exists: choose a new file name, or add --force to replace it.`);
+	if (existsSync(out) && !opts.force)
+		throw new BackupRefused(`${out} already exists: choose a new file name, or add --force to replace it.`);
 	mkdirSync(path.dirname(out), { recursive: true });
 	const partial = `${out}.partial-${process.pid}`;
 	const started = performance.now();
@@ -312,14 +365,23 @@ export async function restoreDatabase(target: Target, file: string, opts: { forc
 	const from = path.resolve(file);
 	if (!existsSync(from)) throw new BackupRefused(`${from} does not exist.`);
 	const format = formatOf(readHead(from));
-	if (!format) throw new BackupRefused(`${from} is not a Qingfeng backup (neither a PostgreSQL custom-format archive nor a PGlite data folder tarball).`);
+	if (!format)
+		throw new BackupRefused(
+			`${from} is not a Qingfeng backup (neither a PostgreSQL custom-format archive nor a PGlite data folder tarball).`
+		);
 	if (format === 'postgres' && !target.databaseUrl) {
-		throw new BackupRefused(`${from} is a PostgreSQL backup (pg_dump): set DATABASE_URL to the database to restore it into. It cannot be restored into PGlite.`);
+		throw new BackupRefused(
+			`${from} is a PostgreSQL backup (pg_dump): set DATABASE_URL to the database to restore it into. It cannot be restored into PGlite.`
+		);
 	}
 	if (format === 'pglite' && target.databaseUrl) {
-		throw new BackupRefused(`${from} is a PGlite backup (data folder): unset DATABASE_URL and set DATA_DIR to restore it. It cannot be restored into PostgreSQL.`);
+		throw new BackupRefused(
+			`${from} is a PGlite backup (data folder): unset DATABASE_URL and set DATA_DIR to restore it. It cannot be restored into PostgreSQL.`
+		);
 	}
-	return target.databaseUrl ? restorePostgres(target.databaseUrl, from, opts) : restorePglite(path.resolve(target.dataDir), from, opts);
+	return target.databaseUrl
+		? restorePostgres(target.databaseUrl, from, opts)
+		: restorePglite(path.resolve(target.dataDir), from, opts);
 }
 
 async function restorePglite(dataDir: string, from: string, opts: { force?: boolean }): Promise<Outcome> {
@@ -331,7 +393,10 @@ async function restorePglite(dataDir: string, from: string, opts: { force?: bool
 			}
 		});
 	} catch (e) {
-		if (e instanceof DataDirInUse) throw new BackupRefused(`${e.message.replace(/ \(npm run backup works while it runs\)\.$/, '.')} Stop the server before restoring.`);
+		if (e instanceof DataDirInUse)
+			throw new BackupRefused(
+				`${e.message.replace(/ \(npm run backup works while it runs\)\.$/, '.')} Stop the server before restoring.`
+			);
 		throw e;
 	}
 	const lines: string[] = [];
@@ -347,7 +412,9 @@ async function restorePglite(dataDir: string, from: string, opts: { force?: bool
 				await current.close();
 			}
 			if (existing && !isEmpty(existing) && !opts.force) {
-				throw new BackupRefused(`${dataDir} (DATA_DIR) already holds a database with ${describeContents(existing)}. Add --force to replace it (it is kept, moved aside).`);
+				throw new BackupRefused(
+					`${dataDir} (DATA_DIR) already holds a database with ${describeContents(existing)}. Add --force to replace it (it is kept, moved aside).`
+				);
 			}
 			if (existing && !isEmpty(existing)) {
 				const aside = `${dataDir}.replaced-${new Date().toISOString().replace(/[:.]/g, '-')}`;
@@ -358,7 +425,9 @@ async function restorePglite(dataDir: string, from: string, opts: { force?: bool
 				lines.push(`The empty database that was in ${dataDir} was removed.`);
 			}
 		} else if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
-			throw new BackupRefused(`${dataDir} (DATA_DIR) is not empty but holds no database: restore into an empty or new folder.`);
+			throw new BackupRefused(
+				`${dataDir} (DATA_DIR) is not empty but holds no database: restore into an empty or new folder.`
+			);
 		}
 		mkdirSync(dataDir, { recursive: true });
 		await pgliteRestore(dataDir, new Uint8Array(readFileSync(from)));
@@ -388,14 +457,19 @@ async function restorePostgres(databaseUrl: string, from: string, opts: { force?
 			await db.execute(sql`select count(*)::int as n from pg_stat_activity
 				where datname = current_database() and pid <> pg_backend_pid() and application_name in ('qingfeng', 'qingfeng-jobs', 'qingfeng-migrate')`)
 		);
-		if (busy!.n > 0) throw new BackupRefused(`${busy!.n} connection${busy!.n === 1 ? '' : 's'} of running app servers ${busy!.n === 1 ? 'is' : 'are'} open to this database: stop every app server before restoring.`);
+		if (busy!.n > 0)
+			throw new BackupRefused(
+				`${busy!.n} connection${busy!.n === 1 ? '' : 's'} of running app servers ${busy!.n === 1 ? 'is' : 'are'} open to this database: stop every app server before restoring.`
+			);
 		const lines: string[] = [];
 		const hasTables = await hasAppTables(db);
 		const args = ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error'];
 		if (hasTables) {
 			const existing = await contentsOf(db);
 			if (!isEmpty(existing) && !opts.force) {
-				throw new BackupRefused(`${redactUrl(databaseUrl)} already holds ${describeContents(existing)}. Add --force to replace it, or restore into a new, empty database (createdb).`);
+				throw new BackupRefused(
+					`${redactUrl(databaseUrl)} already holds ${describeContents(existing)}. Add --force to replace it, or restore into a new, empty database (createdb).`
+				);
 			}
 			// --clean replaces what the archive has; a table it does not know would stay and confuse the next
 			// migration (the database was upgraded after the backup was taken).
@@ -408,7 +482,9 @@ async function restorePostgres(databaseUrl: string, from: string, opts: { force?
 				);
 			}
 			args.push('--clean', '--if-exists');
-			lines.push(`The existing data (${describeContents(existing)}) is replaced in the same transaction as the restore.`);
+			lines.push(
+				`The existing data (${describeContents(existing)}) is replaced in the same transaction as the restore.`
+			);
 		}
 		const { url, env } = connectionFor(databaseUrl);
 		await runPgTool('pg_restore', [...args, `--dbname=${url}`, from], env);

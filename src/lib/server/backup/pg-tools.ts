@@ -28,7 +28,11 @@ export function redactUrl(databaseUrl: string): string {
 }
 
 /** Runs `tool` (pg_dump or pg_restore from PATH) with `args`; rejects with its stderr when it fails. */
-export function runPgTool(tool: 'pg_dump' | 'pg_restore', args: string[], env: Record<string, string>): Promise<{ stderr: string }> {
+export function runPgTool(
+	tool: 'pg_dump' | 'pg_restore',
+	args: string[],
+	env: Record<string, string>
+): Promise<{ stderr: string }> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(tool, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
 		let stderr = '';

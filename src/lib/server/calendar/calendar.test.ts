@@ -36,7 +36,14 @@ describe('shipped holiday data', () => {
 		const byYear = (y: string, kind: 'holiday' | 'workday') =>
 			SHIPPED_CALENDAR_ROWS.filter((r) => r.date.startsWith(y) && r.kind === kind).map((r) => r.date);
 		expect(byYear('2025', 'workday')).toEqual(['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11']);
-		expect(byYear('2026', 'workday')).toEqual(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
+		expect(byYear('2026', 'workday')).toEqual([
+			'2026-01-04',
+			'2026-02-14',
+			'2026-02-28',
+			'2026-05-09',
+			'2026-09-20',
+			'2026-10-10'
+		]);
 		// Days off per notice: 2025 1+8+3+5+3+8, 2026 3+9+3+5+3+3+7.
 		expect(byYear('2025', 'holiday')).toHaveLength(28);
 		expect(byYear('2026', 'holiday')).toHaveLength(33);
@@ -62,7 +69,8 @@ describe('working days', () => {
 	it('knows make-up Saturdays and Sundays and the Spring Festival 2026 week', () => {
 		expect(isWorkingDay('2026-02-13')).toBe(true); // Friday
 		expect(isWorkingDay('2026-02-14')).toBe(true); // Saturday, 调休上班
-		for (const d of ['2026-02-15', '2026-02-16', '2026-02-17', '2026-02-20', '2026-02-23']) expect(isWorkingDay(d), d).toBe(false);
+		for (const d of ['2026-02-15', '2026-02-16', '2026-02-17', '2026-02-20', '2026-02-23'])
+			expect(isWorkingDay(d), d).toBe(false);
 		expect(isWorkingDay('2026-02-24')).toBe(true);
 		expect(isWorkingDay('2026-02-28')).toBe(true); // Saturday, 调休上班
 		expect(isWorkingDay('2026-03-01')).toBe(false); // an ordinary Sunday

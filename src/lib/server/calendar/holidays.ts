@@ -39,47 +39,53 @@ export const PROVISIONAL_YEARS: readonly number[] = [2027];
 function range(first: string, last: string): string[] {
 	const out: string[] = [];
 	const end = Date.parse(`${last}T00:00:00Z`);
-	for (let t = Date.parse(`${first}T00:00:00Z`); t <= end; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+	for (let t = Date.parse(`${first}T00:00:00Z`); t <= end; t += 86_400_000)
+		out.push(new Date(t).toISOString().slice(0, 10));
 	return out;
 }
 
 const off = (name: string, first: string, last = first, provisional = false): CalendarRow[] =>
-	range(first, last).map((date) => (provisional ? { date, kind: 'holiday' as const, name, provisional } : { date, kind: 'holiday' as const, name }));
+	range(first, last).map((date) =>
+		provisional ? { date, kind: 'holiday' as const, name, provisional } : { date, kind: 'holiday' as const, name }
+	);
 
-const work = (name: string, ...dates: string[]): CalendarRow[] => dates.map((date) => ({ date, kind: 'workday' as const, name }));
+const work = (name: string, ...dates: string[]): CalendarRow[] =>
+	dates.map((date) => ({ date, kind: 'workday' as const, name }));
 
 /** The shipped arrangement, in date order within each year. */
-export const SHIPPED_CALENDAR_ROWS: readonly CalendarRow[] = Object.freeze([
-	// 2025 (国办发明电〔2024〕12号)
-	...off('元旦', '2025-01-01'),
-	...work('春节', '2025-01-26', '2025-02-08'),
-	...off('春节', '2025-01-28', '2025-02-04'),
-	...off('清明节', '2025-04-04', '2025-04-06'),
-	...work('劳动节', '2025-04-27'),
-	...off('劳动节', '2025-05-01', '2025-05-05'),
-	...off('端午节', '2025-05-31', '2025-06-02'),
-	...work('国庆节、中秋节', '2025-09-28', '2025-10-11'),
-	...off('国庆节、中秋节', '2025-10-01', '2025-10-08'),
+export const SHIPPED_CALENDAR_ROWS: readonly CalendarRow[] = Object.freeze(
+	[
+		// 2025 (国办发明电〔2024〕12号)
+		...off('元旦', '2025-01-01'),
+		...work('春节', '2025-01-26', '2025-02-08'),
+		...off('春节', '2025-01-28', '2025-02-04'),
+		...off('清明节', '2025-04-04', '2025-04-06'),
+		...work('劳动节', '2025-04-27'),
+		...off('劳动节', '2025-05-01', '2025-05-05'),
+		...off('端午节', '2025-05-31', '2025-06-02'),
+		...work('国庆节、中秋节', '2025-09-28', '2025-10-11'),
+		...off('国庆节、中秋节', '2025-10-01', '2025-10-08'),
 
-	// 2026 (notice of 4 November 2025)
-	...off('元旦', '2026-01-01', '2026-01-03'),
-	...work('元旦', '2026-01-04'),
-	...work('春节', '2026-02-14', '2026-02-28'),
-	...off('春节', '2026-02-15', '2026-02-23'),
-	...off('清明节', '2026-04-04', '2026-04-06'),
-	...off('劳动节', '2026-05-01', '2026-05-05'),
-	...work('劳动节', '2026-05-09'),
-	...off('端午节', '2026-06-19', '2026-06-21'),
-	...work('国庆节', '2026-09-20', '2026-10-10'),
-	...off('中秋节', '2026-09-25', '2026-09-27'),
-	...off('国庆节', '2026-10-01', '2026-10-07'),
+		// 2026 (notice of 4 November 2025)
+		...off('元旦', '2026-01-01', '2026-01-03'),
+		...work('元旦', '2026-01-04'),
+		...work('春节', '2026-02-14', '2026-02-28'),
+		...off('春节', '2026-02-15', '2026-02-23'),
+		...off('清明节', '2026-04-04', '2026-04-06'),
+		...off('劳动节', '2026-05-01', '2026-05-05'),
+		...work('劳动节', '2026-05-09'),
+		...off('端午节', '2026-06-19', '2026-06-21'),
+		...work('国庆节', '2026-09-20', '2026-10-10'),
+		...off('中秋节', '2026-09-25', '2026-09-27'),
+		...off('国庆节', '2026-10-01', '2026-10-07'),
 
-	// 2027: provisional (statutory days by the lunar calendar; see the note at the top)
-	...off('元旦', '2027-01-01', '2027-01-01', true),
-	...off('春节', '2027-02-05', '2027-02-08', true),
-	...off('清明节', '2027-04-05', '2027-04-05', true),
-	...off('劳动节', '2027-05-01', '2027-05-02', true),
-	...off('端午节', '2027-06-09', '2027-06-09', true),
-	...off('中秋节', '2027-09-15', '2027-09-15', true),
-	...off('国庆节', '2027-10-01', '2027-10-07', true)
-].map((r) => Object.freeze(r)));
+		// 2027: provisional (statutory days by the lunar calendar; see the note at the top)
+		...off('元旦', '2027-01-01', '2027-01-01', true),
+		...off('春节', '2027-02-05', '2027-02-08', true),
+		...off('清明节', '2027-04-05', '2027-04-05', true),
+		...off('劳动节', '2027-05-01', '2027-05-02', true),
+		...off('端午节', '2027-06-09', '2027-06-09', true),
+		...off('中秋节', '2027-09-15', '2027-09-15', true),
+		...off('国庆节', '2027-10-01', '2027-10-07', true)
+	].map((r) => Object.freeze(r))
+);

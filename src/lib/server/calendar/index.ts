@@ -13,7 +13,13 @@
  */
 import { SHIPPED_CALENDAR_ROWS, type CalendarDayKind, type CalendarRow } from './holidays';
 
-export { SHIPPED_CALENDAR_ROWS, SHIPPED_YEARS, PROVISIONAL_YEARS, type CalendarRow, type CalendarDayKind } from './holidays';
+export {
+	SHIPPED_CALENDAR_ROWS,
+	SHIPPED_YEARS,
+	PROVISIONAL_YEARS,
+	type CalendarRow,
+	type CalendarDayKind
+} from './holidays';
 
 /** The time zone deadlines are counted in. */
 export const CHINA_TIME_ZONE = 'Asia/Shanghai';
@@ -75,7 +81,10 @@ function isWeekend(date: string): boolean {
 }
 
 /** Why a calendar row cannot be used, or null when it is fine (for the admin form and for `calendarFrom`). */
-export function checkCalendarRow(row: { date: unknown; kind: unknown }): 'bad_date' | 'bad_kind' | 'workday_not_weekend' | null {
+export function checkCalendarRow(row: {
+	date: unknown;
+	kind: unknown;
+}): 'bad_date' | 'bad_kind' | 'workday_not_weekend' | null {
 	if (!isDateString(row.date)) return 'bad_date';
 	if (row.kind !== 'holiday' && row.kind !== 'workday') return 'bad_kind';
 	// A make-up workday only means something on a Saturday or Sunday.
@@ -130,7 +139,8 @@ export function isWorkingDay(date: string, cal: WorkingDayCalendar = DEFAULT_CAL
 }
 
 function checkCount(n: number, what: string): void {
-	if (!Number.isSafeInteger(n) || n < 0 || n > MAX_SPAN_DAYS) throw new RangeError(`${what} must be a whole number from 0 to ${MAX_SPAN_DAYS}`);
+	if (!Number.isSafeInteger(n) || n < 0 || n > MAX_SPAN_DAYS)
+		throw new RangeError(`${what} must be a whole number from 0 to ${MAX_SPAN_DAYS}`);
 }
 
 /**
@@ -169,7 +179,14 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
 	let f = formatters.get(timeZone);
 	if (!f) {
 		// Throws RangeError for an unknown time zone.
-		f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'gregory', numberingSystem: 'latn' });
+		f = new Intl.DateTimeFormat('en-US', {
+			timeZone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			calendar: 'gregory',
+			numberingSystem: 'latn'
+		});
 		formatters.set(timeZone, f);
 	}
 	if (Number.isNaN(now.getTime())) throw new RangeError('invalid date');

@@ -73,7 +73,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 			const { migrate } = await import('drizzle-orm/postgres-js/migrator');
 			// One dedicated connection holds the advisory lock while migrating: a session lock, so not through
 			// a transaction-pooling PgBouncer (DATABASE_DIRECT_URL, docs/operations.md).
-			const migrator = postgres(opts.migrationUrl ?? opts.databaseUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'qingfeng-migrate' } });
+			const migrator = postgres(opts.migrationUrl ?? opts.databaseUrl, {
+				max: 1,
+				onnotice: () => {},
+				connection: { application_name: 'qingfeng-migrate' }
+			});
 			try {
 				await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
 				await migrate(drizzle({ client: migrator, schema }), { migrationsFolder });
@@ -185,7 +189,8 @@ export function databaseFailure(e: unknown): 'unavailable' | 'storage_full' | nu
 	for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
 		const err = e as { code?: unknown; errno?: unknown; message?: unknown; cause?: unknown };
 		const code = typeof err.code === 'string' ? err.code : '';
-		if (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return 'unavailable';
+		if (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))
+			return 'unavailable';
 		if (STORAGE_SQLSTATES.has(code) || code === 'ENOSPC') return 'storage_full';
 		const message = typeof err.message === 'string' ? err.message : '';
 		if (/No space left on device|ENOSPC/i.test(message)) return 'storage_full';

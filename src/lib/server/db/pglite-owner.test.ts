@@ -53,7 +53,11 @@ describe('one process per PGlite data folder', () => {
 		} finally {
 			await claim.release();
 		}
-		const failing = await claimDataDir(dir, { backup: async () => { throw new Error('disk on fire'); } });
+		const failing = await claimDataDir(dir, {
+			backup: async () => {
+				throw new Error('disk on fire');
+			}
+		});
 		try {
 			expect((await askHolder(dir, 'backup'))!.answer).toEqual({ ok: false, error: 'disk on fire', pid: process.pid });
 		} finally {
@@ -65,7 +69,11 @@ describe('one process per PGlite data folder', () => {
 		const dir = path.join(base, 'crashed');
 		const sock = controlSocketPath(dir);
 		// A child listens on the socket path and is killed with SIGKILL: the socket file stays, nobody answers.
-		const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const child = spawn(
+			process.execPath,
+			['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('up'))`],
+			{ stdio: ['ignore', 'pipe', 'inherit'] }
+		);
 		await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
 		// A live listener that does not answer: a claim would be refused (alive), an ask times out.
 		await expect(askHolder(dir, 'hello', 300)).rejects.toThrow(/no answer on .* within 0.3 s/);

@@ -69,7 +69,11 @@ interface Answer {
  * Connects to a folder's control socket and sends `op`; resolves with the answer header and body, or
  * null when no live process holds the folder (no socket, or a stale one).
  */
-export function askHolder(dataDir: string, op: 'hello' | 'backup', timeoutMs = 10 * 60_000): Promise<{ answer: Answer; body: Buffer } | null> {
+export function askHolder(
+	dataDir: string,
+	op: 'hello' | 'backup',
+	timeoutMs = 10 * 60_000
+): Promise<{ answer: Answer; body: Buffer } | null> {
 	const socketPath = controlSocketPath(dataDir);
 	return new Promise((resolve, reject) => {
 		const socket = net.connect(socketPath);
@@ -81,7 +85,9 @@ export function askHolder(dataDir: string, op: 'hello' | 'backup', timeoutMs = 1
 			socket.destroy();
 			fn();
 		};
-		socket.setTimeout(timeoutMs, () => done(() => reject(new Error(`no answer on ${socketPath} within ${timeoutMs / 1000} s`))));
+		socket.setTimeout(timeoutMs, () =>
+			done(() => reject(new Error(`no answer on ${socketPath} within ${timeoutMs / 1000} s`)))
+		);
 		socket.on('connect', () => socket.write(JSON.stringify({ op }) + '\n'));
 		socket.on('data', (c: Buffer) => chunks.push(c));
 		socket.on('error', (e: NodeJS.ErrnoException) => {
@@ -174,7 +180,9 @@ function serve(handlers: ControlHandlers): net.Server {
 export async function claimDataDir(dataDir: string, handlers: ControlHandlers): Promise<DataDirClaim> {
 	const socketPath = controlSocketPath(dataDir);
 	if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
-		throw new Error(`The data folder's path is too long for its control socket ${socketPath} (at most ${MAX_SOCKET_PATH} bytes): use a shorter DATA_DIR.`);
+		throw new Error(
+			`The data folder's path is too long for its control socket ${socketPath} (at most ${MAX_SOCKET_PATH} bytes): use a shorter DATA_DIR.`
+		);
 	}
 	for (let attempt = 0; ; attempt++) {
 		const server = serve(handlers);

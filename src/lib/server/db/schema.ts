@@ -81,7 +81,9 @@ export const staffInvitation = pgTable('staff_invitation', {
 	/** Set on a password-reset link: the existing account whose sign-in password it replaces. */
 	resetUserId: uuid('reset_user_id').references(() => staffUser.id, { onDelete: 'cascade' }),
 	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-	createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`)
+	createdAt: timestamp('created_at', { withTimezone: true })
+		.notNull()
+		.default(sql`now()`)
 });
 
 /**
@@ -92,7 +94,9 @@ export const staffInvitation = pgTable('staff_invitation', {
 export const setupToken = pgTable('setup_token', {
 	tokenHash: bytea('token_hash').primaryKey(),
 	expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-	createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`now()`)
+	createdAt: timestamp('created_at', { withTimezone: true })
+		.notNull()
+		.default(sql`now()`)
 });
 
 // ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -122,7 +126,10 @@ export const orgUnit = pgTable(
 		/** Names from the top, joined with "/", e.g. 示范省/青山市/高新区. */
 		regionPath: text('region_path').notNull(),
 		/** Ids of all ancestors, root first (kept by the writer), so routing reads a unit's chain by index. */
-		ancestorIds: text('ancestor_ids').array().notNull().default(sql`'{}'::text[]`),
+		ancestorIds: text('ancestor_ids')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		/** Toneless pinyin, one syllable per character, space-separated ("gao xin qu"), computed at write time. */
 		pinyinFull: text('pinyin_full').notNull(),
 		/** First letters, one per character ("gxq"). */
@@ -130,10 +137,7 @@ export const orgUnit = pgTable(
 		/** Loaded by `npm run demo` (the demo refuses to overwrite anything else). */
 		isDemo: boolean('is_demo').notNull().default(false)
 	},
-	(t) => [
-		index('org_unit_parent_idx').on(t.parentId),
-		check('org_unit_level_check', sql`${t.level} in ${LEVELS_SQL}`)
-	]
+	(t) => [index('org_unit_parent_idx').on(t.parentId), check('org_unit_level_check', sql`${t.level} in ${LEVELS_SQL}`)]
 );
 
 /**
@@ -193,7 +197,10 @@ export const disciplineOrgan = pgTable(
 		hostUnitId: text('host_unit_id').references(() => orgUnit.id, { onDelete: 'set null' }),
 		parentOrganId: text('parent_organ_id').references((): AnyPgColumn => disciplineOrgan.id, { onDelete: 'restrict' }),
 		/** Ids of all ancestor organs, top first (kept by the writer). */
-		ancestorIds: text('ancestor_ids').array().notNull().default(sql`'{}'::text[]`),
+		ancestorIds: text('ancestor_ids')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		isDemo: boolean('is_demo').notNull().default(false)
 	},
 	(t) => [
@@ -256,7 +263,10 @@ export const staffConflict = pgTable(
 		reason: text('reason').notNull(),
 		declaredAt: timestamp('declared_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [unique('staff_conflict_staff_unit_unique').on(t.staffId, t.unitId), index('staff_conflict_unit_idx').on(t.unitId)]
+	(t) => [
+		unique('staff_conflict_staff_unit_unique').on(t.staffId, t.unitId),
+		index('staff_conflict_unit_idx').on(t.unitId)
+	]
 );
 
 // ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -299,7 +309,11 @@ export const orgRootKey = pgTable(
 		active: boolean('active').notNull().default(true),
 		retiredAt: timestamp('retired_at', { withTimezone: true })
 	},
-	(t) => [uniqueIndex('org_root_key_one_active').on(t.active).where(sql`${t.active}`)]
+	(t) => [
+		uniqueIndex('org_root_key_one_active')
+			.on(t.active)
+			.where(sql`${t.active}`)
+	]
 );
 
 /** Signed directory entries: a staff member's public key bound to an organ and role for a period. */
@@ -398,7 +412,9 @@ export const report = pgTable(
 		/** closed | cleared | handled:form1..4 (the full outcome object is in caseData). */
 		outcome: text('outcome'),
 		/** The rest of the workflow CaseState: organReceivedOn, flags, referredTo, outcome. */
-		caseData: jsonb('case_data').notNull().default(sql`'{}'::jsonb`)
+		caseData: jsonb('case_data')
+			.notNull()
+			.default(sql`'{}'::jsonb`)
 	},
 	(t) => [
 		index('report_organ_received_idx').on(t.organId, t.receivedOn),
@@ -438,7 +454,9 @@ export const reportKeyWrap = pgTable(
 		index('report_key_wrap_staff_idx').on(t.staffId),
 		/** The inbox counts: the caller's wrapped report ids without touching the heap (migration 0006). */
 		index('report_key_wrap_staff_report_idx').on(t.staffId, t.reportId),
-		index('report_key_wrap_granted_idx').on(t.staffId).where(sql`${t.grantedBy} is not null`)
+		index('report_key_wrap_granted_idx')
+			.on(t.staffId)
+			.where(sql`${t.grantedBy} is not null`)
 	]
 );
 
@@ -455,7 +473,10 @@ export const reportMessage = pgTable(
 		sentOn: date('sent_on', { mode: 'string' }).notNull(),
 		body: bytea('body').notNull()
 	},
-	(t) => [index('report_message_report_idx').on(t.reportId, t.id), check('report_message_author_check', sql`${t.author} in ('reporter', 'staff')`)]
+	(t) => [
+		index('report_message_report_idx').on(t.reportId, t.id),
+		check('report_message_author_check', sql`${t.author} in ('reporter', 'staff')`)
+	]
 );
 
 /**
@@ -558,7 +579,9 @@ export const reportEvent = pgTable(
 		/** Rationale note: content ciphertext under the report key. */
 		note: bytea('note'),
 		outcome: jsonb('outcome'),
-		details: jsonb('details').notNull().default(sql`'{}'::jsonb`)
+		details: jsonb('details')
+			.notNull()
+			.default(sql`'{}'::jsonb`)
 	},
 	(t) => [index('report_event_report_idx').on(t.reportId, t.id)]
 );
@@ -611,7 +634,10 @@ export const reportLink = pgTable(
 		createdBy: uuid('created_by').references(() => staffUser.id, { onDelete: 'set null' }),
 		at: timestamp('at', { withTimezone: true, precision: 3 }).notNull()
 	},
-	(t) => [primaryKey({ columns: [t.reportId, t.otherId] }), check('report_link_kind_check', sql`${t.kind} in ('duplicate', 'related')`)]
+	(t) => [
+		primaryKey({ columns: [t.reportId, t.otherId] }),
+		check('report_link_kind_check', sql`${t.kind} in ('duplicate', 'related')`)
+	]
 );
 
 /** The append-only, hash-chained audit log (src/lib/server/audit/chain.ts). */
@@ -666,7 +692,9 @@ export const staffNotice = pgTable(
 		kind: text('kind').notNull(),
 		createdOn: date('created_on', { mode: 'string' }).notNull(),
 		seen: boolean('seen').notNull().default(false),
-		details: jsonb('details').notNull().default(sql`'{}'::jsonb`)
+		details: jsonb('details')
+			.notNull()
+			.default(sql`'{}'::jsonb`)
 	},
 	(t) => [
 		uniqueIndex('staff_notice_once_idx').on(t.staffId, t.reportId, t.kind, t.createdOn),

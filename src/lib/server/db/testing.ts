@@ -13,7 +13,9 @@ export function backends(): Backend[] {
 }
 
 /** Creates an isolated, migrated database for one backend; `drop()` removes it. */
-export async function isolatedDatabase(backend: Backend): Promise<Database & { drop(): Promise<void>; url: string | null }> {
+export async function isolatedDatabase(
+	backend: Backend
+): Promise<Database & { drop(): Promise<void>; url: string | null }> {
 	if (backend === 'pglite') {
 		const d = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
 		return { ...d, url: null, drop: () => d.close() };

@@ -38,7 +38,8 @@ function field(expression: string, text: string, min: number, max: number, what:
 			hi = m[3] === undefined ? (m[4] === undefined ? lo : max) : Number(m[3]);
 		}
 		const step = m[4] === undefined ? 1 : Number(m[4]);
-		if (lo < min || hi > max || lo > hi || step < 1) throw new CronError(expression, `${what} "${part}" is out of range ${min}-${max}`);
+		if (lo < min || hi > max || lo > hi || step < 1)
+			throw new CronError(expression, `${what} "${part}" is out of range ${min}-${max}`);
 		for (let v = lo; v <= hi; v += step) out.add(v);
 	}
 	return out;
@@ -47,7 +48,8 @@ function field(expression: string, text: string, min: number, max: number, what:
 /** Parses a five-field expression; throws CronError when it is not one this project accepts. */
 export function parseCron(expression: string): CronSchedule {
 	const parts = typeof expression === 'string' ? expression.trim().split(/\s+/) : [];
-	if (parts.length !== 5) throw new CronError(String(expression), 'needs exactly five fields (minute hour day month weekday)');
+	if (parts.length !== 5)
+		throw new CronError(String(expression), 'needs exactly five fields (minute hour day month weekday)');
 	const [mi, h, dom, mo, dow] = parts as [string, string, string, string, string];
 	const daysOfWeek = field(expression, dow, 0, 7, 'day of week');
 	if (daysOfWeek.has(7)) daysOfWeek.add(0);
@@ -67,7 +69,10 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
 /** Minute, hour, day, month and weekday of an instant in a time zone. */
-function wallClock(at: Date, timeZone: string): { minute: number; hour: number; day: number; month: number; weekday: number } {
+function wallClock(
+	at: Date,
+	timeZone: string
+): { minute: number; hour: number; day: number; month: number; weekday: number } {
 	let f = formatters.get(timeZone);
 	if (!f) {
 		f = new Intl.DateTimeFormat('en-US', {
@@ -82,7 +87,13 @@ function wallClock(at: Date, timeZone: string): { minute: number; hour: number; 
 		formatters.set(timeZone, f);
 	}
 	const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-	return { minute: Number(p.minute), hour: Number(p.hour), day: Number(p.day), month: Number(p.month), weekday: WEEKDAYS[p.weekday ?? ''] ?? -1 };
+	return {
+		minute: Number(p.minute),
+		hour: Number(p.hour),
+		day: Number(p.day),
+		month: Number(p.month),
+		weekday: WEEKDAYS[p.weekday ?? ''] ?? -1
+	};
 }
 
 /** True when the minute containing `at` (wall clock in `timeZone`) is one the schedule fires in. */

@@ -47,12 +47,20 @@ describeDb('startJobs', (get, backend) => {
 		]);
 		await d.db.insert(powSpent).values({ id: new Uint8Array(16).fill(3), expiresAt: new Date(Date.now() - hour) });
 		const { log, lines } = capture();
-		const runner = await startJobs({ config: { databaseUrl: d.url }, database: d, log, enabled: true, pollingIntervalSeconds: 0.5, tickMs: 60_000 });
+		const runner = await startJobs({
+			config: { databaseUrl: d.url },
+			database: d,
+			log,
+			enabled: true,
+			pollingIntervalSeconds: 0.5,
+			tickMs: 60_000
+		});
 		try {
 			expect(runner.kind).toBe(backend === 'postgres' ? 'pg-boss' : 'timer');
 			await runner.trigger('cleanup-expired');
 			const end = Date.now() + 15_000;
-			while (!lines.some((l) => l.event === 'job_done' || l.event === 'job_failed') && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+			while (!lines.some((l) => l.event === 'job_done' || l.event === 'job_failed') && Date.now() < end)
+				await new Promise((r) => setTimeout(r, 25));
 			const done = lines.find((l) => l.event === 'job_done');
 			expect(done, JSON.stringify(lines)).toBeDefined();
 			expect(done!.fields).toEqual({

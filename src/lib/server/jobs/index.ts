@@ -16,7 +16,14 @@ import '$lib/server/backoffice/reminders';
 import { registerJob, registeredJobs, type JobDefinition, type Log } from './registry';
 import { startTimerRunner, type JobRunner } from './timer';
 
-export { registerJob, registeredJobs, defineJob, type JobDefinition, type JobHandler, type JobOptions } from './registry';
+export {
+	registerJob,
+	registeredJobs,
+	defineJob,
+	type JobDefinition,
+	type JobHandler,
+	type JobOptions
+} from './registry';
 export type { JobRunner } from './timer';
 
 /* ------------------------------------------------------------------ the app's jobs */
@@ -73,7 +80,13 @@ export async function startJobs(opts: StartJobsOptions): Promise<JobRunner> {
 	if (database.kind === 'postgres') {
 		if (!opts.config.databaseUrl) throw new Error('startJobs: a PostgreSQL database needs config.databaseUrl');
 		const { startPgBossRunner } = await import('./pgboss');
-		return startPgBossRunner({ databaseUrl: opts.config.databaseUrl, db: database.db, jobs, log, pollingIntervalSeconds: opts.pollingIntervalSeconds });
+		return startPgBossRunner({
+			databaseUrl: opts.config.databaseUrl,
+			db: database.db,
+			jobs,
+			log,
+			pollingIntervalSeconds: opts.pollingIntervalSeconds
+		});
 	}
 	return startTimerRunner({ db: database.db, jobs, log, tickMs: opts.tickMs, now: opts.now });
 }

@@ -35,7 +35,20 @@ describe('cron expressions', () => {
 		expect([...parseCron('5 8-18/5 1,15 * 1-5').hours]).toEqual([8, 13, 18]);
 		expect([...parseCron('0 0 * * 7').daysOfWeek]).toEqual([0]);
 		expect([...parseCron('5/20 * * * *').minutes]).toEqual([5, 25, 45]);
-		for (const bad of ['', '* * * *', '* * * * * *', '60 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *', '* * * * 8', '*/0 * * * *', '5-1 * * * *', 'a * * * *', '0 0 * JAN *']) {
+		for (const bad of [
+			'',
+			'* * * *',
+			'* * * * * *',
+			'60 * * * *',
+			'* 24 * * *',
+			'* * 0 * *',
+			'* * * 13 *',
+			'* * * * 8',
+			'*/0 * * * *',
+			'5-1 * * * *',
+			'a * * * *',
+			'0 0 * JAN *'
+		]) {
 			expect(() => parseCron(bad), bad).toThrow(CronError);
 		}
 	});
@@ -63,7 +76,12 @@ describe('cron expressions', () => {
 describe('job registry', () => {
 	it('checks definitions', () => {
 		const h = async () => ({});
-		expect(defineJob('a-job_1', ' 0  3 * * * ', h)).toMatchObject({ name: 'a-job_1', cron: '0 3 * * *', timeZone: 'Asia/Shanghai', timeoutSeconds: 600 });
+		expect(defineJob('a-job_1', ' 0  3 * * * ', h)).toMatchObject({
+			name: 'a-job_1',
+			cron: '0 3 * * *',
+			timeZone: 'Asia/Shanghai',
+			timeoutSeconds: 600
+		});
 		expect(() => defineJob('Bad Name', '* * * * *', h)).toThrow(/job name/);
 		expect(() => defineJob('x', '* * *', h)).toThrow(CronError);
 		expect(() => defineJob('x', '* * * * *', h, { timeZone: 'Nowhere/Else' })).toThrow(RangeError);
@@ -79,17 +97,39 @@ describe('job registry', () => {
 	});
 
 	it('logs only counts', async () => {
-		expect(countsOf({ uploads: 3, pow: 0, ok: true, name: 'someone', nested: { a: 1 }, big: Infinity, event: 5, run: 7, 'bad key': 1 })).toEqual({ uploads: 3, pow: 0, ok: true });
+		expect(
+			countsOf({
+				uploads: 3,
+				pow: 0,
+				ok: true,
+				name: 'someone',
+				nested: { a: 1 },
+				big: Infinity,
+				event: 5,
+				run: 7,
+				'bad key': 1
+			})
+		).toEqual({ uploads: 3, pow: 0, ok: true });
 		expect(countsOf(null)).toEqual({});
 		const { log, lines } = capture();
 		const def = defineJob('counting', '* * * * *', async () => ({ deleted: 2, who: 'secret' }));
 		expect(await runJob(def, null as unknown as Db, log, 'timer')).toEqual({ deleted: 2 });
-		expect(lines).toEqual([{ level: 'info', event: 'job_done', fields: { job: 'counting', runner: 'timer', ms: expect.any(Number), deleted: 2 } }]);
+		expect(lines).toEqual([
+			{
+				level: 'info',
+				event: 'job_done',
+				fields: { job: 'counting', runner: 'timer', ms: expect.any(Number), deleted: 2 }
+			}
+		]);
 		const failing = defineJob('failing', '* * * * *', async () => {
 			throw new TypeError('boom');
 		});
 		await expect(runJob(failing, null as unknown as Db, log, 'pg-boss')).rejects.toThrow('boom');
-		expect(lines[1]).toEqual({ level: 'error', event: 'job_failed', fields: { job: 'failing', runner: 'pg-boss', ms: expect.any(Number), error: 'TypeError: boom' } });
+		expect(lines[1]).toEqual({
+			level: 'error',
+			event: 'job_failed',
+			fields: { job: 'failing', runner: 'pg-boss', ms: expect.any(Number), error: 'TypeError: boom' }
+		});
 	});
 });
 
@@ -105,14 +145,18 @@ function probeJob(name: string, cron: string, opts: { delayMs?: number; failFirs
 			throw new Error('first run fails');
 		}
 		await db.execute(sql`insert into job_probe (job, at) values (${name}, ${now.toISOString()})`);
-		const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from job_probe where job = ${name}`));
+		const [row] = rowsOf<{ n: number }>(
+			await db.execute(sql`select count(*)::int as n from job_probe where job = ${name}`)
+		);
 		return { runs: row?.n ?? -1 };
 	});
 	return { def, calls };
 }
 
 async function probeRows(db: Db, name: string): Promise<number> {
-	const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from job_probe where job = ${name}`));
+	const [row] = rowsOf<{ n: number }>(
+		await db.execute(sql`select count(*)::int as n from job_probe where job = ${name}`)
+	);
 	return row?.n ?? -1;
 }
 
@@ -144,13 +188,18 @@ describe('in-process timer runner [pglite]', () => {
 			expect(every10.calls).toHaveLength(1);
 			clock = at('2026-11-27T09:50:00Z');
 			await until(() => every10.calls.length === 2);
-			expect(every10.calls.map((c) => c.toISOString())).toEqual(['2026-11-27T09:40:05.000Z', '2026-11-27T09:50:00.000Z']);
+			expect(every10.calls.map((c) => c.toISOString())).toEqual([
+				'2026-11-27T09:40:05.000Z',
+				'2026-11-27T09:50:00.000Z'
+			]);
 			await until(async () => (await probeRows(d.db, 'every-10')) === 2);
 			expect(daily.calls).toHaveLength(0);
 			clock = at('2026-11-27T19:05:00Z'); // 03:05 China time
 			await until(() => daily.calls.length === 1);
 			await until(() => lines.filter((l) => l.event === 'job_done').length === 3);
-			expect(lines.filter((l) => l.event === 'job_done').map((l) => [l.fields.job, l.fields.runner, l.fields.runs])).toEqual([
+			expect(
+				lines.filter((l) => l.event === 'job_done').map((l) => [l.fields.job, l.fields.runner, l.fields.runs])
+			).toEqual([
 				['every-10', 'timer', 1],
 				['every-10', 'timer', 2],
 				['daily', 'timer', 1]
@@ -205,15 +254,29 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('pg-boss runner [postgres]', () 
 	it('installs pg-boss in its own schema, schedules the jobs, and runs a job sent to it', async () => {
 		const probe = probeJob('probe', '0 3 * * *');
 		const { log, lines } = capture();
-		const runner = await startPgBossRunner({ databaseUrl: d.url!, db: d.db, jobs: [probe.def], log, pollingIntervalSeconds: 0.5 });
+		const runner = await startPgBossRunner({
+			databaseUrl: d.url!,
+			db: d.db,
+			jobs: [probe.def],
+			log,
+			pollingIntervalSeconds: 0.5
+		});
 		try {
 			expect(runner.kind).toBe('pg-boss');
-			const [schema] = rowsOf<{ n: number }>(await d.db.execute(sql`select count(*)::int as n from information_schema.schemata where schema_name = ${PGBOSS_SCHEMA}`));
+			const [schema] = rowsOf<{ n: number }>(
+				await d.db.execute(
+					sql`select count(*)::int as n from information_schema.schemata where schema_name = ${PGBOSS_SCHEMA}`
+				)
+			);
 			expect(schema?.n).toBe(1);
 			const schedules = await runner.boss.getSchedules();
-			expect(schedules.map((s) => ({ name: s.name, cron: s.cron, tz: (s.options as { tz?: string } | undefined)?.tz ?? (s as { timezone?: string }).timezone }))).toEqual([
-				{ name: 'probe', cron: '0 3 * * *', tz: 'Asia/Shanghai' }
-			]);
+			expect(
+				schedules.map((s) => ({
+					name: s.name,
+					cron: s.cron,
+					tz: (s.options as { tz?: string } | undefined)?.tz ?? (s as { timezone?: string }).timezone
+				}))
+			).toEqual([{ name: 'probe', cron: '0 3 * * *', tz: 'Asia/Shanghai' }]);
 			expect((await runner.boss.getQueue('probe'))?.policy).toBe('singleton');
 
 			const id = await runner.boss.send('probe', {});
@@ -226,11 +289,19 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('pg-boss runner [postgres]', () 
 			await until(() => lines.filter((l) => l.event === 'job_done').length === 2);
 			expect(lines.filter((l) => l.event === 'job_done').map((l) => l.fields)).toEqual([
 				{ job: 'probe', runner: 'pg-boss', run: id, ms: expect.any(Number), runs: 1 },
-				{ job: 'probe', runner: 'pg-boss', run: expect.stringMatching(/^[0-9a-f-]{36}$/), ms: expect.any(Number), runs: 2 }
+				{
+					job: 'probe',
+					runner: 'pg-boss',
+					run: expect.stringMatching(/^[0-9a-f-]{36}$/),
+					ms: expect.any(Number),
+					runs: 2
+				}
 			]);
 			// Its own small pool.
 			const [conns] = rowsOf<{ n: number }>(
-				await d.db.execute(sql`select count(*)::int as n from pg_stat_activity where application_name = 'qingfeng-jobs' and datname = current_database()`)
+				await d.db.execute(
+					sql`select count(*)::int as n from pg_stat_activity where application_name = 'qingfeng-jobs' and datname = current_database()`
+				)
 			);
 			expect(conns!.n).toBeGreaterThan(0);
 			expect(conns!.n).toBeLessThanOrEqual(2);
@@ -240,7 +311,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('pg-boss runner [postgres]', () 
 		expect(lines.at(-1)).toMatchObject({ event: 'jobs_stopped', fields: { runner: 'pg-boss' } });
 		await until(async () => {
 			const [c] = rowsOf<{ n: number }>(
-				await d.db.execute(sql`select count(*)::int as n from pg_stat_activity where application_name = 'qingfeng-jobs' and datname = current_database()`)
+				await d.db.execute(
+					sql`select count(*)::int as n from pg_stat_activity where application_name = 'qingfeng-jobs' and datname = current_database()`
+				)
 			);
 			return c!.n === 0;
 		}, 5_000);
@@ -249,10 +322,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('pg-boss runner [postgres]', () 
 	it('restarts on an installed schema and leaves schedules it does not know alone', async () => {
 		const other = probeJob('other', '*/5 * * * *');
 		const { log, lines } = capture();
-		const runner = await startPgBossRunner({ databaseUrl: d.url!, db: d.db, jobs: [other.def], log, pollingIntervalSeconds: 0.5 });
+		const runner = await startPgBossRunner({
+			databaseUrl: d.url!,
+			db: d.db,
+			jobs: [other.def],
+			log,
+			pollingIntervalSeconds: 0.5
+		});
 		try {
 			expect((await runner.boss.getSchedules()).map((s) => s.name).sort()).toEqual(['other', 'probe']);
-			expect(lines.find((l) => l.event === 'job_schedule_unknown')).toEqual({ level: 'warn', event: 'job_schedule_unknown', fields: { job: 'probe', runner: 'pg-boss' } });
+			expect(lines.find((l) => l.event === 'job_schedule_unknown')).toEqual({
+				level: 'warn',
+				event: 'job_schedule_unknown',
+				fields: { job: 'probe', runner: 'pg-boss' }
+			});
 			await runner.trigger('other');
 			await until(async () => (await probeRows(d.db, 'other')) === 1);
 		} finally {

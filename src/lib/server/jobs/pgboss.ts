@@ -38,11 +38,29 @@ export async function startPgBossRunner(opts: PgBossRunnerOptions): Promise<JobR
 	try {
 		const names = new Set(jobs.map((j) => j.name));
 		for (const def of jobs) {
-			await boss.createQueue(def.name, { name: def.name, policy: 'singleton', retryLimit: 2, retryDelay: 60, expireInSeconds: def.timeoutSeconds });
-			await boss.schedule(def.name, def.cron, {}, { tz: def.timeZone });
-			await boss.work(def.name, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5, batchSize: 1 }, async (batch) => {
-				for (const job of batch) await runJob(def, db, log, 'pg-boss', new Date(), job.id);
+			await boss.createQueue(def.name, {
+				name: def.name,
+				policy: 'singleton',
+				retryLimit: 2,
+				retryDelay: 60,
+				expireInSeconds: def.timeoutSeconds
 			});
+			await boss.schedule(def.name, def.cron, {}, { tz: def.timeZone });
+			await boss.work(
+				def.name,
+				{ pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5, batchSize: 1 },
+				async (batch) => {
+					for (const job of batch) await runJob(def, db, log, 'pg-boss', new Date(), job.id);
+				}
+			);
+			await boss.schedule(def.name, def.cron, {}, { tz: def.timeZone });
+			await boss.work(
+				def.name,
+				{ pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5, batchSize: 1 },
+				async (batch) => {
+					for (const _job of batch) await runJob(def, db, log, 'pg-boss');
+				}
+			);
 		}
 		// A schedule this release does not know is left alone (during a rolling upgrade another server may
 		// run a newer or older release that does know it); it is only reported.

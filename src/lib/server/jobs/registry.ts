@@ -41,7 +41,8 @@ export function defineJob(name: string, cron: string, handler: JobHandler, opts:
 	const timeZone = opts.timeZone ?? CHINA_TIME_ZONE;
 	new Intl.DateTimeFormat('en-US', { timeZone }); // RangeError for an unknown zone
 	const timeoutSeconds = opts.timeoutSeconds ?? 600;
-	if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 86_400) throw new Error('timeoutSeconds must be 1 to 86400');
+	if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 86_400)
+		throw new Error('timeoutSeconds must be 1 to 86400');
 	return { name, cron: cron.trim().split(/\s+/).join(' '), schedule, handler, timeZone, timeoutSeconds };
 }
 
@@ -84,7 +85,14 @@ export function countsOf(result: unknown): Record<string, number | boolean> {
  * pg-boss can retry. `runId` (pg-boss: the job's id in its job table) goes into the line as `run`, so a
  * run can be matched across the logs of several servers.
  */
-export async function runJob(def: JobDefinition, db: Db, log: Log, runner: 'pg-boss' | 'timer', now = new Date(), runId?: string): Promise<Record<string, number | boolean>> {
+export async function runJob(
+	def: JobDefinition,
+	db: Db,
+	log: Log,
+	runner: 'pg-boss' | 'timer',
+	now = new Date(),
+	runId?: string
+): Promise<Record<string, number | boolean>> {
 	const started = performance.now();
 	const id: Record<string, string> = runId ? { run: runId } : {};
 	try {
@@ -92,7 +100,13 @@ export async function runJob(def: JobDefinition, db: Db, log: Log, runner: 'pg-b
 		log('info', 'job_done', { job: def.name, runner, ...id, ms: Math.round(performance.now() - started), ...counts });
 		return counts;
 	} catch (e) {
-		log('error', 'job_failed', { job: def.name, runner, ...id, ms: Math.round(performance.now() - started), error: errorText(e) });
+		log('error', 'job_failed', {
+			job: def.name,
+			runner,
+			...id,
+			ms: Math.round(performance.now() - started),
+			error: errorText(e)
+		});
 		throw e;
 	}
 }

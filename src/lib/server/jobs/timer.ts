@@ -93,7 +93,9 @@ export function startTimerRunner(opts: TimerRunnerOptions): JobRunner {
 			timer = null;
 			const pending = [...running.values()];
 			if (pending.length > 0) {
-				const limit = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), opts.stopTimeoutMs ?? 10_000).unref?.());
+				const limit = new Promise<'timeout'>((resolve) =>
+					setTimeout(() => resolve('timeout'), opts.stopTimeoutMs ?? 10_000).unref?.()
+				);
 				if ((await Promise.race([Promise.all(pending), limit])) === 'timeout') {
 					log('warn', 'jobs_stop_timeout', { runner: 'timer', running: running.size });
 				}

@@ -6,7 +6,12 @@
 import { and, asc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
 import { CryptoError } from '$lib/crypto/errors';
 import { toHex } from '$lib/crypto/encoding';
-import { verifyDirectoryEntry, verifyRevocationList, type DirectoryEntry, type Revocations } from '$lib/crypto/directory';
+import {
+	verifyDirectoryEntry,
+	verifyRevocationList,
+	type DirectoryEntry,
+	type Revocations
+} from '$lib/crypto/directory';
 import type { Db } from '$lib/server/db';
 import { directoryEntry, disciplineOrgan, staffUser } from '$lib/server/db/schema';
 import { latestRevocationList } from './revocations';
@@ -22,7 +27,17 @@ export type StoreEntryResult =
 	| { ok: true; entry: DirectoryEntry }
 	| {
 			ok: false;
-			reason: 'no_root' | 'bad_entry' | 'bad_signature' | 'not_valid_now' | 'bad_role' | 'unknown_staff' | 'not_enrolled' | 'key_mismatch' | 'unknown_organ' | 'duplicate';
+			reason:
+				| 'no_root'
+				| 'bad_entry'
+				| 'bad_signature'
+				| 'not_valid_now'
+				| 'bad_role'
+				| 'unknown_staff'
+				| 'not_enrolled'
+				| 'key_mismatch'
+				| 'unknown_organ'
+				| 'duplicate';
 	  };
 
 /** Checks a signed entry and stores it. */
@@ -44,8 +59,12 @@ export async function storeDirectoryEntry(db: Db, signed: Uint8Array, now = new 
 	if (!user) return { ok: false, reason: 'unknown_staff' };
 	const key = await getStaffKey(db, entry.staffId);
 	if (!key) return { ok: false, reason: 'not_enrolled' };
-	if (Buffer.compare(Buffer.from(key.publicKey), Buffer.from(entry.publicKey)) !== 0) return { ok: false, reason: 'key_mismatch' };
-	const [organ] = await db.select({ id: disciplineOrgan.id }).from(disciplineOrgan).where(eq(disciplineOrgan.id, entry.organId));
+	if (Buffer.compare(Buffer.from(key.publicKey), Buffer.from(entry.publicKey)) !== 0)
+		return { ok: false, reason: 'key_mismatch' };
+	const [organ] = await db
+		.select({ id: disciplineOrgan.id })
+		.from(disciplineOrgan)
+		.where(eq(disciplineOrgan.id, entry.organId));
 	if (!organ) return { ok: false, reason: 'unknown_organ' };
 	const rows = await db
 		.insert(directoryEntry)
@@ -69,13 +88,20 @@ export async function storeDirectoryEntry(db: Db, signed: Uint8Array, now = new 
  * The signed entries of an organ under the active root key that have not expired, oldest first, leaving
  * out those of the staff in `excludeStaff` (staff conflicted for the unit a report is about).
  */
-export async function signedEntriesForOrgan(db: Db, organId: string, now = new Date(), excludeStaff: ReadonlySet<string> = new Set()): Promise<Uint8Array[]> {
+export async function signedEntriesForOrgan(
+	db: Db,
+	organId: string,
+	now = new Date(),
+	excludeStaff: ReadonlySet<string> = new Set()
+): Promise<Uint8Array[]> {
 	const root = await getActiveRootKey(db);
 	if (!root) return [];
 	const rows = await db
 		.select({ signed: directoryEntry.signed, staffId: directoryEntry.staffId })
 		.from(directoryEntry)
-		.where(and(eq(directoryEntry.organId, organId), eq(directoryEntry.rootKeyId, root.id), gt(directoryEntry.notAfter, now)))
+		.where(
+			and(eq(directoryEntry.organId, organId), eq(directoryEntry.rootKeyId, root.id), gt(directoryEntry.notAfter, now))
+		)
 		.orderBy(asc(directoryEntry.createdAt), asc(directoryEntry.entryId));
 	return rows.filter((r) => !excludeStaff.has(r.staffId)).map((r) => r.signed);
 }
@@ -119,13 +145,22 @@ export async function currentRevocations(db: Db, rootPublicKey: Uint8Array): Pro
  * notBefore ≤ now < notAfter, not revoked (by entry id or public key) by the newest revocation list,
  * and held by a staff member whose account is active. Ordered by organ, staff, entry.
  */
-export async function validEntriesForOrgans(db: Db, organIds: readonly string[], now = new Date()): Promise<ValidEntry[]> {
+export async function validEntriesForOrgans(
+	db: Db,
+	organIds: readonly string[],
+	now = new Date()
+): Promise<ValidEntry[]> {
 	if (organIds.length === 0) return [];
 	const root = await getActiveRootKey(db);
 	if (!root) return [];
 	const [rows, revoked] = await Promise.all([
 		db
-			.select({ entryId: directoryEntry.entryId, staffId: directoryEntry.staffId, organId: directoryEntry.organId, publicKey: directoryEntry.publicKey })
+			.select({
+				entryId: directoryEntry.entryId,
+				staffId: directoryEntry.staffId,
+				organId: directoryEntry.organId,
+				publicKey: directoryEntry.publicKey
+			})
 			.from(directoryEntry)
 			.innerJoin(staffUser, eq(staffUser.id, directoryEntry.staffId))
 			.where(

@@ -44,7 +44,13 @@ describeDb('key management', (get) => {
 		const users = await db
 			.insert(staffUser)
 			.values(
-				['alice', 'bob'].map((u) => ({ username: u, displayName: u, authSalt: new Uint8Array(16), authParams: { m: 64, t: 1, p: 1 }, authHash: '!' }))
+				['alice', 'bob'].map((u) => ({
+					username: u,
+					displayName: u,
+					authSalt: new Uint8Array(16),
+					authParams: { m: 64, t: 1, p: 1 },
+					authHash: '!'
+				}))
 			)
 			.returning();
 		[alice, bob] = users.map((u) => u.id) as [string, string];
@@ -59,12 +65,20 @@ describeDb('key management', (get) => {
 		aliceKeys = await createStaffKeys('alice pw', TEST_ONLY_CHEAP_KDF);
 		const b = aliceKeys.bundle;
 		expect(await enrolStaffKey(db, alice, b)).toEqual({ ok: false, reason: 'weak_kdf' });
-		expect(await enrolStaffKey(db, alice, { ...b, publicKey: b.publicKey.slice(1) }, weak)).toMatchObject({ reason: 'bad_public_key' });
+		expect(await enrolStaffKey(db, alice, { ...b, publicKey: b.publicKey.slice(1) }, weak)).toMatchObject({
+			reason: 'bad_public_key'
+		});
 		const otherVersion = b.passwordWrapped.slice();
 		otherVersion[0] = 2;
-		expect(await enrolStaffKey(db, alice, { ...b, passwordWrapped: otherVersion }, weak)).toMatchObject({ reason: 'bad_password_wrap' });
-		expect(await enrolStaffKey(db, alice, { ...b, passwordWrapped: b.passwordWrapped.slice(0, 98) }, weak)).toMatchObject({ reason: 'bad_password_wrap' });
-		expect(await enrolStaffKey(db, alice, { ...b, recoveryWrapped: b.passwordWrapped }, weak)).toMatchObject({ reason: 'bad_recovery_wrap' });
+		expect(await enrolStaffKey(db, alice, { ...b, passwordWrapped: otherVersion }, weak)).toMatchObject({
+			reason: 'bad_password_wrap'
+		});
+		expect(
+			await enrolStaffKey(db, alice, { ...b, passwordWrapped: b.passwordWrapped.slice(0, 98) }, weak)
+		).toMatchObject({ reason: 'bad_password_wrap' });
+		expect(await enrolStaffKey(db, alice, { ...b, recoveryWrapped: b.passwordWrapped }, weak)).toMatchObject({
+			reason: 'bad_recovery_wrap'
+		});
 		expect(await getStaffKey(db, alice)).toBeNull();
 
 		const r = await enrolStaffKey(db, alice, b, weak);
@@ -102,15 +116,21 @@ describeDb('key management', (get) => {
 		expect(await storeDirectoryEntry(db, new Uint8Array(10))).toEqual({ ok: false, reason: 'no_root' });
 		root = generateRootKey();
 		const wrapped = await passwordWrapKey(root.seed, 'admin pw', TEST_ONLY_CHEAP_KDF);
-		expect(await createRootKey(db, { publicKey: root.publicKey, passwordWrapped: wrapped, createdBy: alice })).toMatchObject({ reason: 'weak_kdf' });
-		expect(await createRootKey(db, { publicKey: root.publicKey, passwordWrapped: wrapped.slice(2), createdBy: alice }, weak)).toMatchObject({
+		expect(
+			await createRootKey(db, { publicKey: root.publicKey, passwordWrapped: wrapped, createdBy: alice })
+		).toMatchObject({ reason: 'weak_kdf' });
+		expect(
+			await createRootKey(db, { publicKey: root.publicKey, passwordWrapped: wrapped.slice(2), createdBy: alice }, weak)
+		).toMatchObject({
 			reason: 'bad_password_wrap'
 		});
 		const r = await createRootKey(db, { publicKey: root.publicKey, passwordWrapped: wrapped, createdBy: alice }, weak);
 		expect(r).toMatchObject({ ok: true, fingerprint: rootFingerprint(root.publicKey) });
 		expect((await getActiveRootKey(db))!.publicKey).toEqual(root.publicKey);
 		const second = generateRootKey();
-		expect(await createRootKey(db, { publicKey: second.publicKey, passwordWrapped: wrapped, createdBy: alice }, weak)).toEqual({
+		expect(
+			await createRootKey(db, { publicKey: second.publicKey, passwordWrapped: wrapped, createdBy: alice }, weak)
+		).toEqual({
 			ok: false,
 			reason: 'root_exists'
 		});
@@ -126,19 +146,35 @@ describeDb('key management', (get) => {
 			notBefore: s(NOW) - 60,
 			notAfter: s(NOW) + 86_400 * 365
 		};
-		const sign = (over: Partial<typeof base> = {}, key = root.secretKey) => signDirectoryEntry({ entryId: newEntryId(), ...base, ...over }, key);
+		const sign = (over: Partial<typeof base> = {}, key = root.secretKey) =>
+			signDirectoryEntry({ entryId: newEntryId(), ...base, ...over }, key);
 
-		expect(await storeDirectoryEntry(db, sign({}, generateRootKey().secretKey), NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+		expect(await storeDirectoryEntry(db, sign({}, generateRootKey().secretKey), NOW)).toEqual({
+			ok: false,
+			reason: 'bad_signature'
+		});
 		const tampered = sign();
 		tampered[20] = tampered[20]! ^ 1;
 		expect(await storeDirectoryEntry(db, tampered, NOW)).toMatchObject({ ok: false });
 		expect(await storeDirectoryEntry(db, sign().slice(0, 40), NOW)).toEqual({ ok: false, reason: 'bad_entry' });
-		expect(await storeDirectoryEntry(db, sign({ notAfter: s(NOW) - 1, notBefore: s(NOW) - 10 }), NOW)).toEqual({ ok: false, reason: 'not_valid_now' });
+		expect(await storeDirectoryEntry(db, sign({ notAfter: s(NOW) - 1, notBefore: s(NOW) - 10 }), NOW)).toEqual({
+			ok: false,
+			reason: 'not_valid_now'
+		});
 		expect(await storeDirectoryEntry(db, sign({ role: 'admin' }), NOW)).toEqual({ ok: false, reason: 'bad_role' });
-		expect(await storeDirectoryEntry(db, sign({ staffId: 'not-a-uuid' }), NOW)).toEqual({ ok: false, reason: 'unknown_staff' });
+		expect(await storeDirectoryEntry(db, sign({ staffId: 'not-a-uuid' }), NOW)).toEqual({
+			ok: false,
+			reason: 'unknown_staff'
+		});
 		expect(await storeDirectoryEntry(db, sign({ staffId: bob }), NOW)).toEqual({ ok: false, reason: 'not_enrolled' });
-		expect(await storeDirectoryEntry(db, sign({ publicKey: new Uint8Array(32).fill(7) }), NOW)).toEqual({ ok: false, reason: 'key_mismatch' });
-		expect(await storeDirectoryEntry(db, sign({ organId: 'o-none' }), NOW)).toEqual({ ok: false, reason: 'unknown_organ' });
+		expect(await storeDirectoryEntry(db, sign({ publicKey: new Uint8Array(32).fill(7) }), NOW)).toEqual({
+			ok: false,
+			reason: 'key_mismatch'
+		});
+		expect(await storeDirectoryEntry(db, sign({ organId: 'o-none' }), NOW)).toEqual({
+			ok: false,
+			reason: 'unknown_organ'
+		});
 
 		const good = sign();
 		expect(await storeDirectoryEntry(db, good, NOW)).toMatchObject({ ok: true });
@@ -154,7 +190,13 @@ describeDb('key management', (get) => {
 		const { db } = get();
 		expect(await latestRevocationList(db)).toBeNull();
 		const list = signRevocationList({ issuedAt: s(NOW), entryIds: [newEntryId()], publicKeys: [] }, root.secretKey);
-		expect(await storeRevocationList(db, signRevocationList({ issuedAt: s(NOW), entryIds: [], publicKeys: [] }, generateRootKey().secretKey), alice)).toEqual({
+		expect(
+			await storeRevocationList(
+				db,
+				signRevocationList({ issuedAt: s(NOW), entryIds: [], publicKeys: [] }, generateRootKey().secretKey),
+				alice
+			)
+		).toEqual({
 			ok: false,
 			reason: 'bad_signature'
 		});
@@ -177,7 +219,11 @@ describeDb('key management', (get) => {
 		expect(body.root).toEqual({ publicKey: toBase64(root.publicKey), fingerprint: rootFingerprint(root.publicKey) });
 		expect(body.entries).toHaveLength(1);
 		expect(body.revocations).not.toBeNull();
-		const { valid, rejected } = verifyDirectoryEntries(body.entries.map((e) => fromBase64(e)!), root.publicKey, { now: NOW, organId: 'o-city' });
+		const { valid, rejected } = verifyDirectoryEntries(
+			body.entries.map((e) => fromBase64(e)!),
+			root.publicKey,
+			{ now: NOW, organId: 'o-city' }
+		);
 		expect(rejected).toEqual([]);
 		expect(valid[0]!.staffId).toBe(alice);
 	});
@@ -187,6 +233,9 @@ describeDb('directory without a root key', (get) => {
 	it('answers 409', async () => {
 		const { db } = get();
 		await db.insert(disciplineOrgan).values({ id: 'o-x', name: 'x', kind: 'commission', level: 'city' });
-		expect(await directoryApi(db, new URLSearchParams('organ=o-x'))).toMatchObject({ status: 409, body: { error: { code: 'no_root_key' } } });
+		expect(await directoryApi(db, new URLSearchParams('organ=o-x'))).toMatchObject({
+			status: 409,
+			body: { error: { code: 'no_root_key' } }
+		});
 	});
 });

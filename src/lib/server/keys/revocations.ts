@@ -9,9 +9,14 @@ import type { Db } from '$lib/server/db';
 import { keyRevocation } from '$lib/server/db/schema';
 import { getActiveRootKey } from './root-key';
 
-export type StoreRevocationResult = { ok: true; issuedAt: Date } | { ok: false; reason: 'no_root' | 'bad_list' | 'bad_signature' | 'stale' };
+export type StoreRevocationResult =
+	{ ok: true; issuedAt: Date } | { ok: false; reason: 'no_root' | 'bad_list' | 'bad_signature' | 'stale' };
 
-export async function storeRevocationList(db: Db, signed: Uint8Array, createdBy: string | null): Promise<StoreRevocationResult> {
+export async function storeRevocationList(
+	db: Db,
+	signed: Uint8Array,
+	createdBy: string | null
+): Promise<StoreRevocationResult> {
 	const root = await getActiveRootKey(db);
 	if (!root) return { ok: false, reason: 'no_root' };
 	let issuedAt: number;

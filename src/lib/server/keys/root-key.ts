@@ -28,7 +28,8 @@ export async function createRootKey(
 	input: { publicKey: Uint8Array; passwordWrapped: Uint8Array; createdBy: string | null },
 	opts: BundleOptions = {}
 ): Promise<CreateRootResult> {
-	if (!(input.publicKey instanceof Uint8Array) || input.publicKey.length !== 32) return { ok: false, reason: 'bad_public_key' };
+	if (!(input.publicKey instanceof Uint8Array) || input.publicKey.length !== 32)
+		return { ok: false, reason: 'bad_public_key' };
 	try {
 		const spec = passwordWrappedSpec(input.passwordWrapped);
 		if (!opts.allowWeakKdf && !isProductionParams(spec)) return { ok: false, reason: 'weak_kdf' };

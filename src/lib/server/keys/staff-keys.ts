@@ -28,8 +28,12 @@ export interface BundleOptions {
 }
 
 /** Checks the three fields; returns the KDF spec bytes of the password wrap, or what is wrong. */
-export function checkBundle(input: BundleInput, opts: BundleOptions = {}): { ok: true; kdfSpec: Uint8Array } | { ok: false; reason: BundleProblem } {
-	if (!(input.publicKey instanceof Uint8Array) || input.publicKey.length !== 32) return { ok: false, reason: 'bad_public_key' };
+export function checkBundle(
+	input: BundleInput,
+	opts: BundleOptions = {}
+): { ok: true; kdfSpec: Uint8Array } | { ok: false; reason: BundleProblem } {
+	if (!(input.publicKey instanceof Uint8Array) || input.publicKey.length !== 32)
+		return { ok: false, reason: 'bad_public_key' };
 	let kdfSpec: Uint8Array;
 	try {
 		const spec = passwordWrappedSpec(input.passwordWrapped);
@@ -54,10 +58,16 @@ export async function getStaffKey(db: Db, staffId: string): Promise<StaffKeyRow 
 	return row ?? null;
 }
 
-export type EnrolResult = { ok: true; row: StaffKeyRow } | { ok: false; reason: BundleProblem | 'already_enrolled' | 'key_in_use' };
+export type EnrolResult =
+	{ ok: true; row: StaffKeyRow } | { ok: false; reason: BundleProblem | 'already_enrolled' | 'key_in_use' };
 
 /** Stores a first bundle. A staff member enrols once; later changes are re-wraps of the same key. */
-export async function enrolStaffKey(db: Db, staffId: string, input: BundleInput, opts: BundleOptions = {}): Promise<EnrolResult> {
+export async function enrolStaffKey(
+	db: Db,
+	staffId: string,
+	input: BundleInput,
+	opts: BundleOptions = {}
+): Promise<EnrolResult> {
 	const checked = checkBundle(input, opts);
 	if (!checked.ok) return checked;
 	if (await getStaffKey(db, staffId)) return { ok: false, reason: 'already_enrolled' };
@@ -68,24 +78,39 @@ export async function enrolStaffKey(db: Db, staffId: string, input: BundleInput,
 		.returning();
 	const row = rows[0];
 	if (row) return { ok: true, row };
-	return (await getStaffKey(db, staffId)) ? { ok: false, reason: 'already_enrolled' } : { ok: false, reason: 'key_in_use' };
+	return (await getStaffKey(db, staffId))
+		? { ok: false, reason: 'already_enrolled' }
+		: { ok: false, reason: 'key_in_use' };
 }
 
-export type RewrapResult = { ok: true; row: StaffKeyRow } | { ok: false; reason: BundleProblem | 'not_enrolled' | 'different_key' };
+export type RewrapResult =
+	{ ok: true; row: StaffKeyRow } | { ok: false; reason: BundleProblem | 'not_enrolled' | 'different_key' };
 
 /**
  * Replaces the wraps of an enrolled key (after recovery or a password change). The public key must be
  * the stored one: a re-wrap never swaps the key itself.
  */
-export async function rewrapStaffKey(db: Db, staffId: string, input: BundleInput, opts: BundleOptions = {}, now = new Date()): Promise<RewrapResult> {
+export async function rewrapStaffKey(
+	db: Db,
+	staffId: string,
+	input: BundleInput,
+	opts: BundleOptions = {},
+	now = new Date()
+): Promise<RewrapResult> {
 	const checked = checkBundle(input, opts);
 	if (!checked.ok) return checked;
 	const current = await getStaffKey(db, staffId);
 	if (!current) return { ok: false, reason: 'not_enrolled' };
-	if (Buffer.compare(Buffer.from(current.publicKey), Buffer.from(input.publicKey)) !== 0) return { ok: false, reason: 'different_key' };
+	if (Buffer.compare(Buffer.from(current.publicKey), Buffer.from(input.publicKey)) !== 0)
+		return { ok: false, reason: 'different_key' };
 	const [row] = await db
 		.update(staffKey)
-		.set({ passwordWrapped: input.passwordWrapped, recoveryWrapped: input.recoveryWrapped, kdfSpec: checked.kdfSpec, rotatedAt: now })
+		.set({
+			passwordWrapped: input.passwordWrapped,
+			recoveryWrapped: input.recoveryWrapped,
+			kdfSpec: checked.kdfSpec,
+			rotatedAt: now
+		})
 		.where(eq(staffKey.staffId, staffId))
 		.returning();
 	return row ? { ok: true, row } : { ok: false, reason: 'not_enrolled' };

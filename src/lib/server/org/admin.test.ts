@@ -25,9 +25,13 @@ import type { Db } from '../db/index';
 
 /** Every unit's stored ancestor ids and region path match its parent chain; search rows match its name. */
 async function expectDerivedDataConsistent(db: Db): Promise<void> {
-	const units = rowsOf<{ id: string; parent_id: string | null; name: string; region_path: string; ancestor_ids: string[] }>(
-		await db.execute(sql`select id, parent_id, name, region_path, ancestor_ids from org_unit`)
-	);
+	const units = rowsOf<{
+		id: string;
+		parent_id: string | null;
+		name: string;
+		region_path: string;
+		ancestor_ids: string[];
+	}>(await db.execute(sql`select id, parent_id, name, region_path, ancestor_ids from org_unit`));
 	const byId = new Map(units.map((u) => [u.id, u] as const));
 	for (const u of units) {
 		const chain: string[] = [];
@@ -64,7 +68,10 @@ describeDb('org admin', (get) => {
 			authHash: '$argon2id$placeholder',
 			disabledAt: disabled ? new Date() : null
 		});
-		const rows = await db.insert(staffUser).values([mk('li.ming', false), mk('gone', true)]).returning({ id: staffUser.id, username: staffUser.username });
+		const rows = await db
+			.insert(staffUser)
+			.values([mk('li.ming', false), mk('gone', true)])
+			.returning({ id: staffUser.id, username: staffUser.username });
 		adminId = rows.find((r) => r.username === 'li.ming')!.id;
 		disabledId = rows.find((r) => r.username === 'gone')!.id;
 	});
@@ -94,27 +101,51 @@ describeDb('org admin', (get) => {
 
 	it('adds, changes and removes a membership, and routing sees it', async () => {
 		const { db } = get();
-		expect(await setMembership(db, { staffId: adminId, organId: 'o-sf-c01', role: 'inspector', hasKey: true })).toEqual({ ok: true });
+		expect(await setMembership(db, { staffId: adminId, organId: 'o-sf-c01', role: 'inspector', hasKey: true })).toEqual(
+			{ ok: true }
+		);
 		let snap = await loadRoutingSnapshot(db, GXQ);
-		expect(snap.staffByOrgan.get('o-sf-c01')!.find((s) => s.id === adminId)).toMatchObject({ role: 'inspector', hasKey: true });
-		expect(await setMembership(db, { staffId: adminId, organId: 'o-sf-c01', role: 'head', hasKey: false })).toEqual({ ok: true });
+		expect(snap.staffByOrgan.get('o-sf-c01')!.find((s) => s.id === adminId)).toMatchObject({
+			role: 'inspector',
+			hasKey: true
+		});
+		expect(await setMembership(db, { staffId: adminId, organId: 'o-sf-c01', role: 'head', hasKey: false })).toEqual({
+			ok: true
+		});
 		const organ = (await listOrgans(db)).find((o) => o.id === 'o-sf-c01')!;
-		expect(organ.members.find((m) => m.staffId === adminId)).toMatchObject({ username: 'li.ming', role: 'head', hasKey: false });
+		expect(organ.members.find((m) => m.staffId === adminId)).toMatchObject({
+			username: 'li.ming',
+			role: 'head',
+			hasKey: false
+		});
 		expect(organ.jurisdictionCount).toBeGreaterThan(0);
 		expect(organ.jurisdiction.length).toBeGreaterThan(0);
 		expect(await removeMembership(db, { staffId: adminId, organId: 'o-sf-c01' })).toEqual({ ok: true });
 		snap = await loadRoutingSnapshot(db, GXQ);
 		expect(snap.staffByOrgan.get('o-sf-c01')!.some((s) => s.id === adminId)).toBe(false);
-		expect(await removeMembership(db, { staffId: adminId, organId: 'o-sf-c01' })).toEqual({ ok: false, error: 'not_found' });
+		expect(await removeMembership(db, { staffId: adminId, organId: 'o-sf-c01' })).toEqual({
+			ok: false,
+			error: 'not_found'
+		});
 	});
 
 	it('refuses bad memberships without writing anything', async () => {
 		const { db } = get();
 		const before = JSON.stringify(await listOrgans(db));
-		expect(await setMembership(db, { staffId: adminId, organId: 'o-sf-c01', role: 'boss', hasKey: true })).toEqual({ ok: false, error: 'invalid_role' });
-		expect(await setMembership(db, { staffId: adminId, organId: 'o-none', role: 'inspector', hasKey: true })).toEqual({ ok: false, error: 'unknown_organ' });
-		expect(await setMembership(db, { staffId: disabledId, organId: 'o-sf-c01', role: 'inspector', hasKey: true })).toEqual({ ok: false, error: 'unknown_staff' });
-		expect(await setMembership(db, { staffId: 'not-a-uuid', organId: 'o-sf-c01', role: 'inspector', hasKey: true })).toEqual({ ok: false, error: 'unknown_staff' });
+		expect(await setMembership(db, { staffId: adminId, organId: 'o-sf-c01', role: 'boss', hasKey: true })).toEqual({
+			ok: false,
+			error: 'invalid_role'
+		});
+		expect(await setMembership(db, { staffId: adminId, organId: 'o-none', role: 'inspector', hasKey: true })).toEqual({
+			ok: false,
+			error: 'unknown_organ'
+		});
+		expect(
+			await setMembership(db, { staffId: disabledId, organId: 'o-sf-c01', role: 'inspector', hasKey: true })
+		).toEqual({ ok: false, error: 'unknown_staff' });
+		expect(
+			await setMembership(db, { staffId: 'not-a-uuid', organId: 'o-sf-c01', role: 'inspector', hasKey: true })
+		).toEqual({ ok: false, error: 'unknown_staff' });
 		expect(JSON.stringify(await listOrgans(db))).toBe(before);
 	});
 
@@ -122,11 +153,18 @@ describeDb('org admin', (get) => {
 		const { db } = get();
 		const cityOrgan = (await listOrgans(db)).find((o) => o.id === 'o-sf-c01')!;
 		const receiver = cityOrgan.members.find((m) => m.hasKey && m.role !== 'admin')!;
-		expect(await declareConflict(db, { staffId: receiver.staffId, unitId: GXQ, reason: '  曾在该单位\n任职 ' })).toEqual({ ok: true });
+		expect(
+			await declareConflict(db, { staffId: receiver.staffId, unitId: GXQ, reason: '  曾在该单位\n任职 ' })
+		).toEqual({ ok: true });
 		let d = await getUnitDetail(db, GXQ);
-		expect(d!.conflicts.find((c) => c.staffId === receiver.staffId)).toMatchObject({ reason: '曾在该单位 任职', username: receiver.username });
+		expect(d!.conflicts.find((c) => c.staffId === receiver.staffId)).toMatchObject({
+			reason: '曾在该单位 任职',
+			username: receiver.username
+		});
 		expect((await loadRoutingSnapshot(db, GXQ)).conflictsByUnit.get(GXQ)!.has(receiver.staffId)).toBe(true);
-		expect(await declareConflict(db, { staffId: receiver.staffId, unitId: GXQ, reason: '亲属在班子' })).toEqual({ ok: true });
+		expect(await declareConflict(db, { staffId: receiver.staffId, unitId: GXQ, reason: '亲属在班子' })).toEqual({
+			ok: true
+		});
 		d = await getUnitDetail(db, GXQ);
 		expect(d!.conflicts.filter((c) => c.staffId === receiver.staffId).map((c) => c.reason)).toEqual(['亲属在班子']);
 		expect(await removeConflict(db, { staffId: receiver.staffId, unitId: GXQ })).toEqual({ ok: true });
@@ -136,10 +174,22 @@ describeDb('org admin', (get) => {
 
 	it('refuses a conflict with no reason, an unknown unit or a disabled account', async () => {
 		const { db } = get();
-		expect(await declareConflict(db, { staffId: adminId, unitId: GXQ, reason: '   ' })).toEqual({ ok: false, error: 'invalid_reason' });
-		expect(await declareConflict(db, { staffId: adminId, unitId: GXQ, reason: '长'.repeat(501) })).toEqual({ ok: false, error: 'invalid_reason' });
-		expect(await declareConflict(db, { staffId: adminId, unitId: 'no-such', reason: '曾任职' })).toEqual({ ok: false, error: 'unknown_unit' });
-		expect(await declareConflict(db, { staffId: disabledId, unitId: GXQ, reason: '曾任职' })).toEqual({ ok: false, error: 'unknown_staff' });
+		expect(await declareConflict(db, { staffId: adminId, unitId: GXQ, reason: '   ' })).toEqual({
+			ok: false,
+			error: 'invalid_reason'
+		});
+		expect(await declareConflict(db, { staffId: adminId, unitId: GXQ, reason: '长'.repeat(501) })).toEqual({
+			ok: false,
+			error: 'invalid_reason'
+		});
+		expect(await declareConflict(db, { staffId: adminId, unitId: 'no-such', reason: '曾任职' })).toEqual({
+			ok: false,
+			error: 'unknown_unit'
+		});
+		expect(await declareConflict(db, { staffId: disabledId, unitId: GXQ, reason: '曾任职' })).toEqual({
+			ok: false,
+			error: 'unknown_staff'
+		});
 		expect(await removeConflict(db, { staffId: adminId, unitId: GXQ })).toEqual({ ok: false, error: 'not_found' });
 		expect(normalizeReason(42)).toBeNull();
 	});
@@ -169,7 +219,9 @@ describeDb('org admin', (get) => {
 
 	it('moves a unit with its subtree under another parent, and refuses cycles, unknown parents and level inversions', async () => {
 		const { db } = get();
-		const town = (await getUnitDetail(db, GXQ))!.children.find((c) => c.level === 'township' && c.id.startsWith(`${GXQ}-t`))!;
+		const town = (await getUnitDetail(db, GXQ))!.children.find(
+			(c) => c.level === 'township' && c.id.startsWith(`${GXQ}-t`)
+		)!;
 		const otherCounty = 'sf-c01-k02';
 		expect(await updateUnit(db, town.id, { parentId: otherCounty })).toEqual({ ok: true });
 		const moved = await getUnitDetail(db, town.id);

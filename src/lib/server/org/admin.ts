@@ -58,7 +58,12 @@ export interface UnitDetail {
 }
 
 const unitCols = { id: orgUnit.id, name: orgUnit.name, level: orgUnit.level, regionPath: orgUnit.regionPath };
-const organCols = { id: disciplineOrgan.id, name: disciplineOrgan.name, kind: disciplineOrgan.kind, level: disciplineOrgan.level };
+const organCols = {
+	id: disciplineOrgan.id,
+	name: disciplineOrgan.name,
+	kind: disciplineOrgan.kind,
+	level: disciplineOrgan.level
+};
 
 /** Units directly below `parentId` (null: the top of the tree), by name. */
 export async function listChildUnits(db: Db, parentId: string | null, limit = 500): Promise<UnitRow[]> {
@@ -79,7 +84,9 @@ export async function getUnitDetail(db: Db, id: string): Promise<UnitDetail | nu
 		.where(eq(orgUnit.id, id));
 	if (!u) return null;
 	const [ancestorRows, children, posts, byJurisdiction, hosted, own, conflicts] = await Promise.all([
-		u.ancestorIds.length > 0 ? db.select(unitCols).from(orgUnit).where(inArray(orgUnit.id, u.ancestorIds)) : Promise.resolve([]),
+		u.ancestorIds.length > 0
+			? db.select(unitCols).from(orgUnit).where(inArray(orgUnit.id, u.ancestorIds))
+			: Promise.resolve([]),
 		listChildUnits(db, u.id),
 		db
 			.select({ position: leadershipPost.position, title: leadershipPost.title, holderName: leadershipPost.holderName })
@@ -92,10 +99,19 @@ export async function getUnitDetail(db: Db, id: string): Promise<UnitDetail | nu
 			.innerJoin(disciplineOrgan, eq(disciplineOrgan.id, organJurisdiction.organId))
 			.where(eq(organJurisdiction.unitId, u.id))
 			.orderBy(asc(disciplineOrgan.id)),
-		db.select(organCols).from(disciplineOrgan).where(eq(disciplineOrgan.hostUnitId, u.id)).orderBy(asc(disciplineOrgan.id)),
+		db
+			.select(organCols)
+			.from(disciplineOrgan)
+			.where(eq(disciplineOrgan.hostUnitId, u.id))
+			.orderBy(asc(disciplineOrgan.id)),
 		db.select(organCols).from(disciplineOrgan).where(eq(disciplineOrgan.unitId, u.id)),
 		db
-			.select({ staffId: staffConflict.staffId, username: staffUser.username, displayName: staffUser.displayName, reason: staffConflict.reason })
+			.select({
+				staffId: staffConflict.staffId,
+				username: staffUser.username,
+				displayName: staffUser.displayName,
+				reason: staffConflict.reason
+			})
 			.from(staffConflict)
 			.innerJoin(staffUser, eq(staffUser.id, staffConflict.staffId))
 			.where(eq(staffConflict.unitId, u.id))
@@ -127,11 +143,22 @@ export interface RoutingPreview {
 }
 
 /** Where a report of `kind` about each position in the unit would go, and why (what reporters are shown). */
-export async function previewRouting(db: Db, unitId: string, kind: ReportKind = 'public_tip'): Promise<RoutingPreview[]> {
+export async function previewRouting(
+	db: Db,
+	unitId: string,
+	kind: ReportKind = 'public_tip'
+): Promise<RoutingPreview[]> {
 	const snap = await loadRoutingSnapshot(db, unitId);
 	return POSITION_KINDS.map((position) => {
 		const r = routeReport(snap, { unitId, position, kind, escalate: false });
-		if (r.status !== 'routed') return { position, organ: null, explanation: r.explanation, recipients: 0, warnings: r.status === 'no_organ' ? r.warnings.map((w) => w.code) : [] };
+		if (r.status !== 'routed')
+			return {
+				position,
+				organ: null,
+				explanation: r.explanation,
+				recipients: 0,
+				warnings: r.status === 'no_organ' ? r.warnings.map((w) => w.code) : []
+			};
 		return {
 			position,
 			organ: { id: r.organ.id, name: r.organ.name, kind: r.organ.kind, level: r.organ.level },
@@ -147,13 +174,23 @@ export interface OrganListing extends OrganRef {
 	jurisdictionCount: number;
 	/** The first units of the jurisdiction, by id. */
 	jurisdiction: { id: string; name: string }[];
-	members: { staffId: string; username: string; displayName: string; role: StaffRole; hasKey: boolean; disabled: boolean }[];
+	members: {
+		staffId: string;
+		username: string;
+		displayName: string;
+		role: StaffRole;
+		hasKey: boolean;
+		disabled: boolean;
+	}[];
 }
 
 /** Every organ with (the start of) its jurisdiction and all its members, in id order. */
 export async function listOrgans(db: Db, jurisdictionSample = 12): Promise<OrganListing[]> {
 	const [organs, counts, sample, members] = await Promise.all([
-		db.select({ ...organCols, parentOrganId: disciplineOrgan.parentOrganId }).from(disciplineOrgan).orderBy(asc(disciplineOrgan.id)),
+		db
+			.select({ ...organCols, parentOrganId: disciplineOrgan.parentOrganId })
+			.from(disciplineOrgan)
+			.orderBy(asc(disciplineOrgan.id)),
 		db
 			.select({ organId: organJurisdiction.organId, n: sql<number>`count(*)::int` })
 			.from(organJurisdiction)
@@ -179,7 +216,11 @@ export async function listOrgans(db: Db, jurisdictionSample = 12): Promise<Organ
 	]);
 	const countOf = new Map(counts.map((c) => [c.organId, Number(c.n)] as const));
 	const sampleOf = new Map<string, { id: string; name: string }[]>();
-	const sampleRows = (Array.isArray(sample) ? sample : (sample as { rows: unknown[] }).rows) as { organ_id: string; unit_id: string; name: string }[];
+	const sampleRows = (Array.isArray(sample) ? sample : (sample as { rows: unknown[] }).rows) as {
+		organ_id: string;
+		unit_id: string;
+		name: string;
+	}[];
 	for (const r of sampleRows) {
 		const list = sampleOf.get(r.organ_id) ?? [];
 		list.push({ id: r.unit_id, name: r.name });
@@ -188,7 +229,14 @@ export async function listOrgans(db: Db, jurisdictionSample = 12): Promise<Organ
 	const membersOf = new Map<string, OrganListing['members']>();
 	for (const m of members) {
 		const list = membersOf.get(m.organId) ?? [];
-		list.push({ staffId: m.staffId, username: m.username, displayName: m.displayName, role: m.role as StaffRole, hasKey: m.hasKey, disabled: m.disabledAt !== null });
+		list.push({
+			staffId: m.staffId,
+			username: m.username,
+			displayName: m.displayName,
+			role: m.role as StaffRole,
+			hasKey: m.hasKey,
+			disabled: m.disabledAt !== null
+		});
 		membersOf.set(m.organId, list);
 	}
 	return organs.map((o) => ({
@@ -212,7 +260,8 @@ export async function listActiveStaff(db: Db): Promise<{ id: string; username: s
 		.orderBy(asc(staffUser.username));
 }
 
-export type AdminChangeError = 'unknown_staff' | 'unknown_organ' | 'unknown_unit' | 'invalid_role' | 'invalid_reason' | 'not_found';
+export type AdminChangeError =
+	'unknown_staff' | 'unknown_organ' | 'unknown_unit' | 'invalid_role' | 'invalid_reason' | 'not_found';
 export type AdminChange = { ok: true } | { ok: false; error: AdminChangeError };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -222,7 +271,10 @@ export const MAX_REASON_LENGTH = 500;
 
 async function activeStaffExists(db: Db, staffId: string): Promise<boolean> {
 	if (!UUID_RE.test(staffId)) return false;
-	const [row] = await db.select({ id: staffUser.id }).from(staffUser).where(and(eq(staffUser.id, staffId), isNull(staffUser.disabledAt)));
+	const [row] = await db
+		.select({ id: staffUser.id })
+		.from(staffUser)
+		.where(and(eq(staffUser.id, staffId), isNull(staffUser.disabledAt)));
 	return row !== undefined;
 }
 
@@ -234,7 +286,10 @@ export async function setMembership(
 	if (!(STAFF_ROLES as readonly string[]).includes(m.role)) return { ok: false, error: 'invalid_role' };
 	if (!(await activeStaffExists(db, m.staffId))) return { ok: false, error: 'unknown_staff' };
 	if (!ID_RE.test(m.organId)) return { ok: false, error: 'unknown_organ' };
-	const [organ] = await db.select({ id: disciplineOrgan.id }).from(disciplineOrgan).where(eq(disciplineOrgan.id, m.organId));
+	const [organ] = await db
+		.select({ id: disciplineOrgan.id })
+		.from(disciplineOrgan)
+		.where(eq(disciplineOrgan.id, m.organId));
 	if (!organ) return { ok: false, error: 'unknown_organ' };
 	await db
 		.insert(organStaff)
@@ -260,7 +315,10 @@ export function normalizeReason(raw: unknown): string | null {
 }
 
 /** Declares (or updates the reason of) a staff member's conflict for a unit. */
-export async function declareConflict(db: Db, c: { staffId: string; unitId: string; reason: string }): Promise<AdminChange> {
+export async function declareConflict(
+	db: Db,
+	c: { staffId: string; unitId: string; reason: string }
+): Promise<AdminChange> {
 	const reason = normalizeReason(c.reason);
 	if (reason === null) return { ok: false, error: 'invalid_reason' };
 	if (!(await activeStaffExists(db, c.staffId))) return { ok: false, error: 'unknown_staff' };
@@ -293,6 +351,7 @@ export const MAX_UNIT_NAME_LENGTH = 100;
 export function normalizeUnitName(raw: unknown): string | null {
 	if (typeof raw !== 'string') return null;
 	const s = raw.normalize('NFC').replace(/\s+/g, ' ').trim();
+	// eslint-disable-next-line no-control-regex -- finding control characters is the point
 	if (s.length === 0 || Array.from(s).length > MAX_UNIT_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(s)) return null;
 	return s;
 }
@@ -303,7 +362,11 @@ export function normalizeUnitName(raw: unknown): string | null {
  * it. A unit cannot move below itself or one of its descendants, nor below a unit of a lower level.
  * `parentId: null` makes it a top unit; leaving `parentId` out keeps the parent.
  */
-export async function updateUnit(db: Db, id: string, change: { name?: string; parentId?: string | null }): Promise<UnitEdit> {
+export async function updateUnit(
+	db: Db,
+	id: string,
+	change: { name?: string; parentId?: string | null }
+): Promise<UnitEdit> {
 	let name: string | undefined;
 	if (change.name !== undefined) {
 		const n = normalizeUnitName(change.name);
@@ -323,17 +386,26 @@ export async function updateUnit(db: Db, id: string, change: { name?: string; pa
 		if (parentId !== null) {
 			if (!ID_RE.test(parentId)) return { ok: false, error: 'unknown_parent' } as const;
 			const [p] = await t
-				.select({ id: orgUnit.id, level: orgUnit.level, regionPath: orgUnit.regionPath, ancestorIds: orgUnit.ancestorIds })
+				.select({
+					id: orgUnit.id,
+					level: orgUnit.level,
+					regionPath: orgUnit.regionPath,
+					ancestorIds: orgUnit.ancestorIds
+				})
 				.from(orgUnit)
 				.where(eq(orgUnit.id, parentId));
 			if (!p) return { ok: false, error: 'unknown_parent' } as const;
 			if (p.id === unit.id || p.ancestorIds.includes(unit.id)) return { ok: false, error: 'cycle' } as const;
-			if (levelIndex(p.level as AdminLevel) > levelIndex(unit.level as AdminLevel)) return { ok: false, error: 'level_above_parent' } as const;
+			if (levelIndex(p.level as AdminLevel) > levelIndex(unit.level as AdminLevel))
+				return { ok: false, error: 'level_above_parent' } as const;
 			parent = p;
 		}
 		const newName = name ?? unit.name;
 		if (name !== undefined && name !== unit.name) {
-			await t.update(orgUnit).set({ name, ...pinyinFields(name) }).where(eq(orgUnit.id, unit.id));
+			await t
+				.update(orgUnit)
+				.set({ name, ...pinyinFields(name) })
+				.where(eq(orgUnit.id, unit.id));
 			await t.delete(orgUnitSearch).where(eq(orgUnitSearch.unitId, unit.id));
 			await t.execute(sql`
 				insert into org_unit_search (unit_id, pos, name_key, pinyin_key, initials_key)

@@ -17,7 +17,12 @@ describeDb('public API v1', (get) => {
 		const r = await unitsApi(get().db, p('q=gxq'));
 		expect(r.status).toBe(200);
 		const body = r.body as Record<string, unknown>[];
-		expect(body[0]).toEqual({ id: 'sf-c01-k01', name: '高新区', level: 'county', regionPath: `示范省/${cityName}/高新区` });
+		expect(body[0]).toEqual({
+			id: 'sf-c01-k01',
+			name: '高新区',
+			level: 'county',
+			regionPath: `示范省/${cityName}/高新区`
+		});
 		for (const hit of body) expect(Object.keys(hit).sort()).toEqual(['id', 'level', 'name', 'regionPath']);
 	});
 
@@ -49,9 +54,22 @@ describeDb('public API v1', (get) => {
 		expect(r.status).toBe(200);
 		const body = r.body as Record<string, unknown>;
 		expect(body.organ).toEqual({ id: 'o-sf-c01', name: `${cityName}纪委监委`, level: 'city' });
-		expect(body.unit).toEqual({ id: 'sf-c01-k01', name: '高新区', level: 'county', regionPath: `示范省/${cityName}/高新区` });
+		expect(body.unit).toEqual({
+			id: 'sf-c01-k01',
+			name: '高新区',
+			level: 'county',
+			regionPath: `示范省/${cityName}/高新区`
+		});
 		expect(body.deliverable).toBe(true);
-		expect(Object.keys(body).sort()).toEqual(['deliverable', 'escalate', 'explanation', 'kind', 'organ', 'position', 'unit']);
+		expect(Object.keys(body).sort()).toEqual([
+			'deliverable',
+			'escalate',
+			'explanation',
+			'kind',
+			'organ',
+			'position',
+			'unit'
+		]);
 		const explanation = body.explanation as { zh: string; en: string };
 		expect(explanation.zh).toContain('一把手');
 		expect(explanation.en).toContain('top leader');

@@ -30,7 +30,12 @@ interface Param<T> {
 }
 
 /** Reads one query parameter; a repeated parameter is refused rather than guessed at. */
-function param<T>(params: URLSearchParams, name: string, p: Param<T>, fallback?: string): { ok: true; value: T } | { ok: false; result: ApiResult } {
+function param<T>(
+	params: URLSearchParams,
+	name: string,
+	p: Param<T>,
+	fallback?: string
+): { ok: true; value: T } | { ok: false; result: ApiResult } {
 	const all = params.getAll(name);
 	const bad = () => ({ ok: false as const, result: fail(400, 'invalid_parameter', p.message, name) });
 	if (all.length > 1) return bad();
@@ -42,6 +47,7 @@ function param<T>(params: URLSearchParams, name: string, p: Param<T>, fallback?:
 
 const Q: Param<string> = {
 	// Control characters (NUL above all, which PostgreSQL text refuses) are never part of a unit name.
+	// eslint-disable-next-line no-control-regex -- finding control characters is the point
 	schema: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(50), v.regex(/^[^\u0000-\u001f\u007f]*$/)),
 	message: {
 		zh: '请用参数 q 提供搜索词：单位名称的一部分、拼音或拼音首字母，1 到 50 个字符，不含控制字符。',
@@ -74,7 +80,10 @@ const KIND: Param<(typeof REPORT_KINDS)[number]> = {
 	}
 };
 const ESCALATE: Param<boolean> = {
-	schema: v.pipe(v.picklist(['0', '1']), v.transform((s) => s === '1')),
+	schema: v.pipe(
+		v.picklist(['0', '1']),
+		v.transform((s) => s === '1')
+	),
 	message: { zh: '参数 escalate 必须是 0 或 1。', en: 'Parameter escalate must be 0 or 1.' }
 };
 
@@ -101,7 +110,12 @@ export async function routingApi(db: Db, params: URLSearchParams): Promise<ApiRe
 	if (!escalate.ok) return escalate.result;
 
 	const snapshot = await loadRoutingSnapshot(db, unit.value);
-	const r = routeReport(snapshot, { unitId: unit.value, position: position.value, kind: kind.value, escalate: escalate.value });
+	const r = routeReport(snapshot, {
+		unitId: unit.value,
+		position: position.value,
+		kind: kind.value,
+		escalate: escalate.value
+	});
 	if (r.status === 'unknown_unit') return fail(400, 'unknown_unit', r.explanation, 'unit');
 	if (r.status === 'no_organ') return fail(409, 'no_receiving_organ', r.explanation);
 	const u = snapshot.units.get(r.unitId);

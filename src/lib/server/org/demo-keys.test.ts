@@ -1,6 +1,12 @@
 import { expect, it } from 'vitest';
 import nacl from 'tweetnacl';
-import { rootKeyFromSeed, TEST_ONLY_CHEAP_KDF, unlockWithPassword, verifyDirectoryEntries, passwordUnwrapKey } from '$lib/crypto';
+import {
+	rootKeyFromSeed,
+	TEST_ONLY_CHEAP_KDF,
+	unlockWithPassword,
+	verifyDirectoryEntries,
+	passwordUnwrapKey
+} from '$lib/crypto';
 import { describeDb } from '$lib/server/db/testing';
 import { disciplineOrgan } from '$lib/server/db/schema';
 import { getActiveRootKey } from '$lib/server/keys/root-key';
@@ -22,11 +28,14 @@ const cheap = { kdfParams: TEST_ONLY_CHEAP_KDF, now: NOW };
 
 describeDb('keyed demo', (get) => {
 	const demo = generateDemo();
-	const receivers = (organId: string) => demo.staff.filter((s) => s.organId === organId && (s.role === 'inspector' || s.role === 'head'));
+	const receivers = (organId: string) =>
+		demo.staff.filter((s) => s.organId === organId && (s.role === 'inspector' || s.role === 'head'));
 
 	it('refuses before the demo is loaded, or for organs that do not exist', async () => {
 		const { db } = get();
-		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], ...cheap })).rejects.toMatchObject({ code: 'unknown_organ' });
+		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], ...cheap })).rejects.toMatchObject({
+			code: 'unknown_organ'
+		});
 		await loadDemo(db, demo);
 		await expect(keyDemoOrgans(db, { organIds: ['o-nowhere'], ...cheap })).rejects.toBeInstanceOf(DemoKeysError);
 		expect(await getActiveRootKey(db)).toBeNull();
@@ -45,7 +54,9 @@ describeDb('keyed demo', (get) => {
 
 		const expected = organIds.flatMap(receivers);
 		expect(expected.length).toBeGreaterThanOrEqual(4);
-		expect(keyed.staff.map((s) => `${s.organId}/${s.staffId}/${s.role}`).sort()).toEqual(expected.map((s) => `${s.organId}/${s.id}/${s.role}`).sort());
+		expect(keyed.staff.map((s) => `${s.organId}/${s.staffId}/${s.role}`).sort()).toEqual(
+			expected.map((s) => `${s.organId}/${s.id}/${s.role}`).sort()
+		);
 		for (const s of keyed.staff) {
 			expect(demo.users.find((u) => u.id === s.staffId)?.username).toBe(s.username);
 			expect(nacl.box.keyPair.fromSecretKey(s.secretKey).publicKey).toEqual(s.publicKey);
@@ -57,7 +68,11 @@ describeDb('keyed demo', (get) => {
 			const signed = await signedEntriesForOrgan(db, organId, NOW);
 			const { valid, rejected } = verifyDirectoryEntries(signed, root.publicKey, { now: NOW, organId });
 			expect(rejected).toEqual([]);
-			expect(valid.map((e) => e.staffId).sort()).toEqual(receivers(organId).map((s) => s.id).sort());
+			expect(valid.map((e) => e.staffId).sort()).toEqual(
+				receivers(organId)
+					.map((s) => s.id)
+					.sort()
+			);
 			for (const e of valid) expect(e.notAfter - e.notBefore).toBe(365 * 86_400 + 300);
 		}
 		// Other organs get nothing.
@@ -78,9 +93,13 @@ describeDb('keyed demo', (get) => {
 
 	it('refuses a wrong password and a database with non-demo organization data', async () => {
 		const { db } = get();
-		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'wrong', ...cheap })).rejects.toMatchObject({ code: 'root_password' });
+		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'wrong', ...cheap })).rejects.toMatchObject({
+			code: 'root_password'
+		});
 		await db.insert(disciplineOrgan).values({ id: 'o-real', name: '真实机关', kind: 'commission', level: 'city' });
-		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'pw', ...cheap })).rejects.toMatchObject({ code: 'not_demo_database' });
+		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'pw', ...cheap })).rejects.toMatchObject({
+			code: 'not_demo_database'
+		});
 	});
 });
 
@@ -112,7 +131,9 @@ describeDb('keyed demo with sign-in', (get) => {
 		// Again (with or without signin): the same accounts, keys and TOTP secrets; nothing new is created.
 		const again = await keyDemoOrgans(db, { organIds: ['o-sf-c01-k02'], password: 'pw', signin: true, ...cheap });
 		expect(again.created).toEqual({ rootKey: false, bundles: 0, entries: 0 });
-		expect(again.staff.map((s) => [s.staffId, s.signin!.totpBase32])).toEqual(keyed.staff.map((s) => [s.staffId, s.signin!.totpBase32]));
+		expect(again.staff.map((s) => [s.staffId, s.signin!.totpBase32])).toEqual(
+			keyed.staff.map((s) => [s.staffId, s.signin!.totpBase32])
+		);
 		const plain = await keyDemoOrgans(db, { organIds: ['o-sf-c01-k02'], password: 'pw', ...cheap });
 		expect(plain.staff.map((s) => s.staffId)).toEqual(keyed.staff.map((s) => s.staffId));
 		expect(plain.staff.every((s) => s.signin === undefined)).toBe(true);

@@ -26,7 +26,13 @@
 import { and, eq, gt, inArray } from 'drizzle-orm';
 import { deriveKey } from '$lib/crypto/kdf';
 import { CryptoError } from '$lib/crypto/errors';
-import { newEntryId, rootFingerprint, rootKeyFromSeed, signDirectoryEntry, SIGN_SEED_LENGTH } from '$lib/crypto/directory';
+import {
+	newEntryId,
+	rootFingerprint,
+	rootKeyFromSeed,
+	signDirectoryEntry,
+	SIGN_SEED_LENGTH
+} from '$lib/crypto/directory';
 import { isProductionParams, STAFF_KDF, type Argon2Params } from '$lib/crypto/kdf';
 import { passwordUnwrapKey, passwordWrapKey } from '$lib/crypto/kdf-spec';
 import { randomBytes } from '$lib/crypto/random';
@@ -91,7 +97,8 @@ export interface KeyedDemo {
 
 export class DemoKeysError extends Error {
 	constructor(
-		readonly code: 'not_demo_database' | 'unknown_organ' | 'not_demo_organ' | 'root_password' | 'staff_password' | 'store_failed',
+		readonly code:
+			'not_demo_database' | 'unknown_organ' | 'not_demo_organ' | 'root_password' | 'staff_password' | 'store_failed',
 		message: string
 	) {
 		super(message);
@@ -119,14 +126,23 @@ export function base32(bytes: Uint8Array): string {
 }
 
 /** Is this account's sign-in the demo sign-in for `password` (set by an earlier run with `signin`)? */
-async function hasDemoSignin(user: { authHash: string; authSalt: Uint8Array; authParams: Argon2Params }, password: string): Promise<boolean> {
+async function hasDemoSignin(
+	user: { authHash: string; authSalt: Uint8Array; authParams: Argon2Params },
+	password: string
+): Promise<boolean> {
 	if (!user.authHash.startsWith('$argon2id$')) return false;
 	const authKey = await deriveKey(password, user.authSalt, user.authParams, AUTH_KEY_BYTES);
 	return verifyAuthKey(authKey, user.authHash);
 }
 
 /** Sets a real sign-in (auth key from `password`) and a TOTP secret, unless the account already has the demo sign-in. */
-async function demoSignin(db: Db, staffId: string, username: string, password: string, params: Argon2Params): Promise<DemoSignin> {
+async function demoSignin(
+	db: Db,
+	staffId: string,
+	username: string,
+	password: string,
+	params: Argon2Params
+): Promise<DemoSignin> {
 	const [user] = await db.select().from(staffUser).where(eq(staffUser.id, staffId));
 	if (!user) throw new DemoKeysError('store_failed', `No account ${username}.`);
 	if (user.authHash !== DEMO_AUTH_HASH && user.totpKey && (await hasDemoSignin(user, password))) {
@@ -136,7 +152,17 @@ async function demoSignin(db: Db, staffId: string, username: string, password: s
 	const authKey = await deriveKey(password, authSalt, params, AUTH_KEY_BYTES);
 	const authHash = await hashAuthKey(authKey);
 	const totpKey = newTotpKey();
-	await db.update(staffUser).set({ authSalt, authParams: { m: params.m, t: params.t, p: params.p }, authHash, totpKey, totpLastStep: null, failedSignins: 0 }).where(eq(staffUser.id, staffId));
+	await db
+		.update(staffUser)
+		.set({
+			authSalt,
+			authParams: { m: params.m, t: params.t, p: params.p },
+			authHash,
+			totpKey,
+			totpLastStep: null,
+			failedSignins: 0
+		})
+		.where(eq(staffUser.id, staffId));
 	return { username, password, totpKey, totpBase32: base32(totpKey) };
 }
 
@@ -145,7 +171,12 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** The root seed: creates the root key, or opens the existing one with the password. */
-async function demoRoot(db: Db, password: string, params: Argon2Params, seedIn: Uint8Array | undefined): Promise<{ seed: Uint8Array; created: boolean }> {
+async function demoRoot(
+	db: Db,
+	password: string,
+	params: Argon2Params,
+	seedIn: Uint8Array | undefined
+): Promise<{ seed: Uint8Array; created: boolean }> {
 	const existing = await getActiveRootKey(db);
 	if (existing) {
 		let seed: Uint8Array;
@@ -153,17 +184,25 @@ async function demoRoot(db: Db, password: string, params: Argon2Params, seedIn: 
 			seed = await passwordUnwrapKey(existing.passwordWrapped, password);
 		} catch (e) {
 			if (e instanceof CryptoError) {
-				throw new DemoKeysError('root_password', 'An active root key exists and this password does not open it; demo keys can only be added under the root key they created.');
+				throw new DemoKeysError(
+					'root_password',
+					'An active root key exists and this password does not open it; demo keys can only be added under the root key they created.'
+				);
 			}
 			throw e;
 		}
-		if (!sameBytes(rootKeyFromSeed(seed).publicKey, existing.publicKey)) throw new DemoKeysError('root_password', 'The stored root key does not match its wrapped seed.');
+		if (!sameBytes(rootKeyFromSeed(seed).publicKey, existing.publicKey))
+			throw new DemoKeysError('root_password', 'The stored root key does not match its wrapped seed.');
 		return { seed, created: false };
 	}
 	const seed = seedIn ? seedIn.slice() : randomBytes(SIGN_SEED_LENGTH);
 	const root = rootKeyFromSeed(seed);
 	const passwordWrapped = await passwordWrapKey(seed, password, params);
-	const r = await createRootKey(db, { publicKey: root.publicKey, passwordWrapped, createdBy: null }, { allowWeakKdf: !isProductionParams(params) });
+	const r = await createRootKey(
+		db,
+		{ publicKey: root.publicKey, passwordWrapped, createdBy: null },
+		{ allowWeakKdf: !isProductionParams(params) }
+	);
 	if (!r.ok) throw new DemoKeysError('store_failed', `Could not store the root key: ${r.reason}`);
 	return { seed, created: true };
 }
@@ -176,9 +215,18 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 	const organIds = [...new Set(opts.organIds)];
 
 	if (await hasNonDemoOrgData(db)) {
-		throw new DemoKeysError('not_demo_database', 'This database holds organization data that is not the demo; demo keys are refused here.');
+		throw new DemoKeysError(
+			'not_demo_database',
+			'This database holds organization data that is not the demo; demo keys are refused here.'
+		);
 	}
-	const organs = organIds.length === 0 ? [] : await db.select({ id: disciplineOrgan.id, isDemo: disciplineOrgan.isDemo }).from(disciplineOrgan).where(inArray(disciplineOrgan.id, organIds));
+	const organs =
+		organIds.length === 0
+			? []
+			: await db
+					.select({ id: disciplineOrgan.id, isDemo: disciplineOrgan.isDemo })
+					.from(disciplineOrgan)
+					.where(inArray(disciplineOrgan.id, organIds));
 	for (const id of organIds) {
 		const o = organs.find((x) => x.id === id);
 		if (!o) throw new DemoKeysError('unknown_organ', `There is no organ ${id} (load the demo first: npm run demo).`);
@@ -205,12 +253,7 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 					})
 					.from(organStaff)
 					.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
-					.where(
-						and(
-							inArray(organStaff.organId, organIds),
-							inArray(organStaff.role, ['inspector', 'head'])
-						)
-					)
+					.where(and(inArray(organStaff.organId, organIds), inArray(organStaff.role, ['inspector', 'head'])))
 					.orderBy(organStaff.organId, staffUser.username);
 	// Only placeholder credentials, or a demo sign-in that an earlier run made with this password.
 	const members: typeof candidates = [];
@@ -232,7 +275,11 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 				try {
 					pair = await unlockWithPassword(stored, password);
 				} catch (e) {
-					if (e instanceof CryptoError) throw new DemoKeysError('staff_password', `The key of demo account ${m.username} exists and this password does not open it.`);
+					if (e instanceof CryptoError)
+						throw new DemoKeysError(
+							'staff_password',
+							`The key of demo account ${m.username} exists and this password does not open it.`
+						);
 					throw e;
 				}
 			} else {
@@ -271,7 +318,11 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 				root.secretKey
 			);
 			const r = await storeDirectoryEntry(db, signed, now);
-			if (!r.ok) throw new DemoKeysError('store_failed', `Could not store the directory entry of ${m.username} for ${m.organId}: ${r.reason}`);
+			if (!r.ok)
+				throw new DemoKeysError(
+					'store_failed',
+					`Could not store the directory entry of ${m.username} for ${m.organId}: ${r.reason}`
+				);
 			entries++;
 		}
 		let signin: DemoSignin | undefined;

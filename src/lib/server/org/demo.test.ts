@@ -19,7 +19,8 @@ describe('demo generator', () => {
 		expect([...levels].sort()).toEqual([...ADMIN_LEVELS].sort());
 		expect(d.organs.filter((o) => o.kind === 'stationed_team').length).toBe(16);
 		expect(d.organs.find((o) => o.parentOrganId === null)?.id).toBe(CENTRAL_ORGAN_ID);
-		for (const u of d.units) expect(d.posts.filter((p) => p.unitId === u.id && p.position === 'top_leader').length).toBe(1);
+		for (const u of d.units)
+			expect(d.posts.filter((p) => p.unitId === u.id && p.position === 'top_leader').length).toBe(1);
 		expect(new Set(d.staff.map((s) => s.role))).toEqual(new Set(['inspector', 'head', 'admin']));
 		expect(d.staff.some((s) => !s.hasKey)).toBe(true);
 		expect(d.conflicts.length).toBe(8);

@@ -45,10 +45,39 @@ export const PROVINCE_UNIT_ID = 'sf';
 const PLACE_CHARS = Array.from('青清白东南西北云松石金银玉长平安宁新兴丰永龙凤桃柳梅河湖山川林泉溪阳明华德顺康福');
 const SURNAMES = Array.from('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾');
 
-const PROVINCE_DEPTS = ['省委办公厅', '省政府办公厅', '省发展和改革委员会', '省教育厅', '省财政厅', '省交通运输厅', '省自然资源厅', '省卫生健康委员会', '省公安厅', '省水利厅'];
+const PROVINCE_DEPTS = [
+	'省委办公厅',
+	'省政府办公厅',
+	'省发展和改革委员会',
+	'省教育厅',
+	'省财政厅',
+	'省交通运输厅',
+	'省自然资源厅',
+	'省卫生健康委员会',
+	'省公安厅',
+	'省水利厅'
+];
 const PROVINCE_TEAM_DEPTS = [3, 4, 5, 7, 8];
-const CITY_DEPTS = ['委办公室', '政府办公室', '发展和改革委员会', '教育局', '财政局', '交通运输局', '自然资源和规划局', '卫生健康委员会'];
-const COUNTY_DEPTS = ['委办公室', '政府办公室', '发展和改革局', '教育局', '财政局', '交通运输局', '自然资源局', '卫生健康局'];
+const CITY_DEPTS = [
+	'委办公室',
+	'政府办公室',
+	'发展和改革委员会',
+	'教育局',
+	'财政局',
+	'交通运输局',
+	'自然资源和规划局',
+	'卫生健康委员会'
+];
+const COUNTY_DEPTS = [
+	'委办公室',
+	'政府办公室',
+	'发展和改革局',
+	'教育局',
+	'财政局',
+	'交通运输局',
+	'自然资源局',
+	'卫生健康局'
+];
 const TOWNSHIP_SUBUNITS = ['卫生院', '中心学校', '财政所'];
 const TOWNSHIP_SUFFIXES = ['镇', '乡', '街道'];
 
@@ -72,7 +101,13 @@ function shapeFor(units: number | undefined): Shape {
 	const counties = 12;
 	const perCity = 2 + CITY_DEPTS.length + counties * perCounty;
 	const cities = Math.max(1, Math.round((units - 2 - PROVINCE_DEPTS.length) / perCity));
-	return { cities, countiesPerCity: counties, townshipsPerCounty: townships, subunitsPerTownship: sub, membersPerPost: 1 };
+	return {
+		cities,
+		countiesPerCity: counties,
+		townshipsPerCounty: townships,
+		subunitsPerTownship: sub,
+		membersPerPost: 1
+	};
 }
 
 function pad(n: number): string {
@@ -109,12 +144,28 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 	};
 
 	const addUnit = (id: string, parent: OrgUnit | null, name: string, level: AdminLevel, posts: boolean): OrgUnit => {
-		const u: OrgUnit = { id, parentId: parent?.id ?? null, name, level, regionPath: parent ? `${parent.regionPath}/${name}` : name };
+		const u: OrgUnit = {
+			id,
+			parentId: parent?.id ?? null,
+			name,
+			level,
+			regionPath: parent ? `${parent.regionPath}/${name}` : name
+		};
 		data.units.push(u);
 		if (posts) {
-			data.posts.push({ unitId: id, position: 'top_leader', title: '主要负责人', holderName: rand() < 0.5 ? `${pick(SURNAMES)}某` : null });
+			data.posts.push({
+				unitId: id,
+				position: 'top_leader',
+				title: '主要负责人',
+				holderName: rand() < 0.5 ? `${pick(SURNAMES)}某` : null
+			});
 			for (let i = 0; i < shape.membersPerPost; i++) {
-				data.posts.push({ unitId: id, position: 'team_member', title: '领导班子成员', holderName: rand() < 0.3 ? `${pick(SURNAMES)}某` : null });
+				data.posts.push({
+					unitId: id,
+					position: 'team_member',
+					title: '领导班子成员',
+					holderName: rand() < 0.3 ? `${pick(SURNAMES)}某` : null
+				});
 			}
 		}
 		return u;
@@ -155,7 +206,15 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 		const deptUnits = depts.map((d, i) => addUnit(`${id}-d${pad(i + 1)}`, unit, deptName(d), level, true));
 		const organUnit = addUnit(`${id}-jw`, unit, organName, level, true);
 		const organ = addOrgan(
-			{ id: `o-${id}`, name: organName, kind: 'commission', level, unitId: organUnit.id, hostUnitId: null, parentOrganId: parentOrgan.id },
+			{
+				id: `o-${id}`,
+				name: organName,
+				kind: 'commission',
+				level,
+				unitId: organUnit.id,
+				hostUnitId: null,
+				parentOrganId: parentOrgan.id
+			},
 			[unit.id, ...deptUnits.map((d) => d.id), organUnit.id]
 		);
 		return { unit, deptUnits, organ };
@@ -179,12 +238,29 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 	};
 
 	const central = addOrgan(
-		{ id: CENTRAL_ORGAN_ID, name: '中央纪委国家监委（示意）', kind: 'commission', level: 'central', unitId: null, hostUnitId: null, parentOrganId: null },
+		{
+			id: CENTRAL_ORGAN_ID,
+			name: '中央纪委国家监委（示意）',
+			kind: 'commission',
+			level: 'central',
+			unitId: null,
+			hostUnitId: null,
+			parentOrganId: null
+		},
 		[]
 	);
 	addStaff(central, ['head', 'inspector'], true);
 
-	const prov = region(PROVINCE_UNIT_ID, null, '示范省', 'province', central, PROVINCE_DEPTS, (d) => `示范${d}`, '示范省纪委监委');
+	const prov = region(
+		PROVINCE_UNIT_ID,
+		null,
+		'示范省',
+		'province',
+		central,
+		PROVINCE_DEPTS,
+		(d) => `示范${d}`,
+		'示范省纪委监委'
+	);
 	addStaff(prov.organ, ['head', 'inspector', 'inspector', 'inspector', 'admin'], true);
 	for (const i of PROVINCE_TEAM_DEPTS) {
 		const host = prov.deptUnits[i];
@@ -194,7 +270,16 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 	const cityNames = new Set<string>();
 	for (let c = 1; c <= shape.cities; c++) {
 		const cityName = placeName(cityNames, '市');
-		const city = region(`sf-c${pad(c)}`, prov.unit, cityName, 'city', prov.organ, CITY_DEPTS, (d) => cityName + d, `${cityName}纪委监委`);
+		const city = region(
+			`sf-c${pad(c)}`,
+			prov.unit,
+			cityName,
+			'city',
+			prov.organ,
+			CITY_DEPTS,
+			(d) => cityName + d,
+			`${cityName}纪委监委`
+		);
 		addStaff(city.organ, ['head', 'inspector', 'inspector', 'admin'], true);
 		for (const i of [3, 4]) {
 			const host = city.deptUnits[i];
@@ -204,8 +289,21 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 		for (let k = 1; k <= shape.countiesPerCity; k++) {
 			const countyName = c === 1 && k === 1 ? '高新区' : placeName(countyNames, rand() < 0.7 ? '县' : '区');
 			const countyId = `sf-c${pad(c)}-k${pad(k)}`;
-			const county = region(countyId, city.unit, countyName, 'county', city.organ, COUNTY_DEPTS, (d) => countyName + d, `${countyName}纪委监委`);
-			const countyStaff = addStaff(county.organ, rand() < 0.5 ? ['head', 'inspector'] : ['head', 'inspector', 'inspector'], true);
+			const county = region(
+				countyId,
+				city.unit,
+				countyName,
+				'county',
+				city.organ,
+				COUNTY_DEPTS,
+				(d) => countyName + d,
+				`${countyName}纪委监委`
+			);
+			const countyStaff = addStaff(
+				county.organ,
+				rand() < 0.5 ? ['head', 'inspector'] : ['head', 'inspector', 'inspector'],
+				true
+			);
 			if (rand() < 0.3) {
 				const host = county.deptUnits[3 + Math.floor(rand() * 5)];
 				if (host) team(host, county.organ);
@@ -215,7 +313,8 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 			if (c === 1 && k === 1) {
 				const host = county.deptUnits[4];
 				if (host) {
-					for (const s of countyStaff) data.conflicts.push({ staffId: s.id, unitId: host.id, reason: '近亲属在该单位领导班子任职' });
+					for (const s of countyStaff)
+						data.conflicts.push({ staffId: s.id, unitId: host.id, reason: '近亲属在该单位领导班子任职' });
 				}
 			} else if (rand() < 0.4) {
 				const s = countyStaff[1];

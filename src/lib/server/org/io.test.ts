@@ -19,7 +19,14 @@ describeDb('org import/export', (get) => {
 		const { db } = get();
 		// Real (non-demo) accounts for the directory's staff: imports refuse demo accounts.
 		await db.insert(staffUser).values(
-			demo.users.map((u) => ({ id: u.id, username: u.username, displayName: u.displayName, authSalt: new Uint8Array(16), authParams: { m: 1, t: 1, p: 1 }, authHash: '$argon2id$test' }))
+			demo.users.map((u) => ({
+				id: u.id,
+				username: u.username,
+				displayName: u.displayName,
+				authSalt: new Uint8Array(16),
+				authParams: { m: 1, t: 1, p: 1 },
+				authHash: '$argon2id$test'
+			}))
 		);
 		await replaceOrgData(db, demo, { demo: false });
 		before = await loadOrgData(db);
@@ -29,7 +36,10 @@ describeDb('org import/export', (get) => {
 
 	it('exports CSV and JSON that import back to the same directory', async () => {
 		const { db } = get();
-		for (const [text, format] of [[csv, 'csv'], [json, 'json']] as const) {
+		for (const [text, format] of [
+			[csv, 'csv'],
+			[json, 'json']
+		] as const) {
 			const r = await importOrg(db, text, format);
 			expect(r.ok && r.counts.unit).toBe(demo.units.length);
 			expect(await loadOrgData(db)).toEqual(before);
@@ -37,7 +47,10 @@ describeDb('org import/export', (get) => {
 	});
 
 	const lines = () => csv.split('\n');
-	const replaceLine = (n: number, f: (line: string) => string) => lines().map((l, i) => (i === n - 1 ? f(l) : l)).join('\n');
+	const replaceLine = (n: number, f: (line: string) => string) =>
+		lines()
+			.map((l, i) => (i === n - 1 ? f(l) : l))
+			.join('\n');
 
 	it('a CSV with wrong columns is rejected on line 1, naming each column, and changes nothing', async () => {
 		const broken = replaceLine(1, (h) => h.replace('holder_name', 'holder').replace('has_key', 'haskey'));
@@ -54,11 +67,20 @@ describeDb('org import/export', (get) => {
 		const county = unitLine('sf-c01-k01');
 		const dept = unitLine('sf-c01-d01');
 		let text = replaceLine(dept, (l) => l.replace(',sf-c01,', ',no-such-parent,'));
-		text = text.split('\n').map((l, i) => (i === cityB - 1 ? l.replace('unit,sf-c02,', 'unit,sf-c01,') : l)).join('\n');
-		text = text.split('\n').map((l, i) => (i === county - 1 ? l.replace(',county,', ',district,') : l)).join('\n');
+		text = text
+			.split('\n')
+			.map((l, i) => (i === cityB - 1 ? l.replace('unit,sf-c02,', 'unit,sf-c01,') : l))
+			.join('\n');
+		text = text
+			.split('\n')
+			.map((l, i) => (i === county - 1 ? l.replace(',county,', ',district,') : l))
+			.join('\n');
 		// Cycle: the province's parent becomes one of its own cities.
 		const prov = unitLine('sf');
-		text = text.split('\n').map((l, i) => (i === prov - 1 ? l.replace('unit,sf,,', 'unit,sf,sf-c01,') : l)).join('\n');
+		text = text
+			.split('\n')
+			.map((l, i) => (i === prov - 1 ? l.replace('unit,sf,,', 'unit,sf,sf-c01,') : l))
+			.join('\n');
 		const r = await importOrg(get().db, text, 'csv');
 		expect(r.ok).toBe(false);
 		const found = where(r);
@@ -67,7 +89,9 @@ describeDb('org import/export', (get) => {
 		expect(found).toContain(`${county} level`);
 		expect(found).toContain(`${Math.min(prov, cityA)} parent`);
 		expect(!r.ok && r.errors.some((e) => /Cycle in the unit tree/.test(e.message))).toBe(true);
-		expect(!r.ok && r.errors.find((e) => e.line === cityB && e.field === 'id')?.message).toBe(`Duplicate unit id "sf-c01" (first on line ${cityA})`);
+		expect(!r.ok && r.errors.find((e) => e.line === cityB && e.field === 'id')?.message).toBe(
+			`Duplicate unit id "sf-c01" (first on line ${cityA})`
+		);
 		expect(await loadOrgData(get().db)).toEqual(before);
 	});
 
@@ -84,17 +108,27 @@ describeDb('org import/export', (get) => {
 
 	it('refuses demo accounts as staff of an imported directory', async () => {
 		const { db } = get();
-		await db.insert(staffUser).values({ username: 'demo-x', displayName: 'demo', authSalt: new Uint8Array(16), authParams: { m: 1, t: 1, p: 1 }, authHash: DEMO_AUTH_HASH });
+		await db.insert(staffUser).values({
+			username: 'demo-x',
+			displayName: 'demo',
+			authSalt: new Uint8Array(16),
+			authParams: { m: 1, t: 1, p: 1 },
+			authHash: DEMO_AUTH_HASH
+		});
 		const text = csv + 'staff,,,,,,,,o-sf,demo-x,inspector,true,,,,\n';
 		const r = await importOrg(db, text, 'csv');
-		expect(!r.ok && r.errors).toEqual([{ line: csv.split('\n').length, field: 'username', message: '"demo-x" is a demo account and cannot be imported' }]);
+		expect(!r.ok && r.errors).toEqual([
+			{ line: csv.split('\n').length, field: 'username', message: '"demo-x" is a demo account and cannot be imported' }
+		]);
 		expect(await loadOrgData(db)).toEqual(before);
 	});
 
 	it('JSON errors name the line of the record and the field', async () => {
 		const all = json.split('\n');
 		const organLine = all.findIndex((l) => l.includes('"id":"o-sf-c01"')) + 1;
-		const text = all.map((l, i) => (i === organLine - 1 ? l.replace('"kind":"commission"', '"kind":"committee"') : l)).join('\n');
+		const text = all
+			.map((l, i) => (i === organLine - 1 ? l.replace('"kind":"commission"', '"kind":"committee"') : l))
+			.join('\n');
 		const r = await importOrg(get().db, text, 'json');
 		expect(where(r)).toEqual([`${organLine} kind`]);
 		expect(await importOrg(get().db, '{"format":"other","version":1}', 'json').then(where)).toEqual(['1 format']);

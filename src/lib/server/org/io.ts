@@ -56,9 +56,7 @@ export interface ImportError {
 	message: string;
 }
 
-export type ImportResult =
-	| { ok: true; counts: Record<RecordType, number> }
-	| { ok: false; errors: ImportError[] };
+export type ImportResult = { ok: true; counts: Record<RecordType, number> } | { ok: false; errors: ImportError[] };
 
 /** One record, whatever the format: column -> text ('' when absent), plus where it came from. */
 interface Rec {
@@ -88,7 +86,11 @@ function readCsv(text: string, errors: ImportError[]): Rec[] {
 	});
 	const header = rows.shift();
 	if (!header) {
-		errors.push({ line: 1, field: null, message: 'The file is empty: expected a header line with the columns ' + CSV_COLUMNS.join(',') });
+		errors.push({
+			line: 1,
+			field: null,
+			message: 'The file is empty: expected a header line with the columns ' + CSV_COLUMNS.join(',')
+		});
 		return [];
 	}
 	const names = header.cells.map((c) => c.trim());
@@ -98,7 +100,8 @@ function readCsv(text: string, errors: ImportError[]): Rec[] {
 		index.set(n, i);
 	});
 	for (const n of names) {
-		if (!(CSV_COLUMNS as readonly string[]).includes(n)) errors.push({ line: 1, field: n, message: `Unknown column "${n}"; expected ${CSV_COLUMNS.join(',')}` });
+		if (!(CSV_COLUMNS as readonly string[]).includes(n))
+			errors.push({ line: 1, field: n, message: `Unknown column "${n}"; expected ${CSV_COLUMNS.join(',')}` });
 	}
 	for (const c of CSV_COLUMNS) {
 		if (!index.has(c)) errors.push({ line: 1, field: c, message: `Missing column "${c}"` });
@@ -108,7 +111,11 @@ function readCsv(text: string, errors: ImportError[]): Rec[] {
 	for (const row of rows) {
 		if (row.cells.length === 1 && (row.cells[0] ?? '').trim() === '') continue; // blank line
 		if (row.cells.length !== names.length) {
-			errors.push({ line: row.line, field: null, message: `Expected ${names.length} fields, found ${row.cells.length}` });
+			errors.push({
+				line: row.line,
+				field: null,
+				message: `Expected ${names.length} fields, found ${row.cells.length}`
+			});
 			continue;
 		}
 		const get = (c: Column) => (row.cells[index.get(c) ?? -1] ?? '').trim();
@@ -119,7 +126,15 @@ function readCsv(text: string, errors: ImportError[]): Rec[] {
 
 const JSON_FIELDS: Record<RecordType, Partial<Record<Column, string>>> = {
 	unit: { id: 'id', parent: 'parentId', name: 'name', level: 'level' },
-	organ: { id: 'id', parent: 'parentOrganId', name: 'name', level: 'level', kind: 'kind', unit: 'unitId', host_unit: 'hostUnitId' },
+	organ: {
+		id: 'id',
+		parent: 'parentOrganId',
+		name: 'name',
+		level: 'level',
+		kind: 'kind',
+		unit: 'unitId',
+		host_unit: 'hostUnitId'
+	},
 	jurisdiction: { organ: 'organId', unit: 'unitId' },
 	staff: { username: 'username', organ: 'organId', role: 'role', has_key: 'hasKey' },
 	conflict: { username: 'username', unit: 'unitId', reason: 'reason' },
@@ -183,7 +198,8 @@ function readJson(text: string, errors: ImportError[]): Rec[] {
 		return [];
 	}
 	const d = doc as Record<string, unknown>;
-	if (d.format !== 'qingfeng-org') errors.push({ line: 1, field: 'format', message: 'Expected "format": "qingfeng-org"' });
+	if (d.format !== 'qingfeng-org')
+		errors.push({ line: 1, field: 'format', message: 'Expected "format": "qingfeng-org"' });
 	if (d.version !== 1) errors.push({ line: 1, field: 'version', message: 'Expected "version": 1' });
 	const lines = jsonRecordLines(text);
 	const recs: Rec[] = [];
@@ -205,7 +221,8 @@ function readJson(text: string, errors: ImportError[]): Rec[] {
 			const fields = JSON_FIELDS[type];
 			const allowed = new Set(Object.values(fields));
 			for (const k of Object.keys(obj)) {
-				if (!allowed.has(k)) errors.push({ line, field: `${key}[${i}].${k}`, message: `Unknown field "${k}" in ${type}` });
+				if (!allowed.has(k))
+					errors.push({ line, field: `${key}[${i}].${k}`, message: `Unknown field "${k}" in ${type}` });
 			}
 			recs.push({
 				type,
@@ -214,7 +231,11 @@ function readJson(text: string, errors: ImportError[]): Rec[] {
 					const f = fields[c];
 					const v = f === undefined ? undefined : obj[f];
 					if (v === undefined || v === null) return '';
-					return typeof v === 'string' ? v.trim() : typeof v === 'boolean' || typeof v === 'number' ? String(v) : '\u0000invalid';
+					return typeof v === 'string'
+						? v.trim()
+						: typeof v === 'boolean' || typeof v === 'number'
+							? String(v)
+							: '\u0000invalid';
 				}
 			});
 		});
@@ -260,8 +281,15 @@ function validate(recs: Rec[], errors: ImportError[]): Parsed {
 	for (const r of recs) {
 		switch (r.type) {
 			case 'unit': {
-				const u: OrgUnit = { id: id(r, 'id'), parentId: id(r, 'parent', true) || null, name: required(r, 'name'), level: oneOf<AdminLevel>(r, 'level', ADMIN_LEVELS), regionPath: '' };
-				if (u.id && unitLines.has(u.id)) err(r, 'id', `Duplicate unit id "${u.id}" (first on line ${unitLines.get(u.id)!.line})`);
+				const u: OrgUnit = {
+					id: id(r, 'id'),
+					parentId: id(r, 'parent', true) || null,
+					name: required(r, 'name'),
+					level: oneOf<AdminLevel>(r, 'level', ADMIN_LEVELS),
+					regionPath: ''
+				};
+				if (u.id && unitLines.has(u.id))
+					err(r, 'id', `Duplicate unit id "${u.id}" (first on line ${unitLines.get(u.id)!.line})`);
 				else if (u.id) unitLines.set(u.id, r);
 				if (u.parentId) refs.push({ r, c: 'parent', kind: 'unit', id: u.parentId });
 				data.units.push(u);
@@ -277,7 +305,8 @@ function validate(recs: Rec[], errors: ImportError[]): Parsed {
 					hostUnitId: id(r, 'host_unit', true) || null,
 					parentOrganId: id(r, 'parent', true) || null
 				};
-				if (o.id && organLines.has(o.id)) err(r, 'id', `Duplicate organ id "${o.id}" (first on line ${organLines.get(o.id)!.line})`);
+				if (o.id && organLines.has(o.id))
+					err(r, 'id', `Duplicate organ id "${o.id}" (first on line ${organLines.get(o.id)!.line})`);
 				else if (o.id) organLines.set(o.id, r);
 				if (o.unitId) refs.push({ r, c: 'unit', kind: 'unit', id: o.unitId });
 				if (o.hostUnitId) refs.push({ r, c: 'host_unit', kind: 'unit', id: o.hostUnitId });
@@ -288,7 +317,8 @@ function validate(recs: Rec[], errors: ImportError[]): Parsed {
 			}
 			case 'jurisdiction': {
 				const j = { organId: id(r, 'organ'), unitId: id(r, 'unit') };
-				if (pairs.has(`j ${j.organId} ${j.unitId}`)) err(r, 'unit', `Duplicate jurisdiction ${j.organId} -> ${j.unitId}`);
+				if (pairs.has(`j ${j.organId} ${j.unitId}`))
+					err(r, 'unit', `Duplicate jurisdiction ${j.organId} -> ${j.unitId}`);
 				pairs.add(`j ${j.organId} ${j.unitId}`);
 				refs.push({ r, c: 'organ', kind: 'organ', id: j.organId }, { r, c: 'unit', kind: 'unit', id: j.unitId });
 				data.jurisdiction.push(j);
@@ -300,7 +330,8 @@ function validate(recs: Rec[], errors: ImportError[]): Parsed {
 				const role = oneOf<StaffRole>(r, 'role', STAFF_ROLES);
 				const hk = r.get('has_key').toLowerCase();
 				if (!['true', 'false', '1', '0', ''].includes(hk)) err(r, 'has_key', `"${hk}" must be true or false`);
-				if (pairs.has(`s ${username} ${organId}`)) err(r, 'username', `Duplicate membership of ${username} in ${organId}`);
+				if (pairs.has(`s ${username} ${organId}`))
+					err(r, 'username', `Duplicate membership of ${username} in ${organId}`);
 				pairs.add(`s ${username} ${organId}`);
 				refs.push({ r, c: 'organ', kind: 'organ', id: organId });
 				parsed.usernames.push({ username, line: r.line, field: 'username' });
@@ -321,7 +352,12 @@ function validate(recs: Rec[], errors: ImportError[]): Parsed {
 			case 'post': {
 				const unitId = id(r, 'unit');
 				refs.push({ r, c: 'unit', kind: 'unit', id: unitId });
-				data.posts.push({ unitId, position: oneOf<PostPosition>(r, 'position', POST_POSITIONS), title: required(r, 'title'), holderName: r.get('holder_name') || null });
+				data.posts.push({
+					unitId,
+					position: oneOf<PostPosition>(r, 'position', POST_POSITIONS),
+					title: required(r, 'title'),
+					holderName: r.get('holder_name') || null
+				});
 				break;
 			}
 			default:
@@ -357,7 +393,13 @@ function validate(recs: Rec[], errors: ImportError[]): Parsed {
 	return parsed;
 }
 
-function findCycles<T extends { id: string }>(items: T[], parentOf: (t: T) => string | null, lines: Map<string, Rec>, what: string, errors: ImportError[]): void {
+function findCycles<T extends { id: string }>(
+	items: T[],
+	parentOf: (t: T) => string | null,
+	lines: Map<string, Rec>,
+	what: string,
+	errors: ImportError[]
+): void {
 	const byId = new Map(items.map((t) => [t.id, t] as const));
 	const state = new Map<string, 'open' | 'done'>();
 	for (const start of items) {
@@ -408,15 +450,22 @@ export async function importOrg(db: Db, text: string, format: OrgFormat): Promis
 	for (const u of parsed.usernames) {
 		const a = accounts.get(u.username);
 		if (!a) errors.push({ line: u.line, field: u.field, message: `No staff account "${u.username}"` });
-		else if (a.demo) errors.push({ line: u.line, field: u.field, message: `"${u.username}" is a demo account and cannot be imported` });
+		else if (a.demo)
+			errors.push({
+				line: u.line,
+				field: u.field,
+				message: `"${u.username}" is a demo account and cannot be imported`
+			});
 	}
 	if (errors.length > 0) {
 		errors.sort((a, b) => a.line - b.line);
 		return { ok: false, errors };
 	}
 	const data = parsed.data;
-	for (const s of parsed.staffRefs) data.staff.push({ id: accounts.get(s.username)!.id, organId: s.organId, role: s.role, hasKey: s.hasKey });
-	for (const c of parsed.conflictRefs) data.conflicts.push({ staffId: accounts.get(c.username)!.id, unitId: c.unitId, reason: c.reason });
+	for (const s of parsed.staffRefs)
+		data.staff.push({ id: accounts.get(s.username)!.id, organId: s.organId, role: s.role, hasKey: s.hasKey });
+	for (const c of parsed.conflictRefs)
+		data.conflicts.push({ staffId: accounts.get(c.username)!.id, unitId: c.unitId, reason: c.reason });
 	await replaceOrgData(db, data, { demo: false });
 	return {
 		ok: true,
@@ -437,15 +486,35 @@ export async function exportOrg(db: Db, format: OrgFormat): Promise<string> {
 	const ids = [...new Set([...data.staff.map((s) => s.id), ...data.conflicts.map((c) => c.staffId)])];
 	const usernames = new Map<string, string>();
 	for (let i = 0; i < ids.length; i += 1000) {
-		const rows = await db.select({ id: staffUser.id, username: staffUser.username }).from(staffUser).where(inArray(staffUser.id, ids.slice(i, i + 1000)));
+		const rows = await db
+			.select({ id: staffUser.id, username: staffUser.username })
+			.from(staffUser)
+			.where(inArray(staffUser.id, ids.slice(i, i + 1000)));
 		for (const r of rows) usernames.set(r.id, r.username);
 	}
 	const records: Record<RecordType, Record<string, string | boolean | null>[]> = {
 		unit: data.units.map((u) => ({ id: u.id, parentId: u.parentId, name: u.name, level: u.level })),
-		organ: data.organs.map((o) => ({ id: o.id, name: o.name, kind: o.kind, level: o.level, unitId: o.unitId, hostUnitId: o.hostUnitId, parentOrganId: o.parentOrganId })),
+		organ: data.organs.map((o) => ({
+			id: o.id,
+			name: o.name,
+			kind: o.kind,
+			level: o.level,
+			unitId: o.unitId,
+			hostUnitId: o.hostUnitId,
+			parentOrganId: o.parentOrganId
+		})),
 		jurisdiction: data.jurisdiction.map((j) => ({ organId: j.organId, unitId: j.unitId })),
-		staff: data.staff.map((s) => ({ username: usernames.get(s.id) ?? s.id, organId: s.organId, role: s.role, hasKey: s.hasKey })),
-		conflict: data.conflicts.map((c) => ({ username: usernames.get(c.staffId) ?? c.staffId, unitId: c.unitId, reason: c.reason })),
+		staff: data.staff.map((s) => ({
+			username: usernames.get(s.id) ?? s.id,
+			organId: s.organId,
+			role: s.role,
+			hasKey: s.hasKey
+		})),
+		conflict: data.conflicts.map((c) => ({
+			username: usernames.get(c.staffId) ?? c.staffId,
+			unitId: c.unitId,
+			reason: c.reason
+		})),
 		post: data.posts.map((p) => ({ unitId: p.unitId, position: p.position, title: p.title, holderName: p.holderName }))
 	};
 	if (format === 'json') {

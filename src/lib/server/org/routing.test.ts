@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { routeReport, type RoutingRequest, type RuleCode } from './routing';
 import { generateDemo } from './demo';
-import { makeSnapshot, POSITION_KINDS, REPORT_KINDS, type Organ, type OrgData, type OrgSnapshot, type StaffMember } from './types';
+import {
+	makeSnapshot,
+	POSITION_KINDS,
+	REPORT_KINDS,
+	type Organ,
+	type OrgData,
+	type OrgSnapshot,
+	type StaffMember
+} from './types';
 
 /** A hand-made directory small enough to reason about, one unit per situation. */
 function fixture(): OrgData {
@@ -93,7 +101,12 @@ function fixture(): OrgData {
 }
 
 const snap = makeSnapshot(fixture());
-const req = (unitId: string, position: RoutingRequest['position'], kind: RoutingRequest['kind'] = 'public_tip', escalate = false) => ({
+const req = (
+	unitId: string,
+	position: RoutingRequest['position'],
+	kind: RoutingRequest['kind'] = 'public_tip',
+	escalate = false
+) => ({
 	unitId,
 	position,
 	kind,
@@ -101,7 +114,14 @@ const req = (unitId: string, position: RoutingRequest['position'], kind: Routing
 });
 
 interface Case {
-	rule: RuleCode | 'no_higher_organ' | 'unknown_unit' | 'no_organ' | 'jurisdiction_inherited' | 'no_recipients' | 'admins_never_receive';
+	rule:
+		| RuleCode
+		| 'no_higher_organ'
+		| 'unknown_unit'
+		| 'no_organ'
+		| 'jurisdiction_inherited'
+		| 'no_recipients'
+		| 'admins_never_receive';
 	name: string;
 	req: RoutingRequest;
 	organ?: string;
@@ -112,33 +132,208 @@ interface Case {
 }
 
 const cases: Case[] = [
-	{ rule: 'top_leader_one_level_up', name: 'a city department top leader goes to the province organ', req: req('m-d1', 'top_leader'), organ: 'P', recipients: ['p1', 'p2'], rules: ['top_leader_one_level_up'] },
-	{ rule: 'top_leader_one_level_up', name: 'a top leader in a unit with a stationed team skips the team and goes one level up', req: req('p-d1', 'top_leader'), organ: 'C', recipients: ['c1'], rules: ['top_leader_one_level_up'] },
-	{ rule: 'top_leader_one_level_up', name: 'the city top leader goes to the province organ', req: req('m', 'top_leader', 'member_tip'), organ: 'P', rules: ['top_leader_one_level_up'] },
-	{ rule: 'responsible_level_commission', name: 'a team member of a unit without stationed team goes to the commission at its level', req: req('m-d1', 'team_member'), organ: 'M', recipients: ['m1'], rules: ['responsible_level_commission'] },
-	{ rule: 'responsible_level_commission', name: 'other staff go to the commission at the unit level', req: req('m-d1', 'other_staff', 'criticism_suggestion'), organ: 'M', rules: ['responsible_level_commission'] },
-	{ rule: 'responsible_stationed_team', name: 'a team member of a unit with a stationed team goes to that team', req: req('p-d1', 'team_member'), organ: 'P-pz', recipients: ['ppz1'], rules: ['responsible_stationed_team'] },
-	{ rule: 'responsible_stationed_team', name: 'interference records about other staff go to the stationed team', req: req('p-d1', 'other_staff', 'interference_record'), organ: 'P-pz', rules: ['responsible_stationed_team'] },
-	{ rule: 'organ_self_to_parent', name: "a report about an organ's own member goes to its parent organ", req: req('m-jw', 'team_member'), organ: 'P', rules: ['organ_self_to_parent'] },
-	{ rule: 'organ_self_to_parent', name: "a report about an organ's own head goes to its parent organ", req: req('m-jw', 'top_leader'), organ: 'P', rules: ['organ_self_to_parent'] },
-	{ rule: 'organ_self_to_parent', name: "a report about the province organ's staff goes to the central organ", req: req('p-jw', 'other_staff'), organ: 'C', rules: ['organ_self_to_parent'] },
-	{ rule: 'peer_report_one_level_up', name: 'a peer report about a team member goes one level up', req: req('m-d1', 'team_member', 'peer_report'), organ: 'P', rules: ['peer_report_one_level_up'] },
-	{ rule: 'peer_report_one_level_up', name: 'a peer report skips the stationed team and goes one level up', req: req('p-d1', 'other_staff', 'peer_report'), organ: 'C', rules: ['peer_report_one_level_up'] },
-	{ rule: 'peer_report_one_level_up', name: 'a peer report about the top leader records both rules and goes one level up', req: req('k', 'top_leader', 'peer_report'), organ: 'M', rules: ['top_leader_one_level_up', 'peer_report_one_level_up'] },
-	{ rule: 'reporter_escalation', name: 'escalating a team-member report goes from the level commission to its parent', req: req('m-d1', 'team_member', 'public_tip', true), organ: 'P', rules: ['responsible_level_commission', 'reporter_escalation'] },
-	{ rule: 'reporter_escalation', name: 'escalating from a stationed team goes to the commission that sent it', req: req('p-d1', 'team_member', 'public_tip', true), organ: 'P', rules: ['responsible_stationed_team', 'reporter_escalation'] },
-	{ rule: 'reporter_escalation', name: 'escalating a top-leader report goes two levels up', req: req('k-d1', 'top_leader', 'public_tip', true), organ: 'P', rules: ['top_leader_one_level_up', 'reporter_escalation'] },
-	{ rule: 'reporter_escalation', name: "escalating a report about an organ's own member goes two levels up", req: req('m-jw', 'other_staff', 'member_tip', true), organ: 'C', rules: ['organ_self_to_parent', 'reporter_escalation'] },
-	{ rule: 'conflicted_staff_excluded', name: 'a conflicted staff member is left out while a colleague receives', req: req('k-d2', 'team_member'), organ: 'K', recipients: ['k2'], rules: ['responsible_level_commission', 'conflicted_staff_excluded'] },
-	{ rule: 'fallback_to_ancestor', name: 'when every receiver of the organ is conflicted the parent organ receives', req: req('k-d3', 'other_staff'), organ: 'M', recipients: ['m1'], rules: ['responsible_level_commission', 'conflicted_staff_excluded', 'fallback_to_ancestor'], warnings: ['fell_back_to_ancestor'] },
-	{ rule: 'fallback_to_ancestor', name: 'a stationed team without keys hands over to the commission that sent it', req: req('k-d1', 'team_member'), organ: 'K', recipients: ['k1', 'k2'], rules: ['responsible_stationed_team', 'fallback_to_ancestor'], warnings: ['fell_back_to_ancestor'] },
-	{ rule: 'admins_never_receive', name: 'directory admins with keys are never recipients', req: req('m-d1', 'team_member'), organ: 'M', recipients: ['m1'] },
-	{ rule: 'no_higher_organ', name: 'escalating past the top organ keeps the top organ and warns', req: req('p-d1', 'top_leader', 'public_tip', true), organ: 'C', recipients: ['c1'], rules: ['top_leader_one_level_up', 'reporter_escalation'], warnings: ['no_higher_organ'] },
-	{ rule: 'jurisdiction_inherited', name: 'a unit outside every jurisdiction uses the commission of its nearest ancestor', req: req('t-s1', 'team_member'), organ: 'T', recipients: ['t1'], rules: ['responsible_level_commission'], warnings: ['jurisdiction_inherited'] },
-	{ rule: 'unknown_unit', name: 'an unknown unit id gives the unknown_unit result', req: req('nope', 'top_leader'), status: 'unknown_unit' },
-	{ rule: 'no_organ', name: 'a unit that no commission covers gives the no_organ result', req: req('x', 'team_member'), status: 'no_organ' },
-	{ rule: 'no_recipients', name: 'an organ chain with nobody to receive still names the organ and warns', req: req('y', 'team_member'), organ: 'Y', recipients: [], warnings: ['no_recipients'] },
-	{ rule: 'no_recipients', name: 'a cycle in the organ tree terminates with a warning instead of looping', req: req('z', 'top_leader', 'public_tip', true), organ: 'Z1', recipients: [], warnings: ['fell_back_to_ancestor', 'no_recipients'] }
+	{
+		rule: 'top_leader_one_level_up',
+		name: 'a city department top leader goes to the province organ',
+		req: req('m-d1', 'top_leader'),
+		organ: 'P',
+		recipients: ['p1', 'p2'],
+		rules: ['top_leader_one_level_up']
+	},
+	{
+		rule: 'top_leader_one_level_up',
+		name: 'a top leader in a unit with a stationed team skips the team and goes one level up',
+		req: req('p-d1', 'top_leader'),
+		organ: 'C',
+		recipients: ['c1'],
+		rules: ['top_leader_one_level_up']
+	},
+	{
+		rule: 'top_leader_one_level_up',
+		name: 'the city top leader goes to the province organ',
+		req: req('m', 'top_leader', 'member_tip'),
+		organ: 'P',
+		rules: ['top_leader_one_level_up']
+	},
+	{
+		rule: 'responsible_level_commission',
+		name: 'a team member of a unit without stationed team goes to the commission at its level',
+		req: req('m-d1', 'team_member'),
+		organ: 'M',
+		recipients: ['m1'],
+		rules: ['responsible_level_commission']
+	},
+	{
+		rule: 'responsible_level_commission',
+		name: 'other staff go to the commission at the unit level',
+		req: req('m-d1', 'other_staff', 'criticism_suggestion'),
+		organ: 'M',
+		rules: ['responsible_level_commission']
+	},
+	{
+		rule: 'responsible_stationed_team',
+		name: 'a team member of a unit with a stationed team goes to that team',
+		req: req('p-d1', 'team_member'),
+		organ: 'P-pz',
+		recipients: ['ppz1'],
+		rules: ['responsible_stationed_team']
+	},
+	{
+		rule: 'responsible_stationed_team',
+		name: 'interference records about other staff go to the stationed team',
+		req: req('p-d1', 'other_staff', 'interference_record'),
+		organ: 'P-pz',
+		rules: ['responsible_stationed_team']
+	},
+	{
+		rule: 'organ_self_to_parent',
+		name: "a report about an organ's own member goes to its parent organ",
+		req: req('m-jw', 'team_member'),
+		organ: 'P',
+		rules: ['organ_self_to_parent']
+	},
+	{
+		rule: 'organ_self_to_parent',
+		name: "a report about an organ's own head goes to its parent organ",
+		req: req('m-jw', 'top_leader'),
+		organ: 'P',
+		rules: ['organ_self_to_parent']
+	},
+	{
+		rule: 'organ_self_to_parent',
+		name: "a report about the province organ's staff goes to the central organ",
+		req: req('p-jw', 'other_staff'),
+		organ: 'C',
+		rules: ['organ_self_to_parent']
+	},
+	{
+		rule: 'peer_report_one_level_up',
+		name: 'a peer report about a team member goes one level up',
+		req: req('m-d1', 'team_member', 'peer_report'),
+		organ: 'P',
+		rules: ['peer_report_one_level_up']
+	},
+	{
+		rule: 'peer_report_one_level_up',
+		name: 'a peer report skips the stationed team and goes one level up',
+		req: req('p-d1', 'other_staff', 'peer_report'),
+		organ: 'C',
+		rules: ['peer_report_one_level_up']
+	},
+	{
+		rule: 'peer_report_one_level_up',
+		name: 'a peer report about the top leader records both rules and goes one level up',
+		req: req('k', 'top_leader', 'peer_report'),
+		organ: 'M',
+		rules: ['top_leader_one_level_up', 'peer_report_one_level_up']
+	},
+	{
+		rule: 'reporter_escalation',
+		name: 'escalating a team-member report goes from the level commission to its parent',
+		req: req('m-d1', 'team_member', 'public_tip', true),
+		organ: 'P',
+		rules: ['responsible_level_commission', 'reporter_escalation']
+	},
+	{
+		rule: 'reporter_escalation',
+		name: 'escalating from a stationed team goes to the commission that sent it',
+		req: req('p-d1', 'team_member', 'public_tip', true),
+		organ: 'P',
+		rules: ['responsible_stationed_team', 'reporter_escalation']
+	},
+	{
+		rule: 'reporter_escalation',
+		name: 'escalating a top-leader report goes two levels up',
+		req: req('k-d1', 'top_leader', 'public_tip', true),
+		organ: 'P',
+		rules: ['top_leader_one_level_up', 'reporter_escalation']
+	},
+	{
+		rule: 'reporter_escalation',
+		name: "escalating a report about an organ's own member goes two levels up",
+		req: req('m-jw', 'other_staff', 'member_tip', true),
+		organ: 'C',
+		rules: ['organ_self_to_parent', 'reporter_escalation']
+	},
+	{
+		rule: 'conflicted_staff_excluded',
+		name: 'a conflicted staff member is left out while a colleague receives',
+		req: req('k-d2', 'team_member'),
+		organ: 'K',
+		recipients: ['k2'],
+		rules: ['responsible_level_commission', 'conflicted_staff_excluded']
+	},
+	{
+		rule: 'fallback_to_ancestor',
+		name: 'when every receiver of the organ is conflicted the parent organ receives',
+		req: req('k-d3', 'other_staff'),
+		organ: 'M',
+		recipients: ['m1'],
+		rules: ['responsible_level_commission', 'conflicted_staff_excluded', 'fallback_to_ancestor'],
+		warnings: ['fell_back_to_ancestor']
+	},
+	{
+		rule: 'fallback_to_ancestor',
+		name: 'a stationed team without keys hands over to the commission that sent it',
+		req: req('k-d1', 'team_member'),
+		organ: 'K',
+		recipients: ['k1', 'k2'],
+		rules: ['responsible_stationed_team', 'fallback_to_ancestor'],
+		warnings: ['fell_back_to_ancestor']
+	},
+	{
+		rule: 'admins_never_receive',
+		name: 'directory admins with keys are never recipients',
+		req: req('m-d1', 'team_member'),
+		organ: 'M',
+		recipients: ['m1']
+	},
+	{
+		rule: 'no_higher_organ',
+		name: 'escalating past the top organ keeps the top organ and warns',
+		req: req('p-d1', 'top_leader', 'public_tip', true),
+		organ: 'C',
+		recipients: ['c1'],
+		rules: ['top_leader_one_level_up', 'reporter_escalation'],
+		warnings: ['no_higher_organ']
+	},
+	{
+		rule: 'jurisdiction_inherited',
+		name: 'a unit outside every jurisdiction uses the commission of its nearest ancestor',
+		req: req('t-s1', 'team_member'),
+		organ: 'T',
+		recipients: ['t1'],
+		rules: ['responsible_level_commission'],
+		warnings: ['jurisdiction_inherited']
+	},
+	{
+		rule: 'unknown_unit',
+		name: 'an unknown unit id gives the unknown_unit result',
+		req: req('nope', 'top_leader'),
+		status: 'unknown_unit'
+	},
+	{
+		rule: 'no_organ',
+		name: 'a unit that no commission covers gives the no_organ result',
+		req: req('x', 'team_member'),
+		status: 'no_organ'
+	},
+	{
+		rule: 'no_recipients',
+		name: 'an organ chain with nobody to receive still names the organ and warns',
+		req: req('y', 'team_member'),
+		organ: 'Y',
+		recipients: [],
+		warnings: ['no_recipients']
+	},
+	{
+		rule: 'no_recipients',
+		name: 'a cycle in the organ tree terminates with a warning instead of looping',
+		req: req('z', 'top_leader', 'public_tip', true),
+		organ: 'Z1',
+		recipients: [],
+		warnings: ['fell_back_to_ancestor', 'no_recipients']
+	}
 ];
 
 describe('routeReport: rule table', () => {
@@ -167,14 +362,21 @@ describe('routeReport: rule table', () => {
 
 	it('the fallback warning names the organ that had nobody and the one that received', () => {
 		const r = routeReport(snap, req('k-d1', 'team_member'));
-		expect(r.status === 'routed' && r.warnings).toEqual([{ code: 'fell_back_to_ancestor', fromOrganId: 'K-pz', toOrganId: 'K' }]);
+		expect(r.status === 'routed' && r.warnings).toEqual([
+			{ code: 'fell_back_to_ancestor', fromOrganId: 'K-pz', toOrganId: 'K' }
+		]);
 	});
 
 	it('the top of an incomplete tree: the province top leader stays with the province organ, warned', () => {
 		const data = fixture();
-		data.organs = data.organs.filter((o) => o.id !== 'C').map((o) => (o.id === 'P' ? { ...o, parentOrganId: null } : o));
+		data.organs = data.organs
+			.filter((o) => o.id !== 'C')
+			.map((o) => (o.id === 'P' ? { ...o, parentOrganId: null } : o));
 		const r = routeReport(makeSnapshot(data), req('p', 'top_leader'));
-		expect(r.status === 'routed' && [r.organ.id, r.warnings]).toEqual(['P', [{ code: 'no_higher_organ', organId: 'P' }]]);
+		expect(r.status === 'routed' && [r.organ.id, r.warnings]).toEqual([
+			'P',
+			[{ code: 'no_higher_organ', organId: 'P' }]
+		]);
 	});
 
 	it('explanations never name staff', () => {

@@ -112,8 +112,12 @@ export function routeReport(snap: OrgSnapshot, req: RoutingRequest): RoutingResu
 	if (selfOrgan) {
 		rules.push('organ_self_to_parent');
 		const same = unit.name === selfOrgan.name;
-		zh.push(`${q(unit.name)}${same ? '' : `就是${q(selfOrgan.name)}，`}是纪检监察机关本身。关于机关自身负责人和工作人员的举报，交给它的上级机关办理，该机关内部的人看不到。`);
-		en.push(`${unit.name} is ${same ? 'itself a discipline organ' : `the discipline organ ${selfOrgan.name}`}. Reports about an organ's own head or members go to its parent organ, so nobody inside that organ receives them.`);
+		zh.push(
+			`${q(unit.name)}${same ? '' : `就是${q(selfOrgan.name)}，`}是纪检监察机关本身。关于机关自身负责人和工作人员的举报，交给它的上级机关办理，该机关内部的人看不到。`
+		);
+		en.push(
+			`${unit.name} is ${same ? 'itself a discipline organ' : `the discipline organ ${selfOrgan.name}`}. Reports about an organ's own head or members go to its parent organ, so nobody inside that organ receives them.`
+		);
 		base = up(selfOrgan);
 	} else {
 		const team = stationedTeam(snap, unit);
@@ -133,19 +137,27 @@ export function routeReport(snap: OrgSnapshot, req: RoutingRequest): RoutingResu
 		if (upRule && level) {
 			if (req.position === 'top_leader') {
 				rules.push('top_leader_one_level_up');
-				zh.push(`被举报人是${q(unit.name)}的一把手。一把手由上一级监督，所以举报不交给本级的${q(level.name)}，而是交给上一级机关。`);
-				en.push(`The person reported is the top leader of ${unit.name}. Top leaders are supervised from one level up, so the report goes not to ${level.name} at the unit's own level but to the organ above it.`);
+				zh.push(
+					`被举报人是${q(unit.name)}的一把手。一把手由上一级监督，所以举报不交给本级的${q(level.name)}，而是交给上一级机关。`
+				);
+				en.push(
+					`The person reported is the top leader of ${unit.name}. Top leaders are supervised from one level up, so the report goes not to ${level.name} at the unit's own level but to the organ above it.`
+				);
 			}
 			if (req.kind === 'peer_report') {
 				rules.push('peer_report_one_level_up');
 				zh.push(`这是班子成员的同级监督报告，可以直接报告上一级组织，不经过本级的${q(level.name)}。`);
-				en.push(`This is a report by a fellow member of the leadership team; it goes straight to the organ one level up, bypassing ${level.name} at the same level.`);
+				en.push(
+					`This is a report by a fellow member of the leadership team; it goes straight to the organ one level up, bypassing ${level.name} at the same level.`
+				);
 			}
 			base = up(level);
 		} else if (team) {
 			rules.push('responsible_stationed_team');
 			zh.push(`${q(unit.name)}有派驻纪检监察组，由${q(team.name)}负责监督该单位的领导班子成员和干部。`);
-			en.push(`${unit.name} has a stationed discipline inspection team, ${team.name}, which supervises its leadership team members and officials.`);
+			en.push(
+				`${unit.name} has a stationed discipline inspection team, ${team.name}, which supervises its leadership team members and officials.`
+			);
 			base = team;
 		} else {
 			// level is non-null here: the no_organ branch returned otherwise.
@@ -188,14 +200,18 @@ export function routeReport(snap: OrgSnapshot, req: RoutingRequest): RoutingResu
 			if (!rules.includes('fallback_to_ancestor')) rules.push('fallback_to_ancestor');
 			warnings.push({ code: 'fell_back_to_ancestor', fromOrganId: organ.id, toOrganId: next.id });
 			zh.push(`${q(organ.name)}目前没有能够接收加密举报的工作人员，因此由它的上级${q(next.name)}接收。`);
-			en.push(`${organ.name} has no staff who can receive encrypted reports at the moment, so its parent organ ${next.name} receives it.`);
+			en.push(
+				`${organ.name} has no staff who can receive encrypted reports at the moment, so its parent organ ${next.name} receives it.`
+			);
 		}
 		organ = next;
 	}
 	if (!chosen) {
 		warnings.push({ code: 'no_recipients', organId: base.id });
 		zh.push('注意：目前没有任何工作人员可以接收这份举报，请稍后再试或联系平台管理员。');
-		en.push('Note: no staff member can receive this report at the moment. Try again later or tell the site administrators.');
+		en.push(
+			'Note: no staff member can receive this report at the moment. Try again later or tell the site administrators.'
+		);
 		chosen = { organ: base, recipients: [] };
 	}
 

@@ -48,7 +48,10 @@ export function searchKey(q: string): SearchKey {
 	const trimmed = q.normalize('NFC').trim();
 	if (trimmed === '') return null;
 	if (/^[\sA-Za-z0-9'’üÜ:-]+$/.test(trimmed)) {
-		const key = trimmed.toLowerCase().replace(/[üÜ]|u:/g, 'v').replace(/[\s'’:-]+/g, '');
+		const key = trimmed
+			.toLowerCase()
+			.replace(/[üÜ]|u:/g, 'v')
+			.replace(/[\s'’:-]+/g, '');
 		return key === '' ? null : { column: 'pinyin', key };
 	}
 	return { column: 'name', key: trimmed.replace(/\s+/g, '') };
@@ -60,7 +63,9 @@ export async function searchUnits(db: Db, q: string, limit = 20): Promise<UnitHi
 	// org_search_units (drizzle/0001_org.sql): prefix ranges on the C-collated keys, at most 100
 	// candidates per index, ranked (whole name, prefix, suffix, shorter name) before joining org_unit.
 	const rows = rowsOf<{ id: string; name: string; level: AdminLevel; region_path: string }>(
-		await db.execute(sql`select id, name, level, region_path from org_search_units(${k.key}, ${k.column === 'pinyin'}, ${limit})`)
+		await db.execute(
+			sql`select id, name, level, region_path from org_search_units(${k.key}, ${k.column === 'pinyin'}, ${limit})`
+		)
 	);
 	return rows.map((r) => ({ id: r.id, name: r.name, level: r.level, regionPath: r.region_path }));
 }

@@ -4,7 +4,14 @@ import { describeDb } from '../db/testing';
 import { orgUnit, staffUser } from '../db/schema';
 import { generateDemo } from './demo';
 import { routeReport } from './routing';
-import { DEMO_AUTH_HASH, hasNonDemoOrgData, loadDemo, loadOrgData, loadRoutingSnapshot, OrgDataExistsError } from './store';
+import {
+	DEMO_AUTH_HASH,
+	hasNonDemoOrgData,
+	loadDemo,
+	loadOrgData,
+	loadRoutingSnapshot,
+	OrgDataExistsError
+} from './store';
 import { searchUnits } from './search';
 import { makeSnapshot, POSITION_KINDS, REPORT_KINDS } from './types';
 import { rowsOf } from './sql';
@@ -16,7 +23,8 @@ describeDb('org store', (get) => {
 		const { db } = get();
 		await loadDemo(db, demo);
 		const back = await loadOrgData(db);
-		const sortBy = <T>(list: T[], key: (t: T) => string) => [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+		const sortBy = <T>(list: T[], key: (t: T) => string) =>
+			[...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 		expect(sortBy(back.units, (u) => u.id)).toEqual(sortBy(demo.units, (u) => u.id));
 		expect(sortBy(back.organs, (o) => o.id)).toEqual(sortBy(demo.organs, (o) => o.id));
 		expect(back.jurisdiction.length).toBe(demo.jurisdiction.length);
@@ -55,11 +63,21 @@ describeDb('org store', (get) => {
 	it('leaves disabled staff out of the slice, so they never receive', async () => {
 		const { db } = get();
 		const unitId = 'sf-c01-d01';
-		const before = routeReport(await loadRoutingSnapshot(db, unitId), { unitId, position: 'team_member', kind: 'public_tip', escalate: false });
+		const before = routeReport(await loadRoutingSnapshot(db, unitId), {
+			unitId,
+			position: 'team_member',
+			kind: 'public_tip',
+			escalate: false
+		});
 		if (before.status !== 'routed') throw new Error(before.status);
 		const [first] = before.recipients;
 		await db.execute(sql`update staff_user set disabled_at = now() where id = ${first}`);
-		const after = routeReport(await loadRoutingSnapshot(db, unitId), { unitId, position: 'team_member', kind: 'public_tip', escalate: false });
+		const after = routeReport(await loadRoutingSnapshot(db, unitId), {
+			unitId,
+			position: 'team_member',
+			kind: 'public_tip',
+			escalate: false
+		});
 		expect(after.status === 'routed' && after.recipients).toEqual(before.recipients.slice(1));
 		await db.execute(sql`update staff_user set disabled_at = null where id = ${first}`);
 	});
@@ -67,7 +85,9 @@ describeDb('org store', (get) => {
 	it('an unknown unit id gives an empty slice and the unknown_unit result', async () => {
 		const slice = await loadRoutingSnapshot(get().db, 'no-such-unit');
 		expect(slice.units.size).toBe(0);
-		expect(routeReport(slice, { unitId: 'no-such-unit', position: 'top_leader', kind: 'public_tip', escalate: false }).status).toBe('unknown_unit');
+		expect(
+			routeReport(slice, { unitId: 'no-such-unit', position: 'top_leader', kind: 'public_tip', escalate: false }).status
+		).toBe('unknown_unit');
 	});
 
 	it('finds 高新区 by initials, by full pinyin and by a Chinese substring', async () => {
@@ -75,7 +95,12 @@ describeDb('org store', (get) => {
 		const cityName = demo.units.find((u) => u.id === 'sf-c01')!.name;
 		for (const q of ['gxq', 'GaoXin', 'gao xin', '高新']) {
 			const hits = await searchUnits(db, q);
-			expect(hits[0], q).toEqual({ id: 'sf-c01-k01', name: '高新区', level: 'county', regionPath: `示范省/${cityName}/高新区` });
+			expect(hits[0], q).toEqual({
+				id: 'sf-c01-k01',
+				name: '高新区',
+				level: 'county',
+				regionPath: `示范省/${cityName}/高新区`
+			});
 		}
 		const sub = await searchUnits(db, '新区财政');
 		expect(sub.map((h) => h.name)).toEqual(['高新区财政局']);
@@ -95,7 +120,10 @@ describeDb('org store', (get) => {
 
 	it('refuses to overwrite non-demo data unless forced, and changes nothing when it refuses', async () => {
 		const { db } = get();
-		await db.update(orgUnit).set({ isDemo: false }).where(sql`${orgUnit.id} = 'sf-c01'`);
+		await db
+			.update(orgUnit)
+			.set({ isDemo: false })
+			.where(sql`${orgUnit.id} = 'sf-c01'`);
 		await expect(loadDemo(db, demo)).rejects.toBeInstanceOf(OrgDataExistsError);
 		const [n] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from org_unit where not is_demo`));
 		expect(n!.n).toBe(1);

@@ -46,7 +46,9 @@ export async function loadRoutingSnapshot(db: Db, unitId: string, now = new Date
 	let staff = data.staff ?? [];
 	if (root) {
 		const organIds = [...new Set(staff.map((s) => s.organId))];
-		const keyed = new Set((await validEntriesForOrgans(db, organIds, now)).map((e) => `${e.organId}\u0000${e.staffId}`));
+		const keyed = new Set(
+			(await validEntriesForOrgans(db, organIds, now)).map((e) => `${e.organId}\u0000${e.staffId}`)
+		);
 		staff = staff.map((s) => ({ ...s, hasKey: keyed.has(`${s.organId}\u0000${s.id}`) }));
 	}
 	return makeSnapshot({
@@ -61,12 +63,51 @@ export async function loadRoutingSnapshot(db: Db, unitId: string, now = new Date
 /** The whole directory (tests, export). Staff whose account is disabled are left out. */
 export async function loadOrgData(db: Db): Promise<OrgData> {
 	const [units, organs, jurisdiction, staff, conflicts, posts] = await Promise.all([
-		db.select({ id: orgUnit.id, parentId: orgUnit.parentId, name: orgUnit.name, level: orgUnit.level, regionPath: orgUnit.regionPath }).from(orgUnit).orderBy(orgUnit.id),
-		db.select({ id: disciplineOrgan.id, name: disciplineOrgan.name, kind: disciplineOrgan.kind, level: disciplineOrgan.level, unitId: disciplineOrgan.unitId, hostUnitId: disciplineOrgan.hostUnitId, parentOrganId: disciplineOrgan.parentOrganId }).from(disciplineOrgan).orderBy(disciplineOrgan.id),
-		db.select({ organId: organJurisdiction.organId, unitId: organJurisdiction.unitId }).from(organJurisdiction).orderBy(organJurisdiction.organId, organJurisdiction.unitId),
-		db.select({ id: organStaff.staffId, organId: organStaff.organId, role: organStaff.role, hasKey: organStaff.hasKey }).from(organStaff).innerJoin(staffUser, eq(staffUser.id, organStaff.staffId)).where(sql`${staffUser.disabledAt} is null`).orderBy(organStaff.organId, organStaff.staffId),
-		db.select({ staffId: staffConflict.staffId, unitId: staffConflict.unitId, reason: staffConflict.reason }).from(staffConflict).orderBy(staffConflict.unitId, staffConflict.staffId),
-		db.select({ unitId: leadershipPost.unitId, position: leadershipPost.position, title: leadershipPost.title, holderName: leadershipPost.holderName }).from(leadershipPost).orderBy(leadershipPost.id)
+		db
+			.select({
+				id: orgUnit.id,
+				parentId: orgUnit.parentId,
+				name: orgUnit.name,
+				level: orgUnit.level,
+				regionPath: orgUnit.regionPath
+			})
+			.from(orgUnit)
+			.orderBy(orgUnit.id),
+		db
+			.select({
+				id: disciplineOrgan.id,
+				name: disciplineOrgan.name,
+				kind: disciplineOrgan.kind,
+				level: disciplineOrgan.level,
+				unitId: disciplineOrgan.unitId,
+				hostUnitId: disciplineOrgan.hostUnitId,
+				parentOrganId: disciplineOrgan.parentOrganId
+			})
+			.from(disciplineOrgan)
+			.orderBy(disciplineOrgan.id),
+		db
+			.select({ organId: organJurisdiction.organId, unitId: organJurisdiction.unitId })
+			.from(organJurisdiction)
+			.orderBy(organJurisdiction.organId, organJurisdiction.unitId),
+		db
+			.select({ id: organStaff.staffId, organId: organStaff.organId, role: organStaff.role, hasKey: organStaff.hasKey })
+			.from(organStaff)
+			.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
+			.where(sql`${staffUser.disabledAt} is null`)
+			.orderBy(organStaff.organId, organStaff.staffId),
+		db
+			.select({ staffId: staffConflict.staffId, unitId: staffConflict.unitId, reason: staffConflict.reason })
+			.from(staffConflict)
+			.orderBy(staffConflict.unitId, staffConflict.staffId),
+		db
+			.select({
+				unitId: leadershipPost.unitId,
+				position: leadershipPost.position,
+				title: leadershipPost.title,
+				holderName: leadershipPost.holderName
+			})
+			.from(leadershipPost)
+			.orderBy(leadershipPost.id)
 	]);
 	return {
 		units: units as OrgUnit[],
@@ -101,7 +142,10 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 }
 
 /** Ancestor ids of each item, top first; a cycle or unknown parent simply ends the chain. */
-function ancestorIds<T extends { id: string }>(items: readonly T[], parentOf: (t: T) => string | null): Map<string, string[]> {
+function ancestorIds<T extends { id: string }>(
+	items: readonly T[],
+	parentOf: (t: T) => string | null
+): Map<string, string[]> {
 	const byId = new Map(items.map((t) => [t.id, t] as const));
 	const out = new Map<string, string[]>();
 	for (const item of items) {
@@ -191,9 +235,17 @@ export async function replaceOrgData(db: Db, data: OrgData, opts: ReplaceOptions
 			);
 		}
 		const unitAncestors = ancestorIds(data.units, (u) => u.parentId);
-		for (const part of chunks(parentsFirst(data.units, (u) => u.parentId), 1000)) {
+		for (const part of chunks(
+			parentsFirst(data.units, (u) => u.parentId),
+			1000
+		)) {
 			await tx.insert(orgUnit).values(
-				part.map((u) => ({ ...u, ...pinyinFields(u.name), ancestorIds: unitAncestors.get(u.id) ?? [], isDemo: opts.demo }))
+				part.map((u) => ({
+					...u,
+					...pinyinFields(u.name),
+					ancestorIds: unitAncestors.get(u.id) ?? [],
+					isDemo: opts.demo
+				}))
 			);
 		}
 		// One search row per character position, derived in SQL from the pinyin columns just written.
@@ -207,27 +259,40 @@ export async function replaceOrgData(db: Db, data: OrgData, opts: ReplaceOptions
 			await tx.insert(leadershipPost).values(part);
 		}
 		const organAncestors = ancestorIds(data.organs, (o) => o.parentOrganId);
-		for (const part of chunks(parentsFirst(data.organs, (o) => o.parentOrganId), 1000)) {
-			await tx.insert(disciplineOrgan).values(part.map((o) => ({ ...o, ancestorIds: organAncestors.get(o.id) ?? [], isDemo: opts.demo })));
+		for (const part of chunks(
+			parentsFirst(data.organs, (o) => o.parentOrganId),
+			1000
+		)) {
+			await tx
+				.insert(disciplineOrgan)
+				.values(part.map((o) => ({ ...o, ancestorIds: organAncestors.get(o.id) ?? [], isDemo: opts.demo })));
 		}
 		for (const part of chunks(data.jurisdiction, 5000)) {
 			await tx.insert(organJurisdiction).values(part);
 		}
 		for (const part of chunks(data.staff, 3000)) {
-			await tx.insert(organStaff).values(part.map((s) => ({ staffId: s.id, organId: s.organId, role: s.role, hasKey: s.hasKey })));
+			await tx
+				.insert(organStaff)
+				.values(part.map((s) => ({ staffId: s.id, organId: s.organId, role: s.role, hasKey: s.hasKey })));
 		}
 		for (const part of chunks(data.conflicts, 3000)) {
 			await tx.insert(staffConflict).values(part);
 		}
 	});
 	// Fresh statistics, so the planner keeps using the indexes after a bulk load.
-	await db.execute(sql`analyze org_unit, org_unit_search, leadership_post, discipline_organ, organ_jurisdiction, organ_staff, staff_conflict, staff_user`);
+	await db.execute(
+		sql`analyze org_unit, org_unit_search, leadership_post, discipline_organ, organ_jurisdiction, organ_staff, staff_conflict, staff_user`
+	);
 }
 
 /**
  * Loads the demo directory. Refused (OrgDataExistsError) when non-demo org data exists, unless forced;
  * an earlier demo load is simply replaced.
  */
-export async function loadDemo(db: Db, demo: OrgData & { users: DemoUser[] }, opts: { force?: boolean } = {}): Promise<void> {
+export async function loadDemo(
+	db: Db,
+	demo: OrgData & { users: DemoUser[] },
+	opts: { force?: boolean } = {}
+): Promise<void> {
 	await replaceOrgData(db, demo, { demo: true, users: demo.users, refuseNonDemo: !opts.force });
 }

@@ -7,8 +7,31 @@ import * as v from 'valibot';
 import type { Config } from '$lib/server/config';
 import type { Db } from '$lib/server/db';
 import { FailureLimiter } from '$lib/server/ratelimit';
-import { addReporterMessage, commitReport, createIntake, INLINE_MAX_BYTES, IntakeBody, locatePart, MAX_CONTENT_BYTES, MessageBody, parseReportBody, putPart, type IntakeSettings } from './intake';
-import { base64Bytes, bearer, check, fail, handleJson, rateLimited, readBody, toBase64, type ApiResult, type BodySource } from './http';
+import {
+	addReporterMessage,
+	commitReport,
+	createIntake,
+	INLINE_MAX_BYTES,
+	IntakeBody,
+	locatePart,
+	MAX_CONTENT_BYTES,
+	MessageBody,
+	parseReportBody,
+	putPart,
+	type IntakeSettings
+} from './intake';
+import {
+	base64Bytes,
+	bearer,
+	check,
+	fail,
+	handleJson,
+	rateLimited,
+	readBody,
+	toBase64,
+	type ApiResult,
+	type BodySource
+} from './http';
 import { openReceipt, receiptSpec, reportFile, reportView, tokenInvalid, verifyToken } from './followup';
 import { WindowLimiter } from './limits';
 import { issueChallenge } from './pow';
@@ -16,7 +39,15 @@ import { publicStats } from './stats';
 
 export type ReportSettings = Pick<
 	Config,
-	'powDifficulty' | 'powFreePerMinute' | 'maxFiles' | 'maxFileBytes' | 'maxReportBytes' | 'intakePerHour' | 'receiptPer10Min' | 'statsMinCount' | 'timezone'
+	| 'powDifficulty'
+	| 'powFreePerMinute'
+	| 'maxFiles'
+	| 'maxFileBytes'
+	| 'maxReportBytes'
+	| 'intakePerHour'
+	| 'receiptPer10Min'
+	| 'statsMinCount'
+	| 'timezone'
 > &
 	Partial<Pick<Config, 'powWindowSeconds' | 'routingCacheMs'>>;
 
@@ -56,7 +87,7 @@ const intakeSettings = (s: ReportSettings): IntakeSettings => ({
 });
 
 /** Largest JSON body of a report commit: the largest content and inline files in base64, wraps, receipt, with room. */
-const REPORT_BODY_CAP = Math.ceil(MAX_CONTENT_BYTES / 3) * 4 + Math.ceil(INLINE_MAX_BYTES / 3) * 4 + 512 * 1024;
+export const REPORT_BODY_CAP = Math.ceil(MAX_CONTENT_BYTES / 3) * 4 + Math.ceil(INLINE_MAX_BYTES / 3) * 4 + 512 * 1024;
 
 /** The per-address submission limit, asked only once a submission's proof of work checked out. */
 function intakeAdmission(ctx: Ctx): () => Answer | null {
@@ -71,7 +102,16 @@ const SMALL_BODY_CAP = 16 * 1024;
 export async function powApi(ctx: Ctx, source: Request | BodySource): Promise<Answer> {
 	const body = await handleJson(source, v.object({ purpose: v.picklist(['intake', 'receipt']) }), SMALL_BODY_CAP);
 	if (!body.ok) return body.result;
-	const c = await issueChallenge(ctx.db, body.value.purpose, { difficulty: ctx.settings.powDifficulty, freePerMinute: ctx.settings.powFreePerMinute, windowMs: (ctx.settings.powWindowSeconds ?? 60) * 1000 }, ctx.now);
+	const c = await issueChallenge(
+		ctx.db,
+		body.value.purpose,
+		{
+			difficulty: ctx.settings.powDifficulty,
+			freePerMinute: ctx.settings.powFreePerMinute,
+			windowMs: (ctx.settings.powWindowSeconds ?? 60) * 1000
+		},
+		ctx.now
+	);
 	return { status: 200, body: c };
 }
 
@@ -89,14 +129,19 @@ export async function intakeApi(ctx: Ctx, source: Request | BodySource): Promise
 }
 
 /** PUT /api/v1/intake/{intake}/files/{n}/parts/{i} */
-export async function partApi(ctx: Ctx, source: Request | BodySource, params: { intake: string; n: string; i: string }): Promise<Answer> {
+export async function partApi(
+	ctx: Ctx,
+	source: Request | BodySource,
+	params: { intake: string; n: string; i: string }
+): Promise<Answer> {
 	const request = source instanceof Request ? source : source.request;
 	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 	if (type !== 'application/octet-stream') return fail(415, 'unsupported_media_type', 'content-type');
 	const target = await locatePart(ctx.db, params.intake, params.n, params.i, ctx.now);
 	if (!target.ok) return target.result;
 	const body = await readBody(source, target.length);
-	if (!body.ok) return body.result.status === 413 ? fail(400, 'bad_part', 'body', { expected: target.length }) : body.result;
+	if (!body.ok)
+		return body.result.status === 413 ? fail(400, 'bad_part', 'body', { expected: target.length }) : body.result;
 	return putPart(ctx.db, target, body.bytes, ctx.now);
 }
 
@@ -127,7 +172,11 @@ export async function receiptSpecApi(ctx: Ctx, source: Request | BodySource): Pr
 
 /** POST /api/v1/receipt/open */
 export async function receiptOpenApi(ctx: Ctx, source: Request | BodySource): Promise<Answer> {
-	const body = await handleJson(source, v.object({ locator: Locator, authKey: base64Bytes({ exact: 32, max: 32 }), pow: v.optional(v.unknown()) }), SMALL_BODY_CAP);
+	const body = await handleJson(
+		source,
+		v.object({ locator: Locator, authKey: base64Bytes({ exact: 32, max: 32 }), pow: v.optional(v.unknown()) }),
+		SMALL_BODY_CAP
+	);
 	if (!body.ok) return body.result;
 	const limited = receiptLimit(ctx);
 	if (limited) return limited;
@@ -142,7 +191,11 @@ export async function receiptReportApi(ctx: Ctx, request: Request): Promise<Answ
 }
 
 /** GET /api/v1/receipt/files/{fileId}: the stored stream, or an error answer. */
-export async function receiptFileApi(ctx: Ctx, request: Request, fileId: string): Promise<Answer | { status: 200; bytes: number; stream: AsyncIterable<Uint8Array> }> {
+export async function receiptFileApi(
+	ctx: Ctx,
+	request: Request,
+	fileId: string
+): Promise<Answer | { status: 200; bytes: number; stream: AsyncIterable<Uint8Array> }> {
 	const reportId = await verifyToken(ctx.db, bearer(request), ctx.now);
 	if (reportId === null) return tokenInvalid();
 	const file = await reportFile(ctx.db, reportId, fileId);

@@ -17,7 +17,11 @@ export interface CleanupCounts {
 	powSpent: number;
 }
 
-export async function cleanupExpired(db: Db, now: Date, storage: AttachmentStorage = databaseStorage(db)): Promise<CleanupCounts> {
+export async function cleanupExpired(
+	db: Db,
+	now: Date,
+	storage: AttachmentStorage = databaseStorage(db)
+): Promise<CleanupCounts> {
 	const expired = (await db.select({ id: intake.id }).from(intake).where(lte(intake.expiresAt, now))).map((r) => r.id);
 	let attachments = 0;
 	let parts = 0;
@@ -25,10 +29,22 @@ export async function cleanupExpired(db: Db, now: Date, storage: AttachmentStora
 	// In slices, so a large backlog never becomes one huge statement.
 	for (let i = 0; i < expired.length; i += 500) {
 		const ids = expired.slice(i, i + 500);
-		const files = (await db.select({ id: attachment.id }).from(attachment).where(and(inArray(attachment.intakeId, ids), isNull(attachment.reportId)))).map((r) => r.id);
+		const files = (
+			await db
+				.select({ id: attachment.id })
+				.from(attachment)
+				.where(and(inArray(attachment.intakeId, ids), isNull(attachment.reportId)))
+		).map((r) => r.id);
 		parts += await storage.deleteFiles(files);
-		if (files.length > 0) attachments += (await db.delete(attachment).where(inArray(attachment.id, files)).returning({ id: attachment.id })).length;
-		intakes += (await db.delete(intake).where(and(inArray(intake.id, ids), lte(intake.expiresAt, now))).returning({ id: intake.id })).length;
+		if (files.length > 0)
+			attachments += (await db.delete(attachment).where(inArray(attachment.id, files)).returning({ id: attachment.id }))
+				.length;
+		intakes += (
+			await db
+				.delete(intake)
+				.where(and(inArray(intake.id, ids), lte(intake.expiresAt, now)))
+				.returning({ id: intake.id })
+		).length;
 	}
 	return { intakes, attachments, parts, powSpent: await purgeSpent(db, now) };
 }

@@ -47,6 +47,10 @@ export function download(file: { bytes: number; stream: AsyncIterable<Uint8Array
 	});
 	return new Response(body, {
 		status: 200,
-		headers: { 'content-type': 'application/octet-stream', 'content-length': String(file.bytes), 'content-disposition': 'attachment' }
+		headers: {
+			'content-type': 'application/octet-stream',
+			'content-length': String(file.bytes),
+			'content-disposition': 'attachment'
+		}
 	});
 }

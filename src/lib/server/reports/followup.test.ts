@@ -21,10 +21,30 @@ import {
 } from '$lib/crypto';
 import { describeDb } from '$lib/server/db/testing';
 import { FailureLimiter } from '$lib/server/ratelimit';
-import { powApi, receiptFileApi, receiptMessagesApi, receiptOpenApi, receiptReportApi, receiptSpecApi, reportsApi, type Ctx } from './api';
+import {
+	powApi,
+	receiptFileApi,
+	receiptMessagesApi,
+	receiptOpenApi,
+	receiptReportApi,
+	receiptSpecApi,
+	reportsApi,
+	type Ctx
+} from './api';
 import { issueToken, reporterDeadlines, verifyToken, type ReportView } from './followup';
 import { WindowLimiter } from './limits';
-import { buildWorld, counts, draft, jsonRequest, NOW, SETTINGS, solved, uploadAll, type Draft, type World } from './testing';
+import {
+	buildWorld,
+	counts,
+	draft,
+	jsonRequest,
+	NOW,
+	SETTINGS,
+	solved,
+	uploadAll,
+	type Draft,
+	type World
+} from './testing';
 
 describeDb('coming back with the receipt', (get) => {
 	let world: World;
@@ -34,11 +54,22 @@ describeDb('coming back with the receipt', (get) => {
 	let mine: Draft;
 	let other: Draft;
 	const ctx = (over: Partial<Ctx> = {}) => world.ctx(over);
-	const errorOf = (r: { status: number; body: unknown }) => ({ status: r.status, ...(r.body as { error: { code: string } }).error });
-	const bearerGet = (path: string, token: string | null) => new Request(`http://localhost${path}`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
+	const errorOf = (r: { status: number; body: unknown }) => ({
+		status: r.status,
+		...(r.body as { error: { code: string } }).error
+	});
+	const bearerGet = (path: string, token: string | null) =>
+		new Request(`http://localhost${path}`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
 
 	async function open(locator: string, authKey: Uint8Array, c = ctx()) {
-		return receiptOpenApi(c, jsonRequest('/api/v1/receipt/open', { locator, authKey: encodeBase64(authKey), pow: await solved(c, 'receipt', powApi) }));
+		return receiptOpenApi(
+			c,
+			jsonRequest('/api/v1/receipt/open', {
+				locator,
+				authKey: encodeBase64(authKey),
+				pow: await solved(c, 'receipt', powApi)
+			})
+		);
 	}
 
 	beforeAll(async () => {
@@ -48,7 +79,11 @@ describeDb('coming back with the receipt', (get) => {
 		const s = newKdfSpec(RECEIPT_KDF);
 		spec = encodeKdfSpec(s);
 		keys = await deriveReceiptKeys(secret, s);
-		const receipt = { kdfSpec: spec, authHash: receiptAuthHash(keys.authKey), wrappedFor: (k: Uint8Array) => wrapKey(k, keys.unwrapKey) };
+		const receipt = {
+			kdfSpec: spec,
+			authHash: receiptAuthHash(keys.authKey),
+			wrappedFor: (k: Uint8Array) => wrapKey(k, keys.unwrapKey)
+		};
 		const recipients = [world.alice, world.bob].map((x) => ({ entryId: x.entryId, publicKey: x.keyPair.publicKey }));
 		mine = draft({ recipients, receipt, files: [utf8('photo bytes, canary-7f3a')], realName: true });
 		other = draft({ recipients, receipt, files: [utf8('someone else’s file')] });
@@ -70,7 +105,11 @@ describeDb('coming back with the receipt', (get) => {
 		expect({ m: parsed.m, t: parsed.t, p: parsed.p }).toEqual(RECEIPT_KDF);
 		expect(Object.keys(fake1.body as object)).toEqual(['kdfSpec']);
 		for (const bad of [{}, { locator: 'abc' }, { locator: 12 }, { locator: 'ILOU000000' }]) {
-			expect(errorOf(await receiptSpecApi(ctx(), jsonRequest('/api/v1/receipt/spec', bad)))).toMatchObject({ status: 400, code: 'invalid_field', field: 'locator' });
+			expect(errorOf(await receiptSpecApi(ctx(), jsonRequest('/api/v1/receipt/spec', bad)))).toMatchObject({
+				status: 400,
+				code: 'invalid_field',
+				field: 'locator'
+			});
 		}
 	});
 
@@ -79,19 +118,29 @@ describeDb('coming back with the receipt', (get) => {
 		expect(r.status, JSON.stringify(r.body)).toBe(200);
 		const { token, report } = r.body as { token: string; report: ReportView };
 		expect(await verifyToken(get().db, token, NOW)).not.toBeNull();
-		expect(report).toMatchObject({ locator: mine.locator, receivedOn: '2026-11-27', realName: true, status: 'received', messages: [] });
+		expect(report).toMatchObject({
+			locator: mine.locator,
+			receivedOn: '2026-11-27',
+			realName: true,
+			status: 'received',
+			messages: []
+		});
 		// Real name: the acceptance notice is due 15 working days after 2026-11-27 (a Friday).
 		expect(report.deadlines).toEqual([{ what: 'acceptance_notice', due: '2026-12-18' }]);
 		expect(report.files.length).toBe(1);
 		// The browser: unwrap with the receipt's unwrap key, decrypt content and file.
 		const reportKey = openReceiptWrappedKey(decodeBase64(report.wrappedKey), keys);
 		expect(reportKey).toEqual(mine.reportKey);
-		expect(JSON.parse(fromUtf8(decryptContent(reportKey, decodeBase64(report.content)))).description).toBe('canary-7f3a 清风');
+		expect(JSON.parse(fromUtf8(decryptContent(reportKey, decodeBase64(report.content)))).description).toBe(
+			'canary-7f3a 清风'
+		);
 		const file = await receiptFileApi(ctx(), bearerGet('/x', token), report.files[0]!.id);
 		if (!('stream' in file)) throw new Error(JSON.stringify(file.body));
 		const chunks: Uint8Array[] = [];
 		for await (const c of file.stream) chunks.push(c);
-		expect(fromUtf8(decryptAttachment(reportKey, new Uint8Array(Buffer.concat(chunks))).data)).toBe('photo bytes, canary-7f3a');
+		expect(fromUtf8(decryptAttachment(reportKey, new Uint8Array(Buffer.concat(chunks))).data)).toBe(
+			'photo bytes, canary-7f3a'
+		);
 		expect(file.bytes).toBe(mine.files[0]!.length);
 	});
 
@@ -100,33 +149,69 @@ describeDb('coming back with the receipt', (get) => {
 		const unknown = await open('ZZZZZZZZZZ', keys.authKey);
 		expect(wrong.status).toBe(403);
 		expect(wrong).toEqual(unknown);
-		expect(wrong.body).toEqual({ error: { code: 'receipt_not_recognised', message: { zh: '查询码或查询密码不对。', en: 'The locator or the receipt secret is not right.' } } });
+		expect(wrong.body).toEqual({
+			error: {
+				code: 'receipt_not_recognised',
+				message: { zh: '查询码或查询密码不对。', en: 'The locator or the receipt secret is not right.' }
+			}
+		});
 	});
 
 	it('requires a fresh receipt challenge for every try, and backs off per locator after repeated failures', async () => {
-		const c = ctx({ limits: { ...world.limits, locator: new FailureLimiter({ free: 3, maxDelaySeconds: 60, rotateMs: 3_600_000 }) } });
-		const req = (pow: unknown, authKey = keys.authKey) => receiptOpenApi(c, jsonRequest('/x', { locator: mine.locator, authKey: encodeBase64(authKey), pow }));
+		const c = ctx({
+			limits: { ...world.limits, locator: new FailureLimiter({ free: 3, maxDelaySeconds: 60, rotateMs: 3_600_000 }) }
+		});
+		const req = (pow: unknown, authKey = keys.authKey) =>
+			receiptOpenApi(c, jsonRequest('/x', { locator: mine.locator, authKey: encodeBase64(authKey), pow }));
 		expect(errorOf(await req(undefined))).toMatchObject({ status: 400, code: 'pow_required' });
 		expect(errorOf(await req(await solved(c, 'intake', powApi)))).toMatchObject({ status: 400, code: 'pow_invalid' });
 		const pow = await solved(c, 'receipt', powApi);
 		expect((await req(pow)).status).toBe(200);
 		expect(errorOf(await req(pow))).toMatchObject({ status: 400, code: 'pow_replayed' });
-		for (let i = 0; i < 3; i++) expect((await req(await solved(c, 'receipt', powApi), new Uint8Array(32))).status).toBe(403);
+		for (let i = 0; i < 3; i++)
+			expect((await req(await solved(c, 'receipt', powApi), new Uint8Array(32))).status).toBe(403);
 		const limited = await req(await solved(c, 'receipt', powApi));
 		expect(errorOf(limited)).toMatchObject({ status: 429, code: 'rate_limited' });
 		expect(Number((limited as { headers?: Record<string, string> }).headers?.['retry-after'])).toBeGreaterThan(0);
 		// Other locators are not affected.
-		expect((await receiptOpenApi(c, jsonRequest('/x', { locator: other.locator, authKey: encodeBase64(keys.authKey), pow: await solved(c, 'receipt', powApi) }))).status).toBe(200);
-		for (const bad of [{ locator: mine.locator }, { locator: mine.locator, authKey: 'AAAA' }, { locator: 'x', authKey: encodeBase64(keys.authKey) }]) {
-			expect(errorOf(await receiptOpenApi(c, jsonRequest('/x', bad)))).toMatchObject({ status: 400, code: 'invalid_field' });
+		expect(
+			(
+				await receiptOpenApi(
+					c,
+					jsonRequest('/x', {
+						locator: other.locator,
+						authKey: encodeBase64(keys.authKey),
+						pow: await solved(c, 'receipt', powApi)
+					})
+				)
+			).status
+		).toBe(200);
+		for (const bad of [
+			{ locator: mine.locator },
+			{ locator: mine.locator, authKey: 'AAAA' },
+			{ locator: 'x', authKey: encodeBase64(keys.authKey) }
+		]) {
+			expect(errorOf(await receiptOpenApi(c, jsonRequest('/x', bad)))).toMatchObject({
+				status: 400,
+				code: 'invalid_field'
+			});
 		}
 	});
 
 	it('rate-limits receipt look-ups per address', async () => {
-		const c = ctx({ limits: { ...world.limits, receipt: new WindowLimiter(600_000) }, settings: { ...SETTINGS, receiptPer10Min: 2 } });
-		for (let i = 0; i < 2; i++) expect((await receiptSpecApi(c, jsonRequest('/x', { locator: mine.locator }))).status).toBe(200);
-		expect(errorOf(await receiptSpecApi(c, jsonRequest('/x', { locator: mine.locator })))).toMatchObject({ status: 429, code: 'rate_limited' });
-		expect((await receiptSpecApi({ ...c, address: 'addr:other' }, jsonRequest('/x', { locator: mine.locator }))).status).toBe(200);
+		const c = ctx({
+			limits: { ...world.limits, receipt: new WindowLimiter(600_000) },
+			settings: { ...SETTINGS, receiptPer10Min: 2 }
+		});
+		for (let i = 0; i < 2; i++)
+			expect((await receiptSpecApi(c, jsonRequest('/x', { locator: mine.locator }))).status).toBe(200);
+		expect(errorOf(await receiptSpecApi(c, jsonRequest('/x', { locator: mine.locator })))).toMatchObject({
+			status: 429,
+			code: 'rate_limited'
+		});
+		expect(
+			(await receiptSpecApi({ ...c, address: 'addr:other' }, jsonRequest('/x', { locator: mine.locator }))).status
+		).toBe(200);
 	});
 
 	it('refuses missing, forged and expired tokens with 401, and files of other reports with 404', async () => {
@@ -137,19 +222,41 @@ describeDb('coming back with the receipt', (get) => {
 		const flipped = `${p}.${t.slice(0, 5)}${t[5] === 'A' ? 'B' : 'A'}${t.slice(6)}`;
 		const otherPayload = (await issueToken(db, '00000000-0000-4000-8000-000000000000', NOW)).split('.')[0];
 		for (const bad of [null, 'x', flipped, `${otherPayload}.${t}`, `${p}.${t}.x`, `${p}`]) {
-			expect(errorOf(await receiptReportApi(ctx(), bearerGet('/x', bad))), String(bad)).toMatchObject({ status: 401, code: 'token_invalid' });
+			expect(errorOf(await receiptReportApi(ctx(), bearerGet('/x', bad))), String(bad)).toMatchObject({
+				status: 401,
+				code: 'token_invalid'
+			});
 		}
-		expect(errorOf(await receiptReportApi(ctx({ now: new Date(NOW.getTime() + 30 * 60_000) }), bearerGet('/x', token)))).toMatchObject({ status: 401, code: 'token_invalid' });
-		expect((await receiptReportApi(ctx({ now: new Date(NOW.getTime() + 29 * 60_000) }), bearerGet('/x', token))).status).toBe(200);
+		expect(
+			errorOf(await receiptReportApi(ctx({ now: new Date(NOW.getTime() + 30 * 60_000) }), bearerGet('/x', token)))
+		).toMatchObject({ status: 401, code: 'token_invalid' });
+		expect(
+			(await receiptReportApi(ctx({ now: new Date(NOW.getTime() + 29 * 60_000) }), bearerGet('/x', token))).status
+		).toBe(200);
 		// A token for a report that does not exist opens nothing.
-		expect(errorOf(await receiptReportApi(ctx(), bearerGet('/x', await issueToken(db, '00000000-0000-4000-8000-000000000000', NOW))))).toMatchObject({ status: 401 });
+		expect(
+			errorOf(
+				await receiptReportApi(
+					ctx(),
+					bearerGet('/x', await issueToken(db, '00000000-0000-4000-8000-000000000000', NOW))
+				)
+			)
+		).toMatchObject({ status: 401 });
 		const otherToken = ((await open(other.locator, keys.authKey)).body as { token: string; report: ReportView }).token;
 		const otherFile = ((await receiptReportApi(ctx(), bearerGet('/x', otherToken))).body as ReportView).files[0]!.id;
-		expect(errorOf(await receiptFileApi(ctx(), bearerGet('/x', token), otherFile) as { status: number; body: unknown })).toMatchObject({ status: 404, code: 'not_found' });
-		expect(errorOf(await receiptFileApi(ctx(), bearerGet('/x', token), 'not-a-uuid') as { status: number; body: unknown })).toMatchObject({ status: 404 });
-		expect(errorOf(await receiptFileApi(ctx(), bearerGet('/x', null), otherFile) as { status: number; body: unknown })).toMatchObject({ status: 401 });
+		expect(
+			errorOf((await receiptFileApi(ctx(), bearerGet('/x', token), otherFile)) as { status: number; body: unknown })
+		).toMatchObject({ status: 404, code: 'not_found' });
+		expect(
+			errorOf((await receiptFileApi(ctx(), bearerGet('/x', token), 'not-a-uuid')) as { status: number; body: unknown })
+		).toMatchObject({ status: 404 });
+		expect(
+			errorOf((await receiptFileApi(ctx(), bearerGet('/x', null), otherFile)) as { status: number; body: unknown })
+		).toMatchObject({ status: 401 });
 		const msg = { body: encodeBase64(encryptContent(mine.reportKey, utf8('{"text":"x"}'))), intake: null };
-		expect(errorOf(await receiptMessagesApi(ctx(), jsonRequest('/x', msg, { authorization: `Bearer ${flipped}` })))).toMatchObject({ status: 401 });
+		expect(
+			errorOf(await receiptMessagesApi(ctx(), jsonRequest('/x', msg, { authorization: `Bearer ${flipped}` })))
+		).toMatchObject({ status: 401 });
 	});
 
 	it('adds reporter messages, with files uploaded under the token, and nothing on bad input', async () => {
@@ -174,7 +281,11 @@ describeDb('coming back with the receipt', (get) => {
 			[{ body: text }, 400, 'invalid_field'],
 			[{ body: 5, intake: null }, 400, 'invalid_field']
 		];
-		for (const [body, status, code] of refusals) expect(errorOf(await receiptMessagesApi(ctx(), jsonRequest('/x', body, auth))), JSON.stringify(body)).toMatchObject({ status, code });
+		for (const [body, status, code] of refusals)
+			expect(
+				errorOf(await receiptMessagesApi(ctx(), jsonRequest('/x', body, auth))),
+				JSON.stringify(body)
+			).toMatchObject({ status, code });
 		expect(await counts(db)).toEqual(before2);
 		expect(before2.intakes).toBe(before.intakes! + 1);
 
@@ -190,11 +301,20 @@ describeDb('coming back with the receipt', (get) => {
 		if (!('stream' in f)) throw new Error('no file');
 		const chunks: Uint8Array[] = [];
 		for await (const c of f.stream) chunks.push(c);
-		expect(decryptAttachment(mine.reportKey, new Uint8Array(Buffer.concat(chunks)))).toMatchObject({ name: 'b.jpg', type: 'image/jpeg' });
+		expect(decryptAttachment(mine.reportKey, new Uint8Array(Buffer.concat(chunks)))).toMatchObject({
+			name: 'b.jpg',
+			type: 'image/jpeg'
+		});
 		// A follow-up intake cannot be committed as a new report.
 		const followIntake = await uploadAll(ctx(), [], token);
-		const asReport = draft({ recipients: [world.alice, world.bob].map((x) => ({ entryId: x.entryId, publicKey: x.keyPair.publicKey })), receipt: { kdfSpec: spec, authHash: new Uint8Array(32), wrappedFor: (k) => wrapKey(k, keys.unwrapKey) } });
-		expect(errorOf(await reportsApi(ctx(), jsonRequest('/x', asReport.body(followIntake))))).toMatchObject({ status: 404, code: 'unknown_intake' });
+		const asReport = draft({
+			recipients: [world.alice, world.bob].map((x) => ({ entryId: x.entryId, publicKey: x.keyPair.publicKey })),
+			receipt: { kdfSpec: spec, authHash: new Uint8Array(32), wrappedFor: (k) => wrapKey(k, keys.unwrapKey) }
+		});
+		expect(errorOf(await reportsApi(ctx(), jsonRequest('/x', asReport.body(followIntake))))).toMatchObject({
+			status: 404,
+			code: 'unknown_intake'
+		});
 	});
 
 	it('promises deadlines to real-name reporters only, the result feedback once concluded', () => {

@@ -29,8 +29,13 @@ const LOCATOR = /^[0-9A-HJKMNP-TV-Z]{10}$/;
  * fake is computed for every locator, so a real one is not answered faster (issue 7 timing measurement).
  */
 export async function receiptSpec(db: Db, locator: string): Promise<Uint8Array> {
-	const fake = encodeKdfSpec({ ...RECEIPT_KDF, salt: mac(await serverKey(db, 'receipt-salt'), new TextEncoder().encode(locator)).slice(0, 16) });
-	const [row] = LOCATOR.test(locator) ? await db.select({ kdfSpec: report.kdfSpec }).from(report).where(eq(report.locator, locator)) : [];
+	const fake = encodeKdfSpec({
+		...RECEIPT_KDF,
+		salt: mac(await serverKey(db, 'receipt-salt'), new TextEncoder().encode(locator)).slice(0, 16)
+	});
+	const [row] = LOCATOR.test(locator)
+		? await db.select({ kdfSpec: report.kdfSpec }).from(report).where(eq(report.locator, locator))
+		: [];
 	return row ? row.kdfSpec : fake;
 }
 
@@ -85,14 +90,22 @@ export interface OpenInput {
  * guess costs one. Wrong secret and unknown locator: the same 403, after the same hash and comparison.
  * Failures per locator back off exponentially in `limiter` (in memory, keyed by an HMAC of the locator).
  */
-export async function openReceipt(db: Db, input: OpenInput, limiter: FailureLimiter, now = new Date()): Promise<ApiResult & { headers?: Record<string, string> }> {
+export async function openReceipt(
+	db: Db,
+	input: OpenInput,
+	limiter: FailureLimiter,
+	now = new Date()
+): Promise<ApiResult & { headers?: Record<string, string> }> {
 	const pow = await verifyPow(db, input.pow, 'receipt', now);
 	if (!pow.ok) return fail(400, pow.code, 'pow');
 	const limitKey = `locator:${Buffer.from(mac(await serverKey(db, 'receipt-backoff'), new TextEncoder().encode(input.locator))).toString('base64')}`;
 	const wait = limiter.wait(limitKey);
 	if (wait > 0) return { ...fail(429, 'rate_limited'), headers: { 'retry-after': String(wait) } };
 	if (!(await spendPow(db, pow))) return fail(400, 'pow_replayed', 'pow');
-	const [row] = await db.select({ id: report.id, authHash: report.authHash }).from(report).where(eq(report.locator, input.locator));
+	const [row] = await db
+		.select({ id: report.id, authHash: report.authHash })
+		.from(report)
+		.where(eq(report.locator, input.locator));
 	const presented = receiptAuthHash(input.authKey);
 	const stored = row?.authHash ?? DUMMY_HASH;
 	const match = timingSafeEqual(presented, stored.length === 32 ? stored : DUMMY_HASH) && row !== undefined;
@@ -125,10 +138,17 @@ export interface ReportView {
 }
 
 /** Deadlines the reporter is promised: real-name reports only (2020 rules). */
-export function reporterDeadlines(r: { realName: boolean; receivedOn: string; concludedOn: string | null }): ReportView['deadlines'] {
+export function reporterDeadlines(r: {
+	realName: boolean;
+	receivedOn: string;
+	concludedOn: string | null;
+}): ReportView['deadlines'] {
 	if (!r.realName) return [];
-	const out: ReportView['deadlines'] = [{ what: 'acceptance_notice', due: addWorkingDays(r.receivedOn, REAL_NAME_NOTICE_WORKING_DAYS) }];
-	if (r.concludedOn) out.push({ what: 'result_feedback', due: addWorkingDays(r.concludedOn, REAL_NAME_NOTICE_WORKING_DAYS) });
+	const out: ReportView['deadlines'] = [
+		{ what: 'acceptance_notice', due: addWorkingDays(r.receivedOn, REAL_NAME_NOTICE_WORKING_DAYS) }
+	];
+	if (r.concludedOn)
+		out.push({ what: 'result_feedback', due: addWorkingDays(r.concludedOn, REAL_NAME_NOTICE_WORKING_DAYS) });
 	return out;
 }
 
@@ -138,12 +158,18 @@ export async function reportView(db: Db, reportId: string): Promise<ReportView |
 	const [messages, files] = await Promise.all([
 		db.select().from(reportMessage).where(eq(reportMessage.reportId, reportId)).orderBy(asc(reportMessage.id)),
 		db
-			.select({ id: attachment.id, bytes: attachment.bytes, messageId: attachment.messageId, fileNo: attachment.fileNo })
+			.select({
+				id: attachment.id,
+				bytes: attachment.bytes,
+				messageId: attachment.messageId,
+				fileNo: attachment.fileNo
+			})
 			.from(attachment)
 			.where(and(eq(attachment.reportId, reportId), isNull(attachment.intakeId)))
 			.orderBy(asc(attachment.messageId), asc(attachment.fileNo))
 	]);
-	const filesOf = (messageId: number | null) => files.filter((f) => f.messageId === messageId).map((f) => ({ id: f.id, bytes: f.bytes }));
+	const filesOf = (messageId: number | null) =>
+		files.filter((f) => f.messageId === messageId).map((f) => ({ id: f.id, bytes: f.bytes }));
 	return {
 		locator: r.locator,
 		receivedOn: r.receivedOn,
@@ -153,14 +179,24 @@ export async function reportView(db: Db, reportId: string): Promise<ReportView |
 		content: toBase64(r.content),
 		wrappedKey: toBase64(r.receiptWrapped),
 		files: filesOf(null),
-		messages: messages.map((m) => ({ id: m.id, author: m.author, sentOn: m.sentOn, body: toBase64(m.body), files: filesOf(m.id) }))
+		messages: messages.map((m) => ({
+			id: m.id,
+			author: m.author,
+			sentOn: m.sentOn,
+			body: toBase64(m.body),
+			files: filesOf(m.id)
+		}))
 	};
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A committed file of the report, streamed part by part, or null. */
-export async function reportFile(db: Db, reportId: string, fileId: string): Promise<{ bytes: number; stream: AsyncIterable<Uint8Array> } | null> {
+export async function reportFile(
+	db: Db,
+	reportId: string,
+	fileId: string
+): Promise<{ bytes: number; stream: AsyncIterable<Uint8Array> } | null> {
 	if (!UUID.test(fileId)) return null;
 	const [f] = await db
 		.select({ id: attachment.id, bytes: attachment.bytes, parts: attachment.parts })

@@ -17,35 +17,65 @@ export const MESSAGES = {
 	body_too_large: { zh: '请求内容太大。', en: 'The request body is too large.' },
 	length_required: { zh: '请求缺少 Content-Length。', en: 'The request needs a Content-Length header.' },
 	invalid_field: { zh: '请求中的某个字段缺失或格式不对。', en: 'A field of the request is missing or malformed.' },
-	unsupported_version: { zh: '不支持这个版本的提交格式，请刷新页面后重试。', en: 'This submission format version is not supported. Reload the page and try again.' },
+	unsupported_version: {
+		zh: '不支持这个版本的提交格式，请刷新页面后重试。',
+		en: 'This submission format version is not supported. Reload the page and try again.'
+	},
 	pow_required: { zh: '缺少工作量证明。', en: 'A proof of work is required.' },
 	pow_invalid: { zh: '工作量证明无效，请重新获取。', en: 'The proof of work is not valid. Fetch a new challenge.' },
 	pow_expired: { zh: '工作量证明已过期，请重新获取。', en: 'The proof of work has expired. Fetch a new challenge.' },
-	pow_replayed: { zh: '这个工作量证明已经用过了，请重新获取。', en: 'This proof of work was already used. Fetch a new challenge.' },
+	pow_replayed: {
+		zh: '这个工作量证明已经用过了，请重新获取。',
+		en: 'This proof of work was already used. Fetch a new challenge.'
+	},
 	too_many_files: { zh: '附件太多。', en: 'Too many files.' },
 	file_too_large: { zh: '有附件太大。', en: 'A file is too large.' },
 	report_too_large: { zh: '附件总量太大。', en: 'The files are too large in total.' },
 	rate_limited: { zh: '请求太频繁，请稍后再试。', en: 'Too many requests. Try again later.' },
-	unknown_intake: { zh: '上传已过期或不存在，请重新提交。', en: 'This upload has expired or does not exist. Submit again.' },
+	unknown_intake: {
+		zh: '上传已过期或不存在，请重新提交。',
+		en: 'This upload has expired or does not exist. Submit again.'
+	},
 	bad_part: { zh: '上传的分段编号或长度不对。', en: 'The uploaded part has a wrong number or length.' },
 	incomplete_upload: { zh: '还有附件分段没有上传完。', en: 'Some parts of the files have not been uploaded yet.' },
 	unknown_unit: { zh: '目录中找不到这个单位。', en: 'This unit is not in the directory.' },
-	no_receiving_organ: { zh: '目录中还没有负责这个单位的纪检监察机关。', en: 'No discipline organ in the directory covers this unit yet.' },
-	routing_changed: { zh: '接收机关已经变化，请重新查看接收机关后再提交。', en: 'The receiving organ has changed. Check where the report goes and submit again.' },
-	no_recipients: { zh: '目前没有工作人员能接收这份举报，请稍后再试。', en: 'No staff member can receive this report at the moment. Try again later.' },
-	recipients_changed: { zh: '接收人员的密钥已经变化，请重新加密后提交。', en: 'The recipients’ keys have changed. Encrypt again and resubmit.' },
+	no_receiving_organ: {
+		zh: '目录中还没有负责这个单位的纪检监察机关。',
+		en: 'No discipline organ in the directory covers this unit yet.'
+	},
+	routing_changed: {
+		zh: '接收机关已经变化，请重新查看接收机关后再提交。',
+		en: 'The receiving organ has changed. Check where the report goes and submit again.'
+	},
+	no_recipients: {
+		zh: '目前没有工作人员能接收这份举报，请稍后再试。',
+		en: 'No staff member can receive this report at the moment. Try again later.'
+	},
+	recipients_changed: {
+		zh: '接收人员的密钥已经变化，请重新加密后提交。',
+		en: 'The recipients’ keys have changed. Encrypt again and resubmit.'
+	},
 	bad_content: { zh: '举报内容的密文格式不对。', en: 'The report content ciphertext is malformed.' },
 	weak_kdf: { zh: '查询密码的密钥派生参数太弱。', en: 'The receipt key-derivation parameters are too weak.' },
 	locator_taken: { zh: '查询码已被占用，请重新生成回执。', en: 'This locator is taken. Make a new receipt.' },
 	receipt_not_recognised: { zh: '查询码或查询密码不对。', en: 'The locator or the receipt secret is not right.' },
-	token_invalid: { zh: '查询已过期，请重新输入查询码和查询密码。', en: 'Your session has expired. Enter the locator and secret again.' },
+	token_invalid: {
+		zh: '查询已过期，请重新输入查询码和查询密码。',
+		en: 'Your session has expired. Enter the locator and secret again.'
+	},
 	not_found: { zh: '没有找到。', en: 'Not found.' }
 } satisfies Record<string, Explanation>;
 
 export type ErrorCode = keyof typeof MESSAGES;
 
 /** A 4xx answer; `extra` fields go into `error` (e.g. `missing` for incomplete uploads). */
-export function fail(status: number, code: ErrorCode, field?: string, extra: Record<string, unknown> = {}, message: Explanation = MESSAGES[code]): ApiResult & { headers?: Record<string, string> } {
+export function fail(
+	status: number,
+	code: ErrorCode,
+	field?: string,
+	extra: Record<string, unknown> = {},
+	message: Explanation = MESSAGES[code]
+): ApiResult & { headers?: Record<string, string> } {
 	const error: Record<string, unknown> = { code, ...(field === undefined ? {} : { field }), message, ...extra };
 	return { status, body: { error } };
 }
@@ -68,7 +98,10 @@ function sourceOf(s: Request | BodySource): BodySource {
 	return s instanceof Request ? { request: s } : s;
 }
 
-async function readStream(stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | Buffer>, cap: number): Promise<Uint8Array | 'too_large'> {
+async function readStream(
+	stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | Buffer>,
+	cap: number
+): Promise<Uint8Array | 'too_large'> {
 	const chunks: Uint8Array[] = [];
 	let size = 0;
 	if ('getReader' in stream) {
@@ -109,7 +142,10 @@ function isTooLarge(e: unknown): boolean {
  * Web stream before it has touched the Node request; in that one case the body is read from the Node
  * request itself, with our own cap, so 1 MiB parts and large reports work under the default limit.
  */
-export async function readBody(source: Request | BodySource, cap: number): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; result: ApiResult }> {
+export async function readBody(
+	source: Request | BodySource,
+	cap: number
+): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; result: ApiResult }> {
 	const { request, nodeRequest } = sourceOf(source);
 	const tooLarge = { ok: false as const, result: fail(413, 'body_too_large') };
 	const declared = request.headers.get('content-length');
@@ -162,7 +198,11 @@ export function check<T>(schema: v.GenericSchema<unknown, T>, value: unknown): P
  * Reads a JSON body: content type `application/json`, at most `cap` bytes, valid UTF-8 JSON, matching
  * `schema`. Every failure is a 4xx (415, 413, 400) with a clear code; nothing throws.
  */
-export async function handleJson<T>(source: Request | BodySource, schema: v.GenericSchema<unknown, T>, cap = 64 * 1024): Promise<Parsed<T>> {
+export async function handleJson<T>(
+	source: Request | BodySource,
+	schema: v.GenericSchema<unknown, T>,
+	cap = 64 * 1024
+): Promise<Parsed<T>> {
 	const { request } = sourceOf(source);
 	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 	if (type !== 'application/json') return { ok: false, result: fail(415, 'unsupported_media_type', 'content-type') };

@@ -78,7 +78,12 @@ export interface IntakeSettings {
 }
 
 /** Checks the sizes of the files of a submission; null when they are acceptable. */
-function checkFileSizes(sizes: readonly number[], settings: IntakeSettings, field: (i: number) => string, max = settings.maxReportBytes): ApiResult | null {
+function checkFileSizes(
+	sizes: readonly number[],
+	settings: IntakeSettings,
+	field: (i: number) => string,
+	max = settings.maxReportBytes
+): ApiResult | null {
 	if (sizes.length > settings.maxFiles) return fail(400, 'too_many_files', 'files', { max: settings.maxFiles });
 	let total = 0;
 	for (const [i, bytes] of sizes.entries()) {
@@ -117,7 +122,10 @@ export function partLength(bytes: number, i: number): number {
 
 export const IntakeBody = v.object({
 	pow: v.optional(v.unknown()),
-	files: v.pipe(v.array(v.object({ bytes: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)) })), v.maxLength(1000))
+	files: v.pipe(
+		v.array(v.object({ bytes: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)) })),
+		v.maxLength(1000)
+	)
 });
 export type IntakeBody = v.InferOutput<typeof IntakeBody>;
 
@@ -185,7 +193,10 @@ export async function locatePart(
 	fileText: string,
 	partText: string,
 	now = new Date()
-): Promise<{ ok: true; intakeId: Uint8Array; attachmentId: string; idx: number; length: number } | { ok: false; result: ApiResult }> {
+): Promise<
+	| { ok: true; intakeId: Uint8Array; attachmentId: string; idx: number; length: number }
+	| { ok: false; result: ApiResult }
+> {
 	const intakeId = fromBase64Url(intakeText, INTAKE_ID_LENGTH);
 	if (!intakeId || intakeId.length !== INTAKE_ID_LENGTH) return { ok: false, result: fail(404, 'unknown_intake') };
 	if (!INDEX.test(fileText) || !INDEX.test(partText)) return { ok: false, result: fail(400, 'bad_part') };
@@ -196,7 +207,8 @@ export async function locatePart(
 		.where(and(eq(intake.id, intakeId), gt(intake.expiresAt, now)));
 	if (!row) return { ok: false, result: fail(404, 'unknown_intake') };
 	const idx = Number(partText);
-	if (row.id === null || row.parts === null || row.bytes === null || idx >= row.parts) return { ok: false, result: fail(400, 'bad_part') };
+	if (row.id === null || row.parts === null || row.bytes === null || idx >= row.parts)
+		return { ok: false, result: fail(400, 'bad_part') };
 	return { ok: true, intakeId, attachmentId: row.id, idx, length: partLength(row.bytes, idx) };
 }
 
@@ -204,7 +216,12 @@ export async function locatePart(
  * Stores one part (replacing an earlier upload of it). The intake row is share-locked meanwhile, so a
  * part never lands in a file whose commit is under way.
  */
-export async function putPart(db: Db, target: { intakeId: Uint8Array; attachmentId: string; idx: number; length: number }, data: Uint8Array, now = new Date()): Promise<ApiResult> {
+export async function putPart(
+	db: Db,
+	target: { intakeId: Uint8Array; attachmentId: string; idx: number; length: number },
+	data: Uint8Array,
+	now = new Date()
+): Promise<ApiResult> {
 	if (data.length !== target.length) return fail(400, 'bad_part', 'body', { expected: target.length });
 	const storage = databaseStorage(db);
 	if (storage.putPartIfOpen) {
@@ -233,13 +250,25 @@ export async function putPart(db: Db, target: { intakeId: Uint8Array; attachment
  * part of every file arrived with its exact length, links the files to the report (and message), and
  * deletes the intake. Throws {@link Refusal}.
  */
-async function consumeIntake(tx: Db, intakeId: Uint8Array, reportId: string | null, link: { reportId: string; messageId: number | null }, now: Date): Promise<void> {
+async function consumeIntake(
+	tx: Db,
+	intakeId: Uint8Array,
+	reportId: string | null,
+	link: { reportId: string; messageId: number | null },
+	now: Date
+): Promise<void> {
 	// The intake row locked and its files read in one query (a left join: an intake may have no files).
 	const rows = await tx
 		.select({ id: attachment.id, fileNo: attachment.fileNo, bytes: attachment.bytes, parts: attachment.parts })
 		.from(intake)
 		.leftJoin(attachment, eq(attachment.intakeId, intake.id))
-		.where(and(eq(intake.id, intakeId), gt(intake.expiresAt, now), reportId === null ? isNull(intake.reportId) : eq(intake.reportId, reportId)))
+		.where(
+			and(
+				eq(intake.id, intakeId),
+				gt(intake.expiresAt, now),
+				reportId === null ? isNull(intake.reportId) : eq(intake.reportId, reportId)
+			)
+		)
 		.for('update', { of: intake });
 	if (rows.length === 0) throw new Refusal(fail(404, 'unknown_intake', 'intake'));
 	const files = rows.filter((f): f is { id: string; fileNo: number; bytes: number; parts: number } => f.id !== null);
@@ -247,10 +276,16 @@ async function consumeIntake(tx: Db, intakeId: Uint8Array, reportId: string | nu
 	const missing: { file: number; part: number }[] = [];
 	for (const f of files.sort((a, b) => a.fileNo - b.fileNo)) {
 		const have = present.get(f.id);
-		for (let i = 0; i < f.parts; i++) if (have?.get(i) !== partLength(f.bytes, i)) missing.push({ file: f.fileNo, part: i });
+		for (let i = 0; i < f.parts; i++)
+			if (have?.get(i) !== partLength(f.bytes, i)) missing.push({ file: f.fileNo, part: i });
 	}
-	if (missing.length > 0) throw new Refusal(fail(409, 'incomplete_upload', 'intake', { missing: missing.slice(0, 100) }));
-	if (files.length > 0) await tx.update(attachment).set({ reportId: link.reportId, messageId: link.messageId, intakeId: null }).where(eq(attachment.intakeId, intakeId));
+	if (missing.length > 0)
+		throw new Refusal(fail(409, 'incomplete_upload', 'intake', { missing: missing.slice(0, 100) }));
+	if (files.length > 0)
+		await tx
+			.update(attachment)
+			.set({ reportId: link.reportId, messageId: link.messageId, intakeId: null })
+			.where(eq(attachment.intakeId, intakeId));
 	await tx.delete(intake).where(eq(intake.id, intakeId));
 }
 
@@ -276,7 +311,12 @@ export const ReportBody = v.object({
 	organ: v.pipe(v.string(), v.regex(ID)),
 	content: base64Bytes({ max: MAX_CONTENT_BYTES }),
 	wraps: v.pipe(
-		v.array(v.object({ entryId: base64Bytes({ exact: 16, max: 16 }), sealed: base64Bytes({ exact: SEALED_KEY_LENGTH, max: SEALED_KEY_LENGTH }) })),
+		v.array(
+			v.object({
+				entryId: base64Bytes({ exact: 16, max: 16 }),
+				sealed: base64Bytes({ exact: SEALED_KEY_LENGTH, max: SEALED_KEY_LENGTH })
+			})
+		),
 		v.maxLength(MAX_WRAPS)
 	),
 	receipt: v.object({
@@ -300,7 +340,8 @@ export function isContentCiphertext(blob: Uint8Array): boolean {
 
 /** Checks a parsed JSON value against the report schema, the version first. */
 export function parseReportBody(value: unknown): { ok: true; value: ReportBody } | { ok: false; result: ApiResult } {
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, result: fail(400, 'invalid_field', 'body') };
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		return { ok: false, result: fail(400, 'invalid_field', 'body') };
 	if ((value as { v?: unknown }).v !== 1) return { ok: false, result: fail(400, 'unsupported_version', 'v') };
 	return check(ReportBody, value);
 }
@@ -312,7 +353,13 @@ const routingCache = new WeakMap<Db, Map<string, { at: number; value: Promise<Ro
  * The routing snapshot of `unit` and the recipients of `organ` for it, read together (one wait), reused
  * for `cacheMs` by later commits to the same unit and organ. Concurrent commits share one read.
  */
-function routingAndRecipients(db: Db, unit: string, organ: string, now: Date, cacheMs: number): Promise<RoutingAndRecipients> {
+function routingAndRecipients(
+	db: Db,
+	unit: string,
+	organ: string,
+	now: Date,
+	cacheMs: number
+): Promise<RoutingAndRecipients> {
 	const read = () => Promise.all([loadRoutingSnapshot(db, unit, now), computeRecipients(db, organ, unit, now)]);
 	if (!(cacheMs > 0)) return read();
 	let cache = routingCache.get(db);
@@ -337,8 +384,12 @@ function routingAndRecipients(db: Db, unit: string, organ: string, now: Date, ca
  * same locator and the same receipt auth hash) is answered as a success again; anything else is null.
  */
 async function sameReportStored(db: Db, receipt: ReportBody['receipt']): Promise<ApiResult | null> {
-	const [row] = await db.select({ authHash: report.authHash, receivedOn: report.receivedOn }).from(report).where(eq(report.locator, receipt.locator));
-	if (!row || row.authHash.length !== receipt.authHash.length || !timingSafeEqual(row.authHash, receipt.authHash)) return null;
+	const [row] = await db
+		.select({ authHash: report.authHash, receivedOn: report.receivedOn })
+		.from(report)
+		.where(eq(report.locator, receipt.locator));
+	if (!row || row.authHash.length !== receipt.authHash.length || !timingSafeEqual(row.authHash, receipt.authHash))
+		return null;
 	return { status: 201, body: { locator: receipt.locator, receivedOn: row.receivedOn } };
 }
 
@@ -347,7 +398,13 @@ async function sameReportStored(db: Db, receipt: ReportBody['receipt']): Promise
  * an intake, or inline with a proof of work (`admit` is then asked, after the work is checked, whether the
  * caller's rate limit lets it through). Idempotent: committing the same report again answers 201 again.
  */
-export async function commitReport(db: Db, body: ReportBody, settings: IntakeSettings, now = new Date(), admit?: () => ApiResult | null): Promise<ApiResult> {
+export async function commitReport(
+	db: Db,
+	body: ReportBody,
+	settings: IntakeSettings,
+	now = new Date(),
+	admit?: () => ApiResult | null
+): Promise<ApiResult> {
 	if (!isContentCiphertext(body.content)) return fail(400, 'bad_content', 'content');
 	for (const [i, w] of body.wraps.entries()) {
 		if (!framed(w.sealed, Kind.sealedKey)) return fail(400, 'invalid_field', `wraps[${i}].sealed`);
@@ -374,13 +431,20 @@ export async function commitReport(db: Db, body: ReportBody, settings: IntakeSet
 			Math.min(INLINE_MAX_BYTES, settings.maxReportBytes)
 		);
 		if (sizes) return sizes;
-		for (const [i, f] of body.files.entries()) if (!framed(f, Kind.attachment)) return fail(400, 'invalid_field', `files[${i}]`);
+		for (const [i, f] of body.files.entries())
+			if (!framed(f, Kind.attachment)) return fail(400, 'invalid_field', `files[${i}]`);
 	}
 
 	const r = body.routing;
 	// The recipients of the organ the client names are looked up alongside the routing (one wait instead of
 	// two); they are used only when routing chooses that same organ.
-	const [snapshot, claimedRecipients] = await routingAndRecipients(db, r.unit, body.organ, now, settings.routingCacheMs ?? 0);
+	const [snapshot, claimedRecipients] = await routingAndRecipients(
+		db,
+		r.unit,
+		body.organ,
+		now,
+		settings.routingCacheMs ?? 0
+	);
 	const routed = routeReport(snapshot, { unitId: r.unit, position: r.position, kind: r.kind, escalate: r.escalate });
 	if (routed.status === 'unknown_unit') return fail(400, 'unknown_unit', 'routing.unit');
 	if (routed.status === 'no_organ') return fail(409, 'no_receiving_organ', 'routing.unit');
@@ -435,14 +499,19 @@ export async function commitReport(db: Db, body: ReportBody, settings: IntakeSet
 	// A taken locator is found by the insert below (on conflict do nothing → locator_taken), not by a query first.
 	try {
 		await db.transaction(async (tx) => {
-			const [inserted] = await tx.insert(report).values(row).onConflictDoNothing({ target: report.locator }).returning({ id: report.id });
+			const [inserted] = await tx
+				.insert(report)
+				.values(row)
+				.onConflictDoNothing({ target: report.locator })
+				.returning({ id: report.id });
 			if (!inserted) throw new Refusal(fail(409, 'locator_taken', 'receipt.locator'));
 			await tx.insert(reportKeyWrap).values(wraps.map((w) => ({ reportId: inserted.id, ...w })));
 			await consumeIntake(tx as unknown as Db, intakeId, null, { reportId: inserted.id, messageId: null }, now);
 		});
 	} catch (e) {
 		if (e instanceof Refusal) {
-			if ((e.result.body as { error?: { code?: string } }).error?.code === 'locator_taken') return (await sameReportStored(db, body.receipt)) ?? e.result;
+			if ((e.result.body as { error?: { code?: string } }).error?.code === 'locator_taken')
+				return (await sameReportStored(db, body.receipt)) ?? e.result;
 			return e.result;
 		}
 		throw e;
@@ -511,7 +580,13 @@ export const MessageBody = v.object({
 export type MessageBody = v.InferOutput<typeof MessageBody>;
 
 /** Adds a reporter's message (and the files of an intake opened with the same token) to a report. */
-export async function addReporterMessage(db: Db, reportId: string, body: MessageBody, settings: IntakeSettings, now = new Date()): Promise<ApiResult> {
+export async function addReporterMessage(
+	db: Db,
+	reportId: string,
+	body: MessageBody,
+	settings: IntakeSettings,
+	now = new Date()
+): Promise<ApiResult> {
 	if (!isContentCiphertext(body.body)) return fail(400, 'bad_content', 'body');
 	let intakeId: Uint8Array | null = null;
 	if (body.intake !== null) {
@@ -521,7 +596,10 @@ export async function addReporterMessage(db: Db, reportId: string, body: Message
 	const sentOn = dateIn(settings.timezone, now);
 	try {
 		const id = await db.transaction(async (tx) => {
-			const [row] = await tx.insert(reportMessage).values({ reportId, author: 'reporter', sentOn, body: body.body }).returning({ id: reportMessage.id });
+			const [row] = await tx
+				.insert(reportMessage)
+				.values({ reportId, author: 'reporter', sentOn, body: body.body })
+				.returning({ id: reportMessage.id });
 			if (intakeId) await consumeIntake(tx as unknown as Db, intakeId, reportId, { reportId, messageId: row!.id }, now);
 			return row!.id;
 		});

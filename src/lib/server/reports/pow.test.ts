@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { describeDb } from '$lib/server/db/testing';
 import { powApi } from './api';
 import { fromBase64Url, toBase64Url } from './http';
-import { CHALLENGE_LENGTH, issueChallenge, leadingZeroBits, powHash, PowLoad, purgeSpent, solvePow, spendPow, verifyPow } from './pow';
+import {
+	CHALLENGE_LENGTH,
+	issueChallenge,
+	leadingZeroBits,
+	powHash,
+	PowLoad,
+	purgeSpent,
+	solvePow,
+	spendPow,
+	verifyPow
+} from './pow';
 import { jsonRequest, NOW, SETTINGS } from './testing';
 
 describe('PowLoad', () => {
@@ -75,8 +85,13 @@ describeDb('proof of work', (get) => {
 		expect(leadingZeroBits(powHash(fromBase64Url(c.challenge, 39)!, nonce))).toBeGreaterThanOrEqual(8);
 		const ok = await verifyPow(db, { challenge: c.challenge, nonce }, 'intake', NOW);
 		expect(ok.ok).toBe(true);
-		expect(await verifyPow(db, { challenge: c.challenge, nonce }, 'receipt', NOW)).toEqual({ ok: false, code: 'pow_invalid' });
-		expect(await verifyPow(db, { challenge: c.challenge, nonce }, 'intake', new Date(NOW.getTime() + 600_000))).toEqual({ ok: false, code: 'pow_expired' });
+		expect(await verifyPow(db, { challenge: c.challenge, nonce }, 'receipt', NOW)).toEqual({
+			ok: false,
+			code: 'pow_invalid'
+		});
+		expect(await verifyPow(db, { challenge: c.challenge, nonce }, 'intake', new Date(NOW.getTime() + 600_000))).toEqual(
+			{ ok: false, code: 'pow_expired' }
+		);
 		if (!ok.ok) throw new Error('unreachable');
 		expect(await spendPow(db, ok)).toBe(true);
 		expect(await spendPow(db, ok)).toBe(false);
@@ -115,7 +130,8 @@ describeDb('proof of work', (get) => {
 			[{ challenge: `${c.challenge}=`, nonce }, 'pow_invalid'],
 			[{ challenge: 12, nonce }, 'pow_invalid']
 		];
-		for (const [pow, code] of cases) expect(await verifyPow(db, pow, 'intake', NOW), JSON.stringify(pow)).toEqual({ ok: false, code });
+		for (const [pow, code] of cases)
+			expect(await verifyPow(db, pow, 'intake', NOW), JSON.stringify(pow)).toEqual({ ok: false, code });
 		expect((await verifyPow(db, { challenge: c.challenge, nonce }, 'intake', NOW)).ok).toBe(true);
 	});
 });

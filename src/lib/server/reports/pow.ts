@@ -80,9 +80,17 @@ export interface Challenge {
 }
 
 /** Issues a challenge for `purpose`. */
-export async function issueChallenge(db: Db, purpose: PowPurpose, settings: PowSettings, now = new Date()): Promise<Challenge> {
+export async function issueChallenge(
+	db: Db,
+	purpose: PowPurpose,
+	settings: PowSettings,
+	now = new Date()
+): Promise<Challenge> {
 	const counter = settings.load ?? load;
-	const difficulty = Math.min(32, settings.difficulty + counter.extraBits(now.getTime(), settings.freePerMinute, settings.windowMs));
+	const difficulty = Math.min(
+		32,
+		settings.difficulty + counter.extraBits(now.getTime(), settings.freePerMinute, settings.windowMs)
+	);
 	counter.count(now.getTime(), settings.windowMs);
 	const expiresAt = Math.floor(now.getTime() / 1000) + POW_LIFETIME_SECONDS;
 	const bytes = new Uint8Array(CHALLENGE_LENGTH);
@@ -124,7 +132,8 @@ export function solvePow(challenge: string, difficulty: number): number {
 	for (let nonce = 0; ; nonce++) if (leadingZeroBits(powHash(bytes, nonce)) >= difficulty) return nonce;
 }
 
-export type PowCheck = { ok: true; id: Uint8Array; expiresAt: Date } | { ok: false; code: 'pow_required' | 'pow_invalid' | 'pow_expired' };
+export type PowCheck =
+	{ ok: true; id: Uint8Array; expiresAt: Date } | { ok: false; code: 'pow_required' | 'pow_invalid' | 'pow_expired' };
 
 /**
  * Checks a solution without recording it: format, tag, purpose, expiry and the work. The caller spends it
@@ -148,7 +157,11 @@ export async function verifyPow(db: Db, pow: unknown, purpose: PowPurpose, now =
 
 /** Records a challenge id as used; false when it already was (a replay). */
 export async function spendPow(db: Db, check: { id: Uint8Array; expiresAt: Date }): Promise<boolean> {
-	const rows = await db.insert(powSpent).values({ id: check.id, expiresAt: check.expiresAt }).onConflictDoNothing().returning({ id: powSpent.id });
+	const rows = await db
+		.insert(powSpent)
+		.values({ id: check.id, expiresAt: check.expiresAt })
+		.onConflictDoNothing()
+		.returning({ id: powSpent.id });
 	return rows.length === 1;
 }
 

@@ -17,7 +17,8 @@ describeDb('recipients, the directory API and routing keys', (get) => {
 		world = await buildWorld(get().db);
 	});
 
-	const staffOf = async (organ: string, unit: string, at = NOW) => [...(await computeRecipients(get().db, organ, unit, at)).keys()].sort();
+	const staffOf = async (organ: string, unit: string, at = NOW) =>
+		[...(await computeRecipients(get().db, organ, unit, at)).keys()].sort();
 	const servedStaff = async (qs: string) => {
 		const r = await directoryApi(get().db, new URLSearchParams(qs), NOW);
 		expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -51,14 +52,22 @@ describeDb('recipients, the directory API and routing keys', (get) => {
 	it('routing counts a member as keyed only with a valid, unrevoked entry for that organ', async () => {
 		const { db } = get();
 		const snap = await loadRoutingSnapshot(db, 'u-k1', NOW);
-		const keyed = (organ: string) => (snap.staffByOrgan.get(organ) ?? []).filter((s) => s.hasKey).map((s) => s.id).sort();
+		const keyed = (organ: string) =>
+			(snap.staffByOrgan.get(organ) ?? [])
+				.filter((s) => s.hasKey)
+				.map((s) => s.id)
+				.sort();
 		expect(keyed('o-city')).toEqual([world.alice.id, world.bob.id].sort());
 		expect(keyed('o-prov')).toEqual([world.carol.id]);
 		// dave's has_key column says true, but he has no directory entry: not keyed.
 		expect((snap.staffByOrgan.get('o-k1') ?? []).map((s) => [s.id, s.hasKey])).toEqual([[world.dave, false]]);
 		// So a team member of u-k1 (normally o-k1's) falls back to o-city, which really can decrypt.
 		const r = routeReport(snap, { unitId: 'u-k1', position: 'team_member', kind: 'public_tip', escalate: false });
-		expect(r).toMatchObject({ status: 'routed', organ: { id: 'o-city' }, recipients: [world.alice.id, world.bob.id].sort() });
+		expect(r).toMatchObject({
+			status: 'routed',
+			organ: { id: 'o-city' },
+			recipients: [world.alice.id, world.bob.id].sort()
+		});
 		expect(r.status === 'routed' && r.rules).toContain('fallback_to_ancestor');
 		const api = await routingApi(db, new URLSearchParams('unit=u-k1&position=team_member&kind=public_tip'));
 		expect(api.body).toMatchObject({ organ: { id: 'o-city' }, deliverable: true });
@@ -69,10 +78,19 @@ describeDb('recipients, the directory API and routing keys', (get) => {
 		await db.update(staffUser).set({ disabledAt: null }).where(eq(staffUser.id, world.bob.id));
 
 		// Revoking by public key counts as much as by entry id.
-		const list = signRevocationList({ issuedAt: Math.floor(NOW.getTime() / 1000), entryIds: [], publicKeys: [world.alice.keyPair.publicKey, world.bob.keyPair.publicKey] }, world.root.secretKey);
+		const list = signRevocationList(
+			{
+				issuedAt: Math.floor(NOW.getTime() / 1000),
+				entryIds: [],
+				publicKeys: [world.alice.keyPair.publicKey, world.bob.keyPair.publicKey]
+			},
+			world.root.secretKey
+		);
 		expect((await storeRevocationList(db, list, null)).ok).toBe(true);
 		expect(await staffOf('o-city', 'u-k1')).toEqual([]);
 		const after = await loadRoutingSnapshot(db, 'u-k1', NOW);
-		expect(routeReport(after, { unitId: 'u-k1', position: 'team_member', kind: 'public_tip', escalate: false })).toMatchObject({ organ: { id: 'o-prov' }, recipients: [world.carol.id] });
+		expect(
+			routeReport(after, { unitId: 'u-k1', position: 'team_member', kind: 'public_tip', escalate: false })
+		).toMatchObject({ organ: { id: 'o-prov' }, recipients: [world.carol.id] });
 	});
 });

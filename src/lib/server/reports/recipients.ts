@@ -16,7 +16,12 @@ export interface Recipient {
 }
 
 /** Recipients of a report about `unitId` received by `organId`, by staff id. */
-export async function computeRecipients(db: Db, organId: string, unitId: string, now = new Date()): Promise<Map<string, Recipient>> {
+export async function computeRecipients(
+	db: Db,
+	organId: string,
+	unitId: string,
+	now = new Date()
+): Promise<Map<string, Recipient>> {
 	const [entries, conflicts] = await Promise.all([
 		validEntriesForOrgans(db, [organId], now),
 		db.select({ staffId: staffConflict.staffId }).from(staffConflict).where(eq(staffConflict.unitId, unitId))

@@ -17,7 +17,9 @@ describe('configuration of the reporter’s channel', () => {
 	});
 
 	it('reads valid values', () => {
-		expect(loadConfig({ POW_DIFFICULTY: '0', MAX_FILES: '0', TIMEZONE: 'Europe/Berlin', STATS_MIN_COUNT: '1' })).toMatchObject({
+		expect(
+			loadConfig({ POW_DIFFICULTY: '0', MAX_FILES: '0', TIMEZONE: 'Europe/Berlin', STATS_MIN_COUNT: '1' })
+		).toMatchObject({
 			powDifficulty: 0,
 			maxFiles: 0,
 			timezone: 'Europe/Berlin',

@@ -50,9 +50,30 @@ describeDb('public figures and cleanup', (get) => {
 		]);
 		const r = await statsApi({ db, settings: SETTINGS, address: 'a', now: NOW });
 		expect(r.status).toBe(200);
-		const body = r.body as { minCount: number; months: { month: string; received: number | null; concluded: number | null; byCategory: Record<string, number | null> }[] };
+		const body = r.body as {
+			minCount: number;
+			months: {
+				month: string;
+				received: number | null;
+				concluded: number | null;
+				byCategory: Record<string, number | null>;
+			}[];
+		};
 		expect(body.minCount).toBe(2);
-		expect(body.months.map((m) => m.month)).toEqual(['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']);
+		expect(body.months.map((m) => m.month)).toEqual([
+			'2025-12',
+			'2026-01',
+			'2026-02',
+			'2026-03',
+			'2026-04',
+			'2026-05',
+			'2026-06',
+			'2026-07',
+			'2026-08',
+			'2026-09',
+			'2026-10',
+			'2026-11'
+		]);
 		const nov = body.months[11]!;
 		expect(nov.received).toBe(4);
 		expect(nov.concluded).toBe(2);
@@ -63,7 +84,11 @@ describeDb('public figures and cleanup', (get) => {
 		expect(oct).toMatchObject({ received: null, concluded: null });
 		expect(body.months[0]!.received).toBeNull();
 		const strict = await statsApi({ db, settings: { ...SETTINGS, statsMinCount: 5 }, address: 'a', now: NOW });
-		expect((strict.body as typeof body).months[11]).toMatchObject({ received: null, concluded: null, byCategory: { integrity: null } });
+		expect((strict.body as typeof body).months[11]).toMatchObject({
+			received: null,
+			concluded: null,
+			byCategory: { integrity: null }
+		});
 	});
 
 	it('cleanupExpired deletes expired intakes with their staged files and parts, and expired spent challenges, nothing else', async () => {
@@ -71,7 +96,11 @@ describeDb('public figures and cleanup', (get) => {
 		const past = new Date(NOW.getTime() - 1000);
 		const future = new Date(NOW.getTime() + 3600_000);
 		const [committed] = await db.insert(report).values(row('2026-11-27', 'other')).returning({ id: report.id });
-		const ids = { old: new Uint8Array(16).fill(1), live: new Uint8Array(16).fill(2), oldEmpty: new Uint8Array(16).fill(3) };
+		const ids = {
+			old: new Uint8Array(16).fill(1),
+			live: new Uint8Array(16).fill(2),
+			oldEmpty: new Uint8Array(16).fill(3)
+		};
 		await db.insert(intake).values([
 			{ id: ids.old, reportId: null, expiresAt: past, files: 2 },
 			{ id: ids.live, reportId: null, expiresAt: future, files: 1 },
@@ -86,7 +115,9 @@ describeDb('public figures and cleanup', (get) => {
 				{ intakeId: null, fileNo: 0, bytes: 1058, parts: 1, reportId: committed!.id }
 			])
 			.returning({ id: attachment.id });
-		await db.insert(attachmentPart).values(files.map((f) => ({ attachmentId: f.id, idx: 0, data: new Uint8Array(1058) })));
+		await db
+			.insert(attachmentPart)
+			.values(files.map((f) => ({ attachmentId: f.id, idx: 0, data: new Uint8Array(1058) })));
 		await db.insert(attachmentPart).values({ attachmentId: files[0]!.id, idx: 1, data: new Uint8Array(5) });
 		await db.insert(powSpent).values([
 			{ id: new Uint8Array(16).fill(7), expiresAt: past },
@@ -95,8 +126,15 @@ describeDb('public figures and cleanup', (get) => {
 
 		expect(await cleanupExpired(db, NOW)).toEqual({ intakes: 2, attachments: 2, parts: 3, powSpent: 1 });
 		expect((await db.select({ id: intake.id }).from(intake)).map((r) => r.id[0])).toEqual([2]);
-		expect((await db.select({ id: attachment.id }).from(attachment)).map((r) => r.id).sort()).toEqual([files[2]!.id, files[3]!.id].sort());
-		expect(await db.select({ idx: attachmentPart.idx }).from(attachmentPart).where(eq(attachmentPart.attachmentId, files[3]!.id))).toEqual([{ idx: 0 }]);
+		expect((await db.select({ id: attachment.id }).from(attachment)).map((r) => r.id).sort()).toEqual(
+			[files[2]!.id, files[3]!.id].sort()
+		);
+		expect(
+			await db
+				.select({ idx: attachmentPart.idx })
+				.from(attachmentPart)
+				.where(eq(attachmentPart.attachmentId, files[3]!.id))
+		).toEqual([{ idx: 0 }]);
 		expect((await db.select().from(powSpent)).length).toBe(1);
 		// Nothing left to do.
 		expect(await cleanupExpired(db, NOW)).toEqual({ intakes: 0, attachments: 0, parts: 0, powSpent: 0 });

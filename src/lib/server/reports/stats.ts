@@ -21,7 +21,11 @@ export interface PublicStats {
 	minCount: number;
 }
 
-export async function publicStats(db: Db, settings: { statsMinCount: number; timezone: string }, now = new Date()): Promise<PublicStats> {
+export async function publicStats(
+	db: Db,
+	settings: { statsMinCount: number; timezone: string },
+	now = new Date()
+): Promise<PublicStats> {
 	const today = dateIn(settings.timezone, now);
 	const months = Array.from({ length: 12 }, (_, i) => monthBefore(today, 11 - i));
 	const from = `${months[0]}-01`;
@@ -43,7 +47,9 @@ export async function publicStats(db: Db, settings: { statsMinCount: number; tim
 		minCount: settings.statsMinCount,
 		months: months.map((m) => {
 			const rows = received.filter((r) => r.month === m);
-			const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, shown(Number(rows.find((r) => r.category === c)?.n ?? 0))])) as Record<Category, number | null>;
+			const byCategory = Object.fromEntries(
+				CATEGORIES.map((c) => [c, shown(Number(rows.find((r) => r.category === c)?.n ?? 0))])
+			) as Record<Category, number | null>;
 			return {
 				month: m,
 				received: shown(rows.reduce((a, r) => a + Number(r.n), 0)),

@@ -24,7 +24,13 @@ export interface AttachmentStorage {
 	 * without it gets the same guarantee from a transaction around {@link putPart} (intake.ts).
 	 * Returns false when the intake is not open.
 	 */
-	putPartIfOpen?(intakeId: Uint8Array, now: Date, attachmentId: string, idx: number, data: Uint8Array): Promise<boolean>;
+	putPartIfOpen?(
+		intakeId: Uint8Array,
+		now: Date,
+		attachmentId: string,
+		idx: number,
+		data: Uint8Array
+	): Promise<boolean>;
 }
 
 /** Parts as rows of attachment_part in the app's database. */
@@ -34,13 +40,20 @@ export function databaseStorage(db: Db): AttachmentStorage {
 			await db
 				.insert(attachmentPart)
 				.values({ attachmentId, idx, data })
-				.onConflictDoUpdate({ target: [attachmentPart.attachmentId, attachmentPart.idx], set: { data: sql`excluded.data` } });
+				.onConflictDoUpdate({
+					target: [attachmentPart.attachmentId, attachmentPart.idx],
+					set: { data: sql`excluded.data` }
+				});
 		},
 		async partLengths(attachmentIds) {
 			const out = new Map<string, Map<number, number>>();
 			if (attachmentIds.length === 0) return out;
 			const rows = await db
-				.select({ attachmentId: attachmentPart.attachmentId, idx: attachmentPart.idx, length: sql<number>`octet_length(${attachmentPart.data})::int` })
+				.select({
+					attachmentId: attachmentPart.attachmentId,
+					idx: attachmentPart.idx,
+					length: sql<number>`octet_length(${attachmentPart.data})::int`
+				})
 				.from(attachmentPart)
 				.where(inArray(attachmentPart.attachmentId, [...attachmentIds]));
 			for (const r of rows) {
@@ -74,9 +87,11 @@ export function databaseStorage(db: Db): AttachmentStorage {
 		},
 		async deleteFiles(attachmentIds) {
 			if (attachmentIds.length === 0) return 0;
-			const rows = await db.delete(attachmentPart).where(inArray(attachmentPart.attachmentId, [...attachmentIds])).returning({ idx: attachmentPart.idx });
+			const rows = await db
+				.delete(attachmentPart)
+				.where(inArray(attachmentPart.attachmentId, [...attachmentIds]))
+				.returning({ idx: attachmentPart.idx });
 			return rows.length;
 		}
 	};
 }
-

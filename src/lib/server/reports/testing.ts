@@ -77,11 +77,30 @@ const s = (d: Date) => Math.floor(d.getTime() / 1000);
 export async function buildWorld(db: Db): Promise<World> {
 	const users = await db
 		.insert(staffUser)
-		.values(['alice', 'bob', 'carol', 'dave'].map((u) => ({ username: u, displayName: u, authSalt: new Uint8Array(16), authParams: { m: 64, t: 1, p: 1 }, authHash: '!' })))
+		.values(
+			['alice', 'bob', 'carol', 'dave'].map((u) => ({
+				username: u,
+				displayName: u,
+				authSalt: new Uint8Array(16),
+				authParams: { m: 64, t: 1, p: 1 },
+				authHash: '!'
+			}))
+		)
 		.returning({ id: staffUser.id });
 	const [aliceId, bobId, carolId, daveId] = users.map((u) => u.id) as [string, string, string, string];
-	const unit = (id: string, parentId: string | null, name: string, level: 'province' | 'city' | 'county', regionPath: string) => ({ id, parentId, name, level, regionPath });
-	const organ = (id: string, name: string, level: 'central' | 'province' | 'city' | 'county', parentOrganId: string | null) => ({
+	const unit = (
+		id: string,
+		parentId: string | null,
+		name: string,
+		level: 'province' | 'city' | 'county',
+		regionPath: string
+	) => ({ id, parentId, name, level, regionPath });
+	const organ = (
+		id: string,
+		name: string,
+		level: 'central' | 'province' | 'city' | 'county',
+		parentOrganId: string | null
+	) => ({
 		id,
 		name,
 		kind: 'commission' as const,
@@ -124,14 +143,33 @@ export async function buildWorld(db: Db): Promise<World> {
 		{ demo: false }
 	);
 	const root = generateRootKey();
-	const created = await createRootKey(db, { publicKey: root.publicKey, passwordWrapped: await passwordWrapKey(root.seed, 'root pw', TEST_ONLY_CHEAP_KDF), createdBy: null }, { allowWeakKdf: true });
+	const created = await createRootKey(
+		db,
+		{
+			publicKey: root.publicKey,
+			passwordWrapped: await passwordWrapKey(root.seed, 'root pw', TEST_ONLY_CHEAP_KDF),
+			createdBy: null
+		},
+		{ allowWeakKdf: true }
+	);
 	if (!created.ok) throw new Error(created.reason);
 	const keyed = async (id: string, organId: string, role: string): Promise<Staff> => {
 		const keys = await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF);
 		const enrolled = await enrolStaffKey(db, id, keys.bundle, { allowWeakKdf: true });
 		if (!enrolled.ok) throw new Error(enrolled.reason);
 		const entryId = newEntryId();
-		const signed = signDirectoryEntry({ entryId, staffId: id, organId, role, publicKey: keys.keyPair.publicKey, notBefore: s(NOW) - 86_400, notAfter: s(NOW) + 86_400 * 365 }, root.secretKey);
+		const signed = signDirectoryEntry(
+			{
+				entryId,
+				staffId: id,
+				organId,
+				role,
+				publicKey: keys.keyPair.publicKey,
+				notBefore: s(NOW) - 86_400,
+				notAfter: s(NOW) + 86_400 * 365
+			},
+			root.secretKey
+		);
 		const stored = await storeDirectoryEntry(db, signed, NOW);
 		if (!stored.ok) throw new Error(stored.reason);
 		return { id, keyPair: keys.keyPair, entryId };
@@ -140,7 +178,15 @@ export async function buildWorld(db: Db): Promise<World> {
 	const bob = await keyed(bobId, 'o-city', 'inspector');
 	const carol = await keyed(carolId, 'o-prov', 'head');
 	const limits = newLimits();
-	return { root, alice, bob, carol, dave: daveId, limits, ctx: (over = {}) => ({ db, settings: SETTINGS, address: 'addr:192.0.2.1', now: NOW, limits, ...over }) };
+	return {
+		root,
+		alice,
+		bob,
+		carol,
+		dave: daveId,
+		limits,
+		ctx: (over = {}) => ({ db, settings: SETTINGS, address: 'addr:192.0.2.1', now: NOW, limits, ...over })
+	};
 }
 
 /** A JSON request. */
@@ -154,11 +200,19 @@ export function jsonRequest(path: string, body: unknown, headers: Record<string,
 
 /** A PUT of raw bytes. */
 export function partRequest(data: Uint8Array, headers: Record<string, string> = {}): Request {
-	return new Request('http://localhost/part', { method: 'PUT', headers: { 'content-type': 'application/octet-stream', ...headers }, body: data.slice() });
+	return new Request('http://localhost/part', {
+		method: 'PUT',
+		headers: { 'content-type': 'application/octet-stream', ...headers },
+		body: data.slice()
+	});
 }
 
 /** A solved challenge for `purpose`, issued through the API. */
-export async function solved(ctx: Ctx, purpose: 'intake' | 'receipt', powApi: (c: Ctx, r: Request) => Promise<{ status: number; body: unknown }>): Promise<{ challenge: string; nonce: number }> {
+export async function solved(
+	ctx: Ctx,
+	purpose: 'intake' | 'receipt',
+	powApi: (c: Ctx, r: Request) => Promise<{ status: number; body: unknown }>
+): Promise<{ challenge: string; nonce: number }> {
 	const r = await powApi(ctx, jsonRequest('/api/v1/pow', { purpose }));
 	const c = r.body as { challenge: string; difficulty: number };
 	return { challenge: c.challenge, nonce: solvePow(c.challenge, c.difficulty) };
@@ -197,8 +251,13 @@ export function draft(opts: {
 	text?: string;
 }): Draft {
 	const reportKey = generateReportKey();
-	const content = encryptContent(reportKey, utf8(JSON.stringify({ v: 1, description: opts.text ?? 'canary-7f3a 清风' })));
-	const files = (opts.files ?? []).map((data, i) => encryptAttachment(reportKey, data, { name: `evidence-${i}.bin`, type: 'application/octet-stream' }));
+	const content = encryptContent(
+		reportKey,
+		utf8(JSON.stringify({ v: 1, description: opts.text ?? 'canary-7f3a 清风' }))
+	);
+	const files = (opts.files ?? []).map((data, i) =>
+		encryptAttachment(reportKey, data, { name: `evidence-${i}.bin`, type: 'application/octet-stream' })
+	);
 	const locator = generateLocator();
 	const wrappedKey = opts.receipt.wrappedFor(reportKey);
 	return {
@@ -208,11 +267,26 @@ export function draft(opts: {
 		body: (intake, over = {}) => ({
 			v: 1,
 			intake,
-			routing: { unit: opts.unit ?? 'u-k1', position: opts.position ?? 'top_leader', kind: 'public_tip', category: opts.category ?? 'integrity', escalate: false, realName: opts.realName ?? false },
+			routing: {
+				unit: opts.unit ?? 'u-k1',
+				position: opts.position ?? 'top_leader',
+				kind: 'public_tip',
+				category: opts.category ?? 'integrity',
+				escalate: false,
+				realName: opts.realName ?? false
+			},
 			organ: 'o-city',
 			content: encodeBase64(content),
-			wraps: opts.recipients.map((r) => ({ entryId: encodeBase64(r.entryId), sealed: encodeBase64(sealKey(reportKey, r.publicKey)) })),
-			receipt: { locator, kdfSpec: encodeBase64(opts.receipt.kdfSpec), authHash: encodeBase64(opts.receipt.authHash), wrappedKey: encodeBase64(wrappedKey) },
+			wraps: opts.recipients.map((r) => ({
+				entryId: encodeBase64(r.entryId),
+				sealed: encodeBase64(sealKey(reportKey, r.publicKey))
+			})),
+			receipt: {
+				locator,
+				kdfSpec: encodeBase64(opts.receipt.kdfSpec),
+				authHash: encodeBase64(opts.receipt.authHash),
+				wrappedKey: encodeBase64(wrappedKey)
+			},
 			...over
 		})
 	};
@@ -235,13 +309,22 @@ export async function counts(db: Db): Promise<Record<string, number>> {
 
 /** Opens an intake (with a solved challenge, or with a follow-up token) and uploads every part of `files`. */
 export async function uploadAll(ctx: Ctx, files: Uint8Array[], token?: string): Promise<string> {
-	const body = token ? { files: files.map((f) => ({ bytes: f.length })) } : { pow: await solved(ctx, 'intake', powApi), files: files.map((f) => ({ bytes: f.length })) };
-	const r = await intakeApi(ctx, jsonRequest('/api/v1/intake', body, token ? { authorization: `Bearer ${token}` } : {}));
+	const body = token
+		? { files: files.map((f) => ({ bytes: f.length })) }
+		: { pow: await solved(ctx, 'intake', powApi), files: files.map((f) => ({ bytes: f.length })) };
+	const r = await intakeApi(
+		ctx,
+		jsonRequest('/api/v1/intake', body, token ? { authorization: `Bearer ${token}` } : {})
+	);
 	if (r.status !== 201) throw new Error(`intake: ${JSON.stringify(r.body)}`);
 	const id = (r.body as { intake: string }).intake;
 	for (const [n, f] of files.entries()) {
 		for (let i = 0; i * PART_SIZE < f.length; i++) {
-			const p = await partApi(ctx, partRequest(f.subarray(i * PART_SIZE, (i + 1) * PART_SIZE)), { intake: id, n: String(n), i: String(i) });
+			const p = await partApi(ctx, partRequest(f.subarray(i * PART_SIZE, (i + 1) * PART_SIZE)), {
+				intake: id,
+				n: String(n),
+				i: String(i)
+			});
 			if (p.status !== 204) throw new Error(`part: ${JSON.stringify(p.body)}`);
 		}
 	}

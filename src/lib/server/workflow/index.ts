@@ -9,7 +9,16 @@
 import { addWorkingDays, isDateString, MAX_SPAN_DAYS, type WorkingDayCalendar } from '../calendar/index';
 import type { StaffRole } from '../org/types';
 import { checkOutcome, type Outcome, type OutcomeRule } from './outcomes';
-import { ACTION_LABELS, edgeFor, EDGES, rolesFor, type ActionCode, type Edge, type OnceFlag, type Requirement } from './transitions';
+import {
+	ACTION_LABELS,
+	edgeFor,
+	EDGES,
+	rolesFor,
+	type ActionCode,
+	type Edge,
+	type OnceFlag,
+	type Requirement
+} from './transitions';
 import {
 	DEADLINE_CODES,
 	DEADLINE_INFO,
@@ -115,12 +124,18 @@ export type TransitionResult =
 
 const nonEmpty = (s: unknown): s is string => typeof s === 'string' && s.trim().length > 0;
 
-const NO_FLAGS: CaseFlags = { acceptanceNotified: false, feedbackGiven: false, nameCleared: false, falseAccusationReferred: false };
+const NO_FLAGS: CaseFlags = {
+	acceptanceNotified: false,
+	feedbackGiven: false,
+	nameCleared: false,
+	falseAccusationReferred: false
+};
 
 /** A report just received by `organId` (routing chose it). */
 export function newCase(init: { organId: string; realName: boolean; receivedOn: string }): CaseState {
 	if (!nonEmpty(init.organId)) throw new TypeError('organId is required');
-	if (!isDateString(init.receivedOn)) throw new RangeError(`receivedOn is not a date: ${JSON.stringify(init.receivedOn)}`);
+	if (!isDateString(init.receivedOn))
+		throw new RangeError(`receivedOn is not a date: ${JSON.stringify(init.receivedOn)}`);
 	return {
 		state: 'received',
 		organId: init.organId,
@@ -159,7 +174,11 @@ function requires(edge: Edge, r: Requirement): boolean {
 /** Refusal from the case and the actor alone (no inputs): shared by allowedTransitions and applyTransition. */
 function guardRefusal(cs: CaseState | null, edge: Edge, actor: Actor): RefusalReason | null {
 	if (!cs) return null;
-	const needsPending = requires(edge, 'second_person') || requires(edge, 'requester') || edge.row.to === 'return' || edge.row.effect?.startsWith('approve_');
+	const needsPending =
+		requires(edge, 'second_person') ||
+		requires(edge, 'requester') ||
+		edge.row.to === 'return' ||
+		edge.row.effect?.startsWith('approve_');
 	if (needsPending && !cs.pending) return 'bad_case_state';
 	if (requires(edge, 'second_person') && cs.pending?.requestedBy === actor.id) return 'self_approval';
 	if (requires(edge, 'requester') && cs.pending?.requestedBy !== actor.id) return 'not_requester';
@@ -188,7 +207,10 @@ export interface AllowedTransition {
  * What `ctx.actor` may do now. Given only a state, answers by state and role; given the case, also by the
  * case's conditions (pending requester, real name, things done once). Inputs are not checked: they are listed.
  */
-export function allowedTransitions(stateOrCase: WorkflowState | CaseState, ctx: { readonly actor: Actor }): AllowedTransition[] {
+export function allowedTransitions(
+	stateOrCase: WorkflowState | CaseState,
+	ctx: { readonly actor: Actor }
+): AllowedTransition[] {
 	const cs = typeof stateOrCase === 'string' ? null : stateOrCase;
 	const state = cs ? cs.state : (stateOrCase as WorkflowState);
 	if (!isWorkflowState(state)) return [];
@@ -197,12 +219,15 @@ export function allowedTransitions(stateOrCase: WorkflowState | CaseState, ctx: 
 		if (edge.from !== state) continue;
 		if (roleRefusal(edge.action, ctx.actor.role)) continue;
 		if (guardRefusal(cs, edge, ctx.actor)) continue;
-		const to = edge.row.to === 'same' ? state : edge.row.to === 'return' ? (cs?.pending?.returnTo ?? null) : edge.row.to;
+		const to =
+			edge.row.to === 'same' ? state : edge.row.to === 'return' ? (cs?.pending?.returnTo ?? null) : edge.row.to;
 		out.push({
 			action: edge.action,
 			label: ACTION_LABELS[edge.action],
 			to,
-			inputs: edge.row.requires.filter((r): r is 'note' | 'outcome' | 'target' => r === 'note' || r === 'outcome' || r === 'target'),
+			inputs: edge.row.requires.filter(
+				(r): r is 'note' | 'outcome' | 'target' => r === 'note' || r === 'outcome' || r === 'target'
+			),
 			outcome: edge.row.outcome ?? null,
 			needsApproval: edge.row.needsApproval === true
 		});
@@ -214,7 +239,11 @@ export function allowedTransitions(stateOrCase: WorkflowState | CaseState, ctx: 
  * Applies `action` to the case, or says why not (the first failing check, in the order of docs/workflow.md).
  * Never throws for bad input from a request; only a bad deadline configuration (`ctx.deadlineDays`) throws.
  */
-export function applyTransition(cs: CaseState, actionCode: ActionCode | (string & {}), ctx: TransitionContext): TransitionResult {
+export function applyTransition(
+	cs: CaseState,
+	actionCode: ActionCode | (string & {}),
+	ctx: TransitionContext
+): TransitionResult {
 	if (!Object.prototype.hasOwnProperty.call(ACTION_LABELS, actionCode)) return { ok: false, reason: 'unknown_action' };
 	const action = actionCode as ActionCode;
 	if (!isWorkflowState(cs.state)) return { ok: false, reason: 'unknown_state' };
@@ -255,12 +284,26 @@ export function applyTransition(cs: CaseState, actionCode: ActionCode | (string 
 		case 'open_request':
 			next = {
 				...next,
-				pending: { action, requestedBy: ctx.actor.id, requestedOn: ctx.today, returnTo: cs.state, noteId: noteId as string, target, outcome }
+				pending: {
+					action,
+					requestedBy: ctx.actor.id,
+					requestedOn: ctx.today,
+					returnTo: cs.state,
+					noteId: noteId as string,
+					target,
+					outcome
+				}
 			};
 			break;
 		case 'approve_move_organ':
 			// The receiving organ now holds the report; its own receipt day counts for its deadlines.
-			next = { ...next, pending: null, organId: (pending as PendingRequest).target as string, organReceivedOn: ctx.today, flags: { ...cs.flags, acceptanceNotified: false } };
+			next = {
+				...next,
+				pending: null,
+				organId: (pending as PendingRequest).target as string,
+				organReceivedOn: ctx.today,
+				flags: { ...cs.flags, acceptanceNotified: false }
+			};
 			break;
 		case 'approve_refer_out':
 			next = { ...next, pending: null, referredTo: (pending as PendingRequest).target };
@@ -283,7 +326,9 @@ export function applyTransition(cs: CaseState, actionCode: ActionCode | (string 
 
 	// Deadlines: end those listed (and any that is started again), then start the listed ones.
 	const days = deadlineDays(ctx.deadlineDays);
-	const toStart = row.starts.filter((code) => days[code] !== null && (!DEADLINE_INFO[code].realNameOnly || cs.realName));
+	const toStart = row.starts.filter(
+		(code) => days[code] !== null && (!DEADLINE_INFO[code].realNameOnly || cs.realName)
+	);
 	const endSet = new Set<DeadlineCode>([...row.ends, ...toStart]);
 	const deadlinesEnded = cs.deadlines.filter((d) => endSet.has(d.code));
 	const deadlinesStarted = toStart.map((code): OpenDeadline => {
@@ -305,7 +350,9 @@ export function applyTransition(cs: CaseState, actionCode: ActionCode | (string 
 			actorId: ctx.actor.id,
 			on: ctx.today,
 			noteId,
-			target: target ?? (row.effect === 'approve_move_organ' || row.effect === 'approve_refer_out' ? (pending?.target ?? null) : null),
+			target:
+				target ??
+				(row.effect === 'approve_move_organ' || row.effect === 'approve_refer_out' ? (pending?.target ?? null) : null),
 			outcome: outcome ?? (row.effect === 'approve_close' ? (pending?.outcome ?? null) : null)
 		}
 	};

@@ -5,7 +5,10 @@
 import type { Label } from './vocabulary';
 
 export const FOUR_FORMS = {
-	form1: { zh: '第一种形态：批评和自我批评、约谈函询、诫勉', en: 'Form 1: criticism, reminder talks, inquiries, admonishment' },
+	form1: {
+		zh: '第一种形态：批评和自我批评、约谈函询、诫勉',
+		en: 'Form 1: criticism, reminder talks, inquiries, admonishment'
+	},
 	form2: { zh: '第二种形态：党纪轻处分、组织调整', en: 'Form 2: light party sanctions, organizational adjustment' },
 	form3: { zh: '第三种形态：党纪重处分、重大职务调整', en: 'Form 3: heavy party sanctions, major demotion' },
 	form4: { zh: '第四种形态：严重违纪涉嫌违法立案审查', en: 'Form 4: serious violations, suspected crime, investigated' }
@@ -88,7 +91,8 @@ export type Outcome =
  */
 export type OutcomeRule = 'close' | 'first_form' | 'final';
 
-const has = (table: object, key: unknown): boolean => typeof key === 'string' && Object.prototype.hasOwnProperty.call(table, key);
+const has = (table: object, key: unknown): boolean =>
+	typeof key === 'string' && Object.prototype.hasOwnProperty.call(table, key);
 
 function onlyKeys(o: Record<string, unknown>, allowed: readonly string[]): boolean {
 	return Object.keys(o).every((k) => allowed.includes(k));
@@ -102,9 +106,13 @@ export function isOutcome(value: unknown): value is Outcome {
 		case 'closed':
 			return onlyKeys(o, ['kind']);
 		case 'cleared':
-			return onlyKeys(o, ['kind', 'falseAccusationReferral']) && (o.falseAccusationReferral === undefined || typeof o.falseAccusationReferral === 'boolean');
+			return (
+				onlyKeys(o, ['kind', 'falseAccusationReferral']) &&
+				(o.falseAccusationReferral === undefined || typeof o.falseAccusationReferral === 'boolean')
+			);
 		case 'handled': {
-			if (!onlyKeys(o, ['kind', 'form', 'measure', 'party', 'government', 'organizational', 'procuratorate'])) return false;
+			if (!onlyKeys(o, ['kind', 'form', 'measure', 'party', 'government', 'organizational', 'procuratorate']))
+				return false;
 			if (!has(FOUR_FORMS, o.form)) return false;
 			if (o.measure !== undefined && !has(FIRST_FORM_MEASURES, o.measure)) return false;
 			if (o.party !== undefined && !has(PARTY_SANCTIONS, o.party)) return false;
@@ -116,7 +124,11 @@ export function isOutcome(value: unknown): value is Outcome {
 				if (!list.every((x) => has(ORGANIZATIONAL_HANDLING, x))) return false;
 				if (new Set(list).size !== list.length) return false;
 			}
-			const sanctioned = o.party !== undefined || o.government !== undefined || o.organizational !== undefined || o.procuratorate === true;
+			const sanctioned =
+				o.party !== undefined ||
+				o.government !== undefined ||
+				o.organizational !== undefined ||
+				o.procuratorate === true;
 			if (o.form === 'form1') return !sanctioned; // the first form carries no sanction
 			return sanctioned && o.measure === undefined; // forms 2–4 carry at least one sanction or referral
 		}

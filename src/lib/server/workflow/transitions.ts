@@ -81,7 +81,10 @@ export const ACTION_LABELS = {
 	resume: { zh: '重新研判', en: 'Take up again' },
 	request_close: { zh: '申请予以了结', en: 'Ask to close' },
 	file_case: { zh: '立案审查调查', en: 'File a case (review and investigation)' },
-	apply_first_form: { zh: '第一种形态处理（提醒、批评、诫勉）', en: 'First-form measure (remind, criticise, admonish)' },
+	apply_first_form: {
+		zh: '第一种形态处理（提醒、批评、诫勉）',
+		en: 'First-form measure (remind, criticise, admonish)'
+	},
 	send_to_review: { zh: '移送审理', en: 'Send to case hearing' },
 	return_to_investigation: { zh: '退回补充调查', en: 'Return for further investigation' },
 	conclude: { zh: '审结', en: 'Conclude with an outcome' },
@@ -127,55 +130,366 @@ const AFTER_ACCEPTANCE_DECISION: readonly WorkflowState[] = [
 
 export const TRANSITIONS: readonly TransitionRow[] = [
 	// ── Intake (信访举报部门): registration and the intake outcomes (Art. 14–16) ──
-	{ from: ['received'], action: 'register', to: 'registered', roles: H, requires: [], starts: ['acceptance_notice'], ends: [] },
-	{ from: ['registered'], action: 'accept', to: 'accepted', roles: H, requires: [], starts: [], ends: ['intake_after_transfer'] },
-	{ from: ['registered'], action: 'request_report_up', to: 'up_requested', roles: H, requires: ['note', 'target'], effect: 'open_request', needsApproval: true, starts: ['forward_up'], ends: [] },
-	{ from: ['registered'], action: 'request_transfer_down', to: 'down_requested', roles: H, requires: ['note', 'target'], effect: 'open_request', needsApproval: true, starts: [], ends: [] },
-	{ from: ['registered'], action: 'request_transfer_out', to: 'out_requested', roles: H, requires: ['note', 'target'], effect: 'open_request', needsApproval: true, starts: [], ends: [] },
-	{ from: ['registered'], action: 'mark_duplicate', to: 'duplicate', roles: H, requires: ['note'], starts: [], ends: ['intake_after_transfer', 'acceptance_notice'] },
-	{ from: ['registered'], action: 'return_no_substance', to: 'no_substance', roles: H, requires: ['note'], starts: [], ends: ['intake_after_transfer'] },
+	{
+		from: ['received'],
+		action: 'register',
+		to: 'registered',
+		roles: H,
+		requires: [],
+		starts: ['acceptance_notice'],
+		ends: []
+	},
+	{
+		from: ['registered'],
+		action: 'accept',
+		to: 'accepted',
+		roles: H,
+		requires: [],
+		starts: [],
+		ends: ['intake_after_transfer']
+	},
+	{
+		from: ['registered'],
+		action: 'request_report_up',
+		to: 'up_requested',
+		roles: H,
+		requires: ['note', 'target'],
+		effect: 'open_request',
+		needsApproval: true,
+		starts: ['forward_up'],
+		ends: []
+	},
+	{
+		from: ['registered'],
+		action: 'request_transfer_down',
+		to: 'down_requested',
+		roles: H,
+		requires: ['note', 'target'],
+		effect: 'open_request',
+		needsApproval: true,
+		starts: [],
+		ends: []
+	},
+	{
+		from: ['registered'],
+		action: 'request_transfer_out',
+		to: 'out_requested',
+		roles: H,
+		requires: ['note', 'target'],
+		effect: 'open_request',
+		needsApproval: true,
+		starts: [],
+		ends: []
+	},
+	{
+		from: ['registered'],
+		action: 'mark_duplicate',
+		to: 'duplicate',
+		roles: H,
+		requires: ['note'],
+		starts: [],
+		ends: ['intake_after_transfer', 'acceptance_notice']
+	},
+	{
+		from: ['registered'],
+		action: 'return_no_substance',
+		to: 'no_substance',
+		roles: H,
+		requires: ['note'],
+		starts: [],
+		ends: ['intake_after_transfer']
+	},
 
 	// ── Second-person approval of sending elsewhere (organ head, not the requester) ──
-	{ from: ['up_requested'], action: 'approve', to: 'reported_up', roles: HEAD, requires: ['second_person'], effect: 'approve_move_organ', starts: [], ends: ['forward_up', 'intake_after_transfer', 'acceptance_notice'] },
-	{ from: ['down_requested'], action: 'approve', to: 'transferred_down', roles: HEAD, requires: ['second_person'], effect: 'approve_move_organ', starts: ['intake_after_transfer'], ends: ['intake_after_transfer', 'acceptance_notice'] },
-	{ from: ['out_requested'], action: 'approve', to: 'transferred_out', roles: HEAD, requires: ['second_person'], effect: 'approve_refer_out', starts: [], ends: ['intake_after_transfer', 'acceptance_notice'] },
-	{ from: ['up_requested'], action: 'reject', to: 'registered', roles: HEAD, requires: ['second_person', 'note'], effect: 'drop_request', starts: [], ends: ['forward_up'] },
-	{ from: ['down_requested', 'out_requested'], action: 'reject', to: 'registered', roles: HEAD, requires: ['second_person', 'note'], effect: 'drop_request', starts: [], ends: [] },
-	{ from: ['up_requested'], action: 'withdraw', to: 'registered', roles: H, requires: ['requester'], effect: 'drop_request', starts: [], ends: ['forward_up'] },
-	{ from: ['down_requested', 'out_requested'], action: 'withdraw', to: 'registered', roles: H, requires: ['requester'], effect: 'drop_request', starts: [], ends: [] },
+	{
+		from: ['up_requested'],
+		action: 'approve',
+		to: 'reported_up',
+		roles: HEAD,
+		requires: ['second_person'],
+		effect: 'approve_move_organ',
+		starts: [],
+		ends: ['forward_up', 'intake_after_transfer', 'acceptance_notice']
+	},
+	{
+		from: ['down_requested'],
+		action: 'approve',
+		to: 'transferred_down',
+		roles: HEAD,
+		requires: ['second_person'],
+		effect: 'approve_move_organ',
+		starts: ['intake_after_transfer'],
+		ends: ['intake_after_transfer', 'acceptance_notice']
+	},
+	{
+		from: ['out_requested'],
+		action: 'approve',
+		to: 'transferred_out',
+		roles: HEAD,
+		requires: ['second_person'],
+		effect: 'approve_refer_out',
+		starts: [],
+		ends: ['intake_after_transfer', 'acceptance_notice']
+	},
+	{
+		from: ['up_requested'],
+		action: 'reject',
+		to: 'registered',
+		roles: HEAD,
+		requires: ['second_person', 'note'],
+		effect: 'drop_request',
+		starts: [],
+		ends: ['forward_up']
+	},
+	{
+		from: ['down_requested', 'out_requested'],
+		action: 'reject',
+		to: 'registered',
+		roles: HEAD,
+		requires: ['second_person', 'note'],
+		effect: 'drop_request',
+		starts: [],
+		ends: []
+	},
+	{
+		from: ['up_requested'],
+		action: 'withdraw',
+		to: 'registered',
+		roles: H,
+		requires: ['requester'],
+		effect: 'drop_request',
+		starts: [],
+		ends: ['forward_up']
+	},
+	{
+		from: ['down_requested', 'out_requested'],
+		action: 'withdraw',
+		to: 'registered',
+		roles: H,
+		requires: ['requester'],
+		effect: 'drop_request',
+		starts: [],
+		ends: []
+	},
 
 	// ── The receiving organ registers a report sent up or down (Art. 16: accept or pass on within 5 working days) ──
-	{ from: ['reported_up', 'transferred_down'], action: 'register_transfer', to: 'registered', roles: H, requires: [], starts: ['acceptance_notice'], ends: [] },
+	{
+		from: ['reported_up', 'transferred_down'],
+		action: 'register_transfer',
+		to: 'registered',
+		roles: H,
+		requires: [],
+		starts: ['acceptance_notice'],
+		ends: []
+	},
 
 	// ── Dispatch and the four dispositions (Art. 17), or investigation ──
 	{ from: ['accepted'], action: 'dispatch', to: 'dispatched', roles: H, requires: [], starts: [], ends: [] },
-	{ from: ['dispatched', 'inquiry_replied'], action: 'start_inquiry', to: 'inquiry', roles: H, requires: ['note'], starts: ['inquiry_reply'], ends: [] },
-	{ from: ['inquiry'], action: 'record_inquiry_reply', to: 'inquiry_replied', roles: H, requires: ['note'], starts: [], ends: ['inquiry_reply'] },
-	{ from: ['dispatched', 'inquiry_replied'], action: 'start_verification', to: 'verification', roles: H, requires: ['note'], starts: ['verification'], ends: [] },
-	{ from: ['verification'], action: 'report_verification', to: 'verification_reported', roles: H, requires: ['note'], starts: [], ends: ['verification'] },
-	{ from: ['dispatched', 'verification_reported'], action: 'hold', to: 'hold_pending', roles: H, requires: ['note'], starts: [], ends: [] },
+	{
+		from: ['dispatched', 'inquiry_replied'],
+		action: 'start_inquiry',
+		to: 'inquiry',
+		roles: H,
+		requires: ['note'],
+		starts: ['inquiry_reply'],
+		ends: []
+	},
+	{
+		from: ['inquiry'],
+		action: 'record_inquiry_reply',
+		to: 'inquiry_replied',
+		roles: H,
+		requires: ['note'],
+		starts: [],
+		ends: ['inquiry_reply']
+	},
+	{
+		from: ['dispatched', 'inquiry_replied'],
+		action: 'start_verification',
+		to: 'verification',
+		roles: H,
+		requires: ['note'],
+		starts: ['verification'],
+		ends: []
+	},
+	{
+		from: ['verification'],
+		action: 'report_verification',
+		to: 'verification_reported',
+		roles: H,
+		requires: ['note'],
+		starts: [],
+		ends: ['verification']
+	},
+	{
+		from: ['dispatched', 'verification_reported'],
+		action: 'hold',
+		to: 'hold_pending',
+		roles: H,
+		requires: ['note'],
+		starts: [],
+		ends: []
+	},
 	{ from: ['hold_pending'], action: 'resume', to: 'dispatched', roles: H, requires: ['note'], starts: [], ends: [] },
-	{ from: ['dispatched', 'inquiry_replied', 'verification_reported', 'hold_pending'], action: 'request_close', to: 'close_requested', roles: H, requires: ['note', 'outcome'], outcome: 'close', effect: 'open_request', needsApproval: true, starts: [], ends: [] },
-	{ from: ['dispatched', 'verification_reported'], action: 'file_case', to: 'investigation', roles: H, requires: ['note'], starts: [], ends: [] },
-	{ from: ['inquiry_replied', 'verification_reported'], action: 'apply_first_form', to: 'concluded', roles: H, requires: ['note', 'outcome'], outcome: 'first_form', effect: 'set_outcome', starts: ['result_feedback'], ends: [] },
+	{
+		from: ['dispatched', 'inquiry_replied', 'verification_reported', 'hold_pending'],
+		action: 'request_close',
+		to: 'close_requested',
+		roles: H,
+		requires: ['note', 'outcome'],
+		outcome: 'close',
+		effect: 'open_request',
+		needsApproval: true,
+		starts: [],
+		ends: []
+	},
+	{
+		from: ['dispatched', 'verification_reported'],
+		action: 'file_case',
+		to: 'investigation',
+		roles: H,
+		requires: ['note'],
+		starts: [],
+		ends: []
+	},
+	{
+		from: ['inquiry_replied', 'verification_reported'],
+		action: 'apply_first_form',
+		to: 'concluded',
+		roles: H,
+		requires: ['note', 'outcome'],
+		outcome: 'first_form',
+		effect: 'set_outcome',
+		starts: ['result_feedback'],
+		ends: []
+	},
 
 	// ── Second-person approval of closing (予以了结 / 了结澄清) ──
-	{ from: ['close_requested'], action: 'approve', to: 'concluded', roles: HEAD, requires: ['second_person'], effect: 'approve_close', starts: ['result_feedback'], ends: [] },
-	{ from: ['close_requested'], action: 'reject', to: 'return', roles: HEAD, requires: ['second_person', 'note'], effect: 'drop_request', starts: [], ends: [] },
-	{ from: ['close_requested'], action: 'withdraw', to: 'return', roles: H, requires: ['requester'], effect: 'drop_request', starts: [], ends: [] },
+	{
+		from: ['close_requested'],
+		action: 'approve',
+		to: 'concluded',
+		roles: HEAD,
+		requires: ['second_person'],
+		effect: 'approve_close',
+		starts: ['result_feedback'],
+		ends: []
+	},
+	{
+		from: ['close_requested'],
+		action: 'reject',
+		to: 'return',
+		roles: HEAD,
+		requires: ['second_person', 'note'],
+		effect: 'drop_request',
+		starts: [],
+		ends: []
+	},
+	{
+		from: ['close_requested'],
+		action: 'withdraw',
+		to: 'return',
+		roles: H,
+		requires: ['requester'],
+		effect: 'drop_request',
+		starts: [],
+		ends: []
+	},
 
 	// ── Investigation, case hearing, conclusion ──
-	{ from: ['investigation'], action: 'send_to_review', to: 'review', roles: H, requires: ['note'], starts: [], ends: [] },
-	{ from: ['review'], action: 'return_to_investigation', to: 'investigation', roles: H, requires: ['note'], starts: [], ends: [] },
-	{ from: ['review'], action: 'conclude', to: 'concluded', roles: H, requires: ['note', 'outcome'], outcome: 'final', effect: 'set_outcome', starts: ['result_feedback'], ends: [] },
+	{
+		from: ['investigation'],
+		action: 'send_to_review',
+		to: 'review',
+		roles: H,
+		requires: ['note'],
+		starts: [],
+		ends: []
+	},
+	{
+		from: ['review'],
+		action: 'return_to_investigation',
+		to: 'investigation',
+		roles: H,
+		requires: ['note'],
+		starts: [],
+		ends: []
+	},
+	{
+		from: ['review'],
+		action: 'conclude',
+		to: 'concluded',
+		roles: H,
+		requires: ['note', 'outcome'],
+		outcome: 'final',
+		effect: 'set_outcome',
+		starts: ['result_feedback'],
+		ends: []
+	},
 
 	// ── Real-name reporters, objections, clearing names, false accusations ──
-	{ from: AFTER_ACCEPTANCE_DECISION, action: 'notify_acceptance', to: 'same', roles: H, requires: ['real_name'], once: 'acceptanceNotified', effect: 'set_flag', starts: [], ends: ['acceptance_notice'] },
-	{ from: ['concluded', 'objection_pending'], action: 'give_feedback', to: 'same', roles: H, requires: ['note'], once: 'feedbackGiven', effect: 'set_flag', starts: [], ends: ['result_feedback'] },
-	{ from: ['concluded'], action: 'record_objection', to: 'objection_pending', roles: H, requires: ['note'], starts: ['objection_answer'], ends: [] },
-	{ from: ['objection_pending'], action: 'answer_objection', to: 'concluded', roles: H, requires: ['note'], starts: [], ends: ['objection_answer'] },
-	{ from: ['concluded'], action: 'clear_name', to: 'same', roles: H, requires: ['note'], once: 'nameCleared', effect: 'set_flag', starts: [], ends: [] },
-	{ from: ['concluded'], action: 'refer_false_accusation', to: 'same', roles: HEAD, requires: ['note'], once: 'falseAccusationReferred', effect: 'set_flag', starts: [], ends: [] }
+	{
+		from: AFTER_ACCEPTANCE_DECISION,
+		action: 'notify_acceptance',
+		to: 'same',
+		roles: H,
+		requires: ['real_name'],
+		once: 'acceptanceNotified',
+		effect: 'set_flag',
+		starts: [],
+		ends: ['acceptance_notice']
+	},
+	{
+		from: ['concluded', 'objection_pending'],
+		action: 'give_feedback',
+		to: 'same',
+		roles: H,
+		requires: ['note'],
+		once: 'feedbackGiven',
+		effect: 'set_flag',
+		starts: [],
+		ends: ['result_feedback']
+	},
+	{
+		from: ['concluded'],
+		action: 'record_objection',
+		to: 'objection_pending',
+		roles: H,
+		requires: ['note'],
+		starts: ['objection_answer'],
+		ends: []
+	},
+	{
+		from: ['objection_pending'],
+		action: 'answer_objection',
+		to: 'concluded',
+		roles: H,
+		requires: ['note'],
+		starts: [],
+		ends: ['objection_answer']
+	},
+	{
+		from: ['concluded'],
+		action: 'clear_name',
+		to: 'same',
+		roles: H,
+		requires: ['note'],
+		once: 'nameCleared',
+		effect: 'set_flag',
+		starts: [],
+		ends: []
+	},
+	{
+		from: ['concluded'],
+		action: 'refer_false_accusation',
+		to: 'same',
+		roles: HEAD,
+		requires: ['note'],
+		once: 'falseAccusationReferred',
+		effect: 'set_flag',
+		starts: [],
+		ends: []
+	}
 ];
 
 /** One edge of the machine: a row expanded to a single source state. */
@@ -186,7 +500,9 @@ export interface Edge {
 }
 
 /** All edges, in declaration order. Each (from, action) pair appears at most once (checked at load). */
-export const EDGES: readonly Edge[] = TRANSITIONS.flatMap((row) => row.from.map((from) => ({ from, action: row.action, row })));
+export const EDGES: readonly Edge[] = TRANSITIONS.flatMap((row) =>
+	row.from.map((from) => ({ from, action: row.action, row }))
+);
 
 const EDGE_INDEX = new Map<string, Edge>();
 for (const e of EDGES) {

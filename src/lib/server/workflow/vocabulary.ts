@@ -44,23 +44,73 @@ export interface StateInfo extends Label {
 export const STATE_INFO = {
 	received: { zh: '已接收', en: 'Received', public: 'received', stage: 'intake' },
 	registered: { zh: '已登记', en: 'Registered', public: 'received', stage: 'intake' },
-	up_requested: { zh: '拟上报上级机关（待审批）', en: 'To be sent to the higher organ (awaiting approval)', public: 'received', stage: 'approval' },
-	down_requested: { zh: '拟转下级机关（待审批）', en: 'To be transferred to a lower organ (awaiting approval)', public: 'received', stage: 'approval' },
-	out_requested: { zh: '拟转有关部门（待审批）', en: 'To be referred to the competent agency (awaiting approval)', public: 'received', stage: 'approval' },
-	reported_up: { zh: '已上报上级机关（待其登记）', en: 'Sent to the higher organ (awaiting its registration)', public: 'transferred', stage: 'elsewhere' },
-	transferred_down: { zh: '已转下级机关（待其登记）', en: 'Transferred to a lower organ (awaiting its registration)', public: 'transferred', stage: 'elsewhere' },
-	transferred_out: { zh: '不予受理，已转有关部门', en: 'Outside scope, referred to the competent agency', public: 'transferred', stage: 'closed' },
+	up_requested: {
+		zh: '拟上报上级机关（待审批）',
+		en: 'To be sent to the higher organ (awaiting approval)',
+		public: 'received',
+		stage: 'approval'
+	},
+	down_requested: {
+		zh: '拟转下级机关（待审批）',
+		en: 'To be transferred to a lower organ (awaiting approval)',
+		public: 'received',
+		stage: 'approval'
+	},
+	out_requested: {
+		zh: '拟转有关部门（待审批）',
+		en: 'To be referred to the competent agency (awaiting approval)',
+		public: 'received',
+		stage: 'approval'
+	},
+	reported_up: {
+		zh: '已上报上级机关（待其登记）',
+		en: 'Sent to the higher organ (awaiting its registration)',
+		public: 'transferred',
+		stage: 'elsewhere'
+	},
+	transferred_down: {
+		zh: '已转下级机关（待其登记）',
+		en: 'Transferred to a lower organ (awaiting its registration)',
+		public: 'transferred',
+		stage: 'elsewhere'
+	},
+	transferred_out: {
+		zh: '不予受理，已转有关部门',
+		en: 'Outside scope, referred to the competent agency',
+		public: 'transferred',
+		stage: 'closed'
+	},
 	duplicate: { zh: '重复件，留存备查', en: 'Duplicate, kept on file', public: 'concluded', stage: 'closed' },
 	no_substance: { zh: '无实质内容，退回', en: 'No substance, returned', public: 'concluded', stage: 'closed' },
 	accepted: { zh: '已受理', en: 'Accepted', public: 'accepted', stage: 'handling' },
 	dispatched: { zh: '已分办，待处置', en: 'Dispatched, disposition pending', public: 'handling', stage: 'handling' },
 	inquiry: { zh: '谈话函询中', en: 'Talk or written inquiry under way', public: 'handling', stage: 'handling' },
-	inquiry_replied: { zh: '函询已回复，待研判', en: 'Inquiry answered, decision pending', public: 'handling', stage: 'handling' },
+	inquiry_replied: {
+		zh: '函询已回复，待研判',
+		en: 'Inquiry answered, decision pending',
+		public: 'handling',
+		stage: 'handling'
+	},
 	verification: { zh: '初步核实中', en: 'Preliminary verification under way', public: 'handling', stage: 'handling' },
-	verification_reported: { zh: '初核已报告，待研判', en: 'Verification reported, decision pending', public: 'handling', stage: 'handling' },
+	verification_reported: {
+		zh: '初核已报告，待研判',
+		en: 'Verification reported, decision pending',
+		public: 'handling',
+		stage: 'handling'
+	},
 	hold_pending: { zh: '暂存待查', en: 'Held pending', public: 'handling', stage: 'handling' },
-	close_requested: { zh: '拟予以了结（待审批）', en: 'To be closed (awaiting approval)', public: 'handling', stage: 'approval' },
-	investigation: { zh: '立案审查调查', en: 'Case filed, under review and investigation', public: 'handling', stage: 'investigation' },
+	close_requested: {
+		zh: '拟予以了结（待审批）',
+		en: 'To be closed (awaiting approval)',
+		public: 'handling',
+		stage: 'approval'
+	},
+	investigation: {
+		zh: '立案审查调查',
+		en: 'Case filed, under review and investigation',
+		public: 'handling',
+		stage: 'investigation'
+	},
 	review: { zh: '案件审理', en: 'Case hearing (审理)', public: 'handling', stage: 'investigation' },
 	concluded: { zh: '已办结', en: 'Concluded', public: 'concluded', stage: 'after' },
 	objection_pending: { zh: '异议待答复', en: 'Objection awaiting an answer', public: 'concluded', stage: 'after' }
@@ -160,13 +210,19 @@ export const DEADLINE_CODES = Object.keys(DEADLINE_INFO) as readonly DeadlineCod
 export const REASON_LABELS = {
 	unknown_action: { zh: '未知操作', en: 'Unknown action' },
 	unknown_state: { zh: '案件状态无效', en: 'The case is in an unknown state' },
-	bad_case_state: { zh: '案件记录不完整（缺少待审批请求）', en: 'The case record is inconsistent (no pending request)' },
+	bad_case_state: {
+		zh: '案件记录不完整（缺少待审批请求）',
+		en: 'The case record is inconsistent (no pending request)'
+	},
 	forbidden_role: { zh: '您的角色无权执行此操作', en: 'Your role may not do this' },
 	not_from_this_state: { zh: '当前环节不能执行此操作', en: 'Not possible at this stage' },
 	bad_date: { zh: '日期无效', en: 'Invalid date' },
 	needs_note: { zh: '须附理由说明（加密备注）', en: 'A rationale note (encrypted) is required' },
 	needs_outcome: { zh: '须填写处理结果', en: 'An outcome is required' },
-	bad_outcome: { zh: '处理结果不适用于此操作或不在规定清单内', en: 'The outcome does not fit this action or is not on the lists' },
+	bad_outcome: {
+		zh: '处理结果不适用于此操作或不在规定清单内',
+		en: 'The outcome does not fit this action or is not on the lists'
+	},
 	needs_target: { zh: '须指定接收机关', en: 'A receiving organ or agency is required' },
 	bad_target: { zh: '接收机关不能是本机关', en: 'The receiving organ cannot be the current one' },
 	self_approval: { zh: '审批人不能是申请人本人', en: 'The approver must not be the person who asked' },

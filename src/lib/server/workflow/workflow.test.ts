@@ -14,7 +14,6 @@ import {
 	EDGES,
 	newCase,
 	PUBLIC_STATUS_LABELS,
-	PUBLIC_STATUSES,
 	publicRank,
 	REASON_LABELS,
 	STATE_INFO,
@@ -228,7 +227,11 @@ describe('the declaration', () => {
 	it('has a real path to every state, and every state but the three closed ones can move on', () => {
 		for (const s of WORKFLOW_STATES) expect(caseIn(s).state).toBe(s);
 		const withExit = new Set(EDGES.filter((e) => e.row.to !== 'same').map((e) => e.from));
-		expect(WORKFLOW_STATES.filter((s) => !withExit.has(s)).sort()).toEqual(['duplicate', 'no_substance', 'transferred_out']);
+		expect(WORKFLOW_STATES.filter((s) => !withExit.has(s)).sort()).toEqual([
+			'duplicate',
+			'no_substance',
+			'transferred_out'
+		]);
 	});
 
 	it('labels every state, action, deadline, reason and public status in Chinese and English', () => {
@@ -252,7 +255,8 @@ describe('docs/workflow.md', () => {
 			const head = `| ${row.from.map((s) => `\`${s}\``).join(', ')} | \`${row.action}\` `;
 			const line = lines.find((l) => l.startsWith(head));
 			expect(line, head).toBeDefined();
-			const to = row.to === 'same' ? '(same)' : row.to === 'return' ? '(back to where the request was made)' : `\`${row.to}\``;
+			const to =
+				row.to === 'same' ? '(same)' : row.to === 'return' ? '(back to where the request was made)' : `\`${row.to}\``;
 			expect(line?.split(' | ')[2], head).toBe(to);
 			expect(line?.split(' | ')[3], head).toBe(row.roles.join(', '));
 		}
@@ -261,10 +265,12 @@ describe('docs/workflow.md', () => {
 
 describe('the full matrix: every state × action × role', () => {
 	const roles: StaffRole[] = ['inspector', 'head', 'admin'];
-	const expected = new Map(EXPECTED_EDGES.map((line) => {
-		const [from, action, to] = line.split(' ');
-		return [`${from} ${action}`, to as string];
-	}));
+	const expected = new Map(
+		EXPECTED_EDGES.map((line) => {
+			const [from, action, to] = line.split(' ');
+			return [`${from} ${action}`, to as string];
+		})
+	);
 
 	for (const state of WORKFLOW_STATES) {
 		it(`from ${state}`, () => {
@@ -287,7 +293,9 @@ describe('the full matrix: every state × action × role', () => {
 						expect(r.next.state, label).toBe(to);
 						expect(r.publicStatus, label).toBe(STATE_INFO[r.next.state].public);
 						// deadlines started, with their due dates
-						const starts = pick(EXPECTED_STARTS, state, action, []).filter((c) => !DEADLINE_INFO[c].realNameOnly || base.realName);
+						const starts = pick(EXPECTED_STARTS, state, action, []).filter(
+							(c) => !DEADLINE_INFO[c].realNameOnly || base.realName
+						);
 						expect(r.deadlinesStarted.map((d) => d.code).sort(), label).toEqual([...starts].sort());
 						for (const d of r.deadlinesStarted) expect(d.due, `${label} ${d.code}`).toBe(DUE[d.code]);
 						// deadlines ended: the listed ones that were running, plus any restarted
@@ -314,7 +322,9 @@ describe('the full matrix: every state × action × role', () => {
 					.map((l) => l.split(' ')[1] as ActionCode)
 					.filter((a) => rolesExpected(a).includes(role))
 					.sort();
-				const got = allowedTransitions(state, { actor: { id: 'x', role } }).map((t) => t.action).sort();
+				const got = allowedTransitions(state, { actor: { id: 'x', role } })
+					.map((t) => t.action)
+					.sort();
 				expect(got, `${state} ${role}`).toEqual(want);
 			}
 		}
@@ -327,10 +337,15 @@ describe('the full matrix: every state × action × role', () => {
 		const other = allowedTransitions(cr, { actor: { id: 'head-2', role: 'head' } });
 		expect(other.map((t) => t.action).sort()).toEqual(['approve', 'notify_acceptance', 'reject']);
 		expect(other.find((t) => t.action === 'reject')?.to).toBe('dispatched');
-		const anon = allowedTransitions(caseIn('accepted', false), { actor: { id: 'i', role: 'inspector' } }).map((t) => t.action);
+		const anon = allowedTransitions(caseIn('accepted', false), { actor: { id: 'i', role: 'inspector' } }).map(
+			(t) => t.action
+		);
 		expect(anon).toEqual(['dispatch']);
 		const reg = allowedTransitions('registered', { actor: { id: 'i', role: 'inspector' } });
-		expect(reg.find((t) => t.action === 'request_report_up')).toMatchObject({ inputs: ['note', 'target'], needsApproval: true });
+		expect(reg.find((t) => t.action === 'request_report_up')).toMatchObject({
+			inputs: ['note', 'target'],
+			needsApproval: true
+		});
 		expect(allowedTransitions('dispatched', { actor: { id: 'a', role: 'admin' } })).toEqual([]);
 	});
 });
@@ -339,7 +354,9 @@ describe('deadlines in working days', () => {
 	it('a real-name tip received on the Friday before Spring Festival 2026 and sent up', () => {
 		let cs = fresh(true);
 		let r = applyTransition(cs, 'register', stepCtx('register', '2026-02-13'));
-		expect(r.ok && r.deadlinesStarted).toEqual([{ code: 'acceptance_notice', startedOn: '2026-02-13', due: '2026-03-12' }]);
+		expect(r.ok && r.deadlinesStarted).toEqual([
+			{ code: 'acceptance_notice', startedOn: '2026-02-13', due: '2026-03-12' }
+		]);
 		cs = r.ok ? r.next : cs;
 		r = applyTransition(cs, 'request_report_up', { ...stepCtx('request_report_up', '2026-02-14'), target: 'organ-UP' });
 		// counted from receipt (Art. 15), not from the request: 5 working days after 13 Feb is 27 Feb, not 20 Feb
@@ -351,11 +368,28 @@ describe('deadlines in working days', () => {
 		if (!r.ok) return;
 		expect(r.publicStatus).toBe('transferred');
 		expect(r.deadlinesEnded.map((d) => d.code).sort()).toEqual(['acceptance_notice', 'forward_up']);
-		expect(r.next).toMatchObject({ state: 'reported_up', organId: 'organ-UP', organReceivedOn: '2026-02-24', pending: null, deadlines: [] });
-		expect(r.event).toMatchObject({ action: 'approve', from: 'up_requested', to: 'reported_up', target: 'organ-UP', actorId: 'head-1' });
+		expect(r.next).toMatchObject({
+			state: 'reported_up',
+			organId: 'organ-UP',
+			organReceivedOn: '2026-02-24',
+			pending: null,
+			deadlines: []
+		});
+		expect(r.event).toMatchObject({
+			action: 'approve',
+			from: 'up_requested',
+			to: 'reported_up',
+			target: 'organ-UP',
+			actorId: 'head-1'
+		});
 		// the higher organ registers it; its acceptance notice counts from its own receipt (24 Feb)
-		const r2 = applyTransition(r.next, 'register_transfer', { actor: { id: 'up-insp', role: 'inspector' }, today: '2026-02-25' });
-		expect(r2.ok && r2.deadlinesStarted).toEqual([{ code: 'acceptance_notice', startedOn: '2026-02-25', due: '2026-03-16' }]);
+		const r2 = applyTransition(r.next, 'register_transfer', {
+			actor: { id: 'up-insp', role: 'inspector' },
+			today: '2026-02-25'
+		});
+		expect(r2.ok && r2.deadlinesStarted).toEqual([
+			{ code: 'acceptance_notice', startedOn: '2026-02-25', due: '2026-03-16' }
+		]);
 		expect(r2.ok && r2.publicStatus).toBe('received');
 	});
 
@@ -363,7 +397,9 @@ describe('deadlines in working days', () => {
 		const cs = run(fresh(false), ['register', 'request_transfer_down']);
 		const approve = { actor: { id: 'head-1', role: 'head' as const }, today: '2026-02-26' };
 		const r = applyTransition(cs, 'approve', approve);
-		expect(r.ok && r.deadlinesStarted).toEqual([{ code: 'intake_after_transfer', startedOn: '2026-02-26', due: '2026-03-04' }]);
+		expect(r.ok && r.deadlinesStarted).toEqual([
+			{ code: 'intake_after_transfer', startedOn: '2026-02-26', due: '2026-03-04' }
+		]);
 		const noMakeUp = calendarFrom(SHIPPED_CALENDAR_ROWS.filter((row) => row.date !== '2026-02-28'));
 		const r2 = applyTransition(cs, 'approve', { ...approve, calendar: noMakeUp });
 		expect(r2.ok && r2.deadlinesStarted[0]?.due).toBe('2026-03-05');
@@ -371,7 +407,9 @@ describe('deadlines in working days', () => {
 		if (!r.ok) return;
 		const reg = run(r.next, ['register_transfer'], '2026-02-27');
 		const acc = applyTransition(reg, 'accept', { actor: { id: 'low', role: 'inspector' }, today: '2026-02-28' });
-		expect(acc.ok && acc.deadlinesEnded).toEqual([{ code: 'intake_after_transfer', startedOn: '2026-02-26', due: '2026-03-04' }]);
+		expect(acc.ok && acc.deadlinesEnded).toEqual([
+			{ code: 'intake_after_transfer', startedOn: '2026-02-26', due: '2026-03-04' }
+		]);
 		expect(acc.ok && acc.next.deadlines).toEqual([]);
 	});
 
@@ -385,8 +423,12 @@ describe('deadlines in working days', () => {
 		const off = applyTransition(cs, 'start_inquiry', { ...ctx, deadlineDays: { inquiry_reply: null } });
 		expect(off.ok && off.deadlinesStarted).toEqual([]);
 		expect(off.ok && off.next.state).toBe('inquiry');
-		expect(() => applyTransition(cs, 'start_inquiry', { ...ctx, deadlineDays: { inquiry_reply: 0 } })).toThrow(RangeError);
-		expect(() => applyTransition(cs, 'start_inquiry', { ...ctx, deadlineDays: { verification: 2.5 } })).toThrow(RangeError);
+		expect(() => applyTransition(cs, 'start_inquiry', { ...ctx, deadlineDays: { inquiry_reply: 0 } })).toThrow(
+			RangeError
+		);
+		expect(() => applyTransition(cs, 'start_inquiry', { ...ctx, deadlineDays: { verification: 2.5 } })).toThrow(
+			RangeError
+		);
 	});
 
 	it('real-name deadlines start only for real-name reports; feedback ends the result deadline', () => {
@@ -395,11 +437,21 @@ describe('deadlines in working days', () => {
 		expect(anonConcluded.deadlines).toEqual([]);
 		const named = caseIn('concluded', true);
 		expect(named.deadlines.map((d) => d.code).sort()).toEqual(['acceptance_notice', 'result_feedback']);
-		const fb = applyTransition(named, 'give_feedback', { actor: { id: 'i', role: 'inspector' }, today: '2026-03-02', noteId: 'msg-1' });
+		const fb = applyTransition(named, 'give_feedback', {
+			actor: { id: 'i', role: 'inspector' },
+			today: '2026-03-02',
+			noteId: 'msg-1'
+		});
 		expect(fb.ok && fb.deadlinesEnded.map((d) => d.code)).toEqual(['result_feedback']);
 		expect(fb.ok && fb.next.flags.feedbackGiven).toBe(true);
 		if (!fb.ok) return;
-		expect(applyTransition(fb.next, 'give_feedback', { actor: { id: 'i', role: 'inspector' }, today: '2026-03-02', noteId: 'm' })).toEqual({ ok: false, reason: 'already_done' });
+		expect(
+			applyTransition(fb.next, 'give_feedback', {
+				actor: { id: 'i', role: 'inspector' },
+				today: '2026-03-02',
+				noteId: 'm'
+			})
+		).toEqual({ ok: false, reason: 'already_done' });
 		const dup = run(fresh(true), ['register', 'mark_duplicate']);
 		expect(dup.deadlines).toEqual([]); // duplicates are not notified (重复件不再告知)
 	});
@@ -413,10 +465,17 @@ describe('second-person approval', () => {
 		const req = applyTransition(byHead, 'request_close', { ...head('head-1'), outcome: { kind: 'cleared' } });
 		expect(req.ok).toBe(true);
 		if (!req.ok) return;
-		expect(req.next.pending).toMatchObject({ requestedBy: 'head-1', returnTo: 'dispatched', outcome: { kind: 'cleared' } });
+		expect(req.next.pending).toMatchObject({
+			requestedBy: 'head-1',
+			returnTo: 'dispatched',
+			outcome: { kind: 'cleared' }
+		});
 		expect(applyTransition(req.next, 'approve', head('head-1'))).toEqual({ ok: false, reason: 'self_approval' });
 		expect(applyTransition(req.next, 'reject', head('head-1'))).toEqual({ ok: false, reason: 'self_approval' });
-		expect(applyTransition(req.next, 'approve', { actor: { id: 'insp-2', role: 'inspector' }, today: TODAY })).toEqual({ ok: false, reason: 'forbidden_role' });
+		expect(applyTransition(req.next, 'approve', { actor: { id: 'insp-2', role: 'inspector' }, today: TODAY })).toEqual({
+			ok: false,
+			reason: 'forbidden_role'
+		});
 		const ok = applyTransition(req.next, 'approve', head('head-2'));
 		expect(ok.ok && ok.next).toMatchObject({ state: 'concluded', outcome: { kind: 'cleared' }, pending: null });
 		expect(ok.ok && ok.publicStatus).toBe('concluded');
@@ -430,19 +489,31 @@ describe('second-person approval', () => {
 			const rej = applyTransition(req.next, 'reject', head('head-9'));
 			expect(rej.ok && rej.next.state, origin).toBe(origin);
 			expect(rej.ok && rej.next.pending, origin).toBeNull();
-			expect(applyTransition(req.next, 'reject', { ...head('head-9'), noteId: null })).toEqual({ ok: false, reason: 'needs_note' });
+			expect(applyTransition(req.next, 'reject', { ...head('head-9'), noteId: null })).toEqual({
+				ok: false,
+				reason: 'needs_note'
+			});
 			const wd = applyTransition(req.next, 'withdraw', { actor: { id: REQUESTER, role: 'inspector' }, today: TODAY });
 			expect(wd.ok && wd.next.state, origin).toBe(origin);
-			expect(applyTransition(req.next, 'withdraw', { actor: { id: 'someone-else', role: 'head' }, today: TODAY })).toEqual({ ok: false, reason: 'not_requester' });
+			expect(
+				applyTransition(req.next, 'withdraw', { actor: { id: 'someone-else', role: 'head' }, today: TODAY })
+			).toEqual({ ok: false, reason: 'not_requester' });
 		}
 	});
 
 	it('a referral out is recorded with its agency; the organ keeps the file', () => {
 		const cs = run(fresh(), ['register']);
-		const req = applyTransition(cs, 'request_transfer_out', { ...stepCtx('request_transfer_out'), target: 'agency:public-security' });
+		const req = applyTransition(cs, 'request_transfer_out', {
+			...stepCtx('request_transfer_out'),
+			target: 'agency:public-security'
+		});
 		if (!req.ok) throw new Error(req.reason);
 		const ok = applyTransition(req.next, 'approve', head('head-3'));
-		expect(ok.ok && ok.next).toMatchObject({ state: 'transferred_out', organId: 'organ-A', referredTo: 'agency:public-security' });
+		expect(ok.ok && ok.next).toMatchObject({
+			state: 'transferred_out',
+			organId: 'organ-A',
+			referredTo: 'agency:public-security'
+		});
 		expect(ok.ok && ok.publicStatus).toBe('transferred');
 	});
 
@@ -457,30 +528,73 @@ describe('refusals for missing or bad input', () => {
 	const insp = { id: 'i', role: 'inspector' as const };
 	it('names what is missing', () => {
 		const reg = caseIn('registered');
-		expect(applyTransition(reg, 'request_report_up', { actor: insp, today: TODAY, target: 'organ-B' })).toEqual({ ok: false, reason: 'needs_note' });
-		expect(applyTransition(reg, 'request_report_up', { actor: insp, today: TODAY, target: 'organ-B', noteId: '  ' })).toEqual({ ok: false, reason: 'needs_note' });
-		expect(applyTransition(reg, 'request_report_up', { actor: insp, today: TODAY, noteId: 'n' })).toEqual({ ok: false, reason: 'needs_target' });
-		expect(applyTransition(reg, 'request_report_up', { actor: insp, today: TODAY, noteId: 'n', target: 'organ-A' })).toEqual({ ok: false, reason: 'bad_target' });
-		expect(applyTransition(reg, 'accept', { actor: insp, today: '2026-02-30' })).toEqual({ ok: false, reason: 'bad_date' });
+		expect(applyTransition(reg, 'request_report_up', { actor: insp, today: TODAY, target: 'organ-B' })).toEqual({
+			ok: false,
+			reason: 'needs_note'
+		});
+		expect(
+			applyTransition(reg, 'request_report_up', { actor: insp, today: TODAY, target: 'organ-B', noteId: '  ' })
+		).toEqual({ ok: false, reason: 'needs_note' });
+		expect(applyTransition(reg, 'request_report_up', { actor: insp, today: TODAY, noteId: 'n' })).toEqual({
+			ok: false,
+			reason: 'needs_target'
+		});
+		expect(
+			applyTransition(reg, 'request_report_up', { actor: insp, today: TODAY, noteId: 'n', target: 'organ-A' })
+		).toEqual({ ok: false, reason: 'bad_target' });
+		expect(applyTransition(reg, 'accept', { actor: insp, today: '2026-02-30' })).toEqual({
+			ok: false,
+			reason: 'bad_date'
+		});
 		expect(applyTransition(reg, 'fly', { actor: insp, today: TODAY })).toEqual({ ok: false, reason: 'unknown_action' });
-		expect(applyTransition({ ...reg, state: 'limbo' as WorkflowState }, 'accept', { actor: insp, today: TODAY })).toEqual({ ok: false, reason: 'unknown_state' });
+		expect(
+			applyTransition({ ...reg, state: 'limbo' as WorkflowState }, 'accept', { actor: insp, today: TODAY })
+		).toEqual({ ok: false, reason: 'unknown_state' });
 		const anonAccepted = caseIn('accepted', false);
-		expect(applyTransition(anonAccepted, 'notify_acceptance', { actor: insp, today: TODAY })).toEqual({ ok: false, reason: 'not_real_name' });
+		expect(applyTransition(anonAccepted, 'notify_acceptance', { actor: insp, today: TODAY })).toEqual({
+			ok: false,
+			reason: 'not_real_name'
+		});
 	});
 
 	it('checks the outcome against the action', () => {
 		const d = caseIn('dispatched');
 		const vr = caseIn('verification_reported');
 		const rv = caseIn('review');
-		const c = (cs: CaseState, a: ActionCode, outcome: unknown) => applyTransition(cs, a, { actor: insp, today: TODAY, noteId: 'n', outcome });
+		const c = (cs: CaseState, a: ActionCode, outcome: unknown) =>
+			applyTransition(cs, a, { actor: insp, today: TODAY, noteId: 'n', outcome });
 		expect(c(d, 'request_close', undefined)).toEqual({ ok: false, reason: 'needs_outcome' });
-		expect(c(d, 'request_close', { kind: 'handled', form: 'form2', party: 'warning' })).toEqual({ ok: false, reason: 'bad_outcome' });
-		expect(c(vr, 'apply_first_form', { kind: 'handled', form: 'form2', party: 'warning' })).toEqual({ ok: false, reason: 'bad_outcome' });
-		expect(c(vr, 'apply_first_form', { kind: 'handled', form: 'form1', party: 'warning' })).toEqual({ ok: false, reason: 'bad_outcome' });
+		expect(c(d, 'request_close', { kind: 'handled', form: 'form2', party: 'warning' })).toEqual({
+			ok: false,
+			reason: 'bad_outcome'
+		});
+		expect(c(vr, 'apply_first_form', { kind: 'handled', form: 'form2', party: 'warning' })).toEqual({
+			ok: false,
+			reason: 'bad_outcome'
+		});
+		expect(c(vr, 'apply_first_form', { kind: 'handled', form: 'form1', party: 'warning' })).toEqual({
+			ok: false,
+			reason: 'bad_outcome'
+		});
 		expect(c(rv, 'conclude', { kind: 'closed' })).toEqual({ ok: false, reason: 'bad_outcome' });
-		expect(c(rv, 'conclude', { kind: 'handled', form: 'form3', party: 'expel' })).toEqual({ ok: false, reason: 'bad_outcome' });
-		const ok = c(rv, 'conclude', { kind: 'handled', form: 'form4', party: 'expulsion', government: 'expulsion', procuratorate: true });
-		expect(ok.ok && ok.next.outcome).toEqual({ kind: 'handled', form: 'form4', party: 'expulsion', government: 'expulsion', procuratorate: true });
+		expect(c(rv, 'conclude', { kind: 'handled', form: 'form3', party: 'expel' })).toEqual({
+			ok: false,
+			reason: 'bad_outcome'
+		});
+		const ok = c(rv, 'conclude', {
+			kind: 'handled',
+			form: 'form4',
+			party: 'expulsion',
+			government: 'expulsion',
+			procuratorate: true
+		});
+		expect(ok.ok && ok.next.outcome).toEqual({
+			kind: 'handled',
+			form: 'form4',
+			party: 'expulsion',
+			government: 'expulsion',
+			procuratorate: true
+		});
 		const cleared = c(rv, 'conclude', { kind: 'cleared', falseAccusationReferral: true });
 		expect(cleared.ok && cleared.publicStatus).toBe('concluded');
 	});
@@ -501,8 +615,16 @@ describe('refusals for missing or bad input', () => {
 			[{ kind: 'handled', form: 'form2', measure: 'criticism', party: 'warning' }, 'final', 'bad_outcome'],
 			[{ kind: 'handled', form: 'form2', organizational: ['job_adjustment'] }, 'final', null],
 			[{ kind: 'handled', form: 'form2', organizational: [] }, 'final', 'bad_outcome'],
-			[{ kind: 'handled', form: 'form2', organizational: ['job_adjustment', 'job_adjustment'] }, 'final', 'bad_outcome'],
-			[{ kind: 'handled', form: 'form3', government: 'dismissal', organizational: ['removal_from_office'] }, 'final', null],
+			[
+				{ kind: 'handled', form: 'form2', organizational: ['job_adjustment', 'job_adjustment'] },
+				'final',
+				'bad_outcome'
+			],
+			[
+				{ kind: 'handled', form: 'form3', government: 'dismissal', organizational: ['removal_from_office'] },
+				'final',
+				null
+			],
 			[{ kind: 'handled', form: 'form5', party: 'warning' }, 'final', 'bad_outcome'],
 			[{ kind: 'handled', form: 'form4', procuratorate: true }, 'final', null],
 			[{ kind: 'handled', form: 'form4', procuratorate: 'true' }, 'final', 'bad_outcome']
@@ -529,7 +651,9 @@ describe('after conclusion', () => {
 		expect(cl.ok && cl.next.flags.nameCleared).toBe(true);
 		if (cl.ok) expect(applyTransition(cl.next, 'clear_name', insp)).toEqual({ ok: false, reason: 'already_done' });
 		expect(applyTransition(c, 'refer_false_accusation', insp)).toEqual({ ok: false, reason: 'forbidden_role' });
-		expect(applyTransition(c, 'refer_false_accusation', { ...insp, actor: { id: 'h', role: 'head' }, noteId: null })).toEqual({ ok: false, reason: 'needs_note' });
+		expect(
+			applyTransition(c, 'refer_false_accusation', { ...insp, actor: { id: 'h', role: 'head' }, noteId: null })
+		).toEqual({ ok: false, reason: 'needs_note' });
 		const ref = applyTransition(c, 'refer_false_accusation', { ...insp, actor: { id: 'h', role: 'head' } });
 		expect(ref.ok && ref.next.flags.falseAccusationReferred).toBe(true);
 	});
@@ -539,8 +663,15 @@ describe('random walks (fast-check)', () => {
 	const badOutcomes: unknown[] = [undefined, { kind: 'bogus' }, { kind: 'handled', form: 'form2' }, { kind: 'closed' }];
 	const goodOutcomes: Readonly<Record<string, readonly Outcome[]>> = {
 		close: [{ kind: 'closed' }, { kind: 'cleared' }],
-		first_form: [{ kind: 'handled', form: 'form1' }, { kind: 'handled', form: 'form1', measure: 'criticism' }],
-		final: [{ kind: 'cleared', falseAccusationReferral: true }, { kind: 'handled', form: 'form3', party: 'probation' }, { kind: 'handled', form: 'form4', procuratorate: true }]
+		first_form: [
+			{ kind: 'handled', form: 'form1' },
+			{ kind: 'handled', form: 'form1', measure: 'criticism' }
+		],
+		final: [
+			{ kind: 'cleared', falseAccusationReferral: true },
+			{ kind: 'handled', form: 'form3', party: 'probation' },
+			{ kind: 'handled', form: 'form4', procuratorate: true }
+		]
 	};
 	const step = fc.record({
 		/** 0–6: an allowed action with fitting inputs; 7: an allowed action with random inputs; 8–9: anything */
@@ -555,64 +686,78 @@ describe('random walks (fast-check)', () => {
 		days: fc.integer({ min: 0, max: 9 })
 	});
 	const REQUEST_STATES = new Set<WorkflowState>(['up_requested', 'down_requested', 'out_requested', 'close_requested']);
-	const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+	const addDays = (d: string, n: number) =>
+		new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 	const visited = new Set<WorkflowState>();
 	const taken = new Set<string>();
 
 	it('never reach an undeclared state; the public status never goes back (transferred aside); the case stays consistent', () => {
 		fc.assert(
-			fc.property(fc.boolean(), fc.constantFrom(...WORKFLOW_STATES), fc.array(step, { maxLength: 40 }), (realName, start, steps) => {
-				// start from a new case or from any state reached by its real path
-				let cs = start === 'received' ? newCase({ organId: 'organ-A', realName, receivedOn: RECEIVED }) : caseIn(start, realName);
-				let today = RECEIVED;
-				let lastRank = publicRank(STATE_INFO[cs.state].public) ?? 0;
-				for (const s of steps) {
-					today = addDays(today, s.days);
-					const actor = { id: s.actor, role: s.role };
-					const allowed = allowedTransitions(cs, { actor });
-					const chosen = s.mode <= 7 && allowed.length > 0 ? allowed[s.index % allowed.length] : undefined;
-					const action = chosen ? chosen.action : s.action;
-					const ctx: TransitionContext =
-						chosen && s.mode <= 6
-							? {
-									actor,
-									today,
-									noteId: 'note',
-									target: cs.organId === 'organ-B' ? 'organ-C' : 'organ-B',
-									outcome: chosen.outcome ? goodOutcomes[chosen.outcome]?.[s.index % 2] : undefined
-								}
-							: { actor, today, noteId: s.note, target: s.target, outcome: s.outcome };
-					const r = applyTransition(cs, action, ctx);
-					// allowedTransitions never offers what applyTransition refuses, except for bad inputs
-					if (chosen && !r.ok) {
-						expect(s.mode).toBe(7);
-						expect(['needs_note', 'needs_target', 'bad_target', 'needs_outcome', 'bad_outcome']).toContain(r.reason);
-					}
-					if (!r.ok) continue;
-					taken.add(`${cs.state} ${action}`);
-					cs = r.next;
-					visited.add(cs.state);
-					expect(WORKFLOW_STATES).toContain(cs.state);
-					expect(r.publicStatus).toBe(STATE_INFO[cs.state].public);
-					const rank = publicRank(r.publicStatus);
-					if (rank !== null) {
-						expect(rank).toBeGreaterThanOrEqual(lastRank);
-						lastRank = rank;
-					}
-					expect(cs.pending !== null).toBe(REQUEST_STATES.has(cs.state));
-					if (cs.state === 'concluded' || cs.state === 'objection_pending') expect(cs.outcome).not.toBeNull();
-					const codes = cs.deadlines.map((d) => d.code);
-					expect(new Set(codes).size).toBe(codes.length);
-					for (const d of cs.deadlines) {
-						expect(DEADLINE_CODES).toContain(d.code);
-						expect(d.due > d.startedOn || DEADLINE_INFO[d.code].base === 'organ_received').toBe(true);
-					}
-					if (!realName) expect(codes.filter((c) => DEADLINE_INFO[c].realNameOnly)).toEqual([]);
-					if (['concluded', 'objection_pending', 'duplicate', 'no_substance', 'transferred_out'].includes(cs.state)) {
-						expect(codes.filter((c) => c === 'inquiry_reply' || c === 'verification' || c === 'forward_up' || c === 'intake_after_transfer')).toEqual([]);
+			fc.property(
+				fc.boolean(),
+				fc.constantFrom(...WORKFLOW_STATES),
+				fc.array(step, { maxLength: 40 }),
+				(realName, start, steps) => {
+					// start from a new case or from any state reached by its real path
+					let cs =
+						start === 'received'
+							? newCase({ organId: 'organ-A', realName, receivedOn: RECEIVED })
+							: caseIn(start, realName);
+					let today = RECEIVED;
+					let lastRank = publicRank(STATE_INFO[cs.state].public) ?? 0;
+					for (const s of steps) {
+						today = addDays(today, s.days);
+						const actor = { id: s.actor, role: s.role };
+						const allowed = allowedTransitions(cs, { actor });
+						const chosen = s.mode <= 7 && allowed.length > 0 ? allowed[s.index % allowed.length] : undefined;
+						const action = chosen ? chosen.action : s.action;
+						const ctx: TransitionContext =
+							chosen && s.mode <= 6
+								? {
+										actor,
+										today,
+										noteId: 'note',
+										target: cs.organId === 'organ-B' ? 'organ-C' : 'organ-B',
+										outcome: chosen.outcome ? goodOutcomes[chosen.outcome]?.[s.index % 2] : undefined
+									}
+								: { actor, today, noteId: s.note, target: s.target, outcome: s.outcome };
+						const r = applyTransition(cs, action, ctx);
+						// allowedTransitions never offers what applyTransition refuses, except for bad inputs
+						if (chosen && !r.ok) {
+							expect(s.mode).toBe(7);
+							expect(['needs_note', 'needs_target', 'bad_target', 'needs_outcome', 'bad_outcome']).toContain(r.reason);
+						}
+						if (!r.ok) continue;
+						taken.add(`${cs.state} ${action}`);
+						cs = r.next;
+						visited.add(cs.state);
+						expect(WORKFLOW_STATES).toContain(cs.state);
+						expect(r.publicStatus).toBe(STATE_INFO[cs.state].public);
+						const rank = publicRank(r.publicStatus);
+						if (rank !== null) {
+							expect(rank).toBeGreaterThanOrEqual(lastRank);
+							lastRank = rank;
+						}
+						expect(cs.pending !== null).toBe(REQUEST_STATES.has(cs.state));
+						if (cs.state === 'concluded' || cs.state === 'objection_pending') expect(cs.outcome).not.toBeNull();
+						const codes = cs.deadlines.map((d) => d.code);
+						expect(new Set(codes).size).toBe(codes.length);
+						for (const d of cs.deadlines) {
+							expect(DEADLINE_CODES).toContain(d.code);
+							expect(d.due > d.startedOn || DEADLINE_INFO[d.code].base === 'organ_received').toBe(true);
+						}
+						if (!realName) expect(codes.filter((c) => DEADLINE_INFO[c].realNameOnly)).toEqual([]);
+						if (['concluded', 'objection_pending', 'duplicate', 'no_substance', 'transferred_out'].includes(cs.state)) {
+							expect(
+								codes.filter(
+									(c) =>
+										c === 'inquiry_reply' || c === 'verification' || c === 'forward_up' || c === 'intake_after_transfer'
+								)
+							).toEqual([]);
+						}
 					}
 				}
-			}),
+			),
 			{ numRuns: 1500 }
 		);
 		// the walks went everywhere: every state (but the initial one) was entered and nearly every edge taken

@@ -3,7 +3,19 @@ import type { PageServerLoad } from './$types';
 import type { InboxAnswer } from '$lib/components/staff/types';
 
 /** Filters the inbox API understands (docs/backoffice.md); anything else in the URL is ignored. */
-const FILTERS = ['stage', 'state', 'status', 'category', 'kind', 'position', 'unit', 'realName', 'due', 'assigned', 'sort'] as const;
+const FILTERS = [
+	'stage',
+	'state',
+	'status',
+	'category',
+	'kind',
+	'position',
+	'unit',
+	'realName',
+	'due',
+	'assigned',
+	'sort'
+] as const;
 
 export const load: PageServerLoad = async ({ locals, fetch, url }) => {
 	const base = await staffCryptoData(locals);

@@ -13,7 +13,13 @@ import nacl from 'tweetnacl';
 import { decryptAttachment } from '../../../crypto/attachment';
 import { decryptContent, encryptContent, CONTENT_OVERHEAD } from '../../../crypto/content';
 import { bytesEqual, fromUtf8, utf8 } from '../../../crypto/encoding';
-import { generateRootKey, newEntryId, rootFingerprint, signDirectoryEntry, type RootKeyPair } from '../../../crypto/directory';
+import {
+	generateRootKey,
+	newEntryId,
+	rootFingerprint,
+	signDirectoryEntry,
+	type RootKeyPair
+} from '../../../crypto/directory';
 import { decodeKdfSpec, encodeKdfSpec } from '../../../crypto/kdf-spec';
 import { isProductionParams, RECEIPT_KDF } from '../../../crypto/kdf';
 import { WRAPPED_KEY_LENGTH } from '../../../crypto/keys';
@@ -46,7 +52,13 @@ export interface StoredReport {
 	wrappedKey: Uint8Array;
 	status: string;
 	files: { id: string; stream: Uint8Array }[];
-	messages: { id: number; author: 'reporter' | 'staff'; sentOn: string; body: Uint8Array; files: { id: string; stream: Uint8Array }[] }[];
+	messages: {
+		id: number;
+		author: 'reporter' | 'staff';
+		sentOn: string;
+		body: Uint8Array;
+		files: { id: string; stream: Uint8Array }[];
+	}[];
 }
 
 interface IntakeState {
@@ -78,11 +90,18 @@ export interface Fault {
 const TODAY = '2026-11-27';
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-	return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers } });
+	return new Response(JSON.stringify(body), {
+		status,
+		headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }
+	});
 }
 
 function err(status: number, code: string, field?: string, extra: Record<string, unknown> = {}): Response {
-	return json(status, { error: { code, ...(field ? { field } : {}), message: { zh: code, en: code }, ...extra } }, status === 429 || status === 503 ? { 'retry-after': '1' } : {});
+	return json(
+		status,
+		{ error: { code, ...(field ? { field } : {}), message: { zh: code, en: code }, ...extra } },
+		status === 429 || status === 503 ? { 'retry-after': '1' } : {}
+	);
 }
 
 function b64(v: unknown): Uint8Array | null {
@@ -130,7 +149,15 @@ export class FakeServer {
 		const entryId = newEntryId();
 		const staffId = `staff-${this.staff.length + 1}`;
 		const entry = signDirectoryEntry(
-			{ entryId, staffId, organId: organ, role: 'inspector', publicKey: keys.publicKey, notBefore: this.now - 3600, notAfter: this.now + 86400 * 365 },
+			{
+				entryId,
+				staffId,
+				organId: organ,
+				role: 'inspector',
+				publicKey: keys.publicKey,
+				notBefore: this.now - 3600,
+				notAfter: this.now + 86400 * 365
+			},
 			this.root.secretKey
 		);
 		const s: Staff = { staffId, organ, keys, entryId, entry, conflicts: new Set(conflicts), active: true };
@@ -182,7 +209,8 @@ export class FakeServer {
 		if (m === 'POST' && p === '/api/v1/pow') return this.pow(o);
 		if (m === 'POST' && p === '/api/v1/intake') return this.openIntake(req, o);
 		const part = /^\/api\/v1\/intake\/([^/]+)\/files\/(\d+)\/parts\/(\d+)$/.exec(p);
-		if (m === 'PUT' && part) return this.putPart(part[1] as string, Number(part[2]), Number(part[3]), raw ?? new Uint8Array(0));
+		if (m === 'PUT' && part)
+			return this.putPart(part[1] as string, Number(part[2]), Number(part[3]), raw ?? new Uint8Array(0));
 		if (m === 'POST' && p === '/api/v1/reports') return this.commit(o);
 		if (m === 'POST' && p === '/api/v1/receipt/spec') return this.spec(o);
 		if (m === 'POST' && p === '/api/v1/receipt/open') return this.open(o);
@@ -213,7 +241,9 @@ export class FakeServer {
 	private directory(url: URL): Response {
 		const organ = url.searchParams.get('organ') ?? '';
 		const unit = url.searchParams.get('unit');
-		const entries = this.staff.filter((s) => s.organ === organ && s.active && !(unit && s.conflicts.has(unit))).map((s) => encodeBase64(s.entry));
+		const entries = this.staff
+			.filter((s) => s.organ === organ && s.active && !(unit && s.conflicts.has(unit)))
+			.map((s) => encodeBase64(s.entry));
 		return json(200, {
 			organ,
 			root: { publicKey: encodeBase64(this.root.publicKey), fingerprint: rootFingerprint(this.root.publicKey) },
@@ -252,7 +282,8 @@ export class FakeServer {
 		} catch {
 			return err(400, 'pow_invalid', 'pow');
 		}
-		if (c.length !== 39 || c[0] !== 1 || c[1] !== purpose || !bytesEqual(this.tag(c.subarray(0, 23)), c.subarray(23))) return err(400, 'pow_invalid', 'pow');
+		if (c.length !== 39 || c[0] !== 1 || c[1] !== purpose || !bytesEqual(this.tag(c.subarray(0, 23)), c.subarray(23)))
+			return err(400, 'pow_invalid', 'pow');
 		if (new DataView(c.buffer, c.byteOffset).getUint32(3) < this.now) return err(400, 'pow_expired', 'pow');
 		if (typeof s.nonce !== 'number' || !checkPow(c, s.nonce, c[2] as number)) return err(400, 'pow_invalid', 'pow');
 		const id = encodeBase64(c.subarray(7, 23));
@@ -285,7 +316,8 @@ export class FakeServer {
 		const sizes: number[] = [];
 		for (const [i, f] of (o.files as unknown[]).entries()) {
 			const bytes = (f as { bytes?: unknown }).bytes;
-			if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 1) return err(400, 'invalid_field', `files[${i}].bytes`);
+			if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 1)
+				return err(400, 'invalid_field', `files[${i}].bytes`);
 			sizes.push(bytes);
 		}
 		if (sizes.length > 10) return err(400, 'too_many_files', 'files');
@@ -333,10 +365,13 @@ export class FakeServer {
 		if (o.v !== 1) return err(400, 'unsupported_version', 'v');
 		const routing = o.routing as Record<string, unknown> | undefined;
 		if (!routing || typeof routing.unit !== 'string') return err(400, 'invalid_field', 'routing');
-		for (const k of ['position', 'kind', 'category']) if (typeof routing[k] !== 'string') return err(400, 'invalid_field', `routing.${k}`);
-		for (const k of ['escalate', 'realName']) if (typeof routing[k] !== 'boolean') return err(400, 'invalid_field', `routing.${k}`);
+		for (const k of ['position', 'kind', 'category'])
+			if (typeof routing[k] !== 'string') return err(400, 'invalid_field', `routing.${k}`);
+		for (const k of ['escalate', 'realName'])
+			if (typeof routing[k] !== 'boolean') return err(400, 'invalid_field', `routing.${k}`);
 		const content = b64(o.content);
-		if (!content || !isContentBucket(content.length - CONTENT_OVERHEAD) || content[0] !== 1 || content[1] !== 0x43) return err(400, 'bad_content', 'content');
+		if (!content || !isContentBucket(content.length - CONTENT_OVERHEAD) || content[0] !== 1 || content[1] !== 0x43)
+			return err(400, 'bad_content', 'content');
 		const receipt = o.receipt as Record<string, unknown> | undefined;
 		const kdfSpec = b64(receipt?.kdfSpec);
 		const authHash = b64(receipt?.authHash);
@@ -351,21 +386,27 @@ export class FakeServer {
 		}
 		if (!this.allowWeakKdf && !isProductionParams(spec)) return err(400, 'weak_kdf', 'receipt.kdfSpec');
 		if (!authHash || authHash.length !== 32) return err(400, 'invalid_field', 'receipt.authHash');
-		if (!wrappedKey || wrappedKey.length !== WRAPPED_KEY_LENGTH || wrappedKey[1] !== 0x57) return err(400, 'invalid_field', 'receipt.wrappedKey');
-		if (typeof locator !== 'string' || !/^[0-9A-HJKMNP-TV-Z]{10}$/.test(locator)) return err(400, 'invalid_field', 'receipt.locator');
+		if (!wrappedKey || wrappedKey.length !== WRAPPED_KEY_LENGTH || wrappedKey[1] !== 0x57)
+			return err(400, 'invalid_field', 'receipt.wrappedKey');
+		if (typeof locator !== 'string' || !/^[0-9A-HJKMNP-TV-Z]{10}$/.test(locator))
+			return err(400, 'invalid_field', 'receipt.locator');
 		const organ = this.routes.get(routing.unit);
 		if (!organ) return err(400, 'unknown_unit', 'routing.unit');
 		if (organ !== o.organ) return err(409, 'routing_changed', 'organ');
-		const expected = this.recipients(organ, routing.unit).map((s) => encodeBase64(s.entryId)).sort();
+		const expected = this.recipients(organ, routing.unit)
+			.map((s) => encodeBase64(s.entryId))
+			.sort();
 		const wraps = Array.isArray(o.wraps) ? (o.wraps as { entryId?: unknown; sealed?: unknown }[]) : null;
 		if (!wraps) return err(400, 'invalid_field', 'wraps');
 		const got = wraps.map((w) => String(w.entryId)).sort();
-		if (got.length !== expected.length || got.some((g, i) => g !== expected[i])) return err(409, 'recipients_changed', 'wraps');
+		if (got.length !== expected.length || got.some((g, i) => g !== expected[i]))
+			return err(409, 'recipients_changed', 'wraps');
 		const sealed = wraps.map((w) => b64(w.sealed));
 		if (sealed.some((s) => !s || s.length !== SEALED_KEY_LENGTH)) return err(400, 'invalid_field', 'wraps');
 		// The same report again (a retry after a lost answer) is answered as the first time.
 		const same = this.reports.find((r) => r.locator === locator);
-		if (same && bytesEqual(same.authHash, authHash) && !this.takenLocators.has(locator)) return json(201, { locator, receivedOn: same.receivedOn });
+		if (same && bytesEqual(same.authHash, authHash) && !this.takenLocators.has(locator))
+			return json(201, { locator, receivedOn: same.receivedOn });
 		let streams: Uint8Array[];
 		if (o.intake === undefined) {
 			// Inline: the proof of work and the files come with the commit.
@@ -428,7 +469,8 @@ export class FakeServer {
 		if (bad) return bad;
 		const authKey = b64(o.authKey);
 		const r = this.reports.find((x) => x.locator === o.locator);
-		if (!r || !authKey || authKey.length !== 32 || !bytesEqual(receiptAuthHash(authKey), r.authHash)) return err(403, 'receipt_not_recognised');
+		if (!r || !authKey || authKey.length !== 32 || !bytesEqual(receiptAuthHash(authKey), r.authHash))
+			return err(403, 'receipt_not_recognised');
 		const token = encodeBase64urlNoPadding(nacl.randomBytes(24));
 		this.tokens.set(token, { reportId: r.id, expires: this.now + 1800 });
 		return json(200, { token, report: this.view(r) });
@@ -455,7 +497,13 @@ export class FakeServer {
 			content: encodeBase64(r.content),
 			wrappedKey: encodeBase64(r.wrappedKey),
 			files: r.files.map((f) => ({ id: f.id, bytes: f.stream.length })),
-			messages: r.messages.map((m) => ({ id: m.id, author: m.author, sentOn: m.sentOn, body: encodeBase64(m.body), files: m.files.map((f) => ({ id: f.id, bytes: f.stream.length })) }))
+			messages: r.messages.map((m) => ({
+				id: m.id,
+				author: m.author,
+				sentOn: m.sentOn,
+				body: encodeBase64(m.body),
+				files: m.files.map((f) => ({ id: f.id, bytes: f.stream.length }))
+			}))
 		};
 	}
 
@@ -485,7 +533,10 @@ export class FakeServer {
 	/* ---------------------------------------------------------------- the staff side, for assertions */
 
 	/** Opens a stored report as a staff member would: report key, content JSON, files. */
-	staffOpen(report: StoredReport, staff: Staff): { reportKey: Uint8Array; content: unknown; files: { name: string; type: string; data: Uint8Array }[] } {
+	staffOpen(
+		report: StoredReport,
+		staff: Staff
+	): { reportKey: Uint8Array; content: unknown; files: { name: string; type: string; data: Uint8Array }[] } {
 		const wrap = report.wraps.find((w) => w.entryId === encodeBase64(staff.entryId));
 		if (!wrap) throw new Error(`${staff.staffId} has no wrap`);
 		const reportKey = openSealedKey(wrap.sealed, staff.keys);
@@ -496,6 +547,12 @@ export class FakeServer {
 
 	/** A staff reply (encrypted with the report key, as the staff browser would). */
 	staffReply(report: StoredReport, reportKey: Uint8Array, text: string): void {
-		report.messages.push({ id: this.nextMessage++, author: 'staff', sentOn: TODAY, body: encryptContent(reportKey, utf8(JSON.stringify({ text }))), files: [] });
+		report.messages.push({
+			id: this.nextMessage++,
+			author: 'staff',
+			sentOn: TODAY,
+			body: encryptContent(reportKey, utf8(JSON.stringify({ text }))),
+			files: []
+		});
 	}
 }

@@ -15,9 +15,17 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const key = await getStaffKey(db(), user.id);
 	return {
 		bundle: key
-			? { publicKey: toBase64(key.publicKey), passwordWrapped: toBase64(key.passwordWrapped), recoveryWrapped: toBase64(key.recoveryWrapped) }
+			? {
+					publicKey: toBase64(key.publicKey),
+					passwordWrapped: toBase64(key.passwordWrapped),
+					recoveryWrapped: toBase64(key.recoveryWrapped)
+				}
 			: null,
-		entries: (await entriesForStaff(db(), user.id)).map((e) => ({ organId: e.organId, role: e.role, notAfter: e.notAfter.toISOString().slice(0, 10) }))
+		entries: (await entriesForStaff(db(), user.id)).map((e) => ({
+			organId: e.organId,
+			role: e.role,
+			notAfter: e.notAfter.toISOString().slice(0, 10)
+		}))
 	};
 };
 

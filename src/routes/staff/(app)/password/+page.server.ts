@@ -20,7 +20,11 @@ export const load: PageServerLoad = async ({ locals }) => {
 		username: user.username,
 		params: AUTH_KEY_PARAMS,
 		bundle: key
-			? { publicKey: toBase64(key.publicKey), passwordWrapped: toBase64(key.passwordWrapped), recoveryWrapped: toBase64(key.recoveryWrapped) }
+			? {
+					publicKey: toBase64(key.publicKey),
+					passwordWrapped: toBase64(key.passwordWrapped),
+					recoveryWrapped: toBase64(key.recoveryWrapped)
+				}
 			: null
 	};
 };
@@ -33,10 +37,13 @@ export const actions: Actions = {
 		const authKey = parseAuthKey(form.get('authKey'));
 		const authSalt = parseSalt(form.get('salt'));
 		if (!currentKey || !authKey || !authSalt) return fail(400, { message: m.staff_js_required() });
-		const fields = ['publicKey', 'passwordWrapped', 'recoveryWrapped'].map((f) => (form.has(f) ? fromBase64(form.get(f)) : undefined));
+		const fields = ['publicKey', 'passwordWrapped', 'recoveryWrapped'].map((f) =>
+			form.has(f) ? fromBase64(form.get(f)) : undefined
+		);
 		if (fields.some((f) => f === null)) return fail(400, { message: m.password_change_failed() });
 		const [publicKey, passwordWrapped, recoveryWrapped] = fields;
-		const bundle = publicKey && passwordWrapped && recoveryWrapped ? { publicKey, passwordWrapped, recoveryWrapped } : null;
+		const bundle =
+			publicKey && passwordWrapped && recoveryWrapped ? { publicKey, passwordWrapped, recoveryWrapped } : null;
 
 		const wait = signinWait(event, user, user.username);
 		if (wait > 0) return fail(429, { message: m.staff_throttled({ seconds: wait }) });
@@ -47,7 +54,10 @@ export const actions: Actions = {
 		await signinSucceeded(event, user);
 
 		const r = await changePassword(db(), user.id, { authSalt, authKey, bundle, keepSessionId: session.id });
-		if (!r.ok) return fail(400, { message: r.reason === 'key_required' ? m.password_key_required() : m.password_change_failed() });
+		if (!r.ok)
+			return fail(400, {
+				message: r.reason === 'key_required' ? m.password_key_required() : m.password_change_failed()
+			});
 		return { changed: true };
 	}
 };

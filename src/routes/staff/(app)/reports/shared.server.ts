@@ -27,7 +27,8 @@ import type { WorkflowLabels } from '$lib/components/staff/labels';
 
 function labels(): WorkflowLabels {
 	const states: WorkflowLabels['states'] = {};
-	for (const [code, s] of Object.entries(STATE_INFO)) states[code] = { zh: s.zh, en: s.en, stage: s.stage, public: s.public };
+	for (const [code, s] of Object.entries(STATE_INFO))
+		states[code] = { zh: s.zh, en: s.en, stage: s.stage, public: s.public };
 	const deadlines: WorkflowLabels['deadlines'] = {};
 	for (const [code, d] of Object.entries(DEADLINE_INFO)) deadlines[code] = { zh: d.zh, en: d.en };
 	return {
@@ -61,7 +62,11 @@ export async function staffCryptoData(locals: App.Locals) {
 	const today = todayIn(CHINA_TIME_ZONE);
 	return {
 		bundle: key
-			? { publicKey: toBase64(key.publicKey), passwordWrapped: toBase64(key.passwordWrapped), recoveryWrapped: toBase64(key.recoveryWrapped) }
+			? {
+					publicKey: toBase64(key.publicKey),
+					passwordWrapped: toBase64(key.passwordWrapped),
+					recoveryWrapped: toBase64(key.recoveryWrapped)
+				}
 			: null,
 		today,
 		calendar: calendarLists(DEFAULT_CALENDAR, today),

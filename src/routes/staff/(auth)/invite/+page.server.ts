@@ -11,7 +11,13 @@ export const load: PageServerLoad = async ({ url }) => {
 	const token = url.searchParams.get('token');
 	const inv = await findInvitation(db(), token);
 	if (!inv) return { state: 'invalid' as const };
-	return { state: 'form' as const, token: token!, username: inv.username, displayName: inv.displayName, ...freshSaltForForm() };
+	return {
+		state: 'form' as const,
+		token: token!,
+		username: inv.username,
+		displayName: inv.displayName,
+		...freshSaltForForm()
+	};
 };
 
 export const actions: Actions = {
@@ -30,7 +36,8 @@ export const actions: Actions = {
 			username: inv.username,
 			isAdmin: inv.isAdmin
 		});
-		if (!created.ok) return fail(409, { message: m.staff_username_taken(), username: input.username, displayName: input.displayName });
+		if (!created.ok)
+			return fail(409, { message: m.staff_username_taken(), username: input.username, displayName: input.displayName });
 		await startSession(event, created.user, false);
 		redirect(303, localizeHref('/staff/2fa/setup'));
 	}

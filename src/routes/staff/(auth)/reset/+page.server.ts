@@ -17,7 +17,13 @@ export const load: PageServerLoad = async ({ url }) => {
 	const token = url.searchParams.get('token');
 	const user = await findPasswordReset(db(), token);
 	if (!user) return { state: 'invalid' as const };
-	return { state: 'form' as const, token: token!, username: user.username, displayName: user.displayName, ...freshSaltForForm() };
+	return {
+		state: 'form' as const,
+		token: token!,
+		username: user.username,
+		displayName: user.displayName,
+		...freshSaltForForm()
+	};
 };
 
 export const actions: Actions = {

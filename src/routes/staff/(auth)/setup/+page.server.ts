@@ -26,7 +26,12 @@ export const actions: Actions = {
 		// Consumes the token, re-checks "no administrator yet" and creates the account in one transaction.
 		const created = await createFirstAdmin(db(), token, input);
 		if (!created.ok) {
-			if (created.reason === 'username_taken') return fail(409, { message: m.staff_username_taken(), username: input.username, displayName: input.displayName });
+			if (created.reason === 'username_taken')
+				return fail(409, {
+					message: m.staff_username_taken(),
+					username: input.username,
+					displayName: input.displayName
+				});
 			const message = created.reason === 'admin_exists' ? m.staff_setup_done_already() : m.staff_setup_invalid();
 			return fail(403, { message, username: '', displayName: '' });
 		}

@@ -13,7 +13,11 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ locals, url }) => {
 	if (!locals.user || !locals.session?.twoFactorVerified || locals.user.disabledAt) error(401, 'Sign in first');
 	const req = await statsRequest(db(), locals.user, url.searchParams);
-	if (!req.ok) error(req.status, req.code === 'forbidden' ? 'Statistics are for organ heads, within their jurisdiction' : `Invalid ${req.field}`);
+	if (!req.ok)
+		error(
+			req.status,
+			req.code === 'forbidden' ? 'Statistics are for organ heads, within their jurisdiction' : `Invalid ${req.field}`
+		);
 	const [data, units] = await Promise.all([statsPageData(db(), req), unitCounts(db(), req.query)]);
 	const body = statsCsv(data.stats, units, { organ: data.organ.name, labels: dimensionLabel });
 	const file = `qingfeng-stats-${req.organ.id}-${req.query.from}-${req.query.to}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');

@@ -10,11 +10,15 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ locals, url }) => {
 	const headers = { 'cache-control': 'no-store' };
 	if (!locals.user || !locals.session?.twoFactorVerified || locals.user.disabledAt) {
-		return json({ error: { code: 'unauthenticated', message: { zh: '请先登录', en: 'Sign in first' } } }, { status: 401, headers });
+		return json(
+			{ error: { code: 'unauthenticated', message: { zh: '请先登录', en: 'Sign in first' } } },
+			{ status: 401, headers }
+		);
 	}
 	const req = await statsRequest(db(), locals.user, url.searchParams);
 	if (!req.ok) {
-		const message = req.code === 'forbidden' ? { zh: '无权查看此统计', en: 'Not allowed' } : { zh: '参数无效', en: 'Invalid field' };
+		const message =
+			req.code === 'forbidden' ? { zh: '无权查看此统计', en: 'Not allowed' } : { zh: '参数无效', en: 'Invalid field' };
 		return json({ error: { code: req.code, field: req.field, message } }, { status: req.status, headers });
 	}
 	const data = await statsPageData(db(), req);

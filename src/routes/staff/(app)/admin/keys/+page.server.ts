@@ -22,19 +22,44 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const d = db();
 	const root = await getActiveRootKey(d);
 	const staff = await d
-		.select({ id: staffUser.id, username: staffUser.username, displayName: staffUser.displayName, publicKey: staffKey.publicKey })
+		.select({
+			id: staffUser.id,
+			username: staffUser.username,
+			displayName: staffUser.displayName,
+			publicKey: staffKey.publicKey
+		})
 		.from(staffKey)
 		.innerJoin(staffUser, eq(staffUser.id, staffKey.staffId))
 		.orderBy(asc(staffUser.username));
-	const organs = await d.select({ id: disciplineOrgan.id, name: disciplineOrgan.name }).from(disciplineOrgan).orderBy(asc(disciplineOrgan.id)).limit(ORGAN_LIST_LIMIT);
+	const organs = await d
+		.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
+		.from(disciplineOrgan)
+		.orderBy(asc(disciplineOrgan.id))
+		.limit(ORGAN_LIST_LIMIT);
 	const entries = await d
-		.select({ username: staffUser.username, organId: directoryEntry.organId, role: directoryEntry.role, notAfter: directoryEntry.notAfter })
+		.select({
+			username: staffUser.username,
+			organId: directoryEntry.organId,
+			role: directoryEntry.role,
+			notAfter: directoryEntry.notAfter
+		})
 		.from(directoryEntry)
 		.innerJoin(staffUser, eq(staffUser.id, directoryEntry.staffId))
 		.orderBy(asc(directoryEntry.createdAt));
 	return {
-		root: root ? { publicKey: toBase64(root.publicKey), passwordWrapped: toBase64(root.passwordWrapped), fingerprint: rootFingerprint(root.publicKey) } : null,
-		staff: staff.map((s) => ({ id: s.id, username: s.username, displayName: s.displayName, publicKey: toBase64(s.publicKey) })),
+		root: root
+			? {
+					publicKey: toBase64(root.publicKey),
+					passwordWrapped: toBase64(root.passwordWrapped),
+					fingerprint: rootFingerprint(root.publicKey)
+				}
+			: null,
+		staff: staff.map((s) => ({
+			id: s.id,
+			username: s.username,
+			displayName: s.displayName,
+			publicKey: toBase64(s.publicKey)
+		})),
 		organs,
 		entries: entries.map((e) => ({ ...e, notAfter: e.notAfter.toISOString().slice(0, 10) }))
 	};

@@ -65,7 +65,10 @@ export const actions: Actions = {
 		await auditAdmin(db(), admin, 'users.password_reset', { userId: id });
 		const users = await listStaffUsers(db());
 		const base = config().origin ? publicBaseUrl(config()) : url.origin;
-		return { resetLink: `${base}/staff/reset?token=${made.token}`, resetFor: users.find((u) => u.id === id)?.username ?? '' };
+		return {
+			resetLink: `${base}/staff/reset?token=${made.token}`,
+			resetFor: users.find((u) => u.id === id)?.username ?? ''
+		};
 	},
 	disable: async ({ locals, request }) => {
 		const admin = requireAdmin(locals);

@@ -11,7 +11,12 @@ async function transferTargets(organId: string) {
 	const [self] = await db().select().from(disciplineOrgan).where(eq(disciplineOrgan.id, organId));
 	if (!self) return { up: [], down: [] };
 	const upIds = [...self.ancestorIds].reverse();
-	const ups = upIds.length ? await db().select({ id: disciplineOrgan.id, name: disciplineOrgan.name }).from(disciplineOrgan).where(inArray(disciplineOrgan.id, upIds)) : [];
+	const ups = upIds.length
+		? await db()
+				.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
+				.from(disciplineOrgan)
+				.where(inArray(disciplineOrgan.id, upIds))
+		: [];
 	const byId = new Map(ups.map((o) => [o.id, o]));
 	const down = await db()
 		.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
@@ -23,7 +28,9 @@ async function transferTargets(organId: string) {
 
 export const load: PageServerLoad = async ({ locals, fetch, params }) => {
 	const base = await staffCryptoData(locals);
-	const res = await fetch(`/staff/api/reports/${encodeURIComponent(params.id)}`, { headers: { accept: 'application/json' } });
+	const res = await fetch(`/staff/api/reports/${encodeURIComponent(params.id)}`, {
+		headers: { accept: 'application/json' }
+	});
 	if (res.status === 404) error(404, 'Not found');
 	if (!res.ok) error(res.status === 401 || res.status === 403 ? res.status : 502, 'The report could not be loaded');
 	const view = (await res.json()) as ReportView;

@@ -15,7 +15,9 @@ function enrolment(username: string, key: Uint8Array) {
 	const uri = totpUri(username, key);
 	return {
 		key: encodeBase64(key),
-		manualKey: encodeBase32UpperCaseNoPadding(key).replace(/(.{4})/g, '$1 ').trim(),
+		manualKey: encodeBase32UpperCaseNoPadding(key)
+			.replace(/(.{4})/g, '$1 ')
+			.trim(),
 		// The QR code is computed here, on our own server: the secret never goes to a third party.
 		qr: qrEncode(uri, { ecc: 'M', border: 2 }).data
 	};
@@ -40,7 +42,8 @@ export const actions: Actions = {
 		}
 		if (key.length !== 20) return fail(400, { message: m.staff_invalid_request() });
 		const wait = signinWait(event, user, user.username);
-		if (wait > 0) return fail(429, { message: m.staff_throttled({ seconds: wait }), enrol: enrolment(user.username, key) });
+		if (wait > 0)
+			return fail(429, { message: m.staff_throttled({ seconds: wait }), enrol: enrolment(user.username, key) });
 		const step = verifyTotp(key, String(form.get('code') ?? '').slice(0, 16), null);
 		if (step === null) {
 			await signinFailed(event, user, user.username);

@@ -2,7 +2,13 @@ import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { db } from '$lib/server/db';
 import { auditAdmin } from '$lib/server/audit/log';
-import { listActiveStaff, listOrgans, removeMembership, setMembership, type AdminChangeError } from '$lib/server/org/admin';
+import {
+	listActiveStaff,
+	listOrgans,
+	removeMembership,
+	setMembership,
+	type AdminChangeError
+} from '$lib/server/org/admin';
 import { STAFF_ROLES } from '$lib/server/org/types';
 import { requireAdmin } from '../guard';
 import type { Actions, PageServerLoad } from './$types';
@@ -27,7 +33,12 @@ export const actions: Actions = {
 	add: async ({ locals, request }) => {
 		const admin = requireAdmin(locals);
 		const form = await request.formData();
-		const change = { staffId: String(form.get('staffId') ?? ''), organId: String(form.get('organId') ?? ''), role: String(form.get('role') ?? ''), hasKey: form.get('hasKey') === 'on' };
+		const change = {
+			staffId: String(form.get('staffId') ?? ''),
+			organId: String(form.get('organId') ?? ''),
+			role: String(form.get('role') ?? ''),
+			hasKey: form.get('hasKey') === 'on'
+		};
 		const r = await setMembership(db(), change);
 		if (!r.ok) return fail(400, { addError: changeMessage(r.error) });
 		await auditAdmin(db(), admin, 'org.membership_set', change);

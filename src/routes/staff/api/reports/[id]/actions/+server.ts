@@ -3,4 +3,5 @@ import { BIG_BODY, withBody } from '$lib/server/backoffice/endpoint';
 import type { RequestHandler } from './$types';
 
 /** A workflow transition (docs/backoffice.md, docs/workflow.md). */
-export const POST: RequestHandler = (event) => withBody(event, BIG_BODY, (ctx, body) => applyAction(ctx, event.params.id, body));
+export const POST: RequestHandler = (event) =>
+	withBody(event, BIG_BODY, (ctx, body) => applyAction(ctx, event.params.id, body));

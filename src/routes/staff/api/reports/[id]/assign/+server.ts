@@ -3,4 +3,5 @@ import { SMALL_BODY, withBody } from '$lib/server/backoffice/endpoint';
 import type { RequestHandler } from './$types';
 
 /** Assigns the report to a handler (or none). */
-export const POST: RequestHandler = (event) => withBody(event, SMALL_BODY, (ctx, body) => assign(ctx, event.params.id, body));
+export const POST: RequestHandler = (event) =>
+	withBody(event, SMALL_BODY, (ctx, body) => assign(ctx, event.params.id, body));

@@ -3,4 +3,5 @@ import { SMALL_BODY, withBody } from '$lib/server/backoffice/endpoint';
 import type { RequestHandler } from './$types';
 
 /** Records a print or export of the case in the audit log. */
-export const POST: RequestHandler = (event) => withBody(event, SMALL_BODY, (ctx, body) => recordExport(ctx, event.params.id, body), true);
+export const POST: RequestHandler = (event) =>
+	withBody(event, SMALL_BODY, (ctx, body) => recordExport(ctx, event.params.id, body), true);

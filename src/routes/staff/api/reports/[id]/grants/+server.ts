@@ -3,4 +3,5 @@ import { SMALL_BODY, withBody } from '$lib/server/backoffice/endpoint';
 import type { RequestHandler } from './$types';
 
 /** Grants a colleague access: the report key re-sealed in the caller's browser. */
-export const POST: RequestHandler = (event) => withBody(event, SMALL_BODY, (ctx, body) => grant(ctx, event.params.id, body));
+export const POST: RequestHandler = (event) =>
+	withBody(event, SMALL_BODY, (ctx, body) => grant(ctx, event.params.id, body));

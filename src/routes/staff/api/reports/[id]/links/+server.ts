@@ -3,4 +3,5 @@ import { SMALL_BODY, withBody } from '$lib/server/backoffice/endpoint';
 import type { RequestHandler } from './$types';
 
 /** Links a duplicate or related report (by locator). */
-export const POST: RequestHandler = (event) => withBody(event, SMALL_BODY, (ctx, body) => addLink(ctx, event.params.id, body));
+export const POST: RequestHandler = (event) =>
+	withBody(event, SMALL_BODY, (ctx, body) => addLink(ctx, event.params.id, body));

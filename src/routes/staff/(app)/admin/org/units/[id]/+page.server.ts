@@ -53,7 +53,10 @@ export const actions: Actions = {
 		const admin = requireAdmin(locals);
 		const form = await request.formData();
 		const parent = String(form.get('parentId') ?? '').trim();
-		const r = await updateUnit(db(), params.id, { name: String(form.get('name') ?? ''), parentId: parent === '' ? null : parent });
+		const r = await updateUnit(db(), params.id, {
+			name: String(form.get('name') ?? ''),
+			parentId: parent === '' ? null : parent
+		});
 		if (!r.ok) return fail(400, { editError: editMessage(r.error) });
 		await auditAdmin(db(), admin, 'org.unit_edit', { unitId: params.id, parentId: parent === '' ? null : parent });
 		return { edited: true };
@@ -67,7 +70,10 @@ export const actions: Actions = {
 			reason: String(form.get('reason') ?? '')
 		});
 		if (!r.ok) return fail(400, { conflictError: changeMessage(r.error) });
-		await auditAdmin(db(), admin, 'org.conflict_declare', { staffId: String(form.get('staffId') ?? ''), unitId: params.id });
+		await auditAdmin(db(), admin, 'org.conflict_declare', {
+			staffId: String(form.get('staffId') ?? ''),
+			unitId: params.id
+		});
 		return { declared: true };
 	},
 	remove: async ({ locals, params, request }) => {
@@ -75,7 +81,10 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const r = await removeConflict(db(), { staffId: String(form.get('staffId') ?? ''), unitId: params.id });
 		if (!r.ok) return fail(400, { removeError: changeMessage(r.error) });
-		await auditAdmin(db(), admin, 'org.conflict_remove', { staffId: String(form.get('staffId') ?? ''), unitId: params.id });
+		await auditAdmin(db(), admin, 'org.conflict_remove', {
+			staffId: String(form.get('staffId') ?? ''),
+			unitId: params.id
+		});
 		return { removed: true };
 	}
 };

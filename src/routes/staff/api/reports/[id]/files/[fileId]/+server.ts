@@ -3,4 +3,5 @@ import { staffEndpoint } from '$lib/server/backoffice/endpoint';
 import type { RequestHandler } from './$types';
 
 /** An encrypted attachment stream (audited as report.file). */
-export const GET: RequestHandler = (event) => staffEndpoint(event, (ctx) => openFile(ctx, event.params.id, event.params.fileId));
+export const GET: RequestHandler = (event) =>
+	staffEndpoint(event, (ctx) => openFile(ctx, event.params.id, event.params.fileId));

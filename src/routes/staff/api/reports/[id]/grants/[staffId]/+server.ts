@@ -3,4 +3,5 @@ import { staffEndpoint } from '$lib/server/backoffice/endpoint';
 import type { RequestHandler } from './$types';
 
 /** Revokes a grant (deletes the wrap). */
-export const DELETE: RequestHandler = (event) => staffEndpoint(event, (ctx) => revoke(ctx, event.params.id, event.params.staffId));
+export const DELETE: RequestHandler = (event) =>
+	staffEndpoint(event, (ctx) => revoke(ctx, event.params.id, event.params.staffId));

@@ -1,3 +1,7 @@
+/**
+ * The report categories and their names in the reader's language. The guide and the public statistics
+ * (browser) and the back-office statistics and CSV (server) all name categories, so this lives in shared.
+ */
 import { m } from '$lib/paraglide/messages';
 
 /** The report categories of the taxonomy, in the order the guide explains them. */
@@ -37,4 +41,3 @@ const labels: Record<string, () => string> = {
 export function categoryLabel(code: string): string {
 	return labels[code]?.() ?? code;
 }
-
