@@ -17,7 +17,6 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import { inArray } from 'drizzle-orm';
@@ -26,19 +25,12 @@ import { loadConfig, ConfigError } from '../src/lib/server/config';
 import { openForTool } from '../src/lib/server/db/tool';
 import { disciplineOrgan } from '../src/lib/server/db/schema';
 import { publicBaseUrl } from '../src/lib/server/auth/setup';
+import { DEMO_SECRETS_FILE } from './demo-secrets';
 import { DEMO_KEY_PASSWORD, DemoKeysError, keyDemoOrgans } from '../src/lib/server/org/demo-keys';
 
 const USAGE =
 	'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] [--signin] [--out <file.json>] [--password <pw>] [--test-kdf]\n' +
 	'       npm run demo:keys -- --totp <username> [--out <file.json>]';
-
-/** Where the secrets go unless --out says otherwise: a git-ignored folder at the repository root. */
-export const DEMO_SECRETS_FILE = path.join(
-	path.dirname(fileURLToPath(import.meta.url)),
-	'..',
-	'demo-secrets',
-	'demo-keys.json'
-);
 
 /** TOTP as the server checks it (src/lib/server/auth/totp.ts): SHA-1, 6 digits, 30 s steps. */
 function totpNow(key: Uint8Array, now = Date.now()): { code: string; secondsLeft: number } {
