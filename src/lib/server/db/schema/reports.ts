@@ -20,7 +20,14 @@ import {
 	unique,
 	uuid
 } from 'drizzle-orm/pg-core';
-import { MESSAGE_AUTHORS, POSITION_KINDS, PUBLIC_STATUSES } from '../../../shared/vocabulary/report';
+import {
+	CATEGORIES,
+	MESSAGE_AUTHORS,
+	POSITION_KINDS,
+	PUBLIC_STATUSES,
+	REPORT_KINDS
+} from '../../../shared/vocabulary/report';
+import { DISPOSITIONS, OUTCOME_CODES, WORKFLOW_STATES } from '../../../shared/vocabulary/workflow';
 import { bytea } from '../types';
 import { staffUser } from './auth';
 import { inList } from './checks';
@@ -83,7 +90,13 @@ export const report = pgTable(
 		index('report_received_category_idx').on(t.receivedOn, t.category),
 		index('report_concluded_idx').on(t.concludedOn),
 		check('report_public_status_check', sql`${t.publicStatus} in ${inList(PUBLIC_STATUSES)}`),
-		check('report_position_check', sql`${t.position} in ${inList(POSITION_KINDS)}`)
+		check('report_position_check', sql`${t.position} in ${inList(POSITION_KINDS)}`),
+		// Migration 0008 (these columns had no CHECK before): every writer already took its codes from these lists.
+		check('report_kind_check', sql`${t.kind} in ${inList(REPORT_KINDS)}`),
+		check('report_category_check', sql`${t.category} in ${inList(CATEGORIES)}`),
+		check('report_state_check', sql`${t.state} in ${inList(WORKFLOW_STATES)}`),
+		check('report_disposition_check', sql`${t.disposition} in ${inList(DISPOSITIONS)}`),
+		check('report_outcome_check', sql`${t.outcome} in ${inList(OUTCOME_CODES)}`)
 	]
 );
 
