@@ -3,8 +3,10 @@
  * layout: eslint-config-prettier turns off what it would fight), plus the layer rules of the architecture,
  * floors that only look down (README, "Where things are"):
  * - src/lib/crypto imports nothing of ours outside src/lib/crypto: packages only;
- * - src/lib/shared (pure and isomorphic) imports only src/lib/shared, src/lib/crypto and the compiled
- *   messages (src/lib/paraglide: the same pure functions on both sides);
+ * - src/lib/shared (pure and isomorphic: the browser↔server contract) imports only src/lib/shared and
+ *   src/lib/crypto; labels are not the contract, so not the messages either;
+ * - src/lib/i18n (the labels of the shared codes, isomorphic) imports only src/lib/i18n, src/lib/shared,
+ *   src/lib/crypto and the compiled messages (src/lib/paraglide);
  * - browser code (src/lib/client, src/lib/components, the .svelte files and universal +page/+layout files of
  *   src/routes, src/hooks.ts) never imports src/lib/server;
  * - src/lib/server imports neither src/lib/client nor src/lib/components.
@@ -133,8 +135,16 @@ const layers = [
 		base: 'src/lib/shared',
 		files: [ANY],
 		message:
-			'src/lib/shared is pure and isomorphic: it imports only src/lib/shared, src/lib/crypto, the messages and packages.',
-		regexes: (d) => importsOutside('src/lib/shared', d, ['src/lib/shared', 'src/lib/crypto', 'src/lib/paraglide'])
+			'src/lib/shared is pure and isomorphic: it imports only src/lib/shared, src/lib/crypto and packages (labels go to src/lib/i18n).',
+		regexes: (d) => importsOutside('src/lib/shared', d, ['src/lib/shared', 'src/lib/crypto'])
+	}),
+	...layerRule({
+		base: 'src/lib/i18n',
+		files: [ANY],
+		message:
+			'src/lib/i18n is isomorphic: it imports only src/lib/i18n, src/lib/shared, src/lib/crypto, the messages and packages.',
+		regexes: (d) =>
+			importsOutside('src/lib/i18n', d, ['src/lib/i18n', 'src/lib/shared', 'src/lib/crypto', 'src/lib/paraglide'])
 	}),
 	...layerRule({
 		base: 'src/lib/crypto',

@@ -13,7 +13,7 @@
  *
  * Only relative imports of pure modules (src/lib/crypto, the PoW core), so this runs under tsx and vitest.
  */
-import { INLINE_MAX_BYTES } from '../../src/lib/reporting-limits';
+import { INLINE_MAX_BYTES } from '../../src/lib/shared/limits';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';

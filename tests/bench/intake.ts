@@ -27,7 +27,7 @@ import { decodeBase64 } from '@oslojs/encoding';
 import { startWithKeyedDemo } from '../e2e/keyed-demo';
 import { encryptAttachment } from '../../src/lib/crypto/attachment';
 import { generateReportKey } from '../../src/lib/crypto/keys';
-import { INLINE_MAX_BYTES } from '../../src/lib/reporting-limits';
+import { INLINE_MAX_BYTES } from '../../src/lib/shared/limits';
 import type { Server } from '../e2e/harness';
 import {
 	DEMO_TARGET,

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from '../e2e/harness';
+import { leadingZeroBits, nonceBytes } from '../../src/lib/shared/pow';
 
 /* ------------------------------------------------------------------ storage */
 
@@ -108,24 +109,12 @@ export async function insertSession(s: Storage, userId: string, twoFactorVerifie
 
 /* ------------------------------------------------------------------ proof of work */
 
-/** SHA-256(challenge ‖ u64be(nonce)) starting with `difficulty` zero bits (docs/reporting.md §1). */
+/** SHA-256(challenge ‖ u64be(nonce)) starting with `difficulty` zero bits (docs/reporting.md §1; src/lib/shared/pow.ts). */
 export function solvePow(challenge: string, difficulty: number): number {
 	const bytes = Buffer.from(challenge, 'base64url');
-	const n = Buffer.alloc(8);
 	for (let nonce = 0; ; nonce++) {
-		n.writeUInt32BE(Math.floor(nonce / 2 ** 32), 0);
-		n.writeUInt32BE(nonce >>> 0, 4);
-		const h = createHash('sha256').update(bytes).update(n).digest();
-		let bits = 0;
-		for (const b of h) {
-			if (b === 0) {
-				bits += 8;
-				continue;
-			}
-			bits += Math.clz32(b) - 24;
-			break;
-		}
-		if (bits >= difficulty) return nonce;
+		const h = createHash('sha256').update(bytes).update(nonceBytes(nonce)).digest();
+		if (leadingZeroBits(h) >= difficulty) return nonce;
 	}
 }
 

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIG_BODY } from '../../src/lib/server/backoffice/endpoint';
-import { REPORT_BODY_CAP } from '../../src/lib/server/reports/api';
-import { PART_SIZE } from '../../src/lib/server/reports/intake';
+import { BIG_BODY } from '../../src/lib/server/http/staff';
+import { PART_SIZE, REPORT_BODY_CAP } from '../../src/lib/shared/limits';
 
 // deploy/ is what an operator copies onto a server; these checks keep its numbers and names in step with the
 // app (the files themselves run in tests/e2e/proxy.e2e.ts).

@@ -27,6 +27,7 @@ async function lint(file: string, spec: string, form: 'import' | 'export' = 'imp
 const CLIENT = 'Client code must not import src/lib/server';
 const SERVER = 'src/lib/server must not import browser code';
 const SHARED = 'src/lib/shared is pure and isomorphic';
+const I18N = 'src/lib/i18n is isomorphic';
 const CRYPTO = 'src/lib/crypto imports nothing of ours outside src/lib/crypto';
 
 type Case = [file: string, spec: string];
@@ -77,19 +78,48 @@ const cases: { layer: string; forbidden: Case[]; allowed: Case[]; message: strin
 			['src/lib/shared/x.ts', '../client/keyring'],
 			['src/lib/shared/x.ts', '../../routes/+layout'],
 			['src/lib/shared/wire/x.ts', '../../server/db'],
-			['src/lib/shared/wire/x.ts', '../../../lib/client/keyring']
+			['src/lib/shared/wire/x.ts', '../../../lib/client/keyring'],
+			// Labels are not the contract: they live in src/lib/i18n.
+			['src/lib/shared/x.ts', '$lib/paraglide/messages'],
+			['src/lib/shared/x.ts', '../paraglide/runtime'],
+			['src/lib/shared/x.ts', '$lib/i18n/labels'],
+			['src/lib/shared/vocabulary/x.ts', '../../i18n/labels'],
+			['src/lib/shared/wire/x.ts', '../../paraglide/messages']
 		],
 		allowed: [
 			['src/lib/shared/x.ts', './vocabulary'],
 			['src/lib/shared/x.ts', '$lib/shared/vocabulary'],
 			['src/lib/shared/x.ts', '$lib/crypto/seal'],
 			['src/lib/shared/x.ts', '../crypto/seal'],
-			['src/lib/shared/x.ts', '$lib/paraglide/messages'],
-			['src/lib/shared/x.ts', '../paraglide/runtime'],
 			['src/lib/shared/x.ts', 'valibot'],
 			['src/lib/shared/wire/x.ts', '../vocabulary'],
 			['src/lib/shared/wire/x.ts', '../../crypto/seal'],
 			['src/lib/shared/wire/x.ts', '../../../lib/shared/vocabulary']
+		]
+	},
+	{
+		layer: 'src/lib/i18n',
+		message: I18N,
+		forbidden: [
+			['src/lib/i18n/x.ts', '$lib/server/db'],
+			['src/lib/i18n/x.ts', '$lib/server/workflow'],
+			['src/lib/i18n/x.ts', '$lib/client/keyring'],
+			['src/lib/i18n/x.ts', '$lib/components/X.svelte'],
+			['src/lib/i18n/x.ts', '$app/environment'],
+			['src/lib/i18n/x.ts', '../server/workflow'],
+			['src/lib/i18n/x.ts', '../client/keyring'],
+			['src/lib/i18n/x.ts', '../components/report/taxonomy'],
+			['src/lib/i18n/x.ts', '../../routes/+layout'],
+			['src/lib/i18n/x.ts', '../../hooks.server']
+		],
+		allowed: [
+			['src/lib/i18n/x.ts', './lookup'],
+			['src/lib/i18n/x.ts', '$lib/paraglide/messages'],
+			['src/lib/i18n/x.ts', '../paraglide/runtime'],
+			['src/lib/i18n/x.ts', '$lib/shared/vocabulary/report'],
+			['src/lib/i18n/x.ts', '../shared/vocabulary/org'],
+			['src/lib/i18n/x.ts', '$lib/crypto/encoding'],
+			['src/lib/i18n/x.ts', 'valibot']
 		]
 	},
 	{
@@ -122,6 +152,8 @@ const cases: { layer: string; forbidden: Case[]; allowed: Case[]; message: strin
 			['src/lib/client/x.ts', '$lib/crypto/seal'],
 			['src/lib/client/x.ts', '../crypto/seal'],
 			['src/lib/client/x.ts', '$lib/shared/categories'],
+			['src/lib/client/x.ts', '$lib/shared/vocabulary/report'],
+			['src/lib/client/x.ts', '$lib/i18n/labels'],
 			['src/lib/client/x.ts', '$lib/server-time'],
 			['src/lib/client/staff/x.ts', '../server/sync'], // src/lib/client/server: not the server layer
 			['src/lib/components/X.svelte', '$lib/client/keyring'],
@@ -147,6 +179,8 @@ const cases: { layer: string; forbidden: Case[]; allowed: Case[]; message: strin
 		allowed: [
 			['src/lib/server/x.ts', './db'],
 			['src/lib/server/x.ts', '$lib/shared/categories'],
+			['src/lib/server/x.ts', '$lib/shared/vocabulary/report'],
+			['src/lib/server/x.ts', '$lib/i18n/staff'],
 			['src/lib/server/x.ts', '$lib/crypto/seal'],
 			['src/lib/server/x.ts', '$lib/paraglide/messages'],
 			['src/lib/server/db/x.ts', '../client'] // a module src/lib/server/client.ts
@@ -180,7 +214,7 @@ describe('layer rules (eslint.config.js)', () => {
 
 	it('covers every file of the layers at its depth', async () => {
 		const layered =
-			/^src\/(lib\/(client|components|server|shared|crypto)\/.*\.(ts|js|svelte)|routes\/.*(\.svelte|\/\+(page|layout)\.[jt]s))$/;
+			/^src\/(lib\/(client|components|server|shared|i18n|crypto)\/.*\.(ts|js|svelte)|routes\/.*(\.svelte|\/\+(page|layout)\.[jt]s))$/;
 		const files: string[] = [];
 		const walk = (dir: string) => {
 			for (const e of readdirSync(path.join(root, dir), { withFileTypes: true })) {

@@ -2,6 +2,8 @@
  * Configuration from environment variables, validated once at start-up.
  * A wrong value stops the app with one line naming the variable and what is expected.
  */
+import { FILE_LIMIT_DEFAULTS } from '../shared/limits';
+import { MAX_BASE_DIFFICULTY } from '../shared/pow';
 
 export interface Config {
 	/** postgres://… when set; otherwise the embedded PGlite database in `dataDir`. */
@@ -165,12 +167,12 @@ export function loadConfig(env: Env): Config {
 		quickExitUrl:
 			url(env, 'QUICK_EXIT_URL', ['http:', 'https:'], 'a neutral web page URL like https://www.weather.com.cn/') ??
 			'https://www.weather.com.cn/',
-		powDifficulty: int(env, 'POW_DIFFICULTY', 16, 0, 32),
+		powDifficulty: int(env, 'POW_DIFFICULTY', 16, 0, MAX_BASE_DIFFICULTY),
 		powFreePerMinute: int(env, 'POW_FREE_PER_MINUTE', 600, 1, 1_000_000),
 		powWindowSeconds: int(env, 'POW_WINDOW_SECONDS', 60, 1, 3600),
-		maxFiles: int(env, 'MAX_FILES', 10, 0, 100),
-		maxFileBytes: int(env, 'MAX_FILE_BYTES', 25 * MIB, 1024, 1024 * MIB),
-		maxReportBytes: int(env, 'MAX_REPORT_BYTES', 60 * MIB, 1024, 4096 * MIB),
+		maxFiles: int(env, 'MAX_FILES', FILE_LIMIT_DEFAULTS.maxFiles, 0, 100),
+		maxFileBytes: int(env, 'MAX_FILE_BYTES', FILE_LIMIT_DEFAULTS.maxFileBytes, 1024, 1024 * MIB),
+		maxReportBytes: int(env, 'MAX_REPORT_BYTES', FILE_LIMIT_DEFAULTS.maxReportBytes, 1024, 4096 * MIB),
 		intakePerHour: int(env, 'INTAKE_PER_HOUR', 30, 1, 100_000),
 		routingCacheMs: int(env, 'ROUTING_CACHE_MS', 1000, 0, 60_000),
 		receiptPer10Min: int(env, 'RECEIPT_PER_10MIN', 30, 1, 100_000),

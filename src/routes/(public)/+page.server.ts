@@ -3,7 +3,7 @@ import { config } from '$lib/server/config';
 import { db } from '$lib/server/db';
 import { log } from '$lib/server/log';
 import { publicStats } from '$lib/server/reports/stats';
-import { CATEGORY_ORDER } from '$lib/shared/categories';
+import { GUIDE_CATEGORY_ORDER } from '$lib/shared/vocabulary/report';
 import type { StatsView } from '$lib/components/PublicStats.svelte';
 import type { PageServerLoad } from './$types';
 
@@ -22,13 +22,13 @@ export const load: PageServerLoad = async () => {
 			minCount: raw.minCount,
 			months: raw.months
 				.map((row) => {
-					const counts = row.byCategory as Record<string, number | null>;
+					const counts = row.byCategory;
 					return {
 						month: row.month,
 						label: fmt.format(new Date(`${row.month}-01T00:00:00Z`)),
 						received: row.received,
 						concluded: row.concluded,
-						byCategory: CATEGORY_ORDER.filter((code) => typeof counts[code] === 'number').map((code) => ({
+						byCategory: GUIDE_CATEGORY_ORDER.filter((code) => typeof counts[code] === 'number').map((code) => ({
 							code,
 							count: counts[code] ?? null
 						}))

@@ -21,36 +21,10 @@
  * the UI must warn the reporter that its metadata could not be removed.
  */
 
-/** What can be reported as removed, in display order. */
-export const METADATA_CODES = [
-	/** GPS position (latitude/longitude in Exif). */
-	'gps',
-	/** Camera or phone make, model, serial numbers, lens, maker notes. */
-	'camera',
-	/** Date and time the picture was taken, digitized or changed. */
-	'datetime',
-	/** The program that made or edited the file. */
-	'software',
-	/** Author, artist, owner or copyright names. */
-	'author',
-	/** A comment (JPEG COM, Exif UserComment, PNG Comment/Description/Title). */
-	'comment',
-	/** A small preview image, which may show the uncropped original. */
-	'thumbnail',
-	/** XMP metadata (editing history, location, people, …). */
-	'xmp',
-	/** IPTC / Photoshop metadata (captions, keywords, creator, place). */
-	'iptc',
-	/** Text chunks (PNG tEXt/iTXt/zTXt). */
-	'text',
-	/** The Exif block itself (technical settings, and whatever the other codes did not name). */
-	'exif',
-	/** Extra images or data embedded in or appended to the file (MPF images, motion-photo video, trailers). */
-	'embedded_data',
-	/** Other application data segments or chunks. */
-	'other'
-] as const;
-export type MetadataCode = (typeof METADATA_CODES)[number];
+import { METADATA_CODES, type MetadataCode } from '../../shared/vocabulary/report';
+
+/** What can be reported as removed, in display order (the shared vocabulary). */
+export { METADATA_CODES, type MetadataCode };
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp';
 

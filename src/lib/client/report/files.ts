@@ -9,6 +9,10 @@ import { ReportError, throwIfAborted } from './errors';
 import { canStrip, detectImageFormat, stripImageMetadata, type MetadataCode, type StripResult } from './exif';
 import { requestJson, send, errorFromResponse, withRetry, type FetchLike, type RetryOptions } from './http';
 import { solve, type PowSolution, type PowSolver, type PowProgress } from './pow';
+import type { FileManifest } from '../../shared/report-document';
+import type { IntakeAnswer, IntakeRequest } from '../../shared/wire/reporter';
+
+export type { FileManifest };
 
 /** The crypto worker operations this library uses (a `CryptoWorkerClient`, or a stand-in in tests). */
 export type ReporterCrypto = Pick<
@@ -29,15 +33,6 @@ export interface AttachedFile {
 	 * then its `data` is encrypted as is. Otherwise images are stripped here.
 	 */
 	stripped?: StripResult;
-}
-
-/** What the content JSON says about a file (docs/reporting.md §6). */
-export interface FileManifest {
-	index: number;
-	name: string;
-	type: string;
-	bytes: number;
-	metadataRemoved: MetadataCode[];
 }
 
 /** A file ready to upload. */
@@ -171,10 +166,11 @@ export async function openIntake(
 		let pow: PowSolution | undefined;
 		if (!('token' in auth)) pow = await solve('intake', { ...net, solver: auth.solver, onProgress: auth.onPow });
 		try {
-			const a = await requestJson<Partial<Intake> & { intake?: unknown }>('/api/v1/intake', {
+			const request: IntakeRequest = pow ? { pow, files } : { files };
+			const a = await requestJson<Partial<IntakeAnswer>>('/api/v1/intake', {
 				...net,
 				method: 'POST',
-				json: pow ? { pow, files } : { files },
+				json: request,
 				token: 'token' in auth ? auth.token : undefined
 			});
 			if (

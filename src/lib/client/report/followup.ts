@@ -31,7 +31,20 @@ import { ReportError, throwIfAborted } from './errors';
 import { cryptoFailure, encryptFiles, openIntake, uploadParts, type AttachedFile, type ReporterCrypto } from './files';
 import { requestJson, send, errorFromResponse, type FetchLike, type RetryOptions } from './http';
 import { solve, type PowProgress, type PowSolver } from './pow';
-import type { ReportContent } from './submit';
+import type { ReportContent } from '../../shared/report-document';
+import type { MessageAuthor, PublicStatus } from '../../shared/vocabulary/report';
+import type { ReporterDeadline } from '../../shared/vocabulary/workflow';
+import type {
+	FileRef,
+	MessageAnswer,
+	MessageRequest,
+	ReceiptOpenAnswer,
+	ReceiptOpenRequest,
+	ReceiptSpecAnswer,
+	ReportView
+} from '../../shared/wire/reporter';
+
+export type { FileRef };
 
 /* ------------------------------------------------------------------ parsing */
 
@@ -130,17 +143,11 @@ export function parseReceiptInput(text: string, secretText?: string): ReceiptInp
 
 /* ------------------------------------------------------------------ the report as the reporter sees it */
 
-export type ReportStatus = 'received' | 'accepted' | 'handling' | 'concluded' | 'transferred';
-
-export interface FileRef {
-	id: string;
-	/** Stored (encrypted, padded) size. */
-	bytes: number;
-}
+export type ReportStatus = PublicStatus;
 
 export interface FollowUpMessage {
 	id: number;
-	author: 'reporter' | 'staff';
+	author: MessageAuthor;
 	sentOn: string;
 	/** The decrypted text, or null if this message could not be decrypted (`error` says why). */
 	text: string | null;
@@ -154,23 +161,11 @@ export interface FollowUpReport {
 	receivedOn: string;
 	realName: boolean;
 	status: ReportStatus;
-	deadlines: { what: 'acceptance_notice' | 'result_feedback'; due: string }[];
+	deadlines: { what: ReporterDeadline; due: string }[];
 	/** The report as submitted (docs/reporting.md §6). */
 	content: ReportContent;
 	files: FileRef[];
 	messages: FollowUpMessage[];
-}
-
-interface ReportView {
-	locator: string;
-	receivedOn: string;
-	realName: boolean;
-	status: ReportStatus;
-	deadlines: { what: 'acceptance_notice' | 'result_feedback'; due: string }[];
-	content: string;
-	wrappedKey: string;
-	files: FileRef[];
-	messages: { id: number; author: 'reporter' | 'staff'; sentOn: string; body: string; files: FileRef[] }[];
 }
 
 function isView(v: unknown): v is ReportView {
@@ -288,10 +283,11 @@ async function login(
 	for (let attempt = 0; ; attempt++) {
 		const pow = await solve('receipt', { ...net, solver: options.powSolver, onProgress: onPow });
 		try {
-			const a = await requestJson<{ token?: unknown; report?: unknown }>('/api/v1/receipt/open', {
+			const request: ReceiptOpenRequest = { locator, authKey: encodeBase64(authKey), pow };
+			const a = await requestJson<Partial<Record<keyof ReceiptOpenAnswer, unknown>>>('/api/v1/receipt/open', {
 				...net,
 				method: 'POST',
-				json: { locator, authKey: encodeBase64(authKey), pow }
+				json: request
 			});
 			if (typeof a.token !== 'string' || !isView(a.report)) throw new ReportError('server', 'not a receipt answer');
 			return { token: a.token, view: a.report };
@@ -317,7 +313,7 @@ export async function openReceipt(
 	const net = { fetch: options.fetch, signal: options.signal };
 	const progress = (p: OpenProgress) => options.onProgress?.(p);
 	progress({ phase: 'preparing' });
-	const spec = await requestJson<{ kdfSpec?: unknown }>('/api/v1/receipt/spec', {
+	const spec = await requestJson<Partial<Record<keyof ReceiptSpecAnswer, unknown>>>('/api/v1/receipt/spec', {
 		...net,
 		method: 'POST',
 		json: { locator }
@@ -475,10 +471,11 @@ class Session implements FollowUpSession {
 				intake = opened.id;
 			}
 			options.onProgress?.({ phase: 'sending' });
-			return requestJson<{ id?: unknown; sentOn?: unknown }>('/api/v1/receipt/messages', {
+			const request: MessageRequest = { body: encodeBase64(body), intake };
+			return requestJson<Partial<Record<keyof MessageAnswer, unknown>>>('/api/v1/receipt/messages', {
 				...net,
 				method: 'POST',
-				json: { body: encodeBase64(body), intake },
+				json: request,
 				token
 			});
 		});

@@ -4,6 +4,7 @@
  * Nothing is logged, nothing is stored; no cookies are sent (`credentials: 'omit'`).
  */
 import { ReportError, throwIfAborted, type ReportErrorCode } from './errors';
+import type { ErrorCode } from '../../shared/errors';
 
 /** The fetch function used (window.fetch by default; tests inject a fake server). */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -24,7 +25,7 @@ export interface RequestOptions extends HttpOptions {
 }
 
 /** Server error codes that map to a library code of their own; others become `invalid_input`/`server`. */
-const SERVER_CODES: Record<string, ReportErrorCode> = {
+const SERVER_CODES: Readonly<Record<string, ReportErrorCode>> = {
 	rate_limited: 'rate_limited',
 	too_many_files: 'too_many_files',
 	file_too_large: 'file_too_large',
@@ -38,7 +39,7 @@ const SERVER_CODES: Record<string, ReportErrorCode> = {
 	pow_expired: 'pow_failed',
 	pow_replayed: 'pow_failed',
 	pow_required: 'pow_failed'
-};
+} satisfies Partial<Record<ErrorCode, ReportErrorCode>>;
 
 function fetchOf(options: HttpOptions): FetchLike {
 	if (options.fetch) return options.fetch;
@@ -80,7 +81,8 @@ export async function errorFromResponse(res: Response): Promise<ReportError> {
 	}
 	const details = { status: res.status, serverCode, field, serverMessage, retryAfter: retryAfterOf(res) };
 	let code: ReportErrorCode;
-	if (serverCode && SERVER_CODES[serverCode]) code = SERVER_CODES[serverCode] as ReportErrorCode;
+	const mapped = serverCode === undefined ? undefined : SERVER_CODES[serverCode];
+	if (mapped) code = mapped;
 	else if (res.status === 429 || res.status === 503) code = 'rate_limited';
 	else if (res.status === 401) code = 'session_expired';
 	else if (res.status >= 400 && res.status < 500) code = 'invalid_input';

@@ -12,7 +12,7 @@ export {
 	createSubmission,
 	Submission,
 	type RoutingChoice,
-	type RoutingAnswer,
+	type RoutedChoice,
 	type PreparedRecipients,
 	type ReportDetails,
 	type ReportInput,
@@ -20,9 +20,9 @@ export {
 	type SubmitProgress,
 	type SubmitResult,
 	type SubmitOptions,
-	type Position,
-	type ReportKind
+	type Position
 } from './submit';
+export type { ReportKind } from '../../shared/vocabulary/report';
 export {
 	parseReceiptInput,
 	openReceipt,

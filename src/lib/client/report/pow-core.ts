@@ -1,6 +1,7 @@
 /**
- * Proof of work, the pure part (docs/reporting.md §1): find a nonce, 0 ≤ nonce < 2^53, such that
- * SHA-256(challengeBytes ‖ u64be(nonce)) starts with at least `difficulty` zero bits.
+ * Proof of work, the pure part (docs/reporting.md §1; the challenge format: src/lib/shared/pow.ts): find a
+ * nonce, 0 ≤ nonce < 2^53, such that SHA-256(challengeBytes ‖ u64be(nonce)) starts with at least
+ * `difficulty` zero bits.
  *
  * The search is a tight hand-written SHA-256 over the last one or two blocks only: the challenge is
  * fixed, so the compression of its complete 64-byte blocks (none for the 39-byte challenges of today)
@@ -10,42 +11,12 @@
  * @oslojs/crypto's sha256 per nonce does (0.2–0.5 million; pow.test.ts prints both). That matters at the
  * top of the server's range: 24 bits (16 + 8 under load) is ≈ 16.8 million hashes on average.
  *
- * Used by pow.worker.ts (in the browser) and directly by `solvePowSync` (Node tests). No imports, so the
- * worker bundle stays tiny.
+ * Used by pow.worker.ts (in the browser) and directly by `solvePowSync` (Node tests). Its only import is
+ * the import-free format module, so the worker bundle stays tiny.
  */
+import { MAX_NONCE } from '../../shared/pow';
 
-/** Largest nonce + 1 the server accepts. */
-export const MAX_NONCE = 2 ** 53;
-
-/** Challenge purposes and their byte in the challenge (docs/reporting.md §1). */
-export const POW_PURPOSE = { intake: 1, receipt: 2 } as const;
-export type PowPurpose = keyof typeof POW_PURPOSE;
-
-/** The fields of a challenge the client can read (the tag is the server's business). */
-export interface ChallengeInfo {
-	version: number;
-	purpose: PowPurpose | null;
-	difficulty: number;
-	/** Unix seconds. */
-	expiresAt: number;
-}
-
-/** Length of a version-1 challenge: version, purpose, difficulty, expiresAt (4), id (16), tag (16). */
-export const CHALLENGE_LENGTH = 39;
-
-/** Reads the clear fields of a challenge; null if it is not a version-1 challenge. */
-export function readChallenge(bytes: Uint8Array): ChallengeInfo | null {
-	if (bytes.length !== CHALLENGE_LENGTH || bytes[0] !== 1) return null;
-	const p = bytes[1];
-	const purpose: PowPurpose | null = p === 1 ? 'intake' : p === 2 ? 'receipt' : null;
-	const expiresAt =
-		(((bytes[3] as number) << 24) |
-			((bytes[4] as number) << 16) |
-			((bytes[5] as number) << 8) |
-			(bytes[6] as number)) >>>
-		0;
-	return { version: 1, purpose, difficulty: bytes[2] as number, expiresAt };
-}
+export { MAX_NONCE, readChallenge, type ChallengeInfo, type PowPurpose } from '../../shared/pow';
 
 const K = new Int32Array([
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,

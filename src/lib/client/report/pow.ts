@@ -13,23 +13,12 @@ import { decodeBase64urlIgnorePadding } from '@oslojs/encoding';
 import { ReportError, throwIfAborted } from './errors';
 import { requestJson, type HttpOptions } from './http';
 import { expectedHashes, readChallenge, solvePowSync, type PowPurpose, type PowResponse } from './pow-core';
+import { MAX_DIFFICULTY } from '../../shared/pow';
+import type { PowChallenge, PowChallengeRequest, PowSolution } from '../../shared/wire/reporter';
 
 export { solvePowSync, checkPow, readChallenge, expectedHashes, type PowPurpose } from './pow-core';
 
-/** The server's challenge answer. */
-export interface PowChallenge {
-	/** base64url (no padding), as sent back in the solution. */
-	challenge: string;
-	difficulty: number;
-	/** Unix seconds. */
-	expiresAt: number;
-}
-
-/** What the API expects in `"pow"`. */
-export interface PowSolution {
-	challenge: string;
-	nonce: number;
-}
+export type { PowChallenge, PowSolution };
 
 export interface PowProgress {
 	/** Hashes tried so far (all workers). */
@@ -59,7 +48,7 @@ export function createPowWorker(): PowWorkerLike {
 }
 
 /** Highest difficulty the client agrees to work on (a hostile or broken server could ask for 2^200). */
-export const MAX_DIFFICULTY = 40;
+export { MAX_DIFFICULTY };
 
 function defaultWorkers(): number {
 	const n =
@@ -143,7 +132,8 @@ export function defaultSolver(): PowSolver {
 
 /** POST /api/v1/pow: a fresh challenge for `purpose`. */
 export async function fetchChallenge(purpose: PowPurpose, options: HttpOptions = {}): Promise<PowChallenge> {
-	const answer = await requestJson<unknown>('/api/v1/pow', { ...options, method: 'POST', json: { purpose } });
+	const request: PowChallengeRequest = { purpose };
+	const answer = await requestJson<unknown>('/api/v1/pow', { ...options, method: 'POST', json: request });
 	const a = answer as Partial<PowChallenge> | null;
 	if (!a || typeof a.challenge !== 'string' || typeof a.difficulty !== 'number' || typeof a.expiresAt !== 'number') {
 		throw new ReportError('server', 'not a proof-of-work challenge');

@@ -46,48 +46,35 @@ import {
 	uploadParts,
 	type AttachedFile,
 	type EncryptedFile,
-	type FileManifest,
 	type Intake,
 	type ReporterCrypto
 } from './files';
 import { solve, type PowProgress, type PowSolution, type PowSolver } from './pow';
-import { INLINE_MAX_BYTES } from '../../reporting-limits';
+import { INLINE_MAX_BYTES, INTAKE_REUSE_MS } from '../../shared/limits';
+import type { Interference, ReportContent, ReporterIdentity } from '../../shared/report-document';
+import type { PositionKind } from '../../shared/vocabulary/report';
+import type { RoutingAnswer, UnitHit } from '../../shared/wire/public';
+import type { CommitAnswer, ReportRequest, RoutingFields } from '../../shared/wire/reporter';
 
 export { INLINE_MAX_BYTES };
+export type { ReportContent };
 
 /* ------------------------------------------------------------------ types */
 
-export type Position = 'top_leader' | 'team_member' | 'other_staff';
-export type ReportKind = 'public_tip' | 'member_tip' | 'peer_report' | 'interference_record' | 'criticism_suggestion';
-
 /** The clear routing fields the reporter chose (docs/reporting.md §3 `routing`). */
-export interface RoutingChoice {
-	/** Unit id from the unit search. */
-	unit: string;
-	position: Position;
-	kind: ReportKind;
-	/** A taxonomy code (six disciplines, seven misconduct kinds, `appointments`, `four_styles`, `other`). */
-	category: string;
-	escalate: boolean;
-	realName: boolean;
-}
+export type RoutingChoice = RoutingFields;
 
-/** GET /api/v1/routing answer (docs/api.md). */
-export interface RoutingAnswer {
-	unit: { id: string; name: string; level: string; regionPath: string };
-	position: Position;
-	kind: ReportKind;
-	escalate: boolean;
-	organ: { id: string; name: string; level: string };
-	deliverable: boolean;
-	explanation: { zh: string; en: string };
-}
+/** A GET /api/v1/routing answer (docs/api.md) that names its unit (checked by `fetchRouting`). */
+export type RoutedChoice = RoutingAnswer & { unit: UnitHit };
+
+/** The position of the person reported on (the shared PositionKind; the name tests/e2e use). */
+export type Position = PositionKind;
 
 /** The recipients a report would be encrypted to, for the preview and the submission. */
 export interface PreparedRecipients {
 	choice: RoutingChoice;
-	routing: RoutingAnswer;
-	organ: RoutingAnswer['organ'];
+	routing: RoutedChoice;
+	organ: RoutedChoice['organ'];
 	/** The organization root key's fingerprint (six groups of five digits) to show the reporter. */
 	fingerprint: string;
 	rootPublicKey: Uint8Array;
@@ -102,36 +89,15 @@ export interface PreparedRecipients {
 export interface ReportDetails {
 	person: { name: string; post: string };
 	description: string;
-	interference?: {
-		matter: 'cadre_selection' | 'project' | 'discipline_enforcement' | 'judicial' | 'other';
-		when: string;
-		how: 'greeting' | 'note' | 'instruction' | 'other';
-		howDetail: string;
-		othersWhoKnew: string;
-	} | null;
+	interference?: Interference | null;
 	/** Required when `routing.realName` is true, refused otherwise. */
-	identity?: { name: string; contact: string; unitOrAddress: string } | null;
+	identity?: ReporterIdentity | null;
 }
 
 export interface ReportInput {
 	routing: RoutingChoice;
 	details: ReportDetails;
 	files: AttachedFile[];
-}
-
-/** The plaintext JSON inside `content` (docs/reporting.md §6). */
-export interface ReportContent {
-	v: 1;
-	unit: { id: string; name: string; regionPath: string };
-	position: Position;
-	kind: ReportKind;
-	category: string;
-	person: { name: string; post: string };
-	description: string;
-	interference: NonNullable<ReportDetails['interference']> | null;
-	identity: NonNullable<ReportDetails['identity']> | null;
-	files: FileManifest[];
-	submittedFrom: 'web';
 }
 
 export type SubmitProgress =
@@ -156,7 +122,7 @@ export interface SubmitResult {
 	receivedOn: string;
 	/** The root fingerprint the report key was sealed under. */
 	fingerprint: string;
-	organ: RoutingAnswer['organ'];
+	organ: RoutedChoice['organ'];
 	/** Per file: metadata removed, and whether some could not be (unreadable image or non-image type). */
 	files: { name: string; metadataRemoved: string[]; metadataKept: boolean }[];
 }
@@ -197,12 +163,12 @@ function routingQuery(c: RoutingChoice): string {
 }
 
 /** GET /api/v1/routing for the reporter's choice. */
-export async function fetchRouting(choice: RoutingChoice, options: NetworkOptions = {}): Promise<RoutingAnswer> {
+export async function fetchRouting(choice: RoutingChoice, options: NetworkOptions = {}): Promise<RoutedChoice> {
 	const a = await requestJson<RoutingAnswer>(`/api/v1/routing?${routingQuery(choice)}`, options);
 	if (!a || typeof a !== 'object' || typeof a.organ?.id !== 'string' || typeof a.unit?.id !== 'string') {
 		throw new ReportError('server', 'not a routing answer');
 	}
-	return a;
+	return a as RoutedChoice;
 }
 
 /**
@@ -249,13 +215,6 @@ export async function prepareRecipients(
 }
 
 /* ------------------------------------------------------------------ the submission */
-
-/**
- * How long a resumed submission keeps using its intake (the server keeps one for an hour; measured on
- * the local clock, which may disagree with the server's). After that a new intake is opened, and the
- * parts are sent again.
- */
-const INTAKE_REUSE_MS = 50 * 60 * 1000;
 
 interface Receipt {
 	locator: string;
@@ -374,7 +333,7 @@ export class Submission {
 		const inline = fileBytes <= (o.inlineMaxBytes ?? INLINE_MAX_BYTES);
 		for (;;) {
 			throwIfAborted(signal);
-			let source: Record<string, unknown>;
+			let source: Pick<ReportRequest, 'intake' | 'pow' | 'files'>;
 			if (inline) {
 				// One request: the proof of work and the files travel with the commit.
 				this.inlinePow ??= await solve('intake', {
@@ -411,7 +370,7 @@ export class Submission {
 			}
 			progress({ phase: 'committing' });
 			try {
-				const answer = await requestJson<{ locator?: unknown; receivedOn?: unknown }>('/api/v1/reports', {
+				const answer = await requestJson<Partial<CommitAnswer>>('/api/v1/reports', {
 					...net,
 					method: 'POST',
 					json: this.commitBody(source)
@@ -533,7 +492,7 @@ export class Submission {
 	}
 
 	/** The commit; `source` is `{ intake }` or, inline, `{ pow, files }`. */
-	private commitBody(source: Record<string, unknown>): unknown {
+	private commitBody(source: Pick<ReportRequest, 'intake' | 'pow' | 'files'>): ReportRequest {
 		const c = this.input.routing;
 		const p = this.prepared as PreparedRecipients;
 		const r = this.receipt as Receipt;
@@ -550,7 +509,7 @@ export class Submission {
 			},
 			organ: p.organ.id,
 			content: encodeBase64(this.content as Uint8Array),
-			wraps: this.wraps,
+			wraps: this.wraps ?? [],
 			receipt: {
 				locator: r.locator,
 				kdfSpec: encodeBase64(r.kdfSpec),

@@ -2,10 +2,11 @@
  * The back office's JSON API client (docs/backoffice.md): same-origin fetches with the session cookie,
  * errors turned into `StaffApiError` carrying the server's code and its {zh, en} message.
  */
-export interface Label {
-	zh: string;
-	en: string;
-}
+import type { Bilingual } from '../../shared/bilingual';
+import type { ErrorBody } from '../../shared/errors';
+
+/** A message in both languages, as the server sends it. */
+export type Label = Bilingual;
 
 export class StaffApiError extends Error {
 	constructor(
@@ -24,7 +25,7 @@ async function failure(res: Response): Promise<StaffApiError> {
 	let code = `http_${res.status}`;
 	let label: Label | null = null;
 	try {
-		const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
+		const body = (await res.json()) as Partial<Record<keyof ErrorBody, { code?: unknown; message?: unknown }>>;
 		if (typeof body?.error?.code === 'string') code = body.error.code;
 		const msg = body?.error?.message as Partial<Label> | undefined;
 		if (msg && typeof msg.zh === 'string' && typeof msg.en === 'string') label = { zh: msg.zh, en: msg.en };

@@ -12,21 +12,10 @@ import { fromUtf8, utf8 } from '../../crypto/encoding';
 import { openSealedKey, sealKey, type BoxKeyPair } from '../../crypto/seal';
 import type { DirectoryEntry } from '../../crypto/directory';
 import { verifyServedDirectory } from '../directory-verify';
+import type { ReportContentAsRead } from '../../shared/report-document';
 
 /** The plaintext of a report (docs/reporting.md §6), as far as the back office reads it. */
-export interface StaffReportContent {
-	v: number;
-	unit?: { id?: string; name?: string; regionPath?: string };
-	position?: string;
-	kind?: string;
-	category?: string;
-	person?: { name?: string; post?: string };
-	description?: string;
-	interference?: { matter?: string; when?: string; how?: string; howDetail?: string; othersWhoKnew?: string } | null;
-	identity?: { name?: string; contact?: string; unitOrAddress?: string } | null;
-	files?: { index: number; name?: string; type?: string; bytes?: number; metadataRemoved?: string[] }[];
-	submittedFrom?: string;
-}
+export type StaffReportContent = ReportContentAsRead;
 
 /** A decryption that failed (wrong key, tampered or malformed): shown as such, never thrown at the page. */
 export class StaffDecryptError extends Error {

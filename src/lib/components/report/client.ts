@@ -7,8 +7,20 @@
 import { requestJson } from '$lib/client/report/http';
 import { ReportError, isReportError } from '$lib/client/report/errors';
 import { canStrip, metadataWarning, stripFileMetadata, type StripResult } from '$lib/client/report/exif';
-import { m } from '$lib/paraglide/messages';
-import type { CategoryCode, HowCode, MatterCode } from './taxonomy';
+import { metadataLabels } from '$lib/i18n/report-form';
+import type { ReportContentAsRead } from '$lib/shared/report-document';
+import type {
+	Category,
+	InterferenceHow,
+	InterferenceMatter,
+	MessageAuthor,
+	MetadataCode,
+	PositionKind,
+	PublicStatus,
+	ReportKind
+} from '$lib/shared/vocabulary/report';
+import type { ReporterDeadline } from '$lib/shared/vocabulary/workflow';
+import type { RoutingAnswer, UnitHit } from '$lib/shared/wire/public';
 import {
 	prepareRecipients as libPrepareRecipients,
 	submitReport,
@@ -33,23 +45,7 @@ import {
 } from '$lib/client/report/draft';
 
 export { ReportError, isReportError };
-
-export type PositionCode = 'top_leader' | 'team_member' | 'other_staff';
-export type KindCode = 'public_tip' | 'member_tip' | 'peer_report' | 'interference_record' | 'criticism_suggestion';
-
-export interface UnitHit {
-	id: string;
-	name: string;
-	level: string;
-	regionPath: string;
-}
-
-export interface RoutingAnswer {
-	unit: UnitHit | null;
-	organ: { id: string; name: string; level: string };
-	deliverable: boolean;
-	explanation: { zh: string; en: string };
-}
+export type { RoutingAnswer, UnitHit };
 
 /** GET /api/v1/units?q= (name, pinyin or initials). */
 export function searchUnits(q: string, signal?: AbortSignal): Promise<UnitHit[]> {
@@ -58,7 +54,7 @@ export function searchUnits(q: string, signal?: AbortSignal): Promise<UnitHit[]>
 
 /** GET /api/v1/routing: where the report goes and why. */
 export function fetchRouting(
-	q: { unit: string; position: PositionCode; kind: KindCode; escalate: boolean },
+	q: { unit: string; position: PositionKind; kind: ReportKind; escalate: boolean },
 	signal?: AbortSignal
 ): Promise<RoutingAnswer> {
 	const params = new URLSearchParams({
@@ -71,8 +67,6 @@ export function fetchRouting(
 }
 
 /* ------------------------------------------------------------------ attachments */
-
-export const FILE_LIMITS = { maxFiles: 10, maxFileBytes: 25 * 1024 * 1024 };
 
 /** A file the reporter picked, after metadata stripping. */
 export interface PickedFile {
@@ -129,24 +123,9 @@ export async function prepareAttachment(
 	};
 }
 
-/** Display label of a removed-metadata code. */
+/** Display label of a removed-metadata code (an unknown one reads as "other data"). */
 export function metadataLabel(code: string): string {
-	const labels: Record<string, () => string> = {
-		gps: m.report_meta_gps,
-		camera: m.report_meta_camera,
-		datetime: m.report_meta_datetime,
-		software: m.report_meta_software,
-		author: m.report_meta_author,
-		comment: m.report_meta_comment,
-		thumbnail: m.report_meta_thumbnail,
-		xmp: m.report_meta_xmp,
-		iptc: m.report_meta_iptc,
-		text: m.report_meta_text,
-		exif: m.report_meta_exif,
-		embedded_data: m.report_meta_embedded_data,
-		other: m.report_meta_other
-	};
-	return (labels[code] ?? m.report_meta_other)();
+	return (metadataLabels[code as MetadataCode] ?? metadataLabels.other)();
 }
 
 /* ------------------------------------------------------------------ the report form */
@@ -154,18 +133,18 @@ export function metadataLabel(code: string): string {
 /** Everything the reporter fills in (memory only). */
 export interface ReportForm {
 	unit: UnitHit | null;
-	position: PositionCode | null;
+	position: PositionKind | null;
 	personName: string;
 	personPost: string;
-	kind: KindCode;
+	kind: ReportKind;
 	interference: {
-		matter: MatterCode | null;
+		matter: InterferenceMatter | null;
 		when: string;
-		how: HowCode | null;
+		how: InterferenceHow | null;
 		howDetail: string;
 		othersWhoKnew: string;
 	};
-	category: CategoryCode | null;
+	category: Category | null;
 	description: string;
 	files: PickedFile[];
 	realName: boolean;
@@ -190,18 +169,6 @@ export function emptyForm(): ReportForm {
 	};
 }
 
-/** The plaintext report document of docs/reporting.md §6 (as decrypted on /follow-up). */
-export interface ReportContent {
-	unit?: { id: string; name: string; regionPath: string } | null;
-	position?: string;
-	kind?: string;
-	category?: string;
-	person?: { name?: string; post?: string } | null;
-	description?: string;
-	interference?: { matter?: string; when?: string; how?: string; howDetail?: string; othersWhoKnew?: string } | null;
-	identity?: { name?: string; contact?: string; unitOrAddress?: string } | null;
-}
-
 export type SubmitStage = 'files' | 'receipt' | 'pow' | 'upload' | 'commit';
 export interface SubmitResult {
 	locator: string;
@@ -215,15 +182,16 @@ export interface Recipients {
 }
 export type FollowUpStage = 'kdf' | 'pow' | 'open';
 export interface FollowUpView {
-	status: 'received' | 'accepted' | 'handling' | 'concluded' | 'transferred';
+	status: PublicStatus;
 	receivedOn: string;
 	realName: boolean;
-	deadlines: { what: string; due: string }[];
-	report: ReportContent | null;
+	deadlines: { what: ReporterDeadline; due: string }[];
+	/** The report document as decrypted (docs/reporting.md §6). */
+	report: ReportContentAsRead | null;
 	files: { id: string; bytes: number; name?: string }[];
 	messages: {
 		id: string | number;
-		author: 'reporter' | 'staff';
+		author: MessageAuthor;
 		sentOn: string;
 		text: string;
 		files: { id: string; bytes: number; name?: string }[];

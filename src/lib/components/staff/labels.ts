@@ -5,28 +5,11 @@
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { deadlineStatus, type CalendarLists } from '$lib/client/staff/deadlines';
+import type { Bilingual } from '$lib/shared/bilingual';
+import type { WorkflowLabels } from '$lib/shared/wire/staff';
 
-export interface Label {
-	zh: string;
-	en: string;
-}
-
-export interface WorkflowLabels {
-	states: Record<string, Label & { stage: string; public: string }>;
-	actions: Record<string, Label>;
-	deadlines: Record<string, Label>;
-	reasons: Record<string, Label>;
-	publicStatuses: Record<string, Label>;
-	outcome: {
-		kinds: Record<string, Label>;
-		forms: Record<string, Label>;
-		measures: Record<string, Label>;
-		party: Record<string, Label>;
-		government: Record<string, Label>;
-		organizational: Record<string, Label>;
-		other: Record<string, Label>;
-	};
-}
+type Label = Bilingual;
+export type { WorkflowLabels };
 
 /** The label for the current locale (the code itself when unknown). */
 export function pick(table: Record<string, Label> | undefined, code: string | null | undefined): string {

@@ -7,7 +7,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
 import { organStaff, report, reportKeyWrap, staffConflict } from '$lib/server/db/schema';
-import { isUuid } from './http';
+import { inList } from '$lib/server/db/schema/checks';
+import { isUuid } from '$lib/shared/encoding';
+import { HANDLER_ROLES, type HandlerRole } from '$lib/shared/vocabulary/org';
 
 export type Report = typeof report.$inferSelect;
 
@@ -19,13 +21,13 @@ export interface Visible {
 	/** Granted by someone (null: a recipient of the holding organ). */
 	grantedBy: string | null;
 	/** The caller's role in the holding organ (inspector/head), or null when they see it by a grant only. */
-	role: 'inspector' | 'head' | null;
+	role: HandlerRole | null;
 }
 
 /** The SQL condition "staff `staffId` may see the report row `r`" (for lists; `r` = the report table). */
 export function visibleCondition(staffId: string) {
 	return sql`exists (select 1 from ${reportKeyWrap} w where w.report_id = ${report.id} and w.staff_id = ${staffId}
-		and (w.granted_by is not null or exists (select 1 from ${organStaff} m where m.staff_id = ${staffId} and m.organ_id = ${report.organId} and m.role in ('inspector', 'head'))))
+		and (w.granted_by is not null or exists (select 1 from ${organStaff} m where m.staff_id = ${staffId} and m.organ_id = ${report.organId} and m.role in ${inList(HANDLER_ROLES)})))
 		and not exists (select 1 from ${staffConflict} c where c.staff_id = ${staffId} and c.unit_id = ${report.unitId})`;
 }
 
@@ -51,7 +53,7 @@ export async function visibleReport(db: Db, staffId: string, reportId: unknown):
 				and(
 					eq(organStaff.staffId, staffId),
 					eq(organStaff.organId, row.report.organId),
-					inArray(organStaff.role, ['inspector', 'head'])
+					inArray(organStaff.role, HANDLER_ROLES)
 				)
 			),
 		db
@@ -60,7 +62,7 @@ export async function visibleReport(db: Db, staffId: string, reportId: unknown):
 			.where(and(eq(staffConflict.staffId, staffId), eq(staffConflict.unitId, row.report.unitId)))
 	]);
 	if (conflict.length > 0) return null;
-	const role = (member[0]?.role as 'inspector' | 'head' | undefined) ?? null;
+	const role = (member[0]?.role as HandlerRole | undefined) ?? null;
 	if (!role && row.grantedBy === null) return null;
 	return { report: row.report, sealed: row.sealed, entryId: row.entryId, grantedBy: row.grantedBy, role };
 }

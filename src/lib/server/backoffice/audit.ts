@@ -5,7 +5,9 @@
 import { and, asc, eq, gt, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import { auditLog, organStaff, staffUser } from '$lib/server/db/schema';
 import { entryOfRow } from '$lib/server/audit/log';
-import { fail, forbidden, isUuid, type Answer, type StaffCtx } from './http';
+import { isUuid } from '$lib/shared/encoding';
+import { fail, forbidden, type Answer } from '$lib/server/http/answer';
+import type { StaffCtx } from '$lib/server/http/staff';
 
 export { appendAudit, appendAuditTx, auditAdmin, verifyAuditLog } from '$lib/server/audit/log';
 

@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
-import * as v from 'valibot';
 import { Kind, FORMAT_VERSION } from '$lib/crypto/format';
 import { SEALED_KEY_LENGTH } from '$lib/crypto/seal';
 import { appendAudit, type Queryable } from '$lib/server/audit/log';
@@ -41,8 +40,7 @@ import {
 } from '$lib/server/db/schema';
 import { validEntriesForOrgans } from '$lib/server/keys/directory';
 import { reportFile } from '$lib/server/reports/followup';
-import { base64Bytes, check } from '$lib/server/reports/http';
-import { isContentCiphertext, MAX_CONTENT_BYTES, MAX_WRAPS } from '$lib/server/reports/intake';
+import { isContentCiphertext } from '$lib/server/reports/intake';
 import { computeRecipients } from '$lib/server/reports/recipients';
 import {
 	allowedTransitions,
@@ -59,7 +57,23 @@ import {
 	type WorkflowState
 } from '$lib/server/workflow';
 import { visibleReport, type Visible } from './access';
-import { b64, fail, forbidden, isUuid, notFound, type Answer, type StaffCtx } from './http';
+import { isUuid } from '$lib/shared/encoding';
+import { HANDLER_ROLES, type StaffRole } from '$lib/shared/vocabulary/org';
+import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '$lib/shared/vocabulary/report';
+import {
+	outcomeCode,
+	type DeadlineCode,
+	type Disposition,
+	type HolidayKind,
+	type LinkKind,
+	type NoticeKind
+} from '$lib/shared/vocabulary/workflow';
+import type { CaseView } from '$lib/shared/wire/staff';
+import { fail, forbidden, notFound, type Answer } from '$lib/server/http/answer';
+import { toBase64 as b64 } from '$lib/server/http/base64';
+import { check } from '$lib/server/http/body';
+import { STAFF_BODIES } from '$lib/server/http/bodies';
+import type { StaffCtx } from '$lib/server/http/staff';
 
 /* ------------------------------------------------------------------ case state <-> rows */
 
@@ -115,19 +129,14 @@ export function caseStateOf(
 export async function loadCalendar(db: Db | Queryable): Promise<WorkingDayCalendar> {
 	const rows = await (db as Db).select({ date: holiday.day, kind: holiday.kind }).from(holiday);
 	if (rows.length === 0) return DEFAULT_CALENDAR;
-	return calendarFrom(rows as { date: string; kind: 'holiday' | 'workday' }[]);
+	return calendarFrom(rows as { date: string; kind: HolidayKind }[]);
 }
 
 export function todayOf(now: Date): string {
 	return todayIn(CHINA_TIME_ZONE, now);
 }
 
-function outcomeCode(o: Outcome | null): string | null {
-	if (!o) return null;
-	return o.kind === 'handled' ? `handled:${o.form}` : o.kind;
-}
-
-const DISPOSITION_OF: Partial<Record<ActionCode, string>> = Object.fromEntries(
+const DISPOSITION_OF: Partial<Record<ActionCode, Disposition>> = Object.fromEntries(
 	Object.entries(DISPOSITION_ACTIONS).map(([d, a]) => [a, d])
 );
 
@@ -175,7 +184,7 @@ async function seersAmong(
 			.where(
 				and(
 					eq(organStaff.organId, r.organId),
-					inArray(organStaff.role, ['inspector', 'head']),
+					inArray(organStaff.role, HANDLER_ROLES),
 					inArray(organStaff.staffId, candidates)
 				)
 			),
@@ -193,7 +202,7 @@ async function seersAmong(
 	);
 }
 
-export async function caseView(db: Db, vis: Visible, staffId: string): Promise<Record<string, unknown>> {
+export async function caseView(db: Db, vis: Visible, staffId: string): Promise<CaseView> {
 	const r = vis.report;
 	const [organ, unit, files, messages, notes, events, deadlines, pendingRows, links, staff, grants] = await Promise.all(
 		[
@@ -229,11 +238,7 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<R
 				.from(organStaff)
 				.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
 				.where(
-					and(
-						eq(organStaff.organId, r.organId),
-						inArray(organStaff.role, ['inspector', 'head']),
-						isNull(staffUser.disabledAt)
-					)
+					and(eq(organStaff.organId, r.organId), inArray(organStaff.role, HANDLER_ROLES), isNull(staffUser.disabledAt))
 				)
 				.orderBy(asc(staffUser.displayName)),
 			db
@@ -263,22 +268,23 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<R
 	const allowed =
 		vis.role && isWorkflowState(cs.state) ? allowedTransitions(cs, { actor: { id: staffId, role: vis.role } }) : [];
 	const data = (r.caseData ?? {}) as CaseData;
+	// The code columns hold codes of the shared vocabularies (their CHECKs: src/lib/server/db/schema).
 	return {
 		report: {
 			id: r.id,
 			locator: r.locator,
 			receivedOn: r.receivedOn,
 			unit: unit[0] ?? null,
-			position: r.position,
-			kind: r.kind,
-			category: r.category,
+			position: r.position as PositionKind,
+			kind: r.kind as ReportKind,
+			category: r.category as Category,
 			realName: r.realName,
 			escalate: r.escalate,
 			organ: organ[0] ?? { id: r.organId, name: r.organId },
-			state: r.state,
+			state: r.state as WorkflowState,
 			stateLabel: isWorkflowState(r.state) ? { zh: STATE_INFO[r.state].zh, en: STATE_INFO[r.state].en } : null,
-			publicStatus: r.publicStatus,
-			disposition: r.disposition,
+			publicStatus: r.publicStatus as PublicStatus,
+			disposition: r.disposition as Disposition | null,
 			outcome: data.outcome ?? null,
 			concludedOn: r.concludedOn,
 			handler: person(r.handlerId),
@@ -290,7 +296,7 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<R
 		},
 		messages: messages.map((m) => ({
 			id: m.id,
-			author: m.author,
+			author: m.author as MessageAuthor,
 			sentOn: m.sentOn,
 			body: b64(m.body),
 			files: filesOf(m.id)
@@ -305,21 +311,26 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<R
 			toState: e.toState,
 			organId: e.organId,
 			note: e.note ? b64(e.note) : null,
-			outcome: e.outcome ?? null
+			outcome: (e.outcome as Outcome | null) ?? null
 		})),
-		deadlines: deadlines.map((d) => ({ code: d.code, startedOn: d.startedOn, dueOn: d.dueOn, metOn: d.metOn })),
+		deadlines: deadlines.map((d) => ({
+			code: d.code as DeadlineCode,
+			startedOn: d.startedOn,
+			dueOn: d.dueOn,
+			metOn: d.metOn
+		})),
 		pending: pending
 			? {
-					action: pending.action,
-					requestedBy: person(pending.requestedBy),
+					action: pending.action as ActionCode,
+					requestedBy: { id: pending.requestedBy, displayName: who.get(pending.requestedBy) ?? '' },
 					requestedAt: pending.requestedAt.toISOString(),
 					target: pending.target,
-					outcome: pending.outcome ?? null,
+					outcome: (pending.outcome as Outcome | null) ?? null,
 					note: b64(pending.note),
 					wraps: pending.wraps?.length ?? 0
 				}
 			: null,
-		links: links.map((l) => ({ id: l.id, locator: l.locator, kind: l.kind })),
+		links: links.map((l) => ({ id: l.id, locator: l.locator, kind: l.kind as LinkKind })),
 		allowedActions: allowed.map((a) => ({
 			action: a.action,
 			label: a.label,
@@ -327,7 +338,12 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<R
 			requires: requiresOf(a.action, a.inputs, a.needsApproval),
 			outcome: a.outcome
 		})),
-		organStaff: staff.map((s) => ({ id: s.id, displayName: s.displayName, role: s.role, canSee: seers.has(s.id) })),
+		organStaff: staff.map((s) => ({
+			id: s.id,
+			displayName: s.displayName,
+			role: s.role as StaffRole,
+			canSee: seers.has(s.id)
+		})),
 		grants: grants.map((g) => ({
 			staffId: g.staffId,
 			displayName: who.get(g.staffId) ?? '',
@@ -355,22 +371,6 @@ export async function openCase(ctx: StaffCtx, reportId: string): Promise<Answer>
 }
 
 /* ------------------------------------------------------------------ bodies */
-
-const ciphertext = base64Bytes({ max: MAX_CONTENT_BYTES });
-const Wrap = v.object({
-	entryId: base64Bytes({ exact: 16, max: 16 }),
-	sealed: base64Bytes({ exact: SEALED_KEY_LENGTH, max: SEALED_KEY_LENGTH })
-});
-
-export const ActionBody = v.object({
-	action: v.pipe(v.string(), v.maxLength(64)),
-	note: v.optional(v.nullable(ciphertext)),
-	outcome: v.optional(v.unknown()),
-	targetOrgan: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(200)))),
-	target: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(200)))),
-	wraps: v.optional(v.nullable(v.pipe(v.array(Wrap), v.maxLength(MAX_WRAPS))))
-});
-export type ActionBody = v.InferOutput<typeof ActionBody>;
 
 const isSealed = (b: Uint8Array) =>
 	b.length === SEALED_KEY_LENGTH && b[0] === FORMAT_VERSION && b[1] === Kind.sealedKey;
@@ -443,7 +443,7 @@ async function targetFits(db: Db, organId: string, target: string, direction: 'u
 export async function applyAction(ctx: StaffCtx, reportId: string, input: unknown): Promise<Answer> {
 	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
 	if (!vis) return notFound();
-	const parsed = check(ActionBody, input);
+	const parsed = check(STAFF_BODIES.ActionBody, input);
 	if (!parsed.ok) return parsed.result;
 	const body = parsed.value;
 	if (!vis.role) return fail(403, 'forbidden_role');
@@ -662,7 +662,7 @@ export async function raiseNotices(
 	tx: Db,
 	staffIds: string[],
 	reportId: string,
-	kind: string,
+	kind: NoticeKind,
 	createdOn: string,
 	details: Record<string, unknown> = {}
 ): Promise<number> {
@@ -677,13 +677,11 @@ export async function raiseNotices(
 
 /* ------------------------------------------------------------------ assignment, grants */
 
-const AssignBody = v.object({ staffId: v.nullable(v.pipe(v.string(), v.uuid())) });
-
 /** POST …/assign `{ staffId | null }`. */
 export async function assign(ctx: StaffCtx, reportId: string, input: unknown): Promise<Answer> {
 	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
 	if (!vis) return notFound();
-	const parsed = check(AssignBody, input);
+	const parsed = check(STAFF_BODIES.AssignBody, input);
 	if (!parsed.ok) return parsed.result;
 	if (!vis.role) return forbidden();
 	const staffId = parsed.value.staffId?.toLowerCase() ?? null;
@@ -709,17 +707,11 @@ export async function assign(ctx: StaffCtx, reportId: string, input: unknown): P
 	return { status: 200, body: await caseView(ctx.db, after as Visible, ctx.user.id) };
 }
 
-const GrantBody = v.object({
-	staffId: v.pipe(v.string(), v.uuid()),
-	entryId: base64Bytes({ exact: 16, max: 16 }),
-	sealed: base64Bytes({ exact: SEALED_KEY_LENGTH, max: SEALED_KEY_LENGTH })
-});
-
 /** POST …/grants `{ staffId, entryId, sealed }`: the key re-sealed in the caller's browser for a colleague. */
 export async function grant(ctx: StaffCtx, reportId: string, input: unknown): Promise<Answer> {
 	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
 	if (!vis) return notFound();
-	const parsed = check(GrantBody, input);
+	const parsed = check(STAFF_BODIES.GrantBody, input);
 	if (!parsed.ok) return parsed.result;
 	if (!vis.role) return forbidden();
 	const { entryId, sealed } = parsed.value;
@@ -792,13 +784,11 @@ export async function revoke(ctx: StaffCtx, reportId: string, staffIdRaw: string
 
 /* ------------------------------------------------------------------ replies, notes, links, files, export */
 
-const BodyOnly = v.object({ body: ciphertext });
-
 /** POST …/messages `{ body }`: a reply to the reporter (ciphertext of `{ text }` under the report key). */
 export async function reply(ctx: StaffCtx, reportId: string, input: unknown): Promise<Answer> {
 	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
 	if (!vis) return notFound();
-	const parsed = check(BodyOnly, input);
+	const parsed = check(STAFF_BODIES.CiphertextBody, input);
 	if (!parsed.ok) return parsed.result;
 	if (!vis.role) return forbidden();
 	if (!isContentCiphertext(parsed.value.body)) return fail(400, 'bad_content', 'body');
@@ -827,7 +817,7 @@ export async function reply(ctx: StaffCtx, reportId: string, input: unknown): Pr
 export async function addNote(ctx: StaffCtx, reportId: string, input: unknown): Promise<Answer> {
 	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
 	if (!vis) return notFound();
-	const parsed = check(BodyOnly, input);
+	const parsed = check(STAFF_BODIES.CiphertextBody, input);
 	if (!parsed.ok) return parsed.result;
 	if (!isContentCiphertext(parsed.value.body)) return fail(400, 'bad_content', 'body');
 	const r = vis.report;
@@ -850,16 +840,11 @@ export async function addNote(ctx: StaffCtx, reportId: string, input: unknown): 
 	return { status: 201, body: { id: out.id, at: out.at.toISOString() } };
 }
 
-const LinkBody = v.object({
-	other: v.pipe(v.string(), v.regex(/^[0-9A-Za-z]{6,20}$/)),
-	kind: v.picklist(['duplicate', 'related'])
-});
-
 /** POST …/links `{ other: locator, kind }`: both reports must be visible to the caller. */
 export async function addLink(ctx: StaffCtx, reportId: string, input: unknown): Promise<Answer> {
 	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
 	if (!vis) return notFound();
-	const parsed = check(LinkBody, input);
+	const parsed = check(STAFF_BODIES.LinkBody, input);
 	if (!parsed.ok) return parsed.result;
 	if (!vis.role) return forbidden();
 	const r = vis.report;
@@ -916,13 +901,11 @@ export async function openFile(
 	return { status: 200, ...file };
 }
 
-const ExportBody = v.object({ kind: v.optional(v.picklist(['print', 'export'])) });
-
 /** POST …/export: records a print or an export of the case. */
 export async function recordExport(ctx: StaffCtx, reportId: string, input: unknown): Promise<Answer> {
 	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
 	if (!vis) return notFound();
-	const parsed = check(ExportBody, input ?? {});
+	const parsed = check(STAFF_BODIES.ExportBody, input ?? {});
 	if (!parsed.ok) return parsed.result;
 	await ctx.db.transaction((tx) =>
 		appendAudit(tx as unknown as Queryable, {

@@ -5,13 +5,14 @@
  * already running keep their due day; new ones are counted with the edited calendar.
  */
 import { and, asc, eq, gte, lte } from 'drizzle-orm';
-import * as v from 'valibot';
 import { appendAudit } from '$lib/server/audit/log';
 import { checkCalendarRow } from '$lib/server/calendar';
 import type { Db } from '$lib/server/db';
 import { holiday } from '$lib/server/db/schema';
-import { check } from '$lib/server/reports/http';
-import { fail, forbidden, notFound, type Answer, type StaffCtx } from './http';
+import { fail, forbidden, notFound, type Answer } from '$lib/server/http/answer';
+import { check } from '$lib/server/http/body';
+import { STAFF_BODIES } from '$lib/server/http/bodies';
+import type { StaffCtx } from '$lib/server/http/staff';
 
 /** GET /staff/api/holidays?year=YYYY (default: all years). */
 export async function listHolidays(ctx: StaffCtx, params: URLSearchParams): Promise<Answer> {
@@ -28,17 +29,10 @@ export async function listHolidays(ctx: StaffCtx, params: URLSearchParams): Prom
 	};
 }
 
-const HolidayBody = v.object({
-	day: v.pipe(v.string(), v.maxLength(10)),
-	kind: v.picklist(['holiday', 'workday']),
-	name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40)),
-	provisional: v.optional(v.boolean())
-});
-
 /** POST /staff/api/holidays `{ day, kind, name, provisional? }`: adds or replaces a day (admins). */
 export async function putHoliday(ctx: StaffCtx, input: unknown): Promise<Answer> {
 	if (!ctx.user.isAdmin) return forbidden();
-	const parsed = check(HolidayBody, input);
+	const parsed = check(STAFF_BODIES.HolidayBody, input);
 	if (!parsed.ok) return parsed.result;
 	const b = parsed.value;
 	const problem = checkCalendarRow({ date: b.day, kind: b.kind });

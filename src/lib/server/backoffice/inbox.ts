@@ -7,13 +7,31 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { addWorkingDays, isDateString } from '$lib/server/calendar';
 import { organStaff, orgUnit, report, reportKeyWrap, staffConflict, staffUser } from '$lib/server/db/schema';
-import { POSITION_KINDS, REPORT_KINDS } from '$lib/server/org/types';
-import { CATEGORIES } from '$lib/server/reports/intake';
-import { PUBLIC_STATUSES, STATE_INFO, WORKFLOW_STATES, type Stage, type WorkflowState } from '$lib/server/workflow';
+import { isUuid } from '$lib/shared/encoding';
+import { HANDLER_ROLES } from '$lib/shared/vocabulary/org';
+import {
+	CATEGORIES,
+	POSITION_KINDS,
+	PUBLIC_STATUSES,
+	REPORT_KINDS,
+	type Category,
+	type PositionKind,
+	type PublicStatus,
+	type ReportKind
+} from '$lib/shared/vocabulary/report';
+import {
+	STAGES,
+	WORKFLOW_STATES,
+	type DeadlineCode,
+	type Stage,
+	type WorkflowState
+} from '$lib/shared/vocabulary/workflow';
+import type { InboxAnswer, InboxCounts, InboxItem } from '$lib/shared/wire/staff';
+import { fail, type Answer } from '$lib/server/http/answer';
+import { toBase64 as b64 } from '$lib/server/http/base64';
+import type { StaffCtx } from '$lib/server/http/staff';
+import { STATE_INFO } from '$lib/server/workflow';
 import { loadCalendar, todayOf } from './case';
-import { b64, fail, isUuid, type Answer, type StaffCtx } from './http';
-
-const STAGES: readonly Stage[] = ['intake', 'approval', 'elsewhere', 'closed', 'handling', 'investigation', 'after'];
 
 export interface InboxQuery {
 	stage?: Stage;
@@ -139,7 +157,7 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 		db
 			.select({ organId: organStaff.organId })
 			.from(organStaff)
-			.where(and(eq(organStaff.staffId, me), inArray(organStaff.role, ['inspector', 'head']))),
+			.where(and(eq(organStaff.staffId, me), inArray(organStaff.role, HANDLER_ROLES))),
 		db
 			.select({ reportId: reportKeyWrap.reportId })
 			.from(reportKeyWrap)
@@ -149,7 +167,7 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 	]);
 	const organs = members.map((m) => m.organId);
 	const grantedIds = granted.map((g) => g.reportId);
-	const empty = {
+	const empty: InboxAnswer = {
 		items: [],
 		next: null,
 		counts: q.counts ? { total: 0, overdue: 0, dueSoon: 0, unassigned: 0, mine: 0, byState: {} } : null
@@ -304,19 +322,20 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 				})
 	]);
 	const more = rows.length > q.limit;
-	const items = rows.slice(0, q.limit).map((r) => ({
+	const items = rows.slice(0, q.limit).map((r): InboxItem => ({
 		id: r.id,
 		locator: r.locator,
 		receivedOn: r.receivedOn,
-		unit: r.unitName !== null ? { id: r.unitId, name: r.unitName, regionPath: r.regionPath } : null,
-		position: r.position,
-		kind: r.kind,
-		category: r.category,
+		unit: r.unitName !== null ? { id: r.unitId, name: r.unitName, regionPath: r.regionPath ?? '' } : null,
+		// The code columns hold codes of the shared vocabularies (their CHECKs: src/lib/server/db/schema).
+		position: r.position as PositionKind,
+		kind: r.kind as ReportKind,
+		category: r.category as Category,
 		realName: r.realName,
-		state: r.state,
-		publicStatus: r.publicStatus,
+		state: r.state as WorkflowState,
+		publicStatus: r.publicStatus as PublicStatus,
 		handler: r.handlerId ? { id: r.handlerId, displayName: r.handlerName ?? '' } : null,
-		nextDue: r.nextDueOn ? { code: r.nextDueCode, due: r.nextDueOn } : null,
+		nextDue: r.nextDueOn ? { code: r.nextDueCode as DeadlineCode, due: r.nextDueOn } : null,
 		overdue: r.nextDueOn !== null && r.nextDueOn < today,
 		content: b64(r.content),
 		sealed: b64(r.sealed)
@@ -324,7 +343,7 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 	const last = items[items.length - 1];
 	const next =
 		more && last ? encodeCursor(q.sort === 'date' ? last.receivedOn : (last.nextDue?.due ?? null), last.id) : null;
-	const counts = { total: 0, overdue: 0, dueSoon: 0, unassigned: 0, mine: 0, byState: {} as Record<string, number> };
+	const counts: InboxCounts = { total: 0, overdue: 0, dueSoon: 0, unassigned: 0, mine: 0, byState: {} };
 	for (const s of stateRows) {
 		counts.total += s.total;
 		counts.overdue += s.overdue;
@@ -333,5 +352,6 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 		counts.mine += s.mine;
 		counts.byState[s.state] = s.n;
 	}
-	return { status: 200, body: { items, next, counts: q.counts ? counts : null } };
+	const body: InboxAnswer = { items, next, counts: q.counts ? counts : null };
+	return { status: 200, body };
 }

@@ -25,7 +25,7 @@ import * as revokeRoute from '../../../routes/staff/api/reports/[id]/grants/[sta
 import * as linksRoute from '../../../routes/staff/api/reports/[id]/links/+server';
 import * as messagesRoute from '../../../routes/staff/api/reports/[id]/messages/+server';
 import * as notesRoute from '../../../routes/staff/api/reports/[id]/notes/+server';
-import { b64 } from './http';
+import { toBase64 as b64 } from '$lib/server/http/base64';
 import {
 	buildBackofficeWorld,
 	requestEvent,

@@ -5,15 +5,18 @@
  * once per staff × report × kind × day (a unique index makes re-runs harmless).
  */
 import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import * as v from 'valibot';
 import { addWorkingDays } from '$lib/server/calendar';
 import type { Db } from '$lib/server/db';
 import { report, staffNotice } from '$lib/server/db/schema';
+import { inList } from '$lib/server/db/schema/checks';
+import { HANDLER_ROLES } from '$lib/shared/vocabulary/org';
 import { rowsOf } from '$lib/server/org/sql';
-import { check } from '$lib/server/reports/http';
 import { visibleCondition } from './access';
 import { loadCalendar, todayOf } from './case';
-import { fail, type Answer, type StaffCtx } from './http';
+import { fail, type Answer } from '$lib/server/http/answer';
+import { check } from '$lib/server/http/body';
+import { STAFF_BODIES } from '$lib/server/http/bodies';
+import type { StaffCtx } from '$lib/server/http/staff';
 
 /** Raises due_soon / overdue notices for `now`'s day; answers how many were new. */
 export async function raiseDeadlineNotices(
@@ -33,9 +36,9 @@ export async function raiseDeadlineNotices(
 		join report_key_wrap w on w.report_id = r.id
 		where r.next_due_on is not null and r.next_due_on <= ${soon}::date
 			and (r.handler_id = w.staff_id or (r.handler_id is null and exists (
-				select 1 from organ_staff m where m.staff_id = w.staff_id and m.organ_id = r.organ_id and m.role in ('inspector', 'head'))))
+				select 1 from organ_staff m where m.staff_id = w.staff_id and m.organ_id = r.organ_id and m.role in ${inList(HANDLER_ROLES)})))
 			and (w.granted_by is not null or exists (
-				select 1 from organ_staff m where m.staff_id = w.staff_id and m.organ_id = r.organ_id and m.role in ('inspector', 'head')))
+				select 1 from organ_staff m where m.staff_id = w.staff_id and m.organ_id = r.organ_id and m.role in ${inList(HANDLER_ROLES)}))
 			and not exists (select 1 from staff_conflict c where c.staff_id = w.staff_id and c.unit_id = r.unit_id)
 		on conflict do nothing
 		returning id`);
@@ -83,16 +86,9 @@ export async function listNotices(ctx: StaffCtx, params: URLSearchParams): Promi
 	return { status: 200, body: { items: rows, unseen: count?.n ?? 0 } };
 }
 
-const SeenBody = v.union([
-	v.object({
-		ids: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2 ** 31 - 1))), v.maxLength(1000))
-	}),
-	v.object({ all: v.literal(true) })
-]);
-
 /** POST /staff/api/notices/seen `{ ids }` or `{ all: true }`: only the caller's own notices change. */
 export async function markSeen(ctx: StaffCtx, input: unknown): Promise<Answer> {
-	const parsed = check(SeenBody, input);
+	const parsed = check(STAFF_BODIES.SeenBody, input);
 	if (!parsed.ok) return parsed.result;
 	const body = parsed.value;
 	const where =

@@ -7,6 +7,7 @@
 import { isDateString } from '$lib/server/calendar';
 import { config } from '$lib/server/config';
 import type { Db } from '$lib/server/db';
+import { ok, refuse, type Result } from '$lib/server/http/result';
 import { dateIn, monthBefore } from '$lib/server/reports/dates';
 import {
 	backofficeStats,
@@ -19,14 +20,15 @@ import {
 	type StatsQuery
 } from './stats';
 
-export type StatsRequest =
-	| { ok: false; status: 403 | 400; code: 'forbidden' | 'invalid_field'; field?: string }
-	| {
-			ok: true;
-			access: StatsAccess;
-			organ: OrganRef & { path: OrganRef[] };
-			query: StatsQuery;
-	  };
+/** Whose statistics, of which organ, over which period. */
+export interface StatsTarget {
+	access: StatsAccess;
+	organ: OrganRef & { path: OrganRef[] };
+	query: StatsQuery;
+}
+
+/** The target, or why not: `forbidden` (403) or `invalid_field` (400, naming organ, from or to). */
+export type StatsRequest = Result<StatsTarget, 'forbidden' | 'invalid_field'>;
 
 const MAX_SPAN_DAYS = 3700;
 
@@ -38,25 +40,23 @@ export async function statsRequest(
 	now = new Date()
 ): Promise<StatsRequest> {
 	const access = await statsAccess(db, user);
-	if (!access || access.roots.length === 0) return { ok: false, status: 403, code: 'forbidden' };
+	if (!access || access.roots.length === 0) return refuse('forbidden');
 	const cfg = config();
 	const today = dateIn(cfg.timezone, now);
 	const organId = params.get('organ') || access.roots[0]!.id;
-	if (organId.length > 100) return { ok: false, status: 400, code: 'invalid_field', field: 'organ' };
+	if (organId.length > 100) return refuse('invalid_field', { field: 'organ' });
 	const organ = await organInJurisdiction(db, access, organId);
-	if (!organ) return { ok: false, status: 403, code: 'forbidden' };
+	if (!organ) return refuse('forbidden');
 	const from = params.get('from') || `${monthBefore(today, 11)}-01`;
 	const to = params.get('to') || today;
-	if (!isDateString(from)) return { ok: false, status: 400, code: 'invalid_field', field: 'from' };
-	if (!isDateString(to) || to < from) return { ok: false, status: 400, code: 'invalid_field', field: 'to' };
-	if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_SPAN_DAYS)
-		return { ok: false, status: 400, code: 'invalid_field', field: 'to' };
-	return {
-		ok: true,
+	if (!isDateString(from)) return refuse('invalid_field', { field: 'from' });
+	if (!isDateString(to) || to < from) return refuse('invalid_field', { field: 'to' });
+	if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_SPAN_DAYS) return refuse('invalid_field', { field: 'to' });
+	return ok({
 		access,
 		organ,
 		query: { organIds: [organ.id], from, to, today, minCount: cfg.statsMinCount, topUnits: 20 }
-	};
+	});
 }
 
 export interface StatsPageData {
@@ -89,7 +89,7 @@ export function cachedStats(db: Db, query: StatsQuery, now = Date.now()): Promis
 	return value;
 }
 
-export async function statsPageData(db: Db, req: Extract<StatsRequest, { ok: true }>): Promise<StatsPageData> {
+export async function statsPageData(db: Db, req: StatsTarget): Promise<StatsPageData> {
 	const [stats, children] = await Promise.all([cachedStats(db, req.query), childOrgans(db, req.organ.id)]);
 	return { access: req.access, organ: req.organ, children, stats };
 }

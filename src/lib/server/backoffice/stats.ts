@@ -26,11 +26,16 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
 import { rowsOf } from '$lib/server/org/sql';
-import { STATE_INFO, type WorkflowState } from '$lib/server/workflow/vocabulary';
+import { ADMIN_LEVELS } from '$lib/shared/vocabulary/org';
+import { FINISHED_STAGES, WORKFLOW_STATES, type WorkflowState } from '$lib/shared/vocabulary/workflow';
+import type { BackofficeStats, Bucket, OrganRef, PlaceCount, StatsScope } from '$lib/shared/wire/staff';
+import { STATE_INFO } from '$lib/server/workflow/vocabulary';
+
+export type { BackofficeStats, Bucket, OrganRef, PlaceCount };
 
 /** States in which nothing is running any more for the holding organ (stage closed or after). */
-export const FINISHED_STATES: readonly WorkflowState[] = (Object.keys(STATE_INFO) as WorkflowState[]).filter(
-	(s) => STATE_INFO[s].stage === 'closed' || STATE_INFO[s].stage === 'after'
+export const FINISHED_STATES: readonly WorkflowState[] = WORKFLOW_STATES.filter((s) =>
+	(FINISHED_STAGES as readonly string[]).includes(STATE_INFO[s].stage)
 );
 
 /** work_mem for the statistics queries (per query and parallel worker). */
@@ -38,16 +43,10 @@ export const STATS_WORK_MEM = '32MB';
 
 const FINISHED_SQL = sql.raw(`(${FINISHED_STATES.map((s) => `'${s}'`).join(', ')})`);
 
-export interface OrganRef {
-	id: string;
-	name: string;
-	level: string;
-}
-
 /** Who may see statistics, and over which organs. */
 export interface StatsAccess {
 	/** 'head': the organs in `roots` and below; 'admin': the whole tree (roots = the top organs). */
-	kind: 'head' | 'admin';
+	kind: StatsScope;
 	roots: OrganRef[];
 }
 
@@ -132,55 +131,6 @@ export interface StatsQuery {
 	minCount: number;
 	/** How many units the "top units" list holds. */
 	topUnits?: number;
-}
-
-export interface Bucket {
-	key: string;
-	n: number;
-}
-
-export interface PlaceCount {
-	id: string;
-	name: string;
-	regionPath: string;
-	/** null: fewer than minCount (withheld). */
-	n: number | null;
-	overdue: number | null;
-}
-
-export interface BackofficeStats {
-	from: string;
-	to: string;
-	today: string;
-	minCount: number;
-	total: number;
-	open: number;
-	/** Open reports whose earliest running deadline (next_due_on) is before today. */
-	overdue: number;
-	/** overdue / open, null when nothing is open. */
-	overdueRate: number | null;
-	concluded: number;
-	/** Deadlines of the cohort that were met (met_on set), and of those met after the due date. */
-	deadlinesMet: number;
-	deadlinesMetLate: number;
-	lateRate: number | null;
-	/** Median of concluded_on − received_on in calendar days over the cohort's concluded reports. */
-	medianDaysToConclusion: number | null;
-	byMonth: Bucket[];
-	byCategory: Bucket[];
-	byPosition: Bucket[];
-	byKind: Bucket[];
-	/** key '' = no disposition yet. */
-	byDisposition: Bucket[];
-	/** key '' = no outcome yet. */
-	byOutcome: Bucket[];
-	byState: Bucket[];
-	/** Per region one level below the scope's own region (each a unit: a city, a county, a department…). */
-	regions: PlaceCount[];
-	/** The units with the most reports (withheld counts are never in it). */
-	topUnits: PlaceCount[];
-	/** How many distinct units had reports. */
-	unitCount: number;
 }
 
 /** Month keys (YYYY-MM) from `from` to `to`, inclusive. */
@@ -268,8 +218,8 @@ function placesSql(q: StatsQuery, base: { depth: number; id: string | null }, pe
 			left join org_unit ru on ru.id = x.region_id`;
 }
 
-/** Organ levels whose subtrees report_stats_month rolls up (migration 0006): the province-wide views. */
-export const ROLLUP_LEVELS: readonly string[] = ['central', 'province'];
+/** Organ levels whose subtrees report_stats_month rolls up (migration 0006): down to the province, the province-wide views. */
+export const ROLLUP_LEVELS: readonly string[] = ADMIN_LEVELS.slice(0, ADMIN_LEVELS.indexOf('province') + 1);
 
 /**
  * How a query over the roll-ups splits its period: whole months [fromMonth, toMonth] (yyyymm) from the

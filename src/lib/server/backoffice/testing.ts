@@ -22,6 +22,7 @@ import {
 	type RootKeyPair
 } from '$lib/crypto';
 import { createSession, validateSessionToken, type Session, type StaffUser } from '$lib/server/auth/session';
+import type { AdminLevel } from '$lib/shared/vocabulary/org';
 import type { Db } from '$lib/server/db';
 import { attachment, attachmentPart, report, reportKeyWrap, staffUser } from '$lib/server/db/schema';
 import { storeDirectoryEntry } from '$lib/server/keys/directory';
@@ -79,19 +80,22 @@ export async function buildBackofficeWorld(db: Db): Promise<BoWorld> {
 		)
 		.returning({ id: staffUser.id, username: staffUser.username });
 	const id = (u: string) => users.find((x) => x.username === u)!.id;
-	const unit = (
-		uid: string,
-		parentId: string | null,
-		name: string,
-		level: 'province' | 'city' | 'county',
-		regionPath: string
-	) => ({ id: uid, parentId, name, level, regionPath });
-	const organ = (
-		oid: string,
-		name: string,
-		level: 'central' | 'province' | 'city' | 'county',
-		parentOrganId: string | null
-	) => ({ id: oid, name, kind: 'commission' as const, level, unitId: null, hostUnitId: null, parentOrganId });
+	const unit = (uid: string, parentId: string | null, name: string, level: AdminLevel, regionPath: string) => ({
+		id: uid,
+		parentId,
+		name,
+		level,
+		regionPath
+	});
+	const organ = (oid: string, name: string, level: AdminLevel, parentOrganId: string | null) => ({
+		id: oid,
+		name,
+		kind: 'commission' as const,
+		level,
+		unitId: null,
+		hostUnitId: null,
+		parentOrganId
+	});
 	await replaceOrgData(
 		db,
 		{

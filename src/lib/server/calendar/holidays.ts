@@ -16,8 +16,9 @@
  * Lunar dates used for 2027: 春节 (正月初一) Saturday 6 February, so 除夕 is Friday 5 February; 清明 Monday
  * 5 April; 端午 Wednesday 9 June; 中秋 Wednesday 15 September.
  */
+import type { HolidayKind } from '../../shared/vocabulary/workflow';
 
-export type CalendarDayKind = 'holiday' | 'workday';
+export type CalendarDayKind = HolidayKind;
 
 /** One calendar row: the shape shipped here and the shape an admin-edited table will hold. */
 export interface CalendarRow {

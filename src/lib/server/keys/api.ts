@@ -5,72 +5,44 @@
  */
 import { eq } from 'drizzle-orm';
 import { rootFingerprint } from '$lib/crypto/directory';
+import { isId, toBase64 } from '$lib/shared/encoding';
+import type { DirectoryResponse } from '$lib/shared/wire/public';
 import type { Db } from '$lib/server/db';
 import { disciplineOrgan, orgUnit, staffConflict } from '$lib/server/db/schema';
+import { answerOf, type Answer } from '$lib/server/http/answer';
+import { PARAMETER_MESSAGES } from '$lib/server/http/messages';
+import { ok, refuse, type Result } from '$lib/server/http/result';
 import { signedEntriesForOrgan } from './directory';
 import { latestRevocationList } from './revocations';
 import { getActiveRootKey } from './root-key';
-import { toBase64 } from './wire';
 
-export interface DirectoryResponse {
-	organ: string;
-	root: { publicKey: string; fingerprint: string };
-	entries: string[];
-	revocations: string | null;
-}
+export type { DirectoryResponse };
 
-const ORGAN_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
-const UNIT_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
-
-const fail = (status: number, code: string, zh: string, en: string, field?: string) => ({
-	status,
-	body: { error: field === undefined ? { code, message: { zh, en } } : { code, field, message: { zh, en } } }
-});
-
-export async function directoryApi(
+/** The directory of an organ, or why not. */
+export async function readDirectory(
 	db: Db,
 	params: URLSearchParams,
 	now = new Date()
-): Promise<{ status: number; body: unknown }> {
+): Promise<Result<DirectoryResponse, 'invalid_parameter' | 'unknown_organ' | 'no_root_key' | 'unknown_unit'>> {
 	const all = params.getAll('organ');
-	if (all.length !== 1 || !ORGAN_ID.test(all[0]!)) {
-		return fail(
-			400,
-			'invalid_parameter',
-			'请用参数 organ 提供纪检监察机关编号（路由结果中的 id）。',
-			'Give the organ id (the id from a routing answer) in parameter organ.',
-			'organ'
-		);
-	}
-	const organId = all[0]!;
+	const organId = all[0];
+	if (all.length !== 1 || !isId(organId))
+		return refuse('invalid_parameter', { field: 'organ', message: PARAMETER_MESSAGES['directory.organ'] });
 	const units = params.getAll('unit');
-	if (units.length > 1 || (units.length === 1 && !UNIT_ID.test(units[0]!))) {
-		return fail(
-			400,
-			'invalid_parameter',
-			'参数 unit 必须是单位编号（单位搜索结果中的 id），且只能给一次。',
-			'Parameter unit must be a unit id (the id from a unit search result), given once.',
-			'unit'
-		);
-	}
 	const unitId = units[0] ?? null;
+	if (units.length > 1 || (unitId !== null && !isId(unitId)))
+		return refuse('invalid_parameter', { field: 'unit', message: PARAMETER_MESSAGES['directory.unit'] });
 	const [organ] = await db
 		.select({ id: disciplineOrgan.id })
 		.from(disciplineOrgan)
 		.where(eq(disciplineOrgan.id, organId));
-	if (!organ) return fail(400, 'unknown_organ', '没有这个纪检监察机关。', 'There is no organ with this id.', 'organ');
+	if (!organ) return refuse('unknown_organ', { field: 'organ' });
 	const root = await getActiveRootKey(db);
-	if (!root)
-		return fail(
-			409,
-			'no_root_key',
-			'本系统尚未生成根签名密钥，暂时无法加密举报。',
-			'This system has no root signing key yet, so reports cannot be encrypted.'
-		);
+	if (!root) return refuse('no_root_key');
 	let conflicted = new Set<string>();
 	if (unitId !== null) {
 		const [unit] = await db.select({ id: orgUnit.id }).from(orgUnit).where(eq(orgUnit.id, unitId));
-		if (!unit) return fail(400, 'unknown_unit', '目录中找不到这个单位。', 'This unit is not in the directory.', 'unit');
+		if (!unit) return refuse('unknown_unit', { field: 'unit' });
 		const rows = await db
 			.select({ staffId: staffConflict.staffId })
 			.from(staffConflict)
@@ -81,11 +53,15 @@ export async function directoryApi(
 		signedEntriesForOrgan(db, organId, now, conflicted),
 		latestRevocationList(db)
 	]);
-	const body: DirectoryResponse = {
+	return ok({
 		organ: organId,
 		root: { publicKey: toBase64(root.publicKey), fingerprint: rootFingerprint(root.publicKey) },
-		entries: entries.map(toBase64),
+		entries: entries.map((e) => toBase64(e)),
 		revocations: revocations ? toBase64(revocations.signed) : null
-	};
-	return { status: 200, body };
+	});
+}
+
+/** `readDirectory` as a `{ status, body }` answer. */
+export async function directoryApi(db: Db, params: URLSearchParams, now = new Date()): Promise<Answer> {
+	return answerOf(await readDirectory(db, params, now));
 }

@@ -12,6 +12,8 @@ import {
 	type DirectoryEntry,
 	type Revocations
 } from '$lib/crypto/directory';
+import { isUuid } from '$lib/shared/encoding';
+import { HANDLER_ROLES } from '$lib/shared/vocabulary/org';
 import type { Db } from '$lib/server/db';
 import { directoryEntry, disciplineOrgan, staffUser } from '$lib/server/db/schema';
 import { latestRevocationList } from './revocations';
@@ -19,9 +21,7 @@ import { getActiveRootKey } from './root-key';
 import { getStaffKey } from './staff-keys';
 
 /** Roles a directory entry may carry: the organ roles that receive reports (admins do not). */
-export const DIRECTORY_ROLES = ['inspector', 'head'] as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const DIRECTORY_ROLES = HANDLER_ROLES;
 
 export type StoreEntryResult =
 	| { ok: true; entry: DirectoryEntry }
@@ -54,7 +54,7 @@ export async function storeDirectoryEntry(db: Db, signed: Uint8Array, now = new 
 		return { ok: false, reason: 'bad_entry' };
 	}
 	if (!(DIRECTORY_ROLES as readonly string[]).includes(entry.role)) return { ok: false, reason: 'bad_role' };
-	if (!UUID.test(entry.staffId)) return { ok: false, reason: 'unknown_staff' };
+	if (!isUuid(entry.staffId)) return { ok: false, reason: 'unknown_staff' };
 	const [user] = await db.select({ id: staffUser.id }).from(staffUser).where(eq(staffUser.id, entry.staffId));
 	if (!user) return { ok: false, reason: 'unknown_staff' };
 	const key = await getStaffKey(db, entry.staffId);

@@ -20,7 +20,7 @@ import { createRootKey, getActiveRootKey } from './root-key';
 import { signedEntriesForOrgan, storeDirectoryEntry } from './directory';
 import { latestRevocationList, storeRevocationList } from './revocations';
 import { directoryApi, type DirectoryResponse } from './api';
-import { fromBase64, toBase64 } from './wire';
+import { fromBase64, toBase64 } from '$lib/shared/encoding';
 
 const weak = { allowWeakKdf: true };
 const NOW = new Date('2026-06-01T00:00:00Z');

@@ -6,6 +6,8 @@
  * import (io.ts).
  */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { ID_PATTERN, UUID_PATTERN } from '../../shared/encoding';
+import type { UnitOrganRelation } from '../../shared/vocabulary/org';
 import type { Db } from '../db/index';
 import {
 	disciplineOrgan,
@@ -39,7 +41,7 @@ export interface UnitRow {
 	regionPath: string;
 }
 
-export interface OrganRef {
+export interface OrganSummary {
 	id: string;
 	name: string;
 	kind: OrganKind;
@@ -53,7 +55,7 @@ export interface UnitDetail {
 	children: UnitRow[];
 	posts: { position: PostPosition; title: string; holderName: string | null }[];
 	/** Organs whose jurisdiction lists the unit, teams stationed in it, and the organ the unit is. */
-	organs: (OrganRef & { relation: 'jurisdiction' | 'stationed_here' | 'is_organ' })[];
+	organs: (OrganSummary & { relation: UnitOrganRelation })[];
 	conflicts: { staffId: string; username: string; displayName: string; reason: string }[];
 }
 
@@ -125,9 +127,9 @@ export async function getUnitDetail(db: Db, id: string): Promise<UnitDetail | nu
 		children,
 		posts: posts as UnitDetail['posts'],
 		organs: [
-			...own.map((o) => ({ ...(o as OrganRef), relation: 'is_organ' as const })),
-			...hosted.map((o) => ({ ...(o as OrganRef), relation: 'stationed_here' as const })),
-			...byJurisdiction.map((o) => ({ ...(o as OrganRef), relation: 'jurisdiction' as const }))
+			...own.map((o) => ({ ...(o as OrganSummary), relation: 'is_organ' as const })),
+			...hosted.map((o) => ({ ...(o as OrganSummary), relation: 'stationed_here' as const })),
+			...byJurisdiction.map((o) => ({ ...(o as OrganSummary), relation: 'jurisdiction' as const }))
 		],
 		conflicts
 	};
@@ -135,7 +137,7 @@ export async function getUnitDetail(db: Db, id: string): Promise<UnitDetail | nu
 
 export interface RoutingPreview {
 	position: PositionKind;
-	organ: OrganRef | null;
+	organ: OrganSummary | null;
 	explanation: Explanation;
 	/** How many staff the report key would be sealed to (admins may see this; reporters never do). */
 	recipients: number;
@@ -169,7 +171,7 @@ export async function previewRouting(
 	});
 }
 
-export interface OrganListing extends OrganRef {
+export interface OrganListing extends OrganSummary {
 	parentOrganId: string | null;
 	jurisdictionCount: number;
 	/** The first units of the jurisdiction, by id. */
@@ -264,8 +266,8 @@ export type AdminChangeError =
 	'unknown_staff' | 'unknown_organ' | 'unknown_unit' | 'invalid_role' | 'invalid_reason' | 'not_found';
 export type AdminChange = { ok: true } | { ok: false; error: AdminChangeError };
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ID_RE = /^[A-Za-z0-9_.:-]{1,100}$/;
+const UUID_RE = UUID_PATTERN;
+const ID_RE = ID_PATTERN;
 /** Longest conflict reason kept (characters). */
 export const MAX_REASON_LENGTH = 500;
 

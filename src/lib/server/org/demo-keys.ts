@@ -37,6 +37,7 @@ import { isProductionParams, STAFF_KDF, type Argon2Params } from '$lib/crypto/kd
 import { passwordUnwrapKey, passwordWrapKey } from '$lib/crypto/kdf-spec';
 import { randomBytes } from '$lib/crypto/random';
 import { createStaffKeys, unlockWithPassword } from '$lib/crypto/staff-keys';
+import { HANDLER_ROLES, type HandlerRole } from '../../shared/vocabulary/org';
 import type { Db } from '../db/index';
 import { directoryEntry, disciplineOrgan, organStaff, staffUser } from '../db/schema';
 import { storeDirectoryEntry } from '../keys/directory';
@@ -78,7 +79,7 @@ export interface DemoSignin {
 export interface KeyedStaff {
 	staffId: string;
 	organId: string;
-	role: 'inspector' | 'head';
+	role: HandlerRole;
 	username: string;
 	publicKey: Uint8Array;
 	secretKey: Uint8Array;
@@ -253,7 +254,7 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 					})
 					.from(organStaff)
 					.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
-					.where(and(inArray(organStaff.organId, organIds), inArray(organStaff.role, ['inspector', 'head'])))
+					.where(and(inArray(organStaff.organId, organIds), inArray(organStaff.role, HANDLER_ROLES)))
 					.orderBy(organStaff.organId, staffUser.username);
 	// Only placeholder credentials, or a demo sign-in that an earlier run made with this password.
 	const members: typeof candidates = [];

@@ -10,6 +10,7 @@
  */
 import Papa from 'papaparse';
 import { inArray } from 'drizzle-orm';
+import { ID_PATTERN } from '../../shared/encoding';
 import type { Db } from '../db/index';
 import { staffUser } from '../db/schema';
 import { DEMO_AUTH_HASH, loadOrgData, replaceOrgData } from './store';
@@ -65,7 +66,7 @@ interface Rec {
 	get(c: Column): string;
 }
 
-const ID_RE = /^[A-Za-z0-9_.:-]{1,100}$/;
+const ID_RE = ID_PATTERN;
 
 // ── Reading ────────────────────────────────────────────────────────────────────────────────────────
 

@@ -21,6 +21,7 @@
  * `unknown_unit` result; a unit no commission covers (not even through its ancestors) gives `no_organ`.
  * The function never throws and never loops, whatever the snapshot holds (cycles included).
  */
+import type { Bilingual } from '../../shared/bilingual';
 import type { Organ, OrgSnapshot, OrgUnit, PositionKind, ReportKind, StaffMember } from './types';
 
 export const RULE_CODES = [
@@ -43,10 +44,8 @@ export type RoutingWarning =
 	| { code: 'ambiguous_jurisdiction'; unitId: string; organIds: string[] }
 	| { code: 'no_recipients'; organId: string };
 
-export interface Explanation {
-	zh: string;
-	en: string;
-}
+/** Why routing chose as it did, in both languages. */
+export type Explanation = Bilingual;
 
 export interface RoutingRequest {
 	unitId: string;

@@ -10,7 +10,8 @@
 import { sql } from 'drizzle-orm';
 import { pinyin } from 'pinyin-pro';
 import type { Db } from '../db/index';
-import type { AdminLevel } from './types';
+import type { AdminLevel } from '../../shared/vocabulary/org';
+import type { UnitHit } from '../../shared/wire/public';
 import { rowsOf } from './sql';
 
 export interface PinyinFields {
@@ -34,12 +35,7 @@ export function pinyinFields(name: string): PinyinFields {
 	return { pinyinFull: full.join(' '), pinyinInitials: initials };
 }
 
-export interface UnitHit {
-	id: string;
-	name: string;
-	level: AdminLevel;
-	regionPath: string;
-}
+export type { UnitHit };
 
 export type SearchKey = { column: 'name'; key: string } | { column: 'pinyin'; key: string } | null;
 

@@ -4,35 +4,21 @@
  * import file or the demo generator.
  */
 
-/** Administrative levels, from the top. The order matters: index 0 is the highest. */
-export const ADMIN_LEVELS = ['central', 'province', 'city', 'county', 'township'] as const;
-export type AdminLevel = (typeof ADMIN_LEVELS)[number];
+import type { AdminLevel, OrganKind, PostPosition, StaffRole } from '../../shared/vocabulary/org';
+import { ADMIN_LEVELS } from '../../shared/vocabulary/org';
 
-/** Position of the person a report is about (taxonomy.json `positions`). */
-export const POSITION_KINDS = ['top_leader', 'team_member', 'other_staff'] as const;
-export type PositionKind = (typeof POSITION_KINDS)[number];
-
-/** Report kinds (taxonomy.json `reportKinds`). */
-export const REPORT_KINDS = [
-	'public_tip',
-	'member_tip',
-	'peer_report',
-	'interference_record',
-	'criticism_suggestion'
-] as const;
-export type ReportKind = (typeof REPORT_KINDS)[number];
-
-export const ORGAN_KINDS = ['commission', 'stationed_team'] as const;
-/** commission: 纪委监委 (or 乡镇纪委) of a level; stationed_team: 派驻纪检监察组 in a unit. */
-export type OrganKind = (typeof ORGAN_KINDS)[number];
-
-export const STAFF_ROLES = ['inspector', 'head', 'admin'] as const;
-/** inspector: handles reports; head: organ head/supervisor; admin: keeps the directory, receives no reports. */
-export type StaffRole = (typeof STAFF_ROLES)[number];
-
-/** Leadership posts are top leader or team member; "other staff" has no post of its own. */
-export const POST_POSITIONS = ['top_leader', 'team_member'] as const;
-export type PostPosition = (typeof POST_POSITIONS)[number];
+// The codes are the shared vocabulary's (src/lib/shared/vocabulary); re-exported for the directory's modules.
+export {
+	ADMIN_LEVELS,
+	ORGAN_KINDS,
+	POST_POSITIONS,
+	STAFF_ROLES,
+	type AdminLevel,
+	type OrganKind,
+	type PostPosition,
+	type StaffRole
+} from '../../shared/vocabulary/org';
+export { POSITION_KINDS, REPORT_KINDS, type PositionKind, type ReportKind } from '../../shared/vocabulary/report';
 
 export interface OrgUnit {
 	id: string;

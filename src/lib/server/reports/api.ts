@@ -4,34 +4,23 @@
  * cookie, stores or logs an address, a locator, an auth key or a token.
  */
 import * as v from 'valibot';
+import { REPORT_BODY_CAP, SMALL_BODY_CAP } from '$lib/shared/limits';
 import type { Config } from '$lib/server/config';
 import type { Db } from '$lib/server/db';
+import { fail, rateLimited, type Answer } from '$lib/server/http/answer';
+import { toBase64 } from '$lib/server/http/base64';
+import { bearer, check, handleJson, readBody, type BodySource } from '$lib/server/http/body';
+import { REPORTER_BODIES } from '$lib/server/http/bodies';
 import { FailureLimiter } from '$lib/server/ratelimit';
 import {
 	addReporterMessage,
 	commitReport,
 	createIntake,
-	INLINE_MAX_BYTES,
-	IntakeBody,
 	locatePart,
-	MAX_CONTENT_BYTES,
-	MessageBody,
 	parseReportBody,
 	putPart,
 	type IntakeSettings
 } from './intake';
-import {
-	base64Bytes,
-	bearer,
-	check,
-	fail,
-	handleJson,
-	rateLimited,
-	readBody,
-	toBase64,
-	type ApiResult,
-	type BodySource
-} from './http';
 import { openReceipt, receiptSpec, reportFile, reportView, tokenInvalid, verifyToken } from './followup';
 import { WindowLimiter } from './limits';
 import { issueChallenge } from './pow';
@@ -76,7 +65,7 @@ export interface Ctx {
 	limits?: Limits;
 }
 
-export type Answer = ApiResult & { headers?: Record<string, string> };
+export type { Answer };
 
 const intakeSettings = (s: ReportSettings): IntakeSettings => ({
 	maxFiles: s.maxFiles,
@@ -86,9 +75,6 @@ const intakeSettings = (s: ReportSettings): IntakeSettings => ({
 	routingCacheMs: s.routingCacheMs ?? 0
 });
 
-/** Largest JSON body of a report commit: the largest content and inline files in base64, wraps, receipt, with room. */
-export const REPORT_BODY_CAP = Math.ceil(MAX_CONTENT_BYTES / 3) * 4 + Math.ceil(INLINE_MAX_BYTES / 3) * 4 + 512 * 1024;
-
 /** The per-address submission limit, asked only once a submission's proof of work checked out. */
 function intakeAdmission(ctx: Ctx): () => Answer | null {
 	return () => {
@@ -96,11 +82,10 @@ function intakeAdmission(ctx: Ctx): () => Answer | null {
 		return wait > 0 ? rateLimited(wait) : null;
 	};
 }
-const SMALL_BODY_CAP = 16 * 1024;
 
 /** POST /api/v1/pow */
 export async function powApi(ctx: Ctx, source: Request | BodySource): Promise<Answer> {
-	const body = await handleJson(source, v.object({ purpose: v.picklist(['intake', 'receipt']) }), SMALL_BODY_CAP);
+	const body = await handleJson(source, REPORTER_BODIES.PowBody, SMALL_BODY_CAP);
 	if (!body.ok) return body.result;
 	const c = await issueChallenge(
 		ctx.db,
@@ -123,7 +108,7 @@ export async function intakeApi(ctx: Ctx, source: Request | BodySource): Promise
 		reportId = await verifyToken(ctx.db, bearer(request), ctx.now);
 		if (reportId === null) return tokenInvalid();
 	}
-	const body = await handleJson(source, IntakeBody, SMALL_BODY_CAP);
+	const body = await handleJson(source, REPORTER_BODIES.IntakeBody, SMALL_BODY_CAP);
 	if (!body.ok) return body.result;
 	return createIntake(ctx.db, body.value, intakeSettings(ctx.settings), reportId, ctx.now, intakeAdmission(ctx));
 }
@@ -154,8 +139,6 @@ export async function reportsApi(ctx: Ctx, source: Request | BodySource): Promis
 	return commitReport(ctx.db, body.value, intakeSettings(ctx.settings), ctx.now, intakeAdmission(ctx));
 }
 
-const Locator = v.pipe(v.string(), v.regex(/^[0-9A-HJKMNP-TV-Z]{10}$/));
-
 function receiptLimit(ctx: Ctx): Answer | null {
 	const wait = (ctx.limits ?? processLimits).receipt.take(ctx.address, ctx.settings.receiptPer10Min);
 	return wait > 0 ? rateLimited(wait) : null;
@@ -163,7 +146,7 @@ function receiptLimit(ctx: Ctx): Answer | null {
 
 /** POST /api/v1/receipt/spec */
 export async function receiptSpecApi(ctx: Ctx, source: Request | BodySource): Promise<Answer> {
-	const body = await handleJson(source, v.object({ locator: Locator }), SMALL_BODY_CAP);
+	const body = await handleJson(source, REPORTER_BODIES.ReceiptSpecBody, SMALL_BODY_CAP);
 	if (!body.ok) return body.result;
 	const limited = receiptLimit(ctx);
 	if (limited) return limited;
@@ -172,11 +155,7 @@ export async function receiptSpecApi(ctx: Ctx, source: Request | BodySource): Pr
 
 /** POST /api/v1/receipt/open */
 export async function receiptOpenApi(ctx: Ctx, source: Request | BodySource): Promise<Answer> {
-	const body = await handleJson(
-		source,
-		v.object({ locator: Locator, authKey: base64Bytes({ exact: 32, max: 32 }), pow: v.optional(v.unknown()) }),
-		SMALL_BODY_CAP
-	);
+	const body = await handleJson(source, REPORTER_BODIES.ReceiptOpenBody, SMALL_BODY_CAP);
 	if (!body.ok) return body.result;
 	const limited = receiptLimit(ctx);
 	if (limited) return limited;
@@ -209,7 +188,7 @@ export async function receiptMessagesApi(ctx: Ctx, source: Request | BodySource)
 	if (reportId === null) return tokenInvalid();
 	const raw = await handleJson(source, v.unknown(), REPORT_BODY_CAP);
 	if (!raw.ok) return raw.result;
-	const body = check(MessageBody, raw.value);
+	const body = check(REPORTER_BODIES.MessageBody, raw.value);
 	if (!body.ok) return body.result;
 	return addReporterMessage(ctx.db, reportId, body.value, intakeSettings(ctx.settings), ctx.now);
 }

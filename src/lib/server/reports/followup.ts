@@ -13,7 +13,11 @@ import { addWorkingDays } from '$lib/server/calendar';
 import type { Db } from '$lib/server/db';
 import { attachment, report, reportMessage } from '$lib/server/db/schema';
 import { FailureLimiter } from '$lib/server/ratelimit';
-import { fail, fromBase64Url, toBase64, toBase64Url, type ApiResult } from './http';
+import { fromBase64Url, isLocator, isUuid, toBase64Url } from '$lib/shared/encoding';
+import type { MessageAuthor, PublicStatus } from '$lib/shared/vocabulary/report';
+import type { ReportView } from '$lib/shared/wire/reporter';
+import { fail, type Answer } from '$lib/server/http/answer';
+import { toBase64 } from '$lib/server/http/base64';
 import { spendPow, verifyPow } from './pow';
 import { mac, serverKey } from './secrets';
 import { databaseStorage } from './storage';
@@ -22,7 +26,6 @@ import { databaseStorage } from './storage';
 export const TOKEN_SECONDS = 30 * 60;
 /** Working days within which a real-name reporter is told whether the report was accepted, and of the result. */
 export const REAL_NAME_NOTICE_WORKING_DAYS = 15;
-const LOCATOR = /^[0-9A-HJKMNP-TV-Z]{10}$/;
 
 /**
  * The KDF spec for a locator; for an unknown one a fake with salt = HMAC(key, locator), stable forever. The
@@ -33,7 +36,7 @@ export async function receiptSpec(db: Db, locator: string): Promise<Uint8Array> 
 		...RECEIPT_KDF,
 		salt: mac(await serverKey(db, 'receipt-salt'), new TextEncoder().encode(locator)).slice(0, 16)
 	});
-	const [row] = LOCATOR.test(locator)
+	const [row] = isLocator(locator)
 		? await db.select({ kdfSpec: report.kdfSpec }).from(report).where(eq(report.locator, locator))
 		: [];
 	return row ? row.kdfSpec : fake;
@@ -95,7 +98,7 @@ export async function openReceipt(
 	input: OpenInput,
 	limiter: FailureLimiter,
 	now = new Date()
-): Promise<ApiResult & { headers?: Record<string, string> }> {
+): Promise<Answer> {
 	const pow = await verifyPow(db, input.pow, 'receipt', now);
 	if (!pow.ok) return fail(400, pow.code, 'pow');
 	const limitKey = `locator:${Buffer.from(mac(await serverKey(db, 'receipt-backoff'), new TextEncoder().encode(input.locator))).toString('base64')}`;
@@ -120,22 +123,7 @@ export async function openReceipt(
 
 /* ---------------------------------------------------------------- the report as the reporter sees it */
 
-export interface FileView {
-	id: string;
-	bytes: number;
-}
-
-export interface ReportView {
-	locator: string;
-	receivedOn: string;
-	realName: boolean;
-	status: string;
-	deadlines: { what: 'acceptance_notice' | 'result_feedback'; due: string }[];
-	content: string;
-	wrappedKey: string;
-	files: FileView[];
-	messages: { id: number; author: string; sentOn: string; body: string; files: FileView[] }[];
-}
+export type { ReportView };
 
 /** Deadlines the reporter is promised: real-name reports only (2020 rules). */
 export function reporterDeadlines(r: {
@@ -174,14 +162,14 @@ export async function reportView(db: Db, reportId: string): Promise<ReportView |
 		locator: r.locator,
 		receivedOn: r.receivedOn,
 		realName: r.realName,
-		status: r.publicStatus,
+		status: r.publicStatus as PublicStatus,
 		deadlines: reporterDeadlines(r),
 		content: toBase64(r.content),
 		wrappedKey: toBase64(r.receiptWrapped),
 		files: filesOf(null),
 		messages: messages.map((m) => ({
 			id: m.id,
-			author: m.author,
+			author: m.author as MessageAuthor,
 			sentOn: m.sentOn,
 			body: toBase64(m.body),
 			files: filesOf(m.id)
@@ -189,15 +177,13 @@ export async function reportView(db: Db, reportId: string): Promise<ReportView |
 	};
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** A committed file of the report, streamed part by part, or null. */
 export async function reportFile(
 	db: Db,
 	reportId: string,
 	fileId: string
 ): Promise<{ bytes: number; stream: AsyncIterable<Uint8Array> } | null> {
-	if (!UUID.test(fileId)) return null;
+	if (!isUuid(fileId)) return null;
 	const [f] = await db
 		.select({ id: attachment.id, bytes: attachment.bytes, parts: attachment.parts })
 		.from(attachment)
@@ -207,4 +193,4 @@ export async function reportFile(
 }
 
 /** 401 for a missing, expired or forged token. */
-export const tokenInvalid = (): ApiResult => fail(401, 'token_invalid');
+export const tokenInvalid = (): Answer => fail(401, 'token_invalid');

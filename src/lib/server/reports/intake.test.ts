@@ -23,7 +23,8 @@ import { describeDb } from '$lib/server/db/testing';
 import { intake as intakeTable, report, reportKeyWrap, staffConflict } from '$lib/server/db/schema';
 import { storeRevocationList } from '$lib/server/keys/revocations';
 import { newLimits, intakeApi, partApi, powApi, reportsApi, type Ctx } from './api';
-import { isAttachmentStreamLength, PART_SIZE } from './intake';
+import { PART_SIZE } from '$lib/shared/limits';
+import { isAttachmentStreamLength } from './intake';
 import { databaseStorage } from './storage';
 import {
 	buildWorld,

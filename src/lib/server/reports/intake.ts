@@ -7,62 +7,30 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
-import * as v from 'valibot';
 import { ATTACHMENT_HEADER_LENGTH, CHUNK_CIPHERTEXT_SIZE, CHUNK_SIZE } from '$lib/crypto/attachment';
 import { CONTENT_OVERHEAD } from '$lib/crypto/content';
 import { CryptoError } from '$lib/crypto/errors';
 import { FORMAT_VERSION, Kind } from '$lib/crypto/format';
 import { decodeKdfSpec } from '$lib/crypto/kdf-spec';
 import { isProductionParams } from '$lib/crypto/kdf';
-import { TAG_LENGTH, WRAPPED_KEY_LENGTH } from '$lib/crypto/keys';
-import { attachmentBucket, isContentBucket, MAX_CONTENT_BUCKET } from '$lib/crypto/padding';
-import { SEALED_KEY_LENGTH } from '$lib/crypto/seal';
+import { TAG_LENGTH } from '$lib/crypto/keys';
+import { attachmentBucket, isContentBucket } from '$lib/crypto/padding';
+import { fromBase64Url, toBase64Url } from '$lib/shared/encoding';
+import { INLINE_MAX_BYTES, INTAKE_ID_LENGTH, INTAKE_LIFETIME_SECONDS, PART_SIZE } from '$lib/shared/limits';
+import type { IntakeBody, MessageBody, ReportBody } from '$lib/shared/wire/reporter';
 import type { Db } from '$lib/server/db';
-import { INLINE_MAX_BYTES } from '$lib/reporting-limits';
 import { attachment, intake, report, reportKeyWrap, reportMessage } from '$lib/server/db/schema';
+import { fail, type ApiResult } from '$lib/server/http/answer';
+import { check } from '$lib/server/http/body';
+import { REPORTER_BODIES } from '$lib/server/http/bodies';
 import { routeReport } from '$lib/server/org/routing';
 import { rowsOf } from '$lib/server/org/sql';
 import { loadRoutingSnapshot } from '$lib/server/org/store';
-import { POSITION_KINDS, REPORT_KINDS, type OrgSnapshot } from '$lib/server/org/types';
+import type { OrgSnapshot } from '$lib/server/org/types';
 import { dateIn } from './dates';
-import { base64Bytes, check, fail, fromBase64Url, toBase64Url, type ApiResult } from './http';
 import { verifyPow } from './pow';
 import { computeRecipients, type Recipient } from './recipients';
 import { databaseStorage } from './storage';
-
-/** Bytes per uploaded part (the last part of a file is shorter). */
-export const PART_SIZE = 1024 * 1024;
-/** Seconds an intake stays open. */
-export const INTAKE_LIFETIME_SECONDS = 3600;
-/** Intake ids are 16 random bytes. */
-export const INTAKE_ID_LENGTH = 16;
-/** Largest content ciphertext (the largest bucket plus overhead). */
-export const MAX_CONTENT_BYTES = MAX_CONTENT_BUCKET + CONTENT_OVERHEAD;
-/** Most wraps one report may carry (far above any organ's staff). */
-export const MAX_WRAPS = 1000;
-/** Most stored bytes a report may carry inline in its commit (see $lib/reporting-limits). */
-export { INLINE_MAX_BYTES };
-
-/** Report categories: the six disciplines, the seven kinds of official misconduct, and three more. */
-export const CATEGORIES = [
-	'political',
-	'organizational',
-	'integrity',
-	'mass',
-	'work',
-	'life',
-	'corruption_bribery',
-	'abuse_of_power',
-	'dereliction',
-	'rent_seeking',
-	'benefit_transfer',
-	'favouritism',
-	'waste_state_assets',
-	'appointments',
-	'four_styles',
-	'other'
-] as const;
-export type Category = (typeof CATEGORIES)[number];
 
 export interface IntakeSettings {
 	maxFiles: number;
@@ -119,15 +87,6 @@ export function partCount(bytes: number): number {
 export function partLength(bytes: number, i: number): number {
 	return Math.min(PART_SIZE, bytes - i * PART_SIZE);
 }
-
-export const IntakeBody = v.object({
-	pow: v.optional(v.unknown()),
-	files: v.pipe(
-		v.array(v.object({ bytes: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)) })),
-		v.maxLength(1000)
-	)
-});
-export type IntakeBody = v.InferOutput<typeof IntakeBody>;
 
 /**
  * Opens an intake. `reportId` is set for follow-up uploads (authorised by a receipt token); otherwise the
@@ -289,45 +248,6 @@ async function consumeIntake(
 	await tx.delete(intake).where(eq(intake.id, intakeId));
 }
 
-const ID = /^[A-Za-z0-9_.:-]{1,100}$/;
-const LOCATOR = /^[0-9A-HJKMNP-TV-Z]{10}$/;
-
-export const ReportBody = v.object({
-	v: v.literal(1),
-	/** The intake whose files the report takes; absent when the files come inline (`pow` and `files`). */
-	intake: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/))),
-	/** A solved intake challenge: required with inline files, refused with an intake. */
-	pow: v.optional(v.unknown()),
-	/** Inline files: each a whole stored stream (format A), together at most INLINE_MAX_BYTES. */
-	files: v.optional(v.pipe(v.array(base64Bytes({ max: INLINE_MAX_BYTES })), v.maxLength(100))),
-	routing: v.object({
-		unit: v.pipe(v.string(), v.regex(ID)),
-		position: v.picklist(POSITION_KINDS),
-		kind: v.picklist(REPORT_KINDS),
-		category: v.picklist(CATEGORIES),
-		escalate: v.boolean(),
-		realName: v.boolean()
-	}),
-	organ: v.pipe(v.string(), v.regex(ID)),
-	content: base64Bytes({ max: MAX_CONTENT_BYTES }),
-	wraps: v.pipe(
-		v.array(
-			v.object({
-				entryId: base64Bytes({ exact: 16, max: 16 }),
-				sealed: base64Bytes({ exact: SEALED_KEY_LENGTH, max: SEALED_KEY_LENGTH })
-			})
-		),
-		v.maxLength(MAX_WRAPS)
-	),
-	receipt: v.object({
-		locator: v.pipe(v.string(), v.regex(LOCATOR)),
-		kdfSpec: base64Bytes({ exact: 27, max: 27 }),
-		authHash: base64Bytes({ exact: 32, max: 32 }),
-		wrappedKey: base64Bytes({ exact: WRAPPED_KEY_LENGTH, max: WRAPPED_KEY_LENGTH })
-	})
-});
-export type ReportBody = v.InferOutput<typeof ReportBody>;
-
 /** True if `blob` is framed as format `kind`. */
 function framed(blob: Uint8Array, kind: number): boolean {
 	return blob[0] === FORMAT_VERSION && blob[1] === kind;
@@ -343,7 +263,7 @@ export function parseReportBody(value: unknown): { ok: true; value: ReportBody }
 	if (typeof value !== 'object' || value === null || Array.isArray(value))
 		return { ok: false, result: fail(400, 'invalid_field', 'body') };
 	if ((value as { v?: unknown }).v !== 1) return { ok: false, result: fail(400, 'unsupported_version', 'v') };
-	return check(ReportBody, value);
+	return check(REPORTER_BODIES.ReportBody, value);
 }
 
 type RoutingAndRecipients = [OrgSnapshot, Map<string, Recipient>];
@@ -572,12 +492,6 @@ async function insertInline(
 	);
 	return { reportId: result[0]?.id ?? null, spent: Boolean(result[0]?.spent) };
 }
-
-export const MessageBody = v.object({
-	body: base64Bytes({ max: MAX_CONTENT_BYTES }),
-	intake: v.nullable(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/)))
-});
-export type MessageBody = v.InferOutput<typeof MessageBody>;
 
 /** Adds a reporter's message (and the files of an intake opened with the same token) to a report. */
 export async function addReporterMessage(

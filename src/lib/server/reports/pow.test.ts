@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeDb } from '$lib/server/db/testing';
 import { powApi } from './api';
-import { fromBase64Url, toBase64Url } from './http';
-import {
-	CHALLENGE_LENGTH,
-	issueChallenge,
-	leadingZeroBits,
-	powHash,
-	PowLoad,
-	purgeSpent,
-	solvePow,
-	spendPow,
-	verifyPow
-} from './pow';
+import { fromBase64Url, toBase64Url } from '$lib/shared/encoding';
+import { CHALLENGE_LENGTH, leadingZeroBits } from '$lib/shared/pow';
+import { issueChallenge, powHash, PowLoad, purgeSpent, solvePow, spendPow, verifyPow } from './pow';
 import { jsonRequest, NOW, SETTINGS } from './testing';
 
 describe('PowLoad', () => {

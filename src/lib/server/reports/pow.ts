@@ -1,30 +1,32 @@
 /**
  * Proof of work for submissions and receipt log-ins (docs/reporting.md §1): server-issued, HMAC-tagged,
- * single-use, expiring challenges.
- *
- * Challenge (39 bytes, base64url on the wire):
- *   version (1) = 1 | purpose (1: 1 intake, 2 receipt) | difficulty (1) | expiresAt (u32 BE, Unix s) | id (16) | tag (16)
- *   tag = HMAC-SHA-256(key("pow"), all preceding bytes)[0..16]
- * Solution: an integer 0 ≤ nonce < 2^53 with SHA-256(challenge bytes | u64be(nonce)) starting with at
- * least `difficulty` zero bits. Spent ids are kept in pow_spent until they expire.
+ * single-use, expiring challenges. The challenge format (layout, purposes, lengths) is src/lib/shared/pow.ts;
+ * the tag is HMAC-SHA-256(key("pow"), bytes 0..23)[0..16]. Spent ids are kept in pow_spent until they expire.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { lt } from 'drizzle-orm';
+import { fromBase64Url, toBase64Url } from '$lib/shared/encoding';
+import {
+	CHALLENGE_ID_LENGTH,
+	CHALLENGE_LENGTH,
+	CHALLENGE_OFFSETS,
+	challengeFields,
+	leadingZeroBits,
+	MAX_BASE_DIFFICULTY,
+	MAX_EXTRA_BITS,
+	nonceBytes,
+	POW_LIFETIME_SECONDS,
+	POW_PURPOSES,
+	POW_VERSION,
+	SIGNED_LENGTH,
+	type PowPurpose
+} from '$lib/shared/pow';
+import type { PowChallenge } from '$lib/shared/wire/reporter';
 import type { Db } from '$lib/server/db';
 import { powSpent } from '$lib/server/db/schema';
-import { fromBase64Url, toBase64Url } from './http';
 import { mac, serverKey } from './secrets';
 
-export const POW_PURPOSES = { intake: 1, receipt: 2 } as const;
-export type PowPurpose = keyof typeof POW_PURPOSES;
-
-export const CHALLENGE_LENGTH = 39;
-const SIGNED_LENGTH = 23;
-const VERSION = 1;
-/** Seconds a challenge stays valid. */
-export const POW_LIFETIME_SECONDS = 600;
-/** Most bits load may add to the configured difficulty. */
-export const MAX_EXTRA_BITS = 8;
+export type { PowPurpose };
 
 /**
  * Challenges issued per window (a minute unless config POW_WINDOW_SECONDS says otherwise), in memory. The
@@ -73,56 +75,28 @@ export interface PowSettings {
 	load?: PowLoad;
 }
 
-export interface Challenge {
-	challenge: string;
-	difficulty: number;
-	expiresAt: number;
-}
-
 /** Issues a challenge for `purpose`. */
 export async function issueChallenge(
 	db: Db,
 	purpose: PowPurpose,
 	settings: PowSettings,
 	now = new Date()
-): Promise<Challenge> {
+): Promise<PowChallenge> {
 	const counter = settings.load ?? load;
 	const difficulty = Math.min(
-		32,
+		MAX_BASE_DIFFICULTY,
 		settings.difficulty + counter.extraBits(now.getTime(), settings.freePerMinute, settings.windowMs)
 	);
 	counter.count(now.getTime(), settings.windowMs);
 	const expiresAt = Math.floor(now.getTime() / 1000) + POW_LIFETIME_SECONDS;
-	const bytes = new Uint8Array(CHALLENGE_LENGTH);
-	const view = new DataView(bytes.buffer);
-	bytes[0] = VERSION;
-	bytes[1] = POW_PURPOSES[purpose];
-	bytes[2] = difficulty;
-	view.setUint32(3, expiresAt);
-	bytes.set(randomBytes(16), 7);
+	const bytes = challengeFields({ purpose, difficulty, expiresAt, id: randomBytes(CHALLENGE_ID_LENGTH) });
 	bytes.set(mac(await serverKey(db, 'pow'), bytes.subarray(0, SIGNED_LENGTH)).subarray(0, 16), SIGNED_LENGTH);
 	return { challenge: toBase64Url(bytes), difficulty, expiresAt };
 }
 
 /** SHA-256(challenge | u64be(nonce)). */
 export function powHash(challenge: Uint8Array, nonce: number): Uint8Array {
-	const n = Buffer.alloc(8);
-	n.writeUInt32BE(Math.floor(nonce / 2 ** 32), 0);
-	n.writeUInt32BE(nonce >>> 0, 4);
-	return createHash('sha256').update(challenge).update(n).digest();
-}
-
-/** Number of leading zero bits. */
-export function leadingZeroBits(h: Uint8Array): number {
-	let bits = 0;
-	for (const b of h) {
-		if (b === 0) {
-			bits += 8;
-			continue;
-		}
-		return bits + Math.clz32(b) - 24;
-	}
-	return bits;
+	return createHash('sha256').update(challenge).update(nonceBytes(nonce)).digest();
 }
 
 /** Finds a nonce (tests and tools; browsers have their own solver in a worker). */
@@ -144,15 +118,21 @@ export async function verifyPow(db: Db, pow: unknown, purpose: PowPurpose, now =
 	if (typeof pow !== 'object') return { ok: false, code: 'pow_invalid' };
 	const { challenge, nonce } = pow as { challenge?: unknown; nonce?: unknown };
 	const bytes = fromBase64Url(challenge, CHALLENGE_LENGTH);
-	if (!bytes || bytes.length !== CHALLENGE_LENGTH || bytes[0] !== VERSION) return { ok: false, code: 'pow_invalid' };
+	if (!bytes || bytes.length !== CHALLENGE_LENGTH || bytes[CHALLENGE_OFFSETS.version] !== POW_VERSION)
+		return { ok: false, code: 'pow_invalid' };
 	if (typeof nonce !== 'number' || !Number.isSafeInteger(nonce) || nonce < 0) return { ok: false, code: 'pow_invalid' };
 	const tag = mac(await serverKey(db, 'pow'), bytes.subarray(0, SIGNED_LENGTH)).subarray(0, 16);
 	if (!timingSafeEqual(tag, bytes.subarray(SIGNED_LENGTH))) return { ok: false, code: 'pow_invalid' };
-	if (bytes[1] !== POW_PURPOSES[purpose]) return { ok: false, code: 'pow_invalid' };
-	const expiresAt = new DataView(bytes.buffer, bytes.byteOffset).getUint32(3);
+	if (bytes[CHALLENGE_OFFSETS.purpose] !== POW_PURPOSES[purpose]) return { ok: false, code: 'pow_invalid' };
+	const expiresAt = new DataView(bytes.buffer, bytes.byteOffset).getUint32(CHALLENGE_OFFSETS.expiresAt);
 	if (expiresAt * 1000 <= now.getTime()) return { ok: false, code: 'pow_expired' };
-	if (leadingZeroBits(powHash(bytes, nonce)) < bytes[2]!) return { ok: false, code: 'pow_invalid' };
-	return { ok: true, id: bytes.slice(7, SIGNED_LENGTH), expiresAt: new Date(expiresAt * 1000) };
+	if (leadingZeroBits(powHash(bytes, nonce)) < bytes[CHALLENGE_OFFSETS.difficulty]!)
+		return { ok: false, code: 'pow_invalid' };
+	return {
+		ok: true,
+		id: bytes.slice(CHALLENGE_OFFSETS.id, SIGNED_LENGTH),
+		expiresAt: new Date(expiresAt * 1000)
+	};
 }
 
 /** Records a challenge id as used; false when it already was (a replay). */

@@ -5,7 +5,7 @@ import { attachment, attachmentPart, intake, powSpent, report } from '$lib/serve
 import { statsApi } from './api';
 import { cleanupExpired } from './cleanup';
 import { dateIn, monthBefore } from './dates';
-import { CATEGORIES } from './intake';
+import { CATEGORIES } from '$lib/shared/vocabulary/report';
 import { NOW, SETTINGS } from './testing';
 
 let n = 0;

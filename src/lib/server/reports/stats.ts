@@ -7,19 +7,10 @@ import { and, gte, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
 import { report } from '$lib/server/db/schema';
 import { dateIn, monthBefore } from './dates';
-import { CATEGORIES, type Category } from './intake';
+import { CATEGORIES, type Category } from '$lib/shared/vocabulary/report';
+import type { MonthFigures, PublicStats } from '$lib/shared/wire/public';
 
-export interface MonthFigures {
-	month: string;
-	received: number | null;
-	concluded: number | null;
-	byCategory: Record<Category, number | null>;
-}
-
-export interface PublicStats {
-	months: MonthFigures[];
-	minCount: number;
-}
+export type { MonthFigures, PublicStats };
 
 export async function publicStats(
 	db: Db,

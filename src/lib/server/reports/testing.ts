@@ -21,6 +21,7 @@ import {
 	type NewReceipt,
 	type RootKeyPair
 } from '$lib/crypto';
+import type { AdminLevel } from '$lib/shared/vocabulary/org';
 import type { Db } from '$lib/server/db';
 import { staffUser } from '$lib/server/db/schema';
 import { enrolStaffKey } from '$lib/server/keys/staff-keys';
@@ -30,9 +31,10 @@ import { replaceOrgData } from '$lib/server/org/store';
 import { rowsOf } from '$lib/server/org/sql';
 import type { Ctx, Limits, ReportSettings } from './api';
 import { intakeApi, newLimits, partApi, powApi } from './api';
-import { PART_SIZE } from './intake';
-import { fromBase64Url } from './http';
-import { CHALLENGE_LENGTH, leadingZeroBits, powHash, solvePow } from './pow';
+import { fromBase64Url } from '$lib/shared/encoding';
+import { PART_SIZE } from '$lib/shared/limits';
+import { CHALLENGE_LENGTH, leadingZeroBits, type PowPurpose } from '$lib/shared/pow';
+import { powHash, solvePow } from './pow';
 
 export const SETTINGS: ReportSettings = {
 	powDifficulty: 4,
@@ -88,19 +90,14 @@ export async function buildWorld(db: Db): Promise<World> {
 		)
 		.returning({ id: staffUser.id });
 	const [aliceId, bobId, carolId, daveId] = users.map((u) => u.id) as [string, string, string, string];
-	const unit = (
-		id: string,
-		parentId: string | null,
-		name: string,
-		level: 'province' | 'city' | 'county',
-		regionPath: string
-	) => ({ id, parentId, name, level, regionPath });
-	const organ = (
-		id: string,
-		name: string,
-		level: 'central' | 'province' | 'city' | 'county',
-		parentOrganId: string | null
-	) => ({
+	const unit = (id: string, parentId: string | null, name: string, level: AdminLevel, regionPath: string) => ({
+		id,
+		parentId,
+		name,
+		level,
+		regionPath
+	});
+	const organ = (id: string, name: string, level: AdminLevel, parentOrganId: string | null) => ({
 		id,
 		name,
 		kind: 'commission' as const,
@@ -210,7 +207,7 @@ export function partRequest(data: Uint8Array, headers: Record<string, string> = 
 /** A solved challenge for `purpose`, issued through the API. */
 export async function solved(
 	ctx: Ctx,
-	purpose: 'intake' | 'receipt',
+	purpose: PowPurpose,
 	powApi: (c: Ctx, r: Request) => Promise<{ status: number; body: unknown }>
 ): Promise<{ challenge: string; nonce: number }> {
 	const r = await powApi(ctx, jsonRequest('/api/v1/pow', { purpose }));

@@ -1,8 +1,31 @@
 /**
- * Outcomes of a report (taxonomy.json `fourForms` and `outcomes`), with codes for the Chinese terms, and the
- * check of an outcome against the action that records it.
+ * Outcomes of a report (taxonomy.json `fourForms` and `outcomes`): the {zh, en} labels of their codes
+ * (src/lib/shared/vocabulary/workflow.ts) and the check of an outcome against the action that records it.
  */
+import type {
+	FirstFormMeasure,
+	FourForm,
+	GovernmentSanction,
+	OrganizationalHandling,
+	OtherOutcome,
+	Outcome,
+	OutcomeKind,
+	OutcomeRule,
+	PartySanction,
+	RefusalReason
+} from '../../shared/vocabulary/workflow';
+import { RULE_OUTCOME_KINDS } from '../../shared/vocabulary/workflow';
 import type { Label } from './vocabulary';
+
+export type {
+	FirstFormMeasure,
+	FourForm,
+	GovernmentSanction,
+	OrganizationalHandling,
+	Outcome,
+	OutcomeRule,
+	PartySanction
+};
 
 export const FOUR_FORMS = {
 	form1: {
@@ -12,8 +35,7 @@ export const FOUR_FORMS = {
 	form2: { zh: '第二种形态：党纪轻处分、组织调整', en: 'Form 2: light party sanctions, organizational adjustment' },
 	form3: { zh: '第三种形态：党纪重处分、重大职务调整', en: 'Form 3: heavy party sanctions, major demotion' },
 	form4: { zh: '第四种形态：严重违纪涉嫌违法立案审查', en: 'Form 4: serious violations, suspected crime, investigated' }
-} as const satisfies Record<string, Label>;
-export type FourForm = keyof typeof FOUR_FORMS;
+} as const satisfies Record<FourForm, Label>;
 
 /**
  * Measures of the first form. Not in taxonomy.json: the usual terms of practice (谈话提醒、批评教育、责令检查、
@@ -24,8 +46,7 @@ export const FIRST_FORM_MEASURES = {
 	criticism: { zh: '批评教育', en: 'Criticism and education' },
 	written_self_criticism: { zh: '责令检查', en: 'Ordered to make a self-criticism' },
 	admonishment: { zh: '诫勉', en: 'Admonishment' }
-} as const satisfies Record<string, Label>;
-export type FirstFormMeasure = keyof typeof FIRST_FORM_MEASURES;
+} as const satisfies Record<FirstFormMeasure, Label>;
 
 /** taxonomy.json outcomes.partySanctions */
 export const PARTY_SANCTIONS = {
@@ -34,8 +55,7 @@ export const PARTY_SANCTIONS = {
 	removal_from_party_posts: { zh: '撤销党内职务', en: 'Removal from party posts' },
 	probation: { zh: '留党察看', en: 'Probation within the party' },
 	expulsion: { zh: '开除党籍', en: 'Expulsion from the party' }
-} as const satisfies Record<string, Label>;
-export type PartySanction = keyof typeof PARTY_SANCTIONS;
+} as const satisfies Record<PartySanction, Label>;
 
 /** taxonomy.json outcomes.governmentSanctions */
 export const GOVERNMENT_SANCTIONS = {
@@ -45,8 +65,7 @@ export const GOVERNMENT_SANCTIONS = {
 	demotion: { zh: '降级', en: 'Demotion in grade' },
 	dismissal: { zh: '撤职', en: 'Dismissal from post' },
 	expulsion: { zh: '开除', en: 'Expulsion from public office' }
-} as const satisfies Record<string, Label>;
-export type GovernmentSanction = keyof typeof GOVERNMENT_SANCTIONS;
+} as const satisfies Record<GovernmentSanction, Label>;
 
 /** taxonomy.json outcomes.organizationalHandling */
 export const ORGANIZATIONAL_HANDLING = {
@@ -55,41 +74,19 @@ export const ORGANIZATIONAL_HANDLING = {
 	ordered_resignation: { zh: '责令辞职', en: 'Ordered to resign' },
 	removal_from_office: { zh: '免职', en: 'Removal from office' },
 	demotion_in_post: { zh: '降职', en: 'Demotion in post' }
-} as const satisfies Record<string, Label>;
-export type OrganizationalHandling = keyof typeof ORGANIZATIONAL_HANDLING;
+} as const satisfies Record<OrganizationalHandling, Label>;
 
 /** Kinds of outcome; `cleared` and the referrals mirror taxonomy.json outcomes.other. */
 export const OUTCOME_KINDS = {
 	closed: { zh: '予以了结', en: 'Closed' },
 	cleared: { zh: '了结澄清（查无实据，澄清正名）', en: 'Closed and cleared (unfounded; name cleared)' },
 	handled: { zh: '依规依纪依法处理', en: 'Dealt with (one of the four forms)' }
-} as const satisfies Record<string, Label>;
+} as const satisfies Record<OutcomeKind, Label>;
 
 export const OTHER_OUTCOME_LABELS = {
 	procuratorate: { zh: '移送检察机关', en: 'Referred to the procuratorate' },
 	false_accusation_referral: { zh: '诬告陷害线索移送', en: 'Knowingly false accusation referred' }
-} as const satisfies Record<string, Label>;
-
-export type Outcome =
-	| { readonly kind: 'closed' }
-	| { readonly kind: 'cleared'; readonly falseAccusationReferral?: boolean }
-	| {
-			readonly kind: 'handled';
-			readonly form: FourForm;
-			readonly measure?: FirstFormMeasure;
-			readonly party?: PartySanction;
-			readonly government?: GovernmentSanction;
-			readonly organizational?: readonly OrganizationalHandling[];
-			readonly procuratorate?: boolean;
-	  };
-
-/**
- * Which outcomes an action accepts:
- * - close: 予以了结 or 了结澄清 (request_close, approved by a head);
- * - first_form: a first-form measure after an inquiry or a verification (remind, criticise, admonish);
- * - final: the conclusion after review (审理): 了结澄清 or any of the four forms with its sanctions.
- */
-export type OutcomeRule = 'close' | 'first_form' | 'final';
+} as const satisfies Record<OtherOutcome, Label>;
 
 const has = (table: object, key: unknown): boolean =>
 	typeof key === 'string' && Object.prototype.hasOwnProperty.call(table, key);
@@ -138,15 +135,13 @@ export function isOutcome(value: unknown): value is Outcome {
 }
 
 /** null when `value` is an outcome the rule accepts. */
-export function checkOutcome(value: unknown, rule: OutcomeRule): 'needs_outcome' | 'bad_outcome' | null {
+export function checkOutcome(
+	value: unknown,
+	rule: OutcomeRule
+): Extract<RefusalReason, 'needs_outcome' | 'bad_outcome'> | null {
 	if (value === undefined || value === null) return 'needs_outcome';
 	if (!isOutcome(value)) return 'bad_outcome';
-	switch (rule) {
-		case 'close':
-			return value.kind === 'closed' || value.kind === 'cleared' ? null : 'bad_outcome';
-		case 'first_form':
-			return value.kind === 'handled' && value.form === 'form1' ? null : 'bad_outcome';
-		case 'final':
-			return value.kind === 'cleared' || value.kind === 'handled' ? null : 'bad_outcome';
-	}
+	if (!(RULE_OUTCOME_KINDS[rule] as readonly OutcomeKind[]).includes(value.kind)) return 'bad_outcome';
+	if (rule === 'first_form' && value.kind === 'handled' && value.form !== 'form1') return 'bad_outcome';
+	return null;
 }

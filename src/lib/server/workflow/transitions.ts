@@ -12,11 +12,13 @@
  * reports. Whether the member may see this report at all (organ, declared conflicts) is checked by the
  * server before this module is asked.
  */
-import type { StaffRole } from '../org/types';
+import { HANDLER_ROLES, type HandlerRole } from '../../shared/vocabulary/org';
+import { ACTION_CODES, type ActionCode, type Disposition } from '../../shared/vocabulary/workflow';
 import type { OutcomeRule } from './outcomes';
 import type { DeadlineCode, Label, WorkflowState } from './vocabulary';
 
-export type HandlerRole = Exclude<StaffRole, 'admin'>;
+export { ACTION_CODES };
+export type { ActionCode, HandlerRole };
 
 export type Requirement =
 	/** an encrypted rationale note (ctx.noteId: the id of a note stored encrypted elsewhere) */
@@ -94,10 +96,7 @@ export const ACTION_LABELS = {
 	answer_objection: { zh: '答复异议', en: 'Answer the objection' },
 	clear_name: { zh: '澄清正名', en: "Clear the accused's name" },
 	refer_false_accusation: { zh: '诬告陷害线索移送', en: 'Refer a knowingly false accusation' }
-} as const satisfies Record<string, Label>;
-
-export type ActionCode = keyof typeof ACTION_LABELS;
-export const ACTION_CODES = Object.keys(ACTION_LABELS) as readonly ActionCode[];
+} as const satisfies Record<ActionCode, Label>;
 
 /** The disposition codes of taxonomy.json (Art. 17) and the action that takes each. */
 export const DISPOSITION_ACTIONS = {
@@ -106,9 +105,9 @@ export const DISPOSITION_ACTIONS = {
 	hold_pending: 'hold',
 	close: 'request_close',
 	to_investigation: 'file_case'
-} as const satisfies Record<string, ActionCode>;
+} as const satisfies Record<Disposition, ActionCode>;
 
-const H: readonly HandlerRole[] = ['inspector', 'head'];
+const H: readonly HandlerRole[] = HANDLER_ROLES;
 const HEAD: readonly HandlerRole[] = ['head'];
 
 /** States in which the decision on acceptance has been made and a real-name reporter can be told it. */

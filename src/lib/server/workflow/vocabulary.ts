@@ -1,35 +1,40 @@
 /**
- * Vocabulary of the report workflow: states, reporter-visible statuses, deadlines and refusal reasons, each
- * with its {zh, en} label. Pure data (mirrors ../shared/domain/taxonomy.json and supervision.md); the
- * transitions between the states are declared in ./transitions.ts.
+ * The {zh, en} labels of the report workflow's codes (the codes: src/lib/shared/vocabulary): states with
+ * their stage and reporter-visible status, deadlines with their lengths and sources, refusal reasons. Each
+ * table is typed `satisfies Record<Code, …>`, so a code without its row fails the type check. Pure data
+ * (mirrors taxonomy.json and supervision.md); the transitions between the states are in ./transitions.ts.
  *
  * Source of the procedure: 纪检监察机关处理检举控告工作规则 (2020, "the 2020 rules"), Art. 14–18 and the
  * real-name provisions; see docs/workflow.md.
  */
 
-export interface Label {
-	readonly zh: string;
-	readonly en: string;
-}
+import type { Bilingual } from '../../shared/bilingual';
+import { PUBLIC_STATUSES, publicRank, type PublicStatus } from '../../shared/vocabulary/report';
+import {
+	DEADLINE_CODES,
+	REFUSAL_REASONS,
+	STAGES,
+	WORKFLOW_STATES,
+	type DeadlineCode,
+	type RefusalReason,
+	type Stage,
+	type WorkflowState
+} from '../../shared/vocabulary/workflow';
 
-/** What the reporter's status page shows. Ordered; `transferred` stands outside the order. */
-export const PUBLIC_STATUSES = ['received', 'accepted', 'handling', 'concluded', 'transferred'] as const;
-export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
+export { PUBLIC_STATUSES, publicRank, type PublicStatus };
+export { DEADLINE_CODES, REFUSAL_REASONS, STAGES, WORKFLOW_STATES };
+export type { DeadlineCode, RefusalReason, Stage, WorkflowState };
 
-export const PUBLIC_STATUS_LABELS: Readonly<Record<PublicStatus, Label>> = {
+/** A {zh, en} label. */
+export type Label = Bilingual;
+
+export const PUBLIC_STATUS_LABELS = {
 	received: { zh: '已收到', en: 'Received' },
 	accepted: { zh: '已受理', en: 'Accepted' },
 	handling: { zh: '办理中', en: 'Being handled' },
 	concluded: { zh: '已办结', en: 'Concluded' },
 	transferred: { zh: '已转办', en: 'Transferred' }
-};
-
-/** Rank of an ordered public status (received < accepted < handling < concluded); null for `transferred`. */
-export function publicRank(status: PublicStatus): number | null {
-	return status === 'transferred' ? null : PUBLIC_STATUSES.indexOf(status);
-}
-
-export type Stage = 'intake' | 'approval' | 'elsewhere' | 'closed' | 'handling' | 'investigation' | 'after';
+} as const satisfies Record<PublicStatus, Label>;
 
 export interface StateInfo extends Label {
 	/** What the reporter sees while the report is in this state. */
@@ -114,10 +119,7 @@ export const STATE_INFO = {
 	review: { zh: '案件审理', en: 'Case hearing (审理)', public: 'handling', stage: 'investigation' },
 	concluded: { zh: '已办结', en: 'Concluded', public: 'concluded', stage: 'after' },
 	objection_pending: { zh: '异议待答复', en: 'Objection awaiting an answer', public: 'concluded', stage: 'after' }
-} as const satisfies Record<string, StateInfo>;
-
-export type WorkflowState = keyof typeof STATE_INFO;
-export const WORKFLOW_STATES = Object.keys(STATE_INFO) as readonly WorkflowState[];
+} as const satisfies Record<WorkflowState, StateInfo>;
 
 export function isWorkflowState(value: unknown): value is WorkflowState {
 	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(STATE_INFO, value);
@@ -201,10 +203,7 @@ export const DEADLINE_INFO = {
 		statutory: false,
 		source: 'product default: the rules say objections are recorded and explained, with no time limit'
 	}
-} as const satisfies Record<string, DeadlineInfo>;
-
-export type DeadlineCode = keyof typeof DEADLINE_INFO;
-export const DEADLINE_CODES = Object.keys(DEADLINE_INFO) as readonly DeadlineCode[];
+} as const satisfies Record<DeadlineCode, DeadlineInfo>;
 
 /** Why `applyTransition` refused. */
 export const REASON_LABELS = {
@@ -229,6 +228,4 @@ export const REASON_LABELS = {
 	not_requester: { zh: '只有申请人本人可以撤回', en: 'Only the person who asked may withdraw the request' },
 	not_real_name: { zh: '仅适用于实名举报', en: 'Only for real-name reports' },
 	already_done: { zh: '此项已办理', en: 'Already done' }
-} as const satisfies Record<string, Label>;
-
-export type RefusalReason = keyof typeof REASON_LABELS;
+} as const satisfies Record<RefusalReason, Label>;

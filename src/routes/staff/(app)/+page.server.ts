@@ -1,6 +1,6 @@
 import { staffCryptoData } from './reports/shared.server';
 import type { PageServerLoad } from './$types';
-import type { InboxAnswer } from '$lib/components/staff/types';
+import type { InboxAnswer } from '$lib/shared/wire/staff';
 
 /** Filters the inbox API understands (docs/backoffice.md); anything else in the URL is ignored. */
 const FILTERS = [

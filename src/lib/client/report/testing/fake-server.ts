@@ -27,6 +27,19 @@ import { isContentBucket } from '../../../crypto/padding';
 import { receiptAuthHash } from '../../../crypto/receipt';
 import { generateBoxKeyPair, openSealedKey, SEALED_KEY_LENGTH, type BoxKeyPair } from '../../../crypto/seal';
 import { checkPow } from '../pow-core';
+import { isLocator } from '../../../shared/encoding';
+import type { MessageAuthor } from '../../../shared/vocabulary/report';
+import {
+	CHALLENGE_ID_LENGTH,
+	CHALLENGE_LENGTH,
+	CHALLENGE_OFFSETS,
+	challengeFields,
+	POW_LIFETIME_SECONDS,
+	POW_PURPOSES,
+	POW_VERSION,
+	SIGNED_LENGTH,
+	type PowPurpose
+} from '../../../shared/pow';
 
 export interface Staff {
 	staffId: string;
@@ -54,7 +67,7 @@ export interface StoredReport {
 	files: { id: string; stream: Uint8Array }[];
 	messages: {
 		id: number;
-		author: 'reporter' | 'staff';
+		author: MessageAuthor;
 		sentOn: string;
 		body: Uint8Array;
 		files: { id: string; stream: Uint8Array }[];
@@ -259,21 +272,21 @@ export class FakeServer {
 	}
 
 	private pow(o: Record<string, unknown>): Response {
-		const purpose = o.purpose === 'intake' ? 1 : o.purpose === 'receipt' ? 2 : 0;
-		if (!purpose) return err(400, 'invalid_field', 'purpose');
-		const c = new Uint8Array(39);
-		c[0] = 1;
-		c[1] = purpose;
-		c[2] = this.difficulty;
-		const expiresAt = this.now + 600;
-		new DataView(c.buffer).setUint32(3, expiresAt);
-		c.set(nacl.randomBytes(16), 7);
-		c.set(this.tag(c.subarray(0, 23)), 23);
+		if (o.purpose !== 'intake' && o.purpose !== 'receipt') return err(400, 'invalid_field', 'purpose');
+		const purpose: PowPurpose = o.purpose;
+		const expiresAt = this.now + POW_LIFETIME_SECONDS;
+		const c = challengeFields({
+			purpose,
+			difficulty: this.difficulty,
+			expiresAt,
+			id: nacl.randomBytes(CHALLENGE_ID_LENGTH)
+		});
+		c.set(this.tag(c.subarray(0, SIGNED_LENGTH)), SIGNED_LENGTH);
 		return json(200, { challenge: encodeBase64urlNoPadding(c), difficulty: this.difficulty, expiresAt });
 	}
 
 	/** Null if the solution is good (and spends it), else the error answer. */
-	private checkPow(v: unknown, purpose: 1 | 2): Response | null {
+	private checkPow(v: unknown, purpose: PowPurpose): Response | null {
 		const s = v as { challenge?: unknown; nonce?: unknown } | undefined;
 		if (!s || typeof s !== 'object') return err(400, 'pow_required', 'pow');
 		let c: Uint8Array;
@@ -282,11 +295,18 @@ export class FakeServer {
 		} catch {
 			return err(400, 'pow_invalid', 'pow');
 		}
-		if (c.length !== 39 || c[0] !== 1 || c[1] !== purpose || !bytesEqual(this.tag(c.subarray(0, 23)), c.subarray(23)))
+		if (
+			c.length !== CHALLENGE_LENGTH ||
+			c[CHALLENGE_OFFSETS.version] !== POW_VERSION ||
+			c[CHALLENGE_OFFSETS.purpose] !== POW_PURPOSES[purpose] ||
+			!bytesEqual(this.tag(c.subarray(0, SIGNED_LENGTH)), c.subarray(SIGNED_LENGTH))
+		)
 			return err(400, 'pow_invalid', 'pow');
-		if (new DataView(c.buffer, c.byteOffset).getUint32(3) < this.now) return err(400, 'pow_expired', 'pow');
-		if (typeof s.nonce !== 'number' || !checkPow(c, s.nonce, c[2] as number)) return err(400, 'pow_invalid', 'pow');
-		const id = encodeBase64(c.subarray(7, 23));
+		if (new DataView(c.buffer, c.byteOffset).getUint32(CHALLENGE_OFFSETS.expiresAt) < this.now)
+			return err(400, 'pow_expired', 'pow');
+		if (typeof s.nonce !== 'number' || !checkPow(c, s.nonce, c[CHALLENGE_OFFSETS.difficulty] as number))
+			return err(400, 'pow_invalid', 'pow');
+		const id = encodeBase64(c.subarray(CHALLENGE_OFFSETS.id, SIGNED_LENGTH));
 		if (this.spent.has(id)) return err(400, 'pow_replayed', 'pow');
 		this.spent.add(id);
 		return null;
@@ -309,7 +329,7 @@ export class FakeServer {
 			if (!r) return err(401, 'token_invalid');
 			reportId = r.id;
 		} else {
-			const bad = this.checkPow(o.pow, 1);
+			const bad = this.checkPow(o.pow, 'intake');
 			if (bad) return bad;
 		}
 		if (!Array.isArray(o.files)) return err(400, 'invalid_field', 'files');
@@ -388,8 +408,7 @@ export class FakeServer {
 		if (!authHash || authHash.length !== 32) return err(400, 'invalid_field', 'receipt.authHash');
 		if (!wrappedKey || wrappedKey.length !== WRAPPED_KEY_LENGTH || wrappedKey[1] !== 0x57)
 			return err(400, 'invalid_field', 'receipt.wrappedKey');
-		if (typeof locator !== 'string' || !/^[0-9A-HJKMNP-TV-Z]{10}$/.test(locator))
-			return err(400, 'invalid_field', 'receipt.locator');
+		if (!isLocator(locator)) return err(400, 'invalid_field', 'receipt.locator');
 		const organ = this.routes.get(routing.unit);
 		if (!organ) return err(400, 'unknown_unit', 'routing.unit');
 		if (organ !== o.organ) return err(409, 'routing_changed', 'organ');
@@ -416,10 +435,10 @@ export class FakeServer {
 			this.inlineCommits++;
 			if (this.takenLocators.has(locator) || same) {
 				this.takenLocators.delete(locator);
-				this.checkPow(o.pow, 1); // spent, as the real server's one statement does
+				this.checkPow(o.pow, 'intake'); // spent, as the real server's one statement does
 				return err(409, 'locator_taken', 'receipt.locator');
 			}
-			const bad = this.checkPow(o.pow, 1);
+			const bad = this.checkPow(o.pow, 'intake');
 			if (bad) return bad;
 			streams = inline as Uint8Array[];
 		} else {
@@ -465,7 +484,7 @@ export class FakeServer {
 	}
 
 	private open(o: Record<string, unknown>): Response {
-		const bad = this.checkPow(o.pow, 2);
+		const bad = this.checkPow(o.pow, 'receipt');
 		if (bad) return bad;
 		const authKey = b64(o.authKey);
 		const r = this.reports.find((x) => x.locator === o.locator);

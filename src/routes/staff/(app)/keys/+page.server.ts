@@ -2,7 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
 import { entriesForStaff } from '$lib/server/keys/directory';
 import { enrolStaffKey, getStaffKey, rewrapStaffKey } from '$lib/server/keys/staff-keys';
-import { fromBase64, toBase64 } from '$lib/server/keys/wire';
+import { fromBase64, toBase64 } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
 
 function me(locals: App.Locals) {

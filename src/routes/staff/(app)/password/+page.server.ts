@@ -5,7 +5,7 @@ import { changePassword } from '$lib/server/auth/password-change';
 import { AUTH_KEY_PARAMS, parseAuthKey, parseSalt, verifyAuthKey } from '$lib/server/auth/password';
 import { signinFailed, signinSucceeded, signinWait } from '$lib/server/auth/throttle';
 import { getStaffKey } from '$lib/server/keys/staff-keys';
-import { fromBase64, toBase64 } from '$lib/server/keys/wire';
+import { fromBase64, toBase64 } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
 
 function me(locals: App.Locals) {

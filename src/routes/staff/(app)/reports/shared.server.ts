@@ -7,7 +7,7 @@
 import { error } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
 import { getStaffKey } from '$lib/server/keys/staff-keys';
-import { toBase64 } from '$lib/server/keys/wire';
+import { toBase64 } from '$lib/shared/encoding';
 import { CHINA_TIME_ZONE, DEFAULT_CALENDAR, todayIn, type WorkingDayCalendar } from '$lib/server/calendar';
 import {
 	ACTION_LABELS,
@@ -23,7 +23,7 @@ import {
 	REASON_LABELS,
 	STATE_INFO
 } from '$lib/server/workflow';
-import type { WorkflowLabels } from '$lib/components/staff/labels';
+import type { WorkflowLabels } from '$lib/shared/wire/staff';
 
 function labels(): WorkflowLabels {
 	const states: WorkflowLabels['states'] = {};

@@ -2,7 +2,8 @@ import { error } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
 import { quantileClasses } from '$lib/server/backoffice/stats';
 import { dimensionLabel } from '$lib/server/backoffice/stats-labels';
-import { statsPageData, statsRequest } from '$lib/server/backoffice/stats-request';
+import { statsPageData, statsRequest, type StatsTarget } from '$lib/server/backoffice/stats-request';
+import { statusOf } from '$lib/server/http/answer';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -13,19 +14,19 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user || !locals.session?.twoFactorVerified) error(403, 'Forbidden');
 	const req = await statsRequest(db(), locals.user, url.searchParams);
 	if (!req.ok) {
-		if (req.status === 403) error(403, 'Statistics are for organ heads, within their jurisdiction');
+		if (req.code === 'forbidden') error(403, 'Statistics are for organ heads, within their jurisdiction');
 		// A bad period: show the defaults again with a notice rather than an error page.
 		const params = new URLSearchParams(url.searchParams);
 		params.delete('from');
 		params.delete('to');
 		const fallback = await statsRequest(db(), locals.user, params);
-		if (!fallback.ok) error(fallback.status, 'Bad request');
-		return { ...(await shape(fallback)), badPeriod: true };
+		if (!fallback.ok) error(statusOf(fallback), 'Bad request');
+		return { ...(await shape(fallback.value)), badPeriod: true };
 	}
-	return { ...(await shape(req)), badPeriod: false };
+	return { ...(await shape(req.value)), badPeriod: false };
 };
 
-async function shape(req: Extract<Awaited<ReturnType<typeof statsRequest>>, { ok: true }>) {
+async function shape(req: StatsTarget) {
 	const data = await statsPageData(db(), req);
 	const s = data.stats;
 	const dims = (dimension: Parameters<typeof dimensionLabel>[0], buckets: { key: string; n: number }[]) =>

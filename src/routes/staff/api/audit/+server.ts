@@ -1,5 +1,5 @@
 import { readAudit } from '$lib/server/backoffice/audit';
-import { staffEndpoint } from '$lib/server/backoffice/endpoint';
+import { staffEndpoint } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** The audit log: admins all entries, organ heads their organs' entries. */

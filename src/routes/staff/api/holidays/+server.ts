@@ -1,4 +1,4 @@
-import { SMALL_BODY, staffEndpoint, withBody } from '$lib/server/backoffice/endpoint';
+import { SMALL_BODY, staffEndpoint, withBody } from '$lib/server/http/staff';
 import { listHolidays, putHoliday } from '$lib/server/backoffice/holidays';
 import type { RequestHandler } from './$types';
 

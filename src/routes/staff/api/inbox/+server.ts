@@ -1,4 +1,4 @@
-import { staffEndpoint } from '$lib/server/backoffice/endpoint';
+import { staffEndpoint } from '$lib/server/http/staff';
 import { inbox } from '$lib/server/backoffice/inbox';
 import type { RequestHandler } from './$types';
 

@@ -1,4 +1,4 @@
-import { staffEndpoint } from '$lib/server/backoffice/endpoint';
+import { staffEndpoint } from '$lib/server/http/staff';
 import { listNotices } from '$lib/server/backoffice/notices';
 import type { RequestHandler } from './$types';
 

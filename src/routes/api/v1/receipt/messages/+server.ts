@@ -1,5 +1,6 @@
 import { receiptMessagesApi } from '$lib/server/reports/api';
-import { context, respond, source } from '$lib/server/reports/endpoint';
+import { context, source } from '$lib/server/http/reporter';
+import { respond } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 
 /** The reporter adds a message, with the files of an intake (Bearer token; docs/reporting.md §4). */

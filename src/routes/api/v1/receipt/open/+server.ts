@@ -1,5 +1,6 @@
 import { receiptOpenApi } from '$lib/server/reports/api';
-import { context, respond, source } from '$lib/server/reports/endpoint';
+import { context, source } from '$lib/server/http/reporter';
+import { respond } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 
 /** Opens a report with its locator and receipt auth key (docs/reporting.md §4). */

@@ -1,5 +1,6 @@
 import { receiptReportApi } from '$lib/server/reports/api';
-import { context, respond } from '$lib/server/reports/endpoint';
+import { context } from '$lib/server/http/reporter';
+import { respond } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 
 /** The report as its reporter sees it (Bearer token; docs/reporting.md §4). */

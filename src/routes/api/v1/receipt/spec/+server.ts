@@ -1,5 +1,6 @@
 import { receiptSpecApi } from '$lib/server/reports/api';
-import { context, respond, source } from '$lib/server/reports/endpoint';
+import { context, source } from '$lib/server/http/reporter';
+import { respond } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 
 /** The receipt KDF spec of a locator (a stable fake one for unknown locators; docs/reporting.md §4). */

@@ -1,5 +1,6 @@
 import { statsApi } from '$lib/server/reports/api';
-import { context, respond } from '$lib/server/reports/endpoint';
+import { context } from '$lib/server/http/reporter';
+import { respond } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 
 /** Public figures per month and category; small counts hidden (docs/reporting.md §5). */

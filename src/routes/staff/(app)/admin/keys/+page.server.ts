@@ -6,7 +6,7 @@ import { auditAdmin } from '$lib/server/audit/log';
 import { directoryEntry, disciplineOrgan, staffKey, staffUser } from '$lib/server/db/schema';
 import { storeDirectoryEntry } from '$lib/server/keys/directory';
 import { createRootKey, getActiveRootKey } from '$lib/server/keys/root-key';
-import { fromBase64, toBase64 } from '$lib/server/keys/wire';
+import { fromBase64, toBase64 } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
 
 /** How many organs the signing form lists (the directory may be large; ids can also be typed). */

@@ -12,6 +12,7 @@ import {
 } from '$lib/server/auth/accounts';
 import { publicBaseUrl } from '$lib/server/auth/setup';
 import { config } from '$lib/server/config';
+import { UUID_PATTERN } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
 
 function requireAdmin(locals: App.Locals) {
@@ -35,7 +36,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 /** A canonical UUID: anything else never reaches the uuid column (PostgreSQL would refuse it with an error, a 500). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = UUID_PATTERN;
 
 export const actions: Actions = {
 	invite: async ({ locals, request, url }) => {

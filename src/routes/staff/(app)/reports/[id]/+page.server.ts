@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { eq, inArray } from 'drizzle-orm';
 import { db } from '$lib/server/db';
 import { disciplineOrgan } from '$lib/server/db/schema';
-import type { ReportView } from '$lib/components/staff/types';
+import type { CaseView } from '$lib/shared/wire/staff';
 import { staffCryptoData } from '../shared.server';
 import type { PageServerLoad } from './$types';
 
@@ -33,6 +33,6 @@ export const load: PageServerLoad = async ({ locals, fetch, params }) => {
 	});
 	if (res.status === 404) error(404, 'Not found');
 	if (!res.ok) error(res.status === 401 || res.status === 403 ? res.status : 502, 'The report could not be loaded');
-	const view = (await res.json()) as ReportView;
+	const view = (await res.json()) as CaseView;
 	return { ...base, view, targets: await transferTargets(view.report.organ.id) };
 };

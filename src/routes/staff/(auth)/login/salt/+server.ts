@@ -1,23 +1,22 @@
-import { json } from '@sveltejs/kit';
-import { encodeBase64 } from '@oslojs/encoding';
+import { toBase64 } from '$lib/shared/encoding';
+import type { SaltAnswer } from '$lib/shared/wire/staff';
 import { db } from '$lib/server/db';
 import { signinSalt } from '$lib/server/auth/accounts';
+import { parseJson } from '$lib/server/http/body';
+import { STAFF_BODIES } from '$lib/server/http/bodies';
+import { toResponse } from '$lib/server/http/respond';
+import { ok } from '$lib/server/http/result';
 import type { RequestHandler } from './$types';
 
 /**
  * First sign-in step: the salt and Argon2id parameters for a user name. Unknown names get a stable
- * made-up salt, so the answer has the same shape and timing either way.
+ * made-up salt, so the answer has the same shape and timing either way. A body that is not
+ * `{ "username": "…" }` (at most 128 characters) is a 4xx in the staff API's error shape.
  */
 export const POST: RequestHandler = async ({ request }) => {
-	let username: unknown;
-	try {
-		username = ((await request.json()) as { username?: unknown })?.username;
-	} catch {
-		return json({ error: 'Expected JSON {"username": "..."}' }, { status: 400 });
-	}
-	if (typeof username !== 'string' || username.length > 128) {
-		return json({ error: 'username must be a string of at most 128 characters' }, { status: 400 });
-	}
-	const { salt, params } = await signinSalt(db(), username);
-	return json({ salt: encodeBase64(salt), params });
+	const body = await parseJson(request, STAFF_BODIES.SaltBody);
+	if (!body.ok) return toResponse(body, 'staff');
+	const { salt, params } = await signinSalt(db(), body.value.username);
+	const answer: SaltAnswer = { salt: toBase64(salt), params };
+	return toResponse(ok(answer), 'staff');
 };

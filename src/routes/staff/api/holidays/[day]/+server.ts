@@ -1,4 +1,4 @@
-import { staffEndpoint } from '$lib/server/backoffice/endpoint';
+import { staffEndpoint } from '$lib/server/http/staff';
 import { deleteHoliday } from '$lib/server/backoffice/holidays';
 import type { RequestHandler } from './$types';
 

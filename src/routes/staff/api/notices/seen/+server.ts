@@ -1,4 +1,4 @@
-import { SMALL_BODY, withBody } from '$lib/server/backoffice/endpoint';
+import { SMALL_BODY, withBody } from '$lib/server/http/staff';
 import { markSeen } from '$lib/server/backoffice/notices';
 import type { RequestHandler } from './$types';
 

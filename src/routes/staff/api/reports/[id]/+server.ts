@@ -1,5 +1,5 @@
 import { openCase } from '$lib/server/backoffice/case';
-import { staffEndpoint } from '$lib/server/backoffice/endpoint';
+import { staffEndpoint } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** The case view (audited as report.open); 404 unless the caller may see the report. */

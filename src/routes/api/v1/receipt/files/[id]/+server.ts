@@ -1,5 +1,6 @@
 import { receiptFileApi } from '$lib/server/reports/api';
-import { context, download, respond } from '$lib/server/reports/endpoint';
+import { context } from '$lib/server/http/reporter';
+import { download, respond } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 
 /** One stored (encrypted) file of the report (Bearer token; docs/reporting.md §4). */

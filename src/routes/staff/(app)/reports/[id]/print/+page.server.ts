@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import type { ReportView } from '$lib/components/staff/types';
+import type { CaseView } from '$lib/shared/wire/staff';
 import { staffCryptoData } from '../../shared.server';
 import type { PageServerLoad } from './$types';
 
@@ -10,5 +10,5 @@ export const load: PageServerLoad = async ({ locals, fetch, params }) => {
 	});
 	if (res.status === 404) error(404, 'Not found');
 	if (!res.ok) error(res.status === 401 || res.status === 403 ? res.status : 502, 'The report could not be loaded');
-	return { ...base, view: (await res.json()) as ReportView };
+	return { ...base, view: (await res.json()) as CaseView };
 };

@@ -1,5 +1,5 @@
 import { applyAction } from '$lib/server/backoffice/case';
-import { BIG_BODY, withBody } from '$lib/server/backoffice/endpoint';
+import { BIG_BODY, withBody } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** A workflow transition (docs/backoffice.md, docs/workflow.md). */

@@ -1,5 +1,5 @@
 import { assign } from '$lib/server/backoffice/case';
-import { SMALL_BODY, withBody } from '$lib/server/backoffice/endpoint';
+import { SMALL_BODY, withBody } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** Assigns the report to a handler (or none). */

@@ -1,5 +1,5 @@
 import { recordExport } from '$lib/server/backoffice/case';
-import { SMALL_BODY, withBody } from '$lib/server/backoffice/endpoint';
+import { SMALL_BODY, withBody } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** Records a print or export of the case in the audit log. */

@@ -1,5 +1,5 @@
 import { grant } from '$lib/server/backoffice/case';
-import { SMALL_BODY, withBody } from '$lib/server/backoffice/endpoint';
+import { SMALL_BODY, withBody } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** Grants a colleague access: the report key re-sealed in the caller's browser. */

@@ -1,5 +1,5 @@
 import { addLink } from '$lib/server/backoffice/case';
-import { SMALL_BODY, withBody } from '$lib/server/backoffice/endpoint';
+import { SMALL_BODY, withBody } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** Links a duplicate or related report (by locator). */

@@ -1,5 +1,5 @@
 import { addNote } from '$lib/server/backoffice/case';
-import { BIG_BODY, withBody } from '$lib/server/backoffice/endpoint';
+import { BIG_BODY, withBody } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** An internal note (encrypted in the browser, staff only). */

@@ -1,5 +1,5 @@
 import { openFile } from '$lib/server/backoffice/case';
-import { staffEndpoint } from '$lib/server/backoffice/endpoint';
+import { staffEndpoint } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** An encrypted attachment stream (audited as report.file). */

@@ -1,5 +1,5 @@
 import { revoke } from '$lib/server/backoffice/case';
-import { staffEndpoint } from '$lib/server/backoffice/endpoint';
+import { staffEndpoint } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** Revokes a grant (deletes the wrap). */

@@ -1,5 +1,6 @@
 import { partApi } from '$lib/server/reports/api';
-import { context, respond, source } from '$lib/server/reports/endpoint';
+import { context, source } from '$lib/server/http/reporter';
+import { respond } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 
 /** Uploads one part of one file of an intake (docs/reporting.md §2). Idempotent. */

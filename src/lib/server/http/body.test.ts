@@ -3,7 +3,9 @@ import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
-import { base64Bytes, bearer, fromBase64Url, handleJson, readBody, toBase64Url } from './http';
+import { fromBase64Url, toBase64Url } from '$lib/shared/encoding';
+import { base64Bytes } from './base64';
+import { bearer, handleJson, readBody } from './body';
 
 const Schema = v.object({
 	name: v.string(),

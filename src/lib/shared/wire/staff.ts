@@ -1,0 +1,401 @@
+/**
+ * The staff API (docs/backoffice.md), /staff/api/**: answers and request bodies (valibot schemas, checked
+ * by the server), plus the page data the back office's pages get from their loads. Same-origin, session
+ * cookie; errors are ../errors.ts `ErrorBody`. Kept apart from the public and reporter modules so nothing
+ * of it reaches the reporter's pages; browsers import the types only (`import type`).
+ *
+ *   GET  /staff/api/inbox?…                         → InboxAnswer
+ *   GET  /staff/api/reports/{id}                    → CaseView (audited as report.open)
+ *   POST /staff/api/reports/{id}/actions            ActionRequest  → ActionAnswer
+ *   POST /staff/api/reports/{id}/assign             AssignRequest  → CaseView
+ *   POST /staff/api/reports/{id}/grants             GrantRequest   → 201 OkAnswer
+ *   DELETE /staff/api/reports/{id}/grants/{staffId}                → 204
+ *   POST /staff/api/reports/{id}/messages           CiphertextRequest → 201 ReplyAnswer
+ *   POST /staff/api/reports/{id}/notes              CiphertextRequest → 201 NoteAnswer
+ *   POST /staff/api/reports/{id}/links              LinkRequest    → 201 OkAnswer
+ *   POST /staff/api/reports/{id}/export             ExportRequest  → 204
+ *   GET  /staff/api/reports/{id}/files/{fileId}                    → the stored (encrypted) stream
+ *   GET  /staff/api/notices[?unseen=1]              → NoticeList;  POST …/notices/seen SeenRequest → 204
+ *   GET  /staff/api/holidays[?year=]                → HolidayList; POST HolidayRequest → HolidayDay;
+ *   DELETE /staff/api/holidays/{day}                → 204
+ *   GET  /staff/api/audit?…                         → AuditPage
+ *   GET  /staff/api/stats?organ=&from=&to=          → StatsAnswer (…/stats.csv: the same as CSV)
+ *   POST /staff/login/salt                          SaltRequest    → SaltAnswer
+ */
+import * as v from 'valibot';
+import { ENTRY_ID_LENGTH } from '../../crypto/directory';
+import { SEALED_KEY_LENGTH } from '../../crypto/seal';
+import type { Bilingual } from '../bilingual';
+import { MAX_CONTENT_BYTES, MAX_WRAPS } from '../limits';
+import type { AdminLevel, HandlerRole, StaffRole } from '../vocabulary/org';
+import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '../vocabulary/report';
+import {
+	HOLIDAY_KINDS,
+	LINK_KINDS,
+	type ActionCode,
+	type DeadlineCode,
+	type Disposition,
+	type HolidayKind,
+	type LinkKind,
+	type NoticeKind,
+	type Outcome,
+	type OutcomeRule,
+	type Stage,
+	type WorkflowState
+} from '../vocabulary/workflow';
+import { base64Bytes, type Decode } from './fields';
+import type { FileRef } from './reporter';
+
+export type { FileRef };
+
+/* ------------------------------------------------------------------ request bodies */
+
+/** Most notice ids one "seen" request may name. */
+export const MAX_SEEN_IDS = 1000;
+
+/** The request-body schemas, base64 fields decoded by `decode` (see ./reporter.ts `reporterBodies`). */
+export function staffBodies(decode?: Decode) {
+	const ciphertext = base64Bytes({ max: MAX_CONTENT_BYTES }, decode);
+	const exactly = (n: number) => base64Bytes({ exact: n, max: n }, decode);
+	const Wrap = v.object({ entryId: exactly(ENTRY_ID_LENGTH), sealed: exactly(SEALED_KEY_LENGTH) });
+	const organOrAgency = v.optional(v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(200))));
+	return {
+		ActionBody: v.object({
+			/** An ActionCode; the workflow refuses others (`unknown_action`). */
+			action: v.pipe(v.string(), v.maxLength(64)),
+			/** The rationale note, encrypted under the report key. */
+			note: v.optional(v.nullable(ciphertext)),
+			/** An Outcome; the workflow checks it against the action. */
+			outcome: v.optional(v.unknown()),
+			/** Sending up or down: the receiving organ's id. */
+			targetOrgan: organOrAgency,
+			/** Referring out: the agency's name. */
+			target: organOrAgency,
+			/** Sending up or down: the report key sealed for the receiving organ's recipients. */
+			wraps: v.optional(v.nullable(v.pipe(v.array(Wrap), v.maxLength(MAX_WRAPS))))
+		}),
+		AssignBody: v.object({ staffId: v.nullable(v.pipe(v.string(), v.uuid())) }),
+		GrantBody: v.object({
+			staffId: v.pipe(v.string(), v.uuid()),
+			entryId: exactly(ENTRY_ID_LENGTH),
+			sealed: exactly(SEALED_KEY_LENGTH)
+		}),
+		/** A reply to the reporter or an internal note: a content ciphertext under the report key. */
+		CiphertextBody: v.object({ body: ciphertext }),
+		LinkBody: v.object({ other: v.pipe(v.string(), v.regex(/^[0-9A-Za-z]{6,20}$/)), kind: v.picklist(LINK_KINDS) }),
+		ExportBody: v.object({ kind: v.optional(v.picklist(['print', 'export'])) }),
+		SeenBody: v.union([
+			v.object({
+				ids: v.pipe(
+					v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2 ** 31 - 1))),
+					v.maxLength(MAX_SEEN_IDS)
+				)
+			}),
+			v.object({ all: v.literal(true) })
+		]),
+		HolidayBody: v.object({
+			day: v.pipe(v.string(), v.maxLength(10)),
+			kind: v.picklist(HOLIDAY_KINDS),
+			name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(40)),
+			provisional: v.optional(v.boolean())
+		}),
+		SaltBody: v.object({ username: v.pipe(v.string(), v.maxLength(128)) })
+	};
+}
+type Bodies = ReturnType<typeof staffBodies>;
+
+export type ActionRequest = v.InferInput<Bodies['ActionBody']>;
+export type ActionBody = v.InferOutput<Bodies['ActionBody']>;
+export type AssignRequest = v.InferInput<Bodies['AssignBody']>;
+export type GrantRequest = v.InferInput<Bodies['GrantBody']>;
+export type GrantBody = v.InferOutput<Bodies['GrantBody']>;
+export type CiphertextRequest = v.InferInput<Bodies['CiphertextBody']>;
+export type LinkRequest = v.InferInput<Bodies['LinkBody']>;
+export type ExportRequest = v.InferInput<Bodies['ExportBody']>;
+export type SeenRequest = v.InferInput<Bodies['SeenBody']>;
+export type HolidayRequest = v.InferInput<Bodies['HolidayBody']>;
+export type SaltRequest = v.InferInput<Bodies['SaltBody']>;
+
+/* ------------------------------------------------------------------ answers */
+
+export interface Person {
+	id: string;
+	displayName: string;
+}
+
+export interface UnitRef {
+	id: string;
+	name: string;
+	regionPath: string;
+}
+
+/** One report of the inbox: clear fields, the content ciphertext and the caller's wrap (to summarise it). */
+export interface InboxItem {
+	id: string;
+	locator: string;
+	receivedOn: string;
+	unit: UnitRef | null;
+	position: PositionKind;
+	kind: ReportKind;
+	category: Category;
+	realName: boolean;
+	state: WorkflowState;
+	publicStatus: PublicStatus;
+	handler: Person | null;
+	nextDue: { code: DeadlineCode; due: string } | null;
+	overdue: boolean;
+	content: string;
+	sealed: string;
+}
+
+export interface InboxCounts {
+	total: number;
+	overdue: number;
+	dueSoon: number;
+	unassigned: number;
+	mine: number;
+	/** Reports per WorkflowState (states without reports are absent). */
+	byState: Record<string, number>;
+}
+
+/** GET /staff/api/inbox: a page of items, the cursor of the next (null: last page), counts on the first page. */
+export interface InboxAnswer {
+	items: InboxItem[];
+	next: string | null;
+	counts: InboxCounts | null;
+}
+
+/** An action the caller may take now, with what the page must collect for it. */
+export interface AllowedAction {
+	action: ActionCode;
+	label: Bilingual;
+	to: WorkflowState | null;
+	/** 'note', 'outcome', 'target' (an agency), 'targetOrgan' and 'wraps' (an organ), 'approval' (a head decides). */
+	requires: string[];
+	/** The outcome rule when the action records an outcome. */
+	outcome: OutcomeRule | null;
+}
+
+/** GET /staff/api/reports/{id}: the case as the caller may see it (ciphertexts in base64). */
+export interface CaseView {
+	report: {
+		id: string;
+		locator: string;
+		receivedOn: string;
+		unit: UnitRef | null;
+		position: PositionKind;
+		kind: ReportKind;
+		category: Category;
+		realName: boolean;
+		escalate: boolean;
+		organ: { id: string; name: string };
+		state: WorkflowState;
+		stateLabel: Bilingual | null;
+		publicStatus: PublicStatus;
+		disposition: Disposition | null;
+		outcome: Outcome | null;
+		concludedOn: string | null;
+		handler: Person | null;
+		/** The content ciphertext. */
+		content: string;
+		/** The report key sealed for the caller. */
+		sealed: string;
+		files: FileRef[];
+		flags: {
+			acceptanceNotified: boolean;
+			feedbackGiven: boolean;
+			nameCleared: boolean;
+			falseAccusationReferred: boolean;
+		};
+		referredTo: string | null;
+	};
+	messages: { id: number; author: MessageAuthor; sentOn: string; body: string; files: FileRef[] }[];
+	notes: { id: number; author: Person | null; at: string; body: string }[];
+	events: {
+		id: number;
+		at: string;
+		actor: Person | null;
+		action: string;
+		fromState: string | null;
+		toState: string | null;
+		organId: string | null;
+		note: string | null;
+		outcome: Outcome | null;
+	}[];
+	deadlines: { code: DeadlineCode; startedOn: string; dueOn: string; metOn: string | null }[];
+	pending: {
+		action: ActionCode;
+		requestedBy: Person;
+		requestedAt: string;
+		target: string | null;
+		outcome: Outcome | null;
+		note: string | null;
+		wraps: number;
+	} | null;
+	links: { id: string; locator: string; kind: LinkKind }[];
+	allowedActions: AllowedAction[];
+	/** The holding organ's inspectors and heads (`role` as stored), and whether each can see the report. */
+	organStaff: { id: string; displayName: string; role: StaffRole; canSee: boolean }[];
+	grants: { staffId: string; displayName: string; grantedBy: Person | null }[];
+	/** The caller's role in the holding organ; null for a member who sees it through a grant. */
+	role: HandlerRole | null;
+}
+
+/** POST …/actions when the report left the caller's sight (an approved transfer). */
+export interface CaseLeft {
+	report: { id: string; state: WorkflowState; organ: { id: string } };
+	visible: false;
+}
+export type ActionAnswer = CaseView | CaseLeft;
+
+export interface OkAnswer {
+	ok: true;
+}
+export interface ReplyAnswer {
+	id: number;
+	sentOn: string;
+}
+export interface NoteAnswer {
+	id: number;
+	at: string;
+}
+
+export interface NoticeItem {
+	id: number;
+	kind: NoticeKind;
+	reportId: string | null;
+	locator: string | null;
+	createdOn: string;
+	seen: boolean;
+	details: unknown;
+}
+export interface NoticeList {
+	items: NoticeItem[];
+	unseen: number;
+}
+
+export interface HolidayDay {
+	day: string;
+	kind: HolidayKind;
+	name: string;
+	provisional: boolean;
+}
+export interface HolidayList {
+	items: HolidayDay[];
+}
+
+export interface AuditItem {
+	/** A decimal string (the sequence is a bigint). */
+	seq: string;
+	at: string;
+	/** A staff id, or 'system'. */
+	actor: string;
+	actorName: string | null;
+	action: string;
+	reportId: string | null;
+	organId: string | null;
+	details: unknown;
+	/** Hex SHA-256 of the chained entry. */
+	hash: string;
+}
+export interface AuditPage {
+	items: AuditItem[];
+	next: string | null;
+}
+
+/* ------------------------------------------------------------------ statistics */
+
+export interface OrganRef {
+	id: string;
+	name: string;
+	level: AdminLevel;
+}
+
+export interface Bucket {
+	key: string;
+	n: number;
+}
+
+export interface PlaceCount {
+	id: string;
+	name: string;
+	regionPath: string;
+	/** null: fewer than minCount (withheld). */
+	n: number | null;
+	overdue: number | null;
+}
+
+/** The figures of one statistics request (src/lib/server/backoffice/stats.ts). */
+export interface BackofficeStats {
+	from: string;
+	to: string;
+	today: string;
+	minCount: number;
+	total: number;
+	open: number;
+	/** Open reports whose earliest running deadline (next_due_on) is before today. */
+	overdue: number;
+	/** overdue / open, null when nothing is open. */
+	overdueRate: number | null;
+	concluded: number;
+	/** Deadlines of the cohort that were met (met_on set), and of those met after the due date. */
+	deadlinesMet: number;
+	deadlinesMetLate: number;
+	lateRate: number | null;
+	/** Median of concluded_on − received_on in calendar days over the cohort's concluded reports. */
+	medianDaysToConclusion: number | null;
+	byMonth: Bucket[];
+	byCategory: Bucket[];
+	byPosition: Bucket[];
+	byKind: Bucket[];
+	/** key '' = no disposition yet. */
+	byDisposition: Bucket[];
+	/** key '' = no outcome yet. */
+	byOutcome: Bucket[];
+	byState: Bucket[];
+	/** Per region one level below the scope's own region (each a unit: a city, a county, a department…). */
+	regions: PlaceCount[];
+	/** The units with the most reports (withheld counts are never in it). */
+	topUnits: PlaceCount[];
+	/** How many distinct units had reports. */
+	unitCount: number;
+}
+
+/** Whose statistics: 'head', the organs the caller heads and below; 'admin', the whole tree (instance admins). */
+export type StatsScope = Extract<StaffRole, 'head' | 'admin'>;
+
+/** GET /staff/api/stats. */
+export type StatsAnswer = {
+	organ: OrganRef & { path: OrganRef[] };
+	children: OrganRef[];
+	scope: StatsScope;
+} & BackofficeStats;
+
+/* ------------------------------------------------------------------ sign-in, page data */
+
+/** POST /staff/login/salt: the salt and Argon2id parameters of the browser-side auth key. */
+export interface SaltAnswer {
+	salt: string;
+	params: { m: number; t: number; p: number };
+}
+
+/**
+ * The workflow's {zh, en} labels, sent by the back office's page loads (src/routes/staff/(app)/reports/
+ * shared.server.ts): the tables live with the state machine on the server.
+ */
+export interface WorkflowLabels {
+	states: Record<string, Bilingual & { stage: Stage; public: PublicStatus }>;
+	actions: Record<string, Bilingual>;
+	deadlines: Record<string, Bilingual>;
+	reasons: Record<string, Bilingual>;
+	publicStatuses: Record<string, Bilingual>;
+	outcome: {
+		kinds: Record<string, Bilingual>;
+		forms: Record<string, Bilingual>;
+		measures: Record<string, Bilingual>;
+		party: Record<string, Bilingual>;
+		government: Record<string, Bilingual>;
+		organizational: Record<string, Bilingual>;
+		other: Record<string, Bilingual>;
+	};
+}
