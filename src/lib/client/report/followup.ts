@@ -29,7 +29,8 @@ import {
 import { cryptoWorker, type KdfProgress } from '../crypto-client';
 import { ReportError, throwIfAborted } from './errors';
 import { cryptoFailure, encryptFiles, openIntake, uploadParts, type AttachedFile, type ReporterCrypto } from './files';
-import { requestJson, send, errorFromResponse, type FetchLike, type RetryOptions } from './http';
+import type { FetchLike } from '../http';
+import { requestJson, send, errorFromResponse, type RetryOptions } from './http';
 import { solve, type PowProgress, type PowSolver } from './pow';
 import type { ReportContent } from '../../shared/report-document';
 import type { MessageAuthor, PublicStatus } from '../../shared/vocabulary/report';

@@ -38,7 +38,8 @@ import { DirectoryAnswerError, verifyServedDirectory } from '../directory-verify
 import { cryptoWorker } from '../crypto-client';
 import type { KdfProgress } from '../crypto-client';
 import { ReportError, throwIfAborted } from './errors';
-import { requestJson, type FetchLike, type RetryOptions } from './http';
+import type { FetchLike } from '../http';
+import { requestJson, type RetryOptions } from './http';
 import {
 	cryptoFailure,
 	encryptFiles,
