@@ -50,12 +50,12 @@ import {
 	type Intake,
 	type ReporterCrypto
 } from './files';
-import { solve, type PowProgress, type PowSolution, type PowSolver } from './pow';
+import { solve, type PowProgress, type PowSolver } from './pow';
 import { INLINE_MAX_BYTES, INTAKE_REUSE_MS } from '../../shared/limits';
 import type { Interference, ReportContent, ReporterIdentity } from '../../shared/report-document';
 import type { PositionKind } from '../../shared/vocabulary/report';
 import type { RoutingAnswer, UnitHit } from '../../shared/wire/public';
-import type { CommitAnswer, ReportRequest, RoutingFields } from '../../shared/wire/reporter';
+import type { CommitAnswer, PowSolution, ReportRequest, RoutingFields } from '../../shared/wire/reporter';
 
 export { INLINE_MAX_BYTES };
 export type { ReportContent };
