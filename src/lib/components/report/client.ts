@@ -21,22 +21,13 @@ import type {
 } from '$lib/shared/vocabulary/report';
 import type { ReporterDeadline } from '$lib/shared/vocabulary/workflow';
 import type { RoutingAnswer, UnitHit } from '$lib/shared/wire/public';
-import {
-	prepareRecipients as libPrepareRecipients,
-	submitReport,
-	type PreparedRecipients,
-	type ReportInput,
-	type RoutingChoice,
-	type SubmitProgress
-} from '$lib/client/report/submit';
+import { submitReport, type ReportInput, type SubmitProgress } from '$lib/client/report/submit';
+import { prepareRecipients as libPrepareRecipients, type PreparedRecipients } from '$lib/client/report/recipients';
+import type { RoutingChoice } from '$lib/client/report/routing';
 import type { AttachedFile } from '$lib/client/report/files';
-import {
-	openReceipt,
-	parseReceiptInput,
-	type FollowUpReport,
-	type FollowUpSession as LibSession,
-	type OpenProgress
-} from '$lib/client/report/followup';
+import { openReceipt, type FollowUpSession as LibSession, type OpenProgress } from '$lib/client/report/followup';
+import type { FollowUpReport } from '$lib/client/report/followup-view';
+import { parseReceiptInput } from '$lib/client/report/receipt-input';
 import {
 	deleteDraft as libDeleteDraft,
 	hasDraft,
