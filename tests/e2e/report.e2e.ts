@@ -216,6 +216,12 @@ describe('/report and /follow-up on a phone', () => {
 			expect(receipt.secret).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
 			expect(await page.getByTestId('received').textContent()).toMatch(/\d{4}-\d{2}-\d{2}/);
 			await checkPage(page);
+			// Routing was asked once, for the preview: the submission sealed to the directory verified for it.
+			const sent = (p: string) => requests.filter((u) => u.startsWith(`${server.url}${p}?`)).length;
+			expect({ routing: sent('/api/v1/routing'), directory: sent('/api/v1/directory') }).toEqual({
+				routing: 1,
+				directory: 1
+			});
 
 			// Saving the receipt happens on the device: a text file and a picture, no request.
 			const before = requests.length;

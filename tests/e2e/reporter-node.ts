@@ -4,10 +4,11 @@
  * work, upload, commit; and follow-up with the receipt) with the crypto worker run in-process and proof of
  * work solved synchronously. Keep POW_DIFFICULTY low on the server under test.
  */
-import { submitReport, type Position, type SubmitResult } from '../../src/lib/client/report/submit';
+import { submitReport, type SubmitResult } from '../../src/lib/client/report/submit';
 import { openReceipt, type FollowUpSession } from '../../src/lib/client/report/followup';
 import { syncSolver } from '../../src/lib/client/report/pow';
 import { inProcessCrypto } from '../../src/lib/client/report/testing/in-process';
+import type { PositionKind } from '../../src/lib/shared/vocabulary/report';
 
 export interface PlainFile {
 	name: string;
@@ -24,7 +25,14 @@ const net = (base: string) => ({
 /** Submits an anonymous report about `unit`'s `position` with `files`; `intake: true` forces the upload path (parts) even for small files. */
 export async function submitAsReporter(
 	base: string,
-	opts: { unit: string; position: Position; person: string; description: string; files: PlainFile[]; intake?: boolean }
+	opts: {
+		unit: string;
+		position: PositionKind;
+		person: string;
+		description: string;
+		files: PlainFile[];
+		intake?: boolean;
+	}
 ): Promise<SubmitResult> {
 	const { crypto } = inProcessCrypto();
 	return submitReport(

@@ -7,7 +7,8 @@
  */
 import { decryptAttachment } from '../../src/lib/crypto/attachment';
 import { deriveKey } from '../../src/lib/crypto/kdf';
-import { staffBlob, staffJson, type FetchLike } from '../../src/lib/client/staff/api';
+import type { FetchLike } from '../../src/lib/client/http';
+import { staffBlob, staffJson } from '../../src/lib/client/staff/api';
 import {
 	decryptReportContent,
 	decryptText,

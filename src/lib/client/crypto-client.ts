@@ -1,11 +1,11 @@
 /**
- * Promise-based client of the crypto worker (crypto.worker.ts, protocol in crypto-protocol.ts).
+ * Promise-based client of the crypto worker (crypto.worker.ts; messages in crypto-messages.ts).
  *
  *   const crypto = cryptoWorker();
  *   const keys = await crypto.deriveReceiptKeys(secretText, kdfSpec, { onProgress });
  *   const { stream } = await crypto.encryptAttachment(reportKey, file, { onProgress, signal });
  *
- * Every method takes `onProgress` (see crypto-protocol.ts for what the events mean) and an AbortSignal.
+ * Every method takes `onProgress` (see crypto-messages.ts for what the events mean) and an AbortSignal.
  * Aborting rejects the promise at once with `CryptoWorkerError('CANCELLED')` and tells the worker to stop
  * at its next checkpoint. Refusals by the crypto core arrive as the core's own classes
  * (`CryptoFormatError`, `CryptoAuthError`, … with the same `code`), so callers handle them exactly as if
@@ -30,9 +30,9 @@ import type {
 	ResultBodies,
 	WireError,
 	WorkerErrorCode
-} from './crypto-protocol';
+} from './crypto-messages';
 
-export type { CryptoProgress, KdfProgress, BytesProgress, WorkerErrorCode } from './crypto-protocol';
+export type { CryptoProgress, KdfProgress, BytesProgress, WorkerErrorCode } from './crypto-messages';
 
 /** What the client needs of a Worker (a real one, or an in-process stand-in in tests). */
 export interface WorkerLike {
@@ -70,7 +70,7 @@ function stripCode(message: string, code: string): string {
 }
 
 /** Rebuilds a thrown error from its wire form (crypto core classes keep their class and code). */
-export function fromWireError(w: WireError): Error {
+function fromWireError(w: WireError): Error {
 	const message = stripCode(w.message, w.code);
 	switch (w.name) {
 		case 'CryptoFormatError':
@@ -93,7 +93,7 @@ interface Pending {
 }
 
 /** The default worker, bundled by Vite. */
-export function createCryptoWorker(): Worker {
+function createCryptoWorker(): Worker {
 	return new Worker(new URL('./crypto.worker.ts', import.meta.url), { type: 'module' });
 }
 

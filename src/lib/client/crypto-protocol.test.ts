@@ -7,13 +7,8 @@ import { deriveReceiptKeys } from '../crypto/receipt';
 import { fromHex, toHex } from '../crypto/encoding';
 import { pseudoRandomBytes } from '../crypto/test-helpers';
 import vectors from '../crypto/vectors/v1.json';
-import {
-	DEFAULT_READ_SIZE,
-	createCryptoProtocol,
-	type CryptoProgress,
-	type CryptoResponse,
-	type ProtocolOptions
-} from './crypto-protocol';
+import { DEFAULT_READ_SIZE, createCryptoProtocol, type ProtocolOptions } from './crypto-protocol';
+import type { CryptoProgress, CryptoResponse } from './crypto-messages';
 import { CryptoWorkerClient, CryptoWorkerError, type WorkerLike } from './crypto-client';
 
 const reportKey = pseudoRandomBytes(32, 7);

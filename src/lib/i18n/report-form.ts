@@ -96,3 +96,9 @@ export const metadataLabels = {
 	embedded_data: m.report_meta_embedded_data,
 	other: m.report_meta_other
 } satisfies Record<MetadataCode, Msg>;
+
+/** The name of a removed-metadata code; an unknown one reads as "other data". */
+export function metadataLabel(code: string): string {
+	const known = Object.prototype.hasOwnProperty.call(metadataLabels, code);
+	return (known ? metadataLabels[code as MetadataCode] : metadataLabels.other)();
+}

@@ -18,12 +18,12 @@ import {
 import {
 	canStrip,
 	detectImageFormat,
-	inspectExif,
 	metadataWarning,
 	stripFileMetadata,
 	stripImageMetadata,
 	type StripResult
 } from './exif';
+import { inspectExif } from './exif/tiff';
 
 const fixture = (name: string) =>
 	new Uint8Array(readFileSync(new URL(`../../../../tests/fixtures/${name}`, import.meta.url)));

@@ -6,13 +6,13 @@ import type { CryptoWorkerClient } from '../crypto-client';
 import { CryptoWorkerError } from '../crypto-client';
 import { CryptoError } from '../../crypto/errors';
 import { ReportError, throwIfAborted } from './errors';
-import { canStrip, detectImageFormat, stripImageMetadata, type MetadataCode, type StripResult } from './exif';
-import { requestJson, send, errorFromResponse, withRetry, type FetchLike, type RetryOptions } from './http';
-import { solve, type PowSolution, type PowSolver, type PowProgress } from './pow';
+import { canStrip, detectImageFormat, stripImageMetadata, type StripResult } from './exif';
+import type { FetchLike } from '../http';
+import { requestJson, send, errorFromResponse, withRetry, type RetryOptions } from './http';
+import { solve, type PowSolver, type PowProgress } from './pow';
 import type { FileManifest } from '../../shared/report-document';
-import type { IntakeAnswer, IntakeRequest } from '../../shared/wire/reporter';
-
-export type { FileManifest };
+import type { MetadataCode } from '../../shared/vocabulary/report';
+import type { IntakeAnswer, IntakeRequest, PowSolution } from '../../shared/wire/reporter';
 
 /** The crypto worker operations this library uses (a `CryptoWorkerClient`, or a stand-in in tests). */
 export type ReporterCrypto = Pick<

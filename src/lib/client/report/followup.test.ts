@@ -8,7 +8,8 @@ import { generateReceiptSecret, receiptCheckChar } from '../../crypto/receipt';
 import { FakeServer, type StoredReport } from './testing/fake-server';
 import { inProcessCrypto } from './testing/in-process';
 import { submitReport, type ReportInput } from './submit';
-import { openReceipt, parseReceiptInput, type OpenProgress } from './followup';
+import { openReceipt, type OpenProgress } from './followup';
+import { parseReceiptInput } from './receipt-input';
 import { syncSolver } from './pow';
 import { ReportError } from './errors';
 

@@ -1,6 +1,7 @@
 /**
- * Coming back with the receipt (docs/reporting.md §4): parse what the reporter typed or pasted, derive
- * the keys in the crypto worker, prove work, open the report, and keep a session in memory only.
+ * Coming back with the receipt (docs/reporting.md §4): parse what the reporter typed or pasted
+ * (receipt-input.ts), derive the keys in the crypto worker, prove work, open the report (decrypted by
+ * followup-view.ts), and keep a session in memory only.
  *
  *   const { locator, secret } = parseReceiptInput(pasted);          // typed errors before any request
  *   const session = await openReceipt(locator, secret, { onProgress, signal });
@@ -12,30 +13,20 @@
  * The session holds the token (30 minutes), the report key and the receipt's auth key in memory, never
  * in storage. When the token expires, the next call proves work again and renews it with the auth key.
  */
-import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
-import { decryptContent, encryptContent } from '../../crypto/content';
-import { fromUtf8, normalizeCrockford, utf8 } from '../../crypto/encoding';
+import { encodeBase64 } from '@oslojs/encoding';
+import { encryptContent } from '../../crypto/content';
+import { utf8 } from '../../crypto/encoding';
 import { CryptoError, CryptoFormatError } from '../../crypto/errors';
 import { unwrapKey } from '../../crypto/keys';
-import {
-	formatLocator,
-	parseLocator,
-	parseReceiptSecret,
-	LOCATOR_LENGTH,
-	SECRET_LENGTH,
-	receiptCheckChar,
-	SECRET_RANDOM_CHARS
-} from '../../crypto/receipt';
 import { cryptoWorker, type KdfProgress } from '../crypto-client';
+import type { FetchLike } from '../http';
 import { ReportError, throwIfAborted } from './errors';
 import { cryptoFailure, encryptFiles, openIntake, uploadParts, type AttachedFile, type ReporterCrypto } from './files';
-import { requestJson, send, errorFromResponse, type FetchLike, type RetryOptions } from './http';
+import { answerBytes, decryptView, isView, type FollowUpReport } from './followup-view';
+import { requestJson, send, errorFromResponse, type RetryOptions } from './http';
 import { solve, type PowProgress, type PowSolver } from './pow';
-import type { ReportContent } from '../../shared/report-document';
-import type { MessageAuthor, PublicStatus } from '../../shared/vocabulary/report';
-import type { ReporterDeadline } from '../../shared/vocabulary/workflow';
+import { parseReceiptInput } from './receipt-input';
 import type {
-	FileRef,
 	MessageAnswer,
 	MessageRequest,
 	ReceiptOpenAnswer,
@@ -43,192 +34,6 @@ import type {
 	ReceiptSpecAnswer,
 	ReportView
 } from '../../shared/wire/reporter';
-
-export type { FileRef };
-
-/* ------------------------------------------------------------------ parsing */
-
-export interface ReceiptInput {
-	/** Canonical locator (10 characters). */
-	locator: string;
-	/** Canonical secret (12 characters, check character verified). */
-	secret: string;
-}
-
-function receiptError(e: unknown, part: 'locator' | 'secret'): ReportError {
-	if (e instanceof CryptoFormatError && e.code === 'BAD_CHECKSUM')
-		return new ReportError('receipt_typo', 'the secret has a typo', { part, cause: e });
-	return new ReportError('receipt_malformed', `the ${part} cannot be read`, { part, cause: e });
-}
-
-/** Canonical characters of a token, or null if it holds a character outside Crockford base32 (e.g. U). */
-function canonicalToken(token: string): string | null {
-	try {
-		return normalizeCrockford(token);
-	} catch {
-		return null;
-	}
-}
-
-/**
- * Reads a receipt. With two arguments, they are the locator and the secret fields. With one, it is a
- * paste holding both, in either order, with or without labels ("查询码：ABCDE-12345 查询密码：…"),
- * spaces or dashes anywhere, lower case, full-width characters and O/0, I/L/1 confusions. Throws
- * `ReportError` `receipt_malformed` or `receipt_typo` (the secret's check character), with `part`.
- */
-export function parseReceiptInput(text: string, secretText?: string): ReceiptInput {
-	if (secretText !== undefined) {
-		let locator: string;
-		try {
-			locator = parseLocator(text);
-		} catch (e) {
-			throw receiptError(e, 'locator');
-		}
-		try {
-			return { locator, secret: parseReceiptSecret(secretText) };
-		} catch (e) {
-			throw receiptError(e, 'secret');
-		}
-	}
-	// Tokens: runs of letters and digits, dashes/dots/underscores inside a printed group kept together.
-	const folded = text.normalize('NFKC').toUpperCase();
-	const tokens = folded
-		.split(/[^0-9A-Z\-_.]+/)
-		.map((t) => t.replace(/^[-_.]+|[-_.]+$/g, ''))
-		.filter((t) => t.length > 0);
-	const canon = tokens.map(canonicalToken);
-	// The secret: a run of consecutive tokens with 12 characters and a valid check character.
-	const runs = (want: number): { from: number; to: number; text: string }[] => {
-		const out: { from: number; to: number; text: string }[] = [];
-		for (let i = 0; i < canon.length; i++) {
-			let acc = '';
-			for (let j = i; j < canon.length; j++) {
-				const c = canon[j];
-				if (c === null || c === undefined) break;
-				acc += c;
-				if (acc.length === want) out.push({ from: i, to: j + 1, text: acc });
-				if (acc.length >= want) break;
-			}
-		}
-		return out;
-	};
-	const whole = canon.every((c) => c !== null) ? canon.join('') : '';
-	if (whole.length === LOCATOR_LENGTH + SECRET_LENGTH) {
-		const a = { locator: whole.slice(0, LOCATOR_LENGTH), secret: whole.slice(LOCATOR_LENGTH) };
-		const b = { locator: whole.slice(SECRET_LENGTH), secret: whole.slice(0, SECRET_LENGTH) };
-		for (const cand of [a, b]) {
-			if (receiptCheckChar(cand.secret.slice(0, SECRET_RANDOM_CHARS)) === cand.secret[SECRET_RANDOM_CHARS]) return cand;
-		}
-		throw new ReportError('receipt_typo', 'the secret has a typo', { part: 'secret' });
-	}
-	const secrets = runs(SECRET_LENGTH).filter(
-		(r) => receiptCheckChar(r.text.slice(0, SECRET_RANDOM_CHARS)) === r.text[SECRET_RANDOM_CHARS]
-	);
-	const locators = runs(LOCATOR_LENGTH);
-	for (const s of [...secrets].reverse()) {
-		// Prefer a locator right before the secret, then right after, then any other, fewest tokens first.
-		const free = locators.filter((l) => l.to <= s.from || l.from >= s.to);
-		// Random locators almost always hold a real digit (97.6 %); words in labels and notes rarely do.
-		const digit = (l: { from: number; to: number }) => tokens.slice(l.from, l.to).some((t) => /[0-9]/.test(t));
-		const score = (l: { from: number; to: number }) =>
-			(digit(l) ? 0 : 1000) + (l.to === s.from ? 0 : l.from === s.to ? 1 : 2) * 100 + (l.to - l.from);
-		const best = free.sort((x, y) => score(x) - score(y))[0];
-		if (best) return { locator: best.text, secret: s.text };
-	}
-	if (secrets.length === 0 && runs(SECRET_LENGTH).length > 0)
-		throw new ReportError('receipt_typo', 'the secret has a typo', { part: 'secret' });
-	if (secrets.length === 0) throw new ReportError('receipt_malformed', 'no receipt secret found', { part: 'secret' });
-	throw new ReportError('receipt_malformed', 'no locator found', { part: 'locator' });
-}
-
-/* ------------------------------------------------------------------ the report as the reporter sees it */
-
-export type ReportStatus = PublicStatus;
-
-export interface FollowUpMessage {
-	id: number;
-	author: MessageAuthor;
-	sentOn: string;
-	/** The decrypted text, or null if this message could not be decrypted (`error` says why). */
-	text: string | null;
-	error: 'decrypt_failed' | null;
-	files: FileRef[];
-}
-
-export interface FollowUpReport {
-	/** Formatted XXXXX-XXXXX. */
-	locator: string;
-	receivedOn: string;
-	realName: boolean;
-	status: ReportStatus;
-	deadlines: { what: ReporterDeadline; due: string }[];
-	/** The report as submitted (docs/reporting.md §6). */
-	content: ReportContent;
-	files: FileRef[];
-	messages: FollowUpMessage[];
-}
-
-function isView(v: unknown): v is ReportView {
-	const r = v as Partial<ReportView> | null;
-	return (
-		!!r &&
-		typeof r.content === 'string' &&
-		typeof r.wrappedKey === 'string' &&
-		Array.isArray(r.files) &&
-		Array.isArray(r.messages)
-	);
-}
-
-function b64(text: string): Uint8Array {
-	try {
-		return decodeBase64(text);
-	} catch (e) {
-		throw new ReportError('server', 'bad base64 in the answer', { cause: e });
-	}
-}
-
-function decryptView(view: ReportView, reportKey: Uint8Array): FollowUpReport {
-	let content: ReportContent;
-	try {
-		content = JSON.parse(fromUtf8(decryptContent(reportKey, b64(view.content)))) as ReportContent;
-	} catch (e) {
-		throw new ReportError('decrypt_failed', 'the report content does not decrypt', { cause: e });
-	}
-	const messages = view.messages.map((m): FollowUpMessage => {
-		try {
-			const body = JSON.parse(fromUtf8(decryptContent(reportKey, b64(m.body)))) as { text?: unknown };
-			return {
-				id: m.id,
-				author: m.author,
-				sentOn: m.sentOn,
-				text: typeof body.text === 'string' ? body.text : '',
-				error: null,
-				files: m.files ?? []
-			};
-		} catch {
-			return {
-				id: m.id,
-				author: m.author,
-				sentOn: m.sentOn,
-				text: null,
-				error: 'decrypt_failed',
-				files: m.files ?? []
-			};
-		}
-	});
-	return {
-		locator: formatLocator(view.locator),
-		receivedOn: view.receivedOn,
-		realName: view.realName,
-		status: view.status,
-		deadlines: view.deadlines ?? [],
-		content,
-		files: view.files,
-		messages
-	};
-}
-
-/* ------------------------------------------------------------------ opening */
 
 export type OpenProgress =
 	| { phase: 'preparing' }
@@ -321,7 +126,7 @@ export async function openReceipt(
 	if (typeof spec.kdfSpec !== 'string') throw new ReportError('server', 'not a spec answer');
 	let keys: { authKey: Uint8Array; unwrapKey: Uint8Array };
 	try {
-		keys = await crypto.deriveReceiptKeys(secret, b64(spec.kdfSpec), {
+		keys = await crypto.deriveReceiptKeys(secret, answerBytes(spec.kdfSpec), {
 			signal: options.signal,
 			onProgress: (p) => 'state' in p && progress({ phase: 'deriving', kdf: p })
 		});
@@ -337,7 +142,7 @@ export async function openReceipt(
 		opened = await login(locator, authKey, options, (p) => progress({ phase: 'pow', ...p }));
 		progress({ phase: 'opening' });
 		try {
-			reportKey = unwrapKey(b64(opened.view.wrappedKey), keys.unwrapKey);
+			reportKey = unwrapKey(answerBytes(opened.view.wrappedKey), keys.unwrapKey);
 		} catch (e) {
 			if (e instanceof CryptoError)
 				throw new ReportError('decrypt_failed', 'the report key does not unwrap with this receipt', { cause: e });

@@ -1,13 +1,11 @@
 /**
- * The few HTTP helpers the reporter's client needs: JSON requests against the public API with the
+ * The reporter's side of the fetch core (../http.ts): JSON requests against the public API with the
  * documented error shape turned into `ReportError`, and a retry with exponential backoff for uploads.
- * Nothing is logged, nothing is stored; no cookies are sent (`credentials: 'omit'`).
+ * Nothing is logged, nothing is stored; no cookies are sent (`credentials: 'omit'`), no referrer, no cache.
  */
 import { ReportError, throwIfAborted, type ReportErrorCode } from './errors';
+import { readErrorAnswer, sendRequest, type FetchLike } from '../http';
 import type { ErrorCode } from '../../shared/errors';
-
-/** The fetch function used (window.fetch by default; tests inject a fake server). */
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface HttpOptions {
 	fetch?: FetchLike;
@@ -41,73 +39,33 @@ const SERVER_CODES: Readonly<Record<string, ReportErrorCode>> = {
 	pow_required: 'pow_failed'
 } satisfies Partial<Record<ErrorCode, ReportErrorCode>>;
 
-function fetchOf(options: HttpOptions): FetchLike {
-	if (options.fetch) return options.fetch;
-	if (typeof fetch !== 'function') throw new ReportError('network', 'no fetch available');
-	return (input, init) => fetch(input, init);
-}
-
-function retryAfterOf(res: Response): number | undefined {
-	const v = res.headers.get('retry-after');
-	if (!v) return undefined;
-	const n = Number(v);
-	if (Number.isFinite(n) && n >= 0) return n;
-	const t = Date.parse(v);
-	return Number.isFinite(t) ? Math.max(0, Math.round((t - Date.now()) / 1000)) : undefined;
-}
-
 /** Turns a non-2xx answer into a ReportError (reads the documented error body if present). */
 export async function errorFromResponse(res: Response): Promise<ReportError> {
-	let serverCode: string | undefined;
-	let field: string | undefined;
-	let serverMessage: { zh?: string; en?: string } | undefined;
-	try {
-		const body = (await res.json()) as unknown;
-		const err = (body as { error?: unknown } | null)?.error;
-		if (typeof err === 'object' && err !== null) {
-			const e = err as Record<string, unknown>;
-			if (typeof e.code === 'string') serverCode = e.code;
-			if (typeof e.field === 'string') field = e.field;
-			if (typeof e.message === 'object' && e.message !== null) {
-				const m = e.message as Record<string, unknown>;
-				serverMessage = {
-					zh: typeof m.zh === 'string' ? m.zh : undefined,
-					en: typeof m.en === 'string' ? m.en : undefined
-				};
-			}
-		}
-	} catch {
-		// not JSON: keep the status only
-	}
-	const details = { status: res.status, serverCode, field, serverMessage, retryAfter: retryAfterOf(res) };
+	const a = await readErrorAnswer(res);
+	const serverCode = a.code;
+	const details = {
+		status: a.status,
+		serverCode,
+		field: a.field,
+		serverMessage: a.message,
+		retryAfter: a.retryAfter
+	};
 	let code: ReportErrorCode;
 	const mapped = serverCode === undefined ? undefined : SERVER_CODES[serverCode];
 	if (mapped) code = mapped;
-	else if (res.status === 429 || res.status === 503) code = 'rate_limited';
-	else if (res.status === 401) code = 'session_expired';
-	else if (res.status >= 400 && res.status < 500) code = 'invalid_input';
+	else if (a.status === 429 || a.status === 503) code = 'rate_limited';
+	else if (a.status === 401) code = 'session_expired';
+	else if (a.status >= 400 && a.status < 500) code = 'invalid_input';
 	else code = 'server';
-	return new ReportError(code, `${res.status} ${serverCode ?? ''}`.trim(), details);
+	return new ReportError(code, `${a.status} ${serverCode ?? ''}`.trim(), details);
 }
 
 /** Sends one request; network failures become `network`, aborts `cancelled`. */
 export async function send(path: string, options: RequestOptions = {}): Promise<Response> {
 	throwIfAborted(options.signal);
-	const headers: Record<string, string> = {};
-	let body: BodyInit | undefined = options.body;
-	if (options.json !== undefined) {
-		headers['content-type'] = 'application/json';
-		body = JSON.stringify(options.json);
-	} else if (body !== undefined) {
-		headers['content-type'] = 'application/octet-stream';
-	}
-	if (options.token) headers['authorization'] = `Bearer ${options.token}`;
 	try {
-		return await fetchOf(options)(path, {
-			method: options.method ?? (body !== undefined ? 'POST' : 'GET'),
-			headers,
-			body,
-			signal: options.signal,
+		return await sendRequest(path, {
+			...options,
 			credentials: 'omit',
 			cache: 'no-store',
 			referrerPolicy: 'no-referrer'
@@ -132,7 +90,7 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
 }
 
 /** Waits `ms`, or rejects with `cancelled` when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 	return new Promise((resolve, reject) => {
 		if (signal?.aborted) return reject(new ReportError('cancelled', 'cancelled by the caller'));
 		const onAbort = () => {
@@ -158,7 +116,7 @@ export interface RetryOptions {
 }
 
 /** True for failures worth retrying: network errors, 5xx, 429/503. */
-export function isTransient(e: unknown): boolean {
+function isTransient(e: unknown): boolean {
 	return e instanceof ReportError && (e.code === 'network' || e.code === 'server' || e.code === 'rate_limited');
 }
 

@@ -7,13 +7,13 @@ import {
 	POW_SLICE,
 	checkPow,
 	leadingZeroBits,
-	readChallenge,
 	runPowRequest,
 	searchNonces,
 	solvePowSync,
 	type PowResponse
 } from './pow-core';
 import { solveChallenge, syncSolver, workerSolver, type PowWorkerLike } from './pow';
+import { readChallenge } from '../../shared/pow';
 import { ReportError } from './errors';
 
 function u64be(n: number): Uint8Array {

@@ -12,13 +12,9 @@
 import { decodeBase64urlIgnorePadding } from '@oslojs/encoding';
 import { ReportError, throwIfAborted } from './errors';
 import { requestJson, type HttpOptions } from './http';
-import { expectedHashes, readChallenge, solvePowSync, type PowPurpose, type PowResponse } from './pow-core';
-import { MAX_DIFFICULTY } from '../../shared/pow';
+import { expectedHashes, solvePowSync, type PowResponse } from './pow-core';
+import { MAX_DIFFICULTY, readChallenge, type PowPurpose } from '../../shared/pow';
 import type { PowChallenge, PowChallengeRequest, PowSolution } from '../../shared/wire/reporter';
-
-export { solvePowSync, checkPow, readChallenge, expectedHashes, type PowPurpose } from './pow-core';
-
-export type { PowChallenge, PowSolution };
 
 export interface PowProgress {
 	/** Hashes tried so far (all workers). */
@@ -43,12 +39,9 @@ export interface PowWorkerLike {
 }
 
 /** The default PoW worker, bundled by Vite. */
-export function createPowWorker(): PowWorkerLike {
+function createPowWorker(): PowWorkerLike {
 	return new Worker(new URL('./pow.worker.ts', import.meta.url), { type: 'module' });
 }
-
-/** Highest difficulty the client agrees to work on (a hostile or broken server could ask for 2^200). */
-export { MAX_DIFFICULTY };
 
 function defaultWorkers(): number {
 	const n =
@@ -125,7 +118,7 @@ export const syncSolver: PowSolver = async (challenge, difficulty, { onProgress,
 let sharedSolver: PowSolver | null = null;
 
 /** The page's default solver (Web Workers). */
-export function defaultSolver(): PowSolver {
+function defaultSolver(): PowSolver {
 	sharedSolver ??= workerSolver();
 	return sharedSolver;
 }

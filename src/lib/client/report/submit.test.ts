@@ -7,16 +7,10 @@ import { unwrapKey } from '../../crypto/keys';
 import { toHex } from '../../crypto/encoding';
 import { FakeServer } from './testing/fake-server';
 import { inProcessCrypto } from './testing/in-process';
-import {
-	createSubmission,
-	INLINE_MAX_BYTES,
-	prepareRecipients,
-	submitReport,
-	type ReportInput,
-	type RoutingChoice,
-	type SubmitOptions,
-	type SubmitProgress
-} from './submit';
+import { createSubmission, submitReport, type ReportInput, type SubmitOptions, type SubmitProgress } from './submit';
+import { prepareRecipients } from './recipients';
+import type { RoutingChoice } from './routing';
+import { INLINE_MAX_BYTES } from '../../shared/limits';
 import { syncSolver } from './pow';
 import { ReportError } from './errors';
 

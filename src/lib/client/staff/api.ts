@@ -1,38 +1,43 @@
 /**
- * The back office's JSON API client (docs/backoffice.md): same-origin fetches with the session cookie,
- * errors turned into `StaffApiError` carrying the server's code and its {zh, en} message.
+ * The back office's JSON API client (docs/backoffice.md), on the fetch core (../http.ts): same-origin
+ * fetches with the session cookie, errors turned into `StaffApiError` carrying the server's code and its
+ * {zh, en} message.
  */
 import type { Bilingual } from '../../shared/bilingual';
-import type { ErrorBody } from '../../shared/errors';
-
-/** A message in both languages, as the server sends it. */
-export type Label = Bilingual;
+import { readErrorAnswer, sendRequest, type FetchLike } from '../http';
 
 export class StaffApiError extends Error {
 	constructor(
 		readonly status: number,
 		readonly code: string,
-		readonly label: Label | null
+		readonly label: Bilingual | null
 	) {
 		super(`${status} ${code}`);
 		this.name = 'StaffApiError';
 	}
 }
 
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
-
 async function failure(res: Response): Promise<StaffApiError> {
-	let code = `http_${res.status}`;
-	let label: Label | null = null;
+	const a = await readErrorAnswer(res);
+	const msg = a.message;
+	const label = msg && typeof msg.zh === 'string' && typeof msg.en === 'string' ? { zh: msg.zh, en: msg.en } : null;
+	return new StaffApiError(res.status, a.code ?? `http_${res.status}`, label);
+}
+
+/** Sends with the session cookie; a network failure is `StaffApiError(0, 'network')`, an abort rethrown. */
+async function send(
+	path: string,
+	options: { method?: string; json?: unknown; accept?: string; signal?: AbortSignal; fetch?: FetchLike }
+): Promise<Response> {
+	let res: Response;
 	try {
-		const body = (await res.json()) as Partial<Record<keyof ErrorBody, { code?: unknown; message?: unknown }>>;
-		if (typeof body?.error?.code === 'string') code = body.error.code;
-		const msg = body?.error?.message as Partial<Label> | undefined;
-		if (msg && typeof msg.zh === 'string' && typeof msg.en === 'string') label = { zh: msg.zh, en: msg.en };
-	} catch {
-		// not JSON: keep the status code
+		res = await sendRequest(path, { ...options, credentials: 'same-origin' });
+	} catch (e) {
+		if ((e as Error)?.name === 'AbortError') throw e;
+		throw new StaffApiError(0, 'network', null);
 	}
-	return new StaffApiError(res.status, code, label);
+	if (!res.ok) throw await failure(res);
+	return res;
 }
 
 /** GET or POST/DELETE JSON; resolves with the parsed body (or null for 204). */
@@ -40,25 +45,7 @@ export async function staffJson<T>(
 	path: string,
 	options: { method?: 'GET' | 'POST' | 'DELETE'; json?: unknown; signal?: AbortSignal; fetch?: FetchLike } = {}
 ): Promise<T> {
-	const f = options.fetch ?? fetch;
-	const init: RequestInit = {
-		method: options.method ?? (options.json === undefined ? 'GET' : 'POST'),
-		credentials: 'same-origin',
-		signal: options.signal,
-		headers: { accept: 'application/json' }
-	};
-	if (options.json !== undefined) {
-		init.headers = { accept: 'application/json', 'content-type': 'application/json' };
-		init.body = JSON.stringify(options.json);
-	}
-	let res: Response;
-	try {
-		res = await f(path, init);
-	} catch (e) {
-		if ((e as Error)?.name === 'AbortError') throw e;
-		throw new StaffApiError(0, 'network', null);
-	}
-	if (!res.ok) throw await failure(res);
+	const res = await send(path, { ...options, accept: 'application/json' });
 	if (res.status === 204) return null as T;
 	return (await res.json()) as T;
 }
@@ -68,16 +55,7 @@ export async function staffBlob(
 	path: string,
 	options: { signal?: AbortSignal; fetch?: FetchLike } = {}
 ): Promise<Blob> {
-	const f = options.fetch ?? fetch;
-	let res: Response;
-	try {
-		res = await f(path, { credentials: 'same-origin', signal: options.signal });
-	} catch (e) {
-		if ((e as Error)?.name === 'AbortError') throw e;
-		throw new StaffApiError(0, 'network', null);
-	}
-	if (!res.ok) throw await failure(res);
-	return res.blob();
+	return (await send(path, options)).blob();
 }
 
 /** The message of an error for the current locale. */

@@ -1,0 +1,150 @@
+/**
+ * The report form as the /report page holds it (memory only), and what becomes of it: the routing choice,
+ * the library's input, the submission with its progress bars, and the opt-in encrypted draft.
+ */
+import { attachedFiles, type PickedFile } from './attachments';
+import { loadDraft, saveDraft } from './draft';
+import { ReportError } from './errors';
+import { submitStages, type SubmitStage } from './progress';
+import type { PreparedRecipients } from './recipients';
+import { sameRouting, type RoutingChoice } from './routing';
+import { submitReport, type ReportInput } from './submit';
+import type {
+	Category,
+	InterferenceHow,
+	InterferenceMatter,
+	PositionKind,
+	ReportKind
+} from '../../shared/vocabulary/report';
+import type { UnitHit } from '../../shared/wire/public';
+
+/** Everything the reporter fills in (memory only). */
+export interface ReportForm {
+	unit: UnitHit | null;
+	position: PositionKind | null;
+	personName: string;
+	personPost: string;
+	kind: ReportKind;
+	interference: {
+		matter: InterferenceMatter | null;
+		when: string;
+		how: InterferenceHow | null;
+		howDetail: string;
+		othersWhoKnew: string;
+	};
+	category: Category | null;
+	description: string;
+	files: PickedFile[];
+	realName: boolean;
+	identity: { name: string; contact: string; unitOrAddress: string };
+	escalate: boolean;
+}
+
+export function emptyForm(): ReportForm {
+	return {
+		unit: null,
+		position: null,
+		personName: '',
+		personPost: '',
+		kind: 'public_tip',
+		interference: { matter: null, when: '', how: null, howDetail: '', othersWhoKnew: '' },
+		category: null,
+		description: '',
+		files: [],
+		realName: false,
+		identity: { name: '', contact: '', unitOrAddress: '' },
+		escalate: false
+	};
+}
+
+/** The receipt as the page shows it once: locator and secret without their dashes (the card groups them). */
+export interface ShownReceipt {
+	locator: string;
+	secret: string;
+	receivedOn: string;
+}
+
+/** The clear routing fields of the form; `invalid_input` while unit or position is missing. */
+export function routingChoiceOf(form: ReportForm): RoutingChoice {
+	if (!form.unit || !form.position) throw new ReportError('invalid_input', 'unit and position are required');
+	return {
+		unit: form.unit.id,
+		position: form.position,
+		kind: form.kind,
+		category: form.category ?? 'other',
+		escalate: form.escalate,
+		realName: form.realName
+	};
+}
+
+function reportInputOf(form: ReportForm): ReportInput {
+	const i = form.interference;
+	return {
+		routing: routingChoiceOf(form),
+		details: {
+			person: { name: form.personName.trim(), post: form.personPost.trim() },
+			description: form.description,
+			interference:
+				form.kind === 'interference_record' && i.matter && i.how
+					? {
+							matter: i.matter,
+							when: i.when.trim(),
+							how: i.how,
+							howDetail: i.howDetail.trim(),
+							othersWhoKnew: i.othersWhoKnew.trim()
+						}
+					: null,
+			identity: form.realName
+				? {
+						name: form.identity.name.trim(),
+						contact: form.identity.contact.trim(),
+						unitOrAddress: form.identity.unitOrAddress.trim()
+					}
+				: null
+		},
+		files: attachedFiles(form.files)
+	};
+}
+
+/**
+ * Encrypts and submits the report to the recipients the reporter previewed (routing is not asked again:
+ * the server refuses a commit whose routing changed, and the library re-checks then). Resolves with the
+ * receipt once the server committed it; `onProgress` gets one of five stages and a fraction from 0 to 1.
+ */
+export async function sendReport(
+	form: ReportForm,
+	recipients: PreparedRecipients,
+	opts: { signal?: AbortSignal; onProgress?: (stage: SubmitStage, fraction: number) => void }
+): Promise<ShownReceipt> {
+	const report = opts.onProgress ?? (() => {});
+	const stages = submitStages(report);
+	const input = reportInputOf(form);
+	// The preview must match the current choice (category and real-name flag do not change routing).
+	const prepared = sameRouting(recipients.choice, input.routing) ? { ...recipients, choice: input.routing } : undefined;
+	try {
+		const r = await submitReport(input, { prepared, signal: opts.signal, onProgress: stages.onProgress });
+		report('commit', 1);
+		return { locator: r.locator.replace(/-/g, ''), secret: r.secret.replace(/-/g, ''), receivedOn: r.receivedOn };
+	} finally {
+		stages.stop();
+	}
+}
+
+/** Encrypts the form (files left out) under the passphrase and stores it on this device. */
+export async function saveFormDraft(passphrase: string, form: ReportForm): Promise<void> {
+	await saveDraft(passphrase, { ...form, files: [] });
+}
+
+/** Opens the stored draft as a form (without files); `draft_wrong_passphrase` / `draft_corrupt` on failure. */
+export async function openFormDraft(passphrase: string): Promise<ReportForm> {
+	const d = await loadDraft<Partial<ReportForm>>(passphrase);
+	if (!d || typeof d !== 'object') throw new ReportError('draft_corrupt', 'no draft');
+	const base = emptyForm();
+	return {
+		...base,
+		...d,
+		interference: { ...base.interference, ...(d.interference ?? {}) },
+		identity: { ...base.identity, ...(d.identity ?? {}) },
+		files: []
+	};
+}

@@ -1,0 +1,95 @@
+/**
+ * Who a report is encrypted to (docs/reporting.md §2): the organ routing chose and its signed key
+ * directory, verified in the browser. The preview shows what this returns (organ, root fingerprint,
+ * number of recipients); the submission seals the report key to exactly these entries.
+ *
+ *   const routing = await fetchRouting(choice);                 // routing.ts: shown at once
+ *   const preview = await verifyRecipients(choice, routing);   // the same answer: routing is asked once
+ */
+import { DirectoryAnswerError, verifyServedDirectory } from '../directory-verify';
+import type { DirectoryEntry } from '../../crypto/directory';
+import { ReportError } from './errors';
+import { requestJson, type HttpOptions } from './http';
+import { fetchRouting, type RoutingChoice } from './routing';
+import type { RoutingAnswer, UnitHit } from '../../shared/wire/public';
+
+/** A routing answer (docs/api.md) that names its unit: what a report can be written for. */
+export type RoutedChoice = RoutingAnswer & { unit: UnitHit };
+
+/** The recipients a report would be encrypted to, for the preview and the submission. */
+export interface PreparedRecipients {
+	choice: RoutingChoice;
+	routing: RoutedChoice;
+	organ: RoutedChoice['organ'];
+	/** The organization root key's fingerprint (six groups of five digits) to show the reporter. */
+	fingerprint: string;
+	rootPublicKey: Uint8Array;
+	/** Verified directory entries: the only keys the report key is sealed to. */
+	recipients: DirectoryEntry[];
+	recipientCount: number;
+	/** Served entries that failed verification (expired, revoked, bad signature …); never used. */
+	rejectedCount: number;
+}
+
+export interface PrepareOptions extends HttpOptions {
+	/** A root key the page trusts; the served one must equal it (else `root_changed`). */
+	pinnedRootPublicKey?: Uint8Array;
+	/** Clock in ms (tests). */
+	now?: () => number;
+}
+
+/**
+ * The organ's signed directory for a routing answer already fetched (`fetchRouting`), verified here.
+ * Throws `server` (an answer without its unit), `not_deliverable`, `no_recipients` (no entry passed
+ * verification), `directory_untrusted` or `root_changed`.
+ */
+export async function verifyRecipients(
+	choice: RoutingChoice,
+	answer: RoutingAnswer,
+	options: PrepareOptions = {}
+): Promise<PreparedRecipients> {
+	if (typeof answer.unit?.id !== 'string') throw new ReportError('server', 'not a routing answer');
+	const routing = answer as RoutedChoice;
+	if (!routing.deliverable)
+		throw new ReportError('not_deliverable', 'nobody can receive encrypted reports for this unit now');
+	const q = new URLSearchParams({ organ: routing.organ.id, unit: choice.unit });
+	const served = await requestJson<unknown>(`/api/v1/directory?${q.toString()}`, {
+		fetch: options.fetch,
+		signal: options.signal
+	});
+	let verified;
+	try {
+		verified = verifyServedDirectory(served, {
+			organId: routing.organ.id,
+			now: options.now?.() ?? Date.now(),
+			pinnedRootPublicKey: options.pinnedRootPublicKey
+		});
+	} catch (e) {
+		if (e instanceof DirectoryAnswerError) {
+			throw new ReportError(e.code === 'ROOT_MISMATCH' ? 'root_changed' : 'directory_untrusted', e.message, {
+				cause: e
+			});
+		}
+		throw e;
+	}
+	if (verified.valid.length === 0) throw new ReportError('no_recipients', 'no directory entry passed verification');
+	return {
+		choice,
+		routing,
+		organ: routing.organ,
+		fingerprint: verified.fingerprint,
+		rootPublicKey: verified.rootPublicKey,
+		recipients: verified.valid,
+		recipientCount: verified.valid.length,
+		rejectedCount: verified.rejected.length
+	};
+}
+
+/** Routing check plus the verified directory in one go (a submission without a preview, or a re-check). */
+export async function prepareRecipients(
+	choice: RoutingChoice,
+	options: PrepareOptions = {}
+): Promise<PreparedRecipients> {
+	const routing = await fetchRouting(choice, { fetch: options.fetch, signal: options.signal });
+	return verifyRecipients(choice, routing, options);
+}
