@@ -18,6 +18,22 @@ import {
 } from '../../src/lib/client/staff/report-crypto';
 import { totpCode, type KeyedDemoStaff } from './keyed-demo';
 
+/**
+ * fetch() as a browser behaves on a kept-alive connection: when the server has just closed the idle
+ * connection the request went out on (Node's keepAliveTimeout, 5 s, racing the client's own idle timer,
+ * which a busy test process runs late), a GET is sent again once on a new connection. Chromium does the
+ * same for idempotent requests; Node's fetch does not, and reported "other side closed".
+ */
+async function browserLikeFetch(url: string, init?: RequestInit): Promise<Response> {
+	try {
+		return await fetch(url, init);
+	} catch (e) {
+		const code = ((e as Error)?.cause as { code?: string } | undefined)?.code;
+		if ((init?.method ?? 'GET') !== 'GET' || code !== 'UND_ERR_SOCKET') throw e;
+		return fetch(url, init);
+	}
+}
+
 /** Last TOTP step used per account: a code cannot be replayed, so a second sign-in waits for the next step. */
 const usedStep = new Map<string, number>();
 
@@ -103,7 +119,7 @@ export class StaffSession {
 
 	/** fetch() on this server with the session cookie (and the Origin header, as a browser sends it). */
 	readonly fetcher: FetchLike = (input, init) =>
-		fetch(`${this.base}${input}`, {
+		browserLikeFetch(`${this.base}${input}`, {
 			...init,
 			headers: { ...(init?.headers as Record<string, string>), cookie: this.cookie, origin: this.base }
 		});

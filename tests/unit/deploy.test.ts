@@ -55,6 +55,14 @@ describe('the nginx site', () => {
 		expect(sizes[0]).toBeGreaterThanOrEqual(16 * 1024);
 	});
 
+	it('lets kept-alive connections to the app go before the app closes them', () => {
+		// Node closes an idle connection after KEEP_ALIVE_TIMEOUT (5 s unless the env file sets it); nginx
+		// reusing one at that moment gets "upstream prematurely closed connection", a 502 even for a POST.
+		const timeouts = [...site.matchAll(/^\s*keepalive_timeout\s+(\d+)s;/gm)].map((m) => Number(m[1]));
+		expect(timeouts).toHaveLength(1);
+		expect(timeouts[0]).toBeLessThan(Number(env.KEEP_ALIVE_TIMEOUT ?? 5));
+	});
+
 	it('proxies to the address the env file makes the app listen on, with the headers it reads', () => {
 		expect(site).toContain(`server ${env.HOST}:${env.PORT};`);
 		expect(site).toMatch(new RegExp(`proxy_set_header ${env.ADDRESS_HEADER} \\$remote_addr;`));
