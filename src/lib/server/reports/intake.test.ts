@@ -22,7 +22,7 @@ import {
 import { describeDb } from '$lib/server/db/testing';
 import { intake as intakeTable, report, reportKeyWrap, staffConflict } from '$lib/server/db/schema';
 import { storeRevocationList } from '$lib/server/keys/revocations';
-import { newLimits, intakeApi, partApi, powApi, reportsApi, type Ctx } from './api';
+import { newLimits, intakeApi, partApi, powApi, reportsApi, type Ctx } from '$lib/server/http/reporter';
 import { PART_SIZE } from '$lib/shared/limits';
 import { isAttachmentStreamLength } from './intake';
 import { databaseStorage } from './storage';
@@ -37,7 +37,7 @@ import {
 	solved,
 	wrongNonce,
 	type World
-} from './testing';
+} from '../../../../tests/support/reporter-world';
 
 describe('isAttachmentStreamLength', () => {
 	it('accepts exactly the lengths the attachment format produces', () => {
