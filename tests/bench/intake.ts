@@ -256,8 +256,8 @@ const receivedOn = new Date().toISOString().slice(0, 10);
 type Query = (text: string, params: unknown[]) => Promise<{ id: string }[]>;
 
 /**
- * The rows the server writes for a report of this size (sent inline: src/lib/server/reports/intake.ts
- * insertInline): the spent challenge, the report, its key wraps, the attachment and its one part. As one
+ * The rows the server writes for a report of this size (sent inline: src/lib/server/reports/intake/commit.ts
+ * storeReport): the spent challenge, the report, its key wraps, the attachment and its one part. As one
  * statement per row, for a driver that runs `q(text, params)` inside a transaction.
  */
 async function insertReport(q: Query, r: RawRow): Promise<void> {

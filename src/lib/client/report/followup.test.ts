@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { decryptAttachment } from '../../crypto/attachment';
 import { decryptContent } from '../../crypto/content';
 import { fromUtf8 } from '../../crypto/encoding';
-import { TEST_ONLY_CHEAP_KDF } from '../../crypto/kdf';
 import { generateReceiptSecret, receiptCheckChar } from '../../crypto/receipt';
-import { FakeServer, type StoredReport } from './testing/fake-server';
+import { describeDb, ReporterServer, type Db } from '../../../../tests/support/reporter-server';
+import { buildWorld } from '../../../../tests/support/reporter-world';
 import { inProcessCrypto } from './testing/in-process';
 import { submitReport, type ReportInput } from './submit';
 import { openReceipt, type OpenProgress } from './followup';
@@ -71,14 +71,15 @@ describe('parseReceiptInput', () => {
 	});
 });
 
-async function submitted(options: { files?: ReportInput['files'] } = {}) {
-	const server = new FakeServer();
+/** The real endpoints on this test's database, with a report submitted through them. */
+async function submitted(db: Db, options: { files?: ReportInput['files'] } = {}) {
+	const server = new ReporterServer(db, await buildWorld(db));
 	const { crypto, worker } = inProcessCrypto();
 	const common = { fetch: server.fetch, crypto, powSolver: syncSolver, retry: { wait: async () => {} } };
 	const receipt = await submitReport(
 		{
 			routing: {
-				unit: 'sf-c01-k01',
+				unit: 'u-k1',
 				position: 'team_member',
 				kind: 'interference_record',
 				category: 'appointments',
@@ -100,17 +101,16 @@ async function submitted(options: { files?: ReportInput['files'] } = {}) {
 				{ file: new File([fixture('gps.jpg') as BlobPart], 'photo.jpg', { type: 'image/jpeg' }) }
 			]
 		},
-		{ ...common, receiptKdf: TEST_ONLY_CHEAP_KDF }
+		common
 	);
-	const stored = server.reports[0] as StoredReport;
-	return { server, crypto, worker, common, receipt, stored };
+	return { server, crypto, worker, common, receipt, stored: () => server.stored(receipt.locator) };
 }
 
-describe('openReceipt and the follow-up session', () => {
+describeDb('openReceipt and the follow-up session', (get) => {
 	it('opens the report: spec → Argon2id in the worker → PoW → open → unwrap → decrypt', async () => {
-		const { server, common, receipt, stored, worker } = await submitted();
-		const staffKey = server.staffOpen(stored, server.staff[0] as FakeServer['staff'][0]).reportKey;
-		server.staffReply(stored, staffKey, '已收到，请补充时间。');
+		const { server, common, receipt, worker } = await submitted(get().db);
+		const staffKey = await server.staffOpen(receipt.locator);
+		await server.staffReply(receipt.locator, staffKey, '已收到，请补充时间。');
 		const events: OpenProgress[] = [];
 		const before = server.requests.length;
 		const session = await openReceipt(receipt.locator.toLowerCase(), receipt.secret.replace(/-/g, ' '), {
@@ -145,9 +145,11 @@ describe('openReceipt and the follow-up session', () => {
 		expect(Buffer.from(await file.blob.arrayBuffer()).equals(Buffer.from(fixture('plain.jpg')))).toBe(true);
 		session.close();
 	});
+});
 
+describeDb('openReceipt and the follow-up session', (get) => {
 	it('sends a message with a file (stripped, encrypted, uploaded under the token) that staff can read', async () => {
-		const { server, common, receipt, stored } = await submitted({ files: [] });
+		const { server, common, receipt, stored } = await submitted(get().db, { files: [] });
 		const session = await openReceipt(receipt.locator, receipt.secret, common);
 		const phases: string[] = [];
 		const sent = await session.sendMessage(
@@ -162,8 +164,8 @@ describe('openReceipt and the follow-up session', () => {
 		const intakeReq = server.requests.filter((r) => r.path === '/api/v1/intake').at(-1);
 		expect(intakeReq?.headers['authorization']).toMatch(/^Bearer /);
 		// what staff see
-		const staffKey = server.staffOpen(stored, server.staff[0] as FakeServer['staff'][0]).reportKey;
-		const m = stored.messages[0] as StoredReport['messages'][0];
+		const staffKey = await server.staffOpen(receipt.locator);
+		const m = (await stored()).messages[0]!;
 		expect(JSON.parse(fromUtf8(decryptContent(staffKey, m.body)))).toEqual({ text: '补充：时间是10月3日' });
 		const f = decryptAttachment(staffKey, (m.files[0] as { stream: Uint8Array }).stream);
 		expect(f.name).toBe('more.jpg');
@@ -175,11 +177,13 @@ describe('openReceipt and the follow-up session', () => {
 		// a text-only message sends no intake
 		await session.sendMessage('再补充一句');
 		expect(server.requests.filter((r) => r.path === '/api/v1/receipt/messages').length).toBe(2);
-		expect(stored.messages[1]?.files).toEqual([]);
+		expect((await stored()).messages[1]?.files).toEqual([]);
 	});
+});
 
+describeDb('openReceipt and the follow-up session', (get) => {
 	it('renews an expired token with a new proof of work, transparently', async () => {
-		const { server, common, receipt } = await submitted({ files: [] });
+		const { server, common, receipt } = await submitted(get().db, { files: [] });
 		const session = await openReceipt(receipt.locator, receipt.secret, common);
 		server.expireTokens();
 		const before = server.requests.length;
@@ -192,9 +196,11 @@ describe('openReceipt and the follow-up session', () => {
 			'/api/v1/receipt/report'
 		]);
 	});
+});
 
+describeDb('openReceipt and the follow-up session', (get) => {
 	it('close() zeroes the keys and ends the session', async () => {
-		const { common, receipt } = await submitted({ files: [] });
+		const { common, receipt } = await submitted(get().db, { files: [] });
 		const session = await openReceipt(receipt.locator, receipt.secret, common);
 		const keys = session as unknown as { reportKey: Uint8Array; authKey: Uint8Array };
 		session.close();
@@ -204,9 +210,11 @@ describe('openReceipt and the follow-up session', () => {
 		await expect(session.refresh()).rejects.toMatchObject({ code: 'closed' });
 		await expect(session.sendMessage('x')).rejects.toMatchObject({ code: 'closed' });
 	});
+});
 
+describeDb('openReceipt and the follow-up session', (get) => {
 	it('a wrong secret and an unknown locator get the same receipt_not_recognised; a typo costs no request', async () => {
-		const { server, common, receipt } = await submitted({ files: [] });
+		const { server, common, receipt } = await submitted(get().db, { files: [] });
 		const other = generateReceiptSecret();
 		await expect(openReceipt(receipt.locator, other, common)).rejects.toMatchObject({
 			code: 'receipt_not_recognised',
@@ -220,14 +228,15 @@ describe('openReceipt and the follow-up session', () => {
 		await expect(openReceipt(receipt.locator, typo, common)).rejects.toMatchObject({ code: 'receipt_typo' });
 		expect(server.requests.length).toBe(before);
 	});
+});
 
+describeDb('openReceipt and the follow-up session', (get) => {
 	it('reports a tampered file or message as decrypt_failed without breaking the session', async () => {
-		const { server, common, receipt, stored } = await submitted();
-		const staffKey = server.staffOpen(stored, server.staff[0] as FakeServer['staff'][0]).reportKey;
-		server.staffReply(stored, staffKey, 'ok');
-		const flip = (b: Uint8Array, at: number) => (b[at] = (b[at] as number) ^ 1);
-		flip((stored.messages[0] as StoredReport['messages'][0]).body, 60);
-		flip((stored.files[0] as { stream: Uint8Array }).stream, 100);
+		const { server, common, receipt, stored } = await submitted(get().db);
+		const staffKey = await server.staffOpen(receipt.locator);
+		await server.staffReply(receipt.locator, staffKey, 'ok');
+		const s = await stored();
+		await server.tamper(s.messages[0]!.id, s.files[0]!.id, { body: 60, file: 100 });
 		const session = await openReceipt(receipt.locator, receipt.secret, common);
 		expect(session.report.messages[0]).toMatchObject({ text: null, error: 'decrypt_failed' });
 		await expect(session.downloadFile((session.report.files[0] as { id: string }).id)).rejects.toMatchObject({

@@ -64,6 +64,8 @@ export function refusalAnswer(r: Refusal): Answer {
 		body: errorBody(r.code, r.field, r.extra, messageOf(r))
 	};
 	if (r.headers) a.headers = { ...r.headers };
+	if (r.retryAfter !== undefined)
+		a.headers = { ...a.headers, 'retry-after': String(Math.max(1, Math.ceil(r.retryAfter))) };
 	return a;
 }
 

@@ -23,7 +23,7 @@
  * Messages come from the one table in ./messages.ts. Request bodies are read and checked by ./body.ts
  * with the schemas of src/lib/shared/wire (./bodies.ts binds them to the server's fast base64).
  *
- * Modules that still return `Answer` values (reports/intake.ts, followup.ts, api.ts; backoffice/case.ts,
+ * Modules that still return `Answer` values (backoffice/case.ts,
  * inbox.ts, notices.ts, holidays.ts, audit.ts) use the builders of ./answer.ts until they switch.
  */
 import type { Bilingual } from '$lib/shared/bilingual';
@@ -50,6 +50,8 @@ export interface Refusal<C extends ErrorCode = ErrorCode> {
 	/** A message of its own, instead of the table's (e.g. routing's explanation). */
 	readonly message?: Bilingual;
 	readonly headers?: Readonly<Record<string, string>>;
+	/** Seconds the caller should wait (rate limits): the edge sends them as Retry-After (at least 1). */
+	readonly retryAfter?: number;
 }
 
 /** What a domain operation returns: its value, or a refusal with one of the codes `C`. */

@@ -30,7 +30,7 @@ import {
 	receiptSpecApi,
 	reportsApi,
 	type Ctx
-} from './api';
+} from '$lib/server/http/reporter';
 import { issueToken, reporterDeadlines, verifyToken, type ReportView } from './followup';
 import { WindowLimiter } from './limits';
 import {
@@ -44,7 +44,7 @@ import {
 	uploadAll,
 	type Draft,
 	type World
-} from './testing';
+} from '../../../../tests/support/reporter-world';
 
 describeDb('coming back with the receipt', (get) => {
 	let world: World;

@@ -15,10 +15,10 @@ import { attachment, report, reportMessage } from '$lib/server/db/schema';
 import { FailureLimiter } from '$lib/server/ratelimit';
 import { fromBase64Url, isLocator, isUuid, toBase64Url } from '$lib/shared/encoding';
 import type { MessageAuthor, PublicStatus } from '$lib/shared/vocabulary/report';
-import type { ReportView } from '$lib/shared/wire/reporter';
-import { fail, type Answer } from '$lib/server/http/answer';
+import type { ReceiptOpenAnswer, ReportView } from '$lib/shared/wire/reporter';
 import { toBase64 } from '$lib/server/http/base64';
-import { spendPow, verifyPow } from './pow';
+import { ok, refuse, type Result } from '$lib/server/http/result';
+import { spendPow, verifyPow, type PowRefusal } from './pow';
 import { mac, serverKey } from './secrets';
 import { databaseStorage } from './storage';
 
@@ -64,6 +64,16 @@ export async function issueToken(db: Db, reportId: string, now = new Date()): Pr
 	return `${toBase64Url(payload)}.${toBase64Url(mac(await serverKey(db, 'receipt-token'), payload))}`;
 }
 
+/** The report id of a valid, unexpired token, or `token_invalid` (missing, expired or forged). */
+export async function authorise(
+	db: Db,
+	token: string | null,
+	now = new Date()
+): Promise<Result<string, 'token_invalid'>> {
+	const reportId = await verifyToken(db, token, now);
+	return reportId === null ? refuse('token_invalid') : ok(reportId);
+}
+
 /** The report id of a valid, unexpired token, else null. */
 export async function verifyToken(db: Db, token: string | null, now = new Date()): Promise<string | null> {
 	if (token === null) return null;
@@ -82,6 +92,8 @@ export async function verifyToken(db: Db, token: string | null, now = new Date()
 /** A fixed hash no auth key matches in practice, compared against when the locator does not exist. */
 const DUMMY_HASH = new Uint8Array(32).fill(0xa5);
 
+export type OpenRefusal = PowRefusal | 'pow_replayed' | 'rate_limited' | 'receipt_not_recognised';
+
 export interface OpenInput {
 	locator: string;
 	authKey: Uint8Array;
@@ -98,13 +110,13 @@ export async function openReceipt(
 	input: OpenInput,
 	limiter: FailureLimiter,
 	now = new Date()
-): Promise<Answer> {
+): Promise<Result<ReceiptOpenAnswer, OpenRefusal>> {
 	const pow = await verifyPow(db, input.pow, 'receipt', now);
-	if (!pow.ok) return fail(400, pow.code, 'pow');
+	if (!pow.ok) return refuse(pow.code, { field: 'pow' });
 	const limitKey = `locator:${Buffer.from(mac(await serverKey(db, 'receipt-backoff'), new TextEncoder().encode(input.locator))).toString('base64')}`;
 	const wait = limiter.wait(limitKey);
-	if (wait > 0) return { ...fail(429, 'rate_limited'), headers: { 'retry-after': String(wait) } };
-	if (!(await spendPow(db, pow))) return fail(400, 'pow_replayed', 'pow');
+	if (wait > 0) return refuse('rate_limited', { retryAfter: wait });
+	if (!(await spendPow(db, pow))) return refuse('pow_replayed', { field: 'pow' });
 	const [row] = await db
 		.select({ id: report.id, authHash: report.authHash })
 		.from(report)
@@ -114,11 +126,11 @@ export async function openReceipt(
 	const match = timingSafeEqual(presented, stored.length === 32 ? stored : DUMMY_HASH) && row !== undefined;
 	if (!match) {
 		limiter.fail(limitKey);
-		return fail(403, 'receipt_not_recognised');
+		return refuse('receipt_not_recognised');
 	}
 	limiter.reset(limitKey);
 	const view = await reportView(db, row.id);
-	return { status: 200, body: { token: await issueToken(db, row.id, now), report: view } };
+	return ok({ token: await issueToken(db, row.id, now), report: view! });
 }
 
 /* ---------------------------------------------------------------- the report as the reporter sees it */
@@ -192,5 +204,26 @@ export async function reportFile(
 	return { bytes: f.bytes, stream: databaseStorage(db).readFile(f.id, f.parts) };
 }
 
-/** 401 for a missing, expired or forged token. */
-export const tokenInvalid = (): Answer => fail(401, 'token_invalid');
+/** The report of a receipt token, as its reporter sees it. */
+export async function reportOfToken(
+	db: Db,
+	token: string | null,
+	now = new Date()
+): Promise<Result<ReportView, 'token_invalid'>> {
+	const reportId = await verifyToken(db, token, now);
+	const view = reportId === null ? null : await reportView(db, reportId);
+	return view ? ok(view) : refuse('token_invalid');
+}
+
+/** A committed file of the report of a receipt token, streamed part by part. */
+export async function fileOfToken(
+	db: Db,
+	token: string | null,
+	fileId: string,
+	now = new Date()
+): Promise<Result<{ bytes: number; stream: AsyncIterable<Uint8Array> }, 'token_invalid' | 'not_found'>> {
+	const reportId = await authorise(db, token, now);
+	if (!reportId.ok) return reportId;
+	const file = await reportFile(db, reportId.value, fileId);
+	return file ? ok(file) : refuse('not_found', { field: 'fileId' });
+}

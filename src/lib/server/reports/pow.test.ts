@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { describeDb } from '$lib/server/db/testing';
-import { powApi } from './api';
+import { powApi } from '$lib/server/http/reporter';
 import { fromBase64Url, toBase64Url } from '$lib/shared/encoding';
 import { CHALLENGE_LENGTH, leadingZeroBits } from '$lib/shared/pow';
 import { issueChallenge, powHash, PowLoad, purgeSpent, solvePow, spendPow, verifyPow } from './pow';
-import { jsonRequest, NOW, SETTINGS } from './testing';
+import { jsonRequest, NOW, SETTINGS } from '../../../../tests/support/reporter-world';
 
 describe('PowLoad', () => {
 	it('adds one bit per doubling above the free rate, at most 8, and falls back after a quiet minute', () => {

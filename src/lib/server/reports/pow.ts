@@ -23,6 +23,7 @@ import {
 } from '$lib/shared/pow';
 import type { PowChallenge } from '$lib/shared/wire/reporter';
 import type { Db } from '$lib/server/db';
+import type { Refusal } from '$lib/server/http/result';
 import { powSpent } from '$lib/server/db/schema';
 import { mac, serverKey } from './secrets';
 
@@ -106,8 +107,11 @@ export function solvePow(challenge: string, difficulty: number): number {
 	for (let nonce = 0; ; nonce++) if (leadingZeroBits(powHash(bytes, nonce)) >= difficulty) return nonce;
 }
 
-export type PowCheck =
-	{ ok: true; id: Uint8Array; expiresAt: Date } | { ok: false; code: 'pow_required' | 'pow_invalid' | 'pow_expired' };
+/** Why a solution is refused (a replay is found when it is spent: `pow_replayed`). */
+export type PowRefusal = 'pow_required' | 'pow_invalid' | 'pow_expired';
+
+/** A checked solution (its id and expiry, to spend it), or the refusal. */
+export type PowCheck = { ok: true; id: Uint8Array; expiresAt: Date } | Refusal<PowRefusal>;
 
 /**
  * Checks a solution without recording it: format, tag, purpose, expiry and the work. The caller spends it

@@ -9,7 +9,7 @@ import { routingApi } from '$lib/server/org/api';
 import { routeReport } from '$lib/server/org/routing';
 import { loadRoutingSnapshot } from '$lib/server/org/store';
 import { computeRecipients } from './recipients';
-import { buildWorld, NOW, type World } from './testing';
+import { buildWorld, NOW, type World } from '../../../../tests/support/reporter-world';
 
 describeDb('recipients, the directory API and routing keys', (get) => {
 	let world: World;

@@ -2,11 +2,11 @@ import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { describeDb } from '$lib/server/db/testing';
 import { attachment, attachmentPart, intake, powSpent, report } from '$lib/server/db/schema';
-import { statsApi } from './api';
+import { statsApi } from '$lib/server/http/reporter';
 import { cleanupExpired } from './cleanup';
 import { dateIn, monthBefore } from './dates';
 import { CATEGORIES } from '$lib/shared/vocabulary/report';
-import { NOW, SETTINGS } from './testing';
+import { NOW, SETTINGS } from '../../../../tests/support/reporter-world';
 
 let n = 0;
 const row = (receivedOn: string, category: string, concludedOn: string | null = null) => ({

@@ -1,5 +1,4 @@
-import { receiptMessagesApi } from '$lib/server/reports/api';
-import { context, source } from '$lib/server/http/reporter';
+import { receiptMessagesApi, context, source } from '$lib/server/http/reporter';
 import { respond } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 

@@ -1,5 +1,4 @@
-import { receiptSpecApi } from '$lib/server/reports/api';
-import { context, source } from '$lib/server/http/reporter';
+import { receiptSpecApi, context, source } from '$lib/server/http/reporter';
 import { respond } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 

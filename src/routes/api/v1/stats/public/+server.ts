@@ -1,5 +1,4 @@
-import { statsApi } from '$lib/server/reports/api';
-import { context } from '$lib/server/http/reporter';
+import { statsApi, context } from '$lib/server/http/reporter';
 import { respond } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 

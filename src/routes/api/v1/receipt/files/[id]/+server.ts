@@ -1,5 +1,4 @@
-import { receiptFileApi } from '$lib/server/reports/api';
-import { context } from '$lib/server/http/reporter';
+import { receiptFileApi, context } from '$lib/server/http/reporter';
 import { download, respond } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 

@@ -29,12 +29,12 @@ import { createRootKey } from '$lib/server/keys/root-key';
 import { storeDirectoryEntry } from '$lib/server/keys/directory';
 import { replaceOrgData } from '$lib/server/org/store';
 import { rowsOf } from '$lib/server/org/sql';
-import type { Ctx, Limits, ReportSettings } from './api';
-import { intakeApi, newLimits, partApi, powApi } from './api';
+import type { Ctx, Limits, ReportSettings } from '$lib/server/http/reporter';
+import { intakeApi, newLimits, partApi, powApi } from '$lib/server/http/reporter';
 import { fromBase64Url } from '$lib/shared/encoding';
 import { PART_SIZE } from '$lib/shared/limits';
 import { CHALLENGE_LENGTH, leadingZeroBits, type PowPurpose } from '$lib/shared/pow';
-import { powHash, solvePow } from './pow';
+import { powHash, solvePow } from '$lib/server/reports/pow';
 
 export const SETTINGS: ReportSettings = {
 	powDifficulty: 4,
