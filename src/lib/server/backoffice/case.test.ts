@@ -22,14 +22,35 @@ import { describeDb } from '$lib/server/db/testing';
 import { registeredJobs } from '$lib/server/jobs/registry';
 import { reportView } from '$lib/server/reports/followup';
 import { visibleReport } from './access';
-import { addNote, applyAction, assign, grant, openCase, reply } from './case';
+import * as actions from './case-actions';
+import * as conversation from './case-conversation';
+import * as grants from './case-grants';
+import * as view from './case-view';
 import { toBase64 as b64 } from '$lib/server/http/base64';
-import type { StaffCtx } from '$lib/server/http/staff';
-import { inbox } from './inbox';
-import { listNotices, raiseDeadlineNotices } from './notices';
+import { answerOf } from '$lib/server/http/answer';
+import type { Result } from '$lib/server/http/result';
+import { created } from '$lib/server/http/staff';
+import type { StaffCtx } from './context';
+import * as inboxes from './inbox';
+import * as notices from './notices';
 import { DEADLINE_REMINDERS_JOB } from './reminders';
 import { buildBackofficeWorld, NOW, storeReport, type BoWorld, type Member } from './testing';
 import { verifyAuditLog } from '$lib/server/audit/log';
+
+/** The operations as the staff API answers them (status and body), which is what these tests state. */
+const answering =
+	<A extends unknown[]>(fn: (...a: A) => Promise<Result<unknown>>, shape = (r: Result<unknown>) => r) =>
+	async (...a: A) =>
+		answerOf(shape(await fn(...a)));
+const applyAction = answering(actions.applyAction);
+const addNote = answering(conversation.addNote, created);
+const reply = answering(conversation.reply, created);
+const assign = answering(grants.assign);
+const grant = answering(grants.grant, created);
+const openCase = answering(view.openCase);
+const inbox = answering(inboxes.inbox);
+const listNotices = answering(notices.listNotices);
+const { raiseDeadlineNotices } = notices;
 
 const note = (key: Uint8Array, text = 'rationale') => b64(encryptContent(key, utf8(JSON.stringify({ text }))));
 

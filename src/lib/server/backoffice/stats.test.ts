@@ -3,16 +3,9 @@ import { describeDb } from '$lib/server/db/testing';
 import { report, reportDeadline, staffUser } from '$lib/server/db/schema';
 import { replaceOrgData } from '$lib/server/org/store';
 import type { OrgData } from '$lib/server/org/types';
-import {
-	backofficeStats,
-	medianOf,
-	monthsBetween,
-	organInJurisdiction,
-	quantileClasses,
-	statsAccess,
-	unitCounts,
-	type StatsQuery
-} from './stats';
+import { backofficeStats, medianOf, quantileClasses, unitCounts } from './stats';
+import { organInJurisdiction, statsAccess } from './stats-access';
+import { monthsBetween, type StatsQuery } from './stats-queries';
 import { statsCsv, csvCell } from './stats-csv';
 
 /**
