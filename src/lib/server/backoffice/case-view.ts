@@ -35,13 +35,7 @@ import {
 import { HANDLER_ROLES, type StaffRole } from '$lib/shared/vocabulary/org';
 import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '$lib/shared/vocabulary/report';
 import type { DeadlineCode, Disposition, LinkKind } from '$lib/shared/vocabulary/workflow';
-import type { CaseView } from '$lib/shared/wire/staff';
-
-/** Where a case can be reported up or transferred down: the organs above (nearest first) and below. */
-export interface TransferTargets {
-	up: { id: string; name: string }[];
-	down: { id: string; name: string }[];
-}
+import type { CaseView, TransferTargets } from '$lib/shared/wire/staff';
 import { visibleReport, type Visible } from './access';
 import { caseStateOf, MOVE_ACTIONS, seersAmong, type CaseData } from './case-state';
 import type { StaffCtx } from './context';

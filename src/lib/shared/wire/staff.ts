@@ -241,6 +241,12 @@ export interface CaseView {
 	role: HandlerRole | null;
 }
 
+/** Where a case can be reported up or transferred down: the organs above (nearest first) and below. */
+export interface TransferTargets {
+	up: { id: string; name: string }[];
+	down: { id: string; name: string }[];
+}
+
 /** POST …/actions when the report left the caller's sight (an approved transfer). */
 export interface CaseLeft {
 	report: { id: string; state: WorkflowState; organ: { id: string } };
