@@ -25,16 +25,11 @@ import * as schema from '../../src/lib/server/db/schema';
 import { generateDemo } from '../../src/lib/server/org/demo';
 import { loadDemo } from '../../src/lib/server/org/store';
 import { inbox } from '../../src/lib/server/backoffice/inbox';
-import {
-	backofficeStats,
-	baseRegion,
-	rollupPlan,
-	rollupSql,
-	STATS_WORK_MEM,
-	statsSql,
-	type StatsQuery
-} from '../../src/lib/server/backoffice/stats';
-import { todayOf } from '../../src/lib/server/backoffice/case';
+import { backofficeStats } from '../../src/lib/server/backoffice/stats';
+import { baseRegion, STATS_WORK_MEM, statsSql, type StatsQuery } from '../../src/lib/server/backoffice/stats-queries';
+import { rollupPlan, rollupSql } from '../../src/lib/server/backoffice/stats-rollup';
+import { todayOf } from '../../src/lib/server/backoffice/case-state';
+import { answerOf } from '../../src/lib/server/http/answer';
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 1_000_000);
 const UNITS = Number(process.env.BENCH_UNITS ?? 100_000);
@@ -296,7 +291,7 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 	const ctx = { db, user, now: new Date() };
 
 	// Page 2 of the default list: the cursor of page 1.
-	const first = (await inbox(ctx, new URLSearchParams())) as { status: number; body: { next: string | null } };
+	const first = answerOf(await inbox(ctx, new URLSearchParams())) as { status: number; body: { next: string | null } };
 	const filters: [string, Record<string, string>][] = [
 		['(no filter), by date', {}],
 		['page 2 (keyset cursor)', first.body.next ? { after: first.body.next } : {}],
@@ -320,7 +315,7 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 	const explain: [string, () => Promise<unknown>][] = [];
 	for (const [label, params] of ONLY === 'stats' ? [] : filters) {
 		const call = async () => {
-			const r = (await inbox(ctx, new URLSearchParams(params))) as {
+			const r = answerOf(await inbox(ctx, new URLSearchParams(params))) as {
 				status: number;
 				body: { items: unknown[]; counts: { total: number } | null };
 			};

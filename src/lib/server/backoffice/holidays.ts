@@ -9,34 +9,41 @@ import { appendAudit } from '$lib/server/audit/log';
 import { checkCalendarRow } from '$lib/server/calendar';
 import type { Db } from '$lib/server/db';
 import { holiday } from '$lib/server/db/schema';
-import { fail, forbidden, notFound, type Answer } from '$lib/server/http/answer';
-import { check } from '$lib/server/http/body';
+import { validate } from '$lib/server/http/body';
 import { STAFF_BODIES } from '$lib/server/http/bodies';
-import type { StaffCtx } from '$lib/server/http/staff';
+import { ok, refuse, type Result } from '$lib/server/http/result';
+import type { HolidayKind } from '$lib/shared/vocabulary/workflow';
+import type { HolidayDay, HolidayList } from '$lib/shared/wire/staff';
+import type { StaffCtx } from './context';
 
 /** GET /staff/api/holidays?year=YYYY (default: all years). */
-export async function listHolidays(ctx: StaffCtx, params: URLSearchParams): Promise<Answer> {
+export async function listHolidays(
+	ctx: StaffCtx,
+	params: URLSearchParams
+): Promise<Result<HolidayList, 'invalid_field'>> {
 	const year = params.get('year');
-	if (year !== null && !/^(19|20|21)\d\d$/.test(year)) return fail(400, 'invalid_field', 'year');
+	if (year !== null && !/^(19|20|21)\d\d$/.test(year)) return refuse('invalid_field', { field: 'year' });
 	const rows = await ctx.db
 		.select()
 		.from(holiday)
 		.where(year ? and(gte(holiday.day, `${year}-01-01`), lte(holiday.day, `${year}-12-31`)) : undefined)
 		.orderBy(asc(holiday.day));
-	return {
-		status: 200,
-		body: { items: rows.map((r) => ({ day: r.day, kind: r.kind, name: r.name, provisional: r.provisional })) }
-	};
+	return ok({
+		items: rows.map((r) => ({ day: r.day, kind: r.kind as HolidayKind, name: r.name, provisional: r.provisional }))
+	});
 }
 
 /** POST /staff/api/holidays `{ day, kind, name, provisional? }`: adds or replaces a day (admins). */
-export async function putHoliday(ctx: StaffCtx, input: unknown): Promise<Answer> {
-	if (!ctx.user.isAdmin) return forbidden();
-	const parsed = check(STAFF_BODIES.HolidayBody, input);
-	if (!parsed.ok) return parsed.result;
+export async function putHoliday(
+	ctx: StaffCtx,
+	input: unknown
+): Promise<Result<HolidayDay, 'forbidden' | 'invalid_field'>> {
+	if (!ctx.user.isAdmin) return refuse('forbidden');
+	const parsed = validate(STAFF_BODIES.HolidayBody, input);
+	if (!parsed.ok) return parsed;
 	const b = parsed.value;
 	const problem = checkCalendarRow({ date: b.day, kind: b.kind });
-	if (problem) return fail(400, 'invalid_field', problem === 'bad_kind' ? 'kind' : 'day');
+	if (problem) return refuse('invalid_field', { field: problem === 'bad_kind' ? 'kind' : 'day' });
 	await ctx.db.transaction(async (txRaw) => {
 		const tx = txRaw as unknown as Db;
 		await tx
@@ -55,13 +62,13 @@ export async function putHoliday(ctx: StaffCtx, input: unknown): Promise<Answer>
 			details: { day: b.day, kind: b.kind }
 		});
 	});
-	return { status: 200, body: { day: b.day, kind: b.kind, name: b.name, provisional: b.provisional ?? false } };
+	return ok({ day: b.day, kind: b.kind, name: b.name, provisional: b.provisional ?? false });
 }
 
 /** DELETE /staff/api/holidays/{day}: the day becomes an ordinary weekday/weekend again (admins). */
-export async function deleteHoliday(ctx: StaffCtx, day: string): Promise<Answer> {
-	if (!ctx.user.isAdmin) return forbidden();
-	if (checkCalendarRow({ date: day, kind: 'holiday' })) return notFound();
+export async function deleteHoliday(ctx: StaffCtx, day: string): Promise<Result<null, 'forbidden' | 'not_found'>> {
+	if (!ctx.user.isAdmin) return refuse('forbidden');
+	if (checkCalendarRow({ date: day, kind: 'holiday' })) return refuse('not_found');
 	const deleted = await ctx.db.transaction(async (txRaw) => {
 		const tx = txRaw as unknown as Db;
 		const rows = await tx.delete(holiday).where(eq(holiday.day, day)).returning({ day: holiday.day });
@@ -76,5 +83,5 @@ export async function deleteHoliday(ctx: StaffCtx, day: string): Promise<Answer>
 			});
 		return rows.length;
 	});
-	return deleted ? { status: 204, body: null } : notFound();
+	return deleted ? ok(null) : refuse('not_found');
 }

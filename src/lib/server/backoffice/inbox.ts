@@ -27,11 +27,11 @@ import {
 	type WorkflowState
 } from '$lib/shared/vocabulary/workflow';
 import type { InboxAnswer, InboxCounts, InboxItem } from '$lib/shared/wire/staff';
-import { fail, type Answer } from '$lib/server/http/answer';
 import { toBase64 as b64 } from '$lib/server/http/base64';
-import type { StaffCtx } from '$lib/server/http/staff';
+import { ok, refuse, type Result } from '$lib/server/http/result';
 import { STATE_INFO } from '$lib/server/workflow';
-import { loadCalendar, todayOf } from './case';
+import { loadCalendar, todayOf } from './case-state';
+import type { StaffCtx } from './context';
 
 export interface InboxQuery {
 	stage?: Stage;
@@ -147,9 +147,9 @@ function decodeCursor(s: string): { key: string | null; id: string } | null {
 }
 
 /** GET /staff/api/inbox. */
-export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Answer> {
+export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Result<InboxAnswer, 'invalid_field'>> {
 	const parsed = parseInboxQuery(params);
-	if (!parsed.ok) return fail(400, 'invalid_field', parsed.field);
+	if (!parsed.ok) return refuse('invalid_field', { field: parsed.field });
 	const q = parsed.value;
 	const db = ctx.db;
 	const me = ctx.user.id;
@@ -172,7 +172,7 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 		next: null,
 		counts: q.counts ? { total: 0, overdue: 0, dueSoon: 0, unassigned: 0, mine: 0, byState: {} } : null
 	};
-	if (organs.length === 0 && grantedIds.length === 0) return { status: 200, body: empty };
+	if (organs.length === 0 && grantedIds.length === 0) return ok(empty);
 
 	const today = todayOf(ctx.now);
 	const soon = addWorkingDays(today, 2, calendar);
@@ -223,7 +223,7 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 	if (q.after) {
 		const { key, id } = q.after;
 		if (q.sort === 'date') {
-			if (key === null) return fail(400, 'invalid_field', 'after');
+			if (key === null) return refuse('invalid_field', { field: 'after' });
 			page.push(or(lt(report.receivedOn, key), and(eq(report.receivedOn, key), gt(report.id, id))) as SQL);
 		} else if (key === null) {
 			page.push(and(isNull(report.nextDueOn), gt(report.id, id)) as SQL);
@@ -352,6 +352,5 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Ans
 		counts.mine += s.mine;
 		counts.byState[s.state] = s.n;
 	}
-	const body: InboxAnswer = { items, next, counts: q.counts ? counts : null };
-	return { status: 200, body };
+	return ok({ items, next, counts: q.counts ? counts : null });
 }

@@ -12,11 +12,12 @@ import { inList } from '$lib/server/db/schema/checks';
 import { HANDLER_ROLES } from '$lib/shared/vocabulary/org';
 import { rowsOf } from '$lib/server/org/sql';
 import { visibleCondition } from './access';
-import { loadCalendar, todayOf } from './case';
-import { fail, type Answer } from '$lib/server/http/answer';
-import { check } from '$lib/server/http/body';
+import { loadCalendar, todayOf } from './case-state';
+import { validate } from '$lib/server/http/body';
 import { STAFF_BODIES } from '$lib/server/http/bodies';
-import type { StaffCtx } from '$lib/server/http/staff';
+import { ok, refuse, type Result } from '$lib/server/http/result';
+import type { NoticeItem, NoticeList } from '$lib/shared/wire/staff';
+import type { StaffCtx } from './context';
 
 /** Raises due_soon / overdue notices for `now`'s day; answers how many were new. */
 export async function raiseDeadlineNotices(
@@ -46,9 +47,13 @@ export async function raiseDeadlineNotices(
 }
 
 /** GET /staff/api/notices[?unseen=1]: the caller's newest 100 notices on reports they can still see. */
-export async function listNotices(ctx: StaffCtx, params: URLSearchParams): Promise<Answer> {
+export async function listNotices(
+	ctx: StaffCtx,
+	params: URLSearchParams
+): Promise<Result<NoticeList, 'invalid_field'>> {
 	const unseenOnly = params.get('unseen');
-	if (unseenOnly !== null && unseenOnly !== '1' && unseenOnly !== '0') return fail(400, 'invalid_field', 'unseen');
+	if (unseenOnly !== null && unseenOnly !== '1' && unseenOnly !== '0')
+		return refuse('invalid_field', { field: 'unseen' });
 	const me = ctx.user.id;
 	const cond = and(
 		eq(staffNotice.staffId, me),
@@ -83,13 +88,14 @@ export async function listNotices(ctx: StaffCtx, params: URLSearchParams): Promi
 				)
 			)
 	]);
-	return { status: 200, body: { items: rows, unseen: count?.n ?? 0 } };
+	// The kind column holds codes of the shared vocabulary (its CHECK: src/lib/server/db/schema).
+	return ok({ items: rows as NoticeItem[], unseen: count?.n ?? 0 });
 }
 
 /** POST /staff/api/notices/seen `{ ids }` or `{ all: true }`: only the caller's own notices change. */
-export async function markSeen(ctx: StaffCtx, input: unknown): Promise<Answer> {
-	const parsed = check(STAFF_BODIES.SeenBody, input);
-	if (!parsed.ok) return parsed.result;
+export async function markSeen(ctx: StaffCtx, input: unknown): Promise<Result<null, 'invalid_field'>> {
+	const parsed = validate(STAFF_BODIES.SeenBody, input);
+	if (!parsed.ok) return parsed;
 	const body = parsed.value;
 	const where =
 		'all' in body
@@ -98,5 +104,5 @@ export async function markSeen(ctx: StaffCtx, input: unknown): Promise<Answer> {
 				? and(eq(staffNotice.staffId, ctx.user.id), inArray(staffNotice.id, body.ids))
 				: null;
 	if (where) await ctx.db.update(staffNotice).set({ seen: true }).where(where);
-	return { status: 204, body: null };
+	return ok(null);
 }

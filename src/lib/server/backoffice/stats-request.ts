@@ -9,16 +9,9 @@ import { config } from '$lib/server/config';
 import type { Db } from '$lib/server/db';
 import { ok, refuse, type Result } from '$lib/server/http/result';
 import { dateIn, monthBefore } from '$lib/server/reports/dates';
-import {
-	backofficeStats,
-	childOrgans,
-	organInJurisdiction,
-	statsAccess,
-	type BackofficeStats,
-	type OrganRef,
-	type StatsAccess,
-	type StatsQuery
-} from './stats';
+import { backofficeStats, type BackofficeStats, type OrganRef } from './stats';
+import { childOrgans, organInJurisdiction, statsAccess, type StatsAccess } from './stats-access';
+import type { StatsQuery } from './stats-queries';
 
 /** Whose statistics, of which organ, over which period. */
 export interface StatsTarget {

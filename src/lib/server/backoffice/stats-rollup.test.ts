@@ -6,7 +6,9 @@ import { rowsOf } from '$lib/server/org/sql';
 import { replaceOrgData } from '$lib/server/org/store';
 import type { OrgData } from '$lib/server/org/types';
 import { WORKFLOW_STATES } from '$lib/server/workflow';
-import { backofficeStats, rollupPlan, unitCounts, type StatsQuery } from './stats';
+import { backofficeStats, unitCounts } from './stats';
+import type { StatsQuery } from './stats-queries';
+import { rollupPlan } from './stats-rollup';
 
 /**
  * The statistics of the province-wide views come from the roll-ups kept by the triggers of migration 0006

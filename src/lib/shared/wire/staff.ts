@@ -27,7 +27,7 @@ import { ENTRY_ID_LENGTH } from '../../crypto/directory';
 import { SEALED_KEY_LENGTH } from '../../crypto/seal';
 import type { Bilingual } from '../bilingual';
 import { MAX_CONTENT_BYTES, MAX_WRAPS } from '../limits';
-import type { AdminLevel, HandlerRole, StaffRole } from '../vocabulary/org';
+import type { HandlerRole, StaffRole } from '../vocabulary/org';
 import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '../vocabulary/report';
 import {
 	HOLIDAY_KINDS,
@@ -241,6 +241,12 @@ export interface CaseView {
 	role: HandlerRole | null;
 }
 
+/** Where a case can be reported up or transferred down: the organs above (nearest first) and below. */
+export interface TransferTargets {
+	up: { id: string; name: string }[];
+	down: { id: string; name: string }[];
+}
+
 /** POST …/actions when the report left the caller's sight (an approved transfer). */
 export interface CaseLeft {
 	report: { id: string; state: WorkflowState; organ: { id: string } };
@@ -303,73 +309,9 @@ export interface AuditPage {
 	next: string | null;
 }
 
-/* ------------------------------------------------------------------ statistics */
+/* ------------------------------------------------------------------ statistics: ./staff-stats.ts */
 
-export interface OrganRef {
-	id: string;
-	name: string;
-	level: AdminLevel;
-}
-
-export interface Bucket {
-	key: string;
-	n: number;
-}
-
-export interface PlaceCount {
-	id: string;
-	name: string;
-	regionPath: string;
-	/** null: fewer than minCount (withheld). */
-	n: number | null;
-	overdue: number | null;
-}
-
-/** The figures of one statistics request (src/lib/server/backoffice/stats.ts). */
-export interface BackofficeStats {
-	from: string;
-	to: string;
-	today: string;
-	minCount: number;
-	total: number;
-	open: number;
-	/** Open reports whose earliest running deadline (next_due_on) is before today. */
-	overdue: number;
-	/** overdue / open, null when nothing is open. */
-	overdueRate: number | null;
-	concluded: number;
-	/** Deadlines of the cohort that were met (met_on set), and of those met after the due date. */
-	deadlinesMet: number;
-	deadlinesMetLate: number;
-	lateRate: number | null;
-	/** Median of concluded_on − received_on in calendar days over the cohort's concluded reports. */
-	medianDaysToConclusion: number | null;
-	byMonth: Bucket[];
-	byCategory: Bucket[];
-	byPosition: Bucket[];
-	byKind: Bucket[];
-	/** key '' = no disposition yet. */
-	byDisposition: Bucket[];
-	/** key '' = no outcome yet. */
-	byOutcome: Bucket[];
-	byState: Bucket[];
-	/** Per region one level below the scope's own region (each a unit: a city, a county, a department…). */
-	regions: PlaceCount[];
-	/** The units with the most reports (withheld counts are never in it). */
-	topUnits: PlaceCount[];
-	/** How many distinct units had reports. */
-	unitCount: number;
-}
-
-/** Whose statistics: 'head', the organs the caller heads and below; 'admin', the whole tree (instance admins). */
-export type StatsScope = Extract<StaffRole, 'head' | 'admin'>;
-
-/** GET /staff/api/stats. */
-export type StatsAnswer = {
-	organ: OrganRef & { path: OrganRef[] };
-	children: OrganRef[];
-	scope: StatsScope;
-} & BackofficeStats;
+export type { BackofficeStats, Bucket, OrganRef, PlaceCount, StatsAnswer, StatsScope } from './staff-stats';
 
 /* ------------------------------------------------------------------ sign-in, page data */
 

@@ -17,7 +17,8 @@ import {
 	OUTCOME_CODES,
 	WORKFLOW_STATES
 } from '$lib/shared/vocabulary/workflow';
-import { FINISHED_STATES, ROLLUP_LEVELS } from '$lib/server/backoffice/stats';
+import { FINISHED_STATES } from '$lib/server/backoffice/stats-queries';
+import { ROLLUP_LEVELS } from '$lib/server/backoffice/stats-rollup';
 import { rowsOf } from '$lib/server/org/sql';
 import { describeDb } from '../testing';
 import { inList } from './checks';

@@ -1,17 +1,13 @@
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
+import { requireRole } from '$lib/server/http/staff';
 import { entriesForStaff } from '$lib/server/keys/directory';
 import { enrolStaffKey, getStaffKey, rewrapStaffKey } from '$lib/server/keys/staff-keys';
 import { fromBase64, toBase64 } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
 
-function me(locals: App.Locals) {
-	if (!locals.user || !locals.session?.twoFactorVerified) error(403, 'Signed-in staff only');
-	return locals.user;
-}
-
 export const load: PageServerLoad = async ({ locals }) => {
-	const user = me(locals);
+	const user = requireRole(locals, 'staff');
 	const key = await getStaffKey(db(), user.id);
 	return {
 		bundle: key
@@ -39,14 +35,14 @@ async function bundleFrom(request: Request) {
 
 export const actions: Actions = {
 	enrol: async ({ locals, request }) => {
-		const user = me(locals);
+		const user = requireRole(locals, 'staff');
 		const bundle = await bundleFrom(request);
 		if (!bundle) return fail(400, { reason: 'malformed' });
 		const r = await enrolStaffKey(db(), user.id, bundle);
 		return r.ok ? { enrolled: true } : fail(400, { reason: r.reason });
 	},
 	rewrap: async ({ locals, request }) => {
-		const user = me(locals);
+		const user = requireRole(locals, 'staff');
 		const bundle = await bundleFrom(request);
 		if (!bundle) return fail(400, { reason: 'malformed' });
 		const r = await rewrapStaffKey(db(), user.id, bundle);

@@ -1,6 +1,7 @@
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { db } from '$lib/server/db';
+import { requireRole } from '$lib/server/http/staff';
 import { changePassword } from '$lib/server/auth/password-change';
 import { AUTH_KEY_PARAMS, parseAuthKey, parseSalt, verifyAuthKey } from '$lib/server/auth/password';
 import { signinFailed, signinSucceeded, signinWait } from '$lib/server/auth/throttle';
@@ -9,8 +10,7 @@ import { fromBase64, toBase64 } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
 
 function me(locals: App.Locals) {
-	if (!locals.user || !locals.session?.twoFactorVerified) error(403, 'Signed-in staff only');
-	return { user: locals.user, session: locals.session };
+	return { user: requireRole(locals, 'staff'), session: locals.session! };
 }
 
 export const load: PageServerLoad = async ({ locals }) => {

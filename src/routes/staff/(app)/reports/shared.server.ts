@@ -4,8 +4,8 @@
  * the workflow's {zh, en} labels (src/lib/server/workflow: server-only modules, so the labels travel as
  * page data).
  */
-import { error } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
+import { requireRole } from '$lib/server/http/staff';
 import { getStaffKey } from '$lib/server/keys/staff-keys';
 import { toBase64 } from '$lib/shared/encoding';
 import { CHINA_TIME_ZONE, DEFAULT_CALENDAR, todayIn, type WorkingDayCalendar } from '$lib/server/calendar';
@@ -57,8 +57,8 @@ function calendarLists(cal: WorkingDayCalendar, today: string): { holidays: stri
 }
 
 export async function staffCryptoData(locals: App.Locals) {
-	if (!locals.user || !locals.session?.twoFactorVerified) error(401, 'Signed-in staff only');
-	const key = await getStaffKey(db(), locals.user.id);
+	const user = requireRole(locals, 'staff');
+	const key = await getStaffKey(db(), user.id);
 	const today = todayIn(CHINA_TIME_ZONE);
 	return {
 		bundle: key

@@ -4,6 +4,7 @@ import { quantileClasses } from '$lib/server/backoffice/stats';
 import { dimensionLabel } from '$lib/server/backoffice/stats-labels';
 import { statsPageData, statsRequest, type StatsTarget } from '$lib/server/backoffice/stats-request';
 import { statusOf } from '$lib/server/http/answer';
+import { requireRole } from '$lib/server/http/staff';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -11,15 +12,15 @@ import type { PageServerLoad } from './$types';
  * Inspectors and anyone else get 403. Clear metadata only (docs/backoffice.md "Statistics").
  */
 export const load: PageServerLoad = async ({ locals, url }) => {
-	if (!locals.user || !locals.session?.twoFactorVerified) error(403, 'Forbidden');
-	const req = await statsRequest(db(), locals.user, url.searchParams);
+	const user = requireRole(locals, 'staff');
+	const req = await statsRequest(db(), user, url.searchParams);
 	if (!req.ok) {
 		if (req.code === 'forbidden') error(403, 'Statistics are for organ heads, within their jurisdiction');
 		// A bad period: show the defaults again with a notice rather than an error page.
 		const params = new URLSearchParams(url.searchParams);
 		params.delete('from');
 		params.delete('to');
-		const fallback = await statsRequest(db(), locals.user, params);
+		const fallback = await statsRequest(db(), user, params);
 		if (!fallback.ok) error(statusOf(fallback), 'Bad request');
 		return { ...(await shape(fallback.value)), badPeriod: true };
 	}

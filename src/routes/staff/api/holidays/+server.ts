@@ -1,7 +1,7 @@
-import { SMALL_BODY, staffEndpoint, withBody } from '$lib/server/http/staff';
+import { SMALL_BODY, staffJsonRoute, staffRoute } from '$lib/server/http/staff';
 import { listHolidays, putHoliday } from '$lib/server/backoffice/holidays';
 import type { RequestHandler } from './$types';
 
 /** The working-day calendar (every staff member reads it; admins edit it). */
-export const GET: RequestHandler = (event) => staffEndpoint(event, (ctx) => listHolidays(ctx, event.url.searchParams));
-export const POST: RequestHandler = (event) => withBody(event, SMALL_BODY, (ctx, body) => putHoliday(ctx, body));
+export const GET: RequestHandler = (event) => staffRoute(event, (ctx) => listHolidays(ctx, event.url.searchParams));
+export const POST: RequestHandler = (event) => staffJsonRoute(event, SMALL_BODY, (ctx, body) => putHoliday(ctx, body));

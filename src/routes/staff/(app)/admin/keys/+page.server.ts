@@ -1,8 +1,9 @@
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { asc, eq } from 'drizzle-orm';
 import { rootFingerprint } from '$lib/crypto/directory';
 import { db } from '$lib/server/db';
 import { auditAdmin } from '$lib/server/audit/log';
+import { requireRole } from '$lib/server/http/staff';
 import { directoryEntry, disciplineOrgan, staffKey, staffUser } from '$lib/server/db/schema';
 import { storeDirectoryEntry } from '$lib/server/keys/directory';
 import { createRootKey, getActiveRootKey } from '$lib/server/keys/root-key';
@@ -12,13 +13,8 @@ import type { Actions, PageServerLoad } from './$types';
 /** How many organs the signing form lists (the directory may be large; ids can also be typed). */
 const ORGAN_LIST_LIMIT = 2000;
 
-function requireAdmin(locals: App.Locals) {
-	if (!locals.user?.isAdmin || !locals.session?.twoFactorVerified) error(403, 'Administrators only');
-	return locals.user;
-}
-
 export const load: PageServerLoad = async ({ locals }) => {
-	requireAdmin(locals);
+	requireRole(locals, 'admin');
 	const d = db();
 	const root = await getActiveRootKey(d);
 	const staff = await d
@@ -67,7 +63,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 export const actions: Actions = {
 	createRoot: async ({ locals, request }) => {
-		const admin = requireAdmin(locals);
+		const admin = requireRole(locals, 'admin');
 		const form = await request.formData();
 		const publicKey = fromBase64(form.get('publicKey'));
 		const passwordWrapped = fromBase64(form.get('passwordWrapped'));
@@ -77,7 +73,7 @@ export const actions: Actions = {
 		return r.ok ? { fingerprint: r.fingerprint } : fail(400, { reason: r.reason });
 	},
 	sign: async ({ locals, request }) => {
-		const admin = requireAdmin(locals);
+		const admin = requireRole(locals, 'admin');
 		const form = await request.formData();
 		const signed = fromBase64(form.get('signed'));
 		if (!signed) return fail(400, { reason: 'malformed' });

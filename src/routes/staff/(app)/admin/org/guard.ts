@@ -1,7 +1,4 @@
-import { error } from '@sveltejs/kit';
+import { requireRole } from '$lib/server/http/staff';
 
-/** The directory pages are for administrators who passed both sign-in factors; everyone else gets 403. */
-export function requireAdmin(locals: App.Locals) {
-	if (!locals.user?.isAdmin || !locals.session?.twoFactorVerified) error(403, 'Administrators only');
-	return locals.user;
-}
+/** The directory pages are for administrators who passed both sign-in factors (the shared guard; 403 otherwise). */
+export const requireAdmin = (locals: App.Locals) => requireRole(locals, 'admin');

@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { db } from '$lib/server/db';
 import { auditAdmin } from '$lib/server/audit/log';
@@ -12,16 +12,12 @@ import {
 } from '$lib/server/auth/accounts';
 import { publicBaseUrl } from '$lib/server/auth/setup';
 import { config } from '$lib/server/config';
+import { requireRole } from '$lib/server/http/staff';
 import { UUID_PATTERN } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
 
-function requireAdmin(locals: App.Locals) {
-	if (!locals.user?.isAdmin || !locals.session?.twoFactorVerified) error(403, 'Administrators only');
-	return locals.user;
-}
-
 export const load: PageServerLoad = async ({ locals }) => {
-	requireAdmin(locals);
+	requireRole(locals, 'admin');
 	const users = await listStaffUsers(db());
 	return {
 		users: users.map((u) => ({
@@ -40,7 +36,7 @@ const UUID = UUID_PATTERN;
 
 export const actions: Actions = {
 	invite: async ({ locals, request, url }) => {
-		const admin = requireAdmin(locals);
+		const admin = requireRole(locals, 'admin');
 		const form = await request.formData();
 		const username = normalizeUsername(form.get('username'));
 		if (!username) return fail(400, { inviteError: m.staff_username_invalid() });
@@ -58,7 +54,7 @@ export const actions: Actions = {
 		return { inviteLink: `${base}/staff/invite?token=${made.token}` };
 	},
 	reset: async ({ locals, request, url }) => {
-		const admin = requireAdmin(locals);
+		const admin = requireRole(locals, 'admin');
 		const id = String((await request.formData()).get('userId') ?? '');
 		if (!UUID.test(id) || id === admin.id) return fail(400, { resetError: m.staff_invalid_request() });
 		const made = await createPasswordReset(db(), { userId: id, createdBy: admin.id });
@@ -72,7 +68,7 @@ export const actions: Actions = {
 		};
 	},
 	disable: async ({ locals, request }) => {
-		const admin = requireAdmin(locals);
+		const admin = requireRole(locals, 'admin');
 		const id = String((await request.formData()).get('userId') ?? '');
 		if (!UUID.test(id) || id === admin.id) return fail(400, { disableError: m.staff_invalid_request() });
 		await disableStaffUser(db(), id);

@@ -1,14 +1,13 @@
 import { fail } from '@sveltejs/kit';
-import { and, eq, isNull } from 'drizzle-orm';
 import { decodeBase64, encodeBase32UpperCaseNoPadding, encodeBase64 } from '@oslojs/encoding';
 import { encode as qrEncode } from 'uqr';
 import { m } from '$lib/paraglide/messages';
 import { db } from '$lib/server/db';
-import { staffUser } from '$lib/server/db/schema';
 import { requirePartialSession, startSession } from '$lib/server/auth/flow';
 import { issueRecoveryCodes } from '$lib/server/auth/recovery-codes';
 import { signinFailed, signinSucceeded, signinWait } from '$lib/server/auth/throttle';
 import { newTotpKey, totpUri, verifyTotp } from '$lib/server/auth/totp';
+import { enrolTotp } from '$lib/server/auth/totp-store';
 import type { Actions, PageServerLoad } from './$types';
 
 function enrolment(username: string, key: Uint8Array) {
@@ -49,12 +48,7 @@ export const actions: Actions = {
 			await signinFailed(event, user, user.username);
 			return fail(400, { message: m.staff_totp_bad_code(), enrol: enrolment(user.username, key) });
 		}
-		const updated = await db()
-			.update(staffUser)
-			.set({ totpKey: key, totpLastStep: step })
-			.where(and(eq(staffUser.id, user.id), isNull(staffUser.totpKey)))
-			.returning({ id: staffUser.id });
-		if (updated.length !== 1) return fail(409, { message: m.staff_invalid_request() });
+		if (!(await enrolTotp(db(), user.id, key, step))) return fail(409, { message: m.staff_invalid_request() });
 		const recoveryCodes = await issueRecoveryCodes(db(), user.id);
 		await signinSucceeded(event, user);
 		await startSession(event, { ...user, totpKey: key, totpLastStep: step }, true);

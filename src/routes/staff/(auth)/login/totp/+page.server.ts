@@ -1,12 +1,11 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
 import { m } from '$lib/paraglide/messages';
 import { localizeHref } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
-import { staffUser } from '$lib/server/db/schema';
 import { requirePartialSession, startSession } from '$lib/server/auth/flow';
 import { signinFailed, signinSucceeded, signinWait } from '$lib/server/auth/throttle';
 import { verifyTotp } from '$lib/server/auth/totp';
+import { recordTotpStep } from '$lib/server/auth/totp-store';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
@@ -28,7 +27,7 @@ export const actions: Actions = {
 			await signinFailed(event, user, user.username);
 			return fail(400, { message: m.staff_totp_bad_code() });
 		}
-		await db().update(staffUser).set({ totpLastStep: step }).where(eq(staffUser.id, user.id));
+		await recordTotpStep(db(), user.id, step);
 		await signinSucceeded(event, user);
 		await startSession(event, user, true);
 		redirect(303, localizeHref('/staff'));

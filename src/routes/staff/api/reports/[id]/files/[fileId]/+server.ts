@@ -1,7 +1,7 @@
-import { openFile } from '$lib/server/backoffice/case';
-import { staffEndpoint } from '$lib/server/http/staff';
+import { openFile } from '$lib/server/backoffice/case-conversation';
+import { staffRoute } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** An encrypted attachment stream (audited as report.file). */
 export const GET: RequestHandler = (event) =>
-	staffEndpoint(event, (ctx) => openFile(ctx, event.params.id, event.params.fileId));
+	staffRoute(event, (ctx) => openFile(ctx, event.params.id, event.params.fileId));

@@ -1,7 +1,7 @@
-import { revoke } from '$lib/server/backoffice/case';
-import { staffEndpoint } from '$lib/server/http/staff';
+import { revoke } from '$lib/server/backoffice/case-grants';
+import { noContent, staffRoute } from '$lib/server/http/staff';
 import type { RequestHandler } from './$types';
 
 /** Revokes a grant (deletes the wrap). */
 export const DELETE: RequestHandler = (event) =>
-	staffEndpoint(event, (ctx) => revoke(ctx, event.params.id, event.params.staffId));
+	staffRoute(event, async (ctx) => noContent(await revoke(ctx, event.params.id, event.params.staffId)));
