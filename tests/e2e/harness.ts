@@ -168,6 +168,17 @@ async function postgresStorage(): Promise<Storage> {
 
 const storageOf = new WeakMap<Server, Storage>();
 
+/** Pinned root public keys (base64) by storage (data folder or database URL): what the ceremony pinned for it. */
+const pinnedRoots = new Map<string, string>();
+
+/**
+ * Pins a root public key (base64) for the storage of `server`: every later server on that storage gets it as
+ * ROOT_PUBLIC_KEY, as a deployment's configuration would (the server refuses a database root it was not given).
+ */
+export function pinRoot(server: { dataDir: string | null; databaseUrl: string | null }, publicKey: string): void {
+	pinnedRoots.set(server.databaseUrl ?? server.dataDir ?? '', publicKey);
+}
+
 /* ------------------------------------------------------------------ processes */
 
 /** A TCP port that was free a moment ago (the OS picks it). */
@@ -214,6 +225,8 @@ function baseEnv(): Record<string, string> {
 		'DATABASE_POOL_MAX',
 		'LOG_LEVEL',
 		'QUICK_EXIT_URL',
+		'ROOT_PUBLIC_KEY',
+		'ROOT_PUBLIC_KEY_FILE',
 		'NODE_OPTIONS',
 		'TEST',
 		'MODE',
@@ -288,6 +301,8 @@ export async function startServer(opts: StartOptions = {}): Promise<Server> {
 	if (opts.origin !== false) env.ORIGIN = opts.origin ? opts.origin(port) : url;
 	if (storage.databaseUrl) env.DATABASE_URL = storage.databaseUrl;
 	else if (storage.dataDir) env.DATA_DIR = storage.dataDir;
+	const pinned = pinnedRoots.get(storage.databaseUrl ?? storage.dataDir ?? '');
+	if (pinned) env.ROOT_PUBLIC_KEY = pinned;
 	Object.assign(env, opts.env ?? {});
 
 	const child = spawn(process.execPath, [buildEntry], {

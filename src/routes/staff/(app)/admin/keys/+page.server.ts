@@ -5,7 +5,7 @@ import { db } from '$lib/server/db';
 import { auditAdmin } from '$lib/server/audit/log';
 import { directoryEntry, disciplineOrgan, staffKey, staffUser } from '$lib/server/db/schema';
 import { storeDirectoryEntry } from '$lib/server/keys/directory';
-import { createRootKey, getActiveRootKey } from '$lib/server/keys/root-key';
+import { getActiveRootKey } from '$lib/server/keys/root-key';
 import { fromBase64, toBase64 } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -47,13 +47,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 		.innerJoin(staffUser, eq(staffUser.id, directoryEntry.staffId))
 		.orderBy(asc(directoryEntry.createdAt));
 	return {
-		root: root
-			? {
-					publicKey: toBase64(root.publicKey),
-					passwordWrapped: toBase64(root.passwordWrapped),
-					fingerprint: rootFingerprint(root.publicKey)
-				}
-			: null,
+		root: root ? { publicKey: toBase64(root.publicKey), fingerprint: rootFingerprint(root.publicKey) } : null,
 		staff: staff.map((s) => ({
 			id: s.id,
 			username: s.username,
@@ -66,15 +60,10 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	createRoot: async ({ locals, request }) => {
-		const admin = requireAdmin(locals);
-		const form = await request.formData();
-		const publicKey = fromBase64(form.get('publicKey'));
-		const passwordWrapped = fromBase64(form.get('passwordWrapped'));
-		if (!publicKey || !passwordWrapped) return fail(400, { reason: 'malformed' });
-		const r = await createRootKey(db(), { publicKey, passwordWrapped, createdBy: admin.id });
-		if (r.ok) await auditAdmin(db(), admin, 'keys.root_create', { fingerprint: r.fingerprint });
-		return r.ok ? { fingerprint: r.fingerprint } : fail(400, { reason: r.reason });
+	/** The root key is made in the offline ceremony and pinned by configuration, never created here. */
+	createRoot: async ({ locals }) => {
+		requireAdmin(locals);
+		return fail(410, { reason: 'ceremony_only' });
 	},
 	sign: async ({ locals, request }) => {
 		const admin = requireAdmin(locals);
