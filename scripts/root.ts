@@ -16,6 +16,7 @@
  *                                               signs the release manifest the build wrote
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { encodeBase64 } from '@oslojs/encoding';
 import nacl from 'tweetnacl';
 import { generateRootKey, rootFingerprint, rootKeyFromSeed } from '../src/lib/crypto/directory';
@@ -190,6 +191,9 @@ function main(): void {
 			const r = signRelease(new Uint8Array(manifest), seed);
 			if (!r.ok) fail(`Refused: ${r.message}`, 1);
 			writeFileSync(out, r.signature + '\n');
+			// Served at /release.sig from the build's client folder (read when the server starts).
+			const served = path.join(path.dirname(manifestFile), 'client');
+			if (!o.has('out') && existsSync(served)) writeFileSync(path.join(served, 'release.sig'), r.signature + '\n');
 			console.log(`Release manifest ${manifestFile} signed by root ${fingerprint}: ${out}`);
 			return;
 		}

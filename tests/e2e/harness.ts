@@ -53,6 +53,8 @@ export interface StartOptions {
 	 * `false` starts without ORIGIN, as a bare `npm start` does (tests/e2e/origin.e2e.ts, proxy.e2e.ts).
 	 */
 	origin?: false | ((port: number) => string);
+	/** Another production build folder to run (default: the one the tests use, build/ or QF_BUILD_DIR). */
+	build?: string;
 }
 
 export interface Server {
@@ -305,7 +307,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Server> {
 	if (pinned) env.ROOT_PUBLIC_KEY = pinned;
 	Object.assign(env, opts.env ?? {});
 
-	const child = spawn(process.execPath, [buildEntry], {
+	const child = spawn(process.execPath, [opts.build ? path.join(opts.build, 'index.js') : buildEntry], {
 		cwd: root,
 		env: { ...baseEnv(), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeBase64 } from '@oslojs/encoding';
 import { generateRootKey, rootFingerprint } from '../crypto/directory';
 import {
+	assetUrlsOfPage,
 	encodeReleaseManifest,
 	parseReleaseManifest,
 	RELEASE_FORMAT,
@@ -55,6 +56,31 @@ describe('release manifest', () => {
 	it('hashes with SHA-256', async () => {
 		expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe(
 			'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+		);
+	});
+});
+
+describe('assets of a page', () => {
+	it('finds scripts, stylesheets, preloads, icons, the manifest and bootstrap imports, not page links', () => {
+		const html = `<!doctype html><html><head>
+<link href="../_app/immutable/assets/0.abc.css" rel="stylesheet">
+<link rel="modulepreload" href="../_app/immutable/entry/start.x1.js">
+<link rel="icon" href="/favicon.svg"><link rel="manifest" href="/manifest.webmanifest">
+<link rel="alternate" hreflang="en" href="/en/guide">
+<script src="/legacy.js?a=1&amp;b=2"></script>
+</head><body><a href="/report">report</a>
+<script>Promise.all([import("../_app/immutable/entry/start.x1.js"), import( "../_app/immutable/entry/app.y2.js" )])</script>
+</body></html>`;
+		const urls = assetUrlsOfPage(html, new URL('https://q.example/en/guide')).map((u) => u.href);
+		expect(urls.sort()).toEqual(
+			[
+				'https://q.example/_app/immutable/assets/0.abc.css',
+				'https://q.example/_app/immutable/entry/start.x1.js',
+				'https://q.example/favicon.svg',
+				'https://q.example/manifest.webmanifest',
+				'https://q.example/legacy.js?a=1&b=2',
+				'https://q.example/_app/immutable/entry/app.y2.js'
+			].sort()
 		);
 	});
 });

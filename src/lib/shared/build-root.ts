@@ -100,3 +100,21 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 	const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 	return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/**
+ * The assets an HTML page makes the browser load: `<script src>`, `<link href>` of stylesheets, module
+ * preloads, icons and the web manifest (not links to other pages) and the `import("…")` of SvelteKit's inline bootstrap script, as
+ * absolute URLs (resolved against the page).
+ */
+export function assetUrlsOfPage(html: string, page: URL): URL[] {
+	const found = new Set<string>();
+	for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) found.add(m[1]!);
+	for (const m of html.matchAll(/<link\b[^>]*>/g)) {
+		const rel = /\brel="([^"]+)"/.exec(m[0])?.[1] ?? '';
+		const href = /\bhref="([^"]+)"/.exec(m[0])?.[1];
+		if (href && /\b(stylesheet|modulepreload|preload|icon|apple-touch-icon|manifest)\b/.test(rel)) found.add(href);
+	}
+	for (const m of html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g))
+		for (const i of m[1]!.matchAll(/import\(\s*"([^"]+)"\s*\)/g)) found.add(i[1]!);
+	return [...found].map((u) => new URL(u.replace(/&amp;/g, '&'), page));
+}
