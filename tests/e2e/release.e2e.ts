@@ -6,10 +6,11 @@
  * hard-linked, so the copy is quick) and built there with a root key pinned; its client assets must be
  * byte-identical to those of build/ (the tests' build, made from the same sources without that pin). The
  * second build is then signed, served, and verified directly (PASS) and through a proxy that changes one
- * byte of one served asset, or serves a signature by another key (FAIL).
+ * byte of one served asset, or serves a signature by another key (FAIL). Its /verify page shows the pinned
+ * root's 校验码 and the served manifest's hash.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +18,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootFingerprint } from '../../src/lib/crypto/directory';
 import { parseReleaseManifest } from '../../src/lib/shared/build-root';
-import { root, startServer, type Server } from './harness';
+import { expectNoAxeViolations, launchBrowser, newPhonePage, root, startServer, type Server } from './harness';
 import { runScript } from './scripts';
 
 const mainBuild = process.env.QF_BUILD_DIR ? path.resolve(root, process.env.QF_BUILD_DIR) : path.join(root, 'build');
@@ -142,6 +143,31 @@ describe('reproducible build and verify:site', () => {
 		expect(pass.stdout.trim().split('\n').at(-1)).toBe(
 			`PASS: ${server.url} serves release ${version}, signed by root ${rootFingerprint(Buffer.from(pinned, 'base64'))} and identical to the local build`
 		);
+
+		// /verify shows the pinned root's 校验码 and the hash of the release manifest being served.
+		const browser = await launchBrowser();
+		try {
+			for (const [href, heading] of [
+				['/verify', '核对校验码'],
+				['/en/verify', 'Check the verification code']
+			] as const) {
+				const { context, page } = await newPhonePage(browser);
+				await page.goto(`${server.url}${href}`);
+				await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+				expect((await page.getByTestId('verify-fingerprint').textContent())!.trim()).toBe(
+					rootFingerprint(Buffer.from(pinned, 'base64'))
+				);
+				expect((await page.getByTestId('verify-release-hash').textContent())!.trim()).toBe(
+					createHash('sha256')
+						.update(readFileSync(path.join(copyBuild, 'release.json')))
+						.digest('hex')
+				);
+				await expectNoAxeViolations(page);
+				await context.close();
+			}
+		} finally {
+			await browser.close();
+		}
 
 		// A proxy in front of the site changes one byte of one asset, or serves another key's signature.
 		const manifest = parseReleaseManifest(readFileSync(path.join(copyBuild, 'release.json')))!;
