@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { buildVersion, releaseAdapter } from './scripts/release-manifest.js';
 
 /**
  * SvelteKit's route announcer (the live region it adds after hydration, .svelte-kit/generated/root.svelte)
@@ -19,7 +20,10 @@ const config = {
 	preprocess: vitePreprocess(),
 	compilerOptions: { runes: true },
 	kit: {
-		adapter: adapter({ precompress: true }),
+		// Reproducible (issue 15): the version is a hash of the sources, not the build time, and the build
+		// writes the release manifest (build/release.json) the root ceremony signs.
+		adapter: releaseAdapter(adapter({ precompress: true }), { version: buildVersion() }),
+		version: { name: buildVersion() },
 		// SvelteKit's own origin check runs before any hook and compares with adapter-node's guess of the
 		// URL (https when neither ORIGIN nor PROTOCOL_HEADER is set), refusing every form post of a plain
 		// `npm start`. The same rule, against the URL the browser really used, runs first in the hooks

@@ -104,11 +104,17 @@ async function publicShell(entries: Entry[]): Promise<{ manifest: Entry[]; warni
 		const url = e.url.slice('client/'.length);
 		if (reachable.has(url) || STATIC_SHELL.test(url)) kept.push({ ...e, url });
 	}
-	// The pages change whenever client code or messages do, and those change the Vite manifest.
-	const revision = createHash('sha256')
-		.update(readFileSync(path.join(svelteKitOut, 'client', '.vite', 'manifest.json')))
-		.digest('hex')
-		.slice(0, 16);
+	// The pages change whenever client code or messages do, and those change the (content-hashed) names of
+	// the built files. Hashed from those names only: the Vite manifest's keys hold paths relative to the
+	// checkout (a virtual module's key depends on the folder's depth), and builds must not depend on the folder.
+	const vite = JSON.parse(readFileSync(path.join(svelteKitOut, 'client', '.vite', 'manifest.json'), 'utf8')) as Record<
+		string,
+		ViteChunk
+	>;
+	const built = [
+		...new Set(Object.values(vite).flatMap((c) => [c.file, ...(c.css ?? []), ...(c.assets ?? [])]))
+	].sort();
+	const revision = createHash('sha256').update(built.join('\n')).digest('hex').slice(0, 16);
 	for (const url of OFFLINE_PAGES) kept.push({ url, revision, size: 0 });
 	return { manifest: kept, warnings: [] };
 }

@@ -1,7 +1,9 @@
 /**
  * `npm run demo:keys -- --organ <id> [--organ <id> …] [--signin] [--out <file.json>] [--password <pw>] [--test-kdf]`:
  * gives the demo staff (inspectors and heads) of the given organs real keys and signed directory entries,
- * creating the root key if there is none (src/lib/server/org/demo-keys.ts), in the database the app
+ * creating the root key if there is none (src/lib/server/org/demo-keys.ts; this tool then acts as the root
+ * ceremony: it prints the ROOT_PUBLIC_KEY to start the server with, and reuses the seed from the secrets
+ * file, or from --root-seed <seed.json> of `npm run root -- init`, on later runs), in the database the app
  * uses (DATABASE_URL, else PGlite in DATA_DIR). Load the demo first (`npm run demo`). On PGlite stop the
  * server first (the tool refuses while a server holds the data folder); on PostgreSQL it may run.
  *
@@ -26,10 +28,11 @@ import { openForTool } from '../src/lib/server/db/tool';
 import { disciplineOrgan } from '../src/lib/server/db/schema';
 import { publicBaseUrl } from '../src/lib/server/auth/setup';
 import { DEMO_SECRETS_FILE } from './demo-secrets';
+import { parseSeedFile } from '../src/lib/shared/root-ceremony';
 import { DEMO_KEY_PASSWORD, DemoKeysError, keyDemoOrgans } from '../src/lib/server/org/demo-keys';
 
 const USAGE =
-	'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] [--signin] [--out <file.json>] [--password <pw>] [--test-kdf]\n' +
+	'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] [--signin] [--out <file.json>] [--password <pw>] [--test-kdf] [--root-seed <seed.json>]\n' +
 	'       npm run demo:keys -- --totp <username> [--out <file.json>]';
 
 /** TOTP as the server checks it (src/lib/server/auth/totp.ts): SHA-1, 6 digits, 30 s steps. */
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
 	let cheap = false;
 	let signin = false;
 	let totpFor: string | undefined;
+	let rootSeedFile: string | undefined;
 	for (let i = 0; i < args.length; i++) {
 		const a = args[i]!;
 		const value = () => {
@@ -101,6 +105,7 @@ async function main(): Promise<void> {
 		else if (a === '--test-kdf') cheap = true;
 		else if (a === '--signin') signin = true;
 		else if (a === '--totp') totpFor = value();
+		else if (a === '--root-seed') rootSeedFile = value();
 		else usage(`Unknown argument: ${a}`);
 	}
 	const target = path.resolve(out ?? DEMO_SECRETS_FILE);
@@ -118,6 +123,15 @@ async function main(): Promise<void> {
 		if (e instanceof ConfigError) usage(e.message);
 		throw e;
 	}
+	// The root seed: a ceremony seed file, else the one an earlier run wrote to the secrets file (if any).
+	let rootSeed: Uint8Array | undefined;
+	try {
+		if (rootSeedFile) rootSeed = parseSeedFile(readFileSync(rootSeedFile, 'utf8')).seed;
+		else if (existsSync(target))
+			rootSeed = decodeBase64((JSON.parse(readFileSync(target, 'utf8')) as DemoKeysFile).root.seed);
+	} catch (e) {
+		usage(`Cannot read the root seed from ${rootSeedFile ?? target}: ${(e as Error).message}`);
+	}
 	const database = await openForTool(cfg);
 	try {
 		const started = performance.now();
@@ -125,7 +139,8 @@ async function main(): Promise<void> {
 			organIds,
 			password,
 			kdfParams: cheap ? TEST_ONLY_CHEAP_KDF : undefined,
-			signin
+			signin,
+			rootSeed
 		});
 		const file: DemoKeysFile = {
 			password,
@@ -167,6 +182,8 @@ async function main(): Promise<void> {
 				`${keyed.created.bundles} new key bundles, ${keyed.created.entries} new directory entries.`
 		);
 		console.log(`Secret keys written to ${target} (mode 0600): for tests and trials only.`);
+		// This tool acted as the root ceremony; the server trusts the root only when its configuration pins it.
+		console.log(`Pin the root key for the server: ROOT_PUBLIC_KEY=${encodeBase64(keyed.rootPublicKey)}`);
 		const organs = await database.db
 			.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
 			.from(disciplineOrgan)

@@ -11,6 +11,7 @@ import { requestOrigin } from '$lib/server/origin';
 import { sessionHandle } from '$lib/server/auth/handle';
 import { announceFirstRun } from '$lib/server/auth/setup';
 import { jobsEnabled, startJobs, type JobRunner } from '$lib/server/jobs';
+import { checkPinnedRoot } from '$lib/server/keys/root-key';
 
 /** Start-up: validate configuration, open and migrate the database, announce first-run setup. */
 export const init: ServerInit = async () => {
@@ -51,6 +52,14 @@ export const init: ServerInit = async () => {
 	}
 	setDatabase(db);
 	log('info', 'database_ready', { kind: db.kind });
+	// The root key is pinned by configuration; a database holding another one is not trusted (docs/keys.md).
+	const root = await checkPinnedRoot(db.db, cfg.rootPublicKey);
+	if (!root.ok) {
+		console.error(`Start-up refused: ${root.message}`);
+		await db.close();
+		process.exit(1);
+	}
+	log('info', 'root_key', { state: root.state, fingerprint: root.fingerprint });
 	await announceFirstRun(db.db, cfg);
 	// Background jobs (pg-boss on PostgreSQL, an in-process timer on PGlite; JOBS=off disables them).
 	const jobs: JobRunner = await startJobs({ config: cfg, database: db, log, enabled: jobsOn });

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import { unflatten } from 'devalue';
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unlockWithPassword } from '../../src/lib/crypto/staff-keys';
 import { fromWire, type WireBundle } from '../../src/lib/client/staff-keys';
 import { DEMO_SECRETS_FILE } from '../../scripts/demo-secrets';
-import { releaseStorage, root, startServer, type Server } from './harness';
+import { pinRoot, releaseStorage, root, startServer, type Server } from './harness';
 import { totpCode, type KeyedDemoStaff } from './keyed-demo';
 import { runScript, storageEnv } from './scripts';
 import { StaffSession } from './staff-node';
@@ -62,6 +62,10 @@ describe(`npm run demo:keys [${postgres ? 'postgres' : 'pglite'}]`, () => {
 			expect(keys.code).toBe(0);
 			printed = keys.stdout;
 			expect(statSync(out).mode & 0o777).toBe(0o600);
+			// The tool acted as the root ceremony and printed the key to pin; the restarted server is given it.
+			const pin = /^Pin the root key for the server: ROOT_PUBLIC_KEY=(\S+)$/m.exec(printed)![1]!;
+			expect(pin).toBe((JSON.parse(readFileSync(out, 'utf8')) as { root: { publicKey: string } }).root.publicKey);
+			pinRoot(server, pin);
 			if (!postgres) server = await startServer({ reuse: server, keepStorage: true });
 		},
 		120_000

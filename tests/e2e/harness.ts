@@ -53,6 +53,8 @@ export interface StartOptions {
 	 * `false` starts without ORIGIN, as a bare `npm start` does (tests/e2e/origin.e2e.ts, proxy.e2e.ts).
 	 */
 	origin?: false | ((port: number) => string);
+	/** Another production build folder to run (default: the one the tests use, build/ or QF_BUILD_DIR). */
+	build?: string;
 }
 
 export interface Server {
@@ -168,6 +170,17 @@ async function postgresStorage(): Promise<Storage> {
 
 const storageOf = new WeakMap<Server, Storage>();
 
+/** Pinned root public keys (base64) by storage (data folder or database URL): what the ceremony pinned for it. */
+const pinnedRoots = new Map<string, string>();
+
+/**
+ * Pins a root public key (base64) for the storage of `server`: every later server on that storage gets it as
+ * ROOT_PUBLIC_KEY, as a deployment's configuration would (the server refuses a database root it was not given).
+ */
+export function pinRoot(server: { dataDir: string | null; databaseUrl: string | null }, publicKey: string): void {
+	pinnedRoots.set(server.databaseUrl ?? server.dataDir ?? '', publicKey);
+}
+
 /* ------------------------------------------------------------------ processes */
 
 /** A TCP port that was free a moment ago (the OS picks it). */
@@ -214,6 +227,8 @@ function baseEnv(): Record<string, string> {
 		'DATABASE_POOL_MAX',
 		'LOG_LEVEL',
 		'QUICK_EXIT_URL',
+		'ROOT_PUBLIC_KEY',
+		'ROOT_PUBLIC_KEY_FILE',
 		'NODE_OPTIONS',
 		'TEST',
 		'MODE',
@@ -288,9 +303,11 @@ export async function startServer(opts: StartOptions = {}): Promise<Server> {
 	if (opts.origin !== false) env.ORIGIN = opts.origin ? opts.origin(port) : url;
 	if (storage.databaseUrl) env.DATABASE_URL = storage.databaseUrl;
 	else if (storage.dataDir) env.DATA_DIR = storage.dataDir;
+	const pinned = pinnedRoots.get(storage.databaseUrl ?? storage.dataDir ?? '');
+	if (pinned) env.ROOT_PUBLIC_KEY = pinned;
 	Object.assign(env, opts.env ?? {});
 
-	const child = spawn(process.execPath, [buildEntry], {
+	const child = spawn(process.execPath, [opts.build ? path.join(opts.build, 'index.js') : buildEntry], {
 		cwd: root,
 		env: { ...baseEnv(), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']

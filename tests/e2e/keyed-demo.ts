@@ -23,7 +23,7 @@ import { decodeBase64 } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import type { DemoKeysFile } from '../../scripts/demo-keys';
 import { loadDemoInto } from './demo';
-import { releaseStorage, root, startServer, type Server, type StartOptions } from './harness';
+import { pinRoot, releaseStorage, root, startServer, type Server, type StartOptions } from './harness';
 
 export const KEYED_DEMO_ORGANS = ['o-sf-c01', 'o-sf-c01-k01', 'o-sf-c01-k02', 'o-sf-c01-k03'] as const;
 
@@ -125,6 +125,7 @@ export async function keyDemoInto(stopped: Server, opts: KeyedDemoOptions = {}):
 			);
 		});
 		const file = JSON.parse(readFileSync(out, 'utf8')) as DemoKeysFile;
+		pinRoot(stopped, file.root.publicKey); // demo:keys acted as the root ceremony: the deployment pins its key
 		return {
 			password: file.password,
 			kdf: file.kdf,

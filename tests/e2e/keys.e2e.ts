@@ -1,32 +1,40 @@
 /**
  * Key management end to end, in Chromium against the production build: a staff member (the first
- * admin) enrols a key and gets the recovery key, the admin generates the root signing key and signs a
- * directory entry in the browser, the key is unlocked after signing out and in, the directory endpoint
+ * admin) enrols a key and gets the recovery key; the admin page no longer creates a root key (refused,
+ * pointing to the ceremony): the root ceremony (`npm run root -- init`) makes it offline, the server is
+ * restarted with it pinned (ROOT_PUBLIC_KEY), and the admin signs a directory entry in the browser with
+ * the seed file, the key is unlocked after signing out and in, the directory endpoint
  * serves the signed entry and the reporter-side verifier refuses a tampered one in the browser, and
  * after an admin-issued password reset (a second admin makes the link in the admin UI) the key is
- * recovered with the recovery key.
+ * recovered with the recovery key. Last, a root key replaced in the database makes the server refuse to start.
  *
  * There is no organ editor in the app yet, so the test writes an organ into the stopped server's
  * database itself.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import { generateHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding, decodeBase64 } from '@oslojs/encoding';
-import { rootFingerprint, verifyDirectoryEntries } from '../../src/lib/crypto/directory';
+import { generateRootKey, rootFingerprint, verifyDirectoryEntries } from '../../src/lib/crypto/directory';
 import { openDatabase } from '../../src/lib/server/db/index';
-import { disciplineOrgan } from '../../src/lib/server/db/schema';
+import { disciplineOrgan, orgRootKey } from '../../src/lib/server/db/schema';
 import {
 	expectNoAxeViolations,
 	launchBrowser,
+	pinRoot,
 	releaseStorage,
 	root,
+	runServerExpectingExit,
 	startServer,
 	type Browser,
 	type BrowserContext,
 	type Page,
 	type Server
 } from './harness';
+import { runScript, storageEnv } from './scripts';
 
 const PASSWORD = 'correct horse battery staple 清风';
 const NEW_PASSWORD = 'a brand new password 清风 2';
@@ -39,6 +47,10 @@ let totpKey: Uint8Array;
 let usedStep = 0;
 let recoveryKey = '';
 let verifierBundle = '';
+/** The root seed file the ceremony wrote (`npm run root -- init`); the admin page reads it in the browser. */
+const seedDir = path.join(root, 'tests', '.tmp', `keys-root-${randomBytes(4).toString('hex')}`);
+const seedPath = path.join(seedDir, 'root-seed.json');
+let pinnedKey = '';
 
 /* ------------------------------------------------------------------ helpers (first admin + TOTP as in auth.e2e.ts) */
 
@@ -148,6 +160,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	rmSync(seedDir, { recursive: true, force: true });
 	await browser?.close();
 	if (server) {
 		await server.stop();
@@ -163,7 +176,7 @@ describe('staff keys and the signed directory', () => {
 		});
 	}, 240_000);
 
-	it('enrols a staff key in the browser, generates the root key and signs a directory entry', async () => {
+	it('enrols a staff key in the browser; the root comes from the offline ceremony and signs a directory entry', async () => {
 		const { context, page } = await desk();
 		const posted: string[] = [];
 		page.on('request', (r) => {
@@ -190,28 +203,68 @@ describe('staff keys and the signed directory', () => {
 			expect(p.includes(recoveryKey) || p.includes(recoveryKey.replace(/-/g, ''))).toBe(false);
 		}
 
+		// No root is pinned yet: the admin page explains the ceremony, and the old in-app creation is refused.
 		await page.goto(`${server.url}/staff/admin/keys`);
-		await interactive(page);
+		await page.getByText('请在一台离线电脑上进行根密钥仪式（npm run root -- init）').waitFor();
 		await expectNoAxeViolations(page);
-		await page.getByLabel('登录密码').fill(PASSWORD);
-		await page.getByRole('button', { name: '生成根签名密钥' }).click();
-		await page.getByTestId('root-backup').waitFor({ timeout: 60_000 });
-		const backup = (await page.getByTestId('root-backup').textContent())!.trim();
-		expect(backup).toMatch(/^([0-9A-Z]{4}-){13}[0-9A-Z]{4}$/);
-		expect(posted.some((p) => p.includes(backup))).toBe(false);
-		await page.getByRole('button', { name: '我已妥善保存' }).click();
-		const fingerprint = (await page.getByTestId('root-fingerprint').textContent())!.trim();
-		expect(fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
-
-		await page.getByLabel('工作人员').selectOption({ index: 1 });
-		await page.getByLabel('纪检监察机关').selectOption(ORGAN);
-		await page.getByLabel('角色').selectOption('inspector');
-		await page.getByLabel('登录密码').fill(PASSWORD);
-		await page.getByRole('button', { name: '用根密钥签名并发布' }).click();
-		await page.getByTestId('sign-done').waitFor({ timeout: 60_000 });
-		await expect(page.getByTestId('published-entries').textContent()).resolves.toContain(ORGAN);
-		await expectNoAxeViolations(page);
+		const refused = await page.evaluate(async () => {
+			const body = new FormData();
+			body.set('publicKey', btoa(String.fromCharCode(...new Uint8Array(32).fill(1))));
+			const res = await fetch('/staff/admin/keys?/createRoot', {
+				method: 'POST',
+				body,
+				headers: { 'x-sveltekit-action': 'true' }
+			});
+			return (await res.json()) as { type: string; status: number; data: string };
+		});
+		expect(refused).toMatchObject({ type: 'failure', status: 410 });
+		expect(refused.data).toContain('ceremony_only');
 		await context.close();
+
+		// The ceremony, offline: a new root seed; the deployment pins its public key and restarts.
+		mkdirSync(seedDir, { recursive: true });
+		const init = await runScript('root', ['init', '--out', seedPath], {});
+		expect(init.stderr).toBe('');
+		expect(init.code).toBe(0);
+		pinnedKey = /^Public key \(pin it on every server\):\s+ROOT_PUBLIC_KEY=(\S+)$/m.exec(init.stdout)![1]!;
+		const seedFile = JSON.parse(readFileSync(seedPath, 'utf8')) as { publicKey: string; fingerprint: string };
+		expect(seedFile.publicKey).toBe(pinnedKey);
+		expect(init.stdout).toContain(`Fingerprint (校验码, publish it):     ${seedFile.fingerprint}`);
+		expect(init.stdout).toMatch(/^ {2}\d{5}( \d{5}){16}$/m);
+		pinRoot(server, pinnedKey);
+		await withStoppedServer(async () => {});
+
+		const signer = await desk();
+		const signPosts: string[] = [];
+		signer.page.on('request', (r) => {
+			if (r.method() === 'POST') signPosts.push(r.postData() ?? '');
+		});
+		await signIn(signer.page, PASSWORD);
+		await signer.page.goto(`${server.url}/staff/admin/keys`);
+		await interactive(signer.page);
+		await expectNoAxeViolations(signer.page);
+		const fingerprint = (await signer.page.getByTestId('root-fingerprint').textContent())!.trim();
+		expect(fingerprint).toBe(seedFile.fingerprint);
+		expect(fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
+		// A seed file of another root is refused in the browser, before anything is signed or sent.
+		const otherSeed = path.join(seedDir, 'other-seed.json');
+		expect((await runScript('root', ['init', '--out', otherSeed], {})).code).toBe(0);
+		const page2 = signer.page;
+		await page2.getByLabel('工作人员').selectOption({ index: 1 });
+		await page2.getByLabel('纪检监察机关').selectOption(ORGAN);
+		await page2.getByLabel('角色').selectOption('inspector');
+		await page2.getByLabel('根密钥文件（只在本浏览器中读取，不会上传）').setInputFiles(otherSeed);
+		await page2.getByRole('button', { name: '用根密钥签名并发布' }).click();
+		await page2.getByText('这个文件不是已固定的根签名密钥。').waitFor({ timeout: 60_000 });
+		await page2.getByLabel('根密钥文件（只在本浏览器中读取，不会上传）').setInputFiles(seedPath);
+		await page2.getByRole('button', { name: '用根密钥签名并发布' }).click();
+		await page2.getByTestId('sign-done').waitFor({ timeout: 60_000 });
+		await expect(page2.getByTestId('published-entries').textContent()).resolves.toContain(ORGAN);
+		await expectNoAxeViolations(page2);
+		// The seed never left the browser: only the signed entry was posted.
+		const seed = (JSON.parse(readFileSync(seedPath, 'utf8')) as { seed: string }).seed;
+		expect(signPosts.some((p) => p.includes(seed) || p.includes(encodeURIComponent(seed)))).toBe(false);
+		await signer.context.close();
 	}, 240_000);
 
 	it('forgets the key on sign-out and unlocks it again after signing in', async () => {
@@ -250,6 +303,7 @@ describe('staff keys and the signed directory', () => {
 		expect(res.headers.get('cache-control')).toMatch(/no-store/);
 		const body = (await res.json()) as { root: { publicKey: string; fingerprint: string }; entries: string[] };
 		expect(body.entries).toHaveLength(1);
+		expect(body.root.publicKey).toBe(pinnedKey);
 		const rootKey = decodeBase64(body.root.publicKey);
 		expect(body.root.fingerprint).toBe(rootFingerprint(rootKey));
 		expect(
@@ -407,4 +461,22 @@ describe('staff keys and the signed directory', () => {
 		await expect(page.getByTestId('my-entries').textContent()).resolves.toContain(ORGAN);
 		await context.close();
 	}, 240_000);
+
+	it('refuses to start when the root key in the database is not the pinned one', async () => {
+		await server.stop();
+		const d = await openDatabase({ databaseUrl: server.databaseUrl, dataDir: server.dataDir ?? '', poolMax: 1 });
+		const forged = generateRootKey();
+		try {
+			// Someone with write access to the database (no code change) swaps in their own root key.
+			await d.db.update(orgRootKey).set({ publicKey: forged.publicKey });
+		} finally {
+			await d.close();
+		}
+		const run = await runServerExpectingExit({ ...storageEnv(server), ROOT_PUBLIC_KEY: pinnedKey });
+		expect(run.code).toBe(1);
+		expect(run.stderr).toContain(
+			`Start-up refused: The root key in the database (fingerprint ${rootFingerprint(forged.publicKey)}) is not the pinned one (ROOT_PUBLIC_KEY, fingerprint ${rootFingerprint(decodeBase64(pinnedKey))})`
+		);
+		expect(run.stdout).not.toMatch(/^Listening on /m);
+	}, 120_000);
 });

@@ -12,7 +12,6 @@ import {
 	generateReportKey,
 	generateRootKey,
 	newEntryId,
-	passwordWrapKey,
 	sealKey,
 	signDirectoryEntry,
 	TEST_ONLY_CHEAP_KDF,
@@ -25,7 +24,7 @@ import type { AdminLevel } from '$lib/shared/vocabulary/org';
 import type { Db } from '$lib/server/db';
 import { staffUser } from '$lib/server/db/schema';
 import { enrolStaffKey } from '$lib/server/keys/staff-keys';
-import { createRootKey } from '$lib/server/keys/root-key';
+import { pinRootKey, registerRootKey } from '$lib/server/keys/root-key';
 import { storeDirectoryEntry } from '$lib/server/keys/directory';
 import { replaceOrgData } from '$lib/server/org/store';
 import { rowsOf } from '$lib/server/org/sql';
@@ -140,16 +139,9 @@ export async function buildWorld(db: Db): Promise<World> {
 		{ demo: false }
 	);
 	const root = generateRootKey();
-	const created = await createRootKey(
-		db,
-		{
-			publicKey: root.publicKey,
-			passwordWrapped: await passwordWrapKey(root.seed, 'root pw', TEST_ONLY_CHEAP_KDF),
-			createdBy: null
-		},
-		{ allowWeakKdf: true }
-	);
+	const created = await registerRootKey(db, root.publicKey);
 	if (!created.ok) throw new Error(created.reason);
+	pinRootKey(root.publicKey); // as the deployment's ROOT_PUBLIC_KEY would (docs/keys.md)
 	const keyed = async (id: string, organId: string, role: string): Promise<Staff> => {
 		const keys = await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF);
 		const enrolled = await enrolStaffKey(db, id, keys.bundle, { allowWeakKdf: true });

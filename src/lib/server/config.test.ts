@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseRootPublicKey } from './config';
 
 describe('database settings', () => {
 	it('defaults: prepared statements on, no separate direct URL', () => {
@@ -28,5 +31,35 @@ describe('database settings', () => {
 		expect(() => loadConfig({ DATABASE_DIRECT_URL: 'mysql://qf:secret@db/qf' })).toThrow(
 			'Configuration error: DATABASE_DIRECT_URL must be a PostgreSQL URL like postgres://user:password@host:5432/dbname that bypasses transaction pooling, or unset (got "mysql://qf:***@db/qf")'
 		);
+	});
+});
+
+describe('pinned root key', () => {
+	const key = Buffer.alloc(32, 7).toString('base64');
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'qf-config-'));
+	afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+	it('is unset by default, read from ROOT_PUBLIC_KEY or from ROOT_PUBLIC_KEY_FILE', () => {
+		expect(loadConfig({}).rootPublicKey).toBeNull();
+		expect(loadConfig({ ROOT_PUBLIC_KEY: ` ${key} ` }).rootPublicKey).toEqual(new Uint8Array(32).fill(7));
+		const file = path.join(dir, 'root.pub');
+		writeFileSync(file, `# Qingfeng root public key (npm run root -- init)\n\n${key}\n`);
+		expect(loadConfig({ ROOT_PUBLIC_KEY_FILE: file }).rootPublicKey).toEqual(new Uint8Array(32).fill(7));
+	});
+
+	it('refuses anything that is not one 32-byte key', () => {
+		const short = Buffer.alloc(31, 7).toString('base64');
+		expect(() => loadConfig({ ROOT_PUBLIC_KEY: short })).toThrow(
+			`Configuration error: ROOT_PUBLIC_KEY must be the base64 of a 32-byte Ed25519 public key (npm run root -- show prints it) (got "${short}")`
+		);
+		expect(() => loadConfig({ ROOT_PUBLIC_KEY: key, ROOT_PUBLIC_KEY_FILE: '/x' })).toThrow(ConfigError);
+		expect(() => loadConfig({ ROOT_PUBLIC_KEY_FILE: path.join(dir, 'missing') })).toThrow(
+			'ROOT_PUBLIC_KEY_FILE must be a readable file holding the root public key'
+		);
+		const two = path.join(dir, 'two.pub');
+		writeFileSync(two, `${key}\n${key}\n`);
+		expect(() => loadConfig({ ROOT_PUBLIC_KEY_FILE: two })).toThrow(ConfigError);
+		expect(parseRootPublicKey(key.replace(/=$/, ''))).toBeNull();
+		expect(parseRootPublicKey(key)).toEqual(new Uint8Array(32).fill(7));
 	});
 });

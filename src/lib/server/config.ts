@@ -2,6 +2,7 @@
  * Configuration from environment variables, validated once at start-up.
  * A wrong value stops the app with one line naming the variable and what is expected.
  */
+import { readFileSync } from 'node:fs';
 import { FILE_LIMIT_DEFAULTS } from '../shared/limits';
 import { MAX_BASE_DIFFICULTY } from '../shared/pow';
 
@@ -53,6 +54,11 @@ export interface Config {
 	statsMinCount: number;
 	/** IANA time zone for received dates (a date, never a time, is stored). */
 	timezone: string;
+	/**
+	 * The organization's root Ed25519 public key, pinned by deployment configuration (ROOT_PUBLIC_KEY, base64,
+	 * or ROOT_PUBLIC_KEY_FILE), never read from the database it protects; null when none is configured yet.
+	 */
+	rootPublicKey: Uint8Array | null;
 }
 
 export class ConfigError extends Error {
@@ -131,6 +137,43 @@ function redact(v: string): string {
 	return v.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
+const ROOT_KEY_EXPECTED = 'the base64 of a 32-byte Ed25519 public key (npm run root -- show prints it)';
+
+/** A pinned root public key in base64 (32 bytes), or null for text that is not one. */
+export function parseRootPublicKey(text: string): Uint8Array | null {
+	const v = text.trim();
+	if (!/^[A-Za-z0-9+/]{43}=$/.test(v)) return null;
+	const bytes = Uint8Array.from(Buffer.from(v, 'base64'));
+	return bytes.length === 32 && Buffer.from(bytes).toString('base64') === v ? bytes : null;
+}
+
+/** ROOT_PUBLIC_KEY, else the key in ROOT_PUBLIC_KEY_FILE (blank lines and lines starting with # ignored). */
+function rootPublicKey(env: Env): Uint8Array | null {
+	const inline = text(env, 'ROOT_PUBLIC_KEY');
+	const file = text(env, 'ROOT_PUBLIC_KEY_FILE');
+	if (inline !== undefined && file !== undefined)
+		throw new ConfigError('ROOT_PUBLIC_KEY_FILE', 'unset when ROOT_PUBLIC_KEY is set (give one of the two)', file);
+	if (inline !== undefined) {
+		const key = parseRootPublicKey(inline);
+		if (!key) throw new ConfigError('ROOT_PUBLIC_KEY', ROOT_KEY_EXPECTED, inline.slice(0, 60));
+		return key;
+	}
+	if (file === undefined) return null;
+	let content: string;
+	try {
+		content = readFileSync(file, 'utf8');
+	} catch {
+		throw new ConfigError('ROOT_PUBLIC_KEY_FILE', 'a readable file holding the root public key', file);
+	}
+	const lines = content
+		.split('\n')
+		.map((l) => l.trim())
+		.filter((l) => l !== '' && !l.startsWith('#'));
+	const key = lines.length === 1 ? parseRootPublicKey(lines[0]!) : null;
+	if (!key) throw new ConfigError('ROOT_PUBLIC_KEY_FILE', `a file holding ${ROOT_KEY_EXPECTED}`, file);
+	return key;
+}
+
 /** Reads and validates the configuration; throws ConfigError on the first bad variable. */
 export function loadConfig(env: Env): Config {
 	const logLevel = text(env, 'LOG_LEVEL') ?? 'info';
@@ -177,7 +220,8 @@ export function loadConfig(env: Env): Config {
 		routingCacheMs: int(env, 'ROUTING_CACHE_MS', 1000, 0, 60_000),
 		receiptPer10Min: int(env, 'RECEIPT_PER_10MIN', 30, 1, 100_000),
 		statsMinCount: int(env, 'STATS_MIN_COUNT', 5, 1, 1000),
-		timezone: timeZone(env, 'TIMEZONE', 'Asia/Shanghai')
+		timezone: timeZone(env, 'TIMEZONE', 'Asia/Shanghai'),
+		rootPublicKey: rootPublicKey(env)
 	};
 }
 

@@ -13,7 +13,6 @@ import {
 	generateReportKey,
 	generateRootKey,
 	newEntryId,
-	passwordWrapKey,
 	sealKey,
 	signDirectoryEntry,
 	TEST_ONLY_CHEAP_KDF,
@@ -26,7 +25,7 @@ import type { AdminLevel } from '$lib/shared/vocabulary/org';
 import type { Db } from '$lib/server/db';
 import { attachment, attachmentPart, report, reportKeyWrap, staffUser } from '$lib/server/db/schema';
 import { storeDirectoryEntry } from '$lib/server/keys/directory';
-import { createRootKey } from '$lib/server/keys/root-key';
+import { pinRootKey, registerRootKey } from '$lib/server/keys/root-key';
 import { enrolStaffKey } from '$lib/server/keys/staff-keys';
 import { rowsOf } from '$lib/server/org/sql';
 import { replaceOrgData } from '$lib/server/org/store';
@@ -133,16 +132,9 @@ export async function buildBackofficeWorld(db: Db): Promise<BoWorld> {
 		{ demo: false }
 	);
 	const root = generateRootKey();
-	const created = await createRootKey(
-		db,
-		{
-			publicKey: root.publicKey,
-			passwordWrapped: await passwordWrapKey(root.seed, 'root pw', TEST_ONLY_CHEAP_KDF),
-			createdBy: null
-		},
-		{ allowWeakKdf: true }
-	);
+	const created = await registerRootKey(db, root.publicKey);
 	if (!created.ok) throw new Error(created.reason);
+	pinRootKey(root.publicKey); // as the deployment's ROOT_PUBLIC_KEY would (docs/keys.md)
 	const keyed = async (u: string, organId: string, role: string): Promise<Member> => {
 		const keys = await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF);
 		const enrolled = await enrolStaffKey(db, id(u), keys.bundle, { allowWeakKdf: true });

@@ -3,7 +3,6 @@ import {
 	createStaffKeys,
 	generateRootKey,
 	newEntryId,
-	passwordWrapKey,
 	signDirectoryEntry,
 	signRevocationList,
 	rootFingerprint,
@@ -14,9 +13,16 @@ import {
 	type RootKeyPair
 } from '$lib/crypto';
 import { describeDb } from '$lib/server/db/testing';
-import { disciplineOrgan, staffUser } from '$lib/server/db/schema';
+import { disciplineOrgan, orgRootKey, staffUser } from '$lib/server/db/schema';
 import { enrolStaffKey, getStaffKey, rewrapStaffKey, checkBundle } from './staff-keys';
-import { createRootKey, getActiveRootKey } from './root-key';
+import {
+	checkPinnedRoot,
+	getActiveRootKey,
+	pinRootKey,
+	registerRootKey,
+	rotateRootKey,
+	storedRootKey
+} from './root-key';
 import { signedEntriesForOrgan, storeDirectoryEntry } from './directory';
 import { latestRevocationList, storeRevocationList } from './revocations';
 import { directoryApi, type DirectoryResponse } from './api';
@@ -110,30 +116,28 @@ describeDb('key management', (get) => {
 		expect(checkBundle(other.bundle)).toEqual({ ok: false, reason: 'weak_kdf' });
 	});
 
-	it('stores one active root key', async () => {
+	it('records the pinned root key; with nothing pinned no stored key is trusted', async () => {
 		const { db } = get();
+		pinRootKey(null);
 		expect(await getActiveRootKey(db)).toBeNull();
 		expect(await storeDirectoryEntry(db, new Uint8Array(10))).toEqual({ ok: false, reason: 'no_root' });
 		root = generateRootKey();
-		const wrapped = await passwordWrapKey(root.seed, 'admin pw', TEST_ONLY_CHEAP_KDF);
-		expect(
-			await createRootKey(db, { publicKey: root.publicKey, passwordWrapped: wrapped, createdBy: alice })
-		).toMatchObject({ reason: 'weak_kdf' });
-		expect(
-			await createRootKey(db, { publicKey: root.publicKey, passwordWrapped: wrapped.slice(2), createdBy: alice }, weak)
-		).toMatchObject({
-			reason: 'bad_password_wrap'
-		});
-		const r = await createRootKey(db, { publicKey: root.publicKey, passwordWrapped: wrapped, createdBy: alice }, weak);
-		expect(r).toMatchObject({ ok: true, fingerprint: rootFingerprint(root.publicKey) });
+		expect(await registerRootKey(db, root.publicKey.slice(1), alice)).toEqual({ ok: false, reason: 'bad_public_key' });
+		const r = await registerRootKey(db, root.publicKey, alice);
+		expect(r).toMatchObject({ ok: true, created: true, fingerprint: rootFingerprint(root.publicKey) });
+		expect(await registerRootKey(db, root.publicKey, alice)).toMatchObject({ ok: true, created: false });
+		// Stored but not pinned: not trusted, and the server would not start.
+		expect(await getActiveRootKey(db)).toBeNull();
+		expect(await checkPinnedRoot(db, null)).toMatchObject({ ok: false, reason: 'not_pinned' });
+		pinRootKey(root.publicKey);
 		expect((await getActiveRootKey(db))!.publicKey).toEqual(root.publicKey);
-		const second = generateRootKey();
-		expect(
-			await createRootKey(db, { publicKey: second.publicKey, passwordWrapped: wrapped, createdBy: alice }, weak)
-		).toEqual({
-			ok: false,
-			reason: 'root_exists'
+		expect(await checkPinnedRoot(db, root.publicKey)).toEqual({
+			ok: true,
+			state: 'matches',
+			fingerprint: rootFingerprint(root.publicKey)
 		});
+		const second = generateRootKey();
+		expect(await registerRootKey(db, second.publicKey, alice)).toEqual({ ok: false, reason: 'root_exists' });
 	});
 
 	it('stores only entries that verify against the root key and match the enrolled key', async () => {
@@ -226,6 +230,62 @@ describeDb('key management', (get) => {
 		);
 		expect(rejected).toEqual([]);
 		expect(valid[0]!.staffId).toBe(alice);
+	});
+});
+
+describeDb('a root key replaced in the database', (get) => {
+	it('is refused at start and by every verifier, while the pinned key is kept', async () => {
+		const { db } = get();
+		await db.insert(disciplineOrgan).values({ id: 'o-y', name: 'y', kind: 'commission', level: 'city' });
+		const pinned = generateRootKey();
+		const forged = generateRootKey();
+		pinRootKey(pinned.publicKey);
+		// First start with a pin: the pinned key is recorded.
+		expect(await checkPinnedRoot(db, pinned.publicKey)).toMatchObject({ ok: true, state: 'registered' });
+		// Someone with write access to the database swaps in their own key.
+		await db.update(orgRootKey).set({ publicKey: forged.publicKey });
+		const check = await checkPinnedRoot(db, pinned.publicKey);
+		expect(check).toMatchObject({ ok: false, reason: 'mismatch' });
+		expect(check.ok ? '' : check.message).toContain(rootFingerprint(forged.publicKey));
+		expect(await getActiveRootKey(db)).toBeNull();
+		expect(await directoryApi(db, new URLSearchParams('organ=o-y'))).toMatchObject({
+			status: 409,
+			body: { error: { code: 'no_root_key' } }
+		});
+		const entry = signDirectoryEntry(
+			{
+				entryId: newEntryId(),
+				staffId: '00000000-0000-4000-8000-000000000000',
+				organId: 'o-y',
+				role: 'inspector',
+				publicKey: new Uint8Array(32).fill(1),
+				notBefore: s(NOW) - 60,
+				notAfter: s(NOW) + 86_400
+			},
+			forged.secretKey
+		);
+		expect(await storeDirectoryEntry(db, entry, NOW)).toEqual({ ok: false, reason: 'no_root' });
+		expect(
+			await storeRevocationList(
+				db,
+				signRevocationList({ issuedAt: s(NOW), entryIds: [], publicKeys: [] }, forged.secretKey),
+				null
+			)
+		).toEqual({ ok: false, reason: 'no_root' });
+	});
+
+	it('rotates to a new pinned key, retiring the old one', async () => {
+		const { db } = get();
+		await db.delete(orgRootKey);
+		const first = generateRootKey();
+		const next = generateRootKey();
+		expect(await registerRootKey(db, first.publicKey)).toMatchObject({ ok: true, created: true });
+		expect(await rotateRootKey(db, first.publicKey)).toEqual({ ok: false, reason: 'same_key' });
+		expect(await rotateRootKey(db, next.publicKey, NOW)).toMatchObject({ ok: true });
+		expect((await storedRootKey(db))!.publicKey).toEqual(next.publicKey);
+		expect(await rotateRootKey(db, first.publicKey)).toEqual({ ok: false, reason: 'used_before' });
+		expect(await checkPinnedRoot(db, next.publicKey)).toMatchObject({ ok: true, state: 'matches' });
+		expect(await checkPinnedRoot(db, first.publicKey)).toMatchObject({ ok: false, reason: 'mismatch' });
 	});
 });
 

@@ -1,15 +1,9 @@
 import { expect, it } from 'vitest';
 import nacl from 'tweetnacl';
-import {
-	rootKeyFromSeed,
-	TEST_ONLY_CHEAP_KDF,
-	unlockWithPassword,
-	verifyDirectoryEntries,
-	passwordUnwrapKey
-} from '$lib/crypto';
+import { rootKeyFromSeed, TEST_ONLY_CHEAP_KDF, unlockWithPassword, verifyDirectoryEntries } from '$lib/crypto';
 import { describeDb } from '$lib/server/db/testing';
 import { disciplineOrgan } from '$lib/server/db/schema';
-import { getActiveRootKey } from '$lib/server/keys/root-key';
+import { getActiveRootKey, storedRootKey } from '$lib/server/keys/root-key';
 import { getStaffKey } from '$lib/server/keys/staff-keys';
 import { signedEntriesForOrgan } from '$lib/server/keys/directory';
 import { generateDemo } from './demo';
@@ -28,6 +22,7 @@ const cheap = { kdfParams: TEST_ONLY_CHEAP_KDF, now: NOW };
 
 describeDb('keyed demo', (get) => {
 	const demo = generateDemo();
+	let rootSeed: Uint8Array = new Uint8Array(0);
 	const receivers = (organId: string) =>
 		demo.staff.filter((s) => s.organId === organId && (s.role === 'inspector' || s.role === 'head'));
 
@@ -46,11 +41,13 @@ describeDb('keyed demo', (get) => {
 		const organIds = ['o-sf-c01', 'o-sf-c01-k02'];
 		const keyed = await keyDemoOrgans(db, { organIds, password: 'pw', ...cheap });
 		expect(keyed.created).toEqual({ rootKey: true, bundles: keyed.staff.length, entries: keyed.staff.length });
+		rootSeed = keyed.rootSeed;
 
 		const root = (await getActiveRootKey(db))!;
 		expect(root.publicKey).toEqual(keyed.rootPublicKey);
 		expect(rootKeyFromSeed(keyed.rootSeed).publicKey).toEqual(root.publicKey);
-		expect(await passwordUnwrapKey(root.passwordWrapped, 'pw')).toEqual(keyed.rootSeed);
+		// Only the public key is stored: the seed (the ceremony's secret) never reaches the database.
+		expect(Object.keys(root).sort()).toEqual(['active', 'createdAt', 'createdBy', 'id', 'publicKey', 'retiredAt']);
 
 		const expected = organIds.flatMap(receivers);
 		expect(expected.length).toBeGreaterThanOrEqual(4);
@@ -81,9 +78,14 @@ describeDb('keyed demo', (get) => {
 
 	it('is repeatable with the same password and adds organs under the same root', async () => {
 		const { db } = get();
-		const before = await keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'pw', ...cheap });
+		const before = await keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'pw', rootSeed, ...cheap });
 		expect(before.created).toEqual({ rootKey: false, bundles: 0, entries: 0 });
-		const more = await keyDemoOrgans(db, { organIds: ['o-sf-c01', 'o-sf-c01-k03'], password: 'pw', ...cheap });
+		const more = await keyDemoOrgans(db, {
+			organIds: ['o-sf-c01', 'o-sf-c01-k03'],
+			password: 'pw',
+			rootSeed,
+			...cheap
+		});
 		expect(more.rootSeed).toEqual(before.rootSeed);
 		expect(more.created).toMatchObject({ rootKey: false, entries: receivers('o-sf-c01-k03').length });
 		const same = more.staff.find((s) => s.staffId === before.staff[0]!.staffId)!;
@@ -91,15 +93,22 @@ describeDb('keyed demo', (get) => {
 		expect(await signedEntriesForOrgan(db, 'o-sf-c01', NOW)).toHaveLength(receivers('o-sf-c01').length);
 	});
 
-	it('refuses a wrong password and a database with non-demo organization data', async () => {
+	it('refuses a missing or wrong root seed, a wrong password and a database with non-demo organization data', async () => {
 		const { db } = get();
-		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'wrong', ...cheap })).rejects.toMatchObject({
-			code: 'root_password'
-		});
-		await db.insert(disciplineOrgan).values({ id: 'o-real', name: '真实机关', kind: 'commission', level: 'city' });
 		await expect(keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'pw', ...cheap })).rejects.toMatchObject({
-			code: 'not_demo_database'
+			code: 'root_seed'
 		});
+		await expect(
+			keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'pw', rootSeed: new Uint8Array(32).fill(7), ...cheap })
+		).rejects.toMatchObject({ code: 'root_seed' });
+		expect((await storedRootKey(db))!.publicKey).toEqual(rootKeyFromSeed(rootSeed).publicKey);
+		await expect(
+			keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'wrong', rootSeed, ...cheap })
+		).rejects.toMatchObject({ code: 'staff_password' });
+		await db.insert(disciplineOrgan).values({ id: 'o-real', name: '真实机关', kind: 'commission', level: 'city' });
+		await expect(
+			keyDemoOrgans(db, { organIds: ['o-sf-c01'], password: 'pw', rootSeed, ...cheap })
+		).rejects.toMatchObject({ code: 'not_demo_database' });
 	});
 });
 
@@ -129,12 +138,19 @@ describeDb('keyed demo with sign-in', (get) => {
 			expect(verifyTotp(user!.totpKey!, code, null, now)).not.toBeNull();
 		}
 		// Again (with or without signin): the same accounts, keys and TOTP secrets; nothing new is created.
-		const again = await keyDemoOrgans(db, { organIds: ['o-sf-c01-k02'], password: 'pw', signin: true, ...cheap });
+		const rootSeed = keyed.rootSeed;
+		const again = await keyDemoOrgans(db, {
+			organIds: ['o-sf-c01-k02'],
+			password: 'pw',
+			signin: true,
+			rootSeed,
+			...cheap
+		});
 		expect(again.created).toEqual({ rootKey: false, bundles: 0, entries: 0 });
 		expect(again.staff.map((s) => [s.staffId, s.signin!.totpBase32])).toEqual(
 			keyed.staff.map((s) => [s.staffId, s.signin!.totpBase32])
 		);
-		const plain = await keyDemoOrgans(db, { organIds: ['o-sf-c01-k02'], password: 'pw', ...cheap });
+		const plain = await keyDemoOrgans(db, { organIds: ['o-sf-c01-k02'], password: 'pw', rootSeed, ...cheap });
 		expect(plain.staff.map((s) => s.staffId)).toEqual(keyed.staff.map((s) => s.staffId));
 		expect(plain.staff.every((s) => s.signin === undefined)).toBe(true);
 		// base32 of the RFC 4648 test vector.

@@ -2,18 +2,18 @@
  * Real keys for the demo directory, for end-to-end tests and for trying the encrypted flow without going
  * through the admin and enrolment pages for every demo account.
  *
- * `keyDemoOrgans` does on the server what the browsers would do: it creates the organization root key
- * (if there is none yet) with its seed wrapped under `password`, creates an X25519 key bundle for every
+ * `keyDemoOrgans` does on the server what the root ceremony and the browsers would do: it creates the
+ * organization root key (if there is none yet; its seed is returned, never stored), creates an X25519 key bundle for every
  * demo inspector and head of the given organs (secret key wrapped under the same password and a fresh
  * recovery key, which is thrown away), enrols the bundles and publishes root-signed directory entries
- * valid for a year, all through the same server functions the pages use (createRootKey, enrolStaffKey,
+ * valid for a year, all through the same server functions the pages use (registerRootKey, enrolStaffKey,
  * storeDirectoryEntry). It returns the root seed and the staff secret keys: the caller holds secrets the
  * real system never lets out of a browser, which is what a test needs and why this is demo-only.
  *
  * Demo-only, by construction: refused when the database holds any organization data that is not the
  * demo (`npm run demo`), when an organ asked for is not a demo organ, or when an active root key exists
- * that `password` does not open. Only demo accounts (placeholder credentials) are keyed. Running it again
- * with the same password is harmless: existing keys are opened with the password and reused, and an
+ * whose seed is not `rootSeed`. Only demo accounts (placeholder credentials) are keyed. Running it again
+ * with the same password and root seed is harmless: existing keys are opened with the password and reused, and an
  * entry is only signed where the staff member has no current one for that organ.
  *
  * `signin: true` also gives each keyed account a real sign-in: the auth key the browser would derive from
@@ -34,14 +34,13 @@ import {
 	SIGN_SEED_LENGTH
 } from '$lib/crypto/directory';
 import { isProductionParams, STAFF_KDF, type Argon2Params } from '$lib/crypto/kdf';
-import { passwordUnwrapKey, passwordWrapKey } from '$lib/crypto/kdf-spec';
 import { randomBytes } from '$lib/crypto/random';
 import { createStaffKeys, unlockWithPassword } from '$lib/crypto/staff-keys';
 import { HANDLER_ROLES, type HandlerRole } from '../../shared/vocabulary/org';
 import type { Db } from '../db/index';
 import { directoryEntry, disciplineOrgan, organStaff, staffUser } from '../db/schema';
 import { storeDirectoryEntry } from '../keys/directory';
-import { createRootKey, getActiveRootKey } from '../keys/root-key';
+import { getActiveRootKey, pinRootKey, registerRootKey, storedRootKey } from '../keys/root-key';
 import { enrolStaffKey, getStaffKey } from '../keys/staff-keys';
 import { AUTH_KEY_BYTES, AUTH_SALT_BYTES, hashAuthKey, verifyAuthKey } from '../auth/password';
 import { newTotpKey } from '../auth/totp';
@@ -60,7 +59,7 @@ export interface KeyDemoOptions {
 	/** Argon2id parameters of the password wraps (default STAFF_KDF, what browsers use). Cheaper ones
 	 *  (TEST_ONLY_CHEAP_KDF) make tests faster; the server accepts them only from this tool. */
 	kdfParams?: Argon2Params;
-	/** Seed of a root key to create (default: random). Ignored when a root key already exists. */
+	/** Seed of the root key: of the active one if there is one (required then), else of the one to create (default: random). */
 	rootSeed?: Uint8Array;
 	now?: Date;
 	/** Also give the keyed staff a real password sign-in (password = `password`) and an enrolled TOTP secret. */
@@ -99,7 +98,7 @@ export interface KeyedDemo {
 export class DemoKeysError extends Error {
 	constructor(
 		readonly code:
-			'not_demo_database' | 'unknown_organ' | 'not_demo_organ' | 'root_password' | 'staff_password' | 'store_failed',
+			'not_demo_database' | 'unknown_organ' | 'not_demo_organ' | 'root_seed' | 'staff_password' | 'store_failed',
 		message: string
 	) {
 		super(message);
@@ -171,41 +170,27 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 	return a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 }
 
-/** The root seed: creates the root key, or opens the existing one with the password. */
-async function demoRoot(
-	db: Db,
-	password: string,
-	params: Argon2Params,
-	seedIn: Uint8Array | undefined
-): Promise<{ seed: Uint8Array; created: boolean }> {
-	const existing = await getActiveRootKey(db);
-	if (existing) {
-		let seed: Uint8Array;
-		try {
-			seed = await passwordUnwrapKey(existing.passwordWrapped, password);
-		} catch (e) {
-			if (e instanceof CryptoError) {
-				throw new DemoKeysError(
-					'root_password',
-					'An active root key exists and this password does not open it; demo keys can only be added under the root key they created.'
-				);
-			}
-			throw e;
-		}
-		if (!sameBytes(rootKeyFromSeed(seed).publicKey, existing.publicKey))
-			throw new DemoKeysError('root_password', 'The stored root key does not match its wrapped seed.');
-		return { seed, created: false };
-	}
+/**
+ * The root seed, acting as the root ceremony (docs/keys.md): the seed given (the demo secrets file) must be
+ * the active root's; without a root yet, a new seed (or the given one) is created and its public key
+ * recorded. The seed itself is never stored in the database. The key is pinned for this process.
+ */
+async function demoRoot(db: Db, seedIn: Uint8Array | undefined): Promise<{ seed: Uint8Array; created: boolean }> {
+	const existing = await storedRootKey(db);
 	const seed = seedIn ? seedIn.slice() : randomBytes(SIGN_SEED_LENGTH);
-	const root = rootKeyFromSeed(seed);
-	const passwordWrapped = await passwordWrapKey(seed, password, params);
-	const r = await createRootKey(
-		db,
-		{ publicKey: root.publicKey, passwordWrapped, createdBy: null },
-		{ allowWeakKdf: !isProductionParams(params) }
-	);
+	const publicKey = rootKeyFromSeed(seed).publicKey;
+	if (existing && !sameBytes(existing.publicKey, publicKey)) {
+		throw new DemoKeysError(
+			'root_seed',
+			seedIn
+				? 'The given root seed is not the seed of the active root key; demo keys can only be added under the root key they created.'
+				: 'An active root key exists: give its seed (the demo secrets file of the run that created it).'
+		);
+	}
+	const r = await registerRootKey(db, publicKey);
 	if (!r.ok) throw new DemoKeysError('store_failed', `Could not store the root key: ${r.reason}`);
-	return { seed, created: true };
+	pinRootKey(publicKey);
+	return { seed, created: r.created };
 }
 
 export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<KeyedDemo> {
@@ -234,7 +219,7 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 		if (!o.isDemo) throw new DemoKeysError('not_demo_organ', `Organ ${id} is not part of the demo.`);
 	}
 
-	const { seed, created: rootCreated } = await demoRoot(db, password, params, opts.rootSeed);
+	const { seed, created: rootCreated } = await demoRoot(db, opts.rootSeed);
 	const root = rootKeyFromSeed(seed);
 	const activeRoot = (await getActiveRootKey(db))!;
 

@@ -27,15 +27,17 @@ export const staffKey = pgTable('staff_key', {
 	rotatedAt: timestamp('rotated_at', { withTimezone: true })
 });
 
-/** The organization's root Ed25519 signing key; exactly one row is active. */
+/**
+ * The organization's root Ed25519 public key; exactly one row is active. Only a copy of the key pinned in
+ * the deployment's configuration (ROOT_PUBLIC_KEY), so entries can name the root they were signed under;
+ * the server refuses to start when the active row differs from the pin. The seed is never stored here.
+ */
 export const orgRootKey = pgTable(
 	'org_root_key',
 	{
 		id: serial('id').primaryKey(),
 		/** Ed25519 public key (32 bytes). */
 		publicKey: bytea('public_key').notNull().unique('org_root_key_public_key_unique'),
-		/** The 32-byte seed under the creating admin's password (format P, 99 bytes). */
-		passwordWrapped: bytea('password_wrapped').notNull(),
 		createdBy: uuid('created_by').references(() => staffUser.id, { onDelete: 'set null' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		active: boolean('active').notNull().default(true),

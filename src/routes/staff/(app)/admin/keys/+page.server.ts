@@ -1,76 +1,22 @@
 import { fail } from '@sveltejs/kit';
-import { asc, eq } from 'drizzle-orm';
-import { rootFingerprint } from '$lib/crypto/directory';
 import { db } from '$lib/server/db';
 import { auditAdmin } from '$lib/server/audit/log';
 import { requireRole } from '$lib/server/http/staff';
-import { directoryEntry, disciplineOrgan, staffKey, staffUser } from '$lib/server/db/schema';
+import { keysAdminView } from '$lib/server/keys/admin-view';
 import { storeDirectoryEntry } from '$lib/server/keys/directory';
-import { createRootKey, getActiveRootKey } from '$lib/server/keys/root-key';
-import { fromBase64, toBase64 } from '$lib/shared/encoding';
+import { fromBase64 } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
-
-/** How many organs the signing form lists (the directory may be large; ids can also be typed). */
-const ORGAN_LIST_LIMIT = 2000;
 
 export const load: PageServerLoad = async ({ locals }) => {
 	requireRole(locals, 'admin');
-	const d = db();
-	const root = await getActiveRootKey(d);
-	const staff = await d
-		.select({
-			id: staffUser.id,
-			username: staffUser.username,
-			displayName: staffUser.displayName,
-			publicKey: staffKey.publicKey
-		})
-		.from(staffKey)
-		.innerJoin(staffUser, eq(staffUser.id, staffKey.staffId))
-		.orderBy(asc(staffUser.username));
-	const organs = await d
-		.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
-		.from(disciplineOrgan)
-		.orderBy(asc(disciplineOrgan.id))
-		.limit(ORGAN_LIST_LIMIT);
-	const entries = await d
-		.select({
-			username: staffUser.username,
-			organId: directoryEntry.organId,
-			role: directoryEntry.role,
-			notAfter: directoryEntry.notAfter
-		})
-		.from(directoryEntry)
-		.innerJoin(staffUser, eq(staffUser.id, directoryEntry.staffId))
-		.orderBy(asc(directoryEntry.createdAt));
-	return {
-		root: root
-			? {
-					publicKey: toBase64(root.publicKey),
-					passwordWrapped: toBase64(root.passwordWrapped),
-					fingerprint: rootFingerprint(root.publicKey)
-				}
-			: null,
-		staff: staff.map((s) => ({
-			id: s.id,
-			username: s.username,
-			displayName: s.displayName,
-			publicKey: toBase64(s.publicKey)
-		})),
-		organs,
-		entries: entries.map((e) => ({ ...e, notAfter: e.notAfter.toISOString().slice(0, 10) }))
-	};
+	return keysAdminView(db());
 };
 
 export const actions: Actions = {
-	createRoot: async ({ locals, request }) => {
-		const admin = requireRole(locals, 'admin');
-		const form = await request.formData();
-		const publicKey = fromBase64(form.get('publicKey'));
-		const passwordWrapped = fromBase64(form.get('passwordWrapped'));
-		if (!publicKey || !passwordWrapped) return fail(400, { reason: 'malformed' });
-		const r = await createRootKey(db(), { publicKey, passwordWrapped, createdBy: admin.id });
-		if (r.ok) await auditAdmin(db(), admin, 'keys.root_create', { fingerprint: r.fingerprint });
-		return r.ok ? { fingerprint: r.fingerprint } : fail(400, { reason: r.reason });
+	/** The root key is made in the offline ceremony and pinned by configuration, never created here. */
+	createRoot: async ({ locals }) => {
+		requireRole(locals, 'admin');
+		return fail(410, { reason: 'ceremony_only' });
 	},
 	sign: async ({ locals, request }) => {
 		const admin = requireRole(locals, 'admin');

@@ -1,0 +1,1 @@
+ALTER TABLE "org_root_key" DROP COLUMN "password_wrapped";

@@ -1,0 +1,120 @@
+/**
+ * The release manifest (docs/security.md, "Checking the served code"): the build writes build/release.json
+ * listing every client asset with its SHA-256, the app version and the fingerprint of the pinned root key;
+ * the root ceremony signs it (`npm run root -- sign-release` → release.sig); the server serves both at
+ * /release.json and /release.sig, and `npm run verify:site` checks what a site serves against them.
+ *
+ * The signature is Ed25519 over `qingfeng/v1/release-manifest\n` ‖ the manifest's exact bytes, written as
+ * base64 (one line). Pure: no I/O.
+ */
+import nacl from 'tweetnacl';
+import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
+import { rootFingerprint, rootKeyFromSeed } from '../crypto/directory';
+
+export const RELEASE_FORMAT = 'qingfeng-release/v1';
+
+export interface ReleaseManifest {
+	format: typeof RELEASE_FORMAT;
+	/** package.json version. */
+	version: string;
+	/** Fingerprint of the root key pinned when building (null: none was configured). */
+	rootFingerprint: string | null;
+	/** Root public key (base64), or null. */
+	rootPublicKey: string | null;
+	/** URL path of every client asset (e.g. `/_app/immutable/…`, `/sw.js`) → lower-case hex SHA-256. */
+	assets: Record<string, string>;
+}
+
+const DOMAIN = new TextEncoder().encode('qingfeng/v1/release-manifest\n');
+
+function message(manifest: Uint8Array): Uint8Array {
+	const m = new Uint8Array(DOMAIN.length + manifest.length);
+	m.set(DOMAIN);
+	m.set(manifest, DOMAIN.length);
+	return m;
+}
+
+/** Reads a manifest's bytes; null when they are not a release manifest. */
+export function parseReleaseManifest(bytes: Uint8Array): ReleaseManifest | null {
+	let v: unknown;
+	try {
+		v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+	} catch {
+		return null;
+	}
+	const o = v as Partial<ReleaseManifest> | null;
+	if (!o || o.format !== RELEASE_FORMAT || typeof o.version !== 'string') return null;
+	if (typeof o.assets !== 'object' || o.assets === null || Array.isArray(o.assets)) return null;
+	for (const [p, h] of Object.entries(o.assets)) {
+		if (!p.startsWith('/') || typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h)) return null;
+	}
+	if (o.rootFingerprint !== null && typeof o.rootFingerprint !== 'string') return null;
+	return o as ReleaseManifest;
+}
+
+/** The manifest's canonical bytes: sorted asset paths, tab-indented JSON, a final newline. */
+export function encodeReleaseManifest(m: ReleaseManifest): Uint8Array {
+	const assets = Object.fromEntries(Object.entries(m.assets).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+	return new TextEncoder().encode(JSON.stringify({ ...m, assets }, null, '\t') + '\n');
+}
+
+/**
+ * Signs manifest bytes with the root seed; refused when the manifest names another root (or none), since
+ * browsers and verify:site check it against the pinned key.
+ */
+export function signRelease(
+	manifest: Uint8Array,
+	seed: Uint8Array
+): { ok: true; signature: string } | { ok: false; message: string } {
+	const parsed = parseReleaseManifest(manifest);
+	if (!parsed) return { ok: false, message: 'not a release manifest' };
+	const root = rootKeyFromSeed(seed);
+	try {
+		const fingerprint = rootFingerprint(root.publicKey);
+		if (parsed.rootFingerprint !== fingerprint)
+			return {
+				ok: false,
+				message: `the manifest was built for root ${parsed.rootFingerprint ?? '(none pinned)'}, this seed is root ${fingerprint}`
+			};
+		return { ok: true, signature: encodeBase64(nacl.sign.detached(message(manifest), root.secretKey)) };
+	} finally {
+		root.secretKey.fill(0);
+		root.seed.fill(0);
+	}
+}
+
+/** Does `signature` (base64, surrounding whitespace ignored) sign these manifest bytes under `rootPublicKey`? */
+export function verifyRelease(manifest: Uint8Array, signature: string, rootPublicKey: Uint8Array): boolean {
+	let sig: Uint8Array;
+	try {
+		sig = decodeBase64(signature.trim());
+	} catch {
+		return false;
+	}
+	if (sig.length !== nacl.sign.signatureLength || rootPublicKey.length !== nacl.sign.publicKeyLength) return false;
+	return nacl.sign.detached.verify(message(manifest), sig, rootPublicKey);
+}
+
+/** Lower-case hex SHA-256 of bytes (Web Crypto: Node and browsers). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+	const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+	return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The assets an HTML page makes the browser load: `<script src>`, `<link href>` of stylesheets, module
+ * preloads, icons and the web manifest (not links to other pages) and the `import("…")` of SvelteKit's inline bootstrap script, as
+ * absolute URLs (resolved against the page).
+ */
+export function assetUrlsOfPage(html: string, page: URL): URL[] {
+	const found = new Set<string>();
+	for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) found.add(m[1]!);
+	for (const m of html.matchAll(/<link\b[^>]*>/g)) {
+		const rel = /\brel="([^"]+)"/.exec(m[0])?.[1] ?? '';
+		const href = /\bhref="([^"]+)"/.exec(m[0])?.[1];
+		if (href && /\b(stylesheet|modulepreload|preload|icon|apple-touch-icon|manifest)\b/.test(rel)) found.add(href);
+	}
+	for (const m of html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g))
+		for (const i of m[1]!.matchAll(/import\(\s*"([^"]+)"\s*\)/g)) found.add(i[1]!);
+	return [...found].map((u) => new URL(u.replace(/&amp;/g, '&'), page));
+}
