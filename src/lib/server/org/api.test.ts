@@ -71,8 +71,9 @@ describeDb('public API v1', (get) => {
 			'unit'
 		]);
 		const explanation = body.explanation as { zh: string; en: string };
-		expect(explanation.zh).toContain('一把手');
-		expect(explanation.en).toContain('top leader');
+		// Issue 14: the explanation names the managing committee (the district's leaders are city-managed).
+		expect(explanation.zh).toContain(`区委书记由上一级的${cityName}委管理`);
+		expect(explanation.en).toContain(`managed by ${cityName}委`);
 		const text = JSON.stringify(body);
 		for (const u of demo.users) {
 			expect(text).not.toContain(u.id);
