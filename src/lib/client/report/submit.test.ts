@@ -129,8 +129,8 @@ describe('submitReport against the in-memory server', () => {
 		// the requests, in order, without cookies or credentials
 		const paths = server.requests.map((r) => `${r.method} ${r.path.replace(/intake\/[^/]+/, 'intake/…')}`);
 		expect(paths.slice(0, 5)).toEqual([
-			'GET /api/v1/routing',
-			'GET /api/v1/directory',
+			'POST /api/v1/routing',
+			'POST /api/v1/directory',
 			'POST /api/v1/pow',
 			'POST /api/v1/intake',
 			'PUT /api/v1/intake/…/files/0/parts/0'
@@ -419,7 +419,12 @@ describe('submitReport, small reports in one request', () => {
 		const { server, options, events } = setup({ inlineMaxBytes: INLINE_MAX_BYTES });
 		const result = await submitReport(input(), options);
 		const paths = server.requests.map((r) => `${r.method} ${r.path}`);
-		expect(paths).toEqual(['GET /api/v1/routing', 'GET /api/v1/directory', 'POST /api/v1/pow', 'POST /api/v1/reports']);
+		expect(paths).toEqual([
+			'POST /api/v1/routing',
+			'POST /api/v1/directory',
+			'POST /api/v1/pow',
+			'POST /api/v1/reports'
+		]);
 		expect(server.inlineCommits).toBe(1);
 		expect(events.map((e) => e.phase).filter((p, i, a) => p !== a[i - 1])).toEqual([
 			'preparing',

@@ -349,7 +349,10 @@ function postOf(snap: OrgSnapshot, unit: TypedUnit, position: PositionKind): Bil
 		const region = unit.type === 'party_government' || unit.type === 'township';
 		const name = region && title && unit.name.endsWith(title.charAt(0)) ? unit.name.slice(0, -1) : unit.name;
 		return title
-			? both(m.routing_post_titled, { unit: name, title })
+			? {
+					zh: m.routing_post_titled({ unit: name, title }, { locale: 'zh-CN' }),
+					en: m.routing_post_titled({ unit: unit.name, title }, { locale: 'en' })
+				}
 			: both(m.routing_post_top_leader, { unit: unit.name });
 	}
 	return position === 'team_member'
