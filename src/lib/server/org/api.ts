@@ -142,7 +142,7 @@ const BODY = v.record(v.string(), v.unknown());
 
 /** Reads a POST body of the public query endpoints as parameters, or the refusal to answer. */
 export async function readQueryBody(source: Request | BodySource): Promise<URLSearchParams | Answer> {
-	const body = await parseJson(source, BODY, 4096);
+	const body = await parseJson(source, BODY);
 	return body.ok ? bodyParams(body.value) : answerOf(body);
 }
 
