@@ -129,9 +129,11 @@ export const DEMO_TARGET: Target = {
 
 /** The verified recipients of a target, as a reporter's browser computes them. */
 export async function fetchRecipients(base: string, target: Target, rootPublicKey: Uint8Array): Promise<Recipient[]> {
-	const res = await fetch(
-		`${base}/api/v1/directory?organ=${encodeURIComponent(target.organ)}&unit=${encodeURIComponent(target.unit)}`
-	);
+	const res = await fetch(`${base}/api/v1/directory`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ organ: target.organ, unit: target.unit })
+	});
 	if (res.status !== 200) throw new Error(`directory: ${res.status}`);
 	const verified = verifyServedDirectory(await res.json(), {
 		organId: target.organ,

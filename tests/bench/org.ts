@@ -1,12 +1,15 @@
 /**
- * `npm run bench:org`: unit search and routing over a 100,000-unit directory. Measures the server-side
- * handler time per request (parameter validation, database queries, routing) on in-memory PGlite, or on
+ * `npm run bench:org`: unit search and routing over a 100,000-unit directory (the demo generator's rules:
+ * villages, SOEs, institutions, managed_by overrides). Measures the server-side handler time per request
+ * of the POST endpoints (body parsing, validation, database queries, routing by managing committee, the
+ * explanation) on in-memory PGlite, or on
  * PostgreSQL when BENCH_DATABASE_URL is set (that database is overwritten). Targets: p95 < 20 ms for
  * search, < 5 ms for routing.
  *   BENCH_UNITS (default 100000), BENCH_REQUESTS (default 1000)
  */
 import { openDatabase } from '../../src/lib/server/db/index';
-import { routingApi, unitsApi } from '../../src/lib/server/org/api';
+import { loadavg } from 'node:os';
+import { routingPost, unitsPost } from '../../src/lib/server/org/api';
 import { generateDemo, mulberry32 } from '../../src/lib/server/org/demo';
 import { pinyinFields } from '../../src/lib/server/org/search';
 import { loadDemo } from '../../src/lib/server/org/store';
@@ -23,6 +26,18 @@ function stats(ms: number[]): { median: number; p95: number; max: number } {
 }
 
 const fmt = (n: number) => n.toFixed(2).padStart(7);
+
+/** A POST request with a JSON body, as the reporter's browser sends it (issue 14: no target in the URL). */
+const post = (path: string, body: unknown) =>
+	new Request(`http://bench${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body)
+	});
+const load = () =>
+	loadavg()
+		.map((x) => x.toFixed(2))
+		.join(' ');
 
 async function main(): Promise<void> {
 	const url = process.env.BENCH_DATABASE_URL ?? null;
@@ -73,7 +88,7 @@ async function main(): Promise<void> {
 	let hits = 0;
 	for (const [i, q] of queries.entries()) {
 		const s = performance.now();
-		const r = await unitsApi(database.db, new URLSearchParams({ q }));
+		const r = await unitsPost(database.db, post('/api/v1/units', { q }));
 		const e = performance.now() - s;
 		if (r.status !== 200) throw new Error(`search ${q}: ${r.status}`);
 		hits += (r.body as unknown[]).length;
@@ -82,19 +97,20 @@ async function main(): Promise<void> {
 
 	const routeMs: number[] = [];
 	for (let i = 0; i < REQUESTS + WARMUP; i++) {
-		const params = new URLSearchParams({
+		const params = {
 			unit: pickUnit().id,
 			position: POSITION_KINDS[i % 3]!,
 			kind: REPORT_KINDS[Math.floor(rand() * REPORT_KINDS.length)]!,
-			escalate: rand() < 0.2 ? '1' : '0'
-		});
+			escalate: rand() < 0.2
+		};
 		const s = performance.now();
-		const r = await routingApi(database.db, params);
+		const r = await routingPost(database.db, post('/api/v1/routing', params));
 		const e = performance.now() - s;
-		if (r.status !== 200) throw new Error(`routing ${params}: ${r.status}`);
+		if (r.status !== 200) throw new Error(`routing ${JSON.stringify(params)}: ${r.status}`);
 		if (i >= WARMUP) routeMs.push(e);
 	}
 
+	console.log(`Load average (1, 5, 15 min): ${load()}`);
 	const s = stats(searchMs);
 	const r = stats(routeMs);
 	console.log(

@@ -18,8 +18,24 @@ interface Hit {
 	regionPath: string;
 }
 
+/**
+ * Asks a query endpoint. Since issue 14 the look-ups take POST bodies (no target in a URL): the query
+ * string written here is sent as the JSON body, each parameter a field (a repeated one an array).
+ */
 async function get(pathAndQuery: string): Promise<{ res: Response; body: unknown }> {
-	const res = await fetch(`${server.url}${pathAndQuery}`, { redirect: 'manual' });
+	const [path, query = ''] = pathAndQuery.split(/\?(.*)/s);
+	const params = new URLSearchParams(query);
+	const fields: Record<string, string | string[]> = {};
+	for (const k of new Set(params.keys())) {
+		const all = params.getAll(k);
+		fields[k] = all.length > 1 ? all : all[0]!;
+	}
+	const res = await fetch(`${server.url}${path}`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(fields)
+	});
 	const text = await res.text();
 	let body: unknown = text;
 	try {
@@ -125,9 +141,10 @@ describe('GET /api/v1/routing', () => {
 		expect(r.organ.name).toBe(`${city}纪委监委`);
 		expect(r.deliverable).toBe(true);
 		expect(r.escalate).toBe(false);
-		expect(r.explanation.zh).toContain('一把手');
+		// Issue 14: the explanation names the managing committee (the district's leaders are city-managed).
+		expect(r.explanation.zh).toContain(`区委书记由上一级的${city}委管理`);
 		expect(r.explanation.zh).toContain(r.organ.name);
-		expect(r.explanation.en).toContain('top leader');
+		expect(r.explanation.en).toContain(`is managed by ${city}委`);
 		expect(r.explanation.en).toContain(r.organ.name);
 		expect(Object.keys(r).sort()).toEqual([
 			'deliverable',
@@ -141,13 +158,14 @@ describe('GET /api/v1/routing', () => {
 		expect(JSON.stringify(r)).not.toMatch(/demo-\d/);
 	});
 
-	it('sends a team member of the same unit to the district level, and escalation one level higher', async () => {
+	it('sends an official of the same unit to the district level, and escalation one level higher', async () => {
 		const hit = ((await get('/api/v1/units?q=gxq')).body as Hit[])[0]!;
-		const member = (await get(`/api/v1/routing?unit=${hit.id}&position=team_member&kind=public_tip`)).body as {
+		// Issue 14: the district's team members (区长、常委) are city-managed; its other officials are not.
+		const member = (await get(`/api/v1/routing?unit=${hit.id}&position=other_staff&kind=public_tip`)).body as {
 			organ: { level: string };
 		};
 		expect(member.organ.level).toBe('county');
-		const up = (await get(`/api/v1/routing?unit=${hit.id}&position=team_member&kind=public_tip&escalate=1`)).body as {
+		const up = (await get(`/api/v1/routing?unit=${hit.id}&position=other_staff&kind=public_tip&escalate=1`)).body as {
 			organ: { level: string };
 			escalate: boolean;
 		};
@@ -230,5 +248,19 @@ describe('malformed queries never cause a server error', () => {
 		const { res } = await get(`/api/v1/units?${qs}`);
 		expect([200, 400]).toContain(res.status);
 		expectPublicApiHeaders(res);
+	});
+});
+
+describe('the GET forms (issue 14)', () => {
+	it.each([
+		'/api/v1/units?q=gxq',
+		'/api/v1/routing?unit=sf&position=top_leader&kind=public_tip',
+		'/api/v1/directory?organ=o-sf'
+	])('%s answers 410 with a pointer to the POST endpoint', async (url) => {
+		const res = await fetch(`${server.url}${url}`);
+		expect(res.status).toBe(410);
+		expectPublicApiHeaders(res);
+		const body = (await res.json()) as { error: { use: string } };
+		expect(body.error.use).toBe(`POST ${url.split('?')[0]}`);
 	});
 });

@@ -12,6 +12,7 @@ import { openSealedKey, sealKey } from '../../src/lib/crypto/seal';
 import { rootFingerprint, rootKeyFromSeed } from '../../src/lib/crypto/directory';
 import { generateDemo } from '../../src/lib/server/org/demo';
 import type { Server } from './harness';
+import { postJson } from './post-json';
 import { KEYED_DEMO_ORGANS, KEYED_UNIT_QUERY, KEYED_UNITS, startWithKeyedDemo, type KeyedDemoKeys } from './keyed-demo';
 
 let server: Server;
@@ -42,7 +43,7 @@ describe('keyed demo', () => {
 
 	it('serves directory entries that verify against the root key, one per keyed staff member', async () => {
 		for (const organId of KEYED_DEMO_ORGANS) {
-			const res = await fetch(`${server.url}/api/v1/directory?organ=${encodeURIComponent(organId)}`);
+			const res = await fetch(`${server.url}/api/v1/directory`, postJson({ organ: organId }));
 			expect(res.status, organId).toBe(200);
 			const verified = verifyServedDirectory(await res.json(), {
 				organId,
@@ -68,7 +69,7 @@ describe('keyed demo', () => {
 	});
 
 	it('leaves other organs without entries', async () => {
-		const res = await fetch(`${server.url}/api/v1/directory?organ=o-sf-c02`);
+		const res = await fetch(`${server.url}/api/v1/directory`, postJson({ organ: 'o-sf-c02' }));
 		expect(res.status).toBe(200);
 		const verified = verifyServedDirectory(await res.json(), {
 			organId: 'o-sf-c02',
@@ -81,7 +82,10 @@ describe('keyed demo', () => {
 	it('routes the listed demo units to the keyed organs', async () => {
 		for (const u of Object.values(KEYED_UNITS)) {
 			for (const [position, organId] of Object.entries(u.routes)) {
-				const res = await fetch(`${server.url}/api/v1/routing?unit=${u.unitId}&position=${position}&kind=public_tip`);
+				const res = await fetch(
+					`${server.url}/api/v1/routing`,
+					postJson({ unit: u.unitId, position, kind: 'public_tip' })
+				);
 				expect(res.status, `${u.name} ${position}`).toBe(200);
 				const body = (await res.json()) as { unit: { name: string }; organ: { id: string } };
 				expect(body.unit.name).toBe(u.name);
@@ -89,7 +93,7 @@ describe('keyed demo', () => {
 				expect(KEYED_DEMO_ORGANS as readonly string[]).toContain(organId);
 			}
 		}
-		const res = await fetch(`${server.url}/api/v1/units?q=${encodeURIComponent(KEYED_UNIT_QUERY)}`);
+		const res = await fetch(`${server.url}/api/v1/units`, postJson({ q: KEYED_UNIT_QUERY }));
 		expect(res.status).toBe(200);
 		expect(JSON.stringify(await res.json())).toContain(KEYED_UNITS.countyDepartment.unitId);
 	});

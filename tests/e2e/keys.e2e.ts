@@ -16,6 +16,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
+import { postJson } from './post-json';
 import { generateHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding, decodeBase64 } from '@oslojs/encoding';
 import { generateRootKey, rootFingerprint, verifyDirectoryEntries } from '../../src/lib/crypto/directory';
@@ -297,7 +298,7 @@ describe('staff keys and the signed directory', () => {
 	}, 240_000);
 
 	it('serves signed entries, and the reporter side refuses a tampered one in the browser', async () => {
-		const res = await fetch(`${server.url}/api/v1/directory?organ=${ORGAN}`);
+		const res = await fetch(`${server.url}/api/v1/directory`, postJson({ organ: ORGAN }));
 		expect(res.status).toBe(200);
 		expect(res.headers.get('set-cookie')).toBeNull();
 		expect(res.headers.get('cache-control')).toMatch(/no-store/);
@@ -309,7 +310,7 @@ describe('staff keys and the signed directory', () => {
 		expect(
 			verifyDirectoryEntries(body.entries.map(decodeBase64), rootKey, { now: Date.now(), organId: ORGAN }).valid
 		).toHaveLength(1);
-		expect((await fetch(`${server.url}/api/v1/directory?organ=nope`)).status).toBe(400);
+		expect((await fetch(`${server.url}/api/v1/directory`, postJson({ organ: 'nope' }))).status).toBe(400);
 
 		const { context, page } = await desk();
 		const origin = new URL(server.url).origin;
@@ -331,7 +332,13 @@ describe('staff keys and the signed directory', () => {
 		);
 		const check = (organ: string) =>
 			page.evaluate(async (organ) => {
-				const answer = await (await fetch(`/api/v1/directory?organ=${organ}`)).json();
+				const answer = await (
+					await fetch('/api/v1/directory', {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ organ })
+					})
+				).json();
 				const v = (
 					globalThis as unknown as {
 						__qfDirectory: {
@@ -348,7 +355,7 @@ describe('staff keys and the signed directory', () => {
 		expect(await check(ORGAN)).toEqual({ valid: 1, rejected: [], fingerprint: body.root.fingerprint });
 
 		// A server (or anyone on the way) that changes one byte of a served entry is caught.
-		await page.route(`${origin}/api/v1/directory?*`, async (route) => {
+		await page.route(`${origin}/api/v1/directory`, async (route) => {
 			const response = await route.fetch();
 			const json = (await response.json()) as { entries: string[] };
 			json.entries = json.entries.map((e) => {

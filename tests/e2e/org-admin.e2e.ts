@@ -194,7 +194,11 @@ describe('organization directory admin', () => {
 		await expectNoAxeViolations(page);
 
 		// The demo directory is still there.
-		const res = await fetch(`${server.url}/api/v1/units?q=gxq`);
+		const res = await fetch(`${server.url}/api/v1/units`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ q: 'gxq' })
+		});
 		expect(((await res.json()) as { name: string }[])[0]?.name).toBe('高新区');
 	});
 

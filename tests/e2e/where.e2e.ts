@@ -1,7 +1,8 @@
 /**
  * The reporter-side routing preview (/where) on a 360 px phone, with the demo province loaded: find a unit
  * by pinyin initials, choose the post of the person concerned, and read where the report goes and why —
- * in zh-CN and en, with no cookie, no other origin, nothing stored, and no serious accessibility issue.
+ * in zh-CN and en, with no cookie, no other origin, nothing stored, no serious accessibility issue, and
+ * (issue 14) nothing of the search, the unit, the post or the organ in any URL or in the history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -37,7 +38,7 @@ describe('where will my report go (/where)', () => {
 		await page.getByRole('button', { name: '查找单位' }).click();
 		const hit = page
 			.getByRole('list')
-			.getByRole('link', { name: /高新区/ })
+			.getByRole('button', { name: /高新区/ })
 			.first();
 		await hit.waitFor();
 		const path = (await page.locator('.hits .path').first().textContent())!;
@@ -50,8 +51,12 @@ describe('where will my report go (/where)', () => {
 		await answer.waitFor();
 		expect(await answer.getByRole('heading').textContent()).toBe(`这份举报将交给：${city}纪委监委`);
 		const why = (await answer.locator('p').first().textContent())!;
-		expect(why).toContain('一把手');
+		// Issue 14: the district's leaders are city-managed, and the explanation says so.
+		expect(why).toContain(`区委书记由上一级的${city}委管理`);
 		expect(why).toContain(`${city}纪委监委`);
+		// Nothing of the search or the choice in any URL, nor in the history.
+		for (const u of [...requests, page.url()]) expect(u).not.toMatch(/gxq|sf-c01|top_leader|o-sf|unit=|q=/);
+		expect(await page.evaluate(() => history.length)).toBeLessThanOrEqual(3);
 
 		await expectNoAxeViolations(page);
 		await expectNoHorizontalScroll(page);
@@ -64,10 +69,12 @@ describe('where will my report go (/where)', () => {
 
 	it('answers in English, and escalation goes one level further up', async () => {
 		const { context, page } = await newPhonePage(browser, { locale: 'en' });
-		await page.goto(`${server.url}/en/where?q=gxq`);
+		await page.goto(`${server.url}/en/where`);
+		await page.getByLabel(/Unit name/).fill('gxq');
+		await page.getByRole('button', { name: /Find/ }).click();
 		const hit = page
 			.getByRole('list')
-			.getByRole('link', { name: /高新区/ })
+			.getByRole('button', { name: /高新区/ })
 			.first();
 		await hit.click();
 		await page.getByLabel('Member of the leadership team').check();
@@ -77,7 +84,8 @@ describe('where will my report go (/where)', () => {
 
 		await page.getByLabel('I want it to go straight to the next level up').check();
 		await page.getByRole('button', { name: 'Show where it goes' }).click();
-		await page.waitForURL(/escalate=1/);
+		await page.getByTestId('routing-answer').getByText(/交办/).waitFor();
+		expect(page.url()).not.toMatch(/escalate|unit|position/);
 		const up = (await page.getByTestId('routing-answer').getByRole('heading').textContent())!;
 		expect(up).toMatch(/^This report will go to: /);
 		expect(up).not.toBe(plain);
@@ -87,15 +95,28 @@ describe('where will my report go (/where)', () => {
 	});
 
 	it('says clearly when nothing matches and when the unit is unknown, without a server error', async () => {
-		const none = await fetch(`${server.url}/where?q=zzzzzzzz`);
+		const origin = new URL(server.url).origin;
+		const post = (action: string, fields: Record<string, string>) =>
+			fetch(`${server.url}/where?/${action}`, {
+				method: 'POST',
+				headers: { origin, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams(fields)
+			});
+		const none = await post('search', { q: 'zzzzzzzz' });
 		expect(none.status).toBe(200);
-		expect(await none.text()).toContain('没有找到这个单位');
-		const unknown = await fetch(`${server.url}/where?unit=no-such-unit&position=top_leader`);
-		expect(unknown.status).toBe(200);
+		const noneText = await none.text();
+		expect(noneText).toContain('没有找到这个单位');
+		expect(noneText).toContain('按地区');
+		const unknown = await post('route', { unit: 'no-such-unit', position: 'top_leader' });
+		expect(unknown.status).toBe(400);
 		expect(unknown.headers.get('set-cookie')).toBeNull();
 		expect(await unknown.text()).toMatch(/class="error"/);
-		const nul = await fetch(`${server.url}/where?q=%00`);
-		expect(nul.status).toBe(200);
+		const nul = await post('search', { q: '\u0000' });
+		expect(nul.status).toBe(400);
 		expect(await nul.text()).toMatch(/class="error"/);
+		// The GET forms of the query endpoints are gone, pointing at the POST ones.
+		const gone = await fetch(`${server.url}/api/v1/routing?unit=sf&position=top_leader&kind=public_tip`);
+		expect(gone.status).toBe(410);
+		expect(await gone.json()).toMatchObject({ error: { use: 'POST /api/v1/routing' } });
 	});
 });

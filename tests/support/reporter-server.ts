@@ -28,7 +28,7 @@ import {
 } from '$lib/server/http/reporter';
 import { download, respond } from '$lib/server/http/respond';
 import { directoryApi } from '$lib/server/keys/api';
-import { routingApi } from '$lib/server/org/api';
+import { gone, readQueryBody, routingPost } from '$lib/server/org/api';
 import { TOKEN_SECONDS } from '$lib/server/reports/followup';
 import { NOW, SETTINGS, type World } from './reporter-world';
 
@@ -84,8 +84,12 @@ export class ReporterServer {
 		const part = /^\/api\/v1\/intake\/([^/]+)\/files\/([^/]+)\/parts\/([^/]+)$/.exec(p);
 		const file = /^\/api\/v1\/receipt\/files\/([^/]+)$/.exec(p);
 		let a: Answer | { status: 200; bytes: number; stream: AsyncIterable<Uint8Array> };
-		if (method === 'GET' && p === '/api/v1/routing') a = await routingApi(this.db, url.searchParams);
-		else if (method === 'GET' && p === '/api/v1/directory') a = await directoryApi(this.db, url.searchParams, ctx.now);
+		// The look-ups are POST bodies (issue 14); their GET forms answer 410, as the real endpoints do.
+		if (method === 'POST' && p === '/api/v1/routing') a = await routingPost(this.db, request);
+		else if (method === 'POST' && p === '/api/v1/directory') {
+			const params = await readQueryBody(request);
+			a = params instanceof URLSearchParams ? await directoryApi(this.db, params, ctx.now) : params;
+		} else if (method === 'GET' && (p === '/api/v1/routing' || p === '/api/v1/directory')) a = gone(`POST ${p}`);
 		else if (method === 'POST' && p === '/api/v1/pow') a = await powApi(ctx, request);
 		else if (method === 'POST' && p === '/api/v1/intake') a = await intakeApi(ctx, request);
 		else if (method === 'PUT' && part) a = await partApi(ctx, request, { intake: part[1]!, n: part[2]!, i: part[3]! });

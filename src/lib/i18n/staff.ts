@@ -54,7 +54,8 @@ export const routingWarningLabels = {
 	no_higher_organ: m.org_warning_no_higher,
 	jurisdiction_inherited: m.org_warning_inherited,
 	ambiguous_jurisdiction: m.org_warning_ambiguous,
-	no_recipients: m.org_warning_no_recipients
+	no_recipients: m.org_warning_no_recipients,
+	managing_organ_missing: m.org_warning_managing_organ_missing
 } satisfies Record<RoutingWarningCode, Msg>;
 
 /* ------------------------------------------------------------------ statistics (page and CSV) */

@@ -50,16 +50,18 @@ const directory: DirectoryResponse = {
 	revocations: null
 };
 
-/** A stub server answering routing and directory, recording the paths asked. */
+/** A stub server answering routing and directory, recording what was asked: method, path and body. */
 function server(answers: { routing?: unknown; directory?: unknown } = {}) {
 	const asked: string[] = [];
-	const fetch = async (url: string) => {
-		asked.push(url);
-		const body = url.startsWith('/api/v1/routing?')
-			? (answers.routing ?? routing)
-			: url.startsWith('/api/v1/directory?')
-				? (answers.directory ?? directory)
-				: null;
+	const fetch = async (url: string, init?: RequestInit) => {
+		asked.push(`${init?.method ?? 'GET'} ${url} ${typeof init?.body === 'string' ? init.body : ''}`.trim());
+		const post = init?.method === 'POST';
+		const body =
+			post && url === '/api/v1/routing'
+				? (answers.routing ?? routing)
+				: post && url === '/api/v1/directory'
+					? (answers.directory ?? directory)
+					: null;
 		return new Response(JSON.stringify(body), { status: body === null ? 404 : 200 });
 	};
 	return { asked, options: { fetch, now: () => NOW } };
@@ -69,7 +71,8 @@ describe('verifyRecipients', () => {
 	it('verifies the directory for a routing answer already fetched, without asking routing again', async () => {
 		const s = server();
 		const r = await verifyRecipients(choice, routing, s.options);
-		expect(s.asked).toEqual(['/api/v1/directory?organ=o-1&unit=u-1']);
+		// Issue 14: POST bodies, nothing of the target in the URL.
+		expect(s.asked).toEqual(['POST /api/v1/directory {"organ":"o-1","unit":"u-1"}']);
 		expect(r.recipientCount).toBe(2);
 		expect(r.rejectedCount).toBe(0);
 		expect(r.fingerprint).toBe(rootFingerprint(root.publicKey));
@@ -106,8 +109,8 @@ describe('prepareRecipients', () => {
 		const s = server();
 		const r = await prepareRecipients(choice, s.options);
 		expect(s.asked).toEqual([
-			'/api/v1/routing?unit=u-1&position=top_leader&kind=public_tip&escalate=0',
-			'/api/v1/directory?organ=o-1&unit=u-1'
+			'POST /api/v1/routing {"unit":"u-1","position":"top_leader","kind":"public_tip","escalate":false}',
+			'POST /api/v1/directory {"organ":"o-1","unit":"u-1"}'
 		]);
 		expect(r.recipientCount).toBe(2);
 	});

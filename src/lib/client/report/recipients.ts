@@ -52,8 +52,9 @@ export async function verifyRecipients(
 	const routing = answer as RoutedChoice;
 	if (!routing.deliverable)
 		throw new ReportError('not_deliverable', 'nobody can receive encrypted reports for this unit now');
-	const q = new URLSearchParams({ organ: routing.organ.id, unit: choice.unit });
-	const served = await requestJson<unknown>(`/api/v1/directory?${q.toString()}`, {
+	// POST: the organ and the unit never sit in a URL (issue 14).
+	const served = await requestJson<unknown>('/api/v1/directory', {
+		json: { organ: routing.organ.id, unit: choice.unit },
 		fetch: options.fetch,
 		signal: options.signal
 	});

@@ -1,6 +1,7 @@
 /**
  * The public query endpoints the report form asks while the reporter chooses (docs/api.md): unit search
- * and the routing preview. GET only, no cookies; nothing of the answers is stored.
+ * and the routing preview. POST bodies (issue 14: no unit, post or organ ever in a URL), no cookies;
+ * nothing of the answers is stored.
  */
 import { ReportError } from './errors';
 import { requestJson, type HttpOptions } from './http';
@@ -18,23 +19,18 @@ export function sameRouting(a: RoutingQuestion, b: RoutingQuestion): boolean {
 	return a.unit === b.unit && a.position === b.position && a.kind === b.kind && a.escalate === b.escalate;
 }
 
-/** GET /api/v1/units?q= (name, pinyin or initials): at most 20 units. */
+/** POST /api/v1/units { q } (name, pinyin or initials): at most 20 units. */
 export function searchUnits(q: string, options: HttpOptions = {}): Promise<UnitHit[]> {
-	return requestJson<UnitHit[]>(`/api/v1/units?${new URLSearchParams({ q, limit: '20' })}`, options);
+	return requestJson<UnitHit[]>('/api/v1/units', { ...options, json: { q, limit: 20 } });
 }
 
 /**
- * GET /api/v1/routing for the reporter's choice: the organ and why, deliverable or not (the page shows
+ * POST /api/v1/routing for the reporter's choice: the organ and why, deliverable or not (the page shows
  * either). `verifyRecipients` (recipients.ts) takes this answer as it is, so a report asks routing once.
  */
 export async function fetchRouting(q: RoutingQuestion, options: HttpOptions = {}): Promise<RoutingAnswer> {
-	const params = new URLSearchParams({
-		unit: q.unit,
-		position: q.position,
-		kind: q.kind,
-		escalate: q.escalate ? '1' : '0'
-	});
-	const a = await requestJson<RoutingAnswer>(`/api/v1/routing?${params}`, options);
+	const json = { unit: q.unit, position: q.position, kind: q.kind, escalate: q.escalate };
+	const a = await requestJson<RoutingAnswer>('/api/v1/routing', { ...options, json });
 	if (!a || typeof a !== 'object' || typeof a.organ?.id !== 'string') {
 		throw new ReportError('server', 'not a routing answer');
 	}

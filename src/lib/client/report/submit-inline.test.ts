@@ -64,7 +64,12 @@ describe('submitReport, small reports in one request', () => {
 		const { server, options, events } = setup({ inlineMaxBytes: INLINE_MAX_BYTES });
 		const result = await submitReport(input(), options);
 		const paths = server.requests.map((r) => `${r.method} ${r.path}`);
-		expect(paths).toEqual(['GET /api/v1/routing', 'GET /api/v1/directory', 'POST /api/v1/pow', 'POST /api/v1/reports']);
+		expect(paths).toEqual([
+			'POST /api/v1/routing',
+			'POST /api/v1/directory',
+			'POST /api/v1/pow',
+			'POST /api/v1/reports'
+		]);
 		expect(server.inlineCommits).toBe(1);
 		expect(events.map((e) => e.phase).filter((p, i, a) => p !== a[i - 1])).toEqual([
 			'preparing',

@@ -125,8 +125,8 @@ describe('submitReport against the in-memory server', () => {
 		// the requests, in order, without cookies or credentials
 		const paths = server.requests.map((r) => `${r.method} ${r.path.replace(/intake\/[^/]+/, 'intake/…')}`);
 		expect(paths.slice(0, 5)).toEqual([
-			'GET /api/v1/routing',
-			'GET /api/v1/directory',
+			'POST /api/v1/routing',
+			'POST /api/v1/directory',
 			'POST /api/v1/pow',
 			'POST /api/v1/intake',
 			'PUT /api/v1/intake/…/files/0/parts/0'

@@ -90,12 +90,15 @@ describeDb('org admin', (get) => {
 		expect(await getUnitDetail(db, 'no-such-unit')).toBeNull();
 	});
 
-	it('previews routing for every position: a top leader goes to the city, a team member stays in the district', async () => {
+	it('previews routing for every position: the district leaders go to the city, other staff stay in the district', async () => {
 		const p = await previewRouting(get().db, GXQ);
 		expect(p.map((x) => x.position)).toEqual(['top_leader', 'team_member', 'other_staff']);
 		expect(p[0]!.organ).toMatchObject({ id: 'o-sf-c01', level: 'city' });
-		expect(p[0]!.explanation.zh).toContain('一把手');
-		expect(p[1]!.organ!.level).toBe('county');
+		// Issue 14: the explanation names the managing committee (the district's leaders are city-managed).
+		expect(p[0]!.explanation.zh).toContain('区委书记由上一级的');
+		// Issue 14: a district's team members (区长、常委) are city-managed too; its other officials are not.
+		expect(p[1]!.organ!.level).toBe('city');
+		expect(p[2]!.organ!.level).toBe('county');
 		for (const x of p) expect(x.recipients).toBeGreaterThan(0);
 	});
 

@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeDb } from '../db/testing';
-import { routingApi, unitsApi } from './api';
+import { bodyParams, gone, routingApi, routingPost, unitsApi, unitsPost } from './api';
 import { generateDemo } from './demo';
 import { loadDemo } from './store';
 
@@ -71,8 +71,9 @@ describeDb('public API v1', (get) => {
 			'unit'
 		]);
 		const explanation = body.explanation as { zh: string; en: string };
-		expect(explanation.zh).toContain('一把手');
-		expect(explanation.en).toContain('top leader');
+		// Issue 14: the explanation names the managing committee (the district's leaders are city-managed).
+		expect(explanation.zh).toContain(`区委书记由上一级的${cityName}委管理`);
+		expect(explanation.en).toContain(`managed by ${cityName}委`);
 		const text = JSON.stringify(body);
 		for (const u of demo.users) {
 			expect(text).not.toContain(u.id);
@@ -104,5 +105,45 @@ describeDb('public API v1', (get) => {
 		expect([err.code, err.field]).toEqual([code, field]);
 		expect(err.message.zh.length).toBeGreaterThan(0);
 		expect(err.message.en.length).toBeGreaterThan(0);
+	});
+
+	const post = (body: unknown, type = 'application/json') =>
+		new Request('http://x/api/v1/routing', {
+			method: 'POST',
+			headers: { 'content-type': type },
+			body: typeof body === 'string' ? body : JSON.stringify(body)
+		});
+
+	it('POST /units and /routing take the query in the body and answer as the GET forms did', async () => {
+		const units = await unitsPost(get().db, post({ q: 'gxq', limit: 5 }));
+		expect(units.status).toBe(200);
+		expect((units.body as { id: string }[])[0]!.id).toBe('sf-c01-k01');
+		const body = { unit: 'sf-c01-k01', position: 'top_leader', kind: 'public_tip', escalate: false };
+		const r = await routingPost(get().db, post(body));
+		expect(r).toEqual(await routingApi(get().db, p('unit=sf-c01-k01&position=top_leader&kind=public_tip')));
+		const region = await routingPost(get().db, post({ ...body, byRegion: true }));
+		expect((region.body as { organ: { id: string } }).organ.id).toBe('o-sf-c01-k01');
+		expect((region.body as { explanation: { zh: string } }).explanation.zh).toContain('信访室');
+	});
+
+	it('POST bodies are checked like the parameters: wrong types, repeated values, not JSON', async () => {
+		const bad = async (body: unknown, field: string) => {
+			const r = await routingPost(get().db, post(body));
+			expect([r.status, (r.body as { error: { field: string } }).error.field]).toEqual([400, field]);
+		};
+		await bad({ unit: 7, position: 'top_leader', kind: 'public_tip' }, 'unit');
+		await bad({ unit: 'sf', position: ['top_leader', 'team_member'], kind: 'public_tip' }, 'position');
+		await bad({ unit: 'sf', position: 'top_leader', kind: 'public_tip', escalate: 'maybe' }, 'escalate');
+		await bad({ unit: 'sf', position: 'top_leader', kind: 'public_tip', byRegion: 2 }, 'byRegion');
+		expect((await routingPost(get().db, post('{', 'application/json'))).status).toBe(400);
+		expect((await unitsPost(get().db, post({ q: 'gxq' }, 'text/plain'))).status).toBe(415);
+		expect(bodyParams({ q: 'a', limit: 3, escalate: true }).toString()).toBe('q=a&limit=3&escalate=1');
+	});
+
+	it('the GET forms answer 410 with a pointer to the POST endpoint', () => {
+		const a = gone('POST /api/v1/units');
+		expect(a.status).toBe(410);
+		expect(a.body).toMatchObject({ error: { code: 'not_found', use: 'POST /api/v1/units' } });
+		expect((a.body as { error: { message: { en: string } } }).error.message.en).toContain('POST /api/v1/units');
 	});
 });

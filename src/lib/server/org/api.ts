@@ -1,15 +1,18 @@
 /**
  * The public query endpoints of the directory (docs/api.md), as typed results (src/lib/server/http/
- * result.ts): unit search and the routing preview. The SvelteKit endpoints turn them into answers with
- * `toResponse`; /where reads them directly. `unitsApi` and `routingApi` give the same answers as plain
- * `{ status, body }` values (tests, the benchmark).
+ * result.ts): unit search and the routing preview. Since issue 14 they take POST bodies, so that no unit,
+ * post or organ ever sits in a URL (proxy logs, browser history); the GET forms answer 410 pointing at
+ * the POST ones (`gone`). A body's fields are checked exactly as the query parameters were (same names,
+ * same messages). `unitsApi` and `routingApi` give the answers as plain `{ status, body }` values (tests,
+ * the benchmark); `unitsPost`, `routingPost` and `bodyParams` serve the endpoints.
  */
 import * as v from 'valibot';
 import { ID_PATTERN } from '../../shared/encoding';
 import { POSITION_KINDS, REPORT_KINDS } from '../../shared/vocabulary/report';
 import type { RoutingAnswer, UnitHit } from '../../shared/wire/public';
 import type { Db } from '../db/index';
-import { answerOf, type Answer } from '../http/answer';
+import { answerOf, fail, type Answer } from '../http/answer';
+import { parseJson, type BodySource } from '../http/body';
 import { PARAMETER_MESSAGES, type ParameterKey } from '../http/messages';
 import { ok, refuse, type Result } from '../http/result';
 import { routeReport } from './routing';
@@ -43,12 +46,16 @@ const LIMIT = v.pipe(v.string(), v.regex(/^\d{1,2}$/), v.transform(Number), v.mi
 const UNIT = v.pipe(v.string(), v.regex(ID_PATTERN));
 const POSITION = v.picklist(POSITION_KINDS);
 const KIND = v.picklist(REPORT_KINDS);
+const BY_REGION_MESSAGE = {
+	zh: '参数 byRegion 必须是 true 或 false。',
+	en: 'Parameter byRegion must be true or false.'
+};
 const ESCALATE = v.pipe(
 	v.picklist(['0', '1']),
 	v.transform((s) => s === '1')
 );
 
-/** GET /api/v1/units?q=...&limit=...: units by name, pinyin or initials. */
+/** POST /api/v1/units { q, limit? }: units by name, pinyin or initials. */
 export async function findUnits(db: Db, params: URLSearchParams): Promise<Result<UnitHit[], 'invalid_parameter'>> {
 	const q = param(params, 'units.q', Q);
 	if (!q.ok) return q;
@@ -58,7 +65,8 @@ export async function findUnits(db: Db, params: URLSearchParams): Promise<Result
 }
 
 /**
- * GET /api/v1/routing?unit=&position=&kind=&escalate=: the receiving organ and why. Never names staff.
+ * POST /api/v1/routing { unit, position, kind, escalate?, byRegion? }: the receiving organ and why. Never
+ * names staff. byRegion: the reporter could not find the unit and chose this region instead (docs/org.md).
  * A unit routing does not know, or one no organ covers, is refused with routing's own explanation.
  */
 export async function previewRouting(
@@ -73,13 +81,18 @@ export async function previewRouting(
 	if (!kind.ok) return kind;
 	const escalate = param(params, 'routing.escalate', ESCALATE, '0');
 	if (!escalate.ok) return escalate;
+	const regions = params.getAll('byRegion');
+	if (regions.length > 1 || (regions[0] !== undefined && regions[0] !== '0' && regions[0] !== '1'))
+		return refuse('invalid_parameter', { field: 'byRegion', message: BY_REGION_MESSAGE });
+	const byRegion = regions[0] === '1';
 
 	const snapshot = await loadRoutingSnapshot(db, unit.value);
 	const r = routeReport(snapshot, {
 		unitId: unit.value,
 		position: position.value,
 		kind: kind.value,
-		escalate: escalate.value
+		escalate: escalate.value,
+		...(byRegion ? { byRegion } : {})
 	});
 	if (r.status === 'unknown_unit') return refuse('unknown_unit', { field: 'unit', message: r.explanation });
 	if (r.status === 'no_organ') return refuse('no_receiving_organ', { message: r.explanation });
@@ -103,4 +116,61 @@ export async function unitsApi(db: Db, params: URLSearchParams): Promise<Answer>
 /** `previewRouting` as a `{ status, body }` answer. */
 export async function routingApi(db: Db, params: URLSearchParams): Promise<Answer> {
 	return answerOf(await previewRouting(db, params));
+}
+
+/**
+ * A JSON body's fields as the parameters the checks above read: strings as they are, numbers as digits,
+ * booleans as 1/0, arrays as repeated values (refused as repeated); anything else is left out, so the
+ * check of that field refuses it.
+ */
+export function bodyParams(body: Readonly<Record<string, unknown>>): URLSearchParams {
+	const out = new URLSearchParams();
+	const add = (k: string, x: unknown) => {
+		if (typeof x === 'string') out.append(k, x);
+		else if (typeof x === 'number' && Number.isFinite(x)) out.append(k, String(x));
+		else if (typeof x === 'boolean') out.append(k, x ? '1' : '0');
+		else out.append(k, '\u0000');
+	};
+	for (const [k, x] of Object.entries(body)) {
+		if (Array.isArray(x)) for (const y of x) add(k, y);
+		else add(k, x);
+	}
+	return out;
+}
+
+const BODY = v.record(v.string(), v.unknown());
+
+/** Reads a POST body of the public query endpoints as parameters, or the refusal to answer. */
+export async function readQueryBody(source: Request | BodySource): Promise<URLSearchParams | Answer> {
+	const body = await parseJson(source, BODY);
+	return body.ok ? bodyParams(body.value) : answerOf(body);
+}
+
+/** POST /api/v1/units. */
+export async function unitsPost(db: Db, source: Request | BodySource): Promise<Answer> {
+	const params = await readQueryBody(source);
+	return params instanceof URLSearchParams ? unitsApi(db, params) : params;
+}
+
+/** POST /api/v1/routing. */
+export async function routingPost(db: Db, source: Request | BodySource): Promise<Answer> {
+	const params = await readQueryBody(source);
+	return params instanceof URLSearchParams ? routingApi(db, params) : params;
+}
+
+/**
+ * The answer of a GET form that moved to POST (issue 14): 410 Gone, naming the endpoint to use, so the
+ * query (a unit, a post, an organ) never travels in a URL again.
+ */
+export function gone(use: string): Answer {
+	return fail(
+		410,
+		'not_found',
+		undefined,
+		{ use },
+		{
+			zh: `这个查询已改为 ${use}（内容放在请求正文中），以免单位、职务或机关出现在网址里。`,
+			en: `This query moved to ${use} (fields in the request body), so that no unit, post or organ appears in a URL.`
+		}
+	);
 }

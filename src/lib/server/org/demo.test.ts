@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CENTRAL_ORGAN_ID, generateDemo, mulberry32 } from './demo';
-import { ADMIN_LEVELS } from './types';
+import { ADMIN_LEVELS, UNIT_TYPES } from './types';
 
 describe('demo generator', () => {
 	it('gives identical output for the same seed and different output for another seed', () => {
@@ -12,8 +12,15 @@ describe('demo generator', () => {
 
 	it('builds a few hundred units in 示范省 with a 高新区, posts, organs at every level, teams, staff and conflicts', () => {
 		const d = generateDemo();
-		expect(d.units.length).toBe(316);
-		expect(d.units[0]).toEqual({ id: 'sf', parentId: null, name: '示范省', level: 'province', regionPath: '示范省' });
+		expect(d.units.length).toBe(440);
+		expect(d.units[0]).toEqual({
+			id: 'sf',
+			parentId: null,
+			name: '示范省',
+			level: 'province',
+			regionPath: '示范省',
+			type: 'party_government'
+		});
 		expect(d.units.filter((u) => u.name === '高新区').map((u) => u.level)).toEqual(['county']);
 		const levels = new Set(d.organs.filter((o) => o.kind === 'commission').map((o) => o.level));
 		expect([...levels].sort()).toEqual([...ADMIN_LEVELS].sort());
@@ -26,6 +33,24 @@ describe('demo generator', () => {
 		expect(d.conflicts.length).toBe(8);
 		expect(new Set(d.units.map((u) => u.id)).size).toBe(d.units.length);
 		expect(new Set(d.users.map((u) => u.id)).size).toBe(d.users.length);
+	});
+
+	it('has every kind of unit, the leaders of each level and per-unit management overrides', () => {
+		const d = generateDemo();
+		expect(new Set(d.units.map((u) => u.type))).toEqual(new Set(UNIT_TYPES));
+		const titles = (unitId: string) => d.posts.filter((p) => p.unitId === unitId).map((p) => p.title);
+		expect(titles('sf')).toEqual(['省委书记', '省长', '省委常委']);
+		expect(titles('sf-c01-k01')).toEqual(['区委书记', '区长', '区委常委']);
+		expect(titles('sf-c01-k01-d05')).toEqual(['局长', '副局长', '副局长']);
+		expect(d.units.filter((u) => u.type === 'village').every((u) => u.level === 'township')).toBe(true);
+		expect(d.units.find((u) => u.id === 'sf-c01-k01-u01')?.name).toBe('高新区第一中学');
+		expect(d.management).toEqual([
+			{ unitId: 'sf-e02', position: 'top_leader', managedBy: 'organ', organId: CENTRAL_ORGAN_ID },
+			{ unitId: 'sf-c01-k01-e01', position: 'top_leader', managedBy: 'level_above', organId: null }
+		]);
+		// Every organ but a few township ones has staff with keys.
+		const keyed = new Set(d.staff.filter((s) => s.hasKey && s.role !== 'admin').map((s) => s.organId));
+		expect(d.organs.filter((o) => !keyed.has(o.id)).every((o) => o.level === 'township')).toBe(true);
 	});
 
 	it('scales to about the requested number of units', () => {

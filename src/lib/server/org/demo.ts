@@ -1,14 +1,32 @@
 /**
  * Deterministic demo directory: the fictional province 示范省 with cities, counties (one of them a 高新区),
- * townships, their departments, leadership posts, discipline organs at every level, some stationed teams,
+ * townships and streets, their departments, villages and communities, state-owned enterprises, schools and
+ * hospitals, the leaders of each level (书记、县长、常委… with their managing committee: docs/org.md),
+ * discipline organs at every level, stationed teams covering departments and the institutions under them,
  * demo staff and a few conflict declarations. Same seed and size -> byte-identical output. All names
- * are invented; post holders are shown only as "某" placeholders.
+ * are invented; post holders are shown only as "某" placeholders. The additions of issue 14 (villages,
+ * SOEs, institutions, overrides) draw from a second generator, so the earlier units keep their names.
  *
  * The organ tree is topped by a central placeholder organ (中央纪委国家监委（示意）) so that reports about the
  * province's own top leader still go one level up. In a real deployment that organ stands for "outside
  * this system" and its staff would refer the reporter on.
  */
-import type { AdminLevel, Organ, OrgData, OrgUnit, StaffMember, StaffRole } from './types';
+import {
+	COUNTY_DEPTS,
+	CITY_DEPTS,
+	deptTitles,
+	EDUCATION_DEPT,
+	HEALTH_DEPT,
+	PLACE_CHARS,
+	PROVINCE_DEPTS,
+	PROVINCE_TEAM_DEPTS,
+	regionTitles,
+	SURNAMES,
+	TOWNSHIP_SUBUNIT_TYPES,
+	TOWNSHIP_SUBUNITS,
+	TOWNSHIP_SUFFIXES
+} from './demo-names';
+import type { AdminLevel, Organ, OrgData, OrgUnit, StaffMember, StaffRole, UnitType } from './types';
 
 /** mulberry32: tiny seeded PRNG, good enough for demo data (never for secrets). */
 export function mulberry32(seed: number): () => number {
@@ -42,70 +60,42 @@ export const DEMO_SEED = 20_240_601;
 export const CENTRAL_ORGAN_ID = 'o-central';
 export const PROVINCE_UNIT_ID = 'sf';
 
-const PLACE_CHARS = Array.from('青清白东南西北云松石金银玉长平安宁新兴丰永龙凤桃柳梅河湖山川林泉溪阳明华德顺康福');
-const SURNAMES = Array.from('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾');
-
-const PROVINCE_DEPTS = [
-	'省委办公厅',
-	'省政府办公厅',
-	'省发展和改革委员会',
-	'省教育厅',
-	'省财政厅',
-	'省交通运输厅',
-	'省自然资源厅',
-	'省卫生健康委员会',
-	'省公安厅',
-	'省水利厅'
-];
-const PROVINCE_TEAM_DEPTS = [3, 4, 5, 7, 8];
-const CITY_DEPTS = [
-	'委办公室',
-	'政府办公室',
-	'发展和改革委员会',
-	'教育局',
-	'财政局',
-	'交通运输局',
-	'自然资源和规划局',
-	'卫生健康委员会'
-];
-const COUNTY_DEPTS = [
-	'委办公室',
-	'政府办公室',
-	'发展和改革局',
-	'教育局',
-	'财政局',
-	'交通运输局',
-	'自然资源局',
-	'卫生健康局'
-];
-const TOWNSHIP_SUBUNITS = ['卫生院', '中心学校', '财政所'];
-const TOWNSHIP_SUFFIXES = ['镇', '乡', '街道'];
-
 interface Shape {
 	cities: number;
 	countiesPerCity: number;
 	townshipsPerCounty: number;
 	subunitsPerTownship: number;
+	villagesPerTownship: number;
 	membersPerPost: number;
 }
 
 function shapeFor(units: number | undefined): Shape {
 	if (units === undefined) {
-		return { cities: 4, countiesPerCity: 3, townshipsPerCounty: 3, subunitsPerTownship: 2, membersPerPost: 2 };
+		return {
+			cities: 4,
+			countiesPerCity: 3,
+			townshipsPerCounty: 3,
+			subunitsPerTownship: 2,
+			villagesPerTownship: 2,
+			membersPerPost: 2
+		};
 	}
-	// Per township: itself, its 纪委 unit and subunits; per county: itself, depts, 纪委监委 unit, townships.
+	// Per township: itself, its 纪委 unit, subunits and villages; per county: itself, depts, 纪委监委 unit,
+	// its SOE, school and hospital, townships; per city the same with its SOE, college and hospital.
 	const sub = 3;
-	const perTownship = 2 + sub;
+	const villages = 4;
+	const perTownship = 2 + sub + villages;
 	const townships = 12;
-	const perCounty = 2 + COUNTY_DEPTS.length + townships * perTownship;
+	const perCounty = 2 + COUNTY_DEPTS.length + 3 + townships * perTownship;
 	const counties = 12;
-	const perCity = 2 + CITY_DEPTS.length + counties * perCounty;
-	const cities = Math.max(1, Math.round((units - 2 - PROVINCE_DEPTS.length) / perCity));
+	const perCity = 2 + CITY_DEPTS.length + 3 + counties * perCounty;
+	const cities = Math.max(1, Math.round((units - 6 - PROVINCE_DEPTS.length) / perCity));
 	return {
 		cities,
 		countiesPerCity: counties,
 		townshipsPerCounty: townships,
 		subunitsPerTownship: sub,
+		villagesPerTownship: villages,
 		membersPerPost: 1
 	};
 }
@@ -116,9 +106,20 @@ function pad(n: number): string {
 
 export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 	const rand = mulberry32(opts.seed ?? DEMO_SEED);
+	// The additions of issue 14 draw from their own generator, so the earlier units keep their names.
+	const rand2 = mulberry32(((opts.seed ?? DEMO_SEED) ^ 0x9e3779b9) >>> 0);
 	const shape = shapeFor(opts.units);
 	const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
-	const data: DemoDataset = { units: [], organs: [], jurisdiction: [], staff: [], conflicts: [], posts: [], users: [] };
+	const data: DemoDataset = {
+		units: [],
+		organs: [],
+		jurisdiction: [],
+		staff: [],
+		conflicts: [],
+		posts: [],
+		management: [],
+		users: []
+	};
 
 	const uuid = (): string => {
 		const b: number[] = [];
@@ -129,9 +130,10 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 		return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 	};
 
-	const placeName = (used: Set<string>, suffix: string): string => {
+	const placeName = (used: Set<string>, suffix: string, r: () => number = rand): string => {
+		const one = (list: readonly string[]) => list[Math.floor(r() * list.length)] as string;
 		for (let i = 0; i < 50; i++) {
-			const n = pick(PLACE_CHARS) + pick(PLACE_CHARS);
+			const n = one(PLACE_CHARS) + one(PLACE_CHARS);
 			if (n[0] !== n[1] && !used.has(n)) {
 				used.add(n);
 				return n + suffix;
@@ -143,33 +145,48 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 		return `新${k}${suffix}`;
 	};
 
-	const addUnit = (id: string, parent: OrgUnit | null, name: string, level: AdminLevel, posts: boolean): OrgUnit => {
+	const addUnit = (
+		id: string,
+		parent: OrgUnit | null,
+		name: string,
+		level: AdminLevel,
+		posts: boolean,
+		type: UnitType = 'department',
+		r: () => number = rand
+	): OrgUnit => {
 		const u: OrgUnit = {
 			id,
 			parentId: parent?.id ?? null,
 			name,
 			level,
-			regionPath: parent ? `${parent.regionPath}/${name}` : name
+			regionPath: parent ? `${parent.regionPath}/${name}` : name,
+			type
 		};
 		data.units.push(u);
 		if (posts) {
+			const titles =
+				type === 'party_government' || type === 'township' ? regionTitles(name, level) : deptTitles(name, type);
+			const one = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;
 			data.posts.push({
 				unitId: id,
 				position: 'top_leader',
-				title: '主要负责人',
-				holderName: rand() < 0.5 ? `${pick(SURNAMES)}某` : null
+				title: titles.top,
+				holderName: r() < 0.5 ? `${one(SURNAMES)}某` : null
 			});
 			for (let i = 0; i < shape.membersPerPost; i++) {
 				data.posts.push({
 					unitId: id,
 					position: 'team_member',
-					title: '领导班子成员',
-					holderName: rand() < 0.3 ? `${pick(SURNAMES)}某` : null
+					title: titles.members[i % titles.members.length] ?? '领导班子成员',
+					holderName: r() < 0.3 ? `${one(SURNAMES)}某` : null
 				});
 			}
 		}
 		return u;
 	};
+	/** An addition of issue 14: drawn from the second generator. */
+	const addExtra = (id: string, parent: OrgUnit, name: string, level: AdminLevel, type: UnitType) =>
+		addUnit(id, parent, name, level, true, type, rand2);
 
 	let staffSeq = 0;
 	const addStaff = (organ: Organ, roles: StaffRole[], keyed: boolean): StaffMember[] => {
@@ -202,7 +219,7 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 		deptName: (d: string) => string,
 		organName: string
 	) => {
-		const unit = addUnit(id, parent, name, level, true);
+		const unit = addUnit(id, parent, name, level, true, level === 'township' ? 'township' : 'party_government');
 		const deptUnits = depts.map((d, i) => addUnit(`${id}-d${pad(i + 1)}`, unit, deptName(d), level, true));
 		const organUnit = addUnit(`${id}-jw`, unit, organName, level, true);
 		const organ = addOrgan(
@@ -219,6 +236,16 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 		);
 		return { unit, deptUnits, organ };
 	};
+
+	/** An enterprise or institution under a region's organ, and under the stationed team given, if any. */
+	const institution = (id: string, parent: OrgUnit, name: string, type: UnitType, organ: Organ, t?: Organ | null) => {
+		const u = addExtra(id, parent, name, parent.level, type);
+		data.jurisdiction.push({ organId: organ.id, unitId: u.id });
+		if (t) data.jurisdiction.push({ organId: t.id, unitId: u.id });
+		return u;
+	};
+	const teamOf = (host: OrgUnit | undefined) =>
+		host ? (data.organs.find((o) => o.kind === 'stationed_team' && o.hostUnitId === host.id) ?? null) : null;
 
 	const team = (host: OrgUnit, commission: Organ) => {
 		const t = addOrgan(
@@ -266,6 +293,13 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 		const host = prov.deptUnits[i];
 		if (host) team(host, prov.organ);
 	}
+	const provTeam = (i: number) => teamOf(prov.deptUnits[i]);
+	institution('sf-u01', prov.unit, '示范大学', 'public_institution', prov.organ, provTeam(EDUCATION_DEPT));
+	institution('sf-h01', prov.unit, '示范省人民医院', 'public_institution', prov.organ, provTeam(HEALTH_DEPT));
+	institution('sf-e01', prov.unit, '示范省交通投资集团', 'soe', prov.organ, provTeam(5));
+	// A centrally managed enterprise (中管企业): its top leader is managed by the central organ.
+	institution('sf-e02', prov.unit, '示范能源集团', 'soe', prov.organ);
+	data.management!.push({ unitId: 'sf-e02', position: 'top_leader', managedBy: 'organ', organId: central.id });
 
 	const cityNames = new Set<string>();
 	for (let c = 1; c <= shape.cities; c++) {
@@ -285,6 +319,11 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 			const host = city.deptUnits[i];
 			if (host) team(host, city.organ);
 		}
+		const cityId = city.unit.id;
+		institution(`${cityId}-e01`, city.unit, `${cityName}城市建设投资集团`, 'soe', city.organ);
+		const cityEdu = teamOf(city.deptUnits[EDUCATION_DEPT]);
+		institution(`${cityId}-u01`, city.unit, `${cityName}职业技术学院`, 'public_institution', city.organ, cityEdu);
+		institution(`${cityId}-h01`, city.unit, `${cityName}第一人民医院`, 'public_institution', city.organ);
 		const countyNames = new Set<string>();
 		for (let k = 1; k <= shape.countiesPerCity; k++) {
 			const countyName = c === 1 && k === 1 ? '高新区' : placeName(countyNames, rand() < 0.7 ? '县' : '区');
@@ -308,6 +347,15 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 				const host = county.deptUnits[3 + Math.floor(rand() * 5)];
 				if (host) team(host, county.organ);
 			}
+			const cu = county.unit;
+			const soe = institution(`${countyId}-e01`, cu, `${countyName}国有资产投资公司`, 'soe', county.organ);
+			// In 高新区 the company's head is managed by the city (a per-unit override).
+			if (c === 1 && k === 1)
+				data.management!.push({ unitId: soe.id, position: 'top_leader', managedBy: 'level_above', organId: null });
+			const edu = teamOf(county.deptUnits[EDUCATION_DEPT]);
+			const health = teamOf(county.deptUnits[HEALTH_DEPT]);
+			institution(`${countyId}-u01`, cu, `${countyName}第一中学`, 'public_institution', county.organ, edu);
+			institution(`${countyId}-h01`, cu, `${countyName}人民医院`, 'public_institution', county.organ, health);
 			// Conflict declarations: sometimes one inspector; in the first county, every receiver for its
 			// 财政局 (so reports about it fall back to the city organ).
 			if (c === 1 && k === 1) {
@@ -329,9 +377,15 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 				const organName = suffix === '街道' ? `${townName}纪工委` : `${townName}纪委`;
 				const town = region(townId, county.unit, townName, 'township', county.organ, [], (d) => d, organName);
 				const subs = TOWNSHIP_SUBUNITS.slice(0, shape.subunitsPerTownship).map((s, i) =>
-					addUnit(`${townId}-s${pad(i + 1)}`, town.unit, townName + s, 'township', true)
+					addUnit(`${townId}-s${pad(i + 1)}`, town.unit, townName + s, 'township', true, TOWNSHIP_SUBUNIT_TYPES[i])
 				);
 				for (const s of subs) data.jurisdiction.push({ organId: town.organ.id, unitId: s.id });
+				const villageNames = new Set<string>();
+				for (let v = 1; v <= shape.villagesPerTownship; v++) {
+					const vName = placeName(villageNames, suffix === '街道' ? '社区' : '村', rand2);
+					const village = addExtra(`${townId}-v${pad(v)}`, town.unit, vName, 'township', 'village');
+					data.jurisdiction.push({ organId: town.organ.id, unitId: village.id });
+				}
 				// About one township in ten has nobody with a key yet (reports fall back to the county).
 				addStaff(town.organ, rand() < 0.5 ? ['head'] : ['head', 'inspector'], rand() >= 0.1);
 			}

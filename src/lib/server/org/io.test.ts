@@ -99,7 +99,7 @@ describeDb('org import/export', (get) => {
 		const all = lines();
 		const staffLine = all.findIndex((l) => l.startsWith('staff,')) + 1;
 		let text = replaceLine(staffLine, (l) => l.replace(/,demo-\d+,/, ',nobody,'));
-		text += 'village,x,,,,,,,,,,,,,,\nunit,short\n';
+		text += 'village,x,,,,,,,,,,,,,,,,\nunit,short\n';
 		const n = text.split('\n').length;
 		const r = await importOrg(get().db, text, 'csv');
 		expect(where(r)).toEqual([`${staffLine} username`, `${n - 2} type`, `${n - 1} null`]);
@@ -115,7 +115,7 @@ describeDb('org import/export', (get) => {
 			authParams: { m: 1, t: 1, p: 1 },
 			authHash: DEMO_AUTH_HASH
 		});
-		const text = csv + 'staff,,,,,,,,o-sf,demo-x,inspector,true,,,,\n';
+		const text = csv + 'staff,,,,,,,,o-sf,demo-x,inspector,true,,,,,,\n';
 		const r = await importOrg(db, text, 'csv');
 		expect(!r.ok && r.errors).toEqual([
 			{ line: csv.split('\n').length, field: 'username', message: '"demo-x" is a demo account and cannot be imported' }

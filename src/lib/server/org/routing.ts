@@ -1,35 +1,47 @@
 /**
  * Routing: which discipline organ receives a report, and which of its staff the report key is sealed to.
  *
- * One pure, total function over an {@link OrgSnapshot}. The rules (see docs/api.md and
- * ../shared/domain/supervision.md, "Who handles what"):
+ * One pure, total function over an {@link OrgSnapshot}. Tips are handled by the discipline organ of the
+ * party committee that manages the accused cadre (干部管理权限, ./management.ts; docs/org.md and
+ * ../shared/domain/supervision.md, "Who handles what"). The rules, each named in the explanation:
  *  - organ_self_to_parent: a report about a unit that IS a discipline organ (its own head or members) goes
- *    to that organ's parent organ, whatever the position or kind;
- *  - top_leader_one_level_up: a unit's top leader goes to the organ one level up, i.e. the parent of the
- *    commission at the unit's own level (never that commission, never a team stationed in the unit);
- *  - peer_report_one_level_up: a report by a fellow member of the leadership team goes one level up too;
- *  - responsible_stationed_team / responsible_level_commission: otherwise (team members, other staff)
- *    the organ responsible for the unit: its stationed team if it has one, else the commission at its level;
- *  - reporter_escalation: the reporter may always ask for one more level up;
+ *    directly to that organ's higher organ (2020 rules, Art. 15), whatever the position or kind;
+ *  - managed_own_level: the post is managed by the committee of the unit's own level (a county department's
+ *    head and team, its officials, SOEs and institutions by default): that level's commission;
+ *  - managed_level_above: the post is managed one level up (a county's own leaders 县委书记、县长、常委 are
+ *    city-managed; a township's are county-managed): the commission of that level;
+ *  - managed_named_organ: the unit's override names the managing organ (e.g. a city-managed SOE head);
+ *  - village_to_township: village and community cadres go to the township organ;
+ *  - through_stationed_team: the managing commission's stationed team that covers the unit receives for it;
+ *  - peer_report_to_managing_committee: a fellow team member's report goes to the managing commission
+ *    itself, not to a team stationed in the unit;
+ *  - by_region: a reporter who cannot find the unit reports to a region's own organ, whose letters office
+ *    passes it on (分办);
+ *  - reporter_escalation: the reporter may go one level up; the higher organ may hand it back (交办、督办);
  *  - conflicted_staff_excluded: staff who declared a conflict for the target unit are never recipients;
  *  - fallback_to_ancestor: an organ without eligible staff (inspector or head, with a key, no conflict)
  *    hands the report to its nearest ancestor organ that has some, and the admin is warned.
  *
- * The top of the tree: when the rules ask for an organ above the highest one in the directory, the
- * highest one receives the report with the warning `no_higher_organ` (the demo directory has a central
- * placeholder organ above the province, so that never happens there). Unknown unit ids give a typed
- * `unknown_unit` result; a unit no commission covers (not even through its ancestors) gives `no_organ`.
- * The function never throws and never loops, whatever the snapshot holds (cycles included).
+ * At the top of the tree, the highest organ receives with the warning `no_higher_organ`. Unknown unit ids
+ * give `unknown_unit`; a unit no commission covers (not even through its ancestors) gives `no_organ`. The
+ * function never throws and never loops, whatever the snapshot holds (cycles included).
  */
 import type { Bilingual } from '../../shared/bilingual';
-import type { Organ, OrgSnapshot, OrgUnit, PositionKind, ReportKind, StaffMember } from './types';
+import type { RoutingWarningCode } from '../../shared/vocabulary/org';
+import { m } from '../../paraglide/messages';
+import { committeeName, managementOf } from './management';
+import { levelIndex, type Organ, type OrgSnapshot, type PositionKind, type ReportKind, type TypedUnit } from './types';
+import type { StaffMember } from './types';
 
 export const RULE_CODES = [
 	'organ_self_to_parent',
-	'top_leader_one_level_up',
-	'peer_report_one_level_up',
-	'responsible_stationed_team',
-	'responsible_level_commission',
+	'managed_own_level',
+	'managed_level_above',
+	'managed_named_organ',
+	'village_to_township',
+	'through_stationed_team',
+	'peer_report_to_managing_committee',
+	'by_region',
 	'reporter_escalation',
 	'conflicted_staff_excluded',
 	'fallback_to_ancestor'
@@ -37,12 +49,14 @@ export const RULE_CODES = [
 export type RuleCode = (typeof RULE_CODES)[number];
 
 /** Warnings are for the directory admin (never shown to reporters as such). */
-export type RoutingWarning =
+export type RoutingWarning = { code: RoutingWarningCode } & (
 	| { code: 'fell_back_to_ancestor'; fromOrganId: string; toOrganId: string }
 	| { code: 'no_higher_organ'; organId: string }
 	| { code: 'jurisdiction_inherited'; unitId: string; fromUnitId: string }
 	| { code: 'ambiguous_jurisdiction'; unitId: string; organIds: string[] }
-	| { code: 'no_recipients'; organId: string };
+	| { code: 'no_recipients'; organId: string }
+	| { code: 'managing_organ_missing'; unitId: string; organId: string }
+);
 
 /** Why routing chose as it did, in both languages. */
 export type Explanation = Bilingual;
@@ -52,6 +66,8 @@ export interface RoutingRequest {
 	position: PositionKind;
 	kind: ReportKind;
 	escalate: boolean;
+	/** The reporter could not find the unit and chose this region (its own unit) instead. */
+	byRegion?: boolean;
 }
 
 export type RoutingResult =
@@ -68,114 +84,137 @@ export type RoutingResult =
 	| { status: 'unknown_unit'; unitId: string; explanation: Explanation }
 	| { status: 'no_organ'; unitId: string; explanation: Explanation; warnings: RoutingWarning[] };
 
+type Msg = (inputs: never, options: { locale: 'zh-CN' | 'en' }) => string;
+/** One message in both languages. */
+function both<I>(msg: (inputs: I, options: { locale: 'zh-CN' | 'en' }) => string, inputs: I): Bilingual {
+	return { zh: msg(inputs, { locale: 'zh-CN' }), en: msg(inputs, { locale: 'en' }) };
+}
+/** Builds a message whose inputs are themselves bilingual texts (or plain names, the same in both). */
+function join<K extends string>(
+	msg: (inputs: Record<K, string>, options: { locale: 'zh-CN' | 'en' }) => string,
+	inputs: Record<K, string | Bilingual>
+): Bilingual {
+	const pick = (l: 'zh' | 'en') =>
+		Object.fromEntries(
+			Object.entries<string | Bilingual>(inputs).map(([k, v]) => [k, typeof v === 'string' ? v : v[l]])
+		);
+	return {
+		zh: msg(pick('zh') as Record<K, string>, { locale: 'zh-CN' }),
+		en: msg(pick('en') as Record<K, string>, { locale: 'en' })
+	};
+}
+const RULE_LABEL: Record<RuleCode, Msg> = {
+	organ_self_to_parent: m.routing_rule_organ_self_to_parent,
+	managed_own_level: m.routing_rule_managed_own_level,
+	managed_level_above: m.routing_rule_managed_level_above,
+	managed_named_organ: m.routing_rule_managed_named_organ,
+	village_to_township: m.routing_rule_village_to_township,
+	through_stationed_team: m.routing_rule_through_stationed_team,
+	peer_report_to_managing_committee: m.routing_rule_peer_report_to_managing_committee,
+	by_region: m.routing_rule_by_region,
+	reporter_escalation: m.routing_rule_reporter_escalation,
+	conflicted_staff_excluded: m.routing_rule_conflicted_staff_excluded,
+	fallback_to_ancestor: m.routing_rule_fallback_to_ancestor
+};
+
+/** The localized label of a rule, as the explanation names it. */
+export function ruleLabel(code: RuleCode): Bilingual {
+	return both(RULE_LABEL[code] as (i: object, o: { locale: 'zh-CN' | 'en' }) => string, {});
+}
+
 /** Staff roles that receive reports; directory admins do not. */
 function canReceive(s: StaffMember): boolean {
 	return s.hasKey && (s.role === 'inspector' || s.role === 'head');
 }
 
-const q = (name: string) => `「${name}」`;
-
 export function routeReport(snap: OrgSnapshot, req: RoutingRequest): RoutingResult {
 	const unit = snap.units.get(req.unitId);
-	if (!unit) {
-		return {
-			status: 'unknown_unit',
-			unitId: req.unitId,
-			explanation: {
-				zh: '目录中找不到这个单位，请重新搜索并选择被举报人所在的单位。',
-				en: 'This unit is not in the directory. Search again and choose the unit of the person you report.'
-			}
-		};
-	}
+	if (!unit) return { status: 'unknown_unit', unitId: req.unitId, explanation: both(m.routing_unknown_unit, {}) };
 	const warnings: RoutingWarning[] = [];
 	const rules: RuleCode[] = [];
-	const zh: string[] = [];
-	const en: string[] = [];
+	const parts: Bilingual[] = [];
 
 	const parentOf = (o: Organ): Organ | null =>
 		o.parentOrganId === null || o.parentOrganId === o.id ? null : (snap.organs.get(o.parentOrganId) ?? null);
-
 	/** One level up from `o`, or `o` itself with a warning at the top of the tree. */
 	const up = (o: Organ): Organ => {
 		const p = parentOf(o);
 		if (p) return p;
 		if (!warnings.some((w) => w.code === 'no_higher_organ')) warnings.push({ code: 'no_higher_organ', organId: o.id });
-		zh.push(`目录中没有比${q(o.name)}更高一级的机关，因此仍由它接收。`);
-		en.push(`The directory has no organ above ${o.name}, so it receives the report itself.`);
+		parts.push(both(m.routing_no_higher, { organ: o.name }));
 		return o;
 	};
 
+	let base: Organ;
 	const selfOrganId = snap.organByOwnUnit.get(unit.id);
 	const selfOrgan = selfOrganId === undefined ? undefined : snap.organs.get(selfOrganId);
-	let base: Organ;
 	if (selfOrgan) {
 		rules.push('organ_self_to_parent');
-		const same = unit.name === selfOrgan.name;
-		zh.push(
-			`${q(unit.name)}${same ? '' : `就是${q(selfOrgan.name)}，`}是纪检监察机关本身。关于机关自身负责人和工作人员的举报，交给它的上级机关办理，该机关内部的人看不到。`
-		);
-		en.push(
-			`${unit.name} is ${same ? 'itself a discipline organ' : `the discipline organ ${selfOrgan.name}`}. Reports about an organ's own head or members go to its parent organ, so nobody inside that organ receives them.`
-		);
+		parts.push(both(m.routing_organ_self, { unit: unit.name, organ: selfOrgan.name }));
 		base = up(selfOrgan);
 	} else {
 		const team = stationedTeam(snap, unit);
-		const level = levelCommission(snap, unit, warnings) ?? (team ? parentOf(team) : null);
-		const upRule = req.position === 'top_leader' || req.kind === 'peer_report';
-		if (!level && (upRule || !team)) {
+		const own = levelCommission(snap, unit, warnings) ?? (team ? parentOf(team) : null);
+		if (!own) {
 			return {
 				status: 'no_organ',
 				unitId: unit.id,
 				warnings,
-				explanation: {
-					zh: `目录中还没有负责${q(unit.name)}的纪检监察机关，暂时无法确定接收机关。请联系平台管理员。`,
-					en: `No discipline organ in the directory covers ${unit.name} yet, so no receiving organ can be chosen. Please tell the site's administrators.`
-				}
+				explanation: both(m.routing_no_organ, { unit: unit.name })
 			};
 		}
-		if (upRule && level) {
-			if (req.position === 'top_leader') {
-				rules.push('top_leader_one_level_up');
-				zh.push(
-					`被举报人是${q(unit.name)}的一把手。一把手由上一级监督，所以举报不交给本级的${q(level.name)}，而是交给上一级机关。`
-				);
-				en.push(
-					`The person reported is the top leader of ${unit.name}. Top leaders are supervised from one level up, so the report goes not to ${level.name} at the unit's own level but to the organ above it.`
-				);
-			}
-			if (req.kind === 'peer_report') {
-				rules.push('peer_report_one_level_up');
-				zh.push(`这是班子成员的同级监督报告，可以直接报告上一级组织，不经过本级的${q(level.name)}。`);
-				en.push(
-					`This is a report by a fellow member of the leadership team; it goes straight to the organ one level up, bypassing ${level.name} at the same level.`
-				);
-			}
-			base = up(level);
-		} else if (team) {
-			rules.push('responsible_stationed_team');
-			zh.push(`${q(unit.name)}有派驻纪检监察组，由${q(team.name)}负责监督该单位的领导班子成员和干部。`);
-			en.push(
-				`${unit.name} has a stationed discipline inspection team, ${team.name}, which supervises its leadership team members and officials.`
-			);
-			base = team;
+		if (req.byRegion) {
+			rules.push('by_region');
+			parts.push(both(m.routing_region, { handler: own.name }));
+			base = own;
 		} else {
-			// level is non-null here: the no_organ branch returned otherwise.
-			const lc = level as Organ;
-			rules.push('responsible_level_commission');
-			zh.push(`${q(unit.name)}由同级的${q(lc.name)}负责监督。`);
-			en.push(`${unit.name} is supervised by ${lc.name}, the discipline organ at its own level.`);
-			base = lc;
+			const mg = managementOf(snap, unit, req.position);
+			let commission: Organ = own;
+			let rule: RuleCode = unit.type === 'village' ? 'village_to_township' : 'managed_own_level';
+			const named = mg.organId === null ? undefined : snap.organs.get(mg.organId);
+			if (mg.managedBy === 'organ' && named) {
+				commission = named;
+				rule = 'managed_named_organ';
+			} else if (mg.managedBy === 'organ') {
+				warnings.push({ code: 'managing_organ_missing', unitId: unit.id, organId: mg.organId ?? '' });
+				parts.push(both(m.routing_managing_organ_missing, {}));
+			} else if (mg.managedBy === 'level_above') {
+				commission = commissionAbove(own, unit, parentOf, up);
+				rule = 'managed_level_above';
+			}
+			rules.push(rule);
+			const peer = req.kind === 'peer_report';
+			const viaTeam = !peer && team && team.parentOrganId === commission.id ? team : null;
+			const committee = committeeOf(snap, unit, commission);
+			const post = postOf(snap, unit, req.position);
+			const handler = viaTeam
+				? join(m.routing_with_team, { organ: commission.name, team: shortTeam(viaTeam, commission) })
+				: commission.name;
+			if (peer) {
+				rules.push('peer_report_to_managing_committee');
+				parts.push(join(m.routing_peer, { committee, handler }));
+			} else {
+				const msg =
+					rule === 'managed_named_organ'
+						? m.routing_named_organ
+						: rule === 'village_to_township'
+							? m.routing_village
+							: rule === 'managed_level_above'
+								? m.routing_managed_above
+								: m.routing_managed;
+				parts.push(join(msg as typeof m.routing_managed, { post, committee, handler }));
+			}
+			if (viaTeam) rules.push('through_stationed_team');
+			base = viaTeam ?? commission;
 		}
 	}
 
 	if (req.escalate) {
 		rules.push('reporter_escalation');
-		const higher = parentOf(base);
-		if (higher) {
-			zh.push(`你选择了向更高一级反映，所以改由${q(higher.name)}接收，而不是${q(base.name)}。`);
-			en.push(`You asked to go one level higher, so ${higher.name} receives it instead of ${base.name}.`);
-		}
-		base = up(base);
+		const lower = base.kind === 'stationed_team' ? (parentOf(base) ?? base) : base;
+		const higher = parentOf(lower);
+		if (higher) parts.push(both(m.routing_escalate, { higher: higher.name, lower: lower.name }));
+		base = up(lower);
 	}
 
 	// Recipients: the chosen organ, else the nearest ancestor with eligible staff.
@@ -198,24 +237,26 @@ export function routeReport(snap: OrgSnapshot, req: RoutingRequest): RoutingResu
 		if (next && !seen.has(next.id)) {
 			if (!rules.includes('fallback_to_ancestor')) rules.push('fallback_to_ancestor');
 			warnings.push({ code: 'fell_back_to_ancestor', fromOrganId: organ.id, toOrganId: next.id });
-			zh.push(`${q(organ.name)}目前没有能够接收加密举报的工作人员，因此由它的上级${q(next.name)}接收。`);
-			en.push(
-				`${organ.name} has no staff who can receive encrypted reports at the moment, so its parent organ ${next.name} receives it.`
-			);
+			parts.push(both(m.routing_fallback, { organ: organ.name, next: next.name }));
 		}
 		organ = next;
 	}
 	if (!chosen) {
 		warnings.push({ code: 'no_recipients', organId: base.id });
-		zh.push('注意：目前没有任何工作人员可以接收这份举报，请稍后再试或联系平台管理员。');
-		en.push(
-			'Note: no staff member can receive this report at the moment. Try again later or tell the site administrators.'
-		);
+		parts.push(both(m.routing_no_recipients, {}));
 		chosen = { organ: base, recipients: [] };
 	}
-
-	zh.push('声明与该单位有利害关系、需要回避的工作人员，不会收到这份举报。');
-	en.push('Staff who declared a conflict of interest with this unit never receive it.');
+	parts.push(both(m.routing_conflicts_note, {}));
+	const labels = rules.map(ruleLabel);
+	parts.push(
+		join(m.routing_rules, {
+			rules: {
+				zh: labels.map((l) => l.zh).join(m.routing_rules_sep({}, { locale: 'zh-CN' })),
+				en: labels.map((l) => l.en).join(m.routing_rules_sep({}, { locale: 'en' }))
+			}
+		})
+	);
+	const head = both(m.routing_to, { organ: chosen.organ.name });
 	return {
 		status: 'routed',
 		unitId: unit.id,
@@ -224,14 +265,14 @@ export function routeReport(snap: OrgSnapshot, req: RoutingRequest): RoutingResu
 		rules,
 		warnings,
 		explanation: {
-			zh: `这份举报将交给${q(chosen.organ.name)}。${zh.join('')}`,
-			en: `This report will go to ${chosen.organ.name}. ${en.join(' ')}`
+			zh: head.zh + parts.map((p) => p.zh).join(''),
+			en: [head.en, ...parts.map((p) => p.en)].join(' ')
 		}
 	};
 }
 
 /** The stationed team whose jurisdiction includes the unit itself, if any. */
-function stationedTeam(snap: OrgSnapshot, unit: OrgUnit): Organ | null {
+function stationedTeam(snap: OrgSnapshot, unit: TypedUnit): Organ | null {
 	for (const id of snap.organsByUnit.get(unit.id) ?? []) {
 		const o = snap.organs.get(id);
 		if (o && o.kind === 'stationed_team') return o;
@@ -243,9 +284,9 @@ function stationedTeam(snap: OrgSnapshot, unit: OrgUnit): Organ | null {
  * The commission at the unit's level: the one whose jurisdiction includes the unit, else (warned) the
  * one covering its nearest ancestor.
  */
-function levelCommission(snap: OrgSnapshot, unit: OrgUnit, warnings: RoutingWarning[]): Organ | null {
+function levelCommission(snap: OrgSnapshot, unit: TypedUnit, warnings: RoutingWarning[]): Organ | null {
 	const seen = new Set<string>();
-	let u: OrgUnit | undefined = unit;
+	let u: TypedUnit | undefined = unit;
 	while (u && !seen.has(u.id)) {
 		seen.add(u.id);
 		const found: Organ[] = [];
@@ -264,4 +305,64 @@ function levelCommission(snap: OrgSnapshot, unit: OrgUnit, warnings: RoutingWarn
 		u = u.parentId === null ? undefined : snap.units.get(u.parentId);
 	}
 	return null;
+}
+
+/** The first commission above `own` whose level is above the unit's (the top one, warned, if none is). */
+function commissionAbove(
+	own: Organ,
+	unit: TypedUnit,
+	parentOf: (o: Organ) => Organ | null,
+	up: (o: Organ) => Organ
+): Organ {
+	const target = levelIndex(unit.level) - 1;
+	const seen = new Set<string>();
+	let o = own;
+	while (levelIndex(o.level) > target && !seen.has(o.id)) {
+		seen.add(o.id);
+		const p = parentOf(o);
+		if (!p) return up(o);
+		o = p;
+	}
+	return o;
+}
+
+/** The name of the party committee whose discipline organ is `commission`, seen from `unit`. */
+function committeeOf(snap: OrgSnapshot, unit: TypedUnit, commission: Organ): string | Bilingual {
+	const seen = new Set<string>();
+	let u: TypedUnit | undefined = unit;
+	while (u && !seen.has(u.id)) {
+		seen.add(u.id);
+		if (u.level === commission.level && (u.type === 'party_government' || u.type === 'township')) {
+			return committeeName(u.name);
+		}
+		u = u.parentId === null ? undefined : snap.units.get(u.parentId);
+	}
+	if (commission.level === 'central') return both(m.routing_committee_central, {});
+	return both(m.routing_committee_of, { organ: commission.name });
+}
+
+/** The accused's post as the explanation names it: "县财政局局长", "青松镇领导班子成员". */
+function postOf(snap: OrgSnapshot, unit: TypedUnit, position: PositionKind): Bilingual {
+	if (position === 'top_leader') {
+		const title = snap.postsByUnit.get(unit.id)?.find((p) => p.position === 'top_leader')?.title;
+		// 县 + 县委书记 -> 县委书记, 示范省 + 省委书记 -> 示范省委书记 (a region's own leaders only).
+		const region = unit.type === 'party_government' || unit.type === 'township';
+		const name = region && title && unit.name.endsWith(title.charAt(0)) ? unit.name.slice(0, -1) : unit.name;
+		return title
+			? {
+					zh: m.routing_post_titled({ unit: name, title }, { locale: 'zh-CN' }),
+					en: m.routing_post_titled({ unit: unit.name, title }, { locale: 'en' })
+				}
+			: both(m.routing_post_top_leader, { unit: unit.name });
+	}
+	return position === 'team_member'
+		? both(m.routing_post_team_member, { unit: unit.name })
+		: both(m.routing_post_other_staff, { unit: unit.name });
+}
+
+/** "驻县财政局纪检监察组" from "县纪委监委驻县财政局纪检监察组". */
+function shortTeam(team: Organ, commission: Organ): string {
+	return team.name.startsWith(commission.name) && team.name.length > commission.name.length
+		? team.name.slice(commission.name.length)
+		: team.name;
 }

@@ -14,13 +14,23 @@ import {
 	organStaff,
 	orgUnit,
 	orgUnitSearch,
+	postManagement,
 	staffConflict,
 	staffUser
 } from '../db/schema';
 import type { DemoUser } from './demo';
 import { pinyinFields } from './search';
 import { rowsOf } from './sql';
-import { makeSnapshot, type Organ, type OrgData, type OrgSnapshot, type OrgUnit, type StaffMember } from './types';
+import {
+	inferUnitType,
+	makeSnapshot,
+	type Organ,
+	type OrgData,
+	type OrgSnapshot,
+	type OrgUnit,
+	type PostManagement,
+	type StaffMember
+} from './types';
 
 /** auth_hash of demo accounts: not an Argon2id encoding, so no password ever verifies against it. */
 export const DEMO_AUTH_HASH = '!demo-no-login';
@@ -42,7 +52,7 @@ export async function loadRoutingSnapshot(db: Db, unitId: string, now = new Date
 		db.execute(sql`select org_routing_slice(${unitId}) as data`).then((r) => rowsOf<{ data: string | null }>(r)),
 		getActiveRootKey(db)
 	]);
-	const data = JSON.parse(row?.data ?? '{}') as Omit<OrgData, 'posts'>;
+	const data = JSON.parse(row?.data ?? '{}') as Partial<OrgData>;
 	let staff = data.staff ?? [];
 	if (root) {
 		const organIds = [...new Set(staff.map((s) => s.organId))];
@@ -56,20 +66,23 @@ export async function loadRoutingSnapshot(db: Db, unitId: string, now = new Date
 		organs: data.organs ?? [],
 		jurisdiction: data.jurisdiction ?? [],
 		staff,
-		conflicts: data.conflicts ?? []
+		conflicts: data.conflicts ?? [],
+		posts: data.posts ?? [],
+		management: data.management ?? []
 	});
 }
 
 /** The whole directory (tests, export). Staff whose account is disabled are left out. */
 export async function loadOrgData(db: Db): Promise<OrgData> {
-	const [units, organs, jurisdiction, staff, conflicts, posts] = await Promise.all([
+	const [units, organs, jurisdiction, staff, conflicts, posts, management] = await Promise.all([
 		db
 			.select({
 				id: orgUnit.id,
 				parentId: orgUnit.parentId,
 				name: orgUnit.name,
 				level: orgUnit.level,
-				regionPath: orgUnit.regionPath
+				regionPath: orgUnit.regionPath,
+				type: orgUnit.unitType
 			})
 			.from(orgUnit)
 			.orderBy(orgUnit.id),
@@ -107,7 +120,16 @@ export async function loadOrgData(db: Db): Promise<OrgData> {
 				holderName: leadershipPost.holderName
 			})
 			.from(leadershipPost)
-			.orderBy(leadershipPost.id)
+			.orderBy(leadershipPost.id),
+		db
+			.select({
+				unitId: postManagement.unitId,
+				position: postManagement.position,
+				managedBy: postManagement.managedBy,
+				organId: postManagement.organId
+			})
+			.from(postManagement)
+			.orderBy(postManagement.unitId, postManagement.position)
 	]);
 	return {
 		units: units as OrgUnit[],
@@ -115,7 +137,8 @@ export async function loadOrgData(db: Db): Promise<OrgData> {
 		jurisdiction,
 		staff: staff as StaffMember[],
 		conflicts,
-		posts: posts as OrgData['posts']
+		posts: posts as OrgData['posts'],
+		management: management as PostManagement[]
 	};
 }
 
@@ -217,6 +240,7 @@ export async function replaceOrgData(db: Db, data: OrgData, opts: ReplaceOptions
 		await tx.delete(organStaff);
 		await tx.delete(organJurisdiction);
 		await tx.delete(leadershipPost);
+		await tx.delete(postManagement);
 		await tx.delete(orgUnitSearch);
 		await tx.delete(disciplineOrgan);
 		await tx.delete(orgUnit);
@@ -235,13 +259,19 @@ export async function replaceOrgData(db: Db, data: OrgData, opts: ReplaceOptions
 			);
 		}
 		const unitAncestors = ancestorIds(data.units, (u) => u.parentId);
+		const unitById = new Map(data.units.map((u) => [u.id, u] as const));
 		for (const part of chunks(
 			parentsFirst(data.units, (u) => u.parentId),
 			1000
 		)) {
 			await tx.insert(orgUnit).values(
 				part.map((u) => ({
-					...u,
+					id: u.id,
+					parentId: u.parentId,
+					name: u.name,
+					level: u.level,
+					regionPath: u.regionPath,
+					unitType: inferUnitType(u, u.parentId === null ? undefined : unitById.get(u.parentId)),
 					...pinyinFields(u.name),
 					ancestorIds: unitAncestors.get(u.id) ?? [],
 					isDemo: opts.demo
@@ -278,10 +308,13 @@ export async function replaceOrgData(db: Db, data: OrgData, opts: ReplaceOptions
 		for (const part of chunks(data.conflicts, 3000)) {
 			await tx.insert(staffConflict).values(part);
 		}
+		for (const part of chunks(data.management ?? [], 3000)) {
+			await tx.insert(postManagement).values(part);
+		}
 	});
 	// Fresh statistics, so the planner keeps using the indexes after a bulk load.
 	await db.execute(
-		sql`analyze org_unit, org_unit_search, leadership_post, discipline_organ, organ_jurisdiction, organ_staff, staff_conflict, staff_user`
+		sql`analyze org_unit, org_unit_search, leadership_post, post_management, discipline_organ, organ_jurisdiction, organ_staff, staff_conflict, staff_user`
 	);
 }
 

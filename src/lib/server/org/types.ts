@@ -4,13 +4,18 @@
  * import file or the demo generator.
  */
 
-import type { AdminLevel, OrganKind, PostPosition, StaffRole } from '../../shared/vocabulary/org';
+import type { AdminLevel, ManagedBy, OrganKind, PostPosition, StaffRole, UnitType } from '../../shared/vocabulary/org';
 import { ADMIN_LEVELS } from '../../shared/vocabulary/org';
+import type { PositionKind } from '../../shared/vocabulary/report';
 
 // The codes are the shared vocabulary's (src/lib/shared/vocabulary); re-exported for the directory's modules.
 export {
 	ADMIN_LEVELS,
+	MANAGED_BY,
 	ORGAN_KINDS,
+	UNIT_TYPES,
+	type ManagedBy,
+	type UnitType,
 	POST_POSITIONS,
 	STAFF_ROLES,
 	type AdminLevel,
@@ -27,6 +32,22 @@ export interface OrgUnit {
 	level: AdminLevel;
 	/** Human-readable path of names from the top, e.g. "示范省/青山市/高新区". */
 	regionPath: string;
+	/** Kind of unit; absent (older data) -> inferred by {@link inferUnitType}. */
+	type?: UnitType;
+}
+
+/** A unit whose type is known (the snapshot fills it in). */
+export type TypedUnit = OrgUnit & { type: UnitType };
+
+/**
+ * Who manages one kind of post of a unit (干部管理权限), overriding the default by unit type and level
+ * (src/lib/server/org/management.ts). organId is set exactly when managedBy is 'organ'.
+ */
+export interface PostManagement {
+	unitId: string;
+	position: PositionKind;
+	managedBy: ManagedBy;
+	organId: string | null;
 }
 
 export interface Organ {
@@ -75,6 +96,8 @@ export interface OrgData {
 	staff: StaffMember[];
 	conflicts: ConflictDeclaration[];
 	posts: LeadershipPost[];
+	/** Per-unit overrides of the managing committee; absent -> none. */
+	management?: PostManagement[];
 }
 
 /**
@@ -82,7 +105,7 @@ export interface OrgData {
  * unit (the unit, its ancestors, the organs above them, their staff and the unit's conflicts).
  */
 export interface OrgSnapshot {
-	units: ReadonlyMap<string, OrgUnit>;
+	units: ReadonlyMap<string, TypedUnit>;
 	organs: ReadonlyMap<string, Organ>;
 	/** unit id -> organs whose jurisdiction includes it. */
 	organsByUnit: ReadonlyMap<string, readonly string[]>;
@@ -92,10 +115,31 @@ export interface OrgSnapshot {
 	staffByOrgan: ReadonlyMap<string, readonly StaffMember[]>;
 	/** unit id -> staff ids that declared a conflict for it. */
 	conflictsByUnit: ReadonlyMap<string, ReadonlySet<string>>;
+	/** unit id -> its posts (titles name the accused's post in explanations); may be empty. */
+	postsByUnit: ReadonlyMap<string, readonly LeadershipPost[]>;
+	/** unit id -> per-position overrides of the managing committee. */
+	managementByUnit: ReadonlyMap<string, ReadonlyMap<PositionKind, PostManagement>>;
 }
 
-export function makeSnapshot(data: Omit<OrgData, 'posts'> & { posts?: unknown }): OrgSnapshot {
-	const units = new Map(data.units.map((u) => [u.id, u] as const));
+/**
+ * The type of a unit that does not say: the root or a unit whose level differs from its parent's is a
+ * region's own leadership (a township, or a party and government body); any other unit is a department.
+ */
+export function inferUnitType(unit: OrgUnit, parent: OrgUnit | undefined): UnitType {
+	if (unit.type) return unit.type;
+	if (parent && parent.level === unit.level) return 'department';
+	return unit.level === 'township' ? 'township' : 'party_government';
+}
+
+export function makeSnapshot(
+	data: Omit<OrgData, 'posts'> & { posts?: readonly LeadershipPost[] | unknown }
+): OrgSnapshot {
+	const raw = new Map(data.units.map((u) => [u.id, u] as const));
+	const units = new Map<string, TypedUnit>();
+	for (const u of data.units) {
+		const parent = u.parentId === null ? undefined : raw.get(u.parentId);
+		units.set(u.id, { ...u, type: inferUnitType(u, parent) });
+	}
 	const organs = new Map(data.organs.map((o) => [o.id, o] as const));
 	const organsByUnit = new Map<string, string[]>();
 	for (const j of data.jurisdiction) {
@@ -122,7 +166,28 @@ export function makeSnapshot(data: Omit<OrgData, 'posts'> & { posts?: unknown })
 		if (set) set.add(c.staffId);
 		else conflictsByUnit.set(c.unitId, new Set([c.staffId]));
 	}
-	return { units, organs, organsByUnit, organByOwnUnit, staffByOrgan, conflictsByUnit };
+	const postsByUnit = new Map<string, LeadershipPost[]>();
+	for (const p of Array.isArray(data.posts) ? (data.posts as LeadershipPost[]) : []) {
+		const list = postsByUnit.get(p.unitId);
+		if (list) list.push(p);
+		else postsByUnit.set(p.unitId, [p]);
+	}
+	const managementByUnit = new Map<string, Map<PositionKind, PostManagement>>();
+	for (const m of data.management ?? []) {
+		const map = managementByUnit.get(m.unitId) ?? new Map<PositionKind, PostManagement>();
+		if (!map.has(m.position)) map.set(m.position, m);
+		managementByUnit.set(m.unitId, map);
+	}
+	return {
+		units,
+		organs,
+		organsByUnit,
+		organByOwnUnit,
+		staffByOrgan,
+		conflictsByUnit,
+		postsByUnit,
+		managementByUnit
+	};
 }
 
 export function levelIndex(level: AdminLevel): number {

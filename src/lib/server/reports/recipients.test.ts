@@ -61,15 +61,16 @@ describeDb('recipients, the directory API and routing keys', (get) => {
 		expect(keyed('o-prov')).toEqual([world.carol.id]);
 		// dave's has_key column says true, but he has no directory entry: not keyed.
 		expect((snap.staffByOrgan.get('o-k1') ?? []).map((s) => [s.id, s.hasKey])).toEqual([[world.dave, false]]);
-		// So a team member of u-k1 (normally o-k1's) falls back to o-city, which really can decrypt.
-		const r = routeReport(snap, { unitId: 'u-k1', position: 'team_member', kind: 'public_tip', escalate: false });
+		// So an official of u-k1 (normally o-k1's; its team members are city-managed since issue 14) falls
+		// back to o-city, which really can decrypt.
+		const r = routeReport(snap, { unitId: 'u-k1', position: 'other_staff', kind: 'public_tip', escalate: false });
 		expect(r).toMatchObject({
 			status: 'routed',
 			organ: { id: 'o-city' },
 			recipients: [world.alice.id, world.bob.id].sort()
 		});
 		expect(r.status === 'routed' && r.rules).toContain('fallback_to_ancestor');
-		const api = await routingApi(db, new URLSearchParams('unit=u-k1&position=team_member&kind=public_tip'));
+		const api = await routingApi(db, new URLSearchParams('unit=u-k1&position=other_staff&kind=public_tip'));
 		expect(api.body).toMatchObject({ organ: { id: 'o-city' }, deliverable: true });
 
 		// A disabled account is no recipient, and no longer keyed for routing.

@@ -9,6 +9,30 @@ import type { PositionKind } from './report';
 export const ADMIN_LEVELS = ['central', 'province', 'city', 'county', 'township'] as const;
 export type AdminLevel = (typeof ADMIN_LEVELS)[number];
 
+/**
+ * Kinds of unit (docs/org.md): party_government: a region's own party committee and government (县委、县政府:
+ * their leaders sit on the region's committee); department: a department of a region (县直部门); township: a
+ * township or street's own leadership (乡镇、街道); village: a village or community (村、社区); soe: a state-owned
+ * enterprise; public_institution: a school, hospital or other public institution (事业单位).
+ */
+export const UNIT_TYPES = [
+	'party_government',
+	'department',
+	'township',
+	'village',
+	'soe',
+	'public_institution'
+] as const;
+export type UnitType = (typeof UNIT_TYPES)[number];
+
+/**
+ * Which party committee manages a post (干部管理权限): own_level: the committee of the unit's own level;
+ * level_above: the committee one level up (a county's own leaders are city-managed); organ: a named organ
+ * (a per-unit override, e.g. a centrally managed enterprise).
+ */
+export const MANAGED_BY = ['own_level', 'level_above', 'organ'] as const;
+export type ManagedBy = (typeof MANAGED_BY)[number];
+
 /** commission: 纪委监委 (or 乡镇纪委) of a level; stationed_team: 派驻纪检监察组 in a unit. */
 export const ORGAN_KINDS = ['commission', 'stationed_team'] as const;
 export type OrganKind = (typeof ORGAN_KINDS)[number];
@@ -35,6 +59,7 @@ export const ROUTING_WARNINGS = [
 	'no_higher_organ',
 	'jurisdiction_inherited',
 	'ambiguous_jurisdiction',
-	'no_recipients'
+	'no_recipients',
+	'managing_organ_missing'
 ] as const;
 export type RoutingWarningCode = (typeof ROUTING_WARNINGS)[number];

@@ -1,51 +1,53 @@
+import { fail } from '@sveltejs/kit';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { Bilingual } from '$lib/shared/bilingual';
 import type { RoutingAnswer, UnitHit } from '$lib/shared/wire/public';
 import { db } from '$lib/server/db';
 import { messageOf } from '$lib/server/http/answer';
 import { findUnits, previewRouting } from '$lib/server/org/api';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 /**
- * "Where will my report go?": a plain GET page over the public routing rules, so it works without
- * JavaScript and leaves nothing behind (no cookie, nothing stored; the query is not logged).
+ * "Where will my report go?": a page over the public routing rules that works without JavaScript and
+ * leaves nothing behind: no cookie, nothing stored, and (issue 14) nothing of the search, the unit or the
+ * post in any URL or in the browser history. Every step is a POST form action (search, choose a unit,
+ * show where it goes); the choice travels in the forms' hidden fields only.
  */
-export const load: PageServerLoad = async ({ url }) => {
-	const lang: keyof Bilingual = getLocale() === 'en' ? 'en' : 'zh';
-	const pick = (e: Bilingual) => e[lang];
-	const q = (url.searchParams.get('q') ?? '').slice(0, 50);
-	const unitId = url.searchParams.get('unit');
+export const load: PageServerLoad = () => ({});
 
-	let hits: UnitHit[] | null = null;
-	let error: string | null = null;
-	if (q.trim() !== '' && !unitId) {
+const lang = (): keyof Bilingual => (getLocale() === 'en' ? 'en' : 'zh');
+const text = (form: FormData, key: string, max = 100) => String(form.get(key) ?? '').slice(0, max);
+
+async function unitOf(unit: string, position = 'top_leader', escalate = false) {
+	const r = await previewRouting(
+		db(),
+		new URLSearchParams({ unit, position, kind: 'public_tip', escalate: escalate ? '1' : '0' })
+	);
+	return r;
+}
+
+export const actions: Actions = {
+	search: async ({ request }) => {
+		const q = text(await request.formData(), 'q', 50);
 		const r = await findUnits(db(), new URLSearchParams({ q, limit: '20' }));
-		if (r.ok) hits = r.value;
-		else error = pick(messageOf(r));
+		if (!r.ok) return fail(400, { q, error: messageOf(r)[lang()] });
+		return { q, hits: r.value as UnitHit[] };
+	},
+	choose: async ({ request }) => {
+		const r = await unitOf(text(await request.formData(), 'unit'));
+		if (!r.ok) return fail(400, { error: messageOf(r)[lang()] });
+		return { selected: r.value.unit, position: 'top_leader', escalate: false };
+	},
+	route: async ({ request }) => {
+		const form = await request.formData();
+		const position = text(form, 'position', 20) || 'top_leader';
+		const escalate = form.get('escalate') === '1';
+		const r = await unitOf(text(form, 'unit'), position, escalate);
+		if (!r.ok) return fail(400, { error: messageOf(r)[lang()] });
+		const routed: Omit<RoutingAnswer, 'explanation'> & { explanation: string } = {
+			...r.value,
+			explanation: r.value.explanation[lang()]
+		};
+		return { selected: r.value.unit, position, escalate, routed };
 	}
-
-	let routed: (Omit<RoutingAnswer, 'explanation'> & { explanation: string }) | null = null;
-	let selected: UnitHit | null = null;
-	if (unitId) {
-		const params = new URLSearchParams({
-			unit: unitId,
-			position: url.searchParams.get('position') ?? 'top_leader',
-			kind: 'public_tip',
-			escalate: url.searchParams.get('escalate') === '1' ? '1' : '0'
-		});
-		const r = await previewRouting(db(), params);
-		if (r.ok) {
-			selected = r.value.unit;
-			if (url.searchParams.has('position')) routed = { ...r.value, explanation: pick(r.value.explanation) };
-		} else error = pick(messageOf(r));
-	}
-	return {
-		q,
-		hits,
-		error,
-		selected,
-		position: url.searchParams.get('position') ?? 'top_leader',
-		escalate: url.searchParams.get('escalate') === '1',
-		routed
-	};
 };

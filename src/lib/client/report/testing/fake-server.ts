@@ -217,8 +217,11 @@ export class FakeServer {
 		const p = req.path;
 		const m = req.method;
 		const o = (body ?? {}) as Record<string, unknown>;
-		if (m === 'GET' && p === '/api/v1/routing') return this.routing(url);
-		if (m === 'GET' && p === '/api/v1/directory') return this.directory(url);
+		// Issue 14: the look-ups are POST bodies; the GET forms are gone, as on the real server.
+		if (m === 'POST' && p === '/api/v1/routing') return this.routing(o);
+		if (m === 'POST' && p === '/api/v1/directory') return this.directory(o);
+		if (m === 'GET' && (p === '/api/v1/routing' || p === '/api/v1/directory' || p === '/api/v1/units'))
+			return err(410, 'not_found');
 		if (m === 'POST' && p === '/api/v1/pow') return this.pow(o);
 		if (m === 'POST' && p === '/api/v1/intake') return this.openIntake(req, o);
 		const part = /^\/api\/v1\/intake\/([^/]+)\/files\/(\d+)\/parts\/(\d+)$/.exec(p);
@@ -236,24 +239,24 @@ export class FakeServer {
 
 	/* ---------------------------------------------------------------- routing and directory */
 
-	private routing(url: URL): Response {
-		const unit = url.searchParams.get('unit') ?? '';
+	private routing(o: Record<string, unknown>): Response {
+		const unit = typeof o.unit === 'string' ? o.unit : '';
 		const organ = this.routes.get(unit);
 		if (!organ) return err(400, 'unknown_unit', 'unit');
 		return json(200, {
 			unit: { id: unit, name: '高新区', level: 'county', regionPath: '示范省/北泉市/高新区' },
-			position: url.searchParams.get('position'),
-			kind: url.searchParams.get('kind'),
-			escalate: url.searchParams.get('escalate') === '1',
+			position: o.position,
+			kind: o.kind,
+			escalate: o.escalate === true,
 			organ: { id: organ, name: organ === 'o-sf-c01' ? '北泉市纪委监委' : '示范省纪委监委', level: 'city' },
 			deliverable: true,
 			explanation: { zh: '…', en: '…' }
 		});
 	}
 
-	private directory(url: URL): Response {
-		const organ = url.searchParams.get('organ') ?? '';
-		const unit = url.searchParams.get('unit');
+	private directory(o: Record<string, unknown>): Response {
+		const organ = typeof o.organ === 'string' ? o.organ : '';
+		const unit = typeof o.unit === 'string' ? o.unit : null;
 		const entries = this.staff
 			.filter((s) => s.organ === organ && s.active && !(unit && s.conflicts.has(unit)))
 			.map((s) => encodeBase64(s.entry));

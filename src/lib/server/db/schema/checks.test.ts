@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_LEVELS, ORGAN_KINDS, POST_POSITIONS, STAFF_ROLES } from '$lib/shared/vocabulary/org';
+import {
+	ADMIN_LEVELS,
+	MANAGED_BY,
+	ORGAN_KINDS,
+	POST_POSITIONS,
+	STAFF_ROLES,
+	UNIT_TYPES
+} from '$lib/shared/vocabulary/org';
 import {
 	CATEGORIES,
 	MESSAGE_AUTHORS,
@@ -26,6 +33,9 @@ import { inList } from './checks';
 /** Every CHECK of a code column, with the vocabulary it must list (src/lib/shared/vocabulary). */
 const CHECKS: [name: string, codes: readonly string[]][] = [
 	['org_unit_level_check', ADMIN_LEVELS],
+	['org_unit_type_check', UNIT_TYPES],
+	['post_management_position_check', POSITION_KINDS],
+	['post_management_managed_by_check', MANAGED_BY],
 	['discipline_organ_level_check', ADMIN_LEVELS],
 	['discipline_organ_kind_check', ORGAN_KINDS],
 	['leadership_post_position_check', POST_POSITIONS],

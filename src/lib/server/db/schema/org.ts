@@ -19,7 +19,15 @@ import {
 	uuid,
 	type AnyPgColumn
 } from 'drizzle-orm/pg-core';
-import { ADMIN_LEVELS, ORGAN_KINDS, POST_POSITIONS, STAFF_ROLES } from '../../../shared/vocabulary/org';
+import {
+	ADMIN_LEVELS,
+	MANAGED_BY,
+	ORGAN_KINDS,
+	POST_POSITIONS,
+	STAFF_ROLES,
+	UNIT_TYPES
+} from '../../../shared/vocabulary/org';
+import { POSITION_KINDS } from '../../../shared/vocabulary/report';
 import { staffUser } from './auth';
 import { inList } from './checks';
 
@@ -38,6 +46,8 @@ export const orgUnit = pgTable(
 		parentId: text('parent_id').references((): AnyPgColumn => orgUnit.id, { onDelete: 'restrict' }),
 		name: text('name').notNull(),
 		level: text('level').notNull(),
+		/** One of UNIT_TYPES (party_government, department, township, village, soe, public_institution). */
+		unitType: text('unit_type').notNull().default('department'),
 		/** Names from the top, joined with "/", e.g. 示范省/青山市/高新区. */
 		regionPath: text('region_path').notNull(),
 		/** Ids of all ancestors, root first (kept by the writer), so routing reads a unit's chain by index. */
@@ -54,7 +64,8 @@ export const orgUnit = pgTable(
 	},
 	(t) => [
 		index('org_unit_parent_idx').on(t.parentId),
-		check('org_unit_level_check', sql`${t.level} in ${inList(ADMIN_LEVELS)}`)
+		check('org_unit_level_check', sql`${t.level} in ${inList(ADMIN_LEVELS)}`),
+		check('org_unit_type_check', sql`${t.unitType} in ${inList(UNIT_TYPES)}`)
 	]
 );
 
@@ -126,6 +137,29 @@ export const disciplineOrgan = pgTable(
 		index('discipline_organ_host_idx').on(t.hostUnitId),
 		check('discipline_organ_kind_check', sql`${t.kind} in ${inList(ORGAN_KINDS)}`),
 		check('discipline_organ_level_check', sql`${t.level} in ${inList(ADMIN_LEVELS)}`)
+	]
+);
+
+/**
+ * Per-unit overrides of the committee that manages a kind of post (干部管理权限); without a row the default
+ * by unit type and level holds (src/lib/server/org/management.ts).
+ */
+export const postManagement = pgTable(
+	'post_management',
+	{
+		unitId: text('unit_id')
+			.notNull()
+			.references(() => orgUnit.id, { onDelete: 'cascade' }),
+		position: text('position').notNull(),
+		managedBy: text('managed_by').notNull(),
+		/** The managing organ when managed_by is 'organ'. */
+		organId: text('organ_id').references(() => disciplineOrgan.id, { onDelete: 'cascade' })
+	},
+	(t) => [
+		primaryKey({ columns: [t.unitId, t.position] }),
+		check('post_management_position_check', sql`${t.position} in ${inList(POSITION_KINDS)}`),
+		check('post_management_managed_by_check', sql`${t.managedBy} in ${inList(MANAGED_BY)}`),
+		check('post_management_organ_check', sql`(${t.managedBy} = 'organ') = (${t.organId} is not null)`)
 	]
 );
 
