@@ -29,9 +29,21 @@ describeDb('prepareRecipients on the real handlers', (get) => {
 
 	it('refuses an organ without valid entries, a lying fingerprint and a root key other than the pinned one', async () => {
 		const { server, options } = await setup();
-		await server.routeTopLeaderOfK1To('o-top'); // an organ without staff or entries
-		await expect(prepareRecipients(choice, options)).rejects.toMatchObject({ code: 'no_recipients' });
+		// The real routing already refuses an organ where nobody has a directory entry (o-top: no staff)...
+		await server.routeTopLeaderOfK1To('o-top');
+		await expect(prepareRecipients(choice, options)).rejects.toMatchObject({ code: 'not_deliverable' });
 		await server.routeTopLeaderOfK1To('o-city');
+		// ...so an organ without valid entries is a directory answer that lists none.
+		const empty = async (url: string, init?: RequestInit) => {
+			const res = await server.fetch(url, init);
+			if (!url.startsWith('/api/v1/directory')) return res;
+			const body = (await res.json()) as { entries: string[] };
+			body.entries = [];
+			return new Response(JSON.stringify(body), { status: 200 });
+		};
+		await expect(prepareRecipients(choice, { ...options, fetch: empty })).rejects.toMatchObject({
+			code: 'no_recipients'
+		});
 		const lying = async (url: string, init?: RequestInit) => {
 			const res = await server.fetch(url, init);
 			if (!url.startsWith('/api/v1/directory')) return res;
