@@ -295,10 +295,7 @@ export class ReporterServer {
 			)
 		];
 		if (asked.length === 0) return [];
-		const held = await this.db
-			.select({ locator: report.locator })
-			.from(report)
-			.where(inArray(report.locator, asked));
+		const held = await this.db.select({ locator: report.locator }).from(report).where(inArray(report.locator, asked));
 		const there = new Set(held.map((h) => h.locator));
 		return Promise.all(asked.filter((l) => there.has(l)).map((l) => this.stored(l)));
 	}

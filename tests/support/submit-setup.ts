@@ -13,8 +13,7 @@ import { inProcessCrypto } from './in-process';
 import { ReporterServer, type RecordedRequest } from './reporter-server';
 import { buildWorld, type World } from './reporter-world';
 
-export const fixture = (name: string) =>
-	new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
+export const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
 
 export const CANARY = 'CANARY-清风-7f3a';
 
