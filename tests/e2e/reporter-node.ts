@@ -7,7 +7,7 @@
 import { submitReport, type SubmitResult } from '../../src/lib/client/report/submit';
 import { openReceipt, type FollowUpSession } from '../../src/lib/client/report/followup';
 import { syncSolver } from '../../src/lib/client/report/pow';
-import { inProcessCrypto } from '../../src/lib/client/report/testing/in-process';
+import { inProcessCrypto } from '../support/in-process';
 import type { PositionKind } from '../../src/lib/shared/vocabulary/report';
 
 export interface PlainFile {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { submitReport } from '../../src/lib/client/report/submit';
 import { syncSolver } from '../../src/lib/client/report/pow';
-import { inProcessCrypto } from '../../src/lib/client/report/testing/in-process';
+import { inProcessCrypto } from '../support/in-process';
 import { decodeKdfSpec } from '../../src/lib/crypto/kdf-spec';
 import { deriveReceiptKeys } from '../../src/lib/crypto/receipt';
 import { KEYED_UNITS } from '../e2e/keyed-demo';

@@ -142,27 +142,7 @@ export async function buildWorld(db: Db): Promise<World> {
 	const created = await registerRootKey(db, root.publicKey);
 	if (!created.ok) throw new Error(created.reason);
 	pinRootKey(root.publicKey); // as the deployment's ROOT_PUBLIC_KEY would (docs/keys.md)
-	const keyed = async (id: string, organId: string, role: string): Promise<Staff> => {
-		const keys = await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF);
-		const enrolled = await enrolStaffKey(db, id, keys.bundle, { allowWeakKdf: true });
-		if (!enrolled.ok) throw new Error(enrolled.reason);
-		const entryId = newEntryId();
-		const signed = signDirectoryEntry(
-			{
-				entryId,
-				staffId: id,
-				organId,
-				role,
-				publicKey: keys.keyPair.publicKey,
-				notBefore: s(NOW) - 86_400,
-				notAfter: s(NOW) + 86_400 * 365
-			},
-			root.secretKey
-		);
-		const stored = await storeDirectoryEntry(db, signed, NOW);
-		if (!stored.ok) throw new Error(stored.reason);
-		return { id, keyPair: keys.keyPair, entryId };
-	};
+	const keyed = (id: string, organId: string, role: string) => keyStaff(db, root, id, organId, role);
 	const alice = await keyed(aliceId, 'o-city', 'inspector');
 	const bob = await keyed(bobId, 'o-city', 'inspector');
 	const carol = await keyed(carolId, 'o-prov', 'head');
@@ -176,6 +156,29 @@ export async function buildWorld(db: Db): Promise<World> {
 		limits,
 		ctx: (over = {}) => ({ db, settings: SETTINGS, address: 'addr:192.0.2.1', now: NOW, limits, ...over })
 	};
+}
+
+/** Enrols a key for staff member `id` and stores its directory entry for `organId`, signed by `root`. */
+export async function keyStaff(db: Db, root: RootKeyPair, id: string, organId: string, role: string): Promise<Staff> {
+	const keys = await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF);
+	const enrolled = await enrolStaffKey(db, id, keys.bundle, { allowWeakKdf: true });
+	if (!enrolled.ok) throw new Error(enrolled.reason);
+	const entryId = newEntryId();
+	const signed = signDirectoryEntry(
+		{
+			entryId,
+			staffId: id,
+			organId,
+			role,
+			publicKey: keys.keyPair.publicKey,
+			notBefore: s(NOW) - 86_400,
+			notAfter: s(NOW) + 86_400 * 365
+		},
+		root.secretKey
+	);
+	const stored = await storeDirectoryEntry(db, signed, NOW);
+	if (!stored.ok) throw new Error(stored.reason);
+	return { id, keyPair: keys.keyPair, entryId };
 }
 
 /** A JSON request. */

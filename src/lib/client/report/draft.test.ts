@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_ONLY_CHEAP_KDF } from '../../crypto/kdf';
-import { inProcessCrypto } from './testing/in-process';
+import { inProcessCrypto } from '../../../../tests/support/in-process';
 import { DRAFT_STORAGE_KEY, deleteDraft, hasDraft, loadDraft, saveDraft, type DraftStorage } from './draft';
 
 class MemoryStorage implements DraftStorage {

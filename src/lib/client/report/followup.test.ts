@@ -6,7 +6,7 @@ import { fromUtf8 } from '../../crypto/encoding';
 import { generateReceiptSecret, receiptCheckChar } from '../../crypto/receipt';
 import { describeDb, ReporterServer, type Db } from '../../../../tests/support/reporter-server';
 import { buildWorld } from '../../../../tests/support/reporter-world';
-import { inProcessCrypto } from './testing/in-process';
+import { inProcessCrypto } from '../../../../tests/support/in-process';
 import { submitReport, type ReportInput } from './submit';
 import { openReceipt, type OpenProgress } from './followup';
 import { parseReceiptInput } from './receipt-input';

@@ -1,70 +1,27 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { TEST_ONLY_CHEAP_KDF } from '../../crypto/kdf';
-import { FakeServer } from './testing/fake-server';
-import { inProcessCrypto } from './testing/in-process';
-import { createSubmission, submitReport, type ReportInput, type SubmitOptions, type SubmitProgress } from './submit';
+import { expect, it } from 'vitest';
+import { describeDb } from '../../../../tests/support/reporter-server';
+import {
+	CANARY,
+	choice,
+	fixture,
+	input,
+	multipartInput,
+	puts,
+	setupWith,
+	worldOf
+} from '../../../../tests/support/submit-setup';
+import { PART_SIZE } from '../../shared/limits';
+import { createSubmission, submitReport } from './submit';
 import { prepareRecipients } from './recipients';
-import type { RoutingChoice } from './routing';
-import { syncSolver } from './pow';
 import { ReportError } from './errors';
 
-const fixture = (name: string) =>
-	new Uint8Array(readFileSync(new URL(`../../../../tests/fixtures/${name}`, import.meta.url)));
+describeDb('submitReport against the real handlers: parts, retries and resumption', (get) => {
+	const world = worldOf(get);
+	const setup = (extra: Parameters<typeof setupWith>[2] = {}) => setupWith(get, world, extra);
 
-const CANARY = 'CANARY-清风-7f3a';
-
-const choice: RoutingChoice = {
-	unit: 'sf-c01-k01',
-	position: 'top_leader',
-	kind: 'public_tip',
-	category: 'integrity',
-	escalate: false,
-	realName: false
-};
-
-function input(overrides: Partial<ReportInput> = {}): ReportInput {
-	return {
-		routing: choice,
-		details: {
-			person: { name: `王某 ${CANARY}`, post: '局长' },
-			description: `收受礼金 ${CANARY}`,
-			interference: null,
-			identity: null
-		},
-		files: [
-			{ file: new File([fixture('gps.jpg') as BlobPart], 'IMG_0042.jpg', { type: 'image/jpeg' }) },
-			{ file: new File([fixture('sample.pdf') as BlobPart], '会议纪要.pdf', { type: 'application/pdf' }) }
-		],
-		...overrides
-	};
-}
-
-function setup(extra: Partial<SubmitOptions> = {}) {
-	const server = new FakeServer();
-	const { crypto, worker } = inProcessCrypto();
-	const events: SubmitProgress[] = [];
-	const options: SubmitOptions = {
-		fetch: server.fetch,
-		crypto,
-		powSolver: syncSolver,
-		receiptKdf: TEST_ONLY_CHEAP_KDF,
-		retry: { wait: async () => {} },
-		onProgress: (p) => events.push(p),
-		// Most tests here exercise the resumable intake; the inline (one-request) path has its own tests.
-		inlineMaxBytes: -1,
-		...extra
-	};
-	return { server, crypto, worker, events, options };
-}
-
-const puts = (server: FakeServer) => server.requests.filter((r) => r.method === 'PUT');
-
-describe('submitReport against the in-memory server', () => {
 	it('splits files into parts of partSize, retries a failed part with backoff and does not resend sent parts', async () => {
 		const delays: number[] = [];
-		const { server, options } = setup({ retry: { wait: async (ms) => void delays.push(ms) } });
-		server.partSize = 1024;
+		const { server, options } = await setup({ retry: { wait: async (ms) => void delays.push(ms) } });
 		server.faults.push({
 			match: (r) => r.method === 'PUT' && r.path.endsWith('/files/0/parts/1'),
 			fail: 'network',
@@ -75,24 +32,23 @@ describe('submitReport against the in-memory server', () => {
 			fail: 503,
 			times: 1
 		});
-		await submitReport(input(), options);
-		const stored = server.reports[0] as { files: { stream: Uint8Array }[] };
-		const parts = stored.files.reduce((a, f) => a + Math.ceil(f.stream.length / 1024), 0);
+		await submitReport(multipartInput(), options);
+		const stored = (await server.reports())[0]!;
+		const parts = stored.files.reduce((a, f) => a + Math.ceil(f.stream.length / PART_SIZE), 0);
 		expect(puts(server)).toHaveLength(parts + 3);
 		expect(delays).toEqual([500, 1000, 1000]); // 2 network failures (500, 1000), one 503 with Retry-After: 1 s
 	});
 
 	it('gives up after 4 tries, and a resumed submission sends only the missing parts', async () => {
-		const { server, options } = setup();
-		server.partSize = 1024;
+		const { server, options } = await setup();
 		server.faults.push({
 			match: (r) => r.method === 'PUT' && r.path.endsWith('/files/0/parts/2'),
 			fail: 'network',
 			times: 4
 		});
-		const s = createSubmission(input(), options);
+		const s = createSubmission(multipartInput(), options);
 		await expect(s.run()).rejects.toMatchObject({ code: 'network' });
-		expect(server.reports).toHaveLength(0);
+		expect(await server.reports()).toHaveLength(0);
 		const before = puts(server).length;
 		expect(before).toBe(2 + 4); // parts 0 and 1, then four tries of part 2
 		const result = await s.run();
@@ -109,14 +65,13 @@ describe('submitReport against the in-memory server', () => {
 
 	it('a submission resumed after 50 minutes opens a new intake and sends every part again', async () => {
 		let clock = Date.now();
-		const { server, options } = setup({ now: () => clock });
-		server.partSize = 1024;
+		const { server, options } = await setup({ now: () => clock });
 		server.faults.push({
 			match: (r) => r.method === 'PUT' && r.path.endsWith('/files/0/parts/1'),
 			fail: 'network',
 			times: 4
 		});
-		const s = createSubmission(input(), options);
+		const s = createSubmission(multipartInput(), options);
 		await expect(s.run()).rejects.toMatchObject({ code: 'network' });
 		const before = puts(server).length;
 		clock += 51 * 60 * 1000;
@@ -129,53 +84,13 @@ describe('submitReport against the in-memory server', () => {
 		).toBe('0/parts/0');
 	});
 
-	it('re-fetches and re-seals once on recipients_changed (a new staff member appeared)', async () => {
-		const { server, options } = setup();
-		const prepared = await prepareRecipients(choice, options);
-		const newcomer = server.addStaff('o-sf-c01');
-		await submitReport(input({ files: [] }), { ...options, prepared });
-		const stored = server.reports[0];
-		if (!stored) throw new Error('nothing stored');
-		expect(stored.wraps).toHaveLength(3);
-		expect(() => server.staffOpen(stored, newcomer)).not.toThrow();
-		expect(server.requests.filter((r) => r.path === '/api/v1/reports')).toHaveLength(2);
-	});
-
-	it('follows routing_changed to the new organ, keeping the root key the reporter saw', async () => {
-		const { server, options } = setup();
-		const prepared = await prepareRecipients(choice, options);
-		server.routes.set('sf-c01-k01', 'o-sf-p01');
-		const result = await submitReport(input({ files: [] }), { ...options, prepared });
-		expect(result.organ.id).toBe('o-sf-p01');
-		expect(result.fingerprint).toBe(prepared.fingerprint);
-		const stored = server.reports[0] as NonNullable<(typeof server.reports)[0]>;
-		expect(stored.organ).toBe('o-sf-p01');
-		expect(() =>
-			server.staffOpen(stored, server.staff.find((s) => s.organ === 'o-sf-p01') as (typeof server.staff)[0])
-		).not.toThrow();
-	});
-
-	it('refuses to re-seal if the root key changed since the preview', async () => {
-		const { server, options } = setup();
-		const prepared = await prepareRecipients(choice, options);
-		const other = new FakeServer();
-		server.addStaff('o-sf-c01');
-		// the directory is now served by another root
-		const swapped = async (url: string, init?: RequestInit) =>
-			url.startsWith('/api/v1/directory') ? other.fetch(url, init) : server.fetch(url, init);
-		await expect(submitReport(input({ files: [] }), { ...options, prepared, fetch: swapped })).rejects.toMatchObject({
-			code: 'root_changed'
-		});
-		expect(server.reports).toHaveLength(0);
-	});
-
 	it('makes a new receipt on locator_taken, redoes an expired intake and a reported incomplete upload', async () => {
-		const { server, options, worker } = setup();
+		const { server, options, worker } = await setup();
 		server.faults.push({ match: (r) => r.path === '/api/v1/reports', fail: 409, code: 'locator_taken', times: 1 });
 		await submitReport(input({ files: [] }), options);
 		expect(worker.ops.filter((o) => o === 'deriveReceiptKeys')).toHaveLength(2);
 
-		const b = setup();
+		const b = await setup();
 		b.server.faults.push({ match: (r) => r.path === '/api/v1/reports', fail: 404, code: 'unknown_intake', times: 1 });
 		b.server.faults.push({
 			match: (r) => r.path === '/api/v1/reports',
@@ -184,19 +99,19 @@ describe('submitReport against the in-memory server', () => {
 			times: 1
 		});
 		await submitReport(input(), b.options);
-		expect(b.server.reports).toHaveLength(1);
+		expect(await b.server.reports()).toHaveLength(1);
 		expect(b.server.requests.filter((r) => r.path === '/api/v1/intake')).toHaveLength(2);
 	});
 
 	it('retries a refused challenge once with a fresh one', async () => {
-		const { server, options } = setup();
+		const { server, options } = await setup();
 		server.faults.push({ match: (r) => r.path === '/api/v1/intake', fail: 400, code: 'pow_expired', times: 1 });
 		await submitReport(input({ files: [] }), options);
 		expect(server.requests.filter((r) => r.path === '/api/v1/pow')).toHaveLength(2);
 	});
 
 	it('maps server refusals to typed errors', async () => {
-		const { server, options } = setup();
+		const { server, options } = await setup();
 		server.faults.push({ match: (r) => r.path === '/api/v1/intake', fail: 429, code: 'rate_limited', times: 1 });
 		const e = await submitReport(input({ files: [] }), options).catch((x: unknown) => x);
 		expect(e).toBeInstanceOf(ReportError);
@@ -205,8 +120,8 @@ describe('submitReport against the in-memory server', () => {
 		await expect(submitReport(input(), options)).rejects.toMatchObject({ code: 'file_too_large' });
 	});
 
-	it('checks identity against the real-name flag, and a preview for another choice', () => {
-		const { options } = setup();
+	it('checks identity against the real-name flag, and a preview for another choice', async () => {
+		const { options } = await setup();
 		expect(() => createSubmission(input({ routing: { ...choice, realName: true } }), options)).toThrow(
 			expect.objectContaining({ code: 'invalid_input', field: 'identity' })
 		);
@@ -223,29 +138,30 @@ describe('submitReport against the in-memory server', () => {
 	});
 
 	it('puts the identity inside the ciphertext for a real-name report', async () => {
-		const { server, options } = setup();
+		const { server, options, world: w } = await setup();
 		const identity = { name: `李四 ${CANARY}`, contact: '13800000000', unitOrAddress: '某街道' };
 		await submitReport(
 			input({ routing: { ...choice, realName: true }, details: { ...input().details, identity }, files: [] }),
 			options
 		);
-		const stored = server.reports[0] as NonNullable<(typeof server.reports)[0]>;
+		const stored = (await server.reports())[0]!;
 		expect(stored.routing.realName).toBe(true);
-		expect(
-			(server.staffOpen(stored, server.staff[0] as (typeof server.staff)[0]).content as { identity: unknown }).identity
-		).toEqual(identity);
+		expect((server.openAs(stored, w.alice).content as { identity: unknown }).identity).toEqual(identity);
 		expect(Buffer.from(stored.content).includes(Buffer.from('13800000000'))).toBe(false);
 	});
 
 	it('is cancelled by the signal (before the commit nothing is stored)', async () => {
 		const ctrl = new AbortController();
-		const { server, options } = setup({ signal: ctrl.signal, onProgress: (p) => p.phase === 'pow' && ctrl.abort() });
+		const { server, options } = await setup({
+			signal: ctrl.signal,
+			onProgress: (p) => p.phase === 'pow' && ctrl.abort()
+		});
 		await expect(submitReport(input({ files: [] }), options)).rejects.toMatchObject({ code: 'cancelled' });
-		expect(server.reports).toHaveLength(0);
+		expect(await server.reports()).toHaveLength(0);
 	});
 
 	it('uses a stripped result the UI already made instead of stripping again', async () => {
-		const { server, options } = setup();
+		const { server, options, world: w } = await setup();
 		const { stripImageMetadata } = await import('./exif');
 		const stripped = stripImageMetadata(fixture('gps.jpg'));
 		await submitReport(
@@ -254,8 +170,51 @@ describe('submitReport against the in-memory server', () => {
 			}),
 			options
 		);
-		const stored = server.reports[0] as NonNullable<(typeof server.reports)[0]>;
-		const opened = server.staffOpen(stored, server.staff[0] as (typeof server.staff)[0]);
+		const stored = (await server.reports())[0]!;
+		const opened = server.openAs(stored, w.alice);
 		expect(Buffer.from(opened.files[0]?.data ?? []).equals(Buffer.from(stripped.data))).toBe(true);
+	});
+});
+
+// These change the directory (a new staff member, routing), so they have a database of their own.
+describeDb('submitReport against the real handlers: the directory changes under it', (get) => {
+	const world = worldOf(get);
+	const setup = () => setupWith(get, world);
+
+	it('re-fetches and re-seals once on recipients_changed (a new staff member appeared)', async () => {
+		const { server, options } = await setup();
+		const prepared = await prepareRecipients(choice, options);
+		const newcomer = await server.addStaff('o-city');
+		await submitReport(input({ files: [] }), { ...options, prepared });
+		const stored = (await server.reports())[0];
+		if (!stored) throw new Error('nothing stored');
+		expect(stored.wraps).toHaveLength(3);
+		expect(() => server.openAs(stored, newcomer)).not.toThrow();
+		expect(server.requests.filter((r) => r.path === '/api/v1/reports')).toHaveLength(2);
+	});
+
+	it('follows routing_changed to the new organ, keeping the root key the reporter saw', async () => {
+		const { server, options, world: w } = await setup();
+		const prepared = await prepareRecipients(choice, options);
+		await server.routeTopLeaderOfK1To('o-prov');
+		const result = await submitReport(input({ files: [] }), { ...options, prepared });
+		await server.routeTopLeaderOfK1To('o-city');
+		expect(result.organ.id).toBe('o-prov');
+		expect(result.fingerprint).toBe(prepared.fingerprint);
+		const stored = (await server.reports())[0]!;
+		expect(stored.organ).toBe('o-prov');
+		expect(() => server.openAs(stored, w.carol)).not.toThrow();
+	});
+
+	it('refuses to re-seal if the root key changed since the preview', async () => {
+		const { server, options } = await setup();
+		const prepared = await prepareRecipients(choice, options);
+		await server.addStaff('o-city');
+		// the directory is now served by another root
+		const swapped = server.foreignRootFetch();
+		await expect(submitReport(input({ files: [] }), { ...options, prepared, fetch: swapped })).rejects.toMatchObject({
+			code: 'root_changed'
+		});
+		expect(await server.reports()).toHaveLength(0);
 	});
 });

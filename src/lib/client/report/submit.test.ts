@@ -1,73 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { TEST_ONLY_CHEAP_KDF } from '../../crypto/kdf';
 import { decodeKdfSpec } from '../../crypto/kdf-spec';
 import { deriveReceiptKeys, parseReceiptSecret, receiptAuthHash } from '../../crypto/receipt';
 import { unwrapKey } from '../../crypto/keys';
 import { toHex } from '../../crypto/encoding';
-import { FakeServer } from './testing/fake-server';
-import { inProcessCrypto } from './testing/in-process';
-import { submitReport, type ReportInput, type SubmitOptions, type SubmitProgress } from './submit';
+import { describeDb } from '../../../../tests/support/reporter-server';
+import { CANARY, choice, fixture, input, setupWith, worldOf } from '../../../../tests/support/submit-setup';
+import { submitReport, type SubmitProgress } from './submit';
 import { prepareRecipients } from './recipients';
-import type { RoutingChoice } from './routing';
-import { syncSolver } from './pow';
 
-const fixture = (name: string) =>
-	new Uint8Array(readFileSync(new URL(`../../../../tests/fixtures/${name}`, import.meta.url)));
+describeDb('prepareRecipients on the real handlers', (get) => {
+	const world = worldOf(get);
+	const setup = () => setupWith(get, world);
 
-const CANARY = 'CANARY-清风-7f3a';
-
-const choice: RoutingChoice = {
-	unit: 'sf-c01-k01',
-	position: 'top_leader',
-	kind: 'public_tip',
-	category: 'integrity',
-	escalate: false,
-	realName: false
-};
-
-function input(overrides: Partial<ReportInput> = {}): ReportInput {
-	return {
-		routing: choice,
-		details: {
-			person: { name: `王某 ${CANARY}`, post: '局长' },
-			description: `收受礼金 ${CANARY}`,
-			interference: null,
-			identity: null
-		},
-		files: [
-			{ file: new File([fixture('gps.jpg') as BlobPart], 'IMG_0042.jpg', { type: 'image/jpeg' }) },
-			{ file: new File([fixture('sample.pdf') as BlobPart], '会议纪要.pdf', { type: 'application/pdf' }) }
-		],
-		...overrides
-	};
-}
-
-function setup(extra: Partial<SubmitOptions> = {}) {
-	const server = new FakeServer();
-	const { crypto, worker } = inProcessCrypto();
-	const events: SubmitProgress[] = [];
-	const options: SubmitOptions = {
-		fetch: server.fetch,
-		crypto,
-		powSolver: syncSolver,
-		receiptKdf: TEST_ONLY_CHEAP_KDF,
-		retry: { wait: async () => {} },
-		onProgress: (p) => events.push(p),
-		// Most tests here exercise the resumable intake; the inline (one-request) path has its own tests.
-		inlineMaxBytes: -1,
-		...extra
-	};
-	return { server, crypto, worker, events, options };
-}
-
-describe('prepareRecipients', () => {
 	it('returns the organ, the root fingerprint and the verified recipients (conflicted staff and bad entries left out)', async () => {
-		const { server, options } = setup();
-		server.addStaff('o-sf-c01', ['sf-c01-k01']); // conflicted for this unit
+		const { server, options } = await setup();
+		await server.addStaff('o-city', ['u-k1']); // conflicted for this unit
 		server.servedGarbage = ['AAAA', btoa('not an entry')];
 		const p = await prepareRecipients(choice, options);
-		expect(p.organ.id).toBe('o-sf-c01');
+		expect(p.organ.id).toBe('o-city');
 		expect(p.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
 		expect(p.recipientCount).toBe(2);
 		expect(p.rejectedCount).toBe(2);
@@ -77,10 +28,22 @@ describe('prepareRecipients', () => {
 	});
 
 	it('refuses an organ without valid entries, a lying fingerprint and a root key other than the pinned one', async () => {
-		const { server, options } = setup();
-		server.routes.set('sf-c01-k01', 'o-empty');
-		await expect(prepareRecipients(choice, options)).rejects.toMatchObject({ code: 'no_recipients' });
-		server.routes.set('sf-c01-k01', 'o-sf-c01');
+		const { server, options } = await setup();
+		// The real routing already refuses an organ where nobody has a directory entry (o-top: no staff)...
+		await server.routeTopLeaderOfK1To('o-top');
+		await expect(prepareRecipients(choice, options)).rejects.toMatchObject({ code: 'not_deliverable' });
+		await server.routeTopLeaderOfK1To('o-city');
+		// ...so an organ without valid entries is a directory answer that lists none.
+		const empty = async (url: string, init?: RequestInit) => {
+			const res = await server.fetch(url, init);
+			if (!url.startsWith('/api/v1/directory')) return res;
+			const body = (await res.json()) as { entries: string[] };
+			body.entries = [];
+			return new Response(JSON.stringify(body), { status: 200 });
+		};
+		await expect(prepareRecipients(choice, { ...options, fetch: empty })).rejects.toMatchObject({
+			code: 'no_recipients'
+		});
 		const lying = async (url: string, init?: RequestInit) => {
 			const res = await server.fetch(url, init);
 			if (!url.startsWith('/api/v1/directory')) return res;
@@ -97,9 +60,12 @@ describe('prepareRecipients', () => {
 	});
 });
 
-describe('submitReport against the in-memory server', () => {
+describeDb('submitReport against the real handlers', (get) => {
+	const world = worldOf(get);
+	const setup = (extra: Parameters<typeof setupWith>[2] = {}) => setupWith(get, world, extra);
+
 	it('strips, encrypts, seals, derives, proves work, uploads and commits; staff can open exactly what was sent', async () => {
-		const { server, options, events, worker } = setup();
+		const { server, options, events, worker } = await setup();
 		const result = await submitReport(input(), options);
 
 		expect(result.locator).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
@@ -135,7 +101,7 @@ describe('submitReport against the in-memory server', () => {
 		expect(server.requests.every((r) => r.credentials === 'omit' && !('cookie' in r.headers))).toBe(true);
 
 		// the server holds ciphertext only
-		const stored = server.reports[0];
+		const stored = (await server.reports())[0];
 		if (!stored) throw new Error('nothing stored');
 		const everything = Buffer.concat(
 			[stored.content, ...stored.files.map((f) => f.stream), stored.wrappedKey, stored.kdfSpec].map((b) =>
@@ -148,11 +114,12 @@ describe('submitReport against the in-memory server', () => {
 		expect(stored.wraps).toHaveLength(2);
 
 		// both recipients open it; the content is the §6 document
-		for (const staff of server.recipients('o-sf-c01', choice.unit)) {
-			const opened = server.staffOpen(stored, staff);
+		const w = await world();
+		for (const staff of [w.alice, w.bob]) {
+			const opened = server.openAs(stored, staff);
 			expect(opened.content).toEqual({
 				v: 1,
-				unit: { id: 'sf-c01-k01', name: '高新区', regionPath: '示范省/北泉市/高新区' },
+				unit: { id: 'u-k1', name: '东区', regionPath: '示范省/青山市/东区' },
 				position: 'top_leader',
 				kind: 'public_tip',
 				category: 'integrity',
@@ -182,29 +149,26 @@ describe('submitReport against the in-memory server', () => {
 			expect(Buffer.from(opened.files[1]?.data ?? []).equals(Buffer.from(fixture('sample.pdf')))).toBe(true);
 		}
 		// staff of another organ got nothing
-		expect(() =>
-			server.staffOpen(stored, server.staff.find((s) => s.organ === 'o-sf-p01') as (typeof server.staff)[0])
-		).toThrow();
+		expect(() => server.openAs(stored, w.carol)).toThrow();
 
 		// the receipt: the secret derives the auth key whose hash was stored, and the unwrap key opens the report key
 		const keys = await deriveReceiptKeys(result.secret, decodeKdfSpec(stored.kdfSpec));
 		expect(toHex(receiptAuthHash(keys.authKey))).toBe(toHex(stored.authHash));
-		const staffKey = server.staffOpen(stored, server.staff[0] as (typeof server.staff)[0]).reportKey;
+		const staffKey = server.openAs(stored, w.alice).reportKey;
 		expect(toHex(unwrapKey(stored.wrappedKey, keys.unwrapKey))).toBe(toHex(staffKey));
 		expect(stored.locator).toBe(result.locator.replace('-', ''));
 		expect(parseReceiptSecret(result.secret)).toHaveLength(12);
 	});
 
 	it('uses the real receipt parameters (64 MiB Argon2id) by default, which a strict server accepts', async () => {
-		const { server, options } = setup({ receiptKdf: undefined });
-		server.allowWeakKdf = false;
+		// The real server is always strict (it refuses weak receipt parameters: weak_kdf).
+		const { server, options } = await setup({ receiptKdf: undefined });
 		const result = await submitReport(input({ files: [] }), options);
-		const spec = decodeKdfSpec((server.reports[0] as { kdfSpec: Uint8Array }).kdfSpec);
+		const spec = decodeKdfSpec((await server.reports())[0]!.kdfSpec);
 		expect({ m: spec.m, t: spec.t, p: spec.p }).toEqual({ m: 65536, t: 3, p: 1 });
 		expect(result.files).toEqual([]);
 		// and the test parameters are refused by it
-		const weak = setup();
-		weak.server.allowWeakKdf = false;
+		const weak = await setup({ receiptKdf: TEST_ONLY_CHEAP_KDF });
 		await expect(submitReport(input({ files: [] }), weak.options)).rejects.toMatchObject({
 			code: 'invalid_input',
 			serverCode: 'weak_kdf'

@@ -3,8 +3,8 @@
  * messages structured-cloned both ways like a real Worker. Lets Node tests drive the exact code the
  * browser runs in crypto.worker.ts.
  */
-import { createCryptoProtocol } from '../../crypto-protocol';
-import { CryptoWorkerClient, type WorkerLike } from '../../crypto-client';
+import { createCryptoProtocol } from '../../src/lib/client/crypto-protocol';
+import { CryptoWorkerClient, type WorkerLike } from '../../src/lib/client/crypto-client';
 
 export class InProcessWorker implements WorkerLike {
 	private listeners: ((e: Event) => void)[] = [];
