@@ -69,7 +69,8 @@ function importsOutside(base, depth, allowed) {
 	if (!a.some((x) => startsWith(b, x))) throw new Error(`${base} lies outside ${allowed.join(', ')}`);
 	const tail = '(?:/|$)';
 	const alias = allowed.filter((x) => x.startsWith('src/lib/')).map((x) => esc(x.slice('src/lib/'.length)));
-	const out = ['^/', `^\\$(?!lib/(?:${alias.join('|')})${tail})`];
+	// `$support` (tests/support) is for tests only; the rule below keeps it out of every other file.
+	const out = ['^/', `^\\$(?!lib/(?:${alias.join('|')})${tail}|support${tail})`];
 	for (let n = depth + 1; n <= depth + b.length; n++) {
 		const reached = b.slice(0, b.length - (n - depth));
 		const rests = a.filter((x) => startsWith(x, reached) && x.length > reached.length);
@@ -154,6 +155,27 @@ const layers = [
 	})
 ];
 
+/**
+ * Test doubles, fixtures and test worlds live in tests/support (`$support/…`): a test may import them, nothing
+ * that ships may. tests/unit/lint-layers.test.ts proves it.
+ */
+const TEST_SUPPORT_MESSAGE = 'tests/support ($support) is for tests: code that ships must not import it.';
+const TEST_SUPPORT_SOURCE = '/^(\\$support(\\/|$)|(\\.\\.?\\/)+(\\.\\.\\/)*tests\\/|\\/tests\\/)/';
+const testSupport = {
+	name: 'qingfeng/test-support',
+	files: ['src/**/*.ts', 'src/**/*.js', 'src/**/*.svelte', 'scripts/**/*.ts', 'scripts/**/*.js'],
+	ignores: ['**/*.test.ts', '**/*.test.js'],
+	rules: {
+		'no-restricted-syntax': [
+			'error',
+			...['ImportDeclaration', 'ExportAllDeclaration', 'ExportNamedDeclaration', 'ImportExpression'].map((node) => ({
+				selector: `${node}[source.value=${TEST_SUPPORT_SOURCE}]`,
+				message: TEST_SUPPORT_MESSAGE
+			}))
+		]
+	}
+};
+
 export default defineConfig(
 	globalIgnores([
 		'.svelte-kit/',
@@ -195,5 +217,6 @@ export default defineConfig(
 			'svelte/no-navigation-without-resolve': ['error', { ignoreLinks: true }]
 		}
 	},
-	layers
+	layers,
+	testSupport
 );

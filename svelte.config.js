@@ -23,6 +23,9 @@ const config = {
 		// Reproducible (issue 15): the version is a hash of the sources, not the build time, and the build
 		// writes the release manifest (build/release.json) the root ceremony signs.
 		adapter: releaseAdapter(adapter({ precompress: true }), { version: buildVersion() }),
+		// Test doubles and fixtures live outside the app (tests/support); tests beside the code import them
+		// as $support/…, and a lint rule keeps every file that is not a test from doing so.
+		alias: { $support: 'tests/support' },
 		version: { name: buildVersion() },
 		// SvelteKit's own origin check runs before any hook and compares with adapter-node's guess of the
 		// URL (https when neither ORIGIN nor PROTOCOL_HEADER is set), refusing every form post of a plain

@@ -29,7 +29,7 @@ import { disciplineOrgan } from '../src/lib/server/db/schema';
 import { publicBaseUrl } from '../src/lib/server/auth/setup';
 import { DEMO_SECRETS_FILE } from './demo-secrets';
 import { parseSeedFile } from '../src/lib/shared/root-ceremony';
-import { DEMO_KEY_PASSWORD, DemoKeysError, keyDemoOrgans } from '../src/lib/server/org/demo-keys';
+import { DEMO_KEY_PASSWORD, DemoKeysError, keyDemoOrgans } from '../src/lib/server/demo/keys';
 
 const USAGE =
 	'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] [--signin] [--out <file.json>] [--password <pw>] [--test-kdf] [--root-seed <seed.json>]\n' +

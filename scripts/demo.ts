@@ -7,7 +7,7 @@
  */
 import { loadConfig, ConfigError } from '../src/lib/server/config';
 import { openForTool } from '../src/lib/server/db/tool';
-import { DEMO_SEED, generateDemo } from '../src/lib/server/org/demo';
+import { DEMO_SEED, generateDemo } from '../src/lib/server/demo/province';
 import { loadDemo, OrgDataExistsError } from '../src/lib/server/org/store';
 
 function usage(message: string): never {

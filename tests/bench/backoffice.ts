@@ -22,7 +22,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { sql, type SQL } from 'drizzle-orm';
 import { openDatabase, type Db } from '../../src/lib/server/db/index';
 import * as schema from '../../src/lib/server/db/schema';
-import { generateDemo } from '../../src/lib/server/org/demo';
+import { generateDemo } from '../../src/lib/server/demo/province';
 import { loadDemo } from '../../src/lib/server/org/store';
 import { inbox } from '../../src/lib/server/backoffice/inbox';
 import { backofficeStats } from '../../src/lib/server/backoffice/stats';

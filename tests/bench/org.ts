@@ -10,7 +10,7 @@
 import { openDatabase } from '../../src/lib/server/db/index';
 import { loadavg } from 'node:os';
 import { routingPost, unitsPost } from '../../src/lib/server/org/api';
-import { generateDemo, mulberry32 } from '../../src/lib/server/org/demo';
+import { generateDemo, mulberry32 } from '../../src/lib/server/demo/province';
 import { pinyinFields } from '../../src/lib/server/org/search';
 import { loadDemo } from '../../src/lib/server/org/store';
 import { POSITION_KINDS, REPORT_KINDS } from '../../src/lib/server/org/types';

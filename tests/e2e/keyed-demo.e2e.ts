@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyServedDirectory } from '../../src/lib/client/directory-verify';
 import { openSealedKey, sealKey } from '../../src/lib/crypto/seal';
 import { rootFingerprint, rootKeyFromSeed } from '../../src/lib/crypto/directory';
-import { generateDemo } from '../../src/lib/server/org/demo';
+import { generateDemo } from '../../src/lib/server/demo/province';
 import type { Server } from './harness';
 import { postJson } from './post-json';
 import { KEYED_DEMO_ORGANS, KEYED_UNIT_QUERY, KEYED_UNITS, startWithKeyedDemo, type KeyedDemoKeys } from './keyed-demo';

@@ -11,7 +11,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db/index';
 import { report } from '../../src/lib/server/db/schema';
-import { mulberry32 } from '../../src/lib/server/org/demo';
+import { mulberry32 } from '../../src/lib/server/demo/province';
 import { rowsOf } from '../../src/lib/server/org/sql';
 import { dateIn, monthBefore } from '../../src/lib/server/reports/dates';
 import { sql } from 'drizzle-orm';

@@ -24,7 +24,7 @@ import {
 } from '$lib/crypto';
 import type { Db } from '$lib/server/db';
 
-export { describeDb } from '$lib/server/db/testing';
+export { describeDb } from './db';
 export type { Db };
 import {
 	attachment,

@@ -203,6 +203,30 @@ describe('layer rules (eslint.config.js)', () => {
 		});
 	}
 
+	it('keeps tests/support ($support) out of everything that ships, and lets tests use it', async () => {
+		const SUPPORT = 'tests/support ($support) is for tests';
+		for (const [file, spec] of [
+			['src/lib/server/x.ts', '$support/db'],
+			['src/lib/crypto/x.ts', '$support/crypto'],
+			['src/routes/x/+page.server.ts', '$support/backoffice'],
+			['src/lib/components/X.svelte', '$support/in-process'],
+			['src/lib/server/org/x.ts', '../../../../tests/support/db'],
+			['scripts/x.ts', '../tests/support/db']
+		]) {
+			const messages = await lint(file!, spec!);
+			expect(messages, `${file} importing ${spec}`).toEqual([
+				{ rule: 'no-restricted-syntax', message: expect.stringContaining(SUPPORT) }
+			]);
+		}
+		for (const [file, spec] of [
+			['src/lib/server/x.test.ts', '$support/db'],
+			['src/lib/crypto/x.test.ts', '$support/crypto'],
+			['src/lib/client/report/x.test.ts', '../../../../tests/support/in-process']
+		]) {
+			expect(await lint(file!, spec!), `${file} importing ${spec}`).toEqual([]);
+		}
+	});
+
 	it('also catches re-exports', async () => {
 		expect(await lint('src/lib/client/x.ts', '$lib/server/db', 'export')).toEqual([
 			{ rule: 'no-restricted-imports', message: expect.stringContaining(CLIENT) }

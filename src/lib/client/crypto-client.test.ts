@@ -3,7 +3,7 @@ import { encryptAttachment, CHUNK_SIZE } from '../crypto/attachment';
 import { CryptoAuthError, CryptoFormatError } from '../crypto/errors';
 import { TEST_ONLY_CHEAP_KDF, deriveKey } from '../crypto/kdf';
 import { fromHex, toHex } from '../crypto/encoding';
-import { pseudoRandomBytes } from '../crypto/test-helpers';
+import { pseudoRandomBytes } from '$support/crypto';
 import vectors from '../crypto/vectors/v1.json';
 import { createCryptoProtocol } from './crypto-protocol';
 import type { CryptoProgress } from './crypto-messages';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decryptAttachment, encryptAttachment, attachmentLayout, CHUNK_SIZE } from '../crypto/attachment';
 import { TEST_ONLY_CHEAP_KDF } from '../crypto/kdf';
-import { pseudoRandomBytes } from '../crypto/test-helpers';
+import { pseudoRandomBytes } from '$support/crypto';
 import { DEFAULT_READ_SIZE, createCryptoProtocol, type ProtocolOptions } from './crypto-protocol';
 import type { CryptoResponse } from './crypto-messages';
 

@@ -3,7 +3,7 @@ import { encodeKdfSpec, passwordUnwrapKey } from '../crypto/kdf-spec';
 import { TEST_ONLY_CHEAP_KDF, deriveKey } from '../crypto/kdf';
 import { deriveReceiptKeys } from '../crypto/receipt';
 import { fromHex, toHex } from '../crypto/encoding';
-import { pseudoRandomBytes } from '../crypto/test-helpers';
+import { pseudoRandomBytes } from '$support/crypto';
 import vectors from '../crypto/vectors/v1.json';
 import { createCryptoProtocol, type ProtocolOptions } from './crypto-protocol';
 import type { CryptoResponse } from './crypto-messages';

@@ -16,7 +16,7 @@ import { CryptoAuthError, CryptoError } from './errors';
 import { bytesEqual, concatBytes } from './encoding';
 import { generateReportKey } from './keys';
 import { attachmentBucket } from './padding';
-import { expectCryptoError, pseudoRandomBytes } from './test-helpers';
+import { expectCryptoError, pseudoRandomBytes } from '$support/crypto';
 
 const KEY = generateReportKey();
 const META = { name: '举报材料 scan (1).pdf', type: 'application/pdf' };

@@ -9,7 +9,7 @@ import {
 } from './content';
 import { bytesEqual, fromUtf8, utf8 } from './encoding';
 import { generateReportKey } from './keys';
-import { expectCryptoError, pseudoRandomBytes } from './test-helpers';
+import { expectCryptoError, pseudoRandomBytes } from '$support/crypto';
 
 const KEY = generateReportKey();
 

@@ -18,7 +18,7 @@ import {
 } from './directory';
 import { DirectoryError } from './errors';
 import { generateBoxKeyPair } from './seal';
-import { expectCryptoError } from './test-helpers';
+import { expectCryptoError } from '$support/crypto';
 
 const root = generateRootKey();
 const T0 = 1_767_225_600; // 2026-01-01

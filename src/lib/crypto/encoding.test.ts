@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { decodeCrockford, encodeCrockford, fromHex, fromUtf8, group, normalizeCrockford } from './encoding';
 import { attachmentBucket, contentBucket } from './padding';
 import { ByteReader } from './format';
-import { expectCryptoError } from './test-helpers';
+import { expectCryptoError } from '$support/crypto';
 
 describe('encoding', () => {
 	it('Crockford base32 round-trips any bytes', () => {

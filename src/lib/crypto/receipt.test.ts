@@ -16,7 +16,7 @@ import {
 	parseReceiptSecret,
 	receiptAuthHash
 } from './receipt';
-import { expectCryptoError, expectCryptoErrorAsync } from './test-helpers';
+import { expectCryptoError, expectCryptoErrorAsync } from '$support/crypto';
 
 describe('receipts', () => {
 	it('locators and secrets have the documented shape and ≥ 53 bits', () => {

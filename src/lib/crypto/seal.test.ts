@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { CryptoAuthError } from './errors';
 import { generateReportKey, unwrapKey, wrapKey } from './keys';
 import { SEALED_KEY_LENGTH, generateBoxKeyPair, openSealedKey, sealKey } from './seal';
-import { expectCryptoError } from './test-helpers';
+import { expectCryptoError } from '$support/crypto';
 
 describe('sealed report keys', () => {
 	const alice = generateBoxKeyPair();

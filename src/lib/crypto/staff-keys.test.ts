@@ -14,7 +14,7 @@ import {
 	unlockWithPassword,
 	unlockWithRecoveryKey
 } from './staff-keys';
-import { expectCryptoError, expectCryptoErrorAsync } from './test-helpers';
+import { expectCryptoError, expectCryptoErrorAsync } from '$support/crypto';
 
 const CHEAP = TEST_ONLY_CHEAP_KDF;
 

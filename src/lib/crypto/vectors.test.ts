@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import vectors from './vectors/v1.json';
-import { computeVectors } from './vectors/compute';
+import { computeVectors } from '$support/crypto-vectors';
 import { fromHex, toHex, fromUtf8 } from './encoding';
 import { decryptContent } from './content';
 import { decryptAttachment } from './attachment';

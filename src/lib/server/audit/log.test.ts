@@ -10,7 +10,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { openDatabase, type Db } from '$lib/server/db';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { appendAuditTx, auditAdmin, verifyAuditLog } from './log';
 
 class Rollback extends Error {}

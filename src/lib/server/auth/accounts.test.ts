@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import {
 	consumeInvitation,
 	createInvitation,

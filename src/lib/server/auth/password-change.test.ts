@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createStaffKeys, rewrapForPassword, TEST_ONLY_CHEAP_KDF, unlockWithPassword } from '$lib/crypto';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { staffSession } from '$lib/server/db/schema';
 import { enrolStaffKey, getStaffKey } from '$lib/server/keys/staff-keys';
 import { createStaffUser, findUserByUsername } from './accounts';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { staffSession, staffUser } from '$lib/server/db/schema';
 import {
 	acceptPasswordReset,

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { staffSession } from '$lib/server/db/schema';
 import { createStaffUser, disableStaffUser } from './accounts';
 import { createSession, invalidateSession, validateSessionToken } from './session';

@@ -1,7 +1,7 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import type { Config } from '$lib/server/config';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { setupToken, staffUser } from '$lib/server/db/schema';
 import {
 	announceFirstRun,

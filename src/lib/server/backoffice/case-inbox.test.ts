@@ -7,14 +7,14 @@ import { beforeAll, expect, it } from 'vitest';
 import type { StaffUser } from '$lib/server/auth/session';
 import type { Db } from '$lib/server/db';
 import { report, staffNotice, staffUser } from '$lib/server/db/schema';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { registeredJobs } from '$lib/server/jobs/registry';
 import { verifyAuditLog } from '$lib/server/audit/log';
-import { addNote, assign, inbox, listNotices, note } from './case.fixtures';
+import { addNote, assign, inbox, listNotices, note } from '$support/case-fixtures';
 import type { StaffCtx } from './context';
 import { raiseDeadlineNotices } from './notices';
 import { DEADLINE_REMINDERS_JOB } from './reminders';
-import { buildBackofficeWorld, NOW, storeReport, type BoWorld, type Member } from './testing';
+import { buildBackofficeWorld, NOW, storeReport, type BoWorld, type Member } from '$support/backoffice';
 
 describeDb('back-office inbox, reminders and assignment', (get) => {
 	let w: BoWorld;

@@ -18,14 +18,14 @@ import {
 	staffNotice,
 	staffUser
 } from '$lib/server/db/schema';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { reportView } from '$lib/server/reports/followup';
 import { toBase64 as b64 } from '$lib/server/http/base64';
 import { verifyAuditLog } from '$lib/server/audit/log';
 import { visibleReport } from './access';
-import { applyAction, grant, note, openCase, reply } from './case.fixtures';
+import { applyAction, grant, note, openCase, reply } from '$support/case-fixtures';
 import type { StaffCtx } from './context';
-import { buildBackofficeWorld, NOW, storeReport, type BoWorld, type Member } from './testing';
+import { buildBackofficeWorld, NOW, storeReport, type BoWorld, type Member } from '$support/backoffice';
 
 describeDb('back-office cases', (get) => {
 	let w: BoWorld;

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sealKey } from '$lib/crypto';
 import { setDatabase } from '$lib/server/db';
 import { reportKeyWrap } from '$lib/server/db/schema';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import * as auditRoute from '../../../routes/staff/api/audit/+server';
 import * as inboxRoute from '../../../routes/staff/api/inbox/+server';
 import * as reportRoute from '../../../routes/staff/api/reports/[id]/+server';
@@ -24,8 +24,8 @@ import {
 	storeReport,
 	type BoWorld,
 	type Member
-} from './testing';
-import { ROLES, ciphertext, ENDPOINTS, expected, type Role, type Handler, type Cell } from './matrix.fixtures';
+} from '$support/backoffice';
+import { ROLES, ciphertext, ENDPOINTS, expected, type Role, type Handler, type Cell } from '$support/matrix-fixtures';
 
 describeDb('back-office authorization matrix', (get) => {
 	let w: BoWorld;

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { disciplineOrgan, report, reportDeadline } from '$lib/server/db/schema';
 import { rowsOf } from '$lib/server/org/sql';
 import { replaceOrgData } from '$lib/server/org/store';

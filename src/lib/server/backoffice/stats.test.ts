@@ -2,13 +2,13 @@
  * Back-office statistics over the database: access and jurisdiction, every figure of a known data set, withheld small counts, the CSV.
  */
 import { expect, it } from 'vitest';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { report, reportDeadline, staffUser } from '$lib/server/db/schema';
 import { replaceOrgData } from '$lib/server/org/store';
 import { backofficeStats, unitCounts } from './stats';
 import { organInJurisdiction, statsAccess } from './stats-access';
 import { statsCsv } from './stats-csv';
-import { ORG, IDS, REPORTS, q, sortB } from './stats.fixtures';
+import { ORG, IDS, REPORTS, q, sortB } from '$support/stats-fixtures';
 
 describeDb('back-office statistics', (get) => {
 	it('loads the hand-made directory and reports', async () => {

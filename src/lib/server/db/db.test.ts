@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { describeDb } from './testing';
+import { describeDb } from '$support/db';
 import { appSetting } from './schema';
 
 describeDb('database', (get, backend) => {

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { ConfigError } from '$lib/server/config';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { intake, powSpent } from '$lib/server/db/schema';
 import { jobsEnabled, registeredJobs, startJobs } from './index';
 import type { Log } from './registry';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { isolatedDatabase } from '$lib/server/db/testing';
+import { isolatedDatabase } from '$support/db';
 import type { Db } from '$lib/server/db';
 import { rowsOf } from '$lib/server/org/sql';
 import { CronError, cronMatches, parseCron } from './cron';

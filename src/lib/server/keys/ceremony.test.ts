@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { createStaffKeys, generateRootKey, rootFingerprint, TEST_ONLY_CHEAP_KDF } from '$lib/crypto';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { disciplineOrgan, organStaff, staffUser } from '$lib/server/db/schema';
 import { parsePendingFile, signPending } from '$lib/shared/root-ceremony';
 import { exportPending, importSigned } from './ceremony';

@@ -12,7 +12,7 @@ import {
 	rewrapForPassword,
 	type RootKeyPair
 } from '$lib/crypto';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { disciplineOrgan, orgRootKey, staffUser } from '$lib/server/db/schema';
 import { enrolStaffKey, getStaffKey, rewrapStaffKey, checkBundle } from './staff-keys';
 import {

@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { describeDb } from '../db/testing';
+import { describeDb } from '$support/db';
 import { staffUser } from '../db/schema';
 import {
 	declareConflict,
@@ -16,7 +16,7 @@ import {
 	setMembership,
 	updateUnit
 } from './admin';
-import { generateDemo } from './demo';
+import { generateDemo } from '../demo/province';
 import { loadDemo, loadRoutingSnapshot } from './store';
 import { searchUnits } from './search';
 import { rowsOf } from './sql';

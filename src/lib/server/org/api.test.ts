@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
-import { describeDb } from '../db/testing';
+import { describeDb } from '$support/db';
 import { bodyParams, gone, routingApi, routingPost, unitsApi, unitsPost } from './api';
-import { generateDemo } from './demo';
+import { generateDemo } from '../demo/province';
 import { loadDemo } from './store';
 
 const demo = generateDemo();

@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
-import { describeDb } from '../db/testing';
+import { describeDb } from '$support/db';
 import { staffUser } from '../db/schema';
-import { generateDemo } from './demo';
+import { generateDemo } from '../demo/province';
 import { exportOrg, importOrg, type ImportResult } from './io';
 import { DEMO_AUTH_HASH, loadOrgData, replaceOrgData } from './store';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mustReportUp } from './report-up';
-import { routingFixture } from './routing.fixture';
+import { routingFixture } from '$support/routing-fixture';
 import { makeSnapshot } from './types';
 
 const snap = makeSnapshot(routingFixture());

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { describeDb } from '../db/testing';
-import { generateDemo } from './demo';
+import { describeDb } from '$support/db';
+import { generateDemo } from '../demo/province';
 import { routeReport, type RoutingRequest } from './routing';
 import { loadDemo, loadRoutingSnapshot } from './store';
 import { makeSnapshot, POSITION_KINDS, REPORT_KINDS, type OrgSnapshot } from './types';

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { describeDb } from '../db/testing';
+import { describeDb } from '$support/db';
 import { orgUnit, staffUser } from '../db/schema';
-import { generateDemo } from './demo';
+import { generateDemo } from '../demo/province';
 import { routeReport } from './routing';
 import {
 	DEMO_AUTH_HASH,

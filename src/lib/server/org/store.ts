@@ -18,7 +18,7 @@ import {
 	staffConflict,
 	staffUser
 } from '../db/schema';
-import type { DemoUser } from './demo';
+import type { DemoUser } from '../demo/province';
 import { pinyinFields } from './search';
 import { rowsOf } from './sql';
 import {

@@ -19,7 +19,7 @@ import {
 	wrapKey,
 	type ReceiptKeys
 } from '$lib/crypto';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { FailureLimiter } from '$lib/server/ratelimit';
 import {
 	powApi,

@@ -17,7 +17,7 @@ import {
 	utf8,
 	wrapKey
 } from '$lib/crypto';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { report, reportKeyWrap } from '$lib/server/db/schema';
 import { intakeApi, partApi, powApi, reportsApi, type Ctx } from '$lib/server/http/reporter';
 import { PART_SIZE } from '$lib/shared/limits';

@@ -14,7 +14,7 @@ import {
 	utf8,
 	wrapKey
 } from '$lib/crypto';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { intake as intakeTable, report, reportKeyWrap, staffConflict } from '$lib/server/db/schema';
 import { storeRevocationList } from '$lib/server/keys/revocations';
 import { newLimits, intakeApi, partApi, powApi, reportsApi, type Ctx } from '$lib/server/http/reporter';

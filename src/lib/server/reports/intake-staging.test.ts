@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachmentLayout } from '$lib/crypto';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { newLimits, intakeApi, partApi, powApi, type Ctx } from '$lib/server/http/reporter';
 import { PART_SIZE } from '$lib/shared/limits';
 import { isAttachmentStreamLength } from './intake';

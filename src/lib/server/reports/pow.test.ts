@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { powApi } from '$lib/server/http/reporter';
 import { fromBase64Url, toBase64Url } from '$lib/shared/encoding';
 import { CHALLENGE_LENGTH, leadingZeroBits } from '$lib/shared/pow';

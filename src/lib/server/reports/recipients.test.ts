@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { decodeBase64, parseDirectoryEntry, signRevocationList } from '$lib/crypto';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { staffUser } from '$lib/server/db/schema';
 import { directoryApi, type DirectoryResponse } from '$lib/server/keys/api';
 import { storeRevocationList } from '$lib/server/keys/revocations';

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { attachment, attachmentPart, intake, powSpent, report } from '$lib/server/db/schema';
 import { statsApi } from '$lib/server/http/reporter';
 import { cleanupExpired } from './cleanup';

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyTransition, checkOutcome, type ActionCode, type CaseState, type WorkflowState } from './index';
-import { TODAY, REQUESTER, stepCtx, run, fresh, caseIn } from './workflow.fixtures';
+import { TODAY, REQUESTER, stepCtx, run, fresh, caseIn } from '$support/workflow-fixtures';
 
 describe('second-person approval', () => {
 	const head = (id: string) => ({ actor: { id, role: 'head' as const }, today: TODAY, noteId: 'n' });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { calendarFrom, SHIPPED_CALENDAR_ROWS } from '../calendar/index';
 import { applyTransition } from './index';
-import { TODAY, stepCtx, run, fresh, caseIn } from './workflow.fixtures';
+import { TODAY, stepCtx, run, fresh, caseIn } from '$support/workflow-fixtures';
 
 describe('deadlines in working days', () => {
 	it('a real-name tip received on the Friday before Spring Festival 2026 and sent up', () => {

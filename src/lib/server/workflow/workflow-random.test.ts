@@ -19,7 +19,7 @@ import {
 	type TransitionContext,
 	type WorkflowState
 } from './index';
-import { RECEIVED, REQUESTER, caseIn } from './workflow.fixtures';
+import { RECEIVED, REQUESTER, caseIn } from '$support/workflow-fixtures';
 
 describe('random walks (fast-check)', () => {
 	const badOutcomes: unknown[] = [undefined, { kind: 'bogus' }, { kind: 'handled', form: 'form2' }, { kind: 'closed' }];

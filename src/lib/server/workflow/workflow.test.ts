@@ -29,7 +29,7 @@ import {
 	REQUESTER,
 	caseIn,
 	fullCtx
-} from './workflow.fixtures';
+} from '$support/workflow-fixtures';
 
 describe('the declaration', () => {
 	it('declares exactly the hand-written edges', () => {

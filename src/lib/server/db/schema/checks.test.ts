@@ -27,7 +27,7 @@ import {
 import { FINISHED_STATES } from '$lib/server/backoffice/stats-queries';
 import { ROLLUP_LEVELS } from '$lib/server/backoffice/stats-rollup';
 import { rowsOf } from '$lib/server/org/sql';
-import { describeDb } from '../testing';
+import { describeDb } from '$support/db';
 import { inList } from './checks';
 
 /** Every CHECK of a code column, with the vocabulary it must list (src/lib/shared/vocabulary). */

@@ -11,7 +11,7 @@ import {
 } from '$lib/crypto';
 import { attachment, report } from '$lib/server/db/schema';
 import type { Db } from '$lib/server/db';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { parseReportBody, powApi } from '$lib/server/http/reporter';
 import { databaseStorage, type AttachmentStorage } from '../storage';
 import { commitReport } from './commit';

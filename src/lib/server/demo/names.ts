@@ -2,7 +2,7 @@
  * Names and post titles of the demo directory (./demo.ts). All invented; titles follow the usual
  * designations of each kind of unit (书记、县长、局长、校长、院长、董事长…).
  */
-import type { AdminLevel, UnitType } from './types';
+import type { AdminLevel, UnitType } from '../org/types';
 
 export const PLACE_CHARS = Array.from(
 	'青清白东南西北云松石金银玉长平安宁新兴丰永龙凤桃柳梅河湖山川林泉溪阳明华德顺康福'

@@ -3,16 +3,21 @@
  * deterministic entry points. vectors.test.ts compares this with the committed JSON.
  */
 import { sha256 } from '@oslojs/crypto/sha2';
-import { chunkNonce, encryptAttachmentWithFileId } from '../attachment';
-import { encryptContentWithNonce } from '../content';
-import { fromHex, toHex, utf8, encodeCrockford } from '../encoding';
-import { RECEIPT_KDF, STAFF_KDF } from '../kdf';
-import { encodeKdfSpec, passwordWrapKeyWith } from '../kdf-spec';
-import { subkey, wrapKeyWithNonce } from '../keys';
-import { deriveReceiptKeys, receiptAuthHash, receiptCheckChar } from '../receipt';
-import { sealKeyWithEphemeral } from '../seal';
-import { formatRecoveryKey } from '../staff-keys';
-import { rootFingerprint, rootKeyFromSeed, signDirectoryEntry, signRevocationList } from '../directory';
+import { chunkNonce, encryptAttachmentWithFileId } from '../../src/lib/crypto/attachment';
+import { encryptContentWithNonce } from '../../src/lib/crypto/content';
+import { fromHex, toHex, utf8, encodeCrockford } from '../../src/lib/crypto/encoding';
+import { RECEIPT_KDF, STAFF_KDF } from '../../src/lib/crypto/kdf';
+import { encodeKdfSpec, passwordWrapKeyWith } from '../../src/lib/crypto/kdf-spec';
+import { subkey, wrapKeyWithNonce } from '../../src/lib/crypto/keys';
+import { deriveReceiptKeys, receiptAuthHash, receiptCheckChar } from '../../src/lib/crypto/receipt';
+import { sealKeyWithEphemeral } from '../../src/lib/crypto/seal';
+import { formatRecoveryKey } from '../../src/lib/crypto/staff-keys';
+import {
+	rootFingerprint,
+	rootKeyFromSeed,
+	signDirectoryEntry,
+	signRevocationList
+} from '../../src/lib/crypto/directory';
 import nacl from 'tweetnacl';
 
 const fill = (byte: number, n: number) => new Uint8Array(n).fill(byte);

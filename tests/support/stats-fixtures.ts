@@ -2,7 +2,7 @@
  * What the statistics tests share: a small organ tree with units, and reports spread over it with known figures. Test-only; nothing of the app imports it.
  */
 import type { OrgData } from '$lib/server/org/types';
-import type { StatsQuery } from './stats-queries';
+import type { StatsQuery } from '../../src/lib/server/backoffice/stats-queries';
 
 /**
  * A hand-made directory: province p (organ o-p) › city c (o-c) › counties k (o-k, with a stationed team

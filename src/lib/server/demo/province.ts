@@ -25,8 +25,8 @@ import {
 	TOWNSHIP_SUBUNIT_TYPES,
 	TOWNSHIP_SUBUNITS,
 	TOWNSHIP_SUFFIXES
-} from './demo-names';
-import type { AdminLevel, Organ, OrgData, OrgUnit, StaffMember, StaffRole, UnitType } from './types';
+} from './names';
+import type { AdminLevel, Organ, OrgData, OrgUnit, StaffMember, StaffRole, UnitType } from '../org/types';
 
 /** mulberry32: tiny seeded PRNG, good enough for demo data (never for secrets). */
 export function mulberry32(seed: number): () => number {

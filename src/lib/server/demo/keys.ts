@@ -44,7 +44,7 @@ import { getActiveRootKey, pinRootKey, registerRootKey, storedRootKey } from '..
 import { enrolStaffKey, getStaffKey } from '../keys/staff-keys';
 import { AUTH_KEY_BYTES, AUTH_SALT_BYTES, hashAuthKey, verifyAuthKey } from '../auth/password';
 import { newTotpKey } from '../auth/totp';
-import { DEMO_AUTH_HASH, hasNonDemoOrgData } from './store';
+import { DEMO_AUTH_HASH, hasNonDemoOrgData } from '../org/store';
 
 /** The password the demo keys are wrapped under unless another is given. */
 export const DEMO_KEY_PASSWORD = 'qingfeng-demo-keys';

@@ -4,8 +4,8 @@
  * the commissions' own units, a township with a village, an SOE and a school, and a few broken corners.
  * Names are what the explanations show ("县财政局局长由县委管理…"); ids are short.
  */
-import type { AdminLevel } from '../../shared/vocabulary/org';
-import type { LeadershipPost, Organ, OrgData, OrgUnit, StaffMember, UnitType } from './types';
+import type { AdminLevel } from '../../src/lib/shared/vocabulary/org';
+import type { LeadershipPost, Organ, OrgData, OrgUnit, StaffMember, UnitType } from '../../src/lib/server/org/types';
 
 export function routingFixture(): OrgData {
 	const units: OrgUnit[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CENTRAL_ORGAN_ID, generateDemo, mulberry32 } from './demo';
-import { ADMIN_LEVELS, UNIT_TYPES } from './types';
+import { CENTRAL_ORGAN_ID, generateDemo, mulberry32 } from './province';
+import { ADMIN_LEVELS, UNIT_TYPES } from '../org/types';
 
 describe('demo generator', () => {
 	it('gives identical output for the same seed and different output for another seed', () => {

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { openDatabase, type Database } from './index';
+import { openDatabase, type Database } from '../../src/lib/server/db/index';
 
 export type Backend = 'pglite' | 'postgres';
 

@@ -1,7 +1,7 @@
 /**
  * What the workflow tests share: the expected machine written by hand (not derived from the table), dates around 春节 2026, and paths that bring a case to each state. Test-only; nothing of the app imports it.
  */
-import type { StaffRole } from '../org/types';
+import type { StaffRole } from '../../src/lib/server/org/types';
 import {
 	applyTransition,
 	newCase,
@@ -11,7 +11,7 @@ import {
 	type Outcome,
 	type TransitionContext,
 	type WorkflowState
-} from './index';
+} from '../../src/lib/server/workflow/index';
 
 // ───────────────────────── The expectation, written by hand (not derived from the table) ─────────────────────────
 

@@ -1,6 +1,6 @@
 /** Helpers shared by the *.test.ts files only (deterministic data, error matching). */
 import { expect } from 'vitest';
-import { CryptoError, type CryptoErrorCode } from './errors';
+import { CryptoError, type CryptoErrorCode } from '../../src/lib/crypto/errors';
 
 /** Deterministic pseudo-random bytes (xorshift32) so big property inputs are cheap and reproducible. */
 export function pseudoRandomBytes(length: number, seed: number): Uint8Array {

@@ -7,12 +7,12 @@ import { answerOf } from '$lib/server/http/answer';
 import { toBase64 as b64 } from '$lib/server/http/base64';
 import type { Result } from '$lib/server/http/result';
 import { created } from '$lib/server/http/staff';
-import * as actions from './case-actions';
-import * as conversation from './case-conversation';
-import * as grants from './case-grants';
-import * as view from './case-view';
-import * as inboxes from './inbox';
-import * as notices from './notices';
+import * as actions from '../../src/lib/server/backoffice/case-actions';
+import * as conversation from '../../src/lib/server/backoffice/case-conversation';
+import * as grants from '../../src/lib/server/backoffice/case-grants';
+import * as view from '../../src/lib/server/backoffice/case-view';
+import * as inboxes from '../../src/lib/server/backoffice/inbox';
+import * as notices from '../../src/lib/server/backoffice/notices';
 
 const answering =
 	<A extends unknown[]>(fn: (...a: A) => Promise<Result<unknown>>, shape = (r: Result<unknown>) => r) =>

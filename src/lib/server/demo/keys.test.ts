@@ -1,14 +1,14 @@
 import { expect, it } from 'vitest';
 import nacl from 'tweetnacl';
 import { rootKeyFromSeed, TEST_ONLY_CHEAP_KDF, unlockWithPassword, verifyDirectoryEntries } from '$lib/crypto';
-import { describeDb } from '$lib/server/db/testing';
+import { describeDb } from '$support/db';
 import { disciplineOrgan } from '$lib/server/db/schema';
 import { getActiveRootKey, storedRootKey } from '$lib/server/keys/root-key';
 import { getStaffKey } from '$lib/server/keys/staff-keys';
 import { signedEntriesForOrgan } from '$lib/server/keys/directory';
-import { generateDemo } from './demo';
-import { base32, DemoKeysError, keyDemoOrgans } from './demo-keys';
-import { DEMO_AUTH_HASH, loadDemo } from './store';
+import { generateDemo } from './province';
+import { base32, DemoKeysError, keyDemoOrgans } from './keys';
+import { DEMO_AUTH_HASH, loadDemo } from '../org/store';
 import { eq } from 'drizzle-orm';
 import { generateHOTP } from '@oslojs/otp';
 import { deriveKey } from '$lib/crypto/kdf';
