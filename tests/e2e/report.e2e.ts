@@ -217,7 +217,9 @@ describe('/report and /follow-up on a phone', () => {
 			expect(await page.getByTestId('received').textContent()).toMatch(/\d{4}-\d{2}-\d{2}/);
 			await checkPage(page);
 			// Routing was asked once, for the preview: the submission sealed to the directory verified for it.
-			const sent = (p: string) => requests.filter((u) => u.startsWith(`${server.url}${p}?`)).length;
+			// Both are POST bodies (issue 14): the unit and the organ never sit in a URL.
+			const sent = (p: string) => requests.filter((u) => u === `${server.url}${p}`).length;
+			expect(requests.filter((u) => /\/api\/v1\/(routing|directory|units)\?/.test(u))).toEqual([]);
 			expect({ routing: sent('/api/v1/routing'), directory: sent('/api/v1/directory') }).toEqual({
 				routing: 1,
 				directory: 1

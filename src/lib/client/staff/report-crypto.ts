@@ -113,7 +113,7 @@ function perStaff(entries: DirectoryEntry[]): DirectoryEntry[] {
 }
 
 /**
- * Verifies a served directory answer (GET /api/v1/directory?organ=&unit=) for `organId` and seals the
+ * Verifies a served directory answer (POST /api/v1/directory { organ, unit? }) for `organId` and seals the
  * report key to each valid recipient. Throws DirectoryAnswerError when the answer cannot be trusted.
  */
 export function resealForOrgan(

@@ -7,7 +7,7 @@ import type { Bilingual } from '../bilingual';
 import type { AdminLevel } from '../vocabulary/org';
 import type { Category, PositionKind, ReportKind } from '../vocabulary/report';
 
-/** GET /api/v1/units?q=&limit= answers a list of these. */
+/** POST /api/v1/units { q, limit } answers a list of these. */
 export interface UnitHit {
 	id: string;
 	name: string;
@@ -37,7 +37,7 @@ export interface RoutingAnswer {
 }
 
 /**
- * GET /api/v1/directory?organ=&unit=: the root public key, its fingerprint, the organ's signed entries
+ * POST /api/v1/directory { organ, unit? }: the root public key, its fingerprint, the organ's signed entries
  * (without those of staff conflicted for `unit`) and the newest signed revocation list, as base64 of the
  * exact signed bytes (the browser verifies them: src/lib/client/directory-verify.ts).
  */
