@@ -87,7 +87,9 @@ describe(`backup and restore [${process.env.E2E_DB === 'postgres' ? 'postgres' :
 	it('a reporter submits reports with files and a message; an inspector decrypts and replies', async () => {
 		const reports = [
 			{
-				unit: KEYED_UNITS.countyDepartment.unitId,
+				// 银清县's own 一把手: managed by the city committee, so 北泉市纪委监委 (issue 14's rule; before it, the
+				// county department's 一把手 went there).
+				unit: KEYED_UNITS.county.unitId,
 				position: 'top_leader' as const,
 				intake: false,
 				files: [

@@ -33,14 +33,17 @@ export const KEYED_DEMO_ORGANS = ['o-sf-c01', 'o-sf-c01-k01', 'o-sf-c01-k02', 'o
  * listed. Stable: the demo is generated from a fixed seed.
  */
 export const KEYED_UNITS = {
-	/** 银清县教育局 (county department): 一把手 → 北泉市纪委监委, team member → 银清县纪委监委. */
+	/**
+	 * 银清县教育局 (county department, county-managed cadres, 干部管理权限): 一把手 and team members → 银清县纪委监委.
+	 * (Issue 14 changed this with the rule: the 一把手 went "one level up" to 北泉市纪委监委 before.)
+	 */
 	countyDepartment: {
 		unitId: 'sf-c01-k02-d04',
 		name: '银清县教育局',
-		routes: { top_leader: 'o-sf-c01', team_member: 'o-sf-c01-k02' }
+		routes: { top_leader: 'o-sf-c01-k02', team_member: 'o-sf-c01-k02' }
 	},
-	/** 银清县 (the county itself): 一把手 → 北泉市纪委监委, team member → 银清县纪委监委. */
-	county: { unitId: 'sf-c01-k02', name: '银清县', routes: { top_leader: 'o-sf-c01', team_member: 'o-sf-c01-k02' } },
+	/** 银清县 (the county's own leaders, managed by the city committee): 一把手 and team members → 北泉市纪委监委. */
+	county: { unitId: 'sf-c01-k02', name: '银清县', routes: { top_leader: 'o-sf-c01', team_member: 'o-sf-c01' } },
 	/** 高新区财政局: every 高新区 staff member declared a conflict, so team members fall back to 北泉市纪委监委. */
 	conflicted: {
 		unitId: 'sf-c01-k01-d05',
