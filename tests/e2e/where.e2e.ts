@@ -40,7 +40,7 @@ describe('where will my report go (/where)', () => {
 			.getByRole('list')
 			.getByRole('button', { name: /高新区/ })
 			.first();
-		await hit.waitFor();
+		await hit.waitFor({ timeout: 60_000 });
 		const path = (await page.locator('.hits .path').first().textContent())!;
 		const city = path.split('/')[1]!;
 		await hit.click();
@@ -76,6 +76,9 @@ describe('where will my report go (/where)', () => {
 			.getByRole('list')
 			.getByRole('button', { name: /高新区/ })
 			.first();
+		// The search is a form post answered by the server: on a loaded CI machine it can take longer than the
+		// default 30 s (seen once while release.e2e was building beside it).
+		await hit.waitFor({ timeout: 60_000 });
 		await hit.click();
 		await page.getByLabel('Member of the leadership team').check();
 		await page.getByRole('button', { name: 'Show where it goes' }).click();
