@@ -109,10 +109,12 @@ describe('organization directory admin', () => {
 		await expect(preview.count()).resolves.toBe(3);
 		const top = preview.filter({ has: page.getByRole('heading', { name: '一把手', exact: true }) });
 		const topText = (await top.textContent()) ?? '';
-		// A top leader is supervised from one level up: the city commission, not the district's own.
+		// 高新区's party secretary is managed by the city committee (干部管理权限), so the city commission
+		// handles it, not the district's own; the explanation names the managing committee and the rule.
 		expect(topText).toMatch(/将交给「[^」]+市纪委监委」/);
 		expect(topText).toContain('原因：');
-		expect(topText).toContain('一把手由上一级监督');
+		expect(topText).toMatch(/高新区委书记由上一级的[^，]+市委管理/);
+		expect(topText).toContain('适用规则：干部管理权限：上一级党委管理');
 		const member =
 			(await preview.filter({ has: page.getByRole('heading', { name: '领导班子成员', exact: true }) }).textContent()) ??
 			'';
@@ -153,7 +155,7 @@ describe('organization directory admin', () => {
 		const csv = await readFile((await file.path())!, 'utf8');
 		const lines = csv.trim().split('\n');
 		expect(lines[0]).toBe(
-			'type,id,parent,name,level,kind,unit,host_unit,organ,username,role,has_key,reason,position,title,holder_name'
+			'type,id,parent,name,level,kind,unit,host_unit,organ,username,role,has_key,reason,position,title,holder_name,unit_type,managed_by'
 		);
 		expect(lines.some((l) => l.startsWith('unit,') && l.includes(',高新区,county,'))).toBe(true);
 		expect(
@@ -239,7 +241,8 @@ describe('organization directory admin', () => {
 			.filter({ has: page.getByRole('heading', { name: 'Top leader', exact: true }) });
 		const text = (await top.textContent()) ?? '';
 		expect(text).toMatch(/Goes to \S+市纪委监委/);
-		expect(text).toContain('The person reported is the top leader of 高新区');
+		expect(text).toMatch(/the 区委书记 of 高新区 is managed by \S+市委, one level up/);
+		expect(text).toContain('Rules applied: cadre management: managed one level up');
 		await expectNoAxeViolations(page);
 	});
 
