@@ -115,10 +115,15 @@ describe('organization directory admin', () => {
 		expect(topText).toContain('原因：');
 		expect(topText).toMatch(/高新区委书记由上一级的[^，]+市委管理/);
 		expect(topText).toContain('适用规则：干部管理权限：上一级党委管理');
+		// The district's leadership team is managed by the city committee too; its other cadres by the district's
+		// own committee, so its own commission handles them (before issue 14: team members stayed in the district).
 		const member =
 			(await preview.filter({ has: page.getByRole('heading', { name: '领导班子成员', exact: true }) }).textContent()) ??
 			'';
-		expect(member).toMatch(/将交给「[^」]*高新区[^」]*」/);
+		expect(member).toMatch(/将交给「[^」]+市纪委监委」/);
+		const other =
+			(await preview.filter({ has: page.getByRole('heading', { name: '其他干部', exact: true }) }).textContent()) ?? '';
+		expect(other).toMatch(/将交给「[^」]*高新区[^」]*」/);
 
 		await page.getByRole('heading', { name: '领导职务' }).waitFor();
 		await page.getByRole('cell', { name: '一把手' }).first().waitFor();
