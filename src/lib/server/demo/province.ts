@@ -301,6 +301,8 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 	institution('sf-e02', prov.unit, '示范能源集团', 'soe', prov.organ);
 	data.management!.push({ unitId: 'sf-e02', position: 'top_leader', managedBy: 'organ', organId: central.id });
 
+	/** Township organs that get their inspector after the loops (see below). */
+	const lateInspectors: Organ[] = [];
 	const cityNames = new Set<string>();
 	for (let c = 1; c <= shape.cities; c++) {
 		const cityName = placeName(cityNames, '市');
@@ -386,10 +388,16 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 					const village = addExtra(`${townId}-v${pad(v)}`, town.unit, vName, 'township', 'village');
 					data.jurisdiction.push({ organId: town.organ.id, unitId: village.id });
 				}
-				// About one township in ten has nobody with a key yet (reports fall back to the county).
-				addStaff(town.organ, rand() < 0.5 ? ['head'] : ['head', 'inspector'], rand() >= 0.1);
+				// Every township organ gets a head and at least one inspector, all keyed (the keyed demo can then
+				// receive a report routed anywhere). The draws of the earlier demo are kept so that the names
+				// and ids that follow do not change; inspectors it lacked are added after the loops.
+				const solo = rand() < 0.5;
+				rand(); // was: one township in ten without keys
+				addStaff(town.organ, solo ? ['head'] : ['head', 'inspector'], true);
+				if (solo) lateInspectors.push(town.organ);
 			}
 		}
 	}
+	for (const organ of lateInspectors) addStaff(organ, ['inspector'], true);
 	return data;
 }
