@@ -186,7 +186,10 @@ describeDb('keyed demo, every organ (demo:keys --all)', (get) => {
 				const r = routeReport(snap, req);
 				const planned = routeReport(plan, req);
 				if (r.status !== 'routed' || planned.status !== 'routed') throw new Error(`${u.id} ${position}: ${r.status}`);
-				expect(r.warnings.map((w) => w.code), `${u.id} ${position}`).not.toContain('no_recipients');
+				expect(
+					r.warnings.map((w) => w.code),
+					`${u.id} ${position}`
+				).not.toContain('no_recipients');
 				expect(r.organ.id, `${u.id} ${position}`).toBe(planned.organ.id);
 				expect(r.recipients, `${u.id} ${position}`).toEqual(planned.recipients);
 				expect(r.recipients.length).toBeGreaterThan(0);

@@ -51,7 +51,10 @@ describe('demo generator', () => {
 		// keyed demo, `npm run demo:keys -- --all`, can then receive a report routed anywhere).
 		for (const o of d.organs) {
 			const roles = d.staff.filter((s) => s.organId === o.id && s.role !== 'admin');
-			expect(roles.every((s) => s.hasKey), o.id).toBe(true);
+			expect(
+				roles.every((s) => s.hasKey),
+				o.id
+			).toBe(true);
 			expect(roles.filter((s) => s.role === 'head').length, o.id).toBeGreaterThanOrEqual(1);
 			expect(roles.filter((s) => s.role === 'inspector').length, o.id).toBeGreaterThanOrEqual(1);
 		}
