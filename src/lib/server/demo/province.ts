@@ -17,6 +17,7 @@ import {
 	deptTitles,
 	EDUCATION_DEPT,
 	HEALTH_DEPT,
+	mulberry32,
 	PLACE_CHARS,
 	PROVINCE_DEPTS,
 	PROVINCE_TEAM_DEPTS,
@@ -28,17 +29,7 @@ import {
 } from './names';
 import type { AdminLevel, Organ, OrgData, OrgUnit, StaffMember, StaffRole, UnitType } from '../org/types';
 
-/** mulberry32: tiny seeded PRNG, good enough for demo data (never for secrets). */
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export { mulberry32 };
 
 export interface DemoUser {
 	id: string;
