@@ -24,7 +24,7 @@ let browser: Browser;
 
 beforeAll(async () => {
 	const [keyed, b] = await Promise.all([
-		startWithKeyedDemo({ env: { POW_DIFFICULTY: '8' }, testKdf: true }),
+		startWithKeyedDemo({ env: { POW_DIFFICULTY: '8' }, testKdf: true, organIds: [ORGAN_ID] }),
 		launchBrowser()
 	]);
 	server = keyed.server;
