@@ -46,7 +46,10 @@ describeDb('back-office cases: Art. 22 flag and reports by region', (get) => {
 
 	it('re-routes a report by region down to the organ that handles it, with the reason in the history', async () => {
 		const r = await storeReport(db, { unitId: 'u-city', recipients: [w.alice, w.hank] });
-		await db.update(report).set({ caseData: { byRegion: true } }).where(eq(report.id, r.id));
+		await db
+			.update(report)
+			.set({ caseData: { byRegion: true } })
+			.where(eq(report.id, r.id));
 		let v = await view(w.alice, r.id);
 		// By region the unit is the region the reporter chose: no Art. 22 guess.
 		expect(v.report).toMatchObject({ byRegion: true, mustReportUp: false });
@@ -67,7 +70,10 @@ describeDb('back-office cases: Art. 22 flag and reports by region', (get) => {
 		const down = (body: Record<string, unknown>) =>
 			applyAction(ctx(w.alice), r.id, { action: 'request_transfer_down', ...body });
 		// No reason, no transfer; a target that is not below the organ is refused.
-		expect(await down({ targetOrgan: 'o-k1', wraps })).toMatchObject({ status: 400, body: { error: { code: 'needs_note' } } });
+		expect(await down({ targetOrgan: 'o-k1', wraps })).toMatchObject({
+			status: 400,
+			body: { error: { code: 'needs_note' } }
+		});
 		expect(await down({ targetOrgan: 'o-prov', wraps, note: note(r.reportKey, reason) })).toMatchObject({
 			status: 400,
 			body: { error: { code: 'bad_target_organ' } }
