@@ -184,7 +184,7 @@ describeDb('submitReport against the real handlers', (get) => {
 		const result = await submitReport(input({ routing: byRegion, details, files: [] }), options);
 		expect(result.organ.id).toBe('o-k1');
 		const asked = server.requests.filter((r) => r.path === '/api/v1/routing' || r.path === '/api/v1/reports');
-		expect(asked.map((r) => (r.body as { byRegion?: boolean; routing?: { byRegion?: boolean } }))).toMatchObject([
+		expect(asked.map((r) => r.body as { byRegion?: boolean; routing?: { byRegion?: boolean } })).toMatchObject([
 			{ unit: 'u-k1', byRegion: true },
 			{ routing: { unit: 'u-k1', byRegion: true }, organ: 'o-k1' }
 		]);
@@ -197,4 +197,3 @@ describeDb('submitReport against the real handlers', (get) => {
 		expect((await submitReport(input({ files: [] }), options)).organ.id).toBe('o-city');
 	});
 });
-

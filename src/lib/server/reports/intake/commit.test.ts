@@ -15,7 +15,15 @@ import { describeDb } from '$support/db';
 import { parseReportBody, powApi } from '$lib/server/http/reporter';
 import { databaseStorage, type AttachmentStorage } from '../storage';
 import { commitReport } from './commit';
-import { buildWorld, draft, keyStaff, NOW, SETTINGS, solved, type World } from '../../../../../tests/support/reporter-world';
+import {
+	buildWorld,
+	draft,
+	keyStaff,
+	NOW,
+	SETTINGS,
+	solved,
+	type World
+} from '../../../../../tests/support/reporter-world';
 
 describeDb('the inline commit', (get) => {
 	let world: World;
