@@ -43,6 +43,7 @@ import { dumpStorage, findCanary } from './dump';
 import { loadDemoInto } from './demo';
 import {
 	expectNoAxeViolations,
+	expectNoHorizontalScroll,
 	launchBrowser,
 	newPhonePage,
 	releaseStorage,
@@ -200,7 +201,7 @@ describe('back office: the full cycle', () => {
 		writeFileSync(textFile, `证据 ${CANARY}-filecontents 转账记录`);
 		const photo = path.join(tmp, `${CANARY}-photo.jpg`);
 		copyFileSync(PLAIN_JPG, photo);
-		const { context, page } = await newPhonePage(browser);
+		const { context, page, requests } = await newPhonePage(browser);
 		try {
 			await page.goto(`${server.url}/report`);
 			await page.locator('#unit-q:enabled').waitFor();
@@ -214,6 +215,7 @@ describe('back office: the full cycle', () => {
 			await picker.getByRole('button', { name: UNIT.name, exact: true }).click();
 			expect(await picker.getByTestId('region-path').textContent()).toContain('示范省 / 北泉市 / 丰泉区');
 			await expectNoAxeViolations(page);
+			await expectNoHorizontalScroll(page);
 			await picker.getByTestId('region-choose').click();
 			expect(await page.getByTestId('unit-selected').textContent()).toContain(`按地区提交：${UNIT.name}`);
 			await page.getByRole('radio', { name: '一把手（主要负责人）' }).check();
@@ -255,6 +257,9 @@ describe('back office: the full cycle', () => {
 				locator: (await card.getByTestId('receipt-locator').textContent())!.trim(),
 				secret: (await card.getByTestId('receipt-secret').textContent())!.trim()
 			};
+			// No region, unit or organ id in any URL the reporter's browser asked (look-ups went by POST).
+			expect(requests.some((u) => u.endsWith('/api/v1/regions'))).toBe(true);
+			expect(requests.filter((u) => /sf-c01|o-sf/.test(u))).toEqual([]);
 			expect(receipt.locator).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
 		} finally {
 			await context.close();
