@@ -119,7 +119,7 @@ describeDb('the inline commit', (get) => {
 		const commit = async (byRegion: boolean) => {
 			const json = {
 				...base,
-				routing: { ...base.routing, ...(byRegion ? { byRegion } : {}) },
+				routing: { ...(base.routing as object), ...(byRegion ? { byRegion } : {}) },
 				intake: undefined,
 				pow: await solved(world.ctx(), 'intake', powApi),
 				files: []
