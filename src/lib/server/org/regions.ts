@@ -9,15 +9,19 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import * as v from 'valibot';
 import { ID_PATTERN } from '../../shared/encoding';
 import type { RegionHit } from '../../shared/wire/public';
-import type { AdminLevel } from '../../shared/vocabulary/org';
+import { UNIT_TYPES, type AdminLevel, type UnitType } from '../../shared/vocabulary/org';
 import type { Db } from '../db/index';
 import { orgUnit } from '../db/schema';
 import { answerOf, type Answer } from '../http/answer';
 import { ok, refuse, type Result } from '../http/result';
 import { readQueryBody } from './api';
 
-/** The unit types that are regions. */
-export const REGION_TYPES = ['party_government', 'township'] as const;
+/** The unit types that are regions: a region's own leadership (party and government, or a township). */
+export const REGION_TYPES: readonly UnitType[] = UNIT_TYPES.filter((t) => t === 'party_government' || t === 'township');
+const REGION_TYPES_SQL = sql.join(
+	REGION_TYPES.map((t) => sql`${t}`),
+	sql`, `
+);
 
 /** At most this many regions below one region (a county has a few dozen townships). */
 export const MAX_REGIONS = 500;
@@ -37,7 +41,7 @@ export async function regionsBelow(db: Db, parentId: string | null): Promise<Reg
 		const [p] = await db
 			.select({ id: orgUnit.id })
 			.from(orgUnit)
-			.where(and(eq(orgUnit.id, parentId), inArray(orgUnit.unitType, REGION_TYPES)));
+			.where(and(eq(orgUnit.id, parentId), inArray(orgUnit.unitType, [...REGION_TYPES])));
 		if (!p) return null;
 	}
 	const rows = await db
@@ -48,13 +52,13 @@ export async function regionsBelow(db: Db, parentId: string | null): Promise<Reg
 			regionPath: orgUnit.regionPath,
 			pinyin: orgUnit.pinyinFull,
 			initials: orgUnit.pinyinInitials,
-			hasChildren: sql<boolean>`exists (select 1 from org_unit c where c.parent_id = "org_unit"."id" and c.unit_type in ('party_government', 'township'))`
+			hasChildren: sql<boolean>`exists (select 1 from org_unit c where c.parent_id = "org_unit"."id" and c.unit_type in (${REGION_TYPES_SQL}))`
 		})
 		.from(orgUnit)
 		.where(
 			and(
 				parentId === null ? isNull(orgUnit.parentId) : eq(orgUnit.parentId, parentId),
-				inArray(orgUnit.unitType, REGION_TYPES)
+				inArray(orgUnit.unitType, [...REGION_TYPES])
 			)
 		)
 		.orderBy(asc(orgUnit.id))
