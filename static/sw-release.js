@@ -1,4 +1,3 @@
-/* global self */
 /**
  * The service worker's release check (issue 15; docs/security.md, "Checking the served code"). The generated
  * sw.js imports this file first (vite.config.ts, workbox.importScripts), so every worker, when it installs,

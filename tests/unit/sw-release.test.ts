@@ -40,7 +40,7 @@ function sandbox(served: Record<string, Uint8Array | string>) {
 		addEventListener: (type: string, fn: (e: unknown) => void) => (listeners[type] ??= []).push(fn),
 		fetch: async (p: string) => {
 			const body = served[p];
-			return body === undefined ? new Response('', { status: 404 }) : new Response(body);
+			return body === undefined ? new Response('', { status: 404 }) : new Response(body as BodyInit);
 		},
 		caches: {
 			open: async (name: string) => {
@@ -118,7 +118,7 @@ describe('checkRelease (static/sw-release.js)', () => {
 		// One changed byte of a signed manifest.
 		const signed = release(root.publicKey, { signer: root.seed });
 		const changed = signed.manifest.slice();
-		changed[changed.length - 3] ^= 1;
+		changed[changed.length - 3] = changed[changed.length - 3]! ^ 1;
 		expect(
 			await api.checkRelease({ manifest: changed, signature: signed.signature, worker: WORKER, trustedRoot: rootB64 })
 		).toMatchObject({ ok: false });

@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { generateRootKey, rootFingerprint } from '../../crypto/directory';
-import { orgRootKey } from '../../server/db/schema';
-import { pinRootKey } from '../../server/keys/root-key';
+import { rootFingerprint } from '../../crypto/directory';
+import { replaceRootKey } from '../../../../tests/support/replaced-root';
 import { describeDb } from '../../../../tests/support/reporter-server';
 import { choice, input, setupWith, worldOf } from '../../../../tests/support/submit-setup';
 import { prepareRecipients, rootMismatchOf } from './recipients';
@@ -18,21 +16,6 @@ import { ReportError } from './errors';
 describeDb('the pinned root on the reporter page (real handlers)', (get) => {
 	const world = worldOf(get);
 
-	/** Replaces the active root key in the database; `servedAsPinned`: the server pins the replaced key too. */
-	async function replaceRoot(servedAsPinned: boolean) {
-		const w = await world();
-		const forged = generateRootKey();
-		await get().db.update(orgRootKey).set({ publicKey: forged.publicKey }).where(eq(orgRootKey.active, true));
-		if (servedAsPinned) pinRootKey(forged.publicKey);
-		return {
-			forged,
-			restore: async () => {
-				await get().db.update(orgRootKey).set({ publicKey: w.root.publicKey }).where(eq(orgRootKey.active, true));
-				pinRootKey(w.root.publicKey);
-			}
-		};
-	}
-
 	it('accepts the directory under the pinned root', async () => {
 		const { options, world: w } = await setupWith(get, world);
 		const p = await prepareRecipients(choice, { ...options, pinnedRootPublicKey: w.root.publicKey });
@@ -43,7 +26,7 @@ describeDb('the pinned root on the reporter page (real handlers)', (get) => {
 	it('refuses a root key replaced in the database, whether the server serves it or not, and sends no report', async () => {
 		const { server, options, world: w } = await setupWith(get, world);
 		const pinned = w.root.publicKey.slice();
-		const { forged, restore } = await replaceRoot(true);
+		const { forged, pinOriginal, restore } = await replaceRootKey(get().db, pinned, true);
 		try {
 			// A server that serves the database's (replaced) key: the page's pinned key refuses it.
 			const refused = await prepareRecipients(choice, { ...options, pinnedRootPublicKey: pinned }).catch((e) => e);
@@ -60,7 +43,7 @@ describeDb('the pinned root on the reporter page (real handlers)', (get) => {
 			});
 			expect(server.requests.slice(before).map((r) => r.path)).toEqual(['/api/v1/routing', '/api/v1/directory']);
 			// The server as shipped keeps its configured pin: it serves no directory for the replaced key at all.
-			pinRootKey(pinned);
+			pinOriginal();
 			const honest = await prepareRecipients(choice, { ...options, pinnedRootPublicKey: pinned }).catch((e) => e);
 			expect(honest).toBeInstanceOf(ReportError);
 			expect(rootMismatchOf(honest)).toBeNull();
