@@ -23,6 +23,8 @@ import { defineConfig } from 'vitest/config';
  * - the icons, the favicon and the web manifest.
  * Nothing is cached at run time: navigations go to the network and, when that fails, get the cached
  * offline page of their language; /staff and /api requests are never touched by the worker.
+ * One hand-written script rides along: static/sw-release.js, the release check every new worker runs
+ * when it installs (signed manifest, pinned root; it refuses to install an update that fails it).
  */
 
 const root = path.dirname(new URL(import.meta.url).pathname);
@@ -165,6 +167,9 @@ export default defineConfig({
 				clientsClaim: true,
 				skipWaiting: false, // registerType 'prompt': the reporter decides when to reload
 				sourcemap: false,
+				// static/sw-release.js: every new worker checks its release's signed manifest against the root
+				// trusted at the first install before it may activate (issue 15, docs/security.md).
+				importScripts: ['/sw-release.js'],
 				manifestTransforms: [publicShell],
 				runtimeCaching: [
 					// Serialised into sw.js: these functions must not use anything from this file.

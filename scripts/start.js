@@ -20,7 +20,9 @@ const sources = [
 	'package.json',
 	'package-lock.json',
 	'svelte.config.js',
-	'vite.config.ts'
+	'vite.config.ts',
+	// The build's own step (release manifest, version): svelte.config.js imports it.
+	'scripts/release-manifest.js'
 ];
 /** Generated or cached inside the source folders: never a reason to rebuild. */
 const ignored = new Set([path.join(root, 'src', 'lib', 'paraglide'), path.join(root, 'project.inlang', 'cache')]);

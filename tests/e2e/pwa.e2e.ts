@@ -9,8 +9,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { encodeBase64 } from '@oslojs/encoding';
 import { chromium } from 'playwright-core';
+import nacl from 'tweetnacl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateRootKey, rootFingerprint } from '../../src/lib/crypto/directory';
+import { encodeReleaseManifest, parseReleaseManifest } from '../../src/lib/shared/build-root';
 import {
 	chromiumPath,
 	launchBrowser,
@@ -349,6 +354,127 @@ describe('update prompt', () => {
 				.toBe(false);
 			expect(await page.locator('.pwa-update').count()).toBe(0);
 			expect(await page.locator('h1').innerText()).toBe('举报指南');
+		} finally {
+			await context.close();
+			await proxy.close();
+		}
+	});
+});
+
+/**
+ * A proxy serving the build as a deployment whose releases the root ceremony signs (issue 15): /release.json
+ * names the root and lists the sw.js being served, /release.sig signs it (Ed25519 over the domain tag and
+ * the manifest, as `npm run root -- sign-release`). `deploy` switches to another version (sw.js plus a
+ * comment) whose manifest is signed by the secret key given: the root's, or someone else's.
+ */
+async function startSignedProxy(target: string, rootPublicKey: Uint8Array, signer: Uint8Array) {
+	let state = { version: 1, signer };
+	const upstream = new URL(target);
+	const built = parseReleaseManifest(readFileSync(path.join(root, 'build', 'client', 'release.json')))!;
+	const worker = async () => {
+		const r = await fetch(`${upstream.origin}/sw.js`, { headers: { 'accept-encoding': 'identity' } });
+		const body = Buffer.from(await r.arrayBuffer());
+		return state.version === 1 ? body : Buffer.concat([body, Buffer.from(`\n// version ${state.version}\n`)]);
+	};
+	const release = async () => {
+		const manifest = encodeReleaseManifest({
+			...built,
+			rootPublicKey: encodeBase64(rootPublicKey),
+			rootFingerprint: rootFingerprint(rootPublicKey),
+			assets: {
+				...built.assets,
+				'/sw.js': createHash('sha256')
+					.update(await worker())
+					.digest('hex')
+			}
+		});
+		const message = Buffer.concat([Buffer.from('qingfeng/v1/release-manifest\n'), manifest]);
+		return { manifest, signature: encodeBase64(nacl.sign.detached(message, state.signer)) };
+	};
+	const proxy = http.createServer((req, res) => {
+		void (async () => {
+			let body: Buffer;
+			let status = 200;
+			const headers: Record<string, string> = { 'cache-control': 'no-cache' };
+			if (req.url === '/sw.js') {
+				body = await worker();
+				headers['content-type'] = 'text/javascript';
+			} else if (req.url === '/release.json' || req.url === '/release.sig') {
+				const { manifest, signature } = await release();
+				body = req.url === '/release.json' ? Buffer.from(manifest) : Buffer.from(`${signature}\n`);
+				headers['content-type'] = req.url === '/release.json' ? 'application/json' : 'text/plain';
+			} else {
+				const r = await fetch(`${upstream.origin}${req.url}`, {
+					headers: { 'accept-encoding': 'identity', accept: req.headers.accept ?? '*/*' },
+					redirect: 'manual'
+				});
+				status = r.status;
+				body = Buffer.from(await r.arrayBuffer());
+				for (const [k, v] of r.headers)
+					if (!/^(content-(length|encoding)|transfer-encoding|connection|keep-alive|etag|last-modified)$/.test(k))
+						headers[k] = v;
+			}
+			res.writeHead(status, { ...headers, 'content-length': String(body.length) });
+			res.end(body);
+		})().catch(() => res.destroy());
+	});
+	await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+		deploy: (version: number, by: Uint8Array) => {
+			state = { version, signer: by };
+		},
+		close: () => new Promise<void>((resolve) => proxy.close(() => resolve()))
+	};
+}
+
+describe('signed updates (issue 15)', () => {
+	it('refuses an update whose manifest is not signed by the pinned root, keeps the old version and says so', async () => {
+		const rootKey = generateRootKey();
+		const someoneElse = generateRootKey();
+		const proxy = await startSignedProxy(server.url, rootKey.publicKey, rootKey.secretKey);
+		const { context, page } = await newPhonePage(browser);
+		try {
+			const registration = () =>
+				page.evaluate(async () => {
+					const r = await navigator.serviceWorker.getRegistration();
+					return { active: r?.active?.scriptURL ?? null, waiting: !!r?.waiting, installing: !!r?.installing };
+				});
+			const update = () =>
+				page.evaluate(async () => {
+					await (await navigator.serviceWorker.getRegistration())?.update().catch(() => {});
+				});
+			await page.goto(proxy.url + '/guide', { waitUntil: 'networkidle' });
+			await controlled(page);
+			// The first install kept the root its signed release names.
+			const trusted = await page.evaluate(async () =>
+				(await caches.match('/__qingfeng-trust/root', { cacheName: 'qingfeng-trust' }))?.text()
+			);
+			expect(trusted).toBe(encodeBase64(rootKey.publicKey));
+
+			// Version 2, its manifest signed by someone else: the new worker never installs.
+			proxy.deploy(2, someoneElse.secretKey);
+			await update();
+			const refused = page.getByTestId('update-refused');
+			await refused.waitFor({ timeout: 20_000 });
+			expect(await refused.innerText()).toContain('本站的一次更新没有通过核对');
+			expect(await refused.innerText()).toContain('12388');
+			expect(await page.locator('.pwa-update', { hasText: '新版本可用' }).count()).toBe(0);
+			await expect
+				.poll(registration, { timeout: 20_000, message: 'the refused worker is gone' })
+				.toEqual({ active: proxy.url + '/sw.js', waiting: false, installing: false });
+			// Still said on the next visit; the old version still serves the offline pages.
+			await page.reload({ waitUntil: 'networkidle' });
+			await page.getByTestId('update-refused').waitFor({ timeout: 20_000 });
+			expect((await registration()).active).toBe(proxy.url + '/sw.js');
+
+			// Version 3, signed in the ceremony: offered as usual.
+			proxy.deploy(3, rootKey.secretKey);
+			await update();
+			const prompt = page.locator('.pwa-update', { hasText: '新版本可用' });
+			await expect.poll(() => prompt.count(), { timeout: 20_000, message: 'update prompt shown' }).toBe(1);
+			expect((await registration()).waiting).toBe(true);
+			expect(await page.getByTestId('update-refused').count()).toBe(0);
 		} finally {
 			await context.close();
 			await proxy.close();

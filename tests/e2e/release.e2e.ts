@@ -7,7 +7,7 @@
  * byte-identical to those of build/ (the tests' build, made from the same sources without that pin). The
  * second build is then signed, served, and verified directly (PASS) and through a proxy that changes one
  * byte of one served asset, or serves a signature by another key (FAIL). Its /verify page shows the pinned
- * root's 校验码 and the served manifest's hash.
+ * root's 校验码 and the served manifest's hash, and prints as a one-page A4 poster.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -16,9 +16,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rootFingerprint } from '../../src/lib/crypto/directory';
+import { generateRootKey, rootFingerprint } from '../../src/lib/crypto/directory';
 import { parseReleaseManifest } from '../../src/lib/shared/build-root';
-import { expectNoAxeViolations, launchBrowser, newPhonePage, root, startServer, type Server } from './harness';
+import {
+	expectNoAxeViolations,
+	launchBrowser,
+	newPhonePage,
+	root,
+	startServer,
+	type Browser,
+	type Server
+} from './harness';
 import { runScript } from './scripts';
 
 const mainBuild = process.env.QF_BUILD_DIR ? path.resolve(root, process.env.QF_BUILD_DIR) : path.join(root, 'build');
@@ -163,8 +171,23 @@ describe('reproducible build and verify:site', () => {
 						.digest('hex')
 				);
 				await expectNoAxeViolations(page);
+				// The poster: the 校验码 in its groups and the site's address; printed alone, on one A4 page.
+				const fingerprint = rootFingerprint(Buffer.from(pinned, 'base64'));
+				const poster = page.getByTestId('verify-poster');
+				expect((await poster.getByTestId('poster-code').innerText()).split(/\s+/).join(' ')).toBe(fingerprint);
+				expect(await poster.getByTestId('poster-site').innerText()).toBe(new URL(server.url).host);
+				expect(await poster.innerText()).toContain(`${server.url}${href}`);
+				await page.emulateMedia({ media: 'print' });
+				expect(await poster.isVisible()).toBe(true);
+				expect(await page.locator('header.top').isVisible()).toBe(false);
+				expect(await page.getByTestId('verify-release-hash').isVisible()).toBe(false);
+				const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+				expect(pdf.match(/\/Type\s*\/Page\b(?!s)/g)).toHaveLength(1);
+				const box = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(pdf)!;
+				expect([Math.round(Number(box[1])), Math.round(Number(box[2]))]).toEqual([595, 842]);
 				await context.close();
 			}
+			await refusesAnotherRoot(browser, server.url, Buffer.from(pinned, 'base64'));
 		} finally {
 			await browser.close();
 		}
@@ -209,3 +232,70 @@ describe('reproducible build and verify:site', () => {
 		);
 	}, 180_000);
 });
+
+/**
+ * The report page checks the organ's key directory against the root pinned for the site (sent with the page
+ * from ROOT_PUBLIC_KEY): a directory under another root, what a root key replaced in the database would
+ * give, stops the form at step 3 with the warning and both 校验码, and no report request is made. The
+ * look-ups are answered in the browser (this server's directory is empty): only the served root differs.
+ */
+async function refusesAnotherRoot(browser: Browser, url: string, pinnedKey: Uint8Array): Promise<void> {
+	const { context, page } = await newPhonePage(browser);
+	try {
+		const other = generateRootKey();
+		const unit = { id: 'u-1', name: '银清县', level: 'county', regionPath: '示范省/银清县' };
+		const organ = { id: 'o-1', name: '北泉市纪委监委', level: 'city' };
+		await page.route('**/api/v1/units', (r) => r.fulfill({ json: [unit] }));
+		await page.route('**/api/v1/routing', (r) =>
+			r.fulfill({
+				json: {
+					unit,
+					position: 'top_leader',
+					kind: 'public_tip',
+					escalate: false,
+					organ,
+					deliverable: true,
+					explanation: { zh: '上一级纪委监委', en: 'the organ one level up' }
+				}
+			})
+		);
+		await page.route('**/api/v1/directory', (r) =>
+			r.fulfill({
+				json: {
+					organ: organ.id,
+					root: {
+						publicKey: Buffer.from(other.publicKey).toString('base64'),
+						fingerprint: rootFingerprint(other.publicKey)
+					},
+					entries: [],
+					revocations: null
+				}
+			})
+		);
+		const sent: string[] = [];
+		page.on('request', (r) => {
+			if (/\/api\/v1\/(reports|intake|pow)/.test(r.url())) sent.push(r.url());
+		});
+		await page.goto(`${url}/report`);
+		await page.locator('#unit-q:enabled').waitFor();
+		await page.locator('#unit-q').fill('银清县');
+		await page.locator('.hits .hit').first().click();
+		await page.locator('input[name="position"][value="top_leader"]').check();
+		await page.getByRole('button', { name: '下一步' }).click();
+		await page.locator('input[name="category"]').first().check();
+		await page.locator('#description').fill('测试：不应发出');
+		await page.getByRole('button', { name: '下一步' }).click();
+
+		const warning = page.getByTestId('root-warning');
+		await warning.waitFor({ timeout: 20_000 });
+		expect(await warning.getByRole('heading').innerText()).toBe('请先不要在这里提交举报');
+		expect(await warning.innerText()).toContain('12388');
+		expect(await page.getByTestId('root-warning-expected').innerText()).toBe(rootFingerprint(pinnedKey));
+		expect(await page.getByTestId('root-warning-served').innerText()).toBe(rootFingerprint(other.publicKey));
+		expect(await page.getByRole('button', { name: '加密并提交' }).count()).toBe(0);
+		await expectNoAxeViolations(page);
+		expect(sent).toEqual([]);
+	} finally {
+		await context.close();
+	}
+}

@@ -33,7 +33,9 @@ export interface VerifiedDirectory {
 export class DirectoryAnswerError extends Error {
 	constructor(
 		readonly code: 'MALFORMED' | 'ROOT_MISMATCH' | 'FINGERPRINT_MISMATCH' | 'BAD_REVOCATIONS',
-		message: string
+		message: string,
+		/** ROOT_MISMATCH: the served root key and the pinned one (their 校验码 are shown to the reporter). */
+		readonly roots?: { served: Uint8Array; pinned: Uint8Array }
 	) {
 		super(`${code}: ${message}`);
 		this.name = 'DirectoryAnswerError';
@@ -71,7 +73,10 @@ export function verifyServedDirectory(answer: unknown, options: VerifyServedOpti
 	const served = bytesOf(answer.root.publicKey, 'root.publicKey');
 	if (served.length !== 32) throw new DirectoryAnswerError('MALFORMED', 'root public key must be 32 bytes');
 	if (options.pinnedRootPublicKey && !sameRootKey(served, options.pinnedRootPublicKey)) {
-		throw new DirectoryAnswerError('ROOT_MISMATCH', 'the served root key is not the trusted one');
+		throw new DirectoryAnswerError('ROOT_MISMATCH', 'the served root key is not the trusted one', {
+			served,
+			pinned: options.pinnedRootPublicKey
+		});
 	}
 	const rootPublicKey = options.pinnedRootPublicKey ?? served;
 	const fingerprint = rootFingerprint(rootPublicKey);

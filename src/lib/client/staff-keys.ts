@@ -1,5 +1,5 @@
 /**
- * Browser-side staff and root key operations for the key pages: generation, wrapping and unwrapping
+ * Browser-side staff key operations for the key pages: generation, wrapping and unwrapping
  * (Argon2id in the crypto worker), recovery. Nothing here talks to the server; the pages upload what
  * these functions return (public keys and wrapped secrets only).
  */
@@ -13,10 +13,8 @@ import {
 	recoveryWrapKey,
 	rewrapForNewRecoveryKey,
 	unlockWithRecoveryKey,
-	formatRecoveryKey,
 	type StaffKeyBundle
 } from '../crypto/staff-keys';
-import { generateRootKey, rootFingerprint, rootKeyFromSeed, type RootKeyPair } from '../crypto/directory';
 import type { BoxKeyPair } from '../crypto/seal';
 import { cryptoWorker } from './crypto-client';
 
@@ -104,37 +102,6 @@ export async function rewrapPasswordInBrowser(
 	} finally {
 		keyPair.secretKey.fill(0);
 	}
-}
-
-/** Generates the organization root key and wraps its seed under the admin's password. */
-export async function generateRootInBrowser(
-	password: string
-): Promise<{ publicKey: Uint8Array; passwordWrapped: Uint8Array; fingerprint: string; backup: string }> {
-	const root = generateRootKey();
-	const passwordWrapped = await cryptoWorker().passwordWrapKey(root.seed, password, STAFF_KDF);
-	const out = {
-		publicKey: root.publicKey,
-		passwordWrapped,
-		fingerprint: rootFingerprint(root.publicKey),
-		backup: formatRecoveryKey(root.seed)
-	};
-	root.seed.fill(0);
-	root.secretKey.fill(0);
-	return out;
-}
-
-/** Unlocks the root key with the admin's password; checks it is the published root key. */
-export async function unlockRootInBrowser(
-	publicKey: Uint8Array,
-	passwordWrapped: Uint8Array,
-	password: string
-): Promise<RootKeyPair> {
-	const seed = await cryptoWorker().passwordUnwrapKey(passwordWrapped, password);
-	const root = rootKeyFromSeed(seed);
-	seed.fill(0);
-	if (!bytesEqual(root.publicKey, publicKey))
-		throw new CryptoFormatError('KEY_MISMATCH', 'unwrapped root key does not match the published one');
-	return root;
 }
 
 /** A short display form of a public key (hex of the first 8 bytes, grouped). */

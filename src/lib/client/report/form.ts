@@ -133,7 +133,13 @@ export async function sendReport(
 	// The preview must match the current choice (category and real-name flag do not change routing).
 	const prepared = sameRouting(recipients.choice, input.routing) ? { ...recipients, choice: input.routing } : undefined;
 	try {
-		const r = await submitReport(input, { prepared, signal: opts.signal, onProgress: stages.onProgress });
+		// Re-fetched recipients (a changed choice, a refused commit) must be under the root the preview verified.
+		const r = await submitReport(input, {
+			prepared,
+			pinnedRootPublicKey: recipients.rootPublicKey,
+			signal: opts.signal,
+			onProgress: stages.onProgress
+		});
 		report('commit', 1);
 		return { locator: r.locator.replace(/-/g, ''), secret: r.secret.replace(/-/g, ''), receivedOn: r.receivedOn };
 	} finally {

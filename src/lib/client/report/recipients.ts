@@ -7,7 +7,7 @@
  *   const preview = await verifyRecipients(choice, routing);   // the same answer: routing is asked once
  */
 import { DirectoryAnswerError, verifyServedDirectory } from '../directory-verify';
-import type { DirectoryEntry } from '../../crypto/directory';
+import { rootFingerprint, type DirectoryEntry } from '../../crypto/directory';
 import { ReportError } from './errors';
 import { requestJson, type HttpOptions } from './http';
 import { fetchRouting, type RoutingChoice } from './routing';
@@ -32,8 +32,12 @@ export interface PreparedRecipients {
 }
 
 export interface PrepareOptions extends HttpOptions {
-	/** A root key the page trusts; the served one must equal it (else `root_changed`). */
-	pinnedRootPublicKey?: Uint8Array;
+	/**
+	 * A root key the page trusts (the reporter page: the deployment's pinned key, served with the page,
+	 * never the database copy); the served one must equal it (else `root_changed`). `null`: the page was
+	 * served without one, so no directory can be trusted (`no_recipients`).
+	 */
+	pinnedRootPublicKey?: Uint8Array | null;
 	/** Clock in ms (tests). */
 	now?: () => number;
 }
@@ -52,6 +56,8 @@ export async function verifyRecipients(
 	const routing = answer as RoutedChoice;
 	if (!routing.deliverable)
 		throw new ReportError('not_deliverable', 'nobody can receive encrypted reports for this unit now');
+	if (options.pinnedRootPublicKey === null)
+		throw new ReportError('no_recipients', 'this page has no pinned root key to check the directory against');
 	// POST: the organ and the unit never sit in a URL (issue 14).
 	const served = await requestJson<unknown>('/api/v1/directory', {
 		json: { organ: routing.organ.id, unit: choice.unit },
@@ -63,7 +69,7 @@ export async function verifyRecipients(
 		verified = verifyServedDirectory(served, {
 			organId: routing.organ.id,
 			now: options.now?.() ?? Date.now(),
-			pinnedRootPublicKey: options.pinnedRootPublicKey
+			pinnedRootPublicKey: options.pinnedRootPublicKey ?? undefined
 		});
 	} catch (e) {
 		if (e instanceof DirectoryAnswerError) {
@@ -93,4 +99,24 @@ export async function prepareRecipients(
 ): Promise<PreparedRecipients> {
 	const routing = await fetchRouting(choice, { fetch: options.fetch, signal: options.signal });
 	return verifyRecipients(choice, routing, options);
+}
+
+/** The two 校验码 the reporter compares when the served directory is signed under another root than the pinned one. */
+export interface RootMismatch {
+	/** The pinned root's 校验码 (what /verify and the poster show). */
+	expected: string;
+	/** The 校验码 of the root key the server answered with. */
+	served: string;
+}
+
+/**
+ * The root mismatch behind an error of `verifyRecipients`, `prepareRecipients` or a submission
+ * (`root_changed`), or null for any other error: the reporter page stops and shows both 校验码.
+ */
+export function rootMismatchOf(err: unknown): RootMismatch | null {
+	if (!(err instanceof ReportError) || err.code !== 'root_changed') return null;
+	let cause: unknown = err.cause;
+	while (cause instanceof ReportError) cause = cause.cause;
+	if (!(cause instanceof DirectoryAnswerError) || !cause.roots) return null;
+	return { expected: rootFingerprint(cause.roots.pinned), served: rootFingerprint(cause.roots.served) };
 }

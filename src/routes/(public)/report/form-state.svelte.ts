@@ -10,7 +10,13 @@ import { hasDraft } from '$lib/client/report/draft';
 import { isReportError } from '$lib/client/report/errors';
 import { emptyForm, routingChoiceOf, sendReport, type ReportForm, type ShownReceipt } from '$lib/client/report/form';
 import type { SubmitStage } from '$lib/client/report/progress';
-import { verifyRecipients, type PreparedRecipients } from '$lib/client/report/recipients';
+import { decodeBase64 } from '@oslojs/encoding';
+import {
+	rootMismatchOf,
+	verifyRecipients,
+	type PreparedRecipients,
+	type RootMismatch
+} from '$lib/client/report/recipients';
 import { fetchRouting } from '$lib/client/report/routing';
 import type { RoutingAnswer } from '$lib/shared/wire/public';
 
@@ -37,6 +43,8 @@ export class ReportFormState {
 	routingState = $state<Loading>('idle');
 	recipients = $state<PreparedRecipients | null>(null);
 	keysState = $state<Loading>('idle');
+	/** Set when the server answered with a root key other than the pinned one: the form stops here. */
+	rootWarning = $state<RootMismatch | null>(null);
 	private routingSeq = 0;
 
 	// Submission.
@@ -55,6 +63,9 @@ export class ReportFormState {
 	draftNote = $state('');
 
 	readonly locale = getLocale();
+
+	/** `pinnedRoot`: the deployment's pinned root public key (base64) served with the page, or null. */
+	constructor(private readonly pinnedRoot: () => string | null) {}
 
 	/** True once anything was typed or chosen (the kind has a default). */
 	readonly dirty = $derived(
@@ -145,12 +156,16 @@ export class ReportFormState {
 			this.routingState = 'idle';
 			if (!r.deliverable) return;
 			this.keysState = 'loading';
-			const rec = await verifyRecipients(choice, r);
+			const pinned = this.pinnedRoot();
+			const rec = await verifyRecipients(choice, r, {
+				pinnedRootPublicKey: pinned ? decodeBase64(pinned) : null
+			});
 			if (seq !== this.routingSeq) return;
 			this.recipients = rec;
 			this.keysState = 'idle';
-		} catch {
+		} catch (err) {
 			if (seq !== this.routingSeq) return;
+			this.rootWarning = rootMismatchOf(err) ?? this.rootWarning;
 			if (this.routing) this.keysState = 'failed';
 			else this.routingState = 'failed';
 		}
@@ -197,6 +212,7 @@ export class ReportFormState {
 			this.heading?.focus();
 		} catch (err) {
 			this.busy = false;
+			this.rootWarning = rootMismatchOf(err) ?? this.rootWarning;
 			this.submitMessage = this.failureText(err);
 			if (isReportError(err, 'recipients_changed', 'root_changed', 'not_deliverable', 'no_recipients'))
 				void this.loadRouting();
