@@ -122,12 +122,11 @@ describeDb('append-only audit log', (get, backend) => {
 	});
 
 	it('a chain rewritten with the trigger bypassed verifies alone but fails against the exported anchor (CLI too)', async () => {
-		let dir: string | null = null;
 		let target: { db: Db; close(): Promise<void> };
 		let env: Record<string, string>;
 		const tmp = mkdtempSync(path.join(tmpdir(), 'qf-anchor-cli-'));
 		if (backend === 'pglite') {
-			dir = path.join(tmp, 'data');
+			const dir = path.join(tmp, 'data');
 			env = { DATA_DIR: dir };
 			target = await openDatabase({ databaseUrl: null, dataDir: dir });
 			await fill(target.db, 4);
