@@ -164,5 +164,5 @@ describeDb('append-only audit log', (get, backend) => {
 		} finally {
 			rmSync(tmp, { recursive: true, force: true });
 		}
-	});
+	}, 180_000);
 });

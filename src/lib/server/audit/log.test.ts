@@ -227,5 +227,5 @@ describeDb('audit log', (get, backend) => {
 		} finally {
 			if (dir) rmSync(dir, { recursive: true, force: true });
 		}
-	});
+	}, 180_000);
 });

@@ -43,7 +43,13 @@ describeDb('audited key actions', (get) => {
 		const authHash = await hashAuthKey(authKey);
 		const [u] = await db
 			.insert(staffUser)
-			.values({ username: 'frank', displayName: 'frank', authSalt: new Uint8Array(16), authParams: {}, authHash })
+			.values({
+				username: 'frank',
+				displayName: 'frank',
+				authSalt: new Uint8Array(16),
+				authParams: { m: 64, t: 1, p: 1 },
+				authHash
+			})
 			.returning({ id: staffUser.id });
 		frank = { id: u!.id, authHash };
 		await db.insert(organStaff).values({ staffId: u!.id, organId: 'o-city', role: 'head' });

@@ -47,7 +47,13 @@ describeDb('recipients follow membership', (get) => {
 		world = await buildWorld(db);
 		const [u] = await db
 			.insert(staffUser)
-			.values({ username: 'erin', displayName: 'erin', authSalt: new Uint8Array(16), authParams: {}, authHash: '!' })
+			.values({
+				username: 'erin',
+				displayName: 'erin',
+				authSalt: new Uint8Array(16),
+				authParams: { m: 64, t: 1, p: 1 },
+				authHash: '!'
+			})
 			.returning({ id: staffUser.id });
 		await db.insert(organStaff).values({ staffId: u!.id, organId: 'o-city', role: 'inspector' });
 		erin = await keyStaff(db, world.root, u!.id, 'o-city', 'inspector');

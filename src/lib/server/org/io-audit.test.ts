@@ -22,7 +22,7 @@ describeDb('org import audit', (get) => {
 					username: u,
 					displayName: u,
 					authSalt: new Uint8Array(16),
-					authParams: {},
+					authParams: { m: 64, t: 1, p: 1 },
 					authHash: '$argon2id$test'
 				}))
 			)
