@@ -6,7 +6,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { CryptoError } from '$lib/crypto/errors';
 import { verifyRevocationList } from '$lib/crypto/directory';
 import type { Db } from '$lib/server/db';
-import { entryRevocation, keyRevocation, staffUser } from '$lib/server/db/schema';
+import { directoryEntry, entryRevocation, keyRevocation, staffUser } from '$lib/server/db/schema';
 import { getActiveRootKey } from './root-key';
 
 export type StoreRevocationResult =
@@ -59,8 +59,8 @@ export interface EntryRevocationRow {
 }
 
 /**
- * Server-side revocations (directory_entry_revocation, written by the membership and account triggers),
- * newest first, each marked with whether the newest root-signed list carries it as well.
+ * Server-side revocations (directory_entry_revocation, written by the membership and account triggers) of
+ * entries still stored, newest first, each marked with whether the newest root-signed list carries it as well.
  */
 export async function listEntryRevocations(
 	db: Db,
@@ -76,6 +76,8 @@ export async function listEntryRevocations(
 			revokedAt: entryRevocation.revokedAt
 		})
 		.from(entryRevocation)
+		// Only entries still stored: an entry deleted with its organ (an org import) needs no revocation.
+		.innerJoin(directoryEntry, eq(directoryEntry.entryId, entryRevocation.entryId))
 		.leftJoin(staffUser, eq(staffUser.id, entryRevocation.staffId))
 		.orderBy(desc(entryRevocation.revokedAt))
 		.limit(limit);
