@@ -14,7 +14,7 @@
  *    signed directory and re-seals the report key; rationale encrypted).
  * 4. The organ head approves. The report leaves the organ: the inspector now gets 404.
  * 5. An inspector of 北泉市纪委监委 sees it, decrypts it and replies to the reporter.
- * 6. The reporter, with the receipt at /follow-up, sees "transferred" and the reply.
+ * 6. The reporter, with the receipt at /follow-up, sees "sent to the higher commission" and, at the top, that a reply came.
  * 7. The receiving inspector registers the transferred report and accepts it; the print view decrypts it
  *    and records the export.
  * 8. The receiving inspector works it through: dispatch, 初步核实 (encrypted rationale), the verification
@@ -363,8 +363,13 @@ describe('back office: the full cycle', () => {
 			await page.getByLabel('查询密码', { exact: true }).fill(receipt.secret);
 			await page.getByRole('button', { name: '查询', exact: true }).click();
 			await page.getByTestId('status').waitFor({ timeout: 90_000 });
-			expect(await page.getByTestId('status').textContent()).toContain('已转交');
+			expect(await page.getByTestId('status').textContent()).toContain('已报送上级纪委监委');
 			expect(await page.getByTestId('conversation').textContent()).toContain(`${CANARY}-reply`);
+			// The reply is the last word: the top of the page says so, and its button jumps to it (issue 19).
+			await page.getByTestId('reply-banner').getByRole('button', { name: '查看回复' }).click();
+			await expect(page.evaluate(() => document.activeElement?.textContent ?? '')).resolves.toContain(
+				`${CANARY}-reply`
+			);
 			expect(await page.content()).not.toMatch(/演示人员|demo-\d/); // no staff named
 		} finally {
 			await context.close();

@@ -1,5 +1,5 @@
 /**
- * Issue 16: the audit log is append-only in the database (migration 0011's trigger refuses UPDATE, DELETE
+ * Issue 16: the audit log is append-only in the database (migration 0012's trigger refuses UPDATE, DELETE
  * and TRUNCATE, superusers included unless they flip the maintenance switch), and a signed anchor kept
  * outside the database catches a chain rewritten consistently by someone who did flip it: in process and
  * through `npm run audit:verify -- --anchor FILE --anchor-key HEX`.

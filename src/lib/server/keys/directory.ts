@@ -87,7 +87,7 @@ export async function storeDirectoryEntry(db: Db, signed: Uint8Array, now = new 
 /**
  * Membership (issue 16): the entry's holder is still a member of the entry's organ with a handler role,
  * their account is active, and no server-side revocation row (written by the triggers of migration
- * 0012 when a member leaves or is disabled) names the entry. Use with a join on staffUser.
+ * 0013 when a member leaves or is disabled) names the entry. Use with a join on staffUser.
  */
 function currentMember(d: Db): SQL {
 	return and(
