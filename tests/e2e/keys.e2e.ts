@@ -21,7 +21,7 @@ import { generateHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding, decodeBase64 } from '@oslojs/encoding';
 import { generateRootKey, rootFingerprint, verifyDirectoryEntries } from '../../src/lib/crypto/directory';
 import { openDatabase } from '../../src/lib/server/db/index';
-import { disciplineOrgan, orgRootKey } from '../../src/lib/server/db/schema';
+import { disciplineOrgan, organStaff, orgRootKey, staffUser } from '../../src/lib/server/db/schema';
 import {
 	expectNoAxeViolations,
 	launchBrowser,
@@ -174,6 +174,9 @@ describe('staff keys and the signed directory', () => {
 		await createFirstAdmin();
 		await withStoppedServer(async (db) => {
 			await db.insert(disciplineOrgan).values({ id: ORGAN, name: '测试市纪委监委', kind: 'commission', level: 'city' });
+			// Entries count only for current members of the organ (issue 16): the admin is also its inspector.
+			const [admin] = await db.select({ id: staffUser.id }).from(staffUser);
+			await db.insert(organStaff).values({ staffId: admin!.id, organId: ORGAN, role: 'inspector' });
 		});
 	}, 240_000);
 

@@ -13,6 +13,8 @@ import type { Database } from '$lib/server/db';
 import { cleanupExpired } from '$lib/server/reports/cleanup';
 // Registers 'deadline-reminders' (due-soon and overdue notices for staff).
 import '$lib/server/backoffice/reminders';
+// Registers 'audit-anchor' (signed audit chain head written outside the database, when configured).
+import '$lib/server/audit/anchor-job';
 import { registerJob, registeredJobs, type JobDefinition, type Log } from './registry';
 import { startTimerRunner, type JobRunner } from './timer';
 

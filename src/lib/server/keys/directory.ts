@@ -3,7 +3,7 @@
  * it against the active root key (signature, validity, organ, the staff member's enrolled key) before
  * storing it, and serves the signed bytes unchanged. Reporters' browsers verify them again themselves.
  */
-import { and, asc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, notExists, type SQL } from 'drizzle-orm';
 import { CryptoError } from '$lib/crypto/errors';
 import { toHex } from '$lib/crypto/encoding';
 import {
@@ -15,7 +15,7 @@ import {
 import { isUuid } from '$lib/shared/encoding';
 import { HANDLER_ROLES } from '$lib/shared/vocabulary/org';
 import type { Db } from '$lib/server/db';
-import { directoryEntry, disciplineOrgan, staffUser } from '$lib/server/db/schema';
+import { directoryEntry, disciplineOrgan, entryRevocation, organStaff, staffUser } from '$lib/server/db/schema';
 import { latestRevocationList } from './revocations';
 import { getActiveRootKey } from './root-key';
 import { getStaffKey } from './staff-keys';
@@ -85,8 +85,27 @@ export async function storeDirectoryEntry(db: Db, signed: Uint8Array, now = new 
 }
 
 /**
- * The signed entries of an organ under the active root key that have not expired, oldest first, leaving
- * out those of the staff in `excludeStaff` (staff conflicted for the unit a report is about).
+ * Membership (issue 16): the entry's holder is still a member of the entry's organ with a handler role,
+ * their account is active, and no server-side revocation row (written by the triggers of migration
+ * 0013 when a member leaves or is disabled) names the entry. Use with a join on staffUser.
+ */
+function currentMember(d: Db): SQL {
+	return and(
+		isNull(staffUser.disabledAt),
+		inArray(organStaff.role, [...DIRECTORY_ROLES]),
+		notExists(
+			d
+				.select({ x: entryRevocation.entryId })
+				.from(entryRevocation)
+				.where(eq(entryRevocation.entryId, directoryEntry.entryId))
+		)
+	)!;
+}
+
+/**
+ * The signed entries of an organ under the active root key that have not expired and whose holder is a
+ * current member (see currentMember), oldest first, leaving out those of the staff in `excludeStaff`
+ * (staff conflicted for the unit a report is about).
  */
 export async function signedEntriesForOrgan(
 	db: Db,
@@ -99,8 +118,18 @@ export async function signedEntriesForOrgan(
 	const rows = await db
 		.select({ signed: directoryEntry.signed, staffId: directoryEntry.staffId })
 		.from(directoryEntry)
+		.innerJoin(staffUser, eq(staffUser.id, directoryEntry.staffId))
+		.innerJoin(
+			organStaff,
+			and(eq(organStaff.staffId, directoryEntry.staffId), eq(organStaff.organId, directoryEntry.organId))
+		)
 		.where(
-			and(eq(directoryEntry.organId, organId), eq(directoryEntry.rootKeyId, root.id), gt(directoryEntry.notAfter, now))
+			and(
+				eq(directoryEntry.organId, organId),
+				eq(directoryEntry.rootKeyId, root.id),
+				gt(directoryEntry.notAfter, now),
+				currentMember(db)
+			)
 		)
 		.orderBy(asc(directoryEntry.createdAt), asc(directoryEntry.entryId));
 	return rows.filter((r) => !excludeStaff.has(r.staffId)).map((r) => r.signed);
@@ -143,7 +172,8 @@ export async function currentRevocations(db: Db, rootPublicKey: Uint8Array): Pro
 /**
  * Entries of the given organs that a report may be sealed to at `now`: signed under the active root key,
  * notBefore ≤ now < notAfter, not revoked (by entry id or public key) by the newest revocation list,
- * and held by a staff member whose account is active. Ordered by organ, staff, entry.
+ * and held by a current member (see currentMember: still in the organ with a handler role, account
+ * active, no server-side revocation row). Ordered by organ, staff, entry.
  */
 export async function validEntriesForOrgans(
 	db: Db,
@@ -163,13 +193,17 @@ export async function validEntriesForOrgans(
 			})
 			.from(directoryEntry)
 			.innerJoin(staffUser, eq(staffUser.id, directoryEntry.staffId))
+			.innerJoin(
+				organStaff,
+				and(eq(organStaff.staffId, directoryEntry.staffId), eq(organStaff.organId, directoryEntry.organId))
+			)
 			.where(
 				and(
 					inArray(directoryEntry.organId, [...organIds]),
 					eq(directoryEntry.rootKeyId, root.id),
 					lte(directoryEntry.notBefore, now),
 					gt(directoryEntry.notAfter, now),
-					isNull(staffUser.disabledAt)
+					currentMember(db)
 				)
 			)
 			.orderBy(asc(directoryEntry.organId), asc(directoryEntry.staffId), asc(directoryEntry.entryId)),

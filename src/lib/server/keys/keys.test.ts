@@ -13,7 +13,7 @@ import {
 	type RootKeyPair
 } from '$lib/crypto';
 import { describeDb } from '$support/db';
-import { disciplineOrgan, orgRootKey, staffUser } from '$lib/server/db/schema';
+import { disciplineOrgan, organStaff, orgRootKey, staffUser } from '$lib/server/db/schema';
 import { enrolStaffKey, getStaffKey, rewrapStaffKey, checkBundle } from './staff-keys';
 import {
 	checkPinnedRoot,
@@ -64,6 +64,8 @@ describeDb('key management', (get) => {
 			{ id: 'o-city', name: '青山市纪委监委', kind: 'commission', level: 'city' },
 			{ id: 'o-other', name: '其他', kind: 'commission', level: 'city' }
 		]);
+		// Served entries are those of current members (issue 16).
+		await db.insert(organStaff).values({ staffId: alice, organId: 'o-city', role: 'inspector' });
 	});
 
 	it('enrols a staff key bundle once and refuses malformed ones', async () => {

@@ -6,7 +6,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { CryptoError } from '$lib/crypto/errors';
 import { verifyRevocationList } from '$lib/crypto/directory';
 import type { Db } from '$lib/server/db';
-import { keyRevocation } from '$lib/server/db/schema';
+import { directoryEntry, entryRevocation, keyRevocation, staffUser } from '$lib/server/db/schema';
 import { getActiveRootKey } from './root-key';
 
 export type StoreRevocationResult =
@@ -45,4 +45,44 @@ export async function latestRevocationList(db: Db): Promise<{ signed: Uint8Array
 		.orderBy(desc(keyRevocation.issuedAt))
 		.limit(1);
 	return row ?? null;
+}
+
+/** One server-side entry revocation as the admin key page lists it. */
+export interface EntryRevocationRow {
+	entryId: string;
+	username: string | null;
+	organId: string;
+	reason: string;
+	revokedAt: Date;
+	/** Also on the newest root-signed revocation list (so browsers refuse it too). */
+	signed: boolean;
+}
+
+/**
+ * Server-side revocations (directory_entry_revocation, written by the membership and account triggers) of
+ * entries still stored, newest first, each marked with whether the newest root-signed list carries it as well.
+ */
+export async function listEntryRevocations(
+	db: Db,
+	signedIds: ReadonlySet<string>,
+	limit = 500
+): Promise<EntryRevocationRow[]> {
+	const rows = await db
+		.select({
+			entryId: entryRevocation.entryId,
+			username: staffUser.username,
+			organId: entryRevocation.organId,
+			reason: entryRevocation.reason,
+			revokedAt: entryRevocation.revokedAt
+		})
+		.from(entryRevocation)
+		// Only entries still stored: an entry deleted with its organ (an org import) needs no revocation.
+		.innerJoin(directoryEntry, eq(directoryEntry.entryId, entryRevocation.entryId))
+		.leftJoin(staffUser, eq(staffUser.id, entryRevocation.staffId))
+		.orderBy(desc(entryRevocation.revokedAt))
+		.limit(limit);
+	return rows.map((r) => {
+		const id = Buffer.from(r.entryId).toString('hex');
+		return { ...r, entryId: id, signed: signedIds.has(id) };
+	});
 }

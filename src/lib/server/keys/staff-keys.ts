@@ -11,6 +11,7 @@ import { checkHeader, expectLength, Kind } from '$lib/crypto/format';
 import { isProductionParams } from '$lib/crypto/kdf';
 import type { Db } from '$lib/server/db';
 import { staffKey } from '$lib/server/db/schema';
+import { appendAudit, type Queryable } from '$lib/server/audit/log';
 
 export type StaffKeyRow = typeof staffKey.$inferSelect;
 
@@ -25,6 +26,8 @@ export interface BundleInput {
 /** Options: tests may accept the core's cheap test parameters; the app never does. */
 export interface BundleOptions {
 	allowWeakKdf?: boolean;
+	/** What replaced the wraps, for the audit entry (issue 16): `recovery` (key page) or `password_change`. */
+	via?: 'recovery' | 'password_change';
 }
 
 /** Checks the three fields; returns the KDF spec bytes of the password wrap, or what is wrong. */
@@ -88,7 +91,10 @@ export type RewrapResult =
 
 /**
  * Replaces the wraps of an enrolled key (after recovery or a password change). The public key must be
- * the stored one: a re-wrap never swaps the key itself.
+ * the stored one: a re-wrap never swaps the key itself. The caller must have re-authenticated the staff
+ * member (current sign-in key checked under the sign-in throttle: the key page and the password page do);
+ * the replacement and its `keys.rewrap` audit entry are written in one transaction (a savepoint when the
+ * caller already runs one).
  */
 export async function rewrapStaffKey(
 	db: Db,
@@ -103,15 +109,25 @@ export async function rewrapStaffKey(
 	if (!current) return { ok: false, reason: 'not_enrolled' };
 	if (Buffer.compare(Buffer.from(current.publicKey), Buffer.from(input.publicKey)) !== 0)
 		return { ok: false, reason: 'different_key' };
-	const [row] = await db
-		.update(staffKey)
-		.set({
-			passwordWrapped: input.passwordWrapped,
-			recoveryWrapped: input.recoveryWrapped,
-			kdfSpec: checked.kdfSpec,
-			rotatedAt: now
-		})
-		.where(eq(staffKey.staffId, staffId))
-		.returning();
-	return row ? { ok: true, row } : { ok: false, reason: 'not_enrolled' };
+	return db.transaction(async (tx) => {
+		const [row] = await tx
+			.update(staffKey)
+			.set({
+				passwordWrapped: input.passwordWrapped,
+				recoveryWrapped: input.recoveryWrapped,
+				kdfSpec: checked.kdfSpec,
+				rotatedAt: now
+			})
+			.where(eq(staffKey.staffId, staffId))
+			.returning();
+		if (!row) return { ok: false, reason: 'not_enrolled' } as const;
+		await appendAudit(tx as unknown as Queryable, {
+			actor: staffId,
+			action: 'keys.rewrap',
+			reportId: null,
+			organId: null,
+			details: { staffId, via: opts.via ?? 'password_change', publicKey: Buffer.from(row.publicKey).toString('hex') }
+		});
+		return { ok: true, row } as const;
+	});
 }

@@ -23,6 +23,7 @@ import {
 	type RecordType
 } from './io-format';
 import { validate } from './io-validate';
+import { auditDropped, snapshotForAudit } from './io-audit';
 
 export { CSV_COLUMNS, RECORD_TYPES, type ImportError, type ImportResult, type RecordType } from './io-format';
 
@@ -35,9 +36,10 @@ export function formatOf(fileName: string): OrgFormat | null {
 
 /**
  * Validates `text` completely; when it is sound, replaces the whole directory with it in one
- * transaction. On any error nothing is written and every error is returned, sorted by line.
+ * transaction. On any error nothing is written and every error is returned, sorted by line. A successful
+ * import logs the conflict declarations and memberships it dropped, by id (./io-audit.ts), as `actor`.
  */
-export async function importOrg(db: Db, text: string, format: OrgFormat): Promise<ImportResult> {
+export async function importOrg(db: Db, text: string, format: OrgFormat, actor = 'system'): Promise<ImportResult> {
 	const errors: ImportError[] = [];
 	const recs = format === 'csv' ? readCsv(text, errors) : readJson(text, errors);
 	const parsed = validate(recs, errors);
@@ -70,7 +72,9 @@ export async function importOrg(db: Db, text: string, format: OrgFormat): Promis
 		data.staff.push({ id: accounts.get(s.username)!.id, organId: s.organId, role: s.role, hasKey: s.hasKey });
 	for (const c of parsed.conflictRefs)
 		data.conflicts.push({ staffId: accounts.get(c.username)!.id, unitId: c.unitId, reason: c.reason });
+	const before = await snapshotForAudit(db);
 	await replaceOrgData(db, data, { demo: false });
+	await auditDropped(db, actor, before, data);
 	return {
 		ok: true,
 		counts: {

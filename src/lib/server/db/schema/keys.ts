@@ -94,3 +94,23 @@ export const keyRevocation = pgTable(
 	},
 	(t) => [index('key_revocation_root_idx').on(t.rootKeyId, t.issuedAt)]
 );
+
+/**
+ * Server-side revocations of single directory entries (issue 16): written by database triggers when a
+ * member leaves the entry's organ (organ_staff row deleted) or their account is disabled, so no code path
+ * can forget them. Recipients (validEntriesForOrgans) leave these entries out; the admin key page lists
+ * them so the admin can also put them on the next root-signed revocation list (which browsers check).
+ * No foreign keys: the row outlives the entry, the membership and the account it records.
+ */
+export const entryRevocation = pgTable(
+	'directory_entry_revocation',
+	{
+		entryId: bytea('entry_id').primaryKey(),
+		staffId: uuid('staff_id').notNull(),
+		organId: text('organ_id').notNull(),
+		/** membership_removed | account_disabled */
+		reason: text('reason').notNull(),
+		revokedAt: timestamp('revoked_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('directory_entry_revocation_staff_idx').on(t.staffId)]
+);

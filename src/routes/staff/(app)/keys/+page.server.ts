@@ -1,15 +1,18 @@
 import { fail } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
 import { requireRole } from '$lib/server/http/staff';
+import { signinFailed, signinSucceeded, signinWait } from '$lib/server/auth/throttle';
 import { entriesForStaff } from '$lib/server/keys/directory';
-import { enrolStaffKey, getStaffKey, rewrapStaffKey } from '$lib/server/keys/staff-keys';
-import { fromBase64, toBase64 } from '$lib/shared/encoding';
+import { enrolStaffKey, getStaffKey } from '$lib/server/keys/staff-keys';
+import { bundleOfForm, rewrapWithReauth } from '$lib/server/keys/rewrap-reauth';
+import { toBase64 } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = requireRole(locals, 'staff');
 	const key = await getStaffKey(db(), user.id);
 	return {
+		username: user.username,
 		bundle: key
 			? {
 					publicKey: toBase64(key.publicKey),
@@ -25,27 +28,22 @@ export const load: PageServerLoad = async ({ locals }) => {
 	};
 };
 
-async function bundleFrom(request: Request) {
-	const form = await request.formData();
-	const publicKey = fromBase64(form.get('publicKey'));
-	const passwordWrapped = fromBase64(form.get('passwordWrapped'));
-	const recoveryWrapped = fromBase64(form.get('recoveryWrapped'));
-	return publicKey && passwordWrapped && recoveryWrapped ? { publicKey, passwordWrapped, recoveryWrapped } : null;
-}
-
 export const actions: Actions = {
 	enrol: async ({ locals, request }) => {
 		const user = requireRole(locals, 'staff');
-		const bundle = await bundleFrom(request);
+		const bundle = bundleOfForm(await request.formData());
 		if (!bundle) return fail(400, { reason: 'malformed' });
 		const r = await enrolStaffKey(db(), user.id, bundle);
 		return r.ok ? { enrolled: true } : fail(400, { reason: r.reason });
 	},
-	rewrap: async ({ locals, request }) => {
-		const user = requireRole(locals, 'staff');
-		const bundle = await bundleFrom(request);
-		if (!bundle) return fail(400, { reason: 'malformed' });
-		const r = await rewrapStaffKey(db(), user.id, bundle);
-		return r.ok ? { rewrapped: true } : fail(400, { reason: r.reason });
+	/** Replaces the key's wraps (recovery), after re-authentication; audited (rewrapWithReauth). */
+	rewrap: async (event) => {
+		const user = requireRole(event.locals, 'staff');
+		const r = await rewrapWithReauth(db(), user, await event.request.formData(), {
+			wait: () => signinWait(event, user, user.username),
+			failed: () => signinFailed(event, user, user.username),
+			succeeded: () => signinSucceeded(event, user)
+		});
+		return r.ok ? { rewrapped: true } : fail(r.status, { reason: r.reason });
 	}
 };

@@ -1,9 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
-import { auditAdmin } from '$lib/server/audit/log';
 import { requireRole } from '$lib/server/http/staff';
 import { keysAdminView } from '$lib/server/keys/admin-view';
-import { storeDirectoryEntry } from '$lib/server/keys/directory';
+import { signAndAuditEntry } from '$lib/server/keys/admin-sign';
 import { fromBase64 } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -23,8 +22,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const signed = fromBase64(form.get('signed'));
 		if (!signed) return fail(400, { reason: 'malformed' });
-		const r = await storeDirectoryEntry(db(), signed);
-		if (r.ok) await auditAdmin(db(), admin, 'keys.entry_sign', { bytes: signed.length });
+		const r = await signAndAuditEntry(db(), admin, signed);
 		return r.ok ? { signed: true } : fail(400, { reason: r.reason });
 	}
 };

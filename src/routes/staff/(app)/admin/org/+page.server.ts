@@ -34,7 +34,7 @@ export const actions: Actions = {
 		const format = formatOf(file.name);
 		if (!format) return fail(400, { importError: m.org_import_bad_format() });
 		if (file.size > MAX_IMPORT_BYTES) return fail(400, { importError: m.org_import_too_large() });
-		const result = await importOrg(db(), await file.text(), format);
+		const result = await importOrg(db(), await file.text(), format, admin.id);
 		if (!result.ok) return fail(400, { importErrors: result.errors, fileName: file.name });
 		await auditAdmin(db(), admin, 'org.import', { format, counts: result.counts as unknown as Record<string, number> });
 		return { imported: result.counts };
