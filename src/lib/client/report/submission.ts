@@ -9,7 +9,9 @@
  * in the commit (one request; a retry of it is recognised by the server, so a lost answer does not make a
  * second report). Routing is not asked again before the commit: the server refuses a commit whose routing
  * or recipients changed (409 routing_changed / recipients_changed), and only then are routing and
- * directory fetched again and the key re-sealed, once (the root key must stay the one the reporter saw);
+ * directory fetched again and the key re-sealed, once (the root key must stay the one the reporter saw),
+ * when the organ is still the one the reporter was shown; when the organ changed, the submission stops with
+ * `recipients_changed` so the form shows the new destination first (never a silent re-route);
  * locator_taken makes a new receipt; an expired intake or incomplete upload is redone once.
  *
  * Nothing is written to storage or logged. The report key and the receipt's auth key are zeroed when the
@@ -228,7 +230,16 @@ export class Submission {
 					progress({ phase: 'preparing' });
 					const pinned = this.prepared.rootPublicKey;
 					const fresh = await prepareRecipients(this.input.routing, { ...o, ...net, pinnedRootPublicKey: pinned });
-					this.prepared = fresh;
+					if (fresh.organ.id !== this.prepared.organ.id) {
+						// The report would now go to another organ than the one the reporter was shown: never
+						// re-route silently (issue 16). The form shows the new destination; the reporter sends again.
+						throw new ReportError('recipients_changed', 'the organ changed since the preview', {
+							status: e.status,
+							serverCode: code,
+							cause: e
+						});
+					}
+					this.prepared = fresh; // same organ, other keys (a member joined or left): sealed again
 					this.wraps = this.seal(reportKey, fresh);
 					continue;
 				}

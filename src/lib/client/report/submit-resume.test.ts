@@ -193,11 +193,20 @@ describeDb('submitReport against the real handlers: the directory changes under 
 		expect(server.requests.filter((r) => r.path === '/api/v1/reports')).toHaveLength(2);
 	});
 
-	it('follows routing_changed to the new organ, keeping the root key the reporter saw', async () => {
+	it('never re-routes silently: on routing_changed to another organ it stops, and the new preview sends there', async () => {
 		const { server, options, world: w } = await setup();
 		const prepared = await prepareRecipients(choice, options);
 		await server.routeTopLeaderOfK1To('o-prov');
-		const result = await submitReport(input({ files: [] }), { ...options, prepared });
+		// The reporter was shown o-city: the submission stops (the form then shows the new destination).
+		await expect(submitReport(input({ files: [] }), { ...options, prepared })).rejects.toMatchObject({
+			code: 'recipients_changed',
+			serverCode: 'routing_changed'
+		});
+		expect(await server.reports()).toHaveLength(0);
+		// Sent again after the reporter saw the new preview, it goes to the new organ under the same root.
+		const seen = await prepareRecipients(choice, options);
+		expect(seen.organ.id).toBe('o-prov');
+		const result = await submitReport(input({ files: [] }), { ...options, prepared: seen });
 		await server.routeTopLeaderOfK1To('o-city');
 		expect(result.organ.id).toBe('o-prov');
 		expect(result.fingerprint).toBe(prepared.fingerprint);
