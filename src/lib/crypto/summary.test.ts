@@ -39,7 +39,7 @@ describe('inbox summary (format I)', () => {
 		const blob = encryptSummary(key, utf8('{"v":1,"person":"p","subject":"s"}'));
 		expect(() => decryptSummary(generateReportKey(), blob)).toThrow(CryptoAuthError);
 		const flipped = blob.slice();
-		flipped[40] ^= 1;
+		flipped[40] = (flipped[40] as number) ^ 1;
 		expect(() => decryptSummary(key, flipped)).toThrow(CryptoAuthError);
 		expect(() => decryptContent(key, blob)).toThrow(CryptoFormatError);
 		// Relabelled as content, the sub-key still differs ("summary" vs "content"): no decryption.

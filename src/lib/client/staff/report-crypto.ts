@@ -8,11 +8,13 @@
  */
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import { decryptContent, encryptContent } from '../../crypto/content';
+import { decryptSummary } from '../../crypto/summary';
 import { fromUtf8, utf8 } from '../../crypto/encoding';
 import { openSealedKey, sealKey, type BoxKeyPair } from '../../crypto/seal';
 import type { DirectoryEntry } from '../../crypto/directory';
 import { verifyServedDirectory } from '../directory-verify';
 import type { ReportContentAsRead } from '../../shared/report-document';
+import { decodeSummary } from '../../shared/report-summary';
 
 /** The plaintext of a report (docs/reporting.md §6), as far as the back office reads it. */
 export type StaffReportContent = ReportContentAsRead;
@@ -73,6 +75,19 @@ export function decryptText(reportKey: Uint8Array, body: string): string {
 
 export function encryptText(reportKey: Uint8Array, text: string): string {
 	return encryptJson(reportKey, { text });
+}
+
+/** The inbox summary (format I, base64) as the inbox shows it; throws StaffDecryptError when it does not open. */
+export function decryptInboxSummary(reportKey: Uint8Array, b64: string): { person: string; snippet: string } {
+	let s;
+	try {
+		s = decodeSummary(decryptSummary(reportKey, bytes(b64, 'summary')));
+	} catch (e) {
+		if (e instanceof StaffDecryptError) throw e;
+		throw new StaffDecryptError('the summary does not decrypt', { cause: e });
+	}
+	if (!s) throw new StaffDecryptError('not a summary');
+	return { person: s.person, snippet: s.subject };
 }
 
 /** Title and snippet for the inbox: the person reported and the first line of the description. */
