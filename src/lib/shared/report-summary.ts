@@ -35,7 +35,11 @@ export function summaryOf(content: {
 			.split(/\r?\n/)
 			.find((l) => l.trim().length > 0)
 			?.trim() ?? '';
-	return { v: 1, person: cut([name, post].filter(Boolean).join(' · '), PERSON_CHARS), subject: cut(first, SUBJECT_CHARS) };
+	return {
+		v: 1,
+		person: cut([name, post].filter(Boolean).join(' · '), PERSON_CHARS),
+		subject: cut(first, SUBJECT_CHARS)
+	};
 }
 
 /** The summary as bytes (JSON, UTF-8). */

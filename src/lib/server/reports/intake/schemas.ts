@@ -99,7 +99,8 @@ export type BodyRefusal = Refusal<'bad_content' | 'invalid_field' | 'weak_kdf'> 
  */
 export function checkReportBody(body: ReportBody, settings: IntakeSettings): Result<FilesSource, BodyRefusal['code']> {
 	if (!isContentCiphertext(body.content)) return refuse('bad_content', { field: 'content' });
-	if (body.summary !== undefined && !isSummaryCiphertext(body.summary)) return refuse('bad_content', { field: 'summary' });
+	if (body.summary !== undefined && !isSummaryCiphertext(body.summary))
+		return refuse('bad_content', { field: 'summary' });
 	for (const [i, w] of body.wraps.entries()) {
 		if (!framed(w.sealed, Kind.sealedKey)) return refuse('invalid_field', { field: `wraps[${i}].sealed` });
 	}
