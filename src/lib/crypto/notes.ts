@@ -12,11 +12,12 @@
  * same report, written by the same author, of the same kind. The kind byte 'N' keeps it from being parsed
  * as content; decrypting it as content with the report key (the receipt's path) fails.
  */
-import { decryptContent, encryptContent } from './content';
+import { CONTENT_OVERHEAD, decryptContent, encryptContent } from './content';
 import { utf8 } from './encoding';
 import { CryptoFormatError } from './errors';
 import { Kind } from './format';
 import { checkKey, subkey } from './keys';
+import { isContentBucket } from './padding';
 
 /** What a note is bound to. */
 export interface NoteContext {
@@ -53,6 +54,11 @@ export function encryptNote(reportKey: Uint8Array, ctx: NoteContext, plaintext: 
 /** True if `blob` is framed as a v2 note. */
 export function isNoteBlob(blob: Uint8Array): boolean {
 	return blob.length > 2 && blob[0] === 0x01 && blob[1] === Kind.note;
+}
+
+/** True if `blob` is a v2 note of a bucketed length (the server's check; it cannot decrypt). */
+export function isNoteCiphertext(blob: Uint8Array): boolean {
+	return isNoteBlob(blob) && isContentBucket(blob.length - CONTENT_OVERHEAD);
 }
 
 /**
