@@ -26,6 +26,9 @@ import type { InboxAnswer } from '$lib/shared/wire/staff';
 import { buildWorld, draft, jsonRequest, NOW, solved, type World } from '../../../../tests/support/reporter-world';
 import { inbox } from './inbox';
 import { openCase } from './case-view';
+import { addNote } from './case-conversation';
+import { decryptNote, encryptNote } from '$lib/crypto/notes';
+import { utf8 } from '$lib/crypto/encoding';
 import type { StaffCtx } from './context';
 
 describeDb('audited reading: the inbox serves summaries, never content', (get) => {
@@ -129,5 +132,28 @@ describeDb('audited reading: the inbox serves summaries, never content', (get) =
 			.from(auditLog)
 			.where(and(eq(auditLog.reportId, id), eq(auditLog.actor, world.alice.id)));
 		expect(audit.map((a) => a.action)).toContain('report.open');
+	});
+
+	it('stores a note of format N bound to its report and author; refuses another framing', async () => {
+		const d = draft({ recipients: recipients(), receipt });
+		const r = await reportsApi(ctx(), jsonRequest('/api/v1/reports', d.body(await emptyIntake())));
+		expect(r.status, JSON.stringify(r.body)).toBe(201);
+		const [row] = await get().db.select({ id: report.id }).from(report).where(eq(report.locator, d.locator));
+		const alice = await staffCtx(world.alice.id);
+		const note = { reportId: row!.id, authorId: world.alice.id, kind: 'note' };
+		const body = encryptNote(d.reportKey, note, utf8('{"text":"内部意见"}'));
+		expect((await addNote(alice, row!.id, { body: encodeBase64(body) })).ok).toBe(true);
+		const summary = encryptSummary(d.reportKey, utf8('{}'));
+		const refused = await addNote(alice, row!.id, { body: encodeBase64(summary) });
+		expect(refused).toMatchObject({ ok: false, code: 'bad_content' });
+		const view = await openCase(alice, row!.id);
+		const notes = (view as { value: { notes: { author: { id: string } | null; body: string }[] } }).value.notes;
+		expect(notes).toHaveLength(1);
+		const stored = Buffer.from(notes[0]!.body, 'base64');
+		expect(notes[0]!.author?.id).toBe(world.alice.id);
+		expect(Buffer.from(decryptNote(d.reportKey, note, stored)).toString()).toBe('{"text":"内部意见"}');
+		expect(() =>
+			decryptNote(d.reportKey, { ...note, reportId: '00000000-0000-4000-8000-000000000000' }, stored)
+		).toThrow();
 	});
 });
