@@ -12,7 +12,8 @@ export const BROWSER_ONLY = [
 	'tests/e2e/pwa-build.e2e.ts',
 	'tests/e2e/pwa.e2e.ts',
 	'tests/e2e/crypto-worker.e2e.ts',
-	'tests/e2e/origin.e2e.ts'
+	'tests/e2e/origin.e2e.ts',
+	'tests/e2e/no-target-urls.e2e.ts'
 ];
 
 export default defineConfig({
@@ -21,7 +22,8 @@ export default defineConfig({
 		include: ['tests/e2e/**/*.e2e.ts'],
 		// The database-outage test needs a database server to take away: it belongs to the PostgreSQL pass only
 		// (left out of the PGlite pass rather than counted as skipped). The files whose subject is not the
-		// database (the build, the service worker, the crypto worker in the browser, the origin check) run
+		// database (the build, the service worker, the crypto worker in the browser, the origin check, the URLs
+		// the reporter's browser requests) run
 		// once, in the PGlite pass: on PostgreSQL they would test the same bytes again.
 		exclude: process.env.E2E_DB === 'postgres' ? BROWSER_ONLY : ['tests/e2e/faults-db-down.e2e.ts'],
 		environment: 'node',

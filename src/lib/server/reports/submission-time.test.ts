@@ -1,7 +1,7 @@
 /**
  * Issue 16, "the submission minute is recoverable from xmin and serial ids": a spent proof of work (written
  * in the submission's transaction, so it shares the report's xmin) keeps only a day. (What remains of
- * xmin: docs/security.md, "No submission time in the database".)
+ * xmin: docs/security.md, "The submission minute from `xmin` and serial ids".)
  */
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';

@@ -57,7 +57,7 @@ export const report = pgTable(
 		content: bytea('content').notNull(),
 		contentBytes: integer('content_bytes').notNull(),
 		/**
-		 * The inbox summary (format I, src/lib/crypto/summary.ts; issue 16, migration 0011): the one ciphertext
+		 * The inbox summary (format I, src/lib/crypto/summary.ts; issue 16, migration 0012): the one ciphertext
 		 * of a report the inbox serves. Null for reports of before (the inbox shows a placeholder).
 		 */
 		summary: bytea('summary'),
