@@ -16,7 +16,9 @@ export const Kind = {
 	passwordWrappedKey: 0x50, // 'P'
 	kdfSpec: 0x4b, // 'K'
 	directoryEntry: 0x44, // 'D'
-	revocationList: 0x52 // 'R'
+	revocationList: 0x52, // 'R'
+	summary: 0x49, // 'I': the inbox summary (./summary.ts)
+	note: 0x4e // 'N': an internal note, v2 (./notes.ts)
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 

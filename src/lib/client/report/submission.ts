@@ -21,6 +21,8 @@
 import { encodeBase64 } from '@oslojs/encoding';
 import { generateReportKey, wrapKey } from '../../crypto/keys';
 import { encryptContent } from '../../crypto/content';
+import { encryptSummary } from '../../crypto/summary';
+import { encodeSummary, summaryOf } from '../../shared/report-summary';
 import { sealKey } from '../../crypto/seal';
 import { utf8 } from '../../crypto/encoding';
 import { CryptoError } from '../../crypto/errors';
@@ -71,6 +73,8 @@ export class Submission {
 	private reportKey: Uint8Array | null = null;
 	private files: EncryptedFile[] | undefined;
 	private content: Uint8Array | undefined;
+	/** The inbox summary (format I): what the inbox shows before the audited open (issue 16). */
+	private summary: Uint8Array | undefined;
 	private wraps: { entryId: string; sealed: string }[] | undefined;
 	private receipt: Receipt | undefined;
 	private intake: Intake | undefined;
@@ -133,6 +137,7 @@ export class Submission {
 		this.reportKey = null;
 		this.files = undefined;
 		this.content = undefined;
+		this.summary = undefined;
 		this.inlineFiles = undefined;
 	}
 
@@ -158,6 +163,7 @@ export class Submission {
 		}
 		const files = this.files;
 		this.content ??= this.encryptContent(reportKey, this.prepared, files);
+		this.summary ??= encryptSummary(reportKey, encodeSummary(summaryOf(this.input.details)));
 		this.wraps ??= this.seal(reportKey, this.prepared);
 		this.receipt ??= await this.newReceipt(crypto, reportKey, signal, progress);
 
@@ -356,6 +362,7 @@ export class Submission {
 			},
 			organ: p.organ.id,
 			content: encodeBase64(this.content as Uint8Array),
+			summary: encodeBase64(this.summary as Uint8Array),
 			wraps: this.wraps ?? [],
 			receipt: {
 				locator: r.locator,

@@ -8,11 +8,14 @@
  */
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import { decryptContent, encryptContent } from '../../crypto/content';
+import { decryptSummary } from '../../crypto/summary';
+import { decryptNote, encryptNote, isNoteBlob, type NoteContext } from '../../crypto/notes';
 import { fromUtf8, utf8 } from '../../crypto/encoding';
 import { openSealedKey, sealKey, type BoxKeyPair } from '../../crypto/seal';
 import type { DirectoryEntry } from '../../crypto/directory';
 import { verifyServedDirectory } from '../directory-verify';
 import type { ReportContentAsRead } from '../../shared/report-document';
+import { decodeSummary } from '../../shared/report-summary';
 
 /** The plaintext of a report (docs/reporting.md §6), as far as the back office reads it. */
 export type StaffReportContent = ReportContentAsRead;
@@ -73,6 +76,41 @@ export function decryptText(reportKey: Uint8Array, body: string): string {
 
 export function encryptText(reportKey: Uint8Array, text: string): string {
 	return encryptJson(reportKey, { text });
+}
+
+/**
+ * An internal note's text (issue 16): written as format N under the notes key bound to `ctx` (report,
+ * author, kind); notes of before (format C under the report key) still read. A v2 note whose author is
+ * unknown (`ctx` null: the account was deleted) cannot be read.
+ */
+export function encryptNoteText(reportKey: Uint8Array, ctx: NoteContext, text: string): string {
+	return encodeBase64(encryptNote(reportKey, ctx, utf8(JSON.stringify({ text }))));
+}
+
+export function decryptNoteText(reportKey: Uint8Array, ctx: NoteContext | null, b64: string): string {
+	const blob = bytes(b64, 'note');
+	if (!isNoteBlob(blob)) return decryptText(reportKey, b64);
+	if (!ctx) throw new StaffDecryptError('the note has no author to open it with');
+	let v: { text?: unknown } | null;
+	try {
+		v = JSON.parse(fromUtf8(decryptNote(reportKey, ctx, blob))) as { text?: unknown } | null;
+	} catch (e) {
+		throw new StaffDecryptError('the note does not decrypt in this context', { cause: e });
+	}
+	return v && typeof v.text === 'string' ? v.text : '';
+}
+
+/** The inbox summary (format I, base64) as the inbox shows it; throws StaffDecryptError when it does not open. */
+export function decryptInboxSummary(reportKey: Uint8Array, b64: string): { person: string; snippet: string } {
+	let s;
+	try {
+		s = decodeSummary(decryptSummary(reportKey, bytes(b64, 'summary')));
+	} catch (e) {
+		if (e instanceof StaffDecryptError) throw e;
+		throw new StaffDecryptError('the summary does not decrypt', { cause: e });
+	}
+	if (!s) throw new StaffDecryptError('not a summary');
+	return { person: s.person, snippet: s.subject };
 }
 
 /** Title and snippet for the inbox: the person reported and the first line of the description. */

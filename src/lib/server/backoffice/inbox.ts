@@ -2,7 +2,8 @@
  * The inbox (`GET /staff/api/inbox`, docs/backoffice.md): the reports the caller may see (access.ts's
  * rule, as SQL), filtered on clear fields only, keyset-paginated on (received_on desc, id) or
  * (next_due_on asc nulls last, id), with counts per filter. The scope is driven by the holding organ
- * (report_inbox_* indexes) plus the few reports granted to the caller.
+ * (report_inbox_* indexes) plus the few reports granted to the caller. Each item carries the inbox
+ * summary and the caller's wrap, never the content ciphertext (issue 16: reading is an audited open).
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { addWorkingDays, isDateString } from '$lib/server/calendar';
@@ -289,7 +290,7 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 				handlerName: staffUser.displayName,
 				nextDueOn: report.nextDueOn,
 				nextDueCode: report.nextDueCode,
-				content: report.content,
+				summary: report.summary,
 				sealed: reportKeyWrap.sealed
 			})
 			.from(report)
@@ -337,7 +338,8 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 		handler: r.handlerId ? { id: r.handlerId, displayName: r.handlerName ?? '' } : null,
 		nextDue: r.nextDueOn ? { code: r.nextDueCode as DeadlineCode, due: r.nextDueOn } : null,
 		overdue: r.nextDueOn !== null && r.nextDueOn < today,
-		content: b64(r.content),
+		// Issue 16: the summary only; the content and files are served by the audited open (case-view.ts).
+		summary: r.summary ? b64(r.summary) : null,
 		sealed: b64(r.sealed)
 	}));
 	const last = items[items.length - 1];

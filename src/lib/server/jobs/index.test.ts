@@ -45,7 +45,8 @@ describeDb('startJobs', (get, backend) => {
 			{ id: expiredId, expiresAt: new Date(Date.now() - hour), files: 0 },
 			{ id: liveId, expiresAt: new Date(Date.now() + hour), files: 0 }
 		]);
-		await d.db.insert(powSpent).values({ id: new Uint8Array(16).fill(3), expiresAt: new Date(Date.now() - hour) });
+		// Two days back: the stored expiry is rounded up to the next UTC midnight (issue 16).
+		await d.db.insert(powSpent).values({ id: new Uint8Array(16).fill(3), expiresAt: new Date(Date.now() - 48 * hour) });
 		const { log, lines } = capture();
 		const runner = await startJobs({
 			config: { databaseUrl: d.url },

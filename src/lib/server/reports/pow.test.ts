@@ -86,9 +86,12 @@ describeDb('proof of work', (get) => {
 		if (!ok.ok) throw new Error('unreachable');
 		expect(await spendPow(db, ok)).toBe(true);
 		expect(await spendPow(db, ok)).toBe(false);
-		// Purged once expired, not before.
+		// Purged once expired, not before; the stored expiry is the next UTC midnight (issue 16, a day only).
 		expect(await purgeSpent(db, NOW)).toBe(0);
-		expect(await purgeSpent(db, new Date(NOW.getTime() + 601_000))).toBe(1);
+		expect(await purgeSpent(db, new Date(NOW.getTime() + 601_000))).toBe(0);
+		const midnight = Math.ceil((NOW.getTime() + 600_000) / 86_400_000) * 86_400_000;
+		expect(await purgeSpent(db, new Date(midnight - 1))).toBe(0);
+		expect(await purgeSpent(db, new Date(midnight + 1))).toBe(1);
 	});
 
 	it('refuses forged, tampered, unsolved and malformed solutions', async () => {

@@ -120,7 +120,8 @@ describeDb('public figures and cleanup', (get) => {
 			.values(files.map((f) => ({ attachmentId: f.id, idx: 0, data: new Uint8Array(1058) })));
 		await db.insert(attachmentPart).values({ attachmentId: files[0]!.id, idx: 1, data: new Uint8Array(5) });
 		await db.insert(powSpent).values([
-			{ id: new Uint8Array(16).fill(7), expiresAt: past },
+			// Two days back: the stored expiry is rounded up to the next UTC midnight (issue 16).
+			{ id: new Uint8Array(16).fill(7), expiresAt: new Date(NOW.getTime() - 2 * 86_400_000) },
 			{ id: new Uint8Array(16).fill(8), expiresAt: future }
 		]);
 

@@ -17,6 +17,7 @@ import { KDF_SPEC_LENGTH } from '../../crypto/kdf-spec';
 import { WRAPPED_KEY_LENGTH } from '../../crypto/keys';
 import { SEALED_KEY_LENGTH } from '../../crypto/seal';
 import { ENTRY_ID_LENGTH } from '../../crypto/directory';
+import { SUMMARY_CIPHERTEXT_LENGTH } from '../../crypto/summary';
 import { INLINE_MAX_BYTES, MAX_CONTENT_BYTES, MAX_INLINE_FILES, MAX_WRAPS } from '../limits';
 import { POW_PURPOSE_NAMES } from '../pow';
 import type { PublicStatus, MessageAuthor } from '../vocabulary/report';
@@ -66,6 +67,8 @@ export function reporterBodies(decode?: Decode) {
 			}),
 			organ: DirectoryId,
 			content: bytes({ max: MAX_CONTENT_BYTES }),
+			/** The inbox summary (format I, exactly SUMMARY_CIPHERTEXT_LENGTH bytes); absent from clients of before. */
+			summary: v.optional(exactly(SUMMARY_CIPHERTEXT_LENGTH)),
 			wraps: v.pipe(
 				v.array(v.object({ entryId: exactly(ENTRY_ID_LENGTH), sealed: exactly(SEALED_KEY_LENGTH) })),
 				v.maxLength(MAX_WRAPS)

@@ -129,7 +129,10 @@ export interface UnitRef {
 	regionPath: string;
 }
 
-/** One report of the inbox: clear fields, the content ciphertext and the caller's wrap (to summarise it). */
+/**
+ * One report of the inbox: clear fields, the inbox summary (format I) and the caller's wrap (to open the
+ * summary). Never the content: that is served only by the audited open (issue 16).
+ */
 export interface InboxItem {
 	id: string;
 	locator: string;
@@ -144,7 +147,8 @@ export interface InboxItem {
 	handler: Person | null;
 	nextDue: { code: DeadlineCode; due: string } | null;
 	overdue: boolean;
-	content: string;
+	/** The inbox summary ciphertext (base64); null for reports of before (show "打开后可见"). */
+	summary: string | null;
 	sealed: string;
 }
 

@@ -56,6 +56,11 @@ export const report = pgTable(
 		/** Content ciphertext (format C, a padded bucket). */
 		content: bytea('content').notNull(),
 		contentBytes: integer('content_bytes').notNull(),
+		/**
+		 * The inbox summary (format I, src/lib/crypto/summary.ts; issue 16, migration 0012): the one ciphertext
+		 * of a report the inbox serves. Null for reports of before (the inbox shows a placeholder).
+		 */
+		summary: bytea('summary'),
 		/** Receipt KDF spec (format K), hash of the receipt auth key, report key wrapped for the receipt (format W). */
 		kdfSpec: bytea('kdf_spec').notNull(),
 		authHash: bytea('auth_hash').notNull(),

@@ -225,6 +225,7 @@ export async function commitReport(
 		receivedOn,
 		content: body.content,
 		contentBytes: body.content.length,
+		summary: body.summary ?? null,
 		kdfSpec: body.receipt.kdfSpec,
 		authHash: body.receipt.authHash,
 		receiptWrapped: body.receipt.wrappedKey,

@@ -8,6 +8,7 @@ import { CONTENT_OVERHEAD } from '$lib/crypto/content';
 import { CryptoError } from '$lib/crypto/errors';
 import { FORMAT_VERSION, Kind } from '$lib/crypto/format';
 import { decodeKdfSpec } from '$lib/crypto/kdf-spec';
+import { isSummaryCiphertext } from '$lib/crypto/summary';
 import { isProductionParams } from '$lib/crypto/kdf';
 import { TAG_LENGTH } from '$lib/crypto/keys';
 import { attachmentBucket, isContentBucket } from '$lib/crypto/padding';
@@ -98,6 +99,8 @@ export type BodyRefusal = Refusal<'bad_content' | 'invalid_field' | 'weak_kdf'> 
  */
 export function checkReportBody(body: ReportBody, settings: IntakeSettings): Result<FilesSource, BodyRefusal['code']> {
 	if (!isContentCiphertext(body.content)) return refuse('bad_content', { field: 'content' });
+	if (body.summary !== undefined && !isSummaryCiphertext(body.summary))
+		return refuse('bad_content', { field: 'summary' });
 	for (const [i, w] of body.wraps.entries()) {
 		if (!framed(w.sealed, Kind.sealedKey)) return refuse('invalid_field', { field: `wraps[${i}].sealed` });
 	}
