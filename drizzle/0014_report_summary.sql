@@ -1,4 +1,5 @@
-ALTER TABLE "report" ADD COLUMN "summary" "bytea";-- Issue 16 (docs/security.md, "The submission minute from `xmin` and serial ids"): a spent proof-of-work id is written in
+ALTER TABLE "report" ADD COLUMN "summary" "bytea";--> statement-breakpoint
+-- Issue 16 (docs/security.md, "The submission minute from `xmin` and serial ids"): a spent proof-of-work id is written in
 -- the transaction of the intake or of the one-request commit, so its expiry (challenge time + 10 minutes, to
 -- the second) sat next to the report's xmin. Every writer now stores it rounded up to the next UTC midnight:
 -- a challenge still counts as spent until it expired (later, never earlier), and the row says only a day.
