@@ -86,9 +86,14 @@ function freshKey(): Uint8Array {
  * address as its IPv4 address. Anything else (not an address) as it is.
  */
 export function addressPrefix(address: string): string {
-	const a = address.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+	const a = address
+		.trim()
+		.toLowerCase()
+		.replace(/^\[|\]$/g, '')
+		.replace(/%.*$/, '');
 	if (!a.includes(':')) return a;
-	const mapped = /^(?:0{1,4}:){5}ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a) ?? /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a);
+	const mapped =
+		/^(?:0{1,4}:){5}ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a) ?? /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a);
 	if (mapped) return mapped[1]!;
 	const halves = a.split('::');
 	if (halves.length > 2) return a;

@@ -12,10 +12,7 @@
 
 export type SafeImageType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
 
-export type SafeView =
-	| { kind: 'image'; type: SafeImageType }
-	| { kind: 'text'; text: string }
-	| { kind: 'download' };
+export type SafeView = { kind: 'image'; type: SafeImageType } | { kind: 'text'; text: string } | { kind: 'download' };
 
 /** The type under which every attachment is saved. */
 export const DOWNLOAD_TYPE = 'application/octet-stream';
@@ -83,9 +80,10 @@ export function safeFileName(raw: string | null | undefined, fallback: string): 
 		const chars = [...name];
 		const dot = name.lastIndexOf('.');
 		const ext = dot > 0 ? [...name.slice(dot)] : [];
-		name = ext.length > 0 && ext.length <= 16
-			? chars.slice(0, MAX_NAME_CHARS - ext.length).join('') + ext.join('')
-			: chars.slice(0, MAX_NAME_CHARS).join('');
+		name =
+			ext.length > 0 && ext.length <= 16
+				? chars.slice(0, MAX_NAME_CHARS - ext.length).join('') + ext.join('')
+				: chars.slice(0, MAX_NAME_CHARS).join('');
 	}
 	if (name === '') return safeFileName(fallback, 'file');
 	return name;

@@ -9,7 +9,15 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 export type Argon2Job =
-	| { op: 'hash'; password: Uint8Array; salt: Uint8Array; memorySize: number; iterations: number; parallelism: number; hashLength: number }
+	| {
+			op: 'hash';
+			password: Uint8Array;
+			salt: Uint8Array;
+			memorySize: number;
+			iterations: number;
+			parallelism: number;
+			hashLength: number;
+	  }
 	| { op: 'verify'; password: Uint8Array; hash: string };
 
 /** The worker's code: hash-wasm loaded from the path the main thread resolved. */
