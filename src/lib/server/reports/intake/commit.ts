@@ -7,8 +7,8 @@
  * message commits the files of its intake the same way.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import { PART_SIZE } from '$lib/shared/limits';
+import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import { PART_SIZE, REPORTER_MESSAGES_PER_DAY, REPORTER_MESSAGES_TOTAL } from '$lib/shared/limits';
 import type { CommitAnswer, MessageAnswer, MessageBody, ReportBody } from '$lib/shared/wire/reporter';
 import type { Db } from '$lib/server/db';
 import { attachment, intake, report, reportKeyWrap, reportMessage } from '$lib/server/db/schema';
@@ -268,7 +268,29 @@ export async function commitReport(
 	return stored;
 }
 
-export type MessageRefusal = 'bad_content' | 'invalid_field' | ConsumeRefusal;
+export type MessageRefusal = 'bad_content' | 'invalid_field' | 'too_many_messages' | ConsumeRefusal;
+
+/**
+ * Inside a transaction: refuses a reporter's message over the caps (REPORTER_MESSAGES_PER_DAY on one day,
+ * REPORTER_MESSAGES_TOTAL in all). The report row is locked first, so concurrent messages count one by one.
+ */
+async function checkMessageCap(tx: Db, reportId: string, sentOn: string): Promise<void> {
+	await tx.select({ id: report.id }).from(report).where(eq(report.id, reportId)).for('update');
+	const [row] = await tx
+		.select({
+			total: count(),
+			today: sql<number>`count(*) filter (where ${reportMessage.sentOn} = ${sentOn})`.mapWith(Number)
+		})
+		.from(reportMessage)
+		.where(and(eq(reportMessage.reportId, reportId), eq(reportMessage.author, 'reporter')));
+	const retryAfter = 3600;
+	if ((row?.total ?? 0) >= REPORTER_MESSAGES_TOTAL)
+		throw new Rollback(refuse('too_many_messages', { field: 'body', extra: { limit: REPORTER_MESSAGES_TOTAL } }));
+	if ((row?.today ?? 0) >= REPORTER_MESSAGES_PER_DAY)
+		throw new Rollback(
+			refuse('too_many_messages', { field: 'body', retryAfter, extra: { limit: REPORTER_MESSAGES_PER_DAY } })
+		);
+}
 
 /** Adds a reporter's message (and the files of an intake opened with the same token) to a report. */
 export async function addReporterMessage(
@@ -289,6 +311,7 @@ export async function addReporterMessage(
 	try {
 		const id = await db.transaction(async (t) => {
 			const tx = t as unknown as Db;
+			await checkMessageCap(tx, reportId, sentOn);
 			const [row] = await tx
 				.insert(reportMessage)
 				.values({ reportId, author: 'reporter', sentOn, body: body.body })
@@ -301,7 +324,7 @@ export async function addReporterMessage(
 		});
 		return ok({ id, sentOn });
 	} catch (e) {
-		if (e instanceof Rollback) return e.refusal as Refusal<ConsumeRefusal>;
+		if (e instanceof Rollback) return e.refusal as Refusal<ConsumeRefusal | 'too_many_messages'>;
 		throw e;
 	}
 }
