@@ -2,7 +2,7 @@
  * Argon2id off the event loop (issue 16, "one client can stall the service"): the server's hashes of staff
  * auth keys run in a small pool of worker threads, so a burst of sign-ins or resets delays other sign-ins,
  * never intake or page loads. At most `size` hashes run at once (2 by default, fewer on a one-core machine);
- * the rest wait in a queue. The threads do not keep the process alive.
+ * the rest wait in a queue. Idle threads do not keep the process alive; a running job does.
  */
 import { cpus } from 'node:os';
 import { createRequire } from 'node:module';
@@ -76,6 +76,7 @@ export class Argon2Pool {
 				if (m.error !== undefined) p.reject(new Error(m.error));
 				else p.resolve(m.value!);
 			}
+			w.unref(); // idle: does not keep the process alive
 			this.idle.push(w);
 			this.pump();
 		});
@@ -101,6 +102,7 @@ export class Argon2Pool {
 			if (!w) return;
 			const p = this.queue.shift()!;
 			this.running.set(w, p);
+			w.ref(); // a job under way keeps the process alive until it answers (scripts await it)
 			w.postMessage({ id: p.id, job: p.job });
 		}
 	}
