@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
@@ -193,6 +194,9 @@ export default defineConfig({
 		environment: 'node',
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
-		pool: 'forks'
+		pool: 'forks',
+		// vitest's default is one fork fewer than the cores: a single fork on the two-core CI machines, where
+		// many unit files wait on the database server or on timers rather than on the CPU.
+		maxWorkers: Math.max(2, availableParallelism() - 1)
 	}
 });

@@ -1,6 +1,7 @@
 /**
  * `npm run demo:keys -- --organ <id> [--organ <id> …] [--signin] [--out <file.json>] [--password <pw>] [--test-kdf]`:
- * gives the demo staff (inspectors and heads) of the given organs real keys and signed directory entries,
+ * gives the demo staff (inspectors and heads) of the given organs (`--all`: of every demo organ, so that a
+ * report routed anywhere in the demo can be received) real keys and signed directory entries,
  * creating the root key if there is none (src/lib/server/org/demo-keys.ts; this tool then acts as the root
  * ceremony: it prints the ROOT_PUBLIC_KEY to start the server with, and reuses the seed from the secrets
  * file, or from --root-seed <seed.json> of `npm run root -- init`, on later runs), in the database the app
@@ -29,10 +30,10 @@ import { disciplineOrgan } from '../src/lib/server/db/schema';
 import { publicBaseUrl } from '../src/lib/server/auth/setup';
 import { DEMO_SECRETS_FILE } from './demo-secrets';
 import { parseSeedFile } from '../src/lib/shared/root-ceremony';
-import { DEMO_KEY_PASSWORD, DemoKeysError, keyDemoOrgans } from '../src/lib/server/demo/keys';
+import { allDemoOrganIds, DEMO_KEY_PASSWORD, DemoKeysError, keyDemoOrgans } from '../src/lib/server/demo/keys';
 
 const USAGE =
-	'Usage: npm run demo:keys -- --organ <id> [--organ <id> ...] [--signin] [--out <file.json>] [--password <pw>] [--test-kdf] [--root-seed <seed.json>]\n' +
+	'Usage: npm run demo:keys -- (--organ <id> [--organ <id> ...] | --all) [--signin] [--out <file.json>] [--password <pw>] [--test-kdf] [--root-seed <seed.json>]\n' +
 	'       npm run demo:keys -- --totp <username> [--out <file.json>]';
 
 /** TOTP as the server checks it (src/lib/server/auth/totp.ts): SHA-1, 6 digits, 30 s steps. */
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
 	let signin = false;
 	let totpFor: string | undefined;
 	let rootSeedFile: string | undefined;
+	let all = false;
 	for (let i = 0; i < args.length; i++) {
 		const a = args[i]!;
 		const value = () => {
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
 		else if (a === '--password') password = value();
 		else if (a === '--test-kdf') cheap = true;
 		else if (a === '--signin') signin = true;
+		else if (a === '--all') all = true;
 		else if (a === '--totp') totpFor = value();
 		else if (a === '--root-seed') rootSeedFile = value();
 		else usage(`Unknown argument: ${a}`);
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
 		printTotp(target, totpFor);
 		return;
 	}
-	if (organIds.length === 0) usage('Give at least one --organ');
+	if (organIds.length === 0 && !all) usage('Give at least one --organ, or --all');
 	if (password.length === 0) usage('--password must not be empty');
 
 	let cfg;
@@ -135,6 +138,9 @@ async function main(): Promise<void> {
 	const database = await openForTool(cfg);
 	try {
 		const started = performance.now();
+		if (all) organIds.push(...(await allDemoOrganIds(database.db)).filter((id) => !organIds.includes(id)));
+		if (organIds.length === 0)
+			throw new DemoKeysError('unknown_organ', 'There are no demo organs: load the demo first (npm run demo).');
 		const keyed = await keyDemoOrgans(database.db, {
 			organIds,
 			password,
@@ -175,7 +181,11 @@ async function main(): Promise<void> {
 		writeFileSync(target, JSON.stringify(file, null, '\t') + '\n', { mode: 0o600 });
 		chmodSync(target, 0o600); // also when the file existed before
 		const where = database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${cfg.dataDir}`;
-		const perOrgan = organIds.map((id) => `${id}: ${keyed.staff.filter((s) => s.organId === id).length}`).join(', ');
+		const counts = organIds.map((id) => keyed.staff.filter((s) => s.organId === id).length);
+		const perOrgan =
+			organIds.length <= 8
+				? organIds.map((id, i) => `${id}: ${counts[i]}`).join(', ')
+				: `${organIds.length} organs, ${Math.min(...counts)} to ${Math.max(...counts)} each`;
 		console.log(
 			`Demo keys in ${where} (${((performance.now() - started) / 1000).toFixed(1)} s): root key ${keyed.created.rootKey ? 'created' : 'reused'}, ` +
 				`fingerprint ${keyed.fingerprint}; ${keyed.staff.length} staff keyed (${perOrgan}); ` +

@@ -2,9 +2,13 @@
  * The back office's full cycle in Chromium against the production build (issue 6, "the full cycle in the
  * browser"), then the canary check of architecture invariant 1 over the whole cycle:
  *
- * 1. A reporter submits a real-name interference record through /report about the 一把手 of 平长镇卫生院
- *    (routed to 丰泉区纪委监委, o-sf-c01-k03), with a photo and a text file; a unique canary string is typed
- *    into every field, the file names and the text file's contents.
+ * 1. A reporter submits a real-name interference record through /report about the 一把手 of a unit the
+ *    directory does not hold (issue 14): the unit search says so and offers the region picker; the reporter
+ *    picks 北泉市 → 丰泉区 (filtering the list by initials) and types the unit into the encrypted content, so
+ *    the report goes by region to 丰泉区纪委监委 (o-sf-c01-k03), with a photo and a text file; a unique canary
+ *    string is typed into every field, the file names and the text file's contents. The staff page marks the
+ *    report as sent by region (no Art. 22 guess) and shows the typed unit; the re-route up (step 3) carries
+ *    its reason.
  * 2. One of that organ's inspectors declared a conflict for the unit (written into the stopped server's
  *    database before the report): they do not see it in the inbox and get 404 on its URL; so does an
  *    inspector of another organ (北泉市纪委监委, o-sf-c01, before the transfer).
@@ -14,7 +18,7 @@
  *    signed directory and re-seals the report key; rationale encrypted).
  * 4. The organ head approves. The report leaves the organ: the inspector now gets 404.
  * 5. An inspector of 北泉市纪委监委 sees it, decrypts it and replies to the reporter.
- * 6. The reporter, with the receipt at /follow-up, sees "transferred" and the reply.
+ * 6. The reporter, with the receipt at /follow-up, sees "sent to the higher commission" and, at the top, that a reply came.
  * 7. The receiving inspector registers the transferred report and accepts it; the print view decrypts it
  *    and records the export.
  * 8. The receiving inspector works it through: dispatch, 初步核实 (encrypted rationale), the verification
@@ -39,6 +43,7 @@ import { dumpStorage, findCanary } from './dump';
 import { loadDemoInto } from './demo';
 import {
 	expectNoAxeViolations,
+	expectNoHorizontalScroll,
 	launchBrowser,
 	newPhonePage,
 	releaseStorage,
@@ -51,7 +56,9 @@ import {
 } from './harness';
 import { keyDemoInto, totpCode, type KeyedDemoKeys, type KeyedDemoStaff } from './keyed-demo';
 
-const UNIT = { id: 'sf-c01-k03-t02-s01', name: '平长镇卫生院' };
+/** The region the reporter picks (the unit itself is not in the directory). */
+const UNIT = { id: 'sf-c01-k03', name: '丰泉区' };
+const MISSING_UNIT = '丰泉区新城建设指挥部';
 const ORGAN = 'o-sf-c01-k03';
 const UPPER = 'o-sf-c01';
 const CANARY = `QFCANARY${randomBytes(6).toString('hex').toUpperCase()}`;
@@ -194,18 +201,28 @@ describe('back office: the full cycle', () => {
 		writeFileSync(textFile, `证据 ${CANARY}-filecontents 转账记录`);
 		const photo = path.join(tmp, `${CANARY}-photo.jpg`);
 		copyFileSync(PLAIN_JPG, photo);
-		const { context, page } = await newPhonePage(browser);
+		const { context, page, requests } = await newPhonePage(browser);
 		try {
 			await page.goto(`${server.url}/report`);
 			await page.locator('#unit-q:enabled').waitFor();
-			await page.getByLabel('单位名称（可输入拼音或首字母，如 gxq）').fill(UNIT.name);
-			await page
-				.locator('.hits .hit')
-				.filter({ has: page.locator('.name', { hasText: new RegExp(`^${UNIT.name}$`) }) })
-				.first()
-				.click();
-			await page.getByTestId('unit-selected').waitFor();
+			await page.getByLabel('单位名称（可输入拼音或首字母，如 gxq）').fill(MISSING_UNIT);
+			// Nothing matches: the search says so and offers to choose by region (look-ups by POST only).
+			await page.getByTestId('region-offer').click();
+			const picker = page.getByTestId('region-picker');
+			await picker.getByRole('button', { name: '北泉市', exact: true }).click();
+			await picker.getByLabel('在下面的列表中查找（可输入拼音或首字母）').fill('fqq');
+			await expect.poll(() => picker.locator('.hits .hit').allTextContents()).toEqual([UNIT.name]);
+			await picker.getByRole('button', { name: UNIT.name, exact: true }).click();
+			expect(await picker.getByTestId('region-path').textContent()).toContain('示范省 / 北泉市 / 丰泉区');
+			await expectNoAxeViolations(page);
+			await expectNoHorizontalScroll(page);
+			await picker.getByTestId('region-choose').click();
+			expect(await page.getByTestId('unit-selected').textContent()).toContain(`按地区提交：${UNIT.name}`);
 			await page.getByRole('radio', { name: '一把手（主要负责人）' }).check();
+			// The unit must be typed (into the encrypted content) before going on.
+			await page.getByRole('button', { name: '下一步' }).click();
+			await page.locator('#unit-text-error').waitFor();
+			await page.getByLabel('被反映人所在的单位（必填）').fill(`${CANARY}-unit ${MISSING_UNIT}`);
 			await page.locator('#person-name').fill(`${CANARY}-person`);
 			await page.locator('#person-post').fill(`${CANARY}-post`);
 			await page.getByRole('radio', { name: /^领导干部插手干预重大事项记录/ }).check();
@@ -230,7 +247,9 @@ describe('back office: the full cycle', () => {
 			await page.getByLabel('联系方式（手机号等）', { exact: true }).fill(`${CANARY}-contact`);
 			await page.getByLabel('工作单位或住址（可不填）', { exact: true }).fill(`${CANARY}-address`);
 			await page.getByTestId('recipients').waitFor({ timeout: 60_000 });
-			expect(await page.getByTestId('routing-preview').textContent()).toContain('丰泉区纪委监委');
+			const preview = await page.getByTestId('routing-preview').textContent();
+			expect(preview).toContain('丰泉区纪委监委');
+			expect(preview).toContain('按地区接收、分办');
 			await page.getByRole('button', { name: '加密并提交' }).click();
 			const card = page.getByTestId('receipt');
 			await card.waitFor({ timeout: 120_000 });
@@ -238,6 +257,9 @@ describe('back office: the full cycle', () => {
 				locator: (await card.getByTestId('receipt-locator').textContent())!.trim(),
 				secret: (await card.getByTestId('receipt-secret').textContent())!.trim()
 			};
+			// No region, unit or organ id in any URL the reporter's browser asked (look-ups went by POST).
+			expect(requests.some((u) => u.endsWith('/api/v1/regions'))).toBe(true);
+			expect(requests.filter((u) => /sf-c01|o-sf/.test(u))).toEqual([]);
 			expect(receipt.locator).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
 		} finally {
 			await context.close();
@@ -271,6 +293,10 @@ describe('back office: the full cycle', () => {
 			expect(await page.getByTestId('report-description').textContent()).toContain(`${CANARY}-description`);
 			expect(await page.getByTestId('reporter-identity').textContent()).toContain(`${CANARY}-reportername`);
 			expect(await page.getByTestId('report-state').textContent()).toBe('已接收');
+			// Sent by region: marked so, the typed unit shown, no Art. 22 guess on the region's own leaders.
+			expect(await page.getByTestId('by-region').textContent()).toContain('示范省/北泉市/丰泉区');
+			expect(await page.getByTestId('report-unit-typed').textContent()).toBe(`${CANARY}-unit ${MISSING_UNIT}`);
+			expect(await page.getByTestId('must-report-up').count()).toBe(0);
 			await expectNoAxeViolations(page);
 
 			// Attachments: decrypted in the worker; the photo previews from a blob: URL, the text file downloads.
@@ -304,7 +330,9 @@ describe('back office: the full cycle', () => {
 				await expect
 					.poll(() => page.getByTestId('target-recipients').textContent(), { timeout: 60_000 })
 					.toMatch(/为 [1-9]\d* 名接收人加密/);
-				await page.getByTestId('action-note').fill(`${CANARY}-rationale 涉及一把手，按规定报送上一级机关。`);
+				await page
+					.getByTestId('action-note')
+					.fill(`${CANARY}-rationale 指挥部总指挥由副区长兼任，属市管干部，报送北泉市纪委监委。`);
 			});
 			expect(await page.getByTestId('report-state').textContent()).toBe('拟上报上级机关（待审批）');
 			expect(await page.getByTestId('pending').textContent()).toContain(`${CANARY}-rationale`);
@@ -343,6 +371,8 @@ describe('back office: the full cycle', () => {
 			await inboxItem(page).getByRole('link').click();
 			await page.getByTestId('report-content').waitFor();
 			expect(await page.getByTestId('report-description').textContent()).toContain(`${CANARY}-description`);
+			expect(await page.getByTestId('report-unit-typed').textContent()).toContain(`${CANARY}-unit`);
+			expect(await page.getByTestId('by-region').count()).toBe(1);
 			const timeline = await page.getByTestId('timeline').textContent();
 			expect(timeline).toContain(`${CANARY}-rationale`); // the rationale note travels with the re-sealed key
 			await page.getByTestId('reply').fill(`${CANARY}-reply 您的举报已收到，正在办理。`);
@@ -363,8 +393,13 @@ describe('back office: the full cycle', () => {
 			await page.getByLabel('查询密码', { exact: true }).fill(receipt.secret);
 			await page.getByRole('button', { name: '查询', exact: true }).click();
 			await page.getByTestId('status').waitFor({ timeout: 90_000 });
-			expect(await page.getByTestId('status').textContent()).toContain('已转交');
+			expect(await page.getByTestId('status').textContent()).toContain('已报送上级纪委监委');
 			expect(await page.getByTestId('conversation').textContent()).toContain(`${CANARY}-reply`);
+			// The reply is the last word: the top of the page says so, and its button jumps to it (issue 19).
+			await page.getByTestId('reply-banner').getByRole('button', { name: '查看回复' }).click();
+			await expect(page.evaluate(() => document.activeElement?.textContent ?? '')).resolves.toContain(
+				`${CANARY}-reply`
+			);
 			expect(await page.content()).not.toMatch(/演示人员|demo-\d/); // no staff named
 		} finally {
 			await context.close();

@@ -86,6 +86,8 @@ export interface KeyedDemoKeys {
 export interface KeyedDemoOptions {
 	/** Default: KEYED_DEMO_ORGANS. */
 	organIds?: readonly string[];
+	/** Key every demo organ instead (`demo:keys --all`): a report routed anywhere can be received. Slower. */
+	allOrgans?: boolean;
 	password?: string;
 	/** Wrap with the cheap test-only Argon2id parameters (faster; browsers then unlock instantly). */
 	testKdf?: boolean;
@@ -112,7 +114,8 @@ export async function keyDemoInto(stopped: Server, opts: KeyedDemoOptions = {}):
 	mkdirSync(dir, { recursive: true });
 	const out = path.join(dir, `demo-keys-${randomBytes(6).toString('hex')}.json`);
 	const args = [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/demo-keys.ts', '--out', out];
-	for (const id of opts.organIds ?? KEYED_DEMO_ORGANS) args.push('--organ', id);
+	if (opts.allOrgans) args.push('--all');
+	else for (const id of opts.organIds ?? KEYED_DEMO_ORGANS) args.push('--organ', id);
 	if (opts.password !== undefined) args.push('--password', opts.password);
 	if (opts.testKdf) args.push('--test-kdf');
 	if (opts.signin) args.push('--signin');

@@ -109,14 +109,21 @@ describe('organization directory admin', () => {
 		await expect(preview.count()).resolves.toBe(3);
 		const top = preview.filter({ has: page.getByRole('heading', { name: '一把手', exact: true }) });
 		const topText = (await top.textContent()) ?? '';
-		// A top leader is supervised from one level up: the city commission, not the district's own.
+		// 高新区's party secretary is managed by the city committee (干部管理权限), so the city commission
+		// handles it, not the district's own; the explanation names the managing committee and the rule.
 		expect(topText).toMatch(/将交给「[^」]+市纪委监委」/);
 		expect(topText).toContain('原因：');
-		expect(topText).toContain('一把手由上一级监督');
+		expect(topText).toMatch(/高新区委书记由上一级的[^，]+市委管理/);
+		expect(topText).toContain('适用规则：干部管理权限：上一级党委管理');
+		// The district's leadership team is managed by the city committee too; its other cadres by the district's
+		// own committee, so its own commission handles them (before issue 14: team members stayed in the district).
 		const member =
 			(await preview.filter({ has: page.getByRole('heading', { name: '领导班子成员', exact: true }) }).textContent()) ??
 			'';
-		expect(member).toMatch(/将交给「[^」]*高新区[^」]*」/);
+		expect(member).toMatch(/将交给「[^」]+市纪委监委」/);
+		const other =
+			(await preview.filter({ has: page.getByRole('heading', { name: '其他干部', exact: true }) }).textContent()) ?? '';
+		expect(other).toMatch(/将交给「[^」]*高新区[^」]*」/);
 
 		await page.getByRole('heading', { name: '领导职务' }).waitFor();
 		await page.getByRole('cell', { name: '一把手' }).first().waitFor();
@@ -153,7 +160,7 @@ describe('organization directory admin', () => {
 		const csv = await readFile((await file.path())!, 'utf8');
 		const lines = csv.trim().split('\n');
 		expect(lines[0]).toBe(
-			'type,id,parent,name,level,kind,unit,host_unit,organ,username,role,has_key,reason,position,title,holder_name'
+			'type,id,parent,name,level,kind,unit,host_unit,organ,username,role,has_key,reason,position,title,holder_name,unit_type,managed_by'
 		);
 		expect(lines.some((l) => l.startsWith('unit,') && l.includes(',高新区,county,'))).toBe(true);
 		expect(
@@ -239,7 +246,8 @@ describe('organization directory admin', () => {
 			.filter({ has: page.getByRole('heading', { name: 'Top leader', exact: true }) });
 		const text = (await top.textContent()) ?? '';
 		expect(text).toMatch(/Goes to \S+市纪委监委/);
-		expect(text).toContain('The person reported is the top leader of 高新区');
+		expect(text).toMatch(/the 区委书记 of 高新区 is managed by \S+市委, one level up/);
+		expect(text).toContain('Rules applied: cadre management: managed one level up');
 		await expectNoAxeViolations(page);
 	});
 

@@ -449,3 +449,40 @@ describe('layout', () => {
 		}
 	});
 });
+
+describe('error pages', () => {
+	it('a missing public page keeps the quick exit and a way home, in the reader’s language, and echoes nothing', async () => {
+		for (const [prefix, locale, title, home, homeHref] of [
+			['', 'zh-CN', '没有找到这个页面', '回到首页', '/'],
+			['/en', 'en', 'Page not found', 'Back to the home page', '/en/']
+		] as const) {
+			const { context, page } = await newPhonePage(browser, { locale });
+			try {
+				const probe = 'sf-c01-k02-no-such-page';
+				const res = await page.goto(`${server.url}${prefix}/${probe}`, { waitUntil: 'networkidle' });
+				expect(res?.status()).toBe(404);
+				await page.getByRole('heading', { level: 1, name: title }).waitFor();
+				await page.locator('a.quick-exit').waitFor();
+				expect(await page.getByRole('link', { name: home }).getAttribute('href')).toBe(homeHref);
+				expect(await page.locator('main').innerText()).toContain('12388');
+				expect(await page.content()).not.toContain(probe);
+				await expectNoAxeViolations(page);
+			} finally {
+				await context.close();
+			}
+		}
+	});
+
+	it('a missing staff page answers in the reader’s language with a way back to the back office', async () => {
+		const { context, page } = await newPhonePage(browser, { locale: 'en' });
+		try {
+			const res = await page.goto(`${server.url}/en/staff/no-such-page`, { waitUntil: 'networkidle' });
+			expect(res?.status()).toBe(404);
+			await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+			expect(await page.getByRole('link', { name: 'Back to the back office' }).getAttribute('href')).toBe('/en/staff');
+			await expectNoAxeViolations(page);
+		} finally {
+			await context.close();
+		}
+	});
+});

@@ -116,7 +116,7 @@ async function seedReports(stopped: Server): Promise<void> {
 				escalate: false,
 				organId,
 				receivedOn,
-				publicStatus: state === 'concluded' || state === 'no_substance' ? 'concluded' : 'handling',
+				publicStatus: state === 'concluded' ? 'concluded' : state === 'no_substance' ? 'returned' : 'handling',
 				concludedOn,
 				state,
 				disposition:

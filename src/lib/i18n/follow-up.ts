@@ -10,7 +10,12 @@ export const statusLabels = {
 	accepted: { label: m.followup_status_accepted, hint: m.followup_status_accepted_hint },
 	handling: { label: m.followup_status_handling, hint: m.followup_status_handling_hint },
 	concluded: { label: m.followup_status_concluded, hint: m.followup_status_concluded_hint },
-	transferred: { label: m.followup_status_transferred, hint: m.followup_status_transferred_hint }
+	transferred: { label: m.followup_status_transferred, hint: m.followup_status_transferred_hint },
+	handed_down: { label: m.followup_status_handed_down, hint: m.followup_status_handed_down_hint },
+	not_accepted: { label: m.followup_status_not_accepted, hint: m.followup_status_not_accepted_hint },
+	duplicate: { label: m.followup_status_duplicate, hint: m.followup_status_duplicate_hint },
+	returned: { label: m.followup_status_returned, hint: m.followup_status_returned_hint },
+	objection: { label: m.followup_status_objection, hint: m.followup_status_objection_hint }
 } satisfies Record<PublicStatus, Described>;
 
 /** What a real-name reporter is promised by a date, on /follow-up. */

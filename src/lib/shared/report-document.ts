@@ -47,8 +47,11 @@ export interface ReportContent {
 	position: PositionKind;
 	kind: ReportKind;
 	category: Category;
-	/** The person the report is about. */
-	person: { name: string; post: string };
+	/**
+	 * The person the report is about. `unit`: in a report by region (the reporter could not find the unit
+	 * and chose a region, which `unit` above then is), the unit as the reporter typed it.
+	 */
+	person: { name: string; post: string; unit?: string };
 	description: string;
 	interference: Interference | null;
 	identity: ReporterIdentity | null;

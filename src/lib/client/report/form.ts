@@ -21,6 +21,10 @@ import type { UnitHit } from '../../shared/wire/public';
 /** Everything the reporter fills in (memory only). */
 export interface ReportForm {
 	unit: UnitHit | null;
+	/** True when `unit` is a region the reporter chose because the unit could not be found (issue 14). */
+	byRegion: boolean;
+	/** With `byRegion`: the unit as the reporter typed it (encrypted content only). */
+	unitText: string;
 	position: PositionKind | null;
 	personName: string;
 	personPost: string;
@@ -43,6 +47,8 @@ export interface ReportForm {
 export function emptyForm(): ReportForm {
 	return {
 		unit: null,
+		byRegion: false,
+		unitText: '',
 		position: null,
 		personName: '',
 		personPost: '',
@@ -73,7 +79,8 @@ export function routingChoiceOf(form: ReportForm): RoutingChoice {
 		kind: form.kind,
 		category: form.category ?? 'other',
 		escalate: form.escalate,
-		realName: form.realName
+		realName: form.realName,
+		...(form.byRegion ? { byRegion: true } : {})
 	};
 }
 
@@ -82,7 +89,11 @@ function reportInputOf(form: ReportForm): ReportInput {
 	return {
 		routing: routingChoiceOf(form),
 		details: {
-			person: { name: form.personName.trim(), post: form.personPost.trim() },
+			person: {
+				name: form.personName.trim(),
+				post: form.personPost.trim(),
+				...(form.byRegion ? { unit: form.unitText.trim() } : {})
+			},
 			description: form.description,
 			interference:
 				form.kind === 'interference_record' && i.matter && i.how

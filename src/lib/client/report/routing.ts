@@ -12,11 +12,17 @@ import type { RoutingFields } from '../../shared/wire/reporter';
 export type RoutingChoice = RoutingFields;
 
 /** The fields of a choice that decide where a report goes (category and real-name flag do not). */
-export type RoutingQuestion = Pick<RoutingChoice, 'unit' | 'position' | 'kind' | 'escalate'>;
+export type RoutingQuestion = Pick<RoutingChoice, 'unit' | 'position' | 'kind' | 'escalate' | 'byRegion'>;
 
 /** True if both choices ask routing the same question. */
 export function sameRouting(a: RoutingQuestion, b: RoutingQuestion): boolean {
-	return a.unit === b.unit && a.position === b.position && a.kind === b.kind && a.escalate === b.escalate;
+	return (
+		a.unit === b.unit &&
+		a.position === b.position &&
+		a.kind === b.kind &&
+		a.escalate === b.escalate &&
+		!!a.byRegion === !!b.byRegion
+	);
 }
 
 /** POST /api/v1/units { q } (name, pinyin or initials): at most 20 units. */
@@ -29,7 +35,13 @@ export function searchUnits(q: string, options: HttpOptions = {}): Promise<UnitH
  * either). `verifyRecipients` (recipients.ts) takes this answer as it is, so a report asks routing once.
  */
 export async function fetchRouting(q: RoutingQuestion, options: HttpOptions = {}): Promise<RoutingAnswer> {
-	const json = { unit: q.unit, position: q.position, kind: q.kind, escalate: q.escalate };
+	const json = {
+		unit: q.unit,
+		position: q.position,
+		kind: q.kind,
+		escalate: q.escalate,
+		...(q.byRegion ? { byRegion: true } : {})
+	};
 	const a = await requestJson<RoutingAnswer>('/api/v1/routing', { ...options, json });
 	if (!a || typeof a !== 'object' || typeof a.organ?.id !== 'string') {
 		throw new ReportError('server', 'not a routing answer');

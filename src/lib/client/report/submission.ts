@@ -270,7 +270,11 @@ export class Submission {
 			position: choice.position,
 			kind: choice.kind,
 			category: choice.category,
-			person: { name: details.person.name, post: details.person.post },
+			person: {
+				name: details.person.name,
+				post: details.person.post,
+				...(choice.byRegion && details.person.unit !== undefined ? { unit: details.person.unit } : {})
+			},
 			description: details.description,
 			interference: details.interference ?? null,
 			identity: choice.realName ? (details.identity ?? null) : null,
@@ -336,7 +340,8 @@ export class Submission {
 				kind: c.kind,
 				category: c.category,
 				escalate: c.escalate,
-				realName: c.realName
+				realName: c.realName,
+				...(c.byRegion ? { byRegion: true } : {})
 			},
 			organ: p.organ.id,
 			content: encodeBase64(this.content as Uint8Array),

@@ -174,4 +174,26 @@ describeDb('submitReport against the real handlers', (get) => {
 			serverCode: 'weak_kdf'
 		});
 	});
+
+	it('sends a report by region to the region’s organ, with the unit typed into the content only', async () => {
+		const { server, options } = await setup();
+		const county = await server.addStaff('o-k1'); // 东区纪委监委 can now receive
+		const byRegion = { ...choice, byRegion: true };
+		const typed = `东区教育局 ${CANARY}`;
+		const details = { ...input().details, person: { name: '王某', post: '局长', unit: typed } };
+		const result = await submitReport(input({ routing: byRegion, details, files: [] }), options);
+		expect(result.organ.id).toBe('o-k1');
+		const asked = server.requests.filter((r) => r.path === '/api/v1/routing' || r.path === '/api/v1/reports');
+		expect(asked.map((r) => r.body as { byRegion?: boolean; routing?: { byRegion?: boolean } })).toMatchObject([
+			{ unit: 'u-k1', byRegion: true },
+			{ routing: { unit: 'u-k1', byRegion: true }, organ: 'o-k1' }
+		]);
+		const stored = (await server.reports())[0]!;
+		expect(stored.organ).toBe('o-k1');
+		expect(Buffer.from(stored.content).includes(Buffer.from(CANARY))).toBe(false);
+		const opened = server.openAs(stored, county);
+		expect(opened.content).toMatchObject({ unit: { id: 'u-k1', name: '东区' }, person: { post: '局长', unit: typed } });
+		// Without the flag the same choice goes up to 青山市纪委监委 (the county's 一把手 is city-managed).
+		expect((await submitReport(input({ files: [] }), options)).organ.id).toBe('o-city');
+	});
 });

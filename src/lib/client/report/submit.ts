@@ -22,7 +22,8 @@ import type { Interference, ReporterIdentity } from '../../shared/report-documen
 
 /** The free-text parts of a report (inside the ciphertext; docs/reporting.md §6). */
 export interface ReportDetails {
-	person: { name: string; post: string };
+	/** `unit`: with a report by region, the unit as the reporter typed it. */
+	person: { name: string; post: string; unit?: string };
 	description: string;
 	interference?: Interference | null;
 	/** Required when `routing.realName` is true, refused otherwise. */

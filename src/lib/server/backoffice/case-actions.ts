@@ -179,7 +179,8 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 		organReceivedOn: next.organReceivedOn,
 		flags: next.flags,
 		referredTo: next.referredTo,
-		outcome: next.outcome
+		outcome: next.outcome,
+		...(((r.caseData ?? {}) as CaseData).byRegion ? { byRegion: true } : {})
 	};
 	const noteBytes = body.note ?? null;
 

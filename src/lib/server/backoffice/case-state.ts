@@ -43,6 +43,8 @@ export interface CaseData {
 	flags?: Partial<CaseFlags>;
 	referredTo?: string | null;
 	outcome?: Outcome | null;
+	/** Sent by region (the reporter could not find the unit; it is named in the encrypted content). Kept. */
+	byRegion?: boolean;
 }
 
 const NO_FLAGS: CaseFlags = {

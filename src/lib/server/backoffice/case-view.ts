@@ -36,9 +36,19 @@ import { HANDLER_ROLES, type StaffRole } from '$lib/shared/vocabulary/org';
 import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '$lib/shared/vocabulary/report';
 import type { DeadlineCode, Disposition, LinkKind } from '$lib/shared/vocabulary/workflow';
 import type { CaseView, TransferTargets } from '$lib/shared/wire/staff';
+import { mustReportUp } from '$lib/server/org/report-up';
+import { loadRoutingSnapshot } from '$lib/server/org/store';
 import { visibleReport, type Visible } from './access';
 import { caseStateOf, MOVE_ACTIONS, seersAmong, type CaseData } from './case-state';
 import type { StaffCtx } from './context';
+
+/**
+ * mustReportUp (org/report-up.ts) on the directory slice around the unit (its ancestors and the organs
+ * above them). An organ outside the slice is not the unit's own-level commission: false, as for a unit gone.
+ */
+async function reportUpFlag(db: Db, organId: string, unitId: string, position: PositionKind): Promise<boolean> {
+	return mustReportUp(await loadRoutingSnapshot(db, unitId), organId, unitId, position);
+}
 
 async function names(db: Db, ids: (string | null)[]): Promise<Map<string, string>> {
 	const list = [...new Set(ids.filter((x): x is string => typeof x === 'string'))];
@@ -152,7 +162,10 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			sealed: b64(vis.sealed),
 			files: filesOf(null),
 			flags: cs.flags,
-			referredTo: cs.referredTo
+			referredTo: cs.referredTo,
+			byRegion: data.byRegion === true,
+			// A report by region names the region, not the accused's unit: the flag would be a guess.
+			mustReportUp: data.byRegion !== true && (await reportUpFlag(db, r.organId, r.unitId, r.position as PositionKind))
 		},
 		messages: messages.map((m) => ({
 			id: m.id,

@@ -7,8 +7,10 @@ import { getActiveRootKey, storedRootKey } from '$lib/server/keys/root-key';
 import { getStaffKey } from '$lib/server/keys/staff-keys';
 import { signedEntriesForOrgan } from '$lib/server/keys/directory';
 import { generateDemo } from './province';
-import { base32, DemoKeysError, keyDemoOrgans } from './keys';
-import { DEMO_AUTH_HASH, loadDemo } from '../org/store';
+import { allDemoOrganIds, base32, DemoKeysError, keyDemoOrgans } from './keys';
+import { DEMO_AUTH_HASH, loadDemo, loadRoutingSnapshot } from '../org/store';
+import { routeReport } from '../org/routing';
+import { makeSnapshot, POSITION_KINDS } from '../org/types';
 import { eq } from 'drizzle-orm';
 import { generateHOTP } from '@oslojs/otp';
 import { deriveKey } from '$lib/crypto/kdf';
@@ -156,4 +158,45 @@ describeDb('keyed demo with sign-in', (get) => {
 		// base32 of the RFC 4648 test vector.
 		expect(base32(new TextEncoder().encode('foobar'))).toBe('MZXW6YTBOI');
 	});
+});
+
+describeDb('keyed demo, every organ (demo:keys --all)', (get) => {
+	const demo = generateDemo();
+
+	it('keys every demo organ, so that every unit and post routes to keyed recipients, as the demo plans', async () => {
+		const { db } = get();
+		await loadDemo(db, demo);
+		const organIds = await allDemoOrganIds(db);
+		expect(organIds).toEqual(demo.organs.map((o) => o.id).sort());
+		const keyed = await keyDemoOrgans(db, { organIds, password: 'pw', ...cheap });
+		// Every organ, township ones included, has at least two keyed receivers (a head and an inspector).
+		for (const id of organIds) expect(keyed.staff.filter((s) => s.organId === id).length, id).toBeGreaterThanOrEqual(2);
+		expect(keyed.staff.length).toBe(demo.staff.filter((s) => s.role !== 'admin').length);
+
+		// Routed on the database (hasKey from the signed directory under the root key just made), every
+		// unit and post reaches an organ with keyed, unconflicted recipients: the organ the generated demo
+		// plans, never a fallback for want of keys.
+		const plan = makeSnapshot(demo);
+		const keyedIn = new Set(keyed.staff.map((s) => `${s.organId}/${s.staffId}`));
+		let routes = 0;
+		for (const u of demo.units) {
+			const snap = await loadRoutingSnapshot(db, u.id, NOW);
+			for (const position of POSITION_KINDS) {
+				const req = { unitId: u.id, position, kind: 'public_tip', escalate: false } as const;
+				const r = routeReport(snap, req);
+				const planned = routeReport(plan, req);
+				if (r.status !== 'routed' || planned.status !== 'routed') throw new Error(`${u.id} ${position}: ${r.status}`);
+				expect(
+					r.warnings.map((w) => w.code),
+					`${u.id} ${position}`
+				).not.toContain('no_recipients');
+				expect(r.organ.id, `${u.id} ${position}`).toBe(planned.organ.id);
+				expect(r.recipients, `${u.id} ${position}`).toEqual(planned.recipients);
+				expect(r.recipients.length).toBeGreaterThan(0);
+				for (const id of r.recipients) expect(keyedIn.has(`${r.organ.id}/${id}`)).toBe(true);
+				routes++;
+			}
+		}
+		expect(routes).toBe(demo.units.length * POSITION_KINDS.length);
+	}, 120_000);
 });

@@ -193,6 +193,16 @@ async function demoRoot(db: Db, seedIn: Uint8Array | undefined): Promise<{ seed:
 	return { seed, created: r.created };
 }
 
+/** Every demo organ (`npm run demo:keys -- --all`), in id order. */
+export async function allDemoOrganIds(db: Db): Promise<string[]> {
+	const rows = await db
+		.select({ id: disciplineOrgan.id })
+		.from(disciplineOrgan)
+		.where(eq(disciplineOrgan.isDemo, true))
+		.orderBy(disciplineOrgan.id);
+	return rows.map((r) => r.id);
+}
+
 export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<KeyedDemo> {
 	const password = opts.password ?? DEMO_KEY_PASSWORD;
 	const params = opts.kdfParams ?? STAFF_KDF;

@@ -90,3 +90,15 @@ export function deptTitles(name: string, type: UnitType): Titles {
 	if (/所$/.test(name)) return { top: '所长', members: ['副所长'] };
 	return { top: '主任', members: ['副主任'] };
 }
+
+/** mulberry32: tiny seeded PRNG, good enough for demo data (never for secrets). */
+export function mulberry32(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}

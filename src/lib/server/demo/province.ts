@@ -17,6 +17,7 @@ import {
 	deptTitles,
 	EDUCATION_DEPT,
 	HEALTH_DEPT,
+	mulberry32,
 	PLACE_CHARS,
 	PROVINCE_DEPTS,
 	PROVINCE_TEAM_DEPTS,
@@ -28,17 +29,7 @@ import {
 } from './names';
 import type { AdminLevel, Organ, OrgData, OrgUnit, StaffMember, StaffRole, UnitType } from '../org/types';
 
-/** mulberry32: tiny seeded PRNG, good enough for demo data (never for secrets). */
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export { mulberry32 };
 
 export interface DemoUser {
 	id: string;
@@ -301,6 +292,8 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 	institution('sf-e02', prov.unit, '示范能源集团', 'soe', prov.organ);
 	data.management!.push({ unitId: 'sf-e02', position: 'top_leader', managedBy: 'organ', organId: central.id });
 
+	/** Township organs that get their inspector after the loops (see below). */
+	const lateInspectors: Organ[] = [];
 	const cityNames = new Set<string>();
 	for (let c = 1; c <= shape.cities; c++) {
 		const cityName = placeName(cityNames, '市');
@@ -386,10 +379,16 @@ export function generateDemo(opts: DemoOptions = {}): DemoDataset {
 					const village = addExtra(`${townId}-v${pad(v)}`, town.unit, vName, 'township', 'village');
 					data.jurisdiction.push({ organId: town.organ.id, unitId: village.id });
 				}
-				// About one township in ten has nobody with a key yet (reports fall back to the county).
-				addStaff(town.organ, rand() < 0.5 ? ['head'] : ['head', 'inspector'], rand() >= 0.1);
+				// Every township organ gets a head and at least one inspector, all keyed (the keyed demo can then
+				// receive a report routed anywhere). The draws of the earlier demo are kept so that the names
+				// and ids that follow do not change; inspectors it lacked are added after the loops.
+				const solo = rand() < 0.5;
+				rand(); // was: one township in ten without keys
+				addStaff(town.organ, solo ? ['head'] : ['head', 'inspector'], true);
+				if (solo) lateInspectors.push(town.organ);
 			}
 		}
 	}
+	for (const organ of lateInspectors) addStaff(organ, ['inspector'], true);
 	return data;
 }

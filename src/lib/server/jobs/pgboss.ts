@@ -53,14 +53,6 @@ export async function startPgBossRunner(opts: PgBossRunnerOptions): Promise<JobR
 					for (const job of batch) await runJob(def, db, log, 'pg-boss', new Date(), job.id);
 				}
 			);
-			await boss.schedule(def.name, def.cron, {}, { tz: def.timeZone });
-			await boss.work(
-				def.name,
-				{ pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5, batchSize: 1 },
-				async (batch) => {
-					for (const _job of batch) await runJob(def, db, log, 'pg-boss');
-				}
-			);
 		}
 		// A schedule this release does not know is left alone (during a rolling upgrade another server may
 		// run a newer or older release that does know it); it is only reported.

@@ -358,10 +358,16 @@ describeDb('coming back with the receipt', (get) => {
 		});
 	});
 
-	it('promises deadlines to real-name reporters only, the result feedback once concluded', () => {
-		expect(reporterDeadlines({ realName: false, receivedOn: '2026-11-27', concludedOn: null })).toEqual([]);
-		expect(reporterDeadlines({ realName: true, receivedOn: '2026-11-27', concludedOn: '2027-01-04' })).toEqual([
-			{ what: 'acceptance_notice', due: '2026-12-18' },
+	it('promises deadlines to real-name reporters only: the acceptance answer while it is awaited, the result feedback once concluded', () => {
+		const real = { realName: true, receivedOn: '2026-11-27', concludedOn: null };
+		expect(reporterDeadlines({ ...real, realName: false, publicStatus: 'received' })).toEqual([]);
+		expect(reporterDeadlines({ ...real, publicStatus: 'received' })).toEqual([
+			{ what: 'acceptance_notice', due: '2026-12-18' }
+		]);
+		// Once accepted (or returned, or sent on) the status answers; no date that contradicts it (issue 19).
+		for (const publicStatus of ['accepted', 'handling', 'returned', 'handed_down'] as const)
+			expect(reporterDeadlines({ ...real, publicStatus })).toEqual([]);
+		expect(reporterDeadlines({ ...real, concludedOn: '2027-01-04', publicStatus: 'concluded' })).toEqual([
 			{ what: 'result_feedback', due: '2027-01-25' }
 		]);
 	});

@@ -137,16 +137,21 @@ export async function openReceipt(
 
 export type { ReportView };
 
-/** Deadlines the reporter is promised: real-name reports only (2020 rules). */
+/**
+ * Deadlines the reporter is promised: real-name reports only (2020 rules). The answer on acceptance is
+ * promised only while the report waits for it (status `received`): once accepted, returned or sent on, the
+ * status itself is the answer, and a date for it would contradict the status.
+ */
 export function reporterDeadlines(r: {
 	realName: boolean;
 	receivedOn: string;
 	concludedOn: string | null;
+	publicStatus: PublicStatus;
 }): ReportView['deadlines'] {
 	if (!r.realName) return [];
-	const out: ReportView['deadlines'] = [
-		{ what: 'acceptance_notice', due: addWorkingDays(r.receivedOn, REAL_NAME_NOTICE_WORKING_DAYS) }
-	];
+	const out: ReportView['deadlines'] = [];
+	if (r.publicStatus === 'received')
+		out.push({ what: 'acceptance_notice', due: addWorkingDays(r.receivedOn, REAL_NAME_NOTICE_WORKING_DAYS) });
 	if (r.concludedOn)
 		out.push({ what: 'result_feedback', due: addWorkingDays(r.concludedOn, REAL_NAME_NOTICE_WORKING_DAYS) });
 	return out;
@@ -175,7 +180,7 @@ export async function reportView(db: Db, reportId: string): Promise<ReportView |
 		receivedOn: r.receivedOn,
 		realName: r.realName,
 		status: r.publicStatus as PublicStatus,
-		deadlines: reporterDeadlines(r),
+		deadlines: reporterDeadlines({ ...r, publicStatus: r.publicStatus as PublicStatus }),
 		content: toBase64(r.content),
 		wrappedKey: toBase64(r.receiptWrapped),
 		files: filesOf(null),

@@ -33,7 +33,12 @@ export const PUBLIC_STATUS_LABELS = {
 	accepted: { zh: '已受理', en: 'Accepted' },
 	handling: { zh: '办理中', en: 'Being handled' },
 	concluded: { zh: '已办结', en: 'Concluded' },
-	transferred: { zh: '已转办', en: 'Transferred' }
+	transferred: { zh: '已转上级', en: 'Sent up' },
+	handed_down: { zh: '已交下级', en: 'Handed down' },
+	not_accepted: { zh: '不予受理', en: 'Not accepted' },
+	duplicate: { zh: '重复反映', en: 'Duplicate' },
+	returned: { zh: '内容不具体', en: 'Returned' },
+	objection: { zh: '异议答复中', en: 'Objection' }
 } as const satisfies Record<PublicStatus, Label>;
 
 export interface StateInfo extends Label {
@@ -76,17 +81,17 @@ export const STATE_INFO = {
 	transferred_down: {
 		zh: '已转下级机关（待其登记）',
 		en: 'Transferred to a lower organ (awaiting its registration)',
-		public: 'transferred',
+		public: 'handed_down',
 		stage: 'elsewhere'
 	},
 	transferred_out: {
 		zh: '不予受理，已转有关部门',
 		en: 'Outside scope, referred to the competent agency',
-		public: 'transferred',
+		public: 'not_accepted',
 		stage: 'closed'
 	},
-	duplicate: { zh: '重复件，留存备查', en: 'Duplicate, kept on file', public: 'concluded', stage: 'closed' },
-	no_substance: { zh: '无实质内容，退回', en: 'No substance, returned', public: 'concluded', stage: 'closed' },
+	duplicate: { zh: '重复件，留存备查', en: 'Duplicate, kept on file', public: 'duplicate', stage: 'closed' },
+	no_substance: { zh: '无实质内容，退回', en: 'No substance, returned', public: 'returned', stage: 'closed' },
 	accepted: { zh: '已受理', en: 'Accepted', public: 'accepted', stage: 'handling' },
 	dispatched: { zh: '已分办，待处置', en: 'Dispatched, disposition pending', public: 'handling', stage: 'handling' },
 	inquiry: { zh: '谈话函询中', en: 'Talk or written inquiry under way', public: 'handling', stage: 'handling' },
@@ -118,7 +123,7 @@ export const STATE_INFO = {
 	},
 	review: { zh: '案件审理', en: 'Case hearing (审理)', public: 'handling', stage: 'investigation' },
 	concluded: { zh: '已办结', en: 'Concluded', public: 'concluded', stage: 'after' },
-	objection_pending: { zh: '异议待答复', en: 'Objection awaiting an answer', public: 'concluded', stage: 'after' }
+	objection_pending: { zh: '异议待答复', en: 'Objection awaiting an answer', public: 'objection', stage: 'after' }
 } as const satisfies Record<WorkflowState, StateInfo>;
 
 export function isWorkflowState(value: unknown): value is WorkflowState {

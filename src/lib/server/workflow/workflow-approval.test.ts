@@ -62,7 +62,8 @@ describe('second-person approval', () => {
 			organId: 'organ-A',
 			referredTo: 'agency:public-security'
 		});
-		expect(ok.ok && ok.publicStatus).toBe('transferred');
+		// A referral to another agency is a refusal: it reads "not accepted", not "transferred" (issue 19).
+		expect(ok.ok && ok.publicStatus).toBe('not_accepted');
 	});
 
 	it('a pending state without its request is reported, not guessed', () => {

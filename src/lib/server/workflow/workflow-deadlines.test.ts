@@ -115,9 +115,9 @@ describe('deadlines in working days', () => {
 
 describe('after conclusion', () => {
 	const insp = { actor: { id: 'i', role: 'inspector' as const }, today: TODAY, noteId: 'n' };
-	it('objections are recorded and answered; the reporter keeps seeing "concluded"', () => {
+	it('objections are recorded and answered; the reporter sees the objection being answered, then "concluded"', () => {
 		const r = applyTransition(caseIn('concluded', false), 'record_objection', insp);
-		expect(r.ok && r.publicStatus).toBe('concluded');
+		expect(r.ok && r.publicStatus).toBe('objection');
 		expect(r.ok && r.deadlinesStarted).toEqual([{ code: 'objection_answer', startedOn: TODAY, due: '2026-03-18' }]);
 		if (!r.ok) return;
 		const a = applyTransition(r.next, 'answer_objection', insp);

@@ -112,13 +112,43 @@ export const METADATA_CODES = [
 ] as const;
 export type MetadataCode = (typeof METADATA_CODES)[number];
 
-/** What the reporter's status page shows. Ordered; `transferred` stands outside the order. */
-export const PUBLIC_STATUSES = ['received', 'accepted', 'handling', 'concluded', 'transferred'] as const;
+/**
+ * What the reporter's status page shows, one status per way a report can stand (issue 19: a report returned
+ * or kept as a duplicate no longer reads "concluded", a refusal no longer reads "transferred"). The first
+ * four are ordered; the endings (`not_accepted`, `duplicate`, `returned`) and `objection` rank with
+ * `concluded`; `transferred` (sent up) and `handed_down` (sent down) stand outside the order: the receiving
+ * organ starts again from `received`.
+ */
+export const PUBLIC_STATUSES = [
+	'received',
+	'accepted',
+	'handling',
+	'concluded',
+	'transferred',
+	'handed_down',
+	'not_accepted',
+	'duplicate',
+	'returned',
+	'objection'
+] as const;
 export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
 
-/** Rank of an ordered public status (received < accepted < handling < concluded); null for `transferred`. */
+const PUBLIC_RANK: Record<PublicStatus, number | null> = {
+	received: 0,
+	accepted: 1,
+	handling: 2,
+	concluded: 3,
+	not_accepted: 3,
+	duplicate: 3,
+	returned: 3,
+	objection: 3,
+	transferred: null,
+	handed_down: null
+};
+
+/** Rank of an ordered public status (received < accepted < handling < the endings); null for a move. */
 export function publicRank(status: PublicStatus): number | null {
-	return status === 'transferred' ? null : PUBLIC_STATUSES.indexOf(status);
+	return PUBLIC_RANK[status];
 }
 
 /** Who wrote a message of the conversation between the reporter and the staff. */

@@ -62,3 +62,17 @@ export interface PublicStats {
 	months: MonthFigures[];
 	minCount: number;
 }
+
+/**
+ * POST /api/v1/regions { parent? } answers a list of these: the regions (a province, city, county or
+ * township: their own leadership units) directly below `parent`, or the top ones. The pinyin fields let
+ * the browser filter the list as the reporter types, without sending what was typed.
+ */
+export interface RegionHit extends UnitHit {
+	/** Toneless pinyin, one syllable per character, space-separated ("feng quan qu"). */
+	pinyin: string;
+	/** First letters, one per character ("fqq"). */
+	initials: string;
+	/** True when regions lie below this one (the picker offers to go on). */
+	hasChildren: boolean;
+}

@@ -60,7 +60,9 @@ export function reporterBodies(decode?: Decode) {
 				kind: v.picklist(REPORT_KINDS),
 				category: v.picklist(CATEGORIES),
 				escalate: v.boolean(),
-				realName: v.boolean()
+				realName: v.boolean(),
+				/** The reporter could not find the unit: `unit` is the region they chose (routing rule by_region). */
+				byRegion: v.optional(v.boolean())
 			}),
 			organ: DirectoryId,
 			content: bytes({ max: MAX_CONTENT_BYTES }),

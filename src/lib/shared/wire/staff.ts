@@ -208,6 +208,10 @@ export interface CaseView {
 			falseAccusationReferred: boolean;
 		};
 		referredTo: string | null;
+		/** Sent by region: the reporter could not find the unit (`unit` is the region; the unit is in the content). */
+		byRegion: boolean;
+		/** Must be reported up (Art. 22): a clue about a same-level committee member held by the same-level organ. */
+		mustReportUp: boolean;
 	};
 	messages: { id: number; author: MessageAuthor; sentOn: string; body: string; files: FileRef[] }[];
 	notes: { id: number; author: Person | null; at: string; body: string }[];

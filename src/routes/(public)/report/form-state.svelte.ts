@@ -110,6 +110,7 @@ export class ReportFormState {
 		const form = this.form;
 		const found: Record<string, string> = {};
 		if (!form.unit) found.unit = m.report_unit_required();
+		else if (form.byRegion && form.unitText.trim() === '') found.unitText = m.report_unit_text_required();
 		if (!form.position) found.position = m.report_position_required();
 		if (form.kind === 'interference_record') {
 			if (!form.interference.matter) found.matter = m.report_matter_required();

@@ -15,7 +15,15 @@ import { describeDb } from '$support/db';
 import { parseReportBody, powApi } from '$lib/server/http/reporter';
 import { databaseStorage, type AttachmentStorage } from '../storage';
 import { commitReport } from './commit';
-import { buildWorld, draft, NOW, SETTINGS, solved, type World } from '../../../../../tests/support/reporter-world';
+import {
+	buildWorld,
+	draft,
+	keyStaff,
+	NOW,
+	SETTINGS,
+	solved,
+	type World
+} from '../../../../../tests/support/reporter-world';
 
 describeDb('the inline commit', (get) => {
 	let world: World;
@@ -99,5 +107,31 @@ describeDb('the inline commit', (get) => {
 			ok: true,
 			value: { locator: d.locator, receivedOn: '2026-11-27' }
 		});
+	});
+
+	it('routes a report by region to the region’s organ and marks the case; without the flag routing differs', async () => {
+		const { db } = get();
+		// dave (o-k1) gets a directory entry, so 东区纪委监委 can receive (the last test of this file).
+		const dave = await keyStaff(db, world.root, world.dave, 'o-k1', 'inspector');
+		const recipients = [{ entryId: dave.entryId, publicKey: dave.keyPair.publicKey }];
+		const d = draft({ recipients, receipt, unit: 'u-k1', position: 'top_leader' });
+		const base = d.body('unused', { organ: 'o-k1' });
+		const commit = async (byRegion: boolean) => {
+			const json = {
+				...base,
+				routing: { ...(base.routing as object), ...(byRegion ? { byRegion } : {}) },
+				intake: undefined,
+				pow: await solved(world.ctx(), 'intake', powApi),
+				files: []
+			};
+			const body = parseReportBody(JSON.parse(JSON.stringify(json)));
+			if (!body.ok) throw new Error(body.code);
+			return commitReport(db, body.value, SETTINGS, { now: NOW });
+		};
+		// 东区's 一把手 is city-managed: routing names 青山市纪委监委, not the organ the body names.
+		expect(await commit(false)).toMatchObject({ ok: false, code: 'routing_changed', extra: { organ: 'o-city' } });
+		expect(await commit(true)).toEqual({ ok: true, value: { locator: d.locator, receivedOn: '2026-11-27' } });
+		const [row] = await db.select().from(report).where(eq(report.locator, d.locator));
+		expect(row).toMatchObject({ unitId: 'u-k1', organId: 'o-k1', caseData: { byRegion: true } });
 	});
 });

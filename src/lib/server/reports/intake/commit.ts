@@ -219,7 +219,13 @@ export async function commitReport(
 	// The recipients of the organ the client names are looked up alongside the routing (one wait instead of
 	// two); they are used only when routing chooses that same organ.
 	const [snapshot, recipients] = await routingAndRecipients(db, r.unit, body.organ, now, settings.routingCacheMs ?? 0);
-	const routed = routeReport(snapshot, { unitId: r.unit, position: r.position, kind: r.kind, escalate: r.escalate });
+	const routed = routeReport(snapshot, {
+		unitId: r.unit,
+		position: r.position,
+		kind: r.kind,
+		escalate: r.escalate,
+		...(r.byRegion ? { byRegion: true } : {})
+	});
 	if (routed.status === 'unknown_unit') return refuse('unknown_unit', { field: 'routing.unit' });
 	if (routed.status === 'no_organ') return refuse('no_receiving_organ', { field: 'routing.unit' });
 	if (routed.organ.id !== body.organ)
@@ -254,7 +260,10 @@ export async function commitReport(
 		contentBytes: body.content.length,
 		kdfSpec: body.receipt.kdfSpec,
 		authHash: body.receipt.authHash,
-		receiptWrapped: body.receipt.wrappedKey
+		receiptWrapped: body.receipt.wrappedKey,
+		// A report by region (the reporter could not find the unit): `unitId` is the region, the unit and
+		// post are in the encrypted content; the back office shows it as such (no Art. 22 flag).
+		...(r.byRegion ? { caseData: { byRegion: true } } : {})
 	};
 
 	const stored = await storeReport(db, row, wraps, files.value, pow, now, options.storage ?? databaseStorage);

@@ -13,6 +13,7 @@ import {
 	type AdminChangeError,
 	type UnitEditError
 } from '$lib/server/org/admin';
+import { getUnitManagement, setPostManagement, type ManagementEditError } from '$lib/server/org/admin-management';
 import { requireAdmin } from '../../guard';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -21,9 +22,14 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const detail = await getUnitDetail(db(), params.id);
 	if (!detail) error(404, 'Not found');
 	const en = getLocale() === 'en';
-	const [preview, staff] = await Promise.all([previewRouting(db(), params.id), listActiveStaff(db())]);
+	const [preview, staff, management] = await Promise.all([
+		previewRouting(db(), params.id),
+		listActiveStaff(db()),
+		getUnitManagement(db(), params.id)
+	]);
 	return {
 		...detail,
+		management,
 		preview: preview.map((p) => ({ ...p, text: en ? p.explanation.en : p.explanation.zh })),
 		staff
 	};
@@ -48,7 +54,33 @@ const editMessage = (e: UnitEditError): string =>
 		level_above_parent: m.org_edit_error_level()
 	})[e];
 
+const managementMessage = (e: ManagementEditError): string =>
+	({
+		unknown_unit: m.org_error_unknown_unit(),
+		unknown_organ: m.org_error_unknown_organ(),
+		organ_required: m.org_management_error_organ_required(),
+		organ_not_allowed: m.org_management_error_organ_not_allowed(),
+		invalid_position: m.org_management_error_invalid(),
+		invalid_managed_by: m.org_management_error_invalid()
+	})[e];
+
 export const actions: Actions = {
+	manage: async ({ locals, params, request }) => {
+		const admin = requireAdmin(locals);
+		const form = await request.formData();
+		const position = String(form.get('position') ?? '');
+		const managedBy = String(form.get('managedBy') ?? '');
+		const organId = String(form.get('organId') ?? '').trim();
+		const r = await setPostManagement(db(), { unitId: params.id, position, managedBy, organId });
+		if (!r.ok) return fail(400, { manageError: managementMessage(r.error), managePosition: position });
+		await auditAdmin(db(), admin, 'org.management_set', {
+			unitId: params.id,
+			position,
+			managedBy,
+			organId: organId === '' ? null : organId
+		});
+		return { managed: true, managePosition: position };
+	},
 	edit: async ({ locals, params, request }) => {
 		const admin = requireAdmin(locals);
 		const form = await request.formData();
