@@ -7,14 +7,9 @@ import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import type { Argon2Params } from '$lib/crypto/kdf';
 import { cryptoWorker } from './crypto-client';
 import { sendRequest } from './http';
-import { requireAcceptableKdf } from './kdf-floor';
 
-/**
- * Derives the auth key for a salt given as base64; returns it as base64. Parameters below the floor of
- * ./kdf-floor.ts (as a tampered server could send) are refused before anything is derived.
- */
+/** Derives the auth key for a salt given as base64; returns it as base64. */
 export async function authKeyFromPassword(password: string, saltB64: string, params: Argon2Params): Promise<string> {
-	requireAcceptableKdf(params);
 	const key = await cryptoWorker().deriveKey(password, decodeBase64(saltB64), params, 32);
 	return encodeBase64(key);
 }
