@@ -3,9 +3,7 @@
  * addresses are hashed with a random key that rotates; nothing here is ever written anywhere, and
  * rotation forgets every hash made with the old key.
  */
-import { hmac } from '@oslojs/crypto/hmac';
-import { SHA256 } from '@oslojs/crypto/sha2';
-import { encodeBase64 } from '@oslojs/encoding';
+import { createHmac } from 'node:crypto';
 import type { RequestEvent } from '@sveltejs/kit';
 
 export interface LimiterOptions {
@@ -37,8 +35,10 @@ export class FailureLimiter {
 	private rotatedAt: number;
 	private entries = new Map<string, { failures: number; last: number }>();
 	private readonly now: () => number;
+	private readonly maxKeys: number;
 
-	constructor(private readonly opts: LimiterOptions) {
+	constructor(private readonly opts: LimiterOptions & { maxKeys?: number }) {
+		this.maxKeys = opts.maxKeys ?? 200_000;
 		this.now = opts.now ?? Date.now;
 		this.rotatedAt = this.now();
 	}
@@ -49,7 +49,7 @@ export class FailureLimiter {
 			this.rotatedAt = this.now();
 			this.entries.clear();
 		}
-		return encodeBase64(hmac(SHA256, this.key, new TextEncoder().encode(raw)));
+		return createHmac('sha256', this.key).update(raw).digest('base64');
 	}
 
 	/** Seconds before `raw` may try again (0 = now). */
@@ -62,7 +62,10 @@ export class FailureLimiter {
 	fail(raw: string): void {
 		const h = this.hash(raw);
 		const e = this.entries.get(h);
-		if (this.entries.size > 200_000 && !e) this.entries.clear();
+		// Most recently failed last (a Map keeps insertion order): when full, the longest-quiet key goes,
+		// never the whole table (a flood of fresh keys must not wipe the counts of the keys it shares with).
+		this.entries.delete(h);
+		if (this.entries.size >= this.maxKeys) this.entries.delete(this.entries.keys().next().value!);
 		this.entries.set(h, { failures: (e?.failures ?? 0) + 1, last: this.now() });
 	}
 
@@ -78,7 +81,37 @@ function freshKey(): Uint8Array {
 }
 
 /**
- * The only place that touches a client's address: it goes straight into a keyed hash in memory.
+ * The part of an address that names one client for rate limits: an IPv4 address as it is, an IPv6 address
+ * by its /64 prefix (one subscriber gets a whole /64 and can use any address in it), an IPv4-mapped IPv6
+ * address as its IPv4 address. Anything else (not an address) as it is.
+ */
+export function addressPrefix(address: string): string {
+	const a = address
+		.trim()
+		.toLowerCase()
+		.replace(/^\[|\]$/g, '')
+		.replace(/%.*$/, '');
+	if (!a.includes(':')) return a;
+	const mapped =
+		/^(?:0{1,4}:){5}ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a) ?? /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a);
+	if (mapped) return mapped[1]!;
+	const halves = a.split('::');
+	if (halves.length > 2) return a;
+	const head = halves[0] ? halves[0].split(':') : [];
+	const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+	if (tail.length > 0 && tail[tail.length - 1]!.includes('.')) tail.splice(-1, 1, '0', '0'); // embedded IPv4
+	const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
+	const groups = [...head, ...Array<string>(Math.max(0, fill)).fill('0'), ...tail];
+	if (groups.length !== 8 || !groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return a;
+	return `${groups
+		.slice(0, 4)
+		.map((g) => g.replace(/^0+(?=.)/, ''))
+		.join(':')}::/64`;
+}
+
+/**
+ * The only place that touches a client's address: it goes straight into a keyed hash in memory (IPv6 by
+ * its /64, see {@link addressPrefix}).
  */
 export function addressKey(event: RequestEvent): string {
 	let address = 'unknown';
@@ -87,5 +120,5 @@ export function addressKey(event: RequestEvent): string {
 	} catch {
 		/* no address available (e.g. some test set-ups) */
 	}
-	return `addr:${address}`;
+	return `addr:${addressPrefix(address)}`;
 }

@@ -38,6 +38,7 @@ export const REPORTER_ERROR_CODES = [
 	'weak_kdf',
 	'locator_taken',
 	'receipt_not_recognised',
+	'too_many_messages',
 	'token_invalid',
 	'not_found'
 ] as const;

@@ -71,4 +71,8 @@ export const JSON_BODY_CAP = 64 * KIB;
 export const REPORT_BODY_CAP = base64Length(MAX_CONTENT_BYTES) + base64Length(INLINE_MAX_BYTES) + 512 * KIB;
 
 /** Staff bodies carrying a content ciphertext (1 MiB bucket) in base64 plus the rest (wraps, outcome). */
+/** A reporter's follow-up messages per report: per day (the report's time zone) and in all (issue 16). */
+export const REPORTER_MESSAGES_PER_DAY = 10;
+export const REPORTER_MESSAGES_TOTAL = 200;
+
 export const STAFF_BIG_BODY_CAP = Math.ceil((MAX_CONTENT_BYTES * 4) / 3) + 512 * KIB;

@@ -19,6 +19,7 @@ import { utf8 } from '../../crypto/encoding';
 import { CryptoError, CryptoFormatError } from '../../crypto/errors';
 import { unwrapKey } from '../../crypto/keys';
 import { cryptoWorker, type KdfProgress } from '../crypto-client';
+import { requireAcceptableKdfSpec, WeakKdfError } from '../kdf-floor';
 import type { FetchLike } from '../http';
 import { ReportError, throwIfAborted } from './errors';
 import { cryptoFailure, encryptFiles, openIntake, uploadParts, type AttachedFile, type ReporterCrypto } from './files';
@@ -126,12 +127,14 @@ export async function openReceipt(
 	if (typeof spec.kdfSpec !== 'string') throw new ReportError('server', 'not a spec answer');
 	let keys: { authKey: Uint8Array; unwrapKey: Uint8Array };
 	try {
+		// Weak parameters from the server are refused before the secret is used (./kdf-floor.ts).
+		requireAcceptableKdfSpec(answerBytes(spec.kdfSpec));
 		keys = await crypto.deriveReceiptKeys(secret, answerBytes(spec.kdfSpec), {
 			signal: options.signal,
 			onProgress: (p) => 'state' in p && progress({ phase: 'deriving', kdf: p })
 		});
 	} catch (e) {
-		if (e instanceof CryptoFormatError)
+		if (e instanceof CryptoFormatError || e instanceof WeakKdfError)
 			throw new ReportError('server', 'the server sent an unusable KDF spec', { cause: e });
 		cryptoFailure(e);
 	}

@@ -199,6 +199,8 @@ export async function acceptPasswordReset(
 	now = new Date()
 ): Promise<{ ok: true; user: StaffUser } | { ok: false }> {
 	if (!token || token.length > 64) return { ok: false };
+	// The token is looked up before the slow hash: a wrong token costs one indexed query, no Argon2.
+	if (!(await findPasswordReset(db, token, now))) return { ok: false };
 	const authHash = await hashAuthKey(input.authKey);
 	const refused = new Error('reset refused');
 	try {

@@ -64,6 +64,10 @@ export const MESSAGES = {
 	weak_kdf: { zh: '查询密码的密钥派生参数太弱。', en: 'The receipt key-derivation parameters are too weak.' },
 	locator_taken: { zh: '查询码已被占用，请重新生成回执。', en: 'This locator is taken. Make a new receipt.' },
 	receipt_not_recognised: { zh: '查询码或查询密码不对。', en: 'The locator or the receipt secret is not right.' },
+	too_many_messages: {
+		zh: '这件举报今天补充的留言已达上限，请明天再发；如情况紧急，请拨打 12388 举报电话。',
+		en: 'This report has had as many follow-up messages as allowed for now. Send more tomorrow, or call 12388 if it is urgent.'
+	},
 	token_invalid: {
 		zh: '查询已过期，请重新输入查询码和查询密码。',
 		en: 'Your session has expired. Enter the locator and secret again.'
@@ -141,6 +145,7 @@ export const DEFAULT_STATUS = {
 	weak_kdf: 400,
 	locator_taken: 409,
 	receipt_not_recognised: 403,
+	too_many_messages: 429,
 	token_invalid: 401,
 	not_found: 404,
 	invalid_parameter: 400,

@@ -20,6 +20,9 @@ import {
 	type ReceiptKeys
 } from '$lib/crypto';
 import { describeDb } from '$support/db';
+import { eq } from 'drizzle-orm';
+import { report, reportMessage } from '$lib/server/db/schema';
+import { REPORTER_MESSAGES_PER_DAY, REPORTER_MESSAGES_TOTAL } from '$lib/shared/limits';
 import { FailureLimiter } from '$lib/server/ratelimit';
 import {
 	powApi,
@@ -314,6 +317,44 @@ describeDb('coming back with the receipt', (get) => {
 		expect(errorOf(await reportsApi(ctx(), jsonRequest('/x', asReport.body(followIntake))))).toMatchObject({
 			status: 404,
 			code: 'unknown_intake'
+		});
+	});
+
+	it('caps a reporter’s follow-up messages per day and in all, with a clear bilingual 429 (issue 16)', async () => {
+		const { db } = get();
+		const token = ((await open(other.locator, keys.authKey)).body as { token: string }).token;
+		const auth = { authorization: `Bearer ${token}` };
+		const text = encodeBase64(encryptContent(other.reportKey, utf8(JSON.stringify({ text: '再补充一点' }))));
+		const send = () => receiptMessagesApi(ctx(), jsonRequest('/x', { body: text, intake: null }, auth));
+		for (let i = 0; i < REPORTER_MESSAGES_PER_DAY; i++) expect((await send()).status).toBe(201);
+		const before = await counts(db);
+		const over = await send();
+		expect(over.status).toBe(429);
+		expect(over.headers?.['retry-after']).toBe('3600');
+		expect((over.body as { error: { code: string; message: { zh: string; en: string } } }).error).toMatchObject({
+			code: 'too_many_messages',
+			message: { zh: expect.stringContaining('上限'), en: expect.stringContaining('follow-up messages') }
+		});
+		expect(await counts(db)).toEqual(before);
+		// A new day, a new allowance: the day's messages moved to yesterday.
+		const [row] = await db.select({ id: report.id }).from(report).where(eq(report.locator, other.locator));
+		await db.update(reportMessage).set({ sentOn: '2026-11-26' }).where(eq(reportMessage.reportId, row!.id));
+		expect((await send()).status).toBe(201);
+		// The total cap holds across days (older messages inserted directly).
+		const have = REPORTER_MESSAGES_PER_DAY + 1;
+		await db.insert(reportMessage).values(
+			Array.from({ length: REPORTER_MESSAGES_TOTAL - have }, () => ({
+				reportId: row!.id,
+				author: 'reporter',
+				sentOn: '2026-10-01',
+				body: new Uint8Array(8)
+			}))
+		);
+		const full = await send();
+		expect(full.status).toBe(429);
+		expect((full.body as { error: { code: string; limit: number } }).error).toMatchObject({
+			code: 'too_many_messages',
+			limit: REPORTER_MESSAGES_TOTAL
 		});
 	});
 

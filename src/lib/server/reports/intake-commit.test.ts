@@ -140,7 +140,8 @@ describeDb('intake and commit', (get) => {
 			);
 		}
 		// The same commit again (a retry after a lost answer) is answered as before and stores nothing more;
-		// the same locator with another receipt is refused.
+		// the same locator with another receipt finds the intake spent (the intake is checked before the
+		// locator, so a spent intake says nothing about whether the locator is taken).
 		const stored = await counts(db);
 		const again = await reportsApi(ctx(), jsonRequest('/api/v1/reports', d.body(id)));
 		expect(again).toMatchObject({
@@ -151,8 +152,8 @@ describeDb('intake and commit', (get) => {
 		const otherReceipt = d.body(id) as { receipt: Record<string, unknown> };
 		otherReceipt.receipt = { ...otherReceipt.receipt, authHash: Buffer.alloc(32, 7).toString('base64') };
 		expect(errorOf(await reportsApi(ctx(), jsonRequest('/api/v1/reports', otherReceipt)))).toMatchObject({
-			status: 409,
-			code: 'locator_taken'
+			status: 404,
+			code: 'unknown_intake'
 		});
 		// The intake is gone: neither another report nor more parts.
 		const fresh = draft({ recipients: recipients(), receipt });
@@ -341,8 +342,13 @@ describeDb('intake and commit', (get) => {
 			wraps: afterFirst.wraps! - 2,
 			pow: afterFirst.pow! - 1
 		}).toEqual(before);
-		// After all that, the untouched submission still commits.
-		expect((await reportsApi(ctx(), jsonRequest('/api/v1/reports', good))).status).toBe(201);
+		// The refusal spent the intake (one locator probed per intake and proof of work): the submission
+		// needs a fresh intake, and then commits.
+		expect(errorOf(await reportsApi(ctx(), jsonRequest('/api/v1/reports', good)))).toMatchObject({
+			status: 404,
+			code: 'unknown_intake'
+		});
+		expect((await reportsApi(ctx(), jsonRequest('/api/v1/reports', d.body(await upload(d.files))))).status).toBe(201);
 	});
 
 	it('refuses an incomplete upload, naming the missing parts, and commits once they arrive', async () => {

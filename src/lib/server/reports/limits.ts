@@ -3,9 +3,7 @@
  * random key that is replaced with every window, so nothing here outlives an hour and nothing is written
  * anywhere; several app servers each count on their own (the limits are per server).
  */
-import { hmac } from '@oslojs/crypto/hmac';
-import { SHA256 } from '@oslojs/crypto/sha2';
-import { encodeBase64 } from '@oslojs/encoding';
+import { createHmac } from 'node:crypto';
 
 export class WindowLimiter {
 	private key = fresh();
@@ -14,7 +12,9 @@ export class WindowLimiter {
 
 	constructor(
 		private readonly windowMs: number,
-		private readonly now: () => number = Date.now
+		private readonly now: () => number = Date.now,
+		/** Keys kept per window; when full, the key counted least recently is dropped (not the whole table). */
+		private readonly maxKeys = 500_000
 	) {
 		this.windowStart = this.now();
 	}
@@ -31,10 +31,17 @@ export class WindowLimiter {
 	/** Counts one request for `raw`; returns 0 when allowed (at most `limit` per window), else the seconds until the window ends. */
 	take(raw: string, limit: number): number {
 		this.roll();
-		const h = encodeBase64(hmac(SHA256, this.key, new TextEncoder().encode(raw)));
+		const h = createHmac('sha256', this.key).update(raw).digest('base64');
 		const n = (this.counts.get(h) ?? 0) + 1;
-		if (n > limit) return Math.ceil((this.windowStart + this.windowMs - this.now()) / 1000);
-		if (this.counts.size > 500_000 && !this.counts.has(h)) this.counts.clear();
+		// Re-inserted on every request, allowed or refused, so the Map's order is least recently seen first; when
+		// full, only that key goes. A flood of fresh keys thus cannot clear the count of an address that keeps
+		// asking (it was cleared whole at 500k keys before).
+		this.counts.delete(h);
+		if (this.counts.size >= this.maxKeys) this.counts.delete(this.counts.keys().next().value!);
+		if (n > limit) {
+			this.counts.set(h, limit);
+			return Math.ceil((this.windowStart + this.windowMs - this.now()) / 1000);
+		}
 		this.counts.set(h, n);
 		return 0;
 	}

@@ -7,8 +7,8 @@
  * message commits the files of its intake the same way.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import { PART_SIZE } from '$lib/shared/limits';
+import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import { PART_SIZE, REPORTER_MESSAGES_PER_DAY, REPORTER_MESSAGES_TOTAL } from '$lib/shared/limits';
 import type { CommitAnswer, MessageAnswer, MessageBody, ReportBody } from '$lib/shared/wire/reporter';
 import type { Db } from '$lib/server/db';
 import { attachment, intake, report, reportKeyWrap, reportMessage } from '$lib/server/db/schema';
@@ -56,19 +56,20 @@ export interface CommitOptions {
 
 type Wrap = { staffId: string; entryId: Uint8Array; sealed: Uint8Array };
 
+type StagedFile = { id: string; fileNo: number; bytes: number; parts: number };
+
 /**
- * Inside a transaction: locks the intake (open, unexpired, of `reportId` or of none), checks that every
- * part of every file arrived with its exact length, links the files to the report (and message), and
- * deletes the intake. Throws {@link Rollback}.
+ * Inside a transaction: locks the intake (open, unexpired, of `reportId` or of none) and checks that every
+ * part of every file arrived with its exact length. Throws {@link Rollback}. Asks nothing about the report,
+ * so its answer is the same whatever the submission's locator (no existence oracle, docs/security.md).
  */
-async function consumeIntake(
+async function checkIntake(
 	tx: Db,
 	intakeId: Uint8Array,
 	reportId: string | null,
-	link: { reportId: string; messageId: number | null },
 	now: Date,
 	storage: AttachmentStorage
-): Promise<void> {
+): Promise<StagedFile[]> {
 	// The intake row locked and its files read in one query (a left join: an intake may have no files).
 	const rows = await tx
 		.select({ id: attachment.id, fileNo: attachment.fileNo, bytes: attachment.bytes, parts: attachment.parts })
@@ -83,7 +84,7 @@ async function consumeIntake(
 		)
 		.for('update', { of: intake });
 	if (rows.length === 0) throw new Rollback(refuse('unknown_intake', { field: 'intake' }));
-	const files = rows.filter((f): f is { id: string; fileNo: number; bytes: number; parts: number } => f.id !== null);
+	const files = rows.filter((f): f is StagedFile => f.id !== null);
 	const present = await storage.partLengths(files.map((f) => f.id));
 	const missing: { file: number; part: number }[] = [];
 	for (const f of files.sort((a, b) => a.fileNo - b.fileNo)) {
@@ -93,6 +94,16 @@ async function consumeIntake(
 	}
 	if (missing.length > 0)
 		throw new Rollback(refuse('incomplete_upload', { field: 'intake', extra: { missing: missing.slice(0, 100) } }));
+	return files;
+}
+
+/** Inside a transaction, after {@link checkIntake}: links the files to the report (and message), deletes the intake. */
+async function linkIntake(
+	tx: Db,
+	intakeId: Uint8Array,
+	files: StagedFile[],
+	link: { reportId: string; messageId: number | null }
+): Promise<void> {
 	if (files.length > 0)
 		await tx
 			.update(attachment)
@@ -133,18 +144,26 @@ async function storeReport(
 		return await db.transaction(async (t) => {
 			const tx = t as unknown as Db;
 			if (pow && !(await spendPow(tx, pow))) throw new Rollback(refuse('pow_replayed', { field: 'pow' }));
+			const storage = storageOf(tx);
+			// The intake is checked before the locator: an incomplete upload gets the same answer whether or not
+			// the locator is taken, so an intake cannot be used to probe for reports.
+			const staged = 'intakeId' in files ? await checkIntake(tx, files.intakeId, null, now, storage) : null;
 			// A taken locator is found by the insert (on conflict do nothing), not by a query first.
 			const [inserted] = await tx
 				.insert(report)
 				.values(row)
 				.onConflictDoNothing({ target: report.locator })
 				.returning({ id: report.id });
-			if (!inserted) return refuse('locator_taken', { field: 'receipt.locator' });
+			if (!inserted) {
+				// The intake is spent by the refusal (expired now; the clean-up job drops it and its files), so each
+				// locator probed costs a new intake and its proof of work, like a report.
+				if ('intakeId' in files) await tx.update(intake).set({ expiresAt: now }).where(eq(intake.id, files.intakeId));
+				return refuse('locator_taken', { field: 'receipt.locator' });
+			}
 			await tx.insert(reportKeyWrap).values(wraps.map((w) => ({ reportId: inserted.id, ...w })));
-			const storage = storageOf(tx);
-			if ('intakeId' in files)
-				await consumeIntake(tx, files.intakeId, null, { reportId: inserted.id, messageId: null }, now, storage);
-			else await storeInline(tx, inserted.id, files.inline, storage);
+			if ('intakeId' in files && staged)
+				await linkIntake(tx, files.intakeId, staged, { reportId: inserted.id, messageId: null });
+			else if ('inline' in files) await storeInline(tx, inserted.id, files.inline, storage);
 			return ok(inserted.id);
 		});
 	} catch (e) {
@@ -181,6 +200,20 @@ export async function commitReport(
 	const now = options.now ?? new Date();
 	const files = checkReportBody(body, settings);
 	if (!files.ok) return files;
+
+	// An inline commit's proof of work is checked before anything reads the database (only an expired one, which
+	// a retry after a lost answer may carry, asks whether the same report was stored).
+	let pow: { id: Uint8Array; expiresAt: Date } | null = null;
+	if ('inline' in files.value) {
+		const checked = await verifyPow(db, body.pow, 'intake', now);
+		if (!checked.ok) {
+			const again = checked.code === 'pow_expired' ? await sameReportStored(db, body.receipt) : null;
+			return again ? ok(again) : refuse(checked.code, { field: 'pow' });
+		}
+		const refused = options.admit?.();
+		if (refused) return refused;
+		pow = checked;
+	}
 
 	const r = body.routing;
 	// The recipients of the organ the client names are looked up alongside the routing (one wait instead of
@@ -234,27 +267,40 @@ export async function commitReport(
 		...(r.byRegion ? { caseData: { byRegion: true } } : {})
 	};
 
-	let pow: { id: Uint8Array; expiresAt: Date } | null = null;
-	if ('inline' in files.value) {
-		const checked = await verifyPow(db, body.pow, 'intake', now);
-		if (!checked.ok) {
-			const again = await sameReportStored(db, body.receipt);
-			return again ? ok(again) : refuse(checked.code, { field: 'pow' });
-		}
-		const refused = options.admit?.();
-		if (refused) return refused;
-		pow = checked;
-	}
 	const stored = await storeReport(db, row, wraps, files.value, pow, now, options.storage ?? databaseStorage);
 	if (stored.ok) return ok({ locator: body.receipt.locator, receivedOn });
-	if (stored.code === 'locator_taken' || stored.code === 'pow_replayed') {
+	// A retry after a lost answer finds its intake consumed (or its challenge spent): the same report stored
+	// before is a success again. Only the holder of the receipt's auth hash gets that answer.
+	if (stored.code === 'locator_taken' || stored.code === 'pow_replayed' || stored.code === 'unknown_intake') {
 		const again = await sameReportStored(db, body.receipt);
 		if (again) return ok(again);
 	}
 	return stored;
 }
 
-export type MessageRefusal = 'bad_content' | 'invalid_field' | ConsumeRefusal;
+export type MessageRefusal = 'bad_content' | 'invalid_field' | 'too_many_messages' | ConsumeRefusal;
+
+/**
+ * Inside a transaction: refuses a reporter's message over the caps (REPORTER_MESSAGES_PER_DAY on one day,
+ * REPORTER_MESSAGES_TOTAL in all). The report row is locked first, so concurrent messages count one by one.
+ */
+async function checkMessageCap(tx: Db, reportId: string, sentOn: string): Promise<void> {
+	await tx.select({ id: report.id }).from(report).where(eq(report.id, reportId)).for('update');
+	const [row] = await tx
+		.select({
+			total: count(),
+			today: sql<number>`count(*) filter (where ${reportMessage.sentOn} = ${sentOn})`.mapWith(Number)
+		})
+		.from(reportMessage)
+		.where(and(eq(reportMessage.reportId, reportId), eq(reportMessage.author, 'reporter')));
+	const retryAfter = 3600;
+	if ((row?.total ?? 0) >= REPORTER_MESSAGES_TOTAL)
+		throw new Rollback(refuse('too_many_messages', { field: 'body', extra: { limit: REPORTER_MESSAGES_TOTAL } }));
+	if ((row?.today ?? 0) >= REPORTER_MESSAGES_PER_DAY)
+		throw new Rollback(
+			refuse('too_many_messages', { field: 'body', retryAfter, extra: { limit: REPORTER_MESSAGES_PER_DAY } })
+		);
+}
 
 /** Adds a reporter's message (and the files of an intake opened with the same token) to a report. */
 export async function addReporterMessage(
@@ -275,16 +321,20 @@ export async function addReporterMessage(
 	try {
 		const id = await db.transaction(async (t) => {
 			const tx = t as unknown as Db;
+			await checkMessageCap(tx, reportId, sentOn);
 			const [row] = await tx
 				.insert(reportMessage)
 				.values({ reportId, author: 'reporter', sentOn, body: body.body })
 				.returning({ id: reportMessage.id });
-			if (intakeId) await consumeIntake(tx, intakeId, reportId, { reportId, messageId: row!.id }, now, storageOf(tx));
+			if (intakeId) {
+				const files = await checkIntake(tx, intakeId, reportId, now, storageOf(tx));
+				await linkIntake(tx, intakeId, files, { reportId, messageId: row!.id });
+			}
 			return row!.id;
 		});
 		return ok({ id, sentOn });
 	} catch (e) {
-		if (e instanceof Rollback) return e.refusal as Refusal<ConsumeRefusal>;
+		if (e instanceof Rollback) return e.refusal as Refusal<ConsumeRefusal | 'too_many_messages'>;
 		throw e;
 	}
 }

@@ -5,11 +5,13 @@ import { db } from '$lib/server/db';
 import { consumeInvitation, createStaffUser, findInvitation } from '$lib/server/auth/accounts';
 import { freshSaltForForm, readAccountForm } from '$lib/server/auth/enrol';
 import { startSession } from '$lib/server/auth/flow';
+import { plausibleToken, tokenPostWait } from '$lib/server/auth/gate';
+import { addressKey } from '$lib/server/ratelimit';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
 	const token = url.searchParams.get('token');
-	const inv = await findInvitation(db(), token);
+	const inv = plausibleToken(token) ? await findInvitation(db(), token) : null;
 	if (!inv) return { state: 'invalid' as const };
 	return {
 		state: 'form' as const,
@@ -24,7 +26,10 @@ export const actions: Actions = {
 	default: async (event) => {
 		const form = await event.request.formData();
 		const token = String(form.get('token') ?? '');
-		const inv = await findInvitation(db(), token);
+		// Throttle and token format before the database; Argon2 runs only for a live invitation (in a worker).
+		const seconds = tokenPostWait(addressKey(event));
+		if (seconds > 0) return fail(429, { message: m.staff_throttled({ seconds }), username: '', displayName: '' });
+		const inv = plausibleToken(token) ? await findInvitation(db(), token) : null;
 		if (!inv) return fail(403, { message: m.staff_invite_invalid(), username: '', displayName: '' });
 		const input = readAccountForm(form);
 		if (!input.ok) return fail(400, input);

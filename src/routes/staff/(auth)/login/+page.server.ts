@@ -5,7 +5,7 @@ import { db } from '$lib/server/db';
 import { findUserByUsername, normalizeUsername } from '$lib/server/auth/accounts';
 import { nextStepPath, startSession } from '$lib/server/auth/flow';
 import { parseAuthKey, verifyAuthKey } from '$lib/server/auth/password';
-import { signinFailed, signinWait } from '$lib/server/auth/throttle';
+import { passwordStepFailed, passwordStepSucceeded, passwordStepWait } from '$lib/server/auth/throttle';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -21,15 +21,17 @@ export const actions: Actions = {
 		const authKey = parseAuthKey(form.get('authKey'));
 		if (!authKey) return fail(400, { username: rawUsername, message: m.staff_js_required() });
 
-		const user = normalizeUsername(rawUsername) ? await findUserByUsername(db(), username) : null;
-		const wait = signinWait(event, user, username);
+		// The cheap refusals first: the throttle is in memory, before the account is looked up or Argon2 runs.
+		const wait = passwordStepWait(event, username);
 		if (wait > 0) return fail(429, { username: rawUsername, message: m.staff_throttled({ seconds: wait }) });
 
+		const user = normalizeUsername(rawUsername) ? await findUserByUsername(db(), username) : null;
 		const ok = await verifyAuthKey(authKey, user?.authHash ?? null);
 		if (!ok || !user || user.disabledAt) {
-			await signinFailed(event, user, username);
+			passwordStepFailed(event, username);
 			return fail(400, { username: rawUsername, message: m.staff_bad_credentials() });
 		}
+		passwordStepSucceeded(event, username);
 		await startSession(event, user, false);
 		redirect(303, localizeHref(nextStepPath(user)));
 	}

@@ -8,14 +8,16 @@ import { fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { localizeHref } from '$lib/paraglide/runtime';
 import { db } from '$lib/server/db';
-import { acceptPasswordReset, findPasswordReset } from '$lib/server/auth/accounts';
+import { findPasswordReset } from '$lib/server/auth/accounts';
 import { freshSaltForForm } from '$lib/server/auth/enrol';
-import { parseAuthKey, parseSalt } from '$lib/server/auth/password';
+import { plausibleToken } from '$lib/server/auth/gate';
+import { resetPassword } from '$lib/server/auth/reset';
+import { addressKey } from '$lib/server/ratelimit';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
 	const token = url.searchParams.get('token');
-	const user = await findPasswordReset(db(), token);
+	const user = plausibleToken(token) ? await findPasswordReset(db(), token) : null;
 	if (!user) return { state: 'invalid' as const };
 	return {
 		state: 'form' as const,
@@ -27,14 +29,19 @@ export const load: PageServerLoad = async ({ url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request }) => {
-		const form = await request.formData();
-		const token = String(form.get('token') ?? '');
-		const authSalt = parseSalt(form.get('salt'));
-		const authKey = parseAuthKey(form.get('authKey'));
-		if (!authSalt || !authKey) return fail(400, { message: m.staff_js_required() });
-		const done = await acceptPasswordReset(db(), token, { authSalt, authKey });
-		if (!done.ok) return fail(403, { message: m.staff_reset_invalid() });
+	default: async (event) => {
+		const form = await event.request.formData();
+		// Throttle and token format first, then the token's look-up, and only then Argon2 (in a worker thread).
+		const done = await resetPassword(db(), addressKey(event), {
+			token: form.get('token'),
+			salt: form.get('salt'),
+			authKey: form.get('authKey')
+		});
+		if (!done.ok) {
+			if (done.reason === 'throttled') return fail(429, { message: m.staff_throttled({ seconds: done.seconds }) });
+			if (done.reason === 'malformed') return fail(400, { message: m.staff_js_required() });
+			return fail(403, { message: m.staff_reset_invalid() });
+		}
 		redirect(303, localizeHref('/staff/login?reset=1'));
 	}
 };
