@@ -69,7 +69,9 @@ describe('where will my report go (/where)', () => {
 
 	it('answers in English, and escalation goes one level further up', async () => {
 		const { context, page } = await newPhonePage(browser, { locale: 'en' });
-		await page.goto(`${server.url}/en/where`);
+		// Typed before hydration, the search field can be reset by it (then `required` stops the post and no
+		// answer ever comes): start once the page's scripts have run.
+		await page.goto(`${server.url}/en/where`, { waitUntil: 'networkidle' });
 		await page.getByLabel(/Unit name/).fill('gxq');
 		await page.getByRole('button', { name: /Find/ }).click();
 		const hit = page
