@@ -120,5 +120,10 @@ export function addressKey(event: RequestEvent): string {
 	} catch {
 		/* no address available (e.g. some test set-ups) */
 	}
+	return keyOfAddress(address);
+}
+
+/** The rate-limit key of an address as {@link addressKey} makes it (for callers that hold the address text). */
+export function keyOfAddress(address: string): string {
 	return `addr:${addressPrefix(address)}`;
 }

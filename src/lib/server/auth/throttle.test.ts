@@ -3,12 +3,13 @@
  * every anonymous failure and made every address wait up to 15 minutes). Now password-step failures count
  * per address and per address + account only, in memory.
  */
-import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { config } from '$lib/server/config';
+import { keyOfAddress } from '$lib/server/ratelimit';
 import { passwordStepFailed, passwordStepSucceeded, passwordStepWait } from './throttle';
 
-const from = (address: string) => ({ getClientAddress: () => address }) as unknown as RequestEvent;
+/** The rate-limit key of a client at `address`, as the routes pass it (`addressKey(event)`). */
+const from = keyOfAddress;
 
 describe('sign-in throttle at the password step', () => {
 	const free = config().signinFreeAttempts;

@@ -7,10 +7,9 @@
  * every app server agrees and a stolen password cannot be used to guess the second factor from many
  * addresses.
  */
-import type { RequestEvent } from '@sveltejs/kit';
 import { config } from '$lib/server/config';
 import { db } from '$lib/server/db';
-import { addressKey, backoffSeconds, FailureLimiter } from '$lib/server/ratelimit';
+import { backoffSeconds, FailureLimiter } from '$lib/server/ratelimit';
 import { recordFailedSignin, resetFailedSignins } from './accounts';
 import type { StaffUser } from './session';
 
@@ -26,28 +25,33 @@ function memory(): FailureLimiter {
 	return limiter;
 }
 
-/** The key of one account tried from one address (the username as typed, normalised by the caller). */
-const pairKey = (event: RequestEvent, username: string) => `pair:${username}\u0000${addressKey(event)}`;
+/**
+ * `client` is the caller's rate-limit key (`addressKey(event)` in $lib/server/ratelimit, the one place that
+ * reads a client's address); this module never sees the request.
+ */
+
+/** The key of one account tried from one client (the username as typed, normalised by the caller). */
+const pairKey = (client: string, username: string) => `pair:${username}\u0000${client}`;
 
 /**
  * The password step: seconds the caller must wait (0: go ahead), per address and per address + account.
  * Needs no database, so it runs before the account is looked up or any Argon2 work is done.
  */
-export function passwordStepWait(event: RequestEvent, username: string): number {
-	return Math.max(memory().wait(addressKey(event)), memory().wait(pairKey(event, username)));
+export function passwordStepWait(client: string, username: string): number {
+	return Math.max(memory().wait(client), memory().wait(pairKey(client, username)));
 }
 
-export function passwordStepFailed(event: RequestEvent, username: string): void {
-	memory().fail(addressKey(event));
-	memory().fail(pairKey(event, username));
+export function passwordStepFailed(client: string, username: string): void {
+	memory().fail(client);
+	memory().fail(pairKey(client, username));
 }
 
-export function passwordStepSucceeded(event: RequestEvent, username: string): void {
-	memory().reset(pairKey(event, username));
+export function passwordStepSucceeded(client: string, username: string): void {
+	memory().reset(pairKey(client, username));
 }
 
 /** A second step (the password is known): seconds to wait, per address, address + account, and account. */
-export function signinWait(event: RequestEvent, user: StaffUser, username: string): number {
+export function signinWait(client: string, user: StaffUser, username: string): number {
 	const byAccount = backoffSeconds(
 		user.failedSignins,
 		user.lastFailedAt?.getTime() ?? null,
@@ -55,16 +59,16 @@ export function signinWait(event: RequestEvent, user: StaffUser, username: strin
 		MAX_DELAY_SECONDS,
 		Date.now()
 	);
-	return Math.max(passwordStepWait(event, username), byAccount);
+	return Math.max(passwordStepWait(client, username), byAccount);
 }
 
-export async function signinFailed(event: RequestEvent, user: StaffUser, username: string): Promise<void> {
-	passwordStepFailed(event, username);
+export async function signinFailed(client: string, user: StaffUser, username: string): Promise<void> {
+	passwordStepFailed(client, username);
 	await recordFailedSignin(db(), user.id);
 }
 
-export async function signinSucceeded(event: RequestEvent, user: StaffUser): Promise<void> {
-	memory().reset(addressKey(event));
-	memory().reset(pairKey(event, user.username));
+export async function signinSucceeded(client: string, user: StaffUser): Promise<void> {
+	memory().reset(client);
+	memory().reset(pairKey(client, user.username));
 	await resetFailedSignins(db(), user.id);
 }

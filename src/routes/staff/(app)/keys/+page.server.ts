@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
 import { requireRole } from '$lib/server/http/staff';
 import { signinFailed, signinSucceeded, signinWait } from '$lib/server/auth/throttle';
+import { addressKey } from '$lib/server/ratelimit';
 import { entriesForStaff } from '$lib/server/keys/directory';
 import { enrolStaffKey, getStaffKey } from '$lib/server/keys/staff-keys';
 import { bundleOfForm, rewrapWithReauth } from '$lib/server/keys/rewrap-reauth';
@@ -40,9 +41,9 @@ export const actions: Actions = {
 	rewrap: async (event) => {
 		const user = requireRole(event.locals, 'staff');
 		const r = await rewrapWithReauth(db(), user, await event.request.formData(), {
-			wait: () => signinWait(event, user, user.username),
-			failed: () => signinFailed(event, user, user.username),
-			succeeded: () => signinSucceeded(event, user)
+			wait: () => signinWait(addressKey(event), user, user.username),
+			failed: () => signinFailed(addressKey(event), user, user.username),
+			succeeded: () => signinSucceeded(addressKey(event), user)
 		});
 		return r.ok ? { rewrapped: true } : fail(r.status, { reason: r.reason });
 	}

@@ -5,6 +5,7 @@ import { requireRole } from '$lib/server/http/staff';
 import { changePassword } from '$lib/server/auth/password-change';
 import { AUTH_KEY_PARAMS, parseAuthKey, parseSalt, verifyAuthKey } from '$lib/server/auth/password';
 import { signinFailed, signinSucceeded, signinWait } from '$lib/server/auth/throttle';
+import { addressKey } from '$lib/server/ratelimit';
 import { getStaffKey } from '$lib/server/keys/staff-keys';
 import { fromBase64, toBase64 } from '$lib/shared/encoding';
 import type { Actions, PageServerLoad } from './$types';
@@ -45,13 +46,13 @@ export const actions: Actions = {
 		const bundle =
 			publicKey && passwordWrapped && recoveryWrapped ? { publicKey, passwordWrapped, recoveryWrapped } : null;
 
-		const wait = signinWait(event, user, user.username);
+		const wait = signinWait(addressKey(event), user, user.username);
 		if (wait > 0) return fail(429, { message: m.staff_throttled({ seconds: wait }) });
 		if (!(await verifyAuthKey(currentKey, user.authHash))) {
-			await signinFailed(event, user, user.username);
+			await signinFailed(addressKey(event), user, user.username);
 			return fail(400, { message: m.password_wrong_current() });
 		}
-		await signinSucceeded(event, user);
+		await signinSucceeded(addressKey(event), user);
 
 		const r = await changePassword(db(), user.id, { authSalt, authKey, bundle, keepSessionId: session.id });
 		if (!r.ok)

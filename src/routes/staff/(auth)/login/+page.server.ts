@@ -6,6 +6,7 @@ import { findUserByUsername, normalizeUsername } from '$lib/server/auth/accounts
 import { nextStepPath, startSession } from '$lib/server/auth/flow';
 import { parseAuthKey, verifyAuthKey } from '$lib/server/auth/password';
 import { passwordStepFailed, passwordStepSucceeded, passwordStepWait } from '$lib/server/auth/throttle';
+import { addressKey } from '$lib/server/ratelimit';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -22,16 +23,16 @@ export const actions: Actions = {
 		if (!authKey) return fail(400, { username: rawUsername, message: m.staff_js_required() });
 
 		// The cheap refusals first: the throttle is in memory, before the account is looked up or Argon2 runs.
-		const wait = passwordStepWait(event, username);
+		const wait = passwordStepWait(addressKey(event), username);
 		if (wait > 0) return fail(429, { username: rawUsername, message: m.staff_throttled({ seconds: wait }) });
 
 		const user = normalizeUsername(rawUsername) ? await findUserByUsername(db(), username) : null;
 		const ok = await verifyAuthKey(authKey, user?.authHash ?? null);
 		if (!ok || !user || user.disabledAt) {
-			passwordStepFailed(event, username);
+			passwordStepFailed(addressKey(event), username);
 			return fail(400, { username: rawUsername, message: m.staff_bad_credentials() });
 		}
-		passwordStepSucceeded(event, username);
+		passwordStepSucceeded(addressKey(event), username);
 		await startSession(event, user, false);
 		redirect(303, localizeHref(nextStepPath(user)));
 	}

@@ -6,6 +6,7 @@ import { db } from '$lib/server/db';
 import { requirePartialSession, startSession } from '$lib/server/auth/flow';
 import { issueRecoveryCodes } from '$lib/server/auth/recovery-codes';
 import { signinFailed, signinSucceeded, signinWait } from '$lib/server/auth/throttle';
+import { addressKey } from '$lib/server/ratelimit';
 import { newTotpKey, totpUri, verifyTotp } from '$lib/server/auth/totp';
 import { enrolTotp } from '$lib/server/auth/totp-store';
 import type { Actions, PageServerLoad } from './$types';
@@ -40,17 +41,17 @@ export const actions: Actions = {
 			return fail(400, { message: m.staff_invalid_request() });
 		}
 		if (key.length !== 20) return fail(400, { message: m.staff_invalid_request() });
-		const wait = signinWait(event, user, user.username);
+		const wait = signinWait(addressKey(event), user, user.username);
 		if (wait > 0)
 			return fail(429, { message: m.staff_throttled({ seconds: wait }), enrol: enrolment(user.username, key) });
 		const step = verifyTotp(key, String(form.get('code') ?? '').slice(0, 16), null);
 		if (step === null) {
-			await signinFailed(event, user, user.username);
+			await signinFailed(addressKey(event), user, user.username);
 			return fail(400, { message: m.staff_totp_bad_code(), enrol: enrolment(user.username, key) });
 		}
 		if (!(await enrolTotp(db(), user.id, key, step))) return fail(409, { message: m.staff_invalid_request() });
 		const recoveryCodes = await issueRecoveryCodes(db(), user.id);
-		await signinSucceeded(event, user);
+		await signinSucceeded(addressKey(event), user);
 		await startSession(event, { ...user, totpKey: key, totpLastStep: step }, true);
 		return { recoveryCodes };
 	}
