@@ -23,7 +23,7 @@ import {
 } from './harness';
 
 const PAGES = [
-	{ path: '/', lang: 'zh-CN', h1: '领导干部监督举报加密通道' },
+	{ path: '/', lang: 'zh-CN', h1: '向纪委监委反映领导干部的问题' },
 	{ path: '/guide', lang: 'zh-CN', h1: '举报指南' },
 	{ path: '/offline', lang: 'zh-CN', h1: '您现在没有网络连接' },
 	{ path: '/en', lang: 'en', h1: null },
