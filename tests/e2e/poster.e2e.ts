@@ -180,6 +180,12 @@ describe('码上监督 posters', () => {
 			expect(units.length).toBeGreaterThan(10);
 			expect(units.every((u) => u === COUNTY || u!.startsWith(`${COUNTY}-`))).toBe(true);
 			await expectNoAxeViolations(page);
+			// The help page (linked in the staff header), on screen.
+			await page.emulateMedia({ media: 'screen' });
+			await page.goto(`${server.url}/staff/posters`);
+			await page.getByRole('link', { name: '码上监督二维码' }).waitFor();
+			await page.getByTestId('no-count').waitFor();
+			await expectNoAxeViolations(page);
 		} finally {
 			await context.close();
 		}
