@@ -23,7 +23,7 @@ import {
 } from './harness';
 
 const PAGES = [
-	{ path: '/', lang: 'zh-CN', h1: '领导干部监督举报加密通道' },
+	{ path: '/', lang: 'zh-CN', h1: '向纪委监委反映领导干部的问题' },
 	{ path: '/guide', lang: 'zh-CN', h1: '举报指南' },
 	{ path: '/offline', lang: 'zh-CN', h1: '您现在没有网络连接' },
 	{ path: '/en', lang: 'en', h1: null },
@@ -228,8 +228,8 @@ describe('home page', () => {
 				const protect = await page.locator('section[aria-labelledby="protect"]').innerText();
 				if (lang === 'zh-CN') {
 					expect(protect).toContain('加密');
-					expect(protect).toContain('无需注册账号');
-					expect(protect).toContain('不记录您的 IP 地址');
+					expect(protect).toContain('不用注册账号');
+					expect(protect).toContain('不记录您的网络地址');
 					expect(protect).toMatch(/被反映人看不到/);
 				} else {
 					expect(protect).toMatch(/encrypt/i);
@@ -302,7 +302,7 @@ describe('guide', () => {
 			try {
 				await page.goto(server.url + pathname, { waitUntil: 'networkidle' });
 				const links = page.locator('nav.toc a');
-				expect(await links.count()).toBe(5);
+				expect(await links.count()).toBe(6); // what, after, safety, honest, rights, operator (issue 19 item 7)
 				for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) {
 					expect(href).toMatch(/^#[a-z]+$/);
 					expect(await page.locator(`${href} h2, section${href} > h2`).count(), href).toBe(1);
@@ -341,7 +341,9 @@ describe('guide', () => {
 						'诬告陷害',
 						'保密',
 						'回避',
-						'打击报复'
+						'打击报复',
+						'本网站尚未公布主办单位', // no OPERATOR_NAME on this server
+						'12388'
 					]) {
 						expect(text, word).toContain(word);
 					}
@@ -363,7 +365,9 @@ describe('guide', () => {
 						'false accusation',
 						'Confidentiality',
 						'Recusal',
-						'retaliation'
+						'retaliation',
+						'has not yet published who runs it',
+						'12388'
 					]) {
 						expect(text, word).toContain(word);
 					}

@@ -77,7 +77,8 @@ export class StaffSession {
 	private constructor(
 		readonly base: string,
 		readonly staff: KeyedDemoStaff,
-		private readonly cookie: string
+		/** The session cookie (`qf_session=…`), for a browser context that should act as this staff member. */
+		readonly cookie: string
 	) {}
 
 	/** Signs in with password and TOTP on the server at `base`; throws with the status when refused. */

@@ -63,3 +63,22 @@ describe('pinned root key', () => {
 		expect(parseRootPublicKey(key)).toEqual(new Uint8Array(32).fill(7));
 	});
 });
+
+describe('operator identity (主办单位, 备案号, contact)', () => {
+	it('is unset by default and read from OPERATOR_NAME, OPERATOR_ICP and OPERATOR_CONTACT', () => {
+		expect(loadConfig({}).operator).toEqual({ name: null, icp: null, contact: null });
+		expect(
+			loadConfig({
+				OPERATOR_NAME: ' 示范省纪委监委 ',
+				OPERATOR_ICP: '京ICP备12345678号',
+				OPERATOR_CONTACT: '010-12345678'
+			}).operator
+		).toEqual({ name: '示范省纪委监委', icp: '京ICP备12345678号', contact: '010-12345678' });
+	});
+
+	it('refuses a line that is too long or holds control characters, naming the variable', () => {
+		expect(() => loadConfig({ OPERATOR_NAME: '纪'.repeat(61) })).toThrow(/OPERATOR_NAME must be one line/);
+		expect(() => loadConfig({ OPERATOR_CONTACT: 'a\nb' })).toThrow(/OPERATOR_CONTACT/);
+		expect(() => loadConfig({ OPERATOR_ICP: 'x'.repeat(41) })).toThrow(/OPERATOR_ICP/);
+	});
+});

@@ -59,6 +59,18 @@ export interface Config {
 	 * or ROOT_PUBLIC_KEY_FILE), never read from the database it protects; null when none is configured yet.
 	 */
 	rootPublicKey: Uint8Array | null;
+	/** Who runs the site, shown in the public footer, the guide and on posters (issue 22, issue 19 item 7). */
+	operator: Operator;
+}
+
+/** The site's operator as the public sees it; each part null when not configured. */
+export interface Operator {
+	/** OPERATOR_NAME: 主办单位, e.g. 示范省纪委监委. */
+	name: string | null;
+	/** OPERATOR_ICP: the ICP filing number (备案号), e.g. 京ICP备12345678号. */
+	icp: string | null;
+	/** OPERATOR_CONTACT: a public contact (an address, a telephone number, a mailbox), never a person's own. */
+	contact: string | null;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +147,16 @@ function onOff(env: Env, name: string, fallback: boolean): boolean {
 /** Never echo a password from a connection string. */
 function redact(v: string): string {
 	return v.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/** A short line of public text (no control characters, at most `max` characters); null when unset. */
+function publicText(env: Env, name: string, max: number, example: string): string | null {
+	const v = text(env, name);
+	if (v === undefined) return null;
+	// eslint-disable-next-line no-control-regex -- control characters are what is refused
+	if ([...v].length > max || /[\u0000-\u001f\u007f]/.test(v))
+		throw new ConfigError(name, `one line of at most ${max} characters, like ${example}`, v.slice(0, 60));
+	return v;
 }
 
 const ROOT_KEY_EXPECTED = 'the base64 of a 32-byte Ed25519 public key (npm run root -- show prints it)';
@@ -221,7 +243,12 @@ export function loadConfig(env: Env): Config {
 		receiptPer10Min: int(env, 'RECEIPT_PER_10MIN', 30, 1, 100_000),
 		statsMinCount: int(env, 'STATS_MIN_COUNT', 5, 1, 1000),
 		timezone: timeZone(env, 'TIMEZONE', 'Asia/Shanghai'),
-		rootPublicKey: rootPublicKey(env)
+		rootPublicKey: rootPublicKey(env),
+		operator: {
+			name: publicText(env, 'OPERATOR_NAME', 60, '示范省纪委监委'),
+			icp: publicText(env, 'OPERATOR_ICP', 40, '京ICP备12345678号'),
+			contact: publicText(env, 'OPERATOR_CONTACT', 120, '010-12345678')
+		}
 	};
 }
 

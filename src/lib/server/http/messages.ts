@@ -189,6 +189,10 @@ export const PARAMETER_MESSAGES = {
 		zh: '请用参数 q 提供搜索词：单位名称的一部分、拼音或拼音首字母，1 到 50 个字符，不含控制字符。',
 		en: 'Give the search term in parameter q: part of a unit name, its pinyin or pinyin initials, 1 to 50 characters, no control characters.'
 	},
+	'units.id': {
+		zh: '参数 id 必须是单位编号（1 到 100 个字母、数字或 _.:- ）。',
+		en: 'Parameter id must be a unit id (1 to 100 letters, digits or _.:-).'
+	},
 	'units.limit': {
 		zh: '参数 limit 必须是 1 到 50 之间的整数。',
 		en: 'Parameter limit must be a whole number from 1 to 50.'

@@ -16,6 +16,7 @@ import { parseJson, type BodySource } from '../http/body';
 import { PARAMETER_MESSAGES, type ParameterKey } from '../http/messages';
 import { ok, refuse, type Result } from '../http/result';
 import { routeReport } from './routing';
+import { unitById } from './posters';
 import { searchUnits } from './search';
 import { loadRoutingSnapshot } from './store';
 
@@ -55,8 +56,17 @@ const ESCALATE = v.pipe(
 	v.transform((s) => s === '1')
 );
 
-/** POST /api/v1/units { q, limit? }: units by name, pinyin or initials. */
+/**
+ * POST /api/v1/units { q, limit? }: units by name, pinyin or initials; or { id }: that one unit (`[]` when
+ * unknown), for the report form opened from a poster's QR code (`/report#u=<id>`, issue 22): the id travels
+ * in the body, never in a URL.
+ */
 export async function findUnits(db: Db, params: URLSearchParams): Promise<Result<UnitHit[], 'invalid_parameter'>> {
+	if (params.has('id') && !params.has('q')) {
+		const id = param(params, 'units.id', UNIT);
+		if (!id.ok) return id;
+		return ok(await unitById(db, id.value));
+	}
 	const q = param(params, 'units.q', Q);
 	if (!q.ok) return q;
 	const limit = param(params, 'units.limit', LIMIT, '20');

@@ -18,6 +18,7 @@ import {
 	type RootMismatch
 } from '$lib/client/report/recipients';
 import { fetchRouting } from '$lib/client/report/routing';
+import { lookupUnit } from '$lib/client/report/poster';
 import type { RoutingAnswer } from '$lib/shared/wire/public';
 
 type Loading = 'idle' | 'loading' | 'failed';
@@ -63,6 +64,25 @@ export class ReportFormState {
 	draftNote = $state('');
 
 	readonly locale = getLocale();
+
+	/** Opened from a poster's QR code (issue 22): that unit's id while it stays chosen; `posterMissing` if unknown. */
+	posterUnit = $state<string | null>(null);
+	posterMissing = $state(false);
+
+	/** Chooses the unit of a poster's QR code (its id came from the fragment, now cleared). */
+	openFromPoster = async (id: string) => {
+		try {
+			const hit = await lookupUnit(id);
+			if (!hit) this.posterMissing = true;
+			else if (!this.form.unit) {
+				this.form.unit = hit;
+				this.form.byRegion = false;
+				this.posterUnit = hit.id;
+			}
+		} catch {
+			this.posterMissing = true;
+		}
+	};
 
 	/** `pinnedRoot`: the deployment's pinned root public key (base64) served with the page, or null. */
 	constructor(private readonly pinnedRoot: () => string | null) {}
