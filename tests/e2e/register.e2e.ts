@@ -36,7 +36,13 @@ let inspector: KeyedDemoStaff;
 
 beforeAll(async () => {
 	[{ server, keys }, browser] = await Promise.all([
-		startWithKeyedDemo({ signin: true, testKdf: true, organIds: [ORGAN], keepStorage: true }),
+		startWithKeyedDemo({
+			signin: true,
+			testKdf: true,
+			organIds: [ORGAN],
+			keepStorage: true,
+			env: { POW_DIFFICULTY: '8' }
+		}),
 		launchBrowser()
 	]);
 	inspector = keys.staff.find((s) => s.organId === ORGAN && s.role === 'inspector' && s.password)!;

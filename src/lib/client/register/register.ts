@@ -6,6 +6,7 @@
  */
 import { decodeBase64 } from '@oslojs/encoding';
 import { requestJson } from '../report/http';
+import { solve } from '../report/pow';
 import { prepareRecipients, type PreparedRecipients } from '../report/recipients';
 import { CATEGORIES } from '../../shared/vocabulary/report';
 import type { UnitHit } from '../../shared/wire/public';
@@ -43,7 +44,10 @@ export function registerRecipients(unit: UnitHit, pinnedRoot: string | null): Pr
 	);
 }
 
-/** Enrols: a new register key, the identity sealed, the content key sealed to every verified recipient. */
+/**
+ * Enrols: a proof of work (as for a report), a new register key, the identity sealed, the content key
+ * sealed to every verified recipient.
+ */
 export async function enrolOfficial(
 	prepared: PreparedRecipients,
 	who: { name: string; post: string },
@@ -57,8 +61,10 @@ export async function enrolOfficial(
 		post: who.post.trim(),
 		unit: { id: prepared.routing.unit.id, name: prepared.routing.unit.name }
 	};
+	const pow = await solve('intake');
 	const a = await requestJson<{ firstPeriod: string }>('/api/v1/register', {
 		json: {
+			pow,
 			organ: prepared.organ.id,
 			unit: prepared.routing.unit.id,
 			period,

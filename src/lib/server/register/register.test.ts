@@ -25,7 +25,8 @@ import {
 	type RegisterIdentity,
 	type RegisterRecord
 } from '$lib/crypto/register';
-import { buildWorld, jsonRequest, NOW, type World } from '../../../../tests/support/reporter-world';
+import { powApi } from '$lib/server/http/reporter';
+import { buildWorld, jsonRequest, NOW, solved, type World } from '../../../../tests/support/reporter-world';
 import { listRegister, missingPeriods, raiseRegisterNotices, type RegisterList } from './register';
 
 const CANARIES = ['登记人甲', '登记人乙', '张三丰', '李四光', '某某工程项目canary', '请关照一下canary', '证人王五'];
@@ -65,10 +66,12 @@ describeDb('interference register', (get) => {
 		const [user] = await get().db.select().from(staffUser).where(eq(staffUser.id, id));
 		return { db: get().db, user: user!, now } as StaffCtx;
 	};
-	const enrolBody = (key: string, name: string, over: Record<string, unknown> = {}) => {
+	const pow = () => solved(ctx(), 'intake', powApi);
+	const enrolBody = async (key: string, name: string, over: Record<string, unknown> = {}) => {
 		const k = registerKeys(key);
 		const identity: RegisterIdentity = { v: 1, name, post: '科长', unit: { id: 'u-city', name: '青山市' } };
 		return {
+			pow: await pow(),
 			organ: 'o-city',
 			unit: 'u-city',
 			period: 'month',
@@ -91,27 +94,36 @@ describeDb('interference register', (get) => {
 	});
 
 	it('enrols an official sealed to exactly the organ recipients; refuses bad input with 4xx', async () => {
-		const r = await registerEnrolApi(ctx(), jsonRequest('/api/v1/register', enrolBody(keyA, '登记人甲')));
+		const first = await enrolBody(keyA, '登记人甲');
+		const r = await registerEnrolApi(ctx(), jsonRequest('/api/v1/register', first));
 		expect(r.status, JSON.stringify(r.body)).toBe(201);
 		expect(r.body).toMatchObject({ firstPeriod: '2026-11' });
-		expect((await registerEnrolApi(ctx(), jsonRequest('/', enrolBody(keyB, '登记人乙')))).status).toBe(201);
+		expect((await registerEnrolApi(ctx(), jsonRequest('/', await enrolBody(keyB, '登记人乙')))).status).toBe(201);
 
-		// The same key again, wraps for one recipient only, another organ, junk identity, junk JSON.
-		expect((await registerEnrolApi(ctx(), jsonRequest('/', enrolBody(keyA, 'x')))).status).toBe(409);
-		const k = newRegisterKey();
-		const one = enrolBody(k, 'x');
-		const refusals = [
-			{ ...one, wraps: one.wraps.slice(0, 1) },
-			{ ...one, organ: 'o-prov' },
-			{ ...one, identity: 'AAAA' },
-			{ ...one, period: 'week' },
-			{ ...one, handle: 'short' },
-			{ ...one, unit: 'u-none' }
+		// The same key again, the same proof of work again, wraps for one recipient only, another organ,
+		// junk identity, no proof of work, junk JSON: 4xx with the code that says why.
+		const again = await registerEnrolApi(ctx(), jsonRequest('/', await enrolBody(keyA, 'x')));
+		expect([again.status, (again.body as { error: { code: string } }).error.code]).toEqual([409, 'locator_taken']);
+		const replay = await registerEnrolApi(
+			ctx(),
+			jsonRequest('/', { ...(await enrolBody(newRegisterKey(), 'x')), pow: first.pow })
+		);
+		expect((replay.body as { error: { code: string } }).error.code).toBe('pow_replayed');
+		const one = await enrolBody(newRegisterKey(), 'x');
+		const refusals: [Record<string, unknown>, string][] = [
+			[{ wraps: one.wraps.slice(0, 1) }, 'recipients_changed'],
+			[{ organ: 'o-prov' }, 'routing_changed'],
+			[{ identity: 'AAAA' }, 'bad_content'],
+			[{ period: 'week' }, 'invalid_field'],
+			[{ handle: 'short' }, 'invalid_field'],
+			[{ unit: 'u-none' }, 'unknown_unit'],
+			[{ pow: undefined }, 'pow_required']
 		];
-		for (const body of refusals) {
-			const a = await registerEnrolApi(ctx(), jsonRequest('/', body));
+		for (const [over, code] of refusals) {
+			const a = await registerEnrolApi(ctx(), jsonRequest('/', { ...one, pow: await pow(), ...over }));
 			expect(a.status, JSON.stringify(a.body)).toBeGreaterThanOrEqual(400);
 			expect(a.status).toBeLessThan(500);
+			expect((a.body as { error: { code: string } }).error.code).toBe(code);
 		}
 		expect((await registerEnrolApi(ctx(), jsonRequest('/', '{not json'))).status).toBe(400);
 	});

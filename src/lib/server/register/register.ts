@@ -17,6 +17,7 @@ import { rowsOf } from '$lib/server/org/sql';
 import { appendAudit, type Queryable } from '$lib/server/audit/log';
 import { isContentCiphertext } from '$lib/server/reports/intake/schemas';
 import { dateIn } from '$lib/server/reports/dates';
+import { spendPow, verifyPow, type PowRefusal } from '$lib/server/reports/pow';
 import { routingAndRecipients } from '$lib/server/reports/intake/routing-cache';
 import { HANDLER_ROLES } from '$lib/shared/vocabulary/org';
 import {
@@ -52,6 +53,8 @@ const KEY32 = v.pipe(
 );
 
 export const EnrolBody = v.object({
+	/** A solved 'intake' proof of work (docs/reporting.md §1): enrolling costs what a report costs. */
+	pow: v.optional(v.unknown()),
 	organ: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
 	unit: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
 	period: v.picklist(REGISTER_PERIODS),
@@ -100,6 +103,8 @@ export async function enrol(
 ): Promise<
 	Result<
 		EnrolAnswer,
+		| PowRefusal
+		| 'pow_replayed'
 		| 'unknown_unit'
 		| 'no_receiving_organ'
 		| 'routing_changed'
@@ -109,6 +114,8 @@ export async function enrol(
 		| 'locator_taken'
 	>
 > {
+	const pow = await verifyPow(db, body.pow, 'intake', opts.now);
+	if (!pow.ok) return refuse(pow.code, { field: 'pow' });
 	if (!isContentCiphertext(body.identity)) return refuse('bad_content', { field: 'identity' });
 	const [snapshot, recipients] = await routingAndRecipients(db, body.unit, body.organ, opts.now, 0);
 	const routed = routeReport(snapshot, { unitId: body.unit, ...REGISTER_ROUTING });
@@ -133,6 +140,7 @@ export async function enrol(
 	const firstPeriod = periodOf(today, body.period);
 	const handleHash = sha256(body.handle);
 	const id = await db.transaction(async (tx) => {
+		if (!(await spendPow(tx as unknown as Db, pow))) return 'replayed' as const;
 		const [row] = await tx
 			.insert(registerEnrolment)
 			.values({
@@ -150,6 +158,7 @@ export async function enrol(
 		await tx.insert(registerKeyWrap).values(wraps.map((w) => ({ enrolmentId: row.id, ...w })));
 		return row.id;
 	});
+	if (id === 'replayed') return refuse('pow_replayed', { field: 'pow' });
 	if (!id) return refuse('locator_taken', { field: 'handle', status: 409 });
 	return ok({ enrolment: id, firstPeriod }, { status: 201 });
 }
