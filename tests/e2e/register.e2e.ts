@@ -119,6 +119,11 @@ describe('interference register', () => {
 			await fileRecord(page, OTHER_LEADER, '递条子');
 			expect(await page.getByTestId('register-status').textContent()).toContain('3 条插手干预记录，1 份零报告');
 			await expectNoAxeViolations(page);
+			// Nothing on the device: no cookie, no storage (the key is the official's to keep).
+			expect(await context.cookies()).toEqual([]);
+			expect(await page.evaluate(async () => [localStorage.length, (await indexedDB.databases()).length])).toEqual([
+				0, 0
+			]);
 		} finally {
 			await context.close();
 		}
