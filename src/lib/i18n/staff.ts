@@ -126,7 +126,8 @@ export const noticeLabels = {
 	approval_requested: m.staff_notice_approval_requested,
 	assigned: m.staff_notice_assigned,
 	transferred_in: m.staff_notice_transferred_in,
-	granted: m.staff_notice_granted
+	granted: m.staff_notice_granted,
+	register_overdue: m.staff_notice_register_overdue
 } satisfies Record<NoticeKind, Msg>;
 
 /* ------------------------------------------------------------------ lookups (the code itself when unknown) */

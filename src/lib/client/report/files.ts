@@ -205,7 +205,8 @@ export async function uploadParts(
 	options: NetOptions & {
 		token?: string;
 		retry?: RetryOptions;
-		onProgress?: (p: { done: number; total: number }) => void;
+		/** `sending`: bytes of the part about to go up (the bar creeps across it meanwhile). */
+		onProgress?: (p: { done: number; total: number; sending?: number }) => void;
 	}
 ): Promise<void> {
 	const total = streams.reduce((a, s) => a + s.size, 0);
@@ -218,6 +219,7 @@ export async function uploadParts(
 			if (!sent.has(key)) {
 				throwIfAborted(options.signal);
 				const part = s.slice(from, to, 'application/octet-stream');
+				options.onProgress?.({ done, total, sending: to - from });
 				await withRetry(
 					async () => {
 						const res = await send(`/api/v1/intake/${encodeURIComponent(intake.id)}/files/${n}/parts/${i}`, {

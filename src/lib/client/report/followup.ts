@@ -55,7 +55,7 @@ export interface FollowUpOptions {
 
 export type MessageProgress =
 	| { phase: 'encrypting'; done: number; total: number; file: number }
-	| { phase: 'uploading'; done: number; total: number }
+	| { phase: 'uploading'; done: number; total: number; sending?: number }
 	| { phase: 'sending' };
 
 export interface FollowUpSession {

@@ -99,10 +99,15 @@ describe('solving', () => {
 		expect(readChallenge(new Uint8Array(38))).toBeNull();
 	});
 
-	it('the worker job reports progress every slice and finds the same nonce as a strided search', () => {
+	it('the worker job reports progress every slice (on a slow clock) and finds the same nonce as a strided search', () => {
 		const c = makeChallenge(1, 18, 3);
 		const messages: PowResponse[] = [];
-		runPowRequest({ challenge: c, difficulty: 18, start: 1, step: 2 }, (m) => messages.push(m));
+		let t = 0;
+		runPowRequest(
+			{ challenge: c, difficulty: 18, start: 1, step: 2 },
+			(m) => messages.push(m),
+			() => (t += 100)
+		);
 		const last = messages.at(-1);
 		expect(last?.type).toBe('found');
 		const nonce = (last as { nonce: number }).nonce;

@@ -45,7 +45,7 @@ export type SubmitProgress =
 	/** Proof of work: hashes tried, against the expected count. */
 	| { phase: 'pow'; hashes: number; expected: number }
 	/** Stored bytes uploaded over all files. */
-	| { phase: 'uploading'; done: number; total: number }
+	| { phase: 'uploading'; done: number; total: number; sending?: number }
 	| { phase: 'committing' };
 
 /** What the reporter must keep. Shown once; never stored by this library. */

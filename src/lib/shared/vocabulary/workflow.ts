@@ -237,6 +237,8 @@ export const NOTICE_KINDS = [
 	'approval_requested',
 	'assigned',
 	'transferred_in',
-	'granted'
+	'granted',
+	/** The interference register: a 零报告 period passed without an entry (no report: details name the enrolment). */
+	'register_overdue'
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];

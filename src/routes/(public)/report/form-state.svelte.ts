@@ -7,6 +7,7 @@ import { tick } from 'svelte';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { hasDraft } from '$lib/client/report/draft';
+import { forgetKeptForm, takeKeptForm } from '$lib/client/report/kept';
 import { isReportError } from '$lib/client/report/errors';
 import { emptyForm, routingChoiceOf, sendReport, type ReportForm, type ShownReceipt } from '$lib/client/report/form';
 import type { SubmitStage } from '$lib/client/report/progress';
@@ -84,8 +85,18 @@ export class ReportFormState {
 		}
 	};
 
+	/** True when the form came back from memory (the reporter had left the page mid-form). */
+	restored = $state(false);
+
 	/** `pinnedRoot`: the deployment's pinned root public key (base64) served with the page, or null. */
-	constructor(private readonly pinnedRoot: () => string | null) {}
+	constructor(private readonly pinnedRoot: () => string | null) {
+		const kept = takeKeptForm();
+		if (kept) {
+			this.form = kept.form;
+			this.step = kept.step;
+			this.restored = true;
+		}
+	}
 
 	/** True once anything was typed or chosen (the kind has a default). */
 	readonly dirty = $derived(
@@ -225,6 +236,7 @@ export class ReportFormState {
 				}
 			});
 			this.done = result;
+			forgetKeptForm();
 			this.busy = false;
 			this.leftoverDraft = hasDraft();
 			this.form = emptyForm(); // the receipt is all that is left
