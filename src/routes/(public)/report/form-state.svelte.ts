@@ -98,9 +98,12 @@ export class ReportFormState {
 		}
 	}
 
-	/** True once anything was typed or chosen (the kind has a default). */
+	/**
+	 * True once anything was typed or chosen (the kind has a default). A unit that came from a poster's QR code
+	 * and is still the one chosen does not count: the reporter has not done anything yet.
+	 */
 	readonly dirty = $derived(
-		!!this.form.unit ||
+		(!!this.form.unit && this.form.unit.id !== this.posterUnit) ||
 			!!this.form.position ||
 			this.form.description.trim() !== '' ||
 			this.form.personName.trim() !== '' ||
