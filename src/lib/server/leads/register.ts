@@ -11,7 +11,7 @@ import { CONTENT_OVERHEAD } from '$lib/crypto/content';
 import { Kind } from '$lib/crypto/format';
 import { isContentBucket } from '$lib/crypto/padding';
 import type { Db } from '$lib/server/db';
-import { lead, leadEvent, leadPerson, leadReport } from '$lib/server/db/schema';
+import { lead, leadEvent, leadPerson, leadReport, report } from '$lib/server/db/schema';
 import { appendAudit } from '$lib/server/audit/log';
 import type { Json } from '$lib/server/audit/chain';
 import { visibleReport } from '$lib/server/backoffice/access';
@@ -156,8 +156,15 @@ export async function joinReport(
 	const parsed = validate(B.JoinBody, input);
 	if (!parsed.ok) return parsed;
 	if (l.state === 'merged') return refuse('not_from_this_state', { field: 'lead' });
-	const vis = await visibleReport(ctx.db, ctx.user.id, parsed.value.reportId);
-	if (!vis || !vis.role) return refuse('bad_link', { field: 'reportId' });
+	let reportId: string | null;
+	if ('reportId' in parsed.value) reportId = parsed.value.reportId;
+	else {
+		const locator = parsed.value.locator.replaceAll('-', '').toUpperCase();
+		const [r] = await ctx.db.select({ id: report.id }).from(report).where(eq(report.locator, locator));
+		reportId = r?.id ?? null;
+	}
+	const vis = reportId ? await visibleReport(ctx.db, ctx.user.id, reportId) : null;
+	if (!vis || !vis.role) return refuse('bad_link', { field: 'report' });
 	await ctx.db.transaction(async (txRaw) => {
 		const tx = txRaw as unknown as Db;
 		const added = await tx

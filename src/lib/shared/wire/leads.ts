@@ -63,7 +63,10 @@ export function leadBodies(decode: Decode) {
 			)
 		}),
 		NewLeadBody: NewLead,
-		JoinBody: v.object({ reportId: Uuid }),
+		JoinBody: v.union([
+			v.object({ reportId: Uuid }),
+			v.object({ locator: v.pipe(v.string(), v.trim(), v.regex(/^[0-9A-Za-z-]{6,24}$/)) })
+		]),
 		SplitBody: v.object({
 			lead: NewLead,
 			/** Persons of the old lead that now belong to the new one only. */
