@@ -126,7 +126,13 @@ describeDb('lead register', (get) => {
 		expect(
 			(await lookup(w.bob, 'o-city', { name: '张伟', unit: '西区教育局' })).map((l) => [l.id, l.unitMatch])
 		).toEqual([[zhang, false]]);
-		expect(await joinReport(ctx(w.bob), zhang, { reportId: r2.id })).toMatchObject({ ok: true });
+		// Joined by the report's code as staff type it (lower case, grouped).
+		const typed = `${r2.locator.slice(0, 5)}-${r2.locator.slice(5)}`.toLowerCase();
+		expect(await joinReport(ctx(w.bob), zhang, { locator: typed })).toMatchObject({ ok: true });
+		expect(await joinReport(ctx(w.bob), zhang, { locator: 'nope!' })).toMatchObject({
+			ok: false,
+			code: 'invalid_field'
+		});
 		// One report naming two people → two leads, each found under its own name.
 		const li = await register(w.alice, 'o-city', [person('李娜', '东区住建局')], [r3.id]);
 		const wang = await register(w.alice, 'o-city', [person('王强', '东区住建局')], [r3.id]);
