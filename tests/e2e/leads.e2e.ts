@@ -82,6 +82,9 @@ describe('lead register in the browser', () => {
 				.poll(() => page.getByTestId('leads-table').innerText(), { timeout: 30_000 })
 				.toContain(`张伟${CANARY}`);
 			expect(await page.getByTestId('leads-table').innerText()).toContain('信访（来信来访）');
+			await expect
+				.poll(() => page.getByTestId('lead-counts').innerText())
+				.toContain('共有线索 1 条，涉及 1 人、1 人次');
 
 			// The same person typed in traditional characters, full-width and with a space: found as a duplicate.
 			await page

@@ -11,7 +11,8 @@ import { decodeBase64 } from '@oslojs/encoding';
 import { decryptLeadDetails, newEntryId, openSealedKey, signDirectoryEntry, type BoxKeyPair } from '$lib/crypto';
 import type { StaffUser } from '$lib/server/auth/session';
 import type { Db } from '$lib/server/db';
-import { auditLog, lead, leadEvent, organKeyWrap, organStaff, staffUser } from '$lib/server/db/schema';
+import { auditLog, lead, leadEvent, leadPerson, organKeyWrap, organStaff, staffUser } from '$lib/server/db/schema';
+import { leadCounts } from '$lib/server/leads/counts';
 import { storeDirectoryEntry } from '$lib/server/keys/directory';
 import { verifyAuditLog } from '$lib/server/audit/log';
 import { directoryApi } from '$lib/server/keys/api';
@@ -19,7 +20,7 @@ import { removeMembership } from '$lib/server/org/admin';
 import { rowsOf } from '$lib/server/org/sql';
 import { sql } from 'drizzle-orm';
 import type { StaffCtx } from '$lib/server/backoffice/context';
-import type { LeadSummary, OrganKeyState } from '$lib/shared/wire/leads';
+import type { LeadCounts, LeadSummary, OrganKeyState } from '$lib/shared/wire/leads';
 import { describeDb } from '$support/db';
 import { buildBackofficeWorld, NOW, storeReport, type BoWorld, type Member } from '$support/backoffice';
 import { findCanary } from '../e2e/dump';
@@ -388,6 +389,40 @@ describeDb('lead register', (get) => {
 		expect(found).toHaveLength(1);
 		expect(readLead(gk, found[0]!).persons.map((p) => p.person?.name)).toEqual(['张伟']);
 		void openSealedKey;
+	});
+
+	it('counts per person (人次): leads, distinct persons, person-times, repeated persons, outcomes per person', async () => {
+		const c = value<LeadCounts>(await leadCounts(ctx(w.hank), 'o-city'));
+		// Independently: every (root lead, blind name) pair of o-city.
+		const rows = await db
+			.select({
+				id: lead.id,
+				into: lead.mergedInto,
+				state: lead.state,
+				outcome: lead.outcome,
+				blind: leadPerson.blindName
+			})
+			.from(leadPerson)
+			.innerJoin(lead, eq(lead.id, leadPerson.leadId))
+			.where(eq(lead.organId, 'o-city'));
+		const pairs = new Set(rows.map((r) => `${r.into ?? r.id}|${Buffer.from(r.blind).toString('hex')}`));
+		const perName = new Map<string, number>();
+		for (const p of pairs) perName.set(p.split('|')[1]!, (perName.get(p.split('|')[1]!) ?? 0) + 1);
+		const roots = await db
+			.select({ id: lead.id })
+			.from(lead)
+			.where(and(eq(lead.organId, 'o-city')));
+		const merged = (await db.select({ id: lead.id }).from(lead).where(eq(lead.state, 'merged'))).length;
+		expect(c).toMatchObject({
+			leads: roots.length - merged,
+			persons: perName.size,
+			personTimes: pairs.size,
+			repeated: [...perName.values()].filter((n) => n >= 2).length
+		});
+		// The split-off lead merged back counts 钱坤 once, under the lead it joined.
+		expect(c.byOutcome['handled:form1']).toBe(2); // 赵敏 and 钱坤 of the closed lead
+		expect(await leadCounts(ctx(w.olga), 'o-city')).toMatchObject({ ok: false, code: 'not_found' });
+		expect(await leadCounts(ctx(w.hank), 'bad organ!')).toMatchObject({ ok: false, code: 'invalid_field' });
 	});
 
 	it('no canary of a person name or lead details in any table', async () => {

@@ -150,3 +150,16 @@ export interface OpinionAnswer {
 	auditSeq: string;
 	leads: (LeadSummary & { unitMatch: boolean })[];
 }
+
+/** Counts per person (人次) of one organ's register. */
+export interface LeadCounts {
+	leads: number;
+	/** Distinct persons (by blind name). */
+	persons: number;
+	/** Person-times: one per person of each lead. */
+	personTimes: number;
+	/** Persons in two or more leads (反映集中). */
+	repeated: number;
+	/** Person-times by outcome code. */
+	byOutcome: Record<string, number>;
+}
