@@ -31,9 +31,15 @@ afterAll(async () => {
 	}
 });
 
-async function signIn(page: Page, s: KeyedDemoStaff): Promise<void> {
+async function signIn(page: Page, s: KeyedDemoStaff, problems: string[]): Promise<void> {
 	await page.goto(`${server.url}/staff/login`);
-	await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
+	try {
+		await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
+	} catch (e) {
+		throw new Error(`sign-in form never became ready: ${JSON.stringify(problems)}\n${server.output().slice(-1500)}`, {
+			cause: e
+		});
+	}
 	await page.getByLabel('用户名').fill(s.username);
 	await page.getByLabel('密码', { exact: true }).fill(s.password!);
 	await page.getByRole('button', { name: '登录' }).click();
@@ -62,7 +68,7 @@ describe('lead register in the browser', () => {
 		});
 		page.on('pageerror', (e) => problems.push(e.message));
 		try {
-			await signIn(page, inspector);
+			await signIn(page, inspector, problems);
 			// The navigation link, then the register: unlock, start (organ key sealed to every member).
 			await page.getByRole('link', { name: '线索台账' }).click();
 			await page.waitForURL(/\/staff\/leads/);
