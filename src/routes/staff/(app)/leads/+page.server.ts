@@ -20,11 +20,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		.innerJoin(disciplineOrgan, eq(disciplineOrgan.id, organStaff.organId))
 		.where(and(eq(organStaff.staffId, ctx.user.id), inArray(organStaff.role, [...HANDLER_ROLES])))
 		.orderBy(disciplineOrgan.id);
-	const wanted = url.searchParams.get('organ');
-	const organ = organs.find((o) => o.id === wanted) ?? organs[0] ?? null;
 	const vis = url.searchParams.has('report')
 		? await visibleReport(ctx.db, ctx.user.id, url.searchParams.get('report'))
 		: null;
+	// The report's organ when it is one of the member's (the report page links without naming the organ).
+	const wanted = url.searchParams.get('organ') ?? vis?.report.organId ?? null;
+	const organ = organs.find((o) => o.id === wanted) ?? organs[0] ?? null;
 	return {
 		bundle: base.bundle,
 		organs,
