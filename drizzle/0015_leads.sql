@@ -83,6 +83,7 @@ ALTER TABLE "organ_key_wrap" ADD CONSTRAINT "organ_key_wrap_staff_id_staff_user_
 ALTER TABLE "organ_key_wrap" ADD CONSTRAINT "organ_key_wrap_created_by_staff_user_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."staff_user"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "organ_key_wrap" ADD CONSTRAINT "organ_key_wrap_organ_id_version_organ_key_organ_id_version_fk" FOREIGN KEY ("organ_id","version") REFERENCES "public"."organ_key"("organ_id","version") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "lead_organ_idx" ON "lead" USING btree ("organ_id","created_at");--> statement-breakpoint
+CREATE INDEX "lead_merged_into_idx" ON "lead" USING btree ("merged_into") WHERE "lead"."merged_into" is not null;--> statement-breakpoint
 CREATE INDEX "lead_event_lead_idx" ON "lead_event" USING btree ("lead_id","id");--> statement-breakpoint
 CREATE INDEX "lead_person_blind_name_idx" ON "lead_person" USING btree ("organ_id","blind_name");--> statement-breakpoint
 CREATE INDEX "lead_person_blind_name_unit_idx" ON "lead_person" USING btree ("organ_id","blind_name_unit");--> statement-breakpoint

@@ -95,6 +95,9 @@ export const lead = pgTable(
 	},
 	(t) => [
 		index('lead_organ_idx').on(t.organId, t.createdAt),
+		index('lead_merged_into_idx')
+			.on(t.mergedInto)
+			.where(sql`${t.mergedInto} is not null`),
 		check('lead_source_check', sql`${t.source} in ${inList(LEAD_SOURCES)}`),
 		check('lead_state_check', sql`${t.state} in ${inList(LEAD_STATES)}`),
 		check('lead_category_check', sql`${t.category} is null or ${t.category} in ${inList(CATEGORIES)}`),
