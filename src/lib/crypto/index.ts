@@ -15,3 +15,4 @@ export * from './kdf-spec';
 export * from './receipt';
 export * from './staff-keys';
 export * from './directory';
+export * from './organ-key';

@@ -12,3 +12,4 @@ export * from './backoffice';
 export * from './audit';
 export * from './stats';
 export * from './register';
+export * from './leads';

@@ -1,0 +1,12 @@
+import { openLead } from '$lib/server/leads/read';
+import { pageValue, staffCtx } from '$lib/server/http/staff';
+import { getLocale } from '$lib/paraglide/runtime';
+import { staffCryptoData } from '../../reports/shared.server';
+import type { PageServerLoad } from './$types';
+
+/** One lead (opening it is audited as lead.open; 404 unless the caller is a member of its organ). */
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const ctx = staffCtx(locals);
+	const base = await staffCryptoData(locals);
+	return { bundle: base.bundle, view: pageValue(await openLead(ctx, params.id), getLocale()) };
+};

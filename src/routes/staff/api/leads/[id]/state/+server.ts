@@ -1,0 +1,6 @@
+import { setLeadState } from '$lib/server/leads/register';
+import { SMALL_BODY, staffJsonRoute } from '$lib/server/http/staff';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = (event) =>
+	staffJsonRoute(event, SMALL_BODY, (ctx, body) => setLeadState(ctx, event.params.id, body));
