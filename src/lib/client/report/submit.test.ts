@@ -121,7 +121,6 @@ describeDb('submitReport against the real handlers', (get) => {
 				v: 1,
 				unit: { id: 'u-k1', name: '东区', regionPath: '示范省/青山市/东区' },
 				position: 'top_leader',
-				kind: 'public_tip',
 				category: 'integrity',
 				person: { name: `王某 ${CANARY}`, post: '局长' },
 				description: `收受礼金 ${CANARY}`,

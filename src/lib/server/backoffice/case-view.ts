@@ -33,7 +33,7 @@ import {
 	type WorkflowState
 } from '$lib/server/workflow';
 import { HANDLER_ROLES, type StaffRole } from '$lib/shared/vocabulary/org';
-import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '$lib/shared/vocabulary/report';
+import type { Category, MessageAuthor, PositionKind, PublicStatus } from '$lib/shared/vocabulary/report';
 import type { DeadlineCode, Disposition, LinkKind } from '$lib/shared/vocabulary/workflow';
 import type { CaseView, TransferTargets } from '$lib/shared/wire/staff';
 import { mustReportUp } from '$lib/server/org/report-up';
@@ -146,7 +146,6 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			receivedOn: r.receivedOn,
 			unit: unit[0] ?? null,
 			position: r.position as PositionKind,
-			kind: r.kind as ReportKind,
 			category: r.category as Category,
 			realName: r.realName,
 			escalate: r.escalate,

@@ -21,7 +21,7 @@ import { SUMMARY_CIPHERTEXT_LENGTH } from '../../crypto/summary';
 import { INLINE_MAX_BYTES, MAX_CONTENT_BYTES, MAX_INLINE_FILES, MAX_WRAPS } from '../limits';
 import { POW_PURPOSE_NAMES } from '../pow';
 import type { PublicStatus, MessageAuthor } from '../vocabulary/report';
-import { CATEGORIES, POSITION_KINDS, REPORT_KINDS } from '../vocabulary/report';
+import { CATEGORIES, POSITION_KINDS } from '../vocabulary/report';
 import type { ReporterDeadline } from '../vocabulary/workflow';
 import { base64Bytes, DirectoryId, IntakeId, Locator, type Decode } from './fields';
 
@@ -58,7 +58,6 @@ export function reporterBodies(decode?: Decode) {
 			routing: v.object({
 				unit: DirectoryId,
 				position: v.picklist(POSITION_KINDS),
-				kind: v.picklist(REPORT_KINDS),
 				category: v.picklist(CATEGORIES),
 				escalate: v.boolean(),
 				realName: v.boolean(),

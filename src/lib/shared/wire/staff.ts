@@ -28,7 +28,7 @@ import { SEALED_KEY_LENGTH } from '../../crypto/seal';
 import type { Bilingual } from '../bilingual';
 import { MAX_CONTENT_BYTES, MAX_WRAPS } from '../limits';
 import type { HandlerRole, StaffRole } from '../vocabulary/org';
-import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '../vocabulary/report';
+import type { Category, MessageAuthor, PositionKind, PublicStatus } from '../vocabulary/report';
 import {
 	HOLIDAY_KINDS,
 	LINK_KINDS,
@@ -139,7 +139,6 @@ export interface InboxItem {
 	receivedOn: string;
 	unit: UnitRef | null;
 	position: PositionKind;
-	kind: ReportKind;
 	category: Category;
 	realName: boolean;
 	state: WorkflowState;
@@ -188,7 +187,6 @@ export interface CaseView {
 		receivedOn: string;
 		unit: UnitRef | null;
 		position: PositionKind;
-		kind: ReportKind;
 		category: Category;
 		realName: boolean;
 		escalate: boolean;

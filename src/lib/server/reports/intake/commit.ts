@@ -222,7 +222,6 @@ export async function commitReport(
 	const routed = routeReport(snapshot, {
 		unitId: r.unit,
 		position: r.position,
-		kind: r.kind,
 		escalate: r.escalate,
 		...(r.byRegion ? { byRegion: true } : {})
 	});
@@ -250,7 +249,6 @@ export async function commitReport(
 		locator: body.receipt.locator,
 		unitId: r.unit,
 		position: r.position,
-		kind: r.kind,
 		category: r.category,
 		realName: r.realName,
 		escalate: r.escalate,
