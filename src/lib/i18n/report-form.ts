@@ -74,9 +74,9 @@ export const formChoiceKindLabels = {
 
 /** Who the reporter says they are (您的身份); also how /follow-up and the back office name it. */
 export const reporterRoleLabels = {
-	public: m.protect_role_public,
+	citizen: m.protect_role_public,
 	party_member: m.protect_role_party_member,
-	team_member: m.protect_role_team_member,
+	leadership_team: m.protect_role_team_member,
 	informed_official: m.protect_role_informed_official
 } satisfies Record<ReporterRole, Msg>;
 

@@ -169,7 +169,7 @@ export async function openFormDraft(passphrase: string): Promise<ReportForm> {
 	const role = (REPORTER_ROLES as readonly unknown[]).includes(d.role)
 		? (d.role as ReporterRole)
 		: (d.kind as unknown) === 'peer_report'
-			? 'team_member'
+			? 'leadership_team'
 			: (d.kind as unknown) === 'member_tip'
 				? 'party_member'
 				: null;

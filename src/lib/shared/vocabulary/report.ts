@@ -78,13 +78,13 @@ export type FormKind = (typeof FORM_KINDS)[number];
  * Who the reporter says they are (您的身份, optional): 普通群众、党员、本单位领导班子成员、其他知情干部. Inside the
  * ciphertext only (content v2): a team member's role narrows them to a handful of people.
  */
-export const REPORTER_ROLES = ['public', 'party_member', 'team_member', 'informed_official'] as const;
+export const REPORTER_ROLES = ['citizen', 'party_member', 'leadership_team', 'informed_official'] as const;
 export type ReporterRole = (typeof REPORTER_ROLES)[number];
 
 /** The report kind the content records for a form kind and the reporter's role (a tip by a team member is a peer report). */
 export function reportKindOf(kind: FormKind, role: ReporterRole | null): ReportKind {
 	if (kind !== 'public_tip') return kind;
-	if (role === 'team_member') return 'peer_report';
+	if (role === 'leadership_team') return 'peer_report';
 	if (role === 'party_member') return 'member_tip';
 	return 'public_tip';
 }

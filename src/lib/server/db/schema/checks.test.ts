@@ -14,8 +14,7 @@ import {
 	CATEGORIES,
 	MESSAGE_AUTHORS,
 	POSITION_KINDS,
-	PUBLIC_STATUSES,
-	REPORT_KINDS
+	PUBLIC_STATUSES
 } from '$lib/shared/vocabulary/report';
 import {
 	DISPOSITIONS,
@@ -42,7 +41,6 @@ const CHECKS: [name: string, codes: readonly string[]][] = [
 	['organ_staff_role_check', STAFF_ROLES],
 	['report_public_status_check', PUBLIC_STATUSES],
 	['report_position_check', POSITION_KINDS],
-	['report_kind_check', REPORT_KINDS],
 	['report_category_check', CATEGORIES],
 	['report_state_check', WORKFLOW_STATES],
 	['report_disposition_check', DISPOSITIONS],
