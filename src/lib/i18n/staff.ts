@@ -126,7 +126,9 @@ export const noticeLabels = {
 	approval_requested: m.staff_notice_approval_requested,
 	assigned: m.staff_notice_assigned,
 	transferred_in: m.staff_notice_transferred_in,
-	granted: m.staff_notice_granted
+	granted: m.staff_notice_granted,
+	protection_requested: m.protect_notice_requested,
+	protection_overdue: m.protect_notice_overdue
 } satisfies Record<NoticeKind, Msg>;
 
 /* ------------------------------------------------------------------ lookups (the code itself when unknown) */

@@ -27,6 +27,7 @@ import { answerBytes, decryptView, isView, type FollowUpReport } from './followu
 import { requestJson, send, errorFromResponse, type RetryOptions } from './http';
 import { solve, type PowProgress, type PowSolver } from './pow';
 import { parseReceiptInput } from './receipt-input';
+import type { MessagePurpose } from '../../shared/vocabulary/report';
 import type {
 	MessageAnswer,
 	MessageRequest,
@@ -68,11 +69,14 @@ export interface FollowUpSession {
 		fileId: string,
 		options?: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }
 	): Promise<{ name: string; type: string; blob: Blob }>;
-	/** Sends a message (text and files, images stripped) to the staff handling the report. */
+	/**
+	 * Sends a message (text and files, images stripped) to the staff handling the report; `purpose`
+	 * 'protection' asks for protection (申请保护).
+	 */
 	sendMessage(
 		text: string,
 		files?: AttachedFile[],
-		options?: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void }
+		options?: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void; purpose?: MessagePurpose }
 	): Promise<{ id: number; sentOn: string }>;
 	/** Forgets the token and zeroes the keys. Further calls fail with `closed`. */
 	close(): void;
@@ -248,7 +252,7 @@ class Session implements FollowUpSession {
 	async sendMessage(
 		text: string,
 		files: AttachedFile[] = [],
-		options: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void } = {}
+		options: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void; purpose?: MessagePurpose } = {}
 	): Promise<{ id: number; sentOn: string }> {
 		this.check(options.signal);
 		const signal = options.signal;
@@ -279,7 +283,11 @@ class Session implements FollowUpSession {
 				intake = opened.id;
 			}
 			options.onProgress?.({ phase: 'sending' });
-			const request: MessageRequest = { body: encodeBase64(body), intake };
+			const request: MessageRequest = {
+				body: encodeBase64(body),
+				intake,
+				...(options.purpose ? { purpose: options.purpose } : {})
+			};
 			return requestJson<Partial<Record<keyof MessageAnswer, unknown>>>('/api/v1/receipt/messages', {
 				...net,
 				method: 'POST',

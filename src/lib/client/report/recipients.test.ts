@@ -107,7 +107,7 @@ describe('prepareRecipients', () => {
 		const s = server();
 		const r = await prepareRecipients(choice, s.options);
 		expect(s.asked).toEqual([
-			'POST /api/v1/routing {"unit":"u-1","position":"top_leader","kind":"public_tip","escalate":false}',
+			'POST /api/v1/routing {"unit":"u-1","position":"top_leader","escalate":false}',
 			'POST /api/v1/directory {"organ":"o-1","unit":"u-1"}'
 		]);
 		expect(r.recipientCount).toBe(2);

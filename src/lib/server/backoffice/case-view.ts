@@ -41,6 +41,7 @@ import { loadRoutingSnapshot } from '$lib/server/org/store';
 import { visibleReport, type Visible } from './access';
 import { caseStateOf, MOVE_ACTIONS, seersAmong, type CaseData } from './case-state';
 import type { StaffCtx } from './context';
+import { protectionRequestsOf } from './protection';
 
 /**
  * mustReportUp (org/report-up.ts) on the directory slice around the unit (its ancestors and the organs
@@ -74,8 +75,8 @@ function requiresOf(action: ActionCode, inputs: readonly string[], needsApproval
 /** The case as staff member `staffId` may see it (`vis`: access.ts `visibleReport`). */
 export async function caseView(db: Db, vis: Visible, staffId: string): Promise<CaseView> {
 	const r = vis.report;
-	const [organ, unit, files, messages, notes, events, deadlines, pendingRows, links, staff, grants] = await Promise.all(
-		[
+	const [organ, unit, files, messages, notes, events, deadlines, pendingRows, links, staff, grants, protection] =
+		await Promise.all([
 			db
 				.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
 				.from(disciplineOrgan)
@@ -114,9 +115,9 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			db
 				.select({ staffId: reportKeyWrap.staffId, grantedBy: reportKeyWrap.grantedBy })
 				.from(reportKeyWrap)
-				.where(and(eq(reportKeyWrap.reportId, r.id), isNotNull(reportKeyWrap.grantedBy)))
-		]
-	);
+				.where(and(eq(reportKeyWrap.reportId, r.id), isNotNull(reportKeyWrap.grantedBy))),
+			protectionRequestsOf(db, r.id)
+		]);
 	const pending = pendingRows[0] ?? null;
 	const open = deadlines.filter((d) => d.metOn === null);
 	const cs = caseStateOf(r, pending, open);
@@ -203,6 +204,7 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 				}
 			: null,
 		links: links.map((l) => ({ id: l.id, locator: l.locator, kind: l.kind as LinkKind })),
+		protection,
 		allowedActions: allowed.map((a) => ({
 			action: a.action,
 			label: a.label,

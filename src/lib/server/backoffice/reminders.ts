@@ -4,10 +4,12 @@
  */
 import { registerJob } from '$lib/server/jobs/registry';
 import { raiseDeadlineNotices } from './notices';
+import { raiseProtectionNotices } from './protection';
 
 export const DEADLINE_REMINDERS_JOB = 'deadline-reminders';
 
 registerJob(DEADLINE_REMINDERS_JOB, '0 * * * *', async (db, now) => {
 	const { raised } = await raiseDeadlineNotices(db, now);
-	return { raised };
+	const protection = await raiseProtectionNotices(db, now);
+	return { raised: raised + protection.raised };
 });

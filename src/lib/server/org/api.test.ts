@@ -49,6 +49,16 @@ describeDb('public API v1', (get) => {
 		expect(err.message.en).toContain(field);
 	});
 
+	it('routes by the post alone: the same answer whatever kind an old client sends, or none', async () => {
+		const none = await routingApi(get().db, p('unit=sf-c01-k01-d01&position=team_member'));
+		expect(none.status).toBe(200);
+		for (const kind of ['public_tip', 'member_tip', 'peer_report', 'interference_record', 'criticism_suggestion']) {
+			const r = await routingApi(get().db, p(`unit=sf-c01-k01-d01&position=team_member&kind=${kind}`));
+			expect(r).toEqual(none);
+			expect(JSON.stringify(r.body)).not.toContain(kind);
+		}
+	});
+
 	it('GET /routing for a county top leader names the city organ and explains why, without staff', async () => {
 		const r = await routingApi(get().db, p('unit=sf-c01-k01&position=top_leader&kind=public_tip&escalate=0'));
 		expect(r.status).toBe(200);
@@ -65,7 +75,6 @@ describeDb('public API v1', (get) => {
 			'deliverable',
 			'escalate',
 			'explanation',
-			'kind',
 			'organ',
 			'position',
 			'unit'

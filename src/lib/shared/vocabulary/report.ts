@@ -81,6 +81,10 @@ export type FormKind = (typeof FORM_KINDS)[number];
 export const REPORTER_ROLES = ['citizen', 'party_member', 'leadership_team', 'informed_official'] as const;
 export type ReporterRole = (typeof REPORTER_ROLES)[number];
 
+/** Why a reporter sends a message beyond adding to the report: to ask for protection (申请保护). */
+export const MESSAGE_PURPOSES = ['protection'] as const;
+export type MessagePurpose = (typeof MESSAGE_PURPOSES)[number];
+
 /** The report kind the content records for a form kind and the reporter's role (a tip by a team member is a peer report). */
 export function reportKindOf(kind: FormKind, role: ReporterRole | null): ReportKind {
 	if (kind !== 'public_tip') return kind;

@@ -237,6 +237,9 @@ export const NOTICE_KINDS = [
 	'approval_requested',
 	'assigned',
 	'transferred_in',
-	'granted'
+	'granted',
+	// Issue 19: a reporter asked for protection (申请保护), and the request passed its own deadline.
+	'protection_requested',
+	'protection_overdue'
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
