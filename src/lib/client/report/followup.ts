@@ -78,6 +78,8 @@ export interface FollowUpSession {
 		files?: AttachedFile[],
 		options?: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void; purpose?: MessagePurpose }
 	): Promise<{ id: number; sentOn: string }>;
+	/** The proof of having reported, once staff acknowledged the report (unverified: see `verifyProof`). */
+	fetchProof(options?: { signal?: AbortSignal }): Promise<unknown>;
 	/** Forgets the token and zeroes the keys. Further calls fail with `closed`. */
 	close(): void;
 	readonly closed: boolean;
@@ -217,6 +219,17 @@ class Session implements FollowUpSession {
 		this.check();
 		this.report = decryptView(view, this.reportKey);
 		return this.report;
+	}
+
+	/**
+	 * The proof of having reported (已报告证明, issue 19), as the server issued it: refused with
+	 * `not_acknowledged` until staff registered the report, `proof_unavailable` where the organ issues none.
+	 * The caller verifies it against the pinned root (src/lib/crypto/proof.ts `verifyProof`).
+	 */
+	async fetchProof(options: { signal?: AbortSignal } = {}): Promise<unknown> {
+		return this.authed(options.signal, (token) =>
+			requestJson<unknown>('/api/v1/receipt/proof', { fetch: this.options.fetch, signal: options.signal, token })
+		);
 	}
 
 	async downloadFile(

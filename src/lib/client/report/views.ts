@@ -37,6 +37,8 @@ export interface ViewSession {
 	 * 'protection': a request for protection (申请保护), which the organ must answer within its own deadline.
 	 */
 	sendMessage(text: string, files: PickedFile[], purpose?: MessagePurpose): Promise<FollowUpView>;
+	/** The proof of having reported, as served (the page verifies it against the pinned root). */
+	fetchProof(): Promise<unknown>;
 	close(): void;
 }
 
@@ -98,6 +100,7 @@ export async function openFollowUp(
 			return session.view;
 		},
 		downloadFile: (id) => lib.downloadFile(id),
+		fetchProof: () => lib.fetchProof(),
 		async sendMessage(text, files, purpose) {
 			await lib.sendMessage(text, attachedFiles(files), purpose ? { purpose } : {});
 			return session.refresh();
