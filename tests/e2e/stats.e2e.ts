@@ -63,8 +63,7 @@ let keys: KeyedDemoKeys;
 let today: string;
 let from: string;
 /** What was inserted (clear fields), to count independently of the server. */
-const rows: { organId: string; unitId: string; receivedOn: string; category: string; state: string }[] =
-	[];
+const rows: { organId: string; unitId: string; receivedOn: string; category: string; state: string }[] = [];
 /** Organ id → its ancestor organ ids. */
 const organAncestors = new Map<string, string[]>();
 

@@ -16,12 +16,7 @@ export type RoutingQuestion = Pick<RoutingChoice, 'unit' | 'position' | 'escalat
 
 /** True if both choices ask routing the same question. */
 export function sameRouting(a: RoutingQuestion, b: RoutingQuestion): boolean {
-	return (
-		a.unit === b.unit &&
-		a.position === b.position &&
-		a.escalate === b.escalate &&
-		!!a.byRegion === !!b.byRegion
-	);
+	return a.unit === b.unit && a.position === b.position && a.escalate === b.escalate && !!a.byRegion === !!b.byRegion;
 }
 
 /** POST /api/v1/units { q } (name, pinyin or initials): at most 20 units. */

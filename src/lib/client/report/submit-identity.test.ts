@@ -5,11 +5,9 @@
  */
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { eq } from 'drizzle-orm';
 import { describeDb } from '../../../../tests/support/reporter-server';
 import { CANARY, input, setupWith, worldOf } from '../../../../tests/support/submit-setup';
 import { findCanary, rowsDump } from '../../../../tests/e2e/dump';
-import { report } from '../../server/db/schema';
 import { REPORT_KINDS, REPORTER_ROLES, reportKindOf } from '../../shared/vocabulary/report';
 import { submitReport } from './submit';
 
@@ -32,31 +30,34 @@ describeDb('the kind and the reporter’s role stay inside the ciphertext', (get
 			options
 		);
 		const { db } = get();
+		const rowsOf = async (text: ReturnType<typeof sql>) => {
+			const res = (await db.execute(text)) as unknown as
+				{ rows?: Record<string, unknown>[] } | Record<string, unknown>[];
+			return Array.isArray(res) ? res : (res.rows ?? []);
+		};
 		const rowOf = async (locator: string) => {
-			const [r] = await db
-				.select()
-				.from(report)
-				.where(eq(report.locator, locator.replace('-', '')));
+			const [r] = await rowsOf(sql`select * from report where locator = ${locator.replace('-', '')}`);
 			if (!r) throw new Error(`no report ${locator}`);
 			return r;
 		};
 		const a = await rowOf(tip.locator);
 		const b = await rowOf(peer.locator);
-		// Everything but the row's identity and its ciphertexts (random, same sizes) is the same.
-		const clear = (r: typeof a) => {
-			const { id, locator, content, summary, kdfSpec, authHash, receiptWrapped, ...rest } = r;
-			void [id, locator];
-			return {
-				...rest,
-				sizes: [content.length, summary?.length, kdfSpec.length, authHash.length, receiptWrapped.length]
-			};
-		};
+		const peerLocator = String(b.locator);
+		// Everything but the row's identity and its ciphertexts (random, of the same sizes) is the same.
+		const CIPHERTEXTS = ['content', 'summary', 'kdf_spec', 'auth_hash', 'receipt_wrapped'];
+		const clear = (r: Record<string, unknown>) => ({
+			...Object.fromEntries(
+				Object.entries(r).filter(([k]) => k !== 'id' && k !== 'locator' && !CIPHERTEXTS.includes(k))
+			),
+			sizes: CIPHERTEXTS.map((k) => (r[k] as Uint8Array | null)?.length ?? null)
+		});
 		expect(clear(b)).toEqual(clear(a));
 		expect(Object.keys(a)).not.toContain('kind');
+		expect(Object.keys(a)).toContain('position');
 
 		// Staff open the team member's report and find both inside.
 		const w = await world();
-		const stored = (await server.reports()).find((r) => r.locator === b.locator);
+		const stored = (await server.reports()).find((r) => r.locator === peerLocator);
 		if (!stored) throw new Error('not stored');
 		const opened = server.openAs(stored, w.alice).content as Record<string, unknown>;
 		expect(opened).toMatchObject({ v: 2, kind: 'peer_report', reporterRole: 'leadership_team' });
@@ -69,7 +70,7 @@ describeDb('the kind and the reporter’s role stay inside the ciphertext', (get
 				return { rows: Array.isArray(res) ? res : (res.rows ?? []) };
 			}
 		});
-		expect(dump).toContain(b.locator); // the dump does hold the reports
+		expect(dump).toContain(peerLocator); // the dump does hold the reports
 		for (const code of [...REPORT_KINDS, ...REPORTER_ROLES]) expect(findCanary(dump, code), code).toEqual([]);
 	}, 120_000);
 });

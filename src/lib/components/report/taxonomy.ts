@@ -45,7 +45,10 @@ export const POSITIONS: Choice<PositionKind>[] = POSITION_KINDS.map((code) => ({
 export const KINDS: Choice<ReportKind>[] = REPORT_KINDS.map((code) => ({ code, ...formKindLabels[code] }));
 
 /** The kinds the report form offers (what the report is, not who sends it). */
-export const FORM_KIND_CHOICES: Choice<FormKind>[] = FORM_KINDS.map((code) => ({ code, ...formChoiceKindLabels[code] }));
+export const FORM_KIND_CHOICES: Choice<FormKind>[] = FORM_KINDS.map((code) => ({
+	code,
+	...formChoiceKindLabels[code]
+}));
 
 /** Who the reporter says they are (optional). */
 export const ROLES: Choice<ReporterRole>[] = REPORTER_ROLES.map((code) => ({ code, label: reporterRoleLabels[code] }));

@@ -14,11 +14,9 @@ import {
 	CATEGORIES,
 	POSITION_KINDS,
 	PUBLIC_STATUSES,
-	REPORT_KINDS,
 	type Category,
 	type PositionKind,
-	type PublicStatus,
-	type ReportKind
+	type PublicStatus
 } from '$lib/shared/vocabulary/report';
 import {
 	STAGES,

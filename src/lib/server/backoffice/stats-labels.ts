@@ -5,12 +5,7 @@
  */
 import { categoryName } from '$lib/i18n/categories';
 import { labelIn } from '$lib/i18n/lookup';
-import {
-	statsDispositionLabels,
-	statsOutcomeLabels,
-	statsPositionLabels,
-	statsSummaryLabels
-} from '$lib/i18n/staff';
+import { statsDispositionLabels, statsOutcomeLabels, statsPositionLabels, statsSummaryLabels } from '$lib/i18n/staff';
 import { getLocale } from '$lib/paraglide/runtime';
 import { STATE_INFO, isWorkflowState } from '$lib/server/workflow/vocabulary';
 

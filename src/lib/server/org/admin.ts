@@ -27,7 +27,6 @@ import {
 	type OrganKind,
 	type PositionKind,
 	type PostPosition,
-	type ReportKind,
 	type StaffRole
 } from './types';
 

@@ -71,14 +71,7 @@ describeDb('public API v1', (get) => {
 			regionPath: `示范省/${cityName}/高新区`
 		});
 		expect(body.deliverable).toBe(true);
-		expect(Object.keys(body).sort()).toEqual([
-			'deliverable',
-			'escalate',
-			'explanation',
-			'organ',
-			'position',
-			'unit'
-		]);
+		expect(Object.keys(body).sort()).toEqual(['deliverable', 'escalate', 'explanation', 'organ', 'position', 'unit']);
 		const explanation = body.explanation as { zh: string; en: string };
 		// Issue 14: the explanation names the managing committee (the district's leaders are city-managed).
 		expect(explanation.zh).toContain(`区委书记由上一级的${cityName}委管理`);

@@ -82,9 +82,9 @@ describeDb('org store', (get) => {
 	it('an unknown unit id gives an empty slice and the unknown_unit result', async () => {
 		const slice = await loadRoutingSnapshot(get().db, 'no-such-unit');
 		expect(slice.units.size).toBe(0);
-		expect(
-			routeReport(slice, { unitId: 'no-such-unit', position: 'top_leader', escalate: false }).status
-		).toBe('unknown_unit');
+		expect(routeReport(slice, { unitId: 'no-such-unit', position: 'top_leader', escalate: false }).status).toBe(
+			'unknown_unit'
+		);
 	});
 
 	it('finds 高新区 by initials, by full pinyin and by a Chinese substring', async () => {

@@ -90,8 +90,9 @@ describeDb('recipients, the directory API and routing keys', (get) => {
 		expect((await storeRevocationList(db, list, null)).ok).toBe(true);
 		expect(await staffOf('o-city', 'u-k1')).toEqual([]);
 		const after = await loadRoutingSnapshot(db, 'u-k1', NOW);
-		expect(
-			routeReport(after, { unitId: 'u-k1', position: 'team_member', escalate: false })
-		).toMatchObject({ organ: { id: 'o-prov' }, recipients: [world.carol.id] });
+		expect(routeReport(after, { unitId: 'u-k1', position: 'team_member', escalate: false })).toMatchObject({
+			organ: { id: 'o-prov' },
+			recipients: [world.carol.id]
+		});
 	});
 });

@@ -10,12 +10,7 @@ import {
 	STAFF_ROLES,
 	UNIT_TYPES
 } from '$lib/shared/vocabulary/org';
-import {
-	CATEGORIES,
-	MESSAGE_AUTHORS,
-	POSITION_KINDS,
-	PUBLIC_STATUSES
-} from '$lib/shared/vocabulary/report';
+import { CATEGORIES, MESSAGE_AUTHORS, POSITION_KINDS, PUBLIC_STATUSES } from '$lib/shared/vocabulary/report';
 import {
 	DISPOSITIONS,
 	HOLIDAY_KINDS,

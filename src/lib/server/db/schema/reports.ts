@@ -20,12 +20,7 @@ import {
 	unique,
 	uuid
 } from 'drizzle-orm/pg-core';
-import {
-	CATEGORIES,
-	MESSAGE_AUTHORS,
-	POSITION_KINDS,
-	PUBLIC_STATUSES
-} from '../../../shared/vocabulary/report';
+import { CATEGORIES, MESSAGE_AUTHORS, POSITION_KINDS, PUBLIC_STATUSES } from '../../../shared/vocabulary/report';
 import { DISPOSITIONS, OUTCOME_CODES, WORKFLOW_STATES } from '../../../shared/vocabulary/workflow';
 import { bytea } from '../types';
 import { staffUser } from './auth';
