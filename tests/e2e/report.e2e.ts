@@ -327,7 +327,7 @@ describe('/report and /follow-up on a phone', () => {
 			await page.goto(`${server.url}/report`);
 			await hydrated(page);
 			await fillWho(page, TOP_LEADER_YQX);
-			await page.getByRole('radio', { name: /^党员举报/ }).check();
+			await page.getByRole('radio', { name: '党员', exact: true }).check(); // 您的身份 (issue 19), not a kind
 			await page.getByRole('button', { name: zh.next }).click();
 			await page.getByRole('radio', { name: /^四风问题/ }).check();
 			await page.getByLabel('具体情况').fill('单位一把手长期用公车接送家属。');
