@@ -17,6 +17,7 @@ import nacl from 'tweetnacl';
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import { DirectoryError, CryptoFormatError } from './errors';
 import { utf8 } from './encoding';
+import { LOCATOR_PATTERN } from '../shared/encoding';
 import { SIGNATURE_LENGTH, SIGN_SECRET_KEY_LENGTH, verifyDirectoryEntry, type DirectoryEntry } from './directory';
 
 export const PROOF_FORMAT = 'qingfeng-proof-v1';
@@ -39,11 +40,10 @@ export interface ReportProof extends ProofStatement {
 	signature: string;
 }
 
-const LOCATOR = /^[0-9A-HJKMNP-TV-Z]{10}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function checkStatement(s: ProofStatement): void {
-	if (!LOCATOR.test(s.locator)) throw new CryptoFormatError('INVALID_ARGUMENT', 'proof: bad locator');
+	if (!LOCATOR_PATTERN.test(s.locator)) throw new CryptoFormatError('INVALID_ARGUMENT', 'proof: bad locator');
 	if (!DATE.test(s.receivedOn) || !DATE.test(s.acknowledgedOn))
 		throw new CryptoFormatError('INVALID_ARGUMENT', 'proof: bad date');
 	if (s.organId.length < 1 || s.organId.length > 255 || s.organId.includes('\n'))

@@ -20,9 +20,6 @@ import { loadCalendar, todayOf } from './case-state';
 /** Working days the organ has to answer a protection request (a reply to the reporter). */
 export const PROTECTION_ANSWER_WORKING_DAYS = 3;
 
-/** Notices a protection request raises (also in NOTICE_KINDS). */
-export const PROTECTION_NOTICES = ['protection_requested', 'protection_overdue'] as const;
-
 /** Staff who act on a report: its handler, or while unassigned the organ's inspectors and heads with its key. */
 function actorsSql(reportId: string | null) {
 	return sql`
