@@ -8,7 +8,8 @@
  *
  * Statement (signed bytes, UTF-8):
  *   "qingfeng/v1/proof-of-report\n" locator "\n" receivedOn "\n" organId "\n" acknowledgedOn
- *   locator: 10 Crockford characters without dash; dates: YYYY-MM-DD (China time).
+ *   locator: the 10 Crockford characters without dash (checked here only as 1–32 letters or digits);
+ *   dates: YYYY-MM-DD (China time).
  * Proof (JSON): { format: "qingfeng-proof-v1", locator, receivedOn, organId, organName, acknowledgedOn,
  *   entry: base64 of the signed directory entry, signature: base64 of the 64-byte Ed25519 signature }.
  * `organName` is shown, not signed (the organ is identified by `organId`, which the entry binds).
@@ -17,7 +18,6 @@ import nacl from 'tweetnacl';
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import { DirectoryError, CryptoFormatError } from './errors';
 import { utf8 } from './encoding';
-import { LOCATOR_PATTERN } from '../shared/encoding';
 import { SIGNATURE_LENGTH, SIGN_SECRET_KEY_LENGTH, verifyDirectoryEntry, type DirectoryEntry } from './directory';
 
 export const PROOF_FORMAT = 'qingfeng-proof-v1';
@@ -43,7 +43,7 @@ export interface ReportProof extends ProofStatement {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function checkStatement(s: ProofStatement): void {
-	if (!LOCATOR_PATTERN.test(s.locator)) throw new CryptoFormatError('INVALID_ARGUMENT', 'proof: bad locator');
+	if (!/^[0-9A-Za-z]{1,32}$/.test(s.locator)) throw new CryptoFormatError('INVALID_ARGUMENT', 'proof: bad locator');
 	if (!DATE.test(s.receivedOn) || !DATE.test(s.acknowledgedOn))
 		throw new CryptoFormatError('INVALID_ARGUMENT', 'proof: bad date');
 	if (s.organId.length < 1 || s.organId.length > 255 || s.organId.includes('\n'))
