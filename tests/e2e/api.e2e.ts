@@ -150,7 +150,6 @@ describe('GET /api/v1/routing', () => {
 			'deliverable',
 			'escalate',
 			'explanation',
-			'kind',
 			'organ',
 			'position',
 			'unit'
