@@ -113,7 +113,6 @@ export interface Recipient {
 export interface Target {
 	unit: string;
 	position: 'top_leader' | 'team_member' | 'other_staff';
-	kind: string;
 	category: string;
 	organ: string;
 }
@@ -122,7 +121,6 @@ export interface Target {
 export const DEMO_TARGET: Target = {
 	unit: 'sf-c01-k02',
 	position: 'top_leader',
-	kind: 'public_tip',
 	category: 'integrity',
 	organ: 'o-sf-c01'
 };
@@ -194,7 +192,7 @@ function contentJson(locator: string, target: Target, files: number, attachmentB
 			v: 1,
 			unit: { id: target.unit, name: '银清县', regionPath: '示范省/北泉市/银清县' },
 			position: target.position,
-			kind: target.kind,
+			kind: 'public_tip',
 			category: target.category,
 			person: { name: '张某某', post: '县长' },
 			description,
@@ -279,7 +277,6 @@ export function prepareReports(o: PrepareOptions): PreparedReport[] {
 				routing: {
 					unit: o.target.unit,
 					position: o.target.position,
-					kind: o.target.kind,
 					category: o.target.category,
 					escalate: false,
 					realName: false

@@ -263,13 +263,12 @@ type Query = (text: string, params: unknown[]) => Promise<{ id: string }[]>;
 async function insertReport(q: Query, r: RawRow): Promise<void> {
 	await q('insert into pow_spent (id, expires_at) values ($1, $2)', [r.powId, r.expiresAt]);
 	const [rep] = await q(
-		`insert into report (locator, unit_id, position, kind, category, real_name, escalate, organ_id, received_on, content, content_bytes, kdf_spec, auth_hash, receipt_wrapped)
-		 values ($1, $2, $3, $4, $5, false, false, $6, $7, $8, $9, $10, $11, $12) returning id`,
+		`insert into report (locator, unit_id, position, category, real_name, escalate, organ_id, received_on, content, content_bytes, kdf_spec, auth_hash, receipt_wrapped)
+		 values ($1, $2, $3, $4, false, false, $5, $6, $7, $8, $9, $10, $11) returning id`,
 		[
 			r.locator,
 			DEMO_TARGET.unit,
 			DEMO_TARGET.position,
-			DEMO_TARGET.kind,
 			DEMO_TARGET.category,
 			DEMO_TARGET.organ,
 			receivedOn,
@@ -301,7 +300,6 @@ async function insertReportOneStatement(q: Query, r: RawRow): Promise<void> {
 		r.locator,
 		DEMO_TARGET.unit,
 		DEMO_TARGET.position,
-		DEMO_TARGET.kind,
 		DEMO_TARGET.category,
 		DEMO_TARGET.organ,
 		receivedOn,
@@ -320,11 +318,11 @@ async function insertReportOneStatement(q: Query, r: RawRow): Promise<void> {
 	});
 	await q(
 		`with spent as (insert into pow_spent (id, expires_at) values ($1, $2) returning id),
-		r as (insert into report (locator, unit_id, position, kind, category, real_name, escalate, organ_id, received_on, content, content_bytes, kdf_spec, auth_hash, receipt_wrapped)
-			select $3, $4, $5, $6, $7, false, false, $8, $9::date, $10, $11, $12, $13, $14 from spent returning id),
+		r as (insert into report (locator, unit_id, position, category, real_name, escalate, organ_id, received_on, content, content_bytes, kdf_spec, auth_hash, receipt_wrapped)
+			select $3, $4, $5, $6, false, false, $7, $8::date, $9, $10, $11, $12, $13 from spent returning id),
 		w as (insert into report_key_wrap (report_id, staff_id, entry_id, sealed) select r.id, x.s, x.e, x.k from r cross join (values ${tuples.join(', ')}) as x(s, e, k) returning 1),
-		a as (insert into attachment (report_id, file_no, bytes, parts) select r.id, 0, $15, 1 from r returning id)
-		insert into attachment_part (attachment_id, idx, data) select a.id, 0, $16 from a`,
+		a as (insert into attachment (report_id, file_no, bytes, parts) select r.id, 0, $14, 1 from r returning id)
+		insert into attachment_part (attachment_id, idx, data) select a.id, 0, $15 from a`,
 		params
 	);
 }

@@ -14,14 +14,14 @@ const run = promisify(execFile);
 const ROWS_SQL = `
 select n.nspname as schema, c.relname as name
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
-where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'
+where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%' and n.nspname not like 'pg_temp%'
 order by 1, 2`;
 
-interface Queryable {
+export interface Queryable {
 	query<T>(sql: string): Promise<{ rows: T[] }>;
 }
 
-async function rowsDump(q: Queryable): Promise<string> {
+export async function rowsDump(q: Queryable): Promise<string> {
 	const tables = (await q.query<{ schema: string; name: string }>(ROWS_SQL)).rows;
 	const out: string[] = [];
 	for (const t of tables) {

@@ -228,7 +228,6 @@ function reportTemplate(): unknown {
 		routing: {
 			unit: unit.unitId,
 			position: 'top_leader',
-			kind: 'public_tip',
 			category: 'integrity',
 			escalate: false,
 			realName: false

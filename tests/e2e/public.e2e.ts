@@ -60,8 +60,8 @@ function insertSql(): string {
 	return seedRows()
 		.map(
 			(r, i) =>
-				`insert into report (locator, unit_id, position, kind, category, real_name, escalate, organ_id, received_on, public_status, concluded_on, content, content_bytes, kdf_spec, auth_hash, receipt_wrapped) values ` +
-				`('SEED${String(i).padStart(6, '0')}', 'u-seed', 'top_leader', 'public_tip', '${r.category}', false, false, 'o-seed', '${r.receivedOn}', ` +
+				`insert into report (locator, unit_id, position, category, real_name, escalate, organ_id, received_on, public_status, concluded_on, content, content_bytes, kdf_spec, auth_hash, receipt_wrapped) values ` +
+				`('SEED${String(i).padStart(6, '0')}', 'u-seed', 'top_leader', '${r.category}', false, false, 'o-seed', '${r.receivedOn}', ` +
 				`'${r.concludedOn ? 'concluded' : 'received'}', ${r.concludedOn ? `'${r.concludedOn}'` : 'null'}, '\\x00'::bytea, 1, '\\x00'::bytea, '\\x00'::bytea, '\\x00'::bytea)`
 		)
 		.join(';\n');

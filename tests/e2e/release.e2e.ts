@@ -251,7 +251,6 @@ async function refusesAnotherRoot(browser: Browser, url: string, pinnedKey: Uint
 				json: {
 					unit,
 					position: 'top_leader',
-					kind: 'public_tip',
 					escalate: false,
 					organ,
 					deliverable: true,

@@ -175,6 +175,12 @@ describe('/report and /follow-up on a phone', () => {
 			expect(await page.locator('#unit-q').getAttribute('aria-describedby')).toContain('unit-error');
 			await checkPage(page);
 
+			// Who the reporter is: asked on its own, optional; a team member is reminded of the rules first.
+			expect(await page.getByTestId('team-reminder').count()).toBe(0);
+			await page.getByRole('radio', { name: '本单位领导班子成员', exact: true }).check();
+			expect(await page.getByTestId('team-reminder').textContent()).toContain('先当面提醒');
+			await checkPage(page);
+
 			await fillWho(page, TOP_LEADER_YQX);
 			await checkPage(page);
 			await page.getByRole('button', { name: zh.next }).click();
@@ -290,6 +296,19 @@ describe('/report and /follow-up on a phone', () => {
 			expect(await page.getByTestId('conversation').textContent()).toContain(more);
 			await checkPage(page);
 
+			// The role travelled inside the ciphertext: the summary (decrypted here) shows it.
+			expect(await page.getByTestId('summary-role').textContent()).toBe('本单位领导班子成员');
+			// The proof of having reported: not before the organ registered the report.
+			await page.getByRole('button', { name: '获取已报告证明' }).click();
+			await expect.poll(() => page.getByTestId('proof-status').textContent()).toContain('还没有登记');
+			// Asking for protection: an encrypted message of its own kind, answered first by the organ.
+			await page.getByTestId('protection').locator('summary').click();
+			await page.getByLabel('发生了什么，您需要什么保护').fill('单位领导得知有人举报后，扬言要把我调离岗位。');
+			await page.getByRole('button', { name: '提交保护申请' }).click();
+			await page.getByText(/保护申请已加密送出/).waitFor({ timeout: 60_000 });
+			expect(await page.getByTestId('conversation').textContent()).toContain('【保护申请】');
+			await checkPage(page);
+
 			// Close forgets everything.
 			await page.getByRole('button', { name: '退出并清除' }).click();
 			await page.getByText('已退出，本页内容已全部清除。').waitFor();
@@ -308,7 +327,7 @@ describe('/report and /follow-up on a phone', () => {
 			await page.goto(`${server.url}/report`);
 			await hydrated(page);
 			await fillWho(page, TOP_LEADER_YQX);
-			await page.getByRole('radio', { name: /^党员举报/ }).check();
+			await page.getByRole('radio', { name: '党员', exact: true }).check(); // 您的身份 (issue 19), not a kind
 			await page.getByRole('button', { name: zh.next }).click();
 			await page.getByRole('radio', { name: /^四风问题/ }).check();
 			await page.getByLabel('具体情况').fill('单位一把手长期用公车接送家属。');

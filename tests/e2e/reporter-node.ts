@@ -40,7 +40,6 @@ export async function submitAsReporter(
 			routing: {
 				unit: opts.unit,
 				position: opts.position,
-				kind: 'public_tip',
 				category: 'integrity',
 				escalate: false,
 				realName: false

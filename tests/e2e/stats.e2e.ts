@@ -42,7 +42,6 @@ const CATS = [
 	'abuse_of_power',
 	'life'
 ];
-const KINDS = ['public_tip', 'public_tip', 'public_tip', 'member_tip', 'peer_report', 'criticism_suggestion'];
 const POSITIONS = ['top_leader', 'team_member', 'team_member', 'other_staff', 'other_staff'];
 const STATES = [
 	'received',
@@ -64,8 +63,7 @@ let keys: KeyedDemoKeys;
 let today: string;
 let from: string;
 /** What was inserted (clear fields), to count independently of the server. */
-const rows: { organId: string; unitId: string; receivedOn: string; category: string; state: string; kind: string }[] =
-	[];
+const rows: { organId: string; unitId: string; receivedOn: string; category: string; state: string }[] = [];
 /** Organ id → its ancestor organ ids. */
 const organAncestors = new Map<string, string[]>();
 
@@ -104,13 +102,11 @@ async function seedReports(stopped: Server): Promise<void> {
 			const concludedOn = state === 'concluded' ? (end < today ? end : today) : null;
 			const open = !['concluded', 'no_substance'].includes(state);
 			const category = pick(CATS);
-			const kind = pick(KINDS);
-			rows.push({ organId, unitId: u.id, receivedOn, category, state, kind });
+			rows.push({ organId, unitId: u.id, receivedOn, category, state });
 			values.push({
 				locator: `E${String(i).padStart(9, '0')}`,
 				unitId: u.id,
 				position,
-				kind,
 				category,
 				realName: rand() < 0.2,
 				escalate: false,
@@ -254,7 +250,7 @@ describe('statistics page', () => {
 			expect(html).not.toMatch(/\sstyle="/); // no style attributes in our markup (chart.js uses the CSSOM)
 
 			// Every chart is drawn on a canvas with something painted on it.
-			for (const id of ['month', 'category', 'position', 'kind', 'disposition', 'outcome', 'region', 'units']) {
+			for (const id of ['month', 'category', 'position', 'disposition', 'outcome', 'region', 'units']) {
 				const canvas = page.getByTestId(`chart-${id}`);
 				await canvas.waitFor();
 				const painted = await canvas.evaluate((c: HTMLCanvasElement) => {
@@ -285,14 +281,14 @@ describe('statistics page', () => {
 			expect(Object.fromEntries(category.keys.map((k, i) => [k, category.values[i]]))).toEqual(
 				countBy(mine, (r) => r.category)
 			);
-			const kind = await chartData(page, 'kind');
-			expect(Object.fromEntries(kind.keys.map((k, i) => [k, kind.values[i]]))).toEqual(countBy(mine, (r) => r.kind));
+			// No chart by report kind (issue 19): the kind is inside the ciphertext only.
+			expect(await page.getByTestId('chart-kind').count()).toBe(0);
 			expect(Number(await summary('concluded'))).toBe(mine.filter((r) => r.state === 'concluded').length);
 
 			// The data tables hold the charts' numbers.
 			await page.getByText('显示数据表').first().click();
 			const charts: Record<string, Awaited<ReturnType<typeof chartData>>> = {};
-			for (const id of ['month', 'category', 'position', 'kind', 'disposition', 'outcome', 'region', 'units']) {
+			for (const id of ['month', 'category', 'position', 'disposition', 'outcome', 'region', 'units']) {
 				const c = await chartData(page, id);
 				charts[id] = c;
 				expect(c.keys.length, `chart ${id} has data`).toBeGreaterThan(0);
@@ -320,7 +316,6 @@ describe('statistics page', () => {
 				month: 'month',
 				category: 'category',
 				position: 'position',
-				kind: 'kind',
 				disposition: 'disposition',
 				outcome: 'outcome',
 				region: 'region'

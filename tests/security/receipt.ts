@@ -28,7 +28,6 @@ export async function submitRealReport(base: string): Promise<RealReceipt> {
 			routing: {
 				unit: unit.unitId,
 				position: 'top_leader',
-				kind: 'public_tip',
 				category: 'integrity',
 				escalate: false,
 				realName: false

@@ -136,7 +136,7 @@ run staff-reset-token -u "$URL/staff/reset" --data "token=abcdefghijklmnopqrstuv
 run staff-inbox -u "$URL/staff?stage=new&status=received&category=integrity&unit=sf-c01-k02-d04&sort=received" "${STAFF[@]}"
 run staff-stats -u "$URL/staff/stats?from=2026-01&to=2026-11&category=integrity" "${STAFF[@]}"
 run staff-session-cookie -u "$URL/staff" --cookie "qf_session=$COOKIE" -p qf_session
-run staff-api-inbox -u "$URL/staff/api/inbox?stage=new&status=received&category=integrity&kind=public_tip&position=top_leader&unit=sf-c01-k02-d04&sort=date&limit=10" "${STAFF[@]}"
+run staff-api-inbox -u "$URL/staff/api/inbox?stage=new&status=received&category=integrity&position=top_leader&unit=sf-c01-k02-d04&sort=date&limit=10" "${STAFF[@]}"
 run staff-api-stats -u "$URL/staff/api/stats?from=2026-01&to=2026-11&category=integrity" "${STAFF[@]}"
 run staff-api-audit -u "$URL/staff/api/audit?action=users.&limit=10" "${STAFF[@]}"
 run staff-api-report -u "$URL/staff/api/reports/00000000-0000-4000-8000-000000000000*" --ignore-code 404 "${STAFF[@]}"

@@ -201,7 +201,6 @@ export async function storeReport(
 			locator,
 			unitId: opts.unitId ?? 'u-k2',
 			position: 'top_leader',
-			kind: 'public_tip',
 			category: opts.category ?? 'integrity',
 			realName: opts.realName ?? true,
 			escalate: false,

@@ -80,7 +80,7 @@ export interface StoredReport {
 	id: string;
 	locator: string;
 	receivedOn: string;
-	routing: { unit: string; position: string; kind: string; category: string; escalate: boolean; realName: boolean };
+	routing: { unit: string; position: string; category: string; escalate: boolean; realName: boolean };
 	organ: string;
 	wraps: { staffId: string; entryId: Uint8Array; sealed: Uint8Array }[];
 	kdfSpec: Uint8Array;
@@ -225,7 +225,6 @@ export class ReporterServer {
 			routing: {
 				unit: r.unitId,
 				position: r.position,
-				kind: r.kind,
 				category: r.category,
 				escalate: r.escalate,
 				realName: r.realName

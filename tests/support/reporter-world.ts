@@ -262,7 +262,6 @@ export function draft(opts: {
 			routing: {
 				unit: opts.unit ?? 'u-k1',
 				position: opts.position ?? 'top_leader',
-				kind: 'public_tip',
 				category: opts.category ?? 'integrity',
 				escalate: false,
 				realName: opts.realName ?? false

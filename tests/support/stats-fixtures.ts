@@ -103,7 +103,6 @@ export function row(r: {
 	on: string;
 	cat: string;
 	pos: string;
-	kind: string;
 	state: string;
 	disp?: string;
 	outcome?: string;
@@ -114,7 +113,6 @@ export function row(r: {
 		locator: `S${String(seq++).padStart(9, '0')}`,
 		unitId: r.unit,
 		position: r.pos,
-		kind: r.kind,
 		category: r.cat,
 		realName: false,
 		escalate: false,
@@ -156,7 +154,6 @@ export const REPORTS = [
 		on: '2026-01-10',
 		cat: 'integrity',
 		pos: 'team_member',
-		kind: 'public_tip',
 		state: 'verification',
 		disp: 'preliminary_verification',
 		due: '2026-06-01'
@@ -167,7 +164,6 @@ export const REPORTS = [
 		on: '2026-01-20',
 		cat: 'integrity',
 		pos: 'team_member',
-		kind: 'public_tip',
 		state: 'inquiry',
 		disp: 'talk_inquiry',
 		due: '2026-06-20'
@@ -178,7 +174,6 @@ export const REPORTS = [
 		on: '2026-02-05',
 		cat: 'work',
 		pos: 'top_leader',
-		kind: 'member_tip',
 		state: 'concluded',
 		disp: 'to_investigation',
 		outcome: 'handled:form2',
@@ -190,7 +185,6 @@ export const REPORTS = [
 		on: '2026-02-10',
 		cat: 'integrity',
 		pos: 'other_staff',
-		kind: 'public_tip',
 		state: 'no_substance'
 	}),
 	row({
@@ -199,7 +193,6 @@ export const REPORTS = [
 		on: '2026-03-01',
 		cat: 'life',
 		pos: 'team_member',
-		kind: 'public_tip',
 		state: 'registered',
 		due: '2026-03-08'
 	}),
@@ -209,7 +202,6 @@ export const REPORTS = [
 		on: '2025-12-31',
 		cat: 'integrity',
 		pos: 'top_leader',
-		kind: 'public_tip',
 		state: 'accepted',
 		due: '2026-01-05'
 	}),
@@ -219,7 +211,6 @@ export const REPORTS = [
 		on: '2026-02-15',
 		cat: 'integrity',
 		pos: 'top_leader',
-		kind: 'public_tip',
 		state: 'concluded',
 		disp: 'close',
 		outcome: 'closed',
@@ -231,7 +222,6 @@ export const REPORTS = [
 		on: '2026-03-03',
 		cat: 'mass',
 		pos: 'team_member',
-		kind: 'peer_report',
 		state: 'accepted',
 		due: '2026-06-14'
 	}),
@@ -241,7 +231,6 @@ export const REPORTS = [
 		on: '2026-04-01',
 		cat: 'work',
 		pos: 'team_member',
-		kind: 'public_tip',
 		state: 'received',
 		due: '2026-06-15'
 	}),
@@ -251,7 +240,6 @@ export const REPORTS = [
 		on: '2026-05-05',
 		cat: 'political',
 		pos: 'top_leader',
-		kind: 'public_tip',
 		state: 'concluded',
 		disp: 'close',
 		outcome: 'cleared',

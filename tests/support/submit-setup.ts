@@ -21,7 +21,6 @@ export const CANARY = 'CANARY-清风-7f3a';
 export const choice: RoutingChoice = {
 	unit: 'u-k1',
 	position: 'top_leader',
-	kind: 'public_tip',
 	category: 'integrity',
 	escalate: false,
 	realName: false

@@ -9,8 +9,10 @@ import type {
 	InterferenceHow,
 	InterferenceMatter,
 	MetadataCode,
+	FormKind,
 	PositionKind,
-	ReportKind
+	ReportKind,
+	ReporterRole
 } from '$lib/shared/vocabulary/report';
 import type { Described, Msg } from './lookup';
 
@@ -62,6 +64,21 @@ export const formKindLabels = {
 	interference_record: { label: m.report_kind_interference_record, hint: m.report_kind_interference_record_hint },
 	criticism_suggestion: { label: m.report_kind_criticism_suggestion, hint: m.report_kind_criticism_suggestion_hint }
 } satisfies Record<ReportKind, Described>;
+
+/** The kinds the report form offers (what the report is; who reports is asked apart, issue 19). */
+export const formChoiceKindLabels = {
+	public_tip: { label: m.protect_form_kind_tip, hint: m.protect_form_kind_tip_hint },
+	interference_record: { label: m.report_kind_interference_record, hint: m.report_kind_interference_record_hint },
+	criticism_suggestion: { label: m.report_kind_criticism_suggestion, hint: m.report_kind_criticism_suggestion_hint }
+} satisfies Record<FormKind, Described>;
+
+/** Who the reporter says they are (您的身份); also how /follow-up and the back office name it. */
+export const reporterRoleLabels = {
+	citizen: m.protect_role_public,
+	party_member: m.protect_role_party_member,
+	leadership_team: m.protect_role_team_member,
+	informed_official: m.protect_role_informed_official
+} satisfies Record<ReporterRole, Msg>;
 
 /** The matters of an interference record. */
 export const matterLabels = {

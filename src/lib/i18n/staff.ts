@@ -127,7 +127,9 @@ export const noticeLabels = {
 	assigned: m.staff_notice_assigned,
 	transferred_in: m.staff_notice_transferred_in,
 	granted: m.staff_notice_granted,
-	register_overdue: m.staff_notice_register_overdue
+	register_overdue: m.staff_notice_register_overdue,
+	protection_requested: m.protect_notice_requested,
+	protection_overdue: m.protect_notice_overdue
 } satisfies Record<NoticeKind, Msg>;
 
 /* ------------------------------------------------------------------ lookups (the code itself when unknown) */

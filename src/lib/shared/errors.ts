@@ -40,7 +40,11 @@ export const REPORTER_ERROR_CODES = [
 	'receipt_not_recognised',
 	'too_many_messages',
 	'token_invalid',
-	'not_found'
+	'not_found',
+	// Issue 19: the proof of having reported is issued only once staff acknowledged the report, and only
+	// where the operator configured the receiving organ's attestation key.
+	'not_acknowledged',
+	'proof_unavailable'
 ] as const;
 
 /** Codes of the public query endpoints (units, routing, directory) beyond the reporter's. */

@@ -10,7 +10,8 @@ import type {
 	InterferenceMatter,
 	MetadataCode,
 	PositionKind,
-	ReportKind
+	ReportKind,
+	ReporterRole
 } from './vocabulary/report';
 
 /** What the content says about one attached file. */
@@ -40,12 +41,18 @@ export interface ReporterIdentity {
 	unitOrAddress: string;
 }
 
-/** The plaintext JSON inside `content`, version 1, as the reporter's browser writes it. */
+/**
+ * The plaintext JSON inside `content`, as the reporter's browser writes it. Version 2 (issue 19) adds
+ * `reporterRole`; the kind is only here since then (no clear column). Version 1 documents (no
+ * `reporterRole`) stay readable: readers treat the role as not given.
+ */
 export interface ReportContent {
-	v: 1;
+	v: 2;
 	unit: { id: string; name: string; regionPath: string };
 	position: PositionKind;
 	kind: ReportKind;
+	/** Who the reporter said they are (您的身份); null when not chosen. */
+	reporterRole: ReporterRole | null;
 	category: Category;
 	/**
 	 * The person the report is about. `unit`: in a report by region (the reporter could not find the unit

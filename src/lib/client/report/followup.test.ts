@@ -81,12 +81,12 @@ async function submitted(db: Db, options: { files?: ReportInput['files'] } = {})
 			routing: {
 				unit: 'u-k1',
 				position: 'team_member',
-				kind: 'interference_record',
 				category: 'appointments',
 				escalate: false,
 				realName: false
 			},
 			details: {
+				kind: 'interference_record',
 				person: { name: '赵某', post: '副县长' },
 				description: '打招呼干预干部选拔',
 				interference: {

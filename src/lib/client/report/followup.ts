@@ -27,6 +27,7 @@ import { answerBytes, decryptView, isView, type FollowUpReport } from './followu
 import { requestJson, send, errorFromResponse, type RetryOptions } from './http';
 import { solve, type PowProgress, type PowSolver } from './pow';
 import { parseReceiptInput } from './receipt-input';
+import type { MessagePurpose } from '../../shared/vocabulary/report';
 import type {
 	MessageAnswer,
 	MessageRequest,
@@ -68,12 +69,17 @@ export interface FollowUpSession {
 		fileId: string,
 		options?: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void }
 	): Promise<{ name: string; type: string; blob: Blob }>;
-	/** Sends a message (text and files, images stripped) to the staff handling the report. */
+	/**
+	 * Sends a message (text and files, images stripped) to the staff handling the report; `purpose`
+	 * 'protection' asks for protection (申请保护).
+	 */
 	sendMessage(
 		text: string,
 		files?: AttachedFile[],
-		options?: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void }
+		options?: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void; purpose?: MessagePurpose }
 	): Promise<{ id: number; sentOn: string }>;
+	/** The proof of having reported, once staff acknowledged the report (unverified: see `verifyProof`). */
+	fetchProof(options?: { signal?: AbortSignal }): Promise<unknown>;
 	/** Forgets the token and zeroes the keys. Further calls fail with `closed`. */
 	close(): void;
 	readonly closed: boolean;
@@ -215,6 +221,17 @@ class Session implements FollowUpSession {
 		return this.report;
 	}
 
+	/**
+	 * The proof of having reported (已报告证明, issue 19), as the server issued it: refused with
+	 * `not_acknowledged` until staff registered the report, `proof_unavailable` where the organ issues none.
+	 * The caller verifies it against the pinned root (src/lib/crypto/proof.ts `verifyProof`).
+	 */
+	async fetchProof(options: { signal?: AbortSignal } = {}): Promise<unknown> {
+		return this.authed(options.signal, (token) =>
+			requestJson<unknown>('/api/v1/receipt/proof', { fetch: this.options.fetch, signal: options.signal, token })
+		);
+	}
+
 	async downloadFile(
 		fileId: string,
 		options: { signal?: AbortSignal; onProgress?: (p: { done: number; total: number }) => void } = {}
@@ -248,7 +265,7 @@ class Session implements FollowUpSession {
 	async sendMessage(
 		text: string,
 		files: AttachedFile[] = [],
-		options: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void } = {}
+		options: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void; purpose?: MessagePurpose } = {}
 	): Promise<{ id: number; sentOn: string }> {
 		this.check(options.signal);
 		const signal = options.signal;
@@ -279,7 +296,11 @@ class Session implements FollowUpSession {
 				intake = opened.id;
 			}
 			options.onProgress?.({ phase: 'sending' });
-			const request: MessageRequest = { body: encodeBase64(body), intake };
+			const request: MessageRequest = {
+				body: encodeBase64(body),
+				intake,
+				...(options.purpose ? { purpose: options.purpose } : {})
+			};
 			return requestJson<Partial<Record<keyof MessageAnswer, unknown>>>('/api/v1/receipt/messages', {
 				...net,
 				method: 'POST',

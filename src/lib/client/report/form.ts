@@ -13,9 +13,11 @@ import type {
 	Category,
 	InterferenceHow,
 	InterferenceMatter,
+	FormKind,
 	PositionKind,
-	ReportKind
+	ReporterRole
 } from '../../shared/vocabulary/report';
+import { FORM_KINDS, REPORTER_ROLES, reportKindOf } from '../../shared/vocabulary/report';
 import type { UnitHit } from '../../shared/wire/public';
 
 /** Everything the reporter fills in (memory only). */
@@ -28,7 +30,10 @@ export interface ReportForm {
 	position: PositionKind | null;
 	personName: string;
 	personPost: string;
-	kind: ReportKind;
+	/** What the report is (the content's kind follows from it and `role`: `reportKindOf`). */
+	kind: FormKind;
+	/** Who the reporter says they are (您的身份, optional; encrypted content only). */
+	role: ReporterRole | null;
 	interference: {
 		matter: InterferenceMatter | null;
 		when: string;
@@ -53,6 +58,7 @@ export function emptyForm(): ReportForm {
 		personName: '',
 		personPost: '',
 		kind: 'public_tip',
+		role: null,
 		interference: { matter: null, when: '', how: null, howDetail: '', othersWhoKnew: '' },
 		category: null,
 		description: '',
@@ -76,7 +82,6 @@ export function routingChoiceOf(form: ReportForm): RoutingChoice {
 	return {
 		unit: form.unit.id,
 		position: form.position,
-		kind: form.kind,
 		category: form.category ?? 'other',
 		escalate: form.escalate,
 		realName: form.realName,
@@ -89,6 +94,8 @@ function reportInputOf(form: ReportForm): ReportInput {
 	return {
 		routing: routingChoiceOf(form),
 		details: {
+			kind: reportKindOf(form.kind, form.role),
+			reporterRole: form.role,
 			person: {
 				name: form.personName.trim(),
 				post: form.personPost.trim(),
@@ -157,9 +164,20 @@ export async function openFormDraft(passphrase: string): Promise<ReportForm> {
 	const d = await loadDraft<Partial<ReportForm>>(passphrase);
 	if (!d || typeof d !== 'object') throw new ReportError('draft_corrupt', 'no draft');
 	const base = emptyForm();
+	// Drafts of before issue 19 may hold a kind that now follows from the role.
+	const kind = (FORM_KINDS as readonly unknown[]).includes(d.kind) ? (d.kind as FormKind) : 'public_tip';
+	const role = (REPORTER_ROLES as readonly unknown[]).includes(d.role)
+		? (d.role as ReporterRole)
+		: (d.kind as unknown) === 'peer_report'
+			? 'leadership_team'
+			: (d.kind as unknown) === 'member_tip'
+				? 'party_member'
+				: null;
 	return {
 		...base,
 		...d,
+		kind,
+		role,
 		interference: { ...base.interference, ...(d.interference ?? {}) },
 		identity: { ...base.identity, ...(d.identity ?? {}) },
 		files: []

@@ -16,7 +16,6 @@ const root = generateRootKey();
 const choice: RoutingChoice = {
 	unit: 'u-1',
 	position: 'top_leader',
-	kind: 'public_tip',
 	category: 'integrity',
 	escalate: false,
 	realName: false
@@ -24,7 +23,6 @@ const choice: RoutingChoice = {
 const routing: RoutingAnswer = {
 	unit: { id: 'u-1', name: '银清县', level: 'county', regionPath: '示范省/银清县' },
 	position: 'top_leader',
-	kind: 'public_tip',
 	escalate: false,
 	organ: { id: 'o-1', name: '银清县纪委监委', level: 'county' },
 	deliverable: true,
@@ -109,7 +107,7 @@ describe('prepareRecipients', () => {
 		const s = server();
 		const r = await prepareRecipients(choice, s.options);
 		expect(s.asked).toEqual([
-			'POST /api/v1/routing {"unit":"u-1","position":"top_leader","kind":"public_tip","escalate":false}',
+			'POST /api/v1/routing {"unit":"u-1","position":"top_leader","escalate":false}',
 			'POST /api/v1/directory {"organ":"o-1","unit":"u-1"}'
 		]);
 		expect(r.recipientCount).toBe(2);

@@ -12,17 +12,11 @@ import type { RoutingFields } from '../../shared/wire/reporter';
 export type RoutingChoice = RoutingFields;
 
 /** The fields of a choice that decide where a report goes (category and real-name flag do not). */
-export type RoutingQuestion = Pick<RoutingChoice, 'unit' | 'position' | 'kind' | 'escalate' | 'byRegion'>;
+export type RoutingQuestion = Pick<RoutingChoice, 'unit' | 'position' | 'escalate' | 'byRegion'>;
 
 /** True if both choices ask routing the same question. */
 export function sameRouting(a: RoutingQuestion, b: RoutingQuestion): boolean {
-	return (
-		a.unit === b.unit &&
-		a.position === b.position &&
-		a.kind === b.kind &&
-		a.escalate === b.escalate &&
-		!!a.byRegion === !!b.byRegion
-	);
+	return a.unit === b.unit && a.position === b.position && a.escalate === b.escalate && !!a.byRegion === !!b.byRegion;
 }
 
 /** POST /api/v1/units { q } (name, pinyin or initials): at most 20 units. */
@@ -38,7 +32,6 @@ export async function fetchRouting(q: RoutingQuestion, options: HttpOptions = {}
 	const json = {
 		unit: q.unit,
 		position: q.position,
-		kind: q.kind,
 		escalate: q.escalate,
 		...(q.byRegion ? { byRegion: true } : {})
 	};

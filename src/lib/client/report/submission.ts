@@ -282,10 +282,11 @@ export class Submission {
 		const { routing: choice, details } = this.input;
 		const unit = prepared.routing.unit;
 		const content: ReportContent = {
-			v: 1,
+			v: 2,
 			unit: { id: unit.id, name: unit.name, regionPath: unit.regionPath },
 			position: choice.position,
-			kind: choice.kind,
+			kind: details.kind ?? 'public_tip',
+			reporterRole: details.reporterRole ?? null,
 			category: choice.category,
 			person: {
 				name: details.person.name,
@@ -354,7 +355,6 @@ export class Submission {
 			routing: {
 				unit: c.unit,
 				position: c.position,
-				kind: c.kind,
 				category: c.category,
 				escalate: c.escalate,
 				realName: c.realName,

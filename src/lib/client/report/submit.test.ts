@@ -118,10 +118,11 @@ describeDb('submitReport against the real handlers', (get) => {
 		for (const staff of [w.alice, w.bob]) {
 			const opened = server.openAs(stored, staff);
 			expect(opened.content).toEqual({
-				v: 1,
+				v: 2,
 				unit: { id: 'u-k1', name: '东区', regionPath: '示范省/青山市/东区' },
 				position: 'top_leader',
 				kind: 'public_tip',
+				reporterRole: null,
 				category: 'integrity',
 				person: { name: `王某 ${CANARY}`, post: '局长' },
 				description: `收受礼金 ${CANARY}`,

@@ -19,9 +19,14 @@ import type { PrepareOptions, PreparedRecipients, RoutedChoice } from './recipie
 import type { RoutingChoice } from './routing';
 import { Submission } from './submission';
 import type { Interference, ReporterIdentity } from '../../shared/report-document';
+import type { ReportKind, ReporterRole } from '../../shared/vocabulary/report';
 
 /** The free-text parts of a report (inside the ciphertext; docs/reporting.md §6). */
 export interface ReportDetails {
+	/** The report kind (encrypted content only, never a clear field; default `public_tip`). */
+	kind?: ReportKind;
+	/** Who the reporter says they are (encrypted content only; default: not given). */
+	reporterRole?: ReporterRole | null;
 	/** `unit`: with a report by region, the unit as the reporter typed it. */
 	person: { name: string; post: string; unit?: string };
 	description: string;

@@ -9,7 +9,7 @@ import type { FollowUpReport } from './followup-view';
 import { openStages, type FollowUpStage } from './progress';
 import { parseReceiptInput, type ReceiptInput } from './receipt-input';
 import type { ReportContentAsRead } from '../../shared/report-document';
-import type { MessageAuthor, PublicStatus } from '../../shared/vocabulary/report';
+import type { MessageAuthor, MessagePurpose, PublicStatus } from '../../shared/vocabulary/report';
 import type { ReporterDeadline } from '../../shared/vocabulary/workflow';
 import type { FileRef } from '../../shared/wire/reporter';
 
@@ -32,8 +32,13 @@ export interface ViewSession {
 	view: FollowUpView;
 	refresh(): Promise<FollowUpView>;
 	downloadFile(id: string): Promise<{ blob: Blob; name: string; type: string }>;
-	/** Sends the message, then fetches the report again (so the conversation shows it). */
-	sendMessage(text: string, files: PickedFile[]): Promise<FollowUpView>;
+	/**
+	 * Sends the message, then fetches the report again (so the conversation shows it). `purpose`
+	 * 'protection': a request for protection (申请保护), which the organ must answer within its own deadline.
+	 */
+	sendMessage(text: string, files: PickedFile[], purpose?: MessagePurpose): Promise<FollowUpView>;
+	/** The proof of having reported, as served (the page verifies it against the pinned root). */
+	fetchProof(): Promise<unknown>;
 	close(): void;
 }
 
@@ -95,8 +100,9 @@ export async function openFollowUp(
 			return session.view;
 		},
 		downloadFile: (id) => lib.downloadFile(id),
-		async sendMessage(text, files) {
-			await lib.sendMessage(text, attachedFiles(files));
+		fetchProof: () => lib.fetchProof(),
+		async sendMessage(text, files, purpose) {
+			await lib.sendMessage(text, attachedFiles(files), purpose ? { purpose } : {});
 			return session.refresh();
 		},
 		close: () => lib.close()

@@ -6,8 +6,10 @@
 import {
 	categoryGroupLabels,
 	formCategoryLabels,
+	formChoiceKindLabels,
 	formKindLabels,
 	formPositionLabels,
+	reporterRoleLabels,
 	howLabels,
 	matterLabels
 } from '$lib/i18n/report-form';
@@ -17,6 +19,10 @@ import {
 	INTERFERENCE_MATTERS,
 	POSITION_KINDS,
 	REPORT_KINDS,
+	FORM_KINDS,
+	REPORTER_ROLES,
+	type FormKind,
+	type ReporterRole,
 	type Category,
 	type InterferenceHow,
 	type InterferenceMatter,
@@ -37,6 +43,15 @@ export const POSITIONS: Choice<PositionKind>[] = POSITION_KINDS.map((code) => ({
 }));
 
 export const KINDS: Choice<ReportKind>[] = REPORT_KINDS.map((code) => ({ code, ...formKindLabels[code] }));
+
+/** The kinds the report form offers (what the report is, not who sends it). */
+export const FORM_KIND_CHOICES: Choice<FormKind>[] = FORM_KINDS.map((code) => ({
+	code,
+	...formChoiceKindLabels[code]
+}));
+
+/** Who the reporter says they are (optional). */
+export const ROLES: Choice<ReporterRole>[] = REPORTER_ROLES.map((code) => ({ code, label: reporterRoleLabels[code] }));
 
 export const MATTERS: Choice<InterferenceMatter>[] = INTERFERENCE_MATTERS.map((code) => ({
 	code,

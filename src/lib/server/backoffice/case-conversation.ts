@@ -16,6 +16,7 @@ import { isContentCiphertext } from '$lib/server/reports/intake';
 import type { NoteAnswer, OkAnswer, ReplyAnswer } from '$lib/shared/wire/staff';
 import { visibleReport } from './access';
 import { todayOf } from './case-state';
+import { meetProtectionRequests } from './protection';
 import type { StaffCtx } from './context';
 
 /** POST …/messages `{ body }`: a reply to the reporter (ciphertext of `{ text }` under the report key). */
@@ -38,6 +39,7 @@ export async function reply(
 			.insert(reportMessage)
 			.values({ reportId: r.id, author: 'staff', staffId: ctx.user.id, sentOn, body: parsed.value.body })
 			.returning({ id: reportMessage.id });
+		await meetProtectionRequests(tx, r.id, sentOn);
 		await appendAudit(tx, {
 			at: ctx.now,
 			actor: ctx.user.id,

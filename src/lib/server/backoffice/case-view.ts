@@ -33,7 +33,7 @@ import {
 	type WorkflowState
 } from '$lib/server/workflow';
 import { HANDLER_ROLES, type StaffRole } from '$lib/shared/vocabulary/org';
-import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '$lib/shared/vocabulary/report';
+import type { Category, MessageAuthor, PositionKind, PublicStatus } from '$lib/shared/vocabulary/report';
 import type { DeadlineCode, Disposition, LinkKind } from '$lib/shared/vocabulary/workflow';
 import type { CaseView, TransferTargets } from '$lib/shared/wire/staff';
 import { mustReportUp } from '$lib/server/org/report-up';
@@ -41,6 +41,7 @@ import { loadRoutingSnapshot } from '$lib/server/org/store';
 import { visibleReport, type Visible } from './access';
 import { caseStateOf, MOVE_ACTIONS, seersAmong, type CaseData } from './case-state';
 import type { StaffCtx } from './context';
+import { protectionRequestsOf } from './protection';
 
 /**
  * mustReportUp (org/report-up.ts) on the directory slice around the unit (its ancestors and the organs
@@ -74,8 +75,8 @@ function requiresOf(action: ActionCode, inputs: readonly string[], needsApproval
 /** The case as staff member `staffId` may see it (`vis`: access.ts `visibleReport`). */
 export async function caseView(db: Db, vis: Visible, staffId: string): Promise<CaseView> {
 	const r = vis.report;
-	const [organ, unit, files, messages, notes, events, deadlines, pendingRows, links, staff, grants] = await Promise.all(
-		[
+	const [organ, unit, files, messages, notes, events, deadlines, pendingRows, links, staff, grants, protection] =
+		await Promise.all([
 			db
 				.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
 				.from(disciplineOrgan)
@@ -114,9 +115,9 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			db
 				.select({ staffId: reportKeyWrap.staffId, grantedBy: reportKeyWrap.grantedBy })
 				.from(reportKeyWrap)
-				.where(and(eq(reportKeyWrap.reportId, r.id), isNotNull(reportKeyWrap.grantedBy)))
-		]
-	);
+				.where(and(eq(reportKeyWrap.reportId, r.id), isNotNull(reportKeyWrap.grantedBy))),
+			protectionRequestsOf(db, r.id)
+		]);
 	const pending = pendingRows[0] ?? null;
 	const open = deadlines.filter((d) => d.metOn === null);
 	const cs = caseStateOf(r, pending, open);
@@ -146,7 +147,6 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			receivedOn: r.receivedOn,
 			unit: unit[0] ?? null,
 			position: r.position as PositionKind,
-			kind: r.kind as ReportKind,
 			category: r.category as Category,
 			realName: r.realName,
 			escalate: r.escalate,
@@ -204,6 +204,7 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 				}
 			: null,
 		links: links.map((l) => ({ id: l.id, locator: l.locator, kind: l.kind as LinkKind })),
+		protection,
 		allowedActions: allowed.map((a) => ({
 			action: a.action,
 			label: a.label,

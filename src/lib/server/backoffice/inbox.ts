@@ -14,11 +14,9 @@ import {
 	CATEGORIES,
 	POSITION_KINDS,
 	PUBLIC_STATUSES,
-	REPORT_KINDS,
 	type Category,
 	type PositionKind,
-	type PublicStatus,
-	type ReportKind
+	type PublicStatus
 } from '$lib/shared/vocabulary/report';
 import {
 	STAGES,
@@ -39,7 +37,6 @@ export interface InboxQuery {
 	state?: WorkflowState;
 	status?: string;
 	category?: string;
-	kind?: string;
 	position?: string;
 	unit?: string;
 	realName?: boolean;
@@ -62,7 +59,6 @@ export function parseInboxQuery(
 		'state',
 		'status',
 		'category',
-		'kind',
 		'position',
 		'unit',
 		'realName',
@@ -88,7 +84,6 @@ export function parseInboxQuery(
 		['state', WORKFLOW_STATES],
 		['status', PUBLIC_STATUSES],
 		['category', CATEGORIES],
-		['kind', REPORT_KINDS],
 		['position', POSITION_KINDS],
 		['due', ['soon', 'overdue']],
 		['assigned', ['me', 'none']],
@@ -205,7 +200,6 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 	};
 	if (q.status) both(eq(report.publicStatus, q.status));
 	if (q.category) both(eq(report.category, q.category));
-	if (q.kind) both(eq(report.kind, q.kind));
 	if (q.position) both(eq(report.position, q.position));
 	if (q.unit) both(eq(report.unitId, q.unit));
 	if (q.realName !== undefined) both(eq(report.realName, q.realName));
@@ -281,7 +275,6 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 				unitName: orgUnit.name,
 				regionPath: orgUnit.regionPath,
 				position: report.position,
-				kind: report.kind,
 				category: report.category,
 				realName: report.realName,
 				state: report.state,
@@ -330,7 +323,6 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 		unit: r.unitName !== null ? { id: r.unitId, name: r.unitName, regionPath: r.regionPath ?? '' } : null,
 		// The code columns hold codes of the shared vocabularies (their CHECKs: src/lib/server/db/schema).
 		position: r.position as PositionKind,
-		kind: r.kind as ReportKind,
 		category: r.category as Category,
 		realName: r.realName,
 		state: r.state as WorkflowState,

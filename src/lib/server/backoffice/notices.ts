@@ -74,7 +74,11 @@ export async function listNotices(
 			.from(staffNotice)
 			.leftJoin(report, eq(report.id, staffNotice.reportId))
 			.where(cond)
-			.orderBy(desc(staffNotice.id))
+			// Unseen protection notices (申请保护, issue 19) first, then the newest.
+			.orderBy(
+				desc(sql`(not ${staffNotice.seen} and ${staffNotice.kind} in ('protection_requested', 'protection_overdue'))`),
+				desc(staffNotice.id)
+			)
 			.limit(100),
 		ctx.db
 			.select({ n: sql<number>`count(*)`.mapWith(Number) })

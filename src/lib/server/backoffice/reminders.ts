@@ -5,12 +5,14 @@
 import { registerJob } from '$lib/server/jobs/registry';
 import { raiseDeadlineNotices } from './notices';
 import { raiseRegisterNotices } from '$lib/server/register/register';
+import { raiseProtectionNotices } from './protection';
 
 export const DEADLINE_REMINDERS_JOB = 'deadline-reminders';
 
 registerJob(DEADLINE_REMINDERS_JOB, '0 * * * *', async (db, now) => {
 	const { raised } = await raiseDeadlineNotices(db, now);
-	// The interference register's 零报告 reminder rides on the same hourly job (once per enrolment and period).
+	// The interference register's 零报告 reminder and the reporters' protection requests ride on the same hourly job.
 	const register = await raiseRegisterNotices(db, now);
-	return { raised, register: register.raised };
+	const protection = await raiseProtectionNotices(db, now);
+	return { raised: raised + protection.raised, register: register.raised };
 });

@@ -9,7 +9,7 @@
  */
 import type { BackofficeStats, Bucket, PlaceCount } from './stats';
 
-export type CsvDimension = 'summary' | 'month' | 'category' | 'position' | 'kind' | 'disposition' | 'outcome' | 'state';
+export type CsvDimension = 'summary' | 'month' | 'category' | 'position' | 'disposition' | 'outcome' | 'state';
 
 export function csvCell(value: string | number | null | undefined): string {
 	if (value === null || value === undefined) return '';
@@ -69,7 +69,6 @@ export function statsCsv(
 		['month', s.byMonth],
 		['category', s.byCategory],
 		['position', s.byPosition],
-		['kind', s.byKind],
 		['disposition', s.byDisposition],
 		['outcome', s.byOutcome],
 		['state', s.byState]

@@ -5,17 +5,11 @@
  */
 import { categoryName } from '$lib/i18n/categories';
 import { labelIn } from '$lib/i18n/lookup';
-import {
-	statsDispositionLabels,
-	statsKindLabels,
-	statsOutcomeLabels,
-	statsPositionLabels,
-	statsSummaryLabels
-} from '$lib/i18n/staff';
+import { statsDispositionLabels, statsOutcomeLabels, statsPositionLabels, statsSummaryLabels } from '$lib/i18n/staff';
 import { getLocale } from '$lib/paraglide/runtime';
 import { STATE_INFO, isWorkflowState } from '$lib/server/workflow/vocabulary';
 
-type Dimension = 'summary' | 'month' | 'category' | 'position' | 'kind' | 'disposition' | 'outcome' | 'state';
+type Dimension = 'summary' | 'month' | 'category' | 'position' | 'disposition' | 'outcome' | 'state';
 
 export function dimensionLabel(dimension: Dimension, key: string): string {
 	switch (dimension) {
@@ -27,8 +21,6 @@ export function dimensionLabel(dimension: Dimension, key: string): string {
 			return categoryName(key);
 		case 'position':
 			return labelIn(statsPositionLabels, key);
-		case 'kind':
-			return labelIn(statsKindLabels, key);
 		case 'disposition':
 			return labelIn(statsDispositionLabels, key);
 		case 'outcome':

@@ -139,9 +139,9 @@ export function statsSql(
 	// reported dimensions, and the handling (state, disposition, outcome, overdue, days to conclusion).
 	// Marginals, totals and the exact median are summed up from their rows (a few thousand at most).
 	const dims = sql`with ${scope}
-		select (extract(year from r.received_on) * 100 + extract(month from r.received_on))::int as ym, r.category, r.position, r.kind, count(*)::int as n
+		select (extract(year from r.received_on) * 100 + extract(month from r.received_on))::int as ym, r.category, r.position, count(*)::int as n
 		from report r where ${where}
-		group by 1, 2, 3, 4`;
+		group by 1, 2, 3`;
 
 	const handling = sql`with ${scope}
 		select r.state, r.disposition, r.outcome, ${overdue} as overdue, (r.concluded_on - r.received_on) as days, count(*)::int as n

@@ -119,7 +119,6 @@ describeDb('back-office statistics', (get) => {
 		expect(sortB(s.byCategory)).toEqual({ integrity: 3, work: 1, life: 1 });
 		expect(s.byCategory[0]).toEqual({ key: 'integrity', n: 3 });
 		expect(sortB(s.byPosition)).toEqual({ team_member: 3, top_leader: 1, other_staff: 1 });
-		expect(sortB(s.byKind)).toEqual({ public_tip: 4, member_tip: 1 });
 		expect(sortB(s.byDisposition)).toEqual({
 			'': 2,
 			preliminary_verification: 1,
@@ -149,7 +148,6 @@ describeDb('back-office statistics', (get) => {
 		expect(s.medianDaysToConclusion).toBe(20); // median of 30 and 10
 		expect([s.deadlinesMet, s.deadlinesMetLate]).toEqual([3, 1]);
 		expect(sortB(s.byOutcome)).toEqual({ '': 6, 'handled:form2': 1, closed: 1 });
-		expect(sortB(s.byKind)).toEqual({ public_tip: 6, member_tip: 1, peer_report: 1 });
 		// 丙县: R1–R5 and R7 (about the county itself); 乙市财政局 and 戊县 one each (withheld).
 		expect(s.regions.map((r) => [r.id, r.n])).toEqual([
 			['k', 6],

@@ -1,8 +1,9 @@
 /**
  * Back-office statistics (issue 6 item 7, docs/backoffice.md "Statistics"): figures over the reports of
  * an organ head's jurisdiction, for the political-ecology analysis (政治生态分析研判). Clear metadata only
- * (architecture invariant 3): unit, organ, dates, category, kind, position, workflow state, disposition,
- * outcome code and deadlines; never content.
+ * (architecture invariant 3): unit, organ, dates, category, position, workflow state, disposition,
+ * outcome code and deadlines; never content. Never the report kind or the reporter's role (issue 19): both
+ * are inside the ciphertext only, so no figure by kind or by who reported can come from the server.
  *
  * Jurisdiction: the organs a member heads and every organ below them (discipline_organ.ancestor_ids);
  * a report counts when its organ_id (the organ holding it now) is in that set. Instance admins see the
@@ -52,7 +53,6 @@ interface Tally {
 	months: Map<string, number>;
 	category: Map<string, number>;
 	position: Map<string, number>;
-	kind: Map<string, number>;
 	state: Map<string, number>;
 	disposition: Map<string, number>;
 	outcome: Map<string, number>;
@@ -80,7 +80,6 @@ function tallyReportRows(
 		add(t.months, monthKey(Number(r.ym)), n);
 		add(t.category, (r.category as string | null) ?? '', n);
 		add(t.position, (r.position as string | null) ?? '', n);
-		add(t.kind, (r.kind as string | null) ?? '', n);
 	}
 	for (const r of handlingRows) {
 		const n = Number(r.n);
@@ -106,7 +105,6 @@ function tallyRollupRows(t: Tally, rows: Record<string, unknown>[], today: strin
 				break;
 			case 'category':
 			case 'position':
-			case 'kind':
 			case 'disposition':
 			case 'outcome':
 				add(t[r.dim], value, n);
@@ -154,7 +152,6 @@ export async function backofficeStats(db: Db, q: StatsQuery, opts: StatsOptions 
 		months: new Map(),
 		category: new Map(),
 		position: new Map(),
-		kind: new Map(),
 		state: new Map(),
 		disposition: new Map(),
 		outcome: new Map(),
@@ -235,7 +232,6 @@ function finish(q: StatsQuery, t: Tally, placeRows: Record<string, unknown>[]): 
 		byMonth,
 		byCategory: buckets(t.category),
 		byPosition: buckets(t.position),
-		byKind: buckets(t.kind),
 		byDisposition: buckets(t.disposition),
 		byOutcome: buckets(t.outcome),
 		byState: buckets(t.state),

@@ -182,7 +182,7 @@ describeDb('keyed demo, every organ (demo:keys --all)', (get) => {
 		for (const u of demo.units) {
 			const snap = await loadRoutingSnapshot(db, u.id, NOW);
 			for (const position of POSITION_KINDS) {
-				const req = { unitId: u.id, position, kind: 'public_tip', escalate: false } as const;
+				const req = { unitId: u.id, position, escalate: false } as const;
 				const r = routeReport(snap, req);
 				const planned = routeReport(plan, req);
 				if (r.status !== 'routed' || planned.status !== 'routed') throw new Error(`${u.id} ${position}: ${r.status}`);

@@ -73,6 +73,14 @@ export const MESSAGES = {
 		en: 'Your session has expired. Enter the locator and secret again.'
 	},
 	not_found: { zh: '没有找到。', en: 'Not found.' },
+	not_acknowledged: {
+		zh: '受理机关还没有登记这份举报。登记后，您就可以在这里获取“已报告证明”。',
+		en: 'The organ has not yet registered this report. Once it has, you can get the proof of having reported here.'
+	},
+	proof_unavailable: {
+		zh: '受理机关还没有开通“已报告证明”。您的查询码和收到日期本身也可以说明您已经举报。',
+		en: 'The receiving organ does not issue proofs of having reported yet. Your query code and the date received also show that you reported.'
+	},
 
 	// The public query endpoints (docs/api.md); invalid_parameter names its parameter (PARAMETER_MESSAGES).
 	invalid_parameter: {
@@ -148,6 +156,8 @@ export const DEFAULT_STATUS = {
 	too_many_messages: 429,
 	token_invalid: 401,
 	not_found: 404,
+	not_acknowledged: 409,
+	proof_unavailable: 409,
 	invalid_parameter: 400,
 	unknown_organ: 400,
 	no_root_key: 409,

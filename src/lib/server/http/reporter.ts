@@ -32,6 +32,7 @@ import { toBase64 } from './base64';
 import { bearer, parseJson, readBytes, validate, type BodySource } from './body';
 import { REPORTER_BODIES } from './bodies';
 import { ok, refuse, type Refusal, type Result } from './result';
+import { issueProof, proofKeysFromEnv } from '$lib/server/reports/proof';
 
 export type ReportSettings = Pick<
 	Config,
@@ -206,6 +207,13 @@ export async function receiptOpenApi(ctx: Ctx, source: Request | BodySource): Pr
 /** GET /api/v1/receipt/report */
 export async function receiptReportApi(ctx: Ctx, request: Request): Promise<Answer> {
 	return answer(await reportOfToken(ctx.db, bearer(request), ctx.now));
+}
+
+/** GET /api/v1/receipt/proof: the proof of having reported, once staff acknowledged the report. */
+export async function receiptProofApi(ctx: Ctx, request: Request): Promise<Answer> {
+	const reportId = await authorise(ctx.db, bearer(request), ctx.now);
+	if (!reportId.ok) return refusalAnswer(reportId);
+	return answer(await issueProof(ctx.db, reportId.value, proofKeysFromEnv()));
 }
 
 /** GET /api/v1/receipt/files/{fileId}: the stored stream, or an error answer. */

@@ -27,7 +27,6 @@ import {
 	type OrganKind,
 	type PositionKind,
 	type PostPosition,
-	type ReportKind,
 	type StaffRole
 } from './types';
 
@@ -141,15 +140,11 @@ export interface RoutingPreview {
 	warnings: string[];
 }
 
-/** Where a report of `kind` about each position in the unit would go, and why (what reporters are shown). */
-export async function previewRouting(
-	db: Db,
-	unitId: string,
-	kind: ReportKind = 'public_tip'
-): Promise<RoutingPreview[]> {
+/** Where a report about each position in the unit would go, and why (what reporters are shown). */
+export async function previewRouting(db: Db, unitId: string): Promise<RoutingPreview[]> {
 	const snap = await loadRoutingSnapshot(db, unitId);
 	return POSITION_KINDS.map((position) => {
-		const r = routeReport(snap, { unitId, position, kind, escalate: false });
+		const r = routeReport(snap, { unitId, position, escalate: false });
 		if (r.status !== 'routed')
 			return {
 				position,

@@ -49,6 +49,16 @@ describeDb('public API v1', (get) => {
 		expect(err.message.en).toContain(field);
 	});
 
+	it('routes by the post alone: the same answer whatever kind an old client sends, or none', async () => {
+		const none = await routingApi(get().db, p('unit=sf-c01-k01-d01&position=team_member'));
+		expect(none.status).toBe(200);
+		for (const kind of ['public_tip', 'member_tip', 'peer_report', 'interference_record', 'criticism_suggestion']) {
+			const r = await routingApi(get().db, p(`unit=sf-c01-k01-d01&position=team_member&kind=${kind}`));
+			expect(r).toEqual(none);
+			expect(JSON.stringify(r.body)).not.toContain(kind);
+		}
+	});
+
 	it('GET /routing for a county top leader names the city organ and explains why, without staff', async () => {
 		const r = await routingApi(get().db, p('unit=sf-c01-k01&position=top_leader&kind=public_tip&escalate=0'));
 		expect(r.status).toBe(200);
@@ -61,15 +71,7 @@ describeDb('public API v1', (get) => {
 			regionPath: `示范省/${cityName}/高新区`
 		});
 		expect(body.deliverable).toBe(true);
-		expect(Object.keys(body).sort()).toEqual([
-			'deliverable',
-			'escalate',
-			'explanation',
-			'kind',
-			'organ',
-			'position',
-			'unit'
-		]);
+		expect(Object.keys(body).sort()).toEqual(['deliverable', 'escalate', 'explanation', 'organ', 'position', 'unit']);
 		const explanation = body.explanation as { zh: string; en: string };
 		// Issue 14: the explanation names the managing committee (the district's leaders are city-managed).
 		expect(explanation.zh).toContain(`区委书记由上一级的${cityName}委管理`);

@@ -75,7 +75,7 @@ export async function findUnits(db: Db, params: URLSearchParams): Promise<Result
 }
 
 /**
- * POST /api/v1/routing { unit, position, kind, escalate?, byRegion? }: the receiving organ and why. Never
+ * POST /api/v1/routing { unit, position, escalate?, byRegion? }: the receiving organ and why. Never
  * names staff. byRegion: the reporter could not find the unit and chose this region instead (docs/org.md).
  * A unit routing does not know, or one no organ covers, is refused with routing's own explanation.
  */
@@ -87,7 +87,9 @@ export async function previewRouting(
 	if (!unit.ok) return unit;
 	const position = param(params, 'routing.position', POSITION);
 	if (!position.ok) return position;
-	const kind = param(params, 'routing.kind', KIND);
+	// `kind` is still accepted from clients of before (checked, then ignored): routing depends on the target
+	// post, never on the report kind, which is inside the ciphertext only (issue 19).
+	const kind = param(params, 'routing.kind', KIND, 'public_tip');
 	if (!kind.ok) return kind;
 	const escalate = param(params, 'routing.escalate', ESCALATE, '0');
 	if (!escalate.ok) return escalate;
@@ -100,7 +102,6 @@ export async function previewRouting(
 	const r = routeReport(snapshot, {
 		unitId: unit.value,
 		position: position.value,
-		kind: kind.value,
 		escalate: escalate.value,
 		...(byRegion ? { byRegion } : {})
 	});
@@ -110,7 +111,6 @@ export async function previewRouting(
 	return ok({
 		unit: u ? { id: u.id, name: u.name, level: u.level, regionPath: u.regionPath } : null,
 		position: position.value,
-		kind: kind.value,
 		escalate: escalate.value,
 		organ: { id: r.organ.id, name: r.organ.name, level: r.organ.level },
 		deliverable: r.recipients.length > 0,

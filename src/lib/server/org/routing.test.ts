@@ -7,10 +7,9 @@ const snap = makeSnapshot(routingFixture());
 const req = (
 	unitId: string,
 	position: RoutingRequest['position'],
-	kind: RoutingRequest['kind'] = 'public_tip',
 	escalate = false,
 	byRegion = false
-): RoutingRequest => ({ unitId, position, kind, escalate, ...(byRegion ? { byRegion } : {}) });
+): RoutingRequest => ({ unitId, position, escalate, ...(byRegion ? { byRegion } : {}) });
 
 type Extra = 'no_higher_organ' | 'unknown_unit' | 'no_organ' | 'jurisdiction_inherited' | 'no_recipients';
 interface Case {
@@ -65,7 +64,7 @@ const jurisdiction: Case[] = [
 	{
 		rule: 'managed_own_level',
 		name: 'a county department team member without team goes to the county organ',
-		req: req('k-jt', 'team_member', 'member_tip'),
+		req: req('k-jt', 'team_member'),
 		organ: 'K',
 		rules: own,
 		escalatesTo: 'M'
@@ -91,7 +90,7 @@ const jurisdiction: Case[] = [
 	{
 		rule: 'managed_level_above',
 		name: '县委常委 (a party member tip about a team member) is city-managed: the city organ',
-		req: req('k', 'team_member', 'member_tip'),
+		req: req('k', 'team_member'),
 		organ: 'M',
 		rules: above,
 		escalatesTo: 'P'
@@ -162,8 +161,8 @@ const jurisdiction: Case[] = [
 	},
 	{
 		rule: 'organ_self_to_parent',
-		name: 'a member of the city commission goes to the province organ, whatever the kind',
-		req: req('m-jw', 'other_staff', 'criticism_suggestion'),
+		name: 'a member of the city commission goes to the province organ, whatever the position',
+		req: req('m-jw', 'other_staff'),
 		organ: 'P',
 		rules: ['organ_self_to_parent'],
 		escalatesTo: 'C'
@@ -204,17 +203,9 @@ const jurisdiction: Case[] = [
 		escalatesTo: 'C'
 	},
 	{
-		rule: 'peer_report_to_managing_committee',
-		name: "a fellow team member's report goes to the managing commission, not the stationed team",
-		req: req('k-cz', 'team_member', 'peer_report'),
-		organ: 'K',
-		rules: ['managed_own_level', 'peer_report_to_managing_committee'],
-		escalatesTo: 'M'
-	},
-	{
 		rule: 'by_region',
 		name: 'a report by region (unit not found) goes to the region organ',
-		req: req('k', 'top_leader', 'public_tip', false, true),
+		req: req('k', 'top_leader', false, true),
 		organ: 'K',
 		rules: ['by_region'],
 		says: '信访室',
@@ -277,7 +268,7 @@ const corners: Case[] = [
 	{
 		rule: 'no_higher_organ',
 		name: 'escalating past the top organ keeps the top organ and warns',
-		req: req('p', 'top_leader', 'public_tip', true),
+		req: req('p', 'top_leader', true),
 		organ: 'C',
 		recipients: ['c1'],
 		rules: ['managed_level_above', 'reporter_escalation'],
@@ -349,7 +340,7 @@ describe('routeReport: rule table', () => {
 		expect(r.explanation.en).toContain(
 			'the 局长 of 县财政局 is managed by 县委, so 县纪委监委 (through 驻县财政局纪检监察组) handles it.'
 		);
-		const e = routeReport(snap, req('k-cz', 'top_leader', 'public_tip', true));
+		const e = routeReport(snap, req('k-cz', 'top_leader', true));
 		expect(e.explanation.zh).toContain('上级机关可以把举报交办给「县纪委监委」办理，并督办');
 		expect(e.explanation.en).toMatch(/hand it back down to 县纪委监委 \(交办\).*\(督办/);
 	});

@@ -5,7 +5,7 @@
  * party committee that manages the accused cadre (干部管理权限, ./management.ts; docs/org.md and
  * ../shared/domain/supervision.md, "Who handles what"). The rules, each named in the explanation:
  *  - organ_self_to_parent: a report about a unit that IS a discipline organ (its own head or members) goes
- *    directly to that organ's higher organ (2020 rules, Art. 15), whatever the position or kind;
+ *    directly to that organ's higher organ (2020 rules, Art. 15), whatever the position;
  *  - managed_own_level: the post is managed by the committee of the unit's own level (a county department's
  *    head and team, its officials, SOEs and institutions by default): that level's commission;
  *  - managed_level_above: the post is managed one level up (a county's own leaders 县委书记、县长、常委 are
@@ -13,14 +13,18 @@
  *  - managed_named_organ: the unit's override names the managing organ (e.g. a city-managed SOE head);
  *  - village_to_township: village and community cadres go to the township organ;
  *  - through_stationed_team: the managing commission's stationed team that covers the unit receives for it;
- *  - peer_report_to_managing_committee: a fellow team member's report goes to the managing commission
- *    itself, not to a team stationed in the unit;
  *  - by_region: a reporter who cannot find the unit reports to a region's own organ, whose letters office
  *    passes it on (分办);
  *  - reporter_escalation: the reporter may go one level up; the higher organ may hand it back (交办、督办);
  *  - conflicted_staff_excluded: staff who declared a conflict for the target unit are never recipients;
  *  - fallback_to_ancestor: an organ without eligible staff (inspector or head, with a key, no conflict)
  *    hands the report to its nearest ancestor organ that has some, and the admin is warned.
+ *
+ * Routing never depends on the report kind or on who the reporter is (issue 19): both are inside the
+ * ciphertext only. A team member's report goes where any report about that post goes; the post's managing
+ * commission (or the team it stationed in the unit, which receives for it) is the higher organization the
+ * rules name. (Until issue 19 a rule `peer_report_to_managing_committee` skipped the stationed team for
+ * the kind `peer_report`; it needed the kind in clear and is gone.)
  *
  * At the top of the tree, the highest organ receives with the warning `no_higher_organ`. Unknown unit ids
  * give `unknown_unit`; a unit no commission covers (not even through its ancestors) gives `no_organ`. The
@@ -30,7 +34,7 @@ import type { Bilingual } from '../../shared/bilingual';
 import type { RoutingWarningCode } from '../../shared/vocabulary/org';
 import { m } from '../../paraglide/messages';
 import { committeeName, managementOf } from './management';
-import { levelIndex, type Organ, type OrgSnapshot, type PositionKind, type ReportKind, type TypedUnit } from './types';
+import { levelIndex, type Organ, type OrgSnapshot, type PositionKind, type TypedUnit } from './types';
 import type { StaffMember } from './types';
 
 export const RULE_CODES = [
@@ -40,7 +44,6 @@ export const RULE_CODES = [
 	'managed_named_organ',
 	'village_to_township',
 	'through_stationed_team',
-	'peer_report_to_managing_committee',
 	'by_region',
 	'reporter_escalation',
 	'conflicted_staff_excluded',
@@ -64,7 +67,6 @@ export type Explanation = Bilingual;
 export interface RoutingRequest {
 	unitId: string;
 	position: PositionKind;
-	kind: ReportKind;
 	escalate: boolean;
 	/** The reporter could not find the unit and chose this region (its own unit) instead. */
 	byRegion?: boolean;
@@ -110,7 +112,6 @@ const RULE_LABEL: Record<RuleCode, Msg> = {
 	managed_named_organ: m.routing_rule_managed_named_organ,
 	village_to_township: m.routing_rule_village_to_township,
 	through_stationed_team: m.routing_rule_through_stationed_team,
-	peer_report_to_managing_committee: m.routing_rule_peer_report_to_managing_committee,
 	by_region: m.routing_rule_by_region,
 	reporter_escalation: m.routing_rule_reporter_escalation,
 	conflicted_staff_excluded: m.routing_rule_conflicted_staff_excluded,
@@ -183,27 +184,21 @@ export function routeReport(snap: OrgSnapshot, req: RoutingRequest): RoutingResu
 				rule = 'managed_level_above';
 			}
 			rules.push(rule);
-			const peer = req.kind === 'peer_report';
-			const viaTeam = !peer && team && team.parentOrganId === commission.id ? team : null;
+			const viaTeam = team && team.parentOrganId === commission.id ? team : null;
 			const committee = committeeOf(snap, unit, commission);
 			const post = postOf(snap, unit, req.position);
 			const handler = viaTeam
 				? join(m.routing_with_team, { organ: commission.name, team: shortTeam(viaTeam, commission) })
 				: commission.name;
-			if (peer) {
-				rules.push('peer_report_to_managing_committee');
-				parts.push(join(m.routing_peer, { committee, handler }));
-			} else {
-				const msg =
-					rule === 'managed_named_organ'
-						? m.routing_named_organ
-						: rule === 'village_to_township'
-							? m.routing_village
-							: rule === 'managed_level_above'
-								? m.routing_managed_above
-								: m.routing_managed;
-				parts.push(join(msg as typeof m.routing_managed, { post, committee, handler }));
-			}
+			const msg =
+				rule === 'managed_named_organ'
+					? m.routing_named_organ
+					: rule === 'village_to_township'
+						? m.routing_village
+						: rule === 'managed_level_above'
+							? m.routing_managed_above
+							: m.routing_managed;
+			parts.push(join(msg as typeof m.routing_managed, { post, committee, handler }));
 			if (viaTeam) rules.push('through_stationed_team');
 			base = viaTeam ?? commission;
 		}

@@ -102,7 +102,6 @@ describeDb('intake and commit', (get) => {
 		expect(row).toMatchObject({
 			unitId: 'u-k1',
 			position: 'top_leader',
-			kind: 'public_tip',
 			category: 'integrity',
 			realName: false,
 			escalate: false,

@@ -63,7 +63,7 @@ describeDb('recipients, the directory API and routing keys', (get) => {
 		expect((snap.staffByOrgan.get('o-k1') ?? []).map((s) => [s.id, s.hasKey])).toEqual([[world.dave, false]]);
 		// So an official of u-k1 (normally o-k1's; its team members are city-managed since issue 14) falls
 		// back to o-city, which really can decrypt.
-		const r = routeReport(snap, { unitId: 'u-k1', position: 'other_staff', kind: 'public_tip', escalate: false });
+		const r = routeReport(snap, { unitId: 'u-k1', position: 'other_staff', escalate: false });
 		expect(r).toMatchObject({
 			status: 'routed',
 			organ: { id: 'o-city' },
@@ -90,8 +90,9 @@ describeDb('recipients, the directory API and routing keys', (get) => {
 		expect((await storeRevocationList(db, list, null)).ok).toBe(true);
 		expect(await staffOf('o-city', 'u-k1')).toEqual([]);
 		const after = await loadRoutingSnapshot(db, 'u-k1', NOW);
-		expect(
-			routeReport(after, { unitId: 'u-k1', position: 'team_member', kind: 'public_tip', escalate: false })
-		).toMatchObject({ organ: { id: 'o-prov' }, recipients: [world.carol.id] });
+		expect(routeReport(after, { unitId: 'u-k1', position: 'team_member', escalate: false })).toMatchObject({
+			organ: { id: 'o-prov' },
+			recipients: [world.carol.id]
+		});
 	});
 });

@@ -13,7 +13,6 @@ const row = (receivedOn: string, category: string, concludedOn: string | null = 
 	locator: `L${String(n++).padStart(9, '0')}`,
 	unitId: 'u',
 	position: 'other_staff',
-	kind: 'public_tip',
 	category,
 	realName: false,
 	escalate: false,

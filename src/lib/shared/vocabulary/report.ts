@@ -67,6 +67,32 @@ export const REPORT_KINDS = [
 ] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
+/**
+ * The kinds the report form offers: what the report is, not who sends it (issue 19). The reporter's identity
+ * is asked apart (REPORTER_ROLES); `member_tip` and `peer_report` follow from it (`reportKindOf`).
+ */
+export const FORM_KINDS = ['public_tip', 'interference_record', 'criticism_suggestion'] as const;
+export type FormKind = (typeof FORM_KINDS)[number];
+
+/**
+ * Who the reporter says they are (您的身份, optional): 普通群众、党员、本单位领导班子成员、其他知情干部. Inside the
+ * ciphertext only (content v2): a team member's role narrows them to a handful of people.
+ */
+export const REPORTER_ROLES = ['citizen', 'party_member', 'leadership_team', 'informed_official'] as const;
+export type ReporterRole = (typeof REPORTER_ROLES)[number];
+
+/** Why a reporter sends a message beyond adding to the report: to ask for protection (申请保护). */
+export const MESSAGE_PURPOSES = ['protection'] as const;
+export type MessagePurpose = (typeof MESSAGE_PURPOSES)[number];
+
+/** The report kind the content records for a form kind and the reporter's role (a tip by a team member is a peer report). */
+export function reportKindOf(kind: FormKind, role: ReporterRole | null): ReportKind {
+	if (kind !== 'public_tip') return kind;
+	if (role === 'leadership_team') return 'peer_report';
+	if (role === 'party_member') return 'member_tip';
+	return 'public_tip';
+}
+
 /** The matter a leader interfered in (an interference record; taxonomy.json `reportKinds` note). */
 export const INTERFERENCE_MATTERS = [
 	'cadre_selection',

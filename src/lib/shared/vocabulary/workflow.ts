@@ -239,6 +239,9 @@ export const NOTICE_KINDS = [
 	'transferred_in',
 	'granted',
 	/** The interference register: a 零报告 period passed without an entry (no report: details name the enrolment). */
-	'register_overdue'
+	'register_overdue',
+	// Issue 19: a reporter asked for protection (申请保护), and the request passed its own deadline.
+	'protection_requested',
+	'protection_overdue'
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];

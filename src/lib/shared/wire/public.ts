@@ -20,7 +20,8 @@ export interface UnitHit {
 export interface RoutingQuery {
 	unit: string;
 	position: PositionKind;
-	kind: ReportKind;
+	/** Accepted from clients of before and ignored: routing depends on the target post, never on the kind. */
+	kind?: ReportKind;
 	escalate?: '0' | '1';
 }
 
@@ -28,7 +29,6 @@ export interface RoutingQuery {
 export interface RoutingAnswer {
 	unit: UnitHit | null;
 	position: PositionKind;
-	kind: ReportKind;
 	escalate: boolean;
 	organ: { id: string; name: string; level: AdminLevel };
 	/** False when nobody in the organ can receive encrypted reports now. */

@@ -21,7 +21,8 @@ import { SUMMARY_CIPHERTEXT_LENGTH } from '../../crypto/summary';
 import { INLINE_MAX_BYTES, MAX_CONTENT_BYTES, MAX_INLINE_FILES, MAX_WRAPS } from '../limits';
 import { POW_PURPOSE_NAMES } from '../pow';
 import type { PublicStatus, MessageAuthor } from '../vocabulary/report';
-import { CATEGORIES, POSITION_KINDS, REPORT_KINDS } from '../vocabulary/report';
+import { MESSAGE_PURPOSES } from '../vocabulary/report';
+import { CATEGORIES, POSITION_KINDS } from '../vocabulary/report';
 import type { ReporterDeadline } from '../vocabulary/workflow';
 import { base64Bytes, DirectoryId, IntakeId, Locator, type Decode } from './fields';
 
@@ -58,7 +59,6 @@ export function reporterBodies(decode?: Decode) {
 			routing: v.object({
 				unit: DirectoryId,
 				position: v.picklist(POSITION_KINDS),
-				kind: v.picklist(REPORT_KINDS),
 				category: v.picklist(CATEGORIES),
 				escalate: v.boolean(),
 				realName: v.boolean(),
@@ -83,7 +83,12 @@ export function reporterBodies(decode?: Decode) {
 		}),
 		ReceiptSpecBody: v.object({ locator: Locator }),
 		ReceiptOpenBody: v.object({ locator: Locator, authKey: exactly(32), pow: v.optional(v.unknown()) }),
-		MessageBody: v.object({ body: bytes({ max: MAX_CONTENT_BYTES }), intake: v.nullable(IntakeId) })
+		MessageBody: v.object({
+			body: bytes({ max: MAX_CONTENT_BYTES }),
+			intake: v.nullable(IntakeId),
+			/** 'protection': the reporter asks for protection (申请保护, issue 19); absent for an ordinary message. */
+			purpose: v.optional(v.picklist(MESSAGE_PURPOSES))
+		})
 	};
 }
 type Bodies = ReturnType<typeof reporterBodies>;

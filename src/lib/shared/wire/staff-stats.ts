@@ -47,7 +47,6 @@ export interface BackofficeStats {
 	byMonth: Bucket[];
 	byCategory: Bucket[];
 	byPosition: Bucket[];
-	byKind: Bucket[];
 	/** key '' = no disposition yet. */
 	byDisposition: Bucket[];
 	/** key '' = no outcome yet. */

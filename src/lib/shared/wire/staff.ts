@@ -28,7 +28,7 @@ import { SEALED_KEY_LENGTH } from '../../crypto/seal';
 import type { Bilingual } from '../bilingual';
 import { MAX_CONTENT_BYTES, MAX_WRAPS } from '../limits';
 import type { HandlerRole, StaffRole } from '../vocabulary/org';
-import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '../vocabulary/report';
+import type { Category, MessageAuthor, PositionKind, PublicStatus } from '../vocabulary/report';
 import {
 	HOLIDAY_KINDS,
 	LINK_KINDS,
@@ -139,7 +139,6 @@ export interface InboxItem {
 	receivedOn: string;
 	unit: UnitRef | null;
 	position: PositionKind;
-	kind: ReportKind;
 	category: Category;
 	realName: boolean;
 	state: WorkflowState;
@@ -188,7 +187,6 @@ export interface CaseView {
 		receivedOn: string;
 		unit: UnitRef | null;
 		position: PositionKind;
-		kind: ReportKind;
 		category: Category;
 		realName: boolean;
 		escalate: boolean;
@@ -241,6 +239,8 @@ export interface CaseView {
 		wraps: number;
 	} | null;
 	links: { id: string; locator: string; kind: LinkKind }[];
+	/** Requests for protection (申请保护, issue 19): the reporter message that asked, and its own deadline. */
+	protection: { messageId: number; requestedOn: string; dueOn: string; metOn: string | null }[];
 	allowedActions: AllowedAction[];
 	/** The holding organ's inspectors and heads (`role` as stored), and whether each can see the report. */
 	organStaff: { id: string; displayName: string; role: StaffRole; canSee: boolean }[];

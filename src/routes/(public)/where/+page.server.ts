@@ -19,10 +19,7 @@ const lang = (): keyof Bilingual => (getLocale() === 'en' ? 'en' : 'zh');
 const text = (form: FormData, key: string, max = 100) => String(form.get(key) ?? '').slice(0, max);
 
 async function unitOf(unit: string, position = 'top_leader', escalate = false) {
-	const r = await previewRouting(
-		db(),
-		new URLSearchParams({ unit, position, kind: 'public_tip', escalate: escalate ? '1' : '0' })
-	);
+	const r = await previewRouting(db(), new URLSearchParams({ unit, position, escalate: escalate ? '1' : '0' }));
 	return r;
 }
 

@@ -10,7 +10,6 @@ const FILTERS = [
 	'state',
 	'status',
 	'category',
-	'kind',
 	'position',
 	'unit',
 	'realName',

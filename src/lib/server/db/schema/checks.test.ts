@@ -10,13 +10,7 @@ import {
 	STAFF_ROLES,
 	UNIT_TYPES
 } from '$lib/shared/vocabulary/org';
-import {
-	CATEGORIES,
-	MESSAGE_AUTHORS,
-	POSITION_KINDS,
-	PUBLIC_STATUSES,
-	REPORT_KINDS
-} from '$lib/shared/vocabulary/report';
+import { CATEGORIES, MESSAGE_AUTHORS, POSITION_KINDS, PUBLIC_STATUSES } from '$lib/shared/vocabulary/report';
 import {
 	DISPOSITIONS,
 	HOLIDAY_KINDS,
@@ -42,7 +36,6 @@ const CHECKS: [name: string, codes: readonly string[]][] = [
 	['organ_staff_role_check', STAFF_ROLES],
 	['report_public_status_check', PUBLIC_STATUSES],
 	['report_position_check', POSITION_KINDS],
-	['report_kind_check', REPORT_KINDS],
 	['report_category_check', CATEGORIES],
 	['report_state_check', WORKFLOW_STATES],
 	['report_disposition_check', DISPOSITIONS],
@@ -109,20 +102,18 @@ describeDb('the CHECKs of code columns', (get) => {
 			locator: 'CHECKS0001',
 			unit: 'u-1',
 			position: 'top_leader',
-			kind: 'public_tip',
 			category: 'integrity',
 			state: 'received',
 			disposition: null as string | null,
 			outcome: null as string | null
 		};
 		const insert = (r: typeof base) =>
-			db.execute(sql`insert into report (locator, unit_id, position, kind, category, real_name, escalate, organ_id,
+			db.execute(sql`insert into report (locator, unit_id, position, category, real_name, escalate, organ_id,
 				received_on, content, content_bytes, kdf_spec, auth_hash, receipt_wrapped, state, disposition, outcome)
-				values (${r.locator}, ${r.unit}, ${r.position}, ${r.kind}, ${r.category}, false, false, 'o-1', '2026-01-05',
+				values (${r.locator}, ${r.unit}, ${r.position}, ${r.category}, false, false, 'o-1', '2026-01-05',
 				'\\x00'::bytea, 1, '\\x00'::bytea, '\\x00'::bytea, '\\x00'::bytea, ${r.state}, ${r.disposition}, ${r.outcome})`);
 		for (const [field, bad] of [
 			['position', 'mayor'],
-			['kind', 'rumour'],
 			['category', 'gossip'],
 			['state', 'lost'],
 			['disposition', 'shred'],

@@ -13,3 +13,4 @@ export * from './audit';
 export * from './stats';
 export * from './register';
 export * from './leads';
+export * from './protection';

@@ -20,13 +20,7 @@ import {
 	unique,
 	uuid
 } from 'drizzle-orm/pg-core';
-import {
-	CATEGORIES,
-	MESSAGE_AUTHORS,
-	POSITION_KINDS,
-	PUBLIC_STATUSES,
-	REPORT_KINDS
-} from '../../../shared/vocabulary/report';
+import { CATEGORIES, MESSAGE_AUTHORS, POSITION_KINDS, PUBLIC_STATUSES } from '../../../shared/vocabulary/report';
 import { DISPOSITIONS, OUTCOME_CODES, WORKFLOW_STATES } from '../../../shared/vocabulary/workflow';
 import { bytea } from '../types';
 import { staffUser } from './auth';
@@ -42,7 +36,8 @@ export const report = pgTable(
 		/** Target unit (no foreign key: the directory may be replaced, reports stay). */
 		unitId: text('unit_id').notNull(),
 		position: text('position').notNull(),
-		kind: text('kind').notNull(),
+		// No `kind` column since migration 0015 (issue 19): the report kind, like the reporter's role, is inside
+		// the content ciphertext only (a team member's report would otherwise narrow the reporter to a handful).
 		category: text('category').notNull(),
 		realName: boolean('real_name').notNull(),
 		escalate: boolean('escalate').notNull(),
@@ -97,7 +92,6 @@ export const report = pgTable(
 		check('report_public_status_check', sql`${t.publicStatus} in ${inList(PUBLIC_STATUSES)}`),
 		check('report_position_check', sql`${t.position} in ${inList(POSITION_KINDS)}`),
 		// Migration 0008 (these columns had no CHECK before): every writer already took its codes from these lists.
-		check('report_kind_check', sql`${t.kind} in ${inList(REPORT_KINDS)}`),
 		check('report_category_check', sql`${t.category} in ${inList(CATEGORIES)}`),
 		check('report_state_check', sql`${t.state} in ${inList(WORKFLOW_STATES)}`),
 		check('report_disposition_check', sql`${t.disposition} in ${inList(DISPOSITIONS)}`),

@@ -7,7 +7,7 @@ import { boolean, date, integer, pgTable, primaryKey, text } from 'drizzle-orm/p
 /**
  * Counts per scope organ, month received (yyyymm), dimension and value: for every report, one row per
  * dimension under each organ at level central or province that holds it or lies above its holder (the
- * province-wide views). Dimensions: category, position, kind, state, disposition ('' = none), outcome
+ * province-wide views). Dimensions: category, position, state, disposition ('' = none), outcome
  * ('' = none), day (day of the month received), days (concluded_on − received_on), due (next_due_on of
  * an open report), met / late (its deadlines met, met after the due day). `shard` spreads concurrent
  * writers over a few rows (the reader sums them). Rebuilt after a change of discipline_organ.

@@ -29,6 +29,7 @@ import {
 	type IntakeSettings
 } from './schemas';
 import { Rollback, type Admission } from './staging';
+import { recordProtectionRequest } from '$lib/server/backoffice/protection';
 
 /** Why the files of an intake cannot be committed. */
 export type ConsumeRefusal = 'unknown_intake' | 'incomplete_upload';
@@ -222,7 +223,6 @@ export async function commitReport(
 	const routed = routeReport(snapshot, {
 		unitId: r.unit,
 		position: r.position,
-		kind: r.kind,
 		escalate: r.escalate,
 		...(r.byRegion ? { byRegion: true } : {})
 	});
@@ -250,7 +250,6 @@ export async function commitReport(
 		locator: body.receipt.locator,
 		unitId: r.unit,
 		position: r.position,
-		kind: r.kind,
 		category: r.category,
 		realName: r.realName,
 		escalate: r.escalate,
@@ -326,6 +325,7 @@ export async function addReporterMessage(
 				.insert(reportMessage)
 				.values({ reportId, author: 'reporter', sentOn, body: body.body })
 				.returning({ id: reportMessage.id });
+			if (body.purpose === 'protection') await recordProtectionRequest(tx, reportId, row!.id, sentOn);
 			if (intakeId) {
 				const files = await checkIntake(tx, intakeId, reportId, now, storageOf(tx));
 				await linkIntake(tx, intakeId, files, { reportId, messageId: row!.id });

@@ -55,7 +55,6 @@ async function shape(req: StatsTarget) {
 			month: dims('month', s.byMonth),
 			category: dims('category', s.byCategory),
 			position: dims('position', s.byPosition),
-			kind: dims('kind', s.byKind),
 			disposition: dims('disposition', s.byDisposition),
 			outcome: dims('outcome', s.byOutcome)
 		},
