@@ -35,7 +35,6 @@ export function registerRecipients(unit: UnitHit, pinnedRoot: string | null): Pr
 		{
 			unit: unit.id,
 			position: 'other_staff',
-			kind: 'interference_record',
 			category: CATEGORIES[CATEGORIES.length - 1] as (typeof CATEGORIES)[number],
 			escalate: false,
 			realName: true

@@ -31,8 +31,8 @@ import {
 import type { StaffCtx } from '$lib/server/backoffice/context';
 import { CHINA_TIME_ZONE } from '$lib/server/calendar';
 
-/** The question routing is asked for an official's register: an official of the unit, an interference record. */
-export const REGISTER_ROUTING = { position: 'other_staff', kind: 'interference_record', escalate: false } as const;
+/** The question routing is asked for an official's register: an official of the unit (routing follows the post only). */
+export const REGISTER_ROUTING = { position: 'other_staff', escalate: false } as const;
 
 const b64 = (max: number) =>
 	v.pipe(
