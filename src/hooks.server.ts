@@ -12,6 +12,7 @@ import { sessionHandle } from '$lib/server/auth/handle';
 import { announceFirstRun } from '$lib/server/auth/setup';
 import { jobsEnabled, startJobs, type JobRunner } from '$lib/server/jobs';
 import { checkPinnedRoot } from '$lib/server/keys/root-key';
+import { TEST_BUILD, TEST_BUILD_BANNER } from '$lib/shared/build-kind';
 
 /** Start-up: validate configuration, open and migrate the database, announce first-run setup. */
 export const init: ServerInit = async () => {
@@ -29,6 +30,7 @@ export const init: ServerInit = async () => {
 	}
 	setConfig(cfg);
 	setLogLevel(cfg.logLevel);
+	if (TEST_BUILD) console.warn(TEST_BUILD_BANNER);
 	const guardProblem = cfg.databaseUrl ? postgresGuardProblem() : null;
 	if (guardProblem) {
 		console.error(guardProblem);

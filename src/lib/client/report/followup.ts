@@ -73,7 +73,7 @@ export interface FollowUpSession {
 		text: string,
 		files?: AttachedFile[],
 		options?: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void }
-	): Promise<{ id: number; sentOn: string }>;
+	): Promise<{ id: string; seq: number; sentOn: string }>;
 	/** Forgets the token and zeroes the keys. Further calls fail with `closed`. */
 	close(): void;
 	readonly closed: boolean;
@@ -249,7 +249,7 @@ class Session implements FollowUpSession {
 		text: string,
 		files: AttachedFile[] = [],
 		options: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void } = {}
-	): Promise<{ id: number; sentOn: string }> {
+	): Promise<{ id: string; seq: number; sentOn: string }> {
 		this.check(options.signal);
 		const signal = options.signal;
 		const net = { fetch: this.options.fetch, signal };
@@ -287,14 +287,14 @@ class Session implements FollowUpSession {
 				token
 			});
 		});
-		if (typeof answer.id !== 'number' || typeof answer.sentOn !== 'string')
+		if (typeof answer.id !== 'string' || typeof answer.seq !== 'number' || typeof answer.sentOn !== 'string')
 			throw new ReportError('server', 'not a message answer');
 		try {
 			await this.refresh({ signal });
 		} catch {
 			// the message is sent; a failed refresh only delays showing it
 		}
-		return { id: answer.id, sentOn: answer.sentOn };
+		return { id: answer.id, seq: answer.seq, sentOn: answer.sentOn };
 	}
 
 	close(): void {

@@ -217,7 +217,8 @@ export interface CaseView {
 		/** Must be reported up (Art. 22): a clue about a same-level committee member held by the same-level organ. */
 		mustReportUp: boolean;
 	};
-	messages: { id: number; author: MessageAuthor; sentOn: string; body: string; files: FileRef[] }[];
+	/** In the report's order (`seq` 1, 2, …); `id` is random (issue 16). */
+	messages: { id: string; seq: number; author: MessageAuthor; sentOn: string; body: string; files: FileRef[] }[];
 	notes: { id: number; author: Person | null; at: string; body: string }[];
 	events: {
 		id: number;
@@ -266,7 +267,9 @@ export interface OkAnswer {
 	ok: true;
 }
 export interface ReplyAnswer {
-	id: number;
+	/** Random (a uuid); `seq` is the message's place in the report's conversation. */
+	id: string;
+	seq: number;
 	sentOn: string;
 }
 export interface NoteAnswer {

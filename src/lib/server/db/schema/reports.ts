@@ -14,7 +14,6 @@ import {
 	jsonb,
 	pgTable,
 	primaryKey,
-	serial,
 	text,
 	timestamp,
 	unique,
@@ -132,11 +131,19 @@ export const reportKeyWrap = pgTable(
 	]
 );
 
-/** Messages between the reporter and the staff: content ciphertexts under the report key, dated only. */
+/**
+ * Messages between the reporter and the staff: content ciphertexts under the report key, dated only. The id
+ * is random and `seq` counts the report's messages (1, 2, …): nothing orders a message against other reports'
+ * messages (issue 16; a serial id did, and with the staff replies' audited times bracketed when a reporter
+ * wrote). `seq` is set by a trigger (migration 0015) with the report row locked, when the insert leaves it out.
+ */
 export const reportMessage = pgTable(
 	'report_message',
 	{
-		id: serial('id').primaryKey(),
+		id: uuid('id').primaryKey().defaultRandom(),
+		seq: integer('seq')
+			.notNull()
+			.default(sql`null`),
 		reportId: uuid('report_id')
 			.notNull()
 			.references(() => report.id, { onDelete: 'cascade' }),
@@ -146,7 +153,7 @@ export const reportMessage = pgTable(
 		body: bytea('body').notNull()
 	},
 	(t) => [
-		index('report_message_report_idx').on(t.reportId, t.id),
+		unique('report_message_report_seq_unique').on(t.reportId, t.seq),
 		check('report_message_author_check', sql`${t.author} in ${inList(MESSAGE_AUTHORS)}`)
 	]
 );
@@ -179,7 +186,7 @@ export const attachment = pgTable(
 		bytes: integer('bytes').notNull(),
 		parts: integer('parts').notNull(),
 		reportId: uuid('report_id').references(() => report.id, { onDelete: 'cascade' }),
-		messageId: integer('message_id').references(() => reportMessage.id, { onDelete: 'cascade' })
+		messageId: uuid('message_id').references(() => reportMessage.id, { onDelete: 'cascade' })
 	},
 	(t) => [
 		unique('attachment_intake_file_unique').on(t.intakeId, t.fileNo),
