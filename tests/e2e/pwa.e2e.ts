@@ -158,8 +158,8 @@ describe('web manifest', () => {
 		});
 		try {
 			const page = await context.newPage();
+			// Installable from a plain visit: the manifest and icons suffice, no service worker is registered (issue 16).
 			await page.goto(server.url + '/', { waitUntil: 'networkidle' });
-			await controlled(page);
 			const cdp = await context.newCDPSession(page);
 			const app = (await cdp.send('Page.getAppManifest')) as { url: string; errors: unknown[] };
 			expect(app.url).toBe(server.url + '/manifest.webmanifest');
@@ -168,6 +168,7 @@ describe('web manifest', () => {
 				installabilityErrors: { errorId: string }[];
 			};
 			expect(installabilityErrors).toEqual([]);
+			expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(0);
 		} finally {
 			await context.close();
 			rmSync(profile, { recursive: true, force: true });
