@@ -24,8 +24,8 @@ import { ByteWriter, FORMAT_VERSION, HEADER_LENGTH, Kind, checkHeader, expectLen
 import { concatBytes, utf8, bytesEqual } from './encoding';
 import { checkKey, NONCE_LENGTH, TAG_LENGTH } from './keys';
 import { randomBytes } from './random';
+import { ENTRY_ID_LENGTH } from './directory';
 
-export const ENTRY_ID_LENGTH = 16;
 const STATEMENT_LENGTH = 64;
 export const TRANSFER_PROOF_LENGTH = HEADER_LENGTH + ENTRY_ID_LENGTH + NONCE_LENGTH + STATEMENT_LENGTH + TAG_LENGTH;
 

@@ -160,6 +160,8 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			handler: person(r.handlerId),
 			content: b64(r.content),
 			sealed: b64(vis.sealed),
+			wrapEntryId: b64(vis.entryId),
+			transfer: vis.proofOrgan ? { proof: vis.proof ? b64(vis.proof) : null, fromOrgan: vis.proofOrgan } : null,
 			files: filesOf(null),
 			flags: cs.flags,
 			referredTo: cs.referredTo,

@@ -118,7 +118,10 @@ export const reportKeyWrap = pgTable(
 		entryId: bytea('entry_id').notNull(),
 		sealed: bytea('sealed').notNull(),
 		/** Null: sealed by the reporter's browser or applied from an approved transfer; set: an explicit grant. */
-		grantedBy: uuid('granted_by')
+		grantedBy: uuid('granted_by'),
+		/** A transfer's wrap: the proof (format T) its sender made, and the organ it came from (issue 16). */
+		proof: bytea('proof'),
+		proofOrgan: text('proof_organ')
 	},
 	(t) => [
 		primaryKey({ columns: [t.reportId, t.staffId] }),
