@@ -132,7 +132,7 @@ for (const backend of backends()) {
 			}
 			cleanup.push(() => database.close());
 			const db = database.db as Db;
-			const world = await buildBackofficeWorld(db);
+			await buildBackofficeWorld(db); // the units and organs the reports need
 			const a = await storeReport(db, { recipients: [], file: true });
 			const b = await storeReport(db, { recipients: [] });
 			// Old rows: serial ids, interleaved across the two reports; A's second message has the file.
