@@ -30,7 +30,6 @@ export const init: ServerInit = async () => {
 	}
 	setConfig(cfg);
 	setLogLevel(cfg.logLevel);
-	if (TEST_BUILD) console.warn(TEST_BUILD_BANNER);
 	const guardProblem = cfg.databaseUrl ? postgresGuardProblem() : null;
 	if (guardProblem) {
 		console.error(guardProblem);
@@ -62,6 +61,8 @@ export const init: ServerInit = async () => {
 		process.exit(1);
 	}
 	log('info', 'root_key', { state: root.state, fingerprint: root.fingerprint });
+	// After every start-up refusal (whose output stays exactly the refusal), on stdout.
+	if (TEST_BUILD) console.log(TEST_BUILD_BANNER);
 	await announceFirstRun(db.db, cfg);
 	// Background jobs (pg-boss on PostgreSQL, an in-process timer on PGlite; JOBS=off disables them).
 	const jobs: JobRunner = await startJobs({ config: cfg, database: db, log, enabled: jobsOn });
