@@ -7,6 +7,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
+import { buildDefines } from './src/lib/shared/build-kind';
 
 /*
  * PWA (issue 5): an installable public shell that works offline for reading, and nothing more.
@@ -123,6 +124,8 @@ async function publicShell(entries: Entry[]): Promise<{ manifest: Entry[]; warni
 }
 
 export default defineConfig({
+	// The test-build switch (issue 16): false unless QF_TEST_BUILD=1 (npm run build:test).
+	define: buildDefines(process.env),
 	plugins: [
 		paraglideVitePlugin({
 			project: './project.inlang',

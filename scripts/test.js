@@ -5,7 +5,8 @@
  *   1. check      svelte-check (zero errors and warnings)            counts as one test
  *   2. lint       Prettier and ESLint (zero warnings; the layer rules)  counts as one test
  *   3. unit       vitest: unit and database tests (PGlite, and PostgreSQL when TEST_DATABASE_URL is set)
- *   4. build      vite build (the production build the browser tests run)  counts as one test
+ *   4. build      vite build with QF_TEST_BUILD=1 (the build the browser tests run: a production build
+ *                 that also accepts the keyed demo's cheap staff Argon2, issue 16)  counts as one test
  *   5. e2e        browser and process tests on PGlite
  *   6. e2e (pg)   the same on PostgreSQL, when TEST_DATABASE_URL is set
  *
@@ -173,7 +174,7 @@ await simpleStep('check', npmCmd, ['run', '--silent', 'check']);
 if (!interrupted) await simpleStep('lint', npmCmd, ['run', '--silent', 'lint']);
 if (!interrupted) await vitestStep('unit', []);
 let built = false;
-if (!interrupted) built = await simpleStep('build', process.execPath, [viteBin, 'build']);
+if (!interrupted) built = await simpleStep('build', process.execPath, [viteBin, 'build'], { QF_TEST_BUILD: '1' });
 const e2eSteps = [{ name: 'e2e (PGlite)', env: { E2E_DB: 'pglite' } }];
 if (pgUrl) e2eSteps.push({ name: 'e2e (PostgreSQL)', env: { E2E_DB: 'postgres', TEST_DATABASE_URL: pgUrl } });
 for (const s of e2eSteps) {

@@ -12,6 +12,7 @@ import { sessionHandle } from '$lib/server/auth/handle';
 import { announceFirstRun } from '$lib/server/auth/setup';
 import { jobsEnabled, startJobs, type JobRunner } from '$lib/server/jobs';
 import { checkPinnedRoot } from '$lib/server/keys/root-key';
+import { TEST_BUILD, TEST_BUILD_BANNER } from '$lib/shared/build-kind';
 
 /** Start-up: validate configuration, open and migrate the database, announce first-run setup. */
 export const init: ServerInit = async () => {
@@ -60,6 +61,8 @@ export const init: ServerInit = async () => {
 		process.exit(1);
 	}
 	log('info', 'root_key', { state: root.state, fingerprint: root.fingerprint });
+	// After every start-up refusal (whose output stays exactly the refusal), on stdout.
+	if (TEST_BUILD) console.log(TEST_BUILD_BANNER);
 	await announceFirstRun(db.db, cfg);
 	// Background jobs (pg-boss on PostgreSQL, an in-process timer on PGlite; JOBS=off disables them).
 	const jobs: JobRunner = await startJobs({ config: cfg, database: db, log, enabled: jobsOn });

@@ -193,6 +193,16 @@ afterAll(async () => {
 	if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
+/** Hostile attachments a reporter could send (issue 16): each would set window.__pwned if it ever ran. */
+const HOSTILE: Record<string, string> = {
+	'scan.pdf':
+		'<!doctype html><html><body onload="window.__pwned=1;alert(1)"><script>window.__pwned=2;top.__pwned=2;alert(2)</script>扫描件</body></html>',
+	'diagram.svg':
+		'<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=3"><script>window.__pwned=4;top.__pwned=4;alert(4)</script><rect width="10" height="10"/></svg>',
+	'chart.png':
+		'<svg xmlns="http://www.w3.org/2000/svg" onload="top.__pwned=5"><script>top.__pwned=6;alert(6)</script></svg>'
+};
+
 /* ------------------------------------------------------------------ the cycle */
 
 describe('back office: the full cycle', () => {
@@ -201,6 +211,8 @@ describe('back office: the full cycle', () => {
 		writeFileSync(textFile, `证据 ${CANARY}-filecontents 转账记录`);
 		const photo = path.join(tmp, `${CANARY}-photo.jpg`);
 		copyFileSync(PLAIN_JPG, photo);
+		// Hostile files (issue 16): an HTML page named like a PDF, an SVG with script, an SVG named like a PNG.
+		for (const [name, body] of Object.entries(HOSTILE)) writeFileSync(path.join(tmp, name), body);
 		const { context, page, requests } = await newPhonePage(browser);
 		try {
 			await page.goto(`${server.url}/report`);
@@ -235,7 +247,9 @@ describe('back office: the full cycle', () => {
 			await page.getByRole('heading', { name: /步骤 2\/3/ }).waitFor();
 			await page.getByRole('radio', { name: /^廉洁纪律/ }).check();
 			await page.getByLabel('具体情况').fill(`${CANARY}-description 院长在设备采购中收受回扣。\n第二段。`);
-			await page.locator('#files-input').setInputFiles([photo, textFile]);
+			await page
+				.locator('#files-input')
+				.setInputFiles([photo, textFile, ...Object.keys(HOSTILE).map((n) => path.join(tmp, n))]);
 			await page
 				.getByTestId('attachment')
 				.filter({ hasText: `${CANARY}-evidence.txt` })
@@ -314,6 +328,41 @@ describe('back office: the full cycle', () => {
 			]);
 			expect(download.suggestedFilename()).toBe(`${CANARY}-evidence.txt`);
 			expect(readFileSync((await download.path())!, 'utf8')).toContain(`${CANARY}-filecontents`);
+
+			// Disguised files (issue 16): opened and saved in the back office, nothing of them runs; each is
+			// saved under exactly the name shown, with its bytes unchanged.
+			const dialogs: string[] = [];
+			const popups: string[] = [];
+			page.on('dialog', (d) => {
+				dialogs.push(d.message());
+				void d.dismiss();
+			});
+			page.context().on('page', (p) => popups.push(p.url()));
+			const here = page.url();
+			for (const [name, body] of Object.entries(HOSTILE)) {
+				const row = page.getByTestId('attachment').filter({ hasText: name });
+				const shown = (await row.locator('.name').textContent())!.trim();
+				expect(shown).toBe(name);
+				const buttons = [row.getByRole('button', { name: '下载' })];
+				// The one named like an image offers a preview: it saves instead, since its bytes are no image.
+				if ((await row.getByRole('button', { name: '预览' }).count()) > 0)
+					buttons.unshift(row.getByRole('button', { name: '预览' }));
+				for (const button of buttons) {
+					const [saved] = await Promise.all([page.waitForEvent('download'), button.click()]);
+					expect(saved.suggestedFilename(), name).toBe(shown);
+					expect(readFileSync((await saved.path())!, 'utf8'), name).toBe(body);
+				}
+				expect(await row.getByTestId('attachment-preview').count(), name).toBe(0);
+			}
+			await page.waitForTimeout(500);
+			expect(
+				await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned),
+				'no hostile script ran'
+			).toBeUndefined();
+			expect(dialogs).toEqual([]);
+			expect(popups).toEqual([]);
+			expect(page.url()).toBe(here);
+			expect(await page.locator('iframe, object, embed').count()).toBe(0);
 
 			await act(page, 'register');
 			expect(await page.getByTestId('report-state').textContent()).toBe('已登记');

@@ -23,6 +23,7 @@ import { decodeBase64 } from '@oslojs/encoding';
 import { generateHOTP } from '@oslojs/otp';
 import type { DemoKeysFile } from '../../scripts/demo-keys';
 import { loadDemoInto } from './demo';
+import { TEST_BUILD_BANNER } from '../../src/lib/shared/build-kind';
 import { pinRoot, releaseStorage, root, startServer, type Server, type StartOptions } from './harness';
 
 export const KEYED_DEMO_ORGANS = ['o-sf-c01', 'o-sf-c01-k01', 'o-sf-c01-k02', 'o-sf-c01-k03'] as const;
@@ -103,6 +104,12 @@ export interface KeyedDemoOptions {
 
 /** Runs `scripts/demo-keys.ts` against the storage of a stopped server; returns the parsed key file. */
 export async function keyDemoInto(stopped: Server, opts: KeyedDemoOptions = {}): Promise<KeyedDemoKeys> {
+	// The server that ran on this storage ran the build the tests use: it says whether it is a test build.
+	if (opts.testKdf && !stopped.output().includes(TEST_BUILD_BANNER))
+		throw new Error(
+			'The keyed demo with cheap Argon2 (testKdf) needs a test build: a production build refuses cheap ' +
+				'parameters at staff sign-in (issue 16). Run `npm run build:test` (QF_TEST_BUILD=1 vite build).'
+		);
 	const env: Record<string, string> = {};
 	for (const [k, v] of Object.entries(process.env)) {
 		if (v !== undefined && !k.startsWith('VITEST') && !k.startsWith('__VITEST') && k !== 'NODE_OPTIONS') env[k] = v;

@@ -90,6 +90,11 @@ describe('no target in URLs', () => {
 		});
 		const page = await context.newPage();
 		try {
+			// A reporter who keeps the site for offline use (issue 16: a plain visit registers no service worker),
+			// so the service worker's own requests are part of the visit too.
+			await page.goto(`${server.url}/guide`);
+			await page.getByTestId('offline-optin').click();
+			await page.getByTestId('offline-kept').waitFor({ timeout: 30_000 });
 			// Home, then /where by its link.
 			await page.goto(`${server.url}/`);
 			await page.getByRole('link', { name: '先查一查：举报会交给谁' }).click();

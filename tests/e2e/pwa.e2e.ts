@@ -73,6 +73,22 @@ async function controlled(page: Page): Promise<void> {
 		.toBe('activated');
 }
 
+/** The reporter's opt-in (issue 16): the guide's "keep this site for offline use"; then the worker controls. */
+async function optIn(page: Page, base: string, guide = '/guide'): Promise<void> {
+	await page.goto(base + guide, { waitUntil: 'networkidle' });
+	await page.getByTestId('offline-optin').click();
+	await controlled(page);
+	await page.getByTestId('offline-kept').waitFor({ timeout: 20_000 });
+}
+
+/** Registrations and caches of the origin: what a plain visit must leave empty. */
+async function traces(page: Page): Promise<{ registrations: string[]; caches: string[] }> {
+	return page.evaluate(async () => ({
+		registrations: (await navigator.serviceWorker.getRegistrations()).map((r) => r.scope),
+		caches: await caches.keys()
+	}));
+}
+
 beforeAll(async () => {
 	[server, browser] = await Promise.all([startServer(), launchBrowser()]);
 });
@@ -142,8 +158,8 @@ describe('web manifest', () => {
 		});
 		try {
 			const page = await context.newPage();
+			// Installable from a plain visit: the manifest and icons suffice, no service worker is registered (issue 16).
 			await page.goto(server.url + '/', { waitUntil: 'networkidle' });
-			await controlled(page);
 			const cdp = await context.newCDPSession(page);
 			const app = (await cdp.send('Page.getAppManifest')) as { url: string; errors: unknown[] };
 			expect(app.url).toBe(server.url + '/manifest.webmanifest');
@@ -152,6 +168,7 @@ describe('web manifest', () => {
 				installabilityErrors: { errorId: string }[];
 			};
 			expect(installabilityErrors).toEqual([]);
+			expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(0);
 		} finally {
 			await context.close();
 			rmSync(profile, { recursive: true, force: true });
@@ -170,7 +187,18 @@ describe('service worker', () => {
 		await context?.close();
 	});
 
-	it('registers from the public pages and controls them', async () => {
+	it('a plain visit to /, /report, /follow-up registers no worker and leaves no Cache Storage (issue 16)', async () => {
+		for (const p of ['/', '/report', '/follow-up', '/guide']) {
+			await page.goto(server.url + p, { waitUntil: 'networkidle' });
+			// Give a (wrong) registration time to happen after hydration.
+			await page.waitForTimeout(p === '/' ? 1500 : 300);
+			expect(await traces(page), p).toEqual({ registrations: [], caches: [] });
+		}
+		expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+	});
+
+	it('registers when the reporter opts in on the guide, then on every later visit, and controls the pages', async () => {
+		await optIn(page, server.url);
 		await page.goto(server.url + '/', { waitUntil: 'networkidle' });
 		await controlled(page);
 		const reg = await page.evaluate(async () => {
@@ -183,8 +211,7 @@ describe('service worker', () => {
 	it('registers the same worker, for the whole origin, from an English page deep in the site', async () => {
 		const { context: ctx, page: p } = await newPhonePage(browser, { locale: 'en' });
 		try {
-			await p.goto(server.url + '/en/guide', { waitUntil: 'networkidle' });
-			await controlled(p);
+			await optIn(p, server.url, '/en/guide');
 			const reg = await p.evaluate(async () => {
 				const r = await navigator.serviceWorker.getRegistration();
 				return { scope: r?.scope, script: r?.active?.scriptURL };
@@ -323,8 +350,7 @@ describe('update prompt', () => {
 		const proxy = await startProxy(server.url);
 		const { context, page } = await newPhonePage(browser);
 		try {
-			await page.goto(proxy.url + '/guide', { waitUntil: 'networkidle' });
-			await controlled(page);
+			await optIn(page, proxy.url);
 			const registration = () =>
 				page.evaluate(async () => {
 					const r = await navigator.serviceWorker.getRegistration();
@@ -444,8 +470,7 @@ describe('signed updates (issue 15)', () => {
 				page.evaluate(async () => {
 					await (await navigator.serviceWorker.getRegistration())?.update().catch(() => {});
 				});
-			await page.goto(proxy.url + '/guide', { waitUntil: 'networkidle' });
-			await controlled(page);
+			await optIn(page, proxy.url);
 			// The first install kept the root its signed release names.
 			const trusted = await page.evaluate(async () =>
 				(await caches.match('/__qingfeng-trust/root', { cacheName: 'qingfeng-trust' }))?.text()

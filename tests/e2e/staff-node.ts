@@ -70,7 +70,13 @@ export interface StaffReportView {
 		sealed: string;
 		files: { id: string; bytes: number }[];
 	};
-	messages: { id: number; author: 'reporter' | 'staff'; body: string; files: { id: string; bytes: number }[] }[];
+	messages: {
+		id: string;
+		seq: number;
+		author: 'reporter' | 'staff';
+		body: string;
+		files: { id: string; bytes: number }[];
+	}[];
 }
 
 export class StaffSession {

@@ -5,6 +5,7 @@
  * route handlers of src/routes/staff/api.
  */
 import type { RequestEvent } from '@sveltejs/kit';
+import { makeTransferProof } from '../../src/lib/crypto/transfer';
 import { sql } from 'drizzle-orm';
 import {
 	createStaffKeys,
@@ -296,4 +297,25 @@ export async function snapshot(db: Db): Promise<string> {
 			(select string_agg(id::text || state || organ_id || coalesce(handler_id::text, '-') || public_status, ',' order by id) from report) as reports`)
 	);
 	return JSON.stringify(counts);
+}
+
+/**
+ * A transfer's wrap for `to`, as the sending inspector's browser makes it (issue 16): the sealed key and
+ * the proof (format T) made with `from`'s key, bound to the report, `to`'s entry and the sealed key.
+ */
+export function transferWrap(
+	reportId: string,
+	reportKey: Uint8Array,
+	from: Member,
+	to: Member
+): { entryId: string; sealed: string; proof: string } {
+	const sealed = sealKey(reportKey, to.keyPair!.publicKey);
+	const proof = makeTransferProof(
+		reportKey,
+		{ reportId, recipientEntryId: to.entryId!, sealed },
+		{ entryId: from.entryId!, keyPair: from.keyPair! },
+		to.keyPair!.publicKey
+	);
+	const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+	return { entryId: b64(to.entryId!), sealed: b64(sealed), proof: b64(proof) };
 }

@@ -88,7 +88,7 @@ export interface StoredReport {
 	wrappedKey: Uint8Array;
 	content: Uint8Array;
 	files: { id: string; stream: Uint8Array }[];
-	messages: { id: number; author: string; body: Uint8Array; files: { id: string; stream: Uint8Array }[] }[];
+	messages: { id: string; author: string; body: Uint8Array; files: { id: string; stream: Uint8Array }[] }[];
 }
 
 export class ReporterServer {
@@ -207,13 +207,13 @@ export class ReporterServer {
 			.where(and(eq(attachment.reportId, r.id), isNull(attachment.intakeId)))
 			.orderBy(asc(attachment.fileNo));
 		const withData = await Promise.all(files.map(async (f) => ({ ...f, stream: await this.readFile(f.id) })));
-		const filesOf = (m: number | null) =>
+		const filesOf = (m: string | null) =>
 			withData.filter((f) => f.messageId === m).map(({ id, stream }) => ({ id, stream }));
 		const messages = await this.db
 			.select()
 			.from(reportMessage)
 			.where(eq(reportMessage.reportId, r.id))
-			.orderBy(asc(reportMessage.id));
+			.orderBy(asc(reportMessage.seq));
 		const wraps = await this.db
 			.select({ staffId: reportKeyWrap.staffId, entryId: reportKeyWrap.entryId, sealed: reportKeyWrap.sealed })
 			.from(reportKeyWrap)
@@ -264,7 +264,7 @@ export class ReporterServer {
 	}
 
 	/** Flips one byte of a stored message body and of a stored file (tampering with the database). */
-	async tamper(messageId: number, fileId: string, at: { body: number; file: number }): Promise<void> {
+	async tamper(messageId: string, fileId: string, at: { body: number; file: number }): Promise<void> {
 		const [m] = await this.db
 			.select({ body: reportMessage.body })
 			.from(reportMessage)

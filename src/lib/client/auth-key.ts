@@ -7,9 +7,20 @@ import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import type { Argon2Params } from '$lib/crypto/kdf';
 import { cryptoWorker } from './crypto-client';
 import { sendRequest } from './http';
+import { requireStaffKdf } from './kdf-floor';
 
-/** Derives the auth key for a salt given as base64; returns it as base64. */
-export async function authKeyFromPassword(password: string, saltB64: string, params: Argon2Params): Promise<string> {
+/**
+ * Derives the auth key for a salt given as base64; returns it as base64. Parameters below the floor (a server
+ * that wants an auth key cheap to brute-force) are refused before anything is derived (issue 16):
+ * `WeakKdfError`, which the forms show as a general failure.
+ */
+export async function authKeyFromPassword(
+	password: string,
+	saltB64: string,
+	params: Argon2Params,
+	testBuild?: boolean
+): Promise<string> {
+	requireStaffKdf(params, testBuild);
 	const key = await cryptoWorker().deriveKey(password, decodeBase64(saltB64), params, 32);
 	return encodeBase64(key);
 }

@@ -5,8 +5,9 @@
  * the floor the browser refuses before it derives anything; above the ceiling too (a browser cannot spend
  * gigabytes).
  */
-import type { Argon2Params } from '../crypto/kdf';
+import { TEST_ONLY_CHEAP_KDF, type Argon2Params } from '../crypto/kdf';
 import { decodeKdfSpec } from '../crypto/kdf-spec';
+import { TEST_BUILD } from '../shared/build-kind';
 
 /** What the project itself uses for everything a person types or keeps (64 MiB, 3 passes). */
 export const KDF_FLOOR: Readonly<Argon2Params> = Object.freeze({ m: 65536, t: 3, p: 1 });
@@ -49,4 +50,21 @@ export function requireAcceptableKdf(params: unknown): Argon2Params {
 export function requireAcceptableKdfSpec(spec: Uint8Array): void {
 	const { m, t, p } = decodeKdfSpec(spec);
 	requireAcceptableKdf({ m, t, p });
+}
+
+const isCheapTestKdf = (params: unknown): boolean => {
+	if (typeof params !== 'object' || params === null) return false;
+	const { m, t, p } = params as Record<string, unknown>;
+	return m === TEST_ONLY_CHEAP_KDF.m && t === TEST_ONLY_CHEAP_KDF.t && p === TEST_ONLY_CHEAP_KDF.p;
+};
+
+/**
+ * The check at staff sign-in (and wherever a staff password becomes an auth key): the floor, except that a
+ * test build (`testBuild`, from the build-time switch in src/lib/shared/build-kind.ts) also accepts exactly
+ * the cheap test parameters the keyed demo of the browser tests uses. A production build has `testBuild`
+ * false, compiled in: it refuses them like any other weak parameters.
+ */
+export function requireStaffKdf(params: unknown, testBuild: boolean = TEST_BUILD): Argon2Params {
+	if (testBuild && isCheapTestKdf(params)) return params as Argon2Params;
+	return requireAcceptableKdf(params);
 }

@@ -18,7 +18,8 @@ export const Kind = {
 	directoryEntry: 0x44, // 'D'
 	revocationList: 0x52, // 'R'
 	summary: 0x49, // 'I': the inbox summary (./summary.ts)
-	note: 0x4e // 'N': an internal note, v2 (./notes.ts)
+	note: 0x4e, // 'N': an internal note, v2 (./notes.ts)
+	transferProof: 0x54 // 'T': who re-sealed a report key for a transfer (./transfer.ts)
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 

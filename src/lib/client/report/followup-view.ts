@@ -13,7 +13,7 @@ import type { ReporterDeadline } from '../../shared/vocabulary/workflow';
 import type { FileRef, ReportView } from '../../shared/wire/reporter';
 
 export interface FollowUpMessage {
-	id: number;
+	id: string;
 	author: MessageAuthor;
 	sentOn: string;
 	/** The decrypted text, or null if this message could not be decrypted (`error` says why). */

@@ -136,7 +136,14 @@ describeDb('openReceipt and the follow-up session', (get) => {
 		expect(r.content.interference?.matter).toBe('cadre_selection');
 		expect(r.content.files[0]?.metadataRemoved).toContain('gps');
 		expect(r.messages).toEqual([
-			{ id: 1, author: 'staff', sentOn: '2026-11-27', text: '已收到，请补充时间。', error: null, files: [] }
+			{
+				id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+				author: 'staff',
+				sentOn: '2026-11-27',
+				text: '已收到，请补充时间。',
+				error: null,
+				files: []
+			}
 		]);
 
 		const file = await session.downloadFile((r.files[0] as { id: string }).id);
@@ -159,7 +166,7 @@ describeDb('openReceipt and the follow-up session', (get) => {
 				onProgress: (p) => phases.push(p.phase)
 			}
 		);
-		expect(sent).toEqual({ id: 1, sentOn: '2026-11-27' });
+		expect(sent).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), seq: 1, sentOn: '2026-11-27' });
 		expect(phases.filter((p, i, a) => p !== a[i - 1])).toEqual(['encrypting', 'uploading', 'sending']);
 		const intakeReq = server.requests.filter((r) => r.path === '/api/v1/intake').at(-1);
 		expect(intakeReq?.headers['authorization']).toMatch(/^Bearer /);

@@ -77,7 +77,7 @@ export interface FollowUpSession {
 		text: string,
 		files?: AttachedFile[],
 		options?: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void; purpose?: MessagePurpose }
-	): Promise<{ id: number; sentOn: string }>;
+	): Promise<{ id: string; seq: number; sentOn: string }>;
 	/** The proof of having reported, once staff acknowledged the report (unverified: see `verifyProof`). */
 	fetchProof(options?: { signal?: AbortSignal }): Promise<unknown>;
 	/** Forgets the token and zeroes the keys. Further calls fail with `closed`. */
@@ -266,7 +266,7 @@ class Session implements FollowUpSession {
 		text: string,
 		files: AttachedFile[] = [],
 		options: { signal?: AbortSignal; onProgress?: (p: MessageProgress) => void; purpose?: MessagePurpose } = {}
-	): Promise<{ id: number; sentOn: string }> {
+	): Promise<{ id: string; seq: number; sentOn: string }> {
 		this.check(options.signal);
 		const signal = options.signal;
 		const net = { fetch: this.options.fetch, signal };
@@ -308,14 +308,14 @@ class Session implements FollowUpSession {
 				token
 			});
 		});
-		if (typeof answer.id !== 'number' || typeof answer.sentOn !== 'string')
+		if (typeof answer.id !== 'string' || typeof answer.seq !== 'number' || typeof answer.sentOn !== 'string')
 			throw new ReportError('server', 'not a message answer');
 		try {
 			await this.refresh({ signal });
 		} catch {
 			// the message is sent; a failed refresh only delays showing it
 		}
-		return { id: answer.id, sentOn: answer.sentOn };
+		return { id: answer.id, seq: answer.seq, sentOn: answer.sentOn };
 	}
 
 	close(): void {

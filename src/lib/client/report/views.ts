@@ -24,7 +24,7 @@ export interface FollowUpView {
 	/** The report document as decrypted (docs/reporting.md §6). */
 	report: ReportContentAsRead | null;
 	files: NamedFile[];
-	messages: { id: string | number; author: MessageAuthor; sentOn: string; text: string; files: NamedFile[] }[];
+	messages: { id: string; author: MessageAuthor; sentOn: string; text: string; files: NamedFile[] }[];
 }
 
 /** An open follow-up session, in views. */

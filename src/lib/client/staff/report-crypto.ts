@@ -13,6 +13,8 @@ import { decryptNote, encryptNote, isNoteBlob, type NoteContext } from '../../cr
 import { fromUtf8, utf8 } from '../../crypto/encoding';
 import { openSealedKey, sealKey, type BoxKeyPair } from '../../crypto/seal';
 import type { DirectoryEntry } from '../../crypto/directory';
+import { bytesEqual } from '../../crypto/encoding';
+import { checkTransferProof, makeTransferProof, transferProofSender } from '../../crypto/transfer';
 import { verifyServedDirectory } from '../directory-verify';
 import type { ReportContentAsRead } from '../../shared/report-document';
 import { decodeSummary } from '../../shared/report-summary';
@@ -131,6 +133,8 @@ export function summarize(content: StaffReportContent, maxSnippet = 80): { perso
 export interface Wrap {
 	entryId: string;
 	sealed: string;
+	/** Format T (../../crypto/transfer.ts), base64: who sealed it, for which report and recipient. */
+	proof?: string;
 }
 
 export interface ResealResult {
@@ -162,6 +166,8 @@ export function resealForOrgan(
 		now: Date | number;
 		pinnedRootPublicKey?: Uint8Array;
 		only?: (e: DirectoryEntry) => boolean;
+		/** A transfer: each wrap gets a proof (format T) made with the sender's key, bound to the report. */
+		proof?: { reportId: string; sender: { entryId: Uint8Array; keyPair: BoxKeyPair } };
 	}
 ): ResealResult {
 	const verified = verifyServedDirectory(answer, {
@@ -174,12 +180,100 @@ export function resealForOrgan(
 		fingerprint: verified.fingerprint,
 		recipients: chosen.length,
 		rejected: verified.rejected.length,
-		wraps: chosen.map((e) => ({
-			staffId: e.staffId,
-			entryId: encodeBase64(e.entryId),
-			sealed: encodeBase64(sealKey(reportKey, e.publicKey))
-		}))
+		wraps: chosen.map((e) => {
+			const sealed = sealKey(reportKey, e.publicKey);
+			const proof = options.proof
+				? encodeBase64(
+						makeTransferProof(
+							reportKey,
+							{ reportId: options.proof.reportId, recipientEntryId: e.entryId, sealed },
+							options.proof.sender,
+							e.publicKey
+						)
+					)
+				: undefined;
+			return {
+				staffId: e.staffId,
+				entryId: encodeBase64(e.entryId),
+				sealed: encodeBase64(sealed),
+				...(proof ? { proof } : {})
+			};
+		})
 	};
+}
+
+/** A transferred wrap that the receiving browser refuses (issue 16): no key is shown or used. */
+export class TransferWrapError extends StaffDecryptError {
+	constructor(
+		readonly reason: 'no_proof' | 'unknown_sender' | 'bad_proof' | 'wrong_content',
+		message: string,
+		options?: { cause?: unknown }
+	) {
+		super(message, options);
+		this.name = 'TransferWrapError';
+	}
+}
+
+/**
+ * The receiving side of a transfer (issue 16): opens the caller's wrap and checks it before the key is used.
+ * The proof must name a sender entry of the sending organ that the root-signed directory (`senderDirectory`,
+ * the answer of POST /api/v1/directory for `senderOrganId`) holds as valid, be made with that entry's key,
+ * bind this report, the caller's entry and this very sealed key, and commit to the key it opens to; and that
+ * key must decrypt the report's content. Throws TransferWrapError otherwise (DirectoryAnswerError when the
+ * directory answer itself cannot be trusted).
+ */
+export function openTransferredKey(opts: {
+	reportId: string;
+	wrap: Wrap;
+	pair: BoxKeyPair;
+	senderOrganId: string;
+	senderDirectory: unknown;
+	content: string;
+	now: Date | number;
+	pinnedRootPublicKey?: Uint8Array;
+}): Uint8Array {
+	const key = openReportKey(opts.wrap.sealed, opts.pair);
+	try {
+		if (!opts.wrap.proof) throw new TransferWrapError('no_proof', 'the transferred wrap carries no proof');
+		const proof = bytes(opts.wrap.proof, 'proof');
+		let senderId: Uint8Array;
+		try {
+			senderId = transferProofSender(proof);
+		} catch (e) {
+			throw new TransferWrapError('bad_proof', 'not a transfer proof', { cause: e });
+		}
+		const verified = verifyServedDirectory(opts.senderDirectory, {
+			organId: opts.senderOrganId,
+			now: opts.now,
+			pinnedRootPublicKey: opts.pinnedRootPublicKey
+		});
+		const sender = verified.valid.find((e) => bytesEqual(e.entryId, senderId));
+		if (!sender) throw new TransferWrapError('unknown_sender', 'the proof names no valid entry of the sending organ');
+		try {
+			checkTransferProof(
+				proof,
+				key,
+				{
+					reportId: opts.reportId,
+					recipientEntryId: bytes(opts.wrap.entryId, 'entry id'),
+					sealed: bytes(opts.wrap.sealed, 'wrap')
+				},
+				sender.publicKey,
+				opts.pair
+			);
+		} catch (e) {
+			throw new TransferWrapError('bad_proof', 'the transfer proof does not hold', { cause: e });
+		}
+		try {
+			decryptContent(key, bytes(opts.content, 'content'));
+		} catch (e) {
+			throw new TransferWrapError('wrong_content', 'the key does not open this report’s content', { cause: e });
+		}
+		return key;
+	} catch (e) {
+		key.fill(0);
+		throw e;
+	}
 }
 
 /** Seals the report key to one colleague's verified entry (a grant); null when they have none. */

@@ -18,6 +18,9 @@ export interface Visible {
 	/** The caller's own wrap of the report key. */
 	sealed: Uint8Array;
 	entryId: Uint8Array;
+	/** A transfer's wrap: the sender's proof (format T) and the organ it came from; null otherwise. */
+	proof: Uint8Array | null;
+	proofOrgan: string | null;
 	/** Granted by someone (null: a recipient of the holding organ). */
 	grantedBy: string | null;
 	/** The caller's role in the holding organ (inspector/head), or null when they see it by a grant only. */
@@ -39,7 +42,9 @@ export async function visibleReport(db: Db, staffId: string, reportId: unknown):
 			report,
 			sealed: reportKeyWrap.sealed,
 			entryId: reportKeyWrap.entryId,
-			grantedBy: reportKeyWrap.grantedBy
+			grantedBy: reportKeyWrap.grantedBy,
+			proof: reportKeyWrap.proof,
+			proofOrgan: reportKeyWrap.proofOrgan
 		})
 		.from(report)
 		.innerJoin(reportKeyWrap, and(eq(reportKeyWrap.reportId, report.id), eq(reportKeyWrap.staffId, staffId)))
@@ -64,7 +69,15 @@ export async function visibleReport(db: Db, staffId: string, reportId: unknown):
 	if (conflict.length > 0) return null;
 	const role = (member[0]?.role as HandlerRole | undefined) ?? null;
 	if (!role && row.grantedBy === null) return null;
-	return { report: row.report, sealed: row.sealed, entryId: row.entryId, grantedBy: row.grantedBy, role };
+	return {
+		report: row.report,
+		sealed: row.sealed,
+		entryId: row.entryId,
+		grantedBy: row.grantedBy,
+		proof: row.proof,
+		proofOrgan: row.proofOrgan,
+		role
+	};
 }
 
 /** Organs where `staffId` is inspector or head (the inbox's scope), and those they head. */

@@ -28,6 +28,8 @@ import { computeRecipients } from '$lib/server/reports/recipients';
 import { applyTransition, type ActionCode, type RefusalReason } from '$lib/server/workflow';
 import { outcomeCode } from '$lib/shared/vocabulary/workflow';
 import type { ActionAnswer } from '$lib/shared/wire/staff';
+import { FORMAT_VERSION, Kind } from '$lib/crypto/format';
+import { TRANSFER_PROOF_LENGTH } from '$lib/crypto/transfer';
 import { visibleReport } from './access';
 import {
 	caseStateOf,
@@ -62,30 +64,40 @@ export type ActionRefusal =
 /** The case after the action, or the note that it left the caller's sight; or why not. */
 export type ActionResult = Result<ActionAnswer, ActionRefusal>;
 
+/** A transfer proof of the current format (its content only the receiving browser can check). */
+const isTransferProof = (b: Uint8Array | undefined): b is Uint8Array =>
+	b !== undefined && b.length === TRANSFER_PROOF_LENGTH && b[0] === FORMAT_VERSION && b[1] === Kind.transferProof;
+
 /** Checks transfer wraps against the target organ's current recipients; the valid ones by staff, or an error. */
 async function checkWraps(
 	db: Db,
 	target: string,
 	unitId: string,
-	wraps: { entryId: Uint8Array; sealed: Uint8Array }[],
+	wraps: { entryId: Uint8Array; sealed: Uint8Array; proof?: Uint8Array }[],
 	now: Date
 ): Promise<
-	{ ok: true; wraps: { staffId: string; entryId: Uint8Array; sealed: Uint8Array }[]; dropped: number } | { ok: false }
+	| {
+			ok: true;
+			wraps: { staffId: string; entryId: Uint8Array; sealed: Uint8Array; proof: Uint8Array }[];
+			dropped: number;
+	  }
+	| { ok: false }
 > {
 	const recipients = await computeRecipients(db, target, unitId, now);
 	const byEntry = new Map<string, string>();
 	for (const r of recipients.values()) for (const e of r.entries.keys()) byEntry.set(e, r.staffId);
-	const out: { staffId: string; entryId: Uint8Array; sealed: Uint8Array }[] = [];
+	const out: { staffId: string; entryId: Uint8Array; sealed: Uint8Array; proof: Uint8Array }[] = [];
 	const seen = new Set<string>();
 	let dropped = 0;
 	for (const w of wraps) {
 		const staffId = byEntry.get(hexOf(w.entryId));
-		if (!staffId || seen.has(staffId) || !isSealed(w.sealed)) {
+		// A transfer's wrap carries its sender's proof (format T, issue 16): the receiving browser checks it.
+		if (!staffId || seen.has(staffId) || !isSealed(w.sealed) || !isTransferProof(w.proof)) {
 			dropped++;
 			continue;
 		}
 		seen.add(staffId);
-		out.push({ staffId, entryId: w.entryId, sealed: w.sealed });
+		out.push({ staffId, entryId: w.entryId, sealed: w.sealed, proof: w.proof! });
 	}
 	return { ok: true, wraps: out, dropped };
 }
@@ -143,7 +155,7 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 	if (!result.ok) return refuse(result.reason);
 
 	// Transfers up/down: the target must be the higher/lower organ and the key sealed to its recipients.
-	let requestWraps: { entryId: string; sealed: string }[] | null = null;
+	let requestWraps: { entryId: string; sealed: string; proof: string }[] | null = null;
 	if (isMoveRequest) {
 		if (!(await targetFits(db, r.organId, target as string, action === 'request_report_up' ? 'up' : 'down')))
 			return refuse('bad_target_organ', { field: 'targetOrgan' });
@@ -151,14 +163,15 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 		const checked = await checkWraps(db, target as string, r.unitId, body.wraps, ctx.now);
 		if (!checked.ok || checked.dropped > 0 || checked.wraps.length === 0)
 			return refuse('bad_wraps', { field: 'wraps' });
-		requestWraps = checked.wraps.map((w) => ({ entryId: b64(w.entryId), sealed: b64(w.sealed) }));
+		requestWraps = checked.wraps.map((w) => ({ entryId: b64(w.entryId), sealed: b64(w.sealed), proof: b64(w.proof) }));
 	}
-	let moveWraps: { staffId: string; entryId: Uint8Array; sealed: Uint8Array }[] | null = null;
+	let moveWraps: { staffId: string; entryId: Uint8Array; sealed: Uint8Array; proof: Uint8Array }[] | null = null;
 	const movesOrgan = result.next.organId !== r.organId;
 	if (movesOrgan) {
 		const stored = (pending?.wraps ?? []).map((w) => ({
 			entryId: new Uint8Array(Buffer.from(w.entryId, 'base64')),
-			sealed: new Uint8Array(Buffer.from(w.sealed, 'base64'))
+			sealed: new Uint8Array(Buffer.from(w.sealed, 'base64')),
+			proof: w.proof ? new Uint8Array(Buffer.from(w.proof, 'base64')) : undefined
 		}));
 		const checked = await checkWraps(db, result.next.organId, r.unitId, stored, ctx.now);
 		if (!checked.ok || checked.wraps.length === 0) return refuse('wraps_stale');
@@ -249,10 +262,18 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 			for (const w of moveWraps) {
 				await tx
 					.insert(reportKeyWrap)
-					.values({ reportId: r.id, staffId: w.staffId, entryId: w.entryId, sealed: w.sealed, grantedBy: null })
+					.values({
+						reportId: r.id,
+						staffId: w.staffId,
+						entryId: w.entryId,
+						sealed: w.sealed,
+						grantedBy: null,
+						proof: w.proof,
+						proofOrgan: r.organId
+					})
 					.onConflictDoUpdate({
 						target: [reportKeyWrap.reportId, reportKeyWrap.staffId],
-						set: { entryId: w.entryId, sealed: w.sealed, grantedBy: null }
+						set: { entryId: w.entryId, sealed: w.sealed, grantedBy: null, proof: w.proof, proofOrgan: r.organId }
 					});
 			}
 			await raiseNotices(

@@ -33,12 +33,12 @@ export async function reply(
 	if (!isContentCiphertext(parsed.value.body)) return refuse('bad_content', { field: 'body' });
 	const r = vis.report;
 	const sentOn = todayOf(ctx.now);
-	const id = await ctx.db.transaction(async (txRaw) => {
+	const out = await ctx.db.transaction(async (txRaw) => {
 		const tx = txRaw as unknown as Db;
 		const [row] = await tx
 			.insert(reportMessage)
 			.values({ reportId: r.id, author: 'staff', staffId: ctx.user.id, sentOn, body: parsed.value.body })
-			.returning({ id: reportMessage.id });
+			.returning({ id: reportMessage.id, seq: reportMessage.seq });
 		await meetProtectionRequests(tx, r.id, sentOn);
 		await appendAudit(tx, {
 			at: ctx.now,
@@ -48,9 +48,9 @@ export async function reply(
 			organId: r.organId,
 			details: { messageId: row!.id }
 		});
-		return row!.id;
+		return row!;
 	});
-	return ok({ id, sentOn });
+	return ok({ id: out.id, seq: out.seq, sentOn });
 }
 
 /** POST …/notes `{ body }`: an internal note (any member who can see the report, grantees included). */

@@ -6,15 +6,14 @@
  */
 import { asc, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import { decryptContent, openSealedKey, sealKey } from '$lib/crypto';
+import { decryptContent, openSealedKey } from '$lib/crypto';
 import type { StaffUser } from '$lib/server/auth/session';
 import type { Db } from '$lib/server/db';
 import { auditLog, report, reportKeyWrap, staffUser } from '$lib/server/db/schema';
-import { toBase64 as b64 } from '$lib/server/http/base64';
 import type { CaseView } from '$lib/shared/wire/staff';
 import { describeDb } from '$support/db';
 import { applyAction, note, openCase } from '$support/case-fixtures';
-import { buildBackofficeWorld, NOW, storeReport, type BoWorld, type Member } from '$support/backoffice';
+import { buildBackofficeWorld, NOW, storeReport, transferWrap, type BoWorld, type Member } from '$support/backoffice';
 import { transferTargets } from './case-view';
 import type { StaffCtx } from './context';
 
@@ -65,7 +64,7 @@ describeDb('back-office cases: Art. 22 flag and reports by region', (get) => {
 		});
 
 		expect((await applyAction(ctx(w.alice), r.id, { action: 'register' })).status).toBe(200);
-		const wraps = [{ entryId: b64(w.olga.entryId!), sealed: b64(sealKey(r.reportKey, w.olga.keyPair!.publicKey)) }];
+		const wraps = [transferWrap(r.id, r.reportKey, w.alice, w.olga)];
 		const reason = '举报内容所涉单位为东区教育局，由东区纪委监委办理';
 		const down = (body: Record<string, unknown>) =>
 			applyAction(ctx(w.alice), r.id, { action: 'request_transfer_down', ...body });

@@ -89,8 +89,8 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 				.select({ id: attachment.id, bytes: attachment.bytes, messageId: attachment.messageId })
 				.from(attachment)
 				.where(and(eq(attachment.reportId, r.id), isNull(attachment.intakeId)))
-				.orderBy(asc(attachment.messageId), asc(attachment.fileNo)),
-			db.select().from(reportMessage).where(eq(reportMessage.reportId, r.id)).orderBy(asc(reportMessage.id)),
+				.orderBy(asc(attachment.fileNo)),
+			db.select().from(reportMessage).where(eq(reportMessage.reportId, r.id)).orderBy(asc(reportMessage.seq)),
 			db.select().from(reportNote).where(eq(reportNote.reportId, r.id)).orderBy(asc(reportNote.id)),
 			db.select().from(reportEvent).where(eq(reportEvent.reportId, r.id)).orderBy(asc(reportEvent.id)),
 			db
@@ -129,7 +129,7 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 		...grants.flatMap((g) => [g.staffId, g.grantedBy])
 	]);
 	const person = (id: string | null) => (id ? { id, displayName: who.get(id) ?? '' } : null);
-	const filesOf = (messageId: number | null) =>
+	const filesOf = (messageId: string | null) =>
 		files.filter((f) => f.messageId === messageId).map((f) => ({ id: f.id, bytes: f.bytes }));
 	const seers = await seersAmong(
 		db,
@@ -160,6 +160,8 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			handler: person(r.handlerId),
 			content: b64(r.content),
 			sealed: b64(vis.sealed),
+			wrapEntryId: b64(vis.entryId),
+			transfer: vis.proofOrgan ? { proof: vis.proof ? b64(vis.proof) : null, fromOrgan: vis.proofOrgan } : null,
 			files: filesOf(null),
 			flags: cs.flags,
 			referredTo: cs.referredTo,
@@ -169,6 +171,7 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 		},
 		messages: messages.map((m) => ({
 			id: m.id,
+			seq: m.seq,
 			author: m.author as MessageAuthor,
 			sentOn: m.sentOn,
 			body: b64(m.body),

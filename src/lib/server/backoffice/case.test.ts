@@ -25,7 +25,7 @@ import { verifyAuditLog } from '$lib/server/audit/log';
 import { visibleReport } from './access';
 import { applyAction, grant, note, openCase, reply } from '$support/case-fixtures';
 import type { StaffCtx } from './context';
-import { buildBackofficeWorld, NOW, storeReport, type BoWorld, type Member } from '$support/backoffice';
+import { buildBackofficeWorld, NOW, storeReport, transferWrap, type BoWorld, type Member } from '$support/backoffice';
 
 describeDb('back-office cases', (get) => {
 	let w: BoWorld;
@@ -173,10 +173,7 @@ describeDb('back-office cases', (get) => {
 			).status
 		).toBe(201);
 
-		const wrapFor = (m: Member) => ({
-			entryId: b64(m.entryId!),
-			sealed: b64(sealKey(r.reportKey, m.keyPair!.publicKey))
-		});
+		const wrapFor = (m: Member) => transferWrap(r.id, r.reportKey, w.alice, m);
 		const up = (body: Record<string, unknown>) =>
 			applyAction(ctx(w.alice), r.id, { action: 'request_report_up', note: note(r.reportKey), ...body });
 		expect(await up({ targetOrgan: 'o-k1', wraps: [wrapFor(w.olga)] })).toMatchObject({
@@ -186,6 +183,12 @@ describeDb('back-office cases', (get) => {
 		expect(await up({ targetOrgan: 'o-prov' })).toMatchObject({
 			status: 400,
 			body: { error: { code: 'needs_wraps' } }
+		});
+		// A wrap without its sender's proof (issue 16) is refused.
+		const { proof: _, ...noProof } = wrapFor(w.carol);
+		expect(await up({ targetOrgan: 'o-prov', wraps: [wrapFor(w.gina), noProof] })).toMatchObject({
+			status: 400,
+			body: { error: { code: 'bad_wraps' } }
 		});
 		// A wrap for someone who is not a recipient of the higher organ is refused.
 		expect(await up({ targetOrgan: 'o-prov', wraps: [wrapFor(w.gina), wrapFor(w.alice)] })).toMatchObject({
@@ -239,7 +242,7 @@ describeDb('back-office cases', (get) => {
 	it('refuses to apply a transfer whose recipients are gone (wraps_stale) and changes nothing', async () => {
 		const r = await storeReport(db, { recipients: [w.alice, w.hank], realName: false });
 		await applyAction(ctx(w.alice), r.id, { action: 'register' });
-		const wrap = { entryId: b64(w.gina.entryId!), sealed: b64(sealKey(r.reportKey, w.gina.keyPair!.publicKey)) };
+		const wrap = transferWrap(r.id, r.reportKey, w.alice, w.gina);
 		expect(
 			(
 				await applyAction(ctx(w.alice), r.id, {

@@ -269,7 +269,7 @@ describeDb('coming back with the receipt', (get) => {
 		const text = encodeBase64(encryptContent(mine.reportKey, utf8(JSON.stringify({ text: '补充材料 canary-7f3a' }))));
 		const plain = await receiptMessagesApi(ctx(), jsonRequest('/x', { body: text, intake: null }, auth));
 		expect(plain.status, JSON.stringify(plain.body)).toBe(201);
-		expect(plain.body).toEqual({ id: expect.any(Number), sentOn: '2026-11-27' });
+		expect(plain.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), seq: 1, sentOn: '2026-11-27' });
 
 		const extra = encryptAttachment(mine.reportKey, utf8('second photo'), { name: 'b.jpg', type: 'image/jpeg' });
 		const intake = await uploadAll(ctx(), [extra], token);

@@ -161,7 +161,7 @@ export async function reportView(db: Db, reportId: string): Promise<ReportView |
 	const [r] = await db.select().from(report).where(eq(report.id, reportId));
 	if (!r) return null;
 	const [messages, files] = await Promise.all([
-		db.select().from(reportMessage).where(eq(reportMessage.reportId, reportId)).orderBy(asc(reportMessage.id)),
+		db.select().from(reportMessage).where(eq(reportMessage.reportId, reportId)).orderBy(asc(reportMessage.seq)),
 		db
 			.select({
 				id: attachment.id,
@@ -171,9 +171,9 @@ export async function reportView(db: Db, reportId: string): Promise<ReportView |
 			})
 			.from(attachment)
 			.where(and(eq(attachment.reportId, reportId), isNull(attachment.intakeId)))
-			.orderBy(asc(attachment.messageId), asc(attachment.fileNo))
+			.orderBy(asc(attachment.fileNo))
 	]);
-	const filesOf = (messageId: number | null) =>
+	const filesOf = (messageId: string | null) =>
 		files.filter((f) => f.messageId === messageId).map((f) => ({ id: f.id, bytes: f.bytes }));
 	return {
 		locator: r.locator,
@@ -186,6 +186,7 @@ export async function reportView(db: Db, reportId: string): Promise<ReportView |
 		files: filesOf(null),
 		messages: messages.map((m) => ({
 			id: m.id,
+			seq: m.seq,
 			author: m.author as MessageAuthor,
 			sentOn: m.sentOn,
 			body: toBase64(m.body),

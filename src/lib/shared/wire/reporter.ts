@@ -166,13 +166,16 @@ export interface ReportView {
 	/** The report key wrapped for the receipt (base64). */
 	wrappedKey: string;
 	files: FileRef[];
-	messages: { id: number; author: MessageAuthor; sentOn: string; body: string; files: FileRef[] }[];
+	/** In the report's order (`seq` 1, 2, …); `id` is random (issue 16). */
+	messages: { id: string; seq: number; author: MessageAuthor; sentOn: string; body: string; files: FileRef[] }[];
 }
 
 export type MessageRequest = v.InferInput<Bodies['MessageBody']>;
 export type MessageBody = v.InferOutput<Bodies['MessageBody']>;
 /** 201 of POST /api/v1/receipt/messages. */
 export interface MessageAnswer {
-	id: number;
+	/** Random (a uuid); `seq` is the message's place in the report's conversation. */
+	id: string;
+	seq: number;
 	sentOn: string;
 }

@@ -25,6 +25,7 @@
 import * as v from 'valibot';
 import { ENTRY_ID_LENGTH } from '../../crypto/directory';
 import { SEALED_KEY_LENGTH } from '../../crypto/seal';
+import { TRANSFER_PROOF_LENGTH } from '../../crypto/transfer';
 import type { Bilingual } from '../bilingual';
 import { MAX_CONTENT_BYTES, MAX_WRAPS } from '../limits';
 import type { HandlerRole, StaffRole } from '../vocabulary/org';
@@ -57,7 +58,12 @@ export const MAX_SEEN_IDS = 1000;
 export function staffBodies(decode?: Decode) {
 	const ciphertext = base64Bytes({ max: MAX_CONTENT_BYTES }, decode);
 	const exactly = (n: number) => base64Bytes({ exact: n, max: n }, decode);
-	const Wrap = v.object({ entryId: exactly(ENTRY_ID_LENGTH), sealed: exactly(SEALED_KEY_LENGTH) });
+	const Wrap = v.object({
+		entryId: exactly(ENTRY_ID_LENGTH),
+		sealed: exactly(SEALED_KEY_LENGTH),
+		/** Format T: the sender's proof for the receiving side (issue 16); required for a transfer. */
+		proof: v.optional(exactly(TRANSFER_PROOF_LENGTH))
+	});
 	const organOrAgency = v.optional(v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(200))));
 	return {
 		ActionBody: v.object({
@@ -202,6 +208,10 @@ export interface CaseView {
 		content: string;
 		/** The report key sealed for the caller. */
 		sealed: string;
+		/** The caller's wrap's directory entry (base64): a transfer's sender names it in its proofs. */
+		wrapEntryId: string;
+		/** A wrap that came by transfer: its proof (format T, base64) and the organ it came from (issue 16). */
+		transfer: { proof: string | null; fromOrgan: string } | null;
 		files: FileRef[];
 		flags: {
 			acceptanceNotified: boolean;
@@ -215,7 +225,8 @@ export interface CaseView {
 		/** Must be reported up (Art. 22): a clue about a same-level committee member held by the same-level organ. */
 		mustReportUp: boolean;
 	};
-	messages: { id: number; author: MessageAuthor; sentOn: string; body: string; files: FileRef[] }[];
+	/** In the report's order (`seq` 1, 2, …); `id` is random (issue 16). */
+	messages: { id: string; seq: number; author: MessageAuthor; sentOn: string; body: string; files: FileRef[] }[];
 	notes: { id: number; author: Person | null; at: string; body: string }[];
 	events: {
 		id: number;
@@ -266,7 +277,9 @@ export interface OkAnswer {
 	ok: true;
 }
 export interface ReplyAnswer {
-	id: number;
+	/** Random (a uuid); `seq` is the message's place in the report's conversation. */
+	id: string;
+	seq: number;
 	sentOn: string;
 }
 export interface NoteAnswer {

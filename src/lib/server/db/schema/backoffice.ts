@@ -80,7 +80,7 @@ export const reportPending = pgTable('report_pending', {
 	note: bytea('note').notNull(),
 	noteId: text('note_id').notNull(),
 	/** [{ entryId: b64, sealed: b64 }] for the target organ's recipients, sealed by the requester's browser. */
-	wraps: jsonb('wraps').$type<{ entryId: string; sealed: string }[]>()
+	wraps: jsonb('wraps').$type<{ entryId: string; sealed: string; proof?: string }[]>()
 });
 
 /** Internal notes (staff only), ciphertext under the report key. */

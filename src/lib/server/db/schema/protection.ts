@@ -5,7 +5,7 @@
  * the date it is due (PROTECTION_ANSWER_WORKING_DAYS) and the date staff answered (a reply to the reporter).
  * Nothing here says who the reporter is. src/lib/server/backoffice/protection.ts reads and writes it.
  */
-import { date, index, integer, pgTable, serial, uuid } from 'drizzle-orm/pg-core';
+import { date, index, pgTable, serial, uuid } from 'drizzle-orm/pg-core';
 import { report, reportMessage } from './reports';
 
 export const reportProtection = pgTable(
@@ -15,7 +15,7 @@ export const reportProtection = pgTable(
 		reportId: uuid('report_id')
 			.notNull()
 			.references(() => report.id, { onDelete: 'cascade' }),
-		messageId: integer('message_id')
+		messageId: uuid('message_id')
 			.notNull()
 			.references(() => reportMessage.id, { onDelete: 'cascade' }),
 		requestedOn: date('requested_on', { mode: 'string' }).notNull(),

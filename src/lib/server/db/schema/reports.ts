@@ -14,7 +14,6 @@ import {
 	jsonb,
 	pgTable,
 	primaryKey,
-	serial,
 	text,
 	timestamp,
 	unique,
@@ -113,7 +112,10 @@ export const reportKeyWrap = pgTable(
 		entryId: bytea('entry_id').notNull(),
 		sealed: bytea('sealed').notNull(),
 		/** Null: sealed by the reporter's browser or applied from an approved transfer; set: an explicit grant. */
-		grantedBy: uuid('granted_by')
+		grantedBy: uuid('granted_by'),
+		/** A transfer's wrap: the proof (format T) its sender made, and the organ it came from (issue 16). */
+		proof: bytea('proof'),
+		proofOrgan: text('proof_organ')
 	},
 	(t) => [
 		primaryKey({ columns: [t.reportId, t.staffId] }),
@@ -126,11 +128,19 @@ export const reportKeyWrap = pgTable(
 	]
 );
 
-/** Messages between the reporter and the staff: content ciphertexts under the report key, dated only. */
+/**
+ * Messages between the reporter and the staff: content ciphertexts under the report key, dated only. The id
+ * is random and `seq` counts the report's messages (1, 2, …): nothing orders a message against other reports'
+ * messages (issue 16; a serial id did, and with the staff replies' audited times bracketed when a reporter
+ * wrote). `seq` is set by a trigger (migration 0015) with the report row locked, when the insert leaves it out.
+ */
 export const reportMessage = pgTable(
 	'report_message',
 	{
-		id: serial('id').primaryKey(),
+		id: uuid('id').primaryKey().defaultRandom(),
+		seq: integer('seq')
+			.notNull()
+			.default(sql`null`),
 		reportId: uuid('report_id')
 			.notNull()
 			.references(() => report.id, { onDelete: 'cascade' }),
@@ -140,7 +150,7 @@ export const reportMessage = pgTable(
 		body: bytea('body').notNull()
 	},
 	(t) => [
-		index('report_message_report_idx').on(t.reportId, t.id),
+		unique('report_message_report_seq_unique').on(t.reportId, t.seq),
 		check('report_message_author_check', sql`${t.author} in ${inList(MESSAGE_AUTHORS)}`)
 	]
 );
@@ -173,7 +183,7 @@ export const attachment = pgTable(
 		bytes: integer('bytes').notNull(),
 		parts: integer('parts').notNull(),
 		reportId: uuid('report_id').references(() => report.id, { onDelete: 'cascade' }),
-		messageId: integer('message_id').references(() => reportMessage.id, { onDelete: 'cascade' })
+		messageId: uuid('message_id').references(() => reportMessage.id, { onDelete: 'cascade' })
 	},
 	(t) => [
 		unique('attachment_intake_file_unique').on(t.intakeId, t.fileNo),

@@ -103,7 +103,7 @@ async function linkIntake(
 	tx: Db,
 	intakeId: Uint8Array,
 	files: StagedFile[],
-	link: { reportId: string; messageId: number | null }
+	link: { reportId: string; messageId: string | null }
 ): Promise<void> {
 	if (files.length > 0)
 		await tx
@@ -318,21 +318,21 @@ export async function addReporterMessage(
 	}
 	const sentOn = dateIn(settings.timezone, now);
 	try {
-		const id = await db.transaction(async (t) => {
+		const row = await db.transaction(async (t) => {
 			const tx = t as unknown as Db;
 			await checkMessageCap(tx, reportId, sentOn);
 			const [row] = await tx
 				.insert(reportMessage)
 				.values({ reportId, author: 'reporter', sentOn, body: body.body })
-				.returning({ id: reportMessage.id });
+				.returning({ id: reportMessage.id, seq: reportMessage.seq });
 			if (body.purpose === 'protection') await recordProtectionRequest(tx, reportId, row!.id, sentOn);
 			if (intakeId) {
 				const files = await checkIntake(tx, intakeId, reportId, now, storageOf(tx));
 				await linkIntake(tx, intakeId, files, { reportId, messageId: row!.id });
 			}
-			return row!.id;
+			return row!;
 		});
-		return ok({ id, sentOn });
+		return ok({ id: row.id, seq: row.seq, sentOn });
 	} catch (e) {
 		if (e instanceof Rollback) return e.refusal as Refusal<ConsumeRefusal | 'too_many_messages'>;
 		throw e;
