@@ -38,7 +38,7 @@ function actorsSql(reportId: string | null) {
 export async function recordProtectionRequest(
 	tx: Db,
 	reportId: string,
-	messageId: number,
+	messageId: string,
 	requestedOn: string
 ): Promise<{ dueOn: string; notified: number }> {
 	const calendar = await loadCalendar(tx);
@@ -87,7 +87,7 @@ export async function raiseProtectionNotices(db: Db, now: Date): Promise<{ raise
 export async function protectionRequestsOf(
 	db: Db,
 	reportId: string
-): Promise<{ messageId: number; requestedOn: string; dueOn: string; metOn: string | null }[]> {
+): Promise<{ messageId: string; requestedOn: string; dueOn: string; metOn: string | null }[]> {
 	return db
 		.select({
 			messageId: reportProtection.messageId,

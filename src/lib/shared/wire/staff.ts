@@ -251,7 +251,7 @@ export interface CaseView {
 	} | null;
 	links: { id: string; locator: string; kind: LinkKind }[];
 	/** Requests for protection (申请保护, issue 19): the reporter message that asked, and its own deadline. */
-	protection: { messageId: number; requestedOn: string; dueOn: string; metOn: string | null }[];
+	protection: { messageId: string; requestedOn: string; dueOn: string; metOn: string | null }[];
 	allowedActions: AllowedAction[];
 	/** The holding organ's inspectors and heads (`role` as stored), and whether each can see the report. */
 	organStaff: { id: string; displayName: string; role: StaffRole; canSee: boolean }[];
