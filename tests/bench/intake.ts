@@ -95,9 +95,8 @@ const serverEnv = (): Record<string, string> => ({
 	INTAKE_PER_HOUR: '100000',
 	RECEIPT_PER_10MIN: '100000',
 	DATABASE_POOL_MAX: String(POOL_MAX),
-	LOG_LEVEL: 'warn',
-	// BENCH_SERVER_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server.
-	...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {})
+	LOG_LEVEL: 'warn'
+	// To profile the server: QF_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (tests/e2e/harness.ts).
 });
 
 interface RunFigures {
