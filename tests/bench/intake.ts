@@ -13,14 +13,20 @@
  *    concurrency, with a pool as large as the server's (DATABASE_POOL_MAX).
  * Rounds alternate intake and raw (BENCH_ROUNDS) so drift on a shared machine hits both; the best round of
  * each is compared. Then the same intake run on PGlite (BENCH_PGLITE_REPORTS, in-process raw inserts into
- * the same data folder for its ceiling). Prints reports/s, p50/p99 latency, the server's RSS, and the last
- * line `intake_vs_raw_insert=<ratio>` (PostgreSQL). Never fails on time: figures are for reading.
+ * the same data folder for its ceiling). After the PostgreSQL rounds, PostgreSQL's own ceiling for the same rows
+ * with pgbench (tests/bench/pg-ceiling.sh, BENCH_PGBENCH_CLIENTS (8,32) clients, BENCH_PGBENCH_SECONDS (20) s;
+ * the best is used). The machine's load average is printed before every run (figures taken above 0.5 are not
+ * published). Prints reports/s, p50/p99 latency, the server's RSS, and ends with two lines (PostgreSQL):
+ * `intake_vs_raw_insert=<ratio>` (the driver's ceiling) and `intake_vs_pgbench=<ratio>` (PostgreSQL's own).
+ * Never fails on time: figures are for reading.
  *
  * Knobs: BENCH_DB=postgres|pglite|both (default both), BENCH_REPORTS (4000), BENCH_CONCURRENCY (32),
  * BENCH_WORKERS (2), BENCH_POW_BITS (8), BENCH_POOL_MAX (10), BENCH_ROUNDS (2), BENCH_ATTACHMENT_KB (30),
  * BENCH_PGLITE_REPORTS (600), BENCH_PGLITE_CONCURRENCY (8), QF_BUILD_DIR (a private copy of build/).
  */
 import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { decodeBase64 } from '@oslojs/encoding';
@@ -52,6 +58,35 @@ const ATTACHMENT = Number(process.env.BENCH_ATTACHMENT_KB ?? 30) * 1024;
 const PGLITE_REPORTS = Number(process.env.BENCH_PGLITE_REPORTS ?? 600);
 const PGLITE_CONCURRENCY = Number(process.env.BENCH_PGLITE_CONCURRENCY ?? 8);
 const WARMUP = 200;
+/** pgbench's clients and seconds for PostgreSQL's own ceiling (tests/bench/pg-ceiling.sh). */
+const PGBENCH_CLIENTS = (process.env.BENCH_PGBENCH_CLIENTS ?? '8,32').split(',').map(Number);
+const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 20);
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The machine's load averages, printed before every run: figures taken above 0.5 are not published. */
+function load(): string {
+	const [one, five, fifteen] = os.loadavg().map((n) => n.toFixed(2));
+	const quiet = os.loadavg()[0]! < 0.5;
+	return `load average ${one} ${five} ${fifteen}${quiet ? '' : ' (above 0.5: not for publishing)'}`;
+}
+
+/** PostgreSQL's ceiling for a report's rows with pgbench (no app): reports/s, or null if pgbench failed. */
+function pgCeiling(clients: number): number | null {
+	console.log(`  pgbench, ${clients} clients, ${PGBENCH_SECONDS} s; ${load()}`);
+	const run = spawnSync('bash', [`${REPO}tests/bench/pg-ceiling.sh`, REPO, String(clients), String(PGBENCH_SECONDS)], {
+		encoding: 'utf8',
+		env: { ...process.env, PGHOST: process.env.PGHOST ?? '127.0.0.1' }
+	});
+	const err = (run.stderr ?? '').trim();
+	if (err) console.log(err.replace(/^/gm, '    '));
+	const m = /pg_ceiling_tps=(\d+)/.exec(run.stdout ?? '');
+	if (run.status !== 0 || !m) {
+		console.log(`    pgbench failed (exit ${run.status})`);
+		return null;
+	}
+	console.log(`    ${m[1]} reports/s`);
+	return Number(m[1]);
+}
 
 const serverEnv = (): Record<string, string> => ({
 	POW_DIFFICULTY: String(POW_BITS),
@@ -60,9 +95,8 @@ const serverEnv = (): Record<string, string> => ({
 	INTAKE_PER_HOUR: '100000',
 	RECEIPT_PER_10MIN: '100000',
 	DATABASE_POOL_MAX: String(POOL_MAX),
-	LOG_LEVEL: 'warn',
-	// BENCH_SERVER_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server.
-	...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {})
+	LOG_LEVEL: 'warn'
+	// To profile the server: QF_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (tests/e2e/harness.ts).
 });
 
 interface RunFigures {
@@ -179,6 +213,7 @@ async function intakeRun(
 	seed: number,
 	label: string
 ): Promise<{ figures: RunFigures; maxRssKb: number }> {
+	console.log(`  ${label}: ${load()}`);
 	return withCpu(server.pid, () => intakeRunInner(server, recipients, count, concurrency, seed, label));
 }
 
@@ -334,6 +369,7 @@ async function rawRun(
 	transaction: (fn: (q: Query) => Promise<void>) => Promise<void>,
 	insert: (q: Query, r: RawRow) => Promise<void> = insertReport
 ): Promise<RunFigures> {
+	console.log(`  ${label}: ${load()}`);
 	const ms: number[] = [];
 	let next = 0;
 	const t0 = performance.now();
@@ -368,7 +404,7 @@ async function machine(): Promise<string> {
 	return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`;
 }
 
-async function postgresBench(): Promise<number> {
+async function postgresBench(): Promise<{ raw: number; pgbench: number | null }> {
 	process.env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 	process.env.E2E_DB = 'postgres';
 	const { default: postgres } = await import('postgres');
@@ -441,7 +477,13 @@ async function postgresBench(): Promise<number> {
 		);
 		const [{ n }] = (await sql`select count(*)::int as n from report`) as unknown as [{ n: number }];
 		console.log(`  reports stored in the bench database: ${n}`);
-		return ratio;
+		// PostgreSQL's own ceiling in the same sitting (the app server idle): pgbench on a fresh copy of the schema.
+		console.log(`\nPostgreSQL's own ceiling for the same rows (tests/bench/pg-ceiling.sh, pgbench, no app):`);
+		const ceilings = PGBENCH_CLIENTS.map(pgCeiling).filter((t): t is number => t !== null);
+		const ceiling = ceilings.length > 0 ? Math.max(...ceilings) : null;
+		if (ceiling !== null)
+			console.log(`  best: intake ${f1(bestIntake.perSecond)} reports/s vs pgbench ${ceiling} reports/s`);
+		return { raw: ratio, pgbench: ceiling === null ? null : bestIntake.perSecond / ceiling };
 	} finally {
 		await sql.end({ timeout: 5 });
 		await server.stop();
@@ -501,11 +543,15 @@ async function pgliteBench(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-	console.log(`Intake benchmark on ${await machine()}`);
-	let ratio: number | null = null;
-	if (DB === 'postgres' || DB === 'both') ratio = await postgresBench();
+	console.log(`Intake benchmark on ${await machine()}; at the start: ${load()}`);
+	let ratios: { raw: number; pgbench: number | null } | null = null;
+	if (DB === 'postgres' || DB === 'both') ratios = await postgresBench();
 	if (DB === 'pglite' || DB === 'both') await pgliteBench();
-	if (ratio !== null) console.log(`intake_vs_raw_insert=${ratio.toFixed(2)}`);
+	if (ratios !== null) {
+		console.log(`at the end: ${load()}`);
+		console.log(`intake_vs_raw_insert=${ratios.raw.toFixed(2)}`);
+		console.log(`intake_vs_pgbench=${ratios.pgbench === null ? 'n/a (pgbench failed)' : ratios.pgbench.toFixed(2)}`);
+	}
 }
 
 main().then(

@@ -307,7 +307,10 @@ export async function startServer(opts: StartOptions = {}): Promise<Server> {
 	if (pinned) env.ROOT_PUBLIC_KEY = pinned;
 	Object.assign(env, opts.env ?? {});
 
-	const child = spawn(process.execPath, [opts.build ? path.join(opts.build, 'index.js') : buildEntry], {
+	// QF_SERVER_NODE_ARGS: Node flags for the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for the benchmarks;
+	// Node refuses --cpu-prof in NODE_OPTIONS).
+	const nodeArgs = (process.env.QF_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+	const child = spawn(process.execPath, [...nodeArgs, opts.build ? path.join(opts.build, 'index.js') : buildEntry], {
 		cwd: root,
 		env: { ...baseEnv(), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
