@@ -25,9 +25,11 @@ import { STAFF_BODIES } from '$lib/server/http/bodies';
 import { ok, refuse, type Result } from '$lib/server/http/result';
 import { isContentCiphertext } from '$lib/server/reports/intake';
 import { computeRecipients } from '$lib/server/reports/recipients';
-import { applyTransition, type ActionCode, type RefusalReason } from '$lib/server/workflow';
+import { ACTION_CODES, applyTransition, type ActionCode, type RefusalReason } from '$lib/server/workflow';
 import { outcomeCode } from '$lib/shared/vocabulary/workflow';
 import type { ActionAnswer } from '$lib/shared/wire/staff';
+import { dutyRefusal } from '$lib/server/departments/check';
+import { dutiesIn } from '$lib/server/departments/store';
 import { visibleReport } from './access';
 import {
 	caseStateOf,
@@ -113,14 +115,21 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 	if (body.note && !isContentCiphertext(body.note)) return refuse('bad_content', { field: 'note' });
 	const db = ctx.db;
 	const r = vis.report;
-	const [pendingRows, openRows, calendar] = await Promise.all([
+	const [pendingRows, openRows, calendar, duty] = await Promise.all([
 		db.select().from(reportPending).where(eq(reportPending.reportId, r.id)),
 		db
 			.select()
 			.from(reportDeadline)
 			.where(and(eq(reportDeadline.reportId, r.id), isNull(reportDeadline.metOn))),
-		loadCalendar(db)
+		loadCalendar(db),
+		dutiesIn(db, ctx.user.id, r.organId)
 	]);
+	// The organ's division of duties (departments/rules.ts), once it has assigned any: checked first, so a
+	// member outside the department is refused whatever the state of the case.
+	if (duty.enforced && (ACTION_CODES as readonly string[]).includes(body.action)) {
+		const refusal = await dutyRefusal(db, ctx.user.id, r.id, body.action as ActionCode, duty.duties);
+		if (refusal) return refuse(refusal);
+	}
 	const pending = pendingRows[0] ?? null;
 	const cs = caseStateOf(r, pending, openRows);
 	const today = todayOf(ctx.now);

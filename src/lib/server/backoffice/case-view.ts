@@ -35,7 +35,9 @@ import {
 import { HANDLER_ROLES, type StaffRole } from '$lib/shared/vocabulary/org';
 import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '$lib/shared/vocabulary/report';
 import type { DeadlineCode, Disposition, LinkKind } from '$lib/shared/vocabulary/workflow';
-import type { CaseView, TransferTargets } from '$lib/shared/wire/staff';
+import type { BlockedAction, CaseView, TransferTargets } from '$lib/shared/wire/staff';
+import { ACTION_DUTIES, dutyAllows, REVIEW_ACTIONS } from '$lib/server/departments/rules';
+import { dutiesIn } from '$lib/server/departments/store';
 import { mustReportUp } from '$lib/server/org/report-up';
 import { loadRoutingSnapshot } from '$lib/server/org/store';
 import { visibleReport, type Visible } from './access';
@@ -135,8 +137,26 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 		r,
 		staff.map((s) => s.id)
 	);
-	const allowed =
+	const possible =
 		vis.role && isWorkflowState(cs.state) ? allowedTransitions(cs, { actor: { id: staffId, role: vis.role } }) : [];
+	// The organ's division of duties (departments/rules.ts): what the caller's duties do not allow is shown disabled.
+	const duty = await dutiesIn(db, staffId, r.organId);
+	const investigators = new Set(events.filter((e) => e.fromState === 'investigation').map((e) => e.actorId));
+	const blockedReason = (a: ActionCode): BlockedAction['reason'] | null =>
+		!duty.enforced
+			? null
+			: !dutyAllows(duty.duties, a)
+				? 'forbidden_duty'
+				: REVIEW_ACTIONS.has(a) && investigators.has(staffId)
+					? 'investigator_reviews'
+					: null;
+	const allowed = possible.filter((a) => blockedReason(a.action) === null);
+	const blocked: BlockedAction[] = possible.flatMap((a) => {
+		const reason = blockedReason(a.action);
+		if (!reason) return [];
+		const rule = ACTION_DUTIES[a.action];
+		return [{ action: a.action, label: a.label, reason, by: [...rule.departments, ...rule.leaders] }];
+	});
 	const data = (r.caseData ?? {}) as CaseData;
 	// The code columns hold codes of the shared vocabularies (their CHECKs: src/lib/server/db/schema).
 	return {
@@ -211,6 +231,7 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			requires: requiresOf(a.action, a.inputs, a.needsApproval),
 			outcome: a.outcome
 		})),
+		blockedActions: blocked,
 		organStaff: staff.map((s) => ({
 			id: s.id,
 			displayName: s.displayName,

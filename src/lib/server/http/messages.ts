@@ -169,6 +169,8 @@ export const DEFAULT_STATUS = {
 	not_requester: 409,
 	not_real_name: 409,
 	already_done: 409,
+	forbidden_duty: 403,
+	investigator_reviews: 409,
 	bad_case_state: 409,
 	unknown_state: 409,
 	unknown_action: 400,

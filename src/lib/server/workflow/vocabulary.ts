@@ -232,5 +232,13 @@ export const REASON_LABELS = {
 	self_approval: { zh: '审批人不能是申请人本人', en: 'The approver must not be the person who asked' },
 	not_requester: { zh: '只有申请人本人可以撤回', en: 'Only the person who asked may withdraw the request' },
 	not_real_name: { zh: '仅适用于实名举报', en: 'Only for real-name reports' },
-	already_done: { zh: '此项已办理', en: 'Already done' }
+	already_done: { zh: '此项已办理', en: 'Already done' },
+	forbidden_duty: {
+		zh: '按本机关分工，您所在的部门或岗位不能办理此项',
+		en: "By the organ's division of duties, your department or role may not do this"
+	},
+	investigator_reviews: {
+		zh: '查审分离：本案的调查人员不能参与审理',
+		en: 'Investigation and review are separate: an investigator of this case may not review it'
+	}
 } as const satisfies Record<RefusalReason, Label>;

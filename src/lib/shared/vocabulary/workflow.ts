@@ -218,7 +218,9 @@ export const REFUSAL_REASONS = [
 	'self_approval',
 	'not_requester',
 	'not_real_name',
-	'already_done'
+	'already_done',
+	'forbidden_duty',
+	'investigator_reviews'
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

@@ -180,6 +180,15 @@ export interface AllowedAction {
 	outcome: OutcomeRule | null;
 }
 
+/** An action the caller's duties do not allow (departments/rules.ts). */
+export interface BlockedAction {
+	action: ActionCode;
+	label: Bilingual;
+	reason: 'forbidden_duty' | 'investigator_reviews';
+	/** Who may: department kinds and leader roles (codes of vocabulary/departments.ts). */
+	by: string[];
+}
+
 /** GET /staff/api/reports/{id}: the case as the caller may see it (ciphertexts in base64). */
 export interface CaseView {
 	report: {
@@ -242,6 +251,11 @@ export interface CaseView {
 	} | null;
 	links: { id: string; locator: string; kind: LinkKind }[];
 	allowedActions: AllowedAction[];
+	/**
+	 * Actions the workflow allows now but the organ's division of duties does not allow the caller
+	 * (issue 18): shown disabled, with the reason and who may take them (department kinds, leader roles).
+	 */
+	blockedActions: BlockedAction[];
 	/** The holding organ's inspectors and heads (`role` as stored), and whether each can see the report. */
 	organStaff: { id: string; displayName: string; role: StaffRole; canSee: boolean }[];
 	grants: { staffId: string; displayName: string; grantedBy: Person | null }[];

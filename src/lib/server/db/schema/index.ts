@@ -11,3 +11,4 @@ export * from './reports';
 export * from './backoffice';
 export * from './audit';
 export * from './stats';
+export * from './departments';
