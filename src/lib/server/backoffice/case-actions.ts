@@ -25,7 +25,15 @@ import { STAFF_BODIES } from '$lib/server/http/bodies';
 import { ok, refuse, type Result } from '$lib/server/http/result';
 import { isContentCiphertext } from '$lib/server/reports/intake';
 import { computeRecipients } from '$lib/server/reports/recipients';
-import { ACTION_CODES, applyTransition, type ActionCode, type RefusalReason } from '$lib/server/workflow';
+import {
+	ACTION_CODES,
+	applyTransition,
+	hasSanction,
+	isOutcome,
+	type ActionCode,
+	type RefusalReason
+} from '$lib/server/workflow';
+import { isDateString } from '$lib/server/calendar';
 import { outcomeCode } from '$lib/shared/vocabulary/workflow';
 import type { ActionAnswer } from '$lib/shared/wire/staff';
 import { dutyRefusal } from '$lib/server/departments/check';
@@ -150,6 +158,12 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 		calendar
 	});
 	if (!result.ok) return refuse(result.reason);
+	// A sanction is a decision: with the rules in force, concluding with one records who decided, when, under
+	// which document number.
+	const decision = body.decision ?? null;
+	if (duty.enforced && body.action === 'conclude' && isOutcome(body.outcome) && hasSanction(body.outcome)) {
+		if (!decision || !isDateString(decision.on)) return refuse('needs_decision', { field: 'decision' });
+	}
 
 	// Transfers up/down: the target must be the higher/lower organ and the key sealed to its recipients.
 	let requestWraps: { entryId: string; sealed: string }[] | null = null;
@@ -287,7 +301,8 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 				target: ev.target,
 				noteId: ev.noteId,
 				started: result.deadlinesStarted.map((d) => d.code),
-				ended: result.deadlinesEnded.map((d) => d.code)
+				ended: result.deadlinesEnded.map((d) => d.code),
+				...(decision && ev.action === 'conclude' ? { decision } : {})
 			}
 		});
 		if (next.pending && !cs.pending) {
@@ -312,6 +327,7 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 			outcome: outcomeCode(ev.outcome),
 			started: result.deadlinesStarted.map((d) => `${d.code}:${d.due}`)
 		};
+		if (decision && ev.action === 'conclude') details.decision = decision;
 		if (moveWraps) details.recipients = moveWraps.map((w) => w.staffId);
 		await appendAudit(tx, {
 			at: ctx.now,

@@ -9,7 +9,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '$lib/server/db';
-import { auditLog, organDepartment, report, staffDuty, staffUser, type StaffUser } from '$lib/server/db/schema';
+import { auditLog, organDepartment, report, reportEvent, staffDuty, staffUser } from '$lib/server/db/schema';
 import { ACTION_CODES, type ActionCode } from '$lib/shared/vocabulary/workflow';
 import {
 	DEPARTMENT_KINDS,
@@ -19,6 +19,7 @@ import {
 	type Duty,
 	type DutyRole
 } from '$lib/shared/vocabulary/departments';
+import type { StaffUser } from '$lib/server/auth/session';
 import { describeDb } from '$support/db';
 import { applyAction, note, openCase } from '$support/case-fixtures';
 import { buildBackofficeWorld, NOW, snapshot, storeReport, type BoWorld, type Member } from '$support/backoffice';
@@ -247,7 +248,33 @@ describeDb('departments and duties', (get) => {
 		expect(bobView.blockedActions.find((b) => b.action === 'conclude')?.reason).toBe('investigator_reviews');
 		// Review: alice (never an investigator of this case) concludes.
 		await setDuties(w.alice, [{ kind: 'review', role: 'member' }]);
-		await done(w.alice, 'conclude', { outcome: { kind: 'handled', form: 'form2', party: 'warning' } });
+		// The form must fit the sanction, and a sanction is a recorded decision.
+		await refused(w.alice, 'conclude', 'form_mismatch', {
+			outcome: { kind: 'handled', form: 'form2', party: 'expulsion' }
+		});
+		await refused(w.alice, 'conclude', 'form_mismatch', {
+			outcome: { kind: 'handled', form: 'form3', party: 'expulsion', procuratorate: true }
+		});
+		const sanction = {
+			outcome: { kind: 'handled', form: 'form2', party: 'warning', accountability: ['admonishment'] }
+		};
+		await refused(w.alice, 'conclude', 'needs_decision', sanction);
+		await refused(w.alice, 'conclude', 'invalid_field', {
+			...sanction,
+			decision: { decidedBy: 'the_boss', on: '2026-11-27', docNumber: 'x' }
+		});
+		await refused(w.alice, 'conclude', 'needs_decision', {
+			...sanction,
+			decision: { decidedBy: 'discipline_committee', on: '2026-02-30', docNumber: '青纪发〔2026〕12号' }
+		});
+		const decision = { decidedBy: 'discipline_committee', on: '2026-11-27', docNumber: '青纪发〔2026〕12号' };
+		await done(w.alice, 'conclude', { ...sanction, decision });
+		const [ev] = await db
+			.select()
+			.from(reportEvent)
+			.where(and(eq(reportEvent.reportId, r.id), eq(reportEvent.action, 'conclude')));
+		expect((ev!.details as { decision: unknown }).decision).toEqual(decision);
+		expect(ev!.outcome).toMatchObject({ accountability: ['admonishment'] });
 		expect(await state()).toBe('concluded');
 		await db.delete(staffDuty);
 	});

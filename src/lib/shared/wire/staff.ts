@@ -30,6 +30,7 @@ import { MAX_CONTENT_BYTES, MAX_WRAPS } from '../limits';
 import type { HandlerRole, StaffRole } from '../vocabulary/org';
 import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '../vocabulary/report';
 import {
+	DECIDING_BODIES,
 	HOLIDAY_KINDS,
 	LINK_KINDS,
 	type ActionCode,
@@ -72,7 +73,17 @@ export function staffBodies(decode?: Decode) {
 			/** Referring out: the agency's name. */
 			target: organOrAgency,
 			/** Sending up or down: the report key sealed for the receiving organ's recipients. */
-			wraps: v.optional(v.nullable(v.pipe(v.array(Wrap), v.maxLength(MAX_WRAPS))))
+			wraps: v.optional(v.nullable(v.pipe(v.array(Wrap), v.maxLength(MAX_WRAPS)))),
+			/** Concluding with a sanction: the decision (deciding body, date, document number; issue 18). */
+			decision: v.optional(
+				v.nullable(
+					v.strictObject({
+						decidedBy: v.picklist(DECIDING_BODIES),
+						on: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
+						docNumber: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))
+					})
+				)
+			)
 		}),
 		AssignBody: v.object({ staffId: v.nullable(v.pipe(v.string(), v.uuid())) }),
 		GrantBody: v.object({
