@@ -11,6 +11,7 @@ import { appendAudit } from '$lib/server/audit/log';
 import type { Json } from '$lib/server/audit/chain';
 import type { Db } from '$lib/server/db';
 import {
+	caseStudy,
 	disciplineOrgan,
 	organStaff,
 	report,
@@ -38,6 +39,7 @@ import { outcomeCode } from '$lib/shared/vocabulary/workflow';
 import type { ActionAnswer } from '$lib/shared/wire/staff';
 import { dutyRefusal } from '$lib/server/departments/check';
 import { dutiesIn } from '$lib/server/departments/store';
+import { studyFor } from '$lib/server/departments/study';
 import { visibleReport } from './access';
 import {
 	caseStateOf,
@@ -164,6 +166,10 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 	if (duty.enforced && body.action === 'conclude' && isOutcome(body.outcome) && hasSanction(body.outcome)) {
 		if (!decision || !isDateString(decision.on)) return refuse('needs_decision', { field: 'decision' });
 	}
+	// A disposition follows a collective study approved by the organ's leader (departments/study.ts).
+	const studyDisposition = duty.enforced ? (DISPOSITION_OF[action as ActionCode] ?? null) : null;
+	const studyId = studyDisposition ? await studyFor(db, r.id, studyDisposition) : null;
+	if (studyDisposition && studyId === null) return refuse('needs_study');
 
 	// Transfers up/down: the target must be the higher/lower organ and the key sealed to its recipients.
 	let requestWraps: { entryId: string; sealed: string }[] | null = null;
@@ -224,6 +230,7 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 				...(movesOrgan ? { handlerId: null } : {})
 			})
 			.where(eq(report.id, r.id));
+		if (studyId !== null) await tx.update(caseStudy).set({ usedAt: ctx.now }).where(eq(caseStudy.id, studyId));
 		// Deadlines: those ended are met today; those started are inserted (a restart on the same day replaces).
 		for (const d of openRows) {
 			if (endedCodes.has(`${d.code}|${d.startedOn}`)) {
@@ -302,7 +309,8 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 				noteId: ev.noteId,
 				started: result.deadlinesStarted.map((d) => d.code),
 				ended: result.deadlinesEnded.map((d) => d.code),
-				...(decision && ev.action === 'conclude' ? { decision } : {})
+				...(decision && ev.action === 'conclude' ? { decision } : {}),
+				...(studyId !== null ? { study: studyId } : {})
 			}
 		});
 		if (next.pending && !cs.pending) {
@@ -328,6 +336,7 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 			started: result.deadlinesStarted.map((d) => `${d.code}:${d.due}`)
 		};
 		if (decision && ev.action === 'conclude') details.decision = decision;
+		if (studyId !== null) details.study = studyId;
 		if (moveWraps) details.recipients = moveWraps.map((w) => w.staffId);
 		await appendAudit(tx, {
 			at: ctx.now,

@@ -9,7 +9,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '$lib/server/db';
-import { auditLog, organDepartment, report, reportEvent, staffDuty, staffUser } from '$lib/server/db/schema';
+import { auditLog, caseStudy, organDepartment, report, reportEvent, staffDuty, staffUser } from '$lib/server/db/schema';
 import { ACTION_CODES, type ActionCode } from '$lib/shared/vocabulary/workflow';
 import {
 	DEPARTMENT_KINDS,
@@ -26,6 +26,7 @@ import { buildBackofficeWorld, NOW, snapshot, storeReport, type BoWorld, type Me
 import type { StaffCtx } from '../backoffice/context';
 import { dutyAllows } from './rules';
 import { addDuty, organDuties, removeDuty } from './store';
+import { approveStudy, recordStudy } from './study';
 
 /**
  * The specification (supervision.md "Departments and who decides"), written out cell by cell: what each
@@ -138,6 +139,26 @@ describeDb('departments and duties', (get) => {
 		}
 	}
 
+	/** Records a collective study by `by` (participants `by` and `with`), approved by `leader` when given. */
+	async function study(
+		r: { id: string; reportKey: Uint8Array },
+		by: Member,
+		other: Member,
+		conclusion: string,
+		leader?: Member
+	) {
+		const rec = await recordStudy(ctx(by), r.id, {
+			studiedOn: '2026-11-26',
+			participants: [by.id, other.id],
+			conclusion,
+			minutes: note(r.reportKey, '集体排查会议记录')
+		});
+		expect(rec.ok, JSON.stringify(rec)).toBe(true);
+		const id = rec.ok ? rec.value.id : -1;
+		if (leader) expect((await approveStudy(ctx(leader), r.id, String(id))).ok).toBe(true);
+		return id;
+	}
+
 	beforeAll(async () => {
 		db = get().db;
 		w = await buildBackofficeWorld(db);
@@ -226,10 +247,24 @@ describeDb('departments and duties', (get) => {
 		// Supervision verifies; a leader may not do it for them, nor may supervision file the case.
 		await setDuties(w.alice, [{ kind: 'supervision', role: 'dept_head' }]);
 		await refused(w.hank, 'start_verification', 'forbidden_duty');
+		// A disposition needs a collective study approved by a leader: not recorded, or not approved, is refused.
+		await refused(w.alice, 'start_verification', 'needs_study');
+		const sid = await study(r, w.alice, w.bob, 'preliminary_verification');
+		await refused(w.alice, 'start_verification', 'needs_study');
+		expect(await approveStudy(ctx(w.alice), r.id, String(sid))).toMatchObject({ ok: false, code: 'forbidden_duty' });
+		expect(await approveStudy(ctx(w.hank), r.id, 'x')).toMatchObject({ ok: false, code: 'not_found' });
+		expect((await approveStudy(ctx(w.hank), r.id, String(sid))).ok).toBe(true);
+		expect(await approveStudy(ctx(w.hank), r.id, String(sid))).toMatchObject({ ok: false, code: 'already_done' });
+		// A study of another conclusion does not stand in for it.
+		await study(r, w.alice, w.bob, 'hold_pending', w.hank);
 		await done(w.alice, 'start_verification');
+		const [used] = await db.select().from(caseStudy).where(eq(caseStudy.id, sid));
+		expect(used!.usedAt).not.toBeNull();
 		await done(w.alice, 'report_verification');
 		await refused(w.alice, 'file_case', 'forbidden_duty');
-		// Filing the case is the main leader's.
+		// Filing the case: supervision's study, approved, then the main leader's decision.
+		await refused(w.hank, 'file_case', 'needs_study');
+		await study(r, w.alice, w.hank, 'to_investigation', w.hank);
 		await done(w.hank, 'file_case');
 		expect(await state()).toBe('investigation');
 		// Investigation: bob. He may not conclude, even once given a review duty (he investigated this case).
@@ -289,6 +324,22 @@ describeDb('departments and duties', (get) => {
 		await setDuties(w.hank, [{ kind: 'supervision', role: 'dept_head' }]);
 		const close = { outcome: { kind: 'closed' } };
 		expect(await act(w.alice, 'request_close', close)).toMatchObject({ status: 403 });
+		expect(await act(w.bob, 'request_close', close)).toMatchObject({
+			status: 409,
+			body: { error: { code: 'needs_study' } }
+		});
+		const sid = await study(r, w.alice, w.bob, 'close');
+		// The study is approved by a leader only, never by the one who recorded it.
+		expect(await approveStudy(ctx(w.hank), r.id, String(sid))).toMatchObject({ ok: false, code: 'forbidden_duty' });
+		await setDuties(w.alice, [
+			{ kind: 'supervision', role: 'member' },
+			{ kind: null, role: 'organ_leader' }
+		]);
+		expect(await approveStudy(ctx(w.alice), r.id, String(sid))).toMatchObject({ ok: false, code: 'self_approval' });
+		await setDuties(w.alice, [{ kind: 'supervision', role: 'member' }]);
+		await setDuties(w.hank, [{ kind: null, role: 'organ_leader' }]);
+		expect((await approveStudy(ctx(w.hank), r.id, String(sid))).ok).toBe(true);
+		await setDuties(w.hank, [{ kind: 'supervision', role: 'dept_head' }]);
 		expect((await act(w.bob, 'request_close', close)).status).toBe(200);
 		// hank is an organ head but has no leader duty: he may not approve.
 		expect(await act(w.hank, 'approve')).toMatchObject({ status: 403, body: { error: { code: 'forbidden_duty' } } });
@@ -327,6 +378,37 @@ describeDb('departments and duties', (get) => {
 		const audit = await db.select().from(auditLog);
 		expect(audit.filter((a) => a.action === 'admin.duty_add').length).toBeGreaterThanOrEqual(2);
 		expect(audit.filter((a) => a.action === 'admin.duty_remove')).toHaveLength(1);
+		await db.delete(staffDuty);
+	});
+
+	it('a study must be well-formed, by the supervision office, about a case the caller sees', async () => {
+		const r = await storeReport(db, { unitId: 'u-city', recipients: [w.alice, w.bob, w.hank], realName: false });
+		await setDuties(w.alice, [{ kind: 'supervision', role: 'member' }]);
+		await setDuties(w.bob, [{ kind: 'letters', role: 'member' }]);
+		const base = {
+			studiedOn: '2026-11-26',
+			participants: [w.alice.id, w.bob.id],
+			conclusion: 'talk_inquiry',
+			minutes: note(r.reportKey)
+		};
+		const before = await snapshot(db);
+		const bad: [Member, Record<string, unknown>, string][] = [
+			[w.bob, base, 'forbidden_duty'],
+			[w.olga, base, 'not_found'],
+			[w.alice, { ...base, studiedOn: '2026-12-01' }, 'invalid_field'], // after today
+			[w.alice, { ...base, studiedOn: '2026-02-30' }, 'invalid_field'],
+			[w.alice, { ...base, participants: [w.alice.id, w.alice.id] }, 'invalid_field'],
+			[w.alice, { ...base, participants: [w.alice.id, w.olga.id] }, 'invalid_field'], // not of the organ
+			[w.alice, { ...base, conclusion: 'expel' }, 'invalid_field'],
+			[w.alice, { ...base, minutes: 'bm90IGNpcGhlcnRleHQ=' }, 'bad_content'],
+			[w.alice, { ...base, extra: 1 }, 'invalid_field']
+		];
+		for (const [m, body, code] of bad)
+			expect(await recordStudy(ctx(m), r.id, body), `${m.username} ${code}`).toMatchObject({ ok: false, code });
+		expect(await snapshot(db)).toBe(before);
+		expect((await recordStudy(ctx(w.alice), r.id, base)).ok).toBe(true);
+		const audit = await db.select().from(auditLog);
+		expect(audit.some((a) => a.action === 'workflow.study_record' && a.reportId === r.id)).toBe(true);
 		await db.delete(staffDuty);
 	});
 });

@@ -31,6 +31,7 @@ import type { HandlerRole, StaffRole } from '../vocabulary/org';
 import type { Category, MessageAuthor, PositionKind, PublicStatus, ReportKind } from '../vocabulary/report';
 import {
 	DECIDING_BODIES,
+	DISPOSITIONS,
 	HOLIDAY_KINDS,
 	LINK_KINDS,
 	type ActionCode,
@@ -84,6 +85,13 @@ export function staffBodies(decode?: Decode) {
 					})
 				)
 			)
+		}),
+		/** A collective study (集体排查) of the lead: minutes encrypted under the report key (issue 18). */
+		StudyBody: v.strictObject({
+			studiedOn: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
+			participants: v.pipe(v.array(v.pipe(v.string(), v.uuid())), v.minLength(2), v.maxLength(50)),
+			conclusion: v.picklist(DISPOSITIONS),
+			minutes: ciphertext
 		}),
 		AssignBody: v.object({ staffId: v.nullable(v.pipe(v.string(), v.uuid())) }),
 		GrantBody: v.object({
