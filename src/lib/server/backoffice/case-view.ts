@@ -38,6 +38,7 @@ import type { DeadlineCode, Disposition, LinkKind } from '$lib/shared/vocabulary
 import type { BlockedAction, CaseView, TransferTargets } from '$lib/shared/wire/staff';
 import { ACTION_DUTIES, dutyAllows, REVIEW_ACTIONS } from '$lib/server/departments/rules';
 import { dutiesIn } from '$lib/server/departments/store';
+import { studiesOf } from '$lib/server/departments/study';
 import { mustReportUp } from '$lib/server/org/report-up';
 import { loadRoutingSnapshot } from '$lib/server/org/store';
 import { visibleReport, type Visible } from './access';
@@ -140,7 +141,9 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 	const possible =
 		vis.role && isWorkflowState(cs.state) ? allowedTransitions(cs, { actor: { id: staffId, role: vis.role } }) : [];
 	// The organ's division of duties (departments/rules.ts): what the caller's duties do not allow is shown disabled.
-	const duty = await dutiesIn(db, staffId, r.organId);
+	const [duty, studies] = await Promise.all([dutiesIn(db, staffId, r.organId), studiesOf(db, r.id)]);
+	const studyNames = await names(db, [...studies.flatMap((st) => [st.recordedBy, st.approvedBy, ...st.participants])]);
+	const studyPerson = (id: string) => ({ id, displayName: studyNames.get(id) ?? '' });
 	const investigators = new Set(events.filter((e) => e.fromState === 'investigation').map((e) => e.actorId));
 	const blockedReason = (a: ActionCode): BlockedAction['reason'] | null =>
 		!duty.enforced
@@ -232,6 +235,18 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			outcome: a.outcome
 		})),
 		blockedActions: blocked,
+		studies: studies.map((st) => ({
+			id: st.id,
+			studiedOn: st.studiedOn,
+			participants: st.participants.map(studyPerson),
+			conclusion: st.conclusion as Disposition,
+			minutes: b64(st.minutes),
+			recordedBy: studyPerson(st.recordedBy),
+			approvedBy: st.approvedBy ? studyPerson(st.approvedBy) : null,
+			used: st.usedAt !== null
+		})),
+		duties: duty.duties.map((d) => ({ departmentKind: d.departmentKind, role: d.role })),
+		dutiesEnforced: duty.enforced,
 		organStaff: staff.map((s) => ({
 			id: s.id,
 			displayName: s.displayName,

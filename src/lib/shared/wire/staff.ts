@@ -199,6 +199,18 @@ export interface AllowedAction {
 	outcome: OutcomeRule | null;
 }
 
+/** A collective study of the lead and its approval. */
+export interface CaseStudy {
+	id: number;
+	studiedOn: string;
+	participants: Person[];
+	conclusion: Disposition;
+	minutes: string;
+	recordedBy: Person;
+	approvedBy: Person | null;
+	used: boolean;
+}
+
 /** An action the caller's duties do not allow (departments/rules.ts). */
 export interface BlockedAction {
 	action: ActionCode;
@@ -275,6 +287,11 @@ export interface CaseView {
 	 * (issue 18): shown disabled, with the reason and who may take them (department kinds, leader roles).
 	 */
 	blockedActions: BlockedAction[];
+	/** Collective studies (集体排查) of the lead, minutes as ciphertext (issue 18). */
+	studies: CaseStudy[];
+	/** The caller's duties in the holding organ, and whether the organ works by its division of duties. */
+	duties: { departmentKind: string | null; role: string }[];
+	dutiesEnforced: boolean;
 	/** The holding organ's inspectors and heads (`role` as stored), and whether each can see the report. */
 	organStaff: { id: string; displayName: string; role: StaffRole; canSee: boolean }[];
 	grants: { staffId: string; displayName: string; grantedBy: Person | null }[];
