@@ -45,7 +45,14 @@ describe('departments and duties admin', () => {
 
 	it('lists the default departments of a demo organ, assigns a duty and removes it, with no axe violations', async () => {
 		await page.goto(server.setupLink()!);
-		await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
+		await page
+			.locator('main form button[type="submit"]:not([disabled])')
+			.first()
+			.waitFor({ timeout: 90_000 })
+			.catch(async (e) => {
+				console.log(page.url(), (await page.content()).slice(0, 3000));
+				throw e;
+			});
 		await page.getByLabel('用户名').fill('admin');
 		await page.getByLabel('姓名').fill('王管理');
 		await page.getByLabel('密码', { exact: true }).fill(PASSWORD);

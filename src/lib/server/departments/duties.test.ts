@@ -311,6 +311,8 @@ describeDb('departments and duties', (get) => {
 			.where(and(eq(reportEvent.reportId, r.id), eq(reportEvent.action, 'conclude')));
 		expect((ev!.details as { decision: unknown }).decision).toEqual(decision);
 		expect(ev!.outcome).toMatchObject({ accountability: ['admonishment'] });
+		const [after] = await db.select({ p: report.publicStatus }).from(report).where(eq(report.id, r.id));
+		expect(after!.p).toBe('concluded');
 		expect(await state()).toBe('concluded');
 		await db.delete(staffDuty);
 	});
@@ -407,7 +409,12 @@ describeDb('departments and duties', (get) => {
 		for (const [m, body, code] of bad)
 			expect(await recordStudy(ctx(m), r.id, body), `${m.username} ${code}`).toMatchObject({ ok: false, code });
 		expect(await snapshot(db)).toBe(before);
+		const status = async () =>
+			(await db.select({ s: report.publicStatus, st: report.state }).from(report).where(eq(report.id, r.id)))[0];
+		const was = await status();
 		expect((await recordStudy(ctx(w.alice), r.id, base)).ok).toBe(true);
+		// The staff's internal steps (study, approval) map to no new reporter-visible status.
+		expect(await status()).toEqual(was);
 		const audit = await db.select().from(auditLog);
 		expect(audit.some((a) => a.action === 'workflow.study_record' && a.reportId === r.id)).toBe(true);
 		await db.delete(staffDuty);
