@@ -82,9 +82,9 @@ describe('departments and duties admin', () => {
 
 		const add = page.getByTestId('duty-add');
 		await add.getByRole('button', { name: '添加分工' }).waitFor();
-		await add.getByLabel('人员').selectOption({ index: 0 });
-		await add.getByLabel('部门').selectOption({ label: '信访室' });
-		await add.getByLabel('岗位').selectOption('member');
+		await add.locator('select[name="staffId"]').selectOption({ index: 0 });
+		await add.locator('select[name="departmentId"]').selectOption({ label: '信访室' });
+		await add.locator('select[name="role"]').selectOption('member');
 		await add.getByRole('button', { name: '添加分工' }).click();
 		await page.getByTestId('duty').first().waitFor();
 		expect(await page.getByTestId('duty').first().textContent()).toContain('信访室');
