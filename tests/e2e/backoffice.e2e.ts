@@ -468,6 +468,8 @@ describe('back office: the full cycle', () => {
 			await page.getByTestId('print-link').click();
 			await page.getByTestId('print-person').waitFor();
 			expect(await page.getByTestId('print-description').textContent()).toContain(`${CANARY}-description`);
+			// Times on the printed copy are in the organ's time zone, named (issue 18).
+			expect(await page.getByTestId('print-zone').textContent()).toContain('Asia/Shanghai');
 			await page.evaluate(() => {
 				window.print = () => void (document.body.dataset.printed = '1');
 			});

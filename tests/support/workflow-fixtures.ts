@@ -90,6 +90,9 @@ export const EXPECTED_STARTS: Readonly<Record<string, readonly DeadlineCode[]>> 
 	request_report_up: ['forward_up'],
 	'down_requested approve': ['intake_after_transfer'],
 	'close_requested approve': ['result_feedback'],
+	dispatch: ['disposition_proposal'],
+	'hold_pending resume': ['disposition_proposal'],
+	hold: ['hold_review'],
 	start_inquiry: ['inquiry_reply'],
 	start_verification: ['verification'],
 	apply_first_form: ['result_feedback'],
@@ -107,6 +110,12 @@ export const EXPECTED_ENDS: Readonly<Record<string, readonly DeadlineCode[]>> = 
 	'out_requested approve': ['intake_after_transfer', 'acceptance_notice'],
 	'up_requested reject': ['forward_up'],
 	'up_requested withdraw': ['forward_up'],
+	start_inquiry: ['disposition_proposal'],
+	start_verification: ['disposition_proposal'],
+	hold: ['disposition_proposal'],
+	request_close: ['disposition_proposal', 'hold_review'],
+	file_case: ['disposition_proposal'],
+	resume: ['hold_review'],
 	record_inquiry_reply: ['inquiry_reply'],
 	report_verification: ['verification'],
 	notify_acceptance: ['acceptance_notice'],
@@ -130,7 +139,9 @@ export const DUE: Readonly<Record<DeadlineCode, string>> = {
 	inquiry_reply: '2026-03-18', // 15 after 26 Feb: 27, 28, 2–6, 9–13, 16–18 Mar
 	verification: '2026-03-18',
 	result_feedback: '2026-03-18',
-	objection_answer: '2026-03-18'
+	objection_answer: '2026-03-18',
+	disposition_proposal: '2026-03-27', // 22 after 26 Feb: 27, 28 (make-up), 2–6, 9–13, 16–20, 23–27 Mar
+	hold_review: '2026-06-01' // 65 after 26 Feb by the shipped 2026 calendar (清明, 劳动节, 端午 off; make-up days worked)
 };
 
 export const OUTCOME_FOR: Readonly<Record<string, Outcome>> = {

@@ -11,6 +11,7 @@ import { appendAudit } from '$lib/server/audit/log';
 import type { Json } from '$lib/server/audit/chain';
 import type { Db } from '$lib/server/db';
 import {
+	caseStudy,
 	disciplineOrgan,
 	organStaff,
 	report,
@@ -25,11 +26,22 @@ import { STAFF_BODIES } from '$lib/server/http/bodies';
 import { ok, refuse, type Result } from '$lib/server/http/result';
 import { isContentCiphertext } from '$lib/server/reports/intake';
 import { computeRecipients } from '$lib/server/reports/recipients';
-import { applyTransition, type ActionCode, type RefusalReason } from '$lib/server/workflow';
+import {
+	ACTION_CODES,
+	applyTransition,
+	hasSanction,
+	isOutcome,
+	type ActionCode,
+	type RefusalReason
+} from '$lib/server/workflow';
+import { isDateString } from '$lib/server/calendar';
 import { outcomeCode } from '$lib/shared/vocabulary/workflow';
 import type { ActionAnswer } from '$lib/shared/wire/staff';
 import { FORMAT_VERSION, Kind } from '$lib/crypto/format';
 import { TRANSFER_PROOF_LENGTH } from '$lib/crypto/transfer';
+import { dutyRefusal } from '$lib/server/departments/check';
+import { dutiesIn } from '$lib/server/departments/store';
+import { studyFor } from '$lib/server/departments/study';
 import { visibleReport } from './access';
 import {
 	caseStateOf,
@@ -125,14 +137,21 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 	if (body.note && !isContentCiphertext(body.note)) return refuse('bad_content', { field: 'note' });
 	const db = ctx.db;
 	const r = vis.report;
-	const [pendingRows, openRows, calendar] = await Promise.all([
+	const [pendingRows, openRows, calendar, duty] = await Promise.all([
 		db.select().from(reportPending).where(eq(reportPending.reportId, r.id)),
 		db
 			.select()
 			.from(reportDeadline)
 			.where(and(eq(reportDeadline.reportId, r.id), isNull(reportDeadline.metOn))),
-		loadCalendar(db)
+		loadCalendar(db),
+		dutiesIn(db, ctx.user.id, r.organId)
 	]);
+	// The organ's division of duties (departments/rules.ts), once it has assigned any: checked first, so a
+	// member outside the department is refused whatever the state of the case.
+	if (duty.enforced && (ACTION_CODES as readonly string[]).includes(body.action)) {
+		const refusal = await dutyRefusal(db, ctx.user.id, r.id, body.action as ActionCode, duty.duties);
+		if (refusal) return refuse(refusal);
+	}
 	const pending = pendingRows[0] ?? null;
 	const cs = caseStateOf(r, pending, openRows);
 	const today = todayOf(ctx.now);
@@ -153,6 +172,16 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 		calendar
 	});
 	if (!result.ok) return refuse(result.reason);
+	// A sanction is a decision: with the rules in force, concluding with one records who decided, when, under
+	// which document number.
+	const decision = body.decision ?? null;
+	if (duty.enforced && body.action === 'conclude' && isOutcome(body.outcome) && hasSanction(body.outcome)) {
+		if (!decision || !isDateString(decision.on)) return refuse('needs_decision', { field: 'decision' });
+	}
+	// A disposition follows a collective study approved by the organ's leader (departments/study.ts).
+	const studyDisposition = duty.enforced ? (DISPOSITION_OF[action as ActionCode] ?? null) : null;
+	const studyId = studyDisposition ? await studyFor(db, r.id, studyDisposition) : null;
+	if (studyDisposition && studyId === null) return refuse('needs_study');
 
 	// Transfers up/down: the target must be the higher/lower organ and the key sealed to its recipients.
 	let requestWraps: { entryId: string; sealed: string; proof: string }[] | null = null;
@@ -214,6 +243,7 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 				...(movesOrgan ? { handlerId: null } : {})
 			})
 			.where(eq(report.id, r.id));
+		if (studyId !== null) await tx.update(caseStudy).set({ usedAt: ctx.now }).where(eq(caseStudy.id, studyId));
 		// Deadlines: those ended are met today; those started are inserted (a restart on the same day replaces).
 		for (const d of openRows) {
 			if (endedCodes.has(`${d.code}|${d.startedOn}`)) {
@@ -299,7 +329,9 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 				target: ev.target,
 				noteId: ev.noteId,
 				started: result.deadlinesStarted.map((d) => d.code),
-				ended: result.deadlinesEnded.map((d) => d.code)
+				ended: result.deadlinesEnded.map((d) => d.code),
+				...(decision && ev.action === 'conclude' ? { decision } : {}),
+				...(studyId !== null ? { study: studyId } : {})
 			}
 		});
 		if (next.pending && !cs.pending) {
@@ -324,6 +356,8 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 			outcome: outcomeCode(ev.outcome),
 			started: result.deadlinesStarted.map((d) => `${d.code}:${d.due}`)
 		};
+		if (decision && ev.action === 'conclude') details.decision = decision;
+		if (studyId !== null) details.study = studyId;
 		if (moveWraps) details.recipients = moveWraps.map((w) => w.staffId);
 		await appendAudit(tx, {
 			at: ctx.now,

@@ -35,7 +35,10 @@ import {
 import { HANDLER_ROLES, type StaffRole } from '$lib/shared/vocabulary/org';
 import type { Category, MessageAuthor, PositionKind, PublicStatus } from '$lib/shared/vocabulary/report';
 import type { DeadlineCode, Disposition, LinkKind } from '$lib/shared/vocabulary/workflow';
-import type { CaseView, TransferTargets } from '$lib/shared/wire/staff';
+import type { BlockedAction, CaseView, TransferTargets } from '$lib/shared/wire/staff';
+import { ACTION_DUTIES, dutyAllows, REVIEW_ACTIONS } from '$lib/server/departments/rules';
+import { dutiesIn } from '$lib/server/departments/store';
+import { studiesOf } from '$lib/server/departments/study';
 import { mustReportUp } from '$lib/server/org/report-up';
 import { loadRoutingSnapshot } from '$lib/server/org/store';
 import { visibleReport, type Visible } from './access';
@@ -136,8 +139,28 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 		r,
 		staff.map((s) => s.id)
 	);
-	const allowed =
+	const possible =
 		vis.role && isWorkflowState(cs.state) ? allowedTransitions(cs, { actor: { id: staffId, role: vis.role } }) : [];
+	// The organ's division of duties (departments/rules.ts): what the caller's duties do not allow is shown disabled.
+	const [duty, studies] = await Promise.all([dutiesIn(db, staffId, r.organId), studiesOf(db, r.id)]);
+	const studyNames = await names(db, [...studies.flatMap((st) => [st.recordedBy, st.approvedBy, ...st.participants])]);
+	const studyPerson = (id: string) => ({ id, displayName: studyNames.get(id) ?? '' });
+	const investigators = new Set(events.filter((e) => e.fromState === 'investigation').map((e) => e.actorId));
+	const blockedReason = (a: ActionCode): BlockedAction['reason'] | null =>
+		!duty.enforced
+			? null
+			: !dutyAllows(duty.duties, a)
+				? 'forbidden_duty'
+				: REVIEW_ACTIONS.has(a) && investigators.has(staffId)
+					? 'investigator_reviews'
+					: null;
+	const allowed = possible.filter((a) => blockedReason(a.action) === null);
+	const blocked: BlockedAction[] = possible.flatMap((a) => {
+		const reason = blockedReason(a.action);
+		if (!reason) return [];
+		const rule = ACTION_DUTIES[a.action];
+		return [{ action: a.action, label: a.label, reason, by: [...rule.departments, ...rule.leaders] }];
+	});
 	const data = (r.caseData ?? {}) as CaseData;
 	// The code columns hold codes of the shared vocabularies (their CHECKs: src/lib/server/db/schema).
 	return {
@@ -215,6 +238,19 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			requires: requiresOf(a.action, a.inputs, a.needsApproval),
 			outcome: a.outcome
 		})),
+		blockedActions: blocked,
+		studies: studies.map((st) => ({
+			id: st.id,
+			studiedOn: st.studiedOn,
+			participants: st.participants.map(studyPerson),
+			conclusion: st.conclusion as Disposition,
+			minutes: b64(st.minutes),
+			recordedBy: studyPerson(st.recordedBy),
+			approvedBy: st.approvedBy ? studyPerson(st.approvedBy) : null,
+			used: st.usedAt !== null
+		})),
+		duties: duty.duties.map((d) => ({ departmentKind: d.departmentKind, role: d.role })),
+		dutiesEnforced: duty.enforced,
 		organStaff: staff.map((s) => ({
 			id: s.id,
 			displayName: s.displayName,

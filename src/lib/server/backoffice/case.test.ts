@@ -75,6 +75,8 @@ describeDb('back-office cases', (get) => {
 			.orderBy(asc(reportDeadline.code));
 		expect(deadlines.map((d) => [d.code, d.dueOn, d.metOn])).toEqual([
 			['acceptance_notice', '2026-12-18', null],
+			// One month (22 working days) to propose a disposition from the dispatch: met by the inquiry.
+			['disposition_proposal', '2026-12-29', '2026-11-30'],
 			['inquiry_reply', '2026-12-21', null]
 		]);
 

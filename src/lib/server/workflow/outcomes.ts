@@ -3,6 +3,7 @@
  * (src/lib/shared/vocabulary/workflow.ts) and the check of an outcome against the action that records it.
  */
 import type {
+	AccountabilityMeasure,
 	FirstFormMeasure,
 	FourForm,
 	GovernmentSanction,
@@ -47,6 +48,16 @@ export const FIRST_FORM_MEASURES = {
 	written_self_criticism: { zh: '责令检查', en: 'Ordered to make a self-criticism' },
 	admonishment: { zh: '诫勉', en: 'Admonishment' }
 } as const satisfies Record<FirstFormMeasure, Label>;
+
+/** Accountability measures (问责). */
+export const ACCOUNTABILITY_MEASURES = {
+	org_inspection: { zh: '检查（党组织）', en: 'Ordered self-examination (party organisation)' },
+	org_circulation: { zh: '通报（党组织）', en: 'Circular (party organisation)' },
+	org_reorganization: { zh: '改组（党组织）', en: 'Reorganisation (party organisation)' },
+	circulated_criticism: { zh: '通报批评', en: 'Criticism by circular' },
+	admonishment: { zh: '诫勉', en: 'Admonishment' },
+	organizational_adjustment: { zh: '组织调整或者组织处理', en: 'Organisational adjustment or handling' }
+} as const satisfies Record<AccountabilityMeasure, Label>;
 
 /** taxonomy.json outcomes.partySanctions */
 export const PARTY_SANCTIONS = {
@@ -108,8 +119,25 @@ export function isOutcome(value: unknown): value is Outcome {
 				(o.falseAccusationReferral === undefined || typeof o.falseAccusationReferral === 'boolean')
 			);
 		case 'handled': {
-			if (!onlyKeys(o, ['kind', 'form', 'measure', 'party', 'government', 'organizational', 'procuratorate']))
+			if (
+				!onlyKeys(o, [
+					'kind',
+					'form',
+					'measure',
+					'party',
+					'government',
+					'organizational',
+					'procuratorate',
+					'accountability'
+				])
+			)
 				return false;
+			if (o.accountability !== undefined) {
+				const list = o.accountability;
+				if (!Array.isArray(list) || list.length === 0) return false;
+				if (!list.every((x) => has(ACCOUNTABILITY_MEASURES, x))) return false;
+				if (new Set(list).size !== list.length) return false;
+			}
 			if (!has(FOUR_FORMS, o.form)) return false;
 			if (o.measure !== undefined && !has(FIRST_FORM_MEASURES, o.measure)) return false;
 			if (o.party !== undefined && !has(PARTY_SANCTIONS, o.party)) return false;
@@ -134,14 +162,51 @@ export function isOutcome(value: unknown): value is Outcome {
 	}
 }
 
+/**
+ * Which sanctions each form of the four forms may carry (四种形态): the second form light party sanctions
+ * (警告、严重警告), light government sanctions (警告、记过、记大过) and organisational adjustment; the third
+ * heavy party sanctions (撤销党内职务、留党察看、开除党籍), heavy government sanctions (降级、撤职、开除) and major
+ * post changes; the fourth the same, and only it refers to the procuratorate (涉嫌违法犯罪).
+ */
+const HEAVY_PARTY: readonly PartySanction[] = ['removal_from_party_posts', 'probation', 'expulsion'];
+const HEAVY_GOVERNMENT: readonly GovernmentSanction[] = ['demotion', 'dismissal', 'expulsion'];
+const FORM_SANCTIONS: Record<
+	Exclude<FourForm, 'form1'>,
+	{ party: readonly PartySanction[]; government: readonly GovernmentSanction[]; procuratorate: boolean }
+> = {
+	form2: {
+		party: ['warning', 'serious_warning'],
+		government: ['warning', 'demerit', 'major_demerit'],
+		procuratorate: false
+	},
+	form3: { party: HEAVY_PARTY, government: HEAVY_GOVERNMENT, procuratorate: false },
+	form4: { party: HEAVY_PARTY, government: HEAVY_GOVERNMENT, procuratorate: true }
+};
+
+/** True when a handled outcome's sanctions do not fit its form (e.g. the second form with expulsion). */
+export function formMismatch(o: Outcome): boolean {
+	if (o.kind !== 'handled' || o.form === 'form1') return false;
+	const allowed = FORM_SANCTIONS[o.form];
+	if (o.party !== undefined && !allowed.party.includes(o.party)) return true;
+	if (o.government !== undefined && !allowed.government.includes(o.government)) return true;
+	if (o.procuratorate === true && !allowed.procuratorate) return true;
+	return false;
+}
+
+/** True when the outcome carries a party or government sanction (recorded as a decision). */
+export function hasSanction(o: Outcome | null | undefined): boolean {
+	return !!o && o.kind === 'handled' && (o.party !== undefined || o.government !== undefined);
+}
+
 /** null when `value` is an outcome the rule accepts. */
 export function checkOutcome(
 	value: unknown,
 	rule: OutcomeRule
-): Extract<RefusalReason, 'needs_outcome' | 'bad_outcome'> | null {
+): Extract<RefusalReason, 'needs_outcome' | 'bad_outcome' | 'form_mismatch'> | null {
 	if (value === undefined || value === null) return 'needs_outcome';
 	if (!isOutcome(value)) return 'bad_outcome';
 	if (!(RULE_OUTCOME_KINDS[rule] as readonly OutcomeKind[]).includes(value.kind)) return 'bad_outcome';
 	if (rule === 'first_form' && value.kind === 'handled' && value.form !== 'form1') return 'bad_outcome';
+	if (formMismatch(value)) return 'form_mismatch';
 	return null;
 }

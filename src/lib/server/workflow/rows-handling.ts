@@ -6,7 +6,15 @@ import { H, HEAD, type TransitionRow } from './rows';
 
 export const HANDLING_ROWS: readonly TransitionRow[] = [
 	// ── Dispatch and the four dispositions (Art. 17), or investigation ──
-	{ from: ['accepted'], action: 'dispatch', to: 'dispatched', roles: H, requires: [], starts: [], ends: [] },
+	{
+		from: ['accepted'],
+		action: 'dispatch',
+		to: 'dispatched',
+		roles: H,
+		requires: [],
+		starts: ['disposition_proposal'],
+		ends: []
+	},
 	{
 		from: ['dispatched', 'inquiry_replied'],
 		action: 'start_inquiry',
@@ -14,7 +22,7 @@ export const HANDLING_ROWS: readonly TransitionRow[] = [
 		roles: H,
 		requires: ['note'],
 		starts: ['inquiry_reply'],
-		ends: []
+		ends: ['disposition_proposal']
 	},
 	{
 		from: ['inquiry'],
@@ -32,7 +40,7 @@ export const HANDLING_ROWS: readonly TransitionRow[] = [
 		roles: H,
 		requires: ['note'],
 		starts: ['verification'],
-		ends: []
+		ends: ['disposition_proposal']
 	},
 	{
 		from: ['verification'],
@@ -49,10 +57,18 @@ export const HANDLING_ROWS: readonly TransitionRow[] = [
 		to: 'hold_pending',
 		roles: H,
 		requires: ['note'],
-		starts: [],
-		ends: []
+		starts: ['hold_review'],
+		ends: ['disposition_proposal']
 	},
-	{ from: ['hold_pending'], action: 'resume', to: 'dispatched', roles: H, requires: ['note'], starts: [], ends: [] },
+	{
+		from: ['hold_pending'],
+		action: 'resume',
+		to: 'dispatched',
+		roles: H,
+		requires: ['note'],
+		starts: ['disposition_proposal'],
+		ends: ['hold_review']
+	},
 	{
 		from: ['dispatched', 'inquiry_replied', 'verification_reported', 'hold_pending'],
 		action: 'request_close',
@@ -63,7 +79,7 @@ export const HANDLING_ROWS: readonly TransitionRow[] = [
 		effect: 'open_request',
 		needsApproval: true,
 		starts: [],
-		ends: []
+		ends: ['disposition_proposal', 'hold_review']
 	},
 	{
 		from: ['dispatched', 'verification_reported'],
@@ -72,7 +88,7 @@ export const HANDLING_ROWS: readonly TransitionRow[] = [
 		roles: H,
 		requires: ['note'],
 		starts: [],
-		ends: []
+		ends: ['disposition_proposal']
 	},
 	{
 		from: ['inquiry_replied', 'verification_reported'],

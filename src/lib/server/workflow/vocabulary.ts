@@ -207,6 +207,24 @@ export const DEADLINE_INFO = {
 		realNameOnly: false,
 		statutory: false,
 		source: 'product default: the rules say objections are recorded and explained, with no time limit'
+	},
+	disposition_proposal: {
+		zh: '提出处置意见',
+		en: 'Propose a disposition',
+		days: 22,
+		base: 'action_day',
+		realNameOnly: false,
+		statutory: false,
+		source: 'local rules: about one month from receiving a lead to proposing its disposition (22 working days)'
+	},
+	hold_review: {
+		zh: '暂存待查线索定期研判',
+		en: 'Review a held lead',
+		days: 65,
+		base: 'action_day',
+		realNameOnly: false,
+		statutory: false,
+		source: 'local practice: held leads (暂存待查) are reviewed periodically; product default about a quarter'
 	}
 } as const satisfies Record<DeadlineCode, DeadlineInfo>;
 
@@ -232,5 +250,25 @@ export const REASON_LABELS = {
 	self_approval: { zh: '审批人不能是申请人本人', en: 'The approver must not be the person who asked' },
 	not_requester: { zh: '只有申请人本人可以撤回', en: 'Only the person who asked may withdraw the request' },
 	not_real_name: { zh: '仅适用于实名举报', en: 'Only for real-name reports' },
-	already_done: { zh: '此项已办理', en: 'Already done' }
+	already_done: { zh: '此项已办理', en: 'Already done' },
+	forbidden_duty: {
+		zh: '按本机关分工，您所在的部门或岗位不能办理此项',
+		en: "By the organ's division of duties, your department or role may not do this"
+	},
+	form_mismatch: {
+		zh: '处分与所选的“四种形态”不一致（例如第二种形态不能给予开除党籍）',
+		en: 'The sanction does not fit the chosen form (e.g. the second form never carries expulsion)'
+	},
+	needs_decision: {
+		zh: '给予处分须登记处分决定：决定机关、决定日期和文号',
+		en: 'A sanction needs its decision: the deciding body, the date and the document number'
+	},
+	needs_study: {
+		zh: '须先经集体排查研究并由领导批准处置意见',
+		en: "The disposition needs a collective study approved by the organ's leader first"
+	},
+	investigator_reviews: {
+		zh: '查审分离：本案的调查人员不能参与审理',
+		en: 'Investigation and review are separate: an investigator of this case may not review it'
+	}
 } as const satisfies Record<RefusalReason, Label>;

@@ -86,7 +86,9 @@ export const DEADLINE_CODES = [
 	'result_feedback',
 	'inquiry_reply',
 	'verification',
-	'objection_answer'
+	'objection_answer',
+	'disposition_proposal',
+	'hold_review'
 ] as const;
 export type DeadlineCode = (typeof DEADLINE_CODES)[number];
 
@@ -154,6 +156,24 @@ export const ORGANIZATIONAL_HANDLING_CODES = [
 ] as const;
 export type OrganizationalHandling = (typeof ORGANIZATIONAL_HANDLING_CODES)[number];
 
+/**
+ * Accountability measures (问责, 中国共产党问责条例 Art. 8): for a party organisation 检查、通报、改组; for a
+ * cadre 通报批评、诫勉、组织调整或者组织处理 (a disciplinary sanction is recorded as a party sanction).
+ */
+export const ACCOUNTABILITY_MEASURE_CODES = [
+	'org_inspection',
+	'org_circulation',
+	'org_reorganization',
+	'circulated_criticism',
+	'admonishment',
+	'organizational_adjustment'
+] as const;
+export type AccountabilityMeasure = (typeof ACCOUNTABILITY_MEASURE_CODES)[number];
+
+/** Bodies that decide a sanction (recorded with the decision's date and document number). */
+export const DECIDING_BODIES = ['discipline_committee', 'supervisory_commission', 'party_committee'] as const;
+export type DecidingBody = (typeof DECIDING_BODIES)[number];
+
 /** The referrals of taxonomy.json outcomes.other (flags on an outcome). */
 export const OTHER_OUTCOME_CODES = ['procuratorate', 'false_accusation_referral'] as const;
 export type OtherOutcome = (typeof OTHER_OUTCOME_CODES)[number];
@@ -184,6 +204,8 @@ export type Outcome =
 			readonly government?: GovernmentSanction;
 			readonly organizational?: readonly OrganizationalHandling[];
 			readonly procuratorate?: boolean;
+			/** 问责 measures taken with the outcome (issue 18). */
+			readonly accountability?: readonly AccountabilityMeasure[];
 	  };
 
 /** The outcome as one code: the `report.outcome` column and the statistics' outcome dimension. */
@@ -218,7 +240,12 @@ export const REFUSAL_REASONS = [
 	'self_approval',
 	'not_requester',
 	'not_real_name',
-	'already_done'
+	'already_done',
+	'forbidden_duty',
+	'investigator_reviews',
+	'form_mismatch',
+	'needs_decision',
+	'needs_study'
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

@@ -31,6 +31,8 @@ import { MAX_CONTENT_BYTES, MAX_WRAPS } from '../limits';
 import type { HandlerRole, StaffRole } from '../vocabulary/org';
 import type { Category, MessageAuthor, PositionKind, PublicStatus } from '../vocabulary/report';
 import {
+	DECIDING_BODIES,
+	DISPOSITIONS,
 	HOLIDAY_KINDS,
 	LINK_KINDS,
 	type ActionCode,
@@ -78,7 +80,24 @@ export function staffBodies(decode?: Decode) {
 			/** Referring out: the agency's name. */
 			target: organOrAgency,
 			/** Sending up or down: the report key sealed for the receiving organ's recipients. */
-			wraps: v.optional(v.nullable(v.pipe(v.array(Wrap), v.maxLength(MAX_WRAPS))))
+			wraps: v.optional(v.nullable(v.pipe(v.array(Wrap), v.maxLength(MAX_WRAPS)))),
+			/** Concluding with a sanction: the decision (deciding body, date, document number; issue 18). */
+			decision: v.optional(
+				v.nullable(
+					v.strictObject({
+						decidedBy: v.picklist(DECIDING_BODIES),
+						on: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
+						docNumber: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))
+					})
+				)
+			)
+		}),
+		/** A collective study (集体排查) of the lead: minutes encrypted under the report key (issue 18). */
+		StudyBody: v.strictObject({
+			studiedOn: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
+			participants: v.pipe(v.array(v.pipe(v.string(), v.uuid())), v.minLength(2), v.maxLength(50)),
+			conclusion: v.picklist(DISPOSITIONS),
+			minutes: ciphertext
 		}),
 		AssignBody: v.object({ staffId: v.nullable(v.pipe(v.string(), v.uuid())) }),
 		GrantBody: v.object({
@@ -185,6 +204,27 @@ export interface AllowedAction {
 	outcome: OutcomeRule | null;
 }
 
+/** A collective study of the lead and its approval. */
+export interface CaseStudy {
+	id: number;
+	studiedOn: string;
+	participants: Person[];
+	conclusion: Disposition;
+	minutes: string;
+	recordedBy: Person;
+	approvedBy: Person | null;
+	used: boolean;
+}
+
+/** An action the caller's duties do not allow (departments/rules.ts). */
+export interface BlockedAction {
+	action: ActionCode;
+	label: Bilingual;
+	reason: 'forbidden_duty' | 'investigator_reviews';
+	/** Who may: department kinds and leader roles (codes of vocabulary/departments.ts). */
+	by: string[];
+}
+
 /** GET /staff/api/reports/{id}: the case as the caller may see it (ciphertexts in base64). */
 export interface CaseView {
 	report: {
@@ -253,6 +293,16 @@ export interface CaseView {
 	/** Requests for protection (申请保护, issue 19): the reporter message that asked, and its own deadline. */
 	protection: { messageId: string; requestedOn: string; dueOn: string; metOn: string | null }[];
 	allowedActions: AllowedAction[];
+	/**
+	 * Actions the workflow allows now but the organ's division of duties does not allow the caller
+	 * (issue 18): shown disabled, with the reason and who may take them (department kinds, leader roles).
+	 */
+	blockedActions: BlockedAction[];
+	/** Collective studies (集体排查) of the lead, minutes as ciphertext (issue 18). */
+	studies: CaseStudy[];
+	/** The caller's duties in the holding organ, and whether the organ works by its division of duties. */
+	duties: { departmentKind: string | null; role: string }[];
+	dutiesEnforced: boolean;
 	/** The holding organ's inspectors and heads (`role` as stored), and whether each can see the report. */
 	organStaff: { id: string; displayName: string; role: StaffRole; canSee: boolean }[];
 	grants: { staffId: string; displayName: string; grantedBy: Person | null }[];

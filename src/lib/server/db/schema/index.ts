@@ -14,3 +14,4 @@ export * from './stats';
 export * from './register';
 export * from './leads';
 export * from './protection';
+export * from './departments';

@@ -1,0 +1,7 @@
+import { approveStudy } from '$lib/server/departments/study';
+import { SMALL_BODY, staffJsonRoute } from '$lib/server/http/staff';
+import type { RequestHandler } from './$types';
+
+/** The organ leader's (or main leader's) approval of the disposition a collective study proposes. */
+export const POST: RequestHandler = (event) =>
+	staffJsonRoute(event, SMALL_BODY, (ctx) => approveStudy(ctx, event.params.id, event.params.sid), true);
