@@ -14,6 +14,10 @@
  *                                               key signed by the old root, to publish with the new fingerprint
  *   sign-release --seed <seed.json> [--manifest build/release.json] [--out build/release.sig]
  *                                               signs the release manifest the build wrote
+ *   attest --seed <seed.json> --organ <organ id> --keys <proof-keys.json> [--years 2]
+ *                                               a new attestation key for an organ (the proof of having
+ *                                               reported, issue 19), its entry signed by the root, added to the
+ *                                               keys file the server reads (PROOF_KEYS_FILE; mode 0600)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,13 +35,15 @@ import {
 	signPending
 } from '../src/lib/shared/root-ceremony';
 import { signRelease } from '../src/lib/shared/build-root';
+import { addAttestKey } from '../src/lib/shared/attest-keys';
 
 const USAGE = `Usage: npm run root -- init --out <seed.json>
        npm run root -- show --seed <seed.json> | --public <base64>
        npm run root -- restore --out <seed.json> [--digits "<85 digits>"]
        npm run root -- sign --seed <seed.json> --in <pending.json> --out <signed.json>
        npm run root -- rotate --seed <old-seed.json> --out <new-seed.json>
-       npm run root -- sign-release --seed <seed.json> [--manifest build/release.json] [--out build/release.sig]`;
+       npm run root -- sign-release --seed <seed.json> [--manifest build/release.json] [--out build/release.sig]
+       npm run root -- attest --seed <seed.json> --organ <organ id> --keys <proof-keys.json> [--years 2]`;
 
 function fail(message: string, code = 2): never {
 	console.error(code === 2 ? `${message}\n${USAGE}` : message);
@@ -195,6 +201,24 @@ function main(): void {
 			const served = path.join(path.dirname(manifestFile), 'client');
 			if (!o.has('out') && existsSync(served)) writeFileSync(path.join(served, 'release.sig'), r.signature + '\n');
 			console.log(`Release manifest ${manifestFile} signed by root ${fingerprint}: ${out}`);
+			return;
+		}
+		case 'attest': {
+			const { seed, fingerprint } = readSeed(need(o, 'seed'));
+			const organ = need(o, 'organ');
+			const file = need(o, 'keys');
+			const years = Number(o.get('years') ?? 2);
+			let r: ReturnType<typeof addAttestKey>;
+			try {
+				r = addAttestKey(existsSync(file) ? readFileSync(file, 'utf8') : null, organ, seed, new Date(), years);
+			} catch (e) {
+				fail(`Refused: ${(e as Error).message}`, 1);
+			}
+			writeFileSync(file, r.text, { mode: 0o600 });
+			console.log(
+				`Attestation key for ${organ} ${r.replaced ? 'replaced' : 'added'} in ${file}, signed by root ${fingerprint}, valid ${years} years.`
+			);
+			console.log(`Copy the file to the server (mode 0600) and set PROOF_KEYS_FILE=<its path>; restart the server.`);
 			return;
 		}
 		default:
