@@ -7,116 +7,19 @@
  * refused, investigation and review by different people (查审分离).
  */
 import { and, eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Db } from '$lib/server/db';
 import { auditLog, caseStudy, organDepartment, report, reportEvent, staffDuty, staffUser } from '$lib/server/db/schema';
-import { ACTION_CODES, type ActionCode } from '$lib/shared/vocabulary/workflow';
-import {
-	DEPARTMENT_KINDS,
-	DEPARTMENT_ROLES,
-	LEADER_ROLES,
-	type DepartmentKind,
-	type Duty,
-	type DutyRole
-} from '$lib/shared/vocabulary/departments';
+import { ACTION_CODES } from '$lib/shared/vocabulary/workflow';
+import { DEPARTMENT_KINDS, type DepartmentKind, type DutyRole } from '$lib/shared/vocabulary/departments';
 import type { StaffUser } from '$lib/server/auth/session';
 import { describeDb } from '$support/db';
 import { applyAction, note, openCase } from '$support/case-fixtures';
 import { buildBackofficeWorld, NOW, snapshot, storeReport, type BoWorld, type Member } from '$support/backoffice';
 import type { StaffCtx } from '../backoffice/context';
-import { dutyAllows } from './rules';
 import { addDuty, organDuties, removeDuty } from './store';
 import { approveStudy, recordStudy } from './study';
-
-/**
- * The specification (supervision.md "Departments and who decides"), written out cell by cell: what each
- * duty may do. Anything not listed is refused.
- */
-const LETTERS_WORK: ActionCode[] = [
-	'register',
-	'accept',
-	'register_transfer',
-	'mark_duplicate',
-	'return_no_substance',
-	'notify_acceptance',
-	'give_feedback',
-	'record_objection',
-	'answer_objection'
-];
-const LETTERS_REQUESTS: ActionCode[] = [
-	'request_report_up',
-	'request_transfer_down',
-	'request_transfer_out',
-	'withdraw'
-];
-const SUPERVISION_WORK: ActionCode[] = [
-	'start_inquiry',
-	'record_inquiry_reply',
-	'start_verification',
-	'report_verification',
-	'hold',
-	'resume',
-	'apply_first_form',
-	'clear_name',
-	'refer_false_accusation'
-];
-const SPEC: Record<string, ActionCode[]> = {
-	'letters:member': LETTERS_WORK,
-	'letters:dept_head': [...LETTERS_WORK, ...LETTERS_REQUESTS],
-	'case_management:member': ['dispatch'],
-	'case_management:dept_head': ['dispatch'],
-	'supervision:member': SUPERVISION_WORK,
-	'supervision:dept_head': [...SUPERVISION_WORK, 'request_close', 'withdraw'],
-	'investigation:member': ['send_to_review', 'clear_name', 'refer_false_accusation'],
-	'investigation:dept_head': ['send_to_review', 'clear_name', 'refer_false_accusation'],
-	'review:member': ['return_to_investigation', 'conclude'],
-	'review:dept_head': ['return_to_investigation', 'conclude'],
-	'-:organ_leader': ['approve', 'reject'],
-	'-:main_leader': ['approve', 'reject', 'file_case']
-};
-
-const CELLS: { key: string; duty: Duty }[] = [
-	...DEPARTMENT_KINDS.flatMap((k) =>
-		DEPARTMENT_ROLES.map((role) => ({ key: `${k}:${role}`, duty: { departmentKind: k, role } as Duty }))
-	),
-	...LEADER_ROLES.map((role) => ({ key: `-:${role}`, duty: { departmentKind: null, role } as Duty }))
-];
-
-describe('the duty table (pure): every department × role × action', () => {
-	it('covers every cell of the specification and nothing more', () => {
-		expect(Object.keys(SPEC).sort()).toEqual(CELLS.map((c) => c.key).sort());
-		let allowed = 0;
-		for (const { key, duty } of CELLS)
-			for (const action of ACTION_CODES) {
-				const want = SPEC[key]!.includes(action);
-				expect(dutyAllows([duty], action), `${key} ${action}`).toBe(want);
-				if (want) allowed++;
-			}
-		expect(allowed).toBe(Object.values(SPEC).reduce((n, a) => n + a.length, 0));
-	});
-
-	it('every action has someone to take it; no one without a duty may take any', () => {
-		for (const action of ACTION_CODES) {
-			expect(
-				CELLS.some((c) => dutyAllows([c.duty], action)),
-				action
-			).toBe(true);
-			expect(dutyAllows([], action)).toBe(false);
-		}
-		expect(dutyAllows([{ departmentKind: 'letters', role: 'member' }], 'no_such' as ActionCode)).toBe(false);
-	});
-
-	it('refuses the shortcuts: no department alone files, approves, or both investigates and concludes', () => {
-		for (const { key, duty } of CELLS) {
-			if (duty.departmentKind !== null) {
-				for (const a of ['file_case', 'approve', 'reject'] as ActionCode[])
-					expect(dutyAllows([duty], a), key).toBe(false);
-			}
-			expect(dutyAllows([duty], 'send_to_review') && dutyAllows([duty], 'conclude'), key).toBe(false);
-			expect(dutyAllows([duty], 'register') && dutyAllows([duty], 'start_verification'), key).toBe(false);
-		}
-	});
-});
+import { CELLS, SPEC } from '$support/duty-spec';
 
 describeDb('departments and duties', (get) => {
 	let w: BoWorld;

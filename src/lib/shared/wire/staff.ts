@@ -38,9 +38,7 @@ import {
 	type ActionCode,
 	type DeadlineCode,
 	type Disposition,
-	type HolidayKind,
 	type LinkKind,
-	type NoticeKind,
 	type Outcome,
 	type OutcomeRule,
 	type Stage,
@@ -337,48 +335,9 @@ export interface NoteAnswer {
 	at: string;
 }
 
-export interface NoticeItem {
-	id: number;
-	kind: NoticeKind;
-	reportId: string | null;
-	locator: string | null;
-	createdOn: string;
-	seen: boolean;
-	details: unknown;
-}
-export interface NoticeList {
-	items: NoticeItem[];
-	unseen: number;
-}
+/* ------------------------------------------------------------------ notices, holidays, audit: ./staff-office.ts */
 
-export interface HolidayDay {
-	day: string;
-	kind: HolidayKind;
-	name: string;
-	provisional: boolean;
-}
-export interface HolidayList {
-	items: HolidayDay[];
-}
-
-export interface AuditItem {
-	/** A decimal string (the sequence is a bigint). */
-	seq: string;
-	at: string;
-	/** A staff id, or 'system'. */
-	actor: string;
-	actorName: string | null;
-	action: string;
-	reportId: string | null;
-	organId: string | null;
-	details: unknown;
-	/** Hex SHA-256 of the chained entry. */
-	hash: string;
-}
-export interface AuditPage {
-	items: AuditItem[];
-	next: string | null;
-}
+export type { AuditItem, AuditPage, HolidayDay, HolidayList, NoticeItem, NoticeList } from './staff-office';
 
 /* ------------------------------------------------------------------ statistics: ./staff-stats.ts */
 
