@@ -275,9 +275,10 @@ describe('guide', () => {
 			try {
 				await page.goto(server.url + pathname, { waitUntil: 'networkidle' });
 				const links = page.locator('nav.toc a');
-				expect(await links.count()).toBe(6); // what, after, safety, honest, rights, operator (issue 19 item 7)
+				// what, after, safety, honest, rights, protection, team-members, operator (issue 19 items 2, 4, 7)
+				expect(await links.count()).toBe(8);
 				for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) {
-					expect(href).toMatch(/^#[a-z]+$/);
+					expect(href).toMatch(/^#[a-z-]+$/);
 					expect(await page.locator(`${href} h2, section${href} > h2`).count(), href).toBe(1);
 				}
 				const text = await page.locator('main').innerText();
