@@ -175,8 +175,13 @@ if (!interrupted) await simpleStep('lint', npmCmd, ['run', '--silent', 'lint']);
 if (!interrupted) await vitestStep('unit', []);
 let built = false;
 if (!interrupted) built = await simpleStep('build', process.execPath, [viteBin, 'build'], { QF_TEST_BUILD: '1' });
-const e2eSteps = [{ name: 'e2e (PGlite)', env: { E2E_DB: 'pglite' } }];
-if (pgUrl) e2eSteps.push({ name: 'e2e (PostgreSQL)', env: { E2E_DB: 'postgres', TEST_DATABASE_URL: pgUrl } });
+// QF_TEST_BUILD=1 tells release.e2e.ts which kind of build build/ is, so its second build is of the same kind.
+const e2eSteps = [{ name: 'e2e (PGlite)', env: { E2E_DB: 'pglite', QF_TEST_BUILD: '1' } }];
+if (pgUrl)
+	e2eSteps.push({
+		name: 'e2e (PostgreSQL)',
+		env: { E2E_DB: 'postgres', TEST_DATABASE_URL: pgUrl, QF_TEST_BUILD: '1' }
+	});
 for (const s of e2eSteps) {
 	if (interrupted) break;
 	if (!built) {

@@ -134,7 +134,7 @@ describe('no target in URLs', () => {
 				.first()
 				.click();
 			await page.getByTestId('unit-selected').waitFor();
-			await page.getByRole('radio', { name: '领导班子成员' }).check();
+			await page.getByRole('radio', { name: '领导班子成员', exact: true }).check();
 			await page.getByRole('button', { name: '下一步' }).click();
 			await page.getByRole('heading', { name: /步骤 2\/3/ }).waitFor();
 			await page.getByRole('radio', { name: /^廉洁纪律/ }).check();

@@ -228,7 +228,7 @@ describe('码上监督 posters', () => {
 			await expectNoHorizontalScroll(page);
 			await expectNoAxeViolations(page);
 
-			await page.getByRole('radio', { name: '领导班子成员' }).check();
+			await page.getByRole('radio', { name: '领导班子成员', exact: true }).check();
 			await page.getByRole('button', { name: '下一步' }).click();
 			await page.getByRole('heading', { name: /步骤 2\/3/ }).waitFor();
 			await page.getByRole('radio', { name: /^廉洁纪律/ }).check();

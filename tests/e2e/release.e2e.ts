@@ -4,7 +4,9 @@
  *
  * One extra build keeps this within the CI budget: the sources are copied to another folder (node_modules
  * hard-linked, so the copy is quick) and built there with a root key pinned; its client assets must be
- * byte-identical to those of build/ (the tests' build, made from the same sources without that pin). The
+ * byte-identical to those of build/ (the tests' build, made from the same sources without that pin; the copy
+ * is built with the same QF_TEST_BUILD as build/, which `npm test` sets for the end-to-end steps: after
+ * `npm run build:test`, run this file with QF_TEST_BUILD=1). The
  * second build is then signed, served, and verified directly (PASS) and through a proxy that changes one
  * byte of one served asset, or serves a signature by another key (FAIL). Its /verify page shows the pinned
  * root's 校验码 and the served manifest's hash, and prints as a one-page A4 poster.
