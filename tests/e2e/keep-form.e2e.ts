@@ -67,7 +67,11 @@ describe('the report form keeps what was typed (360 px phone)', () => {
 		it(`${c.locale}: reload and back warn first and keep the text; leaving and coming back restores it`, async () => {
 			const { context, page } = await newPhonePage(browser, { locale: c.locale });
 			try {
-				await page.goto(`${server.url}${c.prefix}/`);
+				// The home page's scripts must have run before the click, or the browser follows the link itself
+				// (a new document: Back would then leave it with the browser's question, not the page's).
+				await page.goto(`${server.url}${c.prefix}/`, { waitUntil: 'networkidle' });
+				// SvelteKit's router has started once it has written its index into the history entry.
+				await page.waitForFunction(() => !!history.state && 'sveltekit:history' in history.state);
 				await page.locator('a.btn.big').first().click();
 				await page.waitForURL(/\/report$/);
 				const name = page.locator('#person-name');
