@@ -146,14 +146,7 @@ describe('GET /api/v1/routing', () => {
 		expect(r.explanation.zh).toContain(r.organ.name);
 		expect(r.explanation.en).toContain(`is managed by ${city}委`);
 		expect(r.explanation.en).toContain(r.organ.name);
-		expect(Object.keys(r).sort()).toEqual([
-			'deliverable',
-			'escalate',
-			'explanation',
-			'organ',
-			'position',
-			'unit'
-		]);
+		expect(Object.keys(r).sort()).toEqual(['deliverable', 'escalate', 'explanation', 'organ', 'position', 'unit']);
 		expect(JSON.stringify(r)).not.toMatch(/demo-\d/);
 	});
 
