@@ -13,7 +13,12 @@ export const BROWSER_ONLY = [
 	'tests/e2e/pwa.e2e.ts',
 	'tests/e2e/crypto-worker.e2e.ts',
 	'tests/e2e/origin.e2e.ts',
-	'tests/e2e/no-target-urls.e2e.ts'
+	'tests/e2e/no-target-urls.e2e.ts',
+	// Staff key and password lifecycles in the browser (production Argon2id, minutes of CPU): what they test
+	// is the browser's derivation and the ceremony, the same on either database; the database-dependent
+	// parts of sign-in, keys and membership run on both in the unit and back-office tests.
+	'tests/e2e/keys.e2e.ts',
+	'tests/e2e/password.e2e.ts'
 ];
 
 export default defineConfig({
