@@ -61,7 +61,9 @@ describeDb('interference register', (get) => {
 		{ entryId: world.alice.entryId, publicKey: world.alice.keyPair.publicKey },
 		{ entryId: world.bob.entryId, publicKey: world.bob.keyPair.publicKey }
 	];
-	const ctx = (now = NOW) => world.ctx({ now, address: `addr:${Math.random()}` });
+	let calls = 0;
+	/** Each call from its own address (the intake's per-address limit is not under test here). */
+	const ctx = (now = NOW) => world.ctx({ now, address: `addr:${++calls}` });
 	const staffCtx = async (id: string, now = NOW): Promise<StaffCtx> => {
 		const [user] = await get().db.select().from(staffUser).where(eq(staffUser.id, id));
 		return { db: get().db, user: user!, now } as StaffCtx;
