@@ -454,6 +454,23 @@ describe('back office: the full cycle', () => {
 		} finally {
 			await context.close();
 		}
+		// The same banner in English, on the same 360 px phone.
+		const en = await newPhonePage(browser, { locale: 'en' });
+		try {
+			await en.page.goto(`${server.url}/en/follow-up`);
+			await en.page.locator('#locator:enabled').waitFor();
+			await en.page.getByLabel('Locator', { exact: true }).fill(receipt.locator);
+			await en.page.getByLabel('Secret', { exact: true }).fill(receipt.secret);
+			await en.page.getByRole('button', { name: 'Open', exact: true }).click();
+			await en.page.getByTestId('status').waitFor({ timeout: 90_000 });
+			await en.page.getByTestId('reply-banner').getByRole('button', { name: 'Read the reply' }).click();
+			await expect(en.page.evaluate(() => document.activeElement?.textContent ?? '')).resolves.toContain(
+				`${CANARY}-reply`
+			);
+			await expectNoAxeViolations(en.page);
+		} finally {
+			await en.context.close();
+		}
 	}, 300_000);
 
 	it('the receiving inspector registers and accepts it, and prints it', async () => {
