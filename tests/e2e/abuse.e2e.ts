@@ -163,17 +163,37 @@ describe('flood: submissions without a valid proof of work', () => {
 			const r = await postJson(`${server.url}/api/v1/pow`, { purpose: 'intake' });
 			return (JSON.parse(r.text) as { difficulty: number }).difficulty;
 		};
-		// Start at the beginning of a window so the burst is counted in one or two windows.
-		await new Promise((r) => setTimeout(r, 5_000 - (Date.now() % 5_000) + 50));
+		const WINDOW = 5_000;
+		const FREE = 5; // 60 per minute, scaled to the 5-s window
+		// Start at the beginning of a window so the first challenge meets a quiet counter.
+		await new Promise((r) => setTimeout(r, WINDOW - (Date.now() % WINDOW) + 50));
 		const t0 = Date.now();
+		// Each answer with the time it arrived: the server counts a challenge when it issues it, a few ms earlier.
+		const answers: { at: number; difficulty: number }[] = [];
+		const timed = async () => {
+			const difficulty = await challenge();
+			answers.push({ at: Date.now(), difficulty });
+			return difficulty;
+		};
 		const curve: { issued: number; difficulty: number; at: number }[] = [];
 		let issued = 0;
 		for (const batch of [5, 5, 10, 20, 40, 80, 160, 320, 640]) {
-			const ds = await pool(Array.from({ length: batch }), 8, challenge);
+			const ds = await pool(Array.from({ length: batch }), 8, timed);
 			issued += batch;
 			curve.push({ issued, difficulty: ds[ds.length - 1]!, at: Date.now() - t0 });
 		}
-		const peak = Math.max(...curve.map((c) => c.difficulty));
+		const peak = Math.max(...answers.map((a) => a.difficulty));
+		// How busy the server really was: the most challenges answered in one 5-s window. How fast this machine
+		// answers decides it (a loaded CI machine answers fewer), so the expected peak follows from it.
+		const perWindow = new Map<number, number>();
+		for (const a of answers) {
+			const w = Math.floor(a.at / WINDOW);
+			perWindow.set(w, (perWindow.get(w) ?? 0) + 1);
+		}
+		const busiest = Math.max(...perWindow.values());
+		const bitsFor = (n: number) => 4 + (n <= FREE ? 0 : Math.min(8, Math.ceil(Math.log2(n / FREE))));
+		// Up to 8 requests are in flight at a window's edge: they may be counted on either side of it.
+		const [low, high] = [bitsFor(Math.max(0, busiest - 8)), bitsFor(busiest + 8)];
 		// Quiet: one challenge a second (the free rate), until the difficulty is back.
 		const fall: { at: number; difficulty: number }[] = [];
 		for (let i = 0; i < 30; i++) {
@@ -186,16 +206,18 @@ describe('flood: submissions without a valid proof of work', () => {
 			[
 				`difficulty under load (${backend}; base 4 bits, 60 free per minute = 5 per 5-s window):`,
 				`  rise: ${curve.map((c) => `${c.issued} issued → ${c.difficulty} bits (${(c.at / 1000).toFixed(1)} s)`).join('; ')}`,
+				`  busiest window: ${busiest} challenges → expected peak ${low === high ? low : `${low}–${high}`} bits, seen ${peak}`,
 				`  fall (1 challenge/s): ${fall.map((f) => `${(f.at / 1000).toFixed(1)} s → ${f.difficulty}`).join(', ')}`
 			].join('\n')
 		);
 		expect(curve[0]!.difficulty).toBe(4);
-		expect(peak).toBeGreaterThanOrEqual(4 + 6);
-		expect(peak).toBeLessThanOrEqual(4 + 8);
-		expect(curve.map((c) => c.difficulty)).toEqual([...curve.map((c) => c.difficulty)].sort((a, b) => a - b)); // never falls while the load grows
+		// Even a slow machine answers 16 challenges a second: enough load for at least four extra bits.
+		expect(busiest).toBeGreaterThanOrEqual(80);
+		expect(peak).toBeGreaterThanOrEqual(low);
+		expect(peak).toBeLessThanOrEqual(high); // and never above the cap of 8 extra bits
 		expect(fall[fall.length - 1]!.difficulty).toBe(4);
 		expect(fall[fall.length - 1]!.at - curve[curve.length - 1]!.at).toBeLessThan(16_000); // back within at most three windows
-	}, 120_000);
+	}, 180_000);
 });
 
 describe('receipt guessing', () => {
