@@ -116,6 +116,13 @@ async function vitestStep(name, args, env) {
 		const brokenFiles = (report.testResults ?? []).filter(
 			(f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0
 		).length;
+		// The failed tests' names and first message lines, for the summary: CI keeps only the tail of the output.
+		r.failures = (report.testResults ?? []).flatMap((f) => {
+			const file = path.relative(root, f.name ?? '');
+			const tests = (f.assertionResults ?? []).filter((a) => a.status === 'failed');
+			if (tests.length === 0 && f.status === 'failed') return [`${file}: ${firstLine(f.message)}`];
+			return tests.map((a) => `${file} > ${a.fullName ?? a.title}: ${firstLine((a.failureMessages ?? [])[0])}`);
+		});
 		if (brokenFiles > 0) {
 			r.failed += brokenFiles;
 			r.note = `${brokenFiles} test file(s) failed to run`;
@@ -127,6 +134,17 @@ async function vitestStep(name, args, env) {
 	}
 	results.push(r);
 	return code === 0;
+}
+
+/** The first non-empty line of a failure message, without colour codes, at most 200 characters. */
+function firstLine(message) {
+	const line = String(message ?? '')
+		// eslint-disable-next-line no-control-regex
+		.replace(/\u001b\[[0-9;]*m/g, '')
+		.split('\n')
+		.map((l) => l.trim())
+		.find((l) => l.length > 0);
+	return (line ?? 'failed').slice(0, 200);
 }
 
 function chromiumHint() {
@@ -208,6 +226,9 @@ for (const r of results) {
 	process.stdout.write(
 		`${status} ${r.name.padEnd(width)}  ${counts}  (${r.seconds.toFixed(0)} s)${r.note ? `  ${r.note}` : ''}\n`
 	);
+	const failures = r.failures ?? [];
+	for (const f of failures.slice(0, 10)) process.stdout.write(`       ✗ ${f}\n`);
+	if (failures.length > 10) process.stdout.write(`       … and ${failures.length - 10} more\n`);
 }
 const ran = total.passed + total.failed;
 if (ran === 0) process.stdout.write('No tests ran.\n');
