@@ -60,10 +60,10 @@ describe.each(SUITES)('the $id suite', (suite) => {
 					expect(suite.verify(m, sig, signer.publicKey)).toBe(true);
 					expect(suite.verify(m, sig, other.publicKey)).toBe(false);
 					const badSig = sig.slice();
-					badSig[pos % sig.length] ^= x;
+					badSig[pos % sig.length] = (badSig[pos % sig.length] as number) ^ x;
 					expect(suite.verify(m, badSig, signer.publicKey)).toBe(false);
 					const badMsg = m.slice();
-					badMsg[pos % m.length] ^= x;
+					badMsg[pos % m.length] = (badMsg[pos % m.length] as number) ^ x;
 					expect(suite.verify(badMsg, sig, signer.publicKey)).toBe(false);
 					expect(suite.verify(m, sig.subarray(1), signer.publicKey)).toBe(false);
 				}
@@ -90,7 +90,7 @@ describe.each(SUITES)('the $id suite', (suite) => {
 		expect(ok.publicKey).toEqual(box.publicKey);
 		for (let at = 0; at < signed.length; at += 7) {
 			const bad = signed.slice();
-			bad[at] ^= 1;
+			bad[at] = (bad[at] as number) ^ 1;
 			expectCryptoError(() => verifyDirectoryEntry(bad, root.publicKey, { now: NOW, scheme: suite.entries }));
 		}
 		const otherSuite = suite.id === 'gm' ? naclSuite : gmSuite;
@@ -110,7 +110,7 @@ describe.each(SUITES)('the $id suite', (suite) => {
 			'REVOKED'
 		);
 		const badList = list.slice();
-		badList[5] ^= 1;
+		badList[5] = (badList[5] as number) ^ 1;
 		expectCryptoError(() => verifyRevocationList(badList, root.publicKey, suite.entries), 'BAD_SIGNATURE');
 		expect(suite.rootFingerprint(root.publicKey)).toMatch(/^\d{5}( \d{5}){5}$/);
 	});
@@ -125,7 +125,7 @@ describe.each(SUITES)('the $id suite', (suite) => {
 		const wrong = await suite.deriveReceiptKeys(other.secret, r.kdfSpec);
 		expectCryptoError(() => suite.unwrapKey(r.wrappedReportKey, wrong.unwrapKey), 'DECRYPT_FAILED');
 		const spec = r.kdfSpec.slice();
-		spec[spec.length - 1] ^= 1; // another salt
+		spec[spec.length - 1] = (spec[spec.length - 1] as number) ^ 1; // another salt
 		const salted = await suite.deriveReceiptKeys(r.secret, spec);
 		expect(salted.authKey).not.toEqual(keys.authKey);
 	});
@@ -136,7 +136,7 @@ describe.each(SUITES)('the $id suite', (suite) => {
 		expect(suite.unlockWithRecoveryKey(bundle, recoveryKey).secretKey).toEqual(keyPair.secretKey);
 		await expectCryptoErrorAsync(() => suite.unlockWithPassword(bundle, 'wrong'), 'DECRYPT_FAILED');
 		const bad = bundle.passwordWrapped.slice();
-		bad[10] ^= 1; // inside the KDF spec (salt), which the GM suite also binds as AD
+		bad[10] = (bad[10] as number) ^ 1; // inside the KDF spec (salt), which the GM suite also binds as AD
 		await expectCryptoErrorAsync(() =>
 			suite.unlockWithPassword({ ...bundle, passwordWrapped: bad }, 'correct horse 清风')
 		);

@@ -13,32 +13,12 @@ import type {
 	ChunkCipher
 } from './attachment';
 import type { EntryScheme } from './directory';
-import { FORMAT_VERSION, GM_FORMAT_VERSION } from './format';
+import type { SuiteId } from './suite-id';
 import type { NewReceipt, ReceiptKeys } from './receipt';
 import type { BoxKeyPair } from './seal';
 import type { StaffKeyBundle } from './staff-keys';
 
-/** The suites a deployment may choose. */
-export const SUITE_IDS = ['nacl', 'gm'] as const;
-export type SuiteId = (typeof SUITE_IDS)[number];
-/** The suite of a deployment that says nothing. */
-export const DEFAULT_SUITE: SuiteId = 'nacl';
-
-/** Byte 0 of every format, per suite. */
-export const SUITE_VERSION: Readonly<Record<SuiteId, number>> = Object.freeze({
-	nacl: FORMAT_VERSION,
-	gm: GM_FORMAT_VERSION
-});
-
-export function isSuiteId(v: unknown): v is SuiteId {
-	return typeof v === 'string' && (SUITE_IDS as readonly string[]).includes(v);
-}
-
-/** Which suite wrote these bytes (by byte 0), or null. */
-export function suiteOfBytes(bytes: Uint8Array): SuiteId | null {
-	for (const id of SUITE_IDS) if (bytes[0] === SUITE_VERSION[id]) return id;
-	return null;
-}
+export { DEFAULT_SUITE, SUITE_IDS, SUITE_VERSION, isSuiteId, suiteOfBytes, type SuiteId } from './suite-id';
 
 /** A signing keypair of a suite (NaCl: Ed25519, 64-byte tweetnacl secret; GM: SM2, 32-byte scalar). */
 export interface SigningKeyPair {
