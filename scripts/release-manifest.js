@@ -72,6 +72,13 @@ export function buildRootKey(env = process.env) {
 	return new Uint8Array(bytes);
 }
 
+/** QF_CRYPTO_SUITE at build time (issue 21): the cipher suite the release is built for, `nacl` by default. */
+export function buildSuite(env = process.env) {
+	const suite = env.QF_CRYPTO_SUITE?.trim() || 'nacl';
+	if (suite !== 'nacl' && suite !== 'gm') throw new Error('QF_CRYPTO_SUITE must be one of nacl, gm');
+	return suite;
+}
+
 /** Same as rootFingerprint in src/lib/crypto/directory.ts (six groups of five digits). */
 export function fingerprint(/** @type {Uint8Array} */ publicKey) {
 	const tag = new TextEncoder().encode('qingfeng/v1/root-fingerprint');
@@ -104,9 +111,10 @@ function collect(dir, prefix, out) {
 /**
  * The manifest of a built client folder, as canonical bytes (sorted paths, tab-indented, final newline:
  * encodeReleaseManifest in src/lib/shared/build-root.ts).
- * @param {string} clientDir @param {string} version @param {Uint8Array | null} rootKey
+ * The root signs it (release.sig), so the signature covers the cipher suite the release is built for.
+ * @param {string} clientDir @param {string} version @param {Uint8Array | null} rootKey @param {string} [suite]
  */
-export function releaseManifest(clientDir, version, rootKey) {
+export function releaseManifest(clientDir, version, rootKey, suite = 'nacl') {
 	/** @type {Record<string, string>} */
 	const assets = {};
 	collect(clientDir, '', assets);
@@ -116,6 +124,7 @@ export function releaseManifest(clientDir, version, rootKey) {
 		version,
 		rootFingerprint: rootKey ? fingerprint(rootKey) : null,
 		rootPublicKey: rootKey ? Buffer.from(rootKey).toString('base64') : null,
+		suite,
 		assets: sorted
 	};
 	return JSON.stringify(manifest, null, '\t') + '\n';
@@ -133,7 +142,7 @@ export function releaseAdapter(adapter, opts) {
 		async adapt(builder) {
 			await adapter.adapt(builder);
 			const out = path.resolve(root, opts.out ?? 'build');
-			const text = releaseManifest(path.join(out, 'client'), opts.version, buildRootKey());
+			const text = releaseManifest(path.join(out, 'client'), opts.version, buildRootKey(), buildSuite());
 			writeFileSync(path.join(out, 'release.json'), text);
 			writeFileSync(path.join(out, 'client', 'release.json'), text);
 			builder.log.minor(`Wrote ${path.join(out, 'release.json')}`);

@@ -18,6 +18,7 @@ import {
 	type AttachmentInfo,
 	type AttachmentLayout,
 	type AttachmentMeta,
+	type ChunkCipher,
 	type Progress
 } from './attachment-format';
 
@@ -50,8 +51,11 @@ export class AttachmentDecryptor {
 	private done = false;
 	private failed: CryptoError | null = null;
 
-	/** Decrypts with the report key the attachment was encrypted under. */
-	constructor(reportKey: Uint8Array) {
+	/** Decrypts with the report key the attachment was encrypted under; `cipher` as for the encryptor. */
+	constructor(
+		reportKey: Uint8Array,
+		private readonly cipher?: ChunkCipher
+	) {
 		checkKey(reportKey, 'report key');
 		this.reportKey = reportKey;
 	}
@@ -69,15 +73,16 @@ export class AttachmentDecryptor {
 	}
 
 	private open(ct: Uint8Array, final: boolean): Uint8Array | null {
+		if (this.cipher) return this.cipher.open(this.key as Uint8Array, this.fileId as Uint8Array, this.index, final, ct);
 		writeNonce(this.nonce, this.fileId as Uint8Array, this.index, final);
 		return nacl.secretbox.open(ct, this.nonce, this.key as Uint8Array);
 	}
 
 	private unit(ct: Uint8Array, out: Uint8Array[]): void {
 		if (!this.key) {
-			checkHeader(ct, Kind.attachment, 'attachment');
+			checkHeader(ct, Kind.attachment, 'attachment', this.cipher?.version);
 			this.fileId = ct.slice(HEADER_LENGTH, ATTACHMENT_HEADER_LENGTH);
-			this.key = fileKey(this.reportKey, this.fileId);
+			this.key = this.cipher ? this.cipher.fileKey(this.reportKey, this.fileId) : fileKey(this.reportKey, this.fileId);
 			return;
 		}
 		let final: boolean;
@@ -169,13 +174,17 @@ export class AttachmentDecryptor {
 }
 
 /** Starts decrypting an attachment stream under the report key. */
-export function createAttachmentDecryptor(reportKey: Uint8Array): AttachmentDecryptor {
-	return new AttachmentDecryptor(reportKey);
+export function createAttachmentDecryptor(reportKey: Uint8Array, cipher?: ChunkCipher): AttachmentDecryptor {
+	return new AttachmentDecryptor(reportKey, cipher);
 }
 
 /** Decrypts a whole stored stream in one call. Throws typed errors like `AttachmentDecryptor`. */
-export function decryptAttachment(reportKey: Uint8Array, stream: Uint8Array): AttachmentMeta & { data: Uint8Array } {
-	const dec = new AttachmentDecryptor(reportKey);
+export function decryptAttachment(
+	reportKey: Uint8Array,
+	stream: Uint8Array,
+	cipher?: ChunkCipher
+): AttachmentMeta & { data: Uint8Array } {
+	const dec = new AttachmentDecryptor(reportKey, cipher);
 	let data: Uint8Array | null = null;
 	let at = 0;
 	const put = (pieces: Uint8Array[]) => {
@@ -197,9 +206,10 @@ export async function* decryptAttachmentStream(
 	reportKey: Uint8Array,
 	source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 	onInfo?: (info: AttachmentInfo) => void,
-	onProgress?: (progress: Progress) => void
+	onProgress?: (progress: Progress) => void,
+	cipher?: ChunkCipher
 ): AsyncGenerator<Uint8Array, void, undefined> {
-	const dec = createAttachmentDecryptor(reportKey);
+	const dec = createAttachmentDecryptor(reportKey, cipher);
 	let announced = false;
 	const announce = () => {
 		if (!announced && dec.info) {

@@ -18,6 +18,7 @@ import {
 	type AttachmentInfo,
 	type AttachmentLayout,
 	type AttachmentMeta,
+	type ChunkCipher,
 	type Progress
 } from './attachment-format';
 
@@ -55,18 +56,23 @@ export class AttachmentEncryptor {
 	private fileBytes = 0;
 	private headerSent = false;
 	private finished = false;
+	private readonly cipher: ChunkCipher | undefined;
 
-	/** Prefer `createAttachmentEncryptor`; this constructor takes the file id explicitly (test vectors). */
-	constructor(reportKey: Uint8Array, info: AttachmentInfo, fileId: Uint8Array) {
+	/**
+	 * Prefer `createAttachmentEncryptor`; this constructor takes the file id explicitly (test vectors).
+	 * `cipher` selects another suite's chunks (the GM suite); without it, NaCl (format version 1).
+	 */
+	constructor(reportKey: Uint8Array, info: AttachmentInfo, fileId: Uint8Array, cipher?: ChunkCipher) {
 		checkKey(reportKey, 'report key');
 		expectLength(fileId, FILE_ID_LENGTH, 'file id');
 		const inner = encodeInnerHeader(info);
 		this.info = { name: info.name, type: info.type, size: info.size };
 		this.layout = layoutFor(inner.length, info.size);
 		this.fileId = fileId.slice();
-		this.key = fileKey(reportKey, this.fileId);
+		this.cipher = cipher;
+		this.key = cipher ? cipher.fileKey(reportKey, this.fileId) : fileKey(reportKey, this.fileId);
 		this.header = new Uint8Array(ATTACHMENT_HEADER_LENGTH);
-		this.header[0] = FORMAT_VERSION;
+		this.header[0] = cipher ? cipher.version : FORMAT_VERSION;
 		this.header[1] = Kind.attachment;
 		this.header.set(this.fileId, HEADER_LENGTH);
 		this.work.set(inner, ZERO_BYTES);
@@ -86,7 +92,10 @@ export class AttachmentEncryptor {
 		const length = this.chunkLength(this.index);
 		const final = this.index === this.layout.chunks - 1;
 		writeNonce(this.nonce, this.fileId, this.index, final);
-		if (lowlevel) {
+		if (this.cipher) {
+			const plain = this.work.subarray(ZERO_BYTES, ZERO_BYTES + length);
+			out.push(this.cipher.seal(this.key, this.fileId, this.index, final, plain));
+		} else if (lowlevel) {
 			const c = new Uint8Array(ZERO_BYTES + length);
 			lowlevel.crypto_secretbox(c, this.work, ZERO_BYTES + length, this.nonce, this.key);
 			out.push(c.subarray(BOX_ZERO_BYTES));
@@ -145,8 +154,12 @@ export class AttachmentEncryptor {
 }
 
 /** Starts encrypting an attachment of declared name, type and size under the report key (random file id). */
-export function createAttachmentEncryptor(reportKey: Uint8Array, info: AttachmentInfo): AttachmentEncryptor {
-	return new AttachmentEncryptor(reportKey, info, randomBytes(FILE_ID_LENGTH));
+export function createAttachmentEncryptor(
+	reportKey: Uint8Array,
+	info: AttachmentInfo,
+	cipher?: ChunkCipher
+): AttachmentEncryptor {
+	return new AttachmentEncryptor(reportKey, info, randomBytes(FILE_ID_LENGTH), cipher);
 }
 
 /** Encrypts a whole file with an explicit file id (test vectors); use `encryptAttachment`. */
@@ -154,9 +167,11 @@ export function encryptAttachmentWithFileId(
 	reportKey: Uint8Array,
 	data: Uint8Array,
 	meta: AttachmentMeta,
-	fileId: Uint8Array
+	fileId: Uint8Array,
+	cipher?: ChunkCipher
 ): Uint8Array {
-	const enc = new AttachmentEncryptor(reportKey, { name: meta.name, type: meta.type, size: data.length }, fileId);
+	const info = { name: meta.name, type: meta.type, size: data.length };
+	const enc = new AttachmentEncryptor(reportKey, info, fileId, cipher);
 	const out = new Uint8Array(enc.layout.ciphertextLength);
 	let at = 0;
 	const put = (pieces: Uint8Array[]) => {
@@ -172,8 +187,13 @@ export function encryptAttachmentWithFileId(
 }
 
 /** Encrypts a whole file (bytes + name + type) in one call; returns the stored stream. */
-export function encryptAttachment(reportKey: Uint8Array, data: Uint8Array, meta: AttachmentMeta): Uint8Array {
-	return encryptAttachmentWithFileId(reportKey, data, meta, randomBytes(FILE_ID_LENGTH));
+export function encryptAttachment(
+	reportKey: Uint8Array,
+	data: Uint8Array,
+	meta: AttachmentMeta,
+	cipher?: ChunkCipher
+): Uint8Array {
+	return encryptAttachmentWithFileId(reportKey, data, meta, randomBytes(FILE_ID_LENGTH), cipher);
 }
 
 /** Encrypts an async stream of file pieces, yielding stored stream pieces and reporting progress. */
@@ -181,9 +201,10 @@ export async function* encryptAttachmentStream(
 	reportKey: Uint8Array,
 	info: AttachmentInfo,
 	source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-	onProgress?: (progress: Progress) => void
+	onProgress?: (progress: Progress) => void,
+	cipher?: ChunkCipher
 ): AsyncGenerator<Uint8Array, void, undefined> {
-	const enc = createAttachmentEncryptor(reportKey, info);
+	const enc = createAttachmentEncryptor(reportKey, info, cipher);
 	for await (const piece of source) {
 		yield* enc.push(piece);
 		onProgress?.(enc.progress);

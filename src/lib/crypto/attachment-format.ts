@@ -47,6 +47,22 @@ export interface AttachmentLayout {
 	ciphertextLength: number;
 }
 
+/**
+ * How a suite other than NaCl encrypts the chunks of this framing (the GM suite: ./gm/formats.ts). The
+ * framing, sizes and padding are the same; the cipher binds the file id, the chunk index and the final
+ * flag. Without one, the NaCl chunks above are used (the stored bytes of format version 1).
+ */
+export interface ChunkCipher {
+	/** Byte 0 of the stream header (the suite's format version). */
+	readonly version: number;
+	/** The key of one file, from the report key and the file id. */
+	fileKey(reportKey: Uint8Array, fileId: Uint8Array): Uint8Array;
+	/** Encrypts chunk `index`: ciphertext ‖ 16-byte tag. */
+	seal(key: Uint8Array, fileId: Uint8Array, index: number, final: boolean, plaintext: Uint8Array): Uint8Array;
+	/** Opens chunk `index`; null when it does not authenticate as that chunk of that file. */
+	open(key: Uint8Array, fileId: Uint8Array, index: number, final: boolean, ciphertext: Uint8Array): Uint8Array | null;
+}
+
 /** Progress in file bytes. */
 export interface Progress {
 	done: number;

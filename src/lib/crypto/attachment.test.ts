@@ -17,6 +17,11 @@ import { bytesEqual, concatBytes } from './encoding';
 import { generateReportKey } from './keys';
 import { attachmentBucket } from './padding';
 import { expectCryptoError, pseudoRandomBytes } from '$support/crypto';
+import { naclSuite } from './nacl-suite';
+import { gmSuite } from './gm/suite';
+
+/** The tampering properties run for both cipher suites (issue 21). */
+const SUITES = [naclSuite, gmSuite];
 
 const KEY = generateReportKey();
 const META = { name: '举报材料 scan (1).pdf', type: 'application/pdf' };
@@ -164,17 +169,17 @@ describe('attachment round trips', () => {
 	});
 });
 
-describe('attachment tampering fails with a typed error', () => {
+describe.each(SUITES)('attachment tampering fails with a typed error ($id suite)', (suite) => {
 	const sized = fc.integer({ min: 0, max: 5 * CHUNK_SIZE });
 
 	it('property: any single flipped byte', () => {
 		fc.assert(
 			fc.property(sized, fc.nat(), fc.integer({ min: 1, max: 255 }), (size, pos, x) => {
-				const stream = encryptAttachment(KEY, pseudoRandomBytes(size, size), META);
+				const stream = suite.encryptAttachment(KEY, pseudoRandomBytes(size, size), META);
 				const bad = stream.slice();
 				const at = pos % bad.length;
 				bad[at] = (bad[at] as number) ^ x;
-				expectCryptoError(() => decryptAttachment(KEY, bad));
+				expectCryptoError(() => suite.decryptAttachment(KEY, bad));
 			}),
 			{ numRuns: 100 }
 		);
@@ -183,9 +188,9 @@ describe('attachment tampering fails with a typed error', () => {
 	it('property: truncation anywhere', () => {
 		fc.assert(
 			fc.property(sized, fc.nat(), (size, pos) => {
-				const stream = encryptAttachment(KEY, pseudoRandomBytes(size, size), META);
+				const stream = suite.encryptAttachment(KEY, pseudoRandomBytes(size, size), META);
 				expectCryptoError(
-					() => decryptAttachment(KEY, stream.subarray(0, pos % stream.length)),
+					() => suite.decryptAttachment(KEY, stream.subarray(0, pos % stream.length)),
 					'TRUNCATED',
 					'DECRYPT_FAILED',
 					'BAD_LENGTH'
@@ -196,28 +201,28 @@ describe('attachment tampering fails with a typed error', () => {
 	});
 
 	it('truncation at every chunk boundary is TRUNCATED', () => {
-		const stream = encryptAttachment(KEY, pseudoRandomBytes(4 * CHUNK_SIZE, 1), META);
+		const stream = suite.encryptAttachment(KEY, pseudoRandomBytes(4 * CHUNK_SIZE, 1), META);
 		const parts = split(stream);
 		for (let n = 1; n < parts.length; n++) {
-			expectCryptoError(() => decryptAttachment(KEY, concatBytes(...parts.slice(0, n))), 'TRUNCATED');
+			expectCryptoError(() => suite.decryptAttachment(KEY, concatBytes(...parts.slice(0, n))), 'TRUNCATED');
 		}
 	});
 
 	it('property: appended data (a copy of a chunk or random bytes)', () => {
 		fc.assert(
 			fc.property(sized, fc.uint8Array({ minLength: 1, maxLength: 200 }), fc.boolean(), (size, extra, copyChunk) => {
-				const stream = encryptAttachment(KEY, pseudoRandomBytes(size, size), META);
+				const stream = suite.encryptAttachment(KEY, pseudoRandomBytes(size, size), META);
 				const parts = split(stream);
 				const tail = copyChunk ? (parts.at(-1) as Uint8Array) : extra;
-				expectCryptoError(() => decryptAttachment(KEY, concatBytes(stream, tail)), 'APPENDED', 'DECRYPT_FAILED');
+				expectCryptoError(() => suite.decryptAttachment(KEY, concatBytes(stream, tail)), 'APPENDED', 'DECRYPT_FAILED');
 			}),
 			{ numRuns: 60 }
 		);
 	});
 
 	it('streaming: bytes after the final chunk are APPENDED', () => {
-		const stream = encryptAttachment(KEY, pseudoRandomBytes(3 * CHUNK_SIZE, 3), META);
-		const dec = createAttachmentDecryptor(KEY);
+		const stream = suite.encryptAttachment(KEY, pseudoRandomBytes(3 * CHUNK_SIZE, 3), META);
+		const dec = suite.createAttachmentDecryptor(KEY);
 		dec.push(stream);
 		expectCryptoError(() => dec.push(new Uint8Array([0])), 'APPENDED');
 	});
@@ -227,7 +232,7 @@ describe('attachment tampering fails with a typed error', () => {
 	it('property: a dropped, duplicated or reordered chunk', () => {
 		fc.assert(
 			fc.property(multi, fc.nat(), fc.nat(), fc.constantFrom('drop', 'dup', 'swap'), (size, i, j, op) => {
-				const parts = split(encryptAttachment(KEY, pseudoRandomBytes(size, size), META));
+				const parts = split(suite.encryptAttachment(KEY, pseudoRandomBytes(size, size), META));
 				const chunks = parts.slice(1);
 				const a = i % chunks.length;
 				let b = j % chunks.length;
@@ -237,7 +242,7 @@ describe('attachment tampering fails with a typed error', () => {
 					if (b === a) b = (a + 1) % chunks.length;
 					[chunks[a], chunks[b]] = [chunks[b] as Uint8Array, chunks[a] as Uint8Array];
 				}
-				expectCryptoError(() => decryptAttachment(KEY, concatBytes(parts[0] as Uint8Array, ...chunks)));
+				expectCryptoError(() => suite.decryptAttachment(KEY, concatBytes(parts[0] as Uint8Array, ...chunks)));
 			}),
 			{ numRuns: 100 }
 		);
@@ -247,11 +252,11 @@ describe('attachment tampering fails with a typed error', () => {
 		fc.assert(
 			fc.property(multi, fc.nat(), fc.boolean(), (size, i, header) => {
 				const data = pseudoRandomBytes(size, size);
-				const one = split(encryptAttachment(KEY, data, META));
-				const two = split(encryptAttachment(KEY, data, META));
+				const one = split(suite.encryptAttachment(KEY, data, META));
+				const two = split(suite.encryptAttachment(KEY, data, META));
 				const at = header ? 0 : 1 + (i % (one.length - 1));
 				one[at] = two[at] as Uint8Array;
-				const e = expectCryptoError(() => decryptAttachment(KEY, concatBytes(...one)), 'DECRYPT_FAILED');
+				const e = expectCryptoError(() => suite.decryptAttachment(KEY, concatBytes(...one)), 'DECRYPT_FAILED');
 				expect(e).toBeInstanceOf(CryptoAuthError);
 			}),
 			{ numRuns: 40 }
@@ -259,21 +264,21 @@ describe('attachment tampering fails with a typed error', () => {
 	});
 
 	it('wrong report key, unknown version, wrong kind', () => {
-		const stream = encryptAttachment(KEY, new Uint8Array(100), META);
-		expectCryptoError(() => decryptAttachment(generateReportKey(), stream), 'DECRYPT_FAILED');
+		const stream = suite.encryptAttachment(KEY, new Uint8Array(100), META);
+		expectCryptoError(() => suite.decryptAttachment(generateReportKey(), stream), 'DECRYPT_FAILED');
 		const v2 = stream.slice();
 		v2[0] = 2;
-		expectCryptoError(() => decryptAttachment(KEY, v2), 'UNSUPPORTED_VERSION');
+		expectCryptoError(() => suite.decryptAttachment(KEY, v2), 'UNSUPPORTED_VERSION');
 		const kind = stream.slice();
 		kind[1] = 0x43;
-		expectCryptoError(() => decryptAttachment(KEY, kind), 'WRONG_KIND');
-		expectCryptoError(() => decryptAttachment(KEY, new Uint8Array(0)), 'TRUNCATED');
-		expectCryptoError(() => decryptAttachment(KEY.subarray(1), stream), 'BAD_LENGTH');
+		expectCryptoError(() => suite.decryptAttachment(KEY, kind), 'WRONG_KIND');
+		expectCryptoError(() => suite.decryptAttachment(KEY, new Uint8Array(0)), 'TRUNCATED');
+		expectCryptoError(() => suite.decryptAttachment(KEY.subarray(1), stream), 'BAD_LENGTH');
 	});
 
 	it('a failed decryptor stays failed', () => {
-		const stream = encryptAttachment(KEY, new Uint8Array(2 * CHUNK_SIZE), META);
-		const dec = createAttachmentDecryptor(generateReportKey());
+		const stream = suite.encryptAttachment(KEY, new Uint8Array(2 * CHUNK_SIZE), META);
+		const dec = suite.createAttachmentDecryptor(generateReportKey());
 		expect(() => dec.push(stream)).toThrow(CryptoError);
 		expect(() => dec.finish()).toThrow(CryptoError);
 	});

@@ -24,6 +24,7 @@ export {
 	type AttachmentInfo,
 	type AttachmentLayout,
 	type AttachmentMeta,
+	type ChunkCipher,
 	type Progress
 } from './attachment-format';
 export {

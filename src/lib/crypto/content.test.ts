@@ -10,6 +10,10 @@ import {
 import { bytesEqual, fromUtf8, utf8 } from './encoding';
 import { generateReportKey } from './keys';
 import { expectCryptoError, pseudoRandomBytes } from '$support/crypto';
+import { naclSuite } from './nacl-suite';
+import { gmSuite } from './gm/suite';
+
+const SUITES = [naclSuite, gmSuite];
 
 const KEY = generateReportKey();
 
@@ -35,13 +39,16 @@ describe('report content', () => {
 		);
 	});
 
-	it('property: any single flipped byte fails with a typed error', () => {
+	it.each(SUITES)('property ($id suite): round trip; any flipped byte, truncation or wrong key is refused', (suite) => {
 		fc.assert(
 			fc.property(fc.uint8Array({ maxLength: 3000 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (data, pos, x) => {
-				const blob = encryptContent(KEY, data);
+				const blob = suite.encryptContent(KEY, data);
+				expect(bytesEqual(suite.decryptContent(KEY, blob), data)).toBe(true);
+				expectCryptoError(() => suite.decryptContent(generateReportKey(), blob), 'DECRYPT_FAILED');
+				expectCryptoError(() => suite.decryptContent(KEY, blob.subarray(0, pos % blob.length)));
 				const at = pos % blob.length;
 				blob[at] = (blob[at] as number) ^ x;
-				expectCryptoError(() => decryptContent(KEY, blob));
+				expectCryptoError(() => suite.decryptContent(KEY, blob));
 			}),
 			{ numRuns: 200 }
 		);

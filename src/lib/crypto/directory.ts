@@ -13,7 +13,7 @@
  */
 import nacl from 'tweetnacl';
 import { CryptoFormatError, DirectoryError, CryptoError } from './errors';
-import { ByteReader, ByteWriter, HEADER_LENGTH, Kind, checkHeader, expectLength } from './format';
+import { ByteReader, ByteWriter, FORMAT_VERSION, HEADER_LENGTH, Kind, checkHeader, expectLength } from './format';
 import { bytesEqual, concatBytes, fromUtf8, toHex, utf8 } from './encoding';
 import { randomBytes } from './random';
 
@@ -27,6 +27,38 @@ export const SIGN_SEED_LENGTH = 32;
 export const SIGNATURE_LENGTH = 64;
 /** Length of a directory entry id. */
 export const ENTRY_ID_LENGTH = 16;
+
+/**
+ * The signature scheme and key sizes of one suite's directory formats. The entry and revocation-list
+ * layouts are the same in every suite; byte 0 (the suite's format version) is inside what the root signs,
+ * so an entry signed for one suite is never read as the other's. The GM suite's: ./gm/directory.ts.
+ */
+export interface EntryScheme {
+	/** Byte 0 of the entries and lists. */
+	readonly version: number;
+	/** Length of a root public key. */
+	readonly rootKeyLength: number;
+	/** Length of the public key an entry certifies (a box key, or an attestation key). */
+	readonly entryKeyLength: number;
+	/** Length of a signature. */
+	readonly signatureLength: number;
+	sign(body: Uint8Array, rootSecretKey: Uint8Array): Uint8Array;
+	verify(body: Uint8Array, signature: Uint8Array, rootPublicKey: Uint8Array): boolean;
+}
+
+/** The NaCl suite's directory (format version 1): Ed25519 root, 32-byte keys. */
+export const NACL_ENTRIES: EntryScheme = Object.freeze({
+	version: FORMAT_VERSION,
+	rootKeyLength: SIGN_PUBLIC_KEY_LENGTH,
+	entryKeyLength: 32,
+	signatureLength: SIGNATURE_LENGTH,
+	sign(body: Uint8Array, rootSecretKey: Uint8Array): Uint8Array {
+		expectLength(rootSecretKey, SIGN_SECRET_KEY_LENGTH, 'root secret key');
+		return nacl.sign.detached(body, rootSecretKey);
+	},
+	verify: (body: Uint8Array, signature: Uint8Array, rootPublicKey: Uint8Array): boolean =>
+		nacl.sign.detached.verify(body, signature, rootPublicKey)
+});
 
 /** The organization's root signing keypair. */
 export interface RootKeyPair {
@@ -87,17 +119,18 @@ function readString(r: ByteReader, what: string): string {
 }
 
 /** Canonical bytes of an entry: exactly what the root key signs. */
-export function encodeDirectoryEntry(entry: DirectoryEntry): Uint8Array {
+export function encodeDirectoryEntry(entry: DirectoryEntry, scheme: EntryScheme = NACL_ENTRIES): Uint8Array {
 	expectLength(entry.entryId, ENTRY_ID_LENGTH, 'entry id');
-	expectLength(entry.publicKey, 32, 'entry public key');
+	expectLength(entry.publicKey, scheme.entryKeyLength, 'entry public key');
 	if (!(entry.notBefore < entry.notAfter))
 		throw new CryptoFormatError('INVALID_ARGUMENT', 'notBefore must precede notAfter');
 	const staff = encodeString(entry.staffId, 'staffId');
 	const organ = encodeString(entry.organId, 'organId');
 	const role = encodeString(entry.role, 'role');
-	const length = HEADER_LENGTH + ENTRY_ID_LENGTH + 3 + staff.length + organ.length + role.length + 32 + 16;
+	const keyAndTimes = scheme.entryKeyLength + 16;
+	const length = HEADER_LENGTH + ENTRY_ID_LENGTH + 3 + staff.length + organ.length + role.length + keyAndTimes;
 	return new ByteWriter(length)
-		.header(Kind.directoryEntry)
+		.header(Kind.directoryEntry, scheme.version)
 		.raw(entry.entryId)
 		.u8(staff.length)
 		.raw(staff)
@@ -116,10 +149,13 @@ export function newEntryId(): Uint8Array {
 }
 
 /** Signs an entry with the root secret key; returns body ‖ signature. */
-export function signDirectoryEntry(entry: DirectoryEntry, rootSecretKey: Uint8Array): Uint8Array {
-	expectLength(rootSecretKey, SIGN_SECRET_KEY_LENGTH, 'root secret key');
-	const body = encodeDirectoryEntry(entry);
-	return concatBytes(body, nacl.sign.detached(body, rootSecretKey));
+export function signDirectoryEntry(
+	entry: DirectoryEntry,
+	rootSecretKey: Uint8Array,
+	scheme: EntryScheme = NACL_ENTRIES
+): Uint8Array {
+	const body = encodeDirectoryEntry(entry, scheme);
+	return concatBytes(body, scheme.sign(body, rootSecretKey));
 }
 
 /** A parsed, not yet verified entry. */
@@ -130,21 +166,21 @@ export interface ParsedEntry {
 }
 
 /** Parses an entry without checking its signature; `CryptoFormatError` on any defect. */
-export function parseDirectoryEntry(bytes: Uint8Array): ParsedEntry {
-	checkHeader(bytes, Kind.directoryEntry, 'directory entry');
+export function parseDirectoryEntry(bytes: Uint8Array, scheme: EntryScheme = NACL_ENTRIES): ParsedEntry {
+	checkHeader(bytes, Kind.directoryEntry, 'directory entry', scheme.version);
 	const r = new ByteReader(bytes, 'directory entry');
 	r.raw(HEADER_LENGTH);
 	const entryId = r.raw(ENTRY_ID_LENGTH).slice();
 	const staffId = readString(r, 'staffId');
 	const organId = readString(r, 'organId');
 	const role = readString(r, 'role');
-	const publicKey = r.raw(32).slice();
+	const publicKey = r.raw(scheme.entryKeyLength).slice();
 	const notBefore = r.u64();
 	const notAfter = r.u64();
 	if (!(notBefore < notAfter)) throw new CryptoFormatError('MALFORMED', 'directory entry: empty validity period');
 	const body = bytes.subarray(0, r.offset);
 	let signature: Uint8Array | null = null;
-	if (r.remaining === SIGNATURE_LENGTH) signature = r.raw(SIGNATURE_LENGTH);
+	if (r.remaining === scheme.signatureLength) signature = r.raw(scheme.signatureLength);
 	else if (r.remaining !== 0) throw new CryptoFormatError('BAD_LENGTH', 'directory entry: bad signature length');
 	return { entry: { entryId, staffId, organId, role, publicKey, notBefore, notAfter }, body, signature };
 }
@@ -171,6 +207,8 @@ export interface VerifyOptions {
 	revocations?: Revocations;
 	/** If set, entries for other organs are refused with `WRONG_ORGAN`. */
 	organId?: string;
+	/** The suite's directory scheme (default: NaCl). */
+	scheme?: EntryScheme;
 }
 
 function nowSeconds(now: Date | number): number {
@@ -187,10 +225,11 @@ export function verifyDirectoryEntry(
 	rootPublicKey: Uint8Array,
 	options: VerifyOptions
 ): DirectoryEntry {
-	expectLength(rootPublicKey, SIGN_PUBLIC_KEY_LENGTH, 'root public key');
-	const { entry, body, signature } = parseDirectoryEntry(bytes);
+	const scheme = options.scheme ?? NACL_ENTRIES;
+	expectLength(rootPublicKey, scheme.rootKeyLength, 'root public key');
+	const { entry, body, signature } = parseDirectoryEntry(bytes, scheme);
 	if (!signature) throw new DirectoryError('UNSIGNED', 'directory entry has no signature');
-	if (!nacl.sign.detached.verify(body, signature, rootPublicKey))
+	if (!scheme.verify(body, signature, rootPublicKey))
 		throw new DirectoryError('BAD_SIGNATURE', 'directory entry: signature does not verify');
 	const now = nowSeconds(options.now);
 	if (now < entry.notBefore) throw new DirectoryError('NOT_YET_VALID', 'directory entry is not valid yet');
@@ -235,26 +274,39 @@ export interface RevocationList {
 }
 
 /** Signs a revocation list with the root secret key. */
-export function signRevocationList(list: RevocationList, rootSecretKey: Uint8Array): Uint8Array {
-	expectLength(rootSecretKey, SIGN_SECRET_KEY_LENGTH, 'root secret key');
-	const length = HEADER_LENGTH + 8 + 4 + list.entryIds.length * ENTRY_ID_LENGTH + 4 + list.publicKeys.length * 32;
-	const w = new ByteWriter(length).header(Kind.revocationList).u64(list.issuedAt).u32(list.entryIds.length);
+export function signRevocationList(
+	list: RevocationList,
+	rootSecretKey: Uint8Array,
+	scheme: EntryScheme = NACL_ENTRIES
+): Uint8Array {
+	const keyLength = scheme.entryKeyLength;
+	const length =
+		HEADER_LENGTH + 8 + 4 + list.entryIds.length * ENTRY_ID_LENGTH + 4 + list.publicKeys.length * keyLength;
+	const w = new ByteWriter(length)
+		.header(Kind.revocationList, scheme.version)
+		.u64(list.issuedAt)
+		.u32(list.entryIds.length);
 	for (const id of list.entryIds) {
 		expectLength(id, ENTRY_ID_LENGTH, 'revoked entry id');
 		w.raw(id);
 	}
 	w.u32(list.publicKeys.length);
 	for (const pk of list.publicKeys) {
-		expectLength(pk, 32, 'revoked public key');
+		expectLength(pk, keyLength, 'revoked public key');
 		w.raw(pk);
 	}
-	return concatBytes(w.bytes, nacl.sign.detached(w.bytes, rootSecretKey));
+	return concatBytes(w.bytes, scheme.sign(w.bytes, rootSecretKey));
 }
 
 /** Verifies a signed revocation list and returns its contents as a set (typed errors as for entries). */
-export function verifyRevocationList(bytes: Uint8Array, rootPublicKey: Uint8Array): Revocations & { issuedAt: number } {
-	expectLength(rootPublicKey, SIGN_PUBLIC_KEY_LENGTH, 'root public key');
-	checkHeader(bytes, Kind.revocationList, 'revocation list');
+export function verifyRevocationList(
+	bytes: Uint8Array,
+	rootPublicKey: Uint8Array,
+	scheme: EntryScheme = NACL_ENTRIES
+): Revocations & { issuedAt: number } {
+	const keyLength = scheme.entryKeyLength;
+	expectLength(rootPublicKey, scheme.rootKeyLength, 'root public key');
+	checkHeader(bytes, Kind.revocationList, 'revocation list', scheme.version);
 	const r = new ByteReader(bytes, 'revocation list');
 	r.raw(HEADER_LENGTH);
 	const issuedAt = r.u64();
@@ -263,14 +315,14 @@ export function verifyRevocationList(bytes: Uint8Array, rootPublicKey: Uint8Arra
 	const ids: Uint8Array[] = [];
 	for (let i = 0; i < nIds; i++) ids.push(r.raw(ENTRY_ID_LENGTH));
 	const nKeys = r.u32();
-	if (nKeys * 32 > r.remaining) throw new CryptoFormatError('BAD_LENGTH', 'revocation list: truncated');
+	if (nKeys * keyLength > r.remaining) throw new CryptoFormatError('BAD_LENGTH', 'revocation list: truncated');
 	const keys: Uint8Array[] = [];
-	for (let i = 0; i < nKeys; i++) keys.push(r.raw(32));
+	for (let i = 0; i < nKeys; i++) keys.push(r.raw(keyLength));
 	const body = bytes.subarray(0, r.offset);
 	if (r.remaining === 0) throw new DirectoryError('UNSIGNED', 'revocation list has no signature');
-	const signature = r.raw(SIGNATURE_LENGTH);
+	const signature = r.raw(scheme.signatureLength);
 	r.end();
-	if (!nacl.sign.detached.verify(body, signature, rootPublicKey))
+	if (!scheme.verify(body, signature, rootPublicKey))
 		throw new DirectoryError('BAD_SIGNATURE', 'revocation list: signature does not verify');
 	return { issuedAt, ...revocationsFrom(ids, keys) };
 }

@@ -4,8 +4,14 @@
  */
 import { CryptoFormatError } from './errors';
 
-/** The only format version this code writes and reads. */
+/**
+ * Byte 0 of every format is the suite's format version: `01` is the NaCl suite (format version 1, the
+ * default), `47` ('G') the GM suite (国密, issue 21; ./gm/). A parser of one suite refuses the other's bytes
+ * with `UNSUPPORTED_VERSION` before touching keys.
+ */
 export const FORMAT_VERSION = 0x01;
+/** Byte 0 of every format of the GM suite (./gm/formats.ts). */
+export const GM_FORMAT_VERSION = 0x47;
 
 /** Kind bytes (ASCII letters, so a hex dump is readable). */
 export const Kind = {
@@ -30,9 +36,9 @@ export const HEADER_LENGTH = 2;
  * Checks the version and kind bytes at the start of `bytes`.
  * Throws `CryptoFormatError` with `BAD_LENGTH`, `UNSUPPORTED_VERSION` or `WRONG_KIND`.
  */
-export function checkHeader(bytes: Uint8Array, kind: Kind, what: string): void {
+export function checkHeader(bytes: Uint8Array, kind: Kind, what: string, version: number = FORMAT_VERSION): void {
 	if (bytes.length < HEADER_LENGTH) throw new CryptoFormatError('BAD_LENGTH', `${what}: too short`);
-	if (bytes[0] !== FORMAT_VERSION) {
+	if (bytes[0] !== version) {
 		throw new CryptoFormatError('UNSUPPORTED_VERSION', `${what}: version ${bytes[0]} is not supported`);
 	}
 	if (bytes[1] !== kind) throw new CryptoFormatError('WRONG_KIND', `${what}: kind byte ${bytes[1]} is not ${kind}`);
@@ -57,8 +63,8 @@ export class ByteWriter {
 		this.bytes = new Uint8Array(length);
 		this.view = new DataView(this.bytes.buffer);
 	}
-	header(kind: Kind): this {
-		return this.u8(FORMAT_VERSION).u8(kind);
+	header(kind: Kind, version: number = FORMAT_VERSION): this {
+		return this.u8(version).u8(kind);
 	}
 	u8(v: number): this {
 		this.view.setUint8(this.at, v);

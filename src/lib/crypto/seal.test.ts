@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import { CryptoAuthError } from './errors';
 import { generateReportKey, unwrapKey, wrapKey } from './keys';
 import { SEALED_KEY_LENGTH, generateBoxKeyPair, openSealedKey, sealKey } from './seal';
+import { naclSuite } from './nacl-suite';
+import { gmSuite } from './gm/suite';
 import { expectCryptoError } from '$support/crypto';
+
+const SUITES = [naclSuite, gmSuite];
 
 describe('sealed report keys', () => {
 	const alice = generateBoxKeyPair();
@@ -33,13 +37,42 @@ describe('sealed report keys', () => {
 		expectCryptoError(() => sealKey(generateReportKey(), new Uint8Array(31)), 'BAD_LENGTH');
 	});
 
-	it('property: any flipped byte is refused', () => {
-		const sealed = sealKey(generateReportKey(), alice.publicKey);
+	it.each(SUITES)('property ($id suite): any flipped byte or truncation is refused, and another recipient', (suite) => {
+		const me = suite.generateBoxKeyPair();
+		const other = suite.generateBoxKeyPair();
+		const key = generateReportKey();
+		const sealed = suite.sealKey(key, me.publicKey);
+		expect(suite.openSealedKey(sealed, me)).toEqual(key);
+		expectCryptoError(() => suite.openSealedKey(sealed, other), 'DECRYPT_FAILED');
+		expectCryptoError(
+			() => suite.openSealedKey(sealed, { publicKey: other.publicKey, secretKey: me.secretKey }),
+			'KEY_MISMATCH'
+		);
 		fc.assert(
-			fc.property(fc.integer({ min: 0, max: SEALED_KEY_LENGTH - 1 }), fc.integer({ min: 1, max: 255 }), (at, x) => {
+			fc.property(fc.nat(), fc.integer({ min: 1, max: 255 }), (pos, x) => {
+				const at = pos % sealed.length;
 				const bad = sealed.slice();
 				bad[at] = (bad[at] as number) ^ x;
-				expectCryptoError(() => openSealedKey(bad, alice));
+				expectCryptoError(() => suite.openSealedKey(bad, me));
+				expectCryptoError(() => suite.openSealedKey(sealed.subarray(0, at), me));
+			}),
+			{ numRuns: 150 }
+		);
+	});
+
+	it.each(SUITES)('property ($id suite): wrapped keys refuse any flipped byte, truncation or wrong KEK', (suite) => {
+		const key = generateReportKey();
+		const kek = generateReportKey();
+		const w = suite.wrapKey(key, kek);
+		expect(suite.unwrapKey(w, kek)).toEqual(key);
+		expectCryptoError(() => suite.unwrapKey(w, generateReportKey()), 'DECRYPT_FAILED');
+		fc.assert(
+			fc.property(fc.nat(), fc.integer({ min: 1, max: 255 }), (pos, x) => {
+				const at = pos % w.length;
+				const bad = w.slice();
+				bad[at] = (bad[at] as number) ^ x;
+				expectCryptoError(() => suite.unwrapKey(bad, kek));
+				expectCryptoError(() => suite.unwrapKey(w.subarray(0, at), kek), 'BAD_LENGTH');
 			}),
 			{ numRuns: 150 }
 		);

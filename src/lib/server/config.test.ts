@@ -64,6 +64,24 @@ describe('pinned root key', () => {
 	});
 });
 
+describe('cipher suite (QF_CRYPTO_SUITE, issue 21)', () => {
+	it('is nacl by default, gm on request, and nothing else', () => {
+		expect(loadConfig({}).cryptoSuite).toBe('nacl');
+		expect(loadConfig({ QF_CRYPTO_SUITE: 'gm' }).cryptoSuite).toBe('gm');
+		expect(() => loadConfig({ QF_CRYPTO_SUITE: 'sm4' })).toThrow(
+			'Configuration error: QF_CRYPTO_SUITE must be one of nacl, gm (got "sm4")'
+		);
+	});
+
+	it('takes the pinned root of the suite: an SM2 point for gm, an Ed25519 key for nacl', () => {
+		const sm2 = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 9)]).toString('base64');
+		const ed = Buffer.alloc(32, 7).toString('base64');
+		expect(loadConfig({ QF_CRYPTO_SUITE: 'gm', ROOT_PUBLIC_KEY: sm2 }).rootPublicKey?.length).toBe(65);
+		expect(() => loadConfig({ QF_CRYPTO_SUITE: 'gm', ROOT_PUBLIC_KEY: ed })).toThrow(/65-byte uncompressed SM2/);
+		expect(() => loadConfig({ ROOT_PUBLIC_KEY: sm2 })).toThrow(/32-byte Ed25519/);
+	});
+});
+
 describe('operator identity (主办单位, 备案号, contact)', () => {
 	it('is unset by default and read from OPERATOR_NAME, OPERATOR_ICP and OPERATOR_CONTACT', () => {
 		expect(loadConfig({}).operator).toEqual({ name: null, icp: null, contact: null });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { FILE_LIMIT_DEFAULTS } from '../shared/limits';
 import { MAX_BASE_DIFFICULTY } from '../shared/pow';
+import { DEFAULT_SUITE, SUITE_IDS, isSuiteId, type SuiteId } from '../crypto/suite-id';
 
 export interface Config {
 	/** postgres://… when set; otherwise the embedded PGlite database in `dataDir`. */
@@ -59,6 +60,12 @@ export interface Config {
 	 * or ROOT_PUBLIC_KEY_FILE), never read from the database it protects; null when none is configured yet.
 	 */
 	rootPublicKey: Uint8Array | null;
+	/**
+	 * QF_CRYPTO_SUITE (issue 21): the deployment's one cipher suite, `nacl` (default) or `gm` (国密). Served with
+	 * the reporter page beside the pinned root and in the directory answer; a reporter's browser refuses a
+	 * directory of the other suite. With `gm` the pinned root is an SM2 public key.
+	 */
+	cryptoSuite: SuiteId;
 	/** Who runs the site, shown in the public footer, the guide and on posters (issue 22, issue 19 item 7). */
 	operator: Operator;
 }
@@ -159,25 +166,38 @@ function publicText(env: Env, name: string, max: number, example: string): strin
 	return v;
 }
 
-const ROOT_KEY_EXPECTED = 'the base64 of a 32-byte Ed25519 public key (npm run root -- show prints it)';
+const ROOT_KEY_EXPECTED: Record<SuiteId, string> = {
+	nacl: 'the base64 of a 32-byte Ed25519 public key (npm run root -- show prints it)',
+	gm: 'the base64 of a 65-byte uncompressed SM2 public key (04 ‖ x ‖ y), since QF_CRYPTO_SUITE is gm'
+};
 
-/** A pinned root public key in base64 (32 bytes), or null for text that is not one. */
-export function parseRootPublicKey(text: string): Uint8Array | null {
+/**
+ * A pinned root public key in base64, or null for text that is not one: 32 bytes (Ed25519) in the NaCl
+ * suite, 65 bytes starting 04 (an uncompressed SM2 point) in the GM suite.
+ */
+export function parseRootPublicKey(text: string, suite: SuiteId = DEFAULT_SUITE): Uint8Array | null {
 	const v = text.trim();
-	if (!/^[A-Za-z0-9+/]{43}=$/.test(v)) return null;
+	if (!(suite === 'gm' ? /^[A-Za-z0-9+/]{87}=$/ : /^[A-Za-z0-9+/]{43}=$/).test(v)) return null;
 	const bytes = Uint8Array.from(Buffer.from(v, 'base64'));
-	return bytes.length === 32 && Buffer.from(bytes).toString('base64') === v ? bytes : null;
+	if (Buffer.from(bytes).toString('base64') !== v) return null;
+	return (suite === 'gm' ? bytes.length === 65 && bytes[0] === 4 : bytes.length === 32) ? bytes : null;
+}
+
+function cryptoSuite(env: Env): SuiteId {
+	const v = text(env, 'QF_CRYPTO_SUITE') ?? DEFAULT_SUITE;
+	if (!isSuiteId(v)) throw new ConfigError('QF_CRYPTO_SUITE', `one of ${SUITE_IDS.join(', ')}`, v.slice(0, 20));
+	return v;
 }
 
 /** ROOT_PUBLIC_KEY, else the key in ROOT_PUBLIC_KEY_FILE (blank lines and lines starting with # ignored). */
-function rootPublicKey(env: Env): Uint8Array | null {
+function rootPublicKey(env: Env, suite: SuiteId): Uint8Array | null {
 	const inline = text(env, 'ROOT_PUBLIC_KEY');
 	const file = text(env, 'ROOT_PUBLIC_KEY_FILE');
 	if (inline !== undefined && file !== undefined)
 		throw new ConfigError('ROOT_PUBLIC_KEY_FILE', 'unset when ROOT_PUBLIC_KEY is set (give one of the two)', file);
 	if (inline !== undefined) {
-		const key = parseRootPublicKey(inline);
-		if (!key) throw new ConfigError('ROOT_PUBLIC_KEY', ROOT_KEY_EXPECTED, inline.slice(0, 60));
+		const key = parseRootPublicKey(inline, suite);
+		if (!key) throw new ConfigError('ROOT_PUBLIC_KEY', ROOT_KEY_EXPECTED[suite], inline.slice(0, 60));
 		return key;
 	}
 	if (file === undefined) return null;
@@ -191,8 +211,8 @@ function rootPublicKey(env: Env): Uint8Array | null {
 		.split('\n')
 		.map((l) => l.trim())
 		.filter((l) => l !== '' && !l.startsWith('#'));
-	const key = lines.length === 1 ? parseRootPublicKey(lines[0]!) : null;
-	if (!key) throw new ConfigError('ROOT_PUBLIC_KEY_FILE', `a file holding ${ROOT_KEY_EXPECTED}`, file);
+	const key = lines.length === 1 ? parseRootPublicKey(lines[0]!, suite) : null;
+	if (!key) throw new ConfigError('ROOT_PUBLIC_KEY_FILE', `a file holding ${ROOT_KEY_EXPECTED[suite]}`, file);
 	return key;
 }
 
@@ -243,7 +263,8 @@ export function loadConfig(env: Env): Config {
 		receiptPer10Min: int(env, 'RECEIPT_PER_10MIN', 30, 1, 100_000),
 		statsMinCount: int(env, 'STATS_MIN_COUNT', 5, 1, 1000),
 		timezone: timeZone(env, 'TIMEZONE', 'Asia/Shanghai'),
-		rootPublicKey: rootPublicKey(env),
+		rootPublicKey: rootPublicKey(env, cryptoSuite(env)),
+		cryptoSuite: cryptoSuite(env),
 		operator: {
 			name: publicText(env, 'OPERATOR_NAME', 60, '示范省纪委监委'),
 			icp: publicText(env, 'OPERATOR_ICP', 40, '京ICP备12345678号'),

@@ -22,6 +22,18 @@ const manifest: ReleaseManifest = {
 };
 
 describe('release manifest', () => {
+	it('names the cipher suite it was built for, under the signature (issue 21)', () => {
+		const gm = { ...manifest, suite: 'gm' as const };
+		const bytes = encodeReleaseManifest(gm);
+		expect(parseReleaseManifest(bytes)).toEqual(gm);
+		expect(parseReleaseManifest(encodeReleaseManifest({ ...manifest, suite: 'sm9' as never }))).toBeNull();
+		const signed = signRelease(bytes, root.seed);
+		if (!signed.ok) throw new Error(signed.message);
+		const relabelled = new TextEncoder().encode(new TextDecoder().decode(bytes).replace('"gm"', '"nacl"'));
+		expect(verifyRelease(bytes, signed.signature, root.publicKey)).toBe(true);
+		expect(verifyRelease(relabelled, signed.signature, root.publicKey)).toBe(false);
+	});
+
 	it('encodes canonically (sorted paths) and parses back', () => {
 		const bytes = encodeReleaseManifest(manifest);
 		const text = new TextDecoder().decode(bytes);

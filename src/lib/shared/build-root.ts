@@ -10,6 +10,7 @@
 import nacl from 'tweetnacl';
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import { rootFingerprint, rootKeyFromSeed } from '../crypto/directory';
+import { isSuiteId, type SuiteId } from '../crypto/suite-id';
 
 export const RELEASE_FORMAT = 'qingfeng-release/v1';
 
@@ -21,6 +22,8 @@ export interface ReleaseManifest {
 	rootFingerprint: string | null;
 	/** Root public key (base64), or null. */
 	rootPublicKey: string | null;
+	/** The cipher suite the release is built for (QF_CRYPTO_SUITE, issue 21); absent in older manifests: NaCl. */
+	suite?: SuiteId;
 	/** URL path of every client asset (e.g. `/_app/immutable/…`, `/sw.js`) → lower-case hex SHA-256. */
 	assets: Record<string, string>;
 }
@@ -49,6 +52,7 @@ export function parseReleaseManifest(bytes: Uint8Array): ReleaseManifest | null 
 		if (!p.startsWith('/') || typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h)) return null;
 	}
 	if (o.rootFingerprint !== null && typeof o.rootFingerprint !== 'string') return null;
+	if (o.suite !== undefined && !isSuiteId(o.suite)) return null;
 	return o as ReleaseManifest;
 }
 

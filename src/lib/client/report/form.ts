@@ -144,6 +144,7 @@ export async function sendReport(
 		const r = await submitReport(input, {
 			prepared,
 			pinnedRootPublicKey: recipients.rootPublicKey,
+			pinnedSuite: recipients.suite,
 			signal: opts.signal,
 			onProgress: stages.onProgress
 		});

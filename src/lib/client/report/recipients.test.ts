@@ -43,6 +43,7 @@ const entry = () =>
 	);
 const directory: DirectoryResponse = {
 	organ: 'o-1',
+	suite: 'nacl',
 	root: { publicKey: encodeBase64(root.publicKey), fingerprint: rootFingerprint(root.publicKey) },
 	entries: [encodeBase64(entry()), encodeBase64(entry())],
 	revocations: null
@@ -99,6 +100,21 @@ describe('verifyRecipients', () => {
 		await expect(
 			verifyRecipients(choice, routing, { ...pinned.options, pinnedRootPublicKey: generateRootKey().publicKey })
 		).rejects.toMatchObject({ code: 'root_changed' });
+	});
+
+	it('refuses a directory of another cipher suite than the page was served with, both ways (issue 21)', async () => {
+		const s = server();
+		const nacl = await verifyRecipients(choice, routing, { ...s.options, pinnedSuite: 'nacl' });
+		expect(nacl.suite).toBe('nacl');
+		await expect(verifyRecipients(choice, routing, { ...s.options, pinnedSuite: 'gm' })).rejects.toMatchObject({
+			code: 'directory_untrusted',
+			cause: { code: 'SUITE_MISMATCH' }
+		});
+		const gmServer = server({ directory: { ...directory, suite: 'gm' } });
+		await expect(verifyRecipients(choice, routing, gmServer.options)).rejects.toMatchObject({
+			code: 'directory_untrusted',
+			cause: { code: 'SUITE_MISMATCH' }
+		});
 	});
 });
 

@@ -8,6 +8,7 @@
  */
 import { DirectoryAnswerError, verifyServedDirectory } from '../directory-verify';
 import { rootFingerprint, type DirectoryEntry } from '../../crypto/directory';
+import { DEFAULT_SUITE, loadSuite, type SuiteId } from '../../crypto/suite';
 import { ReportError } from './errors';
 import { requestJson, type HttpOptions } from './http';
 import { fetchRouting, type RoutingChoice } from './routing';
@@ -24,6 +25,8 @@ export interface PreparedRecipients {
 	/** The organization root key's fingerprint (six groups of five digits) to show the reporter. */
 	fingerprint: string;
 	rootPublicKey: Uint8Array;
+	/** The cipher suite the directory was verified under (the page's pinned suite, issue 21). */
+	suite: SuiteId;
 	/** Verified directory entries: the only keys the report key is sealed to. */
 	recipients: DirectoryEntry[];
 	recipientCount: number;
@@ -38,6 +41,11 @@ export interface PrepareOptions extends HttpOptions {
 	 * served without one, so no directory can be trusted (`no_recipients`).
 	 */
 	pinnedRootPublicKey?: Uint8Array | null;
+	/**
+	 * The deployment's cipher suite, served with the page beside the pinned root (default NaCl). A directory
+	 * answer of the other suite is refused (`directory_untrusted`), in both directions (issue 21).
+	 */
+	pinnedSuite?: SuiteId;
 	/** Clock in ms (tests). */
 	now?: () => number;
 }
@@ -64,12 +72,16 @@ export async function verifyRecipients(
 		fetch: options.fetch,
 		signal: options.signal
 	});
+	const suiteId = options.pinnedSuite ?? DEFAULT_SUITE;
+	// The GM suite's code is fetched only on a page pinned to it; NaCl's is already here.
+	const suite = suiteId === DEFAULT_SUITE ? undefined : await loadSuite(suiteId);
 	let verified;
 	try {
 		verified = verifyServedDirectory(served, {
 			organId: routing.organ.id,
 			now: options.now?.() ?? Date.now(),
-			pinnedRootPublicKey: options.pinnedRootPublicKey ?? undefined
+			pinnedRootPublicKey: options.pinnedRootPublicKey ?? undefined,
+			suite
 		});
 	} catch (e) {
 		if (e instanceof DirectoryAnswerError) {
@@ -86,6 +98,7 @@ export async function verifyRecipients(
 		organ: routing.organ,
 		fingerprint: verified.fingerprint,
 		rootPublicKey: verified.rootPublicKey,
+		suite: suiteId,
 		recipients: verified.valid,
 		recipientCount: verified.valid.length,
 		rejectedCount: verified.rejected.length

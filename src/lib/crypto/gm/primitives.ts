@@ -65,7 +65,7 @@ export function sm4GcmSeal(
 	key: Uint8Array,
 	nonce: Uint8Array,
 	plaintext: Uint8Array,
-	aad = new Uint8Array(0)
+	aad: Uint8Array = new Uint8Array(0)
 ): Uint8Array {
 	checkKey(key, nonce);
 	const r = sm4.encrypt(plaintext, key, {
@@ -88,7 +88,7 @@ export function sm4GcmOpen(
 	key: Uint8Array,
 	nonce: Uint8Array,
 	sealed: Uint8Array,
-	aad = new Uint8Array(0)
+	aad: Uint8Array = new Uint8Array(0)
 ): Uint8Array | null {
 	checkKey(key, nonce);
 	if (sealed.length < SM4_GCM_TAG_BYTES) return null;

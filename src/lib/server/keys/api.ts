@@ -4,7 +4,8 @@
  * list, all as base64 of the exact signed bytes.
  */
 import { eq } from 'drizzle-orm';
-import { rootFingerprint } from '$lib/crypto/directory';
+import { loadSuite } from '$lib/crypto/suite';
+import { config } from '$lib/server/config';
 import { isId, toBase64 } from '$lib/shared/encoding';
 import type { DirectoryResponse } from '$lib/shared/wire/public';
 import type { Db } from '$lib/server/db';
@@ -53,9 +54,11 @@ export async function readDirectory(
 		signedEntriesForOrgan(db, organId, now, conflicted),
 		latestRevocationList(db)
 	]);
+	const suite = await loadSuite(config().cryptoSuite);
 	return ok({
 		organ: organId,
-		root: { publicKey: toBase64(root.publicKey), fingerprint: rootFingerprint(root.publicKey) },
+		suite: suite.id,
+		root: { publicKey: toBase64(root.publicKey), fingerprint: suite.rootFingerprint(root.publicKey) },
 		entries: entries.map((e) => toBase64(e)),
 		revocations: revocations ? toBase64(revocations.signed) : null
 	});

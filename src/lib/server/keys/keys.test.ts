@@ -140,6 +140,10 @@ describeDb('key management', (get) => {
 		});
 		const second = generateRootKey();
 		expect(await registerRootKey(db, second.publicKey, alice)).toEqual({ ok: false, reason: 'root_exists' });
+		// Issue 21: a GM deployment's SM2 root is refused at start until the GM suite is wired end to end.
+		const sm2Root = new Uint8Array(65).fill(9);
+		sm2Root[0] = 4;
+		expect(await checkPinnedRoot(db, sm2Root)).toMatchObject({ ok: false, reason: 'suite_not_ready' });
 	});
 
 	it('stores only entries that verify against the root key and match the enrolled key', async () => {

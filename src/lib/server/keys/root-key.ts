@@ -105,7 +105,7 @@ export async function rotateRootKey(db: Db, publicKey: Uint8Array, now = new Dat
 
 export type PinnedRootCheck =
 	| { ok: true; state: 'none' | 'registered' | 'matches'; fingerprint: string | null }
-	| { ok: false; reason: 'mismatch' | 'not_pinned'; message: string };
+	| { ok: false; reason: 'mismatch' | 'not_pinned' | 'suite_not_ready'; message: string };
 
 /**
  * Start-up check of the pinned root against the database: the same key (or none stored: then the pinned
@@ -113,6 +113,15 @@ export type PinnedRootCheck =
  * refuses it with a message an operator can act on.
  */
 export async function checkPinnedRoot(db: Db, pinned: Uint8Array | null): Promise<PinnedRootCheck> {
+	if (pinned && pinned.length !== 32)
+		return {
+			ok: false,
+			reason: 'suite_not_ready',
+			message:
+				'QF_CRYPTO_SUITE=gm pins an SM2 root key, but the GM suite is not yet wired into the root ceremony, the ' +
+				'directory and the staff pages (issue 21; docs/crypto.md, "Not done in the GM suite"). The server does ' +
+				'not start rather than fall back to the NaCl suite.'
+		};
 	const stored = await storedRootKey(db);
 	if (!pinned) {
 		if (!stored) return { ok: true, state: 'none', fingerprint: null };

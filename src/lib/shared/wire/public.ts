@@ -3,6 +3,7 @@
  * directory and the public figures. GET only, no cookies; errors are ../errors.ts `ErrorBody`. Types only,
  * so any page may import them (`import type`).
  */
+import type { SuiteId } from '../../crypto/suite-id';
 import type { Bilingual } from '../bilingual';
 import type { AdminLevel } from '../vocabulary/org';
 import type { Category, PositionKind, ReportKind } from '../vocabulary/report';
@@ -43,6 +44,11 @@ export interface RoutingAnswer {
  */
 export interface DirectoryResponse {
 	organ: string;
+	/**
+	 * The deployment's cipher suite (QF_CRYPTO_SUITE, issue 21). The reporter's page compares it with the suite
+	 * it was served with and refuses the other one; the entries carry it too (byte 0, under the root's signature).
+	 */
+	suite: SuiteId;
 	root: { publicKey: string; fingerprint: string };
 	entries: string[];
 	revocations: string | null;

@@ -1,13 +1,15 @@
 import { encodeBase64 } from '@oslojs/encoding';
 import { pinnedRootKey } from '$lib/server/keys/root-key';
+import { config } from '$lib/server/config';
 import type { PageServerLoad } from './$types';
 
 /**
  * The root public key the deployment pinned (ROOT_PUBLIC_KEY, never the database copy), served with the
  * page: the browser checks the organ's directory against it before sealing anything (issue 15), and stops
- * with a warning when the server answers with another root.
+ * with a warning when the server answers with another root. The deployment's cipher suite (QF_CRYPTO_SUITE,
+ * issue 21) comes with it: the browser refuses a directory of the other suite.
  */
 export const load: PageServerLoad = () => {
 	const root = pinnedRootKey();
-	return { pinnedRoot: root ? encodeBase64(root) : null };
+	return { pinnedRoot: root ? encodeBase64(root) : null, pinnedSuite: config().cryptoSuite };
 };

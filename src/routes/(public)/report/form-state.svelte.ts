@@ -3,6 +3,7 @@
  * only, with the page's rules: what each step checks, the routing preview, the submission and its
  * progress, and what a failure tells the reporter.
  */
+import { DEFAULT_SUITE, type SuiteId } from '$lib/crypto/suite-id';
 import { tick } from 'svelte';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -88,8 +89,14 @@ export class ReportFormState {
 	/** True when the form came back from memory (the reporter had left the page mid-form). */
 	restored = $state(false);
 
-	/** `pinnedRoot`: the deployment's pinned root public key (base64) served with the page, or null. */
-	constructor(private readonly pinnedRoot: () => string | null) {
+	/**
+	 * `pinnedRoot`: the deployment's pinned root public key (base64) served with the page, or null;
+	 * `pinnedSuite`: its cipher suite, served with it (issue 21).
+	 */
+	constructor(
+		private readonly pinnedRoot: () => string | null,
+		private readonly pinnedSuite: () => SuiteId = () => DEFAULT_SUITE
+	) {
 		const kept = takeKeptForm();
 		if (kept) {
 			this.form = kept.form;
@@ -192,7 +199,8 @@ export class ReportFormState {
 			this.keysState = 'loading';
 			const pinned = this.pinnedRoot();
 			const rec = await verifyRecipients(choice, r, {
-				pinnedRootPublicKey: pinned ? decodeBase64(pinned) : null
+				pinnedRootPublicKey: pinned ? decodeBase64(pinned) : null,
+				pinnedSuite: this.pinnedSuite()
 			});
 			if (seq !== this.routingSeq) return;
 			this.recipients = rec;

@@ -1,0 +1,53 @@
+/**
+ * The NaCl suite (format version 1; docs/crypto.md): the existing functions of this folder behind the
+ * `Suite` interface of ./suite.ts. Nothing here changes a byte of what they write.
+ */
+import nacl from 'tweetnacl';
+import { AttachmentDecryptor, createAttachmentEncryptor, decryptAttachment, encryptAttachment } from './attachment';
+import { decryptContent, encryptContent } from './content';
+import { NACL_ENTRIES, rootFingerprint } from './directory';
+import { FORMAT_VERSION } from './format';
+import { RECEIPT_KDF, STAFF_KDF, TEST_ONLY_CHEAP_KDF } from './kdf';
+import { decodeKdfSpec, passwordUnwrapKey, passwordWrapKey } from './kdf-spec';
+import { subkey, unwrapKey, wrapKey } from './keys';
+import { createReceipt, deriveReceiptKeys, receiptAuthHash } from './receipt';
+import { generateBoxKeyPair, openSealedKey, sealKey } from './seal';
+import { createStaffKeys, unlockWithPassword, unlockWithRecoveryKey } from './staff-keys';
+import type { KdfCost, Suite } from './suite';
+
+const cost = (c?: KdfCost, production = STAFF_KDF) => (c?.testOnlyCheap ? TEST_ONLY_CHEAP_KDF : production);
+
+export const naclSuite: Suite = Object.freeze({
+	id: 'nacl',
+	version: FORMAT_VERSION,
+	hash: (data: Uint8Array) => nacl.hash(data),
+	subkey,
+	encryptContent,
+	decryptContent,
+	wrapKey,
+	unwrapKey,
+	chunks: undefined,
+	createAttachmentEncryptor: (reportKey, info) => createAttachmentEncryptor(reportKey, info),
+	createAttachmentDecryptor: (reportKey) => new AttachmentDecryptor(reportKey),
+	encryptAttachment: (reportKey, data, meta) => encryptAttachment(reportKey, data, meta),
+	decryptAttachment: (reportKey, stream) => decryptAttachment(reportKey, stream),
+	generateBoxKeyPair,
+	sealKey,
+	openSealedKey,
+	generateSigningKeyPair: () => nacl.sign.keyPair(),
+	sign: (message, secretKey) => nacl.sign.detached(message, secretKey),
+	verify: (message, signature, publicKey) =>
+		signature.length === nacl.sign.signatureLength &&
+		publicKey.length === nacl.sign.publicKeyLength &&
+		nacl.sign.detached.verify(message, signature, publicKey),
+	entries: NACL_ENTRIES,
+	rootFingerprint,
+	createReceipt: (reportKey, c) => createReceipt(reportKey, cost(c, RECEIPT_KDF)),
+	deriveReceiptKeys: (secret, kdfSpec) => deriveReceiptKeys(secret, decodeKdfSpec(kdfSpec)),
+	receiptAuthHash,
+	passwordWrapKey: (key, password, c) => passwordWrapKey(key, password, cost(c)),
+	passwordUnwrapKey,
+	createStaffKeys: (password, c) => createStaffKeys(password, cost(c)),
+	unlockWithPassword,
+	unlockWithRecoveryKey
+} satisfies Suite);
