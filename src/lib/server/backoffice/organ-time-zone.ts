@@ -3,7 +3,7 @@
  * holding the report (discipline_organ.time_zone, Asia/Shanghai by default). An organ's `admin` member or an
  * instance admin sets it; the name must be an IANA zone that Intl knows. Audited `admin.organ_time_zone`.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { disciplineOrgan, organStaff } from '$lib/server/db/schema';
 import { auditAdmin } from './audit';
 import { ok, refuse, type Result } from '$lib/server/http/result';
@@ -35,7 +35,28 @@ export async function handlerOrgans(db: Db, staffId: string): Promise<InboxOrgan
 	return rows;
 }
 
-/** The organs whose zone the caller may set: all (instance admin; null = every organ) or those they administer. */
+/** The organs the caller administers (organ_staff role admin), with their zones, by name. */
+export async function administeredOrgans(db: Db, staffId: string): Promise<InboxOrgan[]> {
+	return db
+		.select({ id: disciplineOrgan.id, name: disciplineOrgan.name, timeZone: disciplineOrgan.timeZone })
+		.from(organStaff)
+		.innerJoin(disciplineOrgan, eq(disciplineOrgan.id, organStaff.organId))
+		.where(and(eq(organStaff.staffId, staffId), eq(organStaff.role, 'admin')))
+		.orderBy(disciplineOrgan.name);
+}
+
+/** An organ by id or exact name (the first of that name), or null. */
+export async function organByIdOrName(db: Db, text: string): Promise<InboxOrgan | null> {
+	const [row] = await db
+		.select({ id: disciplineOrgan.id, name: disciplineOrgan.name, timeZone: disciplineOrgan.timeZone })
+		.from(disciplineOrgan)
+		.where(or(eq(disciplineOrgan.id, text), eq(disciplineOrgan.name, text)))
+		.orderBy(sql`${disciplineOrgan.id} = ${text} desc`, disciplineOrgan.id)
+		.limit(1);
+	return row ?? null;
+}
+
+/** May the caller set this organ's zone: an instance admin, or an admin member of the organ. */
 async function mayConfigure(ctx: StaffCtx, organId: string): Promise<boolean> {
 	if (ctx.user.isAdmin) return true;
 	const [row] = await ctx.db

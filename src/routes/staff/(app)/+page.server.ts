@@ -1,6 +1,7 @@
 import { inbox } from '$lib/server/backoffice/inbox';
 import { URL_FIELDS } from '$lib/server/backoffice/inbox-query';
 import { listSavedFilters } from '$lib/server/backoffice/inbox-saved';
+import { administeredOrgans } from '$lib/server/backoffice/organ-time-zone';
 import { staffCtx } from '$lib/server/http/staff';
 import type { ErrorCode } from '$lib/shared/errors';
 import { staffCryptoData } from './reports/shared.server';
@@ -15,13 +16,19 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		const v = url.searchParams.get(k);
 		if (v) q.set(k, v);
 	}
-	const [base, page, saved] = await Promise.all([staffCryptoData(locals), inbox(ctx, q), listSavedFilters(ctx)]);
+	const [base, page, saved, administered] = await Promise.all([
+		staffCryptoData(locals),
+		inbox(ctx, q),
+		listSavedFilters(ctx),
+		administeredOrgans(ctx.db, ctx.user.id)
+	]);
 	const inboxError = (page.ok ? null : page.code) as ErrorCode | null;
 	return {
 		...base,
 		query: Object.fromEntries(q),
 		inbox: page.ok ? page.value : null,
 		inboxError,
-		saved: saved.ok ? saved.value : []
+		saved: saved.ok ? saved.value : [],
+		administers: administered.length > 0
 	};
 };
