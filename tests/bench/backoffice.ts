@@ -288,9 +288,22 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 	} as unknown as Parameters<typeof inbox>[0]['user'];
 	const ctx = { db, user, now: new Date() };
 
-	// Page 2 of the default list: the cursor of page 1.
+	// Page 2 of the default list: the cursor of page 1 (and of the state sort, issue 18).
 	const first = answerOf(await inbox(ctx, new URLSearchParams())) as { status: number; body: { next: string | null } };
-	const filters: [string, Record<string, string>][] = [
+	const firstByState = answerOf(await inbox(ctx, new URLSearchParams({ sort: 'state' }))) as {
+		body: { next: string | null };
+	};
+	// Issue 18: the busiest unit by name, the organ by name, the last 30 days, a 查询码 (POST only).
+	const [named] = (await client.unsafe(`select name from org_unit where id = $1`, [busyUnit.unit_id])) as unknown as [
+		{ name: string }
+	];
+	const [someLocator] = (await client.unsafe(
+		`select r.locator from report r join report_key_wrap w on w.report_id = r.id and w.staff_id = $1
+		where r.organ_id = $2 order by r.id desc limit 1`,
+		[insp.id as string, top.organ_id]
+	)) as unknown as [{ locator: string }];
+	const monthAgo = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10);
+	const filters: [string, Record<string, string>, boolean?][] = [
 		['(no filter), by date', {}],
 		['page 2 (keyset cursor)', first.body.next ? { after: first.body.next } : {}],
 		['sort=deadline', { sort: 'deadline' }],
@@ -306,13 +319,23 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 		['due=overdue&sort=deadline', { due: 'overdue', sort: 'deadline' }],
 		['assigned=me', { assigned: 'me' }],
 		['assigned=none', { assigned: 'none' }],
-		['category=work&position=team_member&realName=0', { category: 'work', position: 'team_member', realName: '0' }]
+		['category=work&position=team_member&realName=0', { category: 'work', position: 'team_member', realName: '0' }],
+		['sort=date_asc', { sort: 'date_asc' }],
+		['sort=state', { sort: 'state' }],
+		['sort=state page 2', firstByState.body.next ? { sort: 'state', after: firstByState.body.next } : {}],
+		['sort=unit', { sort: 'unit' }],
+		['sort=category', { sort: 'category' }],
+		['unit=<busiest unit NAME>', { unit: named.name }],
+		['organ=<organ NAME>', { organ: top.name }],
+		['from/to = last 30 days', { from: monthAgo, to: TODAY }],
+		['from/to + sort=state', { from: monthAgo, to: TODAY, sort: 'state' }],
+		['POST locator=<a visible one>', { locator: someLocator.locator }, true]
 	];
 	const rows: Row[] = [];
 	const explain: [string, () => Promise<unknown>][] = [];
-	for (const [label, params] of ONLY === 'stats' ? [] : filters) {
+	for (const [label, params, post] of ONLY === 'stats' ? [] : filters) {
 		const call = async () => {
-			const r = answerOf(await inbox(ctx, new URLSearchParams(params))) as {
+			const r = answerOf(await inbox(ctx, new URLSearchParams(params), post)) as {
 				status: number;
 				body: { items: unknown[]; counts: { total: number } | null };
 			};
