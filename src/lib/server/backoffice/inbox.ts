@@ -11,6 +11,7 @@ import {
 	disciplineOrgan,
 	organStaff,
 	orgUnit,
+	orgUnitSearch,
 	report,
 	reportKeyWrap,
 	staffConflict,
@@ -29,15 +30,36 @@ import { afterCursor, cursorKeys, encodeCursor, orderOf, parseInboxQuery } from 
 
 export { parseInboxQuery, type InboxQuery } from './inbox-query';
 
-/** A unit filter's unit ids: the id itself when it is one, else every unit of that exact name (at most 200). */
+/**
+ * A unit filter's unit ids: the id itself when it is one, else every unit of that exact name (at most 200),
+ * found through the unit search's name index (org_unit_search at position 1 holds the whole name).
+ */
 async function unitIdsOf(db: StaffCtx['db'], unit: string): Promise<string[]> {
-	const rows = await db
-		.select({ id: orgUnit.id })
-		.from(orgUnit)
-		.where(or(eq(orgUnit.id, unit), eq(orgUnit.name, unit)))
+	const [byId, byName] = await Promise.all([
+		db.select({ id: orgUnit.id }).from(orgUnit).where(eq(orgUnit.id, unit)),
+		db
+			.select({ id: orgUnitSearch.unitId })
+			.from(orgUnitSearch)
+			.where(and(eq(orgUnitSearch.nameKey, unit), eq(orgUnitSearch.pos, 1)))
+			.limit(200)
+	]);
+	return byId.length ? [byId[0]!.id] : byName.map((r) => r.id);
+}
+
+/**
+ * An organ filter's organ ids: among the caller's own organs by id or name (no look-up), else (for reports
+ * granted from other organs) every organ of that id or exact name.
+ */
+async function organIdsOf(db: StaffCtx['db'], organ: string, mine: { id: string; name: string }[]): Promise<string[]> {
+	const own = mine.filter((o) => o.id === organ || o.name === organ).map((o) => o.id);
+	if (own.length) return own;
+	const named = await db
+		.select({ id: disciplineOrgan.id })
+		.from(disciplineOrgan)
+		.where(or(eq(disciplineOrgan.id, organ), eq(disciplineOrgan.name, organ)))
 		.limit(200);
-	const exact = rows.find((r) => r.id === unit);
-	return exact ? [exact.id] : rows.map((r) => r.id);
+	const exact = named.find((o) => o.id === organ);
+	return exact ? [exact.id] : named.map((o) => o.id);
 }
 
 /** GET /staff/api/inbox (URL filters) and POST /staff/api/inbox (`post`: the search fields too). */
@@ -53,8 +75,9 @@ export async function inbox(
 	const me = ctx.user.id;
 	const [members, granted, conflicts, calendar] = await Promise.all([
 		db
-			.select({ organId: organStaff.organId })
+			.select({ organId: organStaff.organId, name: disciplineOrgan.name })
 			.from(organStaff)
+			.innerJoin(disciplineOrgan, eq(disciplineOrgan.id, organStaff.organId))
 			.where(and(eq(organStaff.staffId, me), inArray(organStaff.role, HANDLER_ROLES))),
 		db
 			.select({ reportId: reportKeyWrap.reportId })
@@ -69,14 +92,13 @@ export async function inbox(
 	// are filtered by their holder below.
 	let organFilter: string[] | null = null;
 	if (q.organ) {
-		const named = await db
-			.select({ id: disciplineOrgan.id })
-			.from(disciplineOrgan)
-			.where(or(eq(disciplineOrgan.id, q.organ), eq(disciplineOrgan.name, q.organ)))
-			.limit(200);
-		const exact = named.find((o) => o.id === q.organ);
-		organFilter = exact ? [exact.id] : named.map((o) => o.id);
-		organs = organs.filter((o) => organFilter!.includes(o));
+		const ids = await organIdsOf(
+			db,
+			q.organ,
+			members.map((m) => ({ id: m.organId, name: m.name }))
+		);
+		organFilter = ids;
+		organs = organs.filter((o) => ids.includes(o));
 	}
 	const unitIds = q.unit ? await unitIdsOf(db, q.unit) : null;
 	const empty: InboxAnswer = {
