@@ -98,7 +98,7 @@ describe('the inbox table', () => {
 			await expect.poll(() => rows(page).count()).toBe(4);
 
 			// Unit by NAME (the URL carries the name, the id is never typed), then a date range.
-			await page.getByText('筛选条件').click();
+			await page.getByText('筛选条件', { exact: true }).click();
 			await page.getByTestId('filter-unit').fill(KEYED_UNITS.township.name);
 			await page.getByTestId('filters').getByRole('button', { name: '筛选', exact: true }).click();
 			await page.waitForURL(/unit=/);
@@ -121,7 +121,7 @@ describe('the inbox table', () => {
 			// A saved filter (on the server, per staff member): save, open from the list, delete.
 			await page.goto(`${server.url}/staff?unit=${encodeURIComponent(KEYED_UNITS.countyDepartment.name)}`);
 			await expect.poll(() => rows(page).count()).toBe(3);
-			await page.getByLabel('名称').fill('教育局');
+			await page.getByRole('textbox', { name: '名称', exact: true }).fill('教育局');
 			await page.getByRole('button', { name: '保存当前筛选' }).click();
 			await page.getByTestId('saved-filter').filter({ hasText: '教育局' }).waitFor();
 			await page.goto(`${server.url}/staff`);
