@@ -1,6 +1,8 @@
 /**
- * Times on staff screens and printouts in the organ's time zone (issue 18), not UTC: Asia/Shanghai, the
- * deployment's default (per-organ zones are not configurable yet). `formatAt` gives 'YYYY-MM-DD HH:mm'.
+ * Times on staff screens and printouts in the organ's time zone (issue 18), not UTC: the zone of the organ
+ * holding the report (discipline_organ.time_zone, set by its admin), Asia/Shanghai by default. Every staff
+ * page formats its instants through `formatAt` with the zone of `organZone()`
+ * (src/lib/components/staff/zone.ts); `formatAt` gives 'YYYY-MM-DD HH:mm'.
  */
 export const ORGAN_TIME_ZONE = 'Asia/Shanghai';
 
@@ -25,4 +27,24 @@ export function formatAt(iso: string, zone: string = ORGAN_TIME_ZONE): string {
 	}
 	const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
 	return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** True for an IANA time zone name that this runtime's Intl knows ('Asia/Shanghai', 'UTC'). */
+export function isTimeZone(name: string): boolean {
+	if (!/^[A-Za-z][A-Za-z0-9_+/-]{0,63}$/.test(name)) return false;
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone: name });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** The zone's offset from UTC at `at`, as 'UTC+08:00' (for printouts that name the zone). */
+export function zoneOffset(zone: string, at: Date = new Date()): string {
+	const p = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+		.formatToParts(at)
+		.find((x) => x.type === 'timeZoneName');
+	const v = p?.value ?? 'GMT';
+	return v === 'GMT' ? 'UTC+00:00' : v.replace('GMT', 'UTC');
 }

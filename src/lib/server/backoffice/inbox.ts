@@ -5,154 +5,79 @@
  * (report_inbox_* indexes) plus the few reports granted to the caller. Each item carries the inbox
  * summary and the caller's wrap, never the content ciphertext (issue 16: reading is an audited open).
  */
-import { and, asc, desc, eq, gt, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { addWorkingDays, isDateString } from '$lib/server/calendar';
-import { organStaff, orgUnit, report, reportKeyWrap, staffConflict, staffUser } from '$lib/server/db/schema';
-import { isUuid } from '$lib/shared/encoding';
+import { and, eq, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { addWorkingDays } from '$lib/server/calendar';
+import {
+	disciplineOrgan,
+	organStaff,
+	orgUnit,
+	orgUnitSearch,
+	report,
+	reportKeyWrap,
+	staffConflict,
+	staffUser
+} from '$lib/server/db/schema';
 import { HANDLER_ROLES } from '$lib/shared/vocabulary/org';
-import {
-	CATEGORIES,
-	POSITION_KINDS,
-	PUBLIC_STATUSES,
-	type Category,
-	type PositionKind,
-	type PublicStatus
-} from '$lib/shared/vocabulary/report';
-import {
-	STAGES,
-	WORKFLOW_STATES,
-	type DeadlineCode,
-	type Stage,
-	type WorkflowState
-} from '$lib/shared/vocabulary/workflow';
+import type { Category, PositionKind, PublicStatus } from '$lib/shared/vocabulary/report';
+import { WORKFLOW_STATES, type DeadlineCode, type WorkflowState } from '$lib/shared/vocabulary/workflow';
 import type { InboxAnswer, InboxCounts, InboxItem } from '$lib/shared/wire/staff';
 import { toBase64 as b64 } from '$lib/server/http/base64';
 import { ok, refuse, type Result } from '$lib/server/http/result';
 import { STATE_INFO } from '$lib/server/workflow';
 import { loadCalendar, todayOf } from './case-state';
 import type { StaffCtx } from './context';
+import { afterCursor, cursorKeys, encodeCursor, orderOf, parseInboxQuery } from './inbox-query';
 
-export interface InboxQuery {
-	stage?: Stage;
-	state?: WorkflowState;
-	status?: string;
-	category?: string;
-	position?: string;
-	unit?: string;
-	realName?: boolean;
-	due?: 'soon' | 'overdue';
-	assigned?: 'me' | 'none';
-	sort: 'date' | 'deadline';
-	after?: { key: string | null; id: string };
-	limit: number;
-	/** Compute the counts (default: on the first page only). */
-	counts: boolean;
-}
+export { parseInboxQuery, type InboxQuery } from './inbox-query';
 
-/** Parses the query string; null with the bad field's name. */
-export function parseInboxQuery(
-	params: URLSearchParams
-): { ok: true; value: InboxQuery } | { ok: false; field: string } {
-	const out: InboxQuery = { sort: 'date', limit: 50, counts: true };
-	const known = new Set([
-		'stage',
-		'state',
-		'status',
-		'category',
-		'position',
-		'unit',
-		'realName',
-		'due',
-		'assigned',
-		'sort',
-		'after',
-		'limit',
-		'counts'
+/**
+ * A unit filter's unit ids: the id itself when it is one, else every unit of that exact name (at most 200),
+ * found through the unit search's name index (org_unit_search at position 1 holds the whole name).
+ */
+async function unitIdsOf(db: StaffCtx['db'], unit: string): Promise<string[]> {
+	const [byId, byName] = await Promise.all([
+		db.select({ id: orgUnit.id }).from(orgUnit).where(eq(orgUnit.id, unit)),
+		db
+			.select({ id: orgUnitSearch.unitId })
+			.from(orgUnitSearch)
+			.where(and(eq(orgUnitSearch.nameKey, unit), eq(orgUnitSearch.pos, 1)))
+			.limit(200)
 	]);
-	for (const k of params.keys()) if (!known.has(k)) return { ok: false, field: k };
-	const get = (k: string) => {
-		const all = params.getAll(k);
-		return all.length === 0 || all[all.length - 1] === '' ? undefined : all[all.length - 1];
-	};
-	const pick = <T extends string>(k: string, list: readonly T[]): T | undefined | null => {
-		const v = get(k);
-		if (v === undefined) return undefined;
-		return (list as readonly string[]).includes(v) ? (v as T) : null;
-	};
-	const fields: [keyof InboxQuery, readonly string[]][] = [
-		['stage', STAGES],
-		['state', WORKFLOW_STATES],
-		['status', PUBLIC_STATUSES],
-		['category', CATEGORIES],
-		['position', POSITION_KINDS],
-		['due', ['soon', 'overdue']],
-		['assigned', ['me', 'none']],
-		['sort', ['date', 'deadline']]
-	];
-	for (const [k, list] of fields) {
-		const v = pick(k, list);
-		if (v === null) return { ok: false, field: k };
-		if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
-	}
-	const unit = get('unit');
-	if (unit !== undefined) {
-		if (unit.length > 100) return { ok: false, field: 'unit' };
-		out.unit = unit;
-	}
-	const rn = get('realName');
-	if (rn !== undefined) {
-		if (rn !== '1' && rn !== '0') return { ok: false, field: 'realName' };
-		out.realName = rn === '1';
-	}
-	const limit = get('limit');
-	if (limit !== undefined) {
-		if (!/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > 100) return { ok: false, field: 'limit' };
-		out.limit = Number(limit);
-	}
-	const after = get('after');
-	if (after !== undefined) {
-		const c = decodeCursor(after);
-		if (!c) return { ok: false, field: 'after' };
-		out.after = c;
-		out.counts = false;
-	}
-	const counts = get('counts');
-	if (counts !== undefined) {
-		if (counts !== '1' && counts !== '0') return { ok: false, field: 'counts' };
-		out.counts = counts === '1';
-	}
-	return { ok: true, value: out };
+	return byId.length ? [byId[0]!.id] : byName.map((r) => r.id);
 }
 
-function encodeCursor(key: string | null, id: string): string {
-	return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+/**
+ * An organ filter's organ ids: among the caller's own organs by id or name (no look-up), else (for reports
+ * granted from other organs) every organ of that id or exact name.
+ */
+async function organIdsOf(db: StaffCtx['db'], organ: string, mine: { id: string; name: string }[]): Promise<string[]> {
+	const own = mine.filter((o) => o.id === organ || o.name === organ).map((o) => o.id);
+	if (own.length) return own;
+	const named = await db
+		.select({ id: disciplineOrgan.id })
+		.from(disciplineOrgan)
+		.where(or(eq(disciplineOrgan.id, organ), eq(disciplineOrgan.name, organ)))
+		.limit(200);
+	const exact = named.find((o) => o.id === organ);
+	return exact ? [exact.id] : named.map((o) => o.id);
 }
 
-function decodeCursor(s: string): { key: string | null; id: string } | null {
-	if (s.length > 200 || !/^[A-Za-z0-9_-]+$/.test(s)) return null;
-	try {
-		const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-		if (!Array.isArray(v) || v.length !== 2) return null;
-		const [key, id] = v as unknown[];
-		if (!isUuid(id)) return null;
-		if (key !== null && !isDateString(key)) return null;
-		return { key: key as string | null, id };
-	} catch {
-		return null;
-	}
-}
-
-/** GET /staff/api/inbox. */
-export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Result<InboxAnswer, 'invalid_field'>> {
-	const parsed = parseInboxQuery(params);
+/** GET /staff/api/inbox (URL filters) and POST /staff/api/inbox (`post`: the search fields too). */
+export async function inbox(
+	ctx: StaffCtx,
+	params: URLSearchParams,
+	post = false
+): Promise<Result<InboxAnswer, 'invalid_field'>> {
+	const parsed = parseInboxQuery(params, post);
 	if (!parsed.ok) return refuse('invalid_field', { field: parsed.field });
 	const q = parsed.value;
 	const db = ctx.db;
 	const me = ctx.user.id;
 	const [members, granted, conflicts, calendar] = await Promise.all([
 		db
-			.select({ organId: organStaff.organId })
+			.select({ organId: organStaff.organId, name: disciplineOrgan.name })
 			.from(organStaff)
+			.innerJoin(disciplineOrgan, eq(disciplineOrgan.id, organStaff.organId))
 			.where(and(eq(organStaff.staffId, me), inArray(organStaff.role, HANDLER_ROLES))),
 		db
 			.select({ reportId: reportKeyWrap.reportId })
@@ -161,8 +86,21 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 		db.select({ unitId: staffConflict.unitId }).from(staffConflict).where(eq(staffConflict.staffId, me)),
 		loadCalendar(db)
 	]);
-	const organs = members.map((m) => m.organId);
+	let organs = members.map((m) => m.organId);
 	const grantedIds = granted.map((g) => g.reportId);
+	// The organ filter (an id, or an exact name) narrows the holding organs; granted reports stay in scope and
+	// are filtered by their holder below.
+	let organFilter: string[] | null = null;
+	if (q.organ) {
+		const ids = await organIdsOf(
+			db,
+			q.organ,
+			members.map((m) => ({ id: m.organId, name: m.name }))
+		);
+		organFilter = ids;
+		organs = organs.filter((o) => ids.includes(o));
+	}
+	const unitIds = q.unit ? await unitIdsOf(db, q.unit) : null;
 	const empty: InboxAnswer = {
 		items: [],
 		next: null,
@@ -201,7 +139,11 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 	if (q.status) both(eq(report.publicStatus, q.status));
 	if (q.category) both(eq(report.category, q.category));
 	if (q.position) both(eq(report.position, q.position));
-	if (q.unit) both(eq(report.unitId, q.unit));
+	if (unitIds) both(unitIds.length ? inArray(report.unitId, unitIds) : sql`false`);
+	if (organFilter) both(organFilter.length ? inArray(report.organId, organFilter) : sql`false`);
+	if (q.from) both(sql`${report.receivedOn} >= ${q.from}`);
+	if (q.to) both(sql`${report.receivedOn} <= ${q.to}`);
+	if (q.locator) both(eq(report.locator, q.locator));
 	if (q.realName !== undefined) both(eq(report.realName, q.realName));
 	const overdueCond = sql`${report.nextDueOn} < ${today}`;
 	const soonCond = sql`${report.nextDueOn} >= ${today} and ${report.nextDueOn} <= ${soon}`;
@@ -214,28 +156,8 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 	if (q.assigned === 'me') narrow.push(eq(report.handlerId, me));
 	if (q.assigned === 'none') narrow.push(isNull(report.handlerId));
 
-	const page: SQL[] = [];
-	if (q.after) {
-		const { key, id } = q.after;
-		if (q.sort === 'date') {
-			if (key === null) return refuse('invalid_field', { field: 'after' });
-			page.push(or(lt(report.receivedOn, key), and(eq(report.receivedOn, key), gt(report.id, id))) as SQL);
-		} else if (key === null) {
-			page.push(and(isNull(report.nextDueOn), gt(report.id, id)) as SQL);
-		} else {
-			page.push(
-				or(
-					gt(report.nextDueOn, key),
-					and(eq(report.nextDueOn, key), gt(report.id, id)),
-					isNull(report.nextDueOn)
-				) as SQL
-			);
-		}
-	}
-	const order =
-		q.sort === 'date'
-			? [desc(report.receivedOn), asc(report.id)]
-			: [sql`${report.nextDueOn} asc nulls last`, asc(report.id)];
+	const page: SQL[] = q.after ? (afterCursor(q.sort, q.after) ?? []) : [];
+	const order = orderOf(q.sort);
 
 	// The page: per holding organ (and once for the reports granted to the caller), walk that organ's
 	// report_inbox_* index in the page's order, checking the caller's wrap row by row (a correlated
@@ -245,14 +167,9 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 	// wrap and no conflict" sorted and cut (access.ts's rule): a report is in exactly one branch.
 	const n = q.limit + 1;
 	const filters = [...base.slice(1), ...narrow, ...page]; // base without the scope: the conflicts and the filters
-	if (q.after && q.sort === 'date') filters.push(sql`${report.receivedOn} <= ${q.after.key}`); // an index bound for the walk
 	const holdsWrap = sql`(select true from ${reportKeyWrap} w where w.report_id = ${report.id} and w.staff_id = ${me})`;
-	const branchOrder =
-		q.sort === 'date'
-			? sql`${report.receivedOn} desc, ${report.id} asc`
-			: sql`${report.nextDueOn} asc nulls last, ${report.id} asc`;
 	const branch = (where: SQL) =>
-		sql`(select ${report.id} from ${report} where ${and(where, ...filters, sql`${holdsWrap}`)} order by ${branchOrder} limit ${n})`;
+		sql`(select ${report.id} from ${report} where ${and(where, ...filters, sql`${holdsWrap}`)} order by ${order} limit ${n})`;
 	const branches = [
 		...organs.map((o) => branch(eq(report.organId, o))),
 		...(grantedIds.length
@@ -283,6 +200,8 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 				handlerName: staffUser.displayName,
 				nextDueOn: report.nextDueOn,
 				nextDueCode: report.nextDueCode,
+				organId: report.organId,
+				organName: disciplineOrgan.name,
 				summary: report.summary,
 				sealed: reportKeyWrap.sealed
 			})
@@ -290,8 +209,9 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 			.innerJoin(reportKeyWrap, and(eq(reportKeyWrap.reportId, report.id), eq(reportKeyWrap.staffId, me)))
 			.leftJoin(orgUnit, eq(orgUnit.id, report.unitId))
 			.leftJoin(staffUser, eq(staffUser.id, report.handlerId))
+			.leftJoin(disciplineOrgan, eq(disciplineOrgan.id, report.organId))
 			.where(and(candidates, ...base, ...narrow, ...page))
-			.orderBy(...order)
+			.orderBy(order)
 			.limit(n),
 		// One pass over the scope for every count (grouped by state; summed below); first page only. Without
 		// parallel workers: for the few thousand rows of an inbox, starting them costs more than the scan
@@ -327,6 +247,7 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 		realName: r.realName,
 		state: r.state as WorkflowState,
 		publicStatus: r.publicStatus as PublicStatus,
+		organ: { id: r.organId, name: r.organName ?? r.organId },
 		handler: r.handlerId ? { id: r.handlerId, displayName: r.handlerName ?? '' } : null,
 		nextDue: r.nextDueOn ? { code: r.nextDueCode as DeadlineCode, due: r.nextDueOn } : null,
 		overdue: r.nextDueOn !== null && r.nextDueOn < today,
@@ -334,9 +255,8 @@ export async function inbox(ctx: StaffCtx, params: URLSearchParams): Promise<Res
 		summary: r.summary ? b64(r.summary) : null,
 		sealed: b64(r.sealed)
 	}));
-	const last = items[items.length - 1];
-	const next =
-		more && last ? encodeCursor(q.sort === 'date' ? last.receivedOn : (last.nextDue?.due ?? null), last.id) : null;
+	const last = rows[q.limit - 1];
+	const next = more && last ? encodeCursor(cursorKeys(q.sort, last)) : null;
 	const counts: InboxCounts = { total: 0, overdue: 0, dueSoon: 0, unassigned: 0, mine: 0, byState: {} };
 	for (const s of stateRows) {
 		counts.total += s.total;

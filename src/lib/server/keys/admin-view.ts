@@ -67,6 +67,7 @@ export async function keysAdminView(d: Db) {
 				revoked: revokedWhy.get(id) ?? (signedRevoked.has(id) ? 'signed_list' : null)
 			};
 		}),
-		revocations: revocations.map((r) => ({ ...r, revokedAt: r.revokedAt.toISOString().slice(0, 16).replace('T', ' ') }))
+		// An instant: the page shows it in the organ's zone (formatAt, issue 18).
+		revocations: revocations.map((r) => ({ ...r, revokedAt: r.revokedAt.toISOString() }))
 	};
 }

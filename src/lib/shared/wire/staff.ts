@@ -166,6 +166,8 @@ export interface InboxItem {
 	realName: boolean;
 	state: WorkflowState;
 	publicStatus: PublicStatus;
+	/** The holding organ (issue 18: the inbox's organ column). */
+	organ: { id: string; name: string };
 	handler: Person | null;
 	nextDue: { code: DeadlineCode; due: string } | null;
 	overdue: boolean;

@@ -1,11 +1,20 @@
 import { redirect } from '@sveltejs/kit';
 import { localizeHref } from '$lib/paraglide/runtime';
 import { nextStepPath } from '$lib/server/auth/flow';
+import { db } from '$lib/server/db';
+import { handlerOrgans } from '$lib/server/backoffice/organ-time-zone';
+import { ORGAN_TIME_ZONE } from '$lib/shared/time-zone';
 import type { LayoutServerLoad } from './$types';
 
 /** Every page of the back office needs a session that passed both factors. */
-export const load: LayoutServerLoad = ({ locals }) => {
+export const load: LayoutServerLoad = async ({ locals }) => {
 	if (!locals.user || !locals.session) redirect(303, localizeHref('/staff/login'));
 	if (!locals.session.twoFactorVerified) redirect(303, localizeHref(nextStepPath(locals.user)));
-	return { me: { id: locals.user.id, displayName: locals.user.displayName, isAdmin: locals.user.isAdmin } };
+	// The caller's organs and the time zone of the first (issue 18); a case page names its own organ's zone.
+	const organs = await handlerOrgans(db(), locals.user.id);
+	return {
+		me: { id: locals.user.id, displayName: locals.user.displayName, isAdmin: locals.user.isAdmin },
+		organs,
+		timeZone: organs[0]?.timeZone ?? ORGAN_TIME_ZONE
+	};
 };

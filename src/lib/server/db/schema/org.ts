@@ -130,7 +130,9 @@ export const disciplineOrgan = pgTable(
 			.array()
 			.notNull()
 			.default(sql`'{}'::text[]`),
-		isDemo: boolean('is_demo').notNull().default(false)
+		isDemo: boolean('is_demo').notNull().default(false),
+		/** The IANA time zone staff screens and printouts of this organ show times in (issue 18; checked with Intl when set). */
+		timeZone: text('time_zone').notNull().default('Asia/Shanghai')
 	},
 	(t) => [
 		index('discipline_organ_parent_idx').on(t.parentOrganId),

@@ -81,6 +81,9 @@ export const report = pgTable(
 		index('report_inbox_received_idx').on(t.organId, t.receivedOn.desc(), t.id),
 		index('report_inbox_due_idx').on(t.organId, t.nextDueOn, t.id),
 		index('report_inbox_unit_idx').on(t.organId, t.unitId, t.receivedOn.desc(), t.id),
+		// The inbox's sortable columns (issue 18): state and category, then the newest first, for stable keyset pages.
+		index('report_inbox_state_idx').on(t.organId, t.state, t.receivedOn.desc(), t.id),
+		index('report_inbox_category_idx').on(t.organId, t.category, t.receivedOn.desc(), t.id),
 		index('report_handler_due_idx').on(t.handlerId, t.nextDueOn),
 		index('report_next_due_idx').on(t.nextDueOn),
 		index('report_organ_category_idx').on(t.organId, t.category),

@@ -1,4 +1,5 @@
 import { openCase, transferTargets } from '$lib/server/backoffice/case-view';
+import { organTimeZone } from '$lib/server/backoffice/organ-time-zone';
 import { pageValue, staffCtx } from '$lib/server/http/staff';
 import { staffCryptoData } from '../shared.server';
 import type { PageServerLoad } from './$types';
@@ -8,5 +9,9 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const ctx = staffCtx(locals);
 	const base = await staffCryptoData(locals);
 	const view = pageValue(await openCase(ctx, params.id));
-	return { ...base, view, targets: await transferTargets(ctx.db, view.report.organ.id) };
+	const [targets, timeZone] = await Promise.all([
+		transferTargets(ctx.db, view.report.organ.id),
+		organTimeZone(ctx.db, view.report.organ.id)
+	]);
+	return { ...base, view, targets, timeZone };
 };

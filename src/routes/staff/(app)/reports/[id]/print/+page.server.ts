@@ -1,4 +1,5 @@
 import { openCase } from '$lib/server/backoffice/case-view';
+import { organTimeZone } from '$lib/server/backoffice/organ-time-zone';
 import { pageValue, staffCtx } from '$lib/server/http/staff';
 import { staffCryptoData } from '../../shared.server';
 import type { PageServerLoad } from './$types';
@@ -7,5 +8,6 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const ctx = staffCtx(locals);
 	const base = await staffCryptoData(locals);
-	return { ...base, view: pageValue(await openCase(ctx, params.id)) };
+	const view = pageValue(await openCase(ctx, params.id));
+	return { ...base, view, timeZone: await organTimeZone(ctx.db, view.report.organ.id) };
 };
