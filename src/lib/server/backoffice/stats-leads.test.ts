@@ -11,6 +11,7 @@ import { lead, leadPerson, leadReport, organKey, organStaff, orgUnit, report, st
 import { replaceOrgData } from '$lib/server/org/store';
 import { backofficeStats, unitCounts } from './stats';
 import { concentration, entitledOrgans, leadFigures } from './stats-leads';
+import { statsCsv } from './stats-csv';
 import { statsRequest } from './stats-request';
 import { ORG, IDS, REPORTS, q, sortB } from '$support/stats-fixtures';
 
@@ -133,6 +134,14 @@ describeDb('statistics per lead and per person', (get) => {
 			expect(s.reportRate).toEqual({ substantiated: 1, concluded: 1, rate: 1 });
 			expect(s.leads.leads).toBe(3);
 		}
+		const csv = statsCsv(await backofficeStats(db, q(['o-k'])), [], { organ: 'o-k', labels: (_d, k) => k });
+		for (const l of [
+			'rate,reports_substantiated,reports_substantiated,1,',
+			'rate,person_times_concluded,person_times_concluded,5,',
+			'persons,person_times,person_times,5,',
+			'person_outcome,handled:form1,handled:form1,3,'
+		])
+			expect(csv).toContain(`\r\n${l}\r\n`);
 		const c = await backofficeStats(db, q(['o-c']));
 		expect(c.reportRate).toEqual({ substantiated: 1, concluded: 2, rate: 0.5 }); // R3 form2, R7 closed
 		expect(c.leads.leadRate).toEqual({ substantiated: 2, concluded: 4, rate: 0.5 }); // L1, L2, L4, L5
