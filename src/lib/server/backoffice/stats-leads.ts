@@ -80,9 +80,14 @@ const bucketsOf = (rows: Record<string, unknown>[], key: string): Bucket[] => {
 export async function leadFigures(db: Db, q: StatsQuery): Promise<LeadFigures> {
 	const head = sql`with ${scopeCte(q)}, ${rootsCte(q)}`;
 	// Each person row belongs to its lead's root; one person-time per (root, blind name).
-	const pairs = sql`pairs as (select distinct x.id, x.organ_id, x.outcome, p.blind_name
-		from lead_person p join lead m on m.id = p.lead_id join roots x on x.id = coalesce(m.merged_into, m.id)
-		where p.organ_id in (select id from scope))`;
+	// The roots' own persons, plus those of the leads merged into them (few: found by the partial index on
+	// merged_into), rather than joining every person row to its lead first.
+	const pairs = sql`pairs as (select distinct x.id, x.organ_id, x.outcome, p.blind_name from (
+			select p.lead_id as root_id, p.blind_name from lead_person p where p.organ_id in (select id from scope)
+			union all
+			select m.merged_into, p.blind_name from lead m join lead_person p on p.lead_id = m.id
+			where m.merged_into is not null and m.organ_id in (select id from scope)
+		) p join roots x on x.id = p.root_id)`;
 	const [leadRows, personRows] = await Promise.all([
 		db.execute(sql`${head} select category, outcome, count(*)::int as n from roots group by 1, 2`),
 		db.execute(sql`${head}, ${pairs},
