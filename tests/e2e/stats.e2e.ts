@@ -10,11 +10,11 @@ import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db/index';
-import { report } from '../../src/lib/server/db/schema';
+import { lead, leadPerson, leadReport, organKey, orgUnit, report } from '../../src/lib/server/db/schema';
 import { mulberry32 } from '../../src/lib/server/demo/province';
 import { rowsOf } from '../../src/lib/server/org/sql';
 import { dateIn, monthBefore } from '../../src/lib/server/reports/dates';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { loadDemoInto } from './demo';
 import {
 	expectNoAxeViolations,
@@ -62,8 +62,19 @@ let browser: Browser;
 let keys: KeyedDemoKeys;
 let today: string;
 let from: string;
-/** What was inserted (clear fields), to count independently of the server. */
-const rows: { organId: string; unitId: string; receivedOn: string; category: string; state: string }[] = [];
+/** What was inserted (clear fields), to count independently of the server; category: the staff's where a lead has one. */
+const rows: {
+	organId: string;
+	unitId: string;
+	receivedOn: string;
+	category: string;
+	state: string;
+	outcome: string | null;
+}[] = [];
+/** The city's leads (issue 17 item 6): one per city-held report about a leader, received the same day. */
+const leads: { unitId: string; top: boolean; outcome: string | null; persons: string[] }[] = [];
+/** A unit of the city given a headcount (the 反映集中 table normalises by it). */
+let sizedUnit = '';
 /** Organ id → its ancestor organ ids. */
 const organAncestors = new Map<string, string[]>();
 
@@ -102,7 +113,8 @@ async function seedReports(stopped: Server): Promise<void> {
 			const concludedOn = state === 'concluded' ? (end < today ? end : today) : null;
 			const open = !['concluded', 'no_substance'].includes(state);
 			const category = pick(CATS);
-			rows.push({ organId, unitId: u.id, receivedOn, category, state });
+			const outcome = state === 'concluded' ? pick(OUTCOMES) : null;
+			rows.push({ organId, unitId: u.id, receivedOn, category, state, outcome });
 			values.push({
 				locator: `E${String(i).padStart(9, '0')}`,
 				unitId: u.id,
@@ -125,7 +137,7 @@ async function seedReports(stopped: Server): Promise<void> {
 								: state === 'concluded'
 									? 'close'
 									: null,
-				outcome: state === 'concluded' ? pick(OUTCOMES) : null,
+				outcome,
 				nextDueOn: open && state !== 'hold_pending' ? addDays(receivedOn, 10 + Math.floor(rand() * 40)) : null,
 				content: new Uint8Array([1, 2, 3]),
 				contentBytes: 3,
@@ -134,10 +146,70 @@ async function seedReports(stopped: Server): Promise<void> {
 				receiptWrapped: new Uint8Array([2])
 			});
 		}
-		for (let i = 0; i < values.length; i += 200) await d.db.insert(report).values(values.slice(i, i + 200));
+		const ids: string[] = [];
+		for (let i = 0; i < values.length; i += 200)
+			ids.push(
+				...(
+					await d.db
+						.insert(report)
+						.values(values.slice(i, i + 200))
+						.returning({ id: report.id })
+				).map((r) => r.id)
+			);
+		await seedLeads(d.db, values, ids, rand);
 	} finally {
 		await d.close();
 	}
+}
+
+/**
+ * Leads of the city organ for its reports about the 一把手 or a team member received in the period: the
+ * staff classify every third one as political (the category chart follows them), persons from a pool of 12
+ * blind names (so some repeat), outcomes as the report's.
+ */
+async function seedLeads(
+	db: Awaited<ReturnType<typeof openDatabase>>['db'],
+	values: { organId: string; unitId: string; position: string; receivedOn: string; outcome: string | null }[],
+	ids: string[],
+	rand: () => number
+): Promise<void> {
+	await db.insert(organKey).values({ organId: CITY, version: 1 });
+	let n = 0;
+	for (let i = 0; i < values.length; i++) {
+		const v = values[i]!;
+		if (v.organId !== CITY || v.position === 'other_staff' || v.receivedOn < from) continue;
+		const id = `30000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+		const political = n % 3 === 0;
+		if (political) rows[i]!.category = 'political';
+		const persons = [`p${Math.floor(rand() * 12)}`, ...(n % 4 === 0 ? [`q${n}`] : [])];
+		await db.insert(lead).values({
+			id,
+			organId: CITY,
+			source: 'online',
+			state: v.outcome ? 'concluded' : 'registered',
+			category: political ? 'political' : null,
+			outcome: v.outcome,
+			keyVersion: 1,
+			details: new Uint8Array([1]),
+			receivedOn: new Date(`${v.receivedOn}T04:00:00Z`)
+		});
+		await db.insert(leadPerson).values(
+			persons.map((p, k) => ({
+				id: `40000000-0000-4000-8000-${String(n * 10 + k).padStart(12, '0')}`,
+				leadId: id,
+				organId: CITY,
+				keyVersion: 1,
+				sealed: new Uint8Array([1]),
+				blindName: new TextEncoder().encode(p.padEnd(32, '.')),
+				blindNameUnit: new TextEncoder().encode(`${p}@`.padEnd(32, '.'))
+			}))
+		);
+		await db.insert(leadReport).values({ leadId: id, reportId: ids[i]! });
+		leads.push({ unitId: v.unitId, top: v.position === 'top_leader', outcome: v.outcome, persons });
+		n++;
+	}
+	sizedUnit = leads[0]!.unitId;
+	await db.update(orgUnit).set({ headcount: 50 }).where(eq(orgUnit.id, sizedUnit));
 }
 
 const inScope = (organ: string) => (r: { organId: string; receivedOn: string }) =>
@@ -295,6 +367,39 @@ describe('statistics page', () => {
 				expect([...c.table.keys()], `table ${id} keys`).toEqual(c.keys);
 				expect([...c.table.values()], `table ${id} values`).toEqual(c.values.map((v) => (v === null ? '' : String(v))));
 			}
+			// Counted per lead and per person (人次), 查实率 with numerator and denominator (issues 17, 18).
+			const figure = async (testId: string, key: string) =>
+				(await page.getByTestId(testId).locator(`[data-key="${key}"] dd`).innerText()).trim();
+			const names = countBy(
+				leads.flatMap((l) => l.persons),
+				(p) => p
+			);
+			expect(leads.length).toBeGreaterThan(20);
+			expect(Number(await figure('stats-persons', 'leads'))).toBe(leads.length);
+			expect(Number(await figure('stats-persons', 'persons'))).toBe(Object.keys(names).length);
+			expect(Number(await figure('stats-persons', 'person_times'))).toBe(leads.flatMap((l) => l.persons).length);
+			expect(Number(await figure('stats-persons', 'repeated'))).toBe(Object.values(names).filter((n) => n >= 2).length);
+			const ratio = (list: { outcome: string | null; w: number }[]) => {
+				const concluded = list.filter((x) => x.outcome).reduce((a, x) => a + x.w, 0);
+				const found = list.filter((x) => x.outcome?.startsWith('handled:')).reduce((a, x) => a + x.w, 0);
+				return `（${found} ÷ ${concluded}）`;
+			};
+			expect(await figure('stats-rates', 'reports')).toContain(ratio(mine.map((r) => ({ outcome: r.outcome, w: 1 }))));
+			expect(await figure('stats-rates', 'persons')).toContain(
+				ratio(leads.map((l) => ({ outcome: l.outcome, w: l.persons.length })))
+			);
+			expect(await page.getByTestId('stats-reclassified').innerText()).toContain(
+				String(mine.filter((r) => r.category === 'political').length)
+			);
+			// 反映集中: the city head may open every lead of the city, so nothing is withheld.
+			const conc = page.getByTestId('conc-table');
+			const topOf = (unit: string) => leads.filter((l) => l.unitId === unit && l.top).length;
+			const firstUnit = await conc.locator('tbody tr').first().getAttribute('data-key');
+			expect(topOf(firstUnit!)).toBe(Math.max(...leads.map((l) => topOf(l.unitId))));
+			expect(await page.getByTestId('conc-counts').innerText()).toBe(
+				`共 ${new Set(leads.map((l) => l.unitId)).size} 个单位有涉及领导班子的线索。`
+			);
+
 			// The heat map has a cell per region with a class and an accessible text.
 			const cells = page.getByTestId('heat-map').locator('li');
 			expect(await cells.count()).toBe(charts.region!.keys.length);
@@ -346,6 +451,27 @@ describe('statistics page', () => {
 			const csvRate = Number(section('summary').find((r) => r[1] === 'overdue_rate')?.[3]);
 			expect(Math.abs(csvRate * 100 - Number((await summary('overdue_rate')).replace('%', '')))).toBeLessThan(0.051);
 			expect(section('scope').find((r) => r[1] === 'organ')?.[2]).toBe('北泉市纪委监委');
+
+			// Sorted per 100 staff: the one unit whose headcount the directory knows comes first, n/a below it.
+			await page.getByTestId('conc-sort-rate').click();
+			await page.waitForURL(/concentration=rate/);
+			const sized = leads.filter((l) => l.unitId === sizedUnit).length;
+			const first = page.getByTestId('conc-table').locator('tbody tr').first();
+			expect(await first.getAttribute('data-key')).toBe(sizedUnit);
+			expect((await first.locator('td').allInnerTexts()).slice(-2)).toEqual(['50', ((100 * sized) / 50).toFixed(2)]);
+			expect(await page.getByTestId('conc-table').locator('tbody tr').nth(1).locator('td').last().innerText()).toBe(
+				'无数据'
+			);
+			// The same in English, axe-clean.
+			await page.goto(`${server.url}/en/staff/stats?organ=${CITY}&from=${from}&to=${today}&concentration=rate`, {
+				waitUntil: 'networkidle'
+			});
+			expect(await page.getByTestId('conc-table').locator('caption').innerText()).toMatch(/sorted by Per 100 staff/);
+			expect(await page.getByTestId('conc-table').locator('tbody tr').nth(1).locator('td').last().innerText()).toBe(
+				'n/a'
+			);
+			expect(await figure('stats-persons', 'leads')).toBe(String(leads.length));
+			await expectNoAxeViolations(page);
 
 			// Drilling down to a county: its own figures.
 			await page.goto(`${server.url}/staff/stats?organ=${COUNTY}&from=${from}&to=${today}`, {

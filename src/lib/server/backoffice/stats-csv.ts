@@ -76,6 +76,15 @@ export function statsCsv(
 	for (const [dim, buckets] of dims) {
 		for (const b of buckets) line(dim, b.key, opts.labels(dim, b.key), b.n, null);
 	}
+	// Per lead and per person (issue 17 item 6), 查实率 with numerator and denominator (keys are codes).
+	const rates = { reports: s.reportRate, leads: s.leads.leadRate, person_times: s.leads.personRate };
+	for (const [key, r] of Object.entries(rates)) {
+		line('rate', `${key}_substantiated`, `${key}_substantiated`, r.substantiated, null);
+		line('rate', `${key}_concluded`, `${key}_concluded`, r.concluded, null);
+	}
+	const persons = { leads: s.leads.leads, persons: s.leads.persons, person_times: s.leads.personTimes };
+	for (const [key, n] of Object.entries({ ...persons, repeated: s.leads.repeated })) line('persons', key, key, n, null);
+	for (const b of s.leads.personTimesByOutcome) line('person_outcome', b.key, opts.labels('outcome', b.key), b.n, null);
 	for (const r of s.regions) line('region', r.id, r.regionPath || r.name, r.n ?? withheld, r.overdue);
 	for (const u of units) line('unit', u.id, u.regionPath || u.name, u.n ?? withheld, u.overdue);
 	return `\uFEFF${lines.join('\r\n')}\r\n`;

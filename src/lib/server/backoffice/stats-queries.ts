@@ -35,8 +35,14 @@ export interface StatsQuery {
 	to: string;
 	/** Today in the configured time zone (YYYY-MM-DD): what "overdue" is measured against. */
 	today: string;
-	/** Counts per unit or region below this are withheld. */
+	/** Counts per unit or region below this are withheld, unless every case they count is the viewer's to open. */
 	minCount: number;
+	/** The organs whose cases the viewer may open (./stats-leads.ts entitledOrgans); none: every small count withheld. */
+	entitledOrgans?: readonly string[];
+	/** The configured time zone (lead times are read as dates in it); default Asia/Shanghai. */
+	timezone?: string;
+	/** The order of the 反映集中 table (default 'top'). */
+	concentrationSort?: 'top' | 'leadership' | 'rate';
 	/** How many units the "top units" list holds. */
 	topUnits?: number;
 }
@@ -73,6 +79,12 @@ export function inScope(q: StatsQuery): SQL {
 	return sql`r.organ_id in (select id from scope) and r.received_on >= ${q.from} and r.received_on <= ${q.to}`;
 }
 
+/** Whether the organ (SQL) is one whose cases the viewer may open. */
+export function entitled(q: StatsQuery, organ: SQL): SQL {
+	const organs = q.entitledOrgans ?? [];
+	return organs.length ? sql`(${organ} in ${sqlList(organs)})` : sql`false`;
+}
+
 export const OVERDUE = (today: string) => sql`(r.state not in ${FINISHED_SQL} and r.next_due_on < ${today})`;
 
 /** The base region of the scope: the deepest unit every scope organ's region shares (for one organ: its own region). */
@@ -105,7 +117,8 @@ export async function baseRegion(db: Db, organIds: readonly string[]): Promise<{
 }
 
 /**
- * Per unit (≤ one row per unit, from `perUnit`: unit_id, n, overdue), then rolled up to the region one
+ * Per unit (≤ one row per unit, from `perUnit`: unit_id, n, overdue, mine = the reports held by an organ whose
+ * cases the viewer may open), then rolled up to the region one
  * level below the base region: the top units and every region.
  */
 export function placesSql(q: StatsQuery, base: { depth: number; id: string | null }, perUnit: SQL): SQL {
@@ -113,16 +126,16 @@ export function placesSql(q: StatsQuery, base: { depth: number; id: string | nul
 	return sql`with ${scopeCte(q)},
 		per_unit as (${perUnit}),
 		placed as (
-			select p.unit_id, p.n, p.overdue, u.name, u.region_path,
+			select p.unit_id, p.n, p.overdue, p.mine, u.name, u.region_path,
 				coalesce(case when u.id is null then null
 					when ${base.id === null ? sql`true` : sql`(u.ancestor_ids || u.id)[${base.depth}] = ${base.id}`}
 					then (u.ancestor_ids || u.id)[${base.depth + 1}] end, p.unit_id) as region_id
 			from per_unit p left join org_unit u on u.id = p.unit_id)
-		select 'unit' as what, unit_id as id, name, region_path, n, overdue, 0 as units from (
+		select 'unit' as what, unit_id as id, name, region_path, n, overdue, mine, 0 as units from (
 			select * from placed order by n desc, unit_id collate "C" limit ${top}) t
 		union all
-		select 'region', x.region_id, coalesce(ru.name, x.region_id), coalesce(ru.region_path, x.region_id), x.n, x.overdue, x.units from (
-			select region_id, sum(n)::int as n, sum(overdue)::int as overdue, count(*)::int as units from placed group by region_id) x
+		select 'region', x.region_id, coalesce(ru.name, x.region_id), coalesce(ru.region_path, x.region_id), x.n, x.overdue, x.mine, x.units from (
+			select region_id, sum(n)::int as n, sum(overdue)::int as overdue, sum(mine)::int as mine, count(*)::int as units from placed group by region_id) x
 			left join org_unit ru on ru.id = x.region_id`;
 }
 
@@ -156,7 +169,8 @@ export function statsSql(
 	const places = placesSql(
 		q,
 		base,
-		sql`select r.unit_id, count(*)::int as n, count(*) filter (where ${overdue})::int as overdue
+		sql`select r.unit_id, count(*)::int as n, count(*) filter (where ${overdue})::int as overdue,
+				count(*) filter (where ${entitled(q, sql`r.organ_id`)})::int as mine
 			from report r where ${where} group by r.unit_id`
 	);
 	return { dims, handling, deadlines, places };

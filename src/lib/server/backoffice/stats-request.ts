@@ -3,6 +3,7 @@
  * (/staff/api/stats.csv): who asks, which organ (within their jurisdiction) and which period.
  *   organ: an organ id at or below the member's roots (default: their first root)
  *   from, to: YYYY-MM-DD, received dates, inclusive (default: the last 12 months including this one)
+ *   concentration: the order of the 反映集中 table, top | leadership | rate (default top)
  */
 import { isDateString } from '$lib/server/calendar';
 import { config } from '$lib/server/config';
@@ -11,6 +12,7 @@ import { ok, refuse, type Result } from '$lib/server/http/result';
 import { dateIn, monthBefore } from '$lib/server/reports/dates';
 import { backofficeStats, type BackofficeStats, type OrganRef } from './stats';
 import { childOrgans, organInJurisdiction, statsAccess, type StatsAccess } from './stats-access';
+import { CONCENTRATION_SORTS, entitledOrgans } from './stats-leads';
 import type { StatsQuery } from './stats-queries';
 
 /** Whose statistics, of which organ, over which period. */
@@ -20,7 +22,7 @@ export interface StatsTarget {
 	query: StatsQuery;
 }
 
-/** The target, or why not: `forbidden` (403) or `invalid_field` (400, naming organ, from or to). */
+/** The target, or why not: `forbidden` (403) or `invalid_field` (400, naming organ, from, to or concentration). */
 export type StatsRequest = Result<StatsTarget, 'forbidden' | 'invalid_field'>;
 
 const MAX_SPAN_DAYS = 3700;
@@ -45,10 +47,24 @@ export async function statsRequest(
 	if (!isDateString(from)) return refuse('invalid_field', { field: 'from' });
 	if (!isDateString(to) || to < from) return refuse('invalid_field', { field: 'to' });
 	if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_SPAN_DAYS) return refuse('invalid_field', { field: 'to' });
+	const sort = params.get('concentration') || 'top';
+	const concentrationSort = CONCENTRATION_SORTS.find((s) => s === sort);
+	if (!concentrationSort) return refuse('invalid_field', { field: 'concentration' });
 	return ok({
 		access,
 		organ,
-		query: { organIds: [organ.id], from, to, today, minCount: cfg.statsMinCount, topUnits: 20 }
+		query: {
+			organIds: [organ.id],
+			from,
+			to,
+			today,
+			minCount: cfg.statsMinCount,
+			topUnits: 20,
+			// Small counts are exact where every case they count is the viewer's to open.
+			entitledOrgans: await entitledOrgans(db, user),
+			timezone: cfg.timezone,
+			concentrationSort
+		}
 	});
 }
 
@@ -72,7 +88,17 @@ const cache = new WeakMap<Db, Map<string, { at: number; value: Promise<Backoffic
 export function cachedStats(db: Db, query: StatsQuery, now = Date.now()): Promise<BackofficeStats> {
 	let map = cache.get(db);
 	if (!map) cache.set(db, (map = new Map()));
-	const key = JSON.stringify([query.organIds, query.from, query.to, query.today, query.minCount, query.topUnits]);
+	const key = JSON.stringify([
+		query.organIds,
+		query.from,
+		query.to,
+		query.today,
+		query.minCount,
+		query.topUnits,
+		query.entitledOrgans ?? [],
+		query.timezone,
+		query.concentrationSort
+	]);
 	const hit = map.get(key);
 	if (hit && now - hit.at < CACHE_MS) return hit.value;
 	const value = backofficeStats(db, query);

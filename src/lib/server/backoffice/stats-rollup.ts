@@ -9,7 +9,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
 import { rowsOf } from '$lib/server/org/sql';
 import { ADMIN_LEVELS } from '$lib/shared/vocabulary/org';
-import { inScope, OVERDUE, placesSql, sqlList, statsSql, type StatsQuery } from './stats-queries';
+import { entitled, inScope, OVERDUE, placesSql, sqlList, statsSql, type StatsQuery } from './stats-queries';
 
 /** Organ levels whose subtrees report_stats_month rolls up (migration 0006): down to the province, the province-wide views. */
 export const ROLLUP_LEVELS: readonly string[] = ADMIN_LEVELS.slice(0, ADMIN_LEVELS.indexOf('province') + 1);
@@ -91,17 +91,19 @@ export async function rollupPlan(db: Db, q: StatsQuery): Promise<RollupPlan | nu
 	return { fromMonth, toMonth, edges };
 }
 
-/** Per-unit counts (unit_id, n, overdue) of a roll-up plan: whole months from report_stats_unit, the cut edges from report. */
+/** Per-unit counts (unit_id, n, overdue, mine) of a roll-up plan: whole months from report_stats_unit, the cut edges from report. */
 export function rollupPerUnit(q: StatsQuery, plan: RollupPlan): SQL {
 	const parts: SQL[] = [];
 	if (plan.fromMonth <= plan.toMonth)
-		parts.push(sql`select s.unit_id, s.n, case when s.due < ${q.today} then s.n else 0 end as overdue from report_stats_unit s
+		parts.push(sql`select s.unit_id, s.n, case when s.due < ${q.today} then s.n else 0 end as overdue,
+				case when ${entitled(q, sql`s.organ_id`)} then s.n else 0 end as mine from report_stats_unit s
 			where s.organ_id in (select id from scope) and s.month between ${plan.fromMonth} and ${plan.toMonth}`);
 	for (const e of plan.edges)
-		parts.push(sql`select r.unit_id, 1 as n, case when ${OVERDUE(q.today)} then 1 else 0 end as overdue from report r
+		parts.push(sql`select r.unit_id, 1 as n, case when ${OVERDUE(q.today)} then 1 else 0 end as overdue,
+				case when ${entitled(q, sql`r.organ_id`)} then 1 else 0 end as mine from report r
 			where ${inScope({ ...q, from: e.from, to: e.to })}`);
-	if (parts.length === 0) return sql`select null::text as unit_id, 0 as n, 0 as overdue where false`;
-	return sql`select unit_id, sum(n)::int as n, sum(overdue)::int as overdue from (${sql.join(parts, sql` union all `)}) x
+	if (parts.length === 0) return sql`select null::text as unit_id, 0 as n, 0 as overdue, 0 as mine where false`;
+	return sql`select unit_id, sum(n)::int as n, sum(overdue)::int as overdue, sum(mine)::int as mine from (${sql.join(parts, sql` union all `)}) x
 		group by unit_id having sum(n) > 0`;
 }
 

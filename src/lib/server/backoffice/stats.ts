@@ -34,6 +34,7 @@ import type { WorkflowState } from '$lib/shared/vocabulary/workflow';
 import type { BackofficeStats, Bucket, OrganRef, PlaceCount } from '$lib/shared/wire/staff';
 import {
 	baseRegion,
+	entitled,
 	FINISHED_STATES,
 	inScope,
 	monthsBetween,
@@ -45,6 +46,7 @@ import {
 	type StatsQuery
 } from './stats-queries';
 import { rollupMonthSql, rollupPerUnit, rollupPlan } from './stats-rollup';
+import { applyReclassification, concentration, leadFigures, reclassified, substantiation } from './stats-leads';
 
 export type { BackofficeStats, Bucket, OrganRef, PlaceCount };
 
@@ -135,6 +137,12 @@ export async function backofficeStats(db: Db, q: StatsQuery, opts: StatsOptions 
 		baseRegion(db, q.organIds),
 		opts.source === 'report' ? null : rollupPlan(db, q)
 	]);
+	// The lead register's figures (./stats-leads.ts) run alongside the report figures.
+	const fromLeads = Promise.all([
+		leadFigures(db, q),
+		reclassified(db, q),
+		concentration(db, q, q.concentrationSort ?? 'top')
+	]);
 	// Each query in its own short transaction with a larger work_mem, so grouping a province's ~100,000
 	// units hashes in memory instead of sorting on disk; the queries run concurrently on the pool.
 	// `hashOnly` (the roll-up places, whose scope is every organ of the province): hash joins, never a nested
@@ -184,10 +192,28 @@ export async function backofficeStats(db: Db, q: StatsQuery, opts: StatsOptions 
 			tallyReportRows(t, edgeRows[3 * i]!, edgeRows[3 * i + 1]!, edgeRows[3 * i + 2]!);
 		placeRows = places;
 	}
-	return finish(q, t, placeRows);
+	const [leads, moves, conc] = await fromLeads;
+	// The staff's classification where a lead holds one, instead of the reporter's guess.
+	applyReclassification(t.category, moves);
+	return {
+		...finish(q, t, placeRows),
+		reclassified: moves.reduce((a, m) => a + m.n, 0),
+		leads,
+		concentration: conc
+	};
 }
 
-function finish(q: StatsQuery, t: Tally, placeRows: Record<string, unknown>[]): BackofficeStats {
+/** A place's count, or null when below minCount and not every case it counts is the viewer's to open. */
+function placeCount(q: StatsQuery, r: Record<string, unknown>): number | null {
+	const n = Number(r.n);
+	return n >= q.minCount || (n > 0 && Number(r.mine ?? 0) === n) ? n : null;
+}
+
+function finish(
+	q: StatsQuery,
+	t: Tally,
+	placeRows: Record<string, unknown>[]
+): Omit<BackofficeStats, 'reclassified' | 'leads' | 'concentration'> {
 	const buckets = (m: Map<string, number>): Bucket[] =>
 		[...m]
 			.filter(([, n]) => n !== 0)
@@ -203,9 +229,8 @@ function finish(q: StatsQuery, t: Tally, placeRows: Record<string, unknown>[]): 
 	for (const n of t.days.values()) concluded += n;
 	const byMonth = monthsBetween(q.from, q.to).map((key) => ({ key, n: t.months.get(key) ?? 0 }));
 	const med = medianOf(t.days);
-	const shown = (n: number) => (n >= q.minCount ? n : null);
 	const place = (r: Record<string, unknown>): PlaceCount => {
-		const n = shown(Number(r.n));
+		const n = placeCount(q, r);
 		return {
 			id: r.id as string,
 			name: (r.name as string | null) ?? (r.id as string),
@@ -245,7 +270,8 @@ function finish(q: StatsQuery, t: Tally, placeRows: Record<string, unknown>[]): 
 			.sort((a, b) => Number(b.n) - Number(a.n) || ((a.id as string) < (b.id as string) ? -1 : 1))
 			.map(place)
 			.filter((p) => p.n !== null),
-		unitCount: regionRows.reduce((a, r) => a + Number(r.units), 0)
+		unitCount: regionRows.reduce((a, r) => a + Number(r.units), 0),
+		reportRate: substantiation(buckets(t.outcome))
 	};
 }
 
@@ -270,16 +296,17 @@ export async function unitCounts(db: Db, q: StatsQuery, opts: StatsOptions = {})
 	const plan = opts.source === 'report' ? null : await rollupPlan(db, q);
 	const perUnit = plan
 		? rollupPerUnit(q, plan)
-		: sql`select r.unit_id, count(*)::int as n, count(*) filter (where ${OVERDUE(q.today)})::int as overdue
+		: sql`select r.unit_id, count(*)::int as n, count(*) filter (where ${OVERDUE(q.today)})::int as overdue,
+					count(*) filter (where ${entitled(q, sql`r.organ_id`)})::int as mine
 				from report r where ${inScope(q)} group by r.unit_id`;
 	const rows = rowsOf<Record<string, unknown>>(
 		await db.execute(sql`with ${scopeCte(q)},
 			per_unit as (${perUnit})
-			select p.unit_id as id, u.name, u.region_path, p.n, p.overdue from per_unit p left join org_unit u on u.id = p.unit_id
+			select p.unit_id as id, u.name, u.region_path, p.n, p.overdue, p.mine from per_unit p left join org_unit u on u.id = p.unit_id
 			order by p.n desc, p.unit_id collate "C"`)
 	);
 	return rows.map((r) => {
-		const n = Number(r.n) >= q.minCount ? Number(r.n) : null;
+		const n = placeCount(q, r);
 		return {
 			id: r.id as string,
 			name: (r.name as string | null) ?? (r.id as string),

@@ -32,11 +32,12 @@ export const CSV_COLUMNS = [
 	'title',
 	'holder_name',
 	'unit_type',
-	'managed_by'
+	'managed_by',
+	'headcount'
 ] as const;
 export type Column = (typeof CSV_COLUMNS)[number];
 /** Columns added by issue 14: a file without them still imports (unit types are then inferred). */
-export const OPTIONAL_COLUMNS: readonly Column[] = ['unit_type', 'managed_by'];
+export const OPTIONAL_COLUMNS: readonly Column[] = ['unit_type', 'managed_by', 'headcount'];
 
 export interface ImportError {
 	/** 1-based line in the file where the record starts (1 = the CSV header / the JSON document). */
@@ -113,7 +114,7 @@ export function readCsv(text: string, errors: ImportError[]): Rec[] {
 }
 
 export const JSON_FIELDS: Record<RecordType, Partial<Record<Column, string>>> = {
-	unit: { id: 'id', parent: 'parentId', name: 'name', level: 'level', unit_type: 'type' },
+	unit: { id: 'id', parent: 'parentId', name: 'name', level: 'level', unit_type: 'type', headcount: 'headcount' },
 	organ: {
 		id: 'id',
 		parent: 'parentOrganId',

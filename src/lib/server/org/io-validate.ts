@@ -75,6 +75,12 @@ export function validate(recs: Rec[], errors: ImportError[]): Parsed {
 				};
 				const type = r.get('unit_type');
 				if (type !== '') u.type = oneOf<UnitType>(r, 'unit_type', UNIT_TYPES);
+				// Staff of the unit (issue 18: the statistics normalise by it), optional.
+				const headcount = r.get('headcount');
+				if (headcount !== '') {
+					if (/^[1-9][0-9]{0,6}$/.test(headcount)) u.headcount = Number(headcount);
+					else err(r, 'headcount', `"headcount" must be a whole number of staff from 1 to 9999999, not "${headcount}"`);
+				}
 				if (u.id && unitLines.has(u.id))
 					err(r, 'id', `Duplicate unit id "${u.id}" (first on line ${unitLines.get(u.id)!.line})`);
 				else if (u.id) unitLines.set(u.id, r);

@@ -101,13 +101,14 @@ export async function exportOrg(db: Db, format: OrgFormat): Promise<string> {
 			.where(inArray(staffUser.id, ids.slice(i, i + 1000)));
 		for (const r of rows) usernames.set(r.id, r.username);
 	}
-	const records: Record<RecordType, Record<string, string | boolean | null>[]> = {
+	const records: Record<RecordType, Record<string, string | number | boolean | null>[]> = {
 		unit: data.units.map((u) => ({
 			id: u.id,
 			parentId: u.parentId,
 			name: u.name,
 			level: u.level,
-			type: u.type ?? null
+			type: u.type ?? null,
+			...(u.headcount ? { headcount: u.headcount } : {})
 		})),
 		organ: data.organs.map((o) => ({
 			id: o.id,
@@ -146,12 +147,14 @@ export async function exportOrg(db: Db, format: OrgFormat): Promise<string> {
 		});
 		return `{\n  "format": "qingfeng-org",\n  "version": 1,\n${parts.join(',\n')}\n}\n`;
 	}
+	// The headcount column (issue 18) only when some unit has one: files stay as they were otherwise.
+	const columns = data.units.some((u) => u.headcount) ? CSV_COLUMNS : CSV_COLUMNS.filter((c) => c !== 'headcount');
 	const rows: string[][] = [];
 	for (const t of RECORD_TYPES) {
 		const fields = JSON_FIELDS[t];
 		for (const r of records[t]) {
 			rows.push(
-				CSV_COLUMNS.map((c) => {
+				columns.map((c) => {
 					if (c === 'type') return t;
 					const f = fields[c];
 					const v = f === undefined ? null : r[f];
@@ -160,5 +163,5 @@ export async function exportOrg(db: Db, format: OrgFormat): Promise<string> {
 			);
 		}
 	}
-	return Papa.unparse({ fields: [...CSV_COLUMNS], data: rows }, { newline: '\n' }) + '\n';
+	return Papa.unparse({ fields: [...columns], data: rows }, { newline: '\n' }) + '\n';
 }

@@ -82,7 +82,8 @@ export async function loadOrgData(db: Db): Promise<OrgData> {
 				name: orgUnit.name,
 				level: orgUnit.level,
 				regionPath: orgUnit.regionPath,
-				type: orgUnit.unitType
+				type: orgUnit.unitType,
+				headcount: orgUnit.headcount
 			})
 			.from(orgUnit)
 			.orderBy(orgUnit.id),
@@ -132,7 +133,8 @@ export async function loadOrgData(db: Db): Promise<OrgData> {
 			.orderBy(postManagement.unitId, postManagement.position)
 	]);
 	return {
-		units: units as OrgUnit[],
+		// headcount only where known (the directory's files leave it out otherwise).
+		units: units.map(({ headcount, ...u }) => (headcount ? { ...u, headcount } : u)) as OrgUnit[],
 		organs: organs as Organ[],
 		jurisdiction,
 		staff: staff as StaffMember[],
@@ -272,6 +274,7 @@ export async function replaceOrgData(db: Db, data: OrgData, opts: ReplaceOptions
 					level: u.level,
 					regionPath: u.regionPath,
 					unitType: inferUnitType(u, u.parentId === null ? undefined : unitById.get(u.parentId)),
+					headcount: u.headcount ?? null,
 					...pinyinFields(u.name),
 					ancestorIds: unitAncestors.get(u.id) ?? [],
 					isDemo: opts.demo

@@ -34,6 +34,8 @@ export interface OrgUnit {
 	regionPath: string;
 	/** Kind of unit; absent (older data) -> inferred by {@link inferUnitType}. */
 	type?: UnitType;
+	/** Staff of the unit, where known (the statistics normalise by it). */
+	headcount?: number;
 }
 
 /** A unit whose type is known (the snapshot fills it in). */

@@ -60,10 +60,13 @@ export const orgUnit = pgTable(
 		/** First letters, one per character ("gxq"). */
 		pinyinInitials: text('pinyin_initials').notNull(),
 		/** Loaded by `npm run demo` (the demo refuses to overwrite anything else). */
-		isDemo: boolean('is_demo').notNull().default(false)
+		isDemo: boolean('is_demo').notNull().default(false),
+		/** Staff of the unit (编制/在职人数), where the directory gives it: the statistics normalise by it (issue 18). */
+		headcount: integer('headcount')
 	},
 	(t) => [
 		index('org_unit_parent_idx').on(t.parentId),
+		check('org_unit_headcount_check', sql`${t.headcount} is null or ${t.headcount} > 0`),
 		check('org_unit_level_check', sql`${t.level} in ${inList(ADMIN_LEVELS)}`),
 		check('org_unit_type_check', sql`${t.unitType} in ${inList(UNIT_TYPES)}`)
 	]

@@ -20,6 +20,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		const params = new URLSearchParams(url.searchParams);
 		params.delete('from');
 		params.delete('to');
+		params.delete('concentration');
 		const fallback = await statsRequest(db(), user, params);
 		if (!fallback.ok) error(statusOf(fallback), 'Bad request');
 		return { ...(await shape(fallback.value)), badPeriod: true };
@@ -60,6 +61,14 @@ async function shape(req: StatsTarget) {
 		},
 		regions: s.regions.map((r, i) => ({ ...r, heat: heat[i] ?? -1 })),
 		topUnits: s.topUnits,
-		unitCount: s.unitCount
+		unitCount: s.unitCount,
+		reportRate: s.reportRate,
+		reclassified: s.reclassified,
+		leads: {
+			...s.leads,
+			byCategory: s.leads.byCategory.map((b) => ({ ...b, label: b.key ? dimensionLabel('category', b.key) : '' })),
+			personTimesByOutcome: dims('outcome', s.leads.personTimesByOutcome)
+		},
+		concentration: s.concentration
 	};
 }

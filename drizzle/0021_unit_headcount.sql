@@ -1,0 +1,2 @@
+ALTER TABLE "org_unit" ADD COLUMN "headcount" integer;--> statement-breakpoint
+ALTER TABLE "org_unit" ADD CONSTRAINT "org_unit_headcount_check" CHECK ("org_unit"."headcount" is null or "org_unit"."headcount" > 0);
