@@ -192,6 +192,8 @@ async function main(): Promise<void> {
 		console.log(`${REPORTS} reports sent in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
 
 		const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+		// tsx (esbuild) names arrow functions through a `__name` helper that page.evaluate's functions carry along.
+		await context.addInitScript('globalThis.__name = (f) => f;');
 		const page = await context.newPage();
 		await page.goto(`${server.url}/staff/login`);
 		await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });

@@ -58,6 +58,16 @@ describeDb('key stay', (get) => {
 		expect(await rows(sessionId)).toEqual([]);
 	});
 
+	it('a read that finds nothing leaves alone a blob stored right after it (a store racing the read)', async () => {
+		const { sessionId } = await session();
+		const [read] = await Promise.all([
+			readKeyStay(get().db, sessionId, at(0), IDLE),
+			storeKeyStay(get().db, sessionId, blob(6), at(0), IDLE)
+		]);
+		expect(read === null || read.length === KEY_STAY_BYTES).toBe(true);
+		expect(await readKeyStay(get().db, sessionId, at(1), IDLE)).toEqual(blob(6));
+	});
+
 	it('keeps a touched blob alive and replaces it on a second store', async () => {
 		const { sessionId } = await session();
 		await storeKeyStay(get().db, sessionId, blob(7), at(0), IDLE);

@@ -47,7 +47,8 @@ export async function readKeyStay(
 		.where(and(eq(staffKeyStay.sessionId, sessionId), gt(staffKeyStay.expiresAt, now)))
 		.returning({ wrapped: staffKeyStay.wrapped });
 	if (rows[0]) return rows[0].wrapped;
-	await dropKeyStay(db, sessionId);
+	// Only an expired row: a store racing this read (another tab unlocking) must survive it.
+	await db.delete(staffKeyStay).where(and(eq(staffKeyStay.sessionId, sessionId), lte(staffKeyStay.expiresAt, now)));
 	return null;
 }
 
