@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { get } from 'svelte/store';
-import { isUnlocked, keyring, lockKeyring, unlockKeyring, withSecretKey } from './keyring';
+import { isUnlocked, keepAlive, keyring, lockKeyring, setKeyringPolicy, unlockKeyring, withSecretKey } from './keyring';
 
 afterEach(() => {
 	lockKeyring();
+	setKeyringPolicy({ idleMs: 15 * 60_000, onIdle: null, onActivity: null });
 	vi.useRealTimers();
 });
 
@@ -28,6 +29,29 @@ describe('keyring', () => {
 		vi.advanceTimersByTime(999);
 		expect(isUnlocked()).toBe(true);
 		vi.advanceTimersByTime(2);
+		expect(isUnlocked()).toBe(false);
+	});
+
+	it('takes the idle time from the policy, calls onIdle once after locking, and is kept alive from elsewhere', () => {
+		vi.useFakeTimers();
+		const idle = vi.fn(() => expect(isUnlocked()).toBe(false));
+		setKeyringPolicy({ idleMs: 500, onIdle: idle });
+		unlockKeyring({ publicKey: new Uint8Array(32), secretKey: new Uint8Array(32).fill(4) });
+		vi.advanceTimersByTime(400);
+		keepAlive(); // another tab saw input
+		vi.advanceTimersByTime(400);
+		expect(isUnlocked()).toBe(true);
+		expect(idle).not.toHaveBeenCalled();
+		vi.advanceTimersByTime(101);
+		expect(isUnlocked()).toBe(false);
+		expect(idle).toHaveBeenCalledTimes(1);
+	});
+
+	it('re-arms a held key when the policy shortens the idle time', () => {
+		vi.useFakeTimers();
+		unlockKeyring({ publicKey: new Uint8Array(32), secretKey: new Uint8Array(32).fill(5) });
+		setKeyringPolicy({ idleMs: 200 });
+		vi.advanceTimersByTime(201);
 		expect(isUnlocked()).toBe(false);
 	});
 });

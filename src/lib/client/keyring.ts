@@ -1,11 +1,14 @@
 /**
  * The staff keyring: the unlocked X25519 keypair, held in this module's memory only. It is never written
- * to localStorage, sessionStorage, IndexedDB or cookies; a reload, sign-out or inactivity forgets it.
+ * to localStorage, sessionStorage, IndexedDB or cookies; sign-out or inactivity forgets it. (What lets it
+ * come back after a reload within the idle time, without web storage, is ./key-stay.ts.)
  *
- *   unlockKeyring(pair)  after unlocking with the password or the recovery key
- *   lockKeyring()        sign-out, the Lock button, inactivity (secret bytes are zeroed)
- *   keyring              a readable store: { unlocked, publicKey } for the UI (never the secret key)
- *   withSecretKey(fn)    lends the secret key to a caller (e.g. to open a sealed report key)
+ *   unlockKeyring(pair)     after unlocking with the password or the recovery key, or resuming a key stay
+ *   lockKeyring()           sign-out, the Lock button, inactivity (secret bytes are zeroed)
+ *   setKeyringPolicy(p)     the idle time, and hooks for inactivity and activity (./key-stay.ts sets them)
+ *   keepAlive()             activity seen elsewhere (another tab of the session) re-arms the idle timer
+ *   keyring                 a readable store: { unlocked, publicKey } for the UI (never the secret key)
+ *   withSecretKey(fn)       lends the secret key to a caller (e.g. to open a sealed report key)
  */
 import { readable, type Readable } from 'svelte/store';
 
@@ -22,7 +25,17 @@ interface Held {
 	secretKey: Uint8Array;
 }
 
+export interface KeyringPolicy {
+	/** Locks after this long without input. */
+	idleMs: number;
+	/** Called after the keyring locked for inactivity. */
+	onIdle: (() => void) | null;
+	/** Called on input while unlocked (after the idle timer was re-armed). */
+	onActivity: (() => void) | null;
+}
+
 let held: Held | null = null;
+let policy: KeyringPolicy = { idleMs: DEFAULT_IDLE_MS, onIdle: null, onActivity: null };
 let idleMs = DEFAULT_IDLE_MS;
 let timer: ReturnType<typeof setTimeout> | null = null;
 const listeners = new Set<(s: KeyringState) => void>();
@@ -38,12 +51,33 @@ function notify(): void {
 }
 
 function onActivity(): void {
-	if (held) armTimer();
+	if (!held) return;
+	armTimer();
+	policy.onActivity?.();
+}
+
+function lockForIdle(): void {
+	lockKeyring();
+	policy.onIdle?.();
 }
 
 function armTimer(): void {
 	if (timer) clearTimeout(timer);
-	timer = setTimeout(lockKeyring, idleMs);
+	timer = setTimeout(lockForIdle, idleMs);
+}
+
+/** Sets the idle time (taking effect now if a key is held) and the hooks; unnamed fields stay as they are. */
+export function setKeyringPolicy(p: Partial<KeyringPolicy>): void {
+	policy = { ...policy, ...p };
+	if (held && p.idleMs !== undefined) {
+		idleMs = p.idleMs;
+		armTimer();
+	}
+}
+
+/** Input seen elsewhere (another tab of the same session): re-arms the idle timer, calls no hook. */
+export function keepAlive(): void {
+	if (held) armTimer();
 }
 
 function watchActivity(on: boolean): void {
@@ -61,7 +95,7 @@ export function unlockKeyring(
 ): void {
 	if (held) held.secretKey.fill(0);
 	held = { publicKey: pair.publicKey.slice(), secretKey: pair.secretKey.slice() };
-	idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+	idleMs = options.idleMs ?? policy.idleMs;
 	watchActivity(true);
 	armTimer();
 	notify();

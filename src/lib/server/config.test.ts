@@ -100,3 +100,12 @@ describe('operator identity (主办单位, 备案号, contact)', () => {
 		expect(() => loadConfig({ OPERATOR_ICP: 'x'.repeat(41) })).toThrow(/OPERATOR_ICP/);
 	});
 });
+
+describe('key idle time (issue 18)', () => {
+	it('defaults to 15 minutes and refuses less than a minute outside test builds', () => {
+		expect(loadConfig({}).keyIdleSeconds).toBe(900);
+		expect(loadConfig({ KEY_IDLE_SECONDS: '60' }).keyIdleSeconds).toBe(60);
+		expect(() => loadConfig({ KEY_IDLE_SECONDS: '30' })).toThrow(ConfigError);
+		expect(() => loadConfig({ KEY_IDLE_SECONDS: 'soon' })).toThrow(/KEY_IDLE_SECONDS/);
+	});
+});

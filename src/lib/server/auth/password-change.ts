@@ -16,6 +16,7 @@ import {
 	type BundleOptions,
 	type BundleProblem
 } from '$lib/server/keys/staff-keys';
+import { dropUserKeyStays } from './key-stay';
 import { AUTH_KEY_PARAMS, hashAuthKey } from './password';
 
 export type PasswordChangeProblem = BundleProblem | 'key_required' | 'not_enrolled' | 'different_key';
@@ -60,6 +61,8 @@ export async function changePassword(
 			await tx
 				.delete(staffSession)
 				.where(and(eq(staffSession.userId, userId), ne(staffSession.id, input.keepSessionId)));
+			// The key stays of every session (issue 18): the key locks and is unlocked with the new password.
+			await dropUserKeyStays(t, userId);
 		});
 	} catch (e) {
 		if (e instanceof Refused) return { ok: false, reason: e.reason };

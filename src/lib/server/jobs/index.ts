@@ -15,6 +15,8 @@ import { cleanupExpired } from '$lib/server/reports/cleanup';
 import '$lib/server/backoffice/reminders';
 // Registers 'audit-anchor' (signed audit chain head written outside the database, when configured).
 import '$lib/server/audit/anchor-job';
+// Registers 'key-stay-sweep' (expired key stays of staff sessions, issue 18).
+import '$lib/server/auth/key-stay';
 import { registerJob, registeredJobs, type JobDefinition, type Log } from './registry';
 import { startTimerRunner, type JobRunner } from './timer';
 

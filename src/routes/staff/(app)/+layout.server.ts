@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { localizeHref } from '$lib/paraglide/runtime';
+import { config } from '$lib/server/config';
 import { nextStepPath } from '$lib/server/auth/flow';
 import { db } from '$lib/server/db';
 import { handlerOrgans } from '$lib/server/backoffice/organ-time-zone';
@@ -15,6 +16,8 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 	return {
 		me: { id: locals.user.id, displayName: locals.user.displayName, isAdmin: locals.user.isAdmin },
 		organs,
-		timeZone: organs[0]?.timeZone ?? ORGAN_TIME_ZONE
+		timeZone: organs[0]?.timeZone ?? ORGAN_TIME_ZONE,
+		// The unlocked key's idle time, for the browser's lock and the key stay (issue 18).
+		keyIdleMs: config().keyIdleSeconds * 1000
 	};
 };

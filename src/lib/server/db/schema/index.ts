@@ -16,3 +16,4 @@ export * from './leads';
 export * from './protection';
 export * from './departments';
 export * from './inbox';
+export * from './keystay';
