@@ -15,3 +15,4 @@ export * from './register';
 export * from './leads';
 export * from './protection';
 export * from './departments';
+export * from './leads-handdown';
