@@ -6,13 +6,20 @@
  * than the state and outcome codes (no content of o-k1's leads, not even the handed-down one's new
  * ciphertexts); the reporter reads 已交由…办理，上级机关督办; every step audited on both sides; no canary.
  */
-import { asc, eq } from 'drizzle-orm';
-import { sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { asc, eq, sql } from 'drizzle-orm';
+import { beforeAll, expect, it } from 'vitest';
 import type { BoxKeyPair } from '$lib/crypto';
 import type { StaffUser } from '$lib/server/auth/session';
 import type { Db } from '$lib/server/db';
-import { auditLog, lead, leadHanddown, leadHanddownWrap, leadPerson, staffNotice, staffUser } from '$lib/server/db/schema';
+import {
+	auditLog,
+	lead,
+	leadHanddown,
+	leadHanddownWrap,
+	leadPerson,
+	staffNotice,
+	staffUser
+} from '$lib/server/db/schema';
 import { verifyAuditLog } from '$lib/server/audit/log';
 import type { StaffCtx } from '$lib/server/backoffice/context';
 import { directoryApi } from '$lib/server/keys/api';
@@ -94,7 +101,12 @@ describeDb('lead hand-down and follow-up', (get) => {
 				ctx(w.alice),
 				buildLead(
 					await keysOf(w.alice, 'o-city'),
-					{ source: 'online', details: { matter: `${CANARY}工程款` }, persons: [person(`张${CANARY}`)], reports: [r.id] },
+					{
+						source: 'online',
+						details: { matter: `${CANARY}工程款` },
+						persons: [person(`张${CANARY}`)],
+						reports: [r.id]
+					},
 					t2s
 				)
 			)
@@ -180,9 +192,10 @@ describeDb('lead hand-down and follow-up', (get) => {
 		const body = buildAcceptance(await keysOf(w.olga, 'o-k1'), incoming[0]!, pair(w.olga), t2s);
 		// Only a member of the lower organ accepts.
 		expect(await acceptHanddown(ctx(w.bob), handdownId, body)).toMatchObject({ ok: false, code: 'not_found' });
-		expect(
-			await acceptHanddown(ctx(w.olga), handdownId, { lead: { ...body.lead, source: 'online' } })
-		).toMatchObject({ ok: false, code: 'invalid_field' });
+		expect(await acceptHanddown(ctx(w.olga), handdownId, { lead: { ...body.lead, source: 'online' } })).toMatchObject({
+			ok: false,
+			code: 'invalid_field'
+		});
 		lowerLead = value<{ id: string }>(await acceptHanddown(ctx(w.olga), handdownId, body)).id;
 		expect(await acceptHanddown(ctx(w.olga), handdownId, body)).toMatchObject({
 			ok: false,

@@ -126,12 +126,7 @@ export function openHanddown(h: IncomingHanddown, pair: BoxKeyPair): { key: Uint
 }
 
 /** The lower organ's acceptance: the content as a new lead of its own (source `higher_organ`), K_h kept in its details. */
-export function buildAcceptance(
-	keys: OrganKeys,
-	h: IncomingHanddown,
-	pair: BoxKeyPair,
-	t2s: Converter
-): AcceptRequest {
+export function buildAcceptance(keys: OrganKeys, h: IncomingHanddown, pair: BoxKeyPair, t2s: Converter): AcceptRequest {
 	const { key, pkg } = openHanddown(h, pair);
 	try {
 		const lead = buildLead(

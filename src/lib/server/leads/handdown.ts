@@ -145,7 +145,12 @@ export async function handDown(
 				.set({ details: b.redactedDetails!, keyVersion: current, updatedAt: ctx.now })
 				.where(eq(lead.id, l.id));
 		} else await tx.update(lead).set({ updatedAt: ctx.now }).where(eq(lead.id, l.id));
-		await event(tx, ctx, l, 'hand_down', { handdown: b.id, to: b.toOrganId, deadline: b.deadline, keptCopy: b.keepCopy });
+		await event(tx, ctx, l, 'hand_down', {
+			handdown: b.id,
+			to: b.toOrganId,
+			deadline: b.deadline,
+			keptCopy: b.keepCopy
+		});
 		await auditBoth(tx, ctx, h, 'handed_in', { deadline: b.deadline });
 		await raiseHanddownNotice(tx, [...members], 'handdown_in', ctx.now, { handdown: b.id, organ: b.toOrganId });
 	});
@@ -249,7 +254,11 @@ export async function reportHanddownResult(
 			await tx
 				.insert(leadEvent)
 				.values({ leadId, at: ctx.now, actor: ctx.user.id, kind, details: { handdown: h.id, outcome } });
-		await auditBoth(tx, ctx, h, 'handdown_result', { outcome, lead: h.toLeadId, onTime: todayOf(ctx.now) <= h.deadline });
+		await auditBoth(tx, ctx, h, 'handdown_result', {
+			outcome,
+			lead: h.toLeadId,
+			onTime: todayOf(ctx.now) <= h.deadline
+		});
 		const higher = await handdownMembers(tx, h.fromOrganId);
 		await raiseHanddownNotice(tx, higher, 'handdown_result', ctx.now, {
 			handdown: h.id,
