@@ -67,6 +67,7 @@ describe('what the reporter reads for each staff state', () => {
 			['concluded', 3],
 			['transferred', null],
 			['handed_down', null],
+			['handed_down_followed', null],
 			['not_accepted', 3],
 			['duplicate', 3],
 			['returned', 3],

@@ -16,3 +16,4 @@ export * from './leads';
 export * from './protection';
 export * from './departments';
 export * from './leads-handdown';
+export * from './leads-documents';
