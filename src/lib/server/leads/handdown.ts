@@ -8,7 +8,7 @@
  * is audited on both sides (an entry under each organ), in the same transaction as the change.
  * Reading (the list, the overdue notices): ./handdown-read.ts.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
 import { disciplineOrgan, lead, leadEvent, leadHanddown, leadHanddownWrap, leadPerson } from '$lib/server/db/schema';
 import { appendAudit } from '$lib/server/audit/log';
@@ -100,7 +100,7 @@ export async function handDown(
 	const [open] = await ctx.db
 		.select({ id: leadHanddown.id })
 		.from(leadHanddown)
-		.where(and(eq(leadHanddown.leadId, l.id), inArray(leadHanddown.state, ['pending', 'accepted'])));
+		.where(and(eq(leadHanddown.leadId, l.id), ne(leadHanddown.state, 'reported')));
 	if (open) return refuse('not_from_this_state', { field: 'lead' });
 	const [taken] = await ctx.db.select({ id: leadHanddown.id }).from(leadHanddown).where(eq(leadHanddown.id, b.id));
 	if (taken) return refuse('invalid_field', { field: 'id' });
