@@ -89,7 +89,9 @@ async function handDownReceived(due: string): Promise<void> {
 		expect(await page.getByTestId('leads-table').innerText()).toContain('上级交办');
 		await page.getByTestId('leads-table').getByRole('link').first().click();
 		await page.waitForURL(/\/staff\/leads\/[0-9a-f-]{36}$/);
-		await expect.poll(() => page.getByTestId('lead-matter-read').innerText()).toContain('违规收受礼金');
+		await expect
+			.poll(() => page.getByTestId('lead-matter-read').innerText(), { timeout: 30_000 })
+			.toContain('违规收受礼金');
 		await page.getByTestId('handdown-outcome').selectOption('handled:form1');
 		await page.getByTestId('handdown-result-text').fill('经初步核实，予以批评教育。');
 		await page.getByTestId('handdown-report').click();
@@ -130,7 +132,7 @@ describe('lead register in the browser', () => {
 			await page.getByTestId('person-name').fill(`张伟${CANARY}`);
 			await page.getByTestId('person-unit').fill('银清县教育局');
 			await page.getByTestId('check-dup').click();
-			await expect.poll(() => page.getByTestId('dups').innerText()).toContain('没有同名');
+			await expect.poll(() => page.getByTestId('dups').innerText(), { timeout: 30_000 }).toContain('没有同名');
 			await page.getByTestId('lead-save').click();
 			await expect
 				.poll(() => page.getByTestId('leads-table').innerText(), { timeout: 30_000 })
@@ -146,7 +148,7 @@ describe('lead register in the browser', () => {
 				.fill(`張 偉${CANARY.toUpperCase().replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))}`);
 			await page.getByTestId('person-unit').fill('銀清縣教育局');
 			await page.getByTestId('check-dup').click();
-			await expect.poll(() => page.getByTestId('dups').innerText()).toContain('已有 1 条');
+			await expect.poll(() => page.getByTestId('dups').innerText(), { timeout: 30_000 }).toContain('已有 1 条');
 			expect(await page.getByTestId('dups').innerText()).toContain('同单位');
 
 			// Integrity opinion: the reply lists exactly that lead.
@@ -162,10 +164,12 @@ describe('lead register in the browser', () => {
 			// The lead itself: persons decrypted, a state change in its history.
 			await page.getByTestId('leads-table').getByRole('link').first().click();
 			await page.waitForURL(/\/staff\/leads\/[0-9a-f-]{36}$/);
-			await expect.poll(() => page.getByTestId('lead-persons').innerText()).toContain(`张伟${CANARY}`);
+			await expect
+				.poll(() => page.getByTestId('lead-persons').innerText(), { timeout: 30_000 })
+				.toContain(`张伟${CANARY}`);
 			await page.getByTestId('state-select').selectOption('talk_inquiry');
 			await page.getByTestId('state-save').click();
-			await expect.poll(() => page.getByTestId('lead-state').innerText()).toBe('谈话函询');
+			await expect.poll(() => page.getByTestId('lead-state').innerText(), { timeout: 30_000 }).toBe('谈话函询');
 			expect(await page.getByTestId('lead-history').innerText()).toContain('状态变更');
 			// A document: encrypted here, uploaded, opened again and previewed as text.
 			await page.getByTestId('doc-file').setInputFiles({
@@ -177,7 +181,9 @@ describe('lead register in the browser', () => {
 			const docs = page.getByTestId('lead-documents');
 			await expect.poll(() => docs.getByTestId('attachment').count(), { timeout: 30_000 }).toBe(1);
 			await docs.getByRole('button', { name: '预览 附件' }).click();
-			await expect.poll(() => docs.getByTestId('attachment-text').innerText()).toBe(`谈话笔录 ${CANARY}`);
+			await expect
+				.poll(() => docs.getByTestId('attachment-text').innerText(), { timeout: 30_000 })
+				.toBe(`谈话笔录 ${CANARY}`);
 			expect(await docs.innerText()).toContain(`笔录${CANARY}.txt`);
 			await expectNoAxeViolations(page);
 
@@ -211,7 +217,16 @@ describe('lead register in the browser', () => {
 			await expect
 				.poll(() => page.getByTestId('handdown-outgoing').innerText(), { timeout: 30_000 })
 				.toContain('Result reported');
-			expect(await page.getByTestId('handdown-outgoing').innerText()).toContain('经初步核实，予以批评教育');
+			// The result text opens once this page has opened the organ's keys again.
+			try {
+				await expect
+					.poll(() => page.getByTestId('handdown-outgoing').innerText(), { timeout: 30_000 })
+					.toContain('经初步核实，予以批评教育');
+			} catch (e) {
+				throw new Error(`no result text: ${await page.locator('main').innerText()}\n${JSON.stringify(problems)}`, {
+					cause: e
+				});
+			}
 			expect(problems).toEqual([]);
 		} finally {
 			await context.close();
