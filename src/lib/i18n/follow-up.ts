@@ -12,6 +12,7 @@ export const statusLabels = {
 	concluded: { label: m.followup_status_concluded, hint: m.followup_status_concluded_hint },
 	transferred: { label: m.followup_status_transferred, hint: m.followup_status_transferred_hint },
 	handed_down: { label: m.followup_status_handed_down, hint: m.followup_status_handed_down_hint },
+	handed_down_followed: { label: m.handdown_followup_status, hint: m.handdown_followup_status_hint },
 	not_accepted: { label: m.followup_status_not_accepted, hint: m.followup_status_not_accepted_hint },
 	duplicate: { label: m.followup_status_duplicate, hint: m.followup_status_duplicate_hint },
 	returned: { label: m.followup_status_returned, hint: m.followup_status_returned_hint },

@@ -129,7 +129,10 @@ export const noticeLabels = {
 	granted: m.staff_notice_granted,
 	register_overdue: m.staff_notice_register_overdue,
 	protection_requested: m.protect_notice_requested,
-	protection_overdue: m.protect_notice_overdue
+	protection_overdue: m.protect_notice_overdue,
+	handdown_in: m.handdown_notice_in,
+	handdown_overdue: m.handdown_notice_overdue,
+	handdown_result: m.handdown_notice_result
 } satisfies Record<NoticeKind, Msg>;
 
 /* ------------------------------------------------------------------ lookups (the code itself when unknown) */

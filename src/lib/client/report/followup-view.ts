@@ -28,6 +28,8 @@ export interface FollowUpReport {
 	receivedOn: string;
 	realName: boolean;
 	status: PublicStatus;
+	/** With `handed_down_followed`: the lower organ handling it. */
+	handledBy?: string;
 	deadlines: { what: ReporterDeadline; due: string }[];
 	/** The report as submitted (docs/reporting.md §6). */
 	content: ReportContent;
@@ -90,6 +92,7 @@ export function decryptView(view: ReportView, reportKey: Uint8Array): FollowUpRe
 		receivedOn: view.receivedOn,
 		realName: view.realName,
 		status: view.status,
+		...(typeof view.handledBy === 'string' ? { handledBy: view.handledBy } : {}),
 		deadlines: view.deadlines ?? [],
 		content,
 		files: view.files,

@@ -18,6 +18,8 @@ export type NamedFile = FileRef & { name?: string };
 
 export interface FollowUpView {
 	status: PublicStatus;
+	/** With `handed_down_followed`: the lower organ handling it. */
+	handledBy?: string;
 	receivedOn: string;
 	realName: boolean;
 	deadlines: { what: ReporterDeadline; due: string }[];
@@ -64,6 +66,7 @@ function toView(r: FollowUpReport): FollowUpView {
 	const manifest = Array.isArray(r.content.files) ? r.content.files : [];
 	return {
 		status: r.status,
+		...(r.handledBy ? { handledBy: r.handledBy } : {}),
 		receivedOn: r.receivedOn,
 		realName: r.realName,
 		deadlines: r.deadlines,

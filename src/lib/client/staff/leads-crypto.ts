@@ -43,6 +43,8 @@ export interface LeadDetails {
 	matter: string;
 	sourceRef?: string;
 	sourceNote?: string;
+	/** A lead handed down by the higher organ (issue 17): the hand-down's id and key (base64), for the result report. */
+	handdown?: { id: string; key: string };
 }
 
 /** The opencc-js traditional→simplified converter, loaded on demand (≈110 kB, staff pages only). */

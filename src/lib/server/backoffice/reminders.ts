@@ -6,6 +6,7 @@ import { registerJob } from '$lib/server/jobs/registry';
 import { raiseDeadlineNotices } from './notices';
 import { raiseRegisterNotices } from '$lib/server/register/register';
 import { raiseProtectionNotices } from './protection';
+import { raiseHanddownNotices } from '$lib/server/leads/handdown-read';
 
 export const DEADLINE_REMINDERS_JOB = 'deadline-reminders';
 
@@ -14,5 +15,7 @@ registerJob(DEADLINE_REMINDERS_JOB, '0 * * * *', async (db, now) => {
 	// The interference register's 零报告 reminder and the reporters' protection requests ride on the same hourly job.
 	const register = await raiseRegisterNotices(db, now);
 	const protection = await raiseProtectionNotices(db, now);
-	return { raised: raised + protection.raised, register: register.raised };
+	// Issue 17: hand-downs whose result is overdue, on the higher organ's side.
+	const handdown = await raiseHanddownNotices(db, now);
+	return { raised: raised + protection.raised + handdown.raised, register: register.raised };
 });

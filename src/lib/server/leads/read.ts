@@ -15,6 +15,7 @@ import { isId, isUuid } from '$lib/shared/encoding';
 import { LEAD_STATES } from '$lib/shared/vocabulary/leads';
 import type { LeadPage, LeadPersonView, LeadSummary, LeadView } from '$lib/shared/wire/leads';
 import { STAFF_BODIES_LEADS as B } from './bodies';
+import { documentsOf } from './documents';
 import { isLeadMember } from './organ-key';
 import { memberLead } from './register';
 
@@ -129,7 +130,7 @@ export async function listLeads(
 export async function openLead(ctx: StaffCtx, leadId: string): Promise<Result<LeadView, 'not_found'>> {
 	const l = await memberLead(ctx, leadId);
 	if (!l) return refuse('not_found');
-	const [[summary], reports, merged, events] = await Promise.all([
+	const [[summary], reports, merged, events, documents] = await Promise.all([
 		summaries(ctx.db, [l]),
 		ctx.db
 			.select({ id: report.id, locator: report.locator, state: report.state })
@@ -138,7 +139,8 @@ export async function openLead(ctx: StaffCtx, leadId: string): Promise<Result<Le
 			.where(eq(leadReport.leadId, l.id))
 			.orderBy(leadReport.addedAt, report.locator),
 		ctx.db.select({ id: lead.id }).from(lead).where(eq(lead.mergedInto, l.id)),
-		ctx.db.select().from(leadEvent).where(eq(leadEvent.leadId, l.id)).orderBy(leadEvent.id)
+		ctx.db.select().from(leadEvent).where(eq(leadEvent.leadId, l.id)).orderBy(leadEvent.id),
+		documentsOf(ctx.db, l.id)
 	]);
 	await ctx.db.transaction((tx) =>
 		appendAudit(tx as unknown as Db, {
@@ -154,7 +156,8 @@ export async function openLead(ctx: StaffCtx, leadId: string): Promise<Result<Le
 		...summary!,
 		linkedReports: reports,
 		merged: merged.map((m) => m.id),
-		events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), kind: e.kind, actor: e.actor, details: e.details }))
+		events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), kind: e.kind, actor: e.actor, details: e.details })),
+		documents
 	});
 }
 

@@ -40,7 +40,7 @@ export async function memberLead(ctx: StaffCtx, leadId: unknown): Promise<Lead |
 	return (await isLeadMember(ctx.db, ctx.user.id, row.organId)) ? row : null;
 }
 
-async function event(
+export async function event(
 	tx: Db,
 	ctx: StaffCtx,
 	l: { id: string; organId: string },
@@ -58,10 +58,10 @@ async function event(
 	});
 }
 
-type CreateRefusal = 'invalid_field' | 'not_found' | 'forbidden' | 'wraps_stale' | 'bad_content' | 'bad_link';
+export type CreateRefusal = 'invalid_field' | 'not_found' | 'forbidden' | 'wraps_stale' | 'bad_content' | 'bad_link';
 
 /** Checks a new lead for the caller: membership, current key version held, framing, reports visible. */
-async function checkNewLead(ctx: StaffCtx, l: NewLead): Promise<Result<true, CreateRefusal>> {
+export async function checkNewLead(ctx: StaffCtx, l: NewLead): Promise<Result<true, CreateRefusal>> {
 	if (!(await isLeadMember(ctx.db, ctx.user.id, l.organId))) return refuse('not_found');
 	const current = await currentVersion(ctx.db, l.organId);
 	if (current === null || l.keyVersion !== current)
@@ -93,7 +93,7 @@ async function checkNewLead(ctx: StaffCtx, l: NewLead): Promise<Result<true, Cre
 	return ok(true);
 }
 
-async function insertLead(tx: Db, ctx: StaffCtx, l: NewLead, extra: { splitFrom?: string } = {}) {
+export async function insertLead(tx: Db, ctx: StaffCtx, l: NewLead, extra: { splitFrom?: string } = {}) {
 	await tx.insert(lead).values({
 		id: l.id,
 		organId: l.organId,

@@ -21,6 +21,7 @@ import { ok, refuse, type Result } from '$lib/server/http/result';
 import { spendPow, verifyPow, type PowRefusal } from './pow';
 import { mac, serverKey } from './secrets';
 import { databaseStorage } from './storage';
+import { followedStatus } from '$lib/server/leads/handdown-read';
 
 /** Token lifetime. */
 export const TOKEN_SECONDS = 30 * 60;
@@ -175,11 +176,14 @@ export async function reportView(db: Db, reportId: string): Promise<ReportView |
 	]);
 	const filesOf = (messageId: string | null) =>
 		files.filter((f) => f.messageId === messageId).map((f) => ({ id: f.id, bytes: f.bytes }));
+	// Issue 17: a report whose lead was handed down reads 已交由…办理，上级机关督办 while it has not ended.
+	const followed = await followedStatus(db, r.id, r.publicStatus as PublicStatus);
 	return {
 		locator: r.locator,
 		receivedOn: r.receivedOn,
 		realName: r.realName,
-		status: r.publicStatus as PublicStatus,
+		status: followed.status,
+		...(followed.handledBy ? { handledBy: followed.handledBy } : {}),
 		deadlines: reporterDeadlines({ ...r, publicStatus: r.publicStatus as PublicStatus }),
 		content: toBase64(r.content),
 		wrappedKey: toBase64(r.receiptWrapped),

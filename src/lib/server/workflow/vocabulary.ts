@@ -35,6 +35,7 @@ export const PUBLIC_STATUS_LABELS = {
 	concluded: { zh: '已办结', en: 'Concluded' },
 	transferred: { zh: '已转上级', en: 'Sent up' },
 	handed_down: { zh: '已交下级', en: 'Handed down' },
+	handed_down_followed: { zh: '已交下级办理，上级督办', en: 'Handed down, followed by the higher organ' },
 	not_accepted: { zh: '不予受理', en: 'Not accepted' },
 	duplicate: { zh: '重复反映', en: 'Duplicate' },
 	returned: { zh: '内容不具体', en: 'Returned' },

@@ -44,3 +44,10 @@ export type CadreLevel = (typeof CADRE_LEVELS)[number];
 /** Why an integrity opinion is asked (党风廉政意见回复). */
 export const OPINION_PURPOSES = ['promotion', 'appraisal', 'award', 'candidate', 'other'] as const;
 export type OpinionPurpose = (typeof OPINION_PURPOSES)[number];
+
+/**
+ * A hand-down (交办, issue 17): `pending` until the lower organ takes the lead into its register,
+ * `accepted` while it handles it, `reported` once its result report is in (the follow-up, 督办, is closed).
+ */
+export const HANDDOWN_STATES = ['pending', 'accepted', 'reported'] as const;
+export type HanddownState = (typeof HANDDOWN_STATES)[number];

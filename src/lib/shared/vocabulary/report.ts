@@ -143,7 +143,9 @@ export type MetadataCode = (typeof METADATA_CODES)[number];
  * or kept as a duplicate no longer reads "concluded", a refusal no longer reads "transferred"). The first
  * four are ordered; the endings (`not_accepted`, `duplicate`, `returned`) and `objection` rank with
  * `concluded`; `transferred` (sent up) and `handed_down` (sent down) stand outside the order: the receiving
- * organ starts again from `received`.
+ * organ starts again from `received`. `handed_down_followed` (已交由下级办理，上级机关督办, issue 17) is never
+ * stored: the follow-up page shows it while a report's lead is handed down to a lower organ under the higher
+ * organ's follow-up and the report itself has not ended (src/lib/server/leads/handdown-status.ts).
  */
 export const PUBLIC_STATUSES = [
 	'received',
@@ -152,6 +154,7 @@ export const PUBLIC_STATUSES = [
 	'concluded',
 	'transferred',
 	'handed_down',
+	'handed_down_followed',
 	'not_accepted',
 	'duplicate',
 	'returned',
@@ -169,7 +172,8 @@ const PUBLIC_RANK: Record<PublicStatus, number | null> = {
 	returned: 3,
 	objection: 3,
 	transferred: null,
-	handed_down: null
+	handed_down: null,
+	handed_down_followed: null
 };
 
 /** Rank of an ordered public status (received < accepted < handling < the endings); null for a move. */

@@ -269,6 +269,10 @@ export const NOTICE_KINDS = [
 	'register_overdue',
 	// Issue 19: a reporter asked for protection (申请保护), and the request passed its own deadline.
 	'protection_requested',
-	'protection_overdue'
+	'protection_overdue',
+	// Issue 17, hand-down and follow-up (交办、督办): a lead handed in, its result overdue, its result in (no report: details name the hand-down).
+	'handdown_in',
+	'handdown_overdue',
+	'handdown_result'
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];

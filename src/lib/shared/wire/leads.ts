@@ -13,6 +13,7 @@ import { LEAD_OUTCOMES, LEAD_SOURCES, OPINION_PURPOSES, SETTABLE_LEAD_STATES } f
 import { CATEGORIES } from '../vocabulary/report';
 import type { OutcomeCode } from '../vocabulary/workflow';
 import { base64Bytes, DirectoryId, type Decode } from './fields';
+import type { LeadDocumentRef } from './leads-documents';
 
 /** Persons per lead, reports per lead in one request, wraps per organ-key version. */
 export const MAX_LEAD_PERSONS = 20;
@@ -136,6 +137,8 @@ export interface LeadView extends LeadSummary {
 	/** Leads merged into this one (their persons are listed in `persons` too). */
 	merged: string[];
 	events: { id: number; at: string; kind: string; actor: string | null; details: unknown }[];
+	/** Documents attached to it (issue 17; their names are inside the streams). */
+	documents: LeadDocumentRef[];
 }
 
 export interface LeadPage {

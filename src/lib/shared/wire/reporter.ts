@@ -159,6 +159,8 @@ export interface ReportView {
 	receivedOn: string;
 	realName: boolean;
 	status: PublicStatus;
+	/** With `handed_down_followed`: the lower organ handling the lead (issue 17). */
+	handledBy?: string;
 	/** Real-name reports only: when the reporter is to hear whether it was accepted, and of the result. */
 	deadlines: { what: ReporterDeadline; due: string }[];
 	/** The content ciphertext (base64). */

@@ -17,3 +17,5 @@ export * from './protection';
 export * from './departments';
 export * from './inbox';
 export * from './keystay';
+export * from './leads-handdown';
+export * from './leads-documents';
