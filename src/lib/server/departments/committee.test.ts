@@ -163,6 +163,25 @@ describeDb('same-level committee cadres, the study cells of the matrix, accounta
 		await setDutiesEnforced(db, w.adam.id, 'o-city', false);
 	});
 
+	it('through the server, every allowed department × role × action passes the duty check', async () => {
+		await setDutiesEnforced(db, w.adam.id, 'o-city', true);
+		const r = await storeReport(db, { unitId: 'u-city', recipients: [w.alice, w.bob, w.hank], realName: false });
+		let cells = 0;
+		for (const { key, duty } of CELLS) {
+			await setDuty(w.alice, duty.departmentKind, duty.role);
+			for (const action of SPEC[key]!) {
+				const res = await applyAction(ctx(w.alice), r.id, { action, note: note(r.reportKey) });
+				// Refused, if at all, for the state of the case, the organ role or the inputs: never for the duty.
+				const code = res.status === 200 ? null : (res.body as { error: { code: string } }).error.code;
+				expect(code, `${key} ${action}`).not.toBe('forbidden_duty');
+				cells++;
+			}
+		}
+		expect(cells).toBe(Object.values(SPEC).reduce((n, a) => n + a.length, 0));
+		await db.delete(staffDuty);
+		await setDutiesEnforced(db, w.adam.id, 'o-city', false);
+	});
+
 	it('accountability measures are outcomes; 组织调整 belongs to the second form or above', () => {
 		const handled = (form: string, extra: Record<string, unknown>) => ({ kind: 'handled', form, ...extra });
 		expect(checkOutcome(handled('form1', { accountability: ['circulated_criticism', 'admonishment'] }), 'final')).toBe(
