@@ -11,14 +11,14 @@
  *  3. 监督检查室 records the collective study (集体排查) proposing to file a case; filing is not theirs, and
  *     approving their own proposal is refused.
  *  4. The main leader tries to file before the organ leader approved the study: refused.
- *  5. The organ leader (分管领导) approves the study.
+ *  5. The organ leader (分管领导), told by a notice that a proposal awaits approval, approves the study.
  *  6. The main leader files the case (立案): without the report to the county committee refused, with it
  *     done (date and to whom recorded on the timeline).
  *  7. 审查调查室 sends it to review; the investigator, who also holds a review duty, may not review it
  *     (查审分离: shown disabled, refused by the server).
  *  8. 审理室 (another person) concludes: the second form with expulsion refused (form and sanction disagree);
  *     the second form with a warning, 诫勉 as accountability, and the committee's decision with its date and
- *     document number, done.
+ *     document number, done; the timeline shows the decision and the committee report (in English too).
  *  9. The reporter's follow-up with the receipt reads 已办结.
  * Axe runs on the case page with the committee report and the outcome picker open.
  */
@@ -73,19 +73,25 @@ let reportId = '';
 /** Today in China (the server's working day), YYYY-MM-DD. */
 const today = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
-/**
- * `who`'s page on the case: signed in (a context per person, kept for the whole cycle), the case opened and
- * the key unlocked the first time; the same page, as it is, when `who` comes back.
- */
+/** `who`'s own browser context, signed in once for the whole cycle. */
+async function deskOf(who: Who): Promise<Page> {
+	let d = desks.get(who);
+	if (!d) {
+		d = await signInStaff(browser, server.url, account.get(who)!);
+		desks.set(who, d);
+	}
+	return d.page;
+}
+
+const opened = new Set<Who>();
+/** `who`'s page on the case: opened and the key unlocked the first time; the same page, as it is, after. */
 async function caseOf(who: Who): Promise<Page> {
-	const kept = desks.get(who);
-	if (kept) return kept.page;
-	const d = await signInStaff(browser, server.url, account.get(who)!);
-	desks.set(who, d);
-	const { page } = d;
+	const page = await deskOf(who);
+	if (opened.has(who)) return page;
 	await page.goto(reportUrl);
 	await unlockKey(page, account.get(who)!.password!);
 	await page.getByTestId('report-content').waitFor({ timeout: 60_000 });
+	opened.add(who);
 	return page;
 }
 
@@ -210,10 +216,7 @@ describe('the full cycle by the rules, each step by the right department and rol
 	}, 300_000);
 
 	it('信访室 registers and accepts; dispatching is the case-management office’s, refused to them', async () => {
-		const { page } = await signInStaff(browser, server.url, account.get('letters')!).then((d) => {
-			desks.set('letters', d);
-			return d;
-		});
+		const page = await deskOf('letters');
 		const canon = receipt.locator.replace(/[^0-9A-Z]/gi, '');
 		const item = page.locator(`[data-testid="inbox-item"][data-locator="${canon}"]`);
 		await item.waitFor({ timeout: 60_000 });
@@ -222,6 +225,7 @@ describe('the full cycle by the rules, each step by the right department and rol
 		await page.waitForURL(/\/staff\/reports\/[0-9a-f-]+$/);
 		reportUrl = page.url();
 		reportId = reportUrl.split('/').pop()!;
+		opened.add('letters');
 		await page.getByTestId('report-content').waitFor();
 		expect(await state(page)).toBe('已接收');
 		await act(page, 'register');
@@ -281,7 +285,9 @@ describe('the full cycle by the rules, each step by the right department and rol
 		expect(await state(page)).toBe('已分办，待处置');
 	}, 300_000);
 
-	it('the organ leader approves the study', async () => {
+	it('the organ leader, told a proposal awaits approval, approves the study', async () => {
+		const desk = await deskOf('leader');
+		await expect.poll(() => desk.getByTestId('notices').textContent(), { timeout: 60_000 }).toContain('待您审批');
 		const page = await caseOf('leader');
 		const studies = page.getByTestId('studies');
 		await studies.getByRole('button', { name: '批准' }).click();
@@ -361,6 +367,13 @@ describe('the full cycle by the rules, each step by the right department and rol
 		expect(timeline).toContain('诫勉');
 		for (const p of ['letters', 'cases', 'main', 'investigator', 'reviewer'] as const)
 			expect(timeline, p).toContain(PEOPLE[p].name);
+		// The same record in English.
+		await page.goto(`${server.url}/en/staff/reports/${reportId}`);
+		expect(await state(page)).toBe('Concluded');
+		expect(await page.getByTestId('event-committee').textContent()).toContain(`Reported to 银清县委书记 on ${today()}`);
+		expect(await page.getByTestId('event-decision').textContent()).toContain(
+			`Decision: Standing committee of the discipline commission, ${today()}, 银纪发〔2026〕15号`
+		);
 	}, 300_000);
 
 	it('the reporter’s follow-up reads 已办结', async () => {

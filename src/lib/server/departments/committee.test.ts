@@ -7,7 +7,15 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import type { Db } from '$lib/server/db';
-import { auditLog, organDepartment, report, reportEvent, staffDuty, staffUser } from '$lib/server/db/schema';
+import {
+	auditLog,
+	organDepartment,
+	report,
+	reportEvent,
+	staffDuty,
+	staffNotice,
+	staffUser
+} from '$lib/server/db/schema';
 import type { StaffUser } from '$lib/server/auth/session';
 import type { DepartmentKind } from '$lib/shared/vocabulary/departments';
 import { describeDb } from '$support/db';
@@ -118,6 +126,13 @@ describeDb('same-level committee cadres, the study cells of the matrix, accounta
 
 	it('a cadre the committee above manages needs no report to this committee; nor when the rules are off', async () => {
 		const r = await readyToFile('u-city');
+		// The study recorded by alice told the leaders who see the case (bob, hank) that it awaits approval.
+		const told = await db
+			.select({ staffId: staffNotice.staffId, details: staffNotice.details })
+			.from(staffNotice)
+			.where(and(eq(staffNotice.reportId, r.id), eq(staffNotice.kind, 'approval_requested')));
+		expect(told.map((n) => n.staffId).sort()).toEqual([w.bob.id, w.hank.id].sort());
+		expect(told[0]!.details).toEqual({ action: 'study' });
 		expect(((await openCase(ctx(w.hank), r.id)).body as { report: { sameLevelCadre: boolean } }).report).toMatchObject({
 			sameLevelCadre: false
 		});
