@@ -287,7 +287,12 @@ describe('the full cycle by the rules, each step by the right department and rol
 
 	it('the organ leader, told a proposal awaits approval, approves the study', async () => {
 		const desk = await deskOf('leader');
-		await expect.poll(() => desk.getByTestId('notices').textContent(), { timeout: 60_000 }).toContain('待您审批');
+		const notices = desk.getByTestId('notices');
+		await expect.poll(() => notices.getByTestId('notice-count').textContent(), { timeout: 60_000 }).toBe('1');
+		await notices.getByRole('button', { name: /^通知/ }).click();
+		const told = notices.getByRole('listitem').filter({ hasText: '待您审批' });
+		const canon = (l: string | null) => (l ?? '').replace(/[^0-9A-Z]/gi, '').toUpperCase();
+		expect(canon(await told.getByRole('link').textContent())).toBe(canon(receipt.locator));
 		const page = await caseOf('leader');
 		const studies = page.getByTestId('studies');
 		await studies.getByRole('button', { name: '批准' }).click();

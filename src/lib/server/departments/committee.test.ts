@@ -73,7 +73,7 @@ describeDb('same-level committee cadres, the study cells of the matrix, accounta
 		// 西区 (u-k2) is a county: its 一把手 is managed by the city committee, whose organ is o-city.
 		expect(await sameLevelCadre(db, 'o-city', 'u-k2', 'top_leader')).toBe(true);
 		expect(await sameLevelCadre(db, 'o-city', 'u-k2', 'team_member')).toBe(true);
-		expect(await sameLevelCadre(db, 'o-city', 'u-k2', 'other')).toBe(false);
+		expect(await sameLevelCadre(db, 'o-city', 'u-k2', 'other_staff')).toBe(false);
 		// The city's own 一把手 is the province committee's; the county organ is not the managing one either.
 		expect(await sameLevelCadre(db, 'o-city', 'u-city', 'top_leader')).toBe(false);
 		expect(await sameLevelCadre(db, 'o-prov', 'u-city', 'top_leader')).toBe(true);

@@ -146,7 +146,7 @@ describeDb('departments and duties', (get) => {
 		expect(cells).toBe(CELLS.length * ACTION_CODES.length - Object.values(SPEC).reduce((n, a) => n + a.length, 0));
 		await db.delete(staffDuty);
 		await enforce(false);
-	});
+	}, 300_000); // some 370 calls through the server: a loaded machine takes minutes
 
 	it('a case goes from the letters office to conclusion, each step by its department; shortcuts and 查审分离 refused', async () => {
 		await enforce(true);
