@@ -50,11 +50,11 @@ import {
 	root,
 	startServer,
 	type Browser,
-	type BrowserContext,
 	type Page,
 	type Server
 } from './harness';
-import { keyDemoInto, totpCode, type KeyedDemoKeys, type KeyedDemoStaff } from './keyed-demo';
+import { keyDemoInto, type KeyedDemoKeys, type KeyedDemoStaff } from './keyed-demo';
+import { signInStaff, unlockKey } from './staff-session';
 
 /** The region the reporter picks (the unit itself is not in the directory). */
 const UNIT = { id: 'sf-c01-k03', name: '丰泉区' };
@@ -80,44 +80,9 @@ const canon = (locator: string) => locator.replace(/[^0-9A-Z]/gi, '').toUpperCas
 
 /* ------------------------------------------------------------------ staff helpers */
 
-const usedStep = new Map<string, number>();
-/** A TOTP code for a time step this account has not used yet (codes cannot be replayed). */
-async function nextCode(s: KeyedDemoStaff): Promise<string> {
-	const step = () => Math.floor(Date.now() / 30_000);
-	const last = usedStep.get(s.staffId) ?? 0;
-	while (step() <= last) await new Promise((r) => setTimeout(r, 500));
-	usedStep.set(s.staffId, step());
-	return totpCode(s.totpKey!, Date.now());
-}
-
-async function desk(): Promise<{ context: BrowserContext; page: Page }> {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-	return { context, page: await context.newPage() };
-}
-
-async function signIn(s: KeyedDemoStaff): Promise<{ context: BrowserContext; page: Page }> {
-	const d = await desk();
-	const { page } = d;
-	await page.goto(`${server.url}/staff/login`);
-	await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
-	await page.getByLabel('用户名').fill(s.username);
-	await page.getByLabel('密码', { exact: true }).fill(s.password!);
-	await page.getByRole('button', { name: '登录' }).click();
-	await page.waitForURL(/\/staff\/login\/totp$/, { timeout: 60_000 });
-	await page.getByLabel('验证码').fill(await nextCode(s));
-	await page.getByRole('button', { name: '验证' }).click();
-	await page.waitForURL(/\/staff(\?.*)?$/, { timeout: 60_000 });
-	await page.getByTestId('welcome').waitFor();
-	return d;
-}
-
-async function unlock(page: Page, s: KeyedDemoStaff): Promise<void> {
-	const box = page.getByTestId('unlock');
-	await box.locator('button[type="submit"]:not([disabled])').waitFor();
-	await box.getByLabel('登录密码').fill(s.password!);
-	await box.getByRole('button', { name: '解锁' }).click();
-	await box.getByTestId('key-status').waitFor({ timeout: 60_000 });
-}
+/** Sign-in and key unlock: the shared helpers of ./staff-session.ts. */
+const signIn = (s: KeyedDemoStaff) => signInStaff(browser, server.url, s);
+const unlock = (page: Page, s: KeyedDemoStaff) => unlockKey(page, s.password!);
 
 function inboxItem(page: Page) {
 	return page.locator(

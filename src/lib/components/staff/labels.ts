@@ -44,6 +44,8 @@ export function outcomeText(o: unknown, labels: WorkflowLabels): string {
 		if (typeof x.government === 'string') parts.push(pick(labels.outcome.government, x.government));
 		if (Array.isArray(x.organizational))
 			for (const k of x.organizational) parts.push(pick(labels.outcome.organizational, String(k)));
+		if (Array.isArray(x.accountability))
+			for (const k of x.accountability) parts.push(pick(labels.outcome.accountability, String(k)));
 		if (x.procuratorate === true) parts.push(pick(labels.outcome.other, 'procuratorate'));
 	}
 	if (x.kind === 'cleared' && x.falseAccusationReferral === true)

@@ -42,6 +42,8 @@ import { TRANSFER_PROOF_LENGTH } from '$lib/crypto/transfer';
 import { dutyRefusal } from '$lib/server/departments/check';
 import { dutiesIn } from '$lib/server/departments/store';
 import { studyFor } from '$lib/server/departments/study';
+import { sameLevelCadre } from '$lib/server/departments/committee';
+import type { PositionKind } from '$lib/shared/vocabulary/report';
 import { visibleReport } from './access';
 import {
 	caseStateOf,
@@ -182,6 +184,17 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 	const studyDisposition = duty.enforced ? (DISPOSITION_OF[action as ActionCode] ?? null) : null;
 	const studyId = studyDisposition ? await studyFor(db, r.id, studyDisposition) : null;
 	if (studyDisposition && studyId === null) return refuse('needs_study');
+	// Filing a case against a cadre of the same-level committee is reported to the committee's main leader
+	// (报同级党委主要负责人): with the rules in force, the date and to whom are recorded with the filing.
+	const committeeReport = action === 'file_case' ? (body.committeeReport ?? null) : null;
+	if (
+		duty.enforced &&
+		action === 'file_case' &&
+		!((r.caseData ?? {}) as CaseData).byRegion &&
+		(await sameLevelCadre(db, r.organId, r.unitId, r.position as PositionKind)) &&
+		(!committeeReport || !isDateString(committeeReport.on) || committeeReport.on > today)
+	)
+		return refuse('needs_committee_report', { field: 'committeeReport' });
 
 	// Transfers up/down: the target must be the higher/lower organ and the key sealed to its recipients.
 	let requestWraps: { entryId: string; sealed: string; proof: string }[] | null = null;
@@ -331,6 +344,7 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 				started: result.deadlinesStarted.map((d) => d.code),
 				ended: result.deadlinesEnded.map((d) => d.code),
 				...(decision && ev.action === 'conclude' ? { decision } : {}),
+				...(committeeReport ? { committeeReport } : {}),
 				...(studyId !== null ? { study: studyId } : {})
 			}
 		});
@@ -357,6 +371,7 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 			started: result.deadlinesStarted.map((d) => `${d.code}:${d.due}`)
 		};
 		if (decision && ev.action === 'conclude') details.decision = decision;
+		if (committeeReport) details.committeeReport = committeeReport;
 		if (studyId !== null) details.study = studyId;
 		if (moveWraps) details.recipients = moveWraps.map((w) => w.staffId);
 		await appendAudit(tx, {

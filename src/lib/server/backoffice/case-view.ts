@@ -40,6 +40,7 @@ import { ACTION_DUTIES, dutyAllows, REVIEW_ACTIONS } from '$lib/server/departmen
 import { dutiesIn } from '$lib/server/departments/store';
 import { studiesOf } from '$lib/server/departments/study';
 import { mustReportUp } from '$lib/server/org/report-up';
+import { sameLevelCadre } from '$lib/server/departments/committee';
 import { loadRoutingSnapshot } from '$lib/server/org/store';
 import { visibleReport, type Visible } from './access';
 import { caseStateOf, MOVE_ACTIONS, seersAmong, type CaseData } from './case-state';
@@ -52,6 +53,16 @@ import { protectionRequestsOf } from './protection';
  */
 async function reportUpFlag(db: Db, organId: string, unitId: string, position: PositionKind): Promise<boolean> {
 	return mustReportUp(await loadRoutingSnapshot(db, unitId), organId, unitId, position);
+}
+
+/** The decision and the report to the committee recorded with an event (issue 18), from its details. */
+function recordedWith(details: unknown): Pick<CaseView['events'][number], 'decision' | 'committeeReport'> {
+	const d = (details ?? {}) as { decision?: unknown; committeeReport?: unknown };
+	const obj = (x: unknown) => (x && typeof x === 'object' ? x : null);
+	return {
+		decision: obj(d.decision) as CaseView['events'][number]['decision'],
+		committeeReport: obj(d.committeeReport) as CaseView['events'][number]['committeeReport']
+	};
 }
 
 async function names(db: Db, ids: (string | null)[]): Promise<Map<string, string>> {
@@ -190,7 +201,9 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			referredTo: cs.referredTo,
 			byRegion: data.byRegion === true,
 			// A report by region names the region, not the accused's unit: the flag would be a guess.
-			mustReportUp: data.byRegion !== true && (await reportUpFlag(db, r.organId, r.unitId, r.position as PositionKind))
+			mustReportUp: data.byRegion !== true && (await reportUpFlag(db, r.organId, r.unitId, r.position as PositionKind)),
+			sameLevelCadre:
+				data.byRegion !== true && (await sameLevelCadre(db, r.organId, r.unitId, r.position as PositionKind))
 		},
 		messages: messages.map((m) => ({
 			id: m.id,
@@ -210,7 +223,8 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			toState: e.toState,
 			organId: e.organId,
 			note: e.note ? b64(e.note) : null,
-			outcome: (e.outcome as Outcome | null) ?? null
+			outcome: (e.outcome as Outcome | null) ?? null,
+			...recordedWith(e.details)
 		})),
 		deadlines: deadlines.map((d) => ({
 			code: d.code as DeadlineCode,

@@ -17,7 +17,7 @@ import { describeDb } from '$support/db';
 import { applyAction, note, openCase } from '$support/case-fixtures';
 import { buildBackofficeWorld, NOW, snapshot, storeReport, type BoWorld, type Member } from '$support/backoffice';
 import type { StaffCtx } from '../backoffice/context';
-import { addDuty, organDuties, removeDuty } from './store';
+import { addDuty, organDuties, removeDuty, setDutiesEnforced } from './store';
 import { approveStudy, recordStudy } from './study';
 import { CELLS, SPEC } from '$support/duty-spec';
 
@@ -41,6 +41,9 @@ describeDb('departments and duties', (get) => {
 			expect(r.ok).toBe(true);
 		}
 	}
+
+	/** Switches o-city's division of duties on or off (as the admin would). */
+	const enforce = (on: boolean) => setDutiesEnforced(db, w.adam.id, 'o-city', on);
 
 	/** Records a collective study by `by` (participants `by` and `with`), approved by `leader` when given. */
 	async function study(
@@ -79,10 +82,26 @@ describeDb('departments and duties', (get) => {
 		expect(rows.find((r) => r.organId === 'o-city' && r.kind === 'letters')!.name).toBe('信访室');
 	});
 
-	it('an organ without duties works as before; assigning one puts the rules in force for everyone', async () => {
+	it('an organ works by its duties only once the admin switches it on (audited); then for everyone', async () => {
 		const r = await storeReport(db, { unitId: 'u-city', recipients: [w.alice, w.bob, w.hank] });
 		expect((await applyAction(ctx(w.bob), r.id, { action: 'register' })).status).toBe(200);
 		await setDuties(w.alice, [{ kind: 'letters', role: 'member' }]);
+		// Duties assigned, the setting still off: the organ works as before, and says so.
+		const before = (await openCase(ctx(w.bob), r.id)).body as { dutiesEnforced: boolean; blockedActions: unknown[] };
+		expect(before).toMatchObject({ dutiesEnforced: false, blockedActions: [] });
+		let listed = await organDuties(db, 'o-city');
+		expect(listed.enforced).toBe(false);
+		// Nobody holds a case-management duty or a leader's yet: the page lists what nobody could take.
+		expect(listed.gaps).toEqual(expect.arrayContaining(['dispatch', 'file_case', 'approve', 'conclude']));
+		expect(listed.gaps).not.toContain('accept');
+		await enforce(true);
+		listed = await organDuties(db, 'o-city');
+		expect(listed.enforced).toBe(true);
+		const audit = await db.select().from(auditLog);
+		expect(audit.filter((a) => a.action === 'admin.duties_enforce').at(-1)?.details).toEqual({
+			organId: 'o-city',
+			enforced: true
+		});
 		// bob has no duty: refused now, and the view shows the action disabled with who takes it.
 		const refused = await applyAction(ctx(w.bob), r.id, { action: 'accept' });
 		expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden_duty' } } });
@@ -100,10 +119,14 @@ describeDb('departments and duties', (get) => {
 		});
 		const aliceView = (await openCase(ctx(w.alice), r.id)).body as { allowedActions: { action: string }[] };
 		expect(aliceView.allowedActions.map((a) => a.action)).toContain('accept');
+		// Switched off again: as before, for everyone.
+		await enforce(false);
+		expect((await applyAction(ctx(w.bob), r.id, { action: 'accept' })).status).toBe(200);
 		await db.delete(staffDuty);
 	});
 
 	it('through the server, every department × role × action: refused (403, nothing changed) exactly where the table refuses', async () => {
+		await enforce(true);
 		const r = await storeReport(db, { unitId: 'u-city', recipients: [w.alice, w.bob, w.hank] });
 		await setDuties(w.bob, [{ kind: 'letters', role: 'member' }]); // rules in force in o-city
 		let cells = 0;
@@ -122,9 +145,11 @@ describeDb('departments and duties', (get) => {
 		}
 		expect(cells).toBe(CELLS.length * ACTION_CODES.length - Object.values(SPEC).reduce((n, a) => n + a.length, 0));
 		await db.delete(staffDuty);
-	});
+		await enforce(false);
+	}, 300_000); // some 370 calls through the server: a loaded machine takes minutes
 
 	it('a case goes from the letters office to conclusion, each step by its department; shortcuts and 查审分离 refused', async () => {
+		await enforce(true);
 		const r = await storeReport(db, { unitId: 'u-city', recipients: [w.alice, w.bob, w.hank], realName: false });
 		const act = (m: Member, action: string, extra: Record<string, unknown> = {}) =>
 			applyAction(ctx(m), r.id, { action, note: note(r.reportKey), ...extra });
@@ -218,9 +243,11 @@ describeDb('departments and duties', (get) => {
 		expect(after!.p).toBe('concluded');
 		expect(await state()).toBe('concluded');
 		await db.delete(staffDuty);
+		await enforce(false);
 	});
 
 	it('a close request needs the supervision head and a leader’s approval', async () => {
+		await enforce(true);
 		const r = await storeReport(db, { unitId: 'u-city', recipients: [w.alice, w.bob, w.hank], realName: false });
 		const act = (m: Member, action: string, extra: Record<string, unknown> = {}) =>
 			applyAction(ctx(m), r.id, { action, note: note(r.reportKey), ...extra });
@@ -253,6 +280,7 @@ describeDb('departments and duties', (get) => {
 		expect((await act(w.hank, 'approve')).status).toBe(200);
 		expect((await db.select({ s: report.state }).from(report).where(eq(report.id, r.id)))[0]!.s).toBe('concluded');
 		await db.delete(staffDuty);
+		await enforce(false);
 	});
 
 	it('the admin assigns duties: checked, audited, and never into another organ', async () => {
@@ -285,9 +313,11 @@ describeDb('departments and duties', (get) => {
 		expect(audit.filter((a) => a.action === 'admin.duty_add').length).toBeGreaterThanOrEqual(2);
 		expect(audit.filter((a) => a.action === 'admin.duty_remove')).toHaveLength(1);
 		await db.delete(staffDuty);
+		await enforce(false);
 	});
 
 	it('a study must be well-formed, by the supervision office, about a case the caller sees', async () => {
+		await enforce(true);
 		const r = await storeReport(db, { unitId: 'u-city', recipients: [w.alice, w.bob, w.hank], realName: false });
 		await setDuties(w.alice, [{ kind: 'supervision', role: 'member' }]);
 		await setDuties(w.bob, [{ kind: 'letters', role: 'member' }]);
@@ -321,5 +351,6 @@ describeDb('departments and duties', (get) => {
 		const audit = await db.select().from(auditLog);
 		expect(audit.some((a) => a.action === 'workflow.study_record' && a.reportId === r.id)).toBe(true);
 		await db.delete(staffDuty);
+		await enforce(false);
 	});
 });

@@ -6,9 +6,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { auditAdmin } from '$lib/server/audit/log';
 import type { Db } from '$lib/server/db';
-import { organDepartment, organStaff, reportEvent, staffDuty, staffUser } from '$lib/server/db/schema';
+import { organDepartment, organDutyRule, organStaff, reportEvent, staffDuty, staffUser } from '$lib/server/db/schema';
 import { ok, refuse, type Result } from '$lib/server/http/result';
 import { isUuid } from '$lib/shared/encoding';
+import { ACTION_CODES, type ActionCode } from '$lib/shared/vocabulary/workflow';
+import { dutyAllows } from './rules';
 import {
 	DUTY_ROLES,
 	isLeaderRole,
@@ -17,28 +19,39 @@ import {
 	type DutyRole
 } from '$lib/shared/vocabulary/departments';
 
-/** The duties of `staffId` in `organId`, and whether the organ has assigned duties at all (the rules hold). */
+/**
+ * The duties of `staffId` in `organId`, and whether the organ works by its division of duties (the admin's
+ * explicit setting, `organ_duty_rule`; docs/backoffice.md "Departments and duties").
+ */
 export async function dutiesIn(
 	db: Db,
 	staffId: string,
 	organId: string
 ): Promise<{ enforced: boolean; duties: Duty[] }> {
-	const rows = await db
-		.select({ staffId: staffDuty.staffId, role: staffDuty.role, kind: organDepartment.kind })
-		.from(staffDuty)
-		.leftJoin(organDepartment, eq(organDepartment.id, staffDuty.departmentId))
-		.where(
-			and(
-				eq(staffDuty.organId, organId),
-				sql`(${staffDuty.staffId} = ${staffId} or ${staffDuty.id} = (select min(id) from ${staffDuty} d where d.organ_id = ${organId}))`
-			)
-		);
+	const [rows, rule] = await Promise.all([
+		db
+			.select({ role: staffDuty.role, kind: organDepartment.kind })
+			.from(staffDuty)
+			.leftJoin(organDepartment, eq(organDepartment.id, staffDuty.departmentId))
+			.where(and(eq(staffDuty.organId, organId), eq(staffDuty.staffId, staffId))),
+		db.select({ enforced: organDutyRule.enforced }).from(organDutyRule).where(eq(organDutyRule.organId, organId))
+	]);
 	return {
-		enforced: rows.length > 0,
-		duties: rows
-			.filter((r) => r.staffId === staffId)
-			.map((r) => ({ departmentKind: (r.kind as DepartmentKind | null) ?? null, role: r.role as DutyRole }))
+		enforced: rule[0]?.enforced === true,
+		duties: rows.map((r) => ({ departmentKind: (r.kind as DepartmentKind | null) ?? null, role: r.role as DutyRole }))
 	};
+}
+
+/** Switches the organ's division of duties on or off (the admin; audited `admin.duties_enforce`). */
+export async function setDutiesEnforced(db: Db, actorId: string, organId: string, enforced: boolean): Promise<void> {
+	await db
+		.insert(organDutyRule)
+		.values({ organId, enforced, changedBy: actorId, changedAt: new Date() })
+		.onConflictDoUpdate({
+			target: organDutyRule.organId,
+			set: { enforced, changedBy: actorId, changedAt: new Date() }
+		});
+	await auditAdmin(db, actorId, 'duties_enforce', { organId, enforced });
 }
 
 /** Staff who acted on the report while it was under investigation (its investigators). */
@@ -51,6 +64,10 @@ export async function investigatorsOf(db: Db, reportId: string): Promise<Set<str
 }
 
 export interface OrganDuties {
+	/** The organ works by its division of duties (the admin's setting). */
+	enforced: boolean;
+	/** Workflow actions no assigned duty covers: with the rules in force nobody could take them. */
+	gaps: ActionCode[];
 	departments: { id: number; kind: DepartmentKind; name: string }[];
 	staff: { id: string; displayName: string; organRole: string }[];
 	duties: { id: number; staffId: string; departmentId: number | null; role: DutyRole }[];
@@ -58,7 +75,7 @@ export interface OrganDuties {
 
 /** An organ's departments, its inspectors and heads, and their duties (the admin page). */
 export async function organDuties(db: Db, organId: string): Promise<OrganDuties> {
-	const [departments, staff, duties] = await Promise.all([
+	const [departments, staff, duties, rule] = await Promise.all([
 		db
 			.select({ id: organDepartment.id, kind: organDepartment.kind, name: organDepartment.name })
 			.from(organDepartment)
@@ -79,9 +96,17 @@ export async function organDuties(db: Db, organId: string): Promise<OrganDuties>
 			})
 			.from(staffDuty)
 			.where(eq(staffDuty.organId, organId))
-			.orderBy(asc(staffDuty.id))
+			.orderBy(asc(staffDuty.id)),
+		db.select({ enforced: organDutyRule.enforced }).from(organDutyRule).where(eq(organDutyRule.organId, organId))
 	]);
+	const kindOf = new Map(departments.map((d) => [d.id, d.kind as DepartmentKind]));
+	const assigned: Duty[] = duties.map((d) => ({
+		departmentKind: d.departmentId === null ? null : (kindOf.get(d.departmentId) ?? null),
+		role: d.role as DutyRole
+	}));
 	return {
+		enforced: rule[0]?.enforced === true,
+		gaps: ACTION_CODES.filter((a) => !dutyAllows(assigned, a)),
 		departments: departments.map((d) => ({ ...d, kind: d.kind as DepartmentKind })),
 		staff,
 		duties: duties.map((d) => ({ ...d, role: d.role as DutyRole }))

@@ -6,18 +6,19 @@
  * (./rules.ts) a disposition action needs an approved, unused study concluding on it (`studyFor`), which the
  * action then uses. Both steps are audited; the server never sees the minutes.
  */
-import { and, asc, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import { appendAudit } from '$lib/server/audit/log';
 import { isDateString } from '$lib/server/calendar';
 import type { Db } from '$lib/server/db';
-import { caseStudy, organStaff } from '$lib/server/db/schema';
+import { caseStudy, organStaff, staffDuty } from '$lib/server/db/schema';
 import { validate } from '$lib/server/http/body';
 import { STAFF_BODIES } from '$lib/server/http/bodies';
 import { ok, refuse, type Result } from '$lib/server/http/result';
 import { isContentCiphertext } from '$lib/server/reports/intake';
 import { visibleReport } from '$lib/server/backoffice/access';
 import type { StaffCtx } from '$lib/server/backoffice/context';
-import { todayOf } from '$lib/server/backoffice/case-state';
+import { raiseNotices, seersAmong, todayOf } from '$lib/server/backoffice/case-state';
+import type { LeaderRole } from '$lib/shared/vocabulary/departments';
 import type { Disposition } from '$lib/shared/vocabulary/workflow';
 import { dutiesIn } from './store';
 
@@ -62,6 +63,8 @@ export async function recordStudy(
 				recordedAt: ctx.now
 			})
 			.returning({ id: caseStudy.id });
+		// The organ's leaders who see the case are told a proposal awaits their approval.
+		await notifyLeaders(tx, r, ['organ_leader', 'main_leader'], ctx.user.id, todayOf(ctx.now), 'study');
 		await appendAudit(tx, {
 			at: ctx.now,
 			actor: ctx.user.id,
@@ -102,6 +105,9 @@ export async function approveStudy(
 			.where(and(eq(caseStudy.id, study.id), isNull(caseStudy.approvedBy)))
 			.returning({ id: caseStudy.id });
 		if (done.length === 0) return;
+		// A proposal to file a case, approved, goes to the main leader, who decides the filing.
+		if (study.conclusion === 'to_investigation')
+			await notifyLeaders(tx, r, ['main_leader'], ctx.user.id, todayOf(ctx.now), 'file_case');
 		await appendAudit(tx, {
 			at: ctx.now,
 			actor: ctx.user.id,
@@ -112,6 +118,27 @@ export async function approveStudy(
 		});
 	});
 	return ok({ id: study.id });
+}
+
+/** Raises `approval_requested` for the staff of the organ holding `roles` (not `except`) who see the case. */
+async function notifyLeaders(
+	tx: Db,
+	r: { id: string; organId: string; unitId: string },
+	roles: LeaderRole[],
+	except: string,
+	today: string,
+	action: string
+): Promise<void> {
+	const rows = await tx
+		.selectDistinct({ staffId: staffDuty.staffId })
+		.from(staffDuty)
+		.where(and(eq(staffDuty.organId, r.organId), inArray(staffDuty.role, roles), ne(staffDuty.staffId, except)));
+	const seers = await seersAmong(
+		tx,
+		r,
+		rows.map((x) => x.staffId)
+	);
+	await raiseNotices(tx, [...seers], r.id, 'approval_requested', today, { action });
 }
 
 /** The approved, unused study of report `reportId` concluding on `disposition` (the newest), or null. */

@@ -184,6 +184,7 @@ export const DEFAULT_STATUS = {
 	form_mismatch: 400,
 	needs_decision: 400,
 	needs_study: 409,
+	needs_committee_report: 400,
 	bad_case_state: 409,
 	unknown_state: 409,
 	unknown_action: 400,

@@ -155,7 +155,9 @@ export function isOutcome(value: unknown): value is Outcome {
 				o.organizational !== undefined ||
 				o.procuratorate === true;
 			if (o.form === 'form1') return !sanctioned; // the first form carries no sanction
-			return sanctioned && o.measure === undefined; // forms 2–4 carry at least one sanction or referral
+			// Forms 2–4 carry at least one sanction or referral; 组织调整 as an accountability measure counts.
+			const adjusted = Array.isArray(o.accountability) && o.accountability.includes('organizational_adjustment');
+			return (sanctioned || adjusted) && o.measure === undefined;
 		}
 		default:
 			return false;
@@ -183,9 +185,17 @@ const FORM_SANCTIONS: Record<
 	form4: { party: HEAVY_PARTY, government: HEAVY_GOVERNMENT, procuratorate: true }
 };
 
+/**
+ * Accountability measures (问责) that belong to the second form or above: 组织调整 (organisational
+ * adjustment of a person). 通报批评 and 诫勉 fit the first form; the measures on a party organisation
+ * (检查、通报、改组) are not about a person's form and fit any.
+ */
+const ACCOUNTABILITY_FORM2: readonly AccountabilityMeasure[] = ['organizational_adjustment'];
+
 /** True when a handled outcome's sanctions do not fit its form (e.g. the second form with expulsion). */
 export function formMismatch(o: Outcome): boolean {
-	if (o.kind !== 'handled' || o.form === 'form1') return false;
+	if (o.kind !== 'handled') return false;
+	if (o.form === 'form1') return (o.accountability ?? []).some((a) => ACCOUNTABILITY_FORM2.includes(a));
 	const allowed = FORM_SANCTIONS[o.form];
 	if (o.party !== undefined && !allowed.party.includes(o.party)) return true;
 	if (o.government !== undefined && !allowed.government.includes(o.government)) return true;

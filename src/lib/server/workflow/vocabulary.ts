@@ -268,6 +268,10 @@ export const REASON_LABELS = {
 		zh: '须先经集体排查研究并由领导批准处置意见',
 		en: "The disposition needs a collective study approved by the organ's leader first"
 	},
+	needs_committee_report: {
+		zh: '对同级党委管理的干部立案，须登记报同级党委主要负责人的情况：报告日期和报告对象',
+		en: "Filing a case against a cadre of the same-level committee needs its report to the committee's main leader: the date and to whom"
+	},
 	investigator_reviews: {
 		zh: '查审分离：本案的调查人员不能参与审理',
 		en: 'Investigation and review are separate: an investigator of this case may not review it'

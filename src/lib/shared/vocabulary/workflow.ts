@@ -245,7 +245,8 @@ export const REFUSAL_REASONS = [
 	'investigator_reviews',
 	'form_mismatch',
 	'needs_decision',
-	'needs_study'
+	'needs_study',
+	'needs_committee_report'
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

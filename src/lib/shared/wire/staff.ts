@@ -88,6 +88,15 @@ export function staffBodies(decode?: Decode) {
 						docNumber: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))
 					})
 				)
+			),
+			/** Filing a case against a same-level committee cadre: its report to the committee (issue 18). */
+			committeeReport: v.optional(
+				v.nullable(
+					v.strictObject({
+						on: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
+						to: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))
+					})
+				)
 			)
 		}),
 		/** A collective study (集体排查) of the lead: minutes encrypted under the report key (issue 18). */
@@ -264,6 +273,8 @@ export interface CaseView {
 		byRegion: boolean;
 		/** Must be reported up (Art. 22): a clue about a same-level committee member held by the same-level organ. */
 		mustReportUp: boolean;
+		/** About a cadre of the same-level committee: filing a case is reported to the committee (issue 18). */
+		sameLevelCadre: boolean;
 	};
 	/** In the report's order (`seq` 1, 2, …); `id` is random (issue 16). */
 	messages: { id: string; seq: number; author: MessageAuthor; sentOn: string; body: string; files: FileRef[] }[];
@@ -278,6 +289,9 @@ export interface CaseView {
 		organId: string | null;
 		note: string | null;
 		outcome: Outcome | null;
+		/** Recorded with the event (issue 18): a sanction's decision, a filing's report to the committee. */
+		decision: { decidedBy: string; on: string; docNumber: string } | null;
+		committeeReport: { on: string; to: string } | null;
 	}[];
 	deadlines: { code: DeadlineCode; startedOn: string; dueOn: string; metOn: string | null }[];
 	pending: {
@@ -370,6 +384,7 @@ export interface WorkflowLabels {
 		party: Record<string, Bilingual>;
 		government: Record<string, Bilingual>;
 		organizational: Record<string, Bilingual>;
+		accountability: Record<string, Bilingual>;
 		other: Record<string, Bilingual>;
 	};
 }

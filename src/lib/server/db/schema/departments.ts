@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+	boolean,
 	check,
 	date,
 	foreignKey,
@@ -108,3 +109,17 @@ export const caseStudy = pgTable(
 		check('case_study_conclusion_check', sql`${t.conclusion} in ${inList(DISPOSITIONS)}`)
 	]
 );
+
+/**
+ * Whether an organ works by its division of duties (issue 18): an explicit setting the admin switches on
+ * at /staff/admin/departments once the duties are assigned (audited `admin.duties_enforce`). Without a row,
+ * or with `enforced` false, the organ works as before: any inspector handles, heads approve.
+ */
+export const organDutyRule = pgTable('organ_duty_rule', {
+	organId: text('organ_id')
+		.primaryKey()
+		.references(() => disciplineOrgan.id, { onDelete: 'cascade' }),
+	enforced: boolean('enforced').notNull().default(false),
+	changedBy: uuid('changed_by').references(() => staffUser.id, { onDelete: 'set null' }),
+	changedAt: timestamp('changed_at', { withTimezone: true }).notNull()
+});

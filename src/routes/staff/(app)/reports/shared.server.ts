@@ -16,6 +16,7 @@ import {
 	FOUR_FORMS,
 	GOVERNMENT_SANCTIONS,
 	ORGANIZATIONAL_HANDLING,
+	ACCOUNTABILITY_MEASURES,
 	OTHER_OUTCOME_LABELS,
 	OUTCOME_KINDS,
 	PARTY_SANCTIONS,
@@ -44,6 +45,7 @@ function labels(): WorkflowLabels {
 			party: { ...PARTY_SANCTIONS },
 			government: { ...GOVERNMENT_SANCTIONS },
 			organizational: { ...ORGANIZATIONAL_HANDLING },
+			accountability: { ...ACCOUNTABILITY_MEASURES },
 			other: { ...OTHER_OUTCOME_LABELS }
 		}
 	};

@@ -3,14 +3,17 @@ import { asc } from 'drizzle-orm';
 import { m } from '$lib/paraglide/messages';
 import { db } from '$lib/server/db';
 import { disciplineOrgan } from '$lib/server/db/schema';
-import { addDuty, organDuties, removeDuty } from '$lib/server/departments/store';
+import { addDuty, organDuties, removeDuty, setDutiesEnforced } from '$lib/server/departments/store';
 import { requireRole } from '$lib/server/http/staff';
+import { ACTION_LABELS } from '$lib/server/workflow';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
  * Departments and duties of an organ (issue 18; docs/backoffice.md "Departments and duties"): the
  * administrator gives staff a role in a department or a leader's role. Admins only (they keep the
- * directory); every change is audited (`admin.duty_add`, `admin.duty_remove`).
+ * directory); every change is audited (`admin.duty_add`, `admin.duty_remove`). The organ works by its division
+ * of duties only once the admin switches it on here (`admin.duties_enforce`); the page lists the actions no
+ * assigned duty covers.
  */
 async function organs() {
 	return db()
@@ -24,7 +27,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const all = await organs();
 	const wanted = url.searchParams.get('organ');
 	const organ = all.find((o) => o.id === wanted) ?? null;
-	return { organs: all, organ, duties: organ ? await organDuties(db(), organ.id) : null };
+	const actionLabels: Record<string, { zh: string; en: string }> = { ...ACTION_LABELS };
+	return { organs: all, organ, duties: organ ? await organDuties(db(), organ.id) : null, actionLabels };
 };
 
 async function organOf(form: FormData): Promise<string | null> {
@@ -47,6 +51,15 @@ export const actions: Actions = {
 			role: form.get('role')
 		});
 		if (!done.ok) return fail(400, { error: m.dept_admin_error() });
+		return { saved: true };
+	},
+	enforce: async ({ locals, request }) => {
+		const admin = requireRole(locals, 'admin');
+		const form = await request.formData();
+		const organId = await organOf(form);
+		const on = form.get('enforced');
+		if (!organId || (on !== '1' && on !== '0')) return fail(400, { error: m.dept_admin_error() });
+		await setDutiesEnforced(db(), admin.id, organId, on === '1');
 		return { saved: true };
 	},
 	remove: async ({ locals, request }) => {
