@@ -46,7 +46,7 @@ describe('the shared vocabularies', () => {
 		expect(workflow.outcomeCode({ kind: 'handled', form: 'form3', party: 'probation' })).toBe('handled:form3');
 	});
 
-	it('rank the public statuses, the moves (up, down) outside the order', () => {
-		expect(report.PUBLIC_STATUSES.map(report.publicRank)).toEqual([0, 1, 2, 3, null, null, 3, 3, 3, 3]);
+	it('rank the public statuses, the moves (up, down, down with follow-up) outside the order', () => {
+		expect(report.PUBLIC_STATUSES.map(report.publicRank)).toEqual([0, 1, 2, 3, null, null, null, 3, 3, 3, 3]);
 	});
 });
