@@ -29,6 +29,7 @@ import { generateLocator, receiptAuthHash } from '../../src/lib/crypto/receipt';
 import { sealKey } from '../../src/lib/crypto/seal';
 import { verifyServedDirectory } from '../../src/lib/client/directory-verify';
 import { solvePowSync } from '../../src/lib/client/report/pow-core';
+import { encodeReportBinary, REPORT_BINARY_TYPE, type ReportBytes } from '../../src/lib/shared/wire/report-binary';
 
 /* ------------------------------------------------------------------ HTTP */
 
@@ -159,6 +160,8 @@ export interface PreparedReport {
 	/** Commit body without the intake id (filled in after the intake is opened). */
 	locator: string;
 	commit: Record<string, unknown>;
+	/** The byte fields of the commit, raw, for the binary body (src/lib/shared/wire/report-binary.ts). */
+	bytes: ReportBytes;
 	attachment: Buffer | null;
 	/** Kept for the checks: the keys the receipt stands for (see the header comment). */
 	authKey: string;
@@ -265,6 +268,9 @@ export function prepareReports(o: PrepareOptions): PreparedReport[] {
 		const content = encryptContent(key, contentJson(locator, o.target, attachment ? 1 : 0, plainBytes));
 		const authKey = randomBytes(32);
 		const kek = randomBytes(32);
+		const kdfSpec = encodeKdfSpec(newKdfSpec(RECEIPT_KDF));
+		const authHash = receiptAuthHash(new Uint8Array(authKey));
+		const wrappedKey = wrapKey(key, new Uint8Array(kek));
 		out.push({
 			locator,
 			attachment,
@@ -286,10 +292,17 @@ export function prepareReports(o: PrepareOptions): PreparedReport[] {
 				wraps,
 				receipt: {
 					locator,
-					kdfSpec: encodeBase64(encodeKdfSpec(newKdfSpec(RECEIPT_KDF))),
-					authHash: encodeBase64(receiptAuthHash(new Uint8Array(authKey))),
-					wrappedKey: encodeBase64(wrapKey(key, new Uint8Array(kek)))
+					kdfSpec: encodeBase64(kdfSpec),
+					authHash: encodeBase64(authHash),
+					wrappedKey: encodeBase64(wrappedKey)
 				}
+			},
+			bytes: {
+				content,
+				kdfSpec,
+				authHash,
+				wrappedKey,
+				wraps: wraps.map((w) => ({ entryId: decodeBase64(w.entryId), sealed: decodeBase64(w.sealed) }))
 			}
 		});
 	}
@@ -310,16 +323,47 @@ export interface Outcome {
 	ms: number;
 }
 
+/** How a commit is sent: the binary body the browser sends, or the JSON body older clients send. */
+export type CommitWire = 'binary' | 'json';
+
+/** Sends the commit `r` with `extra` (the challenge and inline files, or the intake id). */
+function commit(
+	client: HttpClient,
+	r: PreparedReport,
+	wire: CommitWire,
+	extra: { pow?: unknown; files?: Buffer[]; intake?: string }
+): Promise<HttpAnswer> {
+	if (wire === 'json') {
+		const files = extra.files?.map((f) => f.toString('base64'));
+		return client.json('POST', '/api/v1/reports', { ...r.commit, ...extra, ...(files ? { files } : {}) });
+	}
+	const c = r.commit as { v: 1; routing: unknown; organ: string; receipt: { locator: string } };
+	const head = {
+		v: c.v,
+		...(extra.intake ? { intake: extra.intake } : {}),
+		...(extra.pow ? { pow: extra.pow } : {}),
+		routing: c.routing,
+		organ: c.organ,
+		receipt: { locator: c.receipt.locator }
+	};
+	const body = encodeReportBinary(head, { ...r.bytes, ...(extra.files ? { files: extra.files } : {}) });
+	return client.request('POST', '/api/v1/reports', Buffer.from(body.buffer, body.byteOffset, body.byteLength), {
+		'content-type': REPORT_BINARY_TYPE
+	});
+}
+
 /**
  * One submission through the real endpoints, as the browser makes it (src/lib/client/report/submit.ts):
  * PoW → commit with the file inline when the encrypted file is at most `inlineMaxBytes`, otherwise
- * PoW → intake → parts → commit. Never retries (the fault tests count what broke).
+ * PoW → intake → parts → commit; the commit binary (as the browser sends it) or JSON. Never retries (the
+ * fault tests count what broke).
  */
 export async function submitOne(
 	client: HttpClient,
 	r: PreparedReport,
 	partSizeHint = 1024 * 1024,
-	inlineMaxBytes = INLINE_MAX_BYTES
+	inlineMaxBytes = INLINE_MAX_BYTES,
+	wire: CommitWire = 'binary'
 ): Promise<Outcome> {
 	const t0 = performance.now();
 	let stage: Stage = 'pow';
@@ -337,9 +381,11 @@ export async function submitOne(
 		const nonce = solvePowSync(new Uint8Array(Buffer.from(challenge, 'base64url')), difficulty);
 		if ((r.attachment?.length ?? 0) <= inlineMaxBytes) {
 			stage = 'commit';
-			const files = r.attachment ? [r.attachment.toString('base64')] : [];
-			const commit = await client.json('POST', '/api/v1/reports', { ...r.commit, pow: { challenge, nonce }, files });
-			if (commit.status !== 201) return done(false, errorCode(commit));
+			const answer = await commit(client, r, wire, {
+				pow: { challenge, nonce },
+				files: r.attachment ? [r.attachment] : []
+			});
+			if (answer.status !== 201) return done(false, errorCode(answer));
 			return done(true);
 		}
 		stage = 'intake';
@@ -359,8 +405,8 @@ export async function submitOne(
 			}
 		}
 		stage = 'commit';
-		const commit = await client.json('POST', '/api/v1/reports', { ...r.commit, intake: id });
-		if (commit.status !== 201) return done(false, errorCode(commit));
+		const answer = await commit(client, r, wire, { intake: id });
+		if (answer.status !== 201) return done(false, errorCode(answer));
 		return done(true);
 	} catch (e) {
 		return done(false, `network ${(e as { code?: string }).code ?? (e as Error).message}`);
@@ -379,6 +425,8 @@ export interface WorkerJob {
 	stopOnFailure: boolean;
 	/** Shared counters (Int32Array): [0] reports finished, [1] reports acknowledged. */
 	progress?: SharedArrayBuffer;
+	/** How commits are sent (default binary, as the browser does). */
+	wire?: CommitWire;
 }
 
 export interface WorkerResult {
@@ -432,6 +480,7 @@ export async function runClients(
 		seed: number;
 		pauseAfterFailureMs?: number;
 		stopOnFailure?: boolean;
+		wire?: CommitWire;
 	},
 	during?: (elapsed: () => number, progress: () => { finished: number; acknowledged: number }) => Promise<void>
 ): Promise<{ results: WorkerResult[]; wallMs: number; prepareMs: number }> {
@@ -448,7 +497,8 @@ export async function runClients(
 				prepare: { ...o.prepare, count: share, seed: o.seed * 100 + w },
 				pauseAfterFailureMs: o.pauseAfterFailureMs ?? 0,
 				stopOnFailure: o.stopOnFailure ?? false,
-				progress: shared
+				progress: shared,
+				...(o.wire ? { wire: o.wire } : {})
 			});
 		})
 	);

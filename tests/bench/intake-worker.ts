@@ -23,7 +23,7 @@ parentPort!.once('message', async () => {
 				const i = next++;
 				if (i >= reports.length) return;
 				const r = reports[i]!;
-				const o = await submitOne(client, r);
+				const o = await submitOne(client, r, undefined, undefined, job.wire);
 				outcomes.push(o);
 				if (counters) {
 					Atomics.add(counters, 0, 1);

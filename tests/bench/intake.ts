@@ -22,7 +22,8 @@
  *
  * Knobs: BENCH_DB=postgres|pglite|both (default both), BENCH_REPORTS (4000), BENCH_CONCURRENCY (32),
  * BENCH_WORKERS (2), BENCH_POW_BITS (8), BENCH_POOL_MAX (10), BENCH_ROUNDS (2), BENCH_ATTACHMENT_KB (30),
- * BENCH_PGLITE_REPORTS (600), BENCH_PGLITE_CONCURRENCY (8), QF_BUILD_DIR (a private copy of build/).
+ * BENCH_PGLITE_REPORTS (600), BENCH_PGLITE_CONCURRENCY (8), BENCH_WIRE=binary|json (the commit's body, default
+ * binary as the browser sends it), QF_BUILD_DIR (a private copy of build/).
  */
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
@@ -58,6 +59,8 @@ const ATTACHMENT = Number(process.env.BENCH_ATTACHMENT_KB ?? 30) * 1024;
 const PGLITE_REPORTS = Number(process.env.BENCH_PGLITE_REPORTS ?? 600);
 const PGLITE_CONCURRENCY = Number(process.env.BENCH_PGLITE_CONCURRENCY ?? 8);
 const WARMUP = 200;
+/** How the clients send their commits: `binary` (as the browser does) or `json` (older clients). */
+const WIRE = process.env.BENCH_WIRE === 'json' ? 'json' : 'binary';
 /** pgbench's clients and seconds for PostgreSQL's own ceiling (tests/bench/pg-ceiling.sh). */
 const PGBENCH_CLIENTS = (process.env.BENCH_PGBENCH_CLIENTS ?? '8,32').split(',').map(Number);
 const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 20);
@@ -232,6 +235,7 @@ async function intakeRunInner(
 			concurrency,
 			count,
 			seed,
+			wire: WIRE,
 			prepare: { target: DEMO_TARGET, recipients, mix: { sizes: [[ATTACHMENT, 1]] }, keyPool: 64 }
 		});
 		return intakeFigures(label, results, wallMs);
@@ -422,7 +426,7 @@ async function postgresBench(): Promise<{ raw: number; pgbench: number | null }>
 			`  ${REPORTS} reports per round, ${CONCURRENCY} concurrent clients in ${WORKERS} worker threads; ${recipients.length} recipients per report (wraps);`
 		);
 		console.log(
-			`  content bucket + ${ATTACHMENT / 1024} KiB attachment (encrypted ${attachmentStreamBytes()} bytes: ${attachmentStreamBytes() <= INLINE_MAX_BYTES ? 'sent inline with the commit, as the browser does, 2 requests per report' : 'sent through an intake, 4 requests per report'}); server, clients and PostgreSQL share the same ${os.cpus().length} cores.`
+			`  content bucket + ${ATTACHMENT / 1024} KiB attachment, ${WIRE} commit body (encrypted ${attachmentStreamBytes()} bytes: ${attachmentStreamBytes() <= INLINE_MAX_BYTES ? 'sent inline with the commit, as the browser does, 2 requests per report' : 'sent through an intake, 4 requests per report'}); server, clients and PostgreSQL share the same ${os.cpus().length} cores.`
 		);
 		await intakeRun(server, recipients, WARMUP, CONCURRENCY, 1, 'warm-up');
 		const intakes: RunFigures[] = [];

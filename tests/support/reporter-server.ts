@@ -55,6 +55,17 @@ import { declareConflict, setMembership } from '$lib/server/org/admin';
 import { gone, readQueryBody, routingPost } from '$lib/server/org/api';
 import { TOKEN_SECONDS } from '$lib/server/reports/followup';
 import { keyStaff, NOW, SETTINGS, type Staff, type World } from './reporter-world';
+import { decodeReportBinary } from '$lib/shared/wire/report-binary';
+
+/**
+ * What a binary commit (src/lib/shared/wire/report-binary.ts) said, in the JSON body's shape for the
+ * tests' checks: its head, the inline files (when it has some) and the receipt's locator.
+ */
+function binaryCommitView(body: Uint8Array): unknown {
+	const d = decodeReportBinary(body);
+	if (!d.ok) return { binary: d.code };
+	return { ...(d.head as object), ...(d.bytes.files ? { files: d.bytes.files } : {}) };
+}
 
 export interface RecordedRequest {
 	method: string;
@@ -129,6 +140,7 @@ export class ReporterServer {
 		const body = typeof init.body === 'string' && headers['content-type'] === 'application/json' ? init.body : null;
 		const recorded: RecordedRequest = { method, path: url.pathname, headers, credentials: init.credentials };
 		if (body !== null) recorded.body = JSON.parse(body);
+		else if (p === '/api/v1/reports' && init.body instanceof Uint8Array) recorded.body = binaryCommitView(init.body);
 		this.requests.push(recorded);
 		if (init.signal?.aborted) throw new DOMException('aborted', 'AbortError');
 		for (const f of this.faults) {

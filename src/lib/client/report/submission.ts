@@ -18,7 +18,6 @@
  * submission ends (success, failure of `submitReport`, or `discard()`); JavaScript strings (the texts,
  * the receipt secret) cannot be zeroed and are left to the garbage collector.
  */
-import { encodeBase64 } from '@oslojs/encoding';
 import { generateReportKey, wrapKey } from '../../crypto/keys';
 import { encryptContent } from '../../crypto/content';
 import { encryptSummary } from '../../crypto/summary';
@@ -54,6 +53,7 @@ import type { ReportInput, SubmitOptions, SubmitProgress, SubmitResult } from '.
 import { INLINE_MAX_BYTES, INTAKE_REUSE_MS } from '../../shared/limits';
 import type { ReportContent } from '../../shared/report-document';
 import type { CommitAnswer, PowSolution, ReportRequest } from '../../shared/wire/reporter';
+import { encodeReportBinary } from '../../shared/wire/report-binary';
 
 interface Receipt {
 	locator: string;
@@ -75,12 +75,12 @@ export class Submission {
 	private content: Uint8Array | undefined;
 	/** The inbox summary (format I): what the inbox shows before the audited open (issue 16). */
 	private summary: Uint8Array | undefined;
-	private wraps: { entryId: string; sealed: string }[] | undefined;
+	private wraps: { entryId: Uint8Array; sealed: Uint8Array }[] | undefined;
 	private receipt: Receipt | undefined;
 	private intake: Intake | undefined;
 	/** The solved challenge of an inline commit: kept for a retry, so a commit whose answer was lost is recognised. */
 	private inlinePow: PowSolution | undefined;
-	private inlineFiles: string[] | undefined;
+	private inlineFiles: Uint8Array[] | undefined;
 	/** Local time (ms) the intake was opened: the server's `expiresAt` is on the server's clock. */
 	private intakeOpenedAt = 0;
 	private readonly sent = new Set<string>();
@@ -172,7 +172,7 @@ export class Submission {
 		const inline = fileBytes <= (o.inlineMaxBytes ?? INLINE_MAX_BYTES);
 		for (;;) {
 			throwIfAborted(signal);
-			let source: Pick<ReportRequest, 'intake' | 'pow' | 'files'>;
+			let source: { intake?: string; pow?: PowSolution; files?: Uint8Array[] };
 			if (inline) {
 				// One request: the proof of work and the files travel with the commit.
 				this.inlinePow ??= await solve('intake', {
@@ -180,9 +180,7 @@ export class Submission {
 					solver: o.powSolver,
 					onProgress: (p: PowProgress) => progress({ phase: 'pow', ...p })
 				});
-				this.inlineFiles ??= await Promise.all(
-					files.map(async (f) => encodeBase64(new Uint8Array(await f.stream.arrayBuffer())))
-				);
+				this.inlineFiles ??= await Promise.all(files.map(async (f) => new Uint8Array(await f.stream.arrayBuffer())));
 				source = { pow: this.inlinePow, files: this.inlineFiles };
 			} else {
 				const now = o.now?.() ?? Date.now();
@@ -212,7 +210,7 @@ export class Submission {
 				const answer = await requestJson<Partial<CommitAnswer>>('/api/v1/reports', {
 					...net,
 					method: 'POST',
-					json: this.commitBody(source)
+					body: this.commitBody(source)
 				});
 				if (typeof answer.receivedOn !== 'string') throw new ReportError('server', 'not a commit answer');
 				const r = this.receipt;
@@ -308,10 +306,10 @@ export class Submission {
 		}
 	}
 
-	private seal(reportKey: Uint8Array, prepared: PreparedRecipients): { entryId: string; sealed: string }[] {
+	private seal(reportKey: Uint8Array, prepared: PreparedRecipients): { entryId: Uint8Array; sealed: Uint8Array }[] {
 		return prepared.recipients.map((entry) => ({
-			entryId: encodeBase64(entry.entryId),
-			sealed: encodeBase64(sealKey(reportKey, entry.publicKey))
+			entryId: entry.entryId,
+			sealed: sealKey(reportKey, entry.publicKey)
 		}));
 	}
 
@@ -344,14 +342,20 @@ export class Submission {
 		return receipt;
 	}
 
-	/** The commit; `source` is `{ intake }` or, inline, `{ pow, files }`. */
-	private commitBody(source: Pick<ReportRequest, 'intake' | 'pow' | 'files'>): ReportRequest {
+	/**
+	 * The commit as the binary body (src/lib/shared/wire/report-binary.ts): the clear fields as a JSON head,
+	 * the ciphertexts raw; `source` is `{ intake }` or, inline, `{ pow, files }`.
+	 */
+	private commitBody(source: { intake?: string; pow?: PowSolution; files?: Uint8Array[] }): Uint8Array<ArrayBuffer> {
 		const c = this.input.routing;
 		const p = this.prepared as PreparedRecipients;
 		const r = this.receipt as Receipt;
-		return {
+		const { files, ...clear } = source;
+		const head: Omit<ReportRequest, 'content' | 'summary' | 'wraps' | 'files' | 'receipt'> & {
+			receipt: { locator: string };
+		} = {
 			v: 1,
-			...source,
+			...clear,
 			routing: {
 				unit: c.unit,
 				position: c.position,
@@ -361,15 +365,16 @@ export class Submission {
 				...(c.byRegion ? { byRegion: true } : {})
 			},
 			organ: p.organ.id,
-			content: encodeBase64(this.content as Uint8Array),
-			summary: encodeBase64(this.summary as Uint8Array),
-			wraps: this.wraps ?? [],
-			receipt: {
-				locator: r.locator,
-				kdfSpec: encodeBase64(r.kdfSpec),
-				authHash: encodeBase64(r.authHash),
-				wrappedKey: encodeBase64(r.wrappedKey)
-			}
+			receipt: { locator: r.locator }
 		};
+		return encodeReportBinary(head, {
+			content: this.content as Uint8Array,
+			summary: this.summary as Uint8Array,
+			kdfSpec: r.kdfSpec,
+			authHash: r.authHash,
+			wrappedKey: r.wrappedKey,
+			wraps: this.wraps ?? [],
+			...(files ? { files } : {})
+		});
 	}
 }

@@ -9,6 +9,8 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { REPORT_BODY_CAP, SMALL_BODY_CAP } from '$lib/shared/limits';
+import type { ReportBody } from '$lib/shared/wire/reporter';
+import { decodeReportBinary, REPORT_BINARY_CAP, REPORT_BINARY_TYPE } from '$lib/shared/wire/report-binary';
 import { config, type Config } from '$lib/server/config';
 import { db } from '$lib/server/db';
 import { addressKey, FailureLimiter } from '$lib/server/ratelimit';
@@ -88,6 +90,9 @@ export function source(event: RequestEvent): BodySource {
 
 const requestOf = (s: Request | BodySource): Request => (s instanceof Request ? s : s.request);
 
+/** The media type of a request's body, lower case, without parameters. */
+const mediaType = (r: Request): string => (r.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+
 const intakeSettings = (s: ReportSettings): IntakeSettings => ({
 	maxFiles: s.maxFiles,
 	maxFileBytes: s.maxFileBytes,
@@ -153,8 +158,7 @@ export async function partApi(
 	source: Request | BodySource,
 	params: { intake: string; n: string; i: string }
 ): Promise<Answer> {
-	const type = (requestOf(source).headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-	if (type !== 'application/octet-stream')
+	if (mediaType(requestOf(source)) !== 'application/octet-stream')
 		return refusalAnswer(refuse('unsupported_media_type', { field: 'content-type' }));
 	const target = await locatePart(ctx.db, params.intake, params.n, params.i, ctx.now);
 	if (!target.ok) return refusalAnswer(target);
@@ -176,11 +180,45 @@ export function parseReportBody(value: unknown) {
 	return validate(REPORTER_BODIES.ReportBody, value);
 }
 
+/**
+ * Checks a binary commit (src/lib/shared/wire/report-binary.ts): the envelope, then its JSON head against
+ * the head schema. The byte fields stay views of `bytes`: nothing is decoded or copied.
+ */
+export function parseReportBinary(
+	bytes: Uint8Array
+): Result<ReportBody, 'invalid_field' | 'invalid_json' | 'unsupported_version'> {
+	const d = decodeReportBinary(bytes);
+	if (!d.ok) return refuse(d.code, { field: d.field });
+	if (typeof d.head !== 'object' || d.head === null || Array.isArray(d.head))
+		return refuse('invalid_field', { field: 'head' });
+	if ((d.head as { v?: unknown }).v !== 1) return refuse('unsupported_version', { field: 'v' });
+	const head = validate(REPORTER_BODIES.ReportHead, d.head);
+	if (!head.ok) return head;
+	const b = d.bytes;
+	const { kdfSpec, authHash, wrappedKey } = b;
+	return ok({
+		...head.value,
+		content: b.content,
+		...(b.summary ? { summary: b.summary } : {}),
+		wraps: b.wraps,
+		...(b.files ? { files: b.files } : {}),
+		receipt: { locator: head.value.receipt.locator, kdfSpec, authHash, wrappedKey }
+	});
+}
+
+/** A commit body, binary (`application/octet-stream`) or JSON. */
+async function readReportBody(source: Request | BodySource): Promise<Result<ReportBody>> {
+	if (mediaType(requestOf(source)) === REPORT_BINARY_TYPE) {
+		const bytes = await readBytes(source, REPORT_BINARY_CAP);
+		return bytes.ok ? parseReportBinary(bytes.value) : bytes;
+	}
+	const raw = await parseJson(source, v.unknown(), REPORT_BODY_CAP);
+	return raw.ok ? parseReportBody(raw.value) : raw;
+}
+
 /** POST /api/v1/reports */
 export async function reportsApi(ctx: Ctx, source: Request | BodySource): Promise<Answer> {
-	const raw = await parseJson(source, v.unknown(), REPORT_BODY_CAP);
-	if (!raw.ok) return refusalAnswer(raw);
-	const body = parseReportBody(raw.value);
+	const body = await readReportBody(source);
 	if (!body.ok) return refusalAnswer(body);
 	const settings = intakeSettings(ctx.settings);
 	return answer(await commitReport(ctx.db, body.value, settings, { now: ctx.now, admit: intakeAdmission(ctx) }), 201);

@@ -5,7 +5,7 @@
  *   POST /api/v1/pow                          PowChallengeRequest → PowChallenge
  *   POST /api/v1/intake                       IntakeRequest     → 201 IntakeAnswer   (PoW, or a receipt token)
  *   PUT  /api/v1/intake/{id}/files/{n}/parts/{i}  raw bytes     → 204
- *   POST /api/v1/reports                      ReportRequest     → 201 CommitAnswer
+ *   POST /api/v1/reports                      ReportRequest, or the binary body of ./report-binary.ts → 201 CommitAnswer
  *   POST /api/v1/receipt/spec                 ReceiptSpecRequest → ReceiptSpecAnswer
  *   POST /api/v1/receipt/open                 ReceiptOpenRequest → ReceiptOpenAnswer
  *   GET  /api/v1/receipt/report               (Bearer token)    → ReportView
@@ -13,11 +13,6 @@
  *   POST /api/v1/receipt/messages             MessageRequest    → 201 MessageAnswer  (Bearer token)
  */
 import * as v from 'valibot';
-import { KDF_SPEC_LENGTH } from '../../crypto/kdf-spec';
-import { WRAPPED_KEY_LENGTH } from '../../crypto/keys';
-import { SEALED_KEY_LENGTH } from '../../crypto/seal';
-import { ENTRY_ID_LENGTH } from '../../crypto/directory';
-import { SUMMARY_CIPHERTEXT_LENGTH } from '../../crypto/summary';
 import { INLINE_MAX_BYTES, MAX_CONTENT_BYTES, MAX_INLINE_FILES, MAX_WRAPS } from '../limits';
 import { POW_PURPOSE_NAMES } from '../pow';
 import type { PublicStatus, MessageAuthor } from '../vocabulary/report';
@@ -25,6 +20,7 @@ import { MESSAGE_PURPOSES } from '../vocabulary/report';
 import { CATEGORIES, POSITION_KINDS } from '../vocabulary/report';
 import type { ReporterDeadline } from '../vocabulary/workflow';
 import { base64Bytes, DirectoryId, IntakeId, Locator, type Decode } from './fields';
+import { REPORT_BYTE_LENGTHS } from './report-binary';
 
 /** Most files one intake may announce (the configured MAX_FILES is checked after). */
 export const MAX_INTAKE_FILES = 1000;
@@ -36,6 +32,24 @@ export const MAX_INTAKE_FILES = 1000;
 export function reporterBodies(decode?: Decode) {
 	const bytes = (opts: { exact?: number; max: number }) => base64Bytes(opts, decode);
 	const exactly = (n: number) => bytes({ exact: n, max: n });
+	/** The clear fields of a commit, shared by the JSON body and the binary body's head. */
+	const head = {
+		v: v.literal(1),
+		/** The intake whose files the report takes; absent when the files come inline (`pow` and `files`). */
+		intake: v.optional(IntakeId),
+		/** A solved intake challenge: required with inline files, refused with an intake. */
+		pow: v.optional(v.unknown()),
+		routing: v.object({
+			unit: DirectoryId,
+			position: v.picklist(POSITION_KINDS),
+			category: v.picklist(CATEGORIES),
+			escalate: v.boolean(),
+			realName: v.boolean(),
+			/** The reporter could not find the unit: `unit` is the region they chose (routing rule by_region). */
+			byRegion: v.optional(v.boolean())
+		}),
+		organ: DirectoryId
+	};
 	return {
 		PowBody: v.object({ purpose: v.picklist(POW_PURPOSE_NAMES) }),
 		IntakeBody: v.object({
@@ -49,38 +63,28 @@ export function reporterBodies(decode?: Decode) {
 			)
 		}),
 		ReportBody: v.object({
-			v: v.literal(1),
-			/** The intake whose files the report takes; absent when the files come inline (`pow` and `files`). */
-			intake: v.optional(IntakeId),
-			/** A solved intake challenge: required with inline files, refused with an intake. */
-			pow: v.optional(v.unknown()),
+			...head,
 			/** Inline files: each a whole stored stream (format A), together at most INLINE_MAX_BYTES. */
 			files: v.optional(v.pipe(v.array(bytes({ max: INLINE_MAX_BYTES })), v.maxLength(MAX_INLINE_FILES))),
-			routing: v.object({
-				unit: DirectoryId,
-				position: v.picklist(POSITION_KINDS),
-				category: v.picklist(CATEGORIES),
-				escalate: v.boolean(),
-				realName: v.boolean(),
-				/** The reporter could not find the unit: `unit` is the region they chose (routing rule by_region). */
-				byRegion: v.optional(v.boolean())
-			}),
-			organ: DirectoryId,
 			content: bytes({ max: MAX_CONTENT_BYTES }),
 			/** The inbox summary (format I, exactly SUMMARY_CIPHERTEXT_LENGTH bytes); absent from clients of before. */
-			summary: v.optional(exactly(SUMMARY_CIPHERTEXT_LENGTH)),
+			summary: v.optional(exactly(REPORT_BYTE_LENGTHS.summary)),
 			wraps: v.pipe(
-				v.array(v.object({ entryId: exactly(ENTRY_ID_LENGTH), sealed: exactly(SEALED_KEY_LENGTH) })),
+				v.array(
+					v.object({ entryId: exactly(REPORT_BYTE_LENGTHS.entryId), sealed: exactly(REPORT_BYTE_LENGTHS.sealed) })
+				),
 				v.maxLength(MAX_WRAPS)
 			),
 			receipt: v.object({
 				locator: Locator,
-				kdfSpec: exactly(KDF_SPEC_LENGTH),
+				kdfSpec: exactly(REPORT_BYTE_LENGTHS.kdfSpec),
 				/** SHA-256 of the receipt's auth key. */
-				authHash: exactly(32),
-				wrappedKey: exactly(WRAPPED_KEY_LENGTH)
+				authHash: exactly(REPORT_BYTE_LENGTHS.authHash),
+				wrappedKey: exactly(REPORT_BYTE_LENGTHS.wrappedKey)
 			})
 		}),
+		/** The JSON head of the binary commit (./report-binary.ts): the clear fields; the bytes travel raw. */
+		ReportHead: v.object({ ...head, receipt: v.object({ locator: Locator }) }),
 		ReceiptSpecBody: v.object({ locator: Locator }),
 		ReceiptOpenBody: v.object({ locator: Locator, authKey: exactly(32), pow: v.optional(v.unknown()) }),
 		MessageBody: v.object({
