@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { backends, describeDb } from '$support/db';
 import { buildBackofficeWorld, NOW, signIn, storeReport, type BoWorld } from '$support/backoffice';
 import { encodeBase64, encryptContent, utf8 } from '$lib/crypto';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import * as schema from '$lib/server/db/schema';
 import { attachment, reportMessage, reportProtection } from '$lib/server/db/schema';
 import { openDatabase, type Database } from '$lib/server/db/index';
 import type { Db } from '$lib/server/db';
@@ -86,6 +88,32 @@ describeDb('report_message: random ids and a per-report sequence (issue 16)', (g
 	});
 });
 
+/**
+ * Adds, as plain nullable columns, the columns of today's schema that an older database's tables lack (so
+ * today's inserts work there); returns them, to be dropped again.
+ */
+async function lendLaterColumns(db: Db): Promise<[string, string][]> {
+	const lent: [string, string][] = [];
+	for (const table of Object.values(schema)) {
+		if (!(table instanceof PgTable)) continue;
+		const config = getTableConfig(table);
+		const present = new Set(
+			rowsOf<{ name: string }>(
+				await db.execute(
+					sql`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = ${config.name}`
+				)
+			).map((r) => r.name)
+		);
+		if (present.size === 0) continue; // a table of a later migration: today's world does not need it here
+		for (const column of config.columns) {
+			if (present.has(column.name)) continue;
+			await db.execute(sql.raw(`alter table "${config.name}" add column "${column.name}" ${column.getSQLType()}`));
+			lent.push([config.name, column.name]);
+		}
+	}
+	return lent;
+}
+
 /** A copy of drizzle/ whose journal stops before `tag`: a database as it was before that migration. */
 function migrationsBefore(tag: string): string {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'qf-migr-'));
@@ -132,6 +160,9 @@ for (const backend of backends()) {
 			}
 			cleanup.push(() => database.close());
 			const db = database.db as Db;
+			// Today's code builds the world: the columns later migrations add are lent for that and taken back
+			// before the migration, so the database the migration meets is the one of its time.
+			const lent = await lendLaterColumns(db);
 			await buildBackofficeWorld(db); // the units and organs the reports need
 			const a = await storeReport(db, { recipients: [], file: true });
 			const b = await storeReport(db, { recipients: [] });
@@ -156,6 +187,7 @@ for (const backend of backends()) {
 				sql`insert into report_protection (report_id, message_id, requested_on, due_on) values (${b.id}, ${b1}, '2026-11-27', '2026-12-02')`
 			);
 
+			for (const [table, column] of lent) await db.execute(sql.raw(`alter table "${table}" drop column "${column}"`));
 			// Now the migration.
 			if (backend === 'pglite') {
 				const { migrate } = await import('drizzle-orm/pglite/migrator');
