@@ -211,9 +211,9 @@ describe('lead register in the browser', () => {
 			await expectNoAxeViolations(page);
 			await handDownReceived(due);
 
-			// The higher organ reads the result (a full load forgets the key: unlock again).
+			// The higher organ reads the result after a full load, which keeps the key unlocked (issue 18 key stay).
 			await page.reload();
-			await unlock(page, 'Sign-in password', inspector.password!);
+			await page.getByTestId('key-status').waitFor({ timeout: 60_000 });
 			await expect
 				.poll(() => page.getByTestId('handdown-outgoing').innerText(), { timeout: 30_000 })
 				.toContain('Result reported');
