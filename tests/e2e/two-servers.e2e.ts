@@ -25,7 +25,7 @@ import { StaffSession } from './staff-node';
 const CITY = 'o-sf-c01';
 const POOL = 4;
 const ENV = { POW_DIFFICULTY: '8', DATABASE_POOL_MAX: String(POOL) };
-const JOBS = ['cleanup-expired', 'deadline-reminders', 'audit-anchor'];
+const JOBS = ['cleanup-expired', 'deadline-reminders', 'audit-anchor', 'key-stay-sweep'];
 const zh = JSON.parse(readFileSync(path.join(root, 'messages', 'zh-CN.json'), 'utf8')) as Record<string, string>;
 
 type Sql = import('postgres').Sql;
@@ -136,7 +136,7 @@ if (process.env.E2E_DB === 'postgres') {
 		}, 60_000);
 
 		it('each scheduled job runs once, on one of the two servers', async () => {
-			for (const s of [a, b!]) expect(s.output()).toMatch(/"event":"jobs_started","runner":"pg-boss","jobs":3/);
+			for (const s of [a, b!]) expect(s.output()).toMatch(/"event":"jobs_started","runner":"pg-boss","jobs":4/);
 			type Row = { id: string; name: string; state: string };
 			const since = () =>
 				sql<

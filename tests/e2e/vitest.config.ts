@@ -18,7 +18,12 @@ export const BROWSER_ONLY = [
 	// is the browser's derivation and the ceremony, the same on either database; the database-dependent
 	// parts of sign-in, keys and membership run on both in the unit and back-office tests.
 	'tests/e2e/keys.e2e.ts',
-	'tests/e2e/password.e2e.ts'
+	'tests/e2e/password.e2e.ts',
+	// The browser's side of these is the same on either database; their server sides run on both in unit tests
+	// (key-stay.test.ts, inbox-search.test.ts, the poster's unit look-up in the org and routing tests).
+	'tests/e2e/key-stay.e2e.ts',
+	'tests/e2e/inbox.e2e.ts',
+	'tests/e2e/poster.e2e.ts'
 ];
 
 export default defineConfig({
