@@ -23,7 +23,10 @@ export const BROWSER_ONLY = [
 	// (key-stay.test.ts, inbox-search.test.ts, the poster's unit look-up in the org and routing tests).
 	'tests/e2e/key-stay.e2e.ts',
 	'tests/e2e/inbox.e2e.ts',
-	'tests/e2e/poster.e2e.ts'
+	'tests/e2e/poster.e2e.ts',
+	// The public pages' headers, storage, axe and layout at 360 px: the browser's side; the public figures they
+	// show come from the statistics queries, which run on both databases in unit tests.
+	'tests/e2e/public.e2e.ts'
 ];
 
 export default defineConfig({
