@@ -20,13 +20,10 @@ export const BROWSER_ONLY = [
 	'tests/e2e/keys.e2e.ts',
 	'tests/e2e/password.e2e.ts',
 	// The browser's side of these is the same on either database; their server sides run on both in unit tests
-	// (key-stay.test.ts, inbox-search.test.ts, the poster's unit look-up in the org and routing tests).
+	// (key-stay.test.ts, inbox-search.test.ts). The poster and public-page files stay in both passes: the
+	// issues they close ask for both databases.
 	'tests/e2e/key-stay.e2e.ts',
-	'tests/e2e/inbox.e2e.ts',
-	'tests/e2e/poster.e2e.ts',
-	// The public pages' headers, storage, axe and layout at 360 px: the browser's side; the public figures they
-	// show come from the statistics queries, which run on both databases in unit tests.
-	'tests/e2e/public.e2e.ts'
+	'tests/e2e/inbox.e2e.ts'
 ];
 
 export default defineConfig({
