@@ -54,7 +54,7 @@ import {
 	type Server
 } from './harness';
 import { keyDemoInto, type KeyedDemoKeys, type KeyedDemoStaff } from './keyed-demo';
-import { signInStaff, unlockKey } from './staff-session';
+import { expectTimeline, signInStaff, unlockKey } from './staff-session';
 
 /** The region the reporter picks (the unit itself is not in the directory). */
 const UNIT = { id: 'sf-c01-k03', name: '丰泉区' };
@@ -389,8 +389,7 @@ describe('back office: the full cycle', () => {
 			await expect.poll(() => page.getByTestId('report-description').textContent()).toContain(`${CANARY}-description`);
 			await expect.poll(() => page.getByTestId('report-unit-typed').textContent()).toContain(`${CANARY}-unit`);
 			expect(await page.getByTestId('by-region').count()).toBe(1);
-			const timeline = await page.getByTestId('timeline').textContent();
-			expect(timeline).toContain(`${CANARY}-rationale`); // the rationale note travels with the re-sealed key
+			await expectTimeline(page, [`${CANARY}-rationale`]); // the rationale note travels with the re-sealed key
 			await page.getByTestId('reply').fill(`${CANARY}-reply 您的举报已收到，正在办理。`);
 			await page.getByRole('button', { name: '加密并发送' }).click();
 			await page.getByTestId('conversation').getByText(`${CANARY}-reply`).waitFor({ timeout: 60_000 });
@@ -495,9 +494,7 @@ describe('back office: the full cycle', () => {
 			expect(await pending.textContent()).toContain('予以了结');
 			// Only a head (other than the requester) decides the request: the inspector is offered no approve.
 			expect(await page.getByTestId('action-select').locator('option[value="approve"]').count()).toBe(0);
-			const timeline = await page.getByTestId('timeline').textContent();
-			expect(timeline).toContain(`${CANARY}-verifynote`);
-			expect(timeline).toContain(`${CANARY}-verifyreport`);
+			await expectTimeline(page, [`${CANARY}-verifynote`, `${CANARY}-verifyreport`]);
 			await expectNoAxeViolations(page);
 		} finally {
 			await context.close();

@@ -42,7 +42,7 @@ import {
 } from './harness';
 import { KEYED_UNITS, keyDemoInto, type KeyedDemoStaff } from './keyed-demo';
 import { submitAsReporter } from './reporter-node';
-import { signInStaff, unlockKey } from './staff-session';
+import { expectTimeline, signInStaff, unlockKey } from './staff-session';
 
 const ORGAN = 'o-sf-c01-k02';
 const UNIT = KEYED_UNITS.countyDepartment;
@@ -367,11 +367,11 @@ describe('the full cycle by the rules, each step by the right department and rol
 		await expect
 			.poll(() => page.getByTestId('event-decision').textContent())
 			.toContain(`处分决定：纪委常委会，${today()}，银纪发〔2026〕15号`);
-		const timeline = (await page.getByTestId('timeline').textContent()) ?? '';
-		expect(timeline).toContain('警告');
-		expect(timeline).toContain('诫勉');
-		for (const p of ['letters', 'cases', 'main', 'investigator', 'reviewer'] as const)
-			expect(timeline, p).toContain(PEOPLE[p].name);
+		await expectTimeline(page, [
+			'警告',
+			'诫勉',
+			...(['letters', 'cases', 'main', 'investigator', 'reviewer'] as const).map((p) => [p, PEOPLE[p].name] as const)
+		]);
 		// The same record in English.
 		await page.goto(`${server.url}/en/staff/reports/${reportId}`);
 		expect(await state(page)).toBe('Concluded');

@@ -5,14 +5,20 @@
  * sorts by a column header, saves the filter and opens it again, moves through the rows with j / k (announced)
  * and opens one with Enter; axe finds nothing serious on the inbox. Then registers the report: its timeline and
  * printed copy show the time in Beijing time, not the browser's UTC, and the printout names the zone.
+ * Then the search by person (被反映人): locked, the field says so and leads to the unlock form; the inspector
+ * starts the county's lead register, registers two leads about one person (from two of the reports), and
+ * finds exactly those two reports by the person's name in the inbox, sorted by a column header; axe clean;
+ * no request URL or body carries any form of the name (only blind values travel).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatAt } from '../../src/lib/shared/time-zone';
+import { findCanary } from './dump';
 import { expectNoAxeViolations, launchBrowser, type Browser, type Page, type Server } from './harness';
-import { KEYED_UNITS, startWithKeyedDemo, totpCode, type KeyedDemoKeys } from './keyed-demo';
+import { KEYED_UNITS, startWithKeyedDemo, totpCode, type KeyedDemoKeys, type KeyedDemoStaff } from './keyed-demo';
 import { submitAsReporter } from './reporter-node';
 
 const COUNTY = 'o-sf-c01-k02';
+const PERSON = '欧阳清收件箱七三';
 let server: Server;
 let browser: Browser;
 let keys: KeyedDemoKeys;
@@ -52,6 +58,19 @@ afterAll(async () => {
 const rows = (page: Page) => page.getByTestId('inbox-item');
 const locators = async (page: Page) =>
 	(await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-locator')))) as string[];
+/** Signs `s` in (zh-CN) on `page`, ending on the inbox. */
+async function signIn(page: Page, s: KeyedDemoStaff) {
+	await page.goto(`${server.url}/staff/login`);
+	await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
+	await page.getByLabel('用户名').fill(s.username);
+	await page.getByLabel('密码', { exact: true }).fill(s.password!);
+	await page.getByRole('button', { name: '登录' }).click();
+	await page.waitForURL(/\/staff\/login\/totp$/, { timeout: 60_000 });
+	await page.getByLabel('验证码').fill(totpCode(s.totpKey!, Date.now()));
+	await page.getByRole('button', { name: '验证' }).click();
+	await page.waitForURL(/\/staff(\?.*)?$/, { timeout: 60_000 });
+}
+
 /** Today in Beijing (the inbox's received dates are the organ's dates). */
 const beijingDay = (offsetDays = 0) =>
 	formatAt(new Date(Date.now() + offsetDays * 86_400_000).toISOString()).slice(0, 10);
@@ -68,15 +87,7 @@ describe('the inbox table', () => {
 		const urls: string[] = [];
 		page.on('request', (r) => urls.push(r.url()));
 		try {
-			await page.goto(`${server.url}/staff/login`);
-			await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
-			await page.getByLabel('用户名').fill(inspector.username);
-			await page.getByLabel('密码', { exact: true }).fill(inspector.password!);
-			await page.getByRole('button', { name: '登录' }).click();
-			await page.waitForURL(/\/staff\/login\/totp$/, { timeout: 60_000 });
-			await page.getByLabel('验证码').fill(totpCode(inspector.totpKey!, Date.now()));
-			await page.getByRole('button', { name: '验证' }).click();
-			await page.waitForURL(/\/staff(\?.*)?$/, { timeout: 60_000 });
+			await signIn(page, inspector);
 
 			// The table with its counts; every report of ours is there.
 			await page.getByTestId('inbox').waitFor();
@@ -184,6 +195,86 @@ describe('the inbox table', () => {
 				[...beijing].some((t) => printed.includes(t)),
 				printed
 			).toBe(true);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it('searches by person through the lead register blind index: only blind values travel', async () => {
+		const inspector = keys.staff.find((s) => s.organId === COUNTY && s.role === 'inspector' && s.password)!;
+		const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+		const page = await context.newPage();
+		const sentOut: { url: string; body: string }[] = [];
+		page.on('request', (r) => sentOut.push({ url: r.url(), body: r.postData() ?? '' }));
+		try {
+			await signIn(page, inspector);
+			await expect.poll(() => rows(page).count()).toBe(4);
+			// Locked: the person field says so and takes the user to the unlock form.
+			const form = page.getByTestId('person-search');
+			await form.getByTestId('person-locked').waitFor();
+			await form.getByRole('button', { name: '去解锁' }).click();
+			await expect
+				.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type))
+				.toBe('password');
+			await page.keyboard.type(inspector.password!);
+			await page.keyboard.press('Enter');
+			await page.getByTestId('key-status').waitFor({ timeout: 60_000 });
+			await form.getByTestId('person-name').waitFor();
+
+			// The ids of two reports (first and last sent), from their rows' links.
+			const idOf = async (locator: string) =>
+				(await page.locator(`tr[data-locator="${locator}"] a.locator`).getAttribute('href'))!.split('/').pop()!;
+			const about = [sent[0]!.locator, sent[3]!.locator];
+			const reportIds = [await idOf(about[0]!), await idOf(about[1]!)];
+
+			// Before the register exists: no organ key opens, the field says so.
+			await form.getByTestId('person-name').fill(PERSON);
+			await form.getByRole('button', { name: '查找' }).click();
+			await form.getByTestId('person-no-keys').waitFor({ timeout: 60_000 });
+
+			// The county's register: started, then one lead per report about the same person (two units).
+			for (const [i, id] of reportIds.entries()) {
+				await page.goto(`${server.url}/staff/leads?report=${id}`);
+				if (i === 0) {
+					await page.getByTestId('leads-start').click({ timeout: 60_000 });
+				}
+				await page.getByTestId('lead-save').waitFor({ timeout: 60_000 });
+				await page.getByTestId('lead-source').selectOption('letter_visit');
+				await page.getByTestId('lead-matter').fill('违规收受礼金');
+				await page.getByTestId('person-name').fill(PERSON);
+				await page.getByTestId('person-unit').fill(i === 0 ? '银清县教育局' : '清银乡');
+				await page.getByTestId('lead-save').click();
+				await expect.poll(() => page.getByTestId('leads-table').innerText(), { timeout: 60_000 }).toContain(PERSON);
+			}
+
+			// The inbox: the name (typed with a space) finds exactly those two reports, sorted on the server.
+			await page.goto(`${server.url}/staff`);
+			await page.getByTestId('key-status').waitFor({ timeout: 60_000 });
+			await form.getByTestId('person-name').fill(`${PERSON.slice(0, 2)} ${PERSON.slice(2)}`);
+			await form.getByRole('button', { name: '查找' }).click();
+			await page.getByTestId('search-result').waitFor({ timeout: 60_000 });
+			await expect.poll(() => locators(page)).toHaveLength(2);
+			expect(new Set(await locators(page))).toEqual(new Set(about));
+			expect(await page.getByTestId('inbox-caption').textContent()).toMatch(/共 2 件/);
+			const first = await locators(page);
+			await page.getByTestId('sort-received').click();
+			await expect.poll(() => locators(page)).toEqual([...first].reverse());
+			expect(page.url()).not.toMatch(/sort=/); // the search re-posts; nothing of it in the URL
+			// With the unit: only the lead registered with it.
+			await form.getByTestId('person-unit').fill('清银乡');
+			await form.getByRole('button', { name: '查找' }).click();
+			await expect.poll(() => locators(page)).toEqual([about[1]]);
+			await expectNoAxeViolations(page);
+
+			// No request carried the name or the units typed, in any form.
+			const searches = sentOut.filter((r) => r.url.endsWith('/staff/api/inbox') && r.body.includes('person'));
+			expect(searches.length).toBeGreaterThanOrEqual(3);
+			for (const r of sentOut)
+				for (const name of [PERSON, PERSON.slice(2)]) {
+					expect(findCanary(decodeURIComponent(r.url), name), r.url).toEqual([]);
+					expect(findCanary(r.body, name), r.url).toEqual([]);
+				}
+			for (const r of searches) expect(r.body).not.toContain('清银乡');
 		} finally {
 			await context.close();
 		}

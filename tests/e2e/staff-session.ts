@@ -1,11 +1,12 @@
 /**
  * Staff sessions in the browser tests: the first administrator through the one-time setup link, a keyed
  * demo account's sign-in (password, then a TOTP code of a time step the account has not used: codes cannot
- * be replayed) in a desk-sized context of its own, and the unlock of the staff key. Shared by
- * backoffice.e2e.ts, departments.e2e.ts and full-cycle.e2e.ts.
+ * be replayed) in a desk-sized context of its own, the unlock of the staff key, and the check of a case's
+ * timeline. Shared by backoffice.e2e.ts, departments.e2e.ts and full-cycle.e2e.ts.
  */
 import { generateHOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { expect } from 'vitest';
 import type { Browser, BrowserContext, Page } from './harness';
 import { totpCode } from './keyed-demo';
 
@@ -89,4 +90,20 @@ export async function setUpAdmin(page: Page, setupLink: string, password: string
 	await page.getByTestId('recovery-codes').waitFor();
 	await page.getByRole('link', { name: '我已妥善保存，继续' }).click();
 	await page.waitForURL(/\/staff$/);
+}
+
+/**
+ * The case page's timeline (its text, read once) holds each of `texts`; a `[label, text]` pair names the
+ * failing entry. Answers the timeline's text.
+ */
+export async function expectTimeline(
+	page: Page,
+	texts: readonly (string | readonly [string, string])[]
+): Promise<string> {
+	const timeline = (await page.getByTestId('timeline').textContent()) ?? '';
+	for (const t of texts) {
+		if (typeof t === 'string') expect(timeline).toContain(t);
+		else expect(timeline, t[0]).toContain(t[1]);
+	}
+	return timeline;
 }

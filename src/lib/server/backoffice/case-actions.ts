@@ -6,14 +6,13 @@
  * (src/lib/server/http/staff.ts) answers them.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { appendAudit } from '$lib/server/audit/log';
 import type { Json } from '$lib/server/audit/chain';
 import type { Db } from '$lib/server/db';
 import {
 	caseStudy,
 	disciplineOrgan,
-	organStaff,
 	report,
 	reportDeadline,
 	reportEvent,
@@ -41,6 +40,7 @@ import { FORMAT_VERSION, Kind } from '$lib/crypto/format';
 import { TRANSFER_PROOF_LENGTH } from '$lib/crypto/transfer';
 import { dutyRefusal } from '$lib/server/departments/check';
 import { dutiesIn } from '$lib/server/departments/store';
+import { notifyApprovers } from '$lib/server/departments/approvers';
 import { studyFor } from '$lib/server/departments/study';
 import { sameLevelCadre } from '$lib/server/departments/committee';
 import type { PositionKind } from '$lib/shared/vocabulary/report';
@@ -53,7 +53,6 @@ import {
 	loadCalendar,
 	MOVE_ACTIONS,
 	raiseNotices,
-	seersAmong,
 	todayOf,
 	type CaseData
 } from './case-state';
@@ -348,20 +347,8 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 				...(studyId !== null ? { study: studyId } : {})
 			}
 		});
-		if (next.pending && !cs.pending) {
-			const heads = await tx
-				.select({ staffId: organStaff.staffId })
-				.from(organStaff)
-				.where(
-					and(eq(organStaff.organId, r.organId), eq(organStaff.role, 'head'), ne(organStaff.staffId, ctx.user.id))
-				);
-			const seers = await seersAmong(
-				tx,
-				r,
-				heads.map((h) => h.staffId)
-			);
-			await raiseNotices(tx, [...seers], r.id, 'approval_requested', today, { action: ev.action });
-		}
+		// The staff who may approve the request are told (by the organ's duty rules when in force, else its heads).
+		if (next.pending && !cs.pending) await notifyApprovers(tx, r, ctx.user.id, today, ev.action);
 		const details: Record<string, Json> = {
 			from: ev.from,
 			to: ev.to,

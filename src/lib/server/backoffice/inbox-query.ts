@@ -7,10 +7,11 @@ import { and, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { isDateString } from '$lib/server/calendar';
 import { report } from '$lib/server/db/schema';
 import { parseLocator } from '$lib/crypto/receipt';
-import { isUuid } from '$lib/shared/encoding';
+import { isId, isUuid } from '$lib/shared/encoding';
 import { CATEGORIES, POSITION_KINDS, PUBLIC_STATUSES } from '$lib/shared/vocabulary/report';
 import { STAGES, WORKFLOW_STATES, type Stage, type WorkflowState } from '$lib/shared/vocabulary/workflow';
 import { INBOX_SORTS, type InboxSort } from '$lib/shared/wire/inbox';
+import type { PersonBlind } from './inbox-person';
 
 export { INBOX_SORTS, type InboxSort };
 
@@ -33,6 +34,8 @@ export interface InboxQuery {
 	sort: InboxSort;
 	/** POST only: a 查询码 (canonical), so that it never sits in a URL. */
 	locator?: string;
+	/** POST only: a person's blind values per organ (./inbox-person.ts), never the name. */
+	person?: PersonBlind[];
 	after?: (string | null)[];
 	limit: number;
 	/** Compute the counts (default: on the first page only). */
@@ -56,7 +59,7 @@ export const URL_FIELDS = [
 	'sort'
 ] as const;
 const PAGE_FIELDS = ['after', 'limit', 'counts'] as const;
-const POST_FIELDS = ['locator'] as const;
+const POST_FIELDS = ['locator', 'person'] as const;
 
 export type ParsedQuery = { ok: true; value: InboxQuery } | { ok: false; field: string };
 
@@ -120,6 +123,12 @@ export function parseInboxQuery(params: URLSearchParams, post = false): ParsedQu
 			return { ok: false, field: 'locator' };
 		}
 	}
+	const person = get('person');
+	if (person !== undefined) {
+		const p = parsePerson(person);
+		if (!p) return { ok: false, field: 'person' };
+		out.person = p;
+	}
 	const after = get('after');
 	if (after !== undefined) {
 		const c = decodeCursor(after, out.sort);
@@ -133,6 +142,40 @@ export function parseInboxQuery(params: URLSearchParams, post = false): ParsedQu
 		out.counts = counts === '1';
 	}
 	return { ok: true, value: out };
+}
+
+/** At most this many organs in one person search (one blind value, or two, per organ). */
+export const MAX_PERSON_ORGANS = 20;
+const BLIND_B64 = /^[A-Za-z0-9+/]{43}=$/;
+
+/** 32 bytes from canonical base64, or null. */
+function blind(v: unknown): Uint8Array | null {
+	if (typeof v !== 'string' || !BLIND_B64.test(v)) return null;
+	const b = Buffer.from(v, 'base64');
+	return b.length === 32 && b.toString('base64') === v ? new Uint8Array(b) : null;
+}
+
+/** The `person` field: JSON `[{ organ, name, unit? }]` with base64 blind values (the client's person-search.ts). */
+function parsePerson(text: string): PersonBlind[] | null {
+	if (text.length > MAX_PERSON_ORGANS * 240) return null;
+	let v: unknown;
+	try {
+		v = JSON.parse(text);
+	} catch {
+		return null;
+	}
+	if (!Array.isArray(v) || v.length < 1 || v.length > MAX_PERSON_ORGANS) return null;
+	const out: PersonBlind[] = [];
+	for (const e of v as unknown[]) {
+		if (typeof e !== 'object' || e === null) return null;
+		const { organ, name, unit, ...rest } = e as Record<string, unknown>;
+		if (Object.keys(rest).length || !isId(organ)) return null;
+		const n = blind(name);
+		const u = unit === undefined || unit === null ? null : blind(unit);
+		if (!n || (unit !== undefined && unit !== null && !u)) return null;
+		out.push({ organ, name: n, unit: u });
+	}
+	return out;
 }
 
 /** The URL filters of a query string, canonical (what a saved filter stores); null with a bad field. */

@@ -26,6 +26,7 @@ import { ok, refuse, type Result } from '$lib/server/http/result';
 import { STATE_INFO } from '$lib/server/workflow';
 import { loadCalendar, todayOf } from './case-state';
 import type { StaffCtx } from './context';
+import { reportsOfPerson } from './inbox-person';
 import { afterCursor, cursorKeys, encodeCursor, orderOf, parseInboxQuery } from './inbox-query';
 
 export { parseInboxQuery, type InboxQuery } from './inbox-query';
@@ -101,6 +102,8 @@ export async function inbox(
 		organs = organs.filter((o) => ids.includes(o));
 	}
 	const unitIds = q.unit ? await unitIdsOf(db, q.unit) : null;
+	// A person search (POST only): the reports linked to the person's leads in the caller's organs (audited).
+	const personIds = q.person ? await reportsOfPerson(ctx, q.person) : null;
 	const empty: InboxAnswer = {
 		items: [],
 		next: null,
@@ -144,6 +147,7 @@ export async function inbox(
 	if (q.from) both(sql`${report.receivedOn} >= ${q.from}`);
 	if (q.to) both(sql`${report.receivedOn} <= ${q.to}`);
 	if (q.locator) both(eq(report.locator, q.locator));
+	if (personIds) both(personIds.length ? inArray(report.id, personIds) : sql`false`);
 	if (q.realName !== undefined) both(eq(report.realName, q.realName));
 	const overdueCond = sql`${report.nextDueOn} < ${today}`;
 	const soonCond = sql`${report.nextDueOn} >= ${today} and ${report.nextDueOn} <= ${soon}`;
