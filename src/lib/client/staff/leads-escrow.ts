@@ -63,8 +63,20 @@ async function directory(organId: string): Promise<unknown> {
 	return staffJson<unknown>('/api/v1/directory', { method: 'POST', json: { organ: organId } });
 }
 
+const inflight = new Map<string, Promise<number>>();
+
 /** Escrows the organ's index key to every ancestor's members who lack it; returns how many ancestors got wraps. */
-export async function upkeepEscrow(keys: OrganKeys): Promise<number> {
+export function upkeepEscrow(keys: OrganKeys): Promise<number> {
+	// One round per organ at a time: two refreshes of the page must not post the same wraps twice.
+	let p = inflight.get(keys.organId);
+	if (!p) {
+		p = escrowRound(keys).finally(() => inflight.delete(keys.organId));
+		inflight.set(keys.organId, p);
+	}
+	return p;
+}
+
+async function escrowRound(keys: OrganKeys): Promise<number> {
 	const state = await staffJson<EscrowState>(`/staff/api/leads/escrow?organ=${encodeURIComponent(keys.organId)}`);
 	let posted = 0;
 	for (const due of state.due) {
