@@ -244,7 +244,7 @@ describe('lead register in the browser', () => {
 			expect(organs[0]).toContain('(this organ): 0');
 			expect(organs).toContain('银清县纪委监委: 1');
 			expect(await page.getByTestId('opinion-lower-lead').count()).toBe(1);
-			expect(await page.getByTestId('opinion-lower-lead').innerText()).toContain('Same unit');
+			expect(await page.getByTestId('opinion-lower-lead').innerText()).toContain('same unit');
 			expect(await page.getByTestId('opinion-reply').innerText()).toContain('1 leads about comrade');
 			await expectNoAxeViolations(page);
 			expect(problems).toEqual([]);
