@@ -303,7 +303,7 @@ describeDb('integrity opinion across the jurisdiction', (get) => {
 		expect(above.filter((r) => r.actor === w.olga.id || r.actor === w.alice.id)).toEqual([]);
 	});
 
-	it('a new member of the higher organ gets the escrow from the next lower browser; before that, the county is listed as not searched', async () => {
+	it('a higher-organ member who holds no escrow: the lower registers are named as not searched, their look-up refused', async () => {
 		await db.insert(organStaff).values({ staffId: w.gina.id, organId: 'o-city', role: 'inspector' });
 		const before = value<HeldEscrows>(await heldEscrows(ctx(w.gina), 'o-city'));
 		expect(before.held).toEqual([]);
