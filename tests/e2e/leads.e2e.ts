@@ -6,7 +6,8 @@
  * and changes its state, attaches a document (encrypted in the browser) and previews it; axe finds nothing serious or critical on either page. Then the hand-down (交办、
  * 督办): in English the city inspector hands the lead to 银清县纪委监委 with a deadline; a county inspector (zh-CN)
  * starts the county's register, accepts it (re-encrypted under the county's key), reads it and reports the
- * result; the city inspector reads the result. Then the server is stopped: no form of the canary is in the
+ * result; the city inspector reads the result, and its integrity opinion (in English) lists the county's lead
+ * (the county escrowed its index key to the city's members on starting its register). Then the server is stopped: no form of the canary is in the
  * database dump, the PGlite data folder or the server's output.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -227,6 +228,25 @@ describe('lead register in the browser', () => {
 					cause: e
 				});
 			}
+
+			// The integrity opinion across the jurisdiction (English): the county escrowed its index key to the
+			// city's members when its inspector started its register, so the city finds the lead it handed down
+			// (its own copy's persons are gone) in the county's register, codes only.
+			await page.goto(`${server.url}/en/staff/leads`);
+			await page.getByTestId('key-status').waitFor({ timeout: 60_000 });
+			await page.getByTestId('opinion-name').waitFor({ timeout: 30_000 });
+			await page.getByTestId('opinion-name').fill(`张伟${CANARY}`);
+			await page.getByTestId('opinion-unit').fill('银清县教育局');
+			await page.getByTestId('opinion-requester').fill('Organization Department');
+			await page.getByTestId('opinion-query').click();
+			await page.getByTestId('opinion-reply').waitFor({ timeout: 30_000 });
+			const organs = await page.getByTestId('opinion-organ').allInnerTexts();
+			expect(organs[0]).toContain('(this organ): 0');
+			expect(organs).toContain('银清县纪委监委: 1');
+			expect(await page.getByTestId('opinion-lower-lead').count()).toBe(1);
+			expect(await page.getByTestId('opinion-lower-lead').innerText()).toContain('same unit');
+			expect(await page.getByTestId('opinion-reply').innerText()).toContain('1 leads about comrade');
+			await expectNoAxeViolations(page);
 			expect(problems).toEqual([]);
 		} finally {
 			await context.close();

@@ -162,3 +162,34 @@ export const leadEvent = pgTable(
 	},
 	(t) => [index('lead_event_lead_idx').on(t.leadId, t.id)]
 );
+
+/**
+ * An organ's blind-index key escrowed to a member of one of its ancestor organs (issue 17, docs/crypto.md
+ * "Across the jurisdiction"): K_index sealed (format S) in a browser of `organId` to the box key of a member of
+ * `holderOrganId`, so that organ's integrity opinions can search `organId`'s register. The server checks that
+ * the holder is an ancestor of the organ and the recipient one of its current members; it never sees K_index.
+ */
+export const organIndexEscrow = pgTable(
+	'organ_index_escrow',
+	{
+		organId: text('organ_id')
+			.notNull()
+			.references(() => disciplineOrgan.id, { onDelete: 'cascade' }),
+		holderOrganId: text('holder_organ_id')
+			.notNull()
+			.references(() => disciplineOrgan.id, { onDelete: 'cascade' }),
+		staffId: uuid('staff_id')
+			.notNull()
+			.references(() => staffUser.id, { onDelete: 'cascade' }),
+		/** The directory entry whose public key it was sealed to. */
+		entryId: bytea('entry_id').notNull(),
+		sealed: bytea('sealed').notNull(),
+		createdBy: uuid('created_by').references(() => staffUser.id, { onDelete: 'set null' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		primaryKey({ columns: [t.organId, t.holderOrganId, t.staffId] }),
+		index('organ_index_escrow_holder_idx').on(t.holderOrganId, t.staffId),
+		check('organ_index_escrow_not_self', sql`${t.organId} <> ${t.holderOrganId}`)
+	]
+);

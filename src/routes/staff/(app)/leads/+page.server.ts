@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { disciplineOrgan, organStaff } from '$lib/server/db/schema';
 import { visibleReport } from '$lib/server/backoffice/access';
+import { organTimeZone } from '$lib/server/backoffice/organ-time-zone';
 import { staffCtx } from '$lib/server/http/staff';
 import { HANDLER_ROLES } from '$lib/shared/vocabulary/org';
 import { staffCryptoData } from '../reports/shared.server';
@@ -30,6 +31,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		bundle: base.bundle,
 		organs,
 		organ,
+		// Times on the page and the printed reply in the chosen organ's zone (issue 18).
+		timeZone: await organTimeZone(ctx.db, organ?.id),
 		fromReport: vis && vis.role ? { id: vis.report.id, locator: vis.report.locator } : null
 	};
 };
