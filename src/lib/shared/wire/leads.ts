@@ -9,7 +9,7 @@ import { SEALED_KEY_LENGTH } from '../../crypto/seal';
 import { BLIND_LENGTH } from '../../crypto/organ-key';
 import { UUID_PATTERN } from '../encoding';
 import { MAX_CONTENT_BYTES } from '../limits';
-import { LEAD_OUTCOMES, LEAD_SOURCES, OPINION_PURPOSES, SETTABLE_LEAD_STATES } from '../vocabulary/leads';
+import { LEAD_OUTCOMES, LEAD_SOURCES, SETTABLE_LEAD_STATES } from '../vocabulary/leads';
 import { CATEGORIES } from '../vocabulary/report';
 import type { OutcomeCode } from '../vocabulary/workflow';
 import { base64Bytes, DirectoryId, type Decode } from './fields';
@@ -78,12 +78,7 @@ export function leadBodies(decode: Decode) {
 			state: v.picklist(SETTABLE_LEAD_STATES),
 			outcome: v.optional(v.nullable(v.picklist(LEAD_OUTCOMES as OutcomeCode[])))
 		}),
-		LookupBody: v.object(Blind),
-		OpinionBody: v.object({
-			...Blind,
-			purpose: v.picklist(OPINION_PURPOSES),
-			requester: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))
-		})
+		LookupBody: v.object(Blind)
 	};
 }
 
@@ -91,7 +86,6 @@ export type LeadBodies = ReturnType<typeof leadBodies>;
 export type NewLeadRequest = v.InferInput<LeadBodies['NewLeadBody']>;
 export type OrganKeyRequest = v.InferInput<LeadBodies['OrganKeyBody']>;
 export type SplitRequest = v.InferInput<LeadBodies['SplitBody']>;
-export type OpinionRequest = v.InferInput<LeadBodies['OpinionBody']>;
 
 /* ------------------------------------------------------------------ answers */
 
