@@ -73,6 +73,7 @@ CREATE TABLE "lead_stats_unit_memo" (
 	CONSTRAINT "lead_stats_unit_memo_lead_id_unit_id_pk" PRIMARY KEY("lead_id","unit_id")
 );
 --> statement-breakpoint
+CREATE INDEX "lead_stats_report_memo_multi_idx" ON "lead_stats_report_memo" USING btree ("organ_id","day") WHERE "lead_stats_report_memo"."multi";--> statement-breakpoint
 -- The lead register's statistics summaries (issue 18 item 4; src/lib/server/backoffice/stats-leads.ts,
 -- docs/backoffice.md "Statistics"). Kept by the statement-level triggers below in the writer's transaction;
 -- stats-leads.test.ts compares the answers with the direct queries (stats-leads-direct.ts) over random

@@ -105,21 +105,25 @@ export async function leadFiguresDirect(db: Db, q: StatsQuery): Promise<LeadFigu
 	return leadFiguresOf(rowsOf(leadRows), rowsOf(personRows));
 }
 
-/** The staff's classification (see ./stats-leads.ts reclassified), counted directly; `reports` narrows the reports. */
+/**
+ * The staff's classification (see ./stats-leads.ts reclassified), counted directly; `reports` (a query of
+ * report ids) narrows the reports before their leads are read.
+ */
 export async function reclassifiedDirect(
 	db: Db,
 	q: StatsQuery,
-	reports: SQL = sql`true`
+	reports?: SQL
 ): Promise<{ from: string; to: string; n: number }[]> {
+	const only = reports ? sql`and lr.report_id in (${reports})` : sql``;
 	const rows = rowsOf<{ guess: string; staff: string; n: number }>(
 		await db.execute(sql`with ${scopeCte(q)},
 			staff as (select distinct on (lr.report_id) lr.report_id, l.category from lead l
 				join lead_report lr on lr.lead_id = l.id
-				where l.organ_id in (select id from scope) and l.category is not null and l.state <> 'merged'
+				where l.organ_id in (select id from scope) and l.category is not null and l.state <> 'merged' ${only}
 				order by lr.report_id, l.received_on, l.id)
 			select r.category as guess, s.category as staff, count(*)::int as n
 			from staff s join report r on r.id = s.report_id
-			where ${inScope(q)} and r.category <> s.category and ${reports} group by 1, 2`)
+			where ${inScope(q)} and r.category <> s.category group by 1, 2`)
 	);
 	return rows.map((r) => ({ from: r.guess, to: r.staff, n: Number(r.n) }));
 }

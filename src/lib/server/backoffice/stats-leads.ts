@@ -86,11 +86,7 @@ export async function reclassified(db: Db, q: StatsQuery): Promise<{ from: strin
 		db.execute(sql`with ${scopeCte(q)}
 			select s.guess, s.staff, sum(s.n)::int as n from lead_stats_reclass s
 			where ${inSummary(q)} and s.staff_organ in (select id from scope) group by 1, 2 having sum(s.n) <> 0`),
-		reclassifiedDirect(
-			db,
-			q,
-			sql`r.id in (select s.report_id from lead_stats_report_memo s where s.multi and ${inSummary(q)})`
-		)
+		reclassifiedDirect(db, q, sql`select s.report_id from lead_stats_report_memo s where s.multi and ${inSummary(q)}`)
 	]);
 	const m = new Map<string, { from: string; to: string; n: number }>();
 	for (const r of [

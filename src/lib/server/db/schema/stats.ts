@@ -2,7 +2,8 @@
  * Statistics roll-ups (migration 0006; src/lib/server/backoffice/stats.ts). Kept by statement-level triggers
  * on report and report_deadline (every writer, in the writer's transaction); never written by the app.
  */
-import { boolean, date, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, date, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from '../types';
 
 /**
@@ -92,15 +93,23 @@ export const leadStatsUnitMemo = pgTable(
  * of its earliest such root; multi = those roots lie in more than one organ (then the staff's category
  * depends on the scope, and the statistics read these few reports directly).
  */
-export const leadStatsReportMemo = pgTable('lead_stats_report_memo', {
-	reportId: uuid('report_id').primaryKey(),
-	organId: text('organ_id').notNull(),
-	day: date('day', { mode: 'string' }).notNull(),
-	guess: text('guess'),
-	staffOrgan: text('staff_organ').notNull(),
-	staff: text('staff').notNull(),
-	multi: boolean('multi').notNull()
-});
+export const leadStatsReportMemo = pgTable(
+	'lead_stats_report_memo',
+	{
+		reportId: uuid('report_id').primaryKey(),
+		organId: text('organ_id').notNull(),
+		day: date('day', { mode: 'string' }).notNull(),
+		guess: text('guess'),
+		staffOrgan: text('staff_organ').notNull(),
+		staff: text('staff').notNull(),
+		multi: boolean('multi').notNull()
+	},
+	(t) => [
+		index('lead_stats_report_memo_multi_idx')
+			.on(t.organId, t.day)
+			.where(sql`${t.multi}`)
+	]
+);
 
 /** Roots per organ, day, category, outcome and linked. */
 export const leadStatsRoot = pgTable(
