@@ -82,10 +82,23 @@ CREATE INDEX "lead_stats_report_memo_multi_idx" ON "lead_stats_report_memo" USIN
 -- are aggregated first and written in key order.
 INSERT INTO lead_stats_state (id, timezone) VALUES (1, 'Asia/Shanghai') ON CONFLICT (id) DO NOTHING;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION lead_stats_refresh_leads(p_ids uuid[]) RETURNS void LANGUAGE plpgsql AS $fn$
+-- Two transactions refreshing the same root (report) would both delete its memo row and insert a new one:
+-- the second insert would fail on the key. Each refresh first takes a transaction-level advisory lock per
+-- bucket of its ids (1024 buckets, in order: no deadlock between refreshes); READ COMMITTED statements after
+-- the lock see what the other transaction committed. The rebuild (table locks) skips them.
+CREATE OR REPLACE FUNCTION lead_stats_lock(p_kind int, p_ids uuid[]) RETURNS void LANGUAGE sql AS $fn$
+	SELECT count(pg_advisory_xact_lock(p_kind, b)) FROM (
+		SELECT DISTINCT hashtext(id::text) & 1023 AS b FROM unnest(p_ids) AS x (id) ORDER BY 1
+	) s
+$fn$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION lead_stats_refresh_leads(p_ids uuid[], p_lock boolean DEFAULT true) RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
 	v_tz text := (SELECT timezone FROM lead_stats_state WHERE id = 1);
 BEGIN
+	IF p_lock THEN
+		PERFORM lead_stats_lock(26001, p_ids);
+	END IF;
 	-- Subtract the old contribution (persons and units read their root's memo row, deleted last).
 	WITH u AS (SELECT DISTINCT id FROM unnest(p_ids) AS x (id)),
 	old AS (DELETE FROM lead_stats_person_memo m USING u WHERE m.lead_id = u.id RETURNING m.lead_id, m.blind_name)
@@ -148,8 +161,11 @@ BEGIN
 END
 $fn$;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION lead_stats_refresh_reports(p_ids uuid[]) RETURNS void LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION lead_stats_refresh_reports(p_ids uuid[], p_lock boolean DEFAULT true) RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
+	IF p_lock THEN
+		PERFORM lead_stats_lock(26002, p_ids);
+	END IF;
 	WITH u AS (SELECT DISTINCT id FROM unnest(p_ids) AS x (id)),
 	old AS (DELETE FROM lead_stats_report_memo m USING u WHERE m.report_id = u.id RETURNING m.*)
 	INSERT INTO lead_stats_reclass AS t (organ_id, day, guess, staff_organ, staff, n)
@@ -308,8 +324,8 @@ BEGIN
 	DELETE FROM lead_stats_person;
 	DELETE FROM lead_stats_unit;
 	DELETE FROM lead_stats_reclass;
-	PERFORM lead_stats_refresh_leads(ARRAY(SELECT id FROM lead));
-	PERFORM lead_stats_refresh_reports(ARRAY(SELECT DISTINCT report_id FROM lead_report));
+	PERFORM lead_stats_refresh_leads(ARRAY(SELECT id FROM lead), false);
+	PERFORM lead_stats_refresh_reports(ARRAY(SELECT DISTINCT report_id FROM lead_report), false);
 END
 $fn$;
 --> statement-breakpoint
