@@ -17,7 +17,7 @@
  *   BENCH_REPORTS (default 1000000), BENCH_UNITS (default 100000), BENCH_RUNS (default 30),
  *   BENCH_EXPLAIN (a regular expression: EXPLAIN the inbox rows whose label matches)
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { sql, type SQL } from 'drizzle-orm';
@@ -28,6 +28,11 @@ import { loadDemo } from '../../src/lib/server/org/store';
 import { inbox } from '../../src/lib/server/backoffice/inbox';
 import { backofficeStats } from '../../src/lib/server/backoffice/stats';
 import { concentration, leadFigures, reclassified } from '../../src/lib/server/backoffice/stats-leads';
+import {
+	concentrationDirect,
+	leadFiguresDirect,
+	reclassifiedDirect
+} from '../../src/lib/server/backoffice/stats-leads-direct';
 import { baseRegion, STATS_WORK_MEM, statsSql, type StatsQuery } from '../../src/lib/server/backoffice/stats-queries';
 import { rollupPlan, rollupSql } from '../../src/lib/server/backoffice/stats-rollup';
 import { todayOf } from '../../src/lib/server/backoffice/case-state';
@@ -52,6 +57,8 @@ const EXPLAIN = process.env.BENCH_EXPLAIN ? new RegExp(process.env.BENCH_EXPLAIN
 const STATS_TARGET = 300;
 /** Leads generated over the reports for the per-person figures (issue 17 item 6), when the database has none. */
 const LEADS = Number(process.env.BENCH_LEADS ?? 300_000);
+/** No target of its own for a lead write (issue 18 item 4 asks to measure it): 50 ms, as the inbox. */
+const LEAD_WRITE_TARGET = 50;
 
 function percentiles(ms: number[]): { median: number; p95: number; max: number } {
 	const s = [...ms].sort((a, b) => a - b);
@@ -437,10 +444,25 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 					['staff classification', () => reclassified(db, q)],
 					['反映集中', () => concentration(db, q, 'top')]
 				];
+				// The same figures counted from the register (what every view did before migration 0026): one run each.
+				const direct: [string, () => Promise<unknown>][] = [
+					['leads and persons', () => leadFiguresDirect(db, q)],
+					['staff classification', () => reclassifiedDirect(db, q)],
+					['反映集中', () => concentrationDirect(db, q, 'top')]
+				];
 				const leadAlone: string[] = [];
 				for (const [name, fn] of leadParts)
 					leadAlone.push(`${name} ${percentiles(await timed(3, fn)).median.toFixed(0)} ms`);
 				console.log(`  stats ${label}${suffix}, lead figures alone (median of 3): ${leadAlone.join(', ')}`);
+				if (!suffix && process.env.BENCH_DIRECT !== '0') {
+					const once: string[] = [];
+					for (const [name, fn] of direct) {
+						const t = performance.now();
+						await fn();
+						once.push(`${name} ${(performance.now() - t).toFixed(0)} ms`);
+					}
+					console.log(`  stats ${label}, lead figures counted directly (one run each): ${once.join(', ')}`);
+				}
 				// Each statistics query on its own, to show which one costs what.
 				const base = await baseRegion(db, q.organIds);
 				// The roll-up path's queries when it applies (migration 0006), else the report-table queries.
@@ -466,6 +488,7 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 	};
 	if (ONLY === 'inbox') return report(rows, client, capture, explain);
 	await statsRound('');
+	await leadWrites(client, rows);
 	// BENCH_COVER=0 skips the side-by-side round with the covering index (half the statistics time).
 	if (process.env.BENCH_COVER === '0') return report(rows, client, capture, explain);
 	// Side by side: the covering index proposed for the migration (index-only scans; the heap holds the
@@ -485,6 +508,88 @@ async function measure(db: Db, client: postgres.Sql, capture: Capture): Promise<
 
 	await report(rows, client, capture, explain);
 }
+
+/** The lead_stats_* triggers of migration 0026 (on lead, lead_person, lead_report, report). */
+const LEAD_STATS_TRIGGERS: [string, string][] = [
+	['lead', 'lead_stats_insert'],
+	['lead', 'lead_stats_update'],
+	['lead', 'lead_stats_delete'],
+	['lead_person', 'lead_stats_person_insert'],
+	['lead_person', 'lead_stats_person_update'],
+	['lead_person', 'lead_stats_person_delete'],
+	['lead_report', 'lead_stats_link_insert'],
+	['lead_report', 'lead_stats_link_update'],
+	['lead_report', 'lead_stats_link_delete'],
+	['report', 'lead_stats_report_update']
+];
+
+/**
+ * One lead write of each kind, rolled back: registering a lead (the lead, two persons, a linked report) and
+ * concluding a lead (state and outcome), with the summaries' triggers (migration 0026) and without them
+ * (disabled for the measurement, enabled again after; the rolled-back writes leave the summaries as they were).
+ */
+async function leadWrites(client: postgres.Sql, rows: Row[]): Promise<void> {
+	const [pick] =
+		(await client.unsafe(`select l.id, l.organ_id, lr.report_id from lead l join lead_report lr on lr.lead_id = l.id
+		where l.state <> 'merged' order by l.id limit 1`)) as unknown as [{ id: string; organ_id: string; report_id: string }];
+	if (!pick) return;
+	const writes: [string, (tx: postgres.TransactionSql) => Promise<unknown>][] = [
+		[
+			'lead write: register (lead, 2 persons, 1 report)',
+			async (tx) => {
+				const id = randomUUID();
+				await tx.unsafe(
+					`insert into lead (id, organ_id, source, key_version, details, category)
+					values ($1, $2, 'online', 1, '\\x00'::bytea, 'work')`,
+					[id, pick.organ_id]
+				);
+				await tx.unsafe(
+					`insert into lead_person (id, lead_id, organ_id, key_version, sealed, blind_name, blind_name_unit)
+					select gen_random_uuid(), $1, $2, 1, '\\x00'::bytea, decode(md5('bench' || k), 'hex'), decode(md5('benchu' || k), 'hex')
+					from generate_series(1, 2) k`,
+					[id, pick.organ_id]
+				);
+				await tx.unsafe(`insert into lead_report (lead_id, report_id) values ($1, $2)`, [id, pick.report_id]);
+			}
+		],
+		[
+			'lead write: conclude (state, outcome)',
+			(tx) => tx.unsafe(`update lead set state = 'concluded', outcome = 'handled:form2' where id = $1`, [pick.id])
+		]
+	];
+	const once = (fn: (tx: postgres.TransactionSql) => Promise<unknown>) =>
+		client
+			.begin(async (tx) => {
+				await fn(tx);
+				throw new RollBack();
+			})
+			.catch((e: unknown) => {
+				if (!(e instanceof RollBack)) throw e;
+			});
+	const setTriggers = async (on: boolean) => {
+		for (const [table, trigger] of LEAD_STATS_TRIGGERS)
+			await client.unsafe(`alter table ${table} ${on ? 'enable' : 'disable'} trigger ${trigger}`);
+	};
+	for (const [label, fn] of writes) {
+		const withTriggers = percentiles(await timed(RUNS, () => once(fn)));
+		await setTriggers(false);
+		let without: ReturnType<typeof percentiles>;
+		try {
+			without = percentiles(await timed(RUNS, () => once(fn)));
+		} finally {
+			await setTriggers(true);
+		}
+		rows.push({ label: `${label}, no summary triggers`, ...without, target: LEAD_WRITE_TARGET });
+		rows.push({
+			label,
+			...withTriggers,
+			target: LEAD_WRITE_TARGET,
+			note: `+${(withTriggers.median - without.median).toFixed(1)} ms median for the summaries (migration 0026)`
+		});
+	}
+}
+
+class RollBack extends Error {}
 
 async function report(
 	rows: Row[],

@@ -7,30 +7,29 @@
  * Scope: leads held by an organ of the statistics scope (./stats-queries.ts scopeCte) and received in the
  * period (the lead's received time, read as a date in the configured time zone). A merged lead counts in the
  * lead it joined (its root): the root's period, category and outcome; its persons are the root's persons.
+ *
+ * The figures come from the summaries of migration 0026 (lead_stats_*: per holding organ and day, kept by
+ * triggers in every writer's transaction), read with no join to the report table; persons are counted
+ * distinct from lead_stats_person (per organ, day and blind name), so they stay exact over any period. When
+ * the configured time zone is not the summaries' one, the same figures are counted directly
+ * (./stats-leads-direct.ts, also the oracle of stats-leads.test.ts).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '$lib/server/db';
 import { rowsOf } from '$lib/server/org/sql';
 import { HANDLER_ROLES } from '$lib/shared/vocabulary/org';
-import type { Bucket, Concentration, ConcentrationSort, LeadFigures } from '$lib/shared/wire/staff-stats';
-import { entitled, inScope, scopeCte, sqlList, type StatsQuery } from './stats-queries';
+import type { Concentration, ConcentrationSort, LeadFigures } from '$lib/shared/wire/staff-stats';
+import { entitled, scopeCte, sqlList, type StatsQuery } from './stats-queries';
+import {
+	concentrationDirect,
+	concentrationOf,
+	concentrationTail,
+	leadFiguresDirect,
+	leadFiguresOf,
+	reclassifiedDirect
+} from './stats-leads-direct';
 
-/** The first instant of `from` and of the day after `to`, in the time zone (lead.received_on is a timestamp). */
-function periodSql(q: StatsQuery): { start: SQL; end: SQL } {
-	const tz = q.timezone ?? 'Asia/Shanghai';
-	return {
-		start: sql`(${q.from}::date::timestamp at time zone ${tz})`,
-		end: sql`((${q.to}::date + 1)::timestamp at time zone ${tz})`
-	};
-}
-
-/** The root leads of the scope and period: id, organ, category, outcome. */
-function rootsCte(q: StatsQuery): SQL {
-	const p = periodSql(q);
-	return sql`roots as (select l.id, l.organ_id, l.category, l.outcome from lead l
-		where l.organ_id in (select id from scope) and l.state <> 'merged'
-			and l.received_on >= ${p.start} and l.received_on < ${p.end})`;
-}
+export { CONCENTRATION_ROWS, substantiation } from './stats-leads-direct';
 
 /**
  * The organs whose cases a member may open: those where they hold a handler role (the reporter's browser
@@ -46,92 +45,64 @@ export async function entitledOrgans(db: Db, user: { id: string; isAdmin: boolea
 	return rows.map((r) => r.organ_id);
 }
 
-const SUBSTANTIATED = (outcome: string) => outcome.startsWith('handled:');
-
-/** 查实率 over an outcome tally: substantiated (dealt with in one of the four forms) / concluded (any outcome). */
-export function substantiation(byOutcome: readonly Bucket[]): {
-	substantiated: number;
-	concluded: number;
-	rate: number | null;
-} {
-	let substantiated = 0;
-	let concluded = 0;
-	for (const b of byOutcome) {
-		if (b.key === '') continue;
-		concluded += b.n;
-		if (SUBSTANTIATED(b.key)) substantiated += b.n;
-	}
-	return { substantiated, concluded, rate: concluded > 0 ? substantiated / concluded : null };
+/** Whether the summaries answer `q`: their days are dates in the query's time zone. */
+async function summarized(db: Db, q: StatsQuery): Promise<boolean> {
+	const [s] = rowsOf<{ timezone: string }>(await db.execute(sql`select timezone from lead_stats_state where id = 1`));
+	return s?.timezone === (q.timezone ?? 'Asia/Shanghai');
 }
 
-const bucketsOf = (rows: Record<string, unknown>[], key: string): Bucket[] => {
-	const m = new Map<string, number>();
-	for (const r of rows) {
-		const k = (r[key] as string | null) ?? '';
-		m.set(k, (m.get(k) ?? 0) + Number(r.n));
-	}
-	return [...m]
-		.filter(([, n]) => n !== 0)
-		.map(([k, n]) => ({ key: k, n }))
-		.sort((a, b) => b.n - a.n || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-};
+/** The summary rows of the scope and period (alias s). */
+const inSummary = (q: StatsQuery): SQL =>
+	sql`s.organ_id in (select id from scope) and s.day between ${q.from}::date and ${q.to}::date`;
 
 /** Leads, persons, person-times and their outcomes over the scope and period. */
 export async function leadFigures(db: Db, q: StatsQuery): Promise<LeadFigures> {
-	const head = sql`with ${scopeCte(q)}, ${rootsCte(q)}`;
-	// Each person row belongs to its lead's root; one person-time per (root, blind name).
-	// The roots' own persons, plus those of the leads merged into them (few: found by the partial index on
-	// merged_into), rather than joining every person row to its lead first.
-	const pairs = sql`pairs as (select distinct x.id, x.organ_id, x.outcome, p.blind_name from (
-			select p.lead_id as root_id, p.blind_name from lead_person p where p.organ_id in (select id from scope)
-			union all
-			select m.merged_into, p.blind_name from lead m join lead_person p on p.lead_id = m.id
-			where m.merged_into is not null and m.organ_id in (select id from scope)
-		) p join roots x on x.id = p.root_id)`;
+	if (!(await summarized(db, q))) return leadFiguresDirect(db, q);
+	const head = sql`with ${scopeCte(q)}`;
 	const [leadRows, personRows] = await Promise.all([
-		db.execute(sql`${head} select category, outcome, count(*)::int as n from roots group by 1, 2`),
-		db.execute(sql`${head}, ${pairs},
-			per as (select organ_id, blind_name, count(*) as n from pairs group by 1, 2)
-			select 'outcome' as what, outcome, count(*)::int as n from pairs group by outcome
+		db.execute(sql`${head} select s.category, s.outcome, sum(s.n)::int as n from lead_stats_root s
+			where ${inSummary(q)} group by 1, 2`),
+		// One person-time per (root, blind name); a person is a blind name within the root's organ.
+		db.execute(sql`${head},
+			rows as (select s.organ_id, s.blind_name, s.outcome, s.n from lead_stats_person s where ${inSummary(q)} and s.n > 0),
+			per as (select organ_id, blind_name, sum(n) as n from rows group by 1, 2)
+			select 'outcome' as what, outcome, sum(n)::int as n from rows group by outcome
 			union all select 'persons', null, count(*)::int from per
 			union all select 'repeated', null, count(*)::int from per where n >= 2`)
 	]);
-	const leads = rowsOf<Record<string, unknown>>(leadRows);
-	const persons = rowsOf<Record<string, unknown>>(personRows);
-	const outcomeRows = persons.filter((r) => r.what === 'outcome');
-	const one = (what: string) => Number(persons.find((r) => r.what === what)?.n ?? 0);
-	const byOutcome = bucketsOf(leads, 'outcome');
-	const personTimesByOutcome = bucketsOf(outcomeRows, 'outcome');
-	return {
-		leads: leads.reduce((a, r) => a + Number(r.n), 0),
-		persons: one('persons'),
-		personTimes: outcomeRows.reduce((a, r) => a + Number(r.n), 0),
-		repeated: one('repeated'),
-		byCategory: bucketsOf(leads, 'category'),
-		byOutcome,
-		personTimesByOutcome,
-		leadRate: substantiation(byOutcome),
-		personRate: substantiation(personTimesByOutcome)
-	};
+	return leadFiguresOf(rowsOf(leadRows), rowsOf(personRows));
 }
 
 /**
  * The staff's classification of the scope's reports where it exists: for each report of the scope and period
  * linked to a lead of the scope that has a category, the category of its earliest such lead. Returns the
- * moves (reporter's guess → staff's category, count) to apply to the reporter's categories.
+ * moves (reporter's guess → staff's category, count) to apply to the reporter's categories. From
+ * lead_stats_reclass, except the few reports whose categorized leads lie in several organs (the scope decides
+ * which is the earliest): those are counted directly.
  */
 export async function reclassified(db: Db, q: StatsQuery): Promise<{ from: string; to: string; n: number }[]> {
-	const rows = rowsOf<{ guess: string; staff: string; n: number }>(
-		await db.execute(sql`with ${scopeCte(q)},
-			staff as (select distinct on (lr.report_id) lr.report_id, l.category from lead l
-				join lead_report lr on lr.lead_id = l.id
-				where l.organ_id in (select id from scope) and l.category is not null and l.state <> 'merged'
-				order by lr.report_id, l.received_on, l.id)
-			select r.category as guess, s.category as staff, count(*)::int as n
-			from staff s join report r on r.id = s.report_id
-			where ${inScope(q)} and r.category <> s.category group by 1, 2`)
-	);
-	return rows.map((r) => ({ from: r.guess, to: r.staff, n: Number(r.n) }));
+	if (!(await summarized(db, q))) return reclassifiedDirect(db, q);
+	const [rows, multi] = await Promise.all([
+		db.execute(sql`with ${scopeCte(q)}
+			select s.guess, s.staff, sum(s.n)::int as n from lead_stats_reclass s
+			where ${inSummary(q)} and s.staff_organ in (select id from scope) group by 1, 2 having sum(s.n) <> 0`),
+		reclassifiedDirect(db, q, sql`select s.report_id from lead_stats_report_memo s where s.multi and ${inSummary(q)}`)
+	]);
+	const m = new Map<string, { from: string; to: string; n: number }>();
+	for (const r of [
+		...rowsOf<{ guess: string; staff: string; n: number }>(rows).map((r) => ({
+			from: r.guess,
+			to: r.staff,
+			n: Number(r.n)
+		})),
+		...multi
+	]) {
+		const k = `${r.from}\u0000${r.to}`;
+		const had = m.get(k);
+		if (had) had.n += r.n;
+		else m.set(k, { ...r });
+	}
+	return [...m.values()];
 }
 
 /** Applies reclassified()'s moves to a category tally. */
@@ -146,8 +117,6 @@ export function applyReclassification(
 }
 
 export const CONCENTRATION_SORTS: readonly ConcentrationSort[] = ['top', 'leadership', 'rate'];
-/** How many units the 反映集中 table lists. */
-export const CONCENTRATION_ROWS = 50;
 
 /**
  * 反映集中 per unit: of the scope's root leads in the period, how many concern the unit's 一把手 and how many
@@ -156,53 +125,17 @@ export const CONCENTRATION_ROWS = 50;
  * leadership total per 100 staff where the directory knows the unit's headcount (else null). A count below
  * q.minCount is withheld unless every lead in it is held by an organ whose cases the viewer may open; units
  * with a withheld figure are left out of the list (their place in the order would tell). Sorted by `sort`,
- * the first CONCENTRATION_ROWS units.
+ * the first CONCENTRATION_ROWS units. From lead_stats_unit (roots per organ, day, unit and kind).
  */
 export async function concentration(db: Db, q: StatsQuery, sort: ConcentrationSort): Promise<Concentration> {
-	const order =
-		sort === 'top'
-			? sql`top desc, leadership desc`
-			: sort === 'leadership'
-				? sql`leadership desc, top desc`
-				: sql`per100 desc nulls last, leadership desc`;
-	const min = q.minCount;
+	if (!(await summarized(db, q))) return concentrationDirect(db, q, sort);
 	const rows = rowsOf<Record<string, unknown>>(
-		await db.execute(sql`with ${scopeCte(q)}, ${rootsCte(q)},
-			per_lead as (select r.unit_id, x.id, bool_and(${entitled(q, sql`x.organ_id`)}) as entitled,
-					bool_or(r.position = 'top_leader') as top, bool_or(r.position = 'team_member') as team
-				from roots x join lead_report lr on lr.lead_id = x.id join report r on r.id = lr.report_id
-				group by r.unit_id, x.id),
-			per_unit as (select unit_id, bool_and(entitled) as entitled,
-					count(*) filter (where top)::int as top, count(*) filter (where team and not top)::int as team
-				from per_lead group by unit_id),
-			shown as (select p.unit_id, p.top, p.team, p.top + p.team as leadership, u.name, u.region_path, u.headcount,
-					case when u.headcount > 0 then round(100.0 * (p.top + p.team) / u.headcount, 2) end as per100,
-					(p.entitled or ((p.top = 0 or p.top >= ${min}) and (p.team = 0 or p.team >= ${min}))) as visible
-				from per_unit p left join org_unit u on u.id = p.unit_id where p.top + p.team > 0)
-			select 'row' as what, unit_id, top, team, leadership, name, region_path, headcount, per100 from (
-				select * from shown where visible order by ${order}, unit_id collate "C" limit ${CONCENTRATION_ROWS}) t
-			union all select 'units', null, count(*)::int, null, null, null, null, null, null from shown
-			union all select 'withheld', null, count(*)::int, null, null, null, null, null, null from shown where not visible
-			union all select 'unplaced', null, count(*)::int, null, null, null, null, null, null from roots x
-				where not exists (select 1 from lead_report lr where lr.lead_id = x.id)`)
+		await db.execute(sql`with ${scopeCte(q)},
+			per_unit as (select s.unit_id, bool_and(${entitled(q, sql`s.organ_id`)}) as entitled,
+					coalesce(sum(s.n) filter (where s.kind = 'top'), 0)::int as top,
+					coalesce(sum(s.n) filter (where s.kind = 'team'), 0)::int as team
+				from lead_stats_unit s where ${inSummary(q)} and s.n > 0 group by s.unit_id),
+			${concentrationTail(q, sort, sql`select coalesce(sum(s.n), 0) from lead_stats_root s where ${inSummary(q)} and not s.linked`)}`)
 	);
-	const n = (what: string) => Number(rows.find((r) => r.what === what)?.top ?? 0);
-	return {
-		rows: rows
-			.filter((r) => r.what === 'row')
-			.map((r) => ({
-				id: r.unit_id as string,
-				name: (r.name as string | null) ?? (r.unit_id as string),
-				regionPath: (r.region_path as string | null) ?? '',
-				topLeader: Number(r.top),
-				team: Number(r.team),
-				leadership: Number(r.leadership),
-				headcount: r.headcount === null || r.headcount === undefined ? null : Number(r.headcount),
-				per100: r.per100 === null || r.per100 === undefined ? null : Number(r.per100)
-			})),
-		units: n('units'),
-		withheld: n('withheld'),
-		unplaced: n('unplaced'),
-		sort
-	};
+	return concentrationOf(rows, sort);
 }
