@@ -139,53 +139,53 @@ export async function caseView(db: Db, vis: Visible, staffId: string, known: Cas
 		studies,
 		flags
 	] = await Promise.all([
-			db
-				.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
-				.from(disciplineOrgan)
-				.where(eq(disciplineOrgan.id, r.organId)),
-			db
-				.select({ id: orgUnit.id, name: orgUnit.name, regionPath: orgUnit.regionPath })
-				.from(orgUnit)
-				.where(eq(orgUnit.id, r.unitId)),
-			db
-				.select({ id: attachment.id, bytes: attachment.bytes, messageId: attachment.messageId })
-				.from(attachment)
-				.where(and(eq(attachment.reportId, r.id), isNull(attachment.intakeId)))
-				.orderBy(asc(attachment.fileNo)),
-			db.select().from(reportMessage).where(eq(reportMessage.reportId, r.id)).orderBy(asc(reportMessage.seq)),
-			db.select().from(reportNote).where(eq(reportNote.reportId, r.id)).orderBy(asc(reportNote.id)),
-			db.select().from(reportEvent).where(eq(reportEvent.reportId, r.id)).orderBy(asc(reportEvent.id)),
-			db
-				.select()
-				.from(reportDeadline)
-				.where(eq(reportDeadline.reportId, r.id))
-				.orderBy(asc(reportDeadline.startedOn), asc(reportDeadline.code)),
-			db.select().from(reportPending).where(eq(reportPending.reportId, r.id)),
-			db
-				.select({ id: report.id, locator: report.locator, kind: reportLink.kind })
-				.from(reportLink)
-				.innerJoin(report, eq(report.id, reportLink.otherId))
-				.where(eq(reportLink.reportId, r.id)),
-			db
-				.select({ id: organStaff.staffId, role: organStaff.role, displayName: staffUser.displayName })
-				.from(organStaff)
-				.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
-				.where(
-					and(eq(organStaff.organId, r.organId), inArray(organStaff.role, HANDLER_ROLES), isNull(staffUser.disabledAt))
-				)
-				.orderBy(asc(staffUser.displayName)),
-			db
-				.select({ staffId: reportKeyWrap.staffId, grantedBy: reportKeyWrap.grantedBy })
-				.from(reportKeyWrap)
-				.where(and(eq(reportKeyWrap.reportId, r.id), isNotNull(reportKeyWrap.grantedBy))),
-			protectionRequestsOf(db, r.id),
-			known.duty ?? dutiesIn(db, staffId, r.organId),
-			studiesOf(db, r.id),
-			// A report by region names the region, not the accused's unit: the flags would be a guess.
-			data.byRegion === true
-				? { mustReportUp: false, sameLevelCadre: false }
-				: leaderFlags(db, r.organId, r.unitId, r.position as PositionKind)
-		]);
+		db
+			.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
+			.from(disciplineOrgan)
+			.where(eq(disciplineOrgan.id, r.organId)),
+		db
+			.select({ id: orgUnit.id, name: orgUnit.name, regionPath: orgUnit.regionPath })
+			.from(orgUnit)
+			.where(eq(orgUnit.id, r.unitId)),
+		db
+			.select({ id: attachment.id, bytes: attachment.bytes, messageId: attachment.messageId })
+			.from(attachment)
+			.where(and(eq(attachment.reportId, r.id), isNull(attachment.intakeId)))
+			.orderBy(asc(attachment.fileNo)),
+		db.select().from(reportMessage).where(eq(reportMessage.reportId, r.id)).orderBy(asc(reportMessage.seq)),
+		db.select().from(reportNote).where(eq(reportNote.reportId, r.id)).orderBy(asc(reportNote.id)),
+		db.select().from(reportEvent).where(eq(reportEvent.reportId, r.id)).orderBy(asc(reportEvent.id)),
+		db
+			.select()
+			.from(reportDeadline)
+			.where(eq(reportDeadline.reportId, r.id))
+			.orderBy(asc(reportDeadline.startedOn), asc(reportDeadline.code)),
+		db.select().from(reportPending).where(eq(reportPending.reportId, r.id)),
+		db
+			.select({ id: report.id, locator: report.locator, kind: reportLink.kind })
+			.from(reportLink)
+			.innerJoin(report, eq(report.id, reportLink.otherId))
+			.where(eq(reportLink.reportId, r.id)),
+		db
+			.select({ id: organStaff.staffId, role: organStaff.role, displayName: staffUser.displayName })
+			.from(organStaff)
+			.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
+			.where(
+				and(eq(organStaff.organId, r.organId), inArray(organStaff.role, HANDLER_ROLES), isNull(staffUser.disabledAt))
+			)
+			.orderBy(asc(staffUser.displayName)),
+		db
+			.select({ staffId: reportKeyWrap.staffId, grantedBy: reportKeyWrap.grantedBy })
+			.from(reportKeyWrap)
+			.where(and(eq(reportKeyWrap.reportId, r.id), isNotNull(reportKeyWrap.grantedBy))),
+		protectionRequestsOf(db, r.id),
+		known.duty ?? dutiesIn(db, staffId, r.organId),
+		studiesOf(db, r.id),
+		// A report by region names the region, not the accused's unit: the flags would be a guess.
+		data.byRegion === true
+			? { mustReportUp: false, sameLevelCadre: false }
+			: leaderFlags(db, r.organId, r.unitId, r.position as PositionKind)
+	]);
 	const pending = pendingRows[0] ?? null;
 	const open = deadlines.filter((d) => d.metOn === null);
 	const cs = caseStateOf(r, pending, open);
