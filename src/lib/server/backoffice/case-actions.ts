@@ -372,5 +372,6 @@ export async function applyAction(ctx: StaffCtx, reportId: string, input: unknow
 	});
 	const after = await visibleReport(db, ctx.user.id, r.id);
 	if (!after) return ok({ report: { id: r.id, state: next.state, organ: { id: next.organId } }, visible: false });
-	return ok(await caseView(db, after, ctx.user.id));
+	// The caller's duties in the organ were read above: not again while the case stays in it.
+	return ok(await caseView(db, after, ctx.user.id, after.report.organId === r.organId ? { duty } : {}));
 }

@@ -13,13 +13,14 @@ import { Download, ok, refuse, type Result } from '$lib/server/http/result';
 import { reportFile } from '$lib/server/reports/followup';
 import { isNoteCiphertext } from '$lib/crypto/notes';
 import { isContentCiphertext } from '$lib/server/reports/intake';
-import type { NoteAnswer, OkAnswer, ReplyAnswer } from '$lib/shared/wire/staff';
+import type { NoteAnswer, ReplyAnswer, ViewAnswer } from '$lib/shared/wire/staff';
 import { visibleReport } from './access';
 import { todayOf } from './case-state';
+import { caseView } from './case-view';
 import { meetProtectionRequests } from './protection';
 import type { StaffCtx } from './context';
 
-/** POST …/messages `{ body }`: a reply to the reporter (ciphertext of `{ text }` under the report key). */
+/** POST …/messages `{ body }`: a reply to the reporter (ciphertext of `{ text }` under the report key); with the case after it. */
 export async function reply(
 	ctx: StaffCtx,
 	reportId: string,
@@ -50,10 +51,13 @@ export async function reply(
 		});
 		return row!;
 	});
-	return ok({ id: out.id, seq: out.seq, sentOn });
+	return ok({ id: out.id, seq: out.seq, sentOn, view: await caseView(ctx.db, vis, ctx.user.id) });
 }
 
-/** POST …/notes `{ body }`: an internal note (any member who can see the report, grantees included). */
+/**
+ * POST …/notes `{ body }`: an internal note (any member who can see the report, grantees included), answered
+ * with the case after it (the page shows the new note from this one answer).
+ */
 export async function addNote(
 	ctx: StaffCtx,
 	reportId: string,
@@ -83,15 +87,15 @@ export async function addNote(
 		});
 		return row!;
 	});
-	return ok({ id: out.id, at: out.at.toISOString() });
+	return ok({ id: out.id, at: out.at.toISOString(), view: await caseView(ctx.db, vis, ctx.user.id) });
 }
 
-/** POST …/links `{ other: locator, kind }`: both reports must be visible to the caller. */
+/** POST …/links `{ other: locator, kind }`: both reports must be visible to the caller; with the case after it. */
 export async function addLink(
 	ctx: StaffCtx,
 	reportId: string,
 	input: unknown
-): Promise<Result<OkAnswer, 'not_found' | 'invalid_field' | 'forbidden' | 'bad_link'>> {
+): Promise<Result<ViewAnswer, 'not_found' | 'invalid_field' | 'forbidden' | 'bad_link'>> {
 	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
 	if (!vis) return refuse('not_found');
 	const parsed = validate(STAFF_BODIES.LinkBody, input);
@@ -125,7 +129,7 @@ export async function addLink(
 			details: { other: other.report.id, kind }
 		});
 	});
-	return ok({ ok: true } as const);
+	return ok({ ok: true as const, view: await caseView(ctx.db, vis, ctx.user.id) });
 }
 
 /** GET …/files/{fileId}: the encrypted stream, audited as `report.file`. */

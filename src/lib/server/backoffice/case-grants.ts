@@ -12,7 +12,7 @@ import { STAFF_BODIES } from '$lib/server/http/bodies';
 import { ok, refuse, type Result } from '$lib/server/http/result';
 import { validEntriesForOrgans } from '$lib/server/keys/directory';
 import { isUuid } from '$lib/shared/encoding';
-import type { CaseView, OkAnswer } from '$lib/shared/wire/staff';
+import type { CaseView, ViewAnswer } from '$lib/shared/wire/staff';
 import { visibleReport, type Visible } from './access';
 import { hexOf, isSealed, raiseNotices, todayOf } from './case-state';
 import { caseView } from './case-view';
@@ -52,12 +52,12 @@ export async function assign(
 	return ok(await caseView(ctx.db, after as Visible, ctx.user.id));
 }
 
-/** POST …/grants `{ staffId, entryId, sealed }`: the key re-sealed in the caller's browser for a colleague. */
+/** POST …/grants `{ staffId, entryId, sealed }`: the key re-sealed in the caller's browser for a colleague; with the case after it. */
 export async function grant(
 	ctx: StaffCtx,
 	reportId: string,
 	input: unknown
-): Promise<Result<OkAnswer, 'not_found' | 'invalid_field' | 'forbidden' | 'already_granted' | 'bad_grant'>> {
+): Promise<Result<ViewAnswer, 'not_found' | 'invalid_field' | 'forbidden' | 'already_granted' | 'bad_grant'>> {
 	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
 	if (!vis) return refuse('not_found');
 	const parsed = validate(STAFF_BODIES.GrantBody, input);
@@ -98,7 +98,7 @@ export async function grant(
 			details: { grantee: staffId, entryId: hexOf(entryId) }
 		});
 	});
-	return ok({ ok: true } as const);
+	return ok({ ok: true as const, view: await caseView(ctx.db, vis, ctx.user.id) });
 }
 
 /** DELETE …/grants/{staffId}: removes a granted wrap (head, or whoever granted it). */

@@ -14,7 +14,7 @@ import type { CaseView } from '$lib/shared/wire/staff';
 import { describeDb } from '$support/db';
 import { applyAction, note, openCase } from '$support/case-fixtures';
 import { buildBackofficeWorld, NOW, storeReport, transferWrap, type BoWorld, type Member } from '$support/backoffice';
-import { transferTargets } from './case-view';
+import { transferTargets } from './case-page';
 import type { StaffCtx } from './context';
 
 describeDb('back-office cases: Art. 22 flag and reports by region', (get) => {

@@ -4,7 +4,7 @@
  * workflow allows the caller now. Opening it is audited. Callers of `caseView` have checked visibility
  * with access.ts (`visibleReport`).
  */
-import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { appendAudit, type Queryable } from '$lib/server/audit/log';
 import type { Db } from '$lib/server/db';
 import {
@@ -35,24 +35,49 @@ import {
 import { HANDLER_ROLES, type StaffRole } from '$lib/shared/vocabulary/org';
 import type { Category, MessageAuthor, PositionKind, PublicStatus } from '$lib/shared/vocabulary/report';
 import type { DeadlineCode, Disposition, LinkKind } from '$lib/shared/vocabulary/workflow';
-import type { BlockedAction, CaseView, TransferTargets } from '$lib/shared/wire/staff';
+import type { BlockedAction, CaseView } from '$lib/shared/wire/staff';
 import { ACTION_DUTIES, dutyAllows, REVIEW_ACTIONS } from '$lib/server/departments/rules';
 import { dutiesIn } from '$lib/server/departments/store';
 import { studiesOf } from '$lib/server/departments/study';
 import { mustReportUp } from '$lib/server/org/report-up';
-import { sameLevelCadre } from '$lib/server/departments/committee';
-import { loadRoutingSnapshot } from '$lib/server/org/store';
+import { isSameLevelCadre } from '$lib/server/departments/committee';
+import { rowsOf } from '$lib/server/org/sql';
+import { makeSnapshot, type OrgData } from '$lib/server/org/types';
 import { visibleReport, type Visible } from './access';
 import { caseStateOf, MOVE_ACTIONS, seersAmong, type CaseData } from './case-state';
 import type { StaffCtx } from './context';
 import { protectionRequestsOf } from './protection';
 
 /**
- * mustReportUp (org/report-up.ts) on the directory slice around the unit (its ancestors and the organs
- * above them). An organ outside the slice is not the unit's own-level commission: false, as for a unit gone.
+ * The two flags of a report about a leader (issue 18): mustReportUp (org/report-up.ts) and the same-level
+ * committee cadre (departments/committee.ts), both from one read of the directory slice around the unit (its
+ * ancestors and the organs above them; org_routing_slice). Neither needs the staff's keys, so the slice's
+ * organs stand in as staffed (as committee.ts `sameLevelCadre` does). Other positions: no read at all. An
+ * organ outside the slice is not the unit's own-level commission: false, as for a unit gone.
  */
-async function reportUpFlag(db: Db, organId: string, unitId: string, position: PositionKind): Promise<boolean> {
-	return mustReportUp(await loadRoutingSnapshot(db, unitId), organId, unitId, position);
+async function leaderFlags(
+	db: Db,
+	organId: string,
+	unitId: string,
+	position: PositionKind
+): Promise<{ mustReportUp: boolean; sameLevelCadre: boolean }> {
+	if (position !== 'top_leader' && position !== 'team_member') return { mustReportUp: false, sameLevelCadre: false };
+	const [row] = rowsOf<{ data: string | null }>(await db.execute(sql`select org_routing_slice(${unitId}) as data`));
+	const data = JSON.parse(row?.data ?? '{}') as Partial<OrgData>;
+	const organs = data.organs ?? [];
+	const snap = makeSnapshot({
+		units: data.units ?? [],
+		organs,
+		jurisdiction: data.jurisdiction ?? [],
+		staff: organs.map((o) => ({ id: `staffed:${o.id}`, organId: o.id, role: 'inspector' as const, hasKey: true })),
+		conflicts: [],
+		posts: data.posts ?? [],
+		management: data.management ?? []
+	});
+	return {
+		mustReportUp: mustReportUp(snap, organId, unitId, position),
+		sameLevelCadre: isSameLevelCadre(snap, organId, unitId, position)
+	};
 }
 
 /** The decision and the report to the committee recorded with an event (issue 18), from its details. */
@@ -86,76 +111,112 @@ function requiresOf(action: ActionCode, inputs: readonly string[], needsApproval
 	return out;
 }
 
+/** What the caller of `caseView` has read already for the same report and organ (not read again). */
+export interface CaseKnown {
+	duty?: Awaited<ReturnType<typeof dutiesIn>>;
+}
+
 /** The case as staff member `staffId` may see it (`vis`: access.ts `visibleReport`). */
-export async function caseView(db: Db, vis: Visible, staffId: string): Promise<CaseView> {
+export async function caseView(db: Db, vis: Visible, staffId: string, known: CaseKnown = {}): Promise<CaseView> {
 	const r = vis.report;
-	const [organ, unit, files, messages, notes, events, deadlines, pendingRows, links, staff, grants, protection] =
-		await Promise.all([
-			db
-				.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
-				.from(disciplineOrgan)
-				.where(eq(disciplineOrgan.id, r.organId)),
-			db
-				.select({ id: orgUnit.id, name: orgUnit.name, regionPath: orgUnit.regionPath })
-				.from(orgUnit)
-				.where(eq(orgUnit.id, r.unitId)),
-			db
-				.select({ id: attachment.id, bytes: attachment.bytes, messageId: attachment.messageId })
-				.from(attachment)
-				.where(and(eq(attachment.reportId, r.id), isNull(attachment.intakeId)))
-				.orderBy(asc(attachment.fileNo)),
-			db.select().from(reportMessage).where(eq(reportMessage.reportId, r.id)).orderBy(asc(reportMessage.seq)),
-			db.select().from(reportNote).where(eq(reportNote.reportId, r.id)).orderBy(asc(reportNote.id)),
-			db.select().from(reportEvent).where(eq(reportEvent.reportId, r.id)).orderBy(asc(reportEvent.id)),
-			db
-				.select()
-				.from(reportDeadline)
-				.where(eq(reportDeadline.reportId, r.id))
-				.orderBy(asc(reportDeadline.startedOn), asc(reportDeadline.code)),
-			db.select().from(reportPending).where(eq(reportPending.reportId, r.id)),
-			db
-				.select({ id: report.id, locator: report.locator, kind: reportLink.kind })
-				.from(reportLink)
-				.innerJoin(report, eq(report.id, reportLink.otherId))
-				.where(eq(reportLink.reportId, r.id)),
-			db
-				.select({ id: organStaff.staffId, role: organStaff.role, displayName: staffUser.displayName })
-				.from(organStaff)
-				.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
-				.where(
-					and(eq(organStaff.organId, r.organId), inArray(organStaff.role, HANDLER_ROLES), isNull(staffUser.disabledAt))
-				)
-				.orderBy(asc(staffUser.displayName)),
-			db
-				.select({ staffId: reportKeyWrap.staffId, grantedBy: reportKeyWrap.grantedBy })
-				.from(reportKeyWrap)
-				.where(and(eq(reportKeyWrap.reportId, r.id), isNotNull(reportKeyWrap.grantedBy))),
-			protectionRequestsOf(db, r.id)
-		]);
+	const data = (r.caseData ?? {}) as CaseData;
+	// Every read that needs only the report row goes out at once (issue 18: one round of statements, then one
+	// for the names and who can see the report).
+	const [
+		organ,
+		unit,
+		files,
+		messages,
+		notes,
+		events,
+		deadlines,
+		pendingRows,
+		links,
+		staff,
+		grants,
+		protection,
+		duty,
+		studies,
+		flags
+	] = await Promise.all([
+		db
+			.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
+			.from(disciplineOrgan)
+			.where(eq(disciplineOrgan.id, r.organId)),
+		db
+			.select({ id: orgUnit.id, name: orgUnit.name, regionPath: orgUnit.regionPath })
+			.from(orgUnit)
+			.where(eq(orgUnit.id, r.unitId)),
+		db
+			.select({ id: attachment.id, bytes: attachment.bytes, messageId: attachment.messageId })
+			.from(attachment)
+			.where(and(eq(attachment.reportId, r.id), isNull(attachment.intakeId)))
+			.orderBy(asc(attachment.fileNo)),
+		db.select().from(reportMessage).where(eq(reportMessage.reportId, r.id)).orderBy(asc(reportMessage.seq)),
+		db.select().from(reportNote).where(eq(reportNote.reportId, r.id)).orderBy(asc(reportNote.id)),
+		db.select().from(reportEvent).where(eq(reportEvent.reportId, r.id)).orderBy(asc(reportEvent.id)),
+		db
+			.select()
+			.from(reportDeadline)
+			.where(eq(reportDeadline.reportId, r.id))
+			.orderBy(asc(reportDeadline.startedOn), asc(reportDeadline.code)),
+		db.select().from(reportPending).where(eq(reportPending.reportId, r.id)),
+		db
+			.select({ id: report.id, locator: report.locator, kind: reportLink.kind })
+			.from(reportLink)
+			.innerJoin(report, eq(report.id, reportLink.otherId))
+			.where(eq(reportLink.reportId, r.id)),
+		db
+			.select({ id: organStaff.staffId, role: organStaff.role, displayName: staffUser.displayName })
+			.from(organStaff)
+			.innerJoin(staffUser, eq(staffUser.id, organStaff.staffId))
+			.where(
+				and(eq(organStaff.organId, r.organId), inArray(organStaff.role, HANDLER_ROLES), isNull(staffUser.disabledAt))
+			)
+			.orderBy(asc(staffUser.displayName)),
+		db
+			.select({ staffId: reportKeyWrap.staffId, grantedBy: reportKeyWrap.grantedBy })
+			.from(reportKeyWrap)
+			.where(and(eq(reportKeyWrap.reportId, r.id), isNotNull(reportKeyWrap.grantedBy))),
+		protectionRequestsOf(db, r.id),
+		known.duty ?? dutiesIn(db, staffId, r.organId),
+		studiesOf(db, r.id),
+		// A report by region names the region, not the accused's unit: the flags would be a guess.
+		data.byRegion === true
+			? { mustReportUp: false, sameLevelCadre: false }
+			: leaderFlags(db, r.organId, r.unitId, r.position as PositionKind)
+	]);
 	const pending = pendingRows[0] ?? null;
 	const open = deadlines.filter((d) => d.metOn === null);
 	const cs = caseStateOf(r, pending, open);
-	const who = await names(db, [
-		r.handlerId,
-		pending?.requestedBy ?? null,
-		...notes.map((n) => n.authorId),
-		...events.map((e) => e.actorId),
-		...grants.flatMap((g) => [g.staffId, g.grantedBy])
+	// The organ's staff are named already; the names of anyone else (a former member, a grantee) in one read.
+	const staffNames = new Map(staff.map((s) => [s.id, s.displayName]));
+	const [other, seers] = await Promise.all([
+		names(
+			db,
+			[
+				r.handlerId,
+				pending?.requestedBy ?? null,
+				...notes.map((n) => n.authorId),
+				...events.map((e) => e.actorId),
+				...grants.flatMap((g) => [g.staffId, g.grantedBy]),
+				...studies.flatMap((st) => [st.recordedBy, st.approvedBy, ...st.participants])
+			].filter((id) => id === null || !staffNames.has(id))
+		),
+		seersAmong(
+			db,
+			r,
+			staff.map((s) => s.id)
+		)
 	]);
+	const who = new Map([...staffNames, ...other]);
 	const person = (id: string | null) => (id ? { id, displayName: who.get(id) ?? '' } : null);
 	const filesOf = (messageId: string | null) =>
 		files.filter((f) => f.messageId === messageId).map((f) => ({ id: f.id, bytes: f.bytes }));
-	const seers = await seersAmong(
-		db,
-		r,
-		staff.map((s) => s.id)
-	);
 	const possible =
 		vis.role && isWorkflowState(cs.state) ? allowedTransitions(cs, { actor: { id: staffId, role: vis.role } }) : [];
 	// The organ's division of duties (departments/rules.ts): what the caller's duties do not allow is shown disabled.
-	const [duty, studies] = await Promise.all([dutiesIn(db, staffId, r.organId), studiesOf(db, r.id)]);
-	const studyNames = await names(db, [...studies.flatMap((st) => [st.recordedBy, st.approvedBy, ...st.participants])]);
-	const studyPerson = (id: string) => ({ id, displayName: studyNames.get(id) ?? '' });
+	const studyPerson = (id: string) => ({ id, displayName: who.get(id) ?? '' });
 	const investigators = new Set(events.filter((e) => e.fromState === 'investigation').map((e) => e.actorId));
 	const blockedReason = (a: ActionCode): BlockedAction['reason'] | null =>
 		!duty.enforced
@@ -172,7 +233,6 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 		const rule = ACTION_DUTIES[a.action];
 		return [{ action: a.action, label: a.label, reason, by: [...rule.departments, ...rule.leaders] }];
 	});
-	const data = (r.caseData ?? {}) as CaseData;
 	// The code columns hold codes of the shared vocabularies (their CHECKs: src/lib/server/db/schema).
 	return {
 		report: {
@@ -200,10 +260,8 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 			flags: cs.flags,
 			referredTo: cs.referredTo,
 			byRegion: data.byRegion === true,
-			// A report by region names the region, not the accused's unit: the flag would be a guess.
-			mustReportUp: data.byRegion !== true && (await reportUpFlag(db, r.organId, r.unitId, r.position as PositionKind)),
-			sameLevelCadre:
-				data.byRegion !== true && (await sameLevelCadre(db, r.organId, r.unitId, r.position as PositionKind))
+			mustReportUp: flags.mustReportUp,
+			sameLevelCadre: flags.sameLevelCadre
 		},
 		messages: messages.map((m) => ({
 			id: m.id,
@@ -280,10 +338,8 @@ export async function caseView(db: Db, vis: Visible, staffId: string): Promise<C
 	};
 }
 
-/** GET /staff/api/reports/{id}: the view, audited as `report.open`; `not_found` unless the caller may see it. */
-export async function openCase(ctx: StaffCtx, reportId: string): Promise<Result<CaseView, 'not_found'>> {
-	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
-	if (!vis) return refuse('not_found');
+/** The audit entry of opening a case (`report.open`). */
+export async function auditOpen(ctx: StaffCtx, vis: Visible): Promise<void> {
 	await ctx.db.transaction((tx) =>
 		appendAudit(tx as unknown as Queryable, {
 			at: ctx.now,
@@ -294,25 +350,15 @@ export async function openCase(ctx: StaffCtx, reportId: string): Promise<Result<
 			details: {}
 		})
 	);
-	return ok(await caseView(ctx.db, vis, ctx.user.id));
 }
 
-/** The organs a report can be sent to from `organId`: its ancestors (nearest first) and its children. */
-export async function transferTargets(db: Db, organId: string): Promise<TransferTargets> {
-	const [self] = await db.select().from(disciplineOrgan).where(eq(disciplineOrgan.id, organId));
-	if (!self) return { up: [], down: [] };
-	const upIds = [...self.ancestorIds].reverse();
-	const ups = upIds.length
-		? await db
-				.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
-				.from(disciplineOrgan)
-				.where(inArray(disciplineOrgan.id, upIds))
-		: [];
-	const byId = new Map(ups.map((o) => [o.id, o]));
-	const down = await db
-		.select({ id: disciplineOrgan.id, name: disciplineOrgan.name })
-		.from(disciplineOrgan)
-		.where(eq(disciplineOrgan.parentOrganId, organId))
-		.orderBy(disciplineOrgan.id);
-	return { up: upIds.map((id) => byId.get(id)).filter((o): o is { id: string; name: string } => !!o), down };
+/**
+ * GET /staff/api/reports/{id}: the view, audited as `report.open`; `not_found` unless the caller may see it.
+ * The audit entry and the view's reads go out side by side (the entry is written whatever the view holds).
+ */
+export async function openCase(ctx: StaffCtx, reportId: string): Promise<Result<CaseView, 'not_found'>> {
+	const vis = await visibleReport(ctx.db, ctx.user.id, reportId);
+	if (!vis) return refuse('not_found');
+	const [, view] = await Promise.all([auditOpen(ctx, vis), caseView(ctx.db, vis, ctx.user.id)]);
+	return ok(view);
 }

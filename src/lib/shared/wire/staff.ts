@@ -8,11 +8,11 @@
  *   GET  /staff/api/reports/{id}                    → CaseView (audited as report.open)
  *   POST /staff/api/reports/{id}/actions            ActionRequest  → ActionAnswer
  *   POST /staff/api/reports/{id}/assign             AssignRequest  → CaseView
- *   POST /staff/api/reports/{id}/grants             GrantRequest   → 201 OkAnswer
+ *   POST /staff/api/reports/{id}/grants             GrantRequest   → 201 ViewAnswer
  *   DELETE /staff/api/reports/{id}/grants/{staffId}                → 204
  *   POST /staff/api/reports/{id}/messages           CiphertextRequest → 201 ReplyAnswer
  *   POST /staff/api/reports/{id}/notes              CiphertextRequest → 201 NoteAnswer
- *   POST /staff/api/reports/{id}/links              LinkRequest    → 201 OkAnswer
+ *   POST /staff/api/reports/{id}/links              LinkRequest    → 201 ViewAnswer
  *   POST /staff/api/reports/{id}/export             ExportRequest  → 204
  *   GET  /staff/api/reports/{id}/files/{fileId}                    → the stored (encrypted) stream
  *   GET  /staff/api/notices[?unseen=1]              → NoticeList;  POST …/notices/seen SeenRequest → 204
@@ -340,15 +340,24 @@ export type ActionAnswer = CaseView | CaseLeft;
 export interface OkAnswer {
 	ok: true;
 }
+/** A change to a case answered with the case after it (issue 18: the page re-renders from this answer). */
+export interface ViewAnswer {
+	ok: true;
+	view: CaseView;
+}
 export interface ReplyAnswer {
 	/** Random (a uuid); `seq` is the message's place in the report's conversation. */
 	id: string;
 	seq: number;
 	sentOn: string;
+	/** The case after the reply. */
+	view: CaseView;
 }
 export interface NoteAnswer {
 	id: number;
 	at: string;
+	/** The case after the note. */
+	view: CaseView;
 }
 
 /* ------------------------------------------------------------------ notices, holidays, audit: ./staff-office.ts */

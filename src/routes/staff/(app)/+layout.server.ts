@@ -3,7 +3,7 @@ import { localizeHref } from '$lib/paraglide/runtime';
 import { config } from '$lib/server/config';
 import { nextStepPath } from '$lib/server/auth/flow';
 import { db } from '$lib/server/db';
-import { handlerOrgans } from '$lib/server/backoffice/organ-time-zone';
+import { staffPosts } from '$lib/server/backoffice/memberships';
 import { ORGAN_TIME_ZONE } from '$lib/shared/time-zone';
 import type { LayoutServerLoad } from './$types';
 
@@ -11,8 +11,9 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async ({ locals }) => {
 	if (!locals.user || !locals.session) redirect(303, localizeHref('/staff/login'));
 	if (!locals.session.twoFactorVerified) redirect(303, localizeHref(nextStepPath(locals.user)));
-	// The caller's organs and the time zone of the first (issue 18); a case page names its own organ's zone.
-	const organs = await handlerOrgans(db(), locals.user.id);
+	// The caller's organs and the time zone of the first (issue 18); a case page names its own organ's zone. The
+	// posts are read once per request, with the staff layout's menu entries (memberships.ts).
+	const organs = (await staffPosts(locals, db(), locals.user)).handlerOrgans;
 	return {
 		me: { id: locals.user.id, displayName: locals.user.displayName, isAdmin: locals.user.isAdmin },
 		organs,
