@@ -16,6 +16,7 @@ import { passwordUnwrapKey, passwordWrapKey } from './kdf-spec';
 import { KEY_LENGTH, checkKey, subkey, unwrapKey, wrapKey } from './keys';
 import { randomBytes } from './random';
 import type { BoxKeyPair } from './seal';
+import type { Suite } from './suite';
 
 /** Characters in a recovery key (without separators). */
 export const RECOVERY_KEY_CHARS = 56;
@@ -74,6 +75,11 @@ export function recoveryUnwrapKey(wrapped: Uint8Array, recoveryKey: Uint8Array |
 	return unwrapKey(wrapped, subkey(r, 'recovery-kek'));
 }
 
+/** The X25519 keypair of an unwrapped secret key, checked against the expected public key (the NaCl suite's). */
+export function staffKeyPairFor(secretKey: Uint8Array, expectedPublicKey: Uint8Array): BoxKeyPair {
+	return keyPairFor(secretKey, expectedPublicKey);
+}
+
 function keyPairFor(secretKey: Uint8Array, expectedPublicKey: Uint8Array): BoxKeyPair {
 	const pair = nacl.box.keyPair.fromSecretKey(secretKey);
 	if (!bytesEqual(pair.publicKey, expectedPublicKey)) {
@@ -125,15 +131,25 @@ export async function rewrapForPassword(
 	return { ...bundle, passwordWrapped: await passwordWrapKey(keyPair.secretKey, newPassword, params) };
 }
 
-/** Replaces the recovery key (e.g. after it was used): returns the new bundle and the text to print. */
+/**
+ * Replaces the recovery key (e.g. after it was used): returns the new bundle and the text to print.
+ * With a `suite` other than NaCl (issue 21), the recovery wrap is that suite's wrapped-key format under
+ * that suite's subkey(R, "recovery-kek"); the printed recovery key is the same in both suites.
+ */
 export function rewrapForNewRecoveryKey(
 	bundle: StaffKeyBundle,
-	keyPair: BoxKeyPair
+	keyPair: BoxKeyPair,
+	suite?: Suite
 ): { bundle: StaffKeyBundle; recoveryKey: string } {
-	keyPairFor(keyPair.secretKey, bundle.publicKey);
+	const other = suite && suite.id !== 'nacl' ? suite : undefined;
+	if (other) other.boxKeyPairFor(keyPair.secretKey, bundle.publicKey);
+	else keyPairFor(keyPair.secretKey, bundle.publicKey);
 	const recovery = generateRecoveryKey();
+	const recoveryWrapped = other
+		? other.wrapKey(keyPair.secretKey, other.subkey(recovery.key, 'recovery-kek'))
+		: recoveryWrapKey(keyPair.secretKey, recovery.key);
 	const out = {
-		bundle: { ...bundle, recoveryWrapped: recoveryWrapKey(keyPair.secretKey, recovery.key) },
+		bundle: { ...bundle, recoveryWrapped },
 		recoveryKey: recovery.text
 	};
 	recovery.key.fill(0);

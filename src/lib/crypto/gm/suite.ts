@@ -34,6 +34,14 @@ import {
 	gmPasswordWrapKey,
 	gmReceiptAuthHash
 } from './kdf';
+import {
+	gmCheckTransferProof,
+	gmDecryptSummary,
+	gmEncryptSummary,
+	gmMac,
+	gmMakeTransferProof,
+	gmTransferProofSender
+} from './staff';
 import { GM_ENTRIES, gmGenerateSigningKeyPair, gmRootFingerprint, gmSign, gmVerify } from './directory';
 
 const iterations = (c: KdfCost | undefined, production: number) =>
@@ -93,5 +101,12 @@ export const gmSuite: Suite = Object.freeze({
 		return keyPairFor(await gmPasswordUnwrapKey(bundle.passwordWrapped, password), bundle.publicKey);
 	},
 	unlockWithRecoveryKey: (bundle, recoveryKey) =>
-		keyPairFor(gmUnwrapKey(bundle.recoveryWrapped, recoveryKek(recoveryKey)), bundle.publicKey)
+		keyPairFor(gmUnwrapKey(bundle.recoveryWrapped, recoveryKek(recoveryKey)), bundle.publicKey),
+	mac: gmMac,
+	encryptSummary: gmEncryptSummary,
+	decryptSummary: gmDecryptSummary,
+	makeTransferProof: gmMakeTransferProof,
+	checkTransferProof: gmCheckTransferProof,
+	transferProofSender: gmTransferProofSender,
+	boxKeyPairFor: (secretKey, expectedPublicKey) => keyPairFor(secretKey.slice(), expectedPublicKey)
 } satisfies Suite);
