@@ -14,7 +14,8 @@ import { decodeKdfSpec, passwordUnwrapKey, passwordWrapKey } from './kdf-spec';
 import { checkKey, subkey, unwrapKey, wrapKey } from './keys';
 import { createReceipt, deriveReceiptKeys, receiptAuthHash } from './receipt';
 import { generateBoxKeyPair, openSealedKey, sealKey } from './seal';
-import { createStaffKeys, staffKeyPairFor, unlockWithPassword, unlockWithRecoveryKey } from './staff-keys';
+import { createStaffKeys, unlockWithPassword, unlockWithRecoveryKey } from './staff-keys';
+import { CryptoFormatError } from './errors';
 import { decryptSummary, encryptSummary } from './summary';
 import { checkTransferProof, makeTransferProof, transferProofSender } from './transfer';
 import type { KdfCost, Suite } from './suite';
@@ -65,5 +66,9 @@ export const naclSuite: Suite = Object.freeze({
 	checkTransferProof: (proof, reportKey, b, senderPublicKey, recipient) =>
 		checkTransferProof(proof, reportKey, b, senderPublicKey, recipient),
 	transferProofSender: (proof) => transferProofSender(proof),
-	boxKeyPairFor: staffKeyPairFor
+	boxKeyPairOf: (secretKey) => {
+		if (secretKey.length !== nacl.box.secretKeyLength)
+			throw new CryptoFormatError('KEY_MISMATCH', 'not an X25519 secret key');
+		return nacl.box.keyPair.fromSecretKey(secretKey.slice());
+	}
 } satisfies Suite);

@@ -75,11 +75,6 @@ export function recoveryUnwrapKey(wrapped: Uint8Array, recoveryKey: Uint8Array |
 	return unwrapKey(wrapped, subkey(r, 'recovery-kek'));
 }
 
-/** The X25519 keypair of an unwrapped secret key, checked against the expected public key (the NaCl suite's). */
-export function staffKeyPairFor(secretKey: Uint8Array, expectedPublicKey: Uint8Array): BoxKeyPair {
-	return keyPairFor(secretKey, expectedPublicKey);
-}
-
 function keyPairFor(secretKey: Uint8Array, expectedPublicKey: Uint8Array): BoxKeyPair {
 	const pair = nacl.box.keyPair.fromSecretKey(secretKey);
 	if (!bytesEqual(pair.publicKey, expectedPublicKey)) {
@@ -142,8 +137,9 @@ export function rewrapForNewRecoveryKey(
 	suite?: Suite
 ): { bundle: StaffKeyBundle; recoveryKey: string } {
 	const other = suite && suite.id !== 'nacl' ? suite : undefined;
-	if (other) other.boxKeyPairFor(keyPair.secretKey, bundle.publicKey);
-	else keyPairFor(keyPair.secretKey, bundle.publicKey);
+	if (!other) keyPairFor(keyPair.secretKey, bundle.publicKey);
+	else if (!bytesEqual(other.boxKeyPairOf(keyPair.secretKey).publicKey, bundle.publicKey))
+		throw new CryptoFormatError('KEY_MISMATCH', 'secret key does not match the public key');
 	const recovery = generateRecoveryKey();
 	const recoveryWrapped = other
 		? other.wrapKey(keyPair.secretKey, other.subkey(recovery.key, 'recovery-kek'))

@@ -148,11 +148,10 @@ describe.each(SUITES)('staff-side formats, suite $id', (suite, otherSuite) => {
 		expect(renewed.bundle.recoveryWrapped[0]).toBe(suite.version);
 		expect(suite.unlockWithRecoveryKey(renewed.bundle, renewed.recoveryKey).secretKey).toEqual(keyPair.secretKey);
 		expect(() => suite.unlockWithRecoveryKey(renewed.bundle, recoveryKey)).toThrow();
-		expect(suite.boxKeyPairFor(keyPair.secretKey, bundle.publicKey).publicKey).toEqual(bundle.publicKey);
-		expectCryptoError(
-			() => suite.boxKeyPairFor(keyPair.secretKey, suite.generateBoxKeyPair().publicKey),
-			'KEY_MISMATCH'
-		);
+		expect(suite.boxKeyPairOf(keyPair.secretKey).publicKey).toEqual(bundle.publicKey);
+		expectCryptoError(() => suite.boxKeyPairOf(keyPair.secretKey.subarray(1)), 'KEY_MISMATCH');
+		const stranger = suite.generateBoxKeyPair();
+		expectCryptoError(() => rewrapForNewRecoveryKey(bundle, stranger, suite), 'KEY_MISMATCH');
 	});
 
 	it('property: any note and summary round-trip, any single flipped byte is refused', () => {

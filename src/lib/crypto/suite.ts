@@ -108,8 +108,8 @@ export interface Suite {
 		recipient: BoxKeyPair
 	): void;
 	transferProofSender(proof: Uint8Array): Uint8Array;
-	/** The box keypair of an unwrapped secret key, checked against the expected public key (`KEY_MISMATCH`). */
-	boxKeyPairFor(secretKey: Uint8Array, expectedPublicKey: Uint8Array): BoxKeyPair;
+	/** The box keypair of a secret box key (a copy; `KEY_MISMATCH` if it is not one of this suite's). */
+	boxKeyPairOf(secretKey: Uint8Array): BoxKeyPair;
 }
 
 /**

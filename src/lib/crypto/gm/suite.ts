@@ -108,5 +108,12 @@ export const gmSuite: Suite = Object.freeze({
 	makeTransferProof: gmMakeTransferProof,
 	checkTransferProof: gmCheckTransferProof,
 	transferProofSender: gmTransferProofSender,
-	boxKeyPairFor: (secretKey, expectedPublicKey) => keyPairFor(secretKey.slice(), expectedPublicKey)
+	boxKeyPairOf: (secretKey) => {
+		if (secretKey.length !== KEY_LENGTH) throw new CryptoFormatError('KEY_MISMATCH', 'not an SM2 secret key');
+		try {
+			return { publicKey: sm2PublicOf(secretKey), secretKey: secretKey.slice() };
+		} catch {
+			throw new CryptoFormatError('KEY_MISMATCH', 'not an SM2 secret key');
+		}
+	}
 } satisfies Suite);
