@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { expectCryptoError } from '$support/crypto';
 import { fromUtf8, utf8 } from './encoding';
 import { generateReportKey } from './keys';
-import { newEntryId } from './directory';
+import { ENTRY_ID_LENGTH, newEntryId } from './directory';
 import { CONTENT_OVERHEAD } from './content';
 import { decryptNote, encryptNote, isNoteCiphertext } from './notes';
 import { SUMMARY_CIPHERTEXT_LENGTH, decryptSummary, encryptSummary, isSummaryCiphertext } from './summary';
@@ -152,6 +152,37 @@ describe.each(SUITES)('staff-side formats, suite $id', (suite, otherSuite) => {
 		expectCryptoError(() => suite.boxKeyPairOf(keyPair.secretKey.subarray(1)), 'KEY_MISMATCH');
 		const stranger = suite.generateBoxKeyPair();
 		expectCryptoError(() => rewrapForNewRecoveryKey(bundle, stranger, suite), 'KEY_MISMATCH');
+	});
+
+	it('property: a transfer proof holds only for its report id, and any flipped byte is refused', () => {
+		const sender = { entryId: newEntryId(), keyPair: suite.generateBoxKeyPair() };
+		const recipient = suite.generateBoxKeyPair();
+		fc.assert(
+			fc.property(
+				fc.string({ minLength: 1, maxLength: 60 }),
+				fc.string({ minLength: 1, maxLength: 60 }),
+				fc.nat(),
+				fc.integer({ min: 0, max: 7 }),
+				(reportId, otherId, at, bit) => {
+					const key = generateReportKey();
+					const b = { reportId, recipientEntryId: newEntryId(), sealed: suite.sealKey(key, recipient.publicKey) };
+					const proof = makeTransferProof(key, b, sender, recipient.publicKey, suite);
+					const check = (p: Uint8Array, bb = b) =>
+						checkTransferProof(p, key, bb, sender.keyPair.publicKey, recipient, suite);
+					expect(() => check(proof)).not.toThrow();
+					if (otherId !== reportId) expect(() => check(proof, { ...b, reportId: otherId })).toThrow();
+					// bytes 2..18 name the sender entry (looked up in the signed directory, not checked here)
+					const i = at % (proof.length - ENTRY_ID_LENGTH);
+					const bad = proof.slice();
+					bad[i < 2 ? i : i + ENTRY_ID_LENGTH]! ^= 1 << bit;
+					expect(() => check(bad)).toThrow();
+					const renamed = proof.slice();
+					renamed[2 + (at % ENTRY_ID_LENGTH)]! ^= 1 << bit;
+					expect(transferProofSender(renamed, suite)).not.toEqual(sender.entryId);
+				}
+			),
+			{ numRuns: suite.id === 'gm' ? 8 : 30 }
+		);
 	});
 
 	it('property: any note and summary round-trip, any single flipped byte is refused', () => {
