@@ -11,6 +11,9 @@
  * - Lock, sign-out and inactivity (`lockEverywhere`) forget both halves and lock the other tabs
  *   (BroadcastChannel); input in any tab keeps every tab and the server's copy alive.
  *
+ * The sealed secret is the 32-byte box secret key in both suites (issue 21: X25519 secret or SM2 scalar); on
+ * resume its pair is rebuilt in the deployment's suite (./deployment-suite.ts).
+ *
  * Everything here is best-effort: when IndexedDB or the server is unavailable the key simply stays in this
  * tab's memory, as it did before.
  */
@@ -21,6 +24,7 @@ import { KEY_STAY_PATH, type KeyStayAnswer } from '../shared/key-stay';
 import { sendRequest } from './http';
 import { isUnlocked, keepAlive, lockKeyring, setKeyringPolicy, unlockKeyring } from './keyring';
 import { newStayKey, openStay, sealForStay } from './key-stay-seal';
+import { deploymentSuite } from './deployment-suite';
 
 const DB_NAME = 'qf-key-stay';
 const STORE = 'keys';
@@ -127,8 +131,14 @@ export async function resumeKeyring(): Promise<boolean> {
 			return false;
 		}
 		if (isUnlocked()) return true;
-		const pair = nacl.box.keyPair.fromSecretKey(secretKey);
-		secretKey.fill(0);
+		// The secret box key is 32 bytes in both suites (X25519 secret, SM2 scalar): its pair in the deployment's.
+		const gm = deploymentSuite();
+		let pair;
+		try {
+			pair = gm ? gm.boxKeyPairOf(secretKey) : nacl.box.keyPair.fromSecretKey(secretKey);
+		} finally {
+			secretKey.fill(0);
+		}
 		unlockKeyring(pair);
 		pair.secretKey.fill(0);
 		lastTouch = Date.now();

@@ -2,6 +2,10 @@
  * Browser-side staff key operations for the key pages: generation, wrapping and unwrapping
  * (Argon2id in the crypto worker), recovery. Nothing here talks to the server; the pages upload what
  * these functions return (public keys and wrapped secrets only).
+ *
+ * In a GM deployment (issue 21; ./deployment-suite.ts) the keypair is SM2 and the password wrap is
+ * PBKDF2-HMAC-SM3, both from the GM suite; the crypto worker only speaks Argon2id, so the GM password wrap runs
+ * on this thread (about 2 s at 12 000 iterations, docs/crypto.md). The recovery key is printed the same way.
  */
 import nacl from 'tweetnacl';
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
@@ -17,6 +21,7 @@ import {
 } from '../crypto/staff-keys';
 import type { BoxKeyPair } from '../crypto/seal';
 import { cryptoWorker } from './crypto-client';
+import { deploymentSuite } from './deployment-suite';
 
 /** A bundle as the pages carry it (base64 strings, as uploaded and loaded). */
 export interface WireBundle {
@@ -42,7 +47,14 @@ export function fromWire(w: WireBundle): StaffKeyBundle {
 }
 
 function pairFrom(secretKey: Uint8Array, publicKey: Uint8Array): BoxKeyPair {
-	const pair = nacl.box.keyPair.fromSecretKey(secretKey);
+	const gm = deploymentSuite();
+	let pair: BoxKeyPair;
+	try {
+		pair = gm ? gm.boxKeyPairOf(secretKey) : nacl.box.keyPair.fromSecretKey(secretKey);
+	} catch (e) {
+		secretKey.fill(0);
+		throw e;
+	}
 	secretKey.fill(0);
 	if (!bytesEqual(pair.publicKey, publicKey))
 		throw new CryptoFormatError('KEY_MISMATCH', 'unwrapped key does not match the public key');
@@ -53,6 +65,8 @@ function pairFrom(secretKey: Uint8Array, publicKey: Uint8Array): BoxKeyPair {
 export async function enrolInBrowser(
 	password: string
 ): Promise<{ bundle: StaffKeyBundle; keyPair: BoxKeyPair; recoveryKey: string }> {
+	const gm = deploymentSuite();
+	if (gm) return gm.createStaffKeys(password);
 	const keyPair = nacl.box.keyPair();
 	const recovery = generateRecoveryKey();
 	const bundle: StaffKeyBundle = {
@@ -66,7 +80,15 @@ export async function enrolInBrowser(
 
 /** Unlocks with the password (worker). Wrong password → CryptoAuthError('DECRYPT_FAILED'). */
 export async function unlockInBrowser(bundle: StaffKeyBundle, password: string): Promise<BoxKeyPair> {
+	const gm = deploymentSuite();
+	if (gm) return gm.unlockWithPassword(bundle, password);
 	return pairFrom(await cryptoWorker().passwordUnwrapKey(bundle.passwordWrapped, password), bundle.publicKey);
+}
+
+/** The password wrap of a secret key in the deployment's suite (worker for Argon2id; GM on this thread). */
+function passwordWrap(secretKey: Uint8Array, password: string): Promise<Uint8Array> {
+	const gm = deploymentSuite();
+	return gm ? gm.passwordWrapKey(secretKey, password) : cryptoWorker().passwordWrapKey(secretKey, password, STAFF_KDF);
 }
 
 /**
@@ -78,9 +100,10 @@ export async function recoverInBrowser(
 	recoveryText: string,
 	password: string
 ): Promise<{ bundle: StaffKeyBundle; keyPair: BoxKeyPair; recoveryKey: string }> {
-	const keyPair = unlockWithRecoveryKey(bundle, recoveryText);
-	const renewed = rewrapForNewRecoveryKey(bundle, keyPair);
-	const passwordWrapped = await cryptoWorker().passwordWrapKey(keyPair.secretKey, password, STAFF_KDF);
+	const gm = deploymentSuite();
+	const keyPair = gm ? gm.unlockWithRecoveryKey(bundle, recoveryText) : unlockWithRecoveryKey(bundle, recoveryText);
+	const renewed = rewrapForNewRecoveryKey(bundle, keyPair, gm);
+	const passwordWrapped = await passwordWrap(keyPair.secretKey, password);
 	return { bundle: { ...renewed.bundle, passwordWrapped }, keyPair, recoveryKey: renewed.recoveryKey };
 }
 
@@ -97,7 +120,7 @@ export async function rewrapPasswordInBrowser(
 	try {
 		return {
 			...bundle,
-			passwordWrapped: await cryptoWorker().passwordWrapKey(keyPair.secretKey, newPassword, STAFF_KDF)
+			passwordWrapped: await passwordWrap(keyPair.secretKey, newPassword)
 		};
 	} finally {
 		keyPair.secretKey.fill(0);

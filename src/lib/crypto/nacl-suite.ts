@@ -3,16 +3,21 @@
  * `Suite` interface of ./suite.ts. Nothing here changes a byte of what they write.
  */
 import nacl from 'tweetnacl';
+import { hmac } from '@oslojs/crypto/hmac';
+import { SHA512 } from '@oslojs/crypto/sha2';
 import { AttachmentDecryptor, createAttachmentEncryptor, decryptAttachment, encryptAttachment } from './attachment';
 import { decryptContent, encryptContent } from './content';
 import { NACL_ENTRIES, rootFingerprint } from './directory';
 import { FORMAT_VERSION } from './format';
 import { RECEIPT_KDF, STAFF_KDF, TEST_ONLY_CHEAP_KDF } from './kdf';
 import { decodeKdfSpec, passwordUnwrapKey, passwordWrapKey } from './kdf-spec';
-import { subkey, unwrapKey, wrapKey } from './keys';
+import { checkKey, subkey, unwrapKey, wrapKey } from './keys';
 import { createReceipt, deriveReceiptKeys, receiptAuthHash } from './receipt';
 import { generateBoxKeyPair, openSealedKey, sealKey } from './seal';
 import { createStaffKeys, unlockWithPassword, unlockWithRecoveryKey } from './staff-keys';
+import { CryptoFormatError } from './errors';
+import { decryptSummary, encryptSummary } from './summary';
+import { checkTransferProof, makeTransferProof, transferProofSender } from './transfer';
 import type { KdfCost, Suite } from './suite';
 
 const cost = (c?: KdfCost, production = STAFF_KDF) => (c?.testOnlyCheap ? TEST_ONLY_CHEAP_KDF : production);
@@ -49,5 +54,21 @@ export const naclSuite: Suite = Object.freeze({
 	passwordUnwrapKey,
 	createStaffKeys: (password, c) => createStaffKeys(password, cost(c)),
 	unlockWithPassword,
-	unlockWithRecoveryKey
+	unlockWithRecoveryKey,
+	mac: (key, data) => {
+		checkKey(key);
+		return hmac(SHA512, key, data).subarray(0, 32);
+	},
+	encryptSummary,
+	decryptSummary,
+	makeTransferProof: (reportKey, b, sender, recipientPublicKey) =>
+		makeTransferProof(reportKey, b, sender, recipientPublicKey),
+	checkTransferProof: (proof, reportKey, b, senderPublicKey, recipient) =>
+		checkTransferProof(proof, reportKey, b, senderPublicKey, recipient),
+	transferProofSender: (proof) => transferProofSender(proof),
+	boxKeyPairOf: (secretKey) => {
+		if (secretKey.length !== nacl.box.secretKeyLength)
+			throw new CryptoFormatError('KEY_MISMATCH', 'not an X25519 secret key');
+		return nacl.box.keyPair.fromSecretKey(secretKey.slice());
+	}
 } satisfies Suite);

@@ -15,9 +15,13 @@
 import { CONTENT_OVERHEAD, decryptContent, encryptContent } from './content';
 import { utf8 } from './encoding';
 import { CryptoFormatError } from './errors';
-import { Kind } from './format';
+import { FORMAT_VERSION, GM_FORMAT_VERSION, Kind } from './format';
+import { GM_CONTENT_OVERHEAD_BYTES } from './gm/sizes';
 import { checkKey, subkey } from './keys';
 import { isContentBucket } from './padding';
+import type { Suite } from './suite';
+
+const other = (suite?: Suite) => (suite && suite.id !== 'nacl' ? suite : undefined);
 
 /** What a note is bound to. */
 export interface NoteContext {
@@ -34,16 +38,16 @@ function contextBytes(ctx: NoteContext): Uint8Array {
 }
 
 /** The notes key for one context (never the report key itself). */
-export function noteKey(reportKey: Uint8Array, ctx: NoteContext): Uint8Array {
+export function noteKey(reportKey: Uint8Array, ctx: NoteContext, suite?: Suite): Uint8Array {
 	checkKey(reportKey, 'report key');
-	return subkey(reportKey, 'notes v2', contextBytes(ctx));
+	return (other(suite)?.subkey ?? subkey)(reportKey, 'notes v2', contextBytes(ctx));
 }
 
 /** Encrypts a note's plaintext (format N). */
-export function encryptNote(reportKey: Uint8Array, ctx: NoteContext, plaintext: Uint8Array): Uint8Array {
-	const key = noteKey(reportKey, ctx);
+export function encryptNote(reportKey: Uint8Array, ctx: NoteContext, plaintext: Uint8Array, suite?: Suite): Uint8Array {
+	const key = noteKey(reportKey, ctx, suite);
 	try {
-		const blob = encryptContent(key, plaintext);
+		const blob = (other(suite)?.encryptContent ?? encryptContent)(key, plaintext);
 		blob[1] = Kind.note;
 		return blob;
 	} finally {
@@ -51,27 +55,29 @@ export function encryptNote(reportKey: Uint8Array, ctx: NoteContext, plaintext: 
 	}
 }
 
-/** True if `blob` is framed as a v2 note. */
+/** True if `blob` is framed as a v2 note (of either suite: byte 0 says which). */
 export function isNoteBlob(blob: Uint8Array): boolean {
-	return blob.length > 2 && blob[0] === 0x01 && blob[1] === Kind.note;
+	return blob.length > 2 && (blob[0] === FORMAT_VERSION || blob[0] === GM_FORMAT_VERSION) && blob[1] === Kind.note;
 }
 
-/** True if `blob` is a v2 note of a bucketed length (the server's check; it cannot decrypt). */
+/** True if `blob` is a v2 note of a bucketed length for its suite (the server's check; it cannot decrypt). */
 export function isNoteCiphertext(blob: Uint8Array): boolean {
-	return isNoteBlob(blob) && isContentBucket(blob.length - CONTENT_OVERHEAD);
+	const overhead = blob[0] === GM_FORMAT_VERSION ? GM_CONTENT_OVERHEAD_BYTES : CONTENT_OVERHEAD;
+	return isNoteBlob(blob) && isContentBucket(blob.length - overhead);
 }
 
 /**
  * Decrypts a note: format N under the context's notes key, or a note of before (format C under the
  * report key). Throws CryptoAuthError('DECRYPT_FAILED') when the context (report, author, kind) differs.
  */
-export function decryptNote(reportKey: Uint8Array, ctx: NoteContext, blob: Uint8Array): Uint8Array {
-	if (!isNoteBlob(blob)) return decryptContent(reportKey, blob);
-	const key = noteKey(reportKey, ctx);
+export function decryptNote(reportKey: Uint8Array, ctx: NoteContext, blob: Uint8Array, suite?: Suite): Uint8Array {
+	const decrypt = other(suite)?.decryptContent ?? decryptContent;
+	if (!isNoteBlob(blob)) return decrypt(reportKey, blob);
+	const key = noteKey(reportKey, ctx, suite);
 	try {
 		const asContent = blob.slice();
 		asContent[1] = Kind.content;
-		return decryptContent(key, asContent);
+		return decrypt(key, asContent);
 	} finally {
 		key.fill(0);
 	}

@@ -15,13 +15,20 @@
  *
  * The server stores the blind values and never sees K_index; equal names within one organ give equal values
  * (what the index leaks), and the same name gives different values in two organs.
+ *
+ * GM suite (issue 21): the same derivations with subkey_gm, the GM content format and HMAC-SM3 for the blind
+ * value (32 bytes, no truncation); every function takes the deployment's `suite` last (absent: NaCl, as before).
  */
 import { hmac } from '@oslojs/crypto/hmac';
 import { SHA512 } from '@oslojs/crypto/sha2';
 import { decryptContent, encryptContent } from './content';
 import { fromUtf8, utf8 } from './encoding';
 import { CryptoFormatError } from './errors';
-import { checkKey, generateReportKey, subkey } from './keys';
+import { checkKey, generateReportKey, subkey as naclSubkey } from './keys';
+import type { Suite } from './suite';
+
+const other = (suite?: Suite) => (suite && suite.id !== 'nacl' ? suite : undefined);
+const subkeyOf = (suite?: Suite) => other(suite)?.subkey ?? naclSubkey;
 
 /** Length of a blind-index value. */
 export const BLIND_LENGTH = 32;
@@ -38,22 +45,22 @@ function ctx(...parts: string[]): Uint8Array {
 }
 
 /** The key of one lead under one organ-key version. */
-export function leadKey(organKey: Uint8Array, organId: string, leadId: string): Uint8Array {
+export function leadKey(organKey: Uint8Array, organId: string, leadId: string, suite?: Suite): Uint8Array {
 	checkKey(organKey, 'organ key');
-	return subkey(organKey, 'lead v1', ctx(organId, leadId));
+	return subkeyOf(suite)(organKey, 'lead v1', ctx(organId, leadId));
 }
 
-function sealJson(key: Uint8Array, value: unknown): Uint8Array {
+function sealJson(key: Uint8Array, value: unknown, suite?: Suite): Uint8Array {
 	try {
-		return encryptContent(key, utf8(JSON.stringify(value)));
+		return (other(suite)?.encryptContent ?? encryptContent)(key, utf8(JSON.stringify(value)));
 	} finally {
 		key.fill(0);
 	}
 }
 
-function openJson<T>(key: Uint8Array, blob: Uint8Array): T {
+function openJson<T>(key: Uint8Array, blob: Uint8Array, suite?: Suite): T {
 	try {
-		return JSON.parse(fromUtf8(decryptContent(key, blob))) as T;
+		return JSON.parse(fromUtf8((other(suite)?.decryptContent ?? decryptContent)(key, blob))) as T;
 	} finally {
 		key.fill(0);
 	}
@@ -64,11 +71,12 @@ export function encryptLeadDetails(
 	organKey: Uint8Array,
 	organId: string,
 	leadId: string,
-	details: unknown
+	details: unknown,
+	suite?: Suite
 ): Uint8Array {
-	const k = leadKey(organKey, organId, leadId);
+	const k = leadKey(organKey, organId, leadId, suite);
 	try {
-		return sealJson(subkey(k, 'details'), details);
+		return sealJson(subkeyOf(suite)(k, 'details'), details, suite);
 	} finally {
 		k.fill(0);
 	}
@@ -79,11 +87,12 @@ export function decryptLeadDetails<T = unknown>(
 	organKey: Uint8Array,
 	organId: string,
 	leadId: string,
-	blob: Uint8Array
+	blob: Uint8Array,
+	suite?: Suite
 ): T {
-	const k = leadKey(organKey, organId, leadId);
+	const k = leadKey(organKey, organId, leadId, suite);
 	try {
-		return openJson<T>(subkey(k, 'details'), blob);
+		return openJson<T>(subkeyOf(suite)(k, 'details'), blob, suite);
 	} finally {
 		k.fill(0);
 	}
@@ -95,11 +104,12 @@ export function encryptLeadPerson(
 	organId: string,
 	leadId: string,
 	personId: string,
-	person: unknown
+	person: unknown,
+	suite?: Suite
 ): Uint8Array {
-	const k = leadKey(organKey, organId, leadId);
+	const k = leadKey(organKey, organId, leadId, suite);
 	try {
-		return sealJson(subkey(k, 'person', utf8(personId)), person);
+		return sealJson(subkeyOf(suite)(k, 'person', utf8(personId)), person, suite);
 	} finally {
 		k.fill(0);
 	}
@@ -111,36 +121,46 @@ export function decryptLeadPerson<T = unknown>(
 	organId: string,
 	leadId: string,
 	personId: string,
-	blob: Uint8Array
+	blob: Uint8Array,
+	suite?: Suite
 ): T {
-	const k = leadKey(organKey, organId, leadId);
+	const k = leadKey(organKey, organId, leadId, suite);
 	try {
-		return openJson<T>(subkey(k, 'person', utf8(personId)), blob);
+		return openJson<T>(subkeyOf(suite)(k, 'person', utf8(personId)), blob, suite);
 	} finally {
 		k.fill(0);
 	}
 }
 
 /** The organ's blind-index key, from its first organ-key version. */
-export function blindIndexKey(firstOrganKey: Uint8Array, organId: string): Uint8Array {
+export function blindIndexKey(firstOrganKey: Uint8Array, organId: string, suite?: Suite): Uint8Array {
 	checkKey(firstOrganKey, 'organ key');
-	return subkey(firstOrganKey, 'blind index v1', ctx(organId));
+	return subkeyOf(suite)(firstOrganKey, 'blind index v1', ctx(organId));
 }
 
 /** A blind-index value of an already normalised text under the index key, for one label ('name' | 'name+unit'). */
-export function blindValue(indexKey: Uint8Array, label: 'name' | 'name+unit', normalized: string): Uint8Array {
+export function blindValue(
+	indexKey: Uint8Array,
+	label: 'name' | 'name+unit',
+	normalized: string,
+	suite?: Suite
+): Uint8Array {
 	checkKey(indexKey, 'index key');
-	return hmac(SHA512, indexKey, utf8(`${label}\u0000${normalized}`)).subarray(0, BLIND_LENGTH);
+	const data = utf8(`${label}\u0000${normalized}`);
+	const gm = other(suite);
+	if (gm) return gm.mac(indexKey, data);
+	return hmac(SHA512, indexKey, data).subarray(0, BLIND_LENGTH);
 }
 
 /** The two blind values of a person: of the name, and of the name with the unit. */
 export function blindPerson(
 	indexKey: Uint8Array,
 	normalizedName: string,
-	normalizedUnit: string
+	normalizedUnit: string,
+	suite?: Suite
 ): { blindName: Uint8Array; blindNameUnit: Uint8Array } {
 	return {
-		blindName: blindValue(indexKey, 'name', normalizedName),
-		blindNameUnit: blindValue(indexKey, 'name+unit', `${normalizedName}\u0000${normalizedUnit}`)
+		blindName: blindValue(indexKey, 'name', normalizedName, suite),
+		blindNameUnit: blindValue(indexKey, 'name+unit', `${normalizedName}\u0000${normalizedUnit}`, suite)
 	};
 }

@@ -12,6 +12,9 @@
  *             every entry (content format, padded), and is sealed to the organ's recipients at enrolment.
  * Staff open `content` from their wrap and decrypt in their browser; the leader who interfered is only
  * inside the ciphertext, so the per-leader view is grouped in the browser after decryption.
+ *
+ * GM suite (issue 21): master = SM3("qingfeng/v1/register-key" ‖ 15 bytes), the sub-keys subkey_gm, the content
+ * format and the seals the GM ones; every function takes the deployment's `suite` (absent: NaCl, as before).
  */
 import nacl from 'tweetnacl';
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
@@ -21,6 +24,9 @@ import { subkey } from './keys';
 import { randomBytes } from './random';
 import { sealKey } from './seal';
 import type { DirectoryEntry } from './directory';
+import type { Suite } from './suite';
+
+const other = (suite?: Suite) => (suite && suite.id !== 'nacl' ? suite : undefined);
 
 const KEY_BYTES = 15;
 export const REGISTER_KEY_CHARS = 24;
@@ -51,14 +57,17 @@ export interface RegisterKeys {
 }
 
 /** The keys of a register key (throws if `text` is not one). */
-export function registerKeys(text: string): RegisterKeys {
+export function registerKeys(text: string, suite?: Suite): RegisterKeys {
 	const raw = parseRegisterKey(text);
 	if (!raw) throw new Error('not a register key');
-	const master = nacl.hash(concatBytes(utf8('qingfeng/v1/register-key'), raw)).slice(0, 32);
+	const gm = other(suite);
+	const hash = gm ? gm.hash : nacl.hash;
+	const sub = gm ? gm.subkey : subkey;
+	const master = hash(concatBytes(utf8('qingfeng/v1/register-key'), raw)).slice(0, 32);
 	return {
-		handle: encodeBase64(subkey(master, 'register handle')),
-		auth: encodeBase64(subkey(master, 'register auth')),
-		content: subkey(master, 'register content')
+		handle: encodeBase64(sub(master, 'register handle')),
+		auth: encodeBase64(sub(master, 'register auth')),
+		content: sub(master, 'register content')
 	};
 }
 
@@ -101,18 +110,19 @@ export interface RegisterZero {
 export type RegisterContent = RegisterRecord | RegisterZero;
 
 /** Encrypts a JSON value under the content key (content format, padded), base64. */
-export function sealJson(key: Uint8Array, value: unknown): string {
-	return encodeBase64(encryptContent(key, utf8(JSON.stringify(value))));
+export function sealJson(key: Uint8Array, value: unknown, suite?: Suite): string {
+	return encodeBase64((other(suite)?.encryptContent ?? encryptContent)(key, utf8(JSON.stringify(value))));
 }
 
 /** Decrypts base64 content-format JSON (throws on a wrong key or tampering). */
-export function openJson<T>(key: Uint8Array, b64: string): T {
-	return JSON.parse(fromUtf8(decryptContent(key, decodeBase64(b64)))) as T;
+export function openJson<T>(key: Uint8Array, b64: string, suite?: Suite): T {
+	return JSON.parse(fromUtf8((other(suite)?.decryptContent ?? decryptContent)(key, decodeBase64(b64)))) as T;
 }
 
 /** The content key sealed to each verified recipient (wire: base64). */
-export function wrapsFor(key: Uint8Array, recipients: Pick<DirectoryEntry, 'entryId' | 'publicKey'>[]) {
-	return recipients.map((r) => ({ entryId: encodeBase64(r.entryId), sealed: encodeBase64(sealKey(key, r.publicKey)) }));
+export function wrapsFor(key: Uint8Array, recipients: Pick<DirectoryEntry, 'entryId' | 'publicKey'>[], suite?: Suite) {
+	const seal = other(suite)?.sealKey ?? sealKey;
+	return recipients.map((r) => ({ entryId: encodeBase64(r.entryId), sealed: encodeBase64(seal(key, r.publicKey)) }));
 }
 
 /** How a leader's name is compared when grouping: NFKC, no spaces, lower case. */

@@ -16,6 +16,7 @@ import { passwordUnwrapKey, passwordWrapKey } from './kdf-spec';
 import { KEY_LENGTH, checkKey, subkey, unwrapKey, wrapKey } from './keys';
 import { randomBytes } from './random';
 import type { BoxKeyPair } from './seal';
+import type { Suite } from './suite';
 
 /** Characters in a recovery key (without separators). */
 export const RECOVERY_KEY_CHARS = 56;
@@ -125,15 +126,26 @@ export async function rewrapForPassword(
 	return { ...bundle, passwordWrapped: await passwordWrapKey(keyPair.secretKey, newPassword, params) };
 }
 
-/** Replaces the recovery key (e.g. after it was used): returns the new bundle and the text to print. */
+/**
+ * Replaces the recovery key (e.g. after it was used): returns the new bundle and the text to print.
+ * With a `suite` other than NaCl (issue 21), the recovery wrap is that suite's wrapped-key format under
+ * that suite's subkey(R, "recovery-kek"); the printed recovery key is the same in both suites.
+ */
 export function rewrapForNewRecoveryKey(
 	bundle: StaffKeyBundle,
-	keyPair: BoxKeyPair
+	keyPair: BoxKeyPair,
+	suite?: Suite
 ): { bundle: StaffKeyBundle; recoveryKey: string } {
-	keyPairFor(keyPair.secretKey, bundle.publicKey);
+	const other = suite && suite.id !== 'nacl' ? suite : undefined;
+	if (!other) keyPairFor(keyPair.secretKey, bundle.publicKey);
+	else if (!bytesEqual(other.boxKeyPairOf(keyPair.secretKey).publicKey, bundle.publicKey))
+		throw new CryptoFormatError('KEY_MISMATCH', 'secret key does not match the public key');
 	const recovery = generateRecoveryKey();
+	const recoveryWrapped = other
+		? other.wrapKey(keyPair.secretKey, other.subkey(recovery.key, 'recovery-kek'))
+		: recoveryWrapKey(keyPair.secretKey, recovery.key);
 	const out = {
-		bundle: { ...bundle, recoveryWrapped: recoveryWrapKey(keyPair.secretKey, recovery.key) },
+		bundle: { ...bundle, recoveryWrapped },
 		recoveryKey: recovery.text
 	};
 	recovery.key.fill(0);

@@ -17,6 +17,7 @@ import type { SuiteId } from './suite-id';
 import type { NewReceipt, ReceiptKeys } from './receipt';
 import type { BoxKeyPair } from './seal';
 import type { StaffKeyBundle } from './staff-keys';
+import type { TransferBinding } from './transfer';
 
 export { DEFAULT_SUITE, SUITE_IDS, SUITE_VERSION, isSuiteId, suiteOfBytes, type SuiteId } from './suite-id';
 
@@ -85,6 +86,30 @@ export interface Suite {
 	): Promise<{ bundle: StaffKeyBundle; keyPair: BoxKeyPair; recoveryKey: string }>;
 	unlockWithPassword(bundle: StaffKeyBundle, password: string): Promise<BoxKeyPair>;
 	unlockWithRecoveryKey(bundle: StaffKeyBundle, recoveryKey: string): BoxKeyPair;
+
+	/* The staff side (issue 21): the formats a staff browser writes besides content and seals. */
+	/** A 32-byte MAC under a 32-byte key (HMAC-SHA-512[0..32] / HMAC-SM3): the blind index of ./organ-key.ts. */
+	mac(key: Uint8Array, data: Uint8Array): Uint8Array;
+	/** The inbox summary (format I, one length in both suites: 1 066 bytes). */
+	encryptSummary(reportKey: Uint8Array, summary: Uint8Array): Uint8Array;
+	decryptSummary(reportKey: Uint8Array, blob: Uint8Array): Uint8Array;
+	/** Transfer proofs (format T): a box of the statement (NaCl) / an SM2 signature over it (GM). */
+	makeTransferProof(
+		reportKey: Uint8Array,
+		binding: TransferBinding,
+		sender: { entryId: Uint8Array; keyPair: BoxKeyPair },
+		recipientPublicKey: Uint8Array
+	): Uint8Array;
+	checkTransferProof(
+		proof: Uint8Array,
+		reportKey: Uint8Array,
+		binding: TransferBinding,
+		senderPublicKey: Uint8Array,
+		recipient: BoxKeyPair
+	): void;
+	transferProofSender(proof: Uint8Array): Uint8Array;
+	/** The box keypair of a secret box key (a copy; `KEY_MISMATCH` if it is not one of this suite's). */
+	boxKeyPairOf(secretKey: Uint8Array): BoxKeyPair;
 }
 
 /**

@@ -14,12 +14,24 @@
  * both differ). The protection is the server's: the inbox hands out the summary and the caller's wrap,
  * never the content; reading the content takes an audited open. An inspector who keeps a copy of an
  * old content ciphertext can still decrypt it with the wrap: the audit covers what the server serves.
+ *
+ * GM suite (issue 21): ./gm/staff.ts, the same blob length (1 066 bytes) with byte 0 = 47 and SM4-GCM; the
+ * functions below take the deployment's `suite` (absent: NaCl, byte for byte as before).
  */
 import nacl from 'tweetnacl';
 import { CryptoAuthError, CryptoFormatError } from './errors';
-import { ByteWriter, HEADER_LENGTH, Kind, checkHeader, expectLength } from './format';
+import {
+	ByteWriter,
+	FORMAT_VERSION,
+	GM_FORMAT_VERSION,
+	HEADER_LENGTH,
+	Kind,
+	checkHeader,
+	expectLength
+} from './format';
 import { NONCE_LENGTH, TAG_LENGTH, checkKey, subkey } from './keys';
 import { randomBytes } from './random';
+import type { Suite } from './suite';
 
 /** Padded plaintext length of every summary. */
 export const SUMMARY_PADDED_LENGTH = 1024;
@@ -42,20 +54,26 @@ export function encryptSummaryWithNonce(reportKey: Uint8Array, summary: Uint8Arr
 }
 
 /** Pads and encrypts an inbox summary under the report key (random nonce). */
-export function encryptSummary(reportKey: Uint8Array, summary: Uint8Array): Uint8Array {
+export function encryptSummary(reportKey: Uint8Array, summary: Uint8Array, suite?: Suite): Uint8Array {
+	if (suite && suite.id !== 'nacl') return suite.encryptSummary(reportKey, summary);
 	return encryptSummaryWithNonce(reportKey, summary, randomBytes(NONCE_LENGTH));
 }
 
 /** True if `blob` is framed and sized as a summary (the server's check; it cannot decrypt). */
 export function isSummaryCiphertext(blob: Uint8Array): boolean {
-	return blob.length === SUMMARY_CIPHERTEXT_LENGTH && blob[0] === 0x01 && blob[1] === Kind.summary;
+	return (
+		blob.length === SUMMARY_CIPHERTEXT_LENGTH &&
+		(blob[0] === FORMAT_VERSION || blob[0] === GM_FORMAT_VERSION) &&
+		blob[1] === Kind.summary
+	);
 }
 
 /**
  * Decrypts a summary blob. Throws `CryptoFormatError` for a wrong version, kind or length and
  * `CryptoAuthError('DECRYPT_FAILED')` for a wrong key or any modified byte.
  */
-export function decryptSummary(reportKey: Uint8Array, blob: Uint8Array): Uint8Array {
+export function decryptSummary(reportKey: Uint8Array, blob: Uint8Array, suite?: Suite): Uint8Array {
+	if (suite && suite.id !== 'nacl') return suite.decryptSummary(reportKey, blob);
 	checkKey(reportKey, 'report key');
 	checkHeader(blob, Kind.summary, 'summary');
 	expectLength(blob, SUMMARY_CIPHERTEXT_LENGTH, 'summary');

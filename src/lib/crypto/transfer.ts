@@ -16,11 +16,24 @@
  * sealed key they received, and the commitment against the key the sealed wrap opens to; then the key
  * against the report's content. A wrap moved to another report, another recipient or swapped for another
  * key fails; so does a proof made with any key but the named sender's.
+ *
+ * GM suite (issue 21): ./gm/staff.ts, an SM2 signature by the sender's staff key over the same statement
+ * (82 bytes); the functions below take the deployment's `suite` (absent: NaCl, byte for byte as before).
  */
 import nacl from 'tweetnacl';
 import { BOX_KEY_LENGTH, SEALED_KEY_LENGTH, type BoxKeyPair } from './seal';
 import { CryptoAuthError, CryptoFormatError } from './errors';
-import { ByteWriter, FORMAT_VERSION, HEADER_LENGTH, Kind, checkHeader, expectLength } from './format';
+import {
+	ByteWriter,
+	FORMAT_VERSION,
+	GM_FORMAT_VERSION,
+	HEADER_LENGTH,
+	Kind,
+	checkHeader,
+	expectLength
+} from './format';
+import { GM_TRANSFER_PROOF_LENGTH } from './gm/sizes';
+import type { Suite } from './suite';
 import { concatBytes, utf8, bytesEqual } from './encoding';
 import { checkKey, NONCE_LENGTH, TAG_LENGTH } from './keys';
 import { randomBytes } from './random';
@@ -30,6 +43,15 @@ const STATEMENT_LENGTH = 64;
 export const TRANSFER_PROOF_LENGTH = HEADER_LENGTH + ENTRY_ID_LENGTH + NONCE_LENGTH + STATEMENT_LENGTH + TAG_LENGTH;
 
 const PREFIX = new Uint8Array([FORMAT_VERSION, Kind.transferProof]);
+
+const other = (suite?: Suite) => (suite && suite.id !== 'nacl' ? suite : undefined);
+
+/** True if `b` is framed and sized as a transfer proof of either suite (the server's check; it cannot verify). */
+export function isTransferProof(b: Uint8Array | undefined): boolean {
+	if (b === undefined || b.length < HEADER_LENGTH || b[1] !== Kind.transferProof) return false;
+	if (b[0] === FORMAT_VERSION) return b.length === TRANSFER_PROOF_LENGTH;
+	return b[0] === GM_FORMAT_VERSION && b.length === GM_TRANSFER_PROOF_LENGTH;
+}
 
 /** What a proof binds: the report, the recipient's entry and the sealed key they get. */
 export interface TransferBinding {
@@ -57,8 +79,11 @@ export function makeTransferProof(
 	reportKey: Uint8Array,
 	b: TransferBinding,
 	sender: { entryId: Uint8Array; keyPair: BoxKeyPair },
-	recipientPublicKey: Uint8Array
+	recipientPublicKey: Uint8Array,
+	suite?: Suite
 ): Uint8Array {
+	const gm = other(suite);
+	if (gm) return gm.makeTransferProof(reportKey, b, sender, recipientPublicKey);
 	checkKey(reportKey);
 	expectLength(sender.entryId, ENTRY_ID_LENGTH, 'sender entry id');
 	expectLength(recipientPublicKey, BOX_KEY_LENGTH, 'recipient public key');
@@ -74,7 +99,9 @@ export function makeTransferProof(
 }
 
 /** The sender entry a proof names (to look up and verify in the signed directory before `checkTransferProof`). */
-export function transferProofSender(proof: Uint8Array): Uint8Array {
+export function transferProofSender(proof: Uint8Array, suite?: Suite): Uint8Array {
+	const gm = other(suite);
+	if (gm) return gm.transferProofSender(proof);
 	checkHeader(proof, Kind.transferProof, 'transfer proof');
 	expectLength(proof, TRANSFER_PROOF_LENGTH, 'transfer proof');
 	return proof.slice(HEADER_LENGTH, HEADER_LENGTH + ENTRY_ID_LENGTH);
@@ -90,8 +117,11 @@ export function checkTransferProof(
 	reportKey: Uint8Array,
 	b: TransferBinding,
 	senderPublicKey: Uint8Array,
-	recipient: BoxKeyPair
+	recipient: BoxKeyPair,
+	suite?: Suite
 ): void {
+	const gm = other(suite);
+	if (gm) return gm.checkTransferProof(proof, reportKey, b, senderPublicKey, recipient);
 	transferProofSender(proof);
 	expectLength(senderPublicKey, BOX_KEY_LENGTH, 'sender public key');
 	const at = HEADER_LENGTH + ENTRY_ID_LENGTH;

@@ -19,6 +19,7 @@ import {
 	type RegisterIdentity,
 	type RegisterRecord
 } from '../../crypto/register';
+import { deploymentSuite } from '../deployment-suite';
 
 /** What the server answers about a register key (src/lib/server/register/register.ts RegisterStatus). */
 export interface RegisterStatusAnswer {
@@ -53,7 +54,7 @@ export async function enrolOfficial(
 	period: RegisterPeriod
 ): Promise<{ key: string; firstPeriod: string }> {
 	const key = newRegisterKey();
-	const k = registerKeys(key);
+	const k = registerKeys(key, deploymentSuite());
 	const identity: RegisterIdentity = {
 		v: 1,
 		name: who.name.trim(),
@@ -69,8 +70,8 @@ export async function enrolOfficial(
 			period,
 			handle: k.handle,
 			auth: k.auth,
-			identity: sealJson(k.content, identity),
-			wraps: wrapsFor(k.content, prepared.recipients)
+			identity: sealJson(k.content, identity, deploymentSuite()),
+			wraps: wrapsFor(k.content, prepared.recipients, deploymentSuite())
 		}
 	});
 	return { key, firstPeriod: a.firstPeriod };
@@ -78,28 +79,28 @@ export async function enrolOfficial(
 
 /** The periods filed and missing for a register key. */
 export function registerStatus(key: string): Promise<RegisterStatusAnswer> {
-	const k = registerKeys(key);
+	const k = registerKeys(key, deploymentSuite());
 	return requestJson<RegisterStatusAnswer>('/api/v1/register/status', { json: { handle: k.handle, auth: k.auth } });
 }
 
 /** Files a record of an approach. */
 export function fileRecord(key: string, record: RegisterRecord): Promise<RegisterStatusAnswer> {
-	const k = registerKeys(key);
+	const k = registerKeys(key, deploymentSuite());
 	return requestJson<RegisterStatusAnswer>('/api/v1/register/entries', {
-		json: { handle: k.handle, auth: k.auth, kind: 'record', content: sealJson(k.content, record) }
+		json: { handle: k.handle, auth: k.auth, kind: 'record', content: sealJson(k.content, record, deploymentSuite()) }
 	});
 }
 
 /** Files a 零报告 for `period`. */
 export function fileZero(key: string, period: string): Promise<RegisterStatusAnswer> {
-	const k = registerKeys(key);
+	const k = registerKeys(key, deploymentSuite());
 	return requestJson<RegisterStatusAnswer>('/api/v1/register/entries', {
 		json: {
 			handle: k.handle,
 			auth: k.auth,
 			kind: 'zero',
 			period,
-			content: sealJson(k.content, { v: 1, type: 'zero', period })
+			content: sealJson(k.content, { v: 1, type: 'zero', period }, deploymentSuite())
 		}
 	});
 }

@@ -30,6 +30,11 @@ import type {
 } from '../../shared/wire/leads-handdown';
 import { buildLead, type LeadAsRead, type LeadDetails, type LeadPersonInput, type OrganKeys } from './leads-crypto';
 import { resealForOrgan } from './report-crypto';
+import { deploymentSuite } from '../deployment-suite';
+
+/* In the deployment's cipher suite (issue 21): NaCl as before, or the GM suite's sub-keys, content and wraps. */
+const sub = (key: Uint8Array, label: string, ctx?: Uint8Array) =>
+	(deploymentSuite()?.subkey ?? subkey)(key, label, ctx);
 
 /** What travels to the lower organ inside the package. */
 export interface HanddownPackage {
@@ -41,22 +46,22 @@ export interface HanddownPackage {
 }
 
 function fromKek(organKey: Uint8Array, organId: string, handdownId: string): Uint8Array {
-	return subkey(organKey, 'handdown v1', utf8(`${organId}\u0000${handdownId}`));
+	return sub(organKey, 'handdown v1', utf8(`${organId}\u0000${handdownId}`));
 }
 
 function sealJson(key: Uint8Array, label: string, id: string, value: unknown): Uint8Array {
-	const k = subkey(key, label, utf8(id));
+	const k = sub(key, label, utf8(id));
 	try {
-		return encryptContent(k, utf8(JSON.stringify(value)));
+		return (deploymentSuite()?.encryptContent ?? encryptContent)(k, utf8(JSON.stringify(value)));
 	} finally {
 		k.fill(0);
 	}
 }
 
 function openJson<T>(key: Uint8Array, label: string, id: string, blob: Uint8Array): T {
-	const k = subkey(key, label, utf8(id));
+	const k = sub(key, label, utf8(id));
 	try {
-		return JSON.parse(fromUtf8(decryptContent(k, blob))) as T;
+		return JSON.parse(fromUtf8((deploymentSuite()?.decryptContent ?? decryptContent)(k, blob))) as T;
 	} finally {
 		k.fill(0);
 	}
@@ -104,13 +109,17 @@ export function buildHanddown(
 			toOrganId: options.toOrganId,
 			deadline: options.deadline,
 			keyVersion: keys.current,
-			fromWrap: encodeBase64(wrapKey(kh, kek)),
+			fromWrap: encodeBase64((deploymentSuite()?.wrapKey ?? wrapKey)(kh, kek)),
 			package: encodeBase64(sealJson(kh, 'handdown package', id, pkg)),
 			wraps: sealed.wraps,
 			keepCopy: options.keepCopy,
 			...(options.keepCopy
 				? {}
-				: { redactedDetails: encodeBase64(encryptLeadDetails(organKey, keys.organId, lead.id, { matter: '' })) })
+				: {
+						redactedDetails: encodeBase64(
+							encryptLeadDetails(organKey, keys.organId, lead.id, { matter: '' }, deploymentSuite())
+						)
+					})
 		};
 	} finally {
 		kh.fill(0);
@@ -121,7 +130,7 @@ export function buildHanddown(
 /** Opens an incoming hand-down with the member's key pair: K_h and the package. */
 export function openHanddown(h: IncomingHanddown, pair: BoxKeyPair): { key: Uint8Array; pkg: HanddownPackage } {
 	if (!h.sealed || !h.package) throw new Error('nothing to open');
-	const key = openSealedKey(decodeBase64(h.sealed), pair);
+	const key = (deploymentSuite()?.openSealedKey ?? openSealedKey)(decodeBase64(h.sealed), pair);
 	return { key, pkg: openJson<HanddownPackage>(key, 'handdown package', h.id, decodeBase64(h.package)) };
 }
 
@@ -167,7 +176,7 @@ export function readResult(keys: OrganKeys, h: OutgoingHanddown): string | null 
 	if (!h.result || !organKey) return null;
 	const kek = fromKek(organKey, keys.organId, h.id);
 	try {
-		const key = unwrapKey(decodeBase64(h.fromWrap), kek);
+		const key = (deploymentSuite()?.unwrapKey ?? unwrapKey)(decodeBase64(h.fromWrap), kek);
 		try {
 			return openJson<{ text: string }>(key, 'handdown result', h.id, decodeBase64(h.result)).text;
 		} finally {

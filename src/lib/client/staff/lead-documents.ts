@@ -13,6 +13,7 @@ import { subkey } from '../../crypto/keys';
 import { leadKey } from '../../crypto/organ-key';
 import type { DocumentRequest } from '../../shared/wire/leads-documents';
 import type { OrganKeys } from './leads-crypto';
+import { deploymentSuite } from '../deployment-suite';
 
 /** The documents key of a lead under one organ-key version (null when the member lacks that version). */
 export function documentKey(
@@ -22,9 +23,9 @@ export function documentKey(
 ): Uint8Array | null {
 	const organKey = keys.versions.get(version);
 	if (!organKey) return null;
-	const k = leadKey(organKey, lead.organId, lead.id);
+	const k = leadKey(organKey, lead.organId, lead.id, deploymentSuite());
 	try {
-		return subkey(k, 'document');
+		return (deploymentSuite()?.subkey ?? subkey)(k, 'document');
 	} finally {
 		k.fill(0);
 	}
@@ -39,7 +40,10 @@ export function encryptDocument(
 ): DocumentRequest {
 	const key = documentKey(keys, lead, keys.current)!;
 	try {
-		return { keyVersion: keys.current, stream: encodeBase64(encryptAttachment(key, data, meta)) };
+		return {
+			keyVersion: keys.current,
+			stream: encodeBase64((deploymentSuite()?.encryptAttachment ?? encryptAttachment)(key, data, meta))
+		};
 	} finally {
 		key.fill(0);
 	}
@@ -55,7 +59,7 @@ export function decryptDocument(
 	const key = documentKey(keys, lead, version);
 	if (!key) throw new Error('no key for this version');
 	try {
-		return decryptAttachment(key, stream);
+		return (deploymentSuite()?.decryptAttachment ?? decryptAttachment)(key, stream);
 	} finally {
 		key.fill(0);
 	}

@@ -21,6 +21,7 @@ import { normalizeName, type Converter } from '../../shared/person-name';
 import type { LeadSource } from '../../shared/vocabulary/leads';
 import type { LeadSummary, NewLeadRequest, OrganKeyRequest, OrganKeyState } from '../../shared/wire/leads';
 import { resealForOrgan } from './report-crypto';
+import { deploymentSuite } from '../deployment-suite';
 
 /** The organ-key versions a member opened, and the organ's blind-index key (from version 1). */
 export interface OrganKeys {
@@ -59,14 +60,19 @@ export function openOrganKeys(state: OrganKeyState, pair: BoxKeyPair): OrganKeys
 	const versions = new Map<number, Uint8Array>();
 	for (const w of state.mine) {
 		try {
-			versions.set(w.version, openSealedKey(decodeBase64(w.sealed), pair));
+			versions.set(w.version, (deploymentSuite()?.openSealedKey ?? openSealedKey)(decodeBase64(w.sealed), pair));
 		} catch {
 			/* a wrap that does not open is treated as missing */
 		}
 	}
 	const first = versions.get(1);
 	if (!first || !versions.has(state.current)) return null;
-	return { organId: state.organId, current: state.current, versions, indexKey: blindIndexKey(first, state.organId) };
+	return {
+		organId: state.organId,
+		current: state.current,
+		versions,
+		indexKey: blindIndexKey(first, state.organId, deploymentSuite())
+	};
 }
 
 /**
@@ -113,7 +119,12 @@ export function sealMissing(
 
 /** The blind values of a person (base64), for registering and for look-ups. */
 export function blindOf(keys: OrganKeys, person: { name: string; unit: string }, t2s: Converter) {
-	const b = blindPerson(keys.indexKey, normalizeName(person.name, t2s), normalizeName(person.unit, t2s));
+	const b = blindPerson(
+		keys.indexKey,
+		normalizeName(person.name, t2s),
+		normalizeName(person.unit, t2s),
+		deploymentSuite()
+	);
 	return { blindName: encodeBase64(b.blindName), blindNameUnit: encodeBase64(b.blindNameUnit) };
 }
 
@@ -138,13 +149,13 @@ export function buildLead(
 		source: input.source,
 		category: (input.category ?? null) as NewLeadRequest['category'],
 		keyVersion: keys.current,
-		details: encodeBase64(encryptLeadDetails(key, keys.organId, id, input.details)),
+		details: encodeBase64(encryptLeadDetails(key, keys.organId, id, input.details, deploymentSuite())),
 		persons: input.persons.map((p) => {
 			const pid = p.id ?? crypto.randomUUID();
 			const person: LeadPersonInput = { name: p.name, unit: p.unit, post: p.post, level: p.level };
 			return {
 				id: pid,
-				sealed: encodeBase64(encryptLeadPerson(key, keys.organId, id, pid, person)),
+				sealed: encodeBase64(encryptLeadPerson(key, keys.organId, id, pid, person, deploymentSuite())),
 				...blindOf(keys, p, t2s)
 			};
 		}),
@@ -164,7 +175,14 @@ export function readLead(keys: OrganKeys, lead: LeadSummary): LeadAsRead {
 	let details: LeadDetails | null = null;
 	try {
 		const k = at(lead.keyVersion);
-		if (k) details = decryptLeadDetails<LeadDetails>(k, lead.organId, lead.id, decodeBase64(lead.details));
+		if (k)
+			details = decryptLeadDetails<LeadDetails>(
+				k,
+				lead.organId,
+				lead.id,
+				decodeBase64(lead.details),
+				deploymentSuite()
+			);
 	} catch {
 		details = null;
 	}
@@ -174,7 +192,15 @@ export function readLead(keys: OrganKeys, lead: LeadSummary): LeadAsRead {
 			let person: LeadPersonInput | null = null;
 			try {
 				const k = at(p.keyVersion);
-				if (k) person = decryptLeadPerson<LeadPersonInput>(k, lead.organId, p.leadId, p.id, decodeBase64(p.sealed));
+				if (k)
+					person = decryptLeadPerson<LeadPersonInput>(
+						k,
+						lead.organId,
+						p.leadId,
+						p.id,
+						decodeBase64(p.sealed),
+						deploymentSuite()
+					);
 			} catch {
 				person = null;
 			}

@@ -18,6 +18,17 @@ import { checkTransferProof, makeTransferProof, transferProofSender } from '../.
 import { verifyServedDirectory } from '../directory-verify';
 import type { ReportContentAsRead } from '../../shared/report-document';
 import { decodeSummary } from '../../shared/report-summary';
+import { deploymentSuite } from '../deployment-suite';
+
+/*
+ * Every function here works in the deployment's cipher suite (issue 21, ../deployment-suite.ts): NaCl as
+ * before, or GM (SM2 seals, SM4-GCM content, notes and summaries, SM2-signed transfer proofs, GM directory).
+ */
+const open = (sealed: Uint8Array, pair: BoxKeyPair) =>
+	(deploymentSuite()?.openSealedKey ?? openSealedKey)(sealed, pair);
+const seal = (key: Uint8Array, publicKey: Uint8Array) => (deploymentSuite()?.sealKey ?? sealKey)(key, publicKey);
+const decrypt = (key: Uint8Array, blob: Uint8Array) => (deploymentSuite()?.decryptContent ?? decryptContent)(key, blob);
+const encrypt = (key: Uint8Array, data: Uint8Array) => (deploymentSuite()?.encryptContent ?? encryptContent)(key, data);
 
 /** The plaintext of a report (docs/reporting.md §6), as far as the back office reads it. */
 export type StaffReportContent = ReportContentAsRead;
@@ -41,7 +52,7 @@ function bytes(b64: string, what: string): Uint8Array {
 /** Opens the caller's own wrap of a report key (format S, base64) with the unlocked keypair. */
 export function openReportKey(sealed: string, pair: BoxKeyPair): Uint8Array {
 	try {
-		return openSealedKey(bytes(sealed, 'wrap'), pair);
+		return open(bytes(sealed, 'wrap'), pair);
 	} catch (e) {
 		if (e instanceof StaffDecryptError) throw e;
 		throw new StaffDecryptError('the report key does not open with this key', { cause: e });
@@ -51,7 +62,7 @@ export function openReportKey(sealed: string, pair: BoxKeyPair): Uint8Array {
 /** Decrypts a content-format ciphertext (base64) holding JSON. */
 export function decryptJson<T>(reportKey: Uint8Array, b64: string): T {
 	try {
-		return JSON.parse(fromUtf8(decryptContent(reportKey, bytes(b64, 'content')))) as T;
+		return JSON.parse(fromUtf8(decrypt(reportKey, bytes(b64, 'content')))) as T;
 	} catch (e) {
 		if (e instanceof StaffDecryptError) throw e;
 		throw new StaffDecryptError('does not decrypt', { cause: e });
@@ -60,7 +71,7 @@ export function decryptJson<T>(reportKey: Uint8Array, b64: string): T {
 
 /** Encrypts a JSON value in the content format (padded), base64 for the wire. */
 export function encryptJson(reportKey: Uint8Array, value: unknown): string {
-	return encodeBase64(encryptContent(reportKey, utf8(JSON.stringify(value))));
+	return encodeBase64(encrypt(reportKey, utf8(JSON.stringify(value))));
 }
 
 /** The report's content. */
@@ -86,7 +97,7 @@ export function encryptText(reportKey: Uint8Array, text: string): string {
  * unknown (`ctx` null: the account was deleted) cannot be read.
  */
 export function encryptNoteText(reportKey: Uint8Array, ctx: NoteContext, text: string): string {
-	return encodeBase64(encryptNote(reportKey, ctx, utf8(JSON.stringify({ text }))));
+	return encodeBase64(encryptNote(reportKey, ctx, utf8(JSON.stringify({ text })), deploymentSuite()));
 }
 
 export function decryptNoteText(reportKey: Uint8Array, ctx: NoteContext | null, b64: string): string {
@@ -95,7 +106,7 @@ export function decryptNoteText(reportKey: Uint8Array, ctx: NoteContext | null, 
 	if (!ctx) throw new StaffDecryptError('the note has no author to open it with');
 	let v: { text?: unknown } | null;
 	try {
-		v = JSON.parse(fromUtf8(decryptNote(reportKey, ctx, blob))) as { text?: unknown } | null;
+		v = JSON.parse(fromUtf8(decryptNote(reportKey, ctx, blob, deploymentSuite()))) as { text?: unknown } | null;
 	} catch (e) {
 		throw new StaffDecryptError('the note does not decrypt in this context', { cause: e });
 	}
@@ -106,7 +117,7 @@ export function decryptNoteText(reportKey: Uint8Array, ctx: NoteContext | null, 
 export function decryptInboxSummary(reportKey: Uint8Array, b64: string): { person: string; snippet: string } {
 	let s;
 	try {
-		s = decodeSummary(decryptSummary(reportKey, bytes(b64, 'summary')));
+		s = decodeSummary(decryptSummary(reportKey, bytes(b64, 'summary'), deploymentSuite()));
 	} catch (e) {
 		if (e instanceof StaffDecryptError) throw e;
 		throw new StaffDecryptError('the summary does not decrypt', { cause: e });
@@ -173,7 +184,8 @@ export function resealForOrgan(
 	const verified = verifyServedDirectory(answer, {
 		organId: options.organId,
 		now: options.now,
-		pinnedRootPublicKey: options.pinnedRootPublicKey
+		pinnedRootPublicKey: options.pinnedRootPublicKey,
+		suite: deploymentSuite()
 	});
 	const chosen = perStaff(verified.valid.filter((e) => (options.only ? options.only(e) : true)));
 	return {
@@ -181,14 +193,15 @@ export function resealForOrgan(
 		recipients: chosen.length,
 		rejected: verified.rejected.length,
 		wraps: chosen.map((e) => {
-			const sealed = sealKey(reportKey, e.publicKey);
+			const sealed = seal(reportKey, e.publicKey);
 			const proof = options.proof
 				? encodeBase64(
 						makeTransferProof(
 							reportKey,
 							{ reportId: options.proof.reportId, recipientEntryId: e.entryId, sealed },
 							options.proof.sender,
-							e.publicKey
+							e.publicKey,
+							deploymentSuite()
 						)
 					)
 				: undefined;
@@ -238,14 +251,15 @@ export function openTransferredKey(opts: {
 		const proof = bytes(opts.wrap.proof, 'proof');
 		let senderId: Uint8Array;
 		try {
-			senderId = transferProofSender(proof);
+			senderId = transferProofSender(proof, deploymentSuite());
 		} catch (e) {
 			throw new TransferWrapError('bad_proof', 'not a transfer proof', { cause: e });
 		}
 		const verified = verifyServedDirectory(opts.senderDirectory, {
 			organId: opts.senderOrganId,
 			now: opts.now,
-			pinnedRootPublicKey: opts.pinnedRootPublicKey
+			pinnedRootPublicKey: opts.pinnedRootPublicKey,
+			suite: deploymentSuite()
 		});
 		const sender = verified.valid.find((e) => bytesEqual(e.entryId, senderId));
 		if (!sender) throw new TransferWrapError('unknown_sender', 'the proof names no valid entry of the sending organ');
@@ -259,13 +273,14 @@ export function openTransferredKey(opts: {
 					sealed: bytes(opts.wrap.sealed, 'wrap')
 				},
 				sender.publicKey,
-				opts.pair
+				opts.pair,
+				deploymentSuite()
 			);
 		} catch (e) {
 			throw new TransferWrapError('bad_proof', 'the transfer proof does not hold', { cause: e });
 		}
 		try {
-			decryptContent(key, bytes(opts.content, 'content'));
+			decrypt(key, bytes(opts.content, 'content'));
 		} catch (e) {
 			throw new TransferWrapError('wrong_content', 'the key does not open this report’s content', { cause: e });
 		}

@@ -34,6 +34,14 @@ import {
 	gmPasswordWrapKey,
 	gmReceiptAuthHash
 } from './kdf';
+import {
+	gmCheckTransferProof,
+	gmDecryptSummary,
+	gmEncryptSummary,
+	gmMac,
+	gmMakeTransferProof,
+	gmTransferProofSender
+} from './staff';
 import { GM_ENTRIES, gmGenerateSigningKeyPair, gmRootFingerprint, gmSign, gmVerify } from './directory';
 
 const iterations = (c: KdfCost | undefined, production: number) =>
@@ -93,5 +101,19 @@ export const gmSuite: Suite = Object.freeze({
 		return keyPairFor(await gmPasswordUnwrapKey(bundle.passwordWrapped, password), bundle.publicKey);
 	},
 	unlockWithRecoveryKey: (bundle, recoveryKey) =>
-		keyPairFor(gmUnwrapKey(bundle.recoveryWrapped, recoveryKek(recoveryKey)), bundle.publicKey)
+		keyPairFor(gmUnwrapKey(bundle.recoveryWrapped, recoveryKek(recoveryKey)), bundle.publicKey),
+	mac: gmMac,
+	encryptSummary: gmEncryptSummary,
+	decryptSummary: gmDecryptSummary,
+	makeTransferProof: gmMakeTransferProof,
+	checkTransferProof: gmCheckTransferProof,
+	transferProofSender: gmTransferProofSender,
+	boxKeyPairOf: (secretKey) => {
+		if (secretKey.length !== KEY_LENGTH) throw new CryptoFormatError('KEY_MISMATCH', 'not an SM2 secret key');
+		try {
+			return { publicKey: sm2PublicOf(secretKey), secretKey: secretKey.slice() };
+		} catch {
+			throw new CryptoFormatError('KEY_MISMATCH', 'not an SM2 secret key');
+		}
+	}
 } satisfies Suite);

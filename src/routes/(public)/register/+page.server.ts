@@ -1,5 +1,6 @@
 import { encodeBase64 } from '@oslojs/encoding';
 import { pinnedRootKey } from '$lib/server/keys/root-key';
+import { config } from '$lib/server/config';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -9,5 +10,5 @@ import type { PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = () => {
 	const root = pinnedRootKey();
-	return { pinnedRoot: root ? encodeBase64(root) : null };
+	return { pinnedRoot: root ? encodeBase64(root) : null, cryptoSuite: config().cryptoSuite };
 };

@@ -19,6 +19,8 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 		organs,
 		timeZone: organs[0]?.timeZone ?? ORGAN_TIME_ZONE,
 		// The unlocked key's idle time, for the browser's lock and the key stay (issue 18).
-		keyIdleMs: config().keyIdleSeconds * 1000
+		keyIdleMs: config().keyIdleSeconds * 1000,
+		// The deployment's cipher suite (issue 21): the staff crypto loads it in ./+layout.ts.
+		cryptoSuite: config().cryptoSuite
 	};
 };
