@@ -49,9 +49,17 @@ const MIGRATION_LOCK = 7_311_020_415;
  * TCP work (issue 20: about a fifth of the server's CPU under intake went to socket writes).
  */
 export function socketHost(databaseUrl: string): { url: string; host: string | null } {
-	const u = new URL(databaseUrl);
+	const none = { url: databaseUrl, host: null };
+	// Anything else (multi-host lists included, which URL cannot parse) goes to postgres.js untouched.
+	if (!/[?&]host=/.test(databaseUrl)) return none;
+	let u: URL;
+	try {
+		u = new URL(databaseUrl);
+	} catch {
+		return none;
+	}
 	const host = u.searchParams.get('host');
-	if (!host?.startsWith('/')) return { url: databaseUrl, host: null };
+	if (!host?.startsWith('/')) return none;
 	u.searchParams.delete('host');
 	return { url: u.toString(), host };
 }

@@ -152,4 +152,6 @@ it('reads a Unix socket folder from libpq’s ?host= and leaves other URLs alone
 		url: 'postgres://postgres@127.0.0.1:5432/qf?sslmode=require',
 		host: null
 	});
+	const multiHost = 'postgres://postgres@db1:5432,db2:5432/qf?target_session_attrs=read-write';
+	expect(socketHost(multiHost)).toEqual({ url: multiHost, host: null });
 });
