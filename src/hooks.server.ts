@@ -147,7 +147,7 @@ const databaseUnavailable: Handle = async ({ event, resolve }) => {
  * requestOrigin is the first to act on a request: it fixes the URL's scheme and refuses cross-site form
  * posts before anything else reads the request (src/lib/server/origin.ts).
  */
-export const handle: Handle = sequence(
+const everyRequest: Handle = sequence(
 	securityHeaders,
 	requestOrigin,
 	databaseUnavailable,
@@ -155,6 +155,21 @@ export const handle: Handle = sequence(
 	formBodies,
 	sessionHandle
 );
+
+/**
+ * The reporter's submission API (proof of work, intake, parts, commit) skips what it never uses: the locale,
+ * form actions and the staff session (issue 20: every hook is a layer of promises on the hottest path). Its
+ * answers get the same security headers, origin check and database-down answers as everything else.
+ */
+const submissionApi: Handle = sequence(securityHeaders, requestOrigin, databaseUnavailable);
+const SUBMISSION_API = /^\/api\/v1\/(?:pow|intake|reports)(?:\/|$)/;
+
+export const handle: Handle = (input) => {
+	if (!SUBMISSION_API.test(input.event.url.pathname)) return everyRequest(input);
+	input.event.locals.user = null;
+	input.event.locals.session = null;
+	return submissionApi(input);
+};
 
 /** Unexpected errors: logged without personal data, answered generically. */
 export const handleError: HandleServerError = ({ error, event, status }) => {

@@ -61,6 +61,10 @@ const PGLITE_CONCURRENCY = Number(process.env.BENCH_PGLITE_CONCURRENCY ?? 8);
 const WARMUP = 200;
 /** How the clients send their commits: `binary` (as the browser does) or `json` (older clients). */
 const WIRE = process.env.BENCH_WIRE === 'json' ? 'json' : 'binary';
+/** BENCH_PG_SOCKET=1: the server and the raw driver reach PostgreSQL over its Unix socket (BENCH_PG_SOCKET_DIR). */
+const PG_SOCKET =
+	process.env.BENCH_PG_SOCKET === '1' ? (process.env.BENCH_PG_SOCKET_DIR ?? '/var/run/postgresql') : null;
+if (PG_SOCKET) process.env.QF_PG_SOCKET = PG_SOCKET;
 /** pgbench's clients and seconds for PostgreSQL's own ceiling (tests/bench/pg-ceiling.sh). */
 const PGBENCH_CLIENTS = (process.env.BENCH_PGBENCH_CLIENTS ?? '8,32').split(',').map(Number);
 const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 20);
@@ -413,14 +417,18 @@ async function postgresBench(): Promise<{ raw: number; pgbench: number | null }>
 	process.env.E2E_DB = 'postgres';
 	const { default: postgres } = await import('postgres');
 	const { server, keys } = await startWithKeyedDemo({ testKdf: true, env: serverEnv() });
-	const sql = postgres(server.databaseUrl!, { max: POOL_MAX, onnotice: () => {} });
+	const sql = postgres(server.databaseUrl!, {
+		max: POOL_MAX,
+		onnotice: () => {},
+		...(PG_SOCKET ? { host: PG_SOCKET } : {})
+	});
 	try {
 		const [{ version }] = (await sql`select current_setting('server_version') as version`) as unknown as [
 			{ version: string }
 		];
 		const recipients = await fetchRecipients(server.url, DEMO_TARGET, keys.rootPublicKey);
 		console.log(
-			`\nPostgreSQL ${version}: production build (node build), DATABASE_POOL_MAX=${POOL_MAX}, POW_DIFFICULTY=${POW_BITS} bits (POW_FREE_PER_MINUTE raised so load adds none)`
+			`\nPostgreSQL ${version}: production build (node build), DATABASE_POOL_MAX=${POOL_MAX}, POW_DIFFICULTY=${POW_BITS} bits (POW_FREE_PER_MINUTE raised so load adds none), PostgreSQL over ${PG_SOCKET ? `its Unix socket (${PG_SOCKET})` : 'loopback TCP'}`
 		);
 		console.log(
 			`  ${REPORTS} reports per round, ${CONCURRENCY} concurrent clients in ${WORKERS} worker threads; ${recipients.length} recipients per report (wraps);`

@@ -143,6 +143,18 @@ async function adminConnection(): Promise<{ sql: Sql; base: URL }> {
 	}
 }
 
+/**
+ * QF_PG_SOCKET=/var/run/postgresql: the server reaches PostgreSQL over that Unix socket folder (libpq's
+ * `?host=`, read by src/lib/server/db/index.ts) instead of loopback TCP (the intake benchmark's BENCH_PG_SOCKET).
+ */
+export function viaSocket(databaseUrl: string): string {
+	const dir = process.env.QF_PG_SOCKET;
+	if (!dir) return databaseUrl;
+	const url = new URL(databaseUrl);
+	url.searchParams.set('host', dir);
+	return url.toString();
+}
+
 async function postgresStorage(): Promise<Storage> {
 	const { sql, base } = await adminConnection();
 	const name = `qf_e2e_${randomBytes(6).toString('hex')}`;
@@ -301,7 +313,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Server> {
 	const url = `http://127.0.0.1:${port}`;
 	const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1' };
 	if (opts.origin !== false) env.ORIGIN = opts.origin ? opts.origin(port) : url;
-	if (storage.databaseUrl) env.DATABASE_URL = storage.databaseUrl;
+	if (storage.databaseUrl) env.DATABASE_URL = viaSocket(storage.databaseUrl);
 	else if (storage.dataDir) env.DATA_DIR = storage.dataDir;
 	const pinned = pinnedRoots.get(storage.databaseUrl ?? storage.dataDir ?? '');
 	if (pinned) env.ROOT_PUBLIC_KEY = pinned;

@@ -14,7 +14,7 @@ import type { Db } from '$lib/server/db';
 import { attachment, intake, report, reportKeyWrap, reportMessage } from '$lib/server/db/schema';
 import { ok, refuse, type Refusal, type Result } from '$lib/server/http/result';
 import { routeReport } from '$lib/server/org/routing';
-import { dateIn } from '../dates';
+import { dayIn } from './day';
 import { spendPow, verifyPow, type PowRefusal } from '../pow';
 import { databaseStorage, type AttachmentStorage } from '../storage';
 import { routingAndRecipients } from './routing-cache';
@@ -29,6 +29,7 @@ import {
 	type IntakeSettings
 } from './schemas';
 import { Rollback, type Admission } from './staging';
+import { storeInlineReport } from './commit-sql';
 import { recordProtectionRequest } from '$lib/server/backoffice/protection';
 
 /** Why the files of an intake cannot be committed. */
@@ -141,6 +142,14 @@ async function storeReport(
 	now: Date,
 	storageOf: (db: Db) => AttachmentStorage
 ): Promise<Result<string, ConsumeRefusal | 'pow_replayed' | 'locator_taken'>> {
+	// The common case (files inline, parts in the database): the same writes as one statement (./commit-sql.ts).
+	if (pow && 'inline' in files && storageOf === databaseStorage) {
+		const out = await storeInlineReport(db, row, wraps, files.inline, pow);
+		if ('stored' in out) return ok(out.stored);
+		return out.refused === 'pow_replayed'
+			? refuse('pow_replayed', { field: 'pow' })
+			: refuse('locator_taken', { field: 'receipt.locator' });
+	}
 	try {
 		return await db.transaction(async (t) => {
 			const tx = t as unknown as Db;
@@ -245,7 +254,7 @@ export async function commitReport(
 	}
 	if (covered.size !== recipients.size) return refuse('recipients_changed', { field: 'wraps' });
 
-	const receivedOn = dateIn(settings.timezone, now);
+	const receivedOn = dayIn(settings.timezone, now);
 	const row = {
 		locator: body.receipt.locator,
 		unitId: r.unit,
@@ -316,7 +325,7 @@ export async function addReporterMessage(
 		intakeId = intakeIdOf(body.intake);
 		if (!intakeId) return refuse('invalid_field', { field: 'intake' });
 	}
-	const sentOn = dateIn(settings.timezone, now);
+	const sentOn = dayIn(settings.timezone, now);
 	try {
 		const row = await db.transaction(async (t) => {
 			const tx = t as unknown as Db;
