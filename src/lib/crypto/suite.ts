@@ -47,6 +47,9 @@ export interface Suite {
 	/** AEAD: report content (format C), padded to buckets. */
 	encryptContent(reportKey: Uint8Array, content: Uint8Array): Uint8Array;
 	decryptContent(reportKey: Uint8Array, blob: Uint8Array): Uint8Array;
+	/** AEAD: the inbox summary (format I), always one length. */
+	encryptSummary(reportKey: Uint8Array, summary: Uint8Array): Uint8Array;
+	decryptSummary(reportKey: Uint8Array, blob: Uint8Array): Uint8Array;
 	/** AEAD: a 32-byte key under a 32-byte key-encryption key (format W). */
 	wrapKey(key: Uint8Array, kek: Uint8Array): Uint8Array;
 	unwrapKey(wrapped: Uint8Array, kek: Uint8Array): Uint8Array;
@@ -74,6 +77,10 @@ export interface Suite {
 	/** KDF: receipts (Argon2id / PBKDF2-HMAC-SM3, parameters inside the stored KDF spec). */
 	createReceipt(reportKey: Uint8Array, cost?: KdfCost): Promise<NewReceipt>;
 	deriveReceiptKeys(secret: string, kdfSpec: Uint8Array): Promise<ReceiptKeys>;
+	/** A fresh receipt KDF spec (random salt) at the production cost, for a derivation in the crypto worker. */
+	newReceiptKdfSpec(): Uint8Array;
+	/** Throws unless a receipt KDF spec (from the server) is this suite's at no less than the production cost. */
+	requireReceiptKdfSpec(kdfSpec: Uint8Array): void;
 	receiptAuthHash(authKey: Uint8Array): Uint8Array;
 	/** KDF: a 32-byte secret under a password (format P). */
 	passwordWrapKey(key: Uint8Array, password: string, cost?: KdfCost): Promise<Uint8Array>;

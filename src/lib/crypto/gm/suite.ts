@@ -32,8 +32,12 @@ import {
 	gmDeriveReceiptKeys,
 	gmPasswordUnwrapKey,
 	gmPasswordWrapKey,
-	gmReceiptAuthHash
+	gmReceiptAuthHash,
+	decodeGmKdfSpec,
+	encodeGmKdfSpec,
+	newGmKdfSpec
 } from './kdf';
+import { gmDecryptSummary, gmEncryptSummary } from './summary';
 import { GM_ENTRIES, gmGenerateSigningKeyPair, gmRootFingerprint, gmSign, gmVerify } from './directory';
 
 const iterations = (c: KdfCost | undefined, production: number) =>
@@ -58,6 +62,8 @@ export const gmSuite: Suite = Object.freeze({
 	subkey: gmSubkey,
 	encryptContent: gmEncryptContent,
 	decryptContent: gmDecryptContent,
+	encryptSummary: gmEncryptSummary,
+	decryptSummary: gmDecryptSummary,
 	wrapKey: gmWrapKey,
 	unwrapKey: gmUnwrapKey,
 	chunks: GM_CHUNKS,
@@ -76,6 +82,11 @@ export const gmSuite: Suite = Object.freeze({
 	createReceipt: (reportKey, c) => gmCreateReceipt(reportKey, iterations(c, GM_RECEIPT_ITERATIONS)),
 	deriveReceiptKeys: gmDeriveReceiptKeys,
 	receiptAuthHash: gmReceiptAuthHash,
+	newReceiptKdfSpec: () => encodeGmKdfSpec(newGmKdfSpec(GM_RECEIPT_ITERATIONS)),
+	requireReceiptKdfSpec(kdfSpec) {
+		if (decodeGmKdfSpec(kdfSpec).iterations < GM_RECEIPT_ITERATIONS)
+			throw new CryptoFormatError('MALFORMED', 'receipt KDF spec below the production cost');
+	},
 	passwordWrapKey: (key, password, c) => gmPasswordWrapKey(key, password, iterations(c, GM_STAFF_ITERATIONS)),
 	passwordUnwrapKey: gmPasswordUnwrapKey,
 	async createStaffKeys(password, c) {
