@@ -100,9 +100,10 @@ export function checkReportBody(body: ReportBody, settings: IntakeSettings): Res
 	if (body.summary !== undefined && !(framed(body.summary, Kind.summary) && body.summary.length === wire.summaryLength))
 		return refuse('bad_content', { field: 'summary' });
 	for (const [i, w] of body.wraps.entries()) {
-		if (!framed(w.sealed, Kind.sealedKey)) return refuse('invalid_field', { field: `wraps[${i}].sealed` });
+		if (!framed(w.sealed, Kind.sealedKey) || w.sealed.length !== wire.sealedKeyLength)
+			return refuse('invalid_field', { field: `wraps[${i}].sealed` });
 	}
-	if (!framed(body.receipt.wrappedKey, Kind.wrappedKey))
+	if (!framed(body.receipt.wrappedKey, Kind.wrappedKey) || body.receipt.wrappedKey.length !== wire.wrappedKeyLength)
 		return refuse('invalid_field', { field: 'receipt.wrappedKey' });
 	try {
 		if (!wire.receiptKdfIsProduction(body.receipt.kdfSpec)) return refuse('weak_kdf', { field: 'receipt.kdfSpec' });
