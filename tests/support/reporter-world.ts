@@ -20,6 +20,9 @@ import {
 	type NewReceipt,
 	type RootKeyPair
 } from '$lib/crypto';
+import { gmSuite } from '$lib/crypto/gm/suite';
+import { naclSuite } from '$lib/crypto/nacl-suite';
+import type { SuiteId } from '$lib/crypto/suite';
 import type { AdminLevel } from '$lib/shared/vocabulary/org';
 import type { Db } from '$lib/server/db';
 import { staffUser } from '$lib/server/db/schema';
@@ -75,7 +78,7 @@ const s = (d: Date) => Math.floor(d.getTime() / 1000);
  * key. Bob has declared a conflict for u-k2. A top leader of u-k1 goes to o-city (alice, bob); of u-k2 to
  * o-city without bob.
  */
-export async function buildWorld(db: Db): Promise<World> {
+export async function buildWorld(db: Db, suite: SuiteId = 'nacl'): Promise<World> {
 	const users = await db
 		.insert(staffUser)
 		.values(
@@ -138,10 +141,14 @@ export async function buildWorld(db: Db): Promise<World> {
 		},
 		{ demo: false }
 	);
-	const root = generateRootKey();
+	// Issue 21: a GM world has an SM2 root (its 32-byte scalar as the "seed") and SM2 staff keys.
+	const root: RootKeyPair =
+		suite === 'gm'
+			? (({ publicKey, secretKey }) => ({ publicKey, secretKey, seed: secretKey }))(gmSuite.generateSigningKeyPair())
+			: generateRootKey();
+	pinRootKey(root.publicKey, suite); // as the deployment's ROOT_PUBLIC_KEY (and QF_CRYPTO_SUITE) would (docs/keys.md)
 	const created = await registerRootKey(db, root.publicKey);
 	if (!created.ok) throw new Error(created.reason);
-	pinRootKey(root.publicKey); // as the deployment's ROOT_PUBLIC_KEY would (docs/keys.md)
 	const keyed = (id: string, organId: string, role: string) => keyStaff(db, root, id, organId, role);
 	const alice = await keyed(aliceId, 'o-city', 'inspector');
 	const bob = await keyed(bobId, 'o-city', 'inspector');
@@ -160,7 +167,12 @@ export async function buildWorld(db: Db): Promise<World> {
 
 /** Enrols a key for staff member `id` and stores its directory entry for `organId`, signed by `root`. */
 export async function keyStaff(db: Db, root: RootKeyPair, id: string, organId: string, role: string): Promise<Staff> {
-	const keys = await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF);
+	// The root's suite: an SM2 root (65 bytes) is a GM world's.
+	const suite = root.publicKey.length === 65 ? gmSuite : naclSuite;
+	const keys =
+		suite === naclSuite
+			? await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF)
+			: await suite.createStaffKeys('pw', { testOnlyCheap: true });
 	const enrolled = await enrolStaffKey(db, id, keys.bundle, { allowWeakKdf: true });
 	if (!enrolled.ok) throw new Error(enrolled.reason);
 	const entryId = newEntryId();
@@ -174,7 +186,8 @@ export async function keyStaff(db: Db, root: RootKeyPair, id: string, organId: s
 			notBefore: s(NOW) - 86_400,
 			notAfter: s(NOW) + 86_400 * 365
 		},
-		root.secretKey
+		root.secretKey,
+		suite.entries
 	);
 	const stored = await storeDirectoryEntry(db, signed, NOW);
 	if (!stored.ok) throw new Error(stored.reason);

@@ -13,6 +13,7 @@
  *
  * Inputs are copied to the worker (the caller's key buffers stay usable); results are moved back.
  */
+import type { SuiteId } from '../crypto/suite-id';
 import {
 	CryptoAuthError,
 	CryptoError,
@@ -63,7 +64,12 @@ export interface JobOptions {
 export interface AttachmentJobOptions extends JobOptions {
 	/** Bytes read per step and per progress event (default 1 MiB). */
 	readSize?: number;
+	/** The deployment's cipher suite (issue 21; default NaCl). */
+	suite?: SuiteId;
 }
+
+/** The suite field of a request: left out for NaCl, so its messages are as before issue 21. */
+const suiteField = (suite: SuiteId | undefined) => (suite && suite !== 'nacl' ? { suite } : {});
 
 function stripCode(message: string, code: string): string {
 	return message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message;
@@ -200,9 +206,9 @@ export class CryptoWorkerClient {
 	deriveReceiptKeys(
 		secret: string,
 		kdfSpec: Uint8Array,
-		options?: JobOptions
+		options?: JobOptions & { suite?: SuiteId }
 	): Promise<ResultBodies['deriveReceiptKeys']> {
-		return this.request('deriveReceiptKeys', { secret, kdfSpec }, options);
+		return this.request('deriveReceiptKeys', { secret, kdfSpec, ...suiteField(options?.suite) }, options);
 	}
 
 	/** Wraps a 32-byte secret under a password (P format, fresh salt and nonce). */
@@ -237,7 +243,11 @@ export class CryptoWorkerClient {
 	): Promise<ResultBodies['encryptAttachment']> {
 		const name = options.name ?? (typeof File !== 'undefined' && file instanceof File ? file.name : '');
 		const type = options.type ?? file.type;
-		return this.request('encryptAttachment', { reportKey, file, name, type, readSize: options.readSize }, options);
+		return this.request(
+			'encryptAttachment',
+			{ reportKey, file, name, type, readSize: options.readSize, ...suiteField(options.suite) },
+			options
+		);
 	}
 
 	/** Decrypts a stored stream (as a Blob); resolves with the file, its name and type. */
@@ -246,7 +256,11 @@ export class CryptoWorkerClient {
 		stream: Blob,
 		options: AttachmentJobOptions = {}
 	): Promise<ResultBodies['decryptAttachment']> {
-		return this.request('decryptAttachment', { reportKey, stream, readSize: options.readSize }, options);
+		return this.request(
+			'decryptAttachment',
+			{ reportKey, stream, readSize: options.readSize, ...suiteField(options.suite) },
+			options
+		);
 	}
 
 	/** Stops the worker at once; running jobs reject with TERMINATED. The next call starts a new worker. */

@@ -32,6 +32,7 @@
  * Cancellation: a `cancel` message aborts the job at its next checkpoint: between slices for attachments;
  * for Argon2id, when the running WASM call returns (its output is then zeroed and discarded).
  */
+import type { SuiteId } from '../crypto/suite-id';
 import type { CryptoErrorCode } from '../crypto/errors';
 import type { Argon2Params } from '../crypto/kdf';
 
@@ -77,11 +78,19 @@ export type CryptoProgress = KdfProgress | BytesProgress;
 /** Request bodies by operation (without `id` and `op`). */
 export interface RequestBodies {
 	deriveKey: { secret: string | Uint8Array; salt: Uint8Array; params: Argon2Params; length: number };
-	deriveReceiptKeys: { secret: string; kdfSpec: Uint8Array };
+	/** `suite`: the deployment's cipher suite (issue 21), absent for NaCl; the worker loads the GM suite for it. */
+	deriveReceiptKeys: { secret: string; kdfSpec: Uint8Array; suite?: SuiteId };
 	passwordWrapKey: { key: Uint8Array; password: string; params: Argon2Params };
 	passwordUnwrapKey: { wrapped: Uint8Array; password: string };
-	encryptAttachment: { reportKey: Uint8Array; file: Blob; name: string; type: string; readSize?: number };
-	decryptAttachment: { reportKey: Uint8Array; stream: Blob; readSize?: number };
+	encryptAttachment: {
+		reportKey: Uint8Array;
+		file: Blob;
+		name: string;
+		type: string;
+		readSize?: number;
+		suite?: SuiteId;
+	};
+	decryptAttachment: { reportKey: Uint8Array; stream: Blob; readSize?: number; suite?: SuiteId };
 }
 
 /** Results by operation. */

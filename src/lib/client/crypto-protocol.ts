@@ -18,6 +18,8 @@ import { KEY_LENGTH } from '../crypto/keys';
 import { parseReceiptSecret } from '../crypto/receipt';
 import { utf8 } from '../crypto/encoding';
 import { createAttachmentDecryptor, createAttachmentEncryptor, CHUNK_SIZE } from '../crypto/attachment';
+import type { Suite } from '../crypto/suite';
+import { isSuiteId } from '../crypto/suite-id';
 import type {
 	CryptoOp,
 	CryptoProgress,
@@ -103,6 +105,21 @@ function params(m: Fields, name: string): Argon2Params {
 	checkParams(out); // typed CryptoFormatError('MALFORMED') for out-of-range values
 	return out;
 }
+
+/**
+ * The suite a request names (issue 21): null for NaCl (absent), whose code is part of this module; the GM
+ * suite is loaded on first use (a dynamic import: a NaCl page's worker never fetches it).
+ */
+async function suiteOf(m: Fields): Promise<Suite | null> {
+	const v = m.suite;
+	if (v === undefined || v === 'nacl') return null;
+	if (!isSuiteId(v)) throw bad('unknown suite');
+	const { loadSuite } = await import('../crypto/suite');
+	return loadSuite(v);
+}
+
+/** The measurement key of a KDF that is not Argon2id (the GM suite's PBKDF2-HMAC-SM3). */
+const PBKDF2_KEY: Argon2Params = Object.freeze({ m: 0, t: 0, p: 0 });
 
 function readSize(m: Fields): number {
 	const v = m.readSize;
@@ -216,6 +233,17 @@ export function createCryptoProtocol(post: Post, options: ProtocolOptions = {}):
 			case 'deriveReceiptKeys': {
 				// Checked before any Argon2id: a typo costs nothing (BAD_CHECKSUM, BAD_LENGTH, MALFORMED).
 				const secret = parseReceiptSecret(text(m, 'secret'));
+				const suite = await suiteOf(m);
+				if (suite) {
+					const kdfSpec = bytes(m, 'kdfSpec');
+					let keys: { authKey: Uint8Array; unwrapKey: Uint8Array } | undefined;
+					await kdf(job, PBKDF2_KEY, async () => {
+						keys = await suite.deriveReceiptKeys(secret, kdfSpec);
+						return keys.authKey;
+					});
+					const { authKey, unwrapKey } = keys!;
+					return { result: { authKey, unwrapKey }, transfer: ownBuffers(authKey, unwrapKey) };
+				}
 				const spec = decodeKdfSpec(bytes(m, 'kdfSpec'));
 				const out = await kdf(job, spec, () => deriveFromSpec(utf8(secret), spec, 2 * KEY_LENGTH));
 				const authKey = out.slice(0, KEY_LENGTH);
@@ -244,7 +272,11 @@ export function createCryptoProtocol(post: Post, options: ProtocolOptions = {}):
 				const type = text(m, 'type');
 				const step = readSize(m);
 				const total = file.size;
-				const enc = createAttachmentEncryptor(reportKey, { name, type, size: total });
+				const suite = await suiteOf(m);
+				const info = { name, type, size: total };
+				const enc = suite
+					? suite.createAttachmentEncryptor(reportKey, info)
+					: createAttachmentEncryptor(reportKey, info);
 				const pieces: Uint8Array[] = [];
 				job.progress({ stage: 'encrypt', done: 0, total });
 				for (let at = 0; at < total;) {
@@ -268,7 +300,8 @@ export function createCryptoProtocol(post: Post, options: ProtocolOptions = {}):
 				const stream = blob(m, 'stream');
 				const step = readSize(m);
 				const total = stream.size;
-				const dec = createAttachmentDecryptor(reportKey);
+				const suite = await suiteOf(m);
+				const dec = suite ? suite.createAttachmentDecryptor(reportKey) : createAttachmentDecryptor(reportKey);
 				const pieces: Uint8Array[] = [];
 				job.progress({ stage: 'decrypt', done: 0, total });
 				for (let at = 0; at < total;) {

@@ -9,14 +9,14 @@ import { AttachmentDecryptor, createAttachmentEncryptor, decryptAttachment, encr
 import { decryptContent, encryptContent } from './content';
 import { NACL_ENTRIES, rootFingerprint } from './directory';
 import { FORMAT_VERSION } from './format';
-import { RECEIPT_KDF, STAFF_KDF, TEST_ONLY_CHEAP_KDF } from './kdf';
-import { decodeKdfSpec, passwordUnwrapKey, passwordWrapKey } from './kdf-spec';
+import { RECEIPT_KDF, STAFF_KDF, TEST_ONLY_CHEAP_KDF, isProductionParams } from './kdf';
+import { decodeKdfSpec, encodeKdfSpec, newKdfSpec, passwordUnwrapKey, passwordWrapKey } from './kdf-spec';
 import { checkKey, subkey, unwrapKey, wrapKey } from './keys';
 import { createReceipt, deriveReceiptKeys, receiptAuthHash } from './receipt';
 import { generateBoxKeyPair, openSealedKey, sealKey } from './seal';
+import { decryptSummary, encryptSummary } from './summary';
 import { createStaffKeys, unlockWithPassword, unlockWithRecoveryKey } from './staff-keys';
 import { CryptoFormatError } from './errors';
-import { decryptSummary, encryptSummary } from './summary';
 import { checkTransferProof, makeTransferProof, transferProofSender } from './transfer';
 import type { KdfCost, Suite } from './suite';
 
@@ -29,6 +29,8 @@ export const naclSuite: Suite = Object.freeze({
 	subkey,
 	encryptContent,
 	decryptContent,
+	encryptSummary,
+	decryptSummary,
 	wrapKey,
 	unwrapKey,
 	chunks: undefined,
@@ -50,6 +52,11 @@ export const naclSuite: Suite = Object.freeze({
 	createReceipt: (reportKey, c) => createReceipt(reportKey, cost(c, RECEIPT_KDF)),
 	deriveReceiptKeys: (secret, kdfSpec) => deriveReceiptKeys(secret, decodeKdfSpec(kdfSpec)),
 	receiptAuthHash,
+	newReceiptKdfSpec: () => encodeKdfSpec(newKdfSpec(RECEIPT_KDF)),
+	requireReceiptKdfSpec(kdfSpec) {
+		if (!isProductionParams(decodeKdfSpec(kdfSpec)))
+			throw new CryptoFormatError('MALFORMED', 'receipt KDF spec below the production cost');
+	},
 	passwordWrapKey: (key, password, c) => passwordWrapKey(key, password, cost(c)),
 	passwordUnwrapKey,
 	createStaffKeys: (password, c) => createStaffKeys(password, cost(c)),
@@ -59,8 +66,6 @@ export const naclSuite: Suite = Object.freeze({
 		checkKey(key);
 		return hmac(SHA512, key, data).subarray(0, 32);
 	},
-	encryptSummary,
-	decryptSummary,
 	makeTransferProof: (reportKey, b, sender, recipientPublicKey) =>
 		makeTransferProof(reportKey, b, sender, recipientPublicKey),
 	checkTransferProof: (proof, reportKey, b, senderPublicKey, recipient) =>

@@ -48,6 +48,9 @@ export interface Suite {
 	/** AEAD: report content (format C), padded to buckets. */
 	encryptContent(reportKey: Uint8Array, content: Uint8Array): Uint8Array;
 	decryptContent(reportKey: Uint8Array, blob: Uint8Array): Uint8Array;
+	/** AEAD: the inbox summary (format I), always one length. */
+	encryptSummary(reportKey: Uint8Array, summary: Uint8Array): Uint8Array;
+	decryptSummary(reportKey: Uint8Array, blob: Uint8Array): Uint8Array;
 	/** AEAD: a 32-byte key under a 32-byte key-encryption key (format W). */
 	wrapKey(key: Uint8Array, kek: Uint8Array): Uint8Array;
 	unwrapKey(wrapped: Uint8Array, kek: Uint8Array): Uint8Array;
@@ -75,6 +78,10 @@ export interface Suite {
 	/** KDF: receipts (Argon2id / PBKDF2-HMAC-SM3, parameters inside the stored KDF spec). */
 	createReceipt(reportKey: Uint8Array, cost?: KdfCost): Promise<NewReceipt>;
 	deriveReceiptKeys(secret: string, kdfSpec: Uint8Array): Promise<ReceiptKeys>;
+	/** A fresh receipt KDF spec (random salt) at the production cost, for a derivation in the crypto worker. */
+	newReceiptKdfSpec(): Uint8Array;
+	/** Throws unless a receipt KDF spec (from the server) is this suite's at no less than the production cost. */
+	requireReceiptKdfSpec(kdfSpec: Uint8Array): void;
 	receiptAuthHash(authKey: Uint8Array): Uint8Array;
 	/** KDF: a 32-byte secret under a password (format P). */
 	passwordWrapKey(key: Uint8Array, password: string, cost?: KdfCost): Promise<Uint8Array>;
@@ -90,9 +97,6 @@ export interface Suite {
 	/* The staff side (issue 21): the formats a staff browser writes besides content and seals. */
 	/** A 32-byte MAC under a 32-byte key (HMAC-SHA-512[0..32] / HMAC-SM3): the blind index of ./organ-key.ts. */
 	mac(key: Uint8Array, data: Uint8Array): Uint8Array;
-	/** The inbox summary (format I, one length in both suites: 1 066 bytes). */
-	encryptSummary(reportKey: Uint8Array, summary: Uint8Array): Uint8Array;
-	decryptSummary(reportKey: Uint8Array, blob: Uint8Array): Uint8Array;
 	/** Transfer proofs (format T): a box of the statement (NaCl) / an SM2 signature over it (GM). */
 	makeTransferProof(
 		reportKey: Uint8Array,

@@ -11,13 +11,35 @@
 import nacl from 'tweetnacl';
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import {
+	NACL_ENTRIES,
 	rootFingerprint,
 	rootKeyFromSeed,
 	signDirectoryEntry,
 	signRevocationList,
-	SIGN_SEED_LENGTH
+	SIGN_SEED_LENGTH,
+	type EntryScheme
 } from '../crypto/directory';
 import { fromHex } from '../crypto/encoding';
+import type { SuiteId } from '../crypto/suite-id';
+
+/**
+ * The root of a ceremony in one cipher suite (issue 21): NaCl (an Ed25519 seed) by default; a GM deployment
+ * passes its suite's (`gmCeremony`, src/lib/crypto/gm/directory.ts: the 32-byte SM2 scalar is the seed), so
+ * this module loads no 国密 code itself.
+ */
+export interface CeremonySuite {
+	id: SuiteId;
+	rootFromSeed(seed: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
+	rootFingerprint(publicKey: Uint8Array): string;
+	entries: EntryScheme;
+}
+
+export const NACL_CEREMONY: CeremonySuite = Object.freeze({
+	id: 'nacl',
+	rootFromSeed: rootKeyFromSeed,
+	rootFingerprint,
+	entries: NACL_ENTRIES
+});
 
 export const SEED_FILE_FORMAT = 'qingfeng-root-seed/v1';
 export const PENDING_FILE_FORMAT = 'qingfeng-directory-pending/v1';
@@ -29,6 +51,8 @@ export interface RootSeedFile {
 	publicKey: string;
 	fingerprint: string;
 	createdAt: string;
+	/** The cipher suite of the root (absent: NaCl, as before issue 21). */
+	suite?: SuiteId;
 }
 
 export class CeremonyError extends Error {
@@ -42,19 +66,23 @@ export class CeremonyError extends Error {
 }
 
 /** The seed file for a 32-byte seed. */
-export function seedFile(seed: Uint8Array, createdAt = new Date()): RootSeedFile {
-	const pair = rootKeyFromSeed(seed);
+export function seedFile(seed: Uint8Array, createdAt = new Date(), suite: CeremonySuite = NACL_CEREMONY): RootSeedFile {
+	const pair = suite.rootFromSeed(seed);
 	return {
 		format: SEED_FILE_FORMAT,
 		seed: encodeBase64(seed),
 		publicKey: encodeBase64(pair.publicKey),
-		fingerprint: rootFingerprint(pair.publicKey),
-		createdAt: createdAt.toISOString()
+		fingerprint: suite.rootFingerprint(pair.publicKey),
+		createdAt: createdAt.toISOString(),
+		...(suite.id === 'nacl' ? {} : { suite: suite.id })
 	};
 }
 
 /** Reads a seed file's text; the public key it names must be the seed's. Returns the seed. */
-export function parseSeedFile(text: string): { seed: Uint8Array; publicKey: Uint8Array; fingerprint: string } {
+export function parseSeedFile(
+	text: string,
+	suite: CeremonySuite = NACL_CEREMONY
+): { seed: Uint8Array; publicKey: Uint8Array; fingerprint: string } {
 	let v: unknown;
 	try {
 		v = JSON.parse(text);
@@ -70,11 +98,16 @@ export function parseSeedFile(text: string): { seed: Uint8Array; publicKey: Uint
 	} catch {
 		throw new CeremonyError('BAD_SEED_FILE', 'the seed is not base64');
 	}
+	if ((o.suite ?? 'nacl') !== suite.id)
+		throw new CeremonyError(
+			'BAD_SEED_FILE',
+			`the seed file is a ${o.suite ?? 'nacl'} root, this deployment is ${suite.id}`
+		);
 	if (seed.length !== SIGN_SEED_LENGTH) throw new CeremonyError('BAD_SEED_FILE', 'the seed must be 32 bytes');
-	const publicKey = rootKeyFromSeed(seed).publicKey;
+	const publicKey = suite.rootFromSeed(seed).publicKey;
 	if (encodeBase64(publicKey) !== o.publicKey)
 		throw new CeremonyError('BAD_SEED_FILE', 'the public key in the file is not the seed’s');
-	return { seed, publicKey, fingerprint: rootFingerprint(publicKey) };
+	return { seed, publicKey, fingerprint: suite.rootFingerprint(publicKey) };
 }
 
 const BACKUP_DIGITS = 85;
@@ -215,10 +248,10 @@ export function parseSignedFile(text: string): SignedFile {
  * Signs everything in a pending file with the root seed. Refuses when the file was exported for another
  * root (the server pins one key; signing with another would be refused there anyway).
  */
-export function signPending(pending: PendingFile, seed: Uint8Array): SignedFile {
-	const root = rootKeyFromSeed(seed);
+export function signPending(pending: PendingFile, seed: Uint8Array, suite: CeremonySuite = NACL_CEREMONY): SignedFile {
+	const root = suite.rootFromSeed(seed);
 	try {
-		const fingerprint = rootFingerprint(root.publicKey);
+		const fingerprint = suite.rootFingerprint(root.publicKey);
 		if (pending.rootFingerprint !== fingerprint)
 			throw new CeremonyError(
 				'BAD_PENDING',
@@ -236,7 +269,8 @@ export function signPending(pending: PendingFile, seed: Uint8Array): SignedFile 
 						notBefore: e.notBefore,
 						notAfter: e.notAfter
 					},
-					root.secretKey
+					root.secretKey,
+					suite.entries
 				)
 			)
 		);
@@ -245,13 +279,13 @@ export function signPending(pending: PendingFile, seed: Uint8Array): SignedFile 
 			? encodeBase64(
 					signRevocationList(
 						{ issuedAt: r.issuedAt, entryIds: r.entryIds.map(fromHex), publicKeys: r.publicKeys.map(decodeBase64) },
-						root.secretKey
+						root.secretKey,
+						suite.entries
 					)
 				)
 			: null;
 		return { format: SIGNED_FILE_FORMAT, rootFingerprint: fingerprint, entries, revocations };
 	} finally {
 		root.secretKey.fill(0);
-		root.seed.fill(0);
 	}
 }

@@ -2,6 +2,7 @@
  * Files of a report or a follow-up message: metadata stripping, encryption in the crypto worker, and the
  * staged upload of docs/reporting.md §2 (intake, parts with retry, resumable).
  */
+import type { SuiteId } from '../../crypto/suite-id';
 import type { CryptoWorkerClient } from '../crypto-client';
 import { CryptoWorkerError } from '../crypto-client';
 import { CryptoError } from '../../crypto/errors';
@@ -98,7 +99,7 @@ export async function encryptFiles(
 	crypto: ReporterCrypto,
 	reportKey: Uint8Array,
 	files: AttachedFile[],
-	options: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void } = {}
+	options: { signal?: AbortSignal; onProgress?: (p: EncryptProgress) => void; suite?: SuiteId } = {}
 ): Promise<EncryptedFile[]> {
 	if (files.length === 0) return [];
 	const prepared: { data: Blob; removed: MetadataCode[]; kept: boolean }[] = [];
@@ -122,6 +123,7 @@ export async function encryptFiles(
 					name,
 					type,
 					signal: options.signal,
+					suite: options.suite,
 					onProgress: (ev) => {
 						if ('done' in ev) options.onProgress?.({ done: before + ev.done, total, file: index });
 					}

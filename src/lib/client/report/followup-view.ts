@@ -56,16 +56,21 @@ export function answerBytes(text: string): Uint8Array {
 	}
 }
 
-export function decryptView(view: ReportView, reportKey: Uint8Array): FollowUpReport {
+/** Decrypts a report view; `cipher` is the deployment's suite (issue 21; default NaCl's content format). */
+export function decryptView(
+	view: ReportView,
+	reportKey: Uint8Array,
+	cipher: { decryptContent(key: Uint8Array, blob: Uint8Array): Uint8Array } = { decryptContent }
+): FollowUpReport {
 	let content: ReportContent;
 	try {
-		content = JSON.parse(fromUtf8(decryptContent(reportKey, answerBytes(view.content)))) as ReportContent;
+		content = JSON.parse(fromUtf8(cipher.decryptContent(reportKey, answerBytes(view.content)))) as ReportContent;
 	} catch (e) {
 		throw new ReportError('decrypt_failed', 'the report content does not decrypt', { cause: e });
 	}
 	const messages = view.messages.map((m): FollowUpMessage => {
 		try {
-			const body = JSON.parse(fromUtf8(decryptContent(reportKey, answerBytes(m.body)))) as Partial<
+			const body = JSON.parse(fromUtf8(cipher.decryptContent(reportKey, answerBytes(m.body)))) as Partial<
 				Record<keyof MessageContent, unknown>
 			>;
 			return {

@@ -14,12 +14,12 @@
  * in storage. When the token expires, the next call proves work again and renews it with the auth key.
  */
 import { encodeBase64 } from '@oslojs/encoding';
-import { encryptContent } from '../../crypto/content';
 import { utf8 } from '../../crypto/encoding';
 import { CryptoError, CryptoFormatError } from '../../crypto/errors';
-import { unwrapKey } from '../../crypto/keys';
 import { cryptoWorker, type KdfProgress } from '../crypto-client';
-import { requireAcceptableKdfSpec, WeakKdfError } from '../kdf-floor';
+import { WeakKdfError } from '../kdf-floor';
+import type { SuiteId } from '../../crypto/suite-id';
+import { reporterSuite, type ReporterSuite } from './report-suite';
 import type { FetchLike } from '../http';
 import { ReportError, throwIfAborted } from './errors';
 import { cryptoFailure, encryptFiles, openIntake, uploadParts, type AttachedFile, type ReporterCrypto } from './files';
@@ -52,6 +52,8 @@ export interface FollowUpOptions {
 	powSolver?: PowSolver;
 	/** Upload retry policy for message attachments. */
 	retry?: RetryOptions;
+	/** The deployment's cipher suite, served with the page (issue 21; default NaCl). */
+	suite?: SuiteId;
 }
 
 export type MessageProgress =
@@ -125,6 +127,7 @@ export async function openReceipt(
 	const net = { fetch: options.fetch, signal: options.signal };
 	const progress = (p: OpenProgress) => options.onProgress?.(p);
 	progress({ phase: 'preparing' });
+	const suite = await reporterSuite(options.suite);
 	const spec = await requestJson<Partial<Record<keyof ReceiptSpecAnswer, unknown>>>('/api/v1/receipt/spec', {
 		...net,
 		method: 'POST',
@@ -134,9 +137,11 @@ export async function openReceipt(
 	let keys: { authKey: Uint8Array; unwrapKey: Uint8Array };
 	try {
 		// Weak parameters from the server are refused before the secret is used (./kdf-floor.ts).
-		requireAcceptableKdfSpec(answerBytes(spec.kdfSpec));
+		// The pinned suite's spec only (issue 21): a server cannot switch the reporter to the other suite's KDF.
+		suite.requireReceiptKdfSpec(answerBytes(spec.kdfSpec));
 		keys = await crypto.deriveReceiptKeys(secret, answerBytes(spec.kdfSpec), {
 			signal: options.signal,
+			suite: suite.id,
 			onProgress: (p) => 'state' in p && progress({ phase: 'deriving', kdf: p })
 		});
 	} catch (e) {
@@ -151,7 +156,7 @@ export async function openReceipt(
 		opened = await login(locator, authKey, options, (p) => progress({ phase: 'pow', ...p }));
 		progress({ phase: 'opening' });
 		try {
-			reportKey = unwrapKey(answerBytes(opened.view.wrappedKey), keys.unwrapKey);
+			reportKey = suite.unwrapKey(answerBytes(opened.view.wrappedKey), keys.unwrapKey);
 		} catch (e) {
 			if (e instanceof CryptoError)
 				throw new ReportError('decrypt_failed', 'the report key does not unwrap with this receipt', { cause: e });
@@ -165,13 +170,13 @@ export async function openReceipt(
 	}
 	let report: FollowUpReport;
 	try {
-		report = decryptView(opened.view, reportKey);
+		report = decryptView(opened.view, reportKey, suite);
 	} catch (e) {
 		authKey.fill(0);
 		reportKey.fill(0);
 		throw e;
 	}
-	return new Session(locator, opened.token, reportKey, authKey, report, { ...options, crypto });
+	return new Session(locator, opened.token, reportKey, authKey, report, { ...options, crypto, cipher: suite });
 }
 
 class Session implements FollowUpSession {
@@ -183,7 +188,7 @@ class Session implements FollowUpSession {
 		private readonly reportKey: Uint8Array,
 		private readonly authKey: Uint8Array,
 		public report: FollowUpReport,
-		private readonly options: FollowUpOptions & { crypto: ReporterCrypto }
+		private readonly options: FollowUpOptions & { crypto: ReporterCrypto; cipher: ReporterSuite }
 	) {}
 
 	get closed(): boolean {
@@ -206,7 +211,7 @@ class Session implements FollowUpSession {
 			const { token, view } = await login(this.locator, this.authKey, { ...this.options, signal });
 			this.check(signal);
 			this.token = token;
-			this.report = decryptView(view, this.reportKey);
+			this.report = decryptView(view, this.reportKey, this.options.cipher);
 			return fn(this.token);
 		}
 	}
@@ -217,7 +222,7 @@ class Session implements FollowUpSession {
 		);
 		if (!isView(view)) throw new ReportError('server', 'not a report view');
 		this.check();
-		this.report = decryptView(view, this.reportKey);
+		this.report = decryptView(view, this.reportKey, this.options.cipher);
 		return this.report;
 	}
 
@@ -253,6 +258,7 @@ class Session implements FollowUpSession {
 		try {
 			const r = await this.options.crypto.decryptAttachment(this.reportKey, stream, {
 				signal: options.signal,
+				suite: this.options.cipher.id,
 				onProgress: (p) => 'done' in p && options.onProgress?.({ done: p.done, total: p.total })
 			});
 			return { name: r.name, type: r.type, blob: r.data };
@@ -272,7 +278,7 @@ class Session implements FollowUpSession {
 		const net = { fetch: this.options.fetch, signal };
 		let body: Uint8Array;
 		try {
-			body = encryptContent(this.reportKey, utf8(JSON.stringify({ text })));
+			body = this.options.cipher.encryptContent(this.reportKey, utf8(JSON.stringify({ text })));
 		} catch (e) {
 			if (e instanceof CryptoError && e.code === 'TOO_LARGE')
 				throw new ReportError('content_too_large', 'the message is too long', { cause: e });
@@ -280,6 +286,7 @@ class Session implements FollowUpSession {
 		}
 		const encrypted = await encryptFiles(this.options.crypto, this.reportKey, files, {
 			signal,
+			suite: this.options.cipher.id,
 			onProgress: (p) => options.onProgress?.({ phase: 'encrypting', ...p })
 		});
 		const streams = encrypted.map((f) => f.stream);

@@ -18,22 +18,12 @@
  * submission ends (success, failure of `submitReport`, or `discard()`); JavaScript strings (the texts,
  * the receipt secret) cannot be zeroed and are left to the garbage collector.
  */
-import { generateReportKey, wrapKey } from '../../crypto/keys';
-import { encryptContent } from '../../crypto/content';
-import { encryptSummary } from '../../crypto/summary';
+import { generateReportKey } from '../../crypto/keys';
 import { encodeSummary, summaryOf } from '../../shared/report-summary';
-import { sealKey } from '../../crypto/seal';
 import { utf8 } from '../../crypto/encoding';
 import { CryptoError } from '../../crypto/errors';
-import { RECEIPT_KDF } from '../../crypto/kdf';
-import { encodeKdfSpec, newKdfSpec } from '../../crypto/kdf-spec';
-import {
-	formatLocator,
-	formatReceiptSecret,
-	generateLocator,
-	generateReceiptSecret,
-	receiptAuthHash
-} from '../../crypto/receipt';
+import { formatLocator, formatReceiptSecret, generateLocator, generateReceiptSecret } from '../../crypto/receipt';
+import { reporterSuite, type ReporterSuite } from './report-suite';
 import { cryptoWorker } from '../crypto-client';
 import { ReportError, throwIfAborted } from './errors';
 import {
@@ -70,6 +60,8 @@ interface Receipt {
  */
 export class Submission {
 	private prepared: PreparedRecipients | undefined;
+	/** The deployment's cipher suite: the one the recipients were verified under (issue 21). */
+	private suite: ReporterSuite | undefined;
 	private reportKey: Uint8Array | null = null;
 	private files: EncryptedFile[] | undefined;
 	private content: Uint8Array | undefined;
@@ -152,18 +144,21 @@ export class Submission {
 
 		progress({ phase: 'preparing' });
 		this.prepared ??= await prepareRecipients(this.input.routing, { ...o, ...net });
+		this.suite ??= await reporterSuite(this.prepared.suite);
+		const suite = this.suite;
 		this.reportKey ??= generateReportKey();
 		const reportKey = this.reportKey;
 
 		if (!this.files) {
 			this.files = await encryptFiles(crypto, reportKey, this.input.files, {
 				signal,
+				suite: suite.id,
 				onProgress: (p) => progress({ phase: 'encrypting', ...p })
 			});
 		}
 		const files = this.files;
 		this.content ??= this.encryptContent(reportKey, this.prepared, files);
-		this.summary ??= encryptSummary(reportKey, encodeSummary(summaryOf(this.input.details)));
+		this.summary ??= suite.encryptSummary(reportKey, encodeSummary(summaryOf(this.input.details)));
 		this.wraps ??= this.seal(reportKey, this.prepared);
 		this.receipt ??= await this.newReceipt(crypto, reportKey, signal, progress);
 
@@ -233,7 +228,12 @@ export class Submission {
 				if ((code === 'routing_changed' || code === 'recipients_changed') && budget.recipients-- > 0) {
 					progress({ phase: 'preparing' });
 					const pinned = this.prepared.rootPublicKey;
-					const fresh = await prepareRecipients(this.input.routing, { ...o, ...net, pinnedRootPublicKey: pinned });
+					const fresh = await prepareRecipients(this.input.routing, {
+						...o,
+						...net,
+						pinnedRootPublicKey: pinned,
+						pinnedSuite: suite.id
+					});
 					if (fresh.organ.id !== this.prepared.organ.id) {
 						// The report would now go to another organ than the one the reporter was shown: never
 						// re-route silently (issue 16). The form shows the new destination; the reporter sends again.
@@ -298,7 +298,7 @@ export class Submission {
 			submittedFrom: 'web'
 		};
 		try {
-			return encryptContent(reportKey, utf8(JSON.stringify(content)));
+			return (this.suite as ReporterSuite).encryptContent(reportKey, utf8(JSON.stringify(content)));
 		} catch (e) {
 			if (e instanceof CryptoError && e.code === 'TOO_LARGE')
 				throw new ReportError('content_too_large', 'the report text is too long', { cause: e });
@@ -309,7 +309,7 @@ export class Submission {
 	private seal(reportKey: Uint8Array, prepared: PreparedRecipients): { entryId: Uint8Array; sealed: Uint8Array }[] {
 		return prepared.recipients.map((entry) => ({
 			entryId: entry.entryId,
-			sealed: sealKey(reportKey, entry.publicKey)
+			sealed: (this.suite as ReporterSuite).sealKey(reportKey, entry.publicKey)
 		}));
 	}
 
@@ -320,11 +320,13 @@ export class Submission {
 		progress: (p: SubmitProgress) => void
 	): Promise<Receipt> {
 		const secret = generateReceiptSecret();
-		const kdfSpec = encodeKdfSpec(newKdfSpec(this.options.receiptKdf ?? RECEIPT_KDF));
+		const suite = this.suite as ReporterSuite;
+		const kdfSpec = suite.newReceiptKdfSpec(this.options.receiptKdf);
 		let keys: { authKey: Uint8Array; unwrapKey: Uint8Array };
 		try {
 			keys = await crypto.deriveReceiptKeys(secret, kdfSpec, {
 				signal,
+				suite: suite.id,
 				onProgress: (p) => 'state' in p && progress({ phase: 'deriving', kdf: p })
 			});
 		} catch (e) {
@@ -334,8 +336,8 @@ export class Submission {
 			locator: generateLocator(),
 			secret,
 			kdfSpec,
-			authHash: receiptAuthHash(keys.authKey),
-			wrappedKey: wrapKey(reportKey, keys.unwrapKey)
+			authHash: suite.receiptAuthHash(keys.authKey),
+			wrappedKey: suite.wrapKey(reportKey, keys.unwrapKey)
 		};
 		keys.authKey.fill(0);
 		keys.unwrapKey.fill(0);

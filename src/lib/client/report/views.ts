@@ -3,6 +3,7 @@
  * session whose report is a view (status, deadlines, the document as decrypted, files named from the
  * document's manifest, the conversation) rather than the library's decrypted report (followup.ts).
  */
+import type { SuiteId } from '../../crypto/suite-id';
 import { attachedFiles, type PickedFile } from './attachments';
 import { openReceipt, type FollowUpSession } from './followup';
 import type { FollowUpReport } from './followup-view';
@@ -85,13 +86,17 @@ function toView(r: FollowUpReport): FollowUpView {
 /** Opens a report with its receipt; `onProgress` gets three stages (key derivation, proof of work, opening). */
 export async function openFollowUp(
 	receipt: ReceiptInput,
-	opts: { signal?: AbortSignal; onProgress?: (stage: FollowUpStage, fraction: number) => void }
+	opts: { signal?: AbortSignal; onProgress?: (stage: FollowUpStage, fraction: number) => void; suite?: SuiteId }
 ): Promise<ViewSession> {
 	const report = opts.onProgress ?? (() => {});
 	const stages = openStages(report);
 	let lib: FollowUpSession;
 	try {
-		lib = await openReceipt(receipt.locator, receipt.secret, { signal: opts.signal, onProgress: stages.onProgress });
+		lib = await openReceipt(receipt.locator, receipt.secret, {
+			signal: opts.signal,
+			onProgress: stages.onProgress,
+			suite: opts.suite
+		});
 	} finally {
 		stages.stop();
 	}

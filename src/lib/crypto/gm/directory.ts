@@ -63,3 +63,11 @@ export function gmRootFingerprint(publicKey: Uint8Array): string {
 	}
 	return groups.join(' ');
 }
+
+/** The root ceremony's view of the GM suite (src/lib/shared/root-ceremony.ts `CeremonySuite`). */
+export const gmCeremony = Object.freeze({
+	id: 'gm' as const,
+	rootFromSeed: gmKeyPairFromSecret,
+	rootFingerprint: gmRootFingerprint,
+	entries: GM_ENTRIES
+});

@@ -160,3 +160,12 @@ export async function gmCreateReceipt(reportKey: Uint8Array, iterations = GM_REC
 	keys.unwrapKey.fill(0);
 	return result;
 }
+
+/** The KDF spec of a GM password-wrapped key (format errors before any derivation; the server's check). */
+export function gmPasswordWrappedSpec(wrapped: Uint8Array): GmKdfSpec {
+	checkHeader(wrapped, Kind.passwordWrappedKey, 'password-wrapped key', GM_VERSION);
+	expectLength(wrapped, GM_PASSWORD_WRAPPED_KEY_LENGTH, 'password-wrapped key');
+	const r = new ByteReader(wrapped, 'password-wrapped key');
+	r.raw(HEADER_LENGTH);
+	return readSpec(r);
+}

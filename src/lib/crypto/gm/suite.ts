@@ -32,7 +32,10 @@ import {
 	gmDeriveReceiptKeys,
 	gmPasswordUnwrapKey,
 	gmPasswordWrapKey,
-	gmReceiptAuthHash
+	gmReceiptAuthHash,
+	decodeGmKdfSpec,
+	encodeGmKdfSpec,
+	newGmKdfSpec
 } from './kdf';
 import {
 	gmCheckTransferProof,
@@ -66,6 +69,8 @@ export const gmSuite: Suite = Object.freeze({
 	subkey: gmSubkey,
 	encryptContent: gmEncryptContent,
 	decryptContent: gmDecryptContent,
+	encryptSummary: gmEncryptSummary,
+	decryptSummary: gmDecryptSummary,
 	wrapKey: gmWrapKey,
 	unwrapKey: gmUnwrapKey,
 	chunks: GM_CHUNKS,
@@ -84,6 +89,11 @@ export const gmSuite: Suite = Object.freeze({
 	createReceipt: (reportKey, c) => gmCreateReceipt(reportKey, iterations(c, GM_RECEIPT_ITERATIONS)),
 	deriveReceiptKeys: gmDeriveReceiptKeys,
 	receiptAuthHash: gmReceiptAuthHash,
+	newReceiptKdfSpec: () => encodeGmKdfSpec(newGmKdfSpec(GM_RECEIPT_ITERATIONS)),
+	requireReceiptKdfSpec(kdfSpec) {
+		if (decodeGmKdfSpec(kdfSpec).iterations < GM_RECEIPT_ITERATIONS)
+			throw new CryptoFormatError('MALFORMED', 'receipt KDF spec below the production cost');
+	},
 	passwordWrapKey: (key, password, c) => gmPasswordWrapKey(key, password, iterations(c, GM_STAFF_ITERATIONS)),
 	passwordUnwrapKey: gmPasswordUnwrapKey,
 	async createStaffKeys(password, c) {
@@ -103,8 +113,6 @@ export const gmSuite: Suite = Object.freeze({
 	unlockWithRecoveryKey: (bundle, recoveryKey) =>
 		keyPairFor(gmUnwrapKey(bundle.recoveryWrapped, recoveryKek(recoveryKey)), bundle.publicKey),
 	mac: gmMac,
-	encryptSummary: gmEncryptSummary,
-	decryptSummary: gmDecryptSummary,
 	makeTransferProof: gmMakeTransferProof,
 	checkTransferProof: gmCheckTransferProof,
 	transferProofSender: gmTransferProofSender,

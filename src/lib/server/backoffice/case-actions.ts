@@ -36,8 +36,8 @@ import {
 import { isDateString } from '$lib/server/calendar';
 import { outcomeCode } from '$lib/shared/vocabulary/workflow';
 import type { ActionAnswer } from '$lib/shared/wire/staff';
-import { FORMAT_VERSION, Kind } from '$lib/crypto/format';
-import { TRANSFER_PROOF_LENGTH } from '$lib/crypto/transfer';
+import { Kind } from '$lib/crypto/format';
+import { deploymentWire } from '$lib/server/keys/suite-wire';
 import { dutyRefusal } from '$lib/server/departments/check';
 import { dutiesIn } from '$lib/server/departments/store';
 import { notifyApprovers } from '$lib/server/departments/approvers';
@@ -77,9 +77,13 @@ export type ActionRefusal =
 /** The case after the action, or the note that it left the caller's sight; or why not. */
 export type ActionResult = Result<ActionAnswer, ActionRefusal>;
 
-/** A transfer proof of the current format (its content only the receiving browser can check). */
-const isTransferProof = (b: Uint8Array | undefined): b is Uint8Array =>
-	b !== undefined && b.length === TRANSFER_PROOF_LENGTH && b[0] === FORMAT_VERSION && b[1] === Kind.transferProof;
+/** A transfer proof of the deployment's suite (its content only the receiving browser can check). */
+const isTransferProof = (b: Uint8Array | undefined): b is Uint8Array => {
+	const wire = deploymentWire();
+	return (
+		b !== undefined && b.length === wire.transferProofLength && b[0] === wire.version && b[1] === Kind.transferProof
+	);
+};
 
 /** Checks transfer wraps against the target organ's current recipients; the valid ones by staff, or an error. */
 async function checkWraps(

@@ -5,9 +5,9 @@
  * (src/lib/server/http/result.ts) and the edge turns them into answers.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { Kind, FORMAT_VERSION } from '$lib/crypto/format';
-import { SEALED_KEY_LENGTH } from '$lib/crypto/seal';
+import { Kind } from '$lib/crypto/format';
 import type { Queryable } from '$lib/server/audit/log';
+import { deploymentWire } from '$lib/server/keys/suite-wire';
 import {
 	calendarFrom,
 	CHINA_TIME_ZONE,
@@ -109,8 +109,11 @@ export const DISPOSITION_OF: Partial<Record<ActionCode, Disposition>> = Object.f
 export const MOVE_ACTIONS = new Set<ActionCode>(['request_report_up', 'request_transfer_down']);
 
 /** A sealed report key of the current format. */
-export const isSealed = (b: Uint8Array) =>
-	b.length === SEALED_KEY_LENGTH && b[0] === FORMAT_VERSION && b[1] === Kind.sealedKey;
+/** A sealed key (format S) of the deployment's suite. */
+export const isSealed = (b: Uint8Array) => {
+	const wire = deploymentWire();
+	return b.length === wire.sealedKeyLength && b[0] === wire.version && b[1] === Kind.sealedKey;
+};
 
 export function hexOf(b: Uint8Array): string {
 	return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');

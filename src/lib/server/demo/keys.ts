@@ -26,16 +26,13 @@
 import { and, eq, gt, inArray } from 'drizzle-orm';
 import { deriveKey } from '$lib/crypto/kdf';
 import { CryptoError } from '$lib/crypto/errors';
-import {
-	newEntryId,
-	rootFingerprint,
-	rootKeyFromSeed,
-	signDirectoryEntry,
-	SIGN_SEED_LENGTH
-} from '$lib/crypto/directory';
+import { newEntryId, rootKeyFromSeed, signDirectoryEntry, SIGN_SEED_LENGTH } from '$lib/crypto/directory';
 import { isProductionParams, STAFF_KDF, type Argon2Params } from '$lib/crypto/kdf';
 import { randomBytes } from '$lib/crypto/random';
 import { createStaffKeys, unlockWithPassword } from '$lib/crypto/staff-keys';
+import { gmKeyPairFromSecret } from '$lib/crypto/gm/directory';
+import type { SuiteId } from '$lib/crypto/suite';
+import { deploymentSuiteId, pinSuite, suiteOf } from '../keys/suite';
 import { HANDLER_ROLES, type HandlerRole } from '../../shared/vocabulary/org';
 import type { Db } from '../db/index';
 import { directoryEntry, disciplineOrgan, organStaff, staffUser } from '../db/schema';
@@ -64,6 +61,17 @@ export interface KeyDemoOptions {
 	now?: Date;
 	/** Also give the keyed staff a real password sign-in (password = `password`) and an enrolled TOTP secret. */
 	signin?: boolean;
+	/**
+	 * The deployment's cipher suite (issue 21; default QF_CRYPTO_SUITE): in `gm` the root is an SM2 key whose
+	 * 32-byte scalar is the "seed", staff keys are SM2 (password wraps PBKDF2-HMAC-SM3, the cheap test cost
+	 * when `kdfParams` are not production ones) and entries are signed with SM2.
+	 */
+	suite?: SuiteId;
+}
+
+/** The root keypair of a seed in a suite (NaCl: Ed25519 from its seed; GM: the SM2 scalar itself). */
+function rootOf(seed: Uint8Array, suite: SuiteId): { publicKey: Uint8Array; secretKey: Uint8Array } {
+	return suite === 'gm' ? gmKeyPairFromSecret(seed) : rootKeyFromSeed(seed);
 }
 
 /** A demo account's sign-in, when keyed with `signin: true`. */
@@ -175,10 +183,18 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * the active root's; without a root yet, a new seed (or the given one) is created and its public key
  * recorded. The seed itself is never stored in the database. The key is pinned for this process.
  */
-async function demoRoot(db: Db, seedIn: Uint8Array | undefined): Promise<{ seed: Uint8Array; created: boolean }> {
+async function demoRoot(
+	db: Db,
+	seedIn: Uint8Array | undefined,
+	suite: SuiteId
+): Promise<{ seed: Uint8Array; created: boolean }> {
 	const existing = await storedRootKey(db);
-	const seed = seedIn ? seedIn.slice() : randomBytes(SIGN_SEED_LENGTH);
-	const publicKey = rootKeyFromSeed(seed).publicKey;
+	const seed = seedIn
+		? seedIn.slice()
+		: suite === 'gm'
+			? suiteOf('gm').generateSigningKeyPair().secretKey
+			: randomBytes(SIGN_SEED_LENGTH);
+	const publicKey = rootOf(seed, suite).publicKey;
 	if (existing && !sameBytes(existing.publicKey, publicKey)) {
 		throw new DemoKeysError(
 			'root_seed',
@@ -187,9 +203,10 @@ async function demoRoot(db: Db, seedIn: Uint8Array | undefined): Promise<{ seed:
 				: 'An active root key exists: give its seed (the demo secrets file of the run that created it).'
 		);
 	}
+	pinSuite(suite); // the root key's length is checked against the suite
 	const r = await registerRootKey(db, publicKey);
 	if (!r.ok) throw new DemoKeysError('store_failed', `Could not store the root key: ${r.reason}`);
-	pinRootKey(publicKey);
+	pinRootKey(publicKey, suite);
 	return { seed, created: r.created };
 }
 
@@ -229,8 +246,10 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 		if (!o.isDemo) throw new DemoKeysError('not_demo_organ', `Organ ${id} is not part of the demo.`);
 	}
 
-	const { seed, created: rootCreated } = await demoRoot(db, opts.rootSeed);
-	const root = rootKeyFromSeed(seed);
+	const suiteId = opts.suite ?? deploymentSuiteId();
+	const suite = suiteOf(suiteId);
+	const { seed, created: rootCreated } = await demoRoot(db, opts.rootSeed, suiteId);
+	const root = rootOf(seed, suiteId);
 	const activeRoot = (await getActiveRootKey(db))!;
 
 	const candidates =
@@ -269,7 +288,10 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 			const stored = await getStaffKey(db, m.staffId);
 			if (stored) {
 				try {
-					pair = await unlockWithPassword(stored, password);
+					pair =
+						suiteId === 'nacl'
+							? await unlockWithPassword(stored, password)
+							: await suite.unlockWithPassword(stored, password);
 				} catch (e) {
 					if (e instanceof CryptoError)
 						throw new DemoKeysError(
@@ -279,7 +301,10 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 					throw e;
 				}
 			} else {
-				const made = await createStaffKeys(password, params);
+				const made =
+					suiteId === 'nacl'
+						? await createStaffKeys(password, params)
+						: await suite.createStaffKeys(password, { testOnlyCheap: weak.allowWeakKdf });
 				const r = await enrolStaffKey(db, m.staffId, made.bundle, weak);
 				if (!r.ok) throw new DemoKeysError('store_failed', `Could not enrol the key of ${m.username}: ${r.reason}`);
 				pair = made.keyPair;
@@ -311,7 +336,8 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 					notBefore: nowS - 300,
 					notAfter: nowS + DEMO_ENTRY_DAYS * 86_400
 				},
-				root.secretKey
+				root.secretKey,
+				suite.entries
 			);
 			const r = await storeDirectoryEntry(db, signed, now);
 			if (!r.ok)
@@ -340,7 +366,7 @@ export async function keyDemoOrgans(db: Db, opts: KeyDemoOptions): Promise<Keyed
 	return {
 		rootSeed: seed,
 		rootPublicKey: root.publicKey,
-		fingerprint: rootFingerprint(root.publicKey),
+		fingerprint: suite.rootFingerprint(root.publicKey),
 		staff,
 		created: { rootKey: rootCreated, bundles, entries }
 	};

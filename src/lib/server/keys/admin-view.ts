@@ -1,10 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
-import { rootFingerprint } from '$lib/crypto/directory';
 import type { Db } from '$lib/server/db';
 import { directoryEntry, disciplineOrgan, staffKey, staffUser } from '$lib/server/db/schema';
 import { currentRevocations } from './directory';
 import { listEntryRevocations } from './revocations';
 import { getActiveRootKey } from './root-key';
+import { deploymentSuite } from './suite';
 import { toBase64 } from '$lib/shared/encoding';
 
 /** How many organs the signing form lists (the directory may be large; ids can also be typed). */
@@ -48,7 +48,9 @@ export async function keysAdminView(d: Db) {
 	const revocations = await listEntryRevocations(d, signedRevoked);
 	const revokedWhy = new Map(revocations.map((r) => [r.entryId, r.reason]));
 	return {
-		root: root ? { publicKey: toBase64(root.publicKey), fingerprint: rootFingerprint(root.publicKey) } : null,
+		root: root
+			? { publicKey: toBase64(root.publicKey), fingerprint: deploymentSuite().rootFingerprint(root.publicKey) }
+			: null,
 		staff: staff.map((s) => ({
 			id: s.id,
 			username: s.username,

@@ -4,8 +4,6 @@
  * list, all as base64 of the exact signed bytes.
  */
 import { eq } from 'drizzle-orm';
-import { loadSuite } from '$lib/crypto/suite';
-import { config } from '$lib/server/config';
 import { isId, toBase64 } from '$lib/shared/encoding';
 import type { DirectoryResponse } from '$lib/shared/wire/public';
 import type { Db } from '$lib/server/db';
@@ -16,6 +14,7 @@ import { ok, refuse, type Result } from '$lib/server/http/result';
 import { signedEntriesForOrgan } from './directory';
 import { latestRevocationList } from './revocations';
 import { getActiveRootKey } from './root-key';
+import { deploymentSuite } from './suite';
 
 export type { DirectoryResponse };
 
@@ -54,7 +53,7 @@ export async function readDirectory(
 		signedEntriesForOrgan(db, organId, now, conflicted),
 		latestRevocationList(db)
 	]);
-	const suite = await loadSuite(config().cryptoSuite);
+	const suite = deploymentSuite();
 	return ok({
 		organ: organId,
 		suite: suite.id,

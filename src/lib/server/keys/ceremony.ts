@@ -5,7 +5,7 @@
  * item checked against the pinned root like an upload from the admin page.
  */
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
-import { newEntryId, rootFingerprint } from '$lib/crypto/directory';
+import { newEntryId } from '$lib/crypto/directory';
 import { toHex } from '$lib/crypto/encoding';
 import { toBase64, fromBase64 } from '$lib/shared/encoding';
 import { HANDLER_ROLES } from '$lib/shared/vocabulary/org';
@@ -21,6 +21,7 @@ import { directoryEntry, organStaff, staffKey, staffUser } from '$lib/server/db/
 import { currentRevocations, storeDirectoryEntry, type StoreEntryResult } from './directory';
 import { storeRevocationList, type StoreRevocationResult } from './revocations';
 import { getActiveRootKey } from './root-key';
+import { deploymentSuite } from './suite';
 
 export interface ExportOptions {
 	/** Validity of new entries in days (default 365). */
@@ -100,7 +101,12 @@ export async function exportPending(db: Db, opts: ExportOptions = {}): Promise<P
 			publicKeys: [...keys].sort().map((hex) => toBase64(Uint8Array.from(Buffer.from(hex, 'hex'))))
 		};
 	}
-	return { format: PENDING_FILE_FORMAT, rootFingerprint: rootFingerprint(root.publicKey), entries, revocations };
+	return {
+		format: PENDING_FILE_FORMAT,
+		rootFingerprint: deploymentSuite().rootFingerprint(root.publicKey),
+		entries,
+		revocations
+	};
 }
 
 export interface ImportResult {

@@ -19,6 +19,7 @@ import { directoryEntry, disciplineOrgan, entryRevocation, organStaff, staffUser
 import { latestRevocationList } from './revocations';
 import { getActiveRootKey } from './root-key';
 import { getStaffKey } from './staff-keys';
+import { deploymentSuite } from './suite';
 
 /** Roles a directory entry may carry: the organ roles that receive reports (admins do not). */
 export const DIRECTORY_ROLES = HANDLER_ROLES;
@@ -46,7 +47,7 @@ export async function storeDirectoryEntry(db: Db, signed: Uint8Array, now = new 
 	if (!root) return { ok: false, reason: 'no_root' };
 	let entry: DirectoryEntry;
 	try {
-		entry = verifyDirectoryEntry(signed, root.publicKey, { now });
+		entry = verifyDirectoryEntry(signed, root.publicKey, { now, scheme: deploymentSuite().entries });
 	} catch (e) {
 		if (!(e instanceof CryptoError)) throw e;
 		if (e.code === 'BAD_SIGNATURE' || e.code === 'UNSIGNED') return { ok: false, reason: 'bad_signature' };
@@ -164,7 +165,7 @@ export async function currentRevocations(db: Db, rootPublicKey: Uint8Array): Pro
 	if (!latest) return { entryIds: new Set(), publicKeys: new Set() };
 	const known = revocationCache.get(latest.signed);
 	if (known) return known;
-	const parsed = verifyRevocationList(latest.signed, rootPublicKey);
+	const parsed = verifyRevocationList(latest.signed, rootPublicKey, deploymentSuite().entries);
 	revocationCache.set(latest.signed, parsed);
 	return parsed;
 }

@@ -140,10 +140,11 @@ describeDb('key management', (get) => {
 		});
 		const second = generateRootKey();
 		expect(await registerRootKey(db, second.publicKey, alice)).toEqual({ ok: false, reason: 'root_exists' });
-		// Issue 21: a GM deployment's SM2 root is refused at start until the GM suite is wired end to end.
+		// Issue 21: a root key of the other suite (an SM2 point in this NaCl deployment) stops the start-up.
 		const sm2Root = new Uint8Array(65).fill(9);
 		sm2Root[0] = 4;
-		expect(await checkPinnedRoot(db, sm2Root)).toMatchObject({ ok: false, reason: 'suite_not_ready' });
+		expect(await checkPinnedRoot(db, sm2Root)).toMatchObject({ ok: false, reason: 'wrong_suite' });
+		expect(await registerRootKey(db, sm2Root)).toEqual({ ok: false, reason: 'bad_public_key' });
 	});
 
 	it('stores only entries that verify against the root key and match the enrolled key', async () => {

@@ -8,6 +8,7 @@ import { verifyRevocationList } from '$lib/crypto/directory';
 import type { Db } from '$lib/server/db';
 import { directoryEntry, entryRevocation, keyRevocation, staffUser } from '$lib/server/db/schema';
 import { getActiveRootKey } from './root-key';
+import { deploymentSuite } from './suite';
 
 export type StoreRevocationResult =
 	{ ok: true; issuedAt: Date } | { ok: false; reason: 'no_root' | 'bad_list' | 'bad_signature' | 'stale' };
@@ -21,7 +22,7 @@ export async function storeRevocationList(
 	if (!root) return { ok: false, reason: 'no_root' };
 	let issuedAt: number;
 	try {
-		issuedAt = verifyRevocationList(signed, root.publicKey).issuedAt;
+		issuedAt = verifyRevocationList(signed, root.publicKey, deploymentSuite().entries).issuedAt;
 	} catch (e) {
 		if (!(e instanceof CryptoError)) throw e;
 		return { ok: false, reason: e.code === 'BAD_SIGNATURE' || e.code === 'UNSIGNED' ? 'bad_signature' : 'bad_list' };

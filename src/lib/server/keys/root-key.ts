@@ -7,10 +7,18 @@
  * offline with the ceremony (`npm run root`, docs/keys.md) and is never stored here.
  */
 import { and, eq } from 'drizzle-orm';
-import { rootFingerprint, sameRootKey } from '$lib/crypto/directory';
+import { sameRootKey } from '$lib/crypto/directory';
+import type { SuiteId } from '$lib/crypto/suite';
 import { config } from '$lib/server/config';
 import type { Db } from '$lib/server/db';
 import { orgRootKey } from '$lib/server/db/schema';
+import { deploymentSuite, pinSuite } from './suite';
+
+/** The 校验码 of a root key in the deployment's suite. */
+const rootFingerprint = (publicKey: Uint8Array) => deploymentSuite().rootFingerprint(publicKey);
+/** A root public key of the deployment's suite (32-byte Ed25519 / 65-byte SM2 point). */
+const isRootKey = (k: unknown): k is Uint8Array =>
+	k instanceof Uint8Array && k.length === deploymentSuite().entries.rootKeyLength;
 
 export type RootKeyRow = typeof orgRootKey.$inferSelect;
 
@@ -19,10 +27,12 @@ let pinnedHere: Uint8Array | null | undefined;
 
 /**
  * Pins the root public key for this process instead of the configuration (the ceremony tools and tests,
- * which act for the deployment); `undefined` goes back to the configuration.
+ * which act for the deployment); `undefined` goes back to the configuration. `suite` pins the deployment's
+ * cipher suite with it (default: the configuration's; see ./suite.ts).
  */
-export function pinRootKey(publicKey: Uint8Array | null | undefined): void {
+export function pinRootKey(publicKey: Uint8Array | null | undefined, suite?: SuiteId): void {
 	pinnedHere = publicKey === undefined || publicKey === null ? publicKey : publicKey.slice();
+	pinSuite(publicKey === undefined ? undefined : suite);
 }
 
 /** The pinned root public key, or null when the deployment has not pinned one yet. */
@@ -60,7 +70,7 @@ export async function registerRootKey(
 	publicKey: Uint8Array,
 	createdBy: string | null = null
 ): Promise<RegisterRootResult> {
-	if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return { ok: false, reason: 'bad_public_key' };
+	if (!isRootKey(publicKey)) return { ok: false, reason: 'bad_public_key' };
 	const existing = await storedRootKey(db);
 	if (existing) {
 		return sameRootKey(existing.publicKey, publicKey)
@@ -89,7 +99,7 @@ export type RotateRootResult =
  * being served: the ceremony signs new entries under the new root). Run with the new key pinned.
  */
 export async function rotateRootKey(db: Db, publicKey: Uint8Array, now = new Date()): Promise<RotateRootResult> {
-	if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return { ok: false, reason: 'bad_public_key' };
+	if (!isRootKey(publicKey)) return { ok: false, reason: 'bad_public_key' };
 	return db.transaction(async (tx) => {
 		const [known] = await tx.select().from(orgRootKey).where(eq(orgRootKey.publicKey, publicKey));
 		if (known?.active) return { ok: false as const, reason: 'same_key' as const };
@@ -105,7 +115,7 @@ export async function rotateRootKey(db: Db, publicKey: Uint8Array, now = new Dat
 
 export type PinnedRootCheck =
 	| { ok: true; state: 'none' | 'registered' | 'matches'; fingerprint: string | null }
-	| { ok: false; reason: 'mismatch' | 'not_pinned' | 'suite_not_ready'; message: string };
+	| { ok: false; reason: 'mismatch' | 'not_pinned' | 'wrong_suite'; message: string };
 
 /**
  * Start-up check of the pinned root against the database: the same key (or none stored: then the pinned
@@ -113,14 +123,14 @@ export type PinnedRootCheck =
  * refuses it with a message an operator can act on.
  */
 export async function checkPinnedRoot(db: Db, pinned: Uint8Array | null): Promise<PinnedRootCheck> {
-	if (pinned && pinned.length !== 32)
+	const suite = deploymentSuite();
+	if (pinned && pinned.length !== suite.entries.rootKeyLength)
 		return {
 			ok: false,
-			reason: 'suite_not_ready',
+			reason: 'wrong_suite',
 			message:
-				'QF_CRYPTO_SUITE=gm pins an SM2 root key, but the GM suite is not yet wired into the root ceremony, the ' +
-				'directory and the staff pages (issue 21; docs/crypto.md, "Not done in the GM suite"). The server does ' +
-				'not start rather than fall back to the NaCl suite.'
+				`QF_CRYPTO_SUITE=${suite.id} needs a root key of ${suite.entries.rootKeyLength} bytes, the pinned one has ` +
+				`${pinned.length}: pin the public key the root ceremony of this suite printed (npm run root -- show).`
 		};
 	const stored = await storedRootKey(db);
 	if (!pinned) {

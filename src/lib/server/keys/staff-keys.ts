@@ -5,13 +5,11 @@
  */
 import { eq } from 'drizzle-orm';
 import { CryptoError } from '$lib/crypto/errors';
-import { encodeKdfSpec, passwordWrappedSpec } from '$lib/crypto/kdf-spec';
-import { WRAPPED_KEY_LENGTH } from '$lib/crypto/keys';
 import { checkHeader, expectLength, Kind } from '$lib/crypto/format';
-import { isProductionParams } from '$lib/crypto/kdf';
 import type { Db } from '$lib/server/db';
 import { staffKey } from '$lib/server/db/schema';
 import { appendAudit, type Queryable } from '$lib/server/audit/log';
+import { deploymentWire } from './suite-wire';
 
 export type StaffKeyRow = typeof staffKey.$inferSelect;
 
@@ -35,20 +33,23 @@ export function checkBundle(
 	input: BundleInput,
 	opts: BundleOptions = {}
 ): { ok: true; kdfSpec: Uint8Array } | { ok: false; reason: BundleProblem } {
-	if (!(input.publicKey instanceof Uint8Array) || input.publicKey.length !== 32)
+	// The deployment's suite only (issue 21): an X25519 key of 32 bytes, or an SM2 point of 65 (04 | x | y).
+	const wire = deploymentWire();
+	const pk = input.publicKey;
+	if (!(pk instanceof Uint8Array) || pk.length !== wire.boxPublicKeyLength || (pk.length === 65 && pk[0] !== 4))
 		return { ok: false, reason: 'bad_public_key' };
 	let kdfSpec: Uint8Array;
 	try {
-		const spec = passwordWrappedSpec(input.passwordWrapped);
-		if (!opts.allowWeakKdf && !isProductionParams(spec)) return { ok: false, reason: 'weak_kdf' };
-		kdfSpec = encodeKdfSpec(spec);
+		const spec = wire.passwordWrap(input.passwordWrapped);
+		if (!opts.allowWeakKdf && !spec.production) return { ok: false, reason: 'weak_kdf' };
+		kdfSpec = spec.kdfSpec;
 	} catch (e) {
 		if (e instanceof CryptoError) return { ok: false, reason: 'bad_password_wrap' };
 		throw e;
 	}
 	try {
-		checkHeader(input.recoveryWrapped, Kind.wrappedKey, 'recovery wrap');
-		expectLength(input.recoveryWrapped, WRAPPED_KEY_LENGTH, 'recovery wrap');
+		checkHeader(input.recoveryWrapped, Kind.wrappedKey, 'recovery wrap', wire.version);
+		expectLength(input.recoveryWrapped, wire.wrappedKeyLength, 'recovery wrap');
 	} catch (e) {
 		if (e instanceof CryptoError) return { ok: false, reason: 'bad_recovery_wrap' };
 		throw e;

@@ -6,9 +6,6 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { encodeKdfSpec } from '$lib/crypto/kdf-spec';
-import { RECEIPT_KDF } from '$lib/crypto/kdf';
-import { receiptAuthHash } from '$lib/crypto/receipt';
 import { addWorkingDays } from '$lib/server/calendar';
 import type { Db } from '$lib/server/db';
 import { attachment, report, reportMessage } from '$lib/server/db/schema';
@@ -21,6 +18,8 @@ import { ok, refuse, type Result } from '$lib/server/http/result';
 import { spendPow, verifyPow, type PowRefusal } from './pow';
 import { mac, serverKey } from './secrets';
 import { databaseStorage } from './storage';
+import { deploymentSuite } from '$lib/server/keys/suite';
+import { deploymentWire } from '$lib/server/keys/suite-wire';
 import { followedStatus } from '$lib/server/leads/handdown-read';
 
 /** Token lifetime. */
@@ -33,10 +32,10 @@ export const REAL_NAME_NOTICE_WORKING_DAYS = 15;
  * fake is computed for every locator, so a real one is not answered faster (issue 7 timing measurement).
  */
 export async function receiptSpec(db: Db, locator: string): Promise<Uint8Array> {
-	const fake = encodeKdfSpec({
-		...RECEIPT_KDF,
-		salt: mac(await serverKey(db, 'receipt-salt'), new TextEncoder().encode(locator)).slice(0, 16)
-	});
+	// In the deployment's suite (issue 21): a fake of the other suite would tell a real locator from an unknown one.
+	const fake = deploymentWire().receiptSpecWithSalt(
+		mac(await serverKey(db, 'receipt-salt'), new TextEncoder().encode(locator)).slice(0, 16)
+	);
 	const [row] = isLocator(locator)
 		? await db.select({ kdfSpec: report.kdfSpec }).from(report).where(eq(report.locator, locator))
 		: [];
@@ -122,7 +121,7 @@ export async function openReceipt(
 		.select({ id: report.id, authHash: report.authHash })
 		.from(report)
 		.where(eq(report.locator, input.locator));
-	const presented = receiptAuthHash(input.authKey);
+	const presented = deploymentSuite().receiptAuthHash(input.authKey);
 	const stored = row?.authHash ?? DUMMY_HASH;
 	const match = timingSafeEqual(presented, stored.length === 32 ? stored : DUMMY_HASH) && row !== undefined;
 	if (!match) {

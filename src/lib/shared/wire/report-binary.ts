@@ -18,6 +18,7 @@ import { WRAPPED_KEY_LENGTH } from '../../crypto/keys';
 import { SEALED_KEY_LENGTH } from '../../crypto/seal';
 import { ENTRY_ID_LENGTH } from '../../crypto/directory';
 import { SUMMARY_CIPHERTEXT_LENGTH } from '../../crypto/summary';
+import { GM_LENGTHS } from '../../crypto/gm/lengths';
 import { INLINE_MAX_BYTES, MAX_CONTENT_BYTES, MAX_INLINE_FILES, MAX_WRAPS } from '../limits';
 
 /** The content type of the binary commit (the JSON one stays `application/json`). */
@@ -40,6 +41,18 @@ export const REPORT_BYTE_LENGTHS = {
 	sealed: SEALED_KEY_LENGTH
 } as const;
 
+type SizedField = Exclude<keyof typeof REPORT_BYTE_LENGTHS, 'entryId'>;
+/**
+ * The same fields in the GM suite (issue 21). The envelope takes either suite's length; the server's checks
+ * (src/lib/server/reports/intake/schemas.ts) then accept only the deployment's suite, byte 0 and length.
+ */
+export const REPORT_BYTE_LENGTHS_GM: Readonly<Record<SizedField, number>> = GM_LENGTHS;
+const maxLength = (f: SizedField) => Math.max(REPORT_BYTE_LENGTHS[f], REPORT_BYTE_LENGTHS_GM[f]);
+const minLength = (f: SizedField) => Math.min(REPORT_BYTE_LENGTHS[f], REPORT_BYTE_LENGTHS_GM[f]);
+/** True if `n` is the length of field `f` in one of the suites. */
+export const isSuiteLength = (f: SizedField, n: number) =>
+	n === REPORT_BYTE_LENGTHS[f] || n === REPORT_BYTE_LENGTHS_GM[f];
+
 /** The byte fields of a commit: views of the body on the server, the client's ciphertexts when encoding. */
 export interface ReportBytes {
 	content: Uint8Array;
@@ -59,11 +72,11 @@ export const REPORT_BINARY_CAP =
 	REPORT_HEAD_MAX +
 	4 * 6 +
 	MAX_CONTENT_BYTES +
-	SUMMARY_CIPHERTEXT_LENGTH +
-	KDF_SPEC_LENGTH +
+	maxLength('summary') +
+	maxLength('kdfSpec') +
 	32 +
-	WRAPPED_KEY_LENGTH +
-	MAX_WRAPS * (8 + ENTRY_ID_LENGTH + SEALED_KEY_LENGTH) +
+	maxLength('wrappedKey') +
+	MAX_WRAPS * (8 + ENTRY_ID_LENGTH + maxLength('sealed')) +
 	4 * MAX_INLINE_FILES +
 	INLINE_MAX_BYTES;
 
@@ -100,6 +113,11 @@ class Reader {
 	exact(n: number): Uint8Array | null {
 		return this.bytes(n, n);
 	}
+	/** A field of one of the suites' lengths. */
+	sized(f: SizedField): Uint8Array | null {
+		const b = this.bytes(minLength(f), maxLength(f));
+		return b && isSuiteLength(f, b.length) ? b : null;
+	}
 }
 
 /**
@@ -123,14 +141,14 @@ export function decodeReportBinary(body: Uint8Array): ReportBinaryDecoded {
 	}
 	const content = r.bytes(1, MAX_CONTENT_BYTES);
 	if (!content) return refusal('invalid_field', 'content');
-	const summary = r.bytes(0, REPORT_BYTE_LENGTHS.summary);
-	if (!summary || (summary.length !== 0 && summary.length !== REPORT_BYTE_LENGTHS.summary))
+	const summary = r.bytes(0, maxLength('summary'));
+	if (!summary || (summary.length !== 0 && !isSuiteLength('summary', summary.length)))
 		return refusal('invalid_field', 'summary');
-	const kdfSpec = r.exact(REPORT_BYTE_LENGTHS.kdfSpec);
+	const kdfSpec = r.sized('kdfSpec');
 	if (!kdfSpec) return refusal('invalid_field', 'receipt.kdfSpec');
 	const authHash = r.exact(REPORT_BYTE_LENGTHS.authHash);
 	if (!authHash) return refusal('invalid_field', 'receipt.authHash');
-	const wrappedKey = r.exact(REPORT_BYTE_LENGTHS.wrappedKey);
+	const wrappedKey = r.sized('wrappedKey');
 	if (!wrappedKey) return refusal('invalid_field', 'receipt.wrappedKey');
 	const wrapCount = r.u32();
 	if (wrapCount === null || wrapCount > MAX_WRAPS) return refusal('invalid_field', 'wraps');
@@ -138,7 +156,7 @@ export function decodeReportBinary(body: Uint8Array): ReportBinaryDecoded {
 	for (let i = 0; i < wrapCount; i++) {
 		const entryId = r.exact(REPORT_BYTE_LENGTHS.entryId);
 		if (!entryId) return refusal('invalid_field', `wraps[${i}].entryId`);
-		const sealed = r.exact(REPORT_BYTE_LENGTHS.sealed);
+		const sealed = r.sized('sealed');
 		if (!sealed) return refusal('invalid_field', `wraps[${i}].sealed`);
 		wraps.push({ entryId, sealed });
 	}

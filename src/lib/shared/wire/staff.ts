@@ -26,6 +26,7 @@ import * as v from 'valibot';
 import { ENTRY_ID_LENGTH } from '../../crypto/directory';
 import { SEALED_KEY_LENGTH } from '../../crypto/seal';
 import { TRANSFER_PROOF_LENGTH } from '../../crypto/transfer';
+import { GM_LENGTHS } from '../../crypto/gm/lengths';
 import type { Bilingual } from '../bilingual';
 import { MAX_CONTENT_BYTES, MAX_WRAPS } from '../limits';
 import type { HandlerRole, StaffRole } from '../vocabulary/org';
@@ -58,11 +59,17 @@ export const MAX_SEEN_IDS = 1000;
 export function staffBodies(decode?: Decode) {
 	const ciphertext = base64Bytes({ max: MAX_CONTENT_BYTES }, decode);
 	const exactly = (n: number) => base64Bytes({ exact: n, max: n }, decode);
+	/** One of the suites' lengths (NaCl, GM); the server then holds the deployment's suite (case-state.ts). */
+	const eitherSuite = (nacl: number, gm: number) =>
+		v.pipe(
+			base64Bytes({ max: Math.max(nacl, gm) }, decode),
+			v.check((b) => b.length === nacl || b.length === gm)
+		);
 	const Wrap = v.object({
 		entryId: exactly(ENTRY_ID_LENGTH),
-		sealed: exactly(SEALED_KEY_LENGTH),
+		sealed: eitherSuite(SEALED_KEY_LENGTH, GM_LENGTHS.sealed),
 		/** Format T: the sender's proof for the receiving side (issue 16); required for a transfer. */
-		proof: v.optional(exactly(TRANSFER_PROOF_LENGTH))
+		proof: v.optional(eitherSuite(TRANSFER_PROOF_LENGTH, GM_LENGTHS.transferProof))
 	});
 	const organOrAgency = v.optional(v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(200))));
 	return {

@@ -1,5 +1,6 @@
 import { encodeBase64 } from '@oslojs/encoding';
 import { pinnedRootKey } from '$lib/server/keys/root-key';
+import { deploymentSuiteId } from '$lib/server/keys/suite';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -8,5 +9,6 @@ import type { PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = () => {
 	const root = pinnedRootKey();
-	return { pinnedRoot: root ? encodeBase64(root) : null };
+	// The deployment's cipher suite (issue 21): the receipt is derived and the report decrypted in it only.
+	return { pinnedRoot: root ? encodeBase64(root) : null, pinnedSuite: deploymentSuiteId() };
 };

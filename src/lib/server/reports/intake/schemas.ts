@@ -4,12 +4,9 @@
  * a report body beyond its wire schema (src/lib/shared/wire/reporter.ts). Pure: no database.
  */
 import { ATTACHMENT_HEADER_LENGTH, CHUNK_CIPHERTEXT_SIZE, CHUNK_SIZE } from '$lib/crypto/attachment';
-import { CONTENT_OVERHEAD } from '$lib/crypto/content';
 import { CryptoError } from '$lib/crypto/errors';
-import { FORMAT_VERSION, Kind } from '$lib/crypto/format';
-import { decodeKdfSpec } from '$lib/crypto/kdf-spec';
-import { isSummaryCiphertext } from '$lib/crypto/summary';
-import { isProductionParams } from '$lib/crypto/kdf';
+import { Kind } from '$lib/crypto/format';
+import { deploymentWire } from '$lib/server/keys/suite-wire';
 import { TAG_LENGTH } from '$lib/crypto/keys';
 import { attachmentBucket, isContentBucket } from '$lib/crypto/padding';
 import { fromBase64Url } from '$lib/shared/encoding';
@@ -71,14 +68,14 @@ export function checkFileSizes(
 	return null;
 }
 
-/** True if `blob` is framed as format `kind`. */
+/** True if `blob` is framed as format `kind` of the deployment's suite (issue 21: the other suite's are refused). */
 export function framed(blob: Uint8Array, kind: number): boolean {
-	return blob[0] === FORMAT_VERSION && blob[1] === kind;
+	return blob[0] === deploymentWire().version && blob[1] === kind;
 }
 
 /** True if `blob` is a content ciphertext of a bucketed length. */
 export function isContentCiphertext(blob: Uint8Array): boolean {
-	return framed(blob, Kind.content) && isContentBucket(blob.length - CONTENT_OVERHEAD);
+	return framed(blob, Kind.content) && isContentBucket(blob.length - deploymentWire().contentOverhead);
 }
 
 /** Decodes an intake id; null unless it is one. */
@@ -99,16 +96,17 @@ export type BodyRefusal = Refusal<'bad_content' | 'invalid_field' | 'weak_kdf'> 
  */
 export function checkReportBody(body: ReportBody, settings: IntakeSettings): Result<FilesSource, BodyRefusal['code']> {
 	if (!isContentCiphertext(body.content)) return refuse('bad_content', { field: 'content' });
-	if (body.summary !== undefined && !isSummaryCiphertext(body.summary))
+	const wire = deploymentWire();
+	if (body.summary !== undefined && !(framed(body.summary, Kind.summary) && body.summary.length === wire.summaryLength))
 		return refuse('bad_content', { field: 'summary' });
 	for (const [i, w] of body.wraps.entries()) {
-		if (!framed(w.sealed, Kind.sealedKey)) return refuse('invalid_field', { field: `wraps[${i}].sealed` });
+		if (!framed(w.sealed, Kind.sealedKey) || w.sealed.length !== wire.sealedKeyLength)
+			return refuse('invalid_field', { field: `wraps[${i}].sealed` });
 	}
-	if (!framed(body.receipt.wrappedKey, Kind.wrappedKey))
+	if (!framed(body.receipt.wrappedKey, Kind.wrappedKey) || body.receipt.wrappedKey.length !== wire.wrappedKeyLength)
 		return refuse('invalid_field', { field: 'receipt.wrappedKey' });
 	try {
-		if (!isProductionParams(decodeKdfSpec(body.receipt.kdfSpec)))
-			return refuse('weak_kdf', { field: 'receipt.kdfSpec' });
+		if (!wire.receiptKdfIsProduction(body.receipt.kdfSpec)) return refuse('weak_kdf', { field: 'receipt.kdfSpec' });
 	} catch (e) {
 		if (e instanceof CryptoError) return refuse('invalid_field', { field: 'receipt.kdfSpec' });
 		throw e;
