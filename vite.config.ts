@@ -126,6 +126,9 @@ async function publicShell(entries: Entry[]): Promise<{ manifest: Entry[]; warni
 export default defineConfig({
 	// The test-build switch (issue 16): false unless QF_TEST_BUILD=1 (npm run build:test).
 	define: buildDefines(process.env),
+	// The crypto worker loads the deployment's suite with a dynamic import (the GM code only where chosen):
+	// module workers (created with { type: 'module' }) in ES format, so the worker can be code-split.
+	worker: { format: 'es' },
 	plugins: [
 		paraglideVitePlugin({
 			project: './project.inlang',

@@ -20,6 +20,14 @@ export function base64Bytes(opts: { exact?: number; max: number }, decode: Decod
 	);
 }
 
+/** Base64 of bytes of one of these lengths (a field of either cipher suite; the server holds the deployment's). */
+export function base64BytesOneOf(lengths: readonly number[], decode: Decode = portableBase64.decode) {
+	return v.pipe(
+		base64Bytes({ max: Math.max(...lengths) }, decode),
+		v.check((b) => lengths.includes(b.length))
+	);
+}
+
 /** A receipt locator in canonical form. */
 export const Locator = v.pipe(v.string(), v.regex(LOCATOR_PATTERN));
 

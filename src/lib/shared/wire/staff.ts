@@ -45,7 +45,7 @@ import {
 	type Stage,
 	type WorkflowState
 } from '../vocabulary/workflow';
-import { base64Bytes, type Decode } from './fields';
+import { base64Bytes, base64BytesOneOf, type Decode } from './fields';
 import type { FileRef } from './reporter';
 
 export type { FileRef };
@@ -59,17 +59,11 @@ export const MAX_SEEN_IDS = 1000;
 export function staffBodies(decode?: Decode) {
 	const ciphertext = base64Bytes({ max: MAX_CONTENT_BYTES }, decode);
 	const exactly = (n: number) => base64Bytes({ exact: n, max: n }, decode);
-	/** One of the suites' lengths (NaCl, GM); the server then holds the deployment's suite (case-state.ts). */
-	const eitherSuite = (nacl: number, gm: number) =>
-		v.pipe(
-			base64Bytes({ max: Math.max(nacl, gm) }, decode),
-			v.check((b) => b.length === nacl || b.length === gm)
-		);
 	const Wrap = v.object({
 		entryId: exactly(ENTRY_ID_LENGTH),
-		sealed: eitherSuite(SEALED_KEY_LENGTH, GM_LENGTHS.sealed),
+		sealed: base64BytesOneOf([SEALED_KEY_LENGTH, GM_LENGTHS.sealed], decode),
 		/** Format T: the sender's proof for the receiving side (issue 16); required for a transfer. */
-		proof: v.optional(eitherSuite(TRANSFER_PROOF_LENGTH, GM_LENGTHS.transferProof))
+		proof: v.optional(base64BytesOneOf([TRANSFER_PROOF_LENGTH, GM_LENGTHS.transferProof], decode))
 	});
 	const organOrAgency = v.optional(v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(200))));
 	return {
