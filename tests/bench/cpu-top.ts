@@ -4,39 +4,11 @@
  * QF_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'). Given a folder, reads its newest profile.
  * Prints each function's share of the busy time (idle and GC shown apart), with its file and line.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { profileFromArgs, type ProfileNode as Node } from './cpu-profile';
 
-interface Node {
-	id: number;
-	callFrame: { functionName: string; url: string; lineNumber: number };
-	hitCount?: number;
-}
-interface Profile {
-	nodes: Node[];
-	startTime: number;
-	endTime: number;
-	samples: number[];
-	timeDeltas: number[];
-}
-
-function newest(dir: string): string {
-	const files = readdirSync(dir)
-		.filter((f) => f.endsWith('.cpuprofile'))
-		.map((f) => path.join(dir, f))
-		.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-	if (files.length === 0) throw new Error(`no .cpuprofile in ${dir}`);
-	return files[0]!;
-}
-
-const arg = process.argv[2];
-if (!arg) {
-	console.error('usage: tsx tests/bench/cpu-top.ts <file.cpuprofile | folder> [n]');
-	process.exit(2);
-}
-const file = statSync(arg).isDirectory() ? newest(arg) : arg;
+const { file, profile } = profileFromArgs('tsx tests/bench/cpu-top.ts <file.cpuprofile | folder> [n]');
 const n = Number(process.argv[3] ?? 10);
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 
 // Self time per node from the samples and their time deltas (µs).
 const byNode = new Map<number, Node>(profile.nodes.map((x) => [x.id, x]));

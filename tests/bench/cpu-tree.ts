@@ -4,38 +4,12 @@
  * costs what, callees included. A frame counted once per sample even when recursive. `filter` keeps only functions
  * whose file contains it (e.g. `build/server`). Given a folder, reads its newest profile.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { profileFromArgs, type ProfileNode as Node } from './cpu-profile';
 
-interface Node {
-	id: number;
-	callFrame: { functionName: string; url: string; lineNumber: number };
-	children?: number[];
-}
-interface Profile {
-	nodes: Node[];
-	samples: number[];
-	timeDeltas: number[];
-}
-
-function newest(dir: string): string {
-	const files = readdirSync(dir)
-		.filter((f) => f.endsWith('.cpuprofile'))
-		.map((f) => path.join(dir, f))
-		.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-	if (files.length === 0) throw new Error(`no .cpuprofile in ${dir}`);
-	return files[0]!;
-}
-
-const arg = process.argv[2];
-if (!arg) {
-	console.error('usage: tsx tests/bench/cpu-tree.ts <file.cpuprofile | folder> [n] [filter]');
-	process.exit(2);
-}
-const file = statSync(arg).isDirectory() ? newest(arg) : arg;
+const { file, profile } = profileFromArgs('tsx tests/bench/cpu-tree.ts <file.cpuprofile | folder> [n] [filter]');
 const n = Number(process.argv[3] ?? 25);
 const filter = process.argv[4] ?? '';
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 
 const byNode = new Map<number, Node>(profile.nodes.map((x) => [x.id, x]));
 const parent = new Map<number, number>();

@@ -8,8 +8,6 @@
  * new members of the ancestor get it sealed by the next lower browser that opens its register.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { checkHeader, Kind } from '$lib/crypto/format';
-import { CryptoError } from '$lib/crypto/errors';
 import type { Db } from '$lib/server/db';
 import { disciplineOrgan, leadPerson, organIndexEscrow } from '$lib/server/db/schema';
 import { appendAudit } from '$lib/server/audit/log';
@@ -20,11 +18,9 @@ import { ok, refuse, type Result } from '$lib/server/http/result';
 import type { StaffCtx } from '$lib/server/backoffice/context';
 import { isId } from '$lib/shared/encoding';
 import { escrowBodies, type EscrowState, type HeldEscrows } from '$lib/shared/wire/leads-escrow';
-import { currentVersion, isLeadMember } from './organ-key';
+import { checkMemberWraps, currentVersion, isLeadMember } from './organ-key';
 
 export const ESCROW_BODIES = escrowBodies(nodeBase64.decode);
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** The organ's ancestors, top first ([] for an unknown organ). */
 export async function ancestorsOf(db: Db, organId: string): Promise<string[]> {
@@ -93,23 +89,9 @@ export async function storeEscrow(
 	// Only the real parent chain: never a sibling, a lower organ, an unrelated one or the organ itself.
 	if (!(await ancestorsOf(ctx.db, organId)).includes(holderOrganId))
 		return refuse('forbidden', { field: 'holderOrganId' });
-	for (const w of wraps) {
-		try {
-			checkHeader(w.sealed, Kind.sealedKey, 'sealed key');
-		} catch (e) {
-			if (e instanceof CryptoError) return refuse('bad_wraps', { field: 'wraps' });
-			throw e;
-		}
-	}
-	const entries = await validEntriesForOrgans(ctx.db, [holderOrganId], ctx.now);
-	const entryOf = new Map(entries.map((e) => [hex(e.entryId), e]));
-	const members = new Set(entries.map((e) => e.staffId));
-	const seen = new Set<string>();
-	for (const w of wraps) {
-		const e = entryOf.get(hex(w.entryId));
-		if (!e || e.staffId !== w.staffId || seen.has(w.staffId)) return refuse('bad_wraps', { field: 'wraps' });
-		seen.add(w.staffId);
-	}
+	const checked = await checkMemberWraps(ctx.db, holderOrganId, wraps, ctx.now);
+	if (!checked) return refuse('bad_wraps', { field: 'wraps' });
+	const { members, seen } = checked;
 	return ctx.db.transaction(async (txRaw) => {
 		const tx = txRaw as unknown as Db;
 		const existing = await tx

@@ -119,6 +119,37 @@ export async function organKeyState(
 }
 
 /**
+ * Wraps of a key for the members of `organId` (an organ-key version, an index-key escrow): each a sealed key
+ * to a current member's valid directory entry, at most one per member. The members and the staff the wraps
+ * reach, or null (`bad_wraps`).
+ */
+export async function checkMemberWraps(
+	db: Db,
+	organId: string,
+	wraps: readonly { staffId: string; entryId: Uint8Array; sealed: Uint8Array }[],
+	now: Date
+): Promise<{ members: Set<string>; seen: Set<string> } | null> {
+	for (const w of wraps) {
+		try {
+			checkHeader(w.sealed, Kind.sealedKey, 'sealed key');
+		} catch (e) {
+			if (e instanceof CryptoError) return null;
+			throw e;
+		}
+	}
+	const entries = await validEntriesForOrgans(db, [organId], now);
+	const entryOf = new Map(entries.map((e) => [hex(e.entryId), e]));
+	const members = new Set(entries.map((e) => e.staffId));
+	const seen = new Set<string>();
+	for (const w of wraps) {
+		const e = entryOf.get(hex(w.entryId));
+		if (!e || e.staffId !== w.staffId || seen.has(w.staffId)) return null;
+		seen.add(w.staffId);
+	}
+	return { members, seen };
+}
+
+/**
  * POST …/leads/keys: a new version (current + 1, sealed to every current member and nobody else), or
  * wraps of an existing version the caller holds for current members lacking it. Audited `leads.organ_key`.
  */
@@ -130,23 +161,9 @@ export async function storeOrganKey(
 	if (!parsed.ok) return parsed;
 	const { organId, version, wraps } = parsed.value;
 	if (!(await isLeadMember(ctx.db, ctx.user.id, organId))) return refuse('not_found');
-	for (const w of wraps) {
-		try {
-			checkHeader(w.sealed, Kind.sealedKey, 'sealed key');
-		} catch (e) {
-			if (e instanceof CryptoError) return refuse('bad_wraps', { field: 'wraps' });
-			throw e;
-		}
-	}
-	const entries = await validEntriesForOrgans(ctx.db, [organId], ctx.now);
-	const entryOf = new Map(entries.map((e) => [hex(e.entryId), e]));
-	const members = new Set(entries.map((e) => e.staffId));
-	const staffSeen = new Set<string>();
-	for (const w of wraps) {
-		const e = entryOf.get(hex(w.entryId));
-		if (!e || e.staffId !== w.staffId || staffSeen.has(w.staffId)) return refuse('bad_wraps', { field: 'wraps' });
-		staffSeen.add(w.staffId);
-	}
+	const checked = await checkMemberWraps(ctx.db, organId, wraps, ctx.now);
+	if (!checked) return refuse('bad_wraps', { field: 'wraps' });
+	const { members, seen: staffSeen } = checked;
 	return ctx.db.transaction(async (txRaw) => {
 		const tx = txRaw as unknown as Db;
 		const current = await currentVersion(tx, organId);
