@@ -68,9 +68,9 @@ async function main(): Promise<void> {
 			values ('o1', 1, '${u!.id}', '\\x00'::bytea, '\\x00'::bytea)`);
 		for (let start = 1; start <= REPORTS; start += 200_000) {
 			const end = Math.min(REPORTS, start + 199_999);
-			await client.unsafe(`insert into report (locator, unit_id, position, kind, category, real_name, escalate, organ_id,
+			await client.unsafe(`insert into report (locator, unit_id, position, category, real_name, escalate, organ_id,
 				received_on, content, content_bytes, kdf_spec, auth_hash, receipt_wrapped)
-				select 'L' || lpad(g::text, 9, '0'), 'u' || (1 + g % ${ORGANS}), 'top_leader', 'public_tip', 'integrity', false, false,
+				select 'L' || lpad(g::text, 9, '0'), 'u' || (1 + g % ${ORGANS}), 'top_leader', 'integrity', false, false,
 					'o' || (1 + g % ${ORGANS}), date '2026-01-01' + (g % 330), decode(md5(g::text), 'hex'), 16, '\\x01'::bytea,
 					decode(md5(g::text || 'a'), 'hex'), '\\x02'::bytea
 				from generate_series(${start}, ${end}) g`);
