@@ -83,6 +83,9 @@ describe('no target in URLs', () => {
 			locale: 'zh-CN',
 			serviceWorkers: 'allow'
 		});
+		// Under CI's parallel load the service worker's precache and the first page loads can take longer than
+		// Playwright's default 30 s (CI once timed out on a waitFor here): every wait gets 90 s.
+		context.setDefaultTimeout(90_000);
 		const seen: Seen[] = [];
 		// At the context: requests of every page, of dedicated workers and of the service worker.
 		context.on('request', (r) => {
@@ -94,7 +97,7 @@ describe('no target in URLs', () => {
 			// so the service worker's own requests are part of the visit too.
 			await page.goto(`${server.url}/guide`);
 			await page.getByTestId('offline-optin').click();
-			await page.getByTestId('offline-kept').waitFor({ timeout: 30_000 });
+			await page.getByTestId('offline-kept').waitFor();
 			// Home, then /where by its link.
 			await page.goto(`${server.url}/`);
 			await page.getByRole('link', { name: '先查一查：举报会交给谁' }).click();
@@ -211,5 +214,5 @@ describe('no target in URLs', () => {
 		} finally {
 			await context.close();
 		}
-	});
+	}, 240_000);
 });
