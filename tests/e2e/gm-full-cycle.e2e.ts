@@ -155,6 +155,8 @@ describe('the GM suite in the browser: refusal of the other suite, the full cycl
 			const preview = page.getByTestId('routing-preview');
 			await expect.poll(() => preview.textContent(), { timeout: 60_000 }).toContain(KEYS_FAILED);
 			expect(await page.getByTestId('recipients').count()).toBe(0);
+			// Refused for its suite, before its (other) root was looked at: no root-changed warning.
+			expect(await page.getByTestId('root-warning').count()).toBe(0);
 			// Submitting anyway: checked again, refused again, nothing sent.
 			await page.getByRole('button', { name: '加密并提交' }).click();
 			await expect.poll(() => page.getByTestId('submit-message').textContent(), { timeout: 60_000 }).toBe(KEYS_FAILED);
@@ -164,6 +166,7 @@ describe('the GM suite in the browser: refusal of the other suite, the full cycl
 			await expect.poll(() => served.at(-1)).toBe('relabelled');
 			await expect.poll(() => preview.textContent(), { timeout: 60_000 }).toContain(KEYS_FAILED);
 			expect(await page.getByTestId('recipients').count()).toBe(0);
+			expect(await page.getByTestId('root-warning').count()).toBe(0);
 			const sent = requests.filter((u) => /\/api\/v1\/(intake|reports|pow)/.test(u));
 			expect(sent, 'nothing of the report was sent').toEqual([]);
 			// Control: the same page, given the server's GM directory as served, verifies it.
