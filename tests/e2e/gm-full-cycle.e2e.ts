@@ -11,7 +11,7 @@
  *     root's 校验码.
  *  3. The steps of full-cycle.e2e.ts (full-cycle-steps.ts): 信访室 signs in, unlocks its SM2 key, opens and
  *     decrypts the report and its file, replies to the reporter, …, 审理室 concludes; the reporter's follow-up
- *     reads 已办结, the decrypted text and the reply.
+ *     reads 已办结, the decrypted text, file and reply, and sends more information.
  *  4. Stopped: every stored ciphertext of the report is GM-format (byte 0 = 47, SM2 seals 131 bytes), and no
  *     form of the canary is in the database dump, the PGlite files or the server's output.
  * Run with E2E_DB=postgres for PostgreSQL.
@@ -218,10 +218,20 @@ describe('the GM suite in the browser: refusal of the other suite, the full cycl
 			await page.getByRole('button', { name: '加密并发送' }).click();
 			await page.getByTestId('conversation').getByText(`${CANARY}-reply`).waitFor({ timeout: 60_000 });
 		},
-		// The reporter's browser decrypts the report and the reply with the receipt (GM receipt key).
+		// The reporter's browser, with the receipt (GM receipt key): the report, its file and the reply decrypted;
+		// more information sent, encrypted.
 		followUp: async (page) => {
 			expect(await page.getByTestId('report-text').textContent()).toBe(DESCRIPTION);
 			expect(await page.getByTestId('conversation').textContent()).toContain(`${CANARY}-reply`);
+			const [back] = await Promise.all([
+				page.waitForEvent('download', { timeout: 60_000 }),
+				page.getByRole('button', { name: `下载 ${FILE_NAME}` }).click()
+			]);
+			expect(readFileSync((await back.path())!, 'utf8')).toContain(`${CANARY}-filecontents`);
+			await page.getByLabel('补充内容').fill(`${CANARY}-more 知情人是财务科的同事。`);
+			await page.getByRole('button', { name: '加密并发送' }).click();
+			await page.getByText('已发送。').waitFor({ timeout: 60_000 });
+			expect(await page.getByTestId('conversation').textContent()).toContain(`${CANARY}-more`);
 		}
 	});
 
@@ -247,7 +257,10 @@ describe('the GM suite in the browser: refusal of the other suite, the full cycl
 			expect(wraps.length).toBe(keys.staff.filter((s) => s.organId === ORGAN).length);
 			for (const w of wraps) expect([w.sealed[0], w.sealed.length]).toEqual([G, 131]); // SM2 seal of the key
 			const messages = await d.db.select().from(reportMessage).where(eq(reportMessage.reportId, r!.id));
-			expect(messages.map((m) => [m.author, m.body[0]])).toEqual([['staff', G]]);
+			expect(messages.map((m) => [m.author, m.body[0]]).sort()).toEqual([
+				['reporter', G],
+				['staff', G]
+			]);
 			const notes = (await d.db.select().from(reportEvent).where(eq(reportEvent.reportId, r!.id)))
 				.map((e) => e.note)
 				.filter((n): n is Uint8Array => n !== null);
