@@ -12,7 +12,9 @@
  *  3. The steps of full-cycle.e2e.ts (full-cycle-steps.ts): 信访室 signs in, unlocks its SM2 key, opens and
  *     decrypts the report and its file, replies to the reporter, …, 审理室 concludes; the reporter's follow-up
  *     reads 已办结, the decrypted text, file and reply, and sends more information.
- *  4. Stopped: every stored ciphertext of the report is GM-format (byte 0 = 47, SM2 seals 131 bytes), and no
+ *  4. The follow-up page refuses a NaCl receipt KDF spec served for the GM receipt before deriving; nothing
+ *     derived is sent. Given the GM spec back, it opens the report.
+ *  5. Stopped: every stored ciphertext of the report is GM-format (byte 0 = 47, SM2 seals 131 bytes), and no
  *     form of the canary is in the database dump, the PGlite files or the server's output.
  * Run with E2E_DB=postgres for PostgreSQL.
  */
@@ -40,6 +42,8 @@ import {
 	signDirectoryEntry
 } from '../../src/lib/crypto/directory';
 import { GM_FORMAT_VERSION } from '../../src/lib/crypto/format';
+import { RECEIPT_KDF } from '../../src/lib/crypto/kdf';
+import { encodeKdfSpec, newKdfSpec } from '../../src/lib/crypto/kdf-spec';
 import { toBase64 } from '../../src/lib/shared/encoding';
 import { dumpStorage, findCanary } from './dump';
 import { loadDemoInto } from './demo';
@@ -234,6 +238,35 @@ describe('the GM suite in the browser: refusal of the other suite, the full cycl
 			expect(await page.getByTestId('conversation').textContent()).toContain(`${CANARY}-more`);
 		}
 	});
+
+	it('a follow-up page pinned to GM refuses a receipt KDF spec of the other suite; nothing derived is sent', async () => {
+		const { context, page, requests } = await newPhonePage(world.browser);
+		try {
+			// The server's answer for this receipt with a NaCl (Argon2id, production cost) spec in place of the GM one.
+			const nacl = toBase64(encodeKdfSpec(newKdfSpec(RECEIPT_KDF)));
+			let relabel = true;
+			await page.route('**/api/v1/receipt/spec', async (route) => {
+				const real = (await (await route.fetch()).json()) as { kdfSpec: string };
+				expect(Buffer.from(real.kdfSpec, 'base64')[0]).toBe(GM_FORMAT_VERSION);
+				return route.fulfill({ json: relabel ? { ...real, kdfSpec: nacl } : real });
+			});
+			await page.goto(`${world.server.url}/follow-up`);
+			await page.locator('#locator:enabled').waitFor();
+			await page.getByLabel('查询码', { exact: true }).fill(world.receipt.locator);
+			await page.getByLabel('查询密码', { exact: true }).fill(world.receipt.secret);
+			await page.getByRole('button', { name: '查询', exact: true }).click();
+			await page.getByTestId('entry-error').waitFor({ timeout: 90_000 });
+			expect(await page.getByTestId('entry-error').textContent()).toContain('查询码或查询密码不正确');
+			expect(requests.filter((u) => /\/api\/v1\/(receipt\/open|pow)/.test(u))).toEqual([]);
+			// Control: the same receipt with the server's GM spec opens the report.
+			relabel = false;
+			await page.getByRole('button', { name: '查询', exact: true }).click();
+			await page.getByTestId('status').waitFor({ timeout: 90_000 });
+			expect(await page.getByTestId('status').textContent()).toContain('已办结');
+		} finally {
+			await context.close();
+		}
+	}, 300_000);
 
 	it('stopped: the report’s ciphertexts are GM-format, and no form of the canary is stored or logged', async () => {
 		const server = world.server;
