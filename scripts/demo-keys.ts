@@ -1,5 +1,5 @@
 /**
- * `npm run demo:keys -- --organ <id> [--organ <id> …] [--signin] [--out <file.json>] [--password <pw>] [--test-kdf]`:
+ * `npm run demo:keys -- --organ <id> [--organ <id> …] [--signin] [--out <file.json>] [--password <pw>] [--test-kdf] [--suite nacl|gm]`:
  * gives the demo staff (inspectors and heads) of the given organs (`--all`: of every demo organ, so that a
  * report routed anywhere in the demo can be received) real keys and signed directory entries,
  * creating the root key if there is none (src/lib/server/org/demo-keys.ts; this tool then acts as the root
@@ -10,7 +10,9 @@
  *
  * The secrets file holds the root seed and every staff secret key (base64): it is written with mode 0600,
  * by default to demo-secrets/demo-keys.json (a git-ignored folder, mode 0700), and is meant for tests and
- * for trying the app, never for a real deployment. --test-kdf wraps the keys with the cheap test parameters
+ * for trying the app, never for a real deployment. --suite (default QF_CRYPTO_SUITE, else nacl) is the
+ * deployment's cipher suite (issue 21): with `gm` the root is an SM2 key (the seed file of --root-seed a GM
+ * one), staff keys are SM2 and entries SM2-signed; start the server with the same QF_CRYPTO_SUITE. --test-kdf wraps the keys with the cheap test parameters
  * instead of the browsers' Argon2id cost (faster; tests only). --signin also gives the keyed accounts a
  * real sign-in (password = the key password) and a TOTP secret, written to the file (`signin` per staff
  * member; see keyDemoOrgans) and printed, with how to get codes.
@@ -30,10 +32,12 @@ import { disciplineOrgan } from '../src/lib/server/db/schema';
 import { publicBaseUrl } from '../src/lib/server/auth/setup';
 import { DEMO_SECRETS_FILE } from './demo-secrets';
 import { parseSeedFile } from '../src/lib/shared/root-ceremony';
+import { gmCeremony } from '../src/lib/crypto/gm/directory';
+import { isSuiteId, SUITE_IDS, type SuiteId } from '../src/lib/crypto/suite-id';
 import { allDemoOrganIds, DEMO_KEY_PASSWORD, DemoKeysError, keyDemoOrgans } from '../src/lib/server/demo/keys';
 
 const USAGE =
-	'Usage: npm run demo:keys -- (--organ <id> [--organ <id> ...] | --all) [--signin] [--out <file.json>] [--password <pw>] [--test-kdf] [--root-seed <seed.json>]\n' +
+	'Usage: npm run demo:keys -- (--organ <id> [--organ <id> ...] | --all) [--signin] [--out <file.json>] [--password <pw>] [--test-kdf] [--root-seed <seed.json>] [--suite nacl|gm]\n' +
 	'       npm run demo:keys -- --totp <username> [--out <file.json>]';
 
 /** TOTP as the server checks it (src/lib/server/auth/totp.ts): SHA-1, 6 digits, 30 s steps. */
@@ -72,6 +76,8 @@ function usage(message: string): never {
 export interface DemoKeysFile {
 	password: string;
 	kdf: 'staff' | 'test-only-cheap';
+	/** The cipher suite of the keys (issue 21); absent in files written before it: NaCl. */
+	suite?: SuiteId;
 	root: { seed: string; publicKey: string; fingerprint: string };
 	staff: {
 		staffId: string;
@@ -94,6 +100,7 @@ async function main(): Promise<void> {
 	let totpFor: string | undefined;
 	let rootSeedFile: string | undefined;
 	let all = false;
+	let suiteArg: string | undefined;
 	for (let i = 0; i < args.length; i++) {
 		const a = args[i]!;
 		const value = () => {
@@ -109,6 +116,7 @@ async function main(): Promise<void> {
 		else if (a === '--all') all = true;
 		else if (a === '--totp') totpFor = value();
 		else if (a === '--root-seed') rootSeedFile = value();
+		else if (a === '--suite') suiteArg = value();
 		else usage(`Unknown argument: ${a}`);
 	}
 	const target = path.resolve(out ?? DEMO_SECRETS_FILE);
@@ -126,10 +134,13 @@ async function main(): Promise<void> {
 		if (e instanceof ConfigError) usage(e.message);
 		throw e;
 	}
+	if (suiteArg !== undefined && !isSuiteId(suiteArg)) usage(`--suite must be one of ${SUITE_IDS.join(', ')}`);
+	const suite: SuiteId = suiteArg ?? cfg.cryptoSuite;
 	// The root seed: a ceremony seed file, else the one an earlier run wrote to the secrets file (if any).
 	let rootSeed: Uint8Array | undefined;
 	try {
-		if (rootSeedFile) rootSeed = parseSeedFile(readFileSync(rootSeedFile, 'utf8')).seed;
+		if (rootSeedFile)
+			rootSeed = parseSeedFile(readFileSync(rootSeedFile, 'utf8'), suite === 'gm' ? gmCeremony : undefined).seed;
 		else if (existsSync(target))
 			rootSeed = decodeBase64((JSON.parse(readFileSync(target, 'utf8')) as DemoKeysFile).root.seed);
 	} catch (e) {
@@ -146,11 +157,13 @@ async function main(): Promise<void> {
 			password,
 			kdfParams: cheap ? TEST_ONLY_CHEAP_KDF : undefined,
 			signin,
-			rootSeed
+			rootSeed,
+			suite
 		});
 		const file: DemoKeysFile = {
 			password,
 			kdf: cheap ? 'test-only-cheap' : 'staff',
+			suite,
 			root: {
 				seed: encodeBase64(keyed.rootSeed),
 				publicKey: encodeBase64(keyed.rootPublicKey),

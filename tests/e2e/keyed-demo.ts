@@ -3,7 +3,10 @@
  * storage, stop, load the demo (`scripts/demo.ts`), key the organs' demo inspectors and heads
  * (`scripts/demo-keys.ts`, which creates the root key and signed directory entries) against the same
  * storage, start again on it. The returned keys hold the root seed and each keyed staff member's X25519
- * secret key, so a test can open what a reporter's browser sealed to them.
+ * secret key, so a test can open what a reporter's browser sealed to them. With `suite: 'gm'` (issue 21) the
+ * deployment is a 国密 one: both servers run with QF_CRYPTO_SUITE=gm, the root is SM2 (pinned as the 65-byte
+ * ROOT_PUBLIC_KEY), the staff keys are SM2 and their entries SM2-signed; `keys.secretKey` are then SM2 secret
+ * keys (open with `gmSuite`).
  *
  * KEYED_DEMO_ORGANS: 北泉市纪委监委 (o-sf-c01) and its three county commissions 高新区 (k01), 银清县 (k02),
  * 丰泉区 (k03). With the demo's routing rules (src/lib/server/org/routing.ts):
@@ -24,6 +27,7 @@ import { generateHOTP } from '@oslojs/otp';
 import type { DemoKeysFile } from '../../scripts/demo-keys';
 import { loadDemoInto } from './demo';
 import { TEST_BUILD_BANNER } from '../../src/lib/shared/build-kind';
+import type { SuiteId } from '../../src/lib/crypto/suite-id';
 import { pinRoot, releaseStorage, root, startServer, type Server, type StartOptions } from './harness';
 
 export const KEYED_DEMO_ORGANS = ['o-sf-c01', 'o-sf-c01-k01', 'o-sf-c01-k02', 'o-sf-c01-k03'] as const;
@@ -75,6 +79,8 @@ export interface KeyedDemoStaff {
 }
 
 export interface KeyedDemoKeys {
+	/** The deployment's cipher suite the keys are of. */
+	suite: SuiteId;
 	/** Password the root seed and the staff secret keys are wrapped under. */
 	password: string;
 	kdf: DemoKeysFile['kdf'];
@@ -96,6 +102,8 @@ export interface KeyedDemoOptions {
 	signin?: boolean;
 	/** Extra environment for the restarted server. */
 	env?: Record<string, string>;
+	/** The deployment's cipher suite (default NaCl); `gm` keys the demo in the GM suite and runs QF_CRYPTO_SUITE=gm. */
+	suite?: SuiteId;
 	/** ORIGIN of the restarted server (see StartOptions.origin). */
 	origin?: StartOptions['origin'];
 	/** The restarted server keeps its storage when stopped (to dump it; then `releaseStorage`). */
@@ -126,6 +134,9 @@ export async function keyDemoInto(stopped: Server, opts: KeyedDemoOptions = {}):
 	if (opts.password !== undefined) args.push('--password', opts.password);
 	if (opts.testKdf) args.push('--test-kdf');
 	if (opts.signin) args.push('--signin');
+	const suite = opts.suite ?? 'nacl';
+	args.push('--suite', suite);
+	env.QF_CRYPTO_SUITE = suite;
 	try {
 		await new Promise<void>((resolve, reject) => {
 			const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -139,7 +150,9 @@ export async function keyDemoInto(stopped: Server, opts: KeyedDemoOptions = {}):
 		});
 		const file = JSON.parse(readFileSync(out, 'utf8')) as DemoKeysFile;
 		pinRoot(stopped, file.root.publicKey); // demo:keys acted as the root ceremony: the deployment pins its key
+		if ((file.suite ?? 'nacl') !== suite) throw new Error(`demo:keys wrote ${file.suite} keys, not ${suite}`);
 		return {
+			suite,
 			password: file.password,
 			kdf: file.kdf,
 			rootSeed: decodeBase64(file.root.seed),
@@ -166,14 +179,15 @@ export async function keyDemoInto(stopped: Server, opts: KeyedDemoOptions = {}):
 export async function startWithKeyedDemo(
 	opts: KeyedDemoOptions = {}
 ): Promise<{ server: Server; keys: KeyedDemoKeys }> {
-	const first = await startServer({ keepStorage: true });
+	const suiteEnv: Record<string, string> = opts.suite === 'gm' ? { QF_CRYPTO_SUITE: 'gm' } : {};
+	const first = await startServer({ keepStorage: true, env: suiteEnv });
 	try {
 		await first.stop();
 		await loadDemoInto(first);
 		const keys = await keyDemoInto(first, opts);
 		const server = await startServer({
 			reuse: first,
-			env: opts.env,
+			env: { ...suiteEnv, ...opts.env },
 			origin: opts.origin,
 			keepStorage: opts.keepStorage
 		});
