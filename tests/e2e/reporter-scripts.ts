@@ -53,30 +53,40 @@ export async function reporterScripts(browser: Browser, base: string): Promise<J
 	try {
 		const page = await context.newPage();
 		let phase: Phase = 'open';
-		const pending: Promise<JsRow | null>[] = [];
+		const pending: Promise<JsRow>[] = [];
 		context.on('response', (res) => {
 			const type = res.request().resourceType();
 			const ct = res.headers()['content-type'] ?? '';
 			if (type !== 'script' && !/javascript/.test(ct)) return;
 			const at = phase;
-			pending.push(
-				(async () => {
-					const body = await res.body();
-					const sizes = await res.request().sizes();
-					return {
-						url: res.url().replace(base, ''),
-						phase: at,
-						encoding: res.headers()['content-encoding'] ?? 'identity',
-						// Bytes on the wire as served; Chromium reports no body size for a worker's script, whose
-						// Content-Length (the precompressed file's length) stands in for it.
-						wire: sizes.responseBodySize || Number(res.headers()['content-length'] ?? NaN),
-						raw: body.length,
-						br: brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length,
-						gzip: gzipSync(body, { level: 9 }).length,
-						gm: gmMarkersIn(body.toString('utf8'))
-					} satisfies JsRow;
-				})().catch(() => null)
-			);
+			const row = (async () => {
+				// A worker that has already ended (the proof-of-work worker) takes its response body with it:
+				// the same URL is fetched again (immutable files, same bytes). No file is ever left out.
+				const body = await res.body().catch(async () => {
+					const again = await fetch(res.url());
+					if (!again.ok) throw new Error(`${res.url()}: body gone and refetch ${again.status}`);
+					return Buffer.from(await again.arrayBuffer());
+				});
+				const bodySize = await res
+					.request()
+					.sizes()
+					.then((s) => s.responseBodySize)
+					.catch(() => 0);
+				return {
+					url: res.url().replace(base, ''),
+					phase: at,
+					encoding: res.headers()['content-encoding'] ?? 'identity',
+					// Bytes on the wire as served; Chromium reports no body size for a worker's script, whose
+					// Content-Length (the precompressed file's length) stands in for it.
+					wire: bodySize || Number(res.headers()['content-length'] ?? NaN),
+					raw: body.length,
+					br: brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length,
+					gzip: gzipSync(body, { level: 9 }).length,
+					gm: gmMarkersIn(body.toString('utf8'))
+				} satisfies JsRow;
+			})();
+			row.catch(() => {}); // awaited below (Promise.all); this only keeps an early failure from being "unhandled"
+			pending.push(row);
 		});
 		await page.goto(`${base}/report`, { waitUntil: 'networkidle' });
 		await page.locator('#unit-q:enabled').waitFor({ timeout: 120_000 });
@@ -87,7 +97,7 @@ export async function reporterScripts(browser: Browser, base: string): Promise<J
 		await page.getByRole('button', { name: '加密并提交' }).click();
 		await page.getByTestId('receipt').waitFor({ timeout: 300_000 });
 		await page.waitForLoadState('networkidle');
-		const rows = (await Promise.all(pending)).filter((r): r is JsRow => r !== null);
+		const rows = await Promise.all(pending);
 		const seen = new Set<string>();
 		return rows.filter((r) => !seen.has(r.url) && seen.add(r.url)); // a file counts once (the HTTP cache)
 	} finally {

@@ -71,9 +71,10 @@ describe('the GM library only in GM deployments (issue 21)', () => {
 	it('a NaCl reporter, from opening /report to the receipt, fetches none of it', async () => {
 		const rows = await scriptsOf('nacl');
 		const urls = rows.map((r) => r.url);
-		// What was watched: the page's scripts and, at submission, the crypto worker's.
+		// What was watched: the page's scripts and, at submission, the crypto and proof-of-work workers'.
 		expect(rows.filter((r) => r.phase === 'open').length).toBeGreaterThan(10);
-		expect(rows.some((r) => r.phase === 'submit' && /\/workers\/crypto\.worker-[\w-]+\.js$/.test(r.url))).toBe(true);
+		for (const worker of [/\/workers\/crypto\.worker-[\w-]+\.js$/, /\/workers\/pow\.worker-[\w-]+\.js$/])
+			expect(rows.some((r) => r.phase === 'submit' && worker.test(r.url))).toBe(true);
 		expect(rows.filter((r) => r.gm.length > 0).map((r) => `${r.url} ${r.gm.join(', ')}`)).toEqual([]);
 		for (const c of gmChunks()) expect(urls).not.toContain(c.url);
 	}, 420_000);
