@@ -15,8 +15,11 @@
  *    and /report in Chromium (chrome-launcher, --headless=new --no-sandbox --disable-gpu): performance,
  *    accessibility and best-practices scores (target ≥ 95 each), with the audits that cost points.
  *
+ * 3. The reporter's JavaScript per cipher suite, the page opened, filled and submitted, workers included
+ *    (tests/bench/suite-weight.ts: a NaCl and a GM server on the keyed demo of this build).
+ *
  * Environment: CHROMIUM_PATH (default /usr/bin/chromium), PAGES (default "/,/report"), LIGHTHOUSE=0 to skip
- * step 2.
+ * step 2, SUITES (default "nacl,gm"; empty to skip step 3).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +27,7 @@ import { gzipSync } from 'node:zlib';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { chromiumPath, launchBrowser, root, startServer, type Server } from '../e2e/harness';
+import { weighSuites } from './suite-weight';
 
 const PAGES = (process.env.PAGES ?? '/,/report').split(',').filter(Boolean);
 const TARGET_KB = 150;
@@ -188,3 +192,5 @@ try {
 } finally {
 	await server.stop();
 }
+const suites = (process.env.SUITES ?? 'nacl,gm').split(',').filter(Boolean);
+if (suites.length) await weighSuites(suites);
