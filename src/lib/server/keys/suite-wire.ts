@@ -4,7 +4,8 @@
  * Used by the intake's schema checks, the staff-key enrolment and the receipt follow-up.
  */
 import { CONTENT_OVERHEAD } from '$lib/crypto/content';
-import { FORMAT_VERSION } from '$lib/crypto/format';
+import { FORMAT_VERSION, HEADER_LENGTH, Kind, checkHeader, expectLength } from '$lib/crypto/format';
+import { isContentBucket } from '$lib/crypto/padding';
 import { RECEIPT_KDF, isProductionParams } from '$lib/crypto/kdf';
 import { decodeKdfSpec, encodeKdfSpec, passwordWrappedSpec } from '$lib/crypto/kdf-spec';
 import { WRAPPED_KEY_LENGTH } from '$lib/crypto/keys';
@@ -89,4 +90,48 @@ export function wireOf(id: SuiteId): SuiteWire {
 /** The deployment's suite's wire checks. */
 export function deploymentWire(): SuiteWire {
 	return wireOf(deploymentSuiteId());
+}
+
+/*
+ * Shape checks of the deployment's suite for the back office and the lead register (issue 21): byte 0 must be
+ * the deployment's, so a staff browser's bytes of the other suite are refused (both ways), and the length the
+ * suite writes. The server cannot decrypt; these are the whole of its check.
+ */
+
+/** True if `blob` is framed as format `kind` of the deployment's suite. */
+export function framedInSuite(blob: Uint8Array, kind: number, wire: SuiteWire = deploymentWire()): boolean {
+	return blob.length > HEADER_LENGTH && blob[0] === wire.version && blob[1] === kind;
+}
+
+/**
+ * Throws `CryptoFormatError` (`UNSUPPORTED_VERSION`, `WRONG_KIND`, `BAD_LENGTH`) unless `sealed` is a sealed key
+ * (format S) of the deployment's suite: 82 bytes with byte 0 `01` (NaCl), 131 bytes with `47` (GM).
+ */
+export function checkSealedKey(sealed: Uint8Array, what = 'sealed key', wire: SuiteWire = deploymentWire()): void {
+	checkHeader(sealed, Kind.sealedKey, what, wire.version);
+	expectLength(sealed, wire.sealedKeyLength, what);
+}
+
+/** True if `sealed` is a sealed key (format S) of the deployment's suite. */
+export function isSealedKeyInSuite(sealed: Uint8Array): boolean {
+	const wire = deploymentWire();
+	return sealed.length === wire.sealedKeyLength && framedInSuite(sealed, Kind.sealedKey, wire);
+}
+
+/** True if `wrapped` is a wrapped key (format W) of the deployment's suite (74 bytes NaCl, 62 GM). */
+export function isWrappedKeyInSuite(wrapped: Uint8Array): boolean {
+	const wire = deploymentWire();
+	return wrapped.length === wire.wrappedKeyLength && framedInSuite(wrapped, Kind.wrappedKey, wire);
+}
+
+/** True if `blob` is a content ciphertext (format C) of the deployment's suite, of a bucketed length. */
+export function isContentInSuite(blob: Uint8Array): boolean {
+	const wire = deploymentWire();
+	return framedInSuite(blob, Kind.content, wire) && isContentBucket(blob.length - wire.contentOverhead);
+}
+
+/** True if `blob` is a note (format N, issue 16) of the deployment's suite, of a bucketed length. */
+export function isNoteInSuite(blob: Uint8Array): boolean {
+	const wire = deploymentWire();
+	return framedInSuite(blob, Kind.note, wire) && isContentBucket(blob.length - wire.contentOverhead);
 }
