@@ -21,10 +21,10 @@ import {
 } from '$lib/crypto/gm/formats';
 import {
 	GM_RECEIPT_ITERATIONS,
-	GM_STAFF_ITERATIONS,
 	decodeGmKdfSpec,
 	encodeGmKdfSpec,
-	gmPasswordWrappedSpec
+	gmPasswordWrappedSpec,
+	isGmKdfInBounds
 } from '$lib/crypto/gm/kdf';
 import { GM_SUMMARY_LENGTH } from '$lib/crypto/gm/staff';
 import { TRANSFER_PROOF_LENGTH } from '$lib/crypto/transfer';
@@ -43,7 +43,7 @@ export interface SuiteWire {
 	wrappedKeyLength: number;
 	/** A staff member's box public key (X25519 / SM2). */
 	boxPublicKeyLength: number;
-	/** Whether a receipt KDF spec has the production cost; throws a `CryptoError` when malformed. */
+	/** Whether a receipt KDF spec has the production cost (GM: within the browser's floor and ceiling); throws a `CryptoError` when malformed. */
 	receiptKdfIsProduction(kdfSpec: Uint8Array): boolean;
 	/** The KDF spec (bytes) of a password-wrapped key and whether its cost is production; throws when malformed. */
 	passwordWrap(wrapped: Uint8Array): { kdfSpec: Uint8Array; production: boolean };
@@ -75,10 +75,11 @@ const GM_WIRE: SuiteWire = Object.freeze({
 	transferProofLength: GM_LENGTHS.transferProof,
 	wrappedKeyLength: GM_WRAPPED_KEY_LENGTH,
 	boxPublicKeyLength: SM2_PUBLIC_KEY_LENGTH,
-	receiptKdfIsProduction: (spec: Uint8Array) => decodeGmKdfSpec(spec).iterations >= GM_RECEIPT_ITERATIONS,
+	// Within the floor and the ceiling a browser accepts (gm/kdf.ts), so what is stored can be opened again.
+	receiptKdfIsProduction: (spec: Uint8Array) => isGmKdfInBounds(decodeGmKdfSpec(spec).iterations),
 	passwordWrap(wrapped: Uint8Array) {
 		const spec = gmPasswordWrappedSpec(wrapped);
-		return { kdfSpec: encodeGmKdfSpec(spec), production: spec.iterations >= GM_STAFF_ITERATIONS };
+		return { kdfSpec: encodeGmKdfSpec(spec), production: isGmKdfInBounds(spec.iterations) };
 	},
 	receiptSpecWithSalt: (salt: Uint8Array) => encodeGmKdfSpec({ iterations: GM_RECEIPT_ITERATIONS, salt })
 });
