@@ -5,7 +5,7 @@
  * (organ-key wraps, index-key escrows, lead details and persons, lead documents, hand-down wraps, notes, grants)
  * are refused before anything is stored.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { encodeBase64 } from '@oslojs/encoding';
 import { utf8, type BoxKeyPair } from '$lib/crypto';
 import { gmSuite } from '$lib/crypto/gm/suite';
@@ -14,7 +14,7 @@ import { encryptNote } from '$lib/crypto/notes';
 import type { Suite, SuiteId } from '$lib/crypto/suite';
 import { useDeploymentSuite } from '$lib/client/deployment-suite';
 import { buildHanddown } from '$lib/client/staff/handdown-crypto';
-import { encryptDocument } from '$lib/client/staff/lead-documents';
+import { decryptDocument, encryptDocumentInWorker } from '$lib/client/staff/lead-documents';
 import { sealEscrows } from '$lib/client/staff/leads-escrow';
 import { buildLead, loadT2s, openOrganKeys, readLead, sealNewVersion } from '$lib/client/staff/leads-crypto';
 import type { StaffUser } from '$lib/server/auth/session';
@@ -36,6 +36,31 @@ import type { EscrowState } from '$lib/shared/wire/leads-escrow';
 import type { LeadView, OrganKeyState } from '$lib/shared/wire/leads';
 import { describeDb } from '$support/db';
 import { buildBackofficeWorld, NOW, storeReport, type BoWorld, type Member } from '$support/backoffice';
+
+/** The crypto worker's protocol in-process (the lead page encrypts documents there); its requests recorded. */
+const worker = vi.hoisted(() => ({ ops: [] as string[] }));
+vi.mock('$lib/client/crypto-client', async (importOriginal) => {
+	const actual = await importOriginal<typeof import('$lib/client/crypto-client')>();
+	const { createCryptoProtocol } = await import('$lib/client/crypto-protocol');
+	let listeners: ((e: Event) => void)[] = [];
+	const protocol = createCryptoProtocol((m) => {
+		const data = structuredClone(m);
+		queueMicrotask(() => listeners.forEach((l) => l({ data } as unknown as Event)));
+	});
+	const client = new actual.CryptoWorkerClient(() => ({
+		postMessage(message: unknown) {
+			worker.ops.push(String((message as { op?: unknown }).op));
+			void protocol.handle(structuredClone(message));
+		},
+		addEventListener(type: string, l: (e: Event) => void) {
+			if (type === 'message') listeners.push(l);
+		},
+		terminate() {
+			listeners = [];
+		}
+	}));
+	return { ...actual, cryptoWorker: () => client };
+});
 
 const SUITES: Record<SuiteId, Suite> = { nacl: naclSuite, gm: gmSuite };
 const b64 = (b: Uint8Array) => encodeBase64(b);
@@ -109,7 +134,7 @@ for (const id of ['nacl', 'gm'] as const) {
 			expect(await storeEscrow(ctx(w.alice), req)).toMatchObject({ ok: true, value: { staff: 2 } });
 		});
 
-		it('lead details, persons and documents of the other suite are bad_content; its own are stored', async () => {
+		it('lead details, persons and documents of the other suite are bad_content; its own (a document encrypted in the worker) are stored', async () => {
 			const req = await newLead('周平');
 			const foreign = b64(other.encryptContent(new Uint8Array(32).fill(3), utf8('{"matter":"x"}')));
 			expect(await createLead(ctx(w.alice), { ...req, details: foreign })).toMatchObject({
@@ -122,11 +147,16 @@ for (const id of ['nacl', 'gm'] as const) {
 			const leadId = value<{ id: string }>(await createLead(ctx(w.alice), req)).id;
 
 			const keys = await keysOf(w.alice);
-			const doc = encryptDocument(keys, { id: leadId, organId: 'o-city' }, utf8('审计报告'), {
+			// The lead page encrypts in the crypto worker, in the deployment's suite.
+			worker.ops.length = 0;
+			const lead = { id: leadId, organId: 'o-city' };
+			const doc = await encryptDocumentInWorker(keys, lead, new Blob([utf8('审计报告')]), {
 				name: 'a.txt',
 				type: 'text/plain'
 			});
+			expect(worker.ops).toEqual(['encryptAttachment']);
 			expect(Buffer.from(doc.stream, 'base64')[0]).toBe(own.version);
+			expect(decryptDocument(keys, lead, 1, Buffer.from(doc.stream, 'base64')).name).toBe('a.txt');
 			const otherStream = other.encryptAttachment(new Uint8Array(32).fill(5), utf8('审计报告'), {
 				name: 'a.txt',
 				type: 'text/plain'
