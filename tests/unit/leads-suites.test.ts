@@ -150,7 +150,7 @@ for (const id of ['nacl', 'gm'] as const) {
 			// The lead page encrypts in the crypto worker, in the deployment's suite.
 			worker.ops.length = 0;
 			const lead = { id: leadId, organId: 'o-city' };
-			const doc = await encryptDocumentInWorker(keys, lead, new Blob([utf8('审计报告')]), {
+			const doc = await encryptDocumentInWorker(keys, lead, new Blob([utf8('审计报告') as Uint8Array<ArrayBuffer>]), {
 				name: 'a.txt',
 				type: 'text/plain'
 			});

@@ -104,7 +104,9 @@ describe('the crypto worker protocol, GM suite (issue 21)', () => {
 		expect(done.length).toBeGreaterThan(2);
 		expect(done.at(-1)).toBe(bytes.length);
 		// A NaCl stream is refused by a GM request.
-		const naclStream = new Blob([encryptAttachment(KEY, data.subarray(0, 100), { name: 'a', type: 'b' })]);
+		const naclStream = new Blob([
+			encryptAttachment(KEY, data.subarray(0, 100), { name: 'a', type: 'b' }) as Uint8Array<ArrayBuffer>
+		]);
 		await r.protocol.handle({ id: 3, op: 'decryptAttachment', reportKey: KEY, stream: naclStream, suite: 'gm' });
 		expect(r.error(3)).toMatchObject({ name: 'CryptoFormatError', code: 'UNSUPPORTED_VERSION' });
 	});
