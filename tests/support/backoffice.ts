@@ -30,6 +30,8 @@ import { pinRootKey, registerRootKey } from '$lib/server/keys/root-key';
 import { enrolStaffKey } from '$lib/server/keys/staff-keys';
 import { rowsOf } from '$lib/server/org/sql';
 import { replaceOrgData } from '$lib/server/org/store';
+import { gmSuite } from '$lib/crypto/gm/suite';
+import type { SuiteId } from '$lib/crypto/suite';
 
 /** Friday 2026-11-27 10:00 in Shanghai. */
 export const NOW = new Date('2026-11-27T02:00:00Z');
@@ -62,9 +64,10 @@ const s = (d: Date) => Math.floor(d.getTime() / 1000);
 
 /**
  * Units u-prov > u-city > u-k1, u-k2; organs o-top > o-prov > o-city > o-k1, o-k2. Every member has real
- * keys and a directory entry for their organ (adam: none).
+ * keys and a directory entry for their organ (adam: none). `suite` 'gm' (issue 21): an SM2 root, SM2 staff
+ * keys and entries, and the deployment's suite pinned as GM (the caller unpins with `pinRootKey(undefined)`).
  */
-export async function buildBackofficeWorld(db: Db): Promise<BoWorld> {
+export async function buildBackofficeWorld(db: Db, suite: SuiteId = 'nacl'): Promise<BoWorld> {
 	const names = ['alice', 'bob', 'hank', 'adam', 'olga', 'gina', 'carol'];
 	const users = await db
 		.insert(staffUser)
@@ -132,12 +135,17 @@ export async function buildBackofficeWorld(db: Db): Promise<BoWorld> {
 		},
 		{ demo: false }
 	);
-	const root = generateRootKey();
+	const gm = suite === 'gm';
+	const root: RootKeyPair = gm
+		? (({ publicKey, secretKey }) => ({ publicKey, secretKey, seed: secretKey }))(gmSuite.generateSigningKeyPair())
+		: generateRootKey();
+	pinRootKey(root.publicKey, suite); // as the deployment's ROOT_PUBLIC_KEY (and QF_CRYPTO_SUITE) would (docs/keys.md)
 	const created = await registerRootKey(db, root.publicKey);
 	if (!created.ok) throw new Error(created.reason);
-	pinRootKey(root.publicKey); // as the deployment's ROOT_PUBLIC_KEY would (docs/keys.md)
 	const keyed = async (u: string, organId: string, role: string): Promise<Member> => {
-		const keys = await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF);
+		const keys = gm
+			? await gmSuite.createStaffKeys('pw', { testOnlyCheap: true })
+			: await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF);
 		const enrolled = await enrolStaffKey(db, id(u), keys.bundle, { allowWeakKdf: true });
 		if (!enrolled.ok) throw new Error(enrolled.reason);
 		const entryId = newEntryId();
@@ -151,7 +159,8 @@ export async function buildBackofficeWorld(db: Db): Promise<BoWorld> {
 				notBefore: s(NOW) - 86_400,
 				notAfter: s(NOW) + 86_400 * 3650
 			},
-			root.secretKey
+			root.secretKey,
+			gm ? gmSuite.entries : undefined
 		);
 		const stored = await storeDirectoryEntry(db, signed, NOW);
 		if (!stored.ok) throw new Error(stored.reason);
@@ -217,9 +226,10 @@ export async function storeReport(
 	const reportId = row!.id;
 	for (const m of [...opts.recipients, ...(opts.forcedWraps ?? [])]) {
 		const pk = m.keyPair?.publicKey ?? new Uint8Array(32).fill(7);
+		const seal = pk.length === 65 ? gmSuite.sealKey : sealKey; // an SM2 key: a GM world's (issue 21)
 		await db
 			.insert(reportKeyWrap)
-			.values({ reportId, staffId: m.id, entryId: m.entryId ?? new Uint8Array(16), sealed: sealKey(reportKey, pk) });
+			.values({ reportId, staffId: m.id, entryId: m.entryId ?? new Uint8Array(16), sealed: seal(reportKey, pk) });
 	}
 	let fileId: string | null = null;
 	if (opts.file) {

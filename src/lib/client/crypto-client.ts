@@ -211,25 +211,29 @@ export class CryptoWorkerClient {
 		return this.request('deriveReceiptKeys', { secret, kdfSpec, ...suiteField(options?.suite) }, options);
 	}
 
-	/** Wraps a 32-byte secret under a password (P format, fresh salt and nonce). */
+	/**
+	 * Wraps a 32-byte secret under a password (P format, fresh salt and nonce). With `suite: 'gm'` (issue 21) the
+	 * GM suite's PBKDF2-HMAC-SM3 at its production count: `params` (Argon2id) are not used then.
+	 */
 	async passwordWrapKey(
 		key: Uint8Array,
 		password: string,
 		params: Argon2Params,
-		options?: JobOptions
+		options?: JobOptions & { suite?: SuiteId }
 	): Promise<Uint8Array> {
-		return (
-			await this.request(
-				'passwordWrapKey',
-				{ key, password, params: { m: params.m, t: params.t, p: params.p } },
-				options
-			)
-		).wrapped;
+		const gm = suiteField(options?.suite);
+		const body =
+			'suite' in gm ? { key, password, ...gm } : { key, password, params: { m: params.m, t: params.t, p: params.p } };
+		return (await this.request('passwordWrapKey', body, options)).wrapped;
 	}
 
-	/** Unwraps a password-wrapped key; a wrong password is `CryptoAuthError('DECRYPT_FAILED')`. */
-	async passwordUnwrapKey(wrapped: Uint8Array, password: string, options?: JobOptions): Promise<Uint8Array> {
-		return (await this.request('passwordUnwrapKey', { wrapped, password }, options)).key;
+	/** Unwraps a password-wrapped key (of `suite`, default NaCl); a wrong password is `CryptoAuthError('DECRYPT_FAILED')`. */
+	async passwordUnwrapKey(
+		wrapped: Uint8Array,
+		password: string,
+		options?: JobOptions & { suite?: SuiteId }
+	): Promise<Uint8Array> {
+		return (await this.request('passwordUnwrapKey', { wrapped, password, ...suiteField(options?.suite) }, options)).key;
 	}
 
 	/**

@@ -8,6 +8,8 @@
  *   deriveReceiptKeys  receipt secret text + KDF spec bytes (27)         → { authKey, unwrapKey }
  *   passwordWrapKey    32-byte key, password, Argon2 params              → { wrapped } (99 bytes, P format)
  *   passwordUnwrapKey  password-wrapped key (99 bytes), password         → { key }
+ *                      (with `suite: 'gm'`, issue 21: PBKDF2-HMAC-SM3 at the production count, no params;
+ *                      the GM P format, 82 bytes: the staff key page's derivations off the main thread)
  *   encryptAttachment  report key + File/Blob (+ name, type)             → { stream: Blob, chunks }
  *   decryptAttachment  report key + stored stream as a Blob              → { name, type, data: Blob }
  *   cancel             stops the job with the same `id` (no answer of its own; the job answers CANCELLED)
@@ -16,7 +18,7 @@
  *   { id, type: 'progress', progress }   { id, type: 'result', op, result }   { id, type: 'error', error }
  *
  * Progress:
- *   - Argon2id runs as one uninterruptible WASM call, so there is no true fraction to report. A derivation
+ *   - Argon2id (and the GM suite's PBKDF2-HMAC-SM3) runs as one uninterruptible call, so there is no true fraction to report. A derivation
  *     sends { stage: 'kdf', state: 'started', estimateMs } and { stage: 'kdf', state: 'done', elapsedMs }.
  *     estimateMs is the measured time of the previous derivation with the same parameters in this worker
  *     (null for the first one); a UI may animate elapsed / estimate, capped below 100 %, until 'done'.
@@ -80,8 +82,9 @@ export interface RequestBodies {
 	deriveKey: { secret: string | Uint8Array; salt: Uint8Array; params: Argon2Params; length: number };
 	/** `suite`: the deployment's cipher suite (issue 21), absent for NaCl; the worker loads the GM suite for it. */
 	deriveReceiptKeys: { secret: string; kdfSpec: Uint8Array; suite?: SuiteId };
-	passwordWrapKey: { key: Uint8Array; password: string; params: Argon2Params };
-	passwordUnwrapKey: { wrapped: Uint8Array; password: string };
+	/** `params` for NaCl (Argon2id); none with `suite: 'gm'` (PBKDF2-HMAC-SM3 at the production count). */
+	passwordWrapKey: { key: Uint8Array; password: string; params?: Argon2Params; suite?: SuiteId };
+	passwordUnwrapKey: { wrapped: Uint8Array; password: string; suite?: SuiteId };
 	encryptAttachment: {
 		reportKey: Uint8Array;
 		file: Blob;

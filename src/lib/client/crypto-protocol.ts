@@ -15,6 +15,7 @@ import {
 	passwordWrappedSpec
 } from '../crypto/kdf-spec';
 import { KEY_LENGTH } from '../crypto/keys';
+import { Kind, checkHeader } from '../crypto/format';
 import { parseReceiptSecret } from '../crypto/receipt';
 import { utf8 } from '../crypto/encoding';
 import { createAttachmentDecryptor, createAttachmentEncryptor, CHUNK_SIZE } from '../crypto/attachment';
@@ -254,6 +255,12 @@ export function createCryptoProtocol(post: Post, options: ProtocolOptions = {}):
 			case 'passwordWrapKey': {
 				const key = bytes(m, 'key');
 				const password = text(m, 'password');
+				const suite = await suiteOf(m);
+				if (suite) {
+					// Issue 21: the staff key page's GM wrap (PBKDF2-HMAC-SM3, the suite's production count).
+					const wrapped = await kdf(job, PBKDF2_KEY, () => suite.passwordWrapKey(key, password));
+					return { result: { wrapped }, transfer: ownBuffers(wrapped) };
+				}
 				const p = params(m, 'params');
 				const wrapped = await kdf(job, p, () => passwordWrapKey(key, password, p));
 				return { result: { wrapped }, transfer: ownBuffers(wrapped) };
@@ -261,6 +268,13 @@ export function createCryptoProtocol(post: Post, options: ProtocolOptions = {}):
 			case 'passwordUnwrapKey': {
 				const wrapped = bytes(m, 'wrapped');
 				const password = text(m, 'password');
+				const suite = await suiteOf(m);
+				if (suite) {
+					// The other suite's bytes are refused before any derivation (and a count above the GM ceiling too).
+					checkHeader(wrapped, Kind.passwordWrappedKey, 'password-wrapped key', suite.version);
+					const key = await kdf(job, PBKDF2_KEY, () => suite.passwordUnwrapKey(wrapped, password));
+					return { result: { key }, transfer: ownBuffers(key) };
+				}
 				const spec = passwordWrappedSpec(wrapped); // format errors before any Argon2id
 				const key = await kdf(job, spec, () => passwordUnwrapKey(wrapped, password));
 				return { result: { key }, transfer: ownBuffers(key) };

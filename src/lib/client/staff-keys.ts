@@ -4,8 +4,8 @@
  * these functions return (public keys and wrapped secrets only).
  *
  * In a GM deployment (issue 21; ./deployment-suite.ts) the keypair is SM2 and the password wrap is
- * PBKDF2-HMAC-SM3, both from the GM suite; the crypto worker only speaks Argon2id, so the GM password wrap runs
- * on this thread (about 2 s at 12 000 iterations, docs/crypto.md). The recovery key is printed the same way.
+ * PBKDF2-HMAC-SM3, both from the GM suite; the wrap and unwrap run in the crypto worker too (`suite: 'gm'`),
+ * so the page stays responsive for their 0.5 to 2 s (docs/crypto.md). The recovery key is printed the same way.
  */
 import nacl from 'tweetnacl';
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
@@ -21,7 +21,7 @@ import {
 } from '../crypto/staff-keys';
 import type { BoxKeyPair } from '../crypto/seal';
 import { cryptoWorker } from './crypto-client';
-import { deploymentSuite } from './deployment-suite';
+import { deploymentSuite, deploymentSuiteId } from './deployment-suite';
 
 /** A bundle as the pages carry it (base64 strings, as uploaded and loaded). */
 export interface WireBundle {
@@ -66,7 +66,13 @@ export async function enrolInBrowser(
 	password: string
 ): Promise<{ bundle: StaffKeyBundle; keyPair: BoxKeyPair; recoveryKey: string }> {
 	const gm = deploymentSuite();
-	if (gm) return gm.createStaffKeys(password);
+	if (gm) {
+		const keyPair = gm.generateBoxKeyPair();
+		const passwordWrapped = await passwordWrap(keyPair.secretKey, password);
+		const pending = { publicKey: keyPair.publicKey, passwordWrapped, recoveryWrapped: new Uint8Array(0) };
+		const { bundle, recoveryKey } = rewrapForNewRecoveryKey(pending, keyPair, gm);
+		return { bundle, keyPair, recoveryKey };
+	}
 	const keyPair = nacl.box.keyPair();
 	const recovery = generateRecoveryKey();
 	const bundle: StaffKeyBundle = {
@@ -80,15 +86,16 @@ export async function enrolInBrowser(
 
 /** Unlocks with the password (worker). Wrong password → CryptoAuthError('DECRYPT_FAILED'). */
 export async function unlockInBrowser(bundle: StaffKeyBundle, password: string): Promise<BoxKeyPair> {
-	const gm = deploymentSuite();
-	if (gm) return gm.unlockWithPassword(bundle, password);
-	return pairFrom(await cryptoWorker().passwordUnwrapKey(bundle.passwordWrapped, password), bundle.publicKey);
+	const suite = deploymentSuiteId();
+	return pairFrom(
+		await cryptoWorker().passwordUnwrapKey(bundle.passwordWrapped, password, { suite }),
+		bundle.publicKey
+	);
 }
 
-/** The password wrap of a secret key in the deployment's suite (worker for Argon2id; GM on this thread). */
+/** The password wrap of a secret key in the deployment's suite, in the worker (Argon2id / PBKDF2-HMAC-SM3). */
 function passwordWrap(secretKey: Uint8Array, password: string): Promise<Uint8Array> {
-	const gm = deploymentSuite();
-	return gm ? gm.passwordWrapKey(secretKey, password) : cryptoWorker().passwordWrapKey(secretKey, password, STAFF_KDF);
+	return cryptoWorker().passwordWrapKey(secretKey, password, STAFF_KDF, { suite: deploymentSuiteId() });
 }
 
 /**

@@ -1,11 +1,10 @@
 /**
- * Decrypting one attachment on the case page (issue 21): in a NaCl deployment the crypto worker does it, as
- * before; in a GM deployment the GM suite (SM4-GCM chunks, ../../crypto/gm/formats.ts) decrypts the whole
- * stream on this thread (the worker's protocol does not name a suite yet), and reports progress once at the end.
+ * Decrypting one attachment on the case page (and a lead's document): always in the crypto worker, so the page
+ * stays responsive. In a GM deployment (issue 21) the request names `suite: 'gm'` and the worker decrypts the
+ * SM4-GCM chunks (../../crypto/gm/formats.ts) with byte progress, as it does NaCl's.
  */
 import { cryptoWorker } from '../crypto-client';
-import { deploymentSuite } from '../deployment-suite';
-import type { Suite } from '../../crypto/suite';
+import { deploymentSuiteId } from '../deployment-suite';
 
 export interface OpenedAttachment {
 	name: string;
@@ -13,28 +12,14 @@ export interface OpenedAttachment {
 	data: Blob;
 }
 
-/** Decrypts `stream` with the suite (every chunk checked, index and final flag bound). */
-export async function decryptInSuite(
-	suite: Suite,
-	reportKey: Uint8Array,
-	stream: Blob,
-	onProgress?: (p: { done: number; total: number }) => void
-): Promise<OpenedAttachment> {
-	const bytes = new Uint8Array(await stream.arrayBuffer());
-	const out = suite.decryptAttachment(reportKey, bytes);
-	onProgress?.({ done: bytes.length, total: bytes.length });
-	return { name: out.name, type: out.type, data: new Blob([out.data as Uint8Array<ArrayBuffer>]) };
-}
-
-/** The deployment's way to open an attachment of a report or a message. */
+/** The deployment's way to open an attachment of a report or a message (every chunk checked, index and final flag bound). */
 export function decryptStaffAttachment(
 	reportKey: Uint8Array,
 	stream: Blob,
 	onProgress?: (p: { done: number; total: number }) => void
 ): Promise<OpenedAttachment> {
-	const gm = deploymentSuite();
-	if (gm) return decryptInSuite(gm, reportKey, stream, onProgress);
 	return cryptoWorker().decryptAttachment(reportKey, stream, {
+		suite: deploymentSuiteId(),
 		onProgress: (p) => {
 			if ('done' in p) onProgress?.({ done: p.done, total: p.total });
 		}

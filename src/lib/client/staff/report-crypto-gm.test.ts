@@ -2,9 +2,11 @@
  * Issue 21, the staff side of a GM deployment: a GM staff key, made as the key page makes it, opens a GM report
  * made with the suite's reporter core (SM2 seal, SM4-GCM content and summary), writes and reads notes and
  * messages, re-seals with a transfer proof that the receiving browser checks against a GM directory, and keeps
- * NaCl bytes away. No server: the deployment's suite is set as the staff layout sets it.
+ * NaCl bytes away. No server: the deployment's suite is set as the staff layout sets it. The key page's
+ * PBKDF2-HMAC-SM3 and the attachment's SM4-GCM run in the crypto worker's protocol (in-process here, the same
+ * handler as crypto.worker.ts), never on the page's thread: the worker's requests are recorded.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import { utf8 } from '../../crypto/encoding';
 import { generateReportKey } from '../../crypto/keys';
@@ -14,7 +16,33 @@ import { gmSuite } from '../../crypto/gm/suite';
 import { encodeSummary } from '../../shared/report-summary';
 import { deploymentSuite, deploymentSuiteId, useDeploymentSuite } from '../deployment-suite';
 import { unlockInBrowser, enrolInBrowser, recoverInBrowser } from '../staff-keys';
-import { decryptInSuite } from './attachment-open';
+import { decryptStaffAttachment } from './attachment-open';
+
+const worker = vi.hoisted(() => ({ ops: [] as string[] }));
+/** The worker's protocol in-process (as tests/support/in-process.ts, which imports this very module). */
+vi.mock('../crypto-client', async (importOriginal) => {
+	const actual = await importOriginal<typeof import('../crypto-client')>();
+	const { createCryptoProtocol } = await import('../crypto-protocol');
+	let listeners: ((e: Event) => void)[] = [];
+	const protocol = createCryptoProtocol((m) => {
+		const data = structuredClone(m);
+		queueMicrotask(() => listeners.forEach((l) => l({ data } as unknown as Event)));
+	});
+	const client = new actual.CryptoWorkerClient(() => ({
+		postMessage(message: unknown) {
+			const op = (message as { op?: unknown }).op;
+			if (typeof op === 'string') worker.ops.push(op);
+			void protocol.handle(structuredClone(message));
+		},
+		addEventListener(type: string, l: (e: Event) => void) {
+			if (type === 'message') listeners.push(l);
+		},
+		terminate() {
+			listeners = [];
+		}
+	}));
+	return { ...actual, cryptoWorker: () => client };
+});
 import {
 	decryptInboxSummary,
 	decryptNoteText,
@@ -75,13 +103,20 @@ describe('a GM deployment, staff side (issue 21)', () => {
 
 	it('a GM staff key opens a GM report: content, summary, notes, messages, an attachment', async () => {
 		// the key page: enrol, then unlock with the password (PBKDF2-HMAC-SM3) as after a reload
+		worker.ops.length = 0;
 		const enrolled = await enrolInBrowser('口令 pass');
 		expect(enrolled.bundle.publicKey.length).toBe(65);
 		expect(enrolled.bundle.passwordWrapped[0]).toBe(gmSuite.version);
 		expect(enrolled.bundle.recoveryWrapped[0]).toBe(gmSuite.version);
 		const pair = await unlockInBrowser(enrolled.bundle, '口令 pass');
 		expect(pair.secretKey).toEqual(enrolled.keyPair.secretKey);
-		await expect(unlockInBrowser(enrolled.bundle, 'wrong')).rejects.toThrow();
+		await expect(unlockInBrowser(enrolled.bundle, 'wrong')).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+		// A NaCl password wrap (of another deployment) is refused before any derivation.
+		const naclBundle = await naclSuite.createStaffKeys('口令 pass', { testOnlyCheap: true });
+		await expect(
+			unlockInBrowser({ ...enrolled.bundle, passwordWrapped: naclBundle.bundle.passwordWrapped }, '口令 pass')
+		).rejects.toMatchObject({ code: 'UNSUPPORTED_VERSION' });
+		expect(worker.ops).toEqual(['passwordWrapKey', 'passwordUnwrapKey', 'passwordUnwrapKey', 'passwordUnwrapKey']);
 
 		// the reporter's core in the GM suite
 		const reportKey = generateReportKey();
@@ -107,8 +142,13 @@ describe('a GM deployment, staff side (issue 21)', () => {
 		expect(decryptNoteText(key, ctx, note)).toBe('内部');
 		expect(() => decryptNoteText(key, { ...ctx, authorId: 's-2' }, note)).toThrow(StaffDecryptError);
 		expect(decryptText(key, encryptText(key, '回复'))).toBe('回复');
-		const opened = await decryptInSuite(gmSuite, key, new Blob([file as Uint8Array<ArrayBuffer>]));
+		const progress: number[] = [];
+		const opened = await decryptStaffAttachment(key, new Blob([file as Uint8Array<ArrayBuffer>]), (p) =>
+			progress.push(p.done)
+		);
 		expect([opened.name, await opened.data.text()]).toEqual(['凭证.txt', '凭证']);
+		expect(worker.ops.at(-1)).toBe('decryptAttachment');
+		expect(progress.at(-1)).toBe(file.length);
 
 		// NaCl bytes are refused in a GM deployment
 		expect(() =>

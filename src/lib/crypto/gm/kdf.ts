@@ -51,8 +51,42 @@ export const GM_RECEIPT_ITERATIONS = 12_000;
 export const GM_STAFF_ITERATIONS = 12_000;
 /** FOR TESTS ONLY: a cheap count so unit tests not about the cost stay fast. */
 export const GM_TEST_ONLY_ITERATIONS = 10;
-/** Parsers refuse more (a hostile server cannot make a browser spin for minutes) and fewer than 1. */
+/** Parsers refuse more and fewer than 1 (the format's range; a browser's bounds are below). */
 export const GM_MAX_ITERATIONS = 10_000_000;
+
+/**
+ * What a browser accepts from a server (docs/crypto.md, "PBKDF2-HMAC-SM3: calibration"), like the NaCl suite's
+ * Argon2id floor and ceiling (src/lib/client/kdf-floor.ts). The floor is the calibrated production count: a
+ * server that serves less would make a receipt's keys cheaper to guess from what it later sees. The ceiling is
+ * ten times that count (≈ 4 to 9 s in Chromium on the project machine, ≈ 20 s on a 4× throttled page): room to
+ * raise the count as devices get faster, but a hostile server cannot make a reporter's or a staff member's
+ * browser derive for minutes (the format itself allows 10 000 000, ≈ 30 min).
+ */
+export const GM_KDF_FLOOR_ITERATIONS = GM_RECEIPT_ITERATIONS;
+export const GM_KDF_CEILING_ITERATIONS = 10 * GM_RECEIPT_ITERATIONS;
+
+/** Throws `CryptoFormatError('MALFORMED')`, naming the bound, unless `iterations` is at most the ceiling. */
+export function requireGmKdfCeiling(iterations: number, what: string): void {
+	if (iterations > GM_KDF_CEILING_ITERATIONS)
+		throw new CryptoFormatError(
+			'MALFORMED',
+			`${what}: ${iterations} PBKDF2-HMAC-SM3 iterations, above the ceiling of ${GM_KDF_CEILING_ITERATIONS}`
+		);
+}
+
+/** Throws `CryptoFormatError('MALFORMED')`, naming the bound, unless `iterations` is within the floor and the ceiling. */
+export function requireGmKdfBounds(iterations: number, what: string): void {
+	if (iterations < GM_KDF_FLOOR_ITERATIONS)
+		throw new CryptoFormatError(
+			'MALFORMED',
+			`${what}: ${iterations} PBKDF2-HMAC-SM3 iterations, below the floor of ${GM_KDF_FLOOR_ITERATIONS}`
+		);
+	requireGmKdfCeiling(iterations, what);
+}
+
+/** True if a KDF cost is within the floor and the ceiling (the server's check of what it stores). */
+export const isGmKdfInBounds = (iterations: number): boolean =>
+	iterations >= GM_KDF_FLOOR_ITERATIONS && iterations <= GM_KDF_CEILING_ITERATIONS;
 
 export interface GmKdfSpec {
 	iterations: number;
@@ -119,6 +153,7 @@ export async function gmPasswordUnwrapKey(wrapped: Uint8Array, password: string)
 	const r = new ByteReader(wrapped, 'password-wrapped key');
 	r.raw(HEADER_LENGTH);
 	const spec = readSpec(r);
+	requireGmKdfCeiling(spec.iterations, 'password-wrapped key'); // served by the server: never minutes of work
 	const ad = wrapped.subarray(0, GM_KDF_SPEC_LENGTH);
 	const nonce = r.raw(SM4_GCM_NONCE_BYTES);
 	const kek = derive(password, spec);
@@ -132,6 +167,7 @@ export async function gmPasswordUnwrapKey(wrapped: Uint8Array, password: string)
 export async function gmDeriveReceiptKeys(secretText: string, kdfSpec: Uint8Array): Promise<ReceiptKeys> {
 	const secret = parseReceiptSecret(secretText);
 	const spec = decodeGmKdfSpec(kdfSpec);
+	requireGmKdfCeiling(spec.iterations, 'receipt KDF spec'); // served by the server: never minutes of work
 	const master = pbkdf2HmacSm3(utf8(secret), spec.salt, spec.iterations, KEY_LENGTH);
 	const keys = { authKey: gmSubkey(master, 'receipt-auth'), unwrapKey: gmSubkey(master, 'receipt-unwrap') };
 	master.fill(0);

@@ -35,7 +35,8 @@ import {
 	gmReceiptAuthHash,
 	decodeGmKdfSpec,
 	encodeGmKdfSpec,
-	newGmKdfSpec
+	newGmKdfSpec,
+	requireGmKdfBounds
 } from './kdf';
 import {
 	gmCheckTransferProof,
@@ -90,10 +91,7 @@ export const gmSuite: Suite = Object.freeze({
 	deriveReceiptKeys: gmDeriveReceiptKeys,
 	receiptAuthHash: gmReceiptAuthHash,
 	newReceiptKdfSpec: () => encodeGmKdfSpec(newGmKdfSpec(GM_RECEIPT_ITERATIONS)),
-	requireReceiptKdfSpec(kdfSpec) {
-		if (decodeGmKdfSpec(kdfSpec).iterations < GM_RECEIPT_ITERATIONS)
-			throw new CryptoFormatError('MALFORMED', 'receipt KDF spec below the production cost');
-	},
+	requireReceiptKdfSpec: (kdfSpec) => requireGmKdfBounds(decodeGmKdfSpec(kdfSpec).iterations, 'receipt KDF spec'),
 	passwordWrapKey: (key, password, c) => gmPasswordWrapKey(key, password, iterations(c, GM_STAFF_ITERATIONS)),
 	passwordUnwrapKey: gmPasswordUnwrapKey,
 	async createStaffKeys(password, c) {

@@ -11,7 +11,7 @@ import { validate } from '$lib/server/http/body';
 import { STAFF_BODIES } from '$lib/server/http/bodies';
 import { Download, ok, refuse, type Result } from '$lib/server/http/result';
 import { reportFile } from '$lib/server/reports/followup';
-import { isNoteCiphertext } from '$lib/crypto/notes';
+import { isNoteInSuite } from '$lib/server/keys/suite-wire';
 import { isContentCiphertext } from '$lib/server/reports/intake';
 import type { NoteAnswer, ReplyAnswer, ViewAnswer } from '$lib/shared/wire/staff';
 import { visibleReport } from './access';
@@ -67,8 +67,9 @@ export async function addNote(
 	if (!vis) return refuse('not_found');
 	const parsed = validate(STAFF_BODIES.CiphertextBody, input);
 	if (!parsed.ok) return parsed;
-	// A note of format N (issue 16: bound to report, author and kind) or, from a page of before, format C.
-	if (!isContentCiphertext(parsed.value.body) && !isNoteCiphertext(parsed.value.body))
+	// A note of format N (issue 16: bound to report, author and kind) or, from a page of before, format C; of the
+	// deployment's suite only (issue 21).
+	if (!isContentCiphertext(parsed.value.body) && !isNoteInSuite(parsed.value.body))
 		return refuse('bad_content', { field: 'body' });
 	const r = vis.report;
 	const out = await ctx.db.transaction(async (txRaw) => {

@@ -4,7 +4,8 @@
  * Used by the intake's schema checks, the staff-key enrolment and the receipt follow-up.
  */
 import { CONTENT_OVERHEAD } from '$lib/crypto/content';
-import { FORMAT_VERSION } from '$lib/crypto/format';
+import { FORMAT_VERSION, HEADER_LENGTH, Kind, checkHeader, expectLength } from '$lib/crypto/format';
+import { isContentBucket } from '$lib/crypto/padding';
 import { RECEIPT_KDF, isProductionParams } from '$lib/crypto/kdf';
 import { decodeKdfSpec, encodeKdfSpec, passwordWrappedSpec } from '$lib/crypto/kdf-spec';
 import { WRAPPED_KEY_LENGTH } from '$lib/crypto/keys';
@@ -20,10 +21,10 @@ import {
 } from '$lib/crypto/gm/formats';
 import {
 	GM_RECEIPT_ITERATIONS,
-	GM_STAFF_ITERATIONS,
 	decodeGmKdfSpec,
 	encodeGmKdfSpec,
-	gmPasswordWrappedSpec
+	gmPasswordWrappedSpec,
+	isGmKdfInBounds
 } from '$lib/crypto/gm/kdf';
 import { GM_SUMMARY_LENGTH } from '$lib/crypto/gm/staff';
 import { TRANSFER_PROOF_LENGTH } from '$lib/crypto/transfer';
@@ -42,7 +43,7 @@ export interface SuiteWire {
 	wrappedKeyLength: number;
 	/** A staff member's box public key (X25519 / SM2). */
 	boxPublicKeyLength: number;
-	/** Whether a receipt KDF spec has the production cost; throws a `CryptoError` when malformed. */
+	/** Whether a receipt KDF spec has the production cost (GM: within the browser's floor and ceiling); throws a `CryptoError` when malformed. */
 	receiptKdfIsProduction(kdfSpec: Uint8Array): boolean;
 	/** The KDF spec (bytes) of a password-wrapped key and whether its cost is production; throws when malformed. */
 	passwordWrap(wrapped: Uint8Array): { kdfSpec: Uint8Array; production: boolean };
@@ -74,10 +75,11 @@ const GM_WIRE: SuiteWire = Object.freeze({
 	transferProofLength: GM_LENGTHS.transferProof,
 	wrappedKeyLength: GM_WRAPPED_KEY_LENGTH,
 	boxPublicKeyLength: SM2_PUBLIC_KEY_LENGTH,
-	receiptKdfIsProduction: (spec: Uint8Array) => decodeGmKdfSpec(spec).iterations >= GM_RECEIPT_ITERATIONS,
+	// Within the floor and the ceiling a browser accepts (gm/kdf.ts), so what is stored can be opened again.
+	receiptKdfIsProduction: (spec: Uint8Array) => isGmKdfInBounds(decodeGmKdfSpec(spec).iterations),
 	passwordWrap(wrapped: Uint8Array) {
 		const spec = gmPasswordWrappedSpec(wrapped);
-		return { kdfSpec: encodeGmKdfSpec(spec), production: spec.iterations >= GM_STAFF_ITERATIONS };
+		return { kdfSpec: encodeGmKdfSpec(spec), production: isGmKdfInBounds(spec.iterations) };
 	},
 	receiptSpecWithSalt: (salt: Uint8Array) => encodeGmKdfSpec({ iterations: GM_RECEIPT_ITERATIONS, salt })
 });
@@ -89,4 +91,48 @@ export function wireOf(id: SuiteId): SuiteWire {
 /** The deployment's suite's wire checks. */
 export function deploymentWire(): SuiteWire {
 	return wireOf(deploymentSuiteId());
+}
+
+/*
+ * Shape checks of the deployment's suite for the back office and the lead register (issue 21): byte 0 must be
+ * the deployment's, so a staff browser's bytes of the other suite are refused (both ways), and the length the
+ * suite writes. The server cannot decrypt; these are the whole of its check.
+ */
+
+/** True if `blob` is framed as format `kind` of the deployment's suite. */
+export function framedInSuite(blob: Uint8Array, kind: number, wire: SuiteWire = deploymentWire()): boolean {
+	return blob.length > HEADER_LENGTH && blob[0] === wire.version && blob[1] === kind;
+}
+
+/**
+ * Throws `CryptoFormatError` (`UNSUPPORTED_VERSION`, `WRONG_KIND`, `BAD_LENGTH`) unless `sealed` is a sealed key
+ * (format S) of the deployment's suite: 82 bytes with byte 0 `01` (NaCl), 131 bytes with `47` (GM).
+ */
+export function checkSealedKey(sealed: Uint8Array, what = 'sealed key', wire: SuiteWire = deploymentWire()): void {
+	checkHeader(sealed, Kind.sealedKey, what, wire.version);
+	expectLength(sealed, wire.sealedKeyLength, what);
+}
+
+/** True if `sealed` is a sealed key (format S) of the deployment's suite. */
+export function isSealedKeyInSuite(sealed: Uint8Array): boolean {
+	const wire = deploymentWire();
+	return sealed.length === wire.sealedKeyLength && framedInSuite(sealed, Kind.sealedKey, wire);
+}
+
+/** True if `wrapped` is a wrapped key (format W) of the deployment's suite (74 bytes NaCl, 62 GM). */
+export function isWrappedKeyInSuite(wrapped: Uint8Array): boolean {
+	const wire = deploymentWire();
+	return wrapped.length === wire.wrappedKeyLength && framedInSuite(wrapped, Kind.wrappedKey, wire);
+}
+
+/** True if `blob` is a content ciphertext (format C) of the deployment's suite, of a bucketed length. */
+export function isContentInSuite(blob: Uint8Array): boolean {
+	const wire = deploymentWire();
+	return framedInSuite(blob, Kind.content, wire) && isContentBucket(blob.length - wire.contentOverhead);
+}
+
+/** True if `blob` is a note (format N, issue 16) of the deployment's suite, of a bucketed length. */
+export function isNoteInSuite(blob: Uint8Array): boolean {
+	const wire = deploymentWire();
+	return framedInSuite(blob, Kind.note, wire) && isContentBucket(blob.length - wire.contentOverhead);
 }

@@ -7,6 +7,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { ATTACHMENT_HEADER_LENGTH } from '$lib/crypto/attachment-format';
 import { Kind } from '$lib/crypto/format';
+import { framedInSuite } from '$lib/server/keys/suite-wire';
 import type { Db } from '$lib/server/db';
 import { lead, leadDocument } from '$lib/server/db/schema';
 import { appendAudit } from '$lib/server/audit/log';
@@ -21,9 +22,9 @@ import { event, memberLead } from './register';
 
 const BODIES = documentBodies(nodeBase64.decode);
 
-/** The uuid spelled by a stream's 16-byte file id. */
+/** The uuid spelled by a stream's 16-byte file id; null unless it is an attachment of the deployment's suite. */
 function fileIdOf(stream: Uint8Array): string | null {
-	if (stream.length <= ATTACHMENT_HEADER_LENGTH || stream[0] !== 0x01 || stream[1] !== Kind.attachment) return null;
+	if (stream.length <= ATTACHMENT_HEADER_LENGTH || !framedInSuite(stream, Kind.attachment)) return null;
 	const h = Buffer.from(stream.subarray(2, ATTACHMENT_HEADER_LENGTH)).toString('hex');
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -19,6 +19,7 @@ import { validate } from '$lib/server/http/body';
 import { nodeBase64 } from '$lib/server/http/base64';
 import { ok, refuse, type Result } from '$lib/server/http/result';
 import { validEntriesForOrgans } from '$lib/server/keys/directory';
+import { isSealedKeyInSuite, isWrappedKeyInSuite } from '$lib/server/keys/suite-wire';
 import { isUuid } from '$lib/shared/encoding';
 import { handdownBodies } from '$lib/shared/wire/leads-handdown';
 import { currentVersion, holdsVersion, isLeadMember, rotationDue } from './organ-key';
@@ -95,6 +96,9 @@ export async function handDown(
 		return refuse('wraps_stale', { field: 'keyVersion', extra: { current } });
 	if (!(await holdsVersion(ctx.db, ctx.user.id, l.organId, current))) return refuse('forbidden');
 	if (!isContentCiphertext(b.package)) return refuse('bad_content', { field: 'package' });
+	// The hand-down key's wraps, of the deployment's suite only (issue 21).
+	if (!isWrappedKeyInSuite(b.fromWrap)) return refuse('bad_content', { field: 'fromWrap' });
+	if (!b.wraps.every((w) => isSealedKeyInSuite(w.sealed))) return refuse('bad_content', { field: 'wraps' });
 	if (!b.keepCopy && !(b.redactedDetails && isContentCiphertext(b.redactedDetails)))
 		return refuse('bad_content', { field: 'redactedDetails' });
 	const [open] = await ctx.db

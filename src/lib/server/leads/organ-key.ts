@@ -6,12 +6,12 @@
  * existing version may be sealed to current members who lack it (a new member reads the older leads).
  */
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
-import { checkHeader, Kind } from '$lib/crypto/format';
 import { CryptoError } from '$lib/crypto/errors';
 import type { Db } from '$lib/server/db';
 import { organKey, organKeyWrap, organStaff, staffUser } from '$lib/server/db/schema';
 import { appendAudit, type Queryable } from '$lib/server/audit/log';
 import { validEntriesForOrgans } from '$lib/server/keys/directory';
+import { checkSealedKey } from '$lib/server/keys/suite-wire';
 import { toBase64 } from '$lib/server/http/base64';
 import { STAFF_BODIES_LEADS } from './bodies';
 import { validate } from '$lib/server/http/body';
@@ -120,8 +120,10 @@ export async function organKeyState(
 
 /**
  * Wraps of a key for the members of `organId` (an organ-key version, an index-key escrow): each a sealed key
- * to a current member's valid directory entry, at most one per member. The members and the staff the wraps
- * reach, or null (`bad_wraps`).
+ * to a current member's valid directory entry, at most one per member. Each wrap must be a sealed key of the
+ * deployment's suite (issue 21: byte 0 and length; NaCl by default, GM under QF_CRYPTO_SUITE=gm), so a browser
+ * of the other suite cannot store keys no member could open. The members and the staff the wraps reach, or
+ * null (`bad_wraps`).
  */
 export async function checkMemberWraps(
 	db: Db,
@@ -131,7 +133,7 @@ export async function checkMemberWraps(
 ): Promise<{ members: Set<string>; seen: Set<string> } | null> {
 	for (const w of wraps) {
 		try {
-			checkHeader(w.sealed, Kind.sealedKey, 'sealed key');
+			checkSealedKey(w.sealed);
 		} catch (e) {
 			if (e instanceof CryptoError) return null;
 			throw e;

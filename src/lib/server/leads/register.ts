@@ -7,12 +7,10 @@
  */
 import type * as v from 'valibot';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { CONTENT_OVERHEAD } from '$lib/crypto/content';
-import { Kind } from '$lib/crypto/format';
-import { isContentBucket } from '$lib/crypto/padding';
 import type { Db } from '$lib/server/db';
 import { lead, leadEvent, leadPerson, leadReport, report } from '$lib/server/db/schema';
 import { appendAudit } from '$lib/server/audit/log';
+import { isContentInSuite } from '$lib/server/keys/suite-wire';
 import type { Json } from '$lib/server/audit/chain';
 import { visibleReport } from '$lib/server/backoffice/access';
 import type { StaffCtx } from '$lib/server/backoffice/context';
@@ -25,11 +23,9 @@ import { currentVersion, holdsVersion, isLeadMember, rotationDue } from './organ
 type Lead = typeof lead.$inferSelect;
 type NewLead = v.InferOutput<typeof B.NewLeadBody>;
 
-/** True if `blob` is framed as a content ciphertext of a bucketed length. */
+/** True if `blob` is a content ciphertext of the deployment's suite (issue 21), of a bucketed length. */
 export function isContentCiphertext(blob: Uint8Array): boolean {
-	return (
-		blob.length > 2 && blob[0] === 0x01 && blob[1] === Kind.content && isContentBucket(blob.length - CONTENT_OVERHEAD)
-	);
+	return isContentInSuite(blob);
 }
 
 /** The lead if the caller is a member of its organ, else null (unknown, malformed, not a member). */

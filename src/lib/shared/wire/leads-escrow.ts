@@ -10,7 +10,8 @@ import { SEALED_KEY_LENGTH } from '../../crypto/seal';
 import { BLIND_LENGTH } from '../../crypto/organ-key';
 import { UUID_PATTERN } from '../encoding';
 import { OPINION_PURPOSES } from '../vocabulary/leads';
-import { base64Bytes, DirectoryId, type Decode } from './fields';
+import { GM_LENGTHS } from '../../crypto/gm/lengths';
+import { base64Bytes, base64BytesOneOf, DirectoryId, type Decode } from './fields';
 import { MAX_ORGAN_WRAPS, type OpinionAnswer } from './leads';
 
 /** Lower organs searched in one opinion (the whole jurisdiction of a provincial organ fits). */
@@ -31,7 +32,13 @@ export function escrowBodies(decode: Decode) {
 			/** The ancestor organ whose members receive it. */
 			holderOrganId: DirectoryId,
 			wraps: v.pipe(
-				v.array(v.object({ staffId: Uuid, entryId: exactly(ENTRY_ID_LENGTH), sealed: exactly(SEALED_KEY_LENGTH) })),
+				v.array(
+					v.object({
+						staffId: Uuid,
+						entryId: exactly(ENTRY_ID_LENGTH),
+						sealed: base64BytesOneOf([SEALED_KEY_LENGTH, GM_LENGTHS.sealed], decode)
+					})
+				),
 				v.minLength(1),
 				v.maxLength(MAX_ORGAN_WRAPS)
 			)

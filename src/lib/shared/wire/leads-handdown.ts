@@ -11,7 +11,8 @@ import { UUID_PATTERN } from '../encoding';
 import { MAX_CONTENT_BYTES } from '../limits';
 import { LEAD_OUTCOMES, type HanddownState } from '../vocabulary/leads';
 import type { OutcomeCode } from '../vocabulary/workflow';
-import { base64Bytes, DirectoryId, type Decode } from './fields';
+import { GM_LENGTHS } from '../../crypto/gm/lengths';
+import { base64Bytes, base64BytesOneOf, DirectoryId, type Decode } from './fields';
 import { leadBodies, MAX_ORGAN_WRAPS } from './leads';
 
 /** A result text: the smallest content buckets up to 16 KiB of text. */
@@ -29,10 +30,17 @@ export function handdownBodies(decode: Decode) {
 			deadline: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/), v.isoDate()),
 			/** The higher organ's current organ-key version, under which `fromWrap` is made. */
 			keyVersion: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)),
-			fromWrap: exactly(WRAPPED_KEY_LENGTH),
+			/** Either suite's lengths here (and in `wraps`); the server keeps the deployment's (issue 21). */
+			fromWrap: base64BytesOneOf([WRAPPED_KEY_LENGTH, GM_LENGTHS.wrappedKey], decode),
 			package: base64Bytes({ max: MAX_CONTENT_BYTES }, decode),
 			wraps: v.pipe(
-				v.array(v.object({ staffId: Uuid, entryId: exactly(ENTRY_ID_LENGTH), sealed: exactly(SEALED_KEY_LENGTH) })),
+				v.array(
+					v.object({
+						staffId: Uuid,
+						entryId: exactly(ENTRY_ID_LENGTH),
+						sealed: base64BytesOneOf([SEALED_KEY_LENGTH, GM_LENGTHS.sealed], decode)
+					})
+				),
 				v.minLength(1),
 				v.maxLength(MAX_ORGAN_WRAPS)
 			),

@@ -12,7 +12,8 @@ import { MAX_CONTENT_BYTES } from '../limits';
 import { LEAD_OUTCOMES, LEAD_SOURCES, SETTABLE_LEAD_STATES } from '../vocabulary/leads';
 import { CATEGORIES } from '../vocabulary/report';
 import type { OutcomeCode } from '../vocabulary/workflow';
-import { base64Bytes, DirectoryId, type Decode } from './fields';
+import { GM_LENGTHS } from '../../crypto/gm/lengths';
+import { base64Bytes, base64BytesOneOf, DirectoryId, type Decode } from './fields';
 import type { LeadDocumentRef } from './leads-documents';
 
 /** Persons per lead, reports per lead in one request, wraps per organ-key version. */
@@ -56,7 +57,8 @@ export function leadBodies(decode: Decode) {
 					v.object({
 						staffId: Uuid,
 						entryId: exactly(ENTRY_ID_LENGTH),
-						sealed: exactly(SEALED_KEY_LENGTH)
+						// Either suite's length here; the server keeps the deployment's (issue 21).
+						sealed: base64BytesOneOf([SEALED_KEY_LENGTH, GM_LENGTHS.sealed], decode)
 					})
 				),
 				v.minLength(1),

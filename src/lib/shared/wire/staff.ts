@@ -111,7 +111,7 @@ export function staffBodies(decode?: Decode) {
 		GrantBody: v.object({
 			staffId: v.pipe(v.string(), v.uuid()),
 			entryId: exactly(ENTRY_ID_LENGTH),
-			sealed: exactly(SEALED_KEY_LENGTH)
+			sealed: base64BytesOneOf([SEALED_KEY_LENGTH, GM_LENGTHS.sealed], decode)
 		}),
 		/** A reply to the reporter or an internal note: a content ciphertext under the report key. */
 		CiphertextBody: v.object({ body: ciphertext }),
