@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_ONLY_CHEAP_KDF } from '../../crypto/kdf';
+import { SUITE_VERSION } from '../../crypto/suite-id';
 import { inProcessCrypto } from '../../../../tests/support/in-process';
 import { DRAFT_STORAGE_KEY, deleteDraft, hasDraft, loadDraft, saveDraft, type DraftStorage } from './draft';
 
@@ -104,5 +105,29 @@ describe('encrypted draft', () => {
 			code: 'storage_unavailable'
 		});
 		expect(hasDraft()).toBe(false);
+	});
+
+	it('a GM page keeps its draft in the GM suite (PBKDF2-HMAC-SM3 wrap, SM4 content); a NaCl draft stays NaCl', async () => {
+		const { storage, worker, options } = setup();
+		await saveDraft('国密口令 passphrase', draft, { ...options, suite: 'gm' });
+		const item = JSON.parse(storage.items.get(DRAFT_STORAGE_KEY) as string);
+		expect(item.suite).toBe('gm');
+		// Byte 0 of each stored blob names the suite: 47 is the GM suite's version byte, 1 NaCl's (docs/crypto.md).
+		expect(Buffer.from(item.wrapped, 'base64')[0]).toBe(SUITE_VERSION.gm);
+		expect(Buffer.from(item.body, 'base64')[0]).toBe(SUITE_VERSION.gm);
+		expect(Buffer.from(item.body, 'base64').includes(Buffer.from('CANARY'))).toBe(false);
+		const back = await loadDraft<typeof draft>('国密口令 passphrase', options);
+		expect(back).toEqual({ step: 3, routing: draft.routing, details: draft.details, files: [null] });
+		expect(worker.ops).toEqual(['passwordWrapKey', 'passwordUnwrapKey']);
+		await expect(loadDraft('wrong', options)).rejects.toMatchObject({ code: 'draft_wrong_passphrase' });
+		// An unknown suite is unreadable, never guessed.
+		storage.items.set(DRAFT_STORAGE_KEY, JSON.stringify({ ...item, suite: 'sm9' }));
+		await expect(loadDraft('国密口令 passphrase', options)).rejects.toMatchObject({ code: 'draft_corrupt' });
+		// The NaCl default writes no suite field and NaCl bytes.
+		await saveDraft('p', { n: 1 }, options);
+		const nacl = JSON.parse(storage.items.get(DRAFT_STORAGE_KEY) as string);
+		expect(nacl.suite).toBeUndefined();
+		expect(Buffer.from(nacl.body, 'base64')[0]).toBe(SUITE_VERSION.nacl);
+		expect(await loadDraft('p', options)).toEqual({ n: 1 });
 	});
 });

@@ -2,22 +2,25 @@
  * An opt-in, encrypted draft on the reporter's device. By default nothing is written anywhere: only an
  * explicit `saveDraft` stores one item in localStorage (key DRAFT_STORAGE_KEY), and `deleteDraft` removes it.
  *
- * Stored value (JSON): { "v": 1, "wrapped": base64(P), "body": base64(C) }
+ * Stored value (JSON): { "v": 1, "wrapped": base64(P), "body": base64(C) } and, in the GM suite only,
+ * "suite": "gm" (issue 21: a GM deployment's page keeps its drafts in its own suite too):
  *   P = a fresh random 32-byte draft key, password-wrapped under Argon2id(passphrase) (format P of
- *       docs/crypto.md, 64 MiB, run in the crypto worker), fresh salt each save;
- *   C = the draft as JSON, padded and encrypted under the draft key (format C, as report content).
+ *       docs/crypto.md, 64 MiB, run in the crypto worker) or, under GM, PBKDF2-HMAC-SM3 at the receipt
+ *       count; fresh salt each save;
+ *   C = the draft as JSON, padded and encrypted under the draft key (format C of the suite, as report content).
  * Files are never included: Blob/File values (and typed arrays) are dropped from the object before it is
  * serialized. A wrong passphrase is `draft_wrong_passphrase`; the stored item is left alone.
  */
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
-import { decryptContent, encryptContent } from '../../crypto/content';
 import { fromUtf8, utf8 } from '../../crypto/encoding';
 import { CryptoAuthError, CryptoError } from '../../crypto/errors';
 import { RECEIPT_KDF, type Argon2Params } from '../../crypto/kdf';
 import { generateReportKey } from '../../crypto/keys';
+import { DEFAULT_SUITE, isSuiteId, type SuiteId } from '../../crypto/suite-id';
 import { cryptoWorker, type KdfProgress } from '../crypto-client';
 import { ReportError } from './errors';
 import { cryptoFailure, type ReporterCrypto } from './files';
+import { reporterSuite } from './report-suite';
 
 /** The one localStorage key a draft uses. */
 export const DRAFT_STORAGE_KEY = 'qingfeng.report-draft.v1';
@@ -37,8 +40,10 @@ export interface DraftOptions {
 	/** Argon2id progress (the only slow step). */
 	onProgress?: (p: KdfProgress) => void;
 	signal?: AbortSignal;
-	/** FOR TESTS ONLY: Argon2id parameters (default 64 MiB, 3 passes, like receipts). */
+	/** FOR TESTS ONLY: Argon2id parameters (default 64 MiB, 3 passes, like receipts; NaCl only). */
 	kdf?: Argon2Params;
+	/** The page's pinned suite: a save encrypts in it (default NaCl); a load follows the stored draft's. */
+	suite?: SuiteId;
 }
 
 function storageOf(options: DraftOptions): DraftStorage {
@@ -66,11 +71,12 @@ export async function saveDraft<T>(passphrase: string, draft: T, options: DraftO
 		throw new ReportError('invalid_input', 'a draft needs a passphrase', { field: 'passphrase' });
 	const storage = storageOf(options);
 	const crypto = options.crypto ?? cryptoWorker();
+	const suite = await reporterSuite(options.suite ?? DEFAULT_SUITE);
 	const key = generateReportKey();
 	try {
 		const body = (() => {
 			try {
-				return encryptContent(key, utf8(serialize(draft)));
+				return suite.encryptContent(key, utf8(serialize(draft)));
 			} catch (e) {
 				if (e instanceof CryptoError && e.code === 'TOO_LARGE')
 					throw new ReportError('content_too_large', 'the draft is too long', { cause: e });
@@ -81,16 +87,15 @@ export async function saveDraft<T>(passphrase: string, draft: T, options: DraftO
 		try {
 			wrapped = await crypto.passwordWrapKey(key, passphrase, options.kdf ?? RECEIPT_KDF, {
 				signal: options.signal,
-				onProgress: (p) => 'state' in p && options.onProgress?.(p)
+				onProgress: (p) => 'state' in p && options.onProgress?.(p),
+				suite: suite.id
 			});
 		} catch (e) {
 			cryptoFailure(e);
 		}
 		try {
-			storage.setItem(
-				DRAFT_STORAGE_KEY,
-				JSON.stringify({ v: 1, wrapped: encodeBase64(wrapped), body: encodeBase64(body) })
-			);
+			const item = { v: 1, wrapped: encodeBase64(wrapped), body: encodeBase64(body) };
+			storage.setItem(DRAFT_STORAGE_KEY, JSON.stringify(suite.id === 'nacl' ? item : { ...item, suite: suite.id }));
 		} catch (e) {
 			throw new ReportError('storage_unavailable', 'the draft could not be stored', { cause: e });
 		}
@@ -127,9 +132,13 @@ export async function loadDraft<T = unknown>(passphrase: string, options: DraftO
 	if (raw === null) return null;
 	let wrapped: Uint8Array;
 	let body: Uint8Array;
+	let suiteId: SuiteId;
 	try {
-		const item = JSON.parse(raw) as { v?: unknown; wrapped?: unknown; body?: unknown };
+		const item = JSON.parse(raw) as { v?: unknown; wrapped?: unknown; body?: unknown; suite?: unknown };
 		if (item.v !== 1 || typeof item.wrapped !== 'string' || typeof item.body !== 'string') throw new Error('shape');
+		const stored = item.suite ?? 'nacl';
+		if (!isSuiteId(stored)) throw new Error('suite');
+		suiteId = stored;
 		wrapped = decodeBase64(item.wrapped);
 		body = decodeBase64(item.body);
 	} catch (e) {
@@ -140,7 +149,8 @@ export async function loadDraft<T = unknown>(passphrase: string, options: DraftO
 	try {
 		key = await crypto.passwordUnwrapKey(wrapped, passphrase, {
 			signal: options.signal,
-			onProgress: (p) => 'state' in p && options.onProgress?.(p)
+			onProgress: (p) => 'state' in p && options.onProgress?.(p),
+			suite: suiteId
 		});
 	} catch (e) {
 		if (e instanceof CryptoAuthError) throw new ReportError('draft_wrong_passphrase', 'wrong passphrase', { cause: e });
@@ -149,7 +159,7 @@ export async function loadDraft<T = unknown>(passphrase: string, options: DraftO
 		cryptoFailure(e);
 	}
 	try {
-		return JSON.parse(fromUtf8(decryptContent(key, body))) as T;
+		return JSON.parse(fromUtf8((await reporterSuite(suiteId)).decryptContent(key, body))) as T;
 	} catch (e) {
 		if (e instanceof CryptoAuthError)
 			throw new ReportError('draft_wrong_passphrase', 'wrong passphrase or tampered draft', { cause: e });

@@ -19,6 +19,7 @@ import type {
 } from '../../shared/vocabulary/report';
 import { FORM_KINDS, REPORTER_ROLES, reportKindOf } from '../../shared/vocabulary/report';
 import type { UnitHit } from '../../shared/wire/public';
+import type { SuiteId } from '../../crypto/suite-id';
 
 /** Everything the reporter fills in (memory only). */
 export interface ReportForm {
@@ -156,8 +157,8 @@ export async function sendReport(
 }
 
 /** Encrypts the form (files left out) under the passphrase and stores it on this device. */
-export async function saveFormDraft(passphrase: string, form: ReportForm): Promise<void> {
-	await saveDraft(passphrase, { ...form, files: [] });
+export async function saveFormDraft(passphrase: string, form: ReportForm, suite?: SuiteId): Promise<void> {
+	await saveDraft(passphrase, { ...form, files: [] }, { suite });
 }
 
 /** Opens the stored draft as a form (without files); `draft_wrong_passphrase` / `draft_corrupt` on failure. */
