@@ -89,24 +89,48 @@ export function clientAddress(req: IncomingMessage, opts: AddressOptions): strin
 	return req.socket?.remoteAddress ?? 'unknown';
 }
 
-/** Writes a JSON answer with the security headers; `close` ends the connection after it (unread body). */
-function write(res: ServerResponse, status: number, body: string, headers: Record<string, string>, close = false) {
+/**
+ * How much of a body left unread (answered before it was read, or refused as too large) is read and dropped
+ * after the answer, so that a proxy still sending it gets the answer instead of a reset; beyond this the
+ * connection is closed. SvelteKit's route drops any amount (Node's own behaviour); this bounds it.
+ */
+export const DRAIN_CAP = 8 * 1024 * 1024;
+
+/** Drops the rest of an unread body (at most {@link DRAIN_CAP} bytes, then the connection is closed). */
+function drain(req: IncomingMessage): void {
+	if (req.readableEnded || req.destroyed) return;
+	let dropped = 0;
+	req.on('data', (chunk: Buffer) => {
+		dropped += chunk.length;
+		if (dropped > DRAIN_CAP) req.socket.destroy();
+	});
+	req.resume();
+}
+
+/** Writes a JSON answer with the security headers, then drops what is left of the request's body. */
+function write(
+	req: IncomingMessage,
+	res: ServerResponse,
+	status: number,
+	body: string,
+	headers: Record<string, string>
+) {
 	if (res.headersSent) {
 		res.end();
 		return;
 	}
 	const out: Record<string, string | number> = { ...headers, 'content-length': Buffer.byteLength(body) };
 	if (status !== 204) out['content-type'] = JSON_TYPE;
-	if (close) out.connection = 'close';
 	res.writeHead(status, out);
 	res.end(body);
+	drain(req);
 }
 
 /** A Web `Response` (the rare refusal built by shared code) written to Node's response. */
-async function writeResponse(res: ServerResponse, r: Response, headers: Record<string, string>) {
+async function writeResponse(req: IncomingMessage, res: ServerResponse, r: Response, headers: Record<string, string>) {
 	const merged: Record<string, string> = { ...headers };
 	r.headers.forEach((value, name) => (merged[name] = value));
-	write(res, r.status, await r.text(), merged);
+	write(req, res, r.status, await r.text(), merged);
 }
 
 /** The lean handler, with the client's address found as `address` says. */
@@ -124,16 +148,16 @@ export function submissionHandler(address: AddressOptions, deps: SubmissionDeps 
 		if (origin === null) {
 			// adapter-node refuses a request whose origin it cannot make (no host, a bad protocol or port header).
 			const a = refusalAnswer(refuse('invalid_field', { field: 'host' }));
-			write(res, a.status, JSON.stringify(a.body), secure, true);
+			write(req, res, a.status, JSON.stringify(a.body), secure);
 			return;
 		}
 		const refused = crossSiteRefusal({ request: { method: 'POST', headers }, url: new URL(path, origin) }, settings);
 		if (refused) {
-			await writeResponse(res, refused, secure);
+			await writeResponse(req, res, refused, secure);
 			return;
 		}
 		// Read straight from the Node request; stopping early (a body over its cap) leaves the socket open for
-		// the answer, and `connection: close` then drops the unread rest.
+		// the answer, and `write` then drops the unread rest.
 		const request: RequestLike = { headers, body: req.iterator({ destroyOnReturn: false }) };
 		let answer: Answer;
 		try {
@@ -143,7 +167,7 @@ export function submissionHandler(address: AddressOptions, deps: SubmissionDeps 
 			if (down) {
 				log('warn', 'database_unavailable', { kind: down, route: path });
 				const { status, headers: h } = unavailableHead(down);
-				write(res, status, unavailableJson(down), { ...secure, ...h }, !req.readableEnded);
+				write(req, res, status, unavailableJson(down), { ...secure, ...h });
 				return;
 			}
 			log('error', 'unhandled_error', {
@@ -151,11 +175,11 @@ export function submissionHandler(address: AddressOptions, deps: SubmissionDeps 
 				error: e instanceof Error ? e.name + ': ' + e.message : 'unknown'
 			});
 			// What SvelteKit answers an endpoint's unexpected error with (hooks.server.ts handleError).
-			write(res, 500, JSON.stringify({ message: 'Internal error' }), secure, !req.readableEnded);
+			write(req, res, 500, JSON.stringify({ message: 'Internal error' }), secure);
 			return;
 		}
 		const body = answer.status === 204 ? '' : JSON.stringify(answer.body);
-		write(res, answer.status, body, { ...secure, ...answer.headers }, !req.readableEnded);
+		write(req, res, answer.status, body, { ...secure, ...answer.headers });
 	}
 
 	return {
@@ -163,7 +187,7 @@ export function submissionHandler(address: AddressOptions, deps: SubmissionDeps 
 		handle: (req, res) =>
 			handle(req, res).catch((e: unknown) => {
 				log('error', 'unhandled_error', { route: pathOf(req.url), error: e instanceof Error ? e.name : 'unknown' });
-				if (!res.headersSent) write(res, 500, JSON.stringify({ message: 'Internal error' }), {}, true);
+				if (!res.headersSent) write(req, res, 500, JSON.stringify({ message: 'Internal error' }), {});
 				else res.destroy();
 			})
 	};
