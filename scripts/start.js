@@ -52,10 +52,7 @@ function needsBuild() {
 /** @param {string[]} args @returns {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */
 function runNode(args) {
 	return new Promise((resolve) => {
-		// MALLOC_ARENA_MAX=2 as in deploy/qingfeng.service (docs/performance.md "Server memory under intake"),
-		// unless the environment sets it.
-		const env = { MALLOC_ARENA_MAX: '2', ...process.env };
-		const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env });
+		const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: process.env });
 		const forward = (/** @type {NodeJS.Signals} */ sig) => {
 			if (child.exitCode === null && child.signalCode === null) child.kill(sig);
 		};

@@ -102,8 +102,6 @@ const serverEnv = (): Record<string, string> => ({
 	INTAKE_PER_HOUR: '100000',
 	RECEIPT_PER_10MIN: '100000',
 	DATABASE_POOL_MAX: String(POOL_MAX),
-	// What deploy/qingfeng.service and `npm start` run the server with (docs/performance.md "Server memory").
-	MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
 	LOG_LEVEL: 'warn'
 	// To profile the server: QF_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (tests/e2e/harness.ts).
 });
