@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { copyFileSync, rmSync } from 'node:fs';
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { buildVersion, releaseAdapter } from './scripts/release-manifest.js';
@@ -15,6 +16,21 @@ const announcerHash = /** @type {`sha256-${string}`} */ (
 	`sha256-${createHash('sha256').update(ANNOUNCER_STYLE).digest('base64')}`
 );
 
+/**
+ * build/index.js is Qingfeng's server entry (scripts/server-entry.js, issue 20): adapter-node's, with the
+ * reporter's submission (POST /api/v1/pow, /api/v1/reports) answered by a lean handler ahead of SvelteKit.
+ * @param {import('@sveltejs/kit').Adapter} a
+ * @returns {import('@sveltejs/kit').Adapter}
+ */
+const withServerEntry = (a) => ({
+	...a,
+	async adapt(builder) {
+		await a.adapt(builder);
+		copyFileSync(new URL('./scripts/server-entry.js', import.meta.url), 'build/index.js');
+		rmSync('build/index.js.map', { force: true });
+	}
+});
+
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
@@ -22,7 +38,7 @@ const config = {
 	kit: {
 		// Reproducible (issue 15): the version is a hash of the sources, not the build time, and the build
 		// writes the release manifest (build/release.json) the root ceremony signs.
-		adapter: releaseAdapter(adapter({ precompress: true }), { version: buildVersion() }),
+		adapter: releaseAdapter(withServerEntry(adapter({ precompress: true })), { version: buildVersion() }),
 		// Test doubles and fixtures live outside the app (tests/support); tests beside the code import them
 		// as $support/…, and a lint rule keeps every file that is not a test from doing so.
 		alias: { $support: 'tests/support' },

@@ -22,7 +22,9 @@ const sources = [
 	'svelte.config.js',
 	'vite.config.ts',
 	// The build's own step (release manifest, version): svelte.config.js imports it.
-	'scripts/release-manifest.js'
+	'scripts/release-manifest.js',
+	// The server entry svelte.config.js copies to build/index.js.
+	'scripts/server-entry.js'
 ];
 /** Generated or cached inside the source folders: never a reason to rebuild. */
 const ignored = new Set([path.join(root, 'src', 'lib', 'paraglide'), path.join(root, 'project.inlang', 'cache')]);

@@ -13,6 +13,8 @@ import { announceFirstRun } from '$lib/server/auth/setup';
 import { jobsEnabled, startJobs, type JobRunner } from '$lib/server/jobs';
 import { checkPinnedRoot } from '$lib/server/keys/root-key';
 import { TEST_BUILD, TEST_BUILD_BANNER } from '$lib/shared/build-kind';
+import { UNAVAILABLE_MESSAGES, unavailableHead, unavailableJson, type Unavailable } from '$lib/server/http/unavailable';
+import { registerSubmissionHandler } from '$lib/server/http/submission';
 
 /** Start-up: validate configuration, open and migrate the database, announce first-run setup. */
 export const init: ServerInit = async () => {
@@ -64,6 +66,8 @@ export const init: ServerInit = async () => {
 	// After every start-up refusal (whose output stays exactly the refusal), on stdout.
 	if (TEST_BUILD) console.log(TEST_BUILD_BANNER);
 	await announceFirstRun(db.db, cfg);
+	// The server entry (scripts/server-entry.js) answers POST /api/v1/pow and /api/v1/reports with this.
+	registerSubmissionHandler();
 	// Background jobs (pg-boss on PostgreSQL, an in-process timer on PGlite; JOBS=off disables them).
 	const jobs: JobRunner = await startJobs({ config: cfg, database: db, log, enabled: jobsOn });
 
@@ -103,20 +107,15 @@ const i18n: Handle = ({ event, resolve }) => {
  * thrown by later hooks (the staff session lookup) arrive here directly. The postgres.js pool reconnects by
  * itself on the next query, so the app recovers once the database is back without a restart.
  */
-const UNAVAILABLE_MESSAGES = {
-	unavailable: { zh: '服务暂时不可用，请稍后重试。', en: 'The service is temporarily unavailable. Try again shortly.' },
-	storage_full: { zh: '服务器存储空间已满，请稍后重试。', en: 'The server is out of storage space. Try again later.' }
-} as const;
-const databaseDown = new WeakMap<object, 'unavailable' | 'storage_full'>();
+const databaseDown = new WeakMap<object, Unavailable>();
 
-function unavailableResponse(event: Parameters<Handle>[0]['event'], kind: 'unavailable' | 'storage_full'): Response {
-	const status = kind === 'storage_full' ? 507 : 503;
-	const headers = { 'retry-after': kind === 'storage_full' ? '60' : '5', 'cache-control': 'no-store' };
+function unavailableResponse(event: Parameters<Handle>[0]['event'], kind: Unavailable): Response {
+	const { status, headers } = unavailableHead(kind);
 	if (
 		event.url.pathname.startsWith('/api/') ||
 		(event.request.headers.get('accept') ?? '').includes('application/json')
 	) {
-		return new Response(JSON.stringify({ error: { code: kind, message: UNAVAILABLE_MESSAGES[kind] } }), {
+		return new Response(unavailableJson(kind), {
 			status,
 			headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }
 		});

@@ -18,7 +18,7 @@
  * origin the post came from (reduced to scheme, host and port), never a client address or a user agent.
  */
 import { dev } from '$app/environment';
-import type { Handle, RequestEvent } from '@sveltejs/kit';
+import type { Handle } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { baseLocale, extractLocaleFromUrl, localizeHref, type Locale } from '$lib/paraglide/runtime';
 import { config, type Config } from '$lib/server/config';
@@ -33,7 +33,7 @@ export type OriginSettings = Pick<Config, 'origin' | 'protocolHeader' | 'hostHea
  * read (HOST_HEADER or Host, PORT_HEADER), so an explicit port such as `:443` survives the change of scheme.
  * Null when the adapter's URL is right (ORIGIN set, or the proxy told the protocol).
  */
-export function plainHttpOrigin(headers: Headers, settings: OriginSettings): string | null {
+export function plainHttpOrigin(headers: Pick<Headers, 'get'>, settings: OriginSettings): string | null {
 	if (settings.origin) return null;
 	if (settings.protocolHeader && headers.get(settings.protocolHeader)) return null;
 	const host = (settings.hostHeader && headers.get(settings.hostHeader)) || headers.get('host');
@@ -46,12 +46,46 @@ export function plainHttpOrigin(headers: Headers, settings: OriginSettings): str
 	}
 }
 
+/**
+ * The origin of a request as the app sees it once {@link originHandle} ran, for code that answers without
+ * SvelteKit (the lean submission handler, src/lib/server/http/submission.ts): ORIGIN when set; else, when the
+ * request carries PROTOCOL_HEADER, adapter-node's origin (that protocol, HOST_HEADER or Host, PORT_HEADER);
+ * else plain http to the Host. Null when none can be made (no host, a bad protocol or port), where
+ * adapter-node refuses the request.
+ */
+export function siteOrigin(headers: Pick<Headers, 'get'>, settings: OriginSettings): string | null {
+	if (settings.origin) return originOf(settings.origin);
+	const protocol = settings.protocolHeader ? headers.get(settings.protocolHeader) : null;
+	if (!protocol) return plainHttpOrigin(headers, settings);
+	const host = (settings.hostHeader && headers.get(settings.hostHeader)) || headers.get('host');
+	const port = settings.portHeader ? headers.get(settings.portHeader) : null;
+	if (!host || protocol.includes(':') || (port && isNaN(+port))) return null;
+	try {
+		return new URL(`${decodeURIComponent(protocol)}://${host}${port ? `:${port}` : ''}`).origin;
+	} catch {
+		return null;
+	}
+}
+
+let lastOrigin: [string, string] | null = null;
+/** ORIGIN reduced to an origin, remembered (it is the same string on every request). */
+function originOf(origin: string): string {
+	if (lastOrigin?.[0] !== origin) lastOrigin = [origin, new URL(origin).origin];
+	return lastOrigin[1];
+}
+
 /** Moves `url` to `origin` in place (scheme, host and port), keeping path, query and hash. */
 function moveTo(url: URL, origin: string): void {
 	const o = new URL(origin);
 	url.protocol = o.protocol;
 	url.hostname = o.hostname;
 	url.port = o.port; // '' (the scheme's default) must be set too: the host setter keeps an old port
+}
+
+/** What the origin check reads of a request (a Web `Request` is one). */
+export interface RequestHead {
+	method: string;
+	headers: Pick<Headers, 'get'>;
 }
 
 /** Content types a browser form can send without a preflight, and SvelteKit's binary form format. */
@@ -67,7 +101,7 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * SvelteKit's CSRF rule (kit/src/runtime/server/respond.js, no trusted origins): a form post whose
  * Origin header is missing or differs from `siteOrigin` is cross-site.
  */
-export function isCrossSiteFormPost(request: Request, siteOrigin: string): boolean {
+export function isCrossSiteFormPost(request: RequestHead, siteOrigin: string): boolean {
 	if (!WRITE_METHODS.has(request.method)) return false;
 	const type = (request.headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
 	if (!FORM_TYPES.has(type)) return false;
@@ -87,7 +121,7 @@ function describeOrigin(raw: string | null): string {
 }
 
 /** The answer to a refused form post: JSON for API clients, an ActionResult for enhanced forms, else a page. */
-export function refusal(event: Pick<RequestEvent, 'request' | 'url'>): Response {
+export function refusal(event: { request: RequestHead; url: URL }): Response {
 	const locale: Locale = extractLocaleFromUrl(event.url) ?? baseLocale;
 	const headers = { 'cache-control': 'no-store' };
 	const text = (l: Locale) =>
@@ -120,6 +154,23 @@ export function refusal(event: Pick<RequestEvent, 'request' | 'url'>): Response 
 }
 
 /**
+ * A cross-site form post logged (one warning line naming ORIGIN) and answered with {@link refusal}; null for
+ * any other request.
+ */
+export function crossSiteRefusal(event: { request: RequestHead; url: URL }, settings: OriginSettings): Response | null {
+	if (!isCrossSiteFormPost(event.request, event.url.origin)) return null;
+	log('warn', 'form_post_refused', {
+		reason: 'origin_mismatch',
+		expected: event.url.origin,
+		received: describeOrigin(event.request.headers.get('origin')),
+		hint: settings.origin
+			? 'ORIGIN must be the address people open in their browser (scheme, host and port)'
+			: 'set ORIGIN to the address people open in their browser (or PROTOCOL_HEADER and HOST_HEADER behind a proxy)'
+	});
+	return refusal(event);
+}
+
+/**
  * The handle: corrects a guessed `https:` to the plain http the connection really is (when `correct`),
  * then refuses cross-site form posts before any action, load or endpoint runs.
  */
@@ -134,18 +185,7 @@ export function originHandle(settingsOf: () => OriginSettings, correct: boolean)
 			// Same method, headers and body stream (not copied): only the URL changes.
 			event.request = new Request(url, event.request);
 		}
-		if (isCrossSiteFormPost(event.request, event.url.origin)) {
-			log('warn', 'form_post_refused', {
-				reason: 'origin_mismatch',
-				expected: event.url.origin,
-				received: describeOrigin(event.request.headers.get('origin')),
-				hint: settings.origin
-					? 'ORIGIN must be the address people open in their browser (scheme, host and port)'
-					: 'set ORIGIN to the address people open in their browser (or PROTOCOL_HEADER and HOST_HEADER behind a proxy)'
-			});
-			return refusal(event);
-		}
-		return resolve(event);
+		return crossSiteRefusal(event, settings) ?? resolve(event);
 	};
 }
 

@@ -37,6 +37,28 @@ export function strictTransportSecurity(preload: boolean): string {
 	return `max-age=63072000; includeSubDomains${preload ? '; preload' : ''}`;
 }
 
+/** The headers every response carries, whatever it is. */
+export const EVERY_RESPONSE: readonly (readonly [string, string])[] = [
+	['referrer-policy', 'no-referrer'],
+	['x-content-type-options', 'nosniff'],
+	['x-frame-options', 'DENY'],
+	['cross-origin-opener-policy', 'same-origin'],
+	['cross-origin-resource-policy', 'same-origin'],
+	['permissions-policy', PERMISSIONS_POLICY]
+];
+
+/**
+ * The security headers of a JSON answer written without SvelteKit (the lean submission handler,
+ * src/lib/server/http/submission.ts): the same as {@link securityHeaders} gives such an answer.
+ */
+export function apiSecurityHeaders(https: boolean): Record<string, string> {
+	const h: Record<string, string> = Object.fromEntries(EVERY_RESPONSE);
+	if (https) h['strict-transport-security'] = strictTransportSecurity(config().hstsPreload);
+	h['content-security-policy'] = NON_PAGE_CSP;
+	h['cache-control'] = 'no-store';
+	return h;
+}
+
 /**
  * Security headers on every response SvelteKit renders (CSP itself comes from `kit.csp`).
  * Everything rendered here is dynamic, so nothing is cached by browsers or proxies.
@@ -52,12 +74,7 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 			/* immutable: headers were set by whoever built the response */
 		}
 	};
-	set('referrer-policy', 'no-referrer');
-	set('x-content-type-options', 'nosniff');
-	set('x-frame-options', 'DENY');
-	set('cross-origin-opener-policy', 'same-origin');
-	set('cross-origin-resource-policy', 'same-origin');
-	set('permissions-policy', PERMISSIONS_POLICY);
+	for (const [name, value] of EVERY_RESPONSE) set(name, value);
 	// Only when the origin is https (ORIGIN, or the proxy's protocol header): over plain http, never.
 	if (event.url.protocol === 'https:') set('strict-transport-security', strictTransportSecurity(config().hstsPreload));
 	// Pages get their CSP from `kit.csp`; anything else (JSON API answers, downloads) may load nothing at all.

@@ -11,9 +11,19 @@ import { JSON_BODY_CAP } from '$lib/shared/limits';
 import { refusalAnswer, type Answer } from './answer';
 import { ok, refuse, type Refusal, type Result } from './result';
 
+/**
+ * What the body readers need of a request: its headers and its body. A Web `Request` is one; the lean
+ * submission handler (./submission.ts) passes the Node request's headers and the request itself as the body
+ * (an async iterable of chunks), so no Web `Request` is built for the hottest path.
+ */
+export interface RequestLike {
+	headers: Pick<Headers, 'get'>;
+	body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null;
+}
+
 /** Where a body can be read from: the Web request, and under adapter-node the raw Node request. */
 export interface BodySource {
-	request: Request;
+	request: RequestLike;
 	/** adapter-node's `platform.req`, when present (see {@link readBytes}). */
 	nodeRequest?: IncomingMessage | null;
 }
@@ -174,7 +184,7 @@ export async function handleJson<T>(
 }
 
 /** The bearer token of a request, or null. */
-export function bearer(request: Request): string | null {
+export function bearer(request: Pick<RequestLike, 'headers'>): string | null {
 	const h = request.headers.get('authorization');
 	if (h === null) return null;
 	const m = /^Bearer ([A-Za-z0-9_.-]{1,512})$/.exec(h.trim());

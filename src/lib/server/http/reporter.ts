@@ -31,7 +31,7 @@ import type { Db } from '$lib/server/db';
 import type { Answer } from './answer';
 import { answerOf, refusalAnswer } from './answer';
 import { toBase64 } from './base64';
-import { bearer, parseJson, readBytes, validate, type BodySource } from './body';
+import { bearer, parseJson, readBytes, validate, type BodySource, type RequestLike } from './body';
 import { REPORTER_BODIES } from './bodies';
 import { ok, refuse, type Refusal, type Result } from './result';
 import { issueProof, proofKeysFromEnv } from '$lib/server/reports/proof';
@@ -88,10 +88,10 @@ export function source(event: RequestEvent): BodySource {
 	return { request: event.request, nodeRequest: platform?.req ?? null };
 }
 
-const requestOf = (s: Request | BodySource): Request => (s instanceof Request ? s : s.request);
+const requestOf = (s: Request | BodySource): RequestLike => (s instanceof Request ? s : s.request);
 
 /** The media type of a request's body, lower case, without parameters. */
-const mediaType = (r: Request): string => (r.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+const mediaType = (r: RequestLike): string => (r.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 
 const intakeSettings = (s: ReportSettings): IntakeSettings => ({
 	maxFiles: s.maxFiles,
@@ -141,7 +141,7 @@ export async function powApi(ctx: Ctx, source: Request | BodySource): Promise<An
 export async function intakeApi(ctx: Ctx, source: Request | BodySource): Promise<Answer> {
 	const request = requestOf(source);
 	let reportId: string | null = null;
-	if (request.headers.has('authorization')) {
+	if (request.headers.get('authorization') !== null) {
 		const authorised = await authorise(ctx.db, bearer(request), ctx.now);
 		if (!authorised.ok) return refusalAnswer(authorised);
 		reportId = authorised.value;
