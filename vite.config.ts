@@ -206,6 +206,8 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		pool: 'forks',
+		// Template databases migrated once per run; isolatedDatabase() copies them (tests/support/db.ts).
+		globalSetup: ['tests/support/db-template.ts'],
 		// vitest's default is one fork fewer than the cores: a single fork on the two-core CI machines, where
 		// many unit files wait on the database server or on timers rather than on the CPU.
 		maxWorkers: Math.max(2, availableParallelism() - 1)

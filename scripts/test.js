@@ -10,6 +10,11 @@
  *   5. e2e        browser and process tests on PGlite
  *   6. e2e (pg)   the same on PostgreSQL, when TEST_DATABASE_URL is set
  *
+ * Steps 1 and 2 run side by side, and so do 3 and 4 (CI time: the unit files wait on the database and on
+ * timers much of the time, and neither step of a pair reads what the other writes: lint ignores the
+ * generated folders, the unit tests never read build/). The second step of a pair prints its output, in
+ * one piece, when the first has finished; the summary keeps the order above.
+ *
  * First, the Debian packages the end-to-end tests need (Chromium, nginx, openssl) are installed when they
  * are missing and the process may (root, apt-get: scripts/system-packages.js); otherwise a missing browser
  * fails the end-to-end steps with a hint.
@@ -36,13 +41,13 @@ const npmCmd = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const results = [];
 
 let interrupted = false;
-/** @type {import('node:child_process').ChildProcess | null} */
-let current = null;
+/** @type {Set<import('node:child_process').ChildProcess>} */
+const running = new Set();
 for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 	process.on(sig, () => {
 		interrupted = true;
-		// The child shares our process group for Ctrl-C; a SIGTERM sent to us alone is passed on.
-		if (current && current.exitCode === null) current.kill(sig);
+		// The children share our process group for Ctrl-C; a SIGTERM sent to us alone is passed on.
+		for (const child of running) if (child.exitCode === null) child.kill(sig);
 	});
 }
 
@@ -52,31 +57,57 @@ function banner(text) {
 }
 
 /**
- * Runs a command with inherited stdio; resolves with its exit code (or 1 when it could not start or died
- * by a signal).
+ * Where a step's output goes: straight through (`null`), or into a buffer printed later with `flush`
+ * (a step running beside another one).
+ * @typedef {{ name: string, chunks: Buffer[] } | null} Output
+ */
+
+/** Prints a buffered step's banner and output. @param {Output} output */
+function flush(output) {
+	if (!output) return;
+	banner(output.name);
+	process.stdout.write(Buffer.concat(output.chunks));
+}
+
+/**
+ * Runs a command with inherited stdio (or its stdout and stderr into `output`); resolves with its exit code
+ * (or 1 when it could not start or died by a signal).
  * @param {string} cmd @param {string[]} args @param {Record<string, string | undefined>} [env]
+ * @param {Output} [output]
  * @returns {Promise<number>}
  */
-function run(cmd, args, env = {}) {
+function run(cmd, args, env = {}, output = null) {
 	return new Promise((resolve) => {
-		const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-		current = child;
+		const child = spawn(cmd, args, {
+			cwd: root,
+			stdio: output ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+			env: { ...process.env, ...env }
+		});
+		running.add(child);
+		if (output) {
+			child.stdout?.on('data', (c) => output.chunks.push(c));
+			child.stderr?.on('data', (c) => output.chunks.push(c));
+		}
 		child.on('error', (e) => {
-			process.stderr.write(`Could not run ${cmd}: ${e.message}\n`);
+			running.delete(child);
+			const line = `Could not run ${cmd}: ${e.message}\n`;
+			if (output) output.chunks.push(Buffer.from(line));
+			else process.stderr.write(line);
 			resolve(1);
 		});
-		child.on('exit', (code, signal) => {
-			current = null;
+		// 'close': after 'exit', once the child's output is drained (all of it is in `output`).
+		child.on('close', (code, signal) => {
+			running.delete(child);
 			resolve(code ?? (signal ? 1 : 0));
 		});
 	});
 }
 
-/** A step that is one test: passed when the command exits 0. */
-async function simpleStep(name, cmd, args, env) {
-	banner(name);
+/** A step that is one test: passed when the command exits 0. @param {Output} [output] */
+async function simpleStep(name, cmd, args, env, output = null) {
+	if (!output) banner(name);
 	const t0 = Date.now();
-	const code = await run(cmd, args, env);
+	const code = await run(cmd, args, env, output);
 	const r = {
 		name,
 		passed: code === 0 ? 1 : 0,
@@ -85,8 +116,7 @@ async function simpleStep(name, cmd, args, env) {
 		seconds: (Date.now() - t0) / 1000
 	};
 	if (code !== 0) r.note = `exit code ${code}`;
-	results.push(r);
-	return code === 0;
+	return r;
 }
 
 /**
@@ -188,11 +218,25 @@ const started = Date.now();
 const pgUrl = process.env.TEST_DATABASE_URL?.trim() || '';
 
 systemPackages();
-await simpleStep('check', npmCmd, ['run', '--silent', 'check']);
-if (!interrupted) await simpleStep('lint', npmCmd, ['run', '--silent', 'lint']);
-if (!interrupted) await vitestStep('unit', []);
+{
+	/** @type {Output} */
+	const lintOutput = { name: 'lint', chunks: [] };
+	const lint = simpleStep('lint', npmCmd, ['run', '--silent', 'lint'], {}, lintOutput);
+	results.push(await simpleStep('check', npmCmd, ['run', '--silent', 'check']));
+	results.push(await lint);
+	flush(lintOutput);
+}
 let built = false;
-if (!interrupted) built = await simpleStep('build', process.execPath, [viteBin, 'build'], { QF_TEST_BUILD: '1' });
+if (!interrupted) {
+	/** @type {Output} */
+	const buildOutput = { name: 'build', chunks: [] };
+	const build = simpleStep('build', process.execPath, [viteBin, 'build'], { QF_TEST_BUILD: '1' }, buildOutput);
+	await vitestStep('unit', []);
+	const r = await build;
+	results.push(r);
+	flush(buildOutput);
+	built = r.failed === 0;
+}
 // QF_TEST_BUILD=1 tells release.e2e.ts which kind of build build/ is, so its second build is of the same kind.
 const e2eSteps = [{ name: 'e2e (PGlite)', env: { E2E_DB: 'pglite', QF_TEST_BUILD: '1' } }];
 if (pgUrl)
