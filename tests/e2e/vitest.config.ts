@@ -23,7 +23,11 @@ export const BROWSER_ONLY = [
 	// (key-stay.test.ts, inbox-search.test.ts). The poster and public-page files stay in both passes: the
 	// issues they close ask for both databases.
 	'tests/e2e/key-stay.e2e.ts',
-	'tests/e2e/inbox.e2e.ts'
+	'tests/e2e/inbox.e2e.ts',
+	// Issue 21: which scripts a reporter of each suite fetches, and the GM staff crypto off the page's thread,
+	// are the build's and the browser's (the GM full cycle and canary, gm-full-cycle.e2e.ts, run on both).
+	'tests/e2e/suite-bundle.e2e.ts',
+	'tests/e2e/gm-staff-worker.e2e.ts'
 ];
 
 export default defineConfig({
