@@ -52,7 +52,7 @@ describeDb('the GM root ceremony through the command lines', (get) => {
 	let rootKey = '';
 	let gmEnv: Record<string, string | undefined> = {};
 	const staff: string[] = [];
-	const tool = () => ({ ...get(), close: async () => {} });
+	const tool = async () => ({ ...get(), close: async () => {} });
 
 	beforeAll(() => {
 		dir = mkdtempSync(path.join(tmpdir(), 'qf-gmtrust-'));
@@ -211,11 +211,8 @@ describeDb('the GM root ceremony through the command lines', (get) => {
 
 	it('sign-release signs the GM build manifest with SM2; verifyRelease accepts it under GM only', () => {
 		const client = mkdtempSync(path.join(dir, 'client-'));
-		for (const [name, text] of [
-			['a.js', 'console.log(1)'],
-			['index.html', '<p>清风</p>']
-		])
-			writeFileSync(path.join(client, name), text);
+		writeFileSync(path.join(client, 'a.js'), 'console.log(1)');
+		writeFileSync(path.join(client, 'index.html'), '<p>清风</p>');
 		const key = buildRootKey({ ROOT_PUBLIC_KEY: rootKey }, 'gm');
 		const text = releaseManifest(client, '0.1.0-test', key, 'gm');
 		expect(JSON.parse(text)).toMatchObject({

@@ -67,12 +67,12 @@ describe.each(SUITES)('the release manifest under the %s root', (id, suite) => {
 		const r = signRelease(bytes, seed, suite);
 		if (!r.ok) throw new Error(r.message);
 		const changed = bytes.slice();
-		changed[changed.length - 5] ^= 1;
+		changed[changed.length - 5]! ^= 1;
 		expect(verifyRelease(changed, r.signature, root.publicKey, suite)).toBe(false);
 		const stranger = suite.rootFromSeed(suite.newSeed()).publicKey;
 		expect(verifyRelease(bytes, r.signature, stranger, suite)).toBe(false);
 		const sig = decodeBase64(r.signature);
-		sig[10] ^= 1;
+		sig[10]! ^= 1;
 		expect(verifyRelease(bytes, encodeBase64(sig), root.publicKey, suite)).toBe(false);
 		expect(verifyRelease(bytes, 'not base64!', root.publicKey, suite)).toBe(false);
 	});
