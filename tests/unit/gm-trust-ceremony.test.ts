@@ -243,8 +243,9 @@ describeDb('the GM root ceremony through the command lines', (get) => {
 		expect(key.suite.id).toBe('gm');
 		expect(key.secretKey.length).toBe(32);
 		expect(() => proofKeysFrom(readFileSync(file('proof-keys.json'), 'utf8'), 'nacl')).toThrow(/gm|nacl/);
-		const today = new Date().toISOString().slice(0, 10);
-		const s = { locator: 'K7M2P9QX4R', receivedOn: today, organId: ORGAN, acknowledgedOn: today };
+		// Acknowledged tomorrow: a proof is checked at noon (China) of that day, after the key's entry begins.
+		const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+		const s = { locator: 'K7M2P9QX4R', receivedOn: day(0), organId: ORGAN, acknowledgedOn: day(1) };
 		const proof = signProof(s, '青山市纪委监委', key.secretKey, key.entry, key.suite);
 		expect(verifyProof(proof, decodeBase64(rootKey), gmSuite).statement).toEqual(s);
 		expect(() => verifyProof(proof, decodeBase64(rootKey))).toThrow();
