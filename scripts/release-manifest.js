@@ -54,8 +54,12 @@ export function buildVersion() {
 	return `${pkg.version}-${hash.digest('hex').slice(0, 12)}`;
 }
 
-/** ROOT_PUBLIC_KEY (base64) or the one key in ROOT_PUBLIC_KEY_FILE, as src/lib/server/config.ts reads them. */
-export function buildRootKey(env = process.env) {
+/**
+ * ROOT_PUBLIC_KEY (base64) or the one key in ROOT_PUBLIC_KEY_FILE, as src/lib/server/config.ts reads them: a
+ * 32-byte Ed25519 key (NaCl), a 65-byte uncompressed SM2 point (GM, issue 21).
+ * @param {Record<string, string | undefined>} [env] @param {string} [suite]
+ */
+export function buildRootKey(env = process.env, suite = 'nacl') {
 	let text = env.ROOT_PUBLIC_KEY?.trim();
 	const file = env.ROOT_PUBLIC_KEY_FILE?.trim();
 	if (!text && file) {
@@ -67,8 +71,13 @@ export function buildRootKey(env = process.env) {
 	}
 	if (!text) return null;
 	const bytes = Buffer.from(text, 'base64');
-	if (bytes.length !== 32 || bytes.toString('base64') !== text)
-		throw new Error('ROOT_PUBLIC_KEY must be the base64 of a 32-byte Ed25519 public key');
+	if (bytes.toString('base64') !== text) throw new Error('ROOT_PUBLIC_KEY must be base64');
+	if (suite === 'gm' ? bytes.length !== 65 || bytes[0] !== 4 : bytes.length !== 32)
+		throw new Error(
+			suite === 'gm'
+				? 'ROOT_PUBLIC_KEY must be the base64 of a 65-byte uncompressed SM2 public key (QF_CRYPTO_SUITE=gm)'
+				: 'ROOT_PUBLIC_KEY must be the base64 of a 32-byte Ed25519 public key'
+		);
 	return new Uint8Array(bytes);
 }
 
@@ -79,13 +88,19 @@ export function buildSuite(env = process.env) {
 	return suite;
 }
 
-/** Same as rootFingerprint in src/lib/crypto/directory.ts (six groups of five digits). */
-export function fingerprint(/** @type {Uint8Array} */ publicKey) {
-	const tag = new TextEncoder().encode('qingfeng/v1/root-fingerprint');
+/**
+ * Same as rootFingerprint in src/lib/crypto/directory.ts (six groups of five digits of SHA-512), and in the GM
+ * suite as gmRootFingerprint in src/lib/crypto/gm/directory.ts (of SM3, here Node's OpenSSL SM3).
+ * @param {Uint8Array} publicKey @param {string} [suite]
+ */
+export function fingerprint(publicKey, suite = 'nacl') {
+	const tag = new TextEncoder().encode(
+		suite === 'gm' ? 'qingfeng/gm1/root-fingerprint' : 'qingfeng/v1/root-fingerprint'
+	);
 	const data = new Uint8Array(tag.length + publicKey.length);
 	data.set(tag);
 	data.set(publicKey, tag.length);
-	const h = nacl.hash(data);
+	const h = suite === 'gm' ? new Uint8Array(createHash('sm3').update(data).digest()) : nacl.hash(data);
 	const groups = [];
 	for (let g = 0; g < 6; g++) {
 		let v = 0;
@@ -122,7 +137,7 @@ export function releaseManifest(clientDir, version, rootKey, suite = 'nacl') {
 	const manifest = {
 		format: 'qingfeng-release/v1',
 		version,
-		rootFingerprint: rootKey ? fingerprint(rootKey) : null,
+		rootFingerprint: rootKey ? fingerprint(rootKey, suite) : null,
 		rootPublicKey: rootKey ? Buffer.from(rootKey).toString('base64') : null,
 		suite,
 		assets: sorted
@@ -142,7 +157,8 @@ export function releaseAdapter(adapter, opts) {
 		async adapt(builder) {
 			await adapter.adapt(builder);
 			const out = path.resolve(root, opts.out ?? 'build');
-			const text = releaseManifest(path.join(out, 'client'), opts.version, buildRootKey(), buildSuite());
+			const suite = buildSuite();
+			const text = releaseManifest(path.join(out, 'client'), opts.version, buildRootKey(process.env, suite), suite);
 			writeFileSync(path.join(out, 'release.json'), text);
 			writeFileSync(path.join(out, 'client', 'release.json'), text);
 			builder.log.minor(`Wrote ${path.join(out, 'release.json')}`);

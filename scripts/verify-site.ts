@@ -1,10 +1,11 @@
 /**
- * `npm run verify:site -- <URL> [--build <dir>] [--root <base64>]`: checks that a Qingfeng site serves
- * exactly the client code of a release signed by the organization's root key, and that this release is the
- * one built here from the sources you trust (docs/security.md, "Checking the served code").
+ * `npm run verify:site -- <URL> [--build <dir>] [--root <base64>] [--suite nacl|gm]`: checks that a Qingfeng
+ * site serves exactly the client code of a release signed by the organization's root key, and that this
+ * release is the one built here from the sources you trust (docs/security.md, "Checking the served code").
  *
- * 1. The pinned root: --root, else ROOT_PUBLIC_KEY, else the root the local build was made for.
- * 2. <URL>/release.json must be signed (<URL>/release.sig) by that root.
+ * 1. The pinned root: --root, else ROOT_PUBLIC_KEY, else the root the local build was made for; in the pinned
+ *    suite: --suite, else QF_CRYPTO_SUITE, else the local build's (issue 21: a GM root is SM2).
+ * 2. <URL>/release.json must be signed (<URL>/release.sig) by that root, and name that suite (signed).
  * 3. It must be the local build's manifest (<dir>/release.json, default build/): same version, same assets.
  * 4. The reporter pages (/, /report, /follow-up, /guide, /where and their /en twins) may load only assets
  *    the manifest lists, and every listed asset the site serves must have the listed SHA-256.
@@ -12,11 +13,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { rootFingerprint } from '../src/lib/crypto/directory';
+import { isSuiteId } from '../src/lib/crypto/suite-id';
 import { parseRootPublicKey } from '../src/lib/server/config';
 import { assetUrlsOfPage, parseReleaseManifest, sha256Hex, verifyRelease } from '../src/lib/shared/build-root';
+import { ceremonyOf } from './root-cli';
 
-const USAGE = 'Usage: npm run verify:site -- <URL> [--build <dir>] [--root <base64 public key>]';
+const USAGE = 'Usage: npm run verify:site -- <URL> [--build <dir>] [--root <base64 public key>] [--suite nacl|gm]';
 const PAGES = ['/', '/report', '/follow-up', '/guide', '/where', '/en', '/en/report', '/en/guide'];
 
 function usage(message: string): never {
@@ -38,12 +40,14 @@ async function main(): Promise<void> {
 	let site: URL | undefined;
 	let buildDir = 'build';
 	let rootText = process.env.ROOT_PUBLIC_KEY?.trim() || undefined;
+	let suiteText = process.env.QF_CRYPTO_SUITE?.trim() || undefined;
 	for (let i = 0; i < args.length; i++) {
 		const a = args[i]!;
-		if (a === '--build' || a === '--root') {
+		if (a === '--build' || a === '--root' || a === '--suite') {
 			const v = args[++i];
 			if (v === undefined) usage(`${a} needs a value`);
 			if (a === '--build') buildDir = v;
+			else if (a === '--suite') suiteText = v;
 			else rootText = v;
 		} else if (!site) {
 			try {
@@ -71,15 +75,20 @@ async function main(): Promise<void> {
 	const local = parseReleaseManifest(localBytes);
 	if (!local) usage(`${buildDir}/release.json is not a release manifest`);
 
+	const suiteId = suiteText ?? local.suite ?? 'nacl';
+	if (!isSuiteId(suiteId)) usage('--suite (or QF_CRYPTO_SUITE) must be nacl or gm');
+	const suite = ceremonyOf(suiteId);
 	const pinned = rootText
-		? parseRootPublicKey(rootText)
+		? parseRootPublicKey(rootText, suiteId)
 		: local.rootPublicKey
-			? parseRootPublicKey(local.rootPublicKey)
+			? parseRootPublicKey(local.rootPublicKey, suiteId)
 			: null;
 	if (!pinned)
-		fail('no pinned root key to check against (give --root or ROOT_PUBLIC_KEY, or build with ROOT_PUBLIC_KEY)');
-	const fingerprint = rootFingerprint(pinned);
-	console.log(`Site ${site.origin}, pinned root ${fingerprint}, local build ${local.version}`);
+		fail(
+			`no ${suiteId} root key to check against (give --root or ROOT_PUBLIC_KEY, or build with ROOT_PUBLIC_KEY; --suite for a GM root)`
+		);
+	const fingerprint = suite.rootFingerprint(pinned);
+	console.log(`Site ${site.origin}, pinned ${suiteId} root ${fingerprint}, local build ${local.version}`);
 
 	const manifestRes = await fetchBytes(new URL('/release.json', site));
 	const sigRes = await fetchBytes(new URL('/release.sig', site));
@@ -87,7 +96,9 @@ async function main(): Promise<void> {
 	if (sigRes.status !== 200) fail(`${site.origin}/release.sig answered ${sigRes.status}: the release is not signed`);
 	const served = parseReleaseManifest(manifestRes.bytes);
 	if (!served) fail('the served release.json is not a release manifest');
-	if (!verifyRelease(manifestRes.bytes, new TextDecoder().decode(sigRes.bytes), pinned))
+	if ((served.suite ?? 'nacl') !== suiteId)
+		fail(`the served release is built for the ${served.suite ?? 'nacl'} suite, the pinned suite is ${suiteId}`);
+	if (!verifyRelease(manifestRes.bytes, new TextDecoder().decode(sigRes.bytes), pinned, suite))
 		fail(`the served release manifest is not signed by the pinned root ${fingerprint}`);
 	console.log(`  ✓ release ${served.version} is signed by root ${fingerprint}`);
 

@@ -11,14 +11,51 @@
  *   locator: the 10 Crockford characters without dash (checked here only as 1–32 letters or digits);
  *   dates: YYYY-MM-DD (China time).
  * Proof (JSON): { format: "qingfeng-proof-v1", locator, receivedOn, organId, organName, acknowledgedOn,
- *   entry: base64 of the signed directory entry, signature: base64 of the 64-byte Ed25519 signature }.
+ *   entry: base64 of the signed directory entry, signature: base64 of the 64-byte signature }.
  * `organName` is shown, not signed (the organ is identified by `organId`, which the entry binds).
+ *
+ * In the deployment's cipher suite (issue 21): NaCl, an Ed25519 attestation key in a version-1 entry; GM, an
+ * SM2 attestation key (65 bytes) in a GM entry (byte 0 = 47) the SM2 root signed, and an SM2 signature (SM3,
+ * default id, r ‖ s). The verifier passes the pinned suite (`ProofScheme`; the GM one is the GM `Suite`, loaded
+ * only on GM pages), so a proof of the other suite fails on the entry's byte 0 (`UNSUPPORTED_VERSION`).
  */
 import nacl from 'tweetnacl';
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
 import { DirectoryError, CryptoFormatError } from './errors';
 import { utf8 } from './encoding';
-import { SIGNATURE_LENGTH, SIGN_SECRET_KEY_LENGTH, verifyDirectoryEntry, type DirectoryEntry } from './directory';
+import {
+	NACL_ENTRIES,
+	SIGN_SECRET_KEY_LENGTH,
+	verifyDirectoryEntry,
+	type DirectoryEntry,
+	type EntryScheme
+} from './directory';
+import { loadSuite } from './suite';
+import type { SuiteId } from './suite-id';
+
+/** The signature scheme of the attestation key and its entry in one suite (a `Suite` is one). */
+export interface ProofScheme {
+	readonly entries: EntryScheme;
+	sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array;
+	verify(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean;
+}
+
+/** The NaCl suite's: Ed25519 (64-byte tweetnacl secret key). */
+export const NACL_PROOF: ProofScheme = Object.freeze({
+	entries: NACL_ENTRIES,
+	sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+		if (secretKey.length !== SIGN_SECRET_KEY_LENGTH)
+			throw new CryptoFormatError('INVALID_ARGUMENT', 'proof: attestation key must be 64 bytes');
+		return nacl.sign.detached(message, secretKey);
+	},
+	verify: (message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean =>
+		publicKey.length === NACL_ENTRIES.entryKeyLength && nacl.sign.detached.verify(message, signature, publicKey)
+});
+
+/** The scheme of a pinned suite: NaCl's at once, the GM suite fetched (a dynamic chunk) only on a GM page. */
+export async function proofScheme(suite: SuiteId): Promise<ProofScheme> {
+	return suite === 'gm' ? await loadSuite('gm') : NACL_PROOF;
+}
 
 export const PROOF_FORMAT = 'qingfeng-proof-v1';
 /** The directory role of an organ's attestation key. */
@@ -56,16 +93,20 @@ export function proofStatementBytes(s: ProofStatement): Uint8Array {
 	return utf8(`qingfeng/v1/proof-of-report\n${s.locator}\n${s.receivedOn}\n${s.organId}\n${s.acknowledgedOn}`);
 }
 
-/** Signs a proof with the organ's attestation key (64-byte Ed25519 secret key) and its signed entry. */
+/**
+ * Signs a proof with the organ's attestation key and its signed entry, in a suite (NaCl: the 64-byte Ed25519
+ * secret key; GM: the 32-byte SM2 scalar).
+ */
 export function signProof(
 	s: ProofStatement,
 	organName: string,
 	attestSecretKey: Uint8Array,
-	signedEntry: Uint8Array
+	signedEntry: Uint8Array,
+	scheme: ProofScheme = NACL_PROOF
 ): ReportProof {
-	if (attestSecretKey.length !== SIGN_SECRET_KEY_LENGTH)
-		throw new CryptoFormatError('INVALID_ARGUMENT', 'proof: attestation key must be 64 bytes');
-	const signature = nacl.sign.detached(proofStatementBytes(s), attestSecretKey);
+	if (signedEntry[0] !== scheme.entries.version)
+		throw new CryptoFormatError('INVALID_ARGUMENT', 'proof: the entry is not of this suite');
+	const signature = scheme.sign(proofStatementBytes(s), attestSecretKey);
 	return {
 		format: PROOF_FORMAT,
 		locator: s.locator,
@@ -91,7 +132,8 @@ function noonOf(date: string): number {
  */
 export function verifyProof(
 	proof: unknown,
-	rootPublicKey: Uint8Array
+	rootPublicKey: Uint8Array,
+	scheme: ProofScheme = NACL_PROOF
 ): { statement: ProofStatement; entry: DirectoryEntry } {
 	const p = proof as Partial<ReportProof> | null;
 	if (!p || typeof p !== 'object' || p.format !== PROOF_FORMAT)
@@ -113,15 +155,17 @@ export function verifyProof(
 	} catch {
 		throw new CryptoFormatError('MALFORMED', 'proof: bad base64');
 	}
-	if (signature.length !== SIGNATURE_LENGTH) throw new CryptoFormatError('BAD_LENGTH', 'proof: bad signature length');
+	if (signature.length !== scheme.entries.signatureLength)
+		throw new CryptoFormatError('BAD_LENGTH', 'proof: bad signature length');
 	const entry = verifyDirectoryEntry(entryBytes, rootPublicKey, {
 		now: noonOf(statement.acknowledgedOn),
-		organId: statement.organId
+		organId: statement.organId,
+		scheme: scheme.entries
 	});
 	if (entry.role !== ATTEST_ROLE) throw new DirectoryError('WRONG_ORGAN', 'proof: the entry is not an attestation key');
 	if (statement.acknowledgedOn < statement.receivedOn)
 		throw new CryptoFormatError('MALFORMED', 'proof: acknowledged before received');
-	if (!nacl.sign.detached.verify(bytes, signature, entry.publicKey))
+	if (!scheme.verify(bytes, signature, entry.publicKey))
 		throw new DirectoryError('BAD_SIGNATURE', 'proof: the signature does not verify');
 	return { statement, entry };
 }

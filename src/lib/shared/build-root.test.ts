@@ -24,12 +24,17 @@ const manifest: ReleaseManifest = {
 describe('release manifest', () => {
 	it('names the cipher suite it was built for, under the signature (issue 21)', () => {
 		const gm = { ...manifest, suite: 'gm' as const };
-		const bytes = encodeReleaseManifest(gm);
-		expect(parseReleaseManifest(bytes)).toEqual(gm);
+		expect(parseReleaseManifest(encodeReleaseManifest(gm))).toEqual(gm);
 		expect(parseReleaseManifest(encodeReleaseManifest({ ...manifest, suite: 'sm9' as never }))).toBeNull();
+		// An Ed25519 root signs NaCl releases only (GM ones: tests/unit/gm-trust.test.ts).
+		expect(signRelease(encodeReleaseManifest(gm), root.seed)).toEqual({
+			ok: false,
+			message: 'the manifest was built for the gm suite, this seed is a nacl root'
+		});
+		const bytes = encodeReleaseManifest({ ...manifest, suite: 'nacl' });
 		const signed = signRelease(bytes, root.seed);
 		if (!signed.ok) throw new Error(signed.message);
-		const relabelled = new TextEncoder().encode(new TextDecoder().decode(bytes).replace('"gm"', '"nacl"'));
+		const relabelled = new TextEncoder().encode(new TextDecoder().decode(bytes).replace('"nacl"', '"gm"'));
 		expect(verifyRelease(bytes, signed.signature, root.publicKey)).toBe(true);
 		expect(verifyRelease(relabelled, signed.signature, root.publicKey)).toBe(false);
 	});

@@ -4,13 +4,14 @@
  * the root ceremony signs it (`npm run root -- sign-release` → release.sig); the server serves both at
  * /release.json and /release.sig, and `npm run verify:site` checks what a site serves against them.
  *
- * The signature is Ed25519 over `qingfeng/v1/release-manifest\n` ‖ the manifest's exact bytes, written as
- * base64 (one line). Pure: no I/O.
+ * The signature is the root's, in the deployment's suite, over a domain line ‖ the manifest's exact bytes,
+ * written as base64 (one line): Ed25519 over `qingfeng/v1/release-manifest\n` ‖ bytes (NaCl), SM2 (SM3, default
+ * id) over `qingfeng/gm1/release-manifest\n` ‖ bytes (GM, issue 21). The manifest names its suite, inside the
+ * signed bytes. Pure: no I/O.
  */
-import nacl from 'tweetnacl';
 import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
-import { rootFingerprint, rootKeyFromSeed } from '../crypto/directory';
-import { isSuiteId, type SuiteId } from '../crypto/suite-id';
+import { DEFAULT_SUITE, isSuiteId, type SuiteId } from '../crypto/suite-id';
+import { NACL_CEREMONY, type CeremonySuite } from './root-ceremony';
 
 export const RELEASE_FORMAT = 'qingfeng-release/v1';
 
@@ -28,12 +29,20 @@ export interface ReleaseManifest {
 	assets: Record<string, string>;
 }
 
-const DOMAIN = new TextEncoder().encode('qingfeng/v1/release-manifest\n');
+/**
+ * The signed message: a per-suite domain line, then the manifest's exact bytes. The GM suite has its own
+ * line, so a signature made for one suite is never a message of the other.
+ */
+const DOMAIN: Readonly<Record<SuiteId, Uint8Array>> = Object.freeze({
+	nacl: new TextEncoder().encode('qingfeng/v1/release-manifest\n'),
+	gm: new TextEncoder().encode('qingfeng/gm1/release-manifest\n')
+});
 
-function message(manifest: Uint8Array): Uint8Array {
-	const m = new Uint8Array(DOMAIN.length + manifest.length);
-	m.set(DOMAIN);
-	m.set(manifest, DOMAIN.length);
+function message(manifest: Uint8Array, suite: SuiteId): Uint8Array {
+	const domain = DOMAIN[suite];
+	const m = new Uint8Array(domain.length + manifest.length);
+	m.set(domain);
+	m.set(manifest, domain.length);
 	return m;
 }
 
@@ -63,40 +72,56 @@ export function encodeReleaseManifest(m: ReleaseManifest): Uint8Array {
 }
 
 /**
- * Signs manifest bytes with the root seed; refused when the manifest names another root (or none), since
- * browsers and verify:site check it against the pinned key.
+ * Signs manifest bytes with the root seed of a suite (NaCl by default; a GM deployment passes `gmCeremony`).
+ * Refused when the manifest names another root (or none), since browsers and verify:site check it against the
+ * pinned key, or another cipher suite than the root's (the suite is inside the signed bytes).
  */
 export function signRelease(
 	manifest: Uint8Array,
-	seed: Uint8Array
+	seed: Uint8Array,
+	suite: CeremonySuite = NACL_CEREMONY
 ): { ok: true; signature: string } | { ok: false; message: string } {
 	const parsed = parseReleaseManifest(manifest);
 	if (!parsed) return { ok: false, message: 'not a release manifest' };
-	const root = rootKeyFromSeed(seed);
+	const built = parsed.suite ?? DEFAULT_SUITE;
+	if (built !== suite.id)
+		return { ok: false, message: `the manifest was built for the ${built} suite, this seed is a ${suite.id} root` };
+	const root = suite.rootFromSeed(seed);
 	try {
-		const fingerprint = rootFingerprint(root.publicKey);
+		const fingerprint = suite.rootFingerprint(root.publicKey);
 		if (parsed.rootFingerprint !== fingerprint)
 			return {
 				ok: false,
 				message: `the manifest was built for root ${parsed.rootFingerprint ?? '(none pinned)'}, this seed is root ${fingerprint}`
 			};
-		return { ok: true, signature: encodeBase64(nacl.sign.detached(message(manifest), root.secretKey)) };
+		return { ok: true, signature: encodeBase64(suite.entries.sign(message(manifest, suite.id), root.secretKey)) };
 	} finally {
 		root.secretKey.fill(0);
-		root.seed.fill(0);
 	}
 }
 
-/** Does `signature` (base64, surrounding whitespace ignored) sign these manifest bytes under `rootPublicKey`? */
-export function verifyRelease(manifest: Uint8Array, signature: string, rootPublicKey: Uint8Array): boolean {
+/**
+ * Does `signature` (base64, surrounding whitespace ignored) sign these manifest bytes under `rootPublicKey`
+ * in the pinned suite (NaCl by default)? False as well when the manifest names another suite than the
+ * pinned one: the suite is signed, so a server cannot offer a release of the other suite (issue 21).
+ */
+export function verifyRelease(
+	manifest: Uint8Array,
+	signature: string,
+	rootPublicKey: Uint8Array,
+	suite: Pick<CeremonySuite, 'id' | 'entries'> = NACL_CEREMONY
+): boolean {
 	let sig: Uint8Array;
 	try {
 		sig = decodeBase64(signature.trim());
 	} catch {
 		return false;
 	}
-	if (sig.length !== nacl.sign.signatureLength || rootPublicKey.length !== nacl.sign.publicKeyLength) return false;
-	return nacl.sign.detached.verify(message(manifest), sig, rootPublicKey);
+	if (sig.length !== suite.entries.signatureLength || rootPublicKey.length !== suite.entries.rootKeyLength)
+		return false;
+	const parsed = parseReleaseManifest(manifest);
+	if (!parsed || (parsed.suite ?? DEFAULT_SUITE) !== suite.id) return false;
+	return suite.entries.verify(message(manifest, suite.id), sig, rootPublicKey);
 }
 
 /** Lower-case hex SHA-256 of bytes (Web Crypto: Node and browsers). */

@@ -20,6 +20,7 @@ import {
 	type EntryScheme
 } from '../crypto/directory';
 import { fromHex } from '../crypto/encoding';
+import { randomBytes } from '../crypto/random';
 import type { SuiteId } from '../crypto/suite-id';
 
 /**
@@ -31,14 +32,18 @@ export interface CeremonySuite {
 	id: SuiteId;
 	rootFromSeed(seed: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array };
 	rootFingerprint(publicKey: Uint8Array): string;
+	/** Signs entries, revocation lists, the release manifest and rotation statements with the root's secret key. */
 	entries: EntryScheme;
+	/** A new 32-byte seed (a root or an attestation key): random bytes (NaCl), a random SM2 scalar in [1, n−1] (GM). */
+	newSeed(): Uint8Array;
 }
 
 export const NACL_CEREMONY: CeremonySuite = Object.freeze({
 	id: 'nacl',
 	rootFromSeed: rootKeyFromSeed,
 	rootFingerprint,
-	entries: NACL_ENTRIES
+	entries: NACL_ENTRIES,
+	newSeed: () => randomBytes(SIGN_SEED_LENGTH)
 });
 
 export const SEED_FILE_FORMAT = 'qingfeng-root-seed/v1';

@@ -69,5 +69,6 @@ export const gmCeremony = Object.freeze({
 	id: 'gm' as const,
 	rootFromSeed: gmKeyPairFromSecret,
 	rootFingerprint: gmRootFingerprint,
-	entries: GM_ENTRIES
+	entries: GM_ENTRIES,
+	newSeed: () => gmGenerateSigningKeyPair().secretKey
 });
