@@ -5,7 +5,7 @@
  *                                                run a copy of one)
  *
  * For each suite (QF_CRYPTO_SUITE=nacl, then gm), starts the build on the keyed demo (tests/e2e/keyed-demo.ts:
- * demo:keys reads QF_CRYPTO_SUITE, so the gm run gets an SM2 root pinned as ROOT_PUBLIC_KEY, SM2 staff keys
+ * its `suite` option, so the gm run gets an SM2 root pinned as ROOT_PUBLIC_KEY, SM2 staff keys
  * and SM2-signed directory entries), opens /report in Chromium at 360×740 (service workers blocked), and
  * records every JavaScript response of the page and of its workers in three phases: `open` (until the
  * network is idle), `form` (the three steps filled: unit search, category, text; the recipients loaded, for
@@ -70,12 +70,11 @@ export async function weighSuites(suites: string[]): Promise<void> {
 		return;
 	}
 	const result: Record<string, Totals> = {};
-	const before = process.env.QF_CRYPTO_SUITE;
 	const browser = await launchBrowser();
 	try {
 		for (const suite of suites) {
-			process.env.QF_CRYPTO_SUITE = suite; // the servers and demo:keys inherit it (tests/e2e/harness.ts baseEnv)
-			const { server } = await startWithKeyedDemo();
+			if (suite !== 'nacl' && suite !== 'gm') throw new Error(`unknown suite ${suite}`);
+			const { server } = await startWithKeyedDemo({ suite });
 			try {
 				if (server.output().includes(TEST_BUILD_BANNER))
 					console.log('(this is a test build: run `npm run build` for figures to publish)');
@@ -85,8 +84,6 @@ export async function weighSuites(suites: string[]): Promise<void> {
 			}
 		}
 	} finally {
-		if (before === undefined) delete process.env.QF_CRYPTO_SUITE;
-		else process.env.QF_CRYPTO_SUITE = before;
 		await browser.close();
 	}
 	if (result.nacl && result.gm)

@@ -38,20 +38,13 @@ afterAll(async () => {
 	await browser?.close();
 });
 
-/** The reporter's scripts on a keyed demo of `suite` (the servers and demo:keys read QF_CRYPTO_SUITE). */
+/** The reporter's scripts on a keyed demo of `suite` (keyed-demo.ts: demo:keys and the servers in that suite). */
 async function scriptsOf(suite: 'nacl' | 'gm'): Promise<JsRow[]> {
-	const before = process.env.QF_CRYPTO_SUITE;
-	process.env.QF_CRYPTO_SUITE = suite;
+	const { server } = await startWithKeyedDemo({ testKdf: true, suite });
 	try {
-		const { server } = await startWithKeyedDemo({ testKdf: true });
-		try {
-			return await reporterScripts(browser, server.url);
-		} finally {
-			await server.stop();
-		}
+		return await reporterScripts(browser, server.url);
 	} finally {
-		if (before === undefined) delete process.env.QF_CRYPTO_SUITE;
-		else process.env.QF_CRYPTO_SUITE = before;
+		await server.stop();
 	}
 }
 
