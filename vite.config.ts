@@ -8,6 +8,8 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 import { buildDefines } from './src/lib/shared/build-kind';
+import { buildSuite } from './scripts/release-manifest.js';
+import { GM_RELEASE_VERIFIER_FILE, gmReleaseVerifierPlugin } from './scripts/sw-release-gm';
 
 /*
  * PWA (issue 5): an installable public shell that works offline for reading, and nothing more.
@@ -25,8 +27,13 @@ import { buildDefines } from './src/lib/shared/build-kind';
  * Nothing is cached at run time: navigations go to the network and, when that fails, get the cached
  * offline page of their language; /staff and /api requests are never touched by the worker.
  * One hand-written script rides along: static/sw-release.js, the release check every new worker runs
- * when it installs (signed manifest, pinned root; it refuses to install an update that fails it).
+ * when it installs (signed manifest, pinned root; it refuses to install an update that fails it). A GM build
+ * (QF_CRYPTO_SUITE=gm, issue 21) adds a second, bundled one: /sw-release-gm.js, the SM2 verifier
+ * (scripts/sw-release-gm.ts); a NaCl build neither emits nor imports it.
  */
+
+/** The build's cipher suite (QF_CRYPTO_SUITE): a GM build's worker carries the SM2 release verifier. */
+const gmBuild = buildSuite(process.env) === 'gm';
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 const svelteKitOut = path.join(root, '.svelte-kit', 'output');
@@ -137,6 +144,7 @@ export default defineConfig({
 			strategy: ['url', 'baseLocale']
 		}),
 		sveltekit(),
+		gmReleaseVerifierPlugin(gmBuild),
 		SvelteKitPWA({
 			strategies: 'generateSW',
 			registerType: 'prompt',
@@ -174,8 +182,9 @@ export default defineConfig({
 				skipWaiting: false, // registerType 'prompt': the reporter decides when to reload
 				sourcemap: false,
 				// static/sw-release.js: every new worker checks its release's signed manifest against the root
-				// trusted at the first install before it may activate (issue 15, docs/security.md).
-				importScripts: ['/sw-release.js'],
+				// trusted at the first install before it may activate (issue 15, docs/security.md); under GM the
+				// SM2 verifier it calls (Web Crypto has no SM2).
+				importScripts: gmBuild ? ['/sw-release.js', `/${GM_RELEASE_VERIFIER_FILE}`] : ['/sw-release.js'],
 				manifestTransforms: [publicShell],
 				runtimeCaching: [
 					// Serialised into sw.js: these functions must not use anything from this file.

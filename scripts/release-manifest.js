@@ -26,7 +26,8 @@ const SOURCES = [
 	'package-lock.json',
 	'svelte.config.js',
 	'vite.config.ts',
-	'scripts/release-manifest.js'
+	'scripts/release-manifest.js',
+	'scripts/sw-release-gm.ts'
 ];
 const SKIP = new Set([path.join(root, 'src', 'lib', 'paraglide')]);
 

@@ -23,6 +23,8 @@ const sources = [
 	'vite.config.ts',
 	// The build's own step (release manifest, version): svelte.config.js imports it.
 	'scripts/release-manifest.js',
+	// The GM build's service-worker verifier (vite.config.ts bundles it).
+	'scripts/sw-release-gm.ts',
 	// The server entry svelte.config.js copies to build/index.js.
 	'scripts/server-entry.js'
 ];

@@ -13,6 +13,13 @@
  *
  * A site that has never named a root (no ROOT_PUBLIC_KEY at build time) is not checked. Plain JavaScript
  * (a classic script, Web Crypto only): tests/unit/sw-release.test.ts runs this very file.
+ *
+ * The GM suite (国密, issue 21): a 65-byte (SM2) root, or a manifest naming suite "gm", is checked with SM2
+ * over `qingfeng/gm1/release-manifest\n` ‖ the bytes. Web Crypto has no SM2: GM builds also import
+ * /sw-release-gm.js (src/lib/shared/sw-release-gm.ts, bundled by scripts/sw-release-gm.ts), which sets
+ * self.qingfengReleaseGm; without it a GM release is refused (`no_verifier`). NaCl builds do not carry it.
+ * The scripts the worker imports must have the SHA-256 the signed manifest lists: the verifier always,
+ * this file when listed (every build lists it).
  */
 (function (scope) {
 	'use strict';
@@ -22,6 +29,8 @@
 	const ROOT_KEY = '/__qingfeng-trust/root';
 	const REFUSED_KEY = '/__qingfeng-trust/refused';
 	const REFUSED_MESSAGE = 'qingfeng-update-refused';
+	const RELEASE_SCRIPT = '/sw-release.js';
+	const GM_VERIFIER = '/sw-release-gm.js';
 
 	/** @param {string} text */
 	function fromBase64(text) {
@@ -37,8 +46,8 @@
 		return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 	}
 
-	/** Does `signature` (base64) sign the manifest bytes under `root` (base64)? False when it cannot be checked. */
-	async function verify(root, signature, manifest) {
+	/** Does `signature` (base64) sign the manifest bytes under the Ed25519 `root` (base64)? False when it cannot be checked. */
+	async function verifyEd25519(root, signature, manifest) {
 		try {
 			const domain = new TextEncoder().encode(DOMAIN);
 			const message = new Uint8Array(domain.length + manifest.length);
@@ -50,6 +59,15 @@
 			return await scope.crypto.subtle.verify('Ed25519', key, fromBase64(signature), message);
 		} catch {
 			return false;
+		}
+	}
+
+	/** @param {string} root */
+	function keyLength(root) {
+		try {
+			return fromBase64(root).length;
+		} catch {
+			return -1;
 		}
 	}
 
@@ -68,21 +86,35 @@
 	/**
 	 * The verdict on a release: `{ ok: true, root }` (root: the key to trust from now on, or null when there is
 	 * none to check against) or `{ ok: false, reason }`.
-	 * @param {{ manifest: Uint8Array | null, signature: string | null, worker: Uint8Array | null, trustedRoot: string | null }} release
+	 * `scripts`: the served bytes of the scripts the worker imports, by path (null: not fetched).
+	 * @param {{ manifest: Uint8Array | null, signature: string | null, worker: Uint8Array | null, trustedRoot: string | null, scripts?: Record<string, Uint8Array | null> }} release
 	 */
-	async function checkRelease({ manifest, signature, worker, trustedRoot }) {
+	async function checkRelease({ manifest, signature, worker, trustedRoot, scripts }) {
 		const parsed = parse(manifest);
 		if (!parsed) return trustedRoot ? { ok: false, reason: 'no_manifest' } : { ok: true, root: null };
 		const named = typeof parsed.rootPublicKey === 'string' ? parsed.rootPublicKey : null;
 		if (trustedRoot && named !== trustedRoot) return { ok: false, reason: 'other_root' };
 		const root = trustedRoot || named;
 		if (!root) return { ok: true, root: null };
+		// SM2 for a 65-byte root or a manifest naming gm; the manifest must name the suite of the root it is checked under.
+		const gm = keyLength(root) === 65 || parsed.suite === 'gm';
+		if ((parsed.suite || 'nacl') !== (gm ? 'gm' : 'nacl')) return { ok: false, reason: 'wrong_suite' };
 		// A first install may come before the ceremony signed the release: the root it names is kept.
 		if (signature === null) return trustedRoot ? { ok: false, reason: 'unsigned' } : { ok: true, root };
-		if (!(await verify(root, signature, /** @type {Uint8Array} */ (manifest))))
+		const sm2 = scope.qingfengReleaseGm;
+		if (gm && !(sm2 && typeof sm2.verify === 'function')) return { ok: false, reason: 'no_verifier' };
+		const bytes = /** @type {Uint8Array} */ (manifest);
+		if (!(gm ? sm2.verify(bytes, signature, root) === true : await verifyEd25519(root, signature, bytes)))
 			return { ok: false, reason: 'bad_signature' };
 		if (!worker || parsed.assets['/sw.js'] !== (await sha256Hex(worker)))
 			return { ok: false, reason: 'worker_not_listed' };
+		const checked = gm ? [GM_VERIFIER, RELEASE_SCRIPT] : [RELEASE_SCRIPT];
+		for (const path of checked) {
+			if (path === RELEASE_SCRIPT && parsed.assets[path] === undefined) continue;
+			const served = scripts ? scripts[path] : null;
+			if (!served || parsed.assets[path] !== (await sha256Hex(served)))
+				return { ok: false, reason: 'script_not_listed' };
+		}
 		return { ok: true, root };
 	}
 
@@ -101,16 +133,19 @@
 		const cache = await scope.caches.open(TRUST_CACHE);
 		const stored = await cache.match(ROOT_KEY);
 		const trustedRoot = stored ? (await stored.text()).trim() : null;
-		const [manifest, signature, worker] = await Promise.all([
+		const [manifest, signature, worker, releaseScript, gmVerifier] = await Promise.all([
 			get('/release.json'),
 			get('/release.sig'),
-			get(scope.location.pathname)
+			get(scope.location.pathname),
+			get(RELEASE_SCRIPT),
+			scope.qingfengReleaseGm ? get(GM_VERIFIER) : null
 		]);
 		const verdict = await checkRelease({
 			manifest,
 			signature: signature === null ? null : new TextDecoder().decode(signature),
 			worker,
-			trustedRoot
+			trustedRoot,
+			scripts: { [RELEASE_SCRIPT]: releaseScript, [GM_VERIFIER]: gmVerifier }
 		});
 		if (!verdict.ok) {
 			await cache.put(REFUSED_KEY, new Response(verdict.reason));
@@ -123,5 +158,5 @@
 	}
 
 	scope.addEventListener('install', (event) => event.waitUntil(guard()));
-	scope.qingfengRelease = { checkRelease, guard, TRUST_CACHE, ROOT_KEY, REFUSED_KEY, REFUSED_MESSAGE };
+	scope.qingfengRelease = { checkRelease, guard, TRUST_CACHE, ROOT_KEY, REFUSED_KEY, REFUSED_MESSAGE, GM_VERIFIER };
 })(self);

@@ -27,7 +27,9 @@ export const BROWSER_ONLY = [
 	// Issue 21: which scripts a reporter of each suite fetches, and the GM staff crypto off the page's thread,
 	// are the build's and the browser's (the GM full cycle and canary, gm-full-cycle.e2e.ts, run on both).
 	'tests/e2e/suite-bundle.e2e.ts',
-	'tests/e2e/gm-staff-worker.e2e.ts'
+	'tests/e2e/gm-staff-worker.e2e.ts',
+	// The GM service worker's SM2 release check: the browser's and the release files' (no database, no build).
+	'tests/e2e/sw-release-gm.e2e.ts'
 ];
 
 export default defineConfig({

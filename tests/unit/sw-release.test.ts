@@ -3,65 +3,11 @@
  * the root it trusts. Runs static/sw-release.js itself (the script sw.js imports) in a sandbox, with
  * manifests made and signed by the same code as the build and the ceremony (src/lib/shared/build-root.ts).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import vm from 'node:vm';
 import { encodeBase64 } from '@oslojs/encoding';
 import { describe, expect, it } from 'vitest';
 import { generateRootKey, rootFingerprint } from '../../src/lib/crypto/directory';
 import { encodeReleaseManifest, RELEASE_FORMAT, signRelease } from '../../src/lib/shared/build-root';
-
-const script = readFileSync(path.join(import.meta.dirname, '..', '..', 'static', 'sw-release.js'), 'utf8');
-
-type Verdict = { ok: true; root: string | null } | { ok: false; reason: string };
-interface ReleaseApi {
-	checkRelease(r: {
-		manifest: Uint8Array | null;
-		signature: string | null;
-		worker: Uint8Array | null;
-		trustedRoot: string | null;
-	}): Promise<Verdict>;
-	guard(): Promise<void>;
-	TRUST_CACHE: string;
-	ROOT_KEY: string;
-	REFUSED_KEY: string;
-	REFUSED_MESSAGE: string;
-}
-
-/** A service-worker global with in-memory caches, a fetch over `served`, and the pages' messages. */
-function sandbox(served: Record<string, Uint8Array | string>) {
-	const caches = new Map<string, Map<string, string>>();
-	const messages: unknown[] = [];
-	const listeners: Record<string, ((e: unknown) => void)[]> = {};
-	const self = {
-		crypto: globalThis.crypto,
-		location: new URL('https://example.test/sw.js'),
-		addEventListener: (type: string, fn: (e: unknown) => void) => (listeners[type] ??= []).push(fn),
-		fetch: async (p: string) => {
-			const body = served[p];
-			return body === undefined ? new Response('', { status: 404 }) : new Response(body as BodyInit);
-		},
-		caches: {
-			open: async (name: string) => {
-				const c = caches.get(name) ?? new Map<string, string>();
-				caches.set(name, c);
-				return {
-					match: async (k: string) => (c.has(k) ? new Response(c.get(k)) : undefined),
-					put: async (k: string, r: Response) => void c.set(k, await r.text()),
-					delete: async (k: string) => c.delete(k)
-				};
-			}
-		},
-		clients: { matchAll: async () => [{ postMessage: (m: unknown) => messages.push(m) }] },
-		qingfengRelease: undefined as unknown as ReleaseApi
-	};
-	vm.runInNewContext(script, { self, atob, TextEncoder, TextDecoder, Response, Uint8Array, Array, JSON });
-	return { api: self.qingfengRelease, caches, messages, listeners };
-}
-
-const WORKER = new TextEncoder().encode('importScripts("/sw-release.js"); /* the worker */');
-const hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+import { hex, sandbox, script, WORKER } from './sw-release-sandbox';
 
 /** A release manifest naming `root` (or none) and listing `worker` as /sw.js, signed by `signer` if given. */
 function release(root: Uint8Array | null, opts: { signer?: Uint8Array; worker?: Uint8Array } = {}) {
@@ -198,5 +144,44 @@ describe('the install step (guard)', () => {
 		let waited: Promise<unknown> | undefined;
 		s.listeners.install![0]!({ waitUntil: (p: Promise<unknown>) => (waited = p) });
 		await expect(waited).resolves.toBeUndefined();
+	});
+});
+
+describe('the scripts the worker imports', () => {
+	it('refuses a release whose manifest lists another sw-release.js than the one served', async () => {
+		const { api } = sandbox({});
+		const manifest = (bytes: Uint8Array) =>
+			encodeReleaseManifest({
+				format: RELEASE_FORMAT,
+				version: '0.1.0-000000000000',
+				rootFingerprint: rootFingerprint(root.publicKey),
+				rootPublicKey: rootB64,
+				assets: { '/sw.js': hex(WORKER), '/sw-release.js': hex(bytes) }
+			});
+		const signed = (bytes: Uint8Array) => {
+			const m = manifest(bytes);
+			const s = signRelease(m, root.seed);
+			if (!s.ok) throw new Error(s.message);
+			return { manifest: m, signature: s.signature };
+		};
+		const served = new TextEncoder().encode(script);
+		const signedRelease = signed(served);
+		expect(
+			await api.checkRelease({
+				...signedRelease,
+				worker: WORKER,
+				trustedRoot: rootB64,
+				scripts: { '/sw-release.js': served }
+			})
+		).toEqual({ ok: true, root: rootB64 });
+		const changed = new TextEncoder().encode(script + '\n// changed');
+		expect(
+			await api.checkRelease({
+				...signedRelease,
+				worker: WORKER,
+				trustedRoot: rootB64,
+				scripts: { '/sw-release.js': changed }
+			})
+		).toEqual({ ok: false, reason: 'script_not_listed' });
 	});
 });

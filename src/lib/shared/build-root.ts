@@ -9,61 +9,14 @@
  * id) over `qingfeng/gm1/release-manifest\n` ‖ bytes (GM, issue 21). The manifest names its suite, inside the
  * signed bytes. Pure: no I/O.
  */
-import { decodeBase64, encodeBase64 } from '@oslojs/encoding';
-import { DEFAULT_SUITE, isSuiteId, type SuiteId } from '../crypto/suite-id';
+import { encodeBase64 } from '@oslojs/encoding';
+import { DEFAULT_SUITE } from '../crypto/suite-id';
 import { NACL_CEREMONY, type CeremonySuite } from './root-ceremony';
+import { parseReleaseManifest, releaseMessage, verifyReleaseIn, type ReleaseManifest } from './release-signature';
 
-export const RELEASE_FORMAT = 'qingfeng-release/v1';
-
-export interface ReleaseManifest {
-	format: typeof RELEASE_FORMAT;
-	/** package.json version. */
-	version: string;
-	/** Fingerprint of the root key pinned when building (null: none was configured). */
-	rootFingerprint: string | null;
-	/** Root public key (base64), or null. */
-	rootPublicKey: string | null;
-	/** The cipher suite the release is built for (QF_CRYPTO_SUITE, issue 21); absent in older manifests: NaCl. */
-	suite?: SuiteId;
-	/** URL path of every client asset (e.g. `/_app/immutable/…`, `/sw.js`) → lower-case hex SHA-256. */
-	assets: Record<string, string>;
-}
-
-/**
- * The signed message: a per-suite domain line, then the manifest's exact bytes. The GM suite has its own
- * line, so a signature made for one suite is never a message of the other.
- */
-const DOMAIN: Readonly<Record<SuiteId, Uint8Array>> = Object.freeze({
-	nacl: new TextEncoder().encode('qingfeng/v1/release-manifest\n'),
-	gm: new TextEncoder().encode('qingfeng/gm1/release-manifest\n')
-});
-
-function message(manifest: Uint8Array, suite: SuiteId): Uint8Array {
-	const domain = DOMAIN[suite];
-	const m = new Uint8Array(domain.length + manifest.length);
-	m.set(domain);
-	m.set(manifest, domain.length);
-	return m;
-}
-
-/** Reads a manifest's bytes; null when they are not a release manifest. */
-export function parseReleaseManifest(bytes: Uint8Array): ReleaseManifest | null {
-	let v: unknown;
-	try {
-		v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-	} catch {
-		return null;
-	}
-	const o = v as Partial<ReleaseManifest> | null;
-	if (!o || o.format !== RELEASE_FORMAT || typeof o.version !== 'string') return null;
-	if (typeof o.assets !== 'object' || o.assets === null || Array.isArray(o.assets)) return null;
-	for (const [p, h] of Object.entries(o.assets)) {
-		if (!p.startsWith('/') || typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h)) return null;
-	}
-	if (o.rootFingerprint !== null && typeof o.rootFingerprint !== 'string') return null;
-	if (o.suite !== undefined && !isSuiteId(o.suite)) return null;
-	return o as ReleaseManifest;
-}
+// The format, the domain lines, the parser and the check live in ./release-signature.ts (no suite code), which
+// the GM service worker's verifier shares (./sw-release-gm.ts).
+export { parseReleaseManifest, RELEASE_DOMAIN, RELEASE_FORMAT, type ReleaseManifest } from './release-signature';
 
 /** The manifest's canonical bytes: sorted asset paths, tab-indented JSON, a final newline. */
 export function encodeReleaseManifest(m: ReleaseManifest): Uint8Array {
@@ -94,7 +47,10 @@ export function signRelease(
 				ok: false,
 				message: `the manifest was built for root ${parsed.rootFingerprint ?? '(none pinned)'}, this seed is root ${fingerprint}`
 			};
-		return { ok: true, signature: encodeBase64(suite.entries.sign(message(manifest, suite.id), root.secretKey)) };
+		return {
+			ok: true,
+			signature: encodeBase64(suite.entries.sign(releaseMessage(manifest, suite.id), root.secretKey))
+		};
 	} finally {
 		root.secretKey.fill(0);
 	}
@@ -111,17 +67,7 @@ export function verifyRelease(
 	rootPublicKey: Uint8Array,
 	suite: Pick<CeremonySuite, 'id' | 'entries'> = NACL_CEREMONY
 ): boolean {
-	let sig: Uint8Array;
-	try {
-		sig = decodeBase64(signature.trim());
-	} catch {
-		return false;
-	}
-	if (sig.length !== suite.entries.signatureLength || rootPublicKey.length !== suite.entries.rootKeyLength)
-		return false;
-	const parsed = parseReleaseManifest(manifest);
-	if (!parsed || (parsed.suite ?? DEFAULT_SUITE) !== suite.id) return false;
-	return suite.entries.verify(message(manifest, suite.id), sig, rootPublicKey);
+	return verifyReleaseIn(manifest, signature, rootPublicKey, suite);
 }
 
 /** Lower-case hex SHA-256 of bytes (Web Crypto: Node and browsers). */
