@@ -15,6 +15,7 @@
  */
 import { INLINE_MAX_BYTES } from '../../src/lib/shared/limits';
 import http from 'node:http';
+import { Pool } from 'undici';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -87,6 +88,42 @@ export class HttpClient {
 
 	close(): void {
 		this.agent.destroy();
+	}
+}
+
+/**
+ * The same client over undici's connection pool (the HTTP/1.1 client behind Node's fetch, used directly): about
+ * half the CPU per request of node:http, which the benchmark's clients share with the server on the same cores.
+ */
+export class UndiciClient extends HttpClient {
+	readonly pool: Pool;
+	constructor(base: string, connections = 64) {
+		super(base, connections);
+		this.pool = new Pool(new URL(base).origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+	}
+
+	override async request(
+		method: string,
+		path: string,
+		body?: Buffer | string | null,
+		headers: Record<string, string> = {},
+		timeoutMs = 60_000
+	): Promise<HttpAnswer> {
+		const res = await this.pool.request({
+			method: method as 'POST',
+			path,
+			headers,
+			body: body ?? null,
+			headersTimeout: timeoutMs,
+			bodyTimeout: timeoutMs
+		});
+		const data = Buffer.from(await res.body.arrayBuffer());
+		return { status: res.statusCode, headers: res.headers as http.IncomingHttpHeaders, body: data };
+	}
+
+	override close(): void {
+		super.close();
+		void this.pool.destroy();
 	}
 }
 
@@ -427,6 +464,8 @@ export interface WorkerJob {
 	progress?: SharedArrayBuffer;
 	/** How commits are sent (default binary, as the browser does). */
 	wire?: CommitWire;
+	/** The clients' HTTP library: node:http (default) or undici. */
+	http?: 'node' | 'undici';
 }
 
 export interface WorkerResult {
@@ -481,9 +520,10 @@ export async function runClients(
 		pauseAfterFailureMs?: number;
 		stopOnFailure?: boolean;
 		wire?: CommitWire;
+		http?: 'node' | 'undici';
 	},
 	during?: (elapsed: () => number, progress: () => { finished: number; acknowledged: number }) => Promise<void>
-): Promise<{ results: WorkerResult[]; wallMs: number; prepareMs: number }> {
+): Promise<{ results: WorkerResult[]; wallMs: number; prepareMs: number; clientCpuMs: number }> {
 	const p0 = performance.now();
 	const shared = new SharedArrayBuffer(8);
 	const counters = new Int32Array(shared);
@@ -498,12 +538,15 @@ export async function runClients(
 				pauseAfterFailureMs: o.pauseAfterFailureMs ?? 0,
 				stopOnFailure: o.stopOnFailure ?? false,
 				progress: shared,
-				...(o.wire ? { wire: o.wire } : {})
+				...(o.wire ? { wire: o.wire } : {}),
+				...(o.http ? { http: o.http } : {})
 			});
 		})
 	);
 	const prepareMs = performance.now() - p0;
 	const t0 = performance.now();
+	// The clients' CPU in the timed window only (every thread of this process; the payloads were made before `go`).
+	const c0 = process.cpuUsage();
 	const running = Promise.all(spawned.map((s) => s.go()));
 	if (during)
 		await during(
@@ -512,8 +555,9 @@ export async function runClients(
 		);
 	const results = await running;
 	const wallMs = performance.now() - t0;
+	const c = process.cpuUsage(c0);
 	await Promise.all(spawned.map((s) => s.terminate()));
-	return { results, wallMs, prepareMs };
+	return { results, wallMs, prepareMs, clientCpuMs: (c.user + c.system) / 1000 };
 }
 
 /* ------------------------------------------------------------------ checking receipts */

@@ -35,6 +35,7 @@ import { startWithKeyedDemo } from '../e2e/keyed-demo';
 import { encryptAttachment } from '../../src/lib/crypto/attachment';
 import { generateReportKey } from '../../src/lib/crypto/keys';
 import { INLINE_MAX_BYTES } from '../../src/lib/shared/limits';
+import { pgliteTypes } from '../../src/lib/server/db/pglite-types';
 import type { Server } from '../e2e/harness';
 import {
 	DEMO_TARGET,
@@ -61,6 +62,8 @@ const PGLITE_CONCURRENCY = Number(process.env.BENCH_PGLITE_CONCURRENCY ?? 8);
 const WARMUP = 200;
 /** How the clients send their commits: `binary` (as the browser does) or `json` (older clients). */
 const WIRE = process.env.BENCH_WIRE === 'json' ? 'json' : 'binary';
+/** The clients' HTTP library: undici (default: the lighter on CPU, which the clients share with the server) or node (node:http). */
+const HTTP = process.env.BENCH_HTTP === 'node' ? 'node' : 'undici';
 /** BENCH_PG_SOCKET=1: the server and the raw driver reach PostgreSQL over its Unix socket (BENCH_PG_SOCKET_DIR). */
 const PG_SOCKET =
 	process.env.BENCH_PG_SOCKET === '1' ? (process.env.BENCH_PG_SOCKET_DIR ?? '/var/run/postgresql') : null;
@@ -77,8 +80,14 @@ function load(): string {
 	return `load average ${one} ${five} ${fifteen}${quiet ? '' : ' (above 0.5: not for publishing)'}`;
 }
 
-/** PostgreSQL's ceiling for a report's rows with pgbench (no app): reports/s, or null if pgbench failed. */
-function pgCeiling(clients: number): number | null {
+interface Ceiling {
+	tps: number;
+	/** CPU ms per report of PostgreSQL's processes and of pgbench itself, when the script could measure them. */
+	cpu: { postgres: number; client: number } | null;
+}
+
+/** PostgreSQL's ceiling for a report's rows with pgbench (no app): reports/s and CPU, or null if pgbench failed. */
+function pgCeiling(clients: number): Ceiling | null {
 	console.log(`  pgbench, ${clients} clients, ${PGBENCH_SECONDS} s; ${load()}`);
 	const run = spawnSync('bash', [`${REPO}tests/bench/pg-ceiling.sh`, REPO, String(clients), String(PGBENCH_SECONDS)], {
 		encoding: 'utf8',
@@ -91,8 +100,16 @@ function pgCeiling(clients: number): number | null {
 		console.log(`    pgbench failed (exit ${run.status})`);
 		return null;
 	}
-	console.log(`    ${m[1]} reports/s`);
-	return Number(m[1]);
+	const c = /pg_ceiling_cpu_ms=([\d.]+) ([\d.]+)/.exec(run.stdout ?? '');
+	const cpu = c ? { postgres: Number(c[1]), client: Number(c[2]) } : null;
+	const tps = Number(m[1]);
+	console.log(
+		`    ${tps} reports/s` +
+			(cpu
+				? `  CPU/report: PostgreSQL ${cpu.postgres.toFixed(2)} ms, pgbench ${cpu.client.toFixed(2)} ms; ${(((cpu.postgres + cpu.client) * tps) / 1000).toFixed(2)} of ${os.cpus().length} cores busy`
+				: '')
+	);
+	return { tps, cpu };
 }
 
 const serverEnv = (): Record<string, string> => ({
@@ -114,8 +131,12 @@ interface RunFigures {
 	p50: number;
 	p99: number;
 	errors: Map<string, number>;
-	/** CPU ms per report: the app server, PostgreSQL, this process (the clients' threads, or the raw driver; for intake runs it includes preparing the payloads). */
+	/** CPU ms per report: the app server, PostgreSQL, this process (the clients' threads in the timed window only, or the raw driver). */
 	cpu?: { server: number | null; postgres: number; bench: number };
+	/** The clients' CPU (ms) between `go` and the last answer, when they ran in worker threads (intake runs). */
+	clientCpuMs?: number;
+	/** Wall time (ms) of the timed window. */
+	wallMs?: number;
 }
 
 const f1 = (n: number) => n.toFixed(1);
@@ -140,8 +161,16 @@ function intakeFigures(label: string, results: WorkerResult[], wallMs: number): 
 		perSecond: ok.length / (wallMs / 1000),
 		p50: s.p50,
 		p99: s.p99,
-		errors
+		errors,
+		wallMs
 	};
+}
+
+/** Cores kept busy by the run's processes (server, PostgreSQL, clients or driver) over its timed window. */
+function busy(f: RunFigures): string {
+	if (!f.cpu || !f.wallMs) return '';
+	const perReport = (f.cpu.server ?? 0) + f.cpu.postgres + f.cpu.bench;
+	return `${((perReport * f.reports) / f.wallMs).toFixed(2)} of ${os.cpus().length} cores busy`;
 }
 
 function print(f: RunFigures): void {
@@ -149,7 +178,7 @@ function print(f: RunFigures): void {
 		`  ${f.label.padEnd(34)} ${String(f.reports).padStart(6)} reports  ${f1(f.perSecond).padStart(7)} reports/s  p50 ${f1(f.p50).padStart(6)} ms  p99 ${f1(f.p99).padStart(6)} ms` +
 			(f.failed ? `  FAILED ${f.failed}` : '') +
 			(f.cpu
-				? `  CPU/report: ${f.cpu.server === null ? '' : `server ${f.cpu.server.toFixed(2)} ms, `}PostgreSQL ${f.cpu.postgres.toFixed(2)} ms`
+				? `  CPU/report: ${f.cpu.server === null ? '' : `server ${f.cpu.server.toFixed(2)} ms, `}PostgreSQL ${f.cpu.postgres.toFixed(2)} ms, ${f.clientCpuMs === undefined ? 'driver' : 'clients'} ${f.cpu.bench.toFixed(2)} ms; ${busy(f)}`
 				: '')
 	);
 	for (const [k, n] of f.errors) console.log(`      ${n} × ${k}`);
@@ -207,7 +236,7 @@ async function withCpu<T extends { figures: RunFigures }>(serverPid: number | nu
 	out.figures.cpu = {
 		server: serverPid === null ? null : (cpuMs(serverPid) - s0) / n,
 		postgres: (postgresCpuMs() - p0) / n,
-		bench: (b.user + b.system) / 1000 / n
+		bench: (out.figures.clientCpuMs ?? (b.user + b.system) / 1000) / n
 	};
 	return out;
 }
@@ -233,16 +262,17 @@ async function intakeRunInner(
 	label: string
 ): Promise<{ figures: RunFigures; maxRssKb: number }> {
 	const { value, maxRssKb } = await withRss(server.pid, async () => {
-		const { results, wallMs } = await runClients({
+		const { results, wallMs, clientCpuMs } = await runClients({
 			base: server.url,
 			workers: WORKERS,
 			concurrency,
 			count,
 			seed,
 			wire: WIRE,
+			http: HTTP,
 			prepare: { target: DEMO_TARGET, recipients, mix: { sizes: [[ATTACHMENT, 1]] }, keyPool: 64 }
 		});
-		return intakeFigures(label, results, wallMs);
+		return { ...intakeFigures(label, results, wallMs), clientCpuMs };
 	});
 	return { figures: value, maxRssKb };
 }
@@ -401,7 +431,8 @@ async function rawRun(
 		perSecond: rows.length / (wall / 1000),
 		p50: s.p50,
 		p99: s.p99,
-		errors: new Map()
+		errors: new Map(),
+		wallMs: wall
 	};
 }
 
@@ -491,15 +522,40 @@ async function postgresBench(): Promise<{ raw: number; pgbench: number | null }>
 		console.log(`  reports stored in the bench database: ${n}`);
 		// PostgreSQL's own ceiling in the same sitting (the app server idle): pgbench on a fresh copy of the schema.
 		console.log(`\nPostgreSQL's own ceiling for the same rows (tests/bench/pg-ceiling.sh, pgbench, no app):`);
-		const ceilings = PGBENCH_CLIENTS.map(pgCeiling).filter((t): t is number => t !== null);
-		const ceiling = ceilings.length > 0 ? Math.max(...ceilings) : null;
-		if (ceiling !== null)
-			console.log(`  best: intake ${f1(bestIntake.perSecond)} reports/s vs pgbench ${ceiling} reports/s`);
-		return { raw: ratio, pgbench: ceiling === null ? null : bestIntake.perSecond / ceiling };
+		const ceilings = PGBENCH_CLIENTS.map(pgCeiling).filter((t): t is Ceiling => t !== null);
+		const best = ceilings.length > 0 ? ceilings.reduce((a, b) => (b.tps > a.tps ? b : a)) : null;
+		if (best !== null) {
+			console.log(`  best: intake ${f1(bestIntake.perSecond)} reports/s vs pgbench ${best.tps} reports/s`);
+			cpuBudget(bestIntake, best);
+		}
+		return { raw: ratio, pgbench: best === null ? null : bestIntake.perSecond / best.tps };
 	} finally {
 		await sql.end({ timeout: 5 });
 		await server.stop();
 	}
+}
+
+/**
+ * The CPU budget of both sides: what one report costs the machine through the intake (server, PostgreSQL, the
+ * benchmark's clients, all on the same cores) and through pgbench (PostgreSQL and a C client), and the rates
+ * the cores would allow if each side were bound by CPU alone.
+ */
+function cpuBudget(intake: RunFigures, ceiling: Ceiling): void {
+	if (!intake.cpu || !ceiling.cpu) return;
+	const cores = os.cpus().length;
+	const i = intake.cpu;
+	const intakeMs = (i.server ?? 0) + i.postgres + i.bench;
+	const pgMs = ceiling.cpu.postgres + ceiling.cpu.client;
+	console.log(`\nCPU per report (ms; ${cores} cores = ${cores * 1000} ms of CPU per second):`);
+	console.log(
+		`  intake:  server ${(i.server ?? 0).toFixed(2)} + PostgreSQL ${i.postgres.toFixed(2)} + clients ${i.bench.toFixed(2)} = ${intakeMs.toFixed(2)}  → CPU-bound rate ${f1((cores * 1000) / intakeMs)}/s; measured ${f1(intake.perSecond)}/s`
+	);
+	console.log(
+		`  pgbench: PostgreSQL ${ceiling.cpu.postgres.toFixed(2)} + pgbench ${ceiling.cpu.client.toFixed(2)} = ${pgMs.toFixed(2)}  → CPU-bound rate ${f1((cores * 1000) / pgMs)}/s; measured ${ceiling.tps}/s`
+	);
+	console.log(
+		`  without the benchmark's own clients (on phones in real use): server + PostgreSQL = ${((i.server ?? 0) + i.postgres).toFixed(2)} ms → ${f1((cores * 1000) / ((i.server ?? 0) + i.postgres))}/s on these cores`
+	);
 }
 
 async function pgliteBench(): Promise<void> {
@@ -523,7 +579,8 @@ async function pgliteBench(): Promise<void> {
 		await server.exited;
 		stopped = true;
 		const { PGlite } = await import('@electric-sql/pglite');
-		const pg = await PGlite.create(server.dataDir!);
+		// The app's own PGlite options (its bytea conversion), so the ceiling is the same PGlite as the server's.
+		const pg = await PGlite.create(server.dataDir!, pgliteTypes);
 		try {
 			const tx = await rawRun(
 				'raw insert, transaction (PGlite in-process)',

@@ -42,8 +42,16 @@ w as (insert into report_key_wrap (report_id, staff_id, entry_id, sealed) select
 a as (insert into attachment (report_id, file_no, bytes, parts) select r.id, 0, length(blob.a), 1 from r, blob returning id)
 insert into attachment_part (attachment_id, idx, data) select a.id, 0, blob.a from a, blob;
 SQL
-pgbench -n -h "$PGHOST" -U "$PGUSER" -c "$C" -j 2 -T "$T" -f "$TMP/run.sql" "$DB" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; exit 1; }
+# CPU (ms) of every PostgreSQL process, with what the postmaster has reaped (backends that exited keep counting).
+pgcpu() { cat /proc/[0-9]*/stat 2>/dev/null | awk '$2 == "(postgres)" { t += $14 + $15 + $16 + $17 } END { printf "%d", t * 10 }'; }
+sleep 1; cpu0=$(pgcpu)
+TIMEFORMAT='%U %S'
+{ time pgbench -n -h "$PGHOST" -U "$PGUSER" -c "$C" -j 2 -T "$T" -f "$TMP/run.sql" "$DB" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; exit 1; }; } 2>"$TMP/time"
+sleep 1; cpu1=$(pgcpu)
 grep -E "tps|latency average|failed" "$TMP/out" >&2
 tps=$(grep -oE 'tps = [0-9.]+' "$TMP/out" | head -1 | grep -oE '[0-9.]+$')
+n=$(grep -oE 'transactions actually processed: [0-9]+' "$TMP/out" | grep -oE '[0-9]+$')
+# CPU per report: PostgreSQL's processes and pgbench's own (the client), printed for the bench's CPU budget.
+awk -v n="$n" -v pg=$((cpu1 - cpu0)) '{ printf "pg_ceiling_cpu_ms=%.3f %.3f\n", pg / n, ($1 + $2) * 1000 / n }' "$TMP/time"
 echo "  stored: $(q -c "select (select count(*) from report) || ' reports, ' || (select count(*) from report_key_wrap) || ' wraps, ' || (select count(*) from attachment_part) || ' parts'")" >&2
 echo "pg_ceiling_tps=${tps%.*}"

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import * as schema from './schema';
 import { claimDataDir, type DataDirClaim } from './pglite-owner';
 import { pgliteBackup } from './pglite-backup';
+import { pgliteTypes } from './pglite-types';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -130,7 +131,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 			});
 		}
 		try {
-			client = await PGlite.create(dataDir);
+			client = await PGlite.create(dataDir, pgliteTypes);
 		} catch (e) {
 			await claim?.release();
 			throw e;

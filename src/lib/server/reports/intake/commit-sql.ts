@@ -7,10 +7,12 @@
  * Same outcome as the transaction of ./commit.ts (storeReport), row for row: a replayed challenge writes
  * nothing; a taken locator keeps the challenge spent and writes nothing else; otherwise everything is written
  * or (an error) nothing is, the statement being atomic. Ids come from the tables' defaults, as before.
+ * On PostgreSQL it runs as a prepared statement (../../db/prepared.ts).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { PART_SIZE } from '$lib/shared/limits';
 import type { Db } from '$lib/server/db';
+import { executePrepared } from '$lib/server/db/prepared';
 import { report } from '$lib/server/db/schema';
 import { rowsOf } from '$lib/server/org/sql';
 
@@ -62,7 +64,9 @@ export async function storeInlineReport(
 			sql`pt as (insert into attachment_part (attachment_id, idx, data) select a.id, x.i, x.d from a join (values ${sql.join(parts, sql`, `)}) as x(n, i, d) on x.n = a.file_no returning 1)`
 		);
 	}
-	const result = await db.execute(
+	// Prepared (./prepared.ts): parsed once per connection, then one round trip per report.
+	const result = await executePrepared(
+		db,
 		sql`with ${sql.join(ctes, sql`, `)} select (select count(*) from spent)::int as spent, (select id from r) as id`
 	);
 	const [out] = rowsOf<{ spent: number; id: string | null }>(result);
