@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { RequestEvent } from '@sveltejs/kit';
+import type { IncomingMessage } from 'node:http';
 
 export interface LimiterOptions {
 	/** Failures allowed before waits begin. */
@@ -126,4 +127,39 @@ export function addressKey(event: RequestEvent): string {
 /** The rate-limit key of an address as {@link addressKey} makes it (for callers that hold the address text). */
 export function keyOfAddress(address: string): string {
 	return `addr:${addressPrefix(address)}`;
+}
+
+/** How adapter-node finds the client's address (ADDRESS_HEADER, XFF_DEPTH), read by the server entry. */
+export interface AddressOptions {
+	/** ADDRESS_HEADER in lower case, '' for the connection's own address. */
+	addressHeader: string;
+	/** XFF_DEPTH (used when the header is X-Forwarded-For). */
+	xffDepth: number;
+}
+
+/**
+ * The client's address exactly as adapter-node's `getClientAddress` finds it; 'unknown' where the adapter
+ * would throw (the header missing, too few X-Forwarded-For entries), which {@link keyOfAddress} turns into
+ * the same key.
+ */
+export function clientAddress(req: IncomingMessage, opts: AddressOptions): string {
+	const { addressHeader, xffDepth } = opts;
+	if (addressHeader) {
+		if (!(addressHeader in req.headers)) return 'unknown';
+		const raw = req.headers[addressHeader];
+		const value = (Array.isArray(raw) ? raw.join(', ') : raw) || '';
+		if (addressHeader !== 'x-forwarded-for') return value;
+		const addresses = value.split(',');
+		if (xffDepth < 1 || xffDepth > addresses.length) return 'unknown';
+		return addresses[addresses.length - xffDepth]!.trim();
+	}
+	return req.socket?.remoteAddress ?? 'unknown';
+}
+
+/**
+ * The rate-limit key of a request taken straight from Node (the lean submission handler,
+ * ./http/submission.ts): the same key as {@link addressKey} gives the same request through SvelteKit.
+ */
+export function nodeAddressKey(req: IncomingMessage, opts: AddressOptions): string {
+	return keyOfAddress(clientAddress(req, opts));
 }

@@ -22,7 +22,8 @@ import { REPORT_BODY_CAP } from '$lib/shared/limits';
 import type { OriginSettings } from '$lib/server/origin';
 import { buildWorld, counts, draft, type World } from '../../../../tests/support/reporter-world';
 import type { Ctx } from './reporter';
-import { clientAddress, DRAIN_CAP, submissionHandler, type SubmissionDeps } from './submission';
+import { clientAddress, keyOfAddress, nodeAddressKey } from '$lib/server/ratelimit';
+import { DRAIN_CAP, submissionHandler, type SubmissionDeps } from './submission';
 
 const SITE: OriginSettings = { origin: 'http://qf.test', protocolHeader: null, hostHeader: null, portHeader: null };
 
@@ -139,6 +140,14 @@ describe('routing and the client address', () => {
 		expect(clientAddress(r({ 'x-forwarded-for': '1.1.1.1' }), { ...xff, xffDepth: 2 })).toBe('unknown');
 		expect(clientAddress(r({}), xff)).toBe('unknown');
 		expect(clientAddress(r({ 'x-real-ip': '3.3.3.3' }), { addressHeader: 'x-real-ip', xffDepth: 1 })).toBe('3.3.3.3');
+		// The key: the same as SvelteKit's side makes, an IPv6 address by its /64, 'unknown' one key for all.
+		const direct = { addressHeader: '', xffDepth: 1 };
+		expect(nodeAddressKey(r({}, '2001:db8:1:2:aaaa::1'), direct)).toBe(
+			nodeAddressKey(r({}, '2001:db8:1:2::9'), direct)
+		);
+		expect(nodeAddressKey(r({}, '2001:db8:1:2::9'), direct)).toBe(keyOfAddress('2001:db8:1:2::9'));
+		expect(nodeAddressKey(r({}), xff)).toBe(keyOfAddress('unknown'));
+		expect(nodeAddressKey(r({}, '::ffff:10.0.0.9'), direct)).toBe(nodeAddressKey(r({}), direct));
 	});
 });
 

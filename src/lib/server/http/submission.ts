@@ -7,14 +7,15 @@
  * ./answer.ts. What the hooks give those routes is given here too, from the same modules: the security
  * headers (../security.ts), the cross-site form-post refusal (../origin.ts), 503/507 + Retry-After when the
  * database is down (./unavailable.ts). What it skips: the Web `Request` and `Response`, SvelteKit's router
- * and hooks, the adapter's body stream. No address is logged or stored: it goes into the rate-limit key only.
+ * and hooks, the adapter's body stream. No address is logged or stored: it goes into the rate-limit key only
+ * (../ratelimit.ts `nodeAddressKey`).
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { config } from '$lib/server/config';
 import { databaseFailure, db } from '$lib/server/db';
 import { log } from '$lib/server/log';
 import { crossSiteRefusal, siteOrigin, type OriginSettings } from '$lib/server/origin';
-import { keyOfAddress } from '$lib/server/ratelimit';
+import { nodeAddressKey, type AddressOptions } from '$lib/server/ratelimit';
 import { apiSecurityHeaders } from '$lib/server/security';
 import { refusalAnswer, type Answer } from './answer';
 import type { RequestLike } from './body';
@@ -27,14 +28,6 @@ const ROUTES: ReadonlyMap<string, typeof powApi> = new Map([
 	['/api/v1/pow', powApi],
 	['/api/v1/reports', reportsApi]
 ]);
-
-/** How adapter-node finds the client's address (ADDRESS_HEADER, XFF_DEPTH), read by the server entry. */
-export interface AddressOptions {
-	/** ADDRESS_HEADER in lower case, '' for the connection's own address. */
-	addressHeader: string;
-	/** XFF_DEPTH (used when the header is X-Forwarded-For). */
-	xffDepth: number;
-}
 
 export interface SubmissionDeps {
 	/** The context of a request with this rate-limit key (default: the process's database and settings). */
@@ -68,25 +61,6 @@ function headersOf(h: IncomingHttpHeaders): Pick<Headers, 'get'> {
 			return Array.isArray(value) ? value.join(', ') : value;
 		}
 	};
-}
-
-/**
- * The client's address exactly as adapter-node's `getClientAddress` finds it; 'unknown' where the adapter
- * would throw (the header missing, too few X-Forwarded-For entries), which ../ratelimit.ts `addressKey`
- * turns into the same key.
- */
-export function clientAddress(req: IncomingMessage, opts: AddressOptions): string {
-	const { addressHeader, xffDepth } = opts;
-	if (addressHeader) {
-		if (!(addressHeader in req.headers)) return 'unknown';
-		const raw = req.headers[addressHeader];
-		const value = (Array.isArray(raw) ? raw.join(', ') : raw) || '';
-		if (addressHeader !== 'x-forwarded-for') return value;
-		const addresses = value.split(',');
-		if (xffDepth < 1 || xffDepth > addresses.length) return 'unknown';
-		return addresses[addresses.length - xffDepth]!.trim();
-	}
-	return req.socket?.remoteAddress ?? 'unknown';
 }
 
 /**
@@ -161,7 +135,7 @@ export function submissionHandler(address: AddressOptions, deps: SubmissionDeps 
 		const request: RequestLike = { headers, body: req.iterator({ destroyOnReturn: false }) };
 		let answer: Answer;
 		try {
-			answer = await api(contextOf(keyOfAddress(clientAddress(req, address))), { request, nodeRequest: null });
+			answer = await api(contextOf(nodeAddressKey(req, address)), { request, nodeRequest: null });
 		} catch (e) {
 			const down = databaseFailure(e);
 			if (down) {
