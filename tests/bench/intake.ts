@@ -35,7 +35,7 @@ import { startWithKeyedDemo } from '../e2e/keyed-demo';
 import { encryptAttachment } from '../../src/lib/crypto/attachment';
 import { generateReportKey } from '../../src/lib/crypto/keys';
 import { INLINE_MAX_BYTES } from '../../src/lib/shared/limits';
-import { pgliteTypes } from '../../src/lib/server/db/pglite-types';
+import { createPglite } from '../../src/lib/server/db/pglite-types';
 import type { Server } from '../e2e/harness';
 import {
 	DEMO_TARGET,
@@ -578,9 +578,8 @@ async function pgliteBench(): Promise<void> {
 		process.kill(server.pid, 'SIGTERM');
 		await server.exited;
 		stopped = true;
-		const { PGlite } = await import('@electric-sql/pglite');
 		// The app's own PGlite options (its bytea conversion), so the ceiling is the same PGlite as the server's.
-		const pg = await PGlite.create(server.dataDir!, pgliteTypes);
+		const pg = await createPglite(server.dataDir!);
 		try {
 			const tx = await rawRun(
 				'raw insert, transaction (PGlite in-process)',

@@ -12,15 +12,20 @@ import { afterAll, expect, it } from 'vitest';
 import { openDatabase } from '../../src/lib/server/db/index';
 import { organDepartment, organDutyRule, organStaff, staffDuty, staffUser } from '../../src/lib/server/db/schema';
 import type { DepartmentKind, DutyRole } from '../../src/lib/shared/vocabulary/departments';
+import type { SuiteId } from '../../src/lib/crypto/suite-id';
+import { loadDemoInto } from './demo';
 import {
 	expectNoAxeViolations,
+	launchBrowser,
 	newPhonePage,
+	releaseStorage,
+	startServer,
 	type Browser,
 	type BrowserContext,
 	type Page,
 	type Server
 } from './harness';
-import { KEYED_UNITS, type KeyedDemoKeys, type KeyedDemoStaff } from './keyed-demo';
+import { KEYED_UNITS, keyDemoInto, type KeyedDemoKeys, type KeyedDemoStaff } from './keyed-demo';
 import { expectTimeline, signInStaff, unlockKey } from './staff-session';
 
 export const ORGAN = 'o-sf-c01-k02';
@@ -102,6 +107,40 @@ export interface CycleWorld {
 	account: Map<Who, KeyedDemoStaff>;
 	/** The receipt of the report the cycle works on. */
 	receipt: { locator: string; secret: string };
+}
+
+/**
+ * The world both cycle files start from (their beforeAll): the demo loaded, the organ's division of duties
+ * seeded, its people keyed in `suite` (the server run with QF_CRYPTO_SUITE=gm for the GM suite), the server
+ * started again on that storage, and a browser. Answers the keys. {@link stopCycleWorld} undoes it.
+ */
+export async function startCycleWorld(world: CycleWorld, suite: SuiteId = 'nacl'): Promise<KeyedDemoKeys> {
+	const env: Record<string, string> = { POW_DIFFICULTY: '8', ...(suite === 'gm' ? { QF_CRYPTO_SUITE: 'gm' } : {}) };
+	const first = await startServer({ keepStorage: true, env });
+	let keys: KeyedDemoKeys;
+	try {
+		await first.stop();
+		await loadDemoInto(first);
+		// The organ's people, their duties, and the organ's setting to work by them.
+		const ids = await seedDivisionOfDuties(first);
+		keys = await keyDemoInto(first, { signin: true, testKdf: true, organIds: [ORGAN], suite });
+		world.account = keyedPeople(ids, keys);
+		world.server = await startServer({ reuse: first, keepStorage: true, env });
+	} catch (e) {
+		await releaseStorage(first);
+		throw e;
+	}
+	world.browser = await launchBrowser();
+	return keys;
+}
+
+/** The cycle files' afterAll: the browser closed, the server stopped and its storage removed. */
+export async function stopCycleWorld(world: Partial<CycleWorld>): Promise<void> {
+	await world.browser?.close();
+	if (world.server) {
+		await world.server.stop();
+		await releaseStorage(world.server);
+	}
 }
 
 export interface CycleHooks {

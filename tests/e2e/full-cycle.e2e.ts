@@ -23,11 +23,8 @@
  * Axe runs on the case page with the committee report and the outcome picker open.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoInto } from './demo';
-import { launchBrowser, releaseStorage, startServer } from './harness';
-import { keyDemoInto } from './keyed-demo';
 import { submitAsReporter } from './reporter-node';
-import { ORGAN, UNIT, fullCycleSteps, keyedPeople, seedDivisionOfDuties, type CycleWorld } from './full-cycle-steps';
+import { ORGAN, UNIT, fullCycleSteps, startCycleWorld, stopCycleWorld, type CycleWorld } from './full-cycle-steps';
 
 /** Filled by beforeAll and the first test; the shared steps (full-cycle-steps.ts) work on it. */
 const world = { receipt: { locator: '', secret: '' } } as CycleWorld;
@@ -35,30 +32,10 @@ const world = { receipt: { locator: '', secret: '' } } as CycleWorld;
 /* ------------------------------------------------------------------ setup */
 
 beforeAll(async () => {
-	const env = { POW_DIFFICULTY: '8' };
-	const first = await startServer({ keepStorage: true, env });
-	try {
-		await first.stop();
-		await loadDemoInto(first);
-		// The organ's people, their duties, and the organ's setting to work by them.
-		const ids = await seedDivisionOfDuties(first);
-		const keys = await keyDemoInto(first, { signin: true, testKdf: true, organIds: [ORGAN] });
-		world.account = keyedPeople(ids, keys);
-		world.server = await startServer({ reuse: first, keepStorage: true, env });
-	} catch (e) {
-		await releaseStorage(first);
-		throw e;
-	}
-	world.browser = await launchBrowser();
+	await startCycleWorld(world);
 }, 600_000);
 
-afterAll(async () => {
-	await world.browser?.close();
-	if (world.server) {
-		await world.server.stop();
-		await releaseStorage(world.server);
-	}
-});
+afterAll(() => stopCycleWorld(world));
 
 /* ------------------------------------------------------------------ the cycle */
 

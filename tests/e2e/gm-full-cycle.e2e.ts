@@ -46,10 +46,9 @@ import { RECEIPT_KDF } from '../../src/lib/crypto/kdf';
 import { encodeKdfSpec, newKdfSpec } from '../../src/lib/crypto/kdf-spec';
 import { toBase64 } from '../../src/lib/shared/encoding';
 import { dumpStorage, findCanary } from './dump';
-import { loadDemoInto } from './demo';
-import { launchBrowser, newPhonePage, releaseStorage, startServer, type Page } from './harness';
-import { keyDemoInto, type KeyedDemoKeys } from './keyed-demo';
-import { ORGAN, UNIT, fullCycleSteps, keyedPeople, seedDivisionOfDuties, type CycleWorld } from './full-cycle-steps';
+import { newPhonePage, type Page } from './harness';
+import type { KeyedDemoKeys } from './keyed-demo';
+import { ORGAN, UNIT, fullCycleSteps, startCycleWorld, stopCycleWorld, type CycleWorld } from './full-cycle-steps';
 
 const CANARY = `国密金丝雀${Date.now().toString(36)}`;
 const DESCRIPTION = `${CANARY}-description 在校舍维修工程中指定施工单位并收受好处费。`;
@@ -63,28 +62,11 @@ let tmp = '';
 beforeAll(async () => {
 	tmp = mkdtempSync(path.join(os.tmpdir(), 'qf-gm-'));
 	writeFileSync(path.join(tmp, FILE_NAME), `${CANARY}-filecontents 收据复印件。\n`);
-	const env = { POW_DIFFICULTY: '8', QF_CRYPTO_SUITE: 'gm' };
-	const first = await startServer({ keepStorage: true, env });
-	try {
-		await first.stop();
-		await loadDemoInto(first);
-		const ids = await seedDivisionOfDuties(first);
-		keys = await keyDemoInto(first, { signin: true, testKdf: true, organIds: [ORGAN], suite: 'gm' });
-		world.account = keyedPeople(ids, keys);
-		world.server = await startServer({ reuse: first, keepStorage: true, env });
-	} catch (e) {
-		await releaseStorage(first);
-		throw e;
-	}
-	world.browser = await launchBrowser();
+	keys = await startCycleWorld(world, 'gm');
 }, 600_000);
 
 afterAll(async () => {
-	await world.browser?.close();
-	if (world.server) {
-		await world.server.stop();
-		await releaseStorage(world.server);
-	}
+	await stopCycleWorld(world);
 	if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

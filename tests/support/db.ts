@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { openDatabase, type Database, type Db } from '../../src/lib/server/db/index';
 import * as schema from '../../src/lib/server/db/schema';
-import { pgliteTypes } from '../../src/lib/server/db/pglite-types';
+import { createPglite } from '../../src/lib/server/db/pglite-types';
 import type { DbTemplate } from './db-template';
 
 export type Backend = 'pglite' | 'postgres';
@@ -69,9 +69,8 @@ let dumpBytes: { file: string; blob: Blob } | null = null;
 /** A new in-memory PGlite holding a copy of the migrated template, behind the same Database interface. */
 async function pgliteCopy(file: string): Promise<Database> {
 	if (dumpBytes?.file !== file) dumpBytes = { file, blob: new Blob([readFileSync(file)]) };
-	const { PGlite } = await import('@electric-sql/pglite');
 	const { drizzle } = await import('drizzle-orm/pglite');
-	const client = await PGlite.create('memory://', { ...pgliteTypes, loadDataDir: dumpBytes.blob });
+	const client = await createPglite('memory://', { loadDataDir: dumpBytes.blob });
 	const db = drizzle({ client, schema }) as unknown as Db;
 	return {
 		db,

@@ -9,7 +9,6 @@ import { sql } from 'drizzle-orm';
 import * as schema from './schema';
 import { claimDataDir, type DataDirClaim } from './pglite-owner';
 import { pgliteBackup } from './pglite-backup';
-import { pgliteTypes } from './pglite-types';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -112,7 +111,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 			}
 		}
 	} else {
-		const { PGlite } = await import('@electric-sql/pglite');
+		// Loaded only here: a PostgreSQL deployment never loads PGlite.
+		const { createPglite } = await import('./pglite-types');
 		const { drizzle } = await import('drizzle-orm/pglite');
 		let dataDir = opts.dataDir;
 		let claim: DataDirClaim | null = null;
@@ -131,7 +131,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 			});
 		}
 		try {
-			client = await PGlite.create(dataDir, pgliteTypes);
+			client = await createPglite(dataDir);
 		} catch (e) {
 			await claim?.release();
 			throw e;
