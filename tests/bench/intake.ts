@@ -23,7 +23,10 @@
  * Knobs: BENCH_DB=postgres|pglite|both (default both), BENCH_REPORTS (4000), BENCH_CONCURRENCY (32),
  * BENCH_WORKERS (2), BENCH_POW_BITS (8), BENCH_POOL_MAX (10), BENCH_ROUNDS (2), BENCH_ATTACHMENT_KB (30),
  * BENCH_PGLITE_REPORTS (600), BENCH_PGLITE_CONCURRENCY (8), BENCH_WIRE=binary|json (the commit's body, default
- * binary as the browser sends it), QF_BUILD_DIR (a private copy of build/).
+ * binary as the browser sends it), BENCH_HTTP=undici|node (the clients' HTTP library, default undici),
+ * BENCH_CLIENT_PROF=<folder> (CPU profiles of the client threads), QF_BUILD_DIR (a private copy of build/).
+ * CPU per report is printed for the server, PostgreSQL and the clients (their timed window only), and after
+ * pgbench the CPU budget of both sides (what one report costs the machine's cores each way).
  */
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
