@@ -1,34 +1,15 @@
 import fc from 'fast-check';
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import {
-	decodeBase64,
-	decryptAttachment,
-	deriveReceiptKeys,
-	encodeKdfSpec,
-	generateReceiptSecret,
-	newKdfSpec,
-	openSealedKey,
-	RECEIPT_KDF,
-	receiptAuthHash,
-	utf8,
-	wrapKey
-} from '$lib/crypto';
+import { decodeBase64, decryptAttachment, openSealedKey, utf8 } from '$lib/crypto';
 import { describeDb } from '$support/db';
+import { errorOf, inlineOf, intakeSetup } from '$support/intake-setup';
 import { report, reportKeyWrap } from '$lib/server/db/schema';
-import { intakeApi, parseReportBinary, partApi, powApi, reportsApi, type Ctx } from '$lib/server/http/reporter';
+import { parseReportBinary, reportsApi } from '$lib/server/http/reporter';
 import { refusalAnswer } from '$lib/server/http/answer';
 import { encodeReportBinary, REPORT_BINARY_CAP } from '$lib/shared/wire/report-binary';
 import { databaseStorage } from './storage';
-import {
-	buildWorld,
-	counts,
-	draft,
-	jsonRequest,
-	partRequest,
-	solved,
-	type World
-} from '../../../../tests/support/reporter-world';
+import { counts, draft } from '$support/reporter-world';
 
 type JsonCommit = {
 	content: string;
@@ -60,41 +41,16 @@ const binaryRequest = (body: Uint8Array<ArrayBuffer>, type = 'application/octet-
 	new Request('http://localhost/api/v1/reports', { method: 'POST', headers: { 'content-type': type }, body });
 
 describeDb('the binary commit body', (get) => {
-	let world: World;
-	let receipt: { kdfSpec: Uint8Array; authHash: Uint8Array; wrappedFor: (k: Uint8Array) => Uint8Array };
-	const ctx = (over: Partial<Ctx> = {}) => world.ctx(over);
-	const recipients = () => [
-		{ entryId: world.alice.entryId, publicKey: world.alice.keyPair.publicKey },
-		{ entryId: world.bob.entryId, publicKey: world.bob.keyPair.publicKey }
-	];
-	const errorOf = (r: { status: number; body: unknown }) => ({
-		status: r.status,
-		...(r.body as { error: { code: string; field?: string } }).error
-	});
-
-	beforeAll(async () => {
-		world = await buildWorld(get().db);
-		const spec = newKdfSpec(RECEIPT_KDF);
-		const keys = await deriveReceiptKeys(generateReceiptSecret(), spec);
-		receipt = {
-			kdfSpec: encodeKdfSpec(spec),
-			authHash: receiptAuthHash(keys.authKey),
-			wrappedFor: (k) => wrapKey(k, keys.unwrapKey)
-		};
-	});
+	const setup = intakeSetup(get);
+	const { ctx, recipients, upload, inlineBody } = setup;
 
 	it('commits inline and through an intake, storing what the JSON body stores; a retry is answered alike', async () => {
 		const { db } = get();
+		const { world, receipt } = setup;
 		const file = new Uint8Array(30 * 1024).map((_, i) => (i * 11) & 255);
 		const d = draft({ recipients: recipients(), receipt, files: [file] });
 		const before = await counts(db);
-		const pow = await solved(ctx(), 'intake', powApi);
-		const body = binaryOf({
-			...(d.body('unused') as JsonCommit),
-			intake: undefined,
-			pow,
-			files: d.files.map((f) => Buffer.from(f).toString('base64'))
-		});
+		const body = binaryOf((await inlineBody(d)) as JsonCommit);
 		const r = await reportsApi(ctx(), binaryRequest(body));
 		expect(r.status, JSON.stringify(r.body)).toBe(201);
 		expect(r.body).toEqual({ locator: d.locator, receivedOn: '2026-11-27' });
@@ -126,15 +82,7 @@ describeDb('the binary commit body', (get) => {
 
 		// Through an intake: the parts are PUT, the commit names the intake and carries no files.
 		const big = draft({ recipients: recipients(), receipt, files: [utf8('through the intake')] });
-		const opened = await intakeApi(
-			ctx(),
-			jsonRequest('/api/v1/intake', {
-				pow: await solved(ctx(), 'intake', powApi),
-				files: big.files.map((f) => ({ bytes: f.length }))
-			})
-		);
-		const id = (opened.body as { intake: string }).intake;
-		expect((await partApi(ctx(), partRequest(big.files[0]!), { intake: id, n: '0', i: '0' })).status).toBe(204);
+		const id = await upload(big.files);
 		const committed = await reportsApi(ctx(), binaryRequest(binaryOf(big.body(id) as JsonCommit)));
 		expect(committed.status, JSON.stringify(committed.body)).toBe(201);
 		expect(await db.$count(report, eq(report.locator, big.locator))).toBe(1);
@@ -142,9 +90,9 @@ describeDb('the binary commit body', (get) => {
 
 	it('refuses a malformed binary body with a 4xx naming the field, before anything is stored', async () => {
 		const { db } = get();
+		const { receipt } = setup;
 		const d = draft({ recipients: recipients(), receipt });
-		const pow = await solved(ctx(), 'intake', powApi);
-		const good = binaryOf({ ...(d.body('unused') as JsonCommit), intake: undefined, pow, files: [] });
+		const good = binaryOf((await inlineBody(d)) as JsonCommit);
 		const before = await counts(db);
 		const version = good.slice();
 		version[3] = 9;
@@ -188,13 +136,9 @@ describeDb('the binary commit body', (get) => {
 	});
 
 	it('any edit of a good body is a typed value or a 4xx refusal, never an exception', async () => {
+		const { receipt } = setup;
 		const d = draft({ recipients: recipients(), receipt, files: [utf8('fuzz')] });
-		const good = binaryOf({
-			...(d.body('unused') as JsonCommit),
-			intake: undefined,
-			pow: { challenge: 'x', nonce: 1 },
-			files: d.files.map((f) => Buffer.from(f).toString('base64'))
-		});
+		const good = binaryOf(inlineOf(d, { challenge: 'x', nonce: 1 }) as JsonCommit);
 		fc.assert(
 			fc.property(
 				fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),

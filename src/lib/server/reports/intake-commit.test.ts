@@ -1,87 +1,32 @@
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import {
 	decryptAttachment,
 	decryptContent,
-	deriveReceiptKeys,
 	encodeBase64,
 	encodeKdfSpec,
 	fromUtf8,
-	generateReceiptSecret,
 	newKdfSpec,
 	openSealedKey,
-	RECEIPT_KDF,
-	receiptAuthHash,
 	sealKey,
 	TEST_ONLY_CHEAP_KDF,
-	utf8,
-	wrapKey
+	utf8
 } from '$lib/crypto';
 import { describeDb } from '$support/db';
+import { errorOf, intakeSetup } from '$support/intake-setup';
 import { report, reportKeyWrap } from '$lib/server/db/schema';
-import { intakeApi, partApi, powApi, reportsApi, type Ctx } from '$lib/server/http/reporter';
+import { partApi, reportsApi } from '$lib/server/http/reporter';
 import { PART_SIZE } from '$lib/shared/limits';
 import { databaseStorage } from './storage';
-import {
-	buildWorld,
-	counts,
-	draft,
-	jsonRequest,
-	NOW,
-	partRequest,
-	solved,
-	type World
-} from '../../../../tests/support/reporter-world';
+import { counts, draft, jsonRequest, NOW, partRequest } from '$support/reporter-world';
 
 describeDb('intake and commit', (get) => {
-	let world: World;
-	let receipt: { kdfSpec: Uint8Array; authHash: Uint8Array; wrappedFor: (k: Uint8Array) => Uint8Array };
-	const ctx = (over: Partial<Ctx> = {}) => world.ctx(over);
-	const recipients = () => [
-		{ entryId: world.alice.entryId, publicKey: world.alice.keyPair.publicKey },
-		{ entryId: world.bob.entryId, publicKey: world.bob.keyPair.publicKey }
-	];
-	const errorOf = (r: { status: number; body: unknown }) => ({
-		status: r.status,
-		...(r.body as { error: { code: string; field?: string } }).error
-	});
-
-	/** Opens an intake for these streams and uploads every part. */
-	async function upload(files: Uint8Array[], opts: { skip?: [number, number] } = {}): Promise<string> {
-		const pow = await solved(ctx(), 'intake', powApi);
-		const r = await intakeApi(
-			ctx(),
-			jsonRequest('/api/v1/intake', { pow, files: files.map((f) => ({ bytes: f.length })) })
-		);
-		expect(r.status, JSON.stringify(r.body)).toBe(201);
-		const id = (r.body as { intake: string }).intake;
-		for (const [n, f] of files.entries()) {
-			for (let i = 0; i * PART_SIZE < f.length; i++) {
-				if (opts.skip && opts.skip[0] === n && opts.skip[1] === i) continue;
-				const p = await partApi(ctx(), partRequest(f.subarray(i * PART_SIZE, (i + 1) * PART_SIZE)), {
-					intake: id,
-					n: String(n),
-					i: String(i)
-				});
-				expect(p.status, JSON.stringify(p.body)).toBe(204);
-			}
-		}
-		return id;
-	}
-
-	beforeAll(async () => {
-		world = await buildWorld(get().db);
-		const spec = newKdfSpec(RECEIPT_KDF);
-		const keys = await deriveReceiptKeys(generateReceiptSecret(), spec);
-		receipt = {
-			kdfSpec: encodeKdfSpec(spec),
-			authHash: receiptAuthHash(keys.authKey),
-			wrappedFor: (k) => wrapKey(k, keys.unwrapKey)
-		};
-	});
+	const setup = intakeSetup(get);
+	const { ctx, recipients, upload } = setup;
 
 	it('commits a report end to end: sealed for exactly the entitled staff, files intact, intake gone', async () => {
 		const { db } = get();
+		const { world, receipt } = setup;
 		const fileA = new Uint8Array(1_200_000).map((_, i) => (i * 7) % 251);
 		const fileB = utf8('small evidence, canary-7f3a');
 		const d = draft({ recipients: recipients(), receipt, files: [fileA, fileB] });
@@ -168,6 +113,7 @@ describeDb('intake and commit', (get) => {
 
 	it('refuses every malformed or outdated submission with a clear 4xx and nothing stored', async () => {
 		const { db } = get();
+		const { world, receipt } = setup;
 		const d = draft({ recipients: recipients(), receipt, files: [utf8('x')] });
 		const id = await upload(d.files);
 		const good = d.body(id);
@@ -352,6 +298,7 @@ describeDb('intake and commit', (get) => {
 
 	it('refuses an incomplete upload, naming the missing parts, and commits once they arrive', async () => {
 		const { db } = get();
+		const { receipt } = setup;
 		const d = draft({ recipients: recipients(), receipt, files: [new Uint8Array(1_100_000), utf8('b')] });
 		const id = await upload(d.files, { skip: [0, 1] });
 		const before = await counts(db);

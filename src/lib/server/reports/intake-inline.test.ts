@@ -1,100 +1,21 @@
-import { beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import {
-	decryptAttachment,
-	deriveReceiptKeys,
-	encodeBase64,
-	encodeKdfSpec,
-	generateReceiptSecret,
-	newKdfSpec,
-	openSealedKey,
-	RECEIPT_KDF,
-	receiptAuthHash,
-	signRevocationList,
-	utf8,
-	wrapKey
-} from '$lib/crypto';
+import { decryptAttachment, encodeBase64, openSealedKey, signRevocationList, utf8 } from '$lib/crypto';
 import { describeDb } from '$support/db';
+import { errorOf, inlineOf, intakeSetup } from '$support/intake-setup';
 import { intake as intakeTable, report, reportKeyWrap, staffConflict } from '$lib/server/db/schema';
 import { storeRevocationList } from '$lib/server/keys/revocations';
-import { newLimits, intakeApi, partApi, powApi, reportsApi, type Ctx } from '$lib/server/http/reporter';
-import { PART_SIZE } from '$lib/shared/limits';
+import { newLimits, intakeApi, powApi, reportsApi, type Ctx } from '$lib/server/http/reporter';
 import { databaseStorage } from './storage';
-import {
-	buildWorld,
-	counts,
-	draft,
-	jsonRequest,
-	NOW,
-	partRequest,
-	solved,
-	wrongNonce,
-	type World
-} from '../../../../tests/support/reporter-world';
+import { counts, draft, jsonRequest, NOW, solved, wrongNonce } from '$support/reporter-world';
 
 describeDb('intake and commit', (get) => {
-	let world: World;
-	let receipt: { kdfSpec: Uint8Array; authHash: Uint8Array; wrappedFor: (k: Uint8Array) => Uint8Array };
-	const ctx = (over: Partial<Ctx> = {}) => world.ctx(over);
-	const recipients = () => [
-		{ entryId: world.alice.entryId, publicKey: world.alice.keyPair.publicKey },
-		{ entryId: world.bob.entryId, publicKey: world.bob.keyPair.publicKey }
-	];
-	const errorOf = (r: { status: number; body: unknown }) => ({
-		status: r.status,
-		...(r.body as { error: { code: string; field?: string } }).error
-	});
-
-	/** Opens an intake for these streams and uploads every part. */
-	async function upload(files: Uint8Array[], opts: { skip?: [number, number] } = {}): Promise<string> {
-		const pow = await solved(ctx(), 'intake', powApi);
-		const r = await intakeApi(
-			ctx(),
-			jsonRequest('/api/v1/intake', { pow, files: files.map((f) => ({ bytes: f.length })) })
-		);
-		expect(r.status, JSON.stringify(r.body)).toBe(201);
-		const id = (r.body as { intake: string }).intake;
-		for (const [n, f] of files.entries()) {
-			for (let i = 0; i * PART_SIZE < f.length; i++) {
-				if (opts.skip && opts.skip[0] === n && opts.skip[1] === i) continue;
-				const p = await partApi(ctx(), partRequest(f.subarray(i * PART_SIZE, (i + 1) * PART_SIZE)), {
-					intake: id,
-					n: String(n),
-					i: String(i)
-				});
-				expect(p.status, JSON.stringify(p.body)).toBe(204);
-			}
-		}
-		return id;
-	}
-
-	beforeAll(async () => {
-		world = await buildWorld(get().db);
-		const spec = newKdfSpec(RECEIPT_KDF);
-		const keys = await deriveReceiptKeys(generateReceiptSecret(), spec);
-		receipt = {
-			kdfSpec: encodeKdfSpec(spec),
-			authHash: receiptAuthHash(keys.authKey),
-			wrappedFor: (k) => wrapKey(k, keys.unwrapKey)
-		};
-	});
-
-	/** A report body with its files inline and a solved challenge, instead of an intake. */
-	async function inlineBody(
-		d: ReturnType<typeof draft>,
-		over: Record<string, unknown> = {}
-	): Promise<Record<string, unknown>> {
-		return {
-			...d.body('unused'),
-			intake: undefined,
-			pow: await solved(ctx(), 'intake', powApi),
-			files: d.files.map((f) => encodeBase64(f)),
-			...over
-		};
-	}
+	const setup = intakeSetup(get);
+	const { ctx, recipients, upload, inlineBody } = setup;
 
 	it('commits a small report in one request: files inline with the proof of work, the same rows without an intake', async () => {
 		const { db } = get();
+		const { world, receipt } = setup;
 		const fileA = new Uint8Array(30 * 1024).map((_, i) => (i * 7) & 255);
 		const fileB = utf8('a second, tiny file');
 		const d = draft({ recipients: recipients(), receipt, files: [fileA, fileB] });
@@ -160,10 +81,11 @@ describeDb('intake and commit', (get) => {
 
 	it('refuses a malformed inline submission with a clear 4xx and stores nothing', async () => {
 		const { db } = get();
+		const { receipt } = setup;
 		const small = draft({ recipients: recipients(), receipt, files: [utf8('x')] });
 		const big = draft({ recipients: recipients(), receipt, files: [1, 2, 3].map(() => new Uint8Array(100 * 1024)) });
 		const pow = await solved(ctx(), 'intake', powApi);
-		const good = { ...small.body('x'), intake: undefined, pow, files: small.files.map((f) => encodeBase64(f)) };
+		const good = inlineOf(small, pow);
 		const notAStream = new Uint8Array(small.files[0]!);
 		notAStream[1] = 0x43; // framed as content, not attachment
 		const cases: [string, unknown, number, string, string][] = [
@@ -199,13 +121,7 @@ describeDb('intake and commit', (get) => {
 				'too_many_files',
 				'files'
 			],
-			[
-				'more inline bytes than a single request may carry',
-				{ ...big.body('x'), intake: undefined, pow, files: big.files.map((f) => encodeBase64(f)) },
-				413,
-				'report_too_large',
-				'files'
-			]
+			['more inline bytes than a single request may carry', inlineOf(big, pow), 413, 'report_too_large', 'files']
 		];
 		const before = await counts(db);
 		for (const [name, body, status, code, field] of cases) {
@@ -217,6 +133,7 @@ describeDb('intake and commit', (get) => {
 	});
 
 	it('counts a submission against the address limit only once its proof of work checked out', async () => {
+		const { receipt } = setup;
 		const limits = newLimits();
 		const limited = (over: Partial<Ctx> = {}) =>
 			ctx({ limits, settings: { ...ctx().settings, intakePerHour: 1 }, ...over });
@@ -259,6 +176,7 @@ describeDb('intake and commit', (get) => {
 
 	it('with a routing cache, a directory change reaches commits at most the cache time late', async () => {
 		const { db } = get();
+		const { world, receipt } = setup;
 		const cached = (ms: number) => ctx({ settings: { ...ctx().settings, routingCacheMs: ms } });
 		const both = async () =>
 			jsonRequest('/api/v1/reports', await inlineBody(draft({ recipients: recipients(), receipt })));
@@ -285,6 +203,7 @@ describeDb('intake and commit', (get) => {
 
 	it('seals to the organ minus conflicted staff, and follows revocations', async () => {
 		const { db } = get();
+		const { world, receipt } = setup;
 		// u-k2: bob declared a conflict, so alice alone receives.
 		const d = draft({ recipients: [recipients()[0]!], receipt, unit: 'u-k2' });
 		expect((await reportsApi(ctx(), jsonRequest('/api/v1/reports', d.body(await upload([]))))).status).toBe(201);
