@@ -7,13 +7,13 @@
 import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { describeDb } from '$support/db';
-import { lead, leadPerson, leadReport, organKey, organStaff, orgUnit, report, staffUser } from '$lib/server/db/schema';
-import { replaceOrgData } from '$lib/server/org/store';
+import { lead, leadPerson, leadReport, organKey, orgUnit, staffUser } from '$lib/server/db/schema';
 import { backofficeStats, unitCounts } from './stats';
 import { concentration, entitledOrgans, leadFigures } from './stats-leads';
 import { statsCsv } from './stats-csv';
 import { statsRequest } from './stats-request';
-import { ORG, IDS, REPORTS, q, sortB } from '$support/stats-fixtures';
+import { IDS, q, sortB } from '$support/stats-fixtures';
+import { loadStatsWorld } from '$support/stats-world';
 
 const L = (n: number) => `10000000-0000-4000-8000-00000000000${n}`;
 const blind = (name: string) => new TextEncoder().encode(`blind:${name}`.padEnd(32, '.'));
@@ -21,32 +21,12 @@ const blind = (name: string) => new TextEncoder().encode(`blind:${name}`.padEnd(
 describeDb('statistics per lead and per person', (get) => {
 	it('loads the directory, the reports and a register of leads', async () => {
 		const { db } = get();
-		await replaceOrgData(db, ORG, { demo: false });
-		const user = (id: string, username: string, isAdmin = false) => ({
-			id,
-			username,
-			displayName: username,
-			isAdmin,
-			authSalt: new Uint8Array(16),
-			authParams: { m: 1, t: 1, p: 1 },
-			authHash: 'x'
-		});
-		await db
-			.insert(staffUser)
-			.values([
-				user(IDS.headK, 'head-k'),
-				user(IDS.inspK, 'insp-k'),
-				user(IDS.admin, 'admin', true),
-				user(IDS.headKandC, 'head-k-c')
-			]);
-		await db.insert(organStaff).values([
-			{ staffId: IDS.headK, organId: 'o-k', role: 'head' },
-			{ staffId: IDS.inspK, organId: 'o-k', role: 'inspector' },
-			{ staffId: IDS.headKandC, organId: 'o-k', role: 'head' },
-			{ staffId: IDS.headKandC, organId: 'o-c', role: 'head' }
+		const r = await loadStatsWorld(db, [
+			{ id: IDS.headK, username: 'head-k', roles: { 'o-k': 'head' } },
+			{ id: IDS.inspK, username: 'insp-k', roles: { 'o-k': 'inspector' } },
+			{ id: IDS.admin, username: 'admin', isAdmin: true },
+			{ id: IDS.headKandC, username: 'head-k-c', roles: { 'o-k': 'head', 'o-c': 'head' } }
 		]);
-		const ids = await db.insert(report).values(REPORTS).returning({ id: report.id });
-		const r = (i: number) => ids[i - 1]!.id;
 		await db.insert(organKey).values([
 			{ organId: 'o-k', version: 1 },
 			{ organId: 'o-c', version: 1 }

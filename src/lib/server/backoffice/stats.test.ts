@@ -3,47 +3,24 @@
  */
 import { expect, it } from 'vitest';
 import { describeDb } from '$support/db';
-import { report, reportDeadline, staffUser } from '$lib/server/db/schema';
-import { replaceOrgData } from '$lib/server/org/store';
+import { reportDeadline } from '$lib/server/db/schema';
 import { backofficeStats, unitCounts } from './stats';
 import { organInJurisdiction, statsAccess } from './stats-access';
 import { statsCsv } from './stats-csv';
-import { ORG, IDS, REPORTS, q, sortB } from '$support/stats-fixtures';
+import { IDS, q, sortB } from '$support/stats-fixtures';
+import { loadStatsWorld } from '$support/stats-world';
 
 describeDb('back-office statistics', (get) => {
 	it('loads the hand-made directory and reports', async () => {
 		const { db } = get();
-		await replaceOrgData(db, ORG, { demo: false });
-		const user = (id: string, username: string, isAdmin = false) => ({
-			id,
-			username,
-			displayName: username,
-			isAdmin,
-			authSalt: new Uint8Array(16),
-			authParams: { m: 1, t: 1, p: 1 },
-			authHash: 'x'
-		});
-		await db
-			.insert(staffUser)
-			.values([
-				user(IDS.headP, 'head-p'),
-				user(IDS.headC, 'head-c'),
-				user(IDS.headK, 'head-k'),
-				user(IDS.inspK, 'insp-k'),
-				user(IDS.admin, 'admin', true),
-				user(IDS.headKandC, 'head-k-c')
-			]);
-		const { organStaff } = await import('$lib/server/db/schema');
-		await db.insert(organStaff).values([
-			{ staffId: IDS.headP, organId: 'o-p', role: 'head' },
-			{ staffId: IDS.headC, organId: 'o-c', role: 'head' },
-			{ staffId: IDS.headK, organId: 'o-k', role: 'head' },
-			{ staffId: IDS.inspK, organId: 'o-k', role: 'inspector' },
-			{ staffId: IDS.headKandC, organId: 'o-k', role: 'head' },
-			{ staffId: IDS.headKandC, organId: 'o-c', role: 'head' }
+		const id = await loadStatsWorld(db, [
+			{ id: IDS.headP, username: 'head-p', roles: { 'o-p': 'head' } },
+			{ id: IDS.headC, username: 'head-c', roles: { 'o-c': 'head' } },
+			{ id: IDS.headK, username: 'head-k', roles: { 'o-k': 'head' } },
+			{ id: IDS.inspK, username: 'insp-k', roles: { 'o-k': 'inspector' } },
+			{ id: IDS.admin, username: 'admin', isAdmin: true },
+			{ id: IDS.headKandC, username: 'head-k-c', roles: { 'o-k': 'head', 'o-c': 'head' } }
 		]);
-		const ids = await db.insert(report).values(REPORTS).returning({ id: report.id });
-		const id = (i: number) => ids[i - 1]!.id;
 		await db.insert(reportDeadline).values([
 			{ reportId: id(1), code: 'acceptance_notice', startedOn: '2026-01-10', dueOn: '2026-01-31', metOn: '2026-02-03' },
 			{ reportId: id(1), code: 'verification', startedOn: '2026-05-10', dueOn: '2026-06-01', metOn: null },
