@@ -31,11 +31,10 @@ import {
 	runServerExpectingExit,
 	startServer,
 	type Browser,
-	type BrowserContext,
-	type Page,
 	type Server
 } from './harness';
 import { runScript, storageEnv } from './scripts';
+import { adminSteps, interactive, signOut, step, unlock } from './key-steps';
 
 const PASSWORD = 'correct horse battery staple 清风';
 const NEW_PASSWORD = 'a brand new password 清风 2';
@@ -44,8 +43,6 @@ const ORGAN = 'o-keys-test';
 
 let server: Server;
 let browser: Browser;
-let totpKey: Uint8Array;
-let usedStep = 0;
 let recoveryKey = '';
 let verifierBundle = '';
 /** The root seed file the ceremony wrote (`npm run root -- init`); the admin page reads it in the browser. */
@@ -53,65 +50,13 @@ const seedDir = path.join(root, 'tests', '.tmp', `keys-root-${randomBytes(4).toS
 const seedPath = path.join(seedDir, 'root-seed.json');
 let pinnedKey = '';
 
-/* ------------------------------------------------------------------ helpers (first admin + TOTP as in auth.e2e.ts) */
+/* ------------------------------------------------------------------ helpers (first admin + TOTP: key-steps.ts) */
 
-const step = () => Math.floor(Date.now() / 30_000);
-
-/** A TOTP code for a time step not used before, waiting for the next window if needed. */
-async function nextCode(): Promise<string> {
-	while (step() <= usedStep) await new Promise((r) => setTimeout(r, 500));
-	usedStep = step();
-	return generateHOTP(totpKey, BigInt(usedStep), 6);
-}
-
-async function desk(): Promise<{ context: BrowserContext; page: Page }> {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-	return { context, page: await context.newPage() };
-}
-
-async function interactive(page: Page): Promise<void> {
-	await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
-}
-
-async function createFirstAdmin(): Promise<void> {
-	const { context, page } = await desk();
-	await page.goto(server.setupLink()!);
-	await interactive(page);
-	await page.getByLabel('用户名').fill('admin');
-	await page.getByLabel('姓名').fill('王管理');
-	await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-	await page.getByLabel('再次输入密码').fill(PASSWORD);
-	await page.getByRole('button', { name: '创建管理员' }).click();
-	await page.waitForURL(/\/staff\/2fa\/setup$/, { timeout: 60_000 });
-	totpKey = decodeBase32IgnorePadding((await page.getByTestId('totp-manual-key').textContent())!.replace(/\s/g, ''));
-	await page.getByLabel('验证码').fill(await nextCode());
-	await page.getByRole('button', { name: '验证' }).click();
-	await page.getByTestId('recovery-codes').waitFor();
-	await page.getByRole('link', { name: '我已妥善保存，继续' }).click();
-	await page.waitForURL(/\/staff$/);
-	await context.close();
-}
-
-async function submitPassword(page: Page, username: string, password: string): Promise<void> {
-	await page.goto(`${server.url}/staff/login`);
-	await interactive(page);
-	await page.getByLabel('用户名').fill(username);
-	await page.getByLabel('密码', { exact: true }).fill(password);
-	await page.getByRole('button', { name: '登录' }).click();
-}
-
-async function signIn(page: Page, password: string): Promise<void> {
-	await submitPassword(page, 'admin', password);
-	await page.waitForURL(/\/staff\/login\/totp$/, { timeout: 60_000 });
-	await page.getByLabel('验证码').fill(await nextCode());
-	await page.getByRole('button', { name: '验证' }).click();
-	await page.waitForURL(/\/staff$/);
-}
-
-async function signOut(page: Page): Promise<void> {
-	await page.getByRole('button', { name: '退出登录' }).click();
-	await page.waitForURL(/\/staff\/login\?signedout=1$/);
-}
+const { desk, createFirstAdmin, submitPassword, signIn, openKeys } = adminSteps({
+	server: () => server,
+	browser: () => browser,
+	password: PASSWORD
+});
 
 /** Stops the server, changes its database directly, and starts it again on the same storage. */
 async function withStoppedServer(
@@ -126,18 +71,6 @@ async function withStoppedServer(
 		await d.close();
 	}
 	server = await startServer({ reuse: previous, keepStorage: true });
-}
-
-async function openKeys(page: Page): Promise<void> {
-	await page.goto(`${server.url}/staff/keys`);
-	await page.getByRole('heading', { level: 1, name: '我的加密密钥' }).waitFor();
-	await page.waitForFunction(() => !document.querySelector('main form button[type="submit"][disabled]'));
-}
-
-async function unlock(page: Page, password: string): Promise<void> {
-	const form = page.locator('section', { has: page.getByRole('heading', { name: '解锁私钥' }) });
-	await form.getByLabel('登录密码').fill(password);
-	await form.getByRole('button', { name: '解锁' }).click();
 }
 
 /* ------------------------------------------------------------------ tests */

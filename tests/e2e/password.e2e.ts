@@ -5,92 +5,31 @@
  * and unlocks the key. A wrong current password is refused with a message, by the server before a key
  * is enrolled and by the browser (the key does not open) after.
  *
- * The helpers are copied, trimmed, from keys.e2e.ts.
+ * The first admin's steps (setup, sign-in, the key page) are shared with keys.e2e.ts in key-steps.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateHOTP } from '@oslojs/otp';
-import { decodeBase32IgnorePadding } from '@oslojs/encoding';
 import {
 	expectNoAxeViolations,
 	launchBrowser,
 	releaseStorage,
 	startServer,
 	type Browser,
-	type BrowserContext,
 	type Page,
 	type Server
 } from './harness';
+import { adminSteps, interactive, signOut, unlock } from './key-steps';
 
 const PASSWORD = 'correct horse battery staple 清风';
 const NEW_PASSWORD = 'a brand new password 清风 2';
 
 let server: Server;
 let browser: Browser;
-let totpKey: Uint8Array;
-let usedStep = 0;
 
-const step = () => Math.floor(Date.now() / 30_000);
-
-async function nextCode(): Promise<string> {
-	while (step() <= usedStep) await new Promise((r) => setTimeout(r, 500));
-	usedStep = step();
-	return generateHOTP(totpKey, BigInt(usedStep), 6);
-}
-
-async function desk(): Promise<{ context: BrowserContext; page: Page }> {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-	return { context, page: await context.newPage() };
-}
-
-async function interactive(page: Page): Promise<void> {
-	await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
-}
-
-async function createFirstAdmin(): Promise<void> {
-	const { context, page } = await desk();
-	await page.goto(server.setupLink()!);
-	await interactive(page);
-	await page.getByLabel('用户名').fill('admin');
-	await page.getByLabel('姓名').fill('王管理');
-	await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-	await page.getByLabel('再次输入密码').fill(PASSWORD);
-	await page.getByRole('button', { name: '创建管理员' }).click();
-	await page.waitForURL(/\/staff\/2fa\/setup$/, { timeout: 60_000 });
-	totpKey = decodeBase32IgnorePadding((await page.getByTestId('totp-manual-key').textContent())!.replace(/\s/g, ''));
-	await page.getByLabel('验证码').fill(await nextCode());
-	await page.getByRole('button', { name: '验证' }).click();
-	await page.getByTestId('recovery-codes').waitFor();
-	await page.getByRole('link', { name: '我已妥善保存，继续' }).click();
-	await page.waitForURL(/\/staff$/);
-	await context.close();
-}
-
-async function passwordStep(page: Page, password: string): Promise<void> {
-	await page.goto(`${server.url}/staff/login`);
-	await interactive(page);
-	await page.getByLabel('用户名').fill('admin');
-	await page.getByLabel('密码', { exact: true }).fill(password);
-	await page.getByRole('button', { name: '登录' }).click();
-}
-
-async function signIn(page: Page, password: string): Promise<void> {
-	await passwordStep(page, password);
-	await page.waitForURL(/\/staff\/login\/totp$/, { timeout: 60_000 });
-	await page.getByLabel('验证码').fill(await nextCode());
-	await page.getByRole('button', { name: '验证' }).click();
-	await page.waitForURL(/\/staff$/);
-}
-
-async function signOut(page: Page): Promise<void> {
-	await page.getByRole('button', { name: '退出登录' }).click();
-	await page.waitForURL(/\/staff\/login\?signedout=1$/);
-}
-
-async function openKeys(page: Page): Promise<void> {
-	await page.goto(`${server.url}/staff/keys`);
-	await page.getByRole('heading', { level: 1, name: '我的加密密钥' }).waitFor();
-	await page.waitForFunction(() => !document.querySelector('main form button[type="submit"][disabled]'));
-}
+const { desk, createFirstAdmin, submitPassword, signIn, openKeys } = adminSteps({
+	server: () => server,
+	browser: () => browser,
+	password: PASSWORD
+});
 
 async function openPasswordPage(page: Page): Promise<void> {
 	await page.goto(`${server.url}/staff/password`);
@@ -189,19 +128,16 @@ describe('password change', () => {
 
 	it('refuses the old password and signs in and unlocks the key with the new one', async () => {
 		const { context, page } = await desk();
-		await passwordStep(page, PASSWORD);
+		await submitPassword(page, 'admin', PASSWORD);
 		await page.getByText('用户名或密码不正确。').waitFor({ timeout: 60_000 });
 		expect(page.url()).toMatch(/\/staff\/login$/);
 
 		await signIn(page, NEW_PASSWORD);
 		await openKeys(page);
 		await expect(page.getByTestId('key-status').textContent()).resolves.toContain('已锁定');
-		const form = page.locator('section', { has: page.getByRole('heading', { name: '解锁私钥' }) });
-		await form.getByLabel('登录密码').fill(PASSWORD);
-		await form.getByRole('button', { name: '解锁' }).click();
+		await unlock(page, PASSWORD);
 		await page.getByTestId('keys-error').waitFor({ timeout: 60_000 });
-		await form.getByLabel('登录密码').fill(NEW_PASSWORD);
-		await form.getByRole('button', { name: '解锁' }).click();
+		await unlock(page, NEW_PASSWORD);
 		await page.getByText('私钥已解锁').waitFor({ timeout: 60_000 });
 		await context.close();
 	}, 240_000);
