@@ -8,33 +8,28 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { makeTransferProof } from '../../src/lib/crypto/transfer';
 import { sql } from 'drizzle-orm';
 import {
-	createStaffKeys,
 	encryptContent,
 	generateLocator,
 	generateReportKey,
-	generateRootKey,
-	newEntryId,
 	sealKey,
-	signDirectoryEntry,
-	TEST_ONLY_CHEAP_KDF,
 	utf8,
 	type BoxKeyPair,
 	type RootKeyPair
 } from '$lib/crypto';
 import { createSession, validateSessionToken, type Session, type StaffUser } from '$lib/server/auth/session';
-import type { AdminLevel } from '$lib/shared/vocabulary/org';
+import type { StaffCtx } from '$lib/server/backoffice/context';
 import type { Db } from '$lib/server/db';
-import { attachment, attachmentPart, report, reportKeyWrap, staffUser } from '$lib/server/db/schema';
-import { storeDirectoryEntry } from '$lib/server/keys/directory';
-import { pinRootKey, registerRootKey } from '$lib/server/keys/root-key';
-import { enrolStaffKey } from '$lib/server/keys/staff-keys';
+import { attachment, attachmentPart, report, reportKeyWrap } from '$lib/server/db/schema';
+import { directoryApi } from '$lib/server/keys/api';
+import { organKeyState } from '$lib/server/leads/organ-key';
 import { rowsOf } from '$lib/server/org/sql';
-import { replaceOrgData } from '$lib/server/org/store';
 import { gmSuite } from '$lib/crypto/gm/suite';
+import { openOrganKeys, type OrganKeys } from '$lib/client/staff/leads-crypto';
+import type { OrganKeyState } from '$lib/shared/wire/leads';
 import type { SuiteId } from '$lib/crypto/suite';
+import { insertStaffUsers, keyStaff, NOW, pinTestRoot, storeOrgTree } from './org-world';
 
-/** Friday 2026-11-27 10:00 in Shanghai. */
-export const NOW = new Date('2026-11-27T02:00:00Z');
+export { NOW };
 
 export interface Member {
 	id: string;
@@ -60,111 +55,32 @@ export interface BoWorld {
 	carol: Member;
 }
 
-const s = (d: Date) => Math.floor(d.getTime() / 1000);
-
 /**
  * Units u-prov > u-city > u-k1, u-k2; organs o-top > o-prov > o-city > o-k1, o-k2. Every member has real
  * keys and a directory entry for their organ (adam: none). `suite` 'gm' (issue 21): an SM2 root, SM2 staff
  * keys and entries, and the deployment's suite pinned as GM (the caller unpins with `pinRootKey(undefined)`).
  */
 export async function buildBackofficeWorld(db: Db, suite: SuiteId = 'nacl'): Promise<BoWorld> {
-	const names = ['alice', 'bob', 'hank', 'adam', 'olga', 'gina', 'carol'];
-	const users = await db
-		.insert(staffUser)
-		.values(
-			names.map((u) => ({
-				username: u,
-				displayName: u.toUpperCase(),
-				isAdmin: u === 'adam',
-				authSalt: new Uint8Array(16),
-				authParams: { m: 64, t: 1, p: 1 },
-				authHash: '!'
-			}))
-		)
-		.returning({ id: staffUser.id, username: staffUser.username });
-	const id = (u: string) => users.find((x) => x.username === u)!.id;
-	const unit = (uid: string, parentId: string | null, name: string, level: AdminLevel, regionPath: string) => ({
-		id: uid,
-		parentId,
-		name,
-		level,
-		regionPath
-	});
-	const organ = (oid: string, name: string, level: AdminLevel, parentOrganId: string | null) => ({
-		id: oid,
-		name,
-		kind: 'commission' as const,
-		level,
-		unitId: null,
-		hostUnitId: null,
-		parentOrganId
-	});
-	await replaceOrgData(
+	const names = ['alice', 'bob', 'hank', 'adam', 'olga', 'gina', 'carol'] as const;
+	const ids = await insertStaffUsers(db, names, { displayName: (u) => u.toUpperCase(), isAdmin: (u) => u === 'adam' });
+	const id = (u: (typeof names)[number]) => ids[names.indexOf(u)]!;
+	await storeOrgTree(
 		db,
-		{
-			units: [
-				unit('u-prov', null, '示范省', 'province', '示范省'),
-				unit('u-city', 'u-prov', '青山市', 'city', '示范省/青山市'),
-				unit('u-k1', 'u-city', '东区', 'county', '示范省/青山市/东区'),
-				unit('u-k2', 'u-city', '西区', 'county', '示范省/青山市/西区')
-			],
-			organs: [
-				organ('o-top', '中央（演示）', 'central', null),
-				organ('o-prov', '示范省纪委监委', 'province', 'o-top'),
-				organ('o-city', '青山市纪委监委', 'city', 'o-prov'),
-				organ('o-k1', '东区纪委监委', 'county', 'o-city'),
-				organ('o-k2', '西区纪委监委', 'county', 'o-city')
-			],
-			jurisdiction: [
-				{ organId: 'o-prov', unitId: 'u-prov' },
-				{ organId: 'o-city', unitId: 'u-city' },
-				{ organId: 'o-k1', unitId: 'u-k1' },
-				{ organId: 'o-k2', unitId: 'u-k2' }
-			],
-			staff: [
-				{ id: id('alice'), organId: 'o-city', role: 'inspector', hasKey: true },
-				{ id: id('bob'), organId: 'o-city', role: 'inspector', hasKey: true },
-				{ id: id('hank'), organId: 'o-city', role: 'head', hasKey: true },
-				{ id: id('adam'), organId: 'o-city', role: 'admin', hasKey: false },
-				{ id: id('olga'), organId: 'o-k1', role: 'inspector', hasKey: true },
-				{ id: id('gina'), organId: 'o-prov', role: 'inspector', hasKey: true },
-				{ id: id('carol'), organId: 'o-prov', role: 'head', hasKey: true }
-			],
-			conflicts: [{ staffId: id('bob'), unitId: 'u-k2', reason: '曾任职' }],
-			posts: []
-		},
-		{ demo: false }
+		[
+			{ id: id('alice'), organId: 'o-city', role: 'inspector', hasKey: true },
+			{ id: id('bob'), organId: 'o-city', role: 'inspector', hasKey: true },
+			{ id: id('hank'), organId: 'o-city', role: 'head', hasKey: true },
+			{ id: id('adam'), organId: 'o-city', role: 'admin', hasKey: false },
+			{ id: id('olga'), organId: 'o-k1', role: 'inspector', hasKey: true },
+			{ id: id('gina'), organId: 'o-prov', role: 'inspector', hasKey: true },
+			{ id: id('carol'), organId: 'o-prov', role: 'head', hasKey: true }
+		],
+		[{ staffId: id('bob'), unitId: 'u-k2', reason: '曾任职' }]
 	);
-	const gm = suite === 'gm';
-	const root: RootKeyPair = gm
-		? (({ publicKey, secretKey }) => ({ publicKey, secretKey, seed: secretKey }))(gmSuite.generateSigningKeyPair())
-		: generateRootKey();
-	pinRootKey(root.publicKey, suite); // as the deployment's ROOT_PUBLIC_KEY (and QF_CRYPTO_SUITE) would (docs/keys.md)
-	const created = await registerRootKey(db, root.publicKey);
-	if (!created.ok) throw new Error(created.reason);
-	const keyed = async (u: string, organId: string, role: string): Promise<Member> => {
-		const keys = gm
-			? await gmSuite.createStaffKeys('pw', { testOnlyCheap: true })
-			: await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF);
-		const enrolled = await enrolStaffKey(db, id(u), keys.bundle, { allowWeakKdf: true });
-		if (!enrolled.ok) throw new Error(enrolled.reason);
-		const entryId = newEntryId();
-		const signed = signDirectoryEntry(
-			{
-				entryId,
-				staffId: id(u),
-				organId,
-				role,
-				publicKey: keys.keyPair.publicKey,
-				notBefore: s(NOW) - 86_400,
-				notAfter: s(NOW) + 86_400 * 3650
-			},
-			root.secretKey,
-			gm ? gmSuite.entries : undefined
-		);
-		const stored = await storeDirectoryEntry(db, signed, NOW);
-		if (!stored.ok) throw new Error(stored.reason);
-		return { id: id(u), username: u, keyPair: keys.keyPair, entryId };
+	const root = await pinTestRoot(db, suite);
+	const keyed = async (u: (typeof names)[number], organId: string, role: string): Promise<Member> => {
+		const { keyPair, entryId } = await keyStaff(db, root, id(u), organId, role, 3650);
+		return { id: id(u), username: u, keyPair, entryId };
 	};
 	return {
 		root,
@@ -309,6 +225,21 @@ export async function snapshot(db: Db): Promise<string> {
 	return JSON.stringify(counts);
 }
 
+/** Every row of every table of the public schema, one `table: json` line each, for canary checks. */
+export async function publicRowsDump(db: Db): Promise<string> {
+	const tables = rowsOf<{ t: string }>(
+		await db.execute(
+			sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`
+		)
+	);
+	const parts: string[] = [];
+	for (const { t } of tables) {
+		const rows = rowsOf<{ j: string }>(await db.execute(sql.raw(`select row_to_json(x)::text as j from "${t}" x`)));
+		for (const r of rows) parts.push(`${t}: ${r.j}`);
+	}
+	return parts.join('\n');
+}
+
 /**
  * A transfer's wrap for `to`, as the sending inspector's browser makes it (issue 16): the sealed key and
  * the proof (format T) made with `from`'s key, bound to the report, `to`'s entry and the sealed key.
@@ -328,4 +259,29 @@ export function transferWrap(
 	);
 	const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 	return { entryId: b64(to.entryId!), sealed: b64(sealed), proof: b64(proof) };
+}
+
+/**
+ * The helpers of the lead-register tests (issue 17) for a back-office world on the database `getDb()`
+ * returns: a member's staff context (`users` is filled by the test), a server core's value (a refusal
+ * throws), the organ key state and the organ's directory as the member's browser fetches them, the organ
+ * keys it opens with the member's key pair, and a person as a lead names one.
+ */
+export function leadHelpers(getDb: () => Db) {
+	const users = new Map<string, StaffUser>();
+	const ctx = (m: Member, now = NOW): StaffCtx => ({ db: getDb(), user: users.get(m.id)!, now });
+	const pair = (m: Member) => m.keyPair as BoxKeyPair;
+	const value = <T>(r: { ok: boolean }): T => {
+		if (!r.ok) throw new Error(`refused: ${JSON.stringify(r)}`);
+		return (r as unknown as { value: T }).value;
+	};
+	const state = async (m: Member, organ: string) => value<OrganKeyState>(await organKeyState(ctx(m), organ));
+	const dirAnswer = async (organ: string) => (await directoryApi(getDb(), new URLSearchParams({ organ }), NOW)).body;
+	const keysOf = async (m: Member, organ: string): Promise<OrganKeys> => {
+		const k = openOrganKeys(await state(m, organ), pair(m));
+		if (!k) throw new Error('no organ keys');
+		return k;
+	};
+	const person = (name: string, unit = '东区财政局') => ({ name, unit, post: '局长', level: 'division' });
+	return { users, ctx, pair, value, state, dirAnswer, keysOf, person };
 }

@@ -4,32 +4,18 @@
  */
 import { sql } from 'drizzle-orm';
 import {
-	createStaffKeys,
 	encodeBase64,
 	encryptAttachment,
 	encryptContent,
 	generateLocator,
 	generateReportKey,
-	generateRootKey,
-	newEntryId,
 	sealKey,
-	signDirectoryEntry,
-	TEST_ONLY_CHEAP_KDF,
 	utf8,
-	type BoxKeyPair,
 	type NewReceipt,
 	type RootKeyPair
 } from '$lib/crypto';
-import { gmSuite } from '$lib/crypto/gm/suite';
-import { naclSuite } from '$lib/crypto/nacl-suite';
 import type { SuiteId } from '$lib/crypto/suite';
-import type { AdminLevel } from '$lib/shared/vocabulary/org';
 import type { Db } from '$lib/server/db';
-import { staffUser } from '$lib/server/db/schema';
-import { enrolStaffKey } from '$lib/server/keys/staff-keys';
-import { pinRootKey, registerRootKey } from '$lib/server/keys/root-key';
-import { storeDirectoryEntry } from '$lib/server/keys/directory';
-import { replaceOrgData } from '$lib/server/org/store';
 import { rowsOf } from '$lib/server/org/sql';
 import type { Ctx, Limits, ReportSettings } from '$lib/server/http/reporter';
 import { intakeApi, newLimits, partApi, powApi } from '$lib/server/http/reporter';
@@ -37,6 +23,7 @@ import { fromBase64Url } from '$lib/shared/encoding';
 import { PART_SIZE } from '$lib/shared/limits';
 import { CHALLENGE_LENGTH, leadingZeroBits, type PowPurpose } from '$lib/shared/pow';
 import { powHash, solvePow } from '$lib/server/reports/pow';
+import { insertStaffUsers, keyStaff, NOW, pinTestRoot, storeOrgTree, type Staff } from './org-world';
 
 export const SETTINGS: ReportSettings = {
 	powDifficulty: 4,
@@ -50,14 +37,7 @@ export const SETTINGS: ReportSettings = {
 	timezone: 'Asia/Shanghai'
 };
 
-/** Friday 2026-11-27 10:00 in Shanghai. */
-export const NOW = new Date('2026-11-27T02:00:00Z');
-
-export interface Staff {
-	id: string;
-	keyPair: BoxKeyPair;
-	entryId: Uint8Array;
-}
+export { keyStaff, NOW, type Staff };
 
 export interface World {
 	root: RootKeyPair;
@@ -70,8 +50,6 @@ export interface World {
 	ctx(over?: Partial<Ctx>): Ctx;
 }
 
-const s = (d: Date) => Math.floor(d.getTime() / 1000);
-
 /**
  * Units: province u-prov > city u-city > counties u-k1, u-k2, each with a commission (o-prov > o-city >
  * o-k1, o-k2). Staff: alice and bob inspect in o-city, carol heads o-prov, dave inspects in o-k1 without a
@@ -79,76 +57,18 @@ const s = (d: Date) => Math.floor(d.getTime() / 1000);
  * o-city without bob.
  */
 export async function buildWorld(db: Db, suite: SuiteId = 'nacl'): Promise<World> {
-	const users = await db
-		.insert(staffUser)
-		.values(
-			['alice', 'bob', 'carol', 'dave'].map((u) => ({
-				username: u,
-				displayName: u,
-				authSalt: new Uint8Array(16),
-				authParams: { m: 64, t: 1, p: 1 },
-				authHash: '!'
-			}))
-		)
-		.returning({ id: staffUser.id });
-	const [aliceId, bobId, carolId, daveId] = users.map((u) => u.id) as [string, string, string, string];
-	const unit = (id: string, parentId: string | null, name: string, level: AdminLevel, regionPath: string) => ({
-		id,
-		parentId,
-		name,
-		level,
-		regionPath
-	});
-	const organ = (id: string, name: string, level: AdminLevel, parentOrganId: string | null) => ({
-		id,
-		name,
-		kind: 'commission' as const,
-		level,
-		unitId: null,
-		hostUnitId: null,
-		parentOrganId
-	});
-	await replaceOrgData(
+	const [aliceId, bobId, carolId, daveId] = await insertStaffUsers(db, ['alice', 'bob', 'carol', 'dave']);
+	await storeOrgTree(
 		db,
-		{
-			units: [
-				unit('u-prov', null, '示范省', 'province', '示范省'),
-				unit('u-city', 'u-prov', '青山市', 'city', '示范省/青山市'),
-				unit('u-k1', 'u-city', '东区', 'county', '示范省/青山市/东区'),
-				unit('u-k2', 'u-city', '西区', 'county', '示范省/青山市/西区')
-			],
-			organs: [
-				organ('o-top', '中央（演示）', 'central', null),
-				organ('o-prov', '示范省纪委监委', 'province', 'o-top'),
-				organ('o-city', '青山市纪委监委', 'city', 'o-prov'),
-				organ('o-k1', '东区纪委监委', 'county', 'o-city'),
-				organ('o-k2', '西区纪委监委', 'county', 'o-city')
-			],
-			jurisdiction: [
-				{ organId: 'o-prov', unitId: 'u-prov' },
-				{ organId: 'o-city', unitId: 'u-city' },
-				{ organId: 'o-k1', unitId: 'u-k1' },
-				{ organId: 'o-k2', unitId: 'u-k2' }
-			],
-			staff: [
-				{ id: aliceId, organId: 'o-city', role: 'inspector', hasKey: false },
-				{ id: bobId, organId: 'o-city', role: 'inspector', hasKey: false },
-				{ id: carolId, organId: 'o-prov', role: 'head', hasKey: false },
-				{ id: daveId, organId: 'o-k1', role: 'inspector', hasKey: true }
-			],
-			conflicts: [{ staffId: bobId, unitId: 'u-k2', reason: '曾任职' }],
-			posts: []
-		},
-		{ demo: false }
+		[
+			{ id: aliceId, organId: 'o-city', role: 'inspector', hasKey: false },
+			{ id: bobId, organId: 'o-city', role: 'inspector', hasKey: false },
+			{ id: carolId, organId: 'o-prov', role: 'head', hasKey: false },
+			{ id: daveId, organId: 'o-k1', role: 'inspector', hasKey: true }
+		],
+		[{ staffId: bobId, unitId: 'u-k2', reason: '曾任职' }]
 	);
-	// Issue 21: a GM world has an SM2 root (its 32-byte scalar as the "seed") and SM2 staff keys.
-	const root: RootKeyPair =
-		suite === 'gm'
-			? (({ publicKey, secretKey }) => ({ publicKey, secretKey, seed: secretKey }))(gmSuite.generateSigningKeyPair())
-			: generateRootKey();
-	pinRootKey(root.publicKey, suite); // as the deployment's ROOT_PUBLIC_KEY (and QF_CRYPTO_SUITE) would (docs/keys.md)
-	const created = await registerRootKey(db, root.publicKey);
-	if (!created.ok) throw new Error(created.reason);
+	const root = await pinTestRoot(db, suite);
 	const keyed = (id: string, organId: string, role: string) => keyStaff(db, root, id, organId, role);
 	const alice = await keyed(aliceId, 'o-city', 'inspector');
 	const bob = await keyed(bobId, 'o-city', 'inspector');
@@ -163,35 +83,6 @@ export async function buildWorld(db: Db, suite: SuiteId = 'nacl'): Promise<World
 		limits,
 		ctx: (over = {}) => ({ db, settings: SETTINGS, address: 'addr:192.0.2.1', now: NOW, limits, ...over })
 	};
-}
-
-/** Enrols a key for staff member `id` and stores its directory entry for `organId`, signed by `root`. */
-export async function keyStaff(db: Db, root: RootKeyPair, id: string, organId: string, role: string): Promise<Staff> {
-	// The root's suite: an SM2 root (65 bytes) is a GM world's.
-	const suite = root.publicKey.length === 65 ? gmSuite : naclSuite;
-	const keys =
-		suite === naclSuite
-			? await createStaffKeys('pw', TEST_ONLY_CHEAP_KDF)
-			: await suite.createStaffKeys('pw', { testOnlyCheap: true });
-	const enrolled = await enrolStaffKey(db, id, keys.bundle, { allowWeakKdf: true });
-	if (!enrolled.ok) throw new Error(enrolled.reason);
-	const entryId = newEntryId();
-	const signed = signDirectoryEntry(
-		{
-			entryId,
-			staffId: id,
-			organId,
-			role,
-			publicKey: keys.keyPair.publicKey,
-			notBefore: s(NOW) - 86_400,
-			notAfter: s(NOW) + 86_400 * 365
-		},
-		root.secretKey,
-		suite.entries
-	);
-	const stored = await storeDirectoryEntry(db, signed, NOW);
-	if (!stored.ok) throw new Error(stored.reason);
-	return { id, keyPair: keys.keyPair, entryId };
 }
 
 /** A JSON request. */

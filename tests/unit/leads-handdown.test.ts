@@ -6,10 +6,8 @@
  * than the state and outcome codes (no content of o-k1's leads, not even the handed-down one's new
  * ciphertexts); the reporter reads 已交由…办理，上级机关督办; every step audited on both sides; no canary.
  */
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import type { BoxKeyPair } from '$lib/crypto';
-import type { StaffUser } from '$lib/server/auth/session';
 import type { Db } from '$lib/server/db';
 import {
 	auditLog,
@@ -21,30 +19,27 @@ import {
 	staffUser
 } from '$lib/server/db/schema';
 import { verifyAuditLog } from '$lib/server/audit/log';
-import type { StaffCtx } from '$lib/server/backoffice/context';
-import { directoryApi } from '$lib/server/keys/api';
 import { acceptHanddown, handDown, reportHanddownResult } from '$lib/server/leads/handdown';
 import { listHanddowns, raiseHanddownNotices } from '$lib/server/leads/handdown-read';
-import { organKeyState, storeOrganKey } from '$lib/server/leads/organ-key';
+import { storeOrganKey } from '$lib/server/leads/organ-key';
 import { listLeads, lookupLeads, openLead } from '$lib/server/leads/read';
 import { createLead, setLeadState } from '$lib/server/leads/register';
 import { reportView } from '$lib/server/reports/followup';
-import { rowsOf } from '$lib/server/org/sql';
-import {
-	blindOf,
-	buildLead,
-	loadT2s,
-	openOrganKeys,
-	readLead,
-	sealNewVersion,
-	type OrganKeys
-} from '$lib/client/staff/leads-crypto';
+import { blindOf, buildLead, loadT2s, readLead, sealNewVersion } from '$lib/client/staff/leads-crypto';
 import { buildAcceptance, buildHanddown, buildResult, readResult } from '$lib/client/staff/handdown-crypto';
 import type { Converter } from '$lib/shared/person-name';
-import type { LeadSummary, LeadView, OrganKeyState } from '$lib/shared/wire/leads';
+import type { LeadSummary, LeadView } from '$lib/shared/wire/leads';
 import type { HanddownList } from '$lib/shared/wire/leads-handdown';
 import { describeDb } from '$support/db';
-import { buildBackofficeWorld, NOW, storeReport, type BoWorld, type Member } from '$support/backoffice';
+import {
+	buildBackofficeWorld,
+	leadHelpers,
+	NOW,
+	publicRowsDump,
+	storeReport,
+	type BoWorld,
+	type Member
+} from '$support/backoffice';
 import { findCanary } from '../e2e/dump';
 
 const CANARY = 'canary-handdown-5c2e';
@@ -55,23 +50,9 @@ describeDb('lead hand-down and follow-up', (get) => {
 	let w: BoWorld;
 	let db: Db;
 	let t2s: Converter;
-	const users = new Map<string, StaffUser>();
-	const ctx = (m: Member, now = NOW): StaffCtx => ({ db, user: users.get(m.id)!, now });
-	const pair = (m: Member) => m.keyPair as BoxKeyPair;
-	const value = <T>(r: { ok: boolean }): T => {
-		if (!r.ok) throw new Error(`refused: ${JSON.stringify(r)}`);
-		return (r as unknown as { value: T }).value;
-	};
-	const state = async (m: Member, organ: string) => value<OrganKeyState>(await organKeyState(ctx(m), organ));
-	const dirAnswer = async (organ: string) => (await directoryApi(db, new URLSearchParams({ organ }), NOW)).body;
-	const keysOf = async (m: Member, organ: string): Promise<OrganKeys> => {
-		const k = openOrganKeys(await state(m, organ), pair(m));
-		if (!k) throw new Error('no organ keys');
-		return k;
-	};
+	const { users, ctx, pair, value, state, dirAnswer, keysOf, person } = leadHelpers(() => db);
 	const list = async (m: Member, organ: string, now = NOW) =>
 		value<HanddownList>(await listHanddowns(ctx(m, now), new URLSearchParams({ organ })));
-	const person = (name: string, unit = '东区财政局') => ({ name, unit, post: '局长', level: 'division' });
 
 	let higherLead: string;
 	let otherLowerLead: string;
@@ -284,17 +265,7 @@ describeDb('lead hand-down and follow-up', (get) => {
 		expect(pairs('lead.hand_down')).toEqual(['o-city']);
 		expect(entries.filter((e) => e.action === 'lead.handdowns').length).toBeGreaterThan(0);
 		expect((await verifyAuditLog(db)).ok).toBe(true);
-		const tables = rowsOf<{ t: string }>(
-			await db.execute(
-				sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`
-			)
-		);
-		const parts: string[] = [];
-		for (const { t } of tables) {
-			const rows = rowsOf<{ j: string }>(await db.execute(sql.raw(`select row_to_json(x)::text as j from "${t}" x`)));
-			for (const r of rows) parts.push(`${t}: ${r.j}`);
-		}
-		const dump = parts.join('\n');
+		const dump = await publicRowsDump(db);
 		expect(dump).toContain('lead_handdown');
 		expect(findCanary(dump, CANARY)).toEqual([]);
 	});

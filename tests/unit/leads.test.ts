@@ -8,21 +8,24 @@
 import { and, asc, eq, like } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase64 } from '@oslojs/encoding';
-import { decryptLeadDetails, newEntryId, openSealedKey, signDirectoryEntry, type BoxKeyPair } from '$lib/crypto';
-import type { StaffUser } from '$lib/server/auth/session';
+import { decryptLeadDetails, newEntryId, openSealedKey, signDirectoryEntry } from '$lib/crypto';
 import type { Db } from '$lib/server/db';
 import { auditLog, lead, leadEvent, leadPerson, organKeyWrap, organStaff, staffUser } from '$lib/server/db/schema';
 import { leadCounts } from '$lib/server/leads/counts';
 import { storeDirectoryEntry } from '$lib/server/keys/directory';
 import { verifyAuditLog } from '$lib/server/audit/log';
-import { directoryApi } from '$lib/server/keys/api';
 import { removeMembership } from '$lib/server/org/admin';
-import { rowsOf } from '$lib/server/org/sql';
-import { sql } from 'drizzle-orm';
-import type { StaffCtx } from '$lib/server/backoffice/context';
-import type { LeadCounts, LeadSummary, OrganKeyState } from '$lib/shared/wire/leads';
+import type { LeadCounts, LeadSummary } from '$lib/shared/wire/leads';
 import { describeDb } from '$support/db';
-import { buildBackofficeWorld, NOW, storeReport, type BoWorld, type Member } from '$support/backoffice';
+import {
+	buildBackofficeWorld,
+	leadHelpers,
+	NOW,
+	publicRowsDump,
+	storeReport,
+	type BoWorld,
+	type Member
+} from '$support/backoffice';
 import { findCanary } from '../e2e/dump';
 import {
 	blindOf,
@@ -31,8 +34,7 @@ import {
 	openOrganKeys,
 	readLead,
 	sealMissing,
-	sealNewVersion,
-	type OrganKeys
+	sealNewVersion
 } from '$lib/client/staff/leads-crypto';
 import type { Converter } from '$lib/shared/person-name';
 import { organKeyState, storeOrganKey } from '$lib/server/leads/organ-key';
@@ -46,27 +48,13 @@ describeDb('lead register', (get) => {
 	let w: BoWorld;
 	let db: Db;
 	let t2s: Converter;
-	const users = new Map<string, StaffUser>();
-	const ctx = (m: Member, now = NOW): StaffCtx => ({ db, user: users.get(m.id)!, now });
-	const pair = (m: Member) => m.keyPair as BoxKeyPair;
-	const value = <T>(r: { ok: boolean }): T => {
-		if (!r.ok) throw new Error(`refused: ${JSON.stringify(r)}`);
-		return (r as unknown as { value: T }).value;
-	};
-	const state = async (m: Member, organ: string) => value<OrganKeyState>(await organKeyState(ctx(m), organ));
-	const dirAnswer = async (organ: string) => (await directoryApi(db, new URLSearchParams({ organ }), NOW)).body;
-	const keysOf = async (m: Member, organ: string): Promise<OrganKeys> => {
-		const k = openOrganKeys(await state(m, organ), pair(m));
-		if (!k) throw new Error('no organ keys');
-		return k;
-	};
+	const { users, ctx, pair, value, state, dirAnswer, keysOf, person } = leadHelpers(() => db);
 	/** The member's browser starts the organ's register (version 1) or rotates it. */
 	const newVersion = async (m: Member, organ: string) => {
 		const s = await state(m, organ);
 		const { request } = sealNewVersion(s, await dirAnswer(organ), { now: NOW, pinnedRootPublicKey: w.root.publicKey });
 		return storeOrganKey(ctx(m), request);
 	};
-	const person = (name: string, unit = '东区财政局') => ({ name, unit, post: '局长', level: 'division' });
 	const register = async (
 		m: Member,
 		organ: string,
@@ -433,17 +421,7 @@ describeDb('lead register', (get) => {
 			[],
 			CANARY
 		);
-		const tables = rowsOf<{ t: string }>(
-			await db.execute(
-				sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`
-			)
-		);
-		const parts: string[] = [];
-		for (const { t } of tables) {
-			const rows = rowsOf<{ j: string }>(await db.execute(sql.raw(`select row_to_json(x)::text as j from "${t}" x`)));
-			for (const r of rows) parts.push(`${t}: ${r.j}`);
-		}
-		const dump = parts.join('\n');
+		const dump = await publicRowsDump(db);
 		expect(dump).toContain('lead_person');
 		expect(findCanary(dump, CANARY)).toEqual([]);
 	});
