@@ -5,6 +5,7 @@
  * embedded database in DATA_DIR (./data) and prints its URL and, on first run, the one-time setup link.
  */
 import { spawn } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from './server-flags.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,4 +99,4 @@ if (reason) {
 	}
 }
 
-await exitLike(await runNode([buildEntry]));
+await exitLike(await runNode([...SERVER_NODE_FLAGS, buildEntry]));

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { expect } from 'vitest';
+import { SERVER_NODE_FLAGS } from '../../scripts/server-flags.js';
 
 export type { Browser, BrowserContext, Page, Response };
 
@@ -322,11 +323,16 @@ export async function startServer(opts: StartOptions = {}): Promise<Server> {
 	// QF_SERVER_NODE_ARGS: Node flags for the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for the benchmarks;
 	// Node refuses --cpu-prof in NODE_OPTIONS).
 	const nodeArgs = (process.env.QF_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-	const child = spawn(process.execPath, [...nodeArgs, opts.build ? path.join(opts.build, 'index.js') : buildEntry], {
-		cwd: root,
-		env: { ...baseEnv(), ...env },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
+	// The production server's own flags first (scripts/server-flags.js), so tests and benchmarks run what npm start runs.
+	const child = spawn(
+		process.execPath,
+		[...SERVER_NODE_FLAGS, ...nodeArgs, opts.build ? path.join(opts.build, 'index.js') : buildEntry],
+		{
+			cwd: root,
+			env: { ...baseEnv(), ...env },
+			stdio: ['ignore', 'pipe', 'pipe']
+		}
+	);
 	track(child);
 	const exited = exitPromise(child);
 

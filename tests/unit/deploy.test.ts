@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIG_BODY } from '../../src/lib/server/http/staff';
 import { PART_SIZE, REPORT_BODY_CAP } from '../../src/lib/shared/limits';
+import { SERVER_NODE_FLAGS } from '../../scripts/server-flags.js';
 
 // deploy/ is what an operator copies onto a server; these checks keep its numbers and names in step with the
 // app (the files themselves run in tests/e2e/proxy.e2e.ts).
@@ -75,7 +76,9 @@ describe('the nginx site', () => {
 
 describe('the systemd unit', () => {
 	it('runs `node build` as an unprivileged user with the env file, restarting on failure', () => {
-		expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node build$/m);
+		// With the server's own Node flags (scripts/server-flags.js), as npm start and the tests run it.
+		expect(SERVER_NODE_FLAGS).toEqual(['--max-semi-space-size=8']);
+		expect(unit).toContain(`\nExecStart=/usr/bin/node ${SERVER_NODE_FLAGS.join(' ')} build\n`);
 		expect(unit).toMatch(/^User=qingfeng$/m);
 		expect(unit).toMatch(/^EnvironmentFile=\/etc\/qingfeng\/qingfeng\.env$/m);
 		expect(unit).toMatch(/^Restart=on-failure$/m);
