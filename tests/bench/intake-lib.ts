@@ -40,13 +40,30 @@ export interface HttpAnswer {
 	body: Buffer;
 }
 
-/** A keep-alive HTTP/1.1 client (lighter on CPU than fetch, which matters with 2 shared cores). */
-export class HttpClient {
+/** The bench's HTTP client: one request at a time per call, keep-alive connections shared by the calls. */
+export abstract class BenchClient {
+	constructor(readonly base: string) {}
+
+	abstract request(
+		method: string,
+		path: string,
+		body?: Buffer | string | null,
+		headers?: Record<string, string>,
+		timeoutMs?: number
+	): Promise<HttpAnswer>;
+
+	json(method: string, path: string, value: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+		return this.request(method, path, JSON.stringify(value), { 'content-type': 'application/json', ...headers });
+	}
+
+	abstract close(): void;
+}
+
+/** A keep-alive HTTP/1.1 client on node:http (`BENCH_HTTP=node`; lighter on CPU than fetch). */
+export class HttpClient extends BenchClient {
 	readonly agent: http.Agent;
-	constructor(
-		readonly base: string,
-		maxSockets = 64
-	) {
+	constructor(base: string, maxSockets = 64) {
+		super(base);
 		this.agent = new http.Agent({ keepAlive: true, maxSockets });
 	}
 
@@ -82,10 +99,6 @@ export class HttpClient {
 		});
 	}
 
-	json(method: string, path: string, value: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
-		return this.request(method, path, JSON.stringify(value), { 'content-type': 'application/json', ...headers });
-	}
-
 	close(): void {
 		this.agent.destroy();
 	}
@@ -94,16 +107,16 @@ export class HttpClient {
 /**
  * The same client over undici's connection pool (the HTTP/1.1 client behind Node's fetch, used directly): less
  * CPU per request than node:http (the bench's clients, proofs of work included, 0.87 → 0.70–0.74 ms per report),
- * which they share with the server on the same cores.
+ * which they share with the server on the same cores. The default (`BENCH_HTTP=undici`).
  */
-export class UndiciClient extends HttpClient {
+export class UndiciClient extends BenchClient {
 	readonly pool: Pool;
 	constructor(base: string, connections = 64) {
-		super(base, connections);
+		super(base);
 		this.pool = new Pool(new URL(base).origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
 	}
 
-	override async request(
+	async request(
 		method: string,
 		path: string,
 		body?: Buffer | string | null,
@@ -122,8 +135,7 @@ export class UndiciClient extends HttpClient {
 		return { status: res.statusCode, headers: res.headers as http.IncomingHttpHeaders, body: data };
 	}
 
-	override close(): void {
-		super.close();
+	close(): void {
 		void this.pool.destroy();
 	}
 }
@@ -366,7 +378,7 @@ export type CommitWire = 'binary' | 'json';
 
 /** Sends the commit `r` with `extra` (the challenge and inline files, or the intake id). */
 function commit(
-	client: HttpClient,
+	client: BenchClient,
 	r: PreparedReport,
 	wire: CommitWire,
 	extra: { pow?: unknown; files?: Buffer[]; intake?: string }
@@ -397,7 +409,7 @@ function commit(
  * fault tests count what broke).
  */
 export async function submitOne(
-	client: HttpClient,
+	client: BenchClient,
 	r: PreparedReport,
 	partSizeHint = 1024 * 1024,
 	inlineMaxBytes = INLINE_MAX_BYTES,
@@ -570,7 +582,7 @@ export interface ReceiptCheck {
 }
 
 /** Opens a receipt through the API (spec → PoW → open), decrypts the content and every file, compares. */
-export async function openAndVerify(client: HttpClient, r: WorkerResult['receipts'][number]): Promise<ReceiptCheck> {
+export async function openAndVerify(client: BenchClient, r: WorkerResult['receipts'][number]): Promise<ReceiptCheck> {
 	const bad = (why: string): ReceiptCheck => ({ locator: r.locator, ok: false, why });
 	const spec = await client.json('POST', '/api/v1/receipt/spec', { locator: r.locator });
 	if (spec.status !== 200) return bad(`spec ${errorCode(spec)}`);

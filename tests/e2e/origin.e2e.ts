@@ -10,8 +10,8 @@
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateHOTP } from '@oslojs/otp';
-import { decodeBase32IgnorePadding } from '@oslojs/encoding';
-import { expectNoAxeViolations, launchBrowser, startServer, type Browser, type Page, type Server } from './harness';
+import { expectNoAxeViolations, launchBrowser, startServer, type Browser, type Server } from './harness';
+import { enrolFirstAdmin, interactive } from './key-steps';
 
 const PASSWORD = 'local mode password 清风 2024';
 const FORM = 'application/x-www-form-urlencoded';
@@ -38,11 +38,6 @@ function ownAddress(): string {
 	throw new Error(
 		'This test needs a network interface with a non-loopback IPv4 address (the "own address" case of issue 12).'
 	);
-}
-
-/** Forms stay disabled until the page is interactive (their script derives keys). */
-async function interactive(page: Page): Promise<void> {
-	await page.locator('main form button[type="submit"]:not([disabled])').first().waitFor({ timeout: 60_000 });
 }
 
 function refusals(server: Server): Record<string, unknown>[] {
@@ -76,18 +71,10 @@ describe('npm start without ORIGIN', () => {
 		const page = await context.newPage();
 		const first = await page.goto(link!);
 		expect(first?.headers()['strict-transport-security']).toBeUndefined();
-		await interactive(page);
-		await page.getByLabel('用户名').fill('admin');
-		await page.getByLabel('姓名').fill('本机管理员');
-		await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-		await page.getByLabel('再次输入密码').fill(PASSWORD);
-		await page.getByRole('button', { name: '创建管理员' }).click();
-		await page.waitForURL(/\/staff\/2fa\/setup$/, { timeout: 60_000 });
-		totpKey = decodeBase32IgnorePadding((await page.getByTestId('totp-manual-key').textContent())!.replace(/\s/g, ''));
-		await page.getByLabel('验证码').fill(await nextCode());
-		await page.getByRole('button', { name: '验证' }).click();
-		await page.getByTestId('recovery-codes').waitFor();
-		await page.getByRole('link', { name: '我已妥善保存，继续' }).click();
+		totpKey = await enrolFirstAdmin(page, { name: '本机管理员', password: PASSWORD }, (key) => {
+			totpKey = key;
+			return nextCode();
+		});
 		await page.waitForURL(`http://localhost:${local.port}/staff`);
 		await expect(page.getByTestId('welcome').textContent()).resolves.toContain('本机管理员');
 

@@ -197,6 +197,30 @@ describe('service worker', () => {
 		expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
 	});
 
+	it('a tap on the opt-in before the guide has hydrated is not lost (the button waits, disabled)', async () => {
+		// In the server's HTML (what a slow phone shows before its script has run) the button is disabled ...
+		const html = await (await fetch(server.url + '/guide')).text();
+		const button = /<button[^>]*data-testid="offline-optin"[^>]*>/.exec(html)?.[0];
+		expect(button, 'the opt-in button in the server-rendered guide').toBeDefined();
+		expect(button).toMatch(/\sdisabled(=|\s|>)/);
+		// ... so a tap made while the scripts are still on their way lands only once the click does something.
+		// Before, the enabled server-rendered button took the tap and did nothing: "kept for offline use" never
+		// came (CI lost no-target-urls.e2e's opt-in this way under load).
+		const { context: c, page: p } = await newPhonePage(browser);
+		try {
+			await p.route('**/_app/immutable/**', async (route) => {
+				await new Promise((r) => setTimeout(r, 2000));
+				await route.continue();
+			});
+			await p.goto(server.url + '/guide', { waitUntil: 'commit' });
+			await p.getByTestId('offline-optin').click({ timeout: 30_000 });
+			await p.getByTestId('offline-kept').waitFor({ timeout: 20_000 });
+			expect((await traces(p)).registrations).toHaveLength(1);
+		} finally {
+			await c.close();
+		}
+	});
+
 	it('registers when the reporter opts in on the guide, then on every later visit, and controls the pages', async () => {
 		await optIn(page, server.url);
 		await page.goto(server.url + '/', { waitUntil: 'networkidle' });

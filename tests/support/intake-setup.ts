@@ -50,6 +50,17 @@ export function inlineOf(d: Draft, pow: Pow, over: Record<string, unknown> = {})
 	};
 }
 
+/** A fresh receipt secret's derived parts (RECEIPT_KDF is slow: derive one per test file, in a beforeAll). */
+export async function testReceipt(): Promise<TestReceipt> {
+	const spec = newKdfSpec(RECEIPT_KDF);
+	const keys = await deriveReceiptKeys(generateReceiptSecret(), spec);
+	return {
+		kdfSpec: encodeKdfSpec(spec),
+		authHash: receiptAuthHash(keys.authKey),
+		wrappedFor: (k) => wrapKey(k, keys.unwrapKey)
+	};
+}
+
 /**
  * Call inside describeDb(): builds the world on `get()`'s database and derives the receipt in a
  * beforeAll, and returns the helpers over them. `world` and `receipt` are ready inside tests.
@@ -60,13 +71,7 @@ export function intakeSetup(get: () => Database) {
 
 	beforeAll(async () => {
 		world = await buildWorld(get().db);
-		const spec = newKdfSpec(RECEIPT_KDF);
-		const keys = await deriveReceiptKeys(generateReceiptSecret(), spec);
-		receipt = {
-			kdfSpec: encodeKdfSpec(spec),
-			authHash: receiptAuthHash(keys.authKey),
-			wrappedFor: (k) => wrapKey(k, keys.unwrapKey)
-		};
+		receipt = await testReceipt();
 	});
 
 	const ready = (): { world: World; receipt: TestReceipt } => {

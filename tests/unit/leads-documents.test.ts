@@ -4,7 +4,7 @@
  * document of its lead, is refused to non-members, is audited, and neither its bytes' canary nor its name
  * is in any table.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { utf8, type BoxKeyPair } from '$lib/crypto';
 import type { StaffUser } from '$lib/server/auth/session';
@@ -17,12 +17,11 @@ import { addLeadDocument, openLeadDocument } from '$lib/server/leads/documents';
 import { organKeyState, storeOrganKey } from '$lib/server/leads/organ-key';
 import { openLead } from '$lib/server/leads/read';
 import { createLead } from '$lib/server/leads/register';
-import { rowsOf } from '$lib/server/org/sql';
 import { decryptDocument, encryptDocument } from '$lib/client/staff/lead-documents';
 import { buildLead, loadT2s, openOrganKeys, sealNewVersion, type OrganKeys } from '$lib/client/staff/leads-crypto';
 import type { LeadView } from '$lib/shared/wire/leads';
 import { describeDb } from '$support/db';
-import { buildBackofficeWorld, NOW, type BoWorld, type Member } from '$support/backoffice';
+import { buildBackofficeWorld, NOW, publicRowsDump, type BoWorld, type Member } from '$support/backoffice';
 import { findCanary } from '../e2e/dump';
 
 const CANARY = 'canary-leaddoc-81fa';
@@ -121,17 +120,7 @@ describeDb('lead documents', (get) => {
 	});
 
 	it('no canary of a document (bytes or name) in any table', async () => {
-		const tables = rowsOf<{ t: string }>(
-			await db.execute(
-				sql`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`
-			)
-		);
-		const parts: string[] = [];
-		for (const { t } of tables) {
-			const rows = rowsOf<{ j: string }>(await db.execute(sql.raw(`select row_to_json(x)::text as j from "${t}" x`)));
-			for (const r of rows) parts.push(`${t}: ${r.j}`);
-		}
-		const dump = parts.join('\n');
+		const dump = await publicRowsDump(db);
 		expect(dump).toContain('lead_document');
 		expect(findCanary(dump, CANARY)).toEqual([]);
 	});

@@ -5,18 +5,8 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import {
-	decryptContent,
-	deriveReceiptKeys,
-	encodeBase64,
-	encodeKdfSpec,
-	generateReceiptSecret,
-	newKdfSpec,
-	openSealedKey,
-	RECEIPT_KDF,
-	receiptAuthHash,
-	wrapKey
-} from '$lib/crypto';
+import { decryptContent, encodeBase64, openSealedKey } from '$lib/crypto';
+import { testReceipt } from '$support/intake-setup';
 import { decryptSummary, encryptSummary, SUMMARY_CIPHERTEXT_LENGTH } from '$lib/crypto/summary';
 import { decodeSummary, encodeSummary } from '$lib/shared/report-summary';
 import { describeDb } from '$support/db';
@@ -52,13 +42,7 @@ describeDb('audited reading: the inbox serves summaries, never content', (get) =
 
 	beforeAll(async () => {
 		world = await buildWorld(get().db);
-		const spec = newKdfSpec(RECEIPT_KDF);
-		const keys = await deriveReceiptKeys(generateReceiptSecret(), spec);
-		receipt = {
-			kdfSpec: encodeKdfSpec(spec),
-			authHash: receiptAuthHash(keys.authKey),
-			wrappedFor: (k) => wrapKey(k, keys.unwrapKey)
-		};
+		receipt = await testReceipt();
 	});
 
 	it('intake refuses a summary of the wrong size or format, and stores a valid one', async () => {

@@ -34,7 +34,7 @@ export function byteaHex(value: unknown): string {
 }
 
 /** The options every PGlite of the app (and its tests and benchmarks) is opened with; see {@link createPglite}. */
-export const pgliteTypes: Pick<PGliteOptions, 'parsers' | 'serializers'> = {
+const pgliteTypes: Pick<PGliteOptions, 'parsers' | 'serializers'> = {
 	// PGlite types serializers as returning text; a byte array is what its Bind sends in binary.
 	serializers: { [BYTEA]: byteaParam as unknown as (x: unknown) => string },
 	parsers: { [BYTEA]: (text: string) => byteaFromText(text) }

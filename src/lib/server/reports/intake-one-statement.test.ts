@@ -5,15 +5,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import {
-	deriveReceiptKeys,
-	encodeKdfSpec,
-	generateReceiptSecret,
-	newKdfSpec,
-	RECEIPT_KDF,
-	receiptAuthHash,
-	wrapKey
-} from '$lib/crypto';
+import { testReceipt } from '$support/intake-setup';
 import { describeDb } from '$support/db';
 import { attachment, attachmentPart, report, reportKeyWrap } from '$lib/server/db/schema';
 import { powApi } from '$lib/server/http/reporter';
@@ -36,13 +28,7 @@ describeDb('inline commit in one statement', (get) => {
 
 	beforeAll(async () => {
 		world = await buildWorld(get().db);
-		const spec = newKdfSpec(RECEIPT_KDF);
-		const keys = await deriveReceiptKeys(generateReceiptSecret(), spec);
-		receipt = {
-			kdfSpec: encodeKdfSpec(spec),
-			authHash: receiptAuthHash(keys.authKey),
-			wrappedFor: (k) => wrapKey(k, keys.unwrapKey)
-		};
+		receipt = await testReceipt();
 	});
 
 	/** A parsed inline body with these files (each under PART_SIZE: one part each) and a solved challenge. */

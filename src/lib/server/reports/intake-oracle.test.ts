@@ -6,17 +6,8 @@
  * - An inline commit checks its proof of work before it reads the database.
  */
 import { beforeAll, expect, it } from 'vitest';
-import {
-	deriveReceiptKeys,
-	encodeBase64,
-	encodeKdfSpec,
-	generateReceiptSecret,
-	newKdfSpec,
-	RECEIPT_KDF,
-	receiptAuthHash,
-	utf8,
-	wrapKey
-} from '$lib/crypto';
+import { encodeBase64, utf8 } from '$lib/crypto';
+import { testReceipt } from '$support/intake-setup';
 import { describeDb } from '$support/db';
 import type { Db } from '$lib/server/db';
 import { intakeApi, parseReportBody, powApi, reportsApi, type Ctx } from '$lib/server/http/reporter';
@@ -44,13 +35,7 @@ describeDb('existence oracle and inline proof of work', (get) => {
 
 	beforeAll(async () => {
 		world = await buildWorld(get().db);
-		const spec = newKdfSpec(RECEIPT_KDF);
-		const keys = await deriveReceiptKeys(generateReceiptSecret(), spec);
-		receipt = {
-			kdfSpec: encodeKdfSpec(spec),
-			authHash: receiptAuthHash(keys.authKey),
-			wrappedFor: (k) => wrapKey(k, keys.unwrapKey)
-		};
+		receipt = await testReceipt();
 		const first = draft({ recipients: recipients(), receipt });
 		expect((await commit(first.body(await uploadAll(ctx(), [])))).status).toBe(201);
 		takenLocator = first.locator;
