@@ -157,9 +157,9 @@ describe('reproducible build and verify:site', () => {
 		// /verify shows the pinned root's 校验码 and the hash of the release manifest being served.
 		const browser = await launchBrowser();
 		try {
-			for (const [href, heading] of [
-				['/verify', '核对校验码'],
-				['/en/verify', 'Check the verification code']
+			for (const [href, heading, print] of [
+				['/verify', '核对校验码', '打印海报'],
+				['/en/verify', 'Check the verification code', 'Print the poster']
 			] as const) {
 				const { context, page } = await newPhonePage(browser);
 				await page.goto(`${server.url}${href}`);
@@ -173,6 +173,8 @@ describe('reproducible build and verify:site', () => {
 						.digest('hex')
 				);
 				await expectNoAxeViolations(page);
+				// The print button starts printing from script: disabled in the server's HTML, enabled once hydrated.
+				await expect.poll(() => page.getByRole('button', { name: print }).isEnabled(), { timeout: 30_000 }).toBe(true);
 				// The poster: the 校验码 in its groups and the site's address; printed alone, on one A4 page.
 				const fingerprint = rootFingerprint(Buffer.from(pinned, 'base64'));
 				const poster = page.getByTestId('verify-poster');
